@@ -1,0 +1,45 @@
+# odeus_auth — build, test, bench, size. See README.md.
+CC      ?= cc
+B       := build
+STRICT  := -std=c99 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wcast-qual \
+           -Wstrict-prototypes -Werror
+CFLAGS  ?= -O2 -g
+MBEDTLS_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
+
+.PHONY: all test bench size demo fuzz coverage lint clean deps
+all: odeus_auth.h $(B)/odeus-auth
+
+# The header is assembled from src/ while it is being developed.
+odeus_auth.h: $(sort $(wildcard src/*.h))
+	cat $^ > $@
+
+deps:
+	@sh tests/deps.sh mbedtls
+
+$(B)/odeus-auth: examples/odeus-auth.c odeus_auth.h | deps
+	@mkdir -p $(B)
+	$(CC) $(STRICT) $(CFLAGS) -o $@ $< $(MBEDTLS_LIBS)
+
+test: odeus_auth.h deps
+	@bash tests/run.sh
+
+bench: odeus_auth.h deps
+	@bash tests/bench.sh
+
+size: odeus_auth.h
+	@bash tests/size.sh
+
+demo: all
+	@bash tests/demo.sh
+
+fuzz: odeus_auth.h
+	@bash tests/fuzz.sh $${FUZZ_SECONDS:-60}
+
+coverage: odeus_auth.h deps
+	@bash tests/coverage.sh
+
+lint: odeus_auth.h
+	@bash tests/lint.sh
+
+clean:
+	rm -rf $(B)

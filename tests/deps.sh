@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs what a target needs on Debian when running as root; elsewhere
+# prints the exact command. Usage: deps.sh mbedtls|arm
+set -e
+case "$1" in
+  mbedtls) probe=/usr/include/mbedtls/ssl.h; pkgs="libmbedtls-dev" ;;
+  arm) probe=/usr/bin/arm-none-eabi-gcc; pkgs="gcc-arm-none-eabi libnewlib-arm-none-eabi" ;;
+  *) echo "deps.sh: unknown dependency $1" >&2; exit 2 ;;
+esac
+[ -e "$probe" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "deps: installing $pkgs (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs >/dev/null 2>&1 || {
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs >/dev/null; }
+else
+  echo "deps: missing $probe; run: sudo apt-get install $pkgs" >&2
+  exit 1
+fi

@@ -1,0 +1,11 @@
+# Unit tests: every tests/unit_*.c, white-box (it includes the implementation),
+# built strict with gcc and the no-heap malloc, and with clang + ASan/UBSan.
+for src in tests/unit_*.c; do
+  [ -e "$src" ] || continue
+  n=$(basename "$src" .c)
+  check "build-gcc-$n" gcc $STRICT -O2 -g -I. -o "$B/$n" "$src" tests/noheap.c
+  [ -x "$B/$n" ] && prog "$n" "$B/$n"
+  check "build-asan-$n" clang $STRICT -O1 -g -fsanitize=address,undefined \
+    -fno-sanitize-recover=all -I. -o "$B/$n-asan" "$src"
+  [ -x "$B/$n-asan" ] && prog "$n-asan" "$B/$n-asan"
+done
