@@ -1,0 +1,856 @@
+/* ---- core: the one table of members ------------------------------------------
+ * Every member of the request body is described once, here. The validator,
+ * the body writer and the config parser all walk these tables, so a rule
+ * (a limit, a requirement, a key name, the key order) lives in one place. */
+
+#include <stddef.h> /* offsetof */
+
+enum {
+  OA_KIND_STRING = 1,           /* odeus_str */
+  OA_KIND_URL,                  /* odeus_str holding an absolute http(s) URL */
+  OA_KIND_AUTH_TYPE,            /* odeus_auth_type */
+  OA_KIND_FIELD_TYPE,           /* odeus_field_type */
+  OA_KIND_BOOL,                 /* odeus_bool */
+  OA_KIND_FIELDS,               /* const odeus_auth_field * + field_count */
+  OA_KIND_OAUTH                 /* const odeus_oauth_client * */
+};
+
+#define OA_REQUIRED 1u          /* must be set */
+#define OA_NONEMPTY 2u          /* at least 1 character */
+#define OA_SECRET 4u            /* redacted in dumps, wiped after use */
+
+typedef struct oa_member {
+  const char *name;             /* the JSON key */
+  unsigned char key;            /* odeus_key */
+  unsigned char kind;           /* OA_KIND_* */
+  unsigned char flags;          /* OA_REQUIRED | OA_NONEMPTY | OA_SECRET */
+  unsigned short max;           /* max characters (UTF-16 units); 0: no limit */
+  unsigned short offset;        /* where the member lives in its struct */
+} oa_member;
+
+#define OA_M(name, key, kind, flags, max, type, field) \
+  { name, key, kind, flags, max, (unsigned short)offsetof(type, field) }
+
+/* The documented key order of the body is the order of these tables. */
+static const oa_member oa_root_members[] = {
+  OA_M("authType", ODEUS_KEY_AUTH_TYPE, OA_KIND_AUTH_TYPE, OA_REQUIRED, 0, odeus_config, auth_type),
+  OA_M("authFields", ODEUS_KEY_AUTH_FIELDS, OA_KIND_FIELDS, 0, 0, odeus_config, fields),
+  OA_M("authTestCode", ODEUS_KEY_AUTH_TEST_CODE, OA_KIND_STRING, 0, 1000, odeus_config, auth_test_code),
+  OA_M("oauthClient", ODEUS_KEY_OAUTH_CLIENT, OA_KIND_OAUTH, 0, 0, odeus_config, oauth_client)
+};
+
+static const oa_member oa_field_members[] = {
+  OA_M("slug", ODEUS_KEY_SLUG, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, slug),
+  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, label),
+  OA_M("type", ODEUS_KEY_TYPE, OA_KIND_FIELD_TYPE, OA_REQUIRED, 0, odeus_auth_field, type),
+  OA_M("description", ODEUS_KEY_DESCRIPTION, OA_KIND_STRING, 0, 500, odeus_auth_field, description),
+  OA_M("placeholder", ODEUS_KEY_PLACEHOLDER, OA_KIND_STRING, 0, 200, odeus_auth_field, placeholder),
+  OA_M("required", ODEUS_KEY_REQUIRED, OA_KIND_BOOL, 0, 0, odeus_auth_field, required)
+};
+
+static const oa_member oa_oauth_members[] = {
+  OA_M("scopes", ODEUS_KEY_SCOPES, OA_KIND_STRING, 0, 2000, odeus_oauth_client, scopes),
+  OA_M("authUrl", ODEUS_KEY_AUTH_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, auth_url),
+  OA_M("tokenUrl", ODEUS_KEY_TOKEN_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, token_url),
+  OA_M("clientId", ODEUS_KEY_CLIENT_ID, OA_KIND_STRING, 0, 500, odeus_oauth_client, client_id),
+  OA_M("clientSecret", ODEUS_KEY_CLIENT_SECRET, OA_KIND_STRING, OA_SECRET, 500, odeus_oauth_client, client_secret),
+  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, 0, 100, odeus_oauth_client, label),
+  OA_M("authorizationCode", ODEUS_KEY_AUTHORIZATION_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, authorization_code),
+  OA_M("accessTokenCode", ODEUS_KEY_ACCESS_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, access_token_code),
+  OA_M("refreshTokenCode", ODEUS_KEY_REFRESH_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, refresh_token_code)
+};
+
+/* Enum spellings, indexed by the enum value (0 = unset). */
+static const char *const oa_auth_type_names[] = {
+  "", "NONE", "API_KEY", "SERVICE_ACCOUNT", "OAUTH", "OAUTH_DCR"
+};
+static const char *const oa_field_type_names[] = {
+  "", "TEXT", "MULTI_LINE_TEXT", "PASSWORD", "NUMBER", "EMBEDDING_MODEL"
+};
+
+typedef const void *oa_cptr;
+#define OA_AT(obj, m, type) ((type *)(void *)((char *)(obj) + (m)->offset))
+#define OA_CAT(obj, m, type) ((const type *)(const void *)((const char *)(obj) + (m)->offset))
+
+static int oa_enum_value(const void *obj, const oa_member *m)
+{
+  return m->kind == OA_KIND_AUTH_TYPE ? (int)*OA_CAT(obj, m, odeus_auth_type)
+                                      : (int)*OA_CAT(obj, m, odeus_field_type);
+}
+
+static const char *oa_enum_name(const oa_member *m, int v)
+{
+  if (m->kind == OA_KIND_AUTH_TYPE)
+    return (v > 0 && v < (int)OA_COUNT(oa_auth_type_names)) ? oa_auth_type_names[v] : NULL;
+  return (v > 0 && v < (int)OA_COUNT(oa_field_type_names)) ? oa_field_type_names[v] : NULL;
+}
+
+/* Whether a member is present (set) in its object. */
+static int oa_member_set(const void *obj, const oa_member *m)
+{
+  switch (m->kind) {
+  case OA_KIND_STRING:
+  case OA_KIND_URL: return OA_CAT(obj, m, odeus_str)->ptr != NULL;
+  case OA_KIND_AUTH_TYPE:
+  case OA_KIND_FIELD_TYPE: return oa_enum_value(obj, m) != 0;
+  case OA_KIND_BOOL: return *OA_CAT(obj, m, odeus_bool) != ODEUS_BOOL_UNSET;
+  default: return *OA_CAT(obj, m, oa_cptr) != NULL; /* fields, oauthClient */
+  }
+}
+
+ODEUS_API const char *odeus_key_name(odeus_key k)
+{
+  static const struct { const oa_member *t; size_t n; } tables[] = {
+    { oa_root_members, OA_COUNT(oa_root_members) },
+    { oa_field_members, OA_COUNT(oa_field_members) },
+    { oa_oauth_members, OA_COUNT(oa_oauth_members) }
+  };
+  size_t i, j;
+  if (k == ODEUS_KEY_ID) return "id";
+  for (i = 0; i < OA_COUNT(tables); i++)
+    for (j = 0; j < tables[i].n; j++)
+      if (tables[i].t[j].key == (unsigned)k) return tables[i].t[j].name;
+  return "";
+}
+
+/* ---- UTF-8 and UTF-16 length --------------------------------------------------
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF, no truncated sequence; U+0000 is refused too. Characters are
+ * counted as JavaScript counts them: one unit below U+10000, two above. */
+static int oa_utf8_scan(const unsigned char *s, size_t len, size_t *units, size_t *at)
+{
+  size_t i = 0, n = 0;
+  while (i < len) {
+    unsigned c = s[i];
+    if (c >= 0x01 && c < 0x80) {
+      /* ASCII runs are the common case: eight bytes at a time. */
+      while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if ((w & 0x8080808080808080ull) ||
+            ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+          break;
+        i += 8;
+        n += 8;
+      }
+      if (i < len && s[i] >= 0x01 && s[i] < 0x80) { i++; n++; }
+      continue;
+    }
+    if (c == 0) { *at = i; return ODEUS_RULE_NUL; }
+    {
+      unsigned need, cp, min, k;
+      if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; min = 0x80; }
+      else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; min = 0x800; }
+      else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; min = 0x10000; }
+      else { *at = i; return ODEUS_RULE_UTF8; }
+      if (len - i <= need) { *at = i; return ODEUS_RULE_UTF8; }
+      for (k = 1; k <= need; k++) {
+        unsigned cc = s[i + k];
+        if ((cc & 0xC0) != 0x80) { *at = i; return ODEUS_RULE_UTF8; }
+        cp = (cp << 6) | (cc & 0x3F);
+      }
+      if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { *at = i; return ODEUS_RULE_UTF8; }
+      n += cp >= 0x10000 ? 2 : 1;
+      i += need + 1;
+    }
+  }
+  *units = n;
+  return 0;
+}
+
+ODEUS_API int odeus_utf16_length(const char *s, size_t len, size_t *units, size_t *at)
+{
+  size_t u = 0, a = 0;
+  int r = oa_utf8_scan((const unsigned char *)s, len, &u, &a);
+  if (units) *units = u;
+  if (at) *at = a;
+  return r;
+}
+
+/* ---- ids, keys and URLs -------------------------------------------------------- */
+static int oa_is_hex(int c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int oa_is_digit(int c)
+{
+  return c >= '0' && c <= '9';
+}
+
+ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
+{
+  size_t i;
+  if (!id || len != 36) return ODEUS_ERR_ID;
+  for (i = 0; i < 36; i++) {
+    int dash = (i == 8 || i == 13 || i == 18 || i == 23);
+    if (dash ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+  }
+  return ODEUS_OK;
+}
+
+ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
+{
+  size_t i;
+  if (!key || len == 0) return ODEUS_ERR_API_KEY;
+  for (i = 0; i < len; i++)
+    if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e) return ODEUS_ERR_API_KEY;
+  return ODEUS_OK;
+}
+
+/* Host: a registered name (letters, digits, '-', '.'), which also covers
+ * IPv4, or an IPv6 literal in brackets. Returns the length, 0 if invalid. */
+static size_t oa_url_host(const char *s, size_t len)
+{
+  size_t i = 0;
+  if (len && s[0] == '[') {
+    for (i = 1; i < len && s[i] != ']'; i++)
+      if (!oa_is_hex((unsigned char)s[i]) && s[i] != ':' && s[i] != '.') return 0;
+    return (i < len && i > 2) ? i + 1 : 0;
+  }
+  while (i < len) {
+    int c = (unsigned char)s[i];
+    if (!(oa_is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.')) break;
+    i++;
+  }
+  if (i == 0 || s[0] == '.' || s[0] == '-') return 0;
+  return i;
+}
+
+/* scheme "://" host [":" port]: shared by the base URL and the OAuth URLs.
+ * Returns the length of that prefix, 0 if invalid. */
+static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
+{
+  size_t i, h;
+  unsigned long port = 0;
+  if (len >= 8 && oa_ieq(s, "https://", 8)) { u->https = 1; i = 8; }
+  else if (len >= 7 && oa_ieq(s, "http://", 7)) { u->https = 0; i = 7; }
+  else return 0;
+  h = oa_url_host(s + i, len - i);
+  if (!h) return 0;
+  u->host.ptr = s + i;
+  u->host.len = h;
+  i += h;
+  u->explicit_port = 0;
+  if (i < len && s[i] == ':') {
+    size_t d = ++i;
+    while (i < len && oa_is_digit((unsigned char)s[i]) && i - d < 6)
+      port = port * 10 + (unsigned long)(s[i++] - '0');
+    if (i == d || port == 0 || port > 65535) return 0;
+    u->explicit_port = port != (u->https ? 443u : 80u);
+  } else {
+    port = u->https ? 443u : 80u;
+  }
+  u->port = (uint16_t)port;
+  return i;
+}
+
+/* Path characters of RFC 3986: unreserved, sub-delims, ':', '@', '/', %XX. */
+static int oa_is_path_char(int c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || oa_is_digit(c) ||
+         (c && strchr("-._~!$&'()*+,;=:@/%", c) != NULL);
+}
+
+ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out)
+{
+  odeus_url u;
+  size_t i, end;
+  if (!url || !out) return ODEUS_ERR_ARGUMENT;
+  memset(&u, 0, sizeof u);
+  i = oa_url_authority(url, len, &u);
+  if (!i) return ODEUS_ERR_BASE_URL;
+  if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
+  for (end = i; end < len; end++) {
+    int c = (unsigned char)url[end];
+    if (!oa_is_path_char(c)) return ODEUS_ERR_BASE_URL;
+    if (c == '%' && (end + 2 >= len || !oa_is_hex((unsigned char)url[end + 1]) ||
+                     !oa_is_hex((unsigned char)url[end + 2])))
+      return ODEUS_ERR_BASE_URL;
+  }
+  while (end > i && url[end - 1] == '/') end--; /* ".../api/public/" is ".../api/public" */
+  u.prefix.ptr = url + i;
+  u.prefix.len = end - i;
+  *out = u;
+  return ODEUS_OK;
+}
+
+/* An OAuth endpoint: absolute http(s) URL with a host; any visible path,
+ * query and fragment after it, but no spaces or control bytes. */
+static int oa_url_valid(const char *s, size_t len)
+{
+  odeus_url u;
+  size_t i = oa_url_authority(s, len, &u);
+  if (!i) return 0;
+  if (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#') return 0;
+  for (; i < len; i++)
+    if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f) return 0;
+  return 1;
+}
+
+/* ---- validation ------------------------------------------------------------------ */
+typedef struct oa_where {
+  odeus_key key;
+  size_t index;
+  odeus_key member;
+} oa_where;
+
+static void oa_report(odeus_problems *pr, oa_where w, odeus_rule rule, size_t limit, size_t actual,
+                      const char *text, size_t text_len)
+{
+  odeus_problem *p;
+  if (!pr) return;
+  if (pr->count < pr->capacity && pr->items) {
+    p = &pr->items[pr->count];
+    p->rule = rule;
+    p->key = w.key;
+    p->index = w.index;
+    p->member = w.member;
+    p->limit = limit;
+    p->actual = actual;
+    p->text.ptr = text;
+    p->text.len = text_len;
+  }
+  pr->count++;
+}
+
+/* The location of member m of an object found at `at`. */
+static oa_where oa_where_member(oa_where at, const oa_member *m)
+{
+  if (at.key == ODEUS_KEY_NONE) at.key = (odeus_key)m->key;
+  else at.member = (odeus_key)m->key;
+  return at;
+}
+
+static int oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
+{
+  size_t units = 0, at = 0;
+  int rule = oa_utf8_scan((const unsigned char *)v->ptr, v->len, &units, &at);
+  if (rule) { oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0); return 0; }
+  if ((m->flags & OA_NONEMPTY) && units == 0) { oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0); return 0; }
+  if (m->max && units > m->max) { oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, NULL, 0); return 0; }
+  if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) {
+    oa_report(pr, w, ODEUS_RULE_URL, 0, 0, NULL, 0);
+    return 0;
+  }
+  return 1;
+}
+
+static void oa_check_object(const void *obj, const oa_member *t, size_t n, oa_where at, odeus_problems *pr);
+
+static void oa_check_fields(const odeus_config *cfg, oa_where w, odeus_problems *pr)
+{
+  size_t i, j;
+  for (i = 0; i < cfg->field_count; i++) {
+    oa_where fw = w;
+    fw.index = i;
+    oa_check_object(&cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), fw, pr);
+  }
+  /* Unique slugs: the later of two equal slugs is reported, naming it. */
+  for (i = 1; i < cfg->field_count; i++) {
+    const odeus_str *a = &cfg->fields[i].slug;
+    if (!a->ptr) continue;
+    for (j = 0; j < i; j++) {
+      const odeus_str *b = &cfg->fields[j].slug;
+      if (b->ptr && a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0) {
+        oa_where sw = w;
+        sw.index = i;
+        sw.member = ODEUS_KEY_SLUG;
+        oa_report(pr, sw, ODEUS_RULE_DUPLICATE_SLUG, 0, j, a->ptr, a->len);
+        break;
+      }
+    }
+  }
+}
+
+static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
+{
+  switch (m->kind) {
+  case OA_KIND_STRING:
+  case OA_KIND_URL:
+    oa_check_string(OA_CAT(obj, m, odeus_str), m, w, pr);
+    break;
+  case OA_KIND_AUTH_TYPE:
+  case OA_KIND_FIELD_TYPE: {
+    int v = oa_enum_value(obj, m);
+    if (!oa_enum_name(m, v)) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)(unsigned)v, NULL, 0);
+    break;
+  }
+  case OA_KIND_BOOL: {
+    odeus_bool b = *OA_CAT(obj, m, odeus_bool);
+    if (b != ODEUS_BOOL_FALSE && b != ODEUS_BOOL_TRUE) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)b, NULL, 0);
+    break;
+  }
+  case OA_KIND_FIELDS:
+    oa_check_fields((const odeus_config *)obj, w, pr);
+    break;
+  default: { /* OA_KIND_OAUTH */
+    const odeus_config *cfg = (const odeus_config *)obj;
+    if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
+      oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
+    oa_check_object(cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), w, pr);
+    break;
+  }
+  }
+}
+
+static void oa_check_object(const void *obj, const oa_member *t, size_t n, oa_where at, odeus_problems *pr)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    const oa_member *m = &t[i];
+    oa_where w = oa_where_member(at, m);
+    if (!oa_member_set(obj, m)) {
+      if (m->flags & OA_REQUIRED) oa_report(pr, w, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
+      continue;
+    }
+    oa_check_member(obj, m, w, pr);
+  }
+}
+
+ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
+{
+  odeus_problems none = { NULL, 0, 0 };
+  odeus_problems *pr = problems ? problems : &none;
+  oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+  size_t before = pr->count;
+  if (!cfg || (!cfg->fields && cfg->field_count)) return ODEUS_ERR_ARGUMENT;
+  oa_check_object(cfg, oa_root_members, OA_COUNT(oa_root_members), root, pr);
+  return pr->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
+}
+
+/* ---- problem text --------------------------------------------------------------- */
+static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
+{
+  if (k == ODEUS_KEY_OTHER) oa_put(s, p->text.ptr, p->text.len);
+  else oa_puts(s, odeus_key_name(k));
+}
+
+static void oa_put_path(oa_sink *s, const odeus_problem *p)
+{
+  if (p->key == ODEUS_KEY_NONE) { oa_puts(s, "(body)"); return; }
+  oa_put_key(s, p->key, p);
+  if (p->index != ODEUS_NO_INDEX) {
+    oa_putc(s, '[');
+    oa_put_uint(s, p->index);
+    oa_putc(s, ']');
+  }
+  if (p->member != ODEUS_KEY_NONE) {
+    oa_putc(s, '.');
+    oa_put_key(s, p->member, p);
+  }
+}
+
+ODEUS_API size_t odeus_problem_path(const odeus_problem *p, char *buf, size_t cap)
+{
+  oa_sink s;
+  oa_sink_init(&s, buf, cap, 0);
+  oa_put_path(&s, p);
+  return oa_sink_cstr(&s);
+}
+
+/* The JSON type a key expects, for "expected ..." messages. */
+static const char *oa_expected_type(const odeus_problem *p)
+{
+  odeus_key k = p->member != ODEUS_KEY_NONE ? p->member : p->key;
+  if (p->key == ODEUS_KEY_NONE) return "an object";
+  if (k == ODEUS_KEY_REQUIRED) return "a boolean";
+  if (k == ODEUS_KEY_AUTH_FIELDS) return p->index == ODEUS_NO_INDEX ? "an array" : "an object";
+  if (k == ODEUS_KEY_OAUTH_CLIENT) return "an object";
+  return "a string";
+}
+
+static void oa_put_rule(oa_sink *s, const odeus_problem *p)
+{
+  switch (p->rule) {
+  case ODEUS_RULE_REQUIRED: oa_puts(s, "required"); break;
+  case ODEUS_RULE_EMPTY: oa_puts(s, "empty, min 1 character"); break;
+  case ODEUS_RULE_TOO_LONG:
+    oa_put_uint(s, p->actual);
+    oa_puts(s, " characters, max ");
+    oa_put_uint(s, p->limit);
+    break;
+  case ODEUS_RULE_UTF8: oa_puts(s, "invalid UTF-8 at byte "); oa_put_uint(s, p->actual); break;
+  case ODEUS_RULE_NUL: oa_puts(s, "U+0000 at byte "); oa_put_uint(s, p->actual); break;
+  case ODEUS_RULE_ENUM: {
+    const char *const *names = p->key == ODEUS_KEY_AUTH_TYPE ? oa_auth_type_names : oa_field_type_names;
+    size_t i;
+    if (p->text.ptr) { oa_putc(s, '"'); oa_put(s, p->text.ptr, p->text.len); oa_putc(s, '"'); }
+    else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
+    oa_puts(s, " is not one of ");
+    if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
+    for (i = 1; i < 6; i++) {
+      if (i > 1) oa_puts(s, ", ");
+      oa_puts(s, names[i]);
+    }
+    break;
+  }
+  case ODEUS_RULE_DUPLICATE_SLUG:
+    oa_puts(s, "duplicate slug \"");
+    oa_put(s, p->text.ptr, p->text.len);
+    oa_putc(s, '"');
+    break;
+  case ODEUS_RULE_NOT_ALLOWED: oa_puts(s, "only allowed when authType is OAUTH or OAUTH_DCR"); break;
+  case ODEUS_RULE_URL: oa_puts(s, "not an absolute http(s) URL with a host"); break;
+  case ODEUS_RULE_TYPE: oa_puts(s, "expected "); oa_puts(s, oa_expected_type(p)); break;
+  case ODEUS_RULE_NULL: oa_puts(s, "null is not accepted (omit the key)"); break;
+  case ODEUS_RULE_UNKNOWN_KEY: oa_puts(s, "unknown key"); break;
+  case ODEUS_RULE_DUPLICATE_KEY: oa_puts(s, "duplicate key"); break;
+  case ODEUS_RULE_JSON:
+    oa_puts(s, "invalid JSON at byte ");
+    oa_put_uint(s, p->actual);
+    oa_puts(s, ": ");
+    oa_puts(s, odeus_result_text((odeus_result)(0 - (int)p->limit)));
+    break;
+  case ODEUS_RULE_CAPACITY:
+    oa_puts(s, "more than the storage holds (");
+    oa_put_uint(s, p->limit);
+    oa_putc(s, ')');
+    break;
+  default: oa_puts(s, "invalid"); break;
+  }
+}
+
+ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap)
+{
+  oa_sink s;
+  oa_sink_init(&s, buf, cap, 0);
+  oa_put_path(&s, p);
+  oa_puts(&s, ": ");
+  oa_put_rule(&s, p);
+  return oa_sink_cstr(&s);
+}
+
+/* ---- JSON string escaping ----------------------------------------------------------
+ * RFC 8259: '"', '\\' and bytes below 0x20 are escaped; everything else,
+ * UTF-8 included, passes through. Runs of plain bytes are copied at once. */
+static const unsigned char oa_json_plain[256] = {
+#define OA_16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+  OA_16(0), OA_16(0),
+  1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
+  OA_16(1), OA_16(1),
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
+  OA_16(1), OA_16(1),
+  OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1)
+#undef OA_16
+};
+
+static void oa_put_escaped(oa_sink *s, const char *p, size_t n)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && oa_json_plain[(unsigned char)p[run]]) run++;
+    oa_put(s, p + i, run - i);
+    if (run == n) break;
+    {
+      unsigned char c = (unsigned char)p[run];
+      char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+      switch (c) {
+      case '"': case '\\': e[1] = (char)c; oa_put(s, e, 2); break;
+      case '\b': e[1] = 'b'; oa_put(s, e, 2); break;
+      case '\f': e[1] = 'f'; oa_put(s, e, 2); break;
+      case '\n': e[1] = 'n'; oa_put(s, e, 2); break;
+      case '\r': e[1] = 'r'; oa_put(s, e, 2); break;
+      case '\t': e[1] = 't'; oa_put(s, e, 2); break;
+      default: oa_put(s, e, 6); break;
+      }
+    }
+    i = run + 1;
+  }
+}
+
+/* A JSON string with quotes; NULL gives null. */
+static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
+{
+  if (!p) { oa_put(s, "null", 4); return; }
+  oa_putc(s, '"');
+  oa_put_escaped(s, p, n);
+  oa_putc(s, '"');
+}
+
+/* ---- the walk: the request as a sequence of steps --------------------------------
+ * The writer emits the request as numbered steps (the head, each member,
+ * each bracket). A window of the output can then be produced by starting at
+ * the last step that began before the window, instead of from the start, and
+ * stopping once the window is full: streaming through any window costs
+ * about the same as writing once. */
+typedef struct oa_walk {
+  oa_sink *s;
+  size_t step;                  /* the step being considered */
+  size_t from_step;             /* steps before it are skipped; s->len is their size */
+  size_t mark_step, mark_offset;/* out: the last step that started at or before s->skip */
+  int stop_when_full;
+  int redact;
+  size_t content_length;
+} oa_walk;
+
+static void oa_walk_init(oa_walk *w, oa_sink *s, size_t from_step, size_t from_offset)
+{
+  memset(w, 0, sizeof *w);
+  w->s = s;
+  w->from_step = from_step;
+  s->len = from_offset;
+  w->mark_step = from_step;
+  w->mark_offset = from_offset;
+}
+
+/* Whether the next step is to be emitted. */
+static int oa_step(oa_walk *w)
+{
+  size_t k = w->step++;
+  if (k < w->from_step) return 0;
+  if (w->stop_when_full && oa_sink_full(w->s)) return 0;
+  if (w->s->len <= w->s->skip) {
+    w->mark_step = k;
+    w->mark_offset = w->s->len;
+  }
+  return 1;
+}
+
+static void oa_put_key_prefix(oa_sink *s, const char *sep, const oa_member *m)
+{
+  oa_puts(s, sep);
+  oa_putc(s, '"');
+  oa_puts(s, m->name);
+  oa_put(s, "\":", 2);
+}
+
+static void oa_emit_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open);
+
+static void oa_emit_value(oa_walk *w, const void *obj, const oa_member *m)
+{
+  oa_sink *s = w->s;
+  switch (m->kind) {
+  case OA_KIND_STRING:
+  case OA_KIND_URL: {
+    const odeus_str *v = OA_CAT(obj, m, odeus_str);
+    if (w->redact && (m->flags & OA_SECRET)) oa_puts(s, "\"[REDACTED]\"");
+    else oa_put_json_str(s, v->ptr, v->len);
+    break;
+  }
+  case OA_KIND_AUTH_TYPE:
+  case OA_KIND_FIELD_TYPE:
+    oa_putc(s, '"');
+    oa_puts(s, oa_enum_name(m, oa_enum_value(obj, m)));
+    oa_putc(s, '"');
+    break;
+  default: /* OA_KIND_BOOL */
+    if (*OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_TRUE) oa_put(s, "true", 4);
+    else oa_put(s, "false", 5);
+    break;
+  }
+}
+
+static void oa_emit_fields(oa_walk *w, const odeus_config *cfg)
+{
+  size_t i;
+  for (i = 0; i < cfg->field_count; i++)
+    oa_emit_object(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{");
+  if (oa_step(w)) oa_putc(w->s, ']');
+}
+
+/* An object: `open`, then each set member in table order, then '}'. The
+ * separator of a member depends on whether one came before it, which is
+ * known without emitting anything. */
+static void oa_emit_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open)
+{
+  size_t i;
+  int first = 1;
+  if (oa_step(w)) oa_puts(w->s, open);
+  for (i = 0; i < n; i++) {
+    const oa_member *m = &t[i];
+    int set = oa_member_set(obj, m);
+    if (m->kind == OA_KIND_FIELDS) {
+      if (!set) continue;
+      if (oa_step(w)) {
+        oa_put_key_prefix(w->s, first ? "" : ",", m);
+        oa_putc(w->s, '[');
+      }
+      oa_emit_fields(w, (const odeus_config *)obj);
+    } else if (m->kind == OA_KIND_OAUTH) {
+      if (!set) continue;
+      if (oa_step(w)) oa_put_key_prefix(w->s, first ? "" : ",", m);
+      oa_emit_object(w, ((const odeus_config *)obj)->oauth_client, oa_oauth_members,
+                     OA_COUNT(oa_oauth_members), "{");
+    } else if (oa_step(w) && set) {
+      oa_put_key_prefix(w->s, first ? "" : ",", m);
+      oa_emit_value(w, obj, m);
+    }
+    first &= !set;
+  }
+  if (oa_step(w)) oa_putc(w->s, '}');
+}
+
+static void oa_emit_body(oa_walk *w, const odeus_config *cfg)
+{
+  oa_emit_object(w, cfg, oa_root_members, OA_COUNT(oa_root_members), "{");
+}
+
+static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *u)
+{
+  oa_sink *s = w->s;
+  if (!oa_step(w)) return;
+  oa_put(s, "PATCH ", 6);
+  oa_put(s, u->prefix.ptr, u->prefix.len);
+  oa_puts(s, "/integrations/v1/");
+  oa_put(s, req->integration_id, 36);
+  oa_puts(s, "/auth HTTP/1.1\r\nHost: ");
+  oa_put(s, u->host.ptr, u->host.len);
+  if (u->explicit_port) { oa_putc(s, ':'); oa_put_uint(s, u->port); }
+  oa_puts(s, "\r\nAuthorization: Bearer ");
+  if (w->redact) oa_puts(s, "[REDACTED]");
+  else oa_puts(s, req->api_key);
+  oa_puts(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+             "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
+  oa_put_uint(s, w->content_length);
+  oa_puts(s, "\r\n\r\n");
+}
+
+/* ---- writers ------------------------------------------------------------------------ */
+static size_t oa_body_length(const odeus_config *cfg)
+{
+  oa_sink s;
+  oa_walk w;
+  oa_sink_init(&s, NULL, 0, 0);
+  oa_walk_init(&w, &s, 0, 0);
+  oa_emit_body(&w, cfg);
+  return s.len;
+}
+
+static odeus_result oa_finish_write(const oa_sink *s, size_t *needed)
+{
+  if (needed) *needed = s->len;
+  return s->len <= s->cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+}
+
+ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed)
+{
+  oa_sink s;
+  oa_walk w;
+  odeus_result r;
+  if (!buf && cap) return ODEUS_ERR_ARGUMENT;
+  r = odeus_validate_config(cfg, NULL);
+  if (r != ODEUS_OK) return r;
+  oa_sink_init(&s, buf, cap, 0);
+  oa_walk_init(&w, &s, 0, 0);
+  oa_emit_body(&w, cfg);
+  return oa_finish_write(&s, needed);
+}
+
+/* Everything about a request that can be wrong, in the order a user fixes it. */
+static odeus_result oa_check_request(const odeus_request *req, odeus_url *u)
+{
+  const char *base;
+  odeus_result r;
+  if (!req || !req->config || !req->integration_id) return ODEUS_ERR_ARGUMENT;
+  base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
+  r = odeus_parse_base_url(base, strlen(base), u);
+  if (r != ODEUS_OK) return r;
+  if (!req->api_key) return ODEUS_ERR_API_KEY;
+  r = odeus_validate_api_key(req->api_key, strlen(req->api_key));
+  if (r != ODEUS_OK) return r;
+  r = odeus_validate_id(req->integration_id, strlen(req->integration_id));
+  if (r != ODEUS_OK) return r;
+  return odeus_validate_config(req->config, NULL);
+}
+
+static odeus_result oa_request_begin(odeus_request_stream *st, const odeus_request *req, int redact)
+{
+  oa_sink s;
+  oa_walk w;
+  odeus_result r;
+  if (!st) return ODEUS_ERR_ARGUMENT;
+  memset(st, 0, sizeof *st);
+  st->redact = redact;
+  r = oa_check_request(req, &st->url);
+  if (r != ODEUS_OK) return r;
+  st->req = req;
+  st->content_length = oa_body_length(req->config);
+  oa_sink_init(&s, NULL, 0, 0);
+  oa_walk_init(&w, &s, 0, 0);
+  w.content_length = st->content_length;
+  w.redact = redact;
+  oa_emit_head(&w, req, &st->url);
+  oa_emit_body(&w, req->config);
+  st->total = s.len;
+  return ODEUS_OK;
+}
+
+ODEUS_API odeus_result odeus_request_begin(odeus_request_stream *st, const odeus_request *req)
+{
+  return oa_request_begin(st, req, 0);
+}
+
+/* Produces the bytes [offset, offset + cap) of the request into buf. */
+static size_t oa_stream_window(odeus_request_stream *st, char *buf, size_t cap, int stop_when_full)
+{
+  oa_sink s;
+  oa_walk w;
+  oa_sink_init(&s, buf, cap, st->offset);
+  oa_walk_init(&w, &s, st->mark_step, st->mark_offset);
+  w.stop_when_full = stop_when_full;
+  w.redact = st->redact;
+  w.content_length = st->content_length;
+  oa_emit_head(&w, st->req, &st->url);
+  oa_emit_body(&w, st->req->config);
+  st->mark_step = w.mark_step;
+  st->mark_offset = w.mark_offset;
+  return OA_MIN(cap, st->total - st->offset);
+}
+
+ODEUS_API size_t odeus_request_next(odeus_request_stream *st, char *window, size_t cap)
+{
+  size_t n;
+  if (!st || !st->req || !window || st->offset >= st->total) return 0;
+  n = oa_stream_window(st, window, cap, 1);
+  st->offset += n;
+  return n;
+}
+
+ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
+{
+  if (!st) return;
+  st->offset = OA_MIN(offset, st->total);
+  if (st->offset < st->mark_offset) st->mark_step = st->mark_offset = 0;
+}
+
+static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
+{
+  odeus_request_stream st;
+  odeus_result r;
+  if (!buf && cap) return ODEUS_ERR_ARGUMENT;
+  r = oa_request_begin(&st, req, redact);
+  if (r != ODEUS_OK) return r;
+  if (cap) oa_stream_window(&st, buf, cap, 0);
+  if (needed) *needed = st.total;
+  return st.total <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+}
+
+ODEUS_API odeus_result odeus_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed)
+{
+  return oa_write_request(req, buf, cap, needed, 0);
+}
+
+ODEUS_API odeus_result odeus_write_request_redacted(const odeus_request *req, char *buf, size_t cap,
+                                                    size_t *needed)
+{
+  return oa_write_request(req, buf, cap, needed, 1);
+}
+
+ODEUS_API odeus_result odeus_write_request_cb(const odeus_request *req, char *window, size_t cap,
+                                              odeus_write_fn fn, void *ctx)
+{
+  odeus_request_stream st;
+  odeus_result r;
+  size_t n;
+  if (!window || !cap || !fn) return ODEUS_ERR_ARGUMENT;
+  r = odeus_request_begin(&st, req);
+  if (r != ODEUS_OK) return r;
+  while ((n = odeus_request_next(&st, window, cap)) > 0) {
+    if (fn(ctx, window, n) != 0) { r = ODEUS_ERR_IO; break; }
+  }
+  odeus_wipe(window, cap); /* the window held the API key */
+  return r;
+}

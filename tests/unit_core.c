@@ -1,0 +1,569 @@
+/* The core: validation, the body and request writers, streaming. Every
+ * expectation below is written by hand from SPEC.md, not captured. */
+#define ODEUS_AUTH_IMPLEMENTATION
+#include "odeus_auth.h"
+#include "test.h"
+
+/* ---- the documentation's API-key example (README quick start) ----------- */
+static const odeus_auth_field example_fields[] = {
+  { ODEUS_LIT("api_key"), ODEUS_LIT("API Key"), ODEUS_FIELD_PASSWORD,
+    ODEUS_LIT("Found under Settings > API"), ODEUS_LIT("sk-..."), ODEUS_BOOL_TRUE },
+  { ODEUS_LIT("base_url"), ODEUS_LIT("Base URL"), ODEUS_FIELD_TEXT,
+    ODEUS_LIT("Your account's API base URL"), ODEUS_LIT("https://api.example.com"), ODEUS_BOOL_FALSE }
+};
+static const char example_test_code[] =
+  "const response = await fetch(secrets.base_url + '/me', {\n"
+  "  headers: { 'Authorization': 'Bearer ' + secrets.api_key }\n"
+  "});\n"
+  "if (!response.ok) throw new Error('Invalid key');";
+
+static odeus_config example_config(void)
+{
+  odeus_config c;
+  memset(&c, 0, sizeof c);
+  c.auth_type = ODEUS_AUTH_API_KEY;
+  c.fields = example_fields;
+  c.field_count = 2;
+  c.auth_test_code.ptr = example_test_code;
+  c.auth_test_code.len = sizeof example_test_code - 1;
+  return c;
+}
+
+static const char example_body[] =
+  "{\"authType\":\"API_KEY\",\"authFields\":["
+  "{\"slug\":\"api_key\",\"label\":\"API Key\",\"type\":\"PASSWORD\","
+  "\"description\":\"Found under Settings > API\",\"placeholder\":\"sk-...\",\"required\":true},"
+  "{\"slug\":\"base_url\",\"label\":\"Base URL\",\"type\":\"TEXT\","
+  "\"description\":\"Your account's API base URL\",\"placeholder\":\"https://api.example.com\","
+  "\"required\":false}],"
+  "\"authTestCode\":\"const response = await fetch(secrets.base_url + '/me', {\\n"
+  "  headers: { 'Authorization': 'Bearer ' + secrets.api_key }\\n"
+  "});\\nif (!response.ok) throw new Error('Invalid key');\"}";
+
+static const char example_request[] =
+  "PATCH /integrations/v1/550e8400-e29b-41d4-a716-446655440000/auth HTTP/1.1\r\n"
+  "Host: api.odeus.ai\r\n"
+  "Authorization: Bearer ody-example-key\r\n"
+  "Content-Type: application/json\r\n"
+  "Accept: application/json\r\n"
+  "User-Agent: odeus-auth-c/0.1.0\r\n"
+  "Content-Length: 519\r\n"
+  "\r\n";
+
+static char expected[2048];
+static size_t expected_len;
+
+static void test_golden(void)
+{
+  odeus_config c = example_config();
+  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  char buf[1024];
+  size_t need = 0;
+  rq.config = &c;
+  CHECK_EQ_INT(sizeof example_body - 1, 519);
+  CHECK_EQ_INT(odeus_write_body(&c, buf, sizeof buf, &need), ODEUS_OK);
+  CHECK_MEM(buf, need, example_body, sizeof example_body - 1);
+  memcpy(expected, example_request, sizeof example_request - 1);
+  memcpy(expected + sizeof example_request - 1, example_body, sizeof example_body - 1);
+  expected_len = sizeof example_request - 1 + sizeof example_body - 1;
+  CHECK_EQ_INT(expected_len, 766);
+  CHECK_EQ_INT(odeus_write_request(&rq, buf, sizeof buf, &need), ODEUS_OK);
+  CHECK_MEM(buf, need, expected, expected_len);
+  /* measuring pass */
+  need = 0;
+  CHECK_EQ_INT(odeus_write_request(&rq, NULL, 0, &need), ODEUS_ERR_BUFFER_TOO_SMALL);
+  CHECK_EQ_INT(need, 766);
+}
+
+static void test_redacted(void)
+{
+  static const char want[] =
+    "PATCH /integrations/v1/550e8400-e29b-41d4-a716-446655440000/auth HTTP/1.1\r\n"
+    "Host: api.odeus.ai\r\n"
+    "Authorization: Bearer [REDACTED]\r\n"
+    "Content-Type: application/json\r\n"
+    "Accept: application/json\r\n"
+    "User-Agent: odeus-auth-c/0.1.0\r\n"
+    "Content-Length: 176\r\n"
+    "\r\n"
+    "{\"authType\":\"OAUTH\",\"oauthClient\":{\"authUrl\":\"https://idp.example.com/authorize?x=1\","
+    "\"tokenUrl\":\"https://idp.example.com/token\",\"clientId\":\"cid\",\"clientSecret\":\"[REDACTED]\"}}";
+  odeus_oauth_client oc;
+  odeus_config c;
+  odeus_request rq = { NULL, "secret-api-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  char buf[1024];
+  size_t need = 0;
+  memset(&oc, 0, sizeof oc);
+  memset(&c, 0, sizeof c);
+  oc.auth_url = odeus_cstr("https://idp.example.com/authorize?x=1");
+  oc.token_url = odeus_cstr("https://idp.example.com/token");
+  oc.client_id = odeus_cstr("cid");
+  oc.client_secret = odeus_cstr("s3cr3t-value");
+  c.auth_type = ODEUS_AUTH_OAUTH;
+  c.oauth_client = &oc;
+  rq.config = &c;
+  /* The Content-Length is what is really sent: the real secret is 12 bytes,
+   * "[REDACTED]" 10, so the dump's body is 2 bytes shorter than it says. */
+  CHECK_EQ_INT(odeus_write_request_redacted(&rq, buf, sizeof buf, &need), ODEUS_OK);
+  CHECK_MEM(buf, need, want, sizeof want - 1);
+  CHECK(strstr(buf, "secret-api-key") == NULL);
+  CHECK_EQ_INT(odeus_write_body(&c, buf, sizeof buf, &need), ODEUS_OK);
+  CHECK_EQ_INT(need, 176);
+}
+
+/* For every capacity: never past it, the needed size exact. */
+static void test_capacities(void)
+{
+  odeus_config c = example_config();
+  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  char buf[1024];
+  size_t cap, i;
+  int bad = 0;
+  rq.config = &c;
+  for (cap = 0; cap <= expected_len; cap++) {
+    size_t need = 0;
+    odeus_result r;
+    memset(buf, 0xAA, sizeof buf);
+    r = odeus_write_request(&rq, cap ? buf : NULL, cap, &need);
+    if (r != (cap < expected_len ? ODEUS_ERR_BUFFER_TOO_SMALL : ODEUS_OK)) bad++;
+    if (need != expected_len) bad++;
+    if (memcmp(buf, expected, cap) != 0) bad++;
+    for (i = cap; i < sizeof buf; i++)
+      if ((unsigned char)buf[i] != 0xAA) { bad++; break; }
+    /* the body writer, the same way */
+    memset(buf, 0xAA, sizeof buf);
+    r = odeus_write_body(&c, cap ? buf : NULL, cap, &need);
+    if (need != 519 || r != (cap < 519 ? ODEUS_ERR_BUFFER_TOO_SMALL : ODEUS_OK)) bad++;
+    if (memcmp(buf, example_body, OA_MIN(cap, 519)) != 0) bad++;
+    for (i = OA_MIN(cap, 519); i < sizeof buf; i++)
+      if ((unsigned char)buf[i] != 0xAA) { bad++; break; }
+  }
+  CHECK_EQ_INT(bad, 0);
+}
+
+static char sent[4096];
+static size_t sent_len;
+static int collect(void *ctx, const char *data, size_t len)
+{
+  (void)ctx;
+  if (sent_len + len > sizeof sent) return 1;
+  memcpy(sent + sent_len, data, len);
+  sent_len += len;
+  return 0;
+}
+
+/* Windows of 1 to 300 bytes give the one-shot bytes. */
+static void test_streaming(void)
+{
+  odeus_config c = example_config();
+  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  char window[301 + 16];
+  size_t w, i;
+  int bad = 0;
+  rq.config = &c;
+  for (w = 1; w <= 300; w++) {
+    odeus_request_stream st;
+    size_t n;
+    sent_len = 0;
+    if (odeus_request_begin(&st, &rq) != ODEUS_OK || st.total != expected_len || st.content_length != 519) bad++;
+    memset(window, 0x55, sizeof window);
+    while ((n = odeus_request_next(&st, window, w)) > 0) {
+      if (n > w) bad++;
+      collect(NULL, window, n);
+      for (i = w; i < sizeof window; i++)
+        if ((unsigned char)window[i] != 0x55) { bad++; break; }
+    }
+    if (sent_len != expected_len || memcmp(sent, expected, expected_len) != 0) bad++;
+    sent_len = 0;
+    if (odeus_write_request_cb(&rq, window, w, collect, NULL) != ODEUS_OK) bad++;
+    if (sent_len != expected_len || memcmp(sent, expected, expected_len) != 0) bad++;
+  }
+  CHECK_EQ_INT(bad, 0);
+  /* Seeking back resends from there (a partial send on a non-blocking socket). */
+  {
+    odeus_request_stream st;
+    size_t n;
+    CHECK_EQ_INT(odeus_request_begin(&st, &rq), ODEUS_OK);
+    n = odeus_request_next(&st, window, 200);
+    CHECK_EQ_INT(n, 200);
+    n = odeus_request_next(&st, window, 200);
+    odeus_request_seek(&st, 150);
+    n = odeus_request_next(&st, window, 100);
+    CHECK_MEM(window, n, expected + 150, 100);
+    odeus_request_seek(&st, 700);
+    n = odeus_request_next(&st, window, 300);
+    CHECK_MEM(window, n, expected + 700, 66);
+    CHECK_EQ_INT(odeus_request_next(&st, window, 300), 0);
+  }
+}
+
+/* ---- validation ------------------------------------------------------------ */
+static char line[256];
+static odeus_problem items[16];
+static odeus_problems probs;
+
+static const char *first_problem(const odeus_config *c)
+{
+  probs.items = items;
+  probs.capacity = 16;
+  probs.count = 0;
+  if (odeus_validate_config(c, &probs) == ODEUS_OK) return "OK";
+  odeus_problem_format(&items[0], line, sizeof line);
+  return line;
+}
+
+/* n characters of the UTF-8 sequence ch into buf. */
+static odeus_str repeat(char *buf, const char *ch, size_t n)
+{
+  size_t k = strlen(ch), i;
+  odeus_str s;
+  for (i = 0; i < n; i++) memcpy(buf + i * k, ch, k);
+  s.ptr = buf;
+  s.len = n * k;
+  return s;
+}
+
+static void test_lengths(void)
+{
+  static char big[8192];
+  static const char *chars[] = { "a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80" };
+  odeus_auth_field f;
+  odeus_config c;
+  size_t k;
+  memset(&c, 0, sizeof c);
+  c.auth_type = ODEUS_AUTH_API_KEY;
+  c.fields = &f;
+  c.field_count = 1;
+  for (k = 0; k < 4; k++) {
+    size_t per = k == 3 ? 2 : 1; /* UTF-16 units per character */
+    memset(&f, 0, sizeof f);
+    f.slug = repeat(big, chars[k], 0);
+    f.label = odeus_cstr("L");
+    f.type = ODEUS_FIELD_TEXT;
+    CHECK_STR(first_problem(&c), "authFields[0].slug: empty, min 1 character");
+    f.slug = repeat(big, chars[k], 1);
+    CHECK_STR(first_problem(&c), "OK");
+    f.slug = repeat(big, chars[k], 100 / per);
+    CHECK_STR(first_problem(&c), "OK");
+    f.slug = repeat(big, chars[k], 100 / per + 1);
+    CHECK_STR(first_problem(&c), per == 1 ? "authFields[0].slug: 101 characters, max 100"
+                                          : "authFields[0].slug: 102 characters, max 100");
+    CHECK_EQ_INT(items[0].limit, 100);
+    CHECK_EQ_INT(items[0].actual, per == 1 ? 101 : 102);
+    /* description: 0 allowed, max 500 */
+    f.slug = odeus_cstr("s");
+    f.description = repeat(big, chars[k], 0);
+    CHECK_STR(first_problem(&c), "OK");
+    f.description = repeat(big, chars[k], 500 / per);
+    CHECK_STR(first_problem(&c), "OK");
+    f.description = repeat(big, chars[k], 500 / per + 1);
+    CHECK_STR(first_problem(&c), per == 1 ? "authFields[0].description: 501 characters, max 500"
+                                          : "authFields[0].description: 502 characters, max 500");
+    f.description.ptr = NULL;
+    f.placeholder = repeat(big, chars[k], 200 / per + 1);
+    CHECK_STR(first_problem(&c), per == 1 ? "authFields[0].placeholder: 201 characters, max 200"
+                                          : "authFields[0].placeholder: 202 characters, max 200");
+  }
+  /* 99 ASCII + one astral character = 101 units */
+  memset(&f, 0, sizeof f);
+  memset(big, 'a', 99);
+  memcpy(big + 99, "\xf0\x9f\x98\x80", 4);
+  f.slug.ptr = big;
+  f.slug.len = 103;
+  f.label = odeus_cstr("L");
+  f.type = ODEUS_FIELD_TEXT;
+  CHECK_STR(first_problem(&c), "authFields[0].slug: 101 characters, max 100");
+  /* authTestCode 1000 */
+  memset(&f, 0, sizeof f);
+  c.fields = NULL;
+  c.field_count = 0;
+  c.auth_test_code = repeat(big, "\xe2\x82\xac", 1000);
+  CHECK_STR(first_problem(&c), "OK");
+  c.auth_test_code = repeat(big, "\xe2\x82\xac", 1001);
+  CHECK_STR(first_problem(&c), "authTestCode: 1001 characters, max 1000");
+}
+
+static void test_utf8(void)
+{
+  static const struct { const char *s; size_t len; int rule; size_t at; } cases[] = {
+    { "ab\xc0\x80", 4, ODEUS_RULE_UTF8, 2 },             /* overlong NUL */
+    { "\xc1\xbf", 2, ODEUS_RULE_UTF8, 0 },               /* overlong 2-byte */
+    { "x\xe0\x80\x80", 4, ODEUS_RULE_UTF8, 1 },          /* overlong 3-byte */
+    { "\xe0\x9f\xbf", 3, ODEUS_RULE_UTF8, 0 },           /* overlong U+07FF */
+    { "\xf0\x80\x80\x80", 4, ODEUS_RULE_UTF8, 0 },       /* overlong 4-byte */
+    { "\xf0\x8f\xbf\xbf", 4, ODEUS_RULE_UTF8, 0 },       /* overlong U+FFFF */
+    { "\xed\xa0\x80", 3, ODEUS_RULE_UTF8, 0 },           /* U+D800 */
+    { "\xed\xbf\xbf", 3, ODEUS_RULE_UTF8, 0 },           /* U+DFFF */
+    { "\xf4\x90\x80\x80", 4, ODEUS_RULE_UTF8, 0 },       /* U+110000 */
+    { "\xf5\x80\x80\x80", 4, ODEUS_RULE_UTF8, 0 },
+    { "ok\xe2\x82", 4, ODEUS_RULE_UTF8, 2 },             /* truncated */
+    { "\xc3", 1, ODEUS_RULE_UTF8, 0 },
+    { "\xf0\x9f\x98", 3, ODEUS_RULE_UTF8, 0 },
+    { "a\x80", 2, ODEUS_RULE_UTF8, 1 },                  /* lone continuation */
+    { "\xe2\x28\xa1", 3, ODEUS_RULE_UTF8, 0 },           /* bad continuation */
+    { "\xfe", 1, ODEUS_RULE_UTF8, 0 },
+    { "\xff", 1, ODEUS_RULE_UTF8, 0 },
+    { "abcdefghij\0k", 12, ODEUS_RULE_NUL, 10 },        /* U+0000 after a fast run */
+    { "\0", 1, ODEUS_RULE_NUL, 0 },
+  };
+  size_t i, units, at;
+  for (i = 0; i < OA_COUNT(cases); i++) {
+    units = at = 999;
+    CHECK_EQ_INT(odeus_utf16_length(cases[i].s, cases[i].len, &units, &at), cases[i].rule);
+    CHECK_EQ_INT(at, cases[i].at);
+  }
+  CHECK_EQ_INT(odeus_utf16_length("\xef\xbf\xbf\xf4\x8f\xbf\xbf\xc2\x80" "abcdefghijklmnop", 25, &units, &at), 0);
+  CHECK_EQ_INT(units, 1 + 2 + 1 + 16);
+  {
+    odeus_config c;
+    memset(&c, 0, sizeof c);
+    c.auth_type = ODEUS_AUTH_NONE;
+    c.auth_test_code.ptr = "ab\xed\xa0\x80";
+    c.auth_test_code.len = 5;
+    CHECK_STR(first_problem(&c), "authTestCode: invalid UTF-8 at byte 2");
+    c.auth_test_code.ptr = "a\0b";
+    c.auth_test_code.len = 3;
+    CHECK_STR(first_problem(&c), "authTestCode: U+0000 at byte 1");
+  }
+}
+
+static void test_rules(void)
+{
+  odeus_auth_field f[3];
+  odeus_oauth_client oc;
+  odeus_config c;
+  int t;
+  memset(f, 0, sizeof f);
+  memset(&oc, 0, sizeof oc);
+  memset(&c, 0, sizeof c);
+  CHECK_STR(first_problem(&c), "authType: required");
+  c.auth_type = (odeus_auth_type)9;
+  CHECK_STR(first_problem(&c), "authType: value 9 is not one of NONE, API_KEY, SERVICE_ACCOUNT, OAUTH, OAUTH_DCR");
+  /* oauthClient is refused with every non-OAuth type, accepted with both OAuth ones */
+  c.oauth_client = &oc;
+  for (t = ODEUS_AUTH_NONE; t <= ODEUS_AUTH_OAUTH_DCR; t++) {
+    c.auth_type = (odeus_auth_type)t;
+    CHECK_STR(first_problem(&c), t >= ODEUS_AUTH_OAUTH ? "OK"
+              : "oauthClient: only allowed when authType is OAUTH or OAUTH_DCR");
+  }
+  c.auth_type = ODEUS_AUTH_OAUTH;
+  oc.auth_url = odeus_cstr("ftp://idp.example.com/a");
+  CHECK_STR(first_problem(&c), "oauthClient.authUrl: not an absolute http(s) URL with a host");
+  oc.auth_url = odeus_cstr("https:///path");
+  CHECK_STR(first_problem(&c), "oauthClient.authUrl: not an absolute http(s) URL with a host");
+  oc.auth_url = odeus_cstr("/relative");
+  CHECK_STR(first_problem(&c), "oauthClient.authUrl: not an absolute http(s) URL with a host");
+  oc.auth_url = odeus_cstr("https://idp.example.com/a b");
+  CHECK_STR(first_problem(&c), "oauthClient.authUrl: not an absolute http(s) URL with a host");
+  oc.auth_url = odeus_cstr("HTTP://idp.example.com:8080/authorize?scope=a%20b#frag");
+  CHECK_STR(first_problem(&c), "OK");
+  oc.token_url = odeus_cstr("https://[::1]:8443/token");
+  CHECK_STR(first_problem(&c), "OK");
+  c.oauth_client = NULL;
+  /* fields: required members, enum, bool, duplicates */
+  c.auth_type = ODEUS_AUTH_API_KEY;
+  c.fields = f;
+  c.field_count = 1;
+  CHECK_STR(first_problem(&c), "authFields[0].slug: required");
+  CHECK_EQ_INT(probs.count, 3);
+  odeus_problem_format(&items[1], line, sizeof line);
+  CHECK_STR(line, "authFields[0].label: required");
+  odeus_problem_format(&items[2], line, sizeof line);
+  CHECK_STR(line, "authFields[0].type: required");
+  f[0].slug = odeus_cstr("api_key");
+  f[0].label = odeus_cstr("K");
+  f[0].type = (odeus_field_type)7;
+  CHECK_STR(first_problem(&c), "authFields[0].type: value 7 is not one of TEXT, MULTI_LINE_TEXT, PASSWORD, NUMBER, EMBEDDING_MODEL");
+  f[0].type = ODEUS_FIELD_EMBEDDING_MODEL;
+  f[0].required = (odeus_bool)3;
+  CHECK_STR(first_problem(&c), "authFields[0].required: value 3 is not one of true, false");
+  f[0].required = ODEUS_BOOL_FALSE;
+  f[1] = f[0];
+  f[2] = f[0];
+  f[2].slug = odeus_cstr("other");
+  c.field_count = 3;
+  CHECK_STR(first_problem(&c), "authFields[1].slug: duplicate slug \"api_key\"");
+  CHECK_EQ_INT(items[0].actual, 0);
+  /* an explicit empty array is valid */
+  c.field_count = 0;
+  CHECK_STR(first_problem(&c), "OK");
+}
+
+/* A config with several problems reports all of them, in order, with paths. */
+static void test_all_problems(void)
+{
+  static char long_label[101];
+  odeus_auth_field f[3];
+  odeus_oauth_client oc;
+  odeus_config c;
+  odeus_problem few[2];
+  odeus_problems small = { few, 2, 0 };
+  static const char *const want[] = {
+    "authFields[0].slug: empty, min 1 character",
+    "authFields[1].label: 101 characters, max 100",
+    "authFields[2].type: required",
+    "authFields[2].slug: duplicate slug \"token\"",
+    "authTestCode: invalid UTF-8 at byte 3",
+    "oauthClient: only allowed when authType is OAUTH or OAUTH_DCR",
+    "oauthClient.tokenUrl: not an absolute http(s) URL with a host",
+  };
+  size_t i;
+  memset(f, 0, sizeof f);
+  memset(&oc, 0, sizeof oc);
+  memset(&c, 0, sizeof c);
+  memset(long_label, 'x', sizeof long_label);
+  c.auth_type = ODEUS_AUTH_SERVICE_ACCOUNT;
+  f[0].slug = odeus_cstr("");
+  f[0].label = odeus_cstr("a");
+  f[0].type = ODEUS_FIELD_TEXT;
+  f[1].slug = odeus_cstr("token");
+  f[1].label.ptr = long_label;
+  f[1].label.len = 101;
+  f[1].type = ODEUS_FIELD_PASSWORD;
+  f[2].slug = odeus_cstr("token");
+  f[2].label = odeus_cstr("b");
+  c.fields = f;
+  c.field_count = 3;
+  c.auth_test_code.ptr = "abc\xff";
+  c.auth_test_code.len = 4;
+  oc.token_url = odeus_cstr("token");
+  c.oauth_client = &oc;
+  first_problem(&c);
+  CHECK_EQ_INT(probs.count, OA_COUNT(want));
+  for (i = 0; i < OA_COUNT(want) && i < probs.count; i++) {
+    odeus_problem_format(&items[i], line, sizeof line);
+    CHECK_STR(line, want[i]);
+  }
+  odeus_problem_path(&items[1], line, sizeof line);
+  CHECK_STR(line, "authFields[1].label");
+  CHECK_EQ_INT(items[1].rule, ODEUS_RULE_TOO_LONG);
+  CHECK_EQ_INT(items[1].limit, 100);
+  CHECK_EQ_INT(items[1].actual, 101);
+  /* a bounded store still counts everything */
+  CHECK_EQ_INT(odeus_validate_config(&c, &small), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(small.count, OA_COUNT(want));
+  CHECK_EQ_INT(few[1].key, ODEUS_KEY_AUTH_FIELDS);
+  CHECK_EQ_INT(few[1].index, 1);
+  CHECK_EQ_INT(few[1].member, ODEUS_KEY_LABEL);
+  /* the formatter follows the snprintf contract */
+  CHECK_EQ_INT(odeus_problem_format(&items[1], line, 10), 44);
+  CHECK_STR(line, "authField");
+  CHECK_EQ_INT(odeus_problem_format(&items[1], NULL, 0), 44);
+  CHECK_EQ_INT(odeus_write_body(&c, line, sizeof line, NULL), ODEUS_ERR_CONFIG);
+}
+
+static void test_ids_keys_urls(void)
+{
+  odeus_url u;
+  static const char *const bad_urls[] = {
+    "ftp://api.odeus.ai", "https://", "https://user@host", "https://host?x=1", "https://host#f",
+    "https://host/a b", "https://host:0", "https://host:65536", "https://host:", "https://ho st",
+    "https://host/\r\nX: y", "https://[zz]", "https://.host", "api.odeus.ai", "https://host/%zz",
+    "https://host:443x", "https://host/\x7f"
+  };
+  size_t i;
+  CHECK_EQ_INT(odeus_validate_id("550e8400-e29b-41d4-a716-446655440000", 36), ODEUS_OK);
+  CHECK_EQ_INT(odeus_validate_id("550E8400-E29B-41D4-A716-446655440000", 36), ODEUS_OK);
+  CHECK_EQ_INT(odeus_validate_id("550e8400-e29b-41d4-a716-44665544000", 35), ODEUS_ERR_ID);
+  CHECK_EQ_INT(odeus_validate_id("550e8400-e29b-41d4-a716-4466554400000", 37), ODEUS_ERR_ID);
+  CHECK_EQ_INT(odeus_validate_id("550e8400e-29b-41d4-a716-446655440000", 36), ODEUS_ERR_ID);
+  CHECK_EQ_INT(odeus_validate_id("550e8400-e29b-41d4-a716-44665544000g", 36), ODEUS_ERR_ID);
+  CHECK_EQ_INT(odeus_validate_id("../../../../../../../../../../admin/", 36), ODEUS_ERR_ID);
+  CHECK_EQ_INT(odeus_validate_api_key("sk-abc_DEF.123~!", 16), ODEUS_OK);
+  CHECK_EQ_INT(odeus_validate_api_key("", 0), ODEUS_ERR_API_KEY);
+  CHECK_EQ_INT(odeus_validate_api_key("a b", 3), ODEUS_ERR_API_KEY);
+  CHECK_EQ_INT(odeus_validate_api_key("ab\r\nX: y", 8), ODEUS_ERR_API_KEY);
+  CHECK_EQ_INT(odeus_validate_api_key("ab\x7f", 3), ODEUS_ERR_API_KEY);
+  CHECK_EQ_INT(odeus_validate_api_key("\xc3\xa9", 2), ODEUS_ERR_API_KEY);
+  CHECK_EQ_INT(odeus_validate_api_key("a\tb", 3), ODEUS_ERR_API_KEY);
+  for (i = 0; i < OA_COUNT(bad_urls); i++)
+    CHECK_EQ_INT(odeus_parse_base_url(bad_urls[i], strlen(bad_urls[i]), &u), ODEUS_ERR_BASE_URL);
+  CHECK_EQ_INT(odeus_parse_base_url("https://odeus.example.com/api/public/", 37, &u), ODEUS_OK);
+  CHECK_EQ_INT(u.https, 1);
+  CHECK_MEM(u.host.ptr, u.host.len, "odeus.example.com", 17);
+  CHECK_MEM(u.prefix.ptr, u.prefix.len, "/api/public", 11);
+  CHECK_EQ_INT(u.port, 443);
+  CHECK_EQ_INT(u.explicit_port, 0);
+  CHECK_EQ_INT(odeus_parse_base_url("HTTP://127.0.0.1:8080", 21, &u), ODEUS_OK);
+  CHECK_EQ_INT(u.https, 0);
+  CHECK_EQ_INT(u.port, 8080);
+  CHECK_EQ_INT(u.explicit_port, 1);
+  CHECK_EQ_INT(u.prefix.len, 0);
+  CHECK_EQ_INT(odeus_parse_base_url("https://[::1]:443/", 18, &u), ODEUS_OK);
+  CHECK_MEM(u.host.ptr, u.host.len, "[::1]", 5);
+  CHECK_EQ_INT(u.explicit_port, 0);
+}
+
+/* A dedicated deployment: the prefix and a non-default port reach the wire. */
+static void test_request_variants(void)
+{
+  static const char want[] =
+    "PATCH /api/public/integrations/v1/550E8400-E29B-41D4-A716-446655440000/auth HTTP/1.1\r\n"
+    "Host: odeus.example.com:8443\r\n"
+    "Authorization: Bearer k\r\n"
+    "Content-Type: application/json\r\n"
+    "Accept: application/json\r\n"
+    "User-Agent: odeus-auth-c/0.1.0\r\n"
+    "Content-Length: 35\r\n"
+    "\r\n"
+    "{\"authType\":\"NONE\",\"authFields\":[]}";
+  static const char want_escapes[] =
+    "{\"authType\":\"OAUTH_DCR\",\"authTestCode\":\"q\\\" b\\\\ \\b\\f\\n\\r\\t \\u0001\\u001f \x7f \xc3\xa9\","
+    "\"oauthClient\":{\"scopes\":\"read write\",\"label\":\"Connect\"}}";
+  odeus_auth_field none[1];
+  odeus_oauth_client oc;
+  odeus_config c;
+  odeus_request rq = { "https://odeus.example.com:8443/api/public/", "k",
+                       "550E8400-E29B-41D4-A716-446655440000", NULL };
+  char buf[512];
+  size_t need = 0;
+  memset(&c, 0, sizeof c);
+  c.auth_type = ODEUS_AUTH_NONE;
+  c.fields = none;
+  rq.config = &c;
+  CHECK_EQ_INT(odeus_write_request(&rq, buf, sizeof buf, &need), ODEUS_OK);
+  CHECK_MEM(buf, need, want, sizeof want - 1);
+  /* escaping */
+  memset(&oc, 0, sizeof oc);
+  memset(&c, 0, sizeof c);
+  c.auth_type = ODEUS_AUTH_OAUTH_DCR;
+  c.auth_test_code.ptr = "q\" b\\ \b\f\n\r\t \x01\x1f \x7f \xc3\xa9";
+  c.auth_test_code.len = strlen(c.auth_test_code.ptr);
+  oc.scopes = odeus_cstr("read write");
+  oc.label = odeus_cstr("Connect");
+  c.oauth_client = &oc;
+  CHECK_EQ_INT(odeus_write_body(&c, buf, sizeof buf, &need), ODEUS_OK);
+  CHECK_MEM(buf, need, want_escapes, sizeof want_escapes - 1);
+  /* what can be wrong with a request, each with its own code */
+  rq.config = &c;
+  rq.base_url = "https://h/a?b";
+  CHECK_EQ_INT(odeus_write_request(&rq, buf, sizeof buf, &need), ODEUS_ERR_BASE_URL);
+  rq.base_url = NULL;
+  rq.api_key = "bad key";
+  CHECK_EQ_INT(odeus_write_request(&rq, buf, sizeof buf, &need), ODEUS_ERR_API_KEY);
+  rq.api_key = NULL;
+  CHECK_EQ_INT(odeus_write_request(&rq, buf, sizeof buf, &need), ODEUS_ERR_API_KEY);
+  rq.api_key = "k";
+  rq.integration_id = "not-a-uuid";
+  CHECK_EQ_INT(odeus_write_request(&rq, buf, sizeof buf, &need), ODEUS_ERR_ID);
+  rq.integration_id = "550e8400-e29b-41d4-a716-446655440000";
+  c.auth_type = ODEUS_AUTH_UNSET;
+  CHECK_EQ_INT(odeus_write_request(&rq, buf, sizeof buf, &need), ODEUS_ERR_CONFIG);
+  CHECK_STR(odeus_result_text(ODEUS_ERR_ID), "integration id is not a UUID");
+  CHECK_STR(odeus_result_text((odeus_result)-12345), "unknown result");
+}
+
+int main(void)
+{
+  test_golden();
+  test_redacted();
+  test_capacities();
+  test_streaming();
+  test_lengths();
+  test_utf8();
+  test_rules();
+  test_all_problems();
+  test_ids_keys_urls();
+  test_request_variants();
+  return TEST_END();
+}
