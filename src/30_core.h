@@ -338,20 +338,15 @@ static int oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, o
 
 static void oa_check_object(const void *obj, const oa_member *t, size_t n, oa_where at, odeus_problems *pr);
 
-static void oa_check_fields(const odeus_config *cfg, oa_where w, odeus_problems *pr)
+/* Unique slugs: the later of two equal slugs is reported, naming it. */
+static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeus_problems *pr)
 {
   size_t i, j;
-  for (i = 0; i < cfg->field_count; i++) {
-    oa_where fw = w;
-    fw.index = i;
-    oa_check_object(&cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), fw, pr);
-  }
-  /* Unique slugs: the later of two equal slugs is reported, naming it. */
-  for (i = 1; i < cfg->field_count; i++) {
-    const odeus_str *a = &cfg->fields[i].slug;
+  for (i = 1; i < n; i++) {
+    const odeus_str *a = &f[i].slug;
     if (!a->ptr) continue;
     for (j = 0; j < i; j++) {
-      const odeus_str *b = &cfg->fields[j].slug;
+      const odeus_str *b = &f[j].slug;
       if (b->ptr && a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0) {
         oa_where sw = w;
         sw.index = i;
@@ -361,6 +356,23 @@ static void oa_check_fields(const odeus_config *cfg, oa_where w, odeus_problems 
       }
     }
   }
+}
+
+static void oa_check_fields(const odeus_config *cfg, oa_where w, odeus_problems *pr)
+{
+  size_t i;
+  for (i = 0; i < cfg->field_count; i++) {
+    oa_where fw = w;
+    fw.index = i;
+    oa_check_object(&cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), fw, pr);
+  }
+  oa_check_slugs(cfg->fields, cfg->field_count, w, pr);
+}
+
+static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_problems *pr)
+{
+  if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
+    oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
 static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
@@ -386,8 +398,7 @@ static void oa_check_member(const void *obj, const oa_member *m, oa_where w, ode
     break;
   default: { /* OA_KIND_OAUTH */
     const odeus_config *cfg = (const odeus_config *)obj;
-    if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
-      oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
+    oa_check_oauth_allowed(cfg, w, pr);
     oa_check_object(cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), w, pr);
     break;
   }
@@ -524,7 +535,7 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 /* ---- JSON string escaping ----------------------------------------------------------
  * RFC 8259: '"', '\\' and bytes below 0x20 are escaped; everything else,
  * UTF-8 included, passes through. Runs of plain bytes are copied at once. */
-static const unsigned char oa_json_plain[256] = {
+static const unsigned char oa_escape_plain[256] = {
 #define OA_16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
   OA_16(0), OA_16(0),
   1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
@@ -541,7 +552,7 @@ static void oa_put_escaped(oa_sink *s, const char *p, size_t n)
   size_t i = 0;
   while (i < n) {
     size_t run = i;
-    while (run < n && oa_json_plain[(unsigned char)p[run]]) run++;
+    while (run < n && oa_escape_plain[(unsigned char)p[run]]) run++;
     oa_put(s, p + i, run - i);
     if (run == n) break;
     {
