@@ -320,6 +320,7 @@ typedef struct odeus_request_stream {
   size_t total;                 /* bytes of the whole request */
   size_t offset;                /* bytes produced so far */
   size_t mark_step, mark_offset; /* private: resume point of the generator */
+  size_t key_len;               /* private */
   int redact;                   /* private */
 } odeus_request_stream;
 

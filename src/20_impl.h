@@ -10,6 +10,11 @@
 /* Private names carry the oa_ / OA_ prefix. */
 #define OA_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define OA_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
+#define OA_INLINE inline
+#else
+#define OA_INLINE
+#endif
 
 ODEUS_API const char *odeus_result_text(odeus_result r)
 {
@@ -60,7 +65,8 @@ static int oa_sink_full(const oa_sink *s)
   return s->len >= s->skip + s->cap;
 }
 
-static void oa_put(oa_sink *s, const char *p, size_t n)
+/* The part of oa_put for bytes that straddle the window or fall outside it. */
+static void oa_put_edge(oa_sink *s, const char *p, size_t n)
 {
   size_t end = s->skip + s->cap;
   if (s->len < end && s->len + n > s->skip) {
@@ -70,6 +76,21 @@ static void oa_put(oa_sink *s, const char *p, size_t n)
   }
   s->len += n;
 }
+
+/* Small and hot: written so the compiler inlines the common case, all of
+ * the bytes landing inside the window. */
+static OA_INLINE void oa_put(oa_sink *s, const char *p, size_t n)
+{
+  if (s->len >= s->skip && s->len + n <= s->skip + s->cap) {
+    memcpy(s->buf + (s->len - s->skip), p, n);
+    s->len += n;
+  } else {
+    oa_put_edge(s, p, n);
+  }
+}
+
+/* A string literal, its length known at compile time. */
+#define OA_PUT_LIT(s, lit) oa_put((s), (lit), sizeof(lit) - 1)
 
 static void oa_puts(oa_sink *s, const char *z)
 {

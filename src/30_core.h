@@ -21,6 +21,8 @@ enum {
 
 typedef struct oa_member {
   const char *name;             /* the JSON key */
+  const char *prefix;           /* ,"key": as written in the body */
+  unsigned char prefix_len;
   unsigned char key;            /* odeus_key */
   unsigned char kind;           /* OA_KIND_* */
   unsigned char flags;          /* OA_REQUIRED | OA_NONEMPTY | OA_SECRET */
@@ -28,36 +30,43 @@ typedef struct oa_member {
   unsigned short offset;        /* where the member lives in its struct */
 } oa_member;
 
+/* prefix is ,"name": and, for members whose value is a string, the
+ * value's opening quote too: one copy instead of two. */
+#define OA_M_(name, q, key, kind, flags, max, type, field) \
+  { name, ",\"" name "\":" q, (unsigned char)(sizeof(",\"" name "\":" q) - 1), key, kind, flags, max, \
+    (unsigned short)offsetof(type, field) }
 #define OA_M(name, key, kind, flags, max, type, field) \
-  { name, key, kind, flags, max, (unsigned short)offsetof(type, field) }
+  OA_M_(name, "", key, kind, flags, max, type, field)
+#define OA_S(name, key, kind, flags, max, type, field) \
+  OA_M_(name, "\"", key, kind, flags, max, type, field)
 
 /* The documented key order of the body is the order of these tables. */
 static const oa_member oa_root_members[] = {
-  OA_M("authType", ODEUS_KEY_AUTH_TYPE, OA_KIND_AUTH_TYPE, OA_REQUIRED, 0, odeus_config, auth_type),
+  OA_S("authType", ODEUS_KEY_AUTH_TYPE, OA_KIND_AUTH_TYPE, OA_REQUIRED, 0, odeus_config, auth_type),
   OA_M("authFields", ODEUS_KEY_AUTH_FIELDS, OA_KIND_FIELDS, 0, 0, odeus_config, fields),
-  OA_M("authTestCode", ODEUS_KEY_AUTH_TEST_CODE, OA_KIND_STRING, 0, 1000, odeus_config, auth_test_code),
+  OA_S("authTestCode", ODEUS_KEY_AUTH_TEST_CODE, OA_KIND_STRING, 0, 1000, odeus_config, auth_test_code),
   OA_M("oauthClient", ODEUS_KEY_OAUTH_CLIENT, OA_KIND_OAUTH, 0, 0, odeus_config, oauth_client)
 };
 
 static const oa_member oa_field_members[] = {
-  OA_M("slug", ODEUS_KEY_SLUG, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, slug),
-  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, label),
-  OA_M("type", ODEUS_KEY_TYPE, OA_KIND_FIELD_TYPE, OA_REQUIRED, 0, odeus_auth_field, type),
-  OA_M("description", ODEUS_KEY_DESCRIPTION, OA_KIND_STRING, 0, 500, odeus_auth_field, description),
-  OA_M("placeholder", ODEUS_KEY_PLACEHOLDER, OA_KIND_STRING, 0, 200, odeus_auth_field, placeholder),
+  OA_S("slug", ODEUS_KEY_SLUG, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, slug),
+  OA_S("label", ODEUS_KEY_LABEL, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, label),
+  OA_S("type", ODEUS_KEY_TYPE, OA_KIND_FIELD_TYPE, OA_REQUIRED, 0, odeus_auth_field, type),
+  OA_S("description", ODEUS_KEY_DESCRIPTION, OA_KIND_STRING, 0, 500, odeus_auth_field, description),
+  OA_S("placeholder", ODEUS_KEY_PLACEHOLDER, OA_KIND_STRING, 0, 200, odeus_auth_field, placeholder),
   OA_M("required", ODEUS_KEY_REQUIRED, OA_KIND_BOOL, 0, 0, odeus_auth_field, required)
 };
 
 static const oa_member oa_oauth_members[] = {
-  OA_M("scopes", ODEUS_KEY_SCOPES, OA_KIND_STRING, 0, 2000, odeus_oauth_client, scopes),
-  OA_M("authUrl", ODEUS_KEY_AUTH_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, auth_url),
-  OA_M("tokenUrl", ODEUS_KEY_TOKEN_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, token_url),
-  OA_M("clientId", ODEUS_KEY_CLIENT_ID, OA_KIND_STRING, 0, 500, odeus_oauth_client, client_id),
-  OA_M("clientSecret", ODEUS_KEY_CLIENT_SECRET, OA_KIND_STRING, OA_SECRET, 500, odeus_oauth_client, client_secret),
-  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, 0, 100, odeus_oauth_client, label),
-  OA_M("authorizationCode", ODEUS_KEY_AUTHORIZATION_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, authorization_code),
-  OA_M("accessTokenCode", ODEUS_KEY_ACCESS_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, access_token_code),
-  OA_M("refreshTokenCode", ODEUS_KEY_REFRESH_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, refresh_token_code)
+  OA_S("scopes", ODEUS_KEY_SCOPES, OA_KIND_STRING, 0, 2000, odeus_oauth_client, scopes),
+  OA_S("authUrl", ODEUS_KEY_AUTH_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, auth_url),
+  OA_S("tokenUrl", ODEUS_KEY_TOKEN_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, token_url),
+  OA_S("clientId", ODEUS_KEY_CLIENT_ID, OA_KIND_STRING, 0, 500, odeus_oauth_client, client_id),
+  OA_S("clientSecret", ODEUS_KEY_CLIENT_SECRET, OA_KIND_STRING, OA_SECRET, 500, odeus_oauth_client, client_secret),
+  OA_S("label", ODEUS_KEY_LABEL, OA_KIND_STRING, 0, 100, odeus_oauth_client, label),
+  OA_S("authorizationCode", ODEUS_KEY_AUTHORIZATION_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, authorization_code),
+  OA_S("accessTokenCode", ODEUS_KEY_ACCESS_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, access_token_code),
+  OA_S("refreshTokenCode", ODEUS_KEY_REFRESH_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, refresh_token_code)
 };
 
 /* Enum spellings, indexed by the enum value (0 = unset). */
@@ -181,11 +190,9 @@ static int oa_is_digit(int c)
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   size_t i;
-  if (!id || len != 36) return ODEUS_ERR_ID;
-  for (i = 0; i < 36; i++) {
-    int dash = (i == 8 || i == 13 || i == 18 || i == 23);
-    if (dash ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
-  }
+  if (!id || len != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') return ODEUS_ERR_ID;
+  for (i = 0; i < 36; i++)
+    if (!oa_is_hex((unsigned char)id[i]) && i != 8 && i != 13 && i != 18 && i != 23) return ODEUS_ERR_ID;
   return ODEUS_OK;
 }
 
@@ -430,6 +437,8 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   return pr->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
 }
 
+static void oa_put_json_str(oa_sink *s, const char *p, size_t n);
+
 /* ---- problem text --------------------------------------------------------------- */
 static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
 {
@@ -496,10 +505,9 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     }
     break;
   }
-  case ODEUS_RULE_DUPLICATE_SLUG:
-    oa_puts(s, "duplicate slug \"");
-    oa_put(s, p->text.ptr, p->text.len);
-    oa_putc(s, '"');
+  case ODEUS_RULE_DUPLICATE_SLUG: /* escaped: a slug may hold any character */
+    oa_puts(s, "duplicate slug ");
+    oa_put_json_str(s, p->text.ptr, p->text.len);
     break;
   case ODEUS_RULE_NOT_ALLOWED: oa_puts(s, "only allowed when authType is OAUTH or OAUTH_DCR"); break;
   case ODEUS_RULE_URL: oa_puts(s, "not an absolute http(s) URL with a host"); break;
@@ -546,12 +554,23 @@ static const unsigned char oa_escape_plain[256] = {
 #undef OA_16
 };
 
+/* Whether any of 8 bytes needs escaping (below 0x20, '"' or '\\'): the
+ * classic "has a zero byte" test, applied three times. */
+static int oa_word_needs_escape(uint64_t w)
+{
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+  return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high ? 1 : 0;
+}
+
 static void oa_put_escaped(oa_sink *s, const char *p, size_t n)
 {
   static const char hex[] = "0123456789abcdef";
   size_t i = 0;
   while (i < n) {
     size_t run = i;
+    uint64_t w;
+    while (run + 8 <= n && (memcpy(&w, p + run, 8), !oa_word_needs_escape(w))) run += 8;
     while (run < n && oa_escape_plain[(unsigned char)p[run]]) run++;
     oa_put(s, p + i, run - i);
     if (run == n) break;
@@ -595,6 +614,7 @@ typedef struct oa_walk {
   int stop_when_full;
   int redact;
   size_t content_length;
+  size_t api_key_len;
 } oa_walk;
 
 static void oa_walk_init(oa_walk *w, oa_sink *s, size_t from_step, size_t from_offset)
@@ -620,16 +640,15 @@ static int oa_step(oa_walk *w)
   return 1;
 }
 
-static void oa_put_key_prefix(oa_sink *s, const char *sep, const oa_member *m)
+/* ,"key": or, for the first member of an object, "key": */
+static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
-  oa_puts(s, sep);
-  oa_putc(s, '"');
-  oa_puts(s, m->name);
-  oa_put(s, "\":", 2);
+  oa_put(s, m->prefix + first, (size_t)m->prefix_len - (size_t)first);
 }
 
 static void oa_emit_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open);
 
+/* After the member's prefix (which opened a string value's quote). */
 static void oa_emit_value(oa_walk *w, const void *obj, const oa_member *m)
 {
   oa_sink *s = w->s;
@@ -637,19 +656,21 @@ static void oa_emit_value(oa_walk *w, const void *obj, const oa_member *m)
   case OA_KIND_STRING:
   case OA_KIND_URL: {
     const odeus_str *v = OA_CAT(obj, m, odeus_str);
-    if (w->redact && (m->flags & OA_SECRET)) oa_puts(s, "\"[REDACTED]\"");
-    else oa_put_json_str(s, v->ptr, v->len);
+    if (w->redact && (m->flags & OA_SECRET)) OA_PUT_LIT(s, "[REDACTED]");
+    else oa_put_escaped(s, v->ptr, v->len);
+    oa_putc(s, '"');
     break;
   }
   case OA_KIND_AUTH_TYPE:
-  case OA_KIND_FIELD_TYPE:
-    oa_putc(s, '"');
-    oa_puts(s, oa_enum_name(m, oa_enum_value(obj, m)));
+  case OA_KIND_FIELD_TYPE: {
+    const char *name = oa_enum_name(m, oa_enum_value(obj, m));
+    oa_put(s, name, strlen(name));
     oa_putc(s, '"');
     break;
+  }
   default: /* OA_KIND_BOOL */
-    if (*OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_TRUE) oa_put(s, "true", 4);
-    else oa_put(s, "false", 5);
+    if (*OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_TRUE) OA_PUT_LIT(s, "true");
+    else OA_PUT_LIT(s, "false");
     break;
   }
 }
@@ -676,17 +697,17 @@ static void oa_emit_object(oa_walk *w, const void *obj, const oa_member *t, size
     if (m->kind == OA_KIND_FIELDS) {
       if (!set) continue;
       if (oa_step(w)) {
-        oa_put_key_prefix(w->s, first ? "" : ",", m);
+        oa_put_key_prefix(w->s, first, m);
         oa_putc(w->s, '[');
       }
       oa_emit_fields(w, (const odeus_config *)obj);
     } else if (m->kind == OA_KIND_OAUTH) {
       if (!set) continue;
-      if (oa_step(w)) oa_put_key_prefix(w->s, first ? "" : ",", m);
+      if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
       oa_emit_object(w, ((const odeus_config *)obj)->oauth_client, oa_oauth_members,
                      OA_COUNT(oa_oauth_members), "{");
     } else if (oa_step(w) && set) {
-      oa_put_key_prefix(w->s, first ? "" : ",", m);
+      oa_put_key_prefix(w->s, first, m);
       oa_emit_value(w, obj, m);
     }
     first &= !set;
@@ -703,51 +724,65 @@ static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *
 {
   oa_sink *s = w->s;
   if (!oa_step(w)) return;
-  oa_put(s, "PATCH ", 6);
+  OA_PUT_LIT(s, "PATCH ");
   oa_put(s, u->prefix.ptr, u->prefix.len);
-  oa_puts(s, "/integrations/v1/");
+  OA_PUT_LIT(s, "/integrations/v1/");
   oa_put(s, req->integration_id, 36);
-  oa_puts(s, "/auth HTTP/1.1\r\nHost: ");
+  OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
   oa_put(s, u->host.ptr, u->host.len);
   if (u->explicit_port) { oa_putc(s, ':'); oa_put_uint(s, u->port); }
-  oa_puts(s, "\r\nAuthorization: Bearer ");
-  if (w->redact) oa_puts(s, "[REDACTED]");
-  else oa_puts(s, req->api_key);
-  oa_puts(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
-             "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
+  OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
+  if (w->redact) OA_PUT_LIT(s, "[REDACTED]");
+  else oa_put(s, req->api_key, w->api_key_len);
+  OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+                "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
   oa_put_uint(s, w->content_length);
-  oa_puts(s, "\r\n\r\n");
+  OA_PUT_LIT(s, "\r\n\r\n");
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
-static size_t oa_body_length(const odeus_config *cfg)
+static size_t oa_body_length(const odeus_config *cfg, int redact)
 {
   oa_sink s;
   oa_walk w;
   oa_sink_init(&s, NULL, 0, 0);
   oa_walk_init(&w, &s, 0, 0);
+  w.redact = redact;
   oa_emit_body(&w, cfg);
   return s.len;
 }
 
-static odeus_result oa_finish_write(const oa_sink *s, size_t *needed)
+static size_t oa_digits(size_t v)
 {
-  if (needed) *needed = s->len;
-  return s->len <= s->cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+  size_t d = 1;
+  while (v >= 10) { v /= 10; d++; }
+  return d;
+}
+
+/* Writes the body at offset `at` of buf (when it fits there) and measures
+ * it, in one walk. */
+static size_t oa_write_body_at(const odeus_config *cfg, char *buf, size_t cap, size_t at, int redact)
+{
+  oa_sink s;
+  oa_walk w;
+  if (cap > at) oa_sink_init(&s, buf + at, cap - at, 0);
+  else oa_sink_init(&s, NULL, 0, 0);
+  oa_walk_init(&w, &s, 0, 0);
+  w.redact = redact;
+  oa_emit_body(&w, cfg);
+  return s.len;
 }
 
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed)
 {
-  oa_sink s;
-  oa_walk w;
+  size_t n;
   odeus_result r;
   if (!buf && cap) return ODEUS_ERR_ARGUMENT;
   r = odeus_validate_config(cfg, NULL);
   if (r != ODEUS_OK) return r;
-  oa_sink_init(&s, buf, cap, 0);
-  oa_walk_init(&w, &s, 0, 0);
-  oa_emit_body(&w, cfg);
-  return oa_finish_write(&s, needed);
+  n = oa_write_body_at(cfg, buf, cap, 0, 0);
+  if (needed) *needed = n;
+  return n <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
 /* Everything about a request that can be wrong, in the order a user fixes it. */
@@ -767,25 +802,32 @@ static odeus_result oa_check_request(const odeus_request *req, odeus_url *u)
   return odeus_validate_config(req->config, NULL);
 }
 
-static odeus_result oa_request_begin(odeus_request_stream *st, const odeus_request *req, int redact)
+/* The head's length for a body of content_length bytes. */
+static size_t oa_head_length(const odeus_request_stream *st)
 {
   oa_sink s;
   oa_walk w;
-  odeus_result r;
-  if (!st) return ODEUS_ERR_ARGUMENT;
-  memset(st, 0, sizeof *st);
-  st->redact = redact;
-  r = oa_check_request(req, &st->url);
-  if (r != ODEUS_OK) return r;
-  st->req = req;
-  st->content_length = oa_body_length(req->config);
   oa_sink_init(&s, NULL, 0, 0);
   oa_walk_init(&w, &s, 0, 0);
   w.content_length = st->content_length;
-  w.redact = redact;
-  oa_emit_head(&w, req, &st->url);
-  oa_emit_body(&w, req->config);
-  st->total = s.len;
+  w.api_key_len = st->key_len;
+  w.redact = st->redact;
+  oa_emit_head(&w, st->req, &st->url);
+  return s.len;
+}
+
+static odeus_result oa_request_begin(odeus_request_stream *st, const odeus_request *req, int redact)
+{
+  odeus_result r;
+  if (!st) return ODEUS_ERR_ARGUMENT;
+  memset(st, 0, sizeof *st);
+  r = oa_check_request(req, &st->url);
+  if (r != ODEUS_OK) return r;
+  st->req = req;
+  st->redact = redact;
+  st->key_len = strlen(req->api_key);
+  st->content_length = oa_body_length(req->config, 0);
+  st->total = oa_head_length(st) + (redact ? oa_body_length(req->config, 1) : st->content_length);
   return ODEUS_OK;
 }
 
@@ -794,16 +836,18 @@ ODEUS_API odeus_result odeus_request_begin(odeus_request_stream *st, const odeus
   return oa_request_begin(st, req, 0);
 }
 
-/* Produces the bytes [offset, offset + cap) of the request into buf. */
-static size_t oa_stream_window(odeus_request_stream *st, char *buf, size_t cap, int stop_when_full)
+/* Produces the bytes [offset, offset + cap) of the request into buf,
+ * starting from the last step known to begin before offset. */
+static size_t oa_stream_window(odeus_request_stream *st, char *buf, size_t cap)
 {
   oa_sink s;
   oa_walk w;
   oa_sink_init(&s, buf, cap, st->offset);
   oa_walk_init(&w, &s, st->mark_step, st->mark_offset);
-  w.stop_when_full = stop_when_full;
+  w.stop_when_full = 1;
   w.redact = st->redact;
   w.content_length = st->content_length;
+  w.api_key_len = st->key_len;
   oa_emit_head(&w, st->req, &st->url);
   oa_emit_body(&w, st->req->config);
   st->mark_step = w.mark_step;
@@ -815,7 +859,7 @@ ODEUS_API size_t odeus_request_next(odeus_request_stream *st, char *window, size
 {
   size_t n;
   if (!st || !st->req || !window || st->offset >= st->total) return 0;
-  n = oa_stream_window(st, window, cap, 1);
+  n = oa_stream_window(st, window, cap);
   st->offset += n;
   return n;
 }
@@ -827,16 +871,41 @@ ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
   if (st->offset < st->mark_offset) st->mark_step = st->mark_offset = 0;
 }
 
+/* One walk of the body in the common case: the body is written where it
+ * goes if the Content-Length has as many digits as guessed, and the head is
+ * written before it afterwards. Only a wrong guess costs a second walk. */
 static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
 {
   odeus_request_stream st;
+  oa_sink s;
+  oa_walk w;
+  size_t digits, head0, head, body, real;
   odeus_result r;
   if (!buf && cap) return ODEUS_ERR_ARGUMENT;
-  r = oa_request_begin(&st, req, redact);
+  memset(&st, 0, sizeof st);
+  r = oa_check_request(req, &st.url);
   if (r != ODEUS_OK) return r;
-  if (cap) oa_stream_window(&st, buf, cap, 0);
-  if (needed) *needed = st.total;
-  return st.total <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+  st.req = req;
+  st.key_len = strlen(req->api_key);
+  st.redact = redact;
+  head0 = oa_head_length(&st) - 1; /* without the digits of Content-Length 0 */
+  /* A dump's Content-Length is what is really sent, not the redacted size. */
+  real = redact ? oa_body_length(req->config, 0) : 0;
+  digits = redact ? oa_digits(real) : 3;
+  for (;;) {
+    head = head0 + digits;
+    body = oa_write_body_at(req->config, buf, cap, head, redact);
+    if (redact || oa_digits(body) == digits) break;
+    digits = oa_digits(body);
+  }
+  oa_sink_init(&s, buf, OA_MIN(cap, head), 0);
+  oa_walk_init(&w, &s, 0, 0);
+  w.content_length = redact ? real : body;
+  w.api_key_len = st.key_len;
+  w.redact = redact;
+  oa_emit_head(&w, req, &st.url);
+  if (needed) *needed = head + body;
+  return head + body <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
 ODEUS_API odeus_result odeus_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed)
