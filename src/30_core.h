@@ -343,7 +343,6 @@ static int oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, o
   return 1;
 }
 
-static void oa_check_object(const void *obj, const oa_member *t, size_t n, oa_where at, odeus_problems *pr);
 
 /* Unique slugs: the later of two equal slugs is reported, naming it. */
 static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeus_problems *pr)
@@ -365,79 +364,85 @@ static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeu
   }
 }
 
-static void oa_check_fields(const odeus_config *cfg, oa_where w, odeus_problems *pr)
-{
-  size_t i;
-  for (i = 0; i < cfg->field_count; i++) {
-    oa_where fw = w;
-    fw.index = i;
-    oa_check_object(&cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), fw, pr);
-  }
-  oa_check_slugs(cfg->fields, cfg->field_count, w, pr);
-}
-
 static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_problems *pr)
 {
   if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
     oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
+/* The rules of one scalar member that is set. */
 static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
 {
-  switch (m->kind) {
-  case OA_KIND_STRING:
-  case OA_KIND_URL:
+  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
     oa_check_string(OA_CAT(obj, m, odeus_str), m, w, pr);
-    break;
-  case OA_KIND_AUTH_TYPE:
-  case OA_KIND_FIELD_TYPE: {
-    int v = oa_enum_value(obj, m);
-    if (!oa_enum_name(m, v)) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)(unsigned)v, NULL, 0);
-    break;
-  }
-  case OA_KIND_BOOL: {
+  } else if (m->kind == OA_KIND_BOOL) {
     odeus_bool b = *OA_CAT(obj, m, odeus_bool);
     if (b != ODEUS_BOOL_FALSE && b != ODEUS_BOOL_TRUE) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)b, NULL, 0);
-    break;
-  }
-  case OA_KIND_FIELDS:
-    oa_check_fields((const odeus_config *)obj, w, pr);
-    break;
-  default: { /* OA_KIND_OAUTH */
-    const odeus_config *cfg = (const odeus_config *)obj;
-    oa_check_oauth_allowed(cfg, w, pr);
-    oa_check_object(cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), w, pr);
-    break;
-  }
+  } else {
+    int v = oa_enum_value(obj, m);
+    if (!oa_enum_name(m, v)) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)(unsigned)v, NULL, 0);
   }
 }
 
-static void oa_check_object(const void *obj, const oa_member *t, size_t n, oa_where at, odeus_problems *pr)
+/* ---- JSON string escaping ----------------------------------------------------------
+ * RFC 8259: '"', '\\' and bytes below 0x20 are escaped; everything else,
+ * UTF-8 included, passes through. Runs of plain bytes are copied at once. */
+static const unsigned char oa_escape_plain[256] = {
+#define OA_16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+  OA_16(0), OA_16(0),
+  1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
+  OA_16(1), OA_16(1),
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
+  OA_16(1), OA_16(1),
+  OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1)
+#undef OA_16
+};
+
+/* Whether any of 8 bytes needs escaping (below 0x20, '"' or '\\'): the
+ * classic "has a zero byte" test, applied three times. */
+static int oa_word_needs_escape(uint64_t w)
 {
-  size_t i;
-  for (i = 0; i < n; i++) {
-    const oa_member *m = &t[i];
-    oa_where w = oa_where_member(at, m);
-    if (!oa_member_set(obj, m)) {
-      if (m->flags & OA_REQUIRED) oa_report(pr, w, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
-      continue;
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+  return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high ? 1 : 0;
+}
+
+static void oa_put_escaped(oa_sink *s, const char *p, size_t n)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    uint64_t w;
+    while (run + 8 <= n && (memcpy(&w, p + run, 8), !oa_word_needs_escape(w))) run += 8;
+    while (run < n && oa_escape_plain[(unsigned char)p[run]]) run++;
+    oa_put(s, p + i, run - i);
+    if (run == n) break;
+    {
+      unsigned char c = (unsigned char)p[run];
+      char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+      switch (c) {
+      case '"': case '\\': e[1] = (char)c; oa_put(s, e, 2); break;
+      case '\b': e[1] = 'b'; oa_put(s, e, 2); break;
+      case '\f': e[1] = 'f'; oa_put(s, e, 2); break;
+      case '\n': e[1] = 'n'; oa_put(s, e, 2); break;
+      case '\r': e[1] = 'r'; oa_put(s, e, 2); break;
+      case '\t': e[1] = 't'; oa_put(s, e, 2); break;
+      default: oa_put(s, e, 6); break;
+      }
     }
-    oa_check_member(obj, m, w, pr);
+    i = run + 1;
   }
 }
 
-ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
+/* A JSON string with quotes; NULL gives null. */
+static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
 {
-  odeus_problems none = { NULL, 0, 0 };
-  odeus_problems *pr = problems ? problems : &none;
-  oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  size_t before = pr->count;
-  if (!cfg || (!cfg->fields && cfg->field_count)) return ODEUS_ERR_ARGUMENT;
-  oa_check_object(cfg, oa_root_members, OA_COUNT(oa_root_members), root, pr);
-  return pr->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
+  if (!p) { oa_put(s, "null", 4); return; }
+  oa_putc(s, '"');
+  oa_put_escaped(s, p, n);
+  oa_putc(s, '"');
 }
-
-static void oa_put_json_str(oa_sink *s, const char *p, size_t n);
 
 /* ---- problem text --------------------------------------------------------------- */
 static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
@@ -540,74 +545,20 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
   return oa_sink_cstr(&s);
 }
 
-/* ---- JSON string escaping ----------------------------------------------------------
- * RFC 8259: '"', '\\' and bytes below 0x20 are escaped; everything else,
- * UTF-8 included, passes through. Runs of plain bytes are copied at once. */
-static const unsigned char oa_escape_plain[256] = {
-#define OA_16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-  OA_16(0), OA_16(0),
-  1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
-  OA_16(1), OA_16(1),
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
-  OA_16(1), OA_16(1),
-  OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1)
-#undef OA_16
-};
-
-/* Whether any of 8 bytes needs escaping (below 0x20, '"' or '\\'): the
- * classic "has a zero byte" test, applied three times. */
-static int oa_word_needs_escape(uint64_t w)
-{
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-  return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high ? 1 : 0;
-}
-
-static void oa_put_escaped(oa_sink *s, const char *p, size_t n)
-{
-  static const char hex[] = "0123456789abcdef";
-  size_t i = 0;
-  while (i < n) {
-    size_t run = i;
-    uint64_t w;
-    while (run + 8 <= n && (memcpy(&w, p + run, 8), !oa_word_needs_escape(w))) run += 8;
-    while (run < n && oa_escape_plain[(unsigned char)p[run]]) run++;
-    oa_put(s, p + i, run - i);
-    if (run == n) break;
-    {
-      unsigned char c = (unsigned char)p[run];
-      char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-      switch (c) {
-      case '"': case '\\': e[1] = (char)c; oa_put(s, e, 2); break;
-      case '\b': e[1] = 'b'; oa_put(s, e, 2); break;
-      case '\f': e[1] = 'f'; oa_put(s, e, 2); break;
-      case '\n': e[1] = 'n'; oa_put(s, e, 2); break;
-      case '\r': e[1] = 'r'; oa_put(s, e, 2); break;
-      case '\t': e[1] = 't'; oa_put(s, e, 2); break;
-      default: oa_put(s, e, 6); break;
-      }
-    }
-    i = run + 1;
-  }
-}
-
-/* A JSON string with quotes; NULL gives null. */
-static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
-{
-  if (!p) { oa_put(s, "null", 4); return; }
-  oa_putc(s, '"');
-  oa_put_escaped(s, p, n);
-  oa_putc(s, '"');
-}
-
-/* ---- the walk: the request as a sequence of steps --------------------------------
- * The writer emits the request as numbered steps (the head, each member,
- * each bracket). A window of the output can then be produced by starting at
- * the last step that began before the window, instead of from the start, and
- * stopping once the window is full: streaming through any window costs
- * about the same as writing once. */
+/* ---- the walk: one traversal that checks and writes ----------------------------------
+ * The body is produced by walking the member tables. The same walk checks
+ * every rule on the way when asked to (the validator is a walk that only
+ * checks; the writer checks and writes in one pass), so the order of keys
+ * and the rules cannot drift apart.
+ *
+ * The output is a sequence of numbered steps (the head, each member, each
+ * bracket). A window of it is produced by starting at the last step that
+ * began before the window and stopping once the window is full: streaming
+ * through any window costs about the same as writing once. */
 typedef struct oa_walk {
   oa_sink *s;
+  odeus_problems *check;        /* non-NULL: check every rule, report here */
+  int emit;                     /* 0: check only, write nothing */
   size_t step;                  /* the step being considered */
   size_t from_step;             /* steps before it are skipped; s->len is their size */
   size_t mark_step, mark_offset;/* out: the last step that started at or before s->skip */
@@ -621,6 +572,7 @@ static void oa_walk_init(oa_walk *w, oa_sink *s, size_t from_step, size_t from_o
 {
   memset(w, 0, sizeof *w);
   w->s = s;
+  w->emit = 1;
   w->from_step = from_step;
   s->len = from_offset;
   w->mark_step = from_step;
@@ -631,7 +583,7 @@ static void oa_walk_init(oa_walk *w, oa_sink *s, size_t from_step, size_t from_o
 static int oa_step(oa_walk *w)
 {
   size_t k = w->step++;
-  if (k < w->from_step) return 0;
+  if (!w->emit || k < w->from_step) return 0;
   if (w->stop_when_full && oa_sink_full(w->s)) return 0;
   if (w->s->len <= w->s->skip) {
     w->mark_step = k;
@@ -645,8 +597,6 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
   oa_put(s, m->prefix + first, (size_t)m->prefix_len - (size_t)first);
 }
-
-static void oa_emit_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open);
 
 /* After the member's prefix (which opened a string value's quote). */
 static void oa_emit_value(oa_walk *w, const void *obj, const oa_member *m)
@@ -675,18 +625,25 @@ static void oa_emit_value(oa_walk *w, const void *obj, const oa_member *m)
   }
 }
 
-static void oa_emit_fields(oa_walk *w, const odeus_config *cfg)
+static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open,
+                           oa_where at);
+
+static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, oa_where at)
 {
   size_t i;
-  for (i = 0; i < cfg->field_count; i++)
-    oa_emit_object(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{");
+  for (i = 0; i < cfg->field_count; i++) {
+    at.index = i;
+    oa_walk_object(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{", at);
+  }
+  at.index = ODEUS_NO_INDEX;
+  if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, at, w->check);
   if (oa_step(w)) oa_putc(w->s, ']');
 }
 
-/* An object: `open`, then each set member in table order, then '}'. The
- * separator of a member depends on whether one came before it, which is
- * known without emitting anything. */
-static void oa_emit_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open)
+/* An object: `open`, then each set member in table order, then '}'. A
+ * member's separator depends only on whether one was set before it. */
+static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open,
+                           oa_where at)
 {
   size_t i;
   int first = 1;
@@ -694,30 +651,53 @@ static void oa_emit_object(oa_walk *w, const void *obj, const oa_member *t, size
   for (i = 0; i < n; i++) {
     const oa_member *m = &t[i];
     int set = oa_member_set(obj, m);
+    oa_where here = oa_where_member(at, m);
+    if (!set && w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, here, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
     if (m->kind == OA_KIND_FIELDS) {
       if (!set) continue;
       if (oa_step(w)) {
         oa_put_key_prefix(w->s, first, m);
         oa_putc(w->s, '[');
       }
-      oa_emit_fields(w, (const odeus_config *)obj);
+      oa_walk_fields(w, (const odeus_config *)obj, here);
     } else if (m->kind == OA_KIND_OAUTH) {
       if (!set) continue;
+      if (w->check) oa_check_oauth_allowed((const odeus_config *)obj, here, w->check);
       if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
-      oa_emit_object(w, ((const odeus_config *)obj)->oauth_client, oa_oauth_members,
-                     OA_COUNT(oa_oauth_members), "{");
-    } else if (oa_step(w) && set) {
-      oa_put_key_prefix(w->s, first, m);
-      oa_emit_value(w, obj, m);
+      oa_walk_object(w, ((const odeus_config *)obj)->oauth_client, oa_oauth_members,
+                     OA_COUNT(oa_oauth_members), "{", here);
+    } else {
+      if (set && w->check) oa_check_member(obj, m, here, w->check);
+      if (oa_step(w) && set) {
+        oa_put_key_prefix(w->s, first, m);
+        oa_emit_value(w, obj, m);
+      }
     }
     first &= !set;
   }
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
-static void oa_emit_body(oa_walk *w, const odeus_config *cfg)
+static void oa_walk_body(oa_walk *w, const odeus_config *cfg)
 {
-  oa_emit_object(w, cfg, oa_root_members, OA_COUNT(oa_root_members), "{");
+  oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+  oa_walk_object(w, cfg, oa_root_members, OA_COUNT(oa_root_members), "{", root);
+}
+
+ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
+{
+  odeus_problems none = { NULL, 0, 0 };
+  oa_sink s;
+  oa_walk w;
+  size_t before;
+  if (!cfg || (!cfg->fields && cfg->field_count)) return ODEUS_ERR_ARGUMENT;
+  oa_sink_init(&s, NULL, 0, 0);
+  oa_walk_init(&w, &s, 0, 0);
+  w.check = problems ? problems : &none;
+  w.emit = 0;
+  before = w.check->count;
+  oa_walk_body(&w, cfg);
+  return w.check->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
 }
 
 static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *u)
@@ -741,15 +721,23 @@ static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
-static size_t oa_body_length(const odeus_config *cfg, int redact)
+/* Walks the body into buf at offset `at` (when it fits there), measuring
+ * it; with check set, every rule is checked in the same pass and the result
+ * is ODEUS_ERR_CONFIG if one is broken. */
+static odeus_result oa_body_at(const odeus_config *cfg, char *buf, size_t cap, size_t at, int redact, int check,
+                               size_t *len)
 {
+  odeus_problems found = { NULL, 0, 0 };
   oa_sink s;
   oa_walk w;
-  oa_sink_init(&s, NULL, 0, 0);
+  if (buf && cap > at) oa_sink_init(&s, buf + at, cap - at, 0);
+  else oa_sink_init(&s, NULL, 0, 0);
   oa_walk_init(&w, &s, 0, 0);
   w.redact = redact;
-  oa_emit_body(&w, cfg);
-  return s.len;
+  w.check = check ? &found : NULL;
+  oa_walk_body(&w, cfg);
+  *len = s.len;
+  return found.count ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
 static size_t oa_digits(size_t v)
@@ -759,50 +747,44 @@ static size_t oa_digits(size_t v)
   return d;
 }
 
-/* Writes the body at offset `at` of buf (when it fits there) and measures
- * it, in one walk. */
-static size_t oa_write_body_at(const odeus_config *cfg, char *buf, size_t cap, size_t at, int redact)
+static int oa_config_usable(const odeus_config *cfg)
 {
-  oa_sink s;
-  oa_walk w;
-  if (cap > at) oa_sink_init(&s, buf + at, cap - at, 0);
-  else oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, 0, 0);
-  w.redact = redact;
-  oa_emit_body(&w, cfg);
-  return s.len;
+  return cfg && (cfg->fields || !cfg->field_count);
 }
 
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed)
 {
   size_t n;
   odeus_result r;
-  if (!buf && cap) return ODEUS_ERR_ARGUMENT;
-  r = odeus_validate_config(cfg, NULL);
+  if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
+  r = oa_body_at(cfg, buf, cap, 0, 0, 1, &n);
   if (r != ODEUS_OK) return r;
-  n = oa_write_body_at(cfg, buf, cap, 0, 0);
   if (needed) *needed = n;
   return n <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
-/* Everything about a request that can be wrong, in the order a user fixes it. */
-static odeus_result oa_check_request(const odeus_request *req, odeus_url *u)
+/* What can be wrong with a request besides its body, in the order a user
+ * fixes it. */
+static odeus_result oa_check_request(const odeus_request *req, odeus_request_stream *st, int redact)
 {
   const char *base;
   odeus_result r;
-  if (!req || !req->config || !req->integration_id) return ODEUS_ERR_ARGUMENT;
+  memset(st, 0, sizeof *st);
+  if (!req || !oa_config_usable(req->config) || !req->integration_id) return ODEUS_ERR_ARGUMENT;
   base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
-  r = odeus_parse_base_url(base, strlen(base), u);
+  r = odeus_parse_base_url(base, strlen(base), &st->url);
   if (r != ODEUS_OK) return r;
   if (!req->api_key) return ODEUS_ERR_API_KEY;
-  r = odeus_validate_api_key(req->api_key, strlen(req->api_key));
+  st->key_len = strlen(req->api_key);
+  r = odeus_validate_api_key(req->api_key, st->key_len);
   if (r != ODEUS_OK) return r;
   r = odeus_validate_id(req->integration_id, strlen(req->integration_id));
-  if (r != ODEUS_OK) return r;
-  return odeus_validate_config(req->config, NULL);
+  st->req = req;
+  st->redact = redact;
+  return r;
 }
 
-/* The head's length for a body of content_length bytes. */
+/* The head's length for a body of st->content_length bytes. */
 static size_t oa_head_length(const odeus_request_stream *st)
 {
   oa_sink s;
@@ -819,15 +801,17 @@ static size_t oa_head_length(const odeus_request_stream *st)
 static odeus_result oa_request_begin(odeus_request_stream *st, const odeus_request *req, int redact)
 {
   odeus_result r;
+  size_t shown;
   if (!st) return ODEUS_ERR_ARGUMENT;
-  memset(st, 0, sizeof *st);
-  r = oa_check_request(req, &st->url);
-  if (r != ODEUS_OK) return r;
-  st->req = req;
-  st->redact = redact;
-  st->key_len = strlen(req->api_key);
-  st->content_length = oa_body_length(req->config, 0);
-  st->total = oa_head_length(st) + (redact ? oa_body_length(req->config, 1) : st->content_length);
+  r = oa_check_request(req, st, redact);
+  if (r == ODEUS_OK) r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st->content_length);
+  if (r != ODEUS_OK) {
+    st->req = NULL;
+    return r;
+  }
+  shown = st->content_length;
+  if (redact) oa_body_at(req->config, NULL, 0, 0, 1, 0, &shown);
+  st->total = oa_head_length(st) + shown;
   return ODEUS_OK;
 }
 
@@ -849,7 +833,7 @@ static size_t oa_stream_window(odeus_request_stream *st, char *buf, size_t cap)
   w.content_length = st->content_length;
   w.api_key_len = st->key_len;
   oa_emit_head(&w, st->req, &st->url);
-  oa_emit_body(&w, st->req->config);
+  oa_walk_body(&w, st->req->config);
   st->mark_step = w.mark_step;
   st->mark_offset = w.mark_offset;
   return OA_MIN(cap, st->total - st->offset);
@@ -871,36 +855,40 @@ ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
   if (st->offset < st->mark_offset) st->mark_step = st->mark_offset = 0;
 }
 
-/* One walk of the body in the common case: the body is written where it
- * goes if the Content-Length has as many digits as guessed, and the head is
- * written before it afterwards. Only a wrong guess costs a second walk. */
+/* One walk in the common case, checking and writing together: the body is
+ * written where it goes if the Content-Length has as many digits as
+ * guessed, then the head before it. Only a wrong guess costs a second walk.
+ * On an error the buffer's content is unspecified. */
 static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
 {
   odeus_request_stream st;
   oa_sink s;
   oa_walk w;
-  size_t digits, head0, head, body, real;
+  size_t digits = 3, head0, head, body;
   odeus_result r;
   if (!buf && cap) return ODEUS_ERR_ARGUMENT;
-  memset(&st, 0, sizeof st);
-  r = oa_check_request(req, &st.url);
+  r = oa_check_request(req, &st, redact);
   if (r != ODEUS_OK) return r;
-  st.req = req;
-  st.key_len = strlen(req->api_key);
-  st.redact = redact;
   head0 = oa_head_length(&st) - 1; /* without the digits of Content-Length 0 */
-  /* A dump's Content-Length is what is really sent, not the redacted size. */
-  real = redact ? oa_body_length(req->config, 0) : 0;
-  digits = redact ? oa_digits(real) : 3;
-  for (;;) {
-    head = head0 + digits;
-    body = oa_write_body_at(req->config, buf, cap, head, redact);
-    if (redact || oa_digits(body) == digits) break;
-    digits = oa_digits(body);
+  if (redact) {
+    /* A dump's Content-Length is what is really sent, not the redacted size. */
+    r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st.content_length);
+    if (r != ODEUS_OK) return r;
+    digits = oa_digits(st.content_length);
+    oa_body_at(req->config, buf, cap, head0 + digits, 1, 0, &body);
+  } else {
+    r = oa_body_at(req->config, buf, cap, head0 + digits, 0, 1, &body);
+    if (r != ODEUS_OK) return r;
+    if (oa_digits(body) != digits) {
+      digits = oa_digits(body);
+      oa_body_at(req->config, buf, cap, head0 + digits, 0, 0, &body);
+    }
+    st.content_length = body;
   }
+  head = head0 + digits;
   oa_sink_init(&s, buf, OA_MIN(cap, head), 0);
   oa_walk_init(&w, &s, 0, 0);
-  w.content_length = redact ? real : body;
+  w.content_length = st.content_length;
   w.api_key_len = st.key_len;
   w.redact = redact;
   oa_emit_head(&w, req, &st.url);
