@@ -122,55 +122,113 @@ ODEUS_API const char *odeus_key_name(odeus_key k)
   return "";
 }
 
-/* ---- UTF-8 and UTF-16 length --------------------------------------------------
+/* ---- strings: one pass checks, counts and escapes -----------------------------
  * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
  * U+10FFFF, no truncated sequence; U+0000 is refused too. Characters are
- * counted as JavaScript counts them: one unit below U+10000, two above. */
-static int oa_utf8_scan(const unsigned char *s, size_t len, size_t *units, size_t *at)
+ * counted as JavaScript counts them: one UTF-16 unit below U+10000, two
+ * above. JSON escaping (RFC 8259): '"', '\\' and bytes below 0x20; all
+ * else, UTF-8 included, passes through. Checking and escaping happen in the
+ * same pass, eight bytes at a time while the text is plain ASCII. */
+
+/* Whether 8 bytes are all plain: ASCII, not below 0x20, not '"' or '\\'.
+ * The classic "has a zero byte" test, applied three times. */
+static int oa_word_plain(uint64_t w)
 {
-  size_t i = 0, n = 0;
-  while (i < len) {
-    unsigned c = s[i];
-    if (c >= 0x01 && c < 0x80) {
-      /* ASCII runs are the common case: eight bytes at a time. */
-      while (i + 8 <= len) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if ((w & 0x8080808080808080ull) ||
-            ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
-          break;
-        i += 8;
-        n += 8;
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+  return ((w | ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high) == 0;
+}
+
+/* The length of the UTF-8 sequence at s (1..4), 0 if it is not strict
+ * UTF-8; *cp receives the code point. */
+static size_t oa_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+  uint32_t c = s[0], v, min;
+  size_t need, k;
+  if (c < 0x80) { *cp = c; return 1; }
+  if (c >= 0xC2 && c <= 0xDF) { need = 1; v = c & 0x1F; min = 0x80; }
+  else if (c >= 0xE0 && c <= 0xEF) { need = 2; v = c & 0x0F; min = 0x800; }
+  else if (c >= 0xF0 && c <= 0xF4) { need = 3; v = c & 0x07; min = 0x10000; }
+  else return 0;
+  if (avail <= need) return 0;
+  for (k = 1; k <= need; k++) {
+    if ((s[k] & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (s[k] & 0x3Fu);
+  }
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
+  return need + 1;
+}
+
+static void oa_put_escape(oa_sink *s, unsigned char c)
+{
+  static const char hex[] = "0123456789abcdef";
+  char e[6] = { '\\', 'u', '0', '0', 0, 0 };
+  e[4] = hex[c >> 4];
+  e[5] = hex[c & 15];
+  switch (c) {
+  case '"': case '\\': e[1] = (char)c; oa_put(s, e, 2); break;
+  case '\b': e[1] = 'b'; oa_put(s, e, 2); break;
+  case '\f': e[1] = 'f'; oa_put(s, e, 2); break;
+  case '\n': e[1] = 'n'; oa_put(s, e, 2); break;
+  case '\r': e[1] = 'r'; oa_put(s, e, 2); break;
+  case '\t': e[1] = 't'; oa_put(s, e, 2); break;
+  default: oa_put(s, e, 6); break;
+  }
+}
+
+/* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
+ * invalid UTF-8 as U+FFFD, U+0000 as \u0000, so any text gives valid
+ * JSON). Returns 0 with the UTF-16 length in *units, or the first problem,
+ * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. */
+static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at)
+{
+  const unsigned char *u = (const unsigned char *)p;
+  size_t i = 0, run = 0, count = 0;
+  int rule = 0;
+  while (i < n) {
+    uint64_t w;
+    unsigned c;
+    while (i + 8 <= n && (memcpy(&w, u + i, 8), oa_word_plain(w))) { i += 8; count += 8; }
+    if (i >= n) break;
+    c = u[i];
+    if (c >= 0x80) {
+      uint32_t cp = 0;
+      size_t k = oa_utf8_decode(u + i, n - i, &cp);
+      if (!k) {
+        /* Record the first problem; a writer goes on with U+FFFD. */
+        if (!rule) { rule = ODEUS_RULE_UTF8; *at = i; }
+        if (!s) break;
+        oa_put(s, p + run, i - run);
+        OA_PUT_LIT(s, "\xEF\xBF\xBD");
+        run = ++i;
+        continue;
       }
-      if (i < len && s[i] >= 0x01 && s[i] < 0x80) { i++; n++; }
-      continue;
-    }
-    if (c == 0) { *at = i; return ODEUS_RULE_NUL; }
-    {
-      unsigned need, cp, min, k;
-      if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; min = 0x80; }
-      else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; min = 0x800; }
-      else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; min = 0x10000; }
-      else { *at = i; return ODEUS_RULE_UTF8; }
-      if (len - i <= need) { *at = i; return ODEUS_RULE_UTF8; }
-      for (k = 1; k <= need; k++) {
-        unsigned cc = s[i + k];
-        if ((cc & 0xC0) != 0x80) { *at = i; return ODEUS_RULE_UTF8; }
-        cp = (cp << 6) | (cc & 0x3F);
+      count += cp >= 0x10000 ? 2 : 1;
+      i += k;
+    } else if (c >= 0x20 && c != '"' && c != '\\') {
+      i++;
+      count++;
+    } else {
+      if (c == 0 && !rule) { rule = ODEUS_RULE_NUL; *at = i; }
+      if (c == 0 && !s) break;
+      if (s) {
+        oa_put(s, p + run, i - run);
+        oa_put_escape(s, (unsigned char)c);
       }
-      if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { *at = i; return ODEUS_RULE_UTF8; }
-      n += cp >= 0x10000 ? 2 : 1;
-      i += need + 1;
+      run = ++i;
+      count++;
     }
   }
-  *units = n;
-  return 0;
+  if (s) oa_put(s, p + run, n - run);
+  *units = count;
+  return rule;
 }
 
 ODEUS_API int odeus_utf16_length(const char *s, size_t len, size_t *units, size_t *at)
 {
   size_t u = 0, a = 0;
-  int r = oa_utf8_scan((const unsigned char *)s, len, &u, &a);
+  int r = s ? oa_string_pass(NULL, s, len, &u, &a) : (len ? ODEUS_RULE_UTF8 : 0);
   if (units) *units = u;
   if (at) *at = a;
   return r;
@@ -329,20 +387,22 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
   return at;
 }
 
-static int oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
+/* Reports what a string pass found against the member's rules. */
+static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
+                            size_t units, size_t at)
 {
-  size_t units = 0, at = 0;
-  int rule = oa_utf8_scan((const unsigned char *)v->ptr, v->len, &units, &at);
-  if (rule) { oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0); return 0; }
-  if ((m->flags & OA_NONEMPTY) && units == 0) { oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0); return 0; }
-  if (m->max && units > m->max) { oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, NULL, 0); return 0; }
-  if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) {
-    oa_report(pr, w, ODEUS_RULE_URL, 0, 0, NULL, 0);
-    return 0;
-  }
-  return 1;
+  if (rule) oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0);
+  else if ((m->flags & OA_NONEMPTY) && units == 0) oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0);
+  else if (m->max && units > m->max) oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, NULL, 0);
+  else if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) oa_report(pr, w, ODEUS_RULE_URL, 0, 0, NULL, 0);
 }
 
+static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
+{
+  size_t units = 0, at = 0;
+  int rule = oa_string_pass(NULL, v->ptr, v->len, &units, &at);
+  oa_judge_string(v, m, w, pr, rule, units, at);
+}
 
 /* Unique slugs: the later of two equal slugs is reported, naming it. */
 static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeus_problems *pr)
@@ -384,63 +444,13 @@ static void oa_check_member(const void *obj, const oa_member *m, oa_where w, ode
   }
 }
 
-/* ---- JSON string escaping ----------------------------------------------------------
- * RFC 8259: '"', '\\' and bytes below 0x20 are escaped; everything else,
- * UTF-8 included, passes through. Runs of plain bytes are copied at once. */
-static const unsigned char oa_escape_plain[256] = {
-#define OA_16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-  OA_16(0), OA_16(0),
-  1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
-  OA_16(1), OA_16(1),
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
-  OA_16(1), OA_16(1),
-  OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1), OA_16(1)
-#undef OA_16
-};
-
-/* Whether any of 8 bytes needs escaping (below 0x20, '"' or '\\'): the
- * classic "has a zero byte" test, applied three times. */
-static int oa_word_needs_escape(uint64_t w)
-{
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-  return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high ? 1 : 0;
-}
-
-static void oa_put_escaped(oa_sink *s, const char *p, size_t n)
-{
-  static const char hex[] = "0123456789abcdef";
-  size_t i = 0;
-  while (i < n) {
-    size_t run = i;
-    uint64_t w;
-    while (run + 8 <= n && (memcpy(&w, p + run, 8), !oa_word_needs_escape(w))) run += 8;
-    while (run < n && oa_escape_plain[(unsigned char)p[run]]) run++;
-    oa_put(s, p + i, run - i);
-    if (run == n) break;
-    {
-      unsigned char c = (unsigned char)p[run];
-      char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-      switch (c) {
-      case '"': case '\\': e[1] = (char)c; oa_put(s, e, 2); break;
-      case '\b': e[1] = 'b'; oa_put(s, e, 2); break;
-      case '\f': e[1] = 'f'; oa_put(s, e, 2); break;
-      case '\n': e[1] = 'n'; oa_put(s, e, 2); break;
-      case '\r': e[1] = 'r'; oa_put(s, e, 2); break;
-      case '\t': e[1] = 't'; oa_put(s, e, 2); break;
-      default: oa_put(s, e, 6); break;
-      }
-    }
-    i = run + 1;
-  }
-}
-
 /* A JSON string with quotes; NULL gives null. */
 static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
 {
   if (!p) { oa_put(s, "null", 4); return; }
+  size_t units, at;
   oa_putc(s, '"');
-  oa_put_escaped(s, p, n);
+  (void)oa_string_pass(s, p, n, &units, &at);
   oa_putc(s, '"');
 }
 
@@ -598,30 +608,36 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
   oa_put(s, m->prefix + first, (size_t)m->prefix_len - (size_t)first);
 }
 
-/* After the member's prefix (which opened a string value's quote). */
-static void oa_emit_value(oa_walk *w, const void *obj, const oa_member *m)
+/* A set scalar member: its rules checked when the walk checks, its value
+ * written when out (after the prefix, which opened a string's quote). A
+ * string is checked and escaped in the same pass. */
+static void oa_member_value(oa_walk *w, const void *obj, const oa_member *m, oa_where here, int out)
 {
-  oa_sink *s = w->s;
-  switch (m->kind) {
-  case OA_KIND_STRING:
-  case OA_KIND_URL: {
+  oa_sink *s = out ? w->s : NULL;
+  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
     const odeus_str *v = OA_CAT(obj, m, odeus_str);
-    if (w->redact && (m->flags & OA_SECRET)) OA_PUT_LIT(s, "[REDACTED]");
-    else oa_put_escaped(s, v->ptr, v->len);
-    oa_putc(s, '"');
-    break;
+    size_t units = 0, at = 0;
+    int rule;
+    if (s && w->redact && (m->flags & OA_SECRET)) {
+      OA_PUT_LIT(s, "[REDACTED]");
+      s = NULL;
+    }
+    if (s || w->check) {
+      rule = oa_string_pass(s, v->ptr, v->len, &units, &at);
+      if (w->check) oa_judge_string(v, m, here, w->check, rule, units, at);
+    }
+    if (out) oa_putc(w->s, '"');
+    return;
   }
-  case OA_KIND_AUTH_TYPE:
-  case OA_KIND_FIELD_TYPE: {
+  if (w->check) oa_check_member(obj, m, here, w->check);
+  if (!out) return;
+  if (m->kind == OA_KIND_BOOL) {
+    if (*OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_TRUE) OA_PUT_LIT(s, "true");
+    else OA_PUT_LIT(s, "false");
+  } else {
     const char *name = oa_enum_name(m, oa_enum_value(obj, m));
     oa_put(s, name, strlen(name));
     oa_putc(s, '"');
-    break;
-  }
-  default: /* OA_KIND_BOOL */
-    if (*OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_TRUE) OA_PUT_LIT(s, "true");
-    else OA_PUT_LIT(s, "false");
-    break;
   }
 }
 
@@ -667,11 +683,9 @@ static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size
       oa_walk_object(w, ((const odeus_config *)obj)->oauth_client, oa_oauth_members,
                      OA_COUNT(oa_oauth_members), "{", here);
     } else {
-      if (set && w->check) oa_check_member(obj, m, here, w->check);
-      if (oa_step(w) && set) {
-        oa_put_key_prefix(w->s, first, m);
-        oa_emit_value(w, obj, m);
-      }
+      int out = oa_step(w) && set;
+      if (out) oa_put_key_prefix(w->s, first, m);
+      if (set && (out || w->check)) oa_member_value(w, obj, m, here, out);
     }
     first &= !set;
   }
