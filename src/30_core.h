@@ -190,6 +190,12 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     uint64_t w;
     unsigned c;
     while (i + 8 <= n && (memcpy(&w, u + i, 8), oa_word_plain(w))) { i += 8; count += 8; }
+    if (i < n && n - i < 8) {
+      /* The tail as one word, padded with a plain byte. */
+      memset(&w, 'a', 8);
+      memcpy(&w, u + i, n - i);
+      if (oa_word_plain(w)) { count += n - i; i = n; }
+    }
     if (i >= n) break;
     c = u[i];
     if (c >= 0x80) {
@@ -237,7 +243,7 @@ ODEUS_API int odeus_utf16_length(const char *s, size_t len, size_t *units, size_
 /* ---- ids, keys and URLs -------------------------------------------------------- */
 static int oa_is_hex(int c)
 {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 6u;
 }
 
 static int oa_is_digit(int c)
