@@ -1,0 +1,344 @@
+/* odeus-auth: configure how users authenticate to an Odeus custom
+ * integration, from the command line. Interface fixed by SPEC §3:
+ *
+ *   odeus-auth validate CONFIG
+ *   odeus-auth request  INTEGRATION_ID CONFIG
+ *   odeus-auth apply    INTEGRATION_ID CONFIG
+ *
+ * Like the library, the tool uses no heap: every buffer is static. */
+#define _POSIX_C_SOURCE 200809L
+#define ODEUS_AUTH_IMPLEMENTATION
+#define ODEUS_AUTH_MBEDTLS
+#include "../odeus_auth.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+enum {
+  EXIT_USAGE = 2, EXIT_INVALID = 3, EXIT_400 = 4, EXIT_401 = 5, EXIT_403 = 6, EXIT_404 = 7,
+  EXIT_429 = 8, EXIT_5XX = 9, EXIT_NETWORK = 10
+};
+
+#define CONFIG_MAX (1u << 20)
+#define FIELDS_MAX 1024u
+#define PROBLEMS_MAX 256u
+
+static char config_text[CONFIG_MAX + 1];
+static odeus_auth_field fields[FIELDS_MAX];
+static odeus_oauth_client oauth_client;
+static char config_strings[CONFIG_MAX];
+static odeus_problem problems[PROBLEMS_MAX];
+static char api_key[512];
+static char line[4096];
+static char output[1u << 21];
+static odeus_answer_field answer_fields[FIELDS_MAX];
+static char answer_strings[1u << 20];
+
+typedef struct options {
+  const char *command;
+  const char *operands[2];
+  int operand_count;
+  const char *base_url;
+  const char *api_key_file;
+  const char *ca_file;
+  long timeout_s;
+  long retries;
+  int insecure;
+} options;
+
+static int usage_error(const char *what)
+{
+  fprintf(stderr, "odeus-auth: %s\nTry 'odeus-auth --help'.\n", what);
+  return EXIT_USAGE;
+}
+
+static void print_help(void)
+{
+  fputs("usage: odeus-auth [options] validate CONFIG\n"
+        "       odeus-auth [options] request  INTEGRATION_ID CONFIG\n"
+        "       odeus-auth [options] apply    INTEGRATION_ID CONFIG\n"
+        "\n"
+        "Configure how users authenticate to an Odeus custom integration\n"
+        "(PATCH /integrations/v1/{id}/auth). CONFIG is the request body as JSON, or - for stdin.\n"
+        "\n"
+        "  validate   check CONFIG locally; no network, no key needed\n"
+        "  request    print the exact HTTP request, the key redacted\n"
+        "  apply      send it; print the returned integration as one line of JSON\n"
+        "\n"
+        "options:\n"
+        "  --base-url URL       API base (default $ODEUS_BASE_URL, else https://api.odeus.ai);\n"
+        "                       a dedicated deployment passes <deployment-url>/api/public\n"
+        "  --api-key-file FILE  read the key from FILE (first line); default $ODEUS_API_KEY\n"
+        "  --ca-file PEM        trust anchors for TLS (default: the system bundle)\n"
+        "  --timeout SECONDS    connect, read and write timeout (default 30)\n"
+        "  --retries N          retries after 429, 502, 503, 504 or a failed connect (default 2)\n"
+        "  --insecure           skip certificate verification (prints a warning)\n"
+        "  --help, --version\n"
+        "\n"
+        "exit: 0 ok, 2 usage, 3 invalid config or id (nothing sent), 4 HTTP 400, 5 HTTP 401,\n"
+        "      6 HTTP 403, 7 HTTP 404, 8 HTTP 429 after the retries, 9 HTTP 5xx or other status,\n"
+        "      10 network, TLS or protocol failure\n", stdout);
+}
+
+static int parse_number(const char *s, long max, long *out)
+{
+  char *end;
+  long v;
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < 0 || v > max) return 0;
+  *out = v;
+  return 1;
+}
+
+/* Options may come before or after the command; --opt VALUE or --opt=VALUE. */
+static int parse_args(int argc, char **argv, options *o)
+{
+  static const char *const with_value[] = { "--base-url", "--api-key-file", "--ca-file", "--timeout", "--retries" };
+  int i;
+  memset(o, 0, sizeof *o);
+  o->timeout_s = 30;
+  o->retries = 2;
+  for (i = 1; i < argc; i++) {
+    const char *a = argv[i], *value = NULL;
+    size_t k, n = strcspn(a, "=");
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { print_help(); exit(0); }
+    if (strcmp(a, "--version") == 0) { printf("odeus-auth %s\n", ODEUS_AUTH_VERSION_STRING); exit(0); }
+    if (strcmp(a, "--insecure") == 0) { o->insecure = 1; continue; }
+    if (strcmp(a, "--") == 0 || a[0] != '-' || strcmp(a, "-") == 0) {
+      if (!o->command) o->command = a;
+      else if (o->operand_count < 2) o->operands[o->operand_count++] = a;
+      else return usage_error("too many operands");
+      continue;
+    }
+    for (k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
+      if (strlen(with_value[k]) == n && strncmp(a, with_value[k], n) == 0) break;
+    if (k == sizeof with_value / sizeof with_value[0]) {
+      snprintf(line, sizeof line, "unknown option '%.*s'", (int)n, a);
+      return usage_error(line);
+    }
+    if (a[n] == '=') value = a + n + 1;
+    else if (i + 1 < argc) value = argv[++i];
+    else {
+      snprintf(line, sizeof line, "option '%s' needs a value", a);
+      return usage_error(line);
+    }
+    switch (k) {
+    case 0: o->base_url = value; break;
+    case 1: o->api_key_file = value; break;
+    case 2: o->ca_file = value; break;
+    case 3: if (!parse_number(value, 86400, &o->timeout_s) || o->timeout_s == 0)
+              return usage_error("--timeout takes a number of seconds, 1 to 86400");
+            break;
+    default: if (!parse_number(value, 100, &o->retries)) return usage_error("--retries takes a number, 0 to 100");
+             break;
+    }
+  }
+  return 0;
+}
+
+/* CONFIG: a file, or - for stdin. */
+static int read_config(const char *path, size_t *len)
+{
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  size_t n;
+  if (!f) {
+    fprintf(stderr, "odeus-auth: %s: %s\n", path, strerror(errno));
+    return EXIT_USAGE;
+  }
+  n = fread(config_text, 1, CONFIG_MAX + 1, f);
+  if (f != stdin) fclose(f);
+  if (n > CONFIG_MAX) {
+    fprintf(stderr, "odeus-auth: %s: larger than %u bytes\n", path, CONFIG_MAX);
+    return EXIT_INVALID;
+  }
+  *len = n;
+  return 0;
+}
+
+/* Parses and validates CONFIG, printing every problem with its JSON path. */
+static int load_config(const char *path, odeus_config *cfg)
+{
+  odeus_config_storage st;
+  odeus_problems pr;
+  size_t len = 0, i;
+  int rc = read_config(path, &len);
+  if (rc) return rc;
+  st.fields = fields;
+  st.field_capacity = FIELDS_MAX;
+  st.oauth_client = &oauth_client;
+  st.strings = config_strings;
+  st.strings_capacity = sizeof config_strings;
+  pr.items = problems;
+  pr.capacity = PROBLEMS_MAX;
+  pr.count = 0;
+  if (odeus_parse_config(config_text, len, cfg, &st, &pr) == ODEUS_OK) return 0;
+  for (i = 0; i < pr.count && i < pr.capacity; i++) {
+    odeus_problem_format(&problems[i], line, sizeof line);
+    fprintf(stderr, "odeus-auth: %s\n", line);
+  }
+  if (pr.count > pr.capacity)
+    fprintf(stderr, "odeus-auth: and %zu more problems\n", pr.count - pr.capacity);
+  return EXIT_INVALID;
+}
+
+/* The key: --api-key-file (first line) or $ODEUS_API_KEY. Copied into our
+ * own buffer, which is wiped before exit; the environment's copy is wiped
+ * too, so no later dump of this process holds it. */
+static int load_api_key(const options *o, int required)
+{
+  size_t n;
+  if (o->api_key_file) {
+    FILE *f = fopen(o->api_key_file, "rb");
+    if (!f) {
+      fprintf(stderr, "odeus-auth: %s: %s\n", o->api_key_file, strerror(errno));
+      return EXIT_USAGE;
+    }
+    if (!fgets(api_key, sizeof api_key, f)) api_key[0] = '\0';
+    fclose(f);
+  } else {
+    char *env = getenv("ODEUS_API_KEY");
+    if (env) {
+      snprintf(api_key, sizeof api_key, "%s", env);
+      odeus_wipe(env, strlen(env));
+    }
+  }
+  n = strcspn(api_key, "\r\n");
+  api_key[n] = '\0';
+  if (n == 0 && !required) return 0;
+  if (n == 0) {
+    fputs("odeus-auth: no API key: set ODEUS_API_KEY or pass --api-key-file FILE\n", stderr);
+    return EXIT_USAGE;
+  }
+  if (odeus_validate_api_key(api_key, n) != ODEUS_OK) {
+    fputs("odeus-auth: the API key must be visible ASCII without spaces\n", stderr);
+    return EXIT_USAGE;
+  }
+  return 0;
+}
+
+static const char *base_url_of(const options *o)
+{
+  const char *env = getenv("ODEUS_BASE_URL");
+  if (o->base_url) return o->base_url;
+  return env && *env ? env : ODEUS_DEFAULT_BASE_URL;
+}
+
+/* Everything but the config is checked before it: usage first. */
+static int prepare(const options *o, odeus_request *rq, odeus_config *cfg, int key_required)
+{
+  odeus_url u;
+  int rc;
+  rq->base_url = base_url_of(o);
+  if (odeus_parse_base_url(rq->base_url, strlen(rq->base_url), &u) != ODEUS_OK) {
+    fprintf(stderr, "odeus-auth: invalid base URL '%s': http(s)://host[:port][/prefix], no query or user\n",
+            rq->base_url);
+    return EXIT_USAGE;
+  }
+  rc = load_api_key(o, key_required);
+  if (rc) return rc;
+  rq->api_key = api_key[0] ? api_key : "none";
+  rq->integration_id = o->operands[0];
+  rq->config = cfg;
+  rc = load_config(o->operands[1], cfg);
+  if (odeus_validate_id(o->operands[0], strlen(o->operands[0])) != ODEUS_OK) {
+    fprintf(stderr, "odeus-auth: integration id '%s' is not a UUID (8-4-4-4-12 hex)\n", o->operands[0]);
+    return EXIT_INVALID;
+  }
+  return rc;
+}
+
+static int cmd_validate(const options *o)
+{
+  odeus_config cfg;
+  int rc = load_config(o->operands[0], &cfg);
+  if (rc == 0) printf("valid\n");
+  return rc;
+}
+
+static int cmd_request(const options *o)
+{
+  odeus_request rq;
+  odeus_config cfg;
+  size_t need = 0;
+  int rc = prepare(o, &rq, &cfg, 0);
+  if (rc) return rc;
+  if (odeus_write_request_redacted(&rq, output, sizeof output, &need) != ODEUS_OK) {
+    fputs("odeus-auth: the request is too large to print\n", stderr);
+    return EXIT_INVALID;
+  }
+  fwrite(output, 1, need, stdout);
+  return 0;
+}
+
+static int exit_code_of(odeus_result r)
+{
+  switch (r) {
+  case ODEUS_OK: return 0;
+  case ODEUS_ERR_CONFIG: case ODEUS_ERR_ID: return EXIT_INVALID;
+  case ODEUS_ERR_BASE_URL: case ODEUS_ERR_API_KEY: case ODEUS_ERR_ARGUMENT: case ODEUS_ERR_PLAIN_HTTP:
+  case ODEUS_ERR_CA:
+    return EXIT_USAGE;
+  case ODEUS_ERR_STATUS_400: return EXIT_400;
+  case ODEUS_ERR_STATUS_401: return EXIT_401;
+  case ODEUS_ERR_STATUS_403: return EXIT_403;
+  case ODEUS_ERR_STATUS_404: return EXIT_404;
+  case ODEUS_ERR_STATUS_429: return EXIT_429;
+  case ODEUS_ERR_STATUS_5XX: case ODEUS_ERR_STATUS_OTHER: return EXIT_5XX;
+  default: return EXIT_NETWORK;
+  }
+}
+
+static int cmd_apply(const options *o)
+{
+  odeus_request rq;
+  odeus_config cfg;
+  int rc = prepare(o, &rq, &cfg, 1);
+  if (rc) return rc;
+  (void)rq;
+  return EXIT_NETWORK;
+}
+
+/* The key must not end up in a core file. */
+static void no_core_dumps(void)
+{
+  struct rlimit none = { 0, 0 };
+  setrlimit(RLIMIT_CORE, &none);
+#ifdef __linux__
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
+int main(int argc, char **argv)
+{
+  options o;
+  int rc;
+  no_core_dumps();
+  rc = parse_args(argc, argv, &o);
+  if (rc) return rc;
+  if (!o.command) return usage_error("missing command (validate, request or apply)");
+  if (strcmp(o.command, "validate") == 0) {
+    if (o.operand_count != 1) return usage_error("validate takes one operand: CONFIG");
+    rc = cmd_validate(&o);
+  } else if (strcmp(o.command, "request") == 0 || strcmp(o.command, "apply") == 0) {
+    if (o.operand_count != 2) {
+      snprintf(line, sizeof line, "%s takes two operands: INTEGRATION_ID CONFIG", o.command);
+      return usage_error(line);
+    }
+    rc = o.command[0] == 'r' ? cmd_request(&o) : cmd_apply(&o);
+  } else {
+    snprintf(line, sizeof line, "unknown command '%s'", o.command);
+    return usage_error(line);
+  }
+  odeus_wipe(api_key, sizeof api_key);
+  odeus_wipe(output, sizeof output);
+  odeus_wipe(config_text, sizeof config_text);
+  odeus_wipe(config_strings, sizeof config_strings);
+  return rc;
+}
