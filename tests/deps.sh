@@ -1,10 +1,13 @@
 #!/bin/sh
 # Installs what a target needs on Debian when running as root; elsewhere
-# prints the exact command. Usage: deps.sh mbedtls|arm
+# prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang
 set -e
 case "$1" in
   mbedtls) probe=/usr/include/mbedtls/ssl.h; pkgs="libmbedtls-dev" ;;
   arm) probe=/usr/bin/arm-none-eabi-gcc; pkgs="gcc-arm-none-eabi libnewlib-arm-none-eabi" ;;
+  curl) probe=/usr/bin/curl; pkgs="curl" ;;
+  valgrind) probe=/usr/bin/valgrind; pkgs="valgrind" ;;
+  clang) probe=/usr/bin/clang; pkgs="clang" ;;
   *) echo "deps.sh: unknown dependency $1" >&2; exit 2 ;;
 esac
 [ -e "$probe" ] && exit 0
