@@ -362,6 +362,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   p.scope = OA_CFG_TOP;
   before = p.pr->count;
   odeus_json_init(&js, oa_cfg_event, &p);
+  js.lone_surrogate_error = 1; /* SPEC §1: it has no UTF-8 form to send */
   r = odeus_json_feed(&js, json, len);
   if (r == ODEUS_OK) r = odeus_json_finish(&js);
   if (r != ODEUS_OK) {

@@ -134,6 +134,12 @@ static void test_problems(void)
             "oauthClient.label: expected a string\n"
             "oauthClient: only allowed when authType is OAUTH or OAUTH_DCR\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"a\\u0000b\"}"), "authTestCode: U+0000 at byte 1\n");
+  /* a lone surrogate escape has no UTF-8 form: refused in a request body */
+  CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"a\\ud800b\"}"),
+            "(body): invalid JSON at byte 42: invalid JSON escape\n");
+  CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"\\udc00\"}"),
+            "(body): invalid JSON at byte 40: invalid JSON escape\n");
+  CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"\\ud83d\\ude00\"}"), "OK");
   /* JSON errors carry the byte offset */
   CHECK_STR(problems_of("{\"authType\":\"NONE\",}"), "(body): invalid JSON at byte 19: invalid JSON\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\""), "(body): invalid JSON at byte 18: JSON text ends early\n");

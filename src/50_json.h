@@ -1,0 +1,715 @@
+/* ---- push JSON reader (implementation) -------------------------------------
+ * Between tokens the reader holds a set of what may come next (expect); inside
+ * a token, which token and how far (state, sub). Complete tokens found inside
+ * one piece are read by oa_json_structure without leaving its loop; the other
+ * states resume a token cut by the end of a piece, one step at a time. */
+
+enum oa_json_state {
+  OA_JSON_BETWEEN,              /* between tokens: see expect */
+  OA_JSON_STRING,               /* in a string or key, raw bytes */
+  OA_JSON_ESCAPE,               /* after a backslash */
+  OA_JSON_HEX,                  /* in \uXXXX, sub digits read */
+  OA_JSON_LOW_BACKSLASH,        /* after a high surrogate: a '\' may start its low half */
+  OA_JSON_LOW_U,                /* after a high surrogate and '\': 'u' continues the pair */
+  OA_JSON_UTF8,                 /* in a UTF-8 character cut by the end of a piece */
+  OA_JSON_NUMBER,               /* sub: the grammar step */
+  OA_JSON_LITERAL,              /* sub: bytes of the word matched */
+  OA_JSON_STATE_FORCE_32BIT = 0x7fffffff
+};
+
+/* What may come next, between tokens. Nothing (0) once the top-level value is
+ * complete: only whitespace may follow. */
+enum oa_json_expect {
+  OA_JSON_WANT_VALUE = 1,
+  OA_JSON_WANT_KEY = 2,
+  OA_JSON_WANT_CLOSE = 4,       /* the bracket closing the innermost container */
+  OA_JSON_WANT_COMMA = 8,
+  OA_JSON_WANT_COLON = 16,
+  OA_JSON_EXPECT_FORCE_32BIT = 0x7fffffff
+};
+
+/* Steps of the RFC 8259 number grammar: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
+enum oa_json_number_step {
+  OA_JSON_N_START,              /* nothing read */
+  OA_JSON_N_MINUS,              /* '-': a digit must come */
+  OA_JSON_N_ZERO,               /* a leading 0: no digit may follow */
+  OA_JSON_N_INT,                /* integer digits */
+  OA_JSON_N_DOT,                /* '.': a digit must come */
+  OA_JSON_N_FRAC,               /* fraction digits */
+  OA_JSON_N_EXP,                /* 'e': a sign or a digit must come */
+  OA_JSON_N_EXP_SIGN,           /* exponent sign: a digit must come */
+  OA_JSON_N_EXP_DIGITS,         /* exponent digits */
+  OA_JSON_N_END,                /* the byte is not part of the number */
+  OA_JSON_N_BAD,                /* the byte makes the number invalid */
+  OA_JSON_N_FORCE_32BIT = 0x7fffffff
+};
+
+/* Word-at-a-time scanning: ONES has 0x01 in every byte of a size_t. */
+#define OA_JSON_ONES ((size_t)-1 / 0xFF)
+#define OA_JSON_HIGHS (OA_JSON_ONES * 0x80)
+
+static int oa_json_space(unsigned c)
+{
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+static unsigned oa_json_digit(unsigned c)
+{
+  return c - '0' < 10u;
+}
+
+/* A string byte that needs no attention: not '"', '\\', below 0x20 or
+ * 0x80 and above. */
+static int oa_json_plain(unsigned c)
+{
+  return c - 0x20u < 0x60u && c != '"' && c != '\\';
+}
+
+/* Word-at-a-time scanning where the first flagged byte can be found from
+ * the lowest set bit: little-endian, with a count-trailing-zeros builtin. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define OA_JSON_CTZ(m) ((unsigned)__builtin_ctzll((unsigned long long)(m)))
+#endif
+#endif
+
+/* The first byte from p that is not plain, or end. A word at a time: each
+ * byte's high bit in m says "needs attention". (b ^ 0x02) - 0x21 borrows
+ * for a byte below 0x20 and for '"' (0x22 ^ 0x02 = 0x20) and for no other
+ * byte below 0x80; (b ^ 0x5C) - 0x01 borrows for '\\'; b itself has the
+ * high bit of 0x80 and above. A subtraction borrows into the next byte only
+ * from a byte that is itself flagged, so the lowest flagged byte is always a
+ * true one (the bytes above it may be flagged falsely, which does not
+ * matter). */
+static inline const unsigned char *oa_json_scan(const unsigned char *p,
+                                                const unsigned char *end)
+{
+  if ((size_t)(end - p) >= sizeof(size_t)) {
+    const unsigned char *const last = end - sizeof(size_t);
+    do {
+      size_t w, m;
+      memcpy(&w, p, sizeof w);
+      m = (((w ^ (OA_JSON_ONES * 0x02)) - OA_JSON_ONES * 0x21)
+           | ((w ^ (OA_JSON_ONES * 0x5C)) - OA_JSON_ONES) | w) & OA_JSON_HIGHS;
+      if (m) {
+#ifdef OA_JSON_CTZ
+        return p + (OA_JSON_CTZ(m) >> 3);
+#else
+        break;
+#endif
+      }
+      p += sizeof w;
+    } while (p <= last);
+  }
+  while (p < end && oa_json_plain(*p)) p++;
+  return p;
+}
+
+/* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
+ * or one that only starts overlong forms or code points past U+10FFFF), and
+ * the range of the first of them, which rules out overlong forms (E0, F0),
+ * encoded surrogates (ED) and code points past U+10FFFF (F4). */
+static unsigned oa_json_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
+{
+  *lo = 0x80;
+  *hi = 0xBF;
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return 1;
+  if (c < 0xF0) {
+    if (c == 0xE0) *lo = 0xA0;
+    if (c == 0xED) *hi = 0x9F;
+    return 2;
+  }
+  if (c < 0xF5) {
+    if (c == 0xF0) *lo = 0x90;
+    if (c == 0xF4) *hi = 0x8F;
+    return 3;
+  }
+  return 0;
+}
+
+/* How many of the n continuation bytes at p are valid (n when all are). */
+static unsigned oa_json_utf8_tail(const unsigned char *p, unsigned n, unsigned lo, unsigned hi)
+{
+  unsigned i;
+  for (i = 0; i < n; i++) {
+    if (p[i] < lo || p[i] > hi) return i;
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  return n;
+}
+
+static unsigned oa_json_encode(uint32_t cp, char *out)
+{
+  if (cp < 0x80) {
+    out[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* Records an error and returns where it was found, so that offset names it. */
+static const unsigned char *oa_json_fail(odeus_json *js, odeus_result code, const unsigned char *at)
+{
+  js->error = (int)code;
+  return at;
+}
+
+/* The callback of a reader that only checks the text. */
+static int oa_json_ignore(void *ctx, const odeus_json_event *ev)
+{
+  (void)ctx;
+  (void)ev;
+  return 0;
+}
+
+static int oa_json_emit(odeus_json *js, unsigned type, unsigned flags, const char *text,
+                        size_t len, size_t offset)
+{
+  odeus_json_event ev;
+  int r;
+  ev.type = (odeus_json_event_type)type;
+  ev.flags = flags;
+  ev.text = text;
+  ev.len = len;
+  ev.depth = js->depth;
+  ev.offset = offset;
+  r = js->fn(js->ctx, &ev);
+  if (r) js->error = r;
+  return r;
+}
+
+/* One fragment of the token being read. An empty one points at tmp, so RAW
+ * always means "inside the fed data". */
+static int oa_json_fragment(odeus_json *js, const char *text, size_t len, unsigned flags)
+{
+  flags |= js->first;
+  js->first = 0;
+  if (!len) {
+    text = js->tmp;
+    flags &= ~ODEUS_JSON_RAW;
+  }
+  return oa_json_emit(js, js->token, flags, text, len, js->value_start);
+}
+
+/* Delivers the decoded bytes waiting in tmp. */
+static int oa_json_flush(odeus_json *js, unsigned flags)
+{
+  size_t n = js->tmp_len;
+  js->tmp_len = 0;
+  return oa_json_fragment(js, js->tmp, n, flags);
+}
+
+/* Makes room for n more bytes in tmp. */
+static int oa_json_room(odeus_json *js, unsigned n)
+{
+  if (js->tmp_len + n > sizeof js->tmp) return oa_json_flush(js, 0);
+  return 0;
+}
+
+static int oa_json_put_byte(odeus_json *js, unsigned c)
+{
+  if (oa_json_room(js, 1)) return 1;
+  js->tmp[js->tmp_len++] = (char)c;
+  return 0;
+}
+
+static int oa_json_put_code(odeus_json *js, uint32_t cp)
+{
+  if (oa_json_room(js, 4)) return 1;
+  js->tmp_len += oa_json_encode(cp, js->tmp + js->tmp_len);
+  return 0;
+}
+
+/* A raw run [run, p) of the current string: what waits in tmp came first. */
+static int oa_json_run(odeus_json *js, const unsigned char *run, const unsigned char *p,
+                       unsigned flags)
+{
+  if (js->tmp_len && oa_json_flush(js, 0)) return 1;
+  return oa_json_fragment(js, (const char *)run, (size_t)(p - run), flags | ODEUS_JSON_RAW);
+}
+
+static unsigned oa_json_top_is_object(const odeus_json *js)
+{
+  return (unsigned)(js->stack >> (js->depth - 1)) & 1u;
+}
+
+/* A value is complete: a separator or a close may follow, or nothing at the top. */
+static void oa_json_value_done(odeus_json *js)
+{
+  js->state = OA_JSON_BETWEEN;
+  js->expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
+}
+
+/* A token begins at p (offset in the stream): its first fragment gets FIRST. */
+static void oa_json_begin(odeus_json *js, unsigned state, unsigned token, size_t offset)
+{
+  js->state = state;
+  js->token = token;
+  js->value_start = offset;
+  js->first = ODEUS_JSON_FIRST;
+  js->sub = 0;
+}
+
+/* ---- strings ---- */
+
+/* A raw UTF-8 character at p: the byte after it when it is whole and
+ * valid; p itself when the piece ends inside it; on an invalid one, the
+ * error is set and the offending byte returned. */
+static const unsigned char *oa_json_utf8_char(odeus_json *js, const unsigned char *p,
+                                              const unsigned char *end)
+{
+  unsigned lo, hi, n = oa_json_utf8_lead(*p, &lo, &hi), good;
+  if (!n) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p);
+  if ((size_t)(end - p) <= n) return p;
+  good = oa_json_utf8_tail(p + 1, n, lo, hi);
+  if (good != n) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p + 1 + good);
+  return p + 1 + n;
+}
+
+/* The piece ends inside the character led by *p: its bytes wait in tmp, so
+ * that no fragment splits a character. */
+static const unsigned char *oa_json_utf8_cut(odeus_json *js, const unsigned char *p)
+{
+  if (oa_json_room(js, 4)) return p;
+  js->need = oa_json_utf8_lead(*p, &js->lo, &js->hi);
+  js->tmp[js->tmp_len++] = (char)*p;
+  js->state = OA_JSON_UTF8;
+  return p + 1;
+}
+
+/* The closing quote at p ends the raw run [run, p) and the token. */
+static const unsigned char *oa_json_string_end(odeus_json *js, const unsigned char *run,
+                                               const unsigned char *p)
+{
+  if (p != run ? oa_json_run(js, run, p, ODEUS_JSON_LAST) : oa_json_flush(js, ODEUS_JSON_LAST))
+    return p;
+  if (js->token == ODEUS_JSON_KEY) {
+    js->state = OA_JSON_BETWEEN;
+    js->expect = OA_JSON_WANT_COLON;
+  } else {
+    oa_json_value_done(js);
+  }
+  return p + 1;
+}
+
+/* The byte a one-letter escape stands for; 0 for 'u' and for letters that
+ * are no escape. */
+static unsigned oa_json_simple_escape(unsigned c)
+{
+  switch (c) {
+  case '"': case '\\': case '/': return c;
+  case 'b': return '\b';
+  case 'f': return '\f';
+  case 'n': return '\n';
+  case 'r': return '\r';
+  case 't': return '\t';
+  default: return 0;
+  }
+}
+
+/* Reads a string from p (the raw run began at run; the bytes before p are
+ * plain): delivers raw runs and decodes one-letter escapes found inside the
+ * piece, then stops at the closing quote (consumed), or at what needs the
+ * slower states: a \u escape or an escape cut by the end of the piece (the
+ * backslash consumed), or a UTF-8 character cut by the end of the piece. */
+static const unsigned char *oa_json_string(odeus_json *js, const unsigned char *run,
+                                           const unsigned char *p, const unsigned char *end)
+{
+  for (;;) {
+    const unsigned char *q;
+    unsigned c, out;
+    for (;;) {
+      p = oa_json_scan(p, end);
+      if (p == end || *p < 0x80) break;
+      q = oa_json_utf8_char(js, p, end);
+      if (js->error) return q;
+      if (q == p) break;
+      p = q;
+    }
+    if (p == end) {
+      if (p != run) oa_json_run(js, run, p, 0);
+      return p;
+    }
+    c = *p;
+    if (c == '"') return oa_json_string_end(js, run, p);
+    if (c < 0x20) return oa_json_fail(js, ODEUS_ERR_JSON_CONTROL, p);
+    if (p != run && oa_json_run(js, run, p, 0)) return p;
+    if (c != '\\') return oa_json_utf8_cut(js, p);
+    if (end - p < 2 || (out = oa_json_simple_escape(p[1])) == 0) {
+      js->state = OA_JSON_ESCAPE;
+      return p + 1;
+    }
+    if (oa_json_put_byte(js, out)) return p;
+    p += 2;
+    run = p;
+  }
+}
+
+/* One continuation byte of a character cut by the end of a piece. */
+static const unsigned char *oa_json_utf8_more(odeus_json *js, const unsigned char *p)
+{
+  unsigned c = *p;
+  if (c < js->lo || c > js->hi) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p);
+  js->tmp[js->tmp_len++] = (char)c;
+  js->lo = 0x80;
+  js->hi = 0xBF;
+  if (--js->need == 0) js->state = OA_JSON_STRING;
+  return p + 1;
+}
+
+static const unsigned char *oa_json_escape(odeus_json *js, const unsigned char *p)
+{
+  unsigned out = oa_json_simple_escape(*p);
+  if (*p == 'u') {
+    js->state = OA_JSON_HEX;
+    js->sub = 0;
+    js->code = 0;
+    return p + 1;
+  }
+  if (!out) return oa_json_fail(js, ODEUS_ERR_JSON_ESCAPE, p);
+  js->state = OA_JSON_STRING;
+  if (oa_json_put_byte(js, out)) return p;
+  return p + 1;
+}
+
+/* A lone surrogate escape: U+FFFD, or an error for a reader that was asked
+ * to refuse them (a request body has no UTF-8 form for one). */
+static int oa_json_lone(odeus_json *js)
+{
+  if (js->lone_surrogate_error) {
+    js->error = ODEUS_ERR_JSON_ESCAPE;
+    return 1;
+  }
+  return oa_json_put_code(js, 0xFFFD);
+}
+
+/* The four hex digits of a \u escape are read: pair surrogates, and turn a
+ * lone one into U+FFFD. */
+static int oa_json_unicode(odeus_json *js)
+{
+  uint32_t cp = js->code;
+  js->state = OA_JSON_STRING;
+  if (js->high) {
+    uint32_t high = js->high;
+    js->high = 0;
+    if (cp >= 0xDC00 && cp <= 0xDFFF)
+      return oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00));
+    if (oa_json_lone(js)) return 1;
+  }
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    js->high = cp;
+    js->state = OA_JSON_LOW_BACKSLASH;
+    return 0;
+  }
+  if (cp >= 0xDC00 && cp <= 0xDFFF) return oa_json_lone(js);
+  return oa_json_put_code(js, cp);
+}
+
+static const unsigned char *oa_json_hex(odeus_json *js, const unsigned char *p)
+{
+  unsigned c = *p, v;
+  if (oa_json_digit(c)) v = c - '0';
+  else if ((c | 0x20) - 'a' < 6u) v = (c | 0x20) - 'a' + 10;
+  else return oa_json_fail(js, ODEUS_ERR_JSON_ESCAPE, p);
+  js->code = (js->code << 4) | v;
+  if (++js->sub == 4 && oa_json_unicode(js)) return p;
+  return p + 1;
+}
+
+/* After a high surrogate, anything but "\u" leaves it lone: U+FFFD, then
+ * the byte is read again in the state it belongs to (not consumed). */
+static const unsigned char *oa_json_low(odeus_json *js, const unsigned char *p)
+{
+  unsigned want = js->state == OA_JSON_LOW_BACKSLASH ? '\\' : 'u';
+  if (*p == want) {
+    if (want == 'u') {
+      js->state = OA_JSON_HEX;
+      js->sub = 0;
+      js->code = 0;
+    } else {
+      js->state = OA_JSON_LOW_U;
+    }
+    return p + 1;
+  }
+  js->high = 0;
+  js->state = want == 'u' ? OA_JSON_ESCAPE : OA_JSON_STRING;
+  oa_json_lone(js);
+  return p;
+}
+
+/* ---- numbers and literals ---- */
+
+/* The next step of the number grammar, by step (row) and byte (column: '0',
+ * '1'-'9', '-', '+', '.', 'e' or 'E', anything else). END: the byte is not
+ * part of the number; BAD: it makes the number invalid. */
+#define OA_JSON_NB OA_JSON_N_BAD
+#define OA_JSON_NE OA_JSON_N_END
+static const unsigned char oa_json_number_next[OA_JSON_N_END][7] = {
+  /* START */ { OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_MINUS, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
+  /* MINUS */ { OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
+  /* ZERO */  { OA_JSON_NB, OA_JSON_NB, OA_JSON_NE, OA_JSON_NE, OA_JSON_N_DOT, OA_JSON_N_EXP, OA_JSON_NE },
+  /* INT */   { OA_JSON_N_INT, OA_JSON_N_INT, OA_JSON_NE, OA_JSON_NE, OA_JSON_N_DOT, OA_JSON_N_EXP, OA_JSON_NE },
+  /* DOT */   { OA_JSON_N_FRAC, OA_JSON_N_FRAC, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
+  /* FRAC */  { OA_JSON_N_FRAC, OA_JSON_N_FRAC, OA_JSON_NE, OA_JSON_NE, OA_JSON_NE, OA_JSON_N_EXP, OA_JSON_NE },
+  /* EXP */   { OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_SIGN, OA_JSON_N_EXP_SIGN,
+                OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
+  /* EXP_SIGN */ { OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_DIGITS, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB,
+                   OA_JSON_NB, OA_JSON_NB },
+  /* EXP_DIGITS */ { OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_DIGITS, OA_JSON_NE, OA_JSON_NE, OA_JSON_NE,
+                     OA_JSON_NE, OA_JSON_NE }
+};
+#undef OA_JSON_NB
+#undef OA_JSON_NE
+
+static unsigned oa_json_number_step(unsigned step, unsigned c)
+{
+  unsigned column;
+  if (c == '0') column = 0;
+  else if (oa_json_digit(c)) column = 1;
+  else if (c == '-') column = 2;
+  else if (c == '+') column = 3;
+  else if (c == '.') column = 4;
+  else if ((c | 0x20) == 'e') column = 5;
+  else column = 6;
+  return oa_json_number_next[step][column];
+}
+
+/* Reads number bytes from p. The number ends at the first byte that is not
+ * part of it, which must be one that may follow a value (not consumed); the
+ * end of the piece delivers what was read so far. */
+static const unsigned char *oa_json_number(odeus_json *js, const unsigned char *p,
+                                           const unsigned char *end)
+{
+  const unsigned char *run = p;
+  unsigned step = js->sub, next = OA_JSON_N_END;
+  for (; p < end; p++) {
+    next = oa_json_number_step(step, *p);
+    if (next >= OA_JSON_N_END) break;
+    step = next;
+  }
+  js->sub = step;
+  if (p == end) {
+    if (p != run) oa_json_fragment(js, (const char *)run, (size_t)(p - run), ODEUS_JSON_RAW);
+    return p;
+  }
+  if (next == OA_JSON_N_BAD || !(oa_json_space(*p) || *p == ',' || *p == ']' || *p == '}'))
+    return oa_json_fail(js, ODEUS_ERR_JSON_NUMBER, p);
+  if (oa_json_fragment(js, (const char *)run, (size_t)(p - run), ODEUS_JSON_RAW | ODEUS_JSON_LAST))
+    return p;
+  oa_json_value_done(js);
+  return p;
+}
+
+/* A number may end here (the end of the text ends a top-level number). */
+static int oa_json_number_complete(unsigned step)
+{
+  return oa_json_number_next[step][6] == OA_JSON_N_END;
+}
+
+static const char *oa_json_word(unsigned token)
+{
+  if (token == ODEUS_JSON_TRUE) return "true";
+  return token == ODEUS_JSON_FALSE ? "false" : "null";
+}
+
+static const unsigned char *oa_json_literal(odeus_json *js, const unsigned char *p,
+                                            const unsigned char *end)
+{
+  const char *word = oa_json_word(js->token);
+  unsigned i = js->sub;
+  for (; p < end && word[i] != '\0'; p++, i++)
+    if (*p != (unsigned char)word[i]) return oa_json_fail(js, ODEUS_ERR_JSON_SYNTAX, p);
+  js->sub = i;
+  if (word[i] != '\0') return p;
+  if (oa_json_emit(js, js->token, 0, word, i, js->value_start)) return p;
+  oa_json_value_done(js);
+  return p;
+}
+
+/* ---- between tokens ---- */
+
+static const unsigned char *oa_json_open(odeus_json *js, const unsigned char *p, size_t offset)
+{
+  unsigned object = *p == '{';
+  uint64_t bit;
+  if (js->depth >= ODEUS_JSON_MAX_DEPTH) return oa_json_fail(js, ODEUS_ERR_JSON_DEPTH, p);
+  bit = (uint64_t)1 << js->depth;
+  if (oa_json_emit(js, object ? ODEUS_JSON_OBJECT_BEGIN : ODEUS_JSON_ARRAY_BEGIN, 0, NULL, 0, offset))
+    return p;
+  js->stack = object ? js->stack | bit : js->stack & ~bit;
+  js->depth++;
+  js->expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+  return p + 1;
+}
+
+static const unsigned char *oa_json_close(odeus_json *js, const unsigned char *p, size_t offset)
+{
+  unsigned object = *p == '}';
+  if (oa_json_top_is_object(js) != object)
+    return oa_json_fail(js, ODEUS_ERR_JSON_SYNTAX, p);
+  js->depth--;
+  if (oa_json_emit(js, object ? ODEUS_JSON_OBJECT_END : ODEUS_JSON_ARRAY_END, 0, NULL, 0, offset))
+    return p;
+  oa_json_value_done(js);
+  return p + 1;
+}
+
+/* A byte that may not come here. After the top-level value, nothing may. */
+static const unsigned char *oa_json_refuse(odeus_json *js, const unsigned char *p)
+{
+  return oa_json_fail(js, js->expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING, p);
+}
+
+/* The stream offset of p, inside oa_json_structure. */
+#define OA_JSON_AT(p) (js->offset + (size_t)((p) - entry))
+
+/* Reads tokens from p until the end of the piece, an error, or a token cut
+ * by the end of the piece (then state says which). The tests run in the
+ * order of how often the bytes come. */
+static const unsigned char *oa_json_structure(odeus_json *js, const unsigned char *p,
+                                              const unsigned char *end)
+{
+  const unsigned char *const entry = p;
+  while (p < end) {
+    unsigned c = *p;
+    if (c == '"') {
+      unsigned token = js->expect & OA_JSON_WANT_KEY ? ODEUS_JSON_KEY : ODEUS_JSON_STRING;
+      const unsigned char *q = oa_json_scan(p + 1, end);
+      if (!(js->expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) return oa_json_refuse(js, p);
+      if (q != end && *q == '"' && q != p + 1) {
+        /* Most strings: no escape, inside the piece. One event, read here. */
+        if (oa_json_emit(js, token, ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW,
+                         (const char *)p + 1, (size_t)(q - p - 1), OA_JSON_AT(p)))
+          return q;
+        p = q + 1;
+        if (token == ODEUS_JSON_KEY) {
+          /* compact text: the colon follows at once */
+          js->expect = OA_JSON_WANT_COLON;
+          if (p != end && *p == ':') {
+            js->expect = OA_JSON_WANT_VALUE;
+            p++;
+          }
+        } else {
+          js->expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
+        }
+        continue;
+      }
+      oa_json_begin(js, OA_JSON_STRING, token, OA_JSON_AT(p));
+      p = oa_json_string(js, p + 1, q, end);
+    } else if (c == ':') {
+      if (!(js->expect & OA_JSON_WANT_COLON)) return oa_json_refuse(js, p);
+      js->expect = OA_JSON_WANT_VALUE;
+      p++;
+      continue;
+    } else if (c == ',') {
+      if (!(js->expect & OA_JSON_WANT_COMMA)) return oa_json_refuse(js, p);
+      js->expect = oa_json_top_is_object(js) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+      p++;
+      continue;
+    } else if (oa_json_space(c)) {
+      p++;
+      continue;
+    } else if (c == '}' || c == ']') {
+      if (!(js->expect & OA_JSON_WANT_CLOSE)) return oa_json_refuse(js, p);
+      p = oa_json_close(js, p, OA_JSON_AT(p));
+    } else if (!(js->expect & OA_JSON_WANT_VALUE)) {
+      return oa_json_refuse(js, p);
+    } else if (c == '{' || c == '[') {
+      p = oa_json_open(js, p, OA_JSON_AT(p));
+    } else if (c == '-' || oa_json_digit(c)) {
+      oa_json_begin(js, OA_JSON_NUMBER, ODEUS_JSON_NUMBER, OA_JSON_AT(p));
+      p = oa_json_number(js, p, end);
+    } else if (c == 't' || c == 'f' || c == 'n') {
+      unsigned token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
+      const char *word = oa_json_word(token);
+      size_t n = token == ODEUS_JSON_FALSE ? 5 : 4;
+      if ((size_t)(end - p) >= n && memcmp(p, word, 4) == 0 && (n == 4 || p[4] == 'e')) {
+        /* the whole word inside the piece */
+        if (oa_json_emit(js, token, 0, word, n, OA_JSON_AT(p))) return p;
+        oa_json_value_done(js);
+        p += n;
+        continue;
+      }
+      oa_json_begin(js, OA_JSON_LITERAL, token, OA_JSON_AT(p));
+      p = oa_json_literal(js, p, end);
+    } else {
+      return oa_json_refuse(js, p);
+    }
+    /* a helper ran: it set expect if it completed a value */
+    if (js->error || js->state != OA_JSON_BETWEEN) return p;
+  }
+  return p;
+}
+#undef OA_JSON_AT
+
+/* ---- the API ---- */
+
+ODEUS_API void odeus_json_init(odeus_json *js, odeus_json_fn fn, void *ctx)
+{
+  if (!js) return;
+  memset(js, 0, sizeof *js);
+  js->fn = fn ? fn : oa_json_ignore;
+  js->ctx = ctx;
+  js->state = OA_JSON_BETWEEN;
+  js->expect = OA_JSON_WANT_VALUE;
+}
+
+ODEUS_API odeus_result odeus_json_feed(odeus_json *js, const char *data, size_t len)
+{
+  const unsigned char *p, *end, *q;
+  if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
+  if (js->error) return (odeus_result)js->error;
+  if (!len) return ODEUS_OK;
+  p = (const unsigned char *)data;
+  end = p + len;
+  while (p < end) {
+    switch (js->state) {
+    case OA_JSON_STRING: q = oa_json_string(js, p, p, end); break;
+    case OA_JSON_ESCAPE: q = oa_json_escape(js, p); break;
+    case OA_JSON_HEX: q = oa_json_hex(js, p); break;
+    case OA_JSON_LOW_BACKSLASH: case OA_JSON_LOW_U: q = oa_json_low(js, p); break;
+    case OA_JSON_UTF8: q = oa_json_utf8_more(js, p); break;
+    case OA_JSON_NUMBER: q = oa_json_number(js, p, end); break;
+    case OA_JSON_LITERAL: q = oa_json_literal(js, p, end); break;
+    default: q = oa_json_structure(js, p, end); break;
+    }
+    js->offset += (size_t)(q - p);
+    p = q;
+    if (js->error) return (odeus_result)js->error;
+  }
+  return ODEUS_OK;
+}
+
+ODEUS_API odeus_result odeus_json_finish(odeus_json *js)
+{
+  if (!js) return ODEUS_ERR_ARGUMENT;
+  if (js->error) return (odeus_result)js->error;
+  if (js->state == OA_JSON_NUMBER && js->depth == 0) {
+    if (!oa_json_number_complete(js->sub)) {
+      js->error = ODEUS_ERR_JSON_NUMBER;
+    } else if (!oa_json_fragment(js, js->tmp, 0, ODEUS_JSON_LAST)) {
+      oa_json_value_done(js);
+    }
+  } else if (js->state != OA_JSON_BETWEEN || js->expect) {
+    js->error = ODEUS_ERR_JSON_TRUNCATED;
+  }
+  return (odeus_result)js->error;
+}
+
