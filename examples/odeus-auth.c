@@ -282,7 +282,7 @@ static int exit_code_of(odeus_result r)
   switch (r) {
   case ODEUS_OK: return 0;
   case ODEUS_ERR_CONFIG: case ODEUS_ERR_ID: return EXIT_INVALID;
-  case ODEUS_ERR_BASE_URL: case ODEUS_ERR_API_KEY: case ODEUS_ERR_ARGUMENT: case ODEUS_ERR_PLAIN_HTTP:
+  case ODEUS_ERR_BASE_URL: case ODEUS_ERR_API_KEY: case ODEUS_ERR_ARGUMENT:
   case ODEUS_ERR_CA:
     return EXIT_USAGE;
   case ODEUS_ERR_STATUS_400: return EXIT_400;
@@ -295,14 +295,63 @@ static int exit_code_of(odeus_result r)
   }
 }
 
+/* Why an apply failed, on one line: the result, then what the server or
+ * the network said. Never the key: no message of ours contains it. */
+static void report_failure(odeus_result r, const odeus_client *c, const odeus_answer *a)
+{
+  fprintf(stderr, "odeus-auth: %s", odeus_result_text(r));
+  if (a->message.ptr && a->message.len)
+    fprintf(stderr, ": %.*s", (int)a->message.len, a->message.ptr);
+  if (c->status && (r <= ODEUS_ERR_STATUS_400 && r >= ODEUS_ERR_STATUS_OTHER))
+    fprintf(stderr, " (HTTP %d)", c->status);
+  if (r == ODEUS_ERR_CERT && c->verify_flags)
+    fprintf(stderr, " (verification flags 0x%x)", (unsigned)c->verify_flags);
+  else if (c->io_error)
+    fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-c->io_error);
+  if (c->attempts > 1) fprintf(stderr, " after %u attempts", c->attempts);
+  fputc('\n', stderr);
+}
+
 static int cmd_apply(const options *o)
 {
+  static odeus_client client;
+  odeus_client_options opt;
   odeus_request rq;
   odeus_config cfg;
+  odeus_answer ans;
+  odeus_result r;
+  size_t need = 0;
+  uint32_t timeout_ms = (uint32_t)o->timeout_s * 1000u;
   int rc = prepare(o, &rq, &cfg, 1);
   if (rc) return rc;
-  (void)rq;
-  return EXIT_NETWORK;
+  memset(&opt, 0, sizeof opt);
+  opt.ca_file = o->ca_file;
+  opt.insecure_skip_verify = o->insecure;
+  opt.connect_timeout_ms = timeout_ms;
+  opt.io_timeout_ms = timeout_ms;
+  /* The deadline leaves every attempt its timeouts, plus the waits. */
+  opt.deadline_ms = (uint32_t)((o->retries + 1) * 3 * (long)timeout_ms + 120000L);
+  opt.retry.attempts = (unsigned)o->retries + 1u;
+  if (o->insecure)
+    fputs("odeus-auth: WARNING: --insecure: the server's certificate is not checked; "
+          "anyone on the network path can read the API key\n", stderr);
+  memset(&ans, 0, sizeof ans);
+  ans.fields = answer_fields;
+  ans.field_capacity = FIELDS_MAX;
+  ans.strings = answer_strings;
+  ans.strings_capacity = sizeof answer_strings;
+  r = odeus_client_init(&client, &opt);
+  if (r == ODEUS_OK) r = odeus_client_apply(&client, &rq, &ans);
+  if (r == ODEUS_OK) {
+    r = odeus_write_answer(&ans, output, sizeof output, &need);
+    if (r == ODEUS_OK) {
+      fwrite(output, 1, need, stdout);
+      fputc('\n', stdout);
+    }
+  }
+  if (r != ODEUS_OK) report_failure(r, &client, &ans);
+  odeus_client_free(&client);
+  return exit_code_of(r);
 }
 
 /* The key must not end up in a core file. */

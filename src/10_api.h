@@ -4,6 +4,12 @@
 #ifndef ODEUS_AUTH_H
 #define ODEUS_AUTH_H
 
+/* The bundled transport needs POSIX, which glibc hides from a strict
+ * -std=c99 build unless asked before the first system header. */
+#if defined(ODEUS_AUTH_MBEDTLS) && defined(ODEUS_AUTH_IMPLEMENTATION) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +25,8 @@
  * ODEUS_HTTP_HEAD_MAX   default bound of a response head in bytes (8192)
  * ODEUS_DEFAULT_BASE_URL  base URL used when none is given
  *                         ("https://api.odeus.ai")
+ * ODEUS_EXCHANGE_BODY_MAX default bound of an answer's body in an exchange,
+ *                         in bytes (1 MiB)
  * No macro changes the layout of a public struct. */
 #ifndef ODEUS_API
 #  ifdef ODEUS_AUTH_STATIC
@@ -100,8 +108,7 @@ extern "C" {
   X(ODEUS_ERR_CONNECT,           -84, "connect failed") \
   X(ODEUS_ERR_TLS,               -85, "TLS handshake failed") \
   X(ODEUS_ERR_CERT,              -86, "server certificate not trusted") \
-  X(ODEUS_ERR_CA,                -87, "cannot load the trust anchors") \
-  X(ODEUS_ERR_PLAIN_HTTP,        -88, "plain http:// needs the base URL to say so")
+  X(ODEUS_ERR_CA,                -87, "cannot load the trust anchors")
 
 typedef enum odeus_result {
 #define ODEUS_X_ENUM(name, value, text) name = value,

@@ -1,0 +1,109 @@
+/* The heap of an apply: the library allocates nothing; mbedTLS allocates its
+ * contexts and record buffers. Debian's mbedTLS has no
+ * MBEDTLS_PLATFORM_MEMORY, so its calloc/free are counted by linking it
+ * statically with -Wl,--wrap=calloc,--wrap=free (tests/steps.d/50_net.sh).
+ * Prints the peak, which README's static-arena advice is sized from.
+ *
+ *   net_heap PORT     (the mock server over TLS, tests/certs/server.pem) */
+#define _POSIX_C_SOURCE 200809L
+#define ODEUS_AUTH_IMPLEMENTATION
+#define ODEUS_AUTH_MBEDTLS
+#include "odeus_auth.h"
+#include "test.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+void *__real_calloc(size_t n, size_t size);
+void __real_free(void *p);
+void *__wrap_calloc(size_t n, size_t size);
+void __wrap_free(void *p);
+
+/* Each block carries its size in a header, so free knows what it returns. */
+#define HEADER 16
+static size_t live, peak, blocks;
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+  unsigned char *p;
+  size_t bytes;
+  if (size && n > ((size_t)-1 - HEADER) / size) return NULL;
+  bytes = n * size;
+  p = (unsigned char *)__real_calloc(1, bytes + HEADER);
+  if (!p) return NULL;
+  memcpy(p, &bytes, sizeof bytes);
+  live += bytes;
+  if (live > peak) peak = live;
+  blocks++;
+  return p + HEADER;
+}
+
+void __wrap_free(void *q)
+{
+  unsigned char *p;
+  size_t bytes;
+  if (!q) return;
+  p = (unsigned char *)q - HEADER;
+  memcpy(&bytes, p, sizeof bytes);
+  live -= bytes;
+  __real_free(p);
+}
+
+static odeus_answer_field fields[4];
+static char strings[2048];
+
+int main(int argc, char **argv)
+{
+  static const odeus_auth_field f[] = {
+    { ODEUS_LIT("api_key"), ODEUS_LIT("API Key"), ODEUS_FIELD_PASSWORD, ODEUS_LIT("Found under Settings > API"),
+      ODEUS_LIT("sk-..."), ODEUS_BOOL_TRUE }
+  };
+  odeus_config cfg;
+  odeus_request req;
+  odeus_answer a;
+  odeus_client c;
+  odeus_client_options o;
+  char base[64];
+  size_t after_init, held, peak_first, peak_resumed;
+  if (argc < 2) {
+    fprintf(stderr, "usage: net_heap PORT\n");
+    return 2;
+  }
+  snprintf(base, sizeof base, "https://localhost:%s", argv[1]);
+  memset(&cfg, 0, sizeof cfg);
+  cfg.auth_type = ODEUS_AUTH_API_KEY;
+  cfg.fields = f;
+  cfg.field_count = 1;
+  req.base_url = base;
+  req.api_key = "test-key";
+  req.integration_id = "550e8400-e29b-41d4-a716-446655440000";
+  req.config = &cfg;
+  memset(&a, 0, sizeof a);
+  a.fields = fields;
+  a.field_capacity = 4;
+  a.strings = strings;
+  a.strings_capacity = sizeof strings;
+  memset(&o, 0, sizeof o);
+  o.ca_file = "tests/certs/ca.pem";
+
+  /* init, then one apply on a new connection (a full handshake) */
+  CHECK_EQ_INT(odeus_client_init(&c, &o), ODEUS_OK);
+  after_init = live;
+  CHECK_EQ_INT(odeus_client_apply(&c, &req, &a), ODEUS_OK);
+  peak_first = peak;
+  held = live; /* the kept-alive connection */
+  /* a new connection that resumes the session */
+  odeus_client_close(&c);
+  peak = live;
+  CHECK_EQ_INT(odeus_client_apply(&c, &req, &a), ODEUS_OK);
+  CHECK_EQ_INT(c.resumed, 1);
+  peak_resumed = peak;
+  odeus_client_free(&c);
+  CHECK_EQ_INT(live, 0); /* everything mbedTLS took is back */
+  CHECK(peak_first > 0 && peak_first < 128 * 1024);
+  fprintf(stderr, "peak heap of one apply (mbedTLS' own; odeus_auth allocates nothing): %lu bytes "
+          "(init %lu; full handshake peak %lu; resumed %lu; held by a kept-alive connection %lu; "
+          "%lu blocks)\n",
+          (unsigned long)peak_first, (unsigned long)after_init, (unsigned long)peak_first,
+          (unsigned long)peak_resumed, (unsigned long)held, (unsigned long)blocks);
+  return TEST_END();
+}
