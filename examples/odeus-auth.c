@@ -302,7 +302,7 @@ static void report_failure(odeus_result r, const odeus_client *c, const odeus_an
   fprintf(stderr, "odeus-auth: %s", odeus_result_text(r));
   if (a->message.ptr && a->message.len)
     fprintf(stderr, ": %.*s", (int)a->message.len, a->message.ptr);
-  if (c->status && (r <= ODEUS_ERR_STATUS_400 && r >= ODEUS_ERR_STATUS_OTHER))
+  if (c->status && (r == ODEUS_ERR_STATUS_5XX || r == ODEUS_ERR_STATUS_OTHER))
     fprintf(stderr, " (HTTP %d)", c->status);
   if (r == ODEUS_ERR_CERT && c->verify_flags)
     fprintf(stderr, " (verification flags 0x%x)", (unsigned)c->verify_flags);
