@@ -1,0 +1,1 @@
+prog readme-quickstart bash tests/readme_test.sh
