@@ -596,7 +596,7 @@ static void oa_walk_init(oa_walk *w, oa_sink *s, size_t from_step, size_t from_o
 }
 
 /* Whether the next step is to be emitted. */
-static int oa_step(oa_walk *w)
+static OA_INLINE int oa_step(oa_walk *w)
 {
   size_t k = w->step++;
   if (!w->emit || k < w->from_step) return 0;
