@@ -304,6 +304,12 @@ static void report_failure(odeus_result r, const odeus_client *c, const odeus_an
     fprintf(stderr, ": %.*s", (int)a->message.len, a->message.ptr);
   if (c->status && (r == ODEUS_ERR_STATUS_5XX || r == ODEUS_ERR_STATUS_OTHER))
     fprintf(stderr, " (HTTP %d)", c->status);
+  if (r == ODEUS_ERR_ANSWER_CUT)
+    fprintf(stderr, " (%zu bytes of strings needed)", a->strings_needed);
+  if ((r <= ODEUS_ERR_JSON_SYNTAX && r >= ODEUS_ERR_ANSWER_DUPLICATE) && a->problem.rule) {
+    odeus_answer_problem_format(a, line, sizeof line);
+    fprintf(stderr, ": %s", line);
+  }
   if (r == ODEUS_ERR_CERT && c->verify_flags)
     fprintf(stderr, " (verification flags 0x%x)", (unsigned)c->verify_flags);
   else if (c->io_error)

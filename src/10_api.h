@@ -94,6 +94,7 @@ extern "C" {
   X(ODEUS_ERR_ANSWER_TYPE,       -50, "answer member has the wrong JSON type") \
   X(ODEUS_ERR_ANSWER_MISSING,    -51, "answer lacks a required member") \
   X(ODEUS_ERR_ANSWER_DUPLICATE,  -52, "answer repeats a member") \
+  X(ODEUS_ERR_ANSWER_CUT,        -53, "answer larger than the storage given (see strings_needed)") \
   X(ODEUS_ERR_STATUS_400,        -60, "HTTP 400: invalid body or id") \
   X(ODEUS_ERR_STATUS_401,        -61, "HTTP 401: missing or invalid API key") \
   X(ODEUS_ERR_STATUS_403,        -62, "HTTP 403: no access to the integration") \

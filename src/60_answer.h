@@ -948,8 +948,9 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
   int t;
   if (needed) *needed = 0;
   if (!a || (!buf && cap)) return ODEUS_ERR_ARGUMENT;
-  if (a->cut || !a->id.ptr || a->field_count > a->field_capacity || (a->field_count && !a->fields))
-    return ODEUS_ERR_ARGUMENT;
+  /* Writing a cut answer would print something we did not fully read. */
+  if (a->cut || a->field_count > a->field_capacity) return ODEUS_ERR_ANSWER_CUT;
+  if (!a->id.ptr || (a->field_count && !a->fields)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap, 0);
   t = (int)a->auth_type;
   oa_ans_put_member(&s, "{\"id\":", a->id);

@@ -325,7 +325,7 @@ static void test_storage_sizes(void)
     CHECK_EQ_INT(a.fields[1].placeholder.len, 23);
     CHECK(str_is(a.fields[1].description, "Your account's API base URL"));
     /* a cut answer is not printed */
-    CHECK_EQ_INT(odeus_write_answer(&a, NULL, 0, NULL), ODEUS_ERR_ARGUMENT);
+    CHECK_EQ_INT(odeus_write_answer(&a, NULL, 0, NULL), ODEUS_ERR_ANSWER_CUT);
   }
   {
     /* no storage at all: NULL with capacity 0 */
@@ -390,7 +390,7 @@ static void test_field_capacity(void)
   CHECK_EQ_INT(a.cut, 1);
   CHECK(field_untouched(0));
   CHECK(str_is(a.auth_test_code, EX_CODE));
-  CHECK_EQ_INT(odeus_write_answer(&a, NULL, 0, NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(odeus_write_answer(&a, NULL, 0, NULL), ODEUS_ERR_ANSWER_CUT);
   /* exactly the count: not cut */
   answer_init(&a, 2, 4096);
   CHECK_EQ_INT(feed_split(&a, 200, example_body, sizeof example_body - 1, SPLIT_WHOLE, "OK"), ODEUS_OK);
