@@ -1,0 +1,199 @@
+/* The size probe of `make size`: the smallest firmware-like program that does
+ * the library's whole job. It validates the documentation's example config,
+ * sends the request over a stub I/O, reads a canned "200 OK" answer and maps
+ * it. Built twice: as is, and with SIZE_EMPTY, which keeps the same data and
+ * the same stub I/O but calls nothing of the library; the difference between
+ * the two linked programs is what the library costs a firmware.
+ *
+ * tests/size.sh passes -DSIZE_HAVE_<function> for every public function the
+ * implementation defines, so the probe uses the one-call exchange when it is
+ * there and the request stream + HTTP parser + answer reader otherwise.
+ * Exit status 0 means the answer was read and mapped (checked on x86-64). */
+#ifndef SIZE_EMPTY
+#define ODEUS_AUTH_IMPLEMENTATION
+#endif
+#include "odeus_auth.h"
+#include <string.h>
+
+/* ---- the documentation's API-key example --------------------------------- */
+static const odeus_auth_field example_fields[] = {
+  { ODEUS_LIT("api_key"), ODEUS_LIT("API Key"), ODEUS_FIELD_PASSWORD,
+    ODEUS_LIT("Found under Settings > API"), ODEUS_LIT("sk-..."), ODEUS_BOOL_TRUE },
+  { ODEUS_LIT("base_url"), ODEUS_LIT("Base URL"), ODEUS_FIELD_TEXT,
+    ODEUS_LIT("Your account's API base URL"), ODEUS_LIT("https://api.example.com"), ODEUS_BOOL_FALSE }
+};
+static const char example_test_code[] =
+  "const response = await fetch(secrets.base_url + '/me', {\n"
+  "  headers: { 'Authorization': 'Bearer ' + secrets.api_key }\n"
+  "});\n"
+  "if (!response.ok) throw new Error('Invalid key');";
+
+static const odeus_config example_config = {
+  ODEUS_AUTH_API_KEY, example_fields, 2,
+  { example_test_code, sizeof example_test_code - 1 }, NULL
+};
+static const odeus_request example_request = {
+  NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", &example_config
+};
+
+/* ---- the server's answer (SPEC §1, Response) ------------------------------ */
+#define ANSWER_BODY \
+  "{\"integration\":{\"id\":\"550e8400-e29b-41d4-a716-446655440000\"," \
+  "\"authType\":\"API_KEY\",\"authTestCode\":null,\"authFields\":[" \
+  "{\"slug\":\"api_key\",\"label\":\"API Key\",\"type\":\"PASSWORD\"," \
+  "\"description\":\"Found under Settings > API\",\"placeholder\":\"sk-...\",\"required\":true}," \
+  "{\"slug\":\"base_url\",\"label\":\"Base URL\",\"type\":\"TEXT\"," \
+  "\"description\":\"Your account's API base URL\",\"placeholder\":\"https://api.example.com\"," \
+  "\"required\":false}],\"oauthClient\":null}}"
+static const char canned_answer[] =
+  "HTTP/1.1 200 OK\r\n"
+  "Content-Type: application/json\r\n"
+  "Content-Length: 427\r\n"
+  "\r\n"
+  ANSWER_BODY;
+/* The Content-Length above is the body's size: checked at compile time. */
+typedef char size_prog_content_length_is_427[sizeof(ANSWER_BODY) - 1 == 427 ? 1 : -1];
+
+/* ---- the stub I/O: accepts every byte, serves the answer in 64-byte reads - */
+typedef struct stub_io {
+  size_t sent;          /* request bytes accepted */
+  size_t served;        /* answer bytes handed out */
+} stub_io;
+
+static int stub_send(void *ctx, const unsigned char *buf, size_t len)
+{
+  stub_io *s = (stub_io *)ctx;
+  (void)buf;
+  s->sent += len;
+  return (int)len;
+}
+
+static int stub_recv(void *ctx, unsigned char *buf, size_t len)
+{
+  stub_io *s = (stub_io *)ctx;
+  size_t left = sizeof canned_answer - 1 - s->served;
+  size_t n = len < 64 ? len : 64;
+  if (n > left) n = left;
+  memcpy(buf, canned_answer + s->served, n);
+  s->served += n;
+  return (int)n;
+}
+
+#ifdef SIZE_EMPTY
+/* The same data and I/O, no library: the baseline of the growth. */
+int main(void)
+{
+  stub_io io = { 0, 0 };
+  unsigned char window[256];
+  const odeus_request *volatile req = &example_request;
+  int n;
+  (void)stub_send(&io, (const unsigned char *)req->api_key, strlen(req->api_key));
+  (void)stub_send(&io, (const unsigned char *)req->config->fields[1].label.ptr, 1);
+  while ((n = stub_recv(&io, window, sizeof window)) > 0) continue;
+  return io.served == sizeof canned_answer - 1 ? 0 : 1;
+}
+
+#elif defined(SIZE_HAVE_odeus_exchange_run)
+/* The one-call exchange: what a firmware would write. */
+int main(void)
+{
+  stub_io s = { 0, 0 };
+  odeus_io io;
+  odeus_exchange x;
+  odeus_answer answer;
+  odeus_answer_field fields[4];
+  char strings[512];
+  unsigned char window[256];
+  odeus_problem problem[4];
+  odeus_problems problems;
+  odeus_result r;
+  problems.items = problem;
+  problems.capacity = 4;
+  problems.count = 0;
+  if (odeus_validate_config(example_request.config, &problems) != ODEUS_OK) return 2;
+  memset(&answer, 0, sizeof answer);
+  answer.fields = fields;
+  answer.field_capacity = 4;
+  answer.strings = strings;
+  answer.strings_capacity = sizeof strings;
+  io.send = stub_send;
+  io.recv = stub_recv;
+  io.ctx = &s;
+  r = odeus_exchange_begin(&x, &example_request, &answer, window, sizeof window);
+  if (r != ODEUS_OK) return 3;
+  do {
+    r = odeus_exchange_run(&x, &io);
+  } while (r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE);
+  odeus_exchange_end(&x);
+  return r == ODEUS_OK && answer.field_count == 2 ? 0 : 4;
+}
+
+#else
+/* Until the exchange exists: the request stream, the HTTP parser and the
+ * answer reader (or, before that, the JSON reader) wired by hand. */
+typedef struct reader {
+#ifdef SIZE_HAVE_odeus_answer_feed
+  odeus_answer_reader answer;
+#else
+  odeus_json json;
+#endif
+  int failed;
+} reader;
+
+static int on_body(void *ctx, const char *data, size_t len)
+{
+  reader *rd = (reader *)ctx;
+#ifdef SIZE_HAVE_odeus_answer_feed
+  odeus_result r = odeus_answer_feed(&rd->answer, data, len);
+#else
+  odeus_result r = odeus_json_feed(&rd->json, data, len);
+#endif
+  if (r != ODEUS_OK) rd->failed = 1;
+  return r == ODEUS_OK ? 0 : 1;
+}
+
+int main(void)
+{
+  stub_io s = { 0, 0 };
+  odeus_request_stream st;
+  odeus_http http;
+  reader rd;
+  char window[256];
+  odeus_problem problem[4];
+  odeus_problems problems;
+  size_t n;
+  int got;
+#ifdef SIZE_HAVE_odeus_answer_feed
+  odeus_answer answer;
+  odeus_answer_field fields[4];
+  char strings[512];
+#endif
+  problems.items = problem;
+  problems.capacity = 4;
+  problems.count = 0;
+  if (odeus_validate_config(example_request.config, &problems) != ODEUS_OK) return 2;
+  if (odeus_request_begin(&st, &example_request) != ODEUS_OK) return 3;
+  while ((n = odeus_request_next(&st, window, sizeof window)) > 0)
+    if (stub_send(&s, (const unsigned char *)window, n) != (int)n) return 4;
+  rd.failed = 0;
+#ifdef SIZE_HAVE_odeus_answer_feed
+  memset(&answer, 0, sizeof answer);
+  answer.fields = fields;
+  answer.field_capacity = 4;
+  answer.strings = strings;
+  answer.strings_capacity = sizeof strings;
+  odeus_answer_begin(&rd.answer, &answer, 200);
+#else
+  odeus_json_init(&rd.json, NULL, NULL);
+#endif
+  odeus_http_init(&http, on_body, &rd);
+  while (!http.done && (got = stub_recv(&s, (unsigned char *)window, sizeof window)) > 0)
+    if (odeus_http_feed(&http, window, (size_t)got, NULL) != ODEUS_OK) return 5;
+  if (!http.done || http.status != 200 || rd.failed) return 6;
+#ifdef SIZE_HAVE_odeus_answer_feed
+  return odeus_answer_finish(&rd.answer, http.reason) == ODEUS_OK && answer.field_count == 2 ? 0 : 7;
+#else
+  return odeus_json_finish(&rd.json) == ODEUS_OK ? 0 : 7;
+#endif
+}
+#endif
