@@ -112,7 +112,7 @@ extern "C" {
   X(ODEUS_ERR_CA,                -87, "cannot load the trust anchors")
 
 typedef enum odeus_result {
-#define ODEUS_X_ENUM(name, value, text) name = value,
+#define ODEUS_X_ENUM(name, value, text) name = value, /* NOLINT(bugprone-macro-parentheses): declares enumerators */
   ODEUS_RESULT_LIST(ODEUS_X_ENUM)
 #undef ODEUS_X_ENUM
   ODEUS_RESULT_FORCE_32BIT = 0x7fffffff /* -fshort-enums safe */

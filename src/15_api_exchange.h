@@ -10,7 +10,7 @@
 /* Default bound of an answer's body in bytes; an exchange may change it in
  * x->http.body_max after odeus_exchange_begin. (1 MiB) */
 #ifndef ODEUS_EXCHANGE_BODY_MAX
-#define ODEUS_EXCHANGE_BODY_MAX (1024u * 1024u)
+#define ODEUS_EXCHANGE_BODY_MAX 1048576u
 #endif
 
 typedef struct odeus_io {

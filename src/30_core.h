@@ -642,66 +642,80 @@ static void oa_member_value(oa_walk *w, const void *obj, const oa_member *m, oa_
     else OA_PUT_LIT(s, "false");
   } else {
     const char *name = oa_enum_name(m, oa_enum_value(obj, m));
-    oa_put(s, name, strlen(name));
+    if (name) oa_put(s, name, strlen(name)); /* always valid once checked */
     oa_putc(s, '"');
   }
 }
 
-static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open,
-                           oa_where at);
+/* One scalar member: required when missing, checked and written when set.
+ * Its separator depends only on whether a member was set before it. */
+static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, oa_where at, int *first)
+{
+  int set = oa_member_set(obj, m);
+  oa_where here = oa_where_member(at, m);
+  int out = oa_step(w) && set;
+  if (!set) {
+    if (w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, here, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
+    return;
+  }
+  if (out) oa_put_key_prefix(w->s, *first, m);
+  if (out || w->check) oa_member_value(w, obj, m, here, out);
+  *first = 0;
+}
 
-static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, oa_where at)
+/* A flat object (an auth field, the OAuth client): `open`, its members in
+ * table order, '}'. */
+static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open, oa_where at)
 {
   size_t i;
+  int first = 1;
+  if (oa_step(w)) oa_puts(w->s, open);
+  for (i = 0; i < n; i++) oa_walk_scalar(w, obj, &t[i], at, &first);
+  if (oa_step(w)) oa_putc(w->s, '}');
+}
+
+static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, const oa_member *m, oa_where at, int first)
+{
+  size_t i;
+  if (oa_step(w)) {
+    oa_put_key_prefix(w->s, first, m);
+    oa_putc(w->s, '[');
+  }
   for (i = 0; i < cfg->field_count; i++) {
     at.index = i;
-    oa_walk_object(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{", at);
+    oa_walk_flat(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{", at);
   }
   at.index = ODEUS_NO_INDEX;
   if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, at, w->check);
   if (oa_step(w)) oa_putc(w->s, ']');
 }
 
-/* An object: `open`, then each set member in table order, then '}'. A
- * member's separator depends only on whether one was set before it. */
-static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open,
-                           oa_where at)
-{
-  size_t i;
-  int first = 1;
-  if (oa_step(w)) oa_puts(w->s, open);
-  for (i = 0; i < n; i++) {
-    const oa_member *m = &t[i];
-    int set = oa_member_set(obj, m);
-    oa_where here = oa_where_member(at, m);
-    if (!set && w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, here, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
-    if (m->kind == OA_KIND_FIELDS) {
-      if (!set) continue;
-      if (oa_step(w)) {
-        oa_put_key_prefix(w->s, first, m);
-        oa_putc(w->s, '[');
-      }
-      oa_walk_fields(w, (const odeus_config *)obj, here);
-    } else if (m->kind == OA_KIND_OAUTH) {
-      if (!set) continue;
-      if (w->check) oa_check_oauth_allowed((const odeus_config *)obj, here, w->check);
-      if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
-      oa_walk_object(w, ((const odeus_config *)obj)->oauth_client, oa_oauth_members,
-                     OA_COUNT(oa_oauth_members), "{", here);
-    } else {
-      int out = oa_step(w) && set;
-      if (out) oa_put_key_prefix(w->s, first, m);
-      if (set && (out || w->check)) oa_member_value(w, obj, m, here, out);
-    }
-    first &= !set;
-  }
-  if (oa_step(w)) oa_putc(w->s, '}');
-}
-
+/* The body: the root's members in table order; authFields and oauthClient
+ * hold flat objects, so the walk needs no recursion. */
 static void oa_walk_body(oa_walk *w, const odeus_config *cfg)
 {
   oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  oa_walk_object(w, cfg, oa_root_members, OA_COUNT(oa_root_members), "{", root);
+  size_t i;
+  int first = 1;
+  if (oa_step(w)) oa_putc(w->s, '{');
+  for (i = 0; i < OA_COUNT(oa_root_members); i++) {
+    const oa_member *m = &oa_root_members[i];
+    oa_where here = oa_where_member(root, m);
+    if (m->kind == OA_KIND_FIELDS) {
+      if (!cfg->fields) continue;
+      oa_walk_fields(w, cfg, m, here, first);
+    } else if (m->kind == OA_KIND_OAUTH) {
+      if (!cfg->oauth_client) continue;
+      if (w->check) oa_check_oauth_allowed(cfg, here, w->check);
+      if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
+      oa_walk_flat(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{", here);
+    } else {
+      oa_walk_scalar(w, cfg, m, root, &first);
+      continue;
+    }
+    first = 0;
+  }
+  if (oa_step(w)) oa_putc(w->s, '}');
 }
 
 ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)

@@ -73,16 +73,25 @@ static int oa_json_plain(unsigned c)
 #endif
 #endif
 
-/* The first byte from p that is not plain, or end. A word at a time: each
- * byte's high bit in m says "needs attention". (b ^ 0x02) - 0x21 borrows
- * for a byte below 0x20 and for '"' (0x22 ^ 0x02 = 0x20) and for no other
- * byte below 0x80; (b ^ 0x5C) - 0x01 borrows for '\\'; b itself has the
- * high bit of 0x80 and above. A subtraction borrows into the next byte only
- * from a byte that is itself flagged, so the lowest flagged byte is always a
- * true one (the bytes above it may be flagged falsely, which does not
- * matter). */
-static inline const unsigned char *oa_json_scan(const unsigned char *p,
-                                                const unsigned char *end)
+/* The members loop stays out of line: inlined into the structure loop, it
+ * would pay for the registers of the whole loop. */
+#if defined(__GNUC__) || defined(__clang__)
+#define OA_JSON_OUTLINE __attribute__((noinline))
+#else
+#define OA_JSON_OUTLINE
+#endif
+
+/* The first byte from p that is not plain, or end; a word at a time where
+ * the lowest flagged byte can be found, else a byte at a time. In a word,
+ * each byte's high bit in m says "needs attention": (b ^ 0x02) - 0x21
+ * borrows for a byte below 0x20 and for '"' (0x22 ^ 0x02 = 0x20) and for no
+ * other byte below 0x80; (b ^ 0x5C) - 0x01 borrows for '\\'; b itself has
+ * the high bit of 0x80 and above. A subtraction borrows into the next byte
+ * only from a byte that is itself flagged, so the lowest flagged byte is
+ * always a true one (the bytes above it may be flagged falsely, which does
+ * not matter); without a count-trailing-zeros, the bytes of a flagged word
+ * are read one at a time. */
+static const unsigned char *oa_json_scan_words(const unsigned char *p, const unsigned char *end)
 {
   if ((size_t)(end - p) >= sizeof(size_t)) {
     const unsigned char *const last = end - sizeof(size_t);
@@ -103,6 +112,48 @@ static inline const unsigned char *oa_json_scan(const unsigned char *p,
   }
   while (p < end && oa_json_plain(*p)) p++;
   return p;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__) && defined(OA_JSON_CTZ)
+/* x86 with SSE2 (every x86-64) reads 16 bytes at a time first, through the
+ * vector extensions of GCC and Clang (no intrinsics header). */
+#define OA_JSON_SSE2 1
+typedef signed char oa_json_s8x16 __attribute__((vector_size(16)));
+typedef char oa_json_c8x16 __attribute__((vector_size(16)));
+#define OA_JSON_X16(c) { c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c }
+
+/* Bit i set when p[i] is not plain. As a signed byte, b ^ 0x02 is above
+ * 0x20 exactly for the plain bytes and '\\': 0x80 and above turn negative,
+ * the bytes below 0x20 stay below it, and '"' becomes 0x20 itself. */
+static OA_INLINE unsigned oa_json_block(const unsigned char *p)
+{
+  static const oa_json_s8x16 two = OA_JSON_X16(0x02), space = OA_JSON_X16(0x20),
+                             backslash = OA_JSON_X16('\\');
+  oa_json_s8x16 v;
+  unsigned above, escapes;
+  memcpy(&v, p, sizeof v);
+  above = (unsigned)__builtin_ia32_pmovmskb128((oa_json_c8x16)((v ^ two) > space));
+  escapes = (unsigned)__builtin_ia32_pmovmskb128((oa_json_c8x16)(v == backslash));
+  return (above ^ 0xFFFFu) | escapes;
+}
+#endif
+
+/* The first byte from p that is not plain, or end. */
+static OA_INLINE const unsigned char *oa_json_scan(const unsigned char *p,
+                                                   const unsigned char *end)
+{
+#ifdef OA_JSON_SSE2
+  if (end - p >= 16) {
+    const unsigned char *const last = end - 16;
+    unsigned bits;
+    while ((bits = oa_json_block(p)) == 0) {
+      p += 16;
+      if (p > last) return oa_json_scan_words(p, end);
+    }
+    return p + (unsigned)__builtin_ctz(bits);
+  }
+#endif
+  return oa_json_scan_words(p, end);
 }
 
 /* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
@@ -179,7 +230,7 @@ static int oa_json_ignore(void *ctx, const odeus_json_event *ev)
   return 0;
 }
 
-static int oa_json_emit(odeus_json *js, unsigned type, unsigned flags, const char *text,
+static OA_INLINE int oa_json_emit(odeus_json *js, unsigned type, unsigned flags, const char *text,
                         size_t len, size_t offset)
 {
   odeus_json_event ev;
@@ -197,7 +248,7 @@ static int oa_json_emit(odeus_json *js, unsigned type, unsigned flags, const cha
 
 /* One fragment of the token being read. An empty one points at tmp, so RAW
  * always means "inside the fed data". */
-static int oa_json_fragment(odeus_json *js, const char *text, size_t len, unsigned flags)
+static OA_INLINE int oa_json_fragment(odeus_json *js, const char *text, size_t len, unsigned flags)
 {
   flags |= js->first;
   js->first = 0;
@@ -238,7 +289,7 @@ static int oa_json_put_code(odeus_json *js, uint32_t cp)
 }
 
 /* A raw run [run, p) of the current string: what waits in tmp came first. */
-static int oa_json_run(odeus_json *js, const unsigned char *run, const unsigned char *p,
+static OA_INLINE int oa_json_run(odeus_json *js, const unsigned char *run, const unsigned char *p,
                        unsigned flags)
 {
   if (js->tmp_len && oa_json_flush(js, 0)) return 1;
@@ -311,7 +362,7 @@ static const unsigned char *oa_json_string_end(odeus_json *js, const unsigned ch
 
 /* The byte a one-letter escape stands for; 0 for 'u' and for letters that
  * are no escape. */
-static unsigned oa_json_simple_escape(unsigned c)
+static OA_INLINE unsigned oa_json_simple_escape(unsigned c)
 {
   switch (c) {
   case '"': case '\\': case '/': return c;
@@ -545,119 +596,411 @@ static const unsigned char *oa_json_literal(odeus_json *js, const unsigned char 
 
 /* ---- between tokens ---- */
 
-static const unsigned char *oa_json_open(odeus_json *js, const unsigned char *p, size_t offset)
+/* Delivers an event built by oa_json_structure. */
+static OA_INLINE int oa_json_send(odeus_json *js, const odeus_json_event *ev)
 {
-  unsigned object = *p == '{';
-  uint64_t bit;
-  if (js->depth >= ODEUS_JSON_MAX_DEPTH) return oa_json_fail(js, ODEUS_ERR_JSON_DEPTH, p);
-  bit = (uint64_t)1 << js->depth;
-  if (oa_json_emit(js, object ? ODEUS_JSON_OBJECT_BEGIN : ODEUS_JSON_ARRAY_BEGIN, 0, NULL, 0, offset))
+  int r = js->fn(js->ctx, ev);
+  if (r) js->error = r;
+  return r;
+}
+
+/* How many bytes of the literal led by c (t, f or n) stand whole at p, with
+ * avail bytes given: its length when all of it is there, else 0. */
+static OA_INLINE size_t oa_json_whole_word(const unsigned char *p, size_t avail, unsigned c)
+{
+  if (c == 't') return avail >= 4 && memcmp(p, "true", 4) == 0 ? 4 : 0;
+  if (c == 'n') return avail >= 4 && memcmp(p, "null", 4) == 0 ? 4 : 0;
+  return avail >= 5 && memcmp(p, "false", 5) == 0 ? 5 : 0;
+}
+
+/* A string or key without escape, whole between the quotes at p and q: one
+ * event FIRST|LAST|RAW pointing into the fed data; an empty one points into
+ * the reader (tmp) and is not RAW. */
+static OA_INLINE void oa_json_whole_string(odeus_json_event *ev, unsigned token,
+                                           const unsigned char *p, const unsigned char *q,
+                                           const odeus_json *js)
+{
+  ev->type = (odeus_json_event_type)token;
+  ev->flags = ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW;
+  ev->text = (const char *)p + 1;
+  ev->len = (size_t)(q - (p + 1));
+  if (!ev->len) {
+    ev->flags = ODEUS_JSON_FIRST | ODEUS_JSON_LAST;
+    ev->text = js->tmp;
+  }
+  ev->depth = js->depth;
+}
+
+static OA_INLINE void oa_json_container(odeus_json_event *ev, unsigned type, const odeus_json *js)
+{
+  ev->type = (odeus_json_event_type)type;
+  ev->flags = 0;
+  ev->text = NULL;
+  ev->len = 0;
+  ev->depth = js->depth;
+}
+
+/* The closing quote of a string whose text starts at s, when the string
+ * is whole inside the piece and holds only plain bytes (no escape, nothing
+ * below 0x20 or from 0x80); NULL otherwise. */
+static OA_INLINE const unsigned char *oa_json_plain_string(const unsigned char *s,
+                                                           const unsigned char *end)
+{
+  const unsigned char *q;
+#ifdef OA_JSON_SSE2
+  if (end - s >= 16) {
+    unsigned bits = oa_json_block(s);
+    if (bits) {
+      q = s + (unsigned)__builtin_ctz(bits);
+      return *q == '"' ? q : NULL;
+    }
+    s += 16;
+  }
+#endif
+  q = oa_json_scan(s, end);
+  return q != end && *q == '"' ? q : NULL;
+}
+
+/* Whether the two bytes at p (p + 1 < end) are a and b. */
+static OA_INLINE int oa_json_pair(const unsigned char *p, unsigned a, unsigned b)
+{
+  return ((unsigned)p[0] | (unsigned)p[1] << 8) == (a | b << 8);
+}
+
+/* A string that is not plain from its opening quote at p (an escape, a
+ * byte from 0x80, a bad byte, or the end of the piece inside it): the
+ * string reader takes it, from its first byte. Returns where it stopped:
+ * after the closing quote (state BETWEEN), or where a slower state goes on. */
+static const unsigned char *oa_json_string_begin(odeus_json *js, const unsigned char *p,
+                                                 const unsigned char *end, unsigned token,
+                                                 uintptr_t origin)
+{
+  oa_json_begin(js, OA_JSON_STRING, token, (size_t)((uintptr_t)p - origin));
+  return oa_json_string(js, p + 1, p + 1, end);
+}
+
+/* Delivers the event of a container's bracket at p. */
+static OA_INLINE int oa_json_bracket(odeus_json *js, odeus_json_event *ev, unsigned type,
+                                     const unsigned char *p, uintptr_t origin)
+{
+  oa_json_container(ev, type, js);
+  ev->offset = (size_t)((uintptr_t)p - origin);
+  return oa_json_send(js, ev);
+}
+
+/* The first byte from p that is not JSON whitespace, or end. Out of line,
+ * reached only from a byte below 0x21: the compact form never needs it. */
+OA_JSON_OUTLINE static const unsigned char *oa_json_skip_space(const unsigned char *p,
+                                                               const unsigned char *end)
+{
+  while (p != end && oa_json_space(*p)) p++;
+  return p;
+}
+
+/* Skips whitespace at p, if any. */
+#define OA_JSON_SKIP_SPACE(p, end) \
+  do { if ((p) != (end) && *(p) <= ' ') (p) = oa_json_skip_space((p), (end)); } while (0)
+
+/* Objects, the commonest text: "key":value members, where each value is a
+ * string, a literal, an object of the same kind, or an array (opened here,
+ * its elements read here when they are such objects). This loop reads them
+ * with little to keep track of, and the compact form ("key":"value", then
+ * ,"key" or the close) without even a test for whitespace; anything else (a
+ * number, an element other than an object, a literal or a bracket cut by
+ * the end of the piece, a bracket too deep, an error in the text) sends it
+ * back to the structure loop, which reads on from the same byte with
+ * *expect set to what may come there. From p at the opening quote of a key;
+ * returns where it stopped (after an error, where the error was; when a
+ * string needs the slower states, where they go on). Every step is one the
+ * structure loop would take, so the events and the errors are the same. */
+OA_JSON_OUTLINE static const unsigned char *oa_json_objects(odeus_json *js, const unsigned char *p,
+                                                            const unsigned char *end, uintptr_t origin,
+                                                            unsigned *expect)
+{
+  odeus_json_event ev;
+  const unsigned char *q;
+  size_t n;
+  unsigned c, token;
+
+key:
+  /* p: the opening quote of a key */
+  q = oa_json_plain_string(p + 1, end);
+  if (q) {
+    oa_json_whole_string(&ev, ODEUS_JSON_KEY, p, q, js);
+    ev.offset = (size_t)((uintptr_t)p - origin);
+    if (oa_json_send(js, &ev)) return q;
+    p = q + 1;
+  } else {
+    p = oa_json_string_begin(js, p, end, ODEUS_JSON_KEY, origin);
+    if (js->error || js->state != OA_JSON_BETWEEN) return p;
+  }
+  if (end - p >= 2 && oa_json_pair(p, ':', '"')) {
+    p++;
+    goto string;
+  }
+  OA_JSON_SKIP_SPACE(p, end);
+  if (p == end || *p != ':') {
+    *expect = OA_JSON_WANT_COLON;
     return p;
-  js->stack = object ? js->stack | bit : js->stack & ~bit;
+  }
+  p++;
+  OA_JSON_SKIP_SPACE(p, end);
+  if (p == end) goto other_value;
+  /* p: the first byte of the value */
+  c = *p;
+  if (c == '"') goto string;
+  if (c == '{') goto open_object;
+  if (c == '[') {
+    if (js->depth >= ODEUS_JSON_MAX_DEPTH) goto other_value;
+    if (oa_json_bracket(js, &ev, ODEUS_JSON_ARRAY_BEGIN, p, origin)) return p;
+    js->stack &= ~((uint64_t)1 << js->depth);
+    js->depth++;
+    p++;
+    OA_JSON_SKIP_SPACE(p, end);
+    if (p != end && *p == '{') goto open_object;
+    *expect = OA_JSON_WANT_VALUE | OA_JSON_WANT_CLOSE;
+    return p;
+  }
+  if (c != 't' && c != 'f' && c != 'n') goto other_value;
+  n = oa_json_whole_word(p, (size_t)(end - p), c);
+  if (!n) goto other_value;
+  token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
+  ev.type = (odeus_json_event_type)token;
+  ev.flags = 0;
+  ev.text = oa_json_word(token);
+  ev.len = n;
+  ev.depth = js->depth;
+  ev.offset = (size_t)((uintptr_t)p - origin);
+  if (oa_json_send(js, &ev)) return p;
+  p += n;
+  goto value_done;
+
+string:
+  /* p: the opening quote of a string value */
+  q = oa_json_plain_string(p + 1, end);
+  if (q) {
+    oa_json_whole_string(&ev, ODEUS_JSON_STRING, p, q, js);
+    ev.offset = (size_t)((uintptr_t)p - origin);
+    if (oa_json_send(js, &ev)) return q;
+    p = q + 1;
+  } else {
+    p = oa_json_string_begin(js, p, end, ODEUS_JSON_STRING, origin);
+    if (js->error || js->state != OA_JSON_BETWEEN) return p;
+  }
+  goto value_done;
+
+open_object:
+  /* p: a '{' where a value may come */
+  if (js->depth >= ODEUS_JSON_MAX_DEPTH) goto other_value;
+  if (oa_json_bracket(js, &ev, ODEUS_JSON_OBJECT_BEGIN, p, origin)) return p;
+  js->stack |= (uint64_t)1 << js->depth;
   js->depth++;
-  js->expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
-  return p + 1;
-}
+  p++;
+  OA_JSON_SKIP_SPACE(p, end);
+  if (p != end && *p == '"') goto key;
+  *expect = OA_JSON_WANT_KEY | OA_JSON_WANT_CLOSE;
+  return p;
 
-static const unsigned char *oa_json_close(odeus_json *js, const unsigned char *p, size_t offset)
-{
-  unsigned object = *p == '}';
-  if (oa_json_top_is_object(js) != object)
-    return oa_json_fail(js, ODEUS_ERR_JSON_SYNTAX, p);
-  js->depth--;
-  if (oa_json_emit(js, object ? ODEUS_JSON_OBJECT_END : ODEUS_JSON_ARRAY_END, 0, NULL, 0, offset))
-    return p;
-  oa_json_value_done(js);
-  return p + 1;
-}
+value_done:
+  /* A value is complete inside a container: a comma and the next member
+   * or element, or the close, may follow. */
+  if (oa_json_top_is_object(js)) {
+    if (end - p >= 2 && oa_json_pair(p, ',', '"')) {
+      p++;
+      goto key;
+    }
+    OA_JSON_SKIP_SPACE(p, end);
+    if (p == end) goto separator;
+    if (*p == ',') {
+      p++;
+      OA_JSON_SKIP_SPACE(p, end);
+      if (p != end && *p == '"') goto key;
+      *expect = OA_JSON_WANT_KEY;
+      return p;
+    }
+    if (*p != '}') goto separator;
+    js->depth--;
+    if (oa_json_bracket(js, &ev, ODEUS_JSON_OBJECT_END, p, origin)) return p;
+  } else {
+    if (end - p >= 2 && oa_json_pair(p, ',', '{')) {
+      p++;
+      goto open_object;
+    }
+    OA_JSON_SKIP_SPACE(p, end);
+    if (p == end) goto separator;
+    if (*p == ',') {
+      p++;
+      OA_JSON_SKIP_SPACE(p, end);
+      if (p != end && *p == '{') goto open_object;
+      goto other_value;
+    }
+    if (*p != ']') goto separator;
+    js->depth--;
+    if (oa_json_bracket(js, &ev, ODEUS_JSON_ARRAY_END, p, origin)) return p;
+  }
+  p++;
+  if (js->depth) goto value_done;
+  *expect = 0;
+  return p;
 
-/* A byte that may not come here. After the top-level value, nothing may. */
-static const unsigned char *oa_json_refuse(odeus_json *js, const unsigned char *p)
-{
-  return oa_json_fail(js, js->expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING, p);
-}
+separator:
+  *expect = OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE;
+  return p;
 
-/* The stream offset of p, inside oa_json_structure. */
-#define OA_JSON_AT(p) (js->offset + (size_t)((p) - entry))
+other_value:
+  /* a value this loop does not read, at p */
+  *expect = OA_JSON_WANT_VALUE;
+  return p;
+}
 
 /* Reads tokens from p until the end of the piece, an error, or a token cut
- * by the end of the piece (then state says which). The tests run in the
- * order of how often the bytes come. */
+ * by the end of the piece (then state says which).
+ *
+ * The common sequences of a compact text ("key":"value", then ,"key" or a
+ * close) are followed without going back to the dispatch at the top of the
+ * loop: after a key, a colon and a quote lead straight to the string; after
+ * a value, a comma and a quote lead straight to the next key. Every shortcut
+ * takes a path the dispatch would take too, so the events and the errors are
+ * those of the plain loop. The set of what may come next (expect) and
+ * whether the innermost container is an object live in locals; expect goes
+ * back to the struct when the function returns, depth whenever it changes.
+ * Stream offsets are computed on addresses: the offset of x is x - origin. */
 static const unsigned char *oa_json_structure(odeus_json *js, const unsigned char *p,
                                               const unsigned char *end)
 {
-  const unsigned char *const entry = p;
-  while (p < end) {
-    unsigned c = *p;
-    if (c == '"') {
-      unsigned token = js->expect & OA_JSON_WANT_KEY ? ODEUS_JSON_KEY : ODEUS_JSON_STRING;
-      const unsigned char *q = oa_json_scan(p + 1, end);
-      if (!(js->expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) return oa_json_refuse(js, p);
-      if (q != end && *q == '"' && q != p + 1) {
-        /* Most strings: no escape, inside the piece. One event, read here. */
-        if (oa_json_emit(js, token, ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW,
-                         (const char *)p + 1, (size_t)(q - p - 1), OA_JSON_AT(p)))
-          return q;
-        p = q + 1;
-        if (token == ODEUS_JSON_KEY) {
-          /* compact text: the colon follows at once */
-          js->expect = OA_JSON_WANT_COLON;
-          if (p != end && *p == ':') {
-            js->expect = OA_JSON_WANT_VALUE;
-            p++;
-          }
-        } else {
-          js->expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
-        }
+  const uintptr_t origin = (uintptr_t)p - js->offset;
+  unsigned expect = js->expect;
+  unsigned in_object = js->depth ? oa_json_top_is_object(js) : 0;
+  unsigned c, token;
+  const unsigned char *q;
+  size_t n;
+  odeus_json_event ev;
+
+  while (p != end) {
+    c = *p;
+    switch (c) {
+    case '"':
+      if (expect & OA_JSON_WANT_KEY) goto key;
+      if (expect & OA_JSON_WANT_VALUE) goto string;
+      goto refuse;
+    key:
+      /* p is at the opening quote of a key: the objects loop reads on */
+      p = oa_json_objects(js, p, end, origin, &expect);
+      if (js->error || js->state != OA_JSON_BETWEEN) return p;
+      in_object = js->depth ? oa_json_top_is_object(js) : 0;
+      continue;
+    string:
+      /* p is at the opening quote of a string value */
+      q = oa_json_scan(p + 1, end);
+      if (q == end || *q != '"') {
+        token = ODEUS_JSON_STRING;
+        goto slow_string;
+      }
+      oa_json_whole_string(&ev, ODEUS_JSON_STRING, p, q, js);
+      ev.offset = (size_t)((uintptr_t)p - origin);
+      if (oa_json_send(js, &ev)) return q;
+      p = q + 1;
+    value_done:
+      /* A value is complete: a separator or a close may follow, or nothing at the top. */
+      if (!js->depth) {
+        expect = 0;
         continue;
       }
-      oa_json_begin(js, OA_JSON_STRING, token, OA_JSON_AT(p));
-      p = oa_json_string(js, p + 1, q, end);
-    } else if (c == ':') {
-      if (!(js->expect & OA_JSON_WANT_COLON)) return oa_json_refuse(js, p);
-      js->expect = OA_JSON_WANT_VALUE;
+      expect = OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE;
+      if (p == end || *p != ',') continue;
+      /* fall through - to the comma */
+    case ',':
+      if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
+      p++;
+      if (!in_object) {
+        expect = OA_JSON_WANT_VALUE;
+        continue;
+      }
+      expect = OA_JSON_WANT_KEY;
+      if (p != end && *p == '"') goto key;
+      continue;
+    case ':':
+      if (!(expect & OA_JSON_WANT_COLON)) goto refuse;
+      expect = OA_JSON_WANT_VALUE;
       p++;
       continue;
-    } else if (c == ',') {
-      if (!(js->expect & OA_JSON_WANT_COMMA)) return oa_json_refuse(js, p);
-      js->expect = oa_json_top_is_object(js) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+    case ' ': case '\t': case '\n': case '\r':
       p++;
       continue;
-    } else if (oa_json_space(c)) {
+    case '}': case ']':
+      if (!(expect & OA_JSON_WANT_CLOSE) || in_object != (c == '}')) goto refuse;
+      js->depth--;
+      oa_json_container(&ev, in_object ? ODEUS_JSON_OBJECT_END : ODEUS_JSON_ARRAY_END, js);
+      ev.offset = (size_t)((uintptr_t)p - origin);
+      if (oa_json_send(js, &ev)) return p;
       p++;
+      in_object = js->depth ? oa_json_top_is_object(js) : 0;
+      goto value_done;
+    case '{': case '[':
+      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+      if (js->depth >= ODEUS_JSON_MAX_DEPTH) return oa_json_fail(js, ODEUS_ERR_JSON_DEPTH, p);
+      in_object = c == '{';
+      oa_json_container(&ev, in_object ? ODEUS_JSON_OBJECT_BEGIN : ODEUS_JSON_ARRAY_BEGIN, js);
+      ev.offset = (size_t)((uintptr_t)p - origin);
+      if (oa_json_send(js, &ev)) return p;
+      p++;
+      if (in_object) js->stack |= (uint64_t)1 << js->depth;
+      else js->stack &= ~((uint64_t)1 << js->depth);
+      js->depth++;
+      if (!in_object) {
+        expect = OA_JSON_WANT_VALUE | OA_JSON_WANT_CLOSE;
+        continue;
+      }
+      expect = OA_JSON_WANT_KEY | OA_JSON_WANT_CLOSE;
+      if (p != end && *p == '"') goto key;
       continue;
-    } else if (c == '}' || c == ']') {
-      if (!(js->expect & OA_JSON_WANT_CLOSE)) return oa_json_refuse(js, p);
-      p = oa_json_close(js, p, OA_JSON_AT(p));
-    } else if (!(js->expect & OA_JSON_WANT_VALUE)) {
-      return oa_json_refuse(js, p);
-    } else if (c == '{' || c == '[') {
-      p = oa_json_open(js, p, OA_JSON_AT(p));
-    } else if (c == '-' || oa_json_digit(c)) {
-      oa_json_begin(js, OA_JSON_NUMBER, ODEUS_JSON_NUMBER, OA_JSON_AT(p));
+    case 't': case 'f': case 'n':
+      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+      token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
+      n = oa_json_whole_word(p, (size_t)(end - p), c);
+      if (!n) {
+        /* cut by the end of the piece, or misspelt */
+        oa_json_begin(js, OA_JSON_LITERAL, token, (size_t)((uintptr_t)p - origin));
+        p = oa_json_literal(js, p, end);
+        goto helper_done;
+      }
+      ev.type = (odeus_json_event_type)token;
+      ev.flags = 0;
+      ev.text = oa_json_word(token);
+      ev.len = n;
+      ev.depth = js->depth;
+      ev.offset = (size_t)((uintptr_t)p - origin);
+      if (oa_json_send(js, &ev)) return p;
+      p += n;
+      goto value_done;
+    case '-': case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+      oa_json_begin(js, OA_JSON_NUMBER, ODEUS_JSON_NUMBER, (size_t)((uintptr_t)p - origin));
       p = oa_json_number(js, p, end);
-    } else if (c == 't' || c == 'f' || c == 'n') {
-      unsigned token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
-      const char *word = oa_json_word(token);
-      size_t n = token == ODEUS_JSON_FALSE ? 5 : 4;
-      if ((size_t)(end - p) >= n && memcmp(p, word, 4) == 0 && (n == 4 || p[4] == 'e')) {
-        /* the whole word inside the piece */
-        if (oa_json_emit(js, token, 0, word, n, OA_JSON_AT(p))) return p;
-        oa_json_value_done(js);
-        p += n;
-        continue;
-      }
-      oa_json_begin(js, OA_JSON_LITERAL, token, OA_JSON_AT(p));
-      p = oa_json_literal(js, p, end);
-    } else {
-      return oa_json_refuse(js, p);
+      goto helper_done;
+    default:
+      goto refuse;
     }
-    /* a helper ran: it set expect if it completed a value */
+    continue;
+
+  slow_string:
+    /* an escape, a non-ASCII byte, a bad byte or the end of the piece at q */
+    oa_json_begin(js, OA_JSON_STRING, token, (size_t)((uintptr_t)p - origin));
+    p = oa_json_string(js, p + 1, q, end);
+  helper_done:
+    /* the helper set expect if it completed its token */
     if (js->error || js->state != OA_JSON_BETWEEN) return p;
+    expect = js->expect;
   }
+  js->expect = expect;
   return p;
+
+refuse:
+  /* A byte that may not come here. After the top-level value, nothing may. */
+  js->expect = expect;
+  return oa_json_fail(js, expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING, p);
 }
-#undef OA_JSON_AT
 
 /* ---- the API ---- */
 

@@ -249,6 +249,7 @@ static void oa_cfg_fragment(oa_cfg *p, const odeus_json_event *ev, int to_storag
   if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW)) ==
       (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW))
     return; /* used in place */
+  if (ev->len == 0) return;
   if (p->str_cut || p->strings_used + ev->len > p->st->strings_capacity) {
     p->str_cut = 1;
     return;

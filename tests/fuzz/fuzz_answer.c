@@ -207,7 +207,7 @@ static void check_written(const run *r, size_t field_cap)
   odeus_json js;
   run back;
   if (r->a.cut) {
-    FUZZ_CHECK(w == ODEUS_ERR_ARGUMENT);
+    FUZZ_CHECK(w == ODEUS_ERR_ANSWER_CUT);
     return;
   }
   FUZZ_CHECK(w == ODEUS_OK || w == ODEUS_ERR_BUFFER_TOO_SMALL);
