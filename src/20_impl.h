@@ -69,7 +69,7 @@ static int oa_sink_full(const oa_sink *s)
 static void oa_put_edge(oa_sink *s, const char *p, size_t n)
 {
   size_t end = s->skip + s->cap;
-  if (n && s->len < end && s->len + n > s->skip) {
+  if (s->buf && n && s->len < end && s->len + n > s->skip) {
     size_t from = s->len < s->skip ? s->skip - s->len : 0;
     size_t upto = OA_MIN(n, end - s->len);
     memcpy(s->buf + (s->len + from - s->skip), p + from, upto - from);
@@ -81,7 +81,7 @@ static void oa_put_edge(oa_sink *s, const char *p, size_t n)
  * the bytes landing inside the window. */
 static OA_INLINE void oa_put(oa_sink *s, const char *p, size_t n)
 {
-  if (n && s->len >= s->skip && s->len + n <= s->skip + s->cap) {
+  if (s->buf && n && s->len >= s->skip && s->len + n <= s->skip + s->cap) {
     memcpy(s->buf + (s->len - s->skip), p, n);
     s->len += n;
   } else {

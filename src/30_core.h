@@ -615,35 +615,35 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 }
 
 /* A set scalar member: its rules checked when the walk checks, its value
- * written when out (after the prefix, which opened a string's quote). A
- * string is checked and escaped in the same pass. */
-static void oa_member_value(oa_walk *w, const void *obj, const oa_member *m, oa_where here, int out)
+ * written into out unless out is NULL (after the prefix, which opened a
+ * string's quote). A string is checked and escaped in the same pass. */
+static void oa_member_value(oa_walk *w, const void *obj, const oa_member *m, oa_where here, oa_sink *out)
 {
-  oa_sink *s = out ? w->s : NULL;
   if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
     const odeus_str *v = OA_CAT(obj, m, odeus_str);
+    oa_sink *text = out;
     size_t units = 0, at = 0;
     int rule;
-    if (s && w->redact && (m->flags & OA_SECRET)) {
-      OA_PUT_LIT(s, "[REDACTED]");
-      s = NULL;
+    if (out && w->redact && (m->flags & OA_SECRET)) {
+      OA_PUT_LIT(out, "[REDACTED]");
+      text = NULL;
     }
-    if (s || w->check) {
-      rule = oa_string_pass(s, v->ptr, v->len, &units, &at);
+    if (text || w->check) {
+      rule = oa_string_pass(text, v->ptr, v->len, &units, &at);
       if (w->check) oa_judge_string(v, m, here, w->check, rule, units, at);
     }
-    if (out) oa_putc(w->s, '"');
+    if (out) oa_putc(out, '"');
     return;
   }
   if (w->check) oa_check_member(obj, m, here, w->check);
   if (!out) return;
   if (m->kind == OA_KIND_BOOL) {
-    if (*OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_TRUE) OA_PUT_LIT(s, "true");
-    else OA_PUT_LIT(s, "false");
+    if (*OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_TRUE) OA_PUT_LIT(out, "true");
+    else OA_PUT_LIT(out, "false");
   } else {
     const char *name = oa_enum_name(m, oa_enum_value(obj, m));
-    if (name) oa_put(s, name, strlen(name)); /* always valid once checked */
-    oa_putc(s, '"');
+    if (name) oa_put(out, name, strlen(name)); /* always valid once checked */
+    oa_putc(out, '"');
   }
 }
 
@@ -659,7 +659,7 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, oa_w
     return;
   }
   if (out) oa_put_key_prefix(w->s, *first, m);
-  if (out || w->check) oa_member_value(w, obj, m, here, out);
+  if (out || w->check) oa_member_value(w, obj, m, here, out ? w->s : NULL);
   *first = 0;
 }
 

@@ -250,7 +250,7 @@ static void oa_cfg_fragment(oa_cfg *p, const odeus_json_event *ev, int to_storag
       (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW))
     return; /* used in place */
   if (ev->len == 0) return;
-  if (p->str_cut || p->strings_used + ev->len > p->st->strings_capacity) {
+  if (p->str_cut || !p->st->strings || p->strings_used + ev->len > p->st->strings_capacity) {
     p->str_cut = 1;
     return;
   }
