@@ -15,44 +15,10 @@
 #include "odeus_auth.h"
 #include <string.h>
 
-/* ---- the documentation's API-key example --------------------------------- */
-static const odeus_auth_field example_fields[] = {
-  { ODEUS_LIT("api_key"), ODEUS_LIT("API Key"), ODEUS_FIELD_PASSWORD,
-    ODEUS_LIT("Found under Settings > API"), ODEUS_LIT("sk-..."), ODEUS_BOOL_TRUE },
-  { ODEUS_LIT("base_url"), ODEUS_LIT("Base URL"), ODEUS_FIELD_TEXT,
-    ODEUS_LIT("Your account's API base URL"), ODEUS_LIT("https://api.example.com"), ODEUS_BOOL_FALSE }
-};
-static const char example_test_code[] =
-  "const response = await fetch(secrets.base_url + '/me', {\n"
-  "  headers: { 'Authorization': 'Bearer ' + secrets.api_key }\n"
-  "});\n"
-  "if (!response.ok) throw new Error('Invalid key');";
-
-static const odeus_config example_config = {
-  ODEUS_AUTH_API_KEY, example_fields, 2,
-  { example_test_code, sizeof example_test_code - 1 }, NULL
-};
-static const odeus_request example_request = {
-  NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", &example_config
-};
-
-/* ---- the server's answer (SPEC §1, Response) ------------------------------ */
-#define ANSWER_BODY \
-  "{\"integration\":{\"id\":\"550e8400-e29b-41d4-a716-446655440000\"," \
-  "\"authType\":\"API_KEY\",\"authTestCode\":null,\"authFields\":[" \
-  "{\"slug\":\"api_key\",\"label\":\"API Key\",\"type\":\"PASSWORD\"," \
-  "\"description\":\"Found under Settings > API\",\"placeholder\":\"sk-...\",\"required\":true}," \
-  "{\"slug\":\"base_url\",\"label\":\"Base URL\",\"type\":\"TEXT\"," \
-  "\"description\":\"Your account's API base URL\",\"placeholder\":\"https://api.example.com\"," \
-  "\"required\":false}],\"oauthClient\":null}}"
-static const char canned_answer[] =
-  "HTTP/1.1 200 OK\r\n"
-  "Content-Type: application/json\r\n"
-  "Content-Length: 427\r\n"
-  "\r\n"
-  ANSWER_BODY;
-/* The Content-Length above is the body's size: checked at compile time. */
-typedef char size_prog_content_length_is_427[sizeof(ANSWER_BODY) - 1 == 427 ? 1 : -1];
+/* ---- the documentation's API-key example and the server's 200 answer ---- */
+#include "example.h"
+static const odeus_request example_request = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config };
+#define canned_answer example_answer
 
 /* ---- the stub I/O: accepts every byte, serves the answer in 64-byte reads - */
 typedef struct stub_io {
