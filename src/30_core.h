@@ -95,15 +95,15 @@ static const char *oa_enum_name(const oa_member *m, int v)
 }
 
 /* Whether a member is present (set) in its object. */
+/* Whether a scalar member is set (authFields and oauthClient are set when
+ * their pointer is). */
 static int oa_member_set(const void *obj, const oa_member *m)
 {
   switch (m->kind) {
   case OA_KIND_STRING:
   case OA_KIND_URL: return OA_CAT(obj, m, odeus_str)->ptr != NULL;
-  case OA_KIND_AUTH_TYPE:
-  case OA_KIND_FIELD_TYPE: return oa_enum_value(obj, m) != 0;
   case OA_KIND_BOOL: return *OA_CAT(obj, m, odeus_bool) != ODEUS_BOOL_UNSET;
-  default: return *OA_CAT(obj, m, oa_cptr) != NULL; /* fields, oauthClient */
+  default: return oa_enum_value(obj, m) != 0;
   }
 }
 
@@ -436,12 +436,10 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
     oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
-/* The rules of one scalar member that is set. */
+/* The rules of a set boolean or enum member (strings have oa_judge_string). */
 static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
 {
-  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
-    oa_check_string(OA_CAT(obj, m, odeus_str), m, w, pr);
-  } else if (m->kind == OA_KIND_BOOL) {
+  if (m->kind == OA_KIND_BOOL) {
     odeus_bool b = *OA_CAT(obj, m, odeus_bool);
     if (b != ODEUS_BOOL_FALSE && b != ODEUS_BOOL_TRUE) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)b, NULL, 0);
   } else {

@@ -140,6 +140,9 @@ static void test_problems(void)
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"\\udc00\"}"),
             "(body): invalid JSON at byte 40: invalid JSON escape\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"\\ud83d\\ude00\"}"), "OK");
+  /* escaped keys and enum values are decoded before they are matched */
+  CHECK_STR(problems_of("{\"auth\\u0054ype\":\"NO\\u004eE\"}"), "OK");
+  CHECK_EQ_INT(cfg.auth_type, ODEUS_AUTH_NONE);
   /* JSON errors carry the byte offset */
   CHECK_STR(problems_of("{\"authType\":\"NONE\",}"), "(body): invalid JSON at byte 19: invalid JSON\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\""), "(body): invalid JSON at byte 18: JSON text ends early\n");
@@ -265,6 +268,26 @@ static int same_config(const odeus_config *a, const odeus_config *b)
   return 1;
 }
 
+/* Storage that runs out: each shortage is a problem with its path. */
+static void test_storage(void)
+{
+  static const char json[] = "{\"authType\":\"OAUTH\",\"authTestCode\":\"a\\nb\","
+                             "\"oauthClient\":{\"label\":\"x\"}}";
+  char small[2];
+  odeus_config c;
+  odeus_config_storage st;
+  memset(&st, 0, sizeof st);
+  st.strings = small;
+  st.strings_capacity = sizeof small;
+  probs.count = 0;
+  CHECK_EQ_INT(odeus_parse_config(json, strlen(json), &c, &st, &probs), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(probs.count, 2);
+  odeus_problem_format(&items[0], line, sizeof line);
+  CHECK_STR(line, "authTestCode: more than the storage holds (2)");
+  odeus_problem_format(&items[1], line, sizeof line);
+  CHECK_STR(line, "oauthClient: more than the storage holds (0)");
+}
+
 static void test_round_trip(void)
 {
   static char body[1 << 16];
@@ -302,6 +325,7 @@ int main(void)
   test_example();
   test_shapes();
   test_problems();
+  test_storage();
   test_round_trip();
   return TEST_END();
 }

@@ -458,6 +458,11 @@ static void test_ids_keys_urls(void)
   CHECK_EQ_INT(odeus_validate_api_key("a\tb", 3), ODEUS_ERR_API_KEY);
   for (i = 0; i < OA_COUNT(bad_urls); i++)
     CHECK_EQ_INT(odeus_parse_base_url(bad_urls[i], strlen(bad_urls[i]), &u), ODEUS_ERR_BASE_URL);
+  CHECK_EQ_INT(odeus_parse_base_url("https://h/a%4z", 14, &u), ODEUS_ERR_BASE_URL);
+  CHECK_EQ_INT(odeus_parse_base_url("https://h/a%4F", 14, &u), ODEUS_OK);
+  CHECK_STR(odeus_key_name(ODEUS_KEY_AUTH_FIELDS), "authFields");
+  CHECK_STR(odeus_key_name(ODEUS_KEY_ID), "id");
+  CHECK_STR(odeus_key_name(ODEUS_KEY_OTHER), "");
   CHECK_EQ_INT(odeus_parse_base_url("https://odeus.example.com/api/public/", 37, &u), ODEUS_OK);
   CHECK_EQ_INT(u.https, 1);
   CHECK_MEM(u.host.ptr, u.host.len, "odeus.example.com", 17);
