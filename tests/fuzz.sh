@@ -24,7 +24,7 @@ fuzz_build() {
 fuzz_replay() {
   local seeds=tests/fuzz/corpus/$1
   [ -d "$seeds" ] && [ -n "$(ls -A "$seeds")" ] || { echo "no seed corpus in $seeds"; return 1; }
-  "$2/fuzz_$1" -runs=0 -timeout=10 "$seeds"
+  "$2/fuzz_$1" -runs=0 -timeout=10 -artifact_prefix="$2/$1-replay-" "$seeds"
 }
 
 # fuzz_run PART OUTDIR SECONDS: fuzz on a fresh copy of the corpus; then one
