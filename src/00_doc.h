@@ -70,11 +70,9 @@
  *     unsigned char window[256];
  *     odeus_exchange x;
  *     odeus_result r = odeus_exchange_begin(&x, &request, &answer, window, sizeof window);
- *     while (r == ODEUS_OK || r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE) {
- *       r = odeus_exchange_run(&x, &io);      // ODEUS_OK once the answer is read
- *       if (r == ODEUS_OK) break;
- *       wait_for_socket();
- *     }
+ *     if (r == ODEUS_OK)
+ *       do r = odeus_exchange_run(&x, &io);  // io: your send/recv callbacks
+ *       while ((r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE) && wait_for_socket());
  *     odeus_exchange_end(&x);                 // wipes the window (it held the key)
  *     // r == ODEUS_OK: answer.id, answer.auth_type, answer.fields[0..] ...
  *     // else odeus_result_text(r) and answer.message say what went wrong.
