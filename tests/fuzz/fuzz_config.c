@@ -1,0 +1,81 @@
+/* Fuzz target for the config parser (a request body given as JSON). Any
+ * input: no crash, no read past it (it is copied to a buffer of its exact
+ * size), a verdict that agrees with the problem count, every problem
+ * formattable; and a body it accepts must validate, write, and parse back
+ * to the same config (the writer and the parser agree). */
+#define ODEUS_AUTH_IMPLEMENTATION
+#include "odeus_auth.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define FUZZ_CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
+
+typedef struct parsed {
+  odeus_config cfg;
+  odeus_auth_field fields[16];
+  odeus_oauth_client oauth;
+  char strings[4096];
+  odeus_problem items[8];
+  odeus_problems problems;
+} parsed;
+
+static odeus_result parse(parsed *p, const char *json, size_t len)
+{
+  odeus_config_storage st;
+  st.fields = p->fields;
+  st.field_capacity = 16;
+  st.oauth_client = &p->oauth;
+  st.strings = p->strings;
+  st.strings_capacity = sizeof p->strings;
+  p->problems.items = p->items;
+  p->problems.capacity = 8;
+  p->problems.count = 0;
+  return odeus_parse_config(json, len, &p->cfg, &st, &p->problems);
+}
+
+static int same(odeus_str a, odeus_str b)
+{
+  if (!a.ptr || !b.ptr) return !a.ptr && !b.ptr;
+  return a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0;
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+  static parsed a, b;
+  static char body[1 << 17], line[512];
+  char *copy = (char *)malloc(size ? size : 1);
+  size_t i, n = 0;
+  odeus_result r;
+  memcpy(copy, data, size);
+  r = parse(&a, copy, size);
+  FUZZ_CHECK((r == ODEUS_OK) == (a.problems.count == 0));
+  for (i = 0; i < a.problems.count && i < a.problems.capacity; i++) {
+    size_t need = odeus_problem_format(&a.items[i], line, sizeof line);
+    FUZZ_CHECK(need > 0 && strlen(line) == (need < sizeof line ? need : sizeof line - 1));
+  }
+  if (r == ODEUS_OK) {
+    FUZZ_CHECK(odeus_validate_config(&a.cfg, NULL) == ODEUS_OK);
+    FUZZ_CHECK(odeus_write_body(&a.cfg, body, sizeof body, &n) == ODEUS_OK);
+    FUZZ_CHECK(parse(&b, body, n) == ODEUS_OK);
+    FUZZ_CHECK(a.cfg.auth_type == b.cfg.auth_type && same(a.cfg.auth_test_code, b.cfg.auth_test_code));
+    FUZZ_CHECK(!a.cfg.fields == !b.cfg.fields && a.cfg.field_count == b.cfg.field_count);
+    for (i = 0; i < a.cfg.field_count; i++) {
+      const odeus_auth_field *x = &a.cfg.fields[i], *y = &b.cfg.fields[i];
+      FUZZ_CHECK(same(x->slug, y->slug) && same(x->label, y->label) && x->type == y->type &&
+                 same(x->description, y->description) && same(x->placeholder, y->placeholder) &&
+                 x->required == y->required);
+    }
+    FUZZ_CHECK(!a.cfg.oauth_client == !b.cfg.oauth_client);
+    if (a.cfg.oauth_client) {
+      const odeus_oauth_client *x = a.cfg.oauth_client, *y = b.cfg.oauth_client;
+      FUZZ_CHECK(same(x->scopes, y->scopes) && same(x->auth_url, y->auth_url) &&
+                 same(x->token_url, y->token_url) && same(x->client_id, y->client_id) &&
+                 same(x->client_secret, y->client_secret) && same(x->label, y->label) &&
+                 same(x->authorization_code, y->authorization_code) &&
+                 same(x->access_token_code, y->access_token_code) &&
+                 same(x->refresh_token_code, y->refresh_token_code));
+    }
+  }
+  free(copy);
+  return 0;
+}
