@@ -457,6 +457,28 @@ static const json_case cases[] = {
   OK_("[[],{}]", "[0@0 [1@1 ]1@2 {1@4 }1@5 ]0@6 "),
   OK_("{\"\":\"\"}", "{0@0 K1@1: S1@4: }0@6 "),
   OK_("{\"a\":{\"b\":[null]}}", "{0@0 K1@1:a {1@5 K2@6:b [2@10 n3@11 ]2@15 }1@16 }0@17 "),
+  /* objects read by the objects loop: compact, spaced, arrays of objects */
+  OK_("{\"a\":[{\"b\":\"c\"},{\"d\":false}],\"e\":{\"f\":null}}",
+      "{0@0 K1@1:a [1@5 {2@6 K3@7:b S3@11:c }2@14 {2@16 K3@17:d f3@21 }2@26 ]1@27 "
+      "K1@29:e {1@33 K2@34:f n2@38 }1@42 }0@43 "),
+  OK_("{\"a\"  :\t\"b\" ,\n\"c\":[ {} , {\"d\":\"e\"} ]}",
+      "{0@0 K1@1:a S1@8:b K1@14:c [1@18 {2@20 }2@21 {2@25 K3@26:d S3@30:e }2@33 ]1@35 }0@36 "),
+  OK_("{\"a\":[],\"b\":[1,{\"c\":\"\\n\"}],\"d\":{}}",
+      "{0@0 K1@1:a [1@5 ]1@6 K1@8:b [1@12 N2@13:1 {2@15 K3@16:c S3@20:\\x0a }2@24 ]1@25 "
+      "K1@27:d {1@31 }1@32 }0@33 "),
+  NO_("{\"a\":[{\"b\":1},]}", SYN, 14),
+  NO_("{\"a\":{\"b\":\"c\",}}", SYN, 14),
+  NO_("{\"a\":[{\"b\":\"c\"}}", SYN, 15),
+  NO_("{\"a\":{\"b\":tru}}", SYN, 13),
+  NO_("{\"a\":{\"b\":\"c\" \"d\"}}", SYN, 14),
+  NO_("{\"a\":\"b\"}x", TRL, 9),
+  NO_("{\"a\":\"b\"} }", TRL, 10),
+  NO_("{\"a\":\"b\",", TRU, 9),
+  NO_("{\"a\":[{\"b\":\"c\"},", TRU, 16),
+  OK_("{\"\xC3\xA9\":\"\xE2\x82\xAC\"}", "{0@0 K1@1:\xC3\xA9 S1@6:\xE2\x82\xAC }0@11 "),
+  NO_("{\"a\":\"x\xC3(\"}", UTF, 8),
+  NO_("{\"a\":\"x\xC3", TRU, 8),
+  NO_("{\"a\":\"\xC3\xA9\x01\"}", CTL, 8),
   /* duplicate keys are delivered, both: the consumers decide */
   OK_("{\"a\":1,\"a\":2}", "{0@0 K1@1:a N1@5:1 K1@7:a N1@11:2 }0@12 "),
   NO_("[", TRU, 1),
@@ -605,6 +627,7 @@ static void test_sequence(void)
 {
   static const char doc[] = "{\"id\":\"x1\",\"n\":[1,-2.5e3,true,false,null],\"o\":{}}";
   static const char spaced[] = "[ \"a\\tb\" ,\n\t{ \"k\\u00e9y\" : \"\" } ]\r\n";
+  static const char pretty[] = "{\n  \"a\": [\n    {\"b\": 1}\n  ],\n  \"c\": \"d\"\n}\n";
   outcome o;
   CHECK_STR(joined_of(doc, sizeof doc - 1, &o),
             "{0@0 K1@1:id S1@6:x1 K1@11:n [1@15 N2@16:1 N2@18:-2.5e3 t2@25 f2@30 n2@36 ]1@40 "
@@ -616,6 +639,12 @@ static void test_sequence(void)
   CHECK_STR(joined_of(spaced, sizeof spaced - 1, &o),
             "[0@0 S1@2:a\\x09b {1@12 K2@14:k\xC3\xA9y S2@27: }1@30 ]0@32 ");
   CHECK_EQ_INT(o.result, ODEUS_OK);
+  /* {0 LF1 ' '2-3 "4 a5 "6 :7 ' '8 [9 LF10 ' '11-14 {15 "16 b17 "18 :19 ' '20 121 }22
+   * LF23 ' '24-25 ]26 ,27 LF28 ' '29-30 "31 c32 "33 :34 ' '35 "36 d37 "38 LF39 }40 LF41 */
+  CHECK_STR(joined_of(pretty, sizeof pretty - 1, &o),
+            "{0@0 K1@4:a [1@9 {2@15 K3@16:b N3@21:1 }2@22 ]1@26 K1@31:c S1@36:d }0@40 ");
+  CHECK_EQ_INT(o.result, ODEUS_OK);
+  CHECK_EQ_INT(o.offset, sizeof pretty - 1);
 }
 
 /* Fragments one by one, with their flags, for a one-shot feed. */
@@ -667,6 +696,11 @@ static void test_fragments(void)
   CHECK_STR(frags_of("[\"abc\",\"a\\nb\",\"\",12,\"\\u00e9\",true]"),
             "[ SFLR:abc SFR:a S:\\x0a SLR:b SFL: NFLR:12 SFL:\xC3\xA9 t ] ");
   CHECK_STR(frags_of("{\"key\":\"value\"}"), "{ KFLR:key SFLR:value } ");
+  /* The same inside objects and their arrays; raw UTF-8 needs no copy. */
+  CHECK_STR(frags_of("{\"a\":\"x\xC3\xA9y\",\"b\":\"\xE2\x82\xAC\",\"c\":\"\xC3\xA9\\n\"}"),
+            "{ KFLR:a SFLR:x\xC3\xA9y KFLR:b SFLR:\xE2\x82\xAC KFLR:c SFR:\xC3\xA9 SL:\\x0a } ");
+  CHECK_STR(frags_of("{\"a\":\"x\\ny\",\"b\":[{\"c\":\"\"},{\"\\u00e9\":true}]}"),
+            "{ KFLR:a SFR:x S:\\x0a SLR:y KFLR:b [ { KFLR:c SFL: } { KFL:\xC3\xA9 t } ] } ");
   /* A run ends at the end of a piece; a last fragment may then be empty. */
   CHECK_STR(frags_pieces(ab_c, 2), "SFR:ab SLR:c ");
   CHECK_STR(frags_pieces(abc_q, 2), "SFR:abc SL: ");
@@ -800,6 +834,8 @@ static void test_stop_everywhere(void)
     "\"ab\\ncd\"",
     "-12",
     "[\"\xC3\xA9\",null]",
+    "{\"a\":{\"b\":\"c\",\"d\":[{\"e\":true},{\"f\":null}],\"g\":false},\"h\":\"x\\ny\",\"i\":[{}]}",
+    "{ \"a\" : [ { \"b\" : \"\xC3\xA9\" } , { } ] ,\n\"c\" : { } }",
   };
   size_t d;
   unsigned mode, k, wrong = 0, tried = 0;
@@ -835,7 +871,8 @@ static void test_stop_everywhere(void)
 static char deep[1 << 12];
 static char deep_want[1 << 15];
 
-/* n nested containers: arrays, objects ("{\"a\":" ... "}") or alternating. */
+/* n nested containers: arrays (kind 0), objects ("{\"a\":" ... "}", kind 1)
+ * or alternating, from an array (kind 2) or from an object (kind 3). */
 static size_t nest(unsigned n, int kind, char *want, size_t *want_len)
 {
   buf w;
@@ -847,7 +884,7 @@ static size_t nest(unsigned n, int kind, char *want, size_t *want_len)
   w.len = 0;
   w.overflow = 0;
   for (i = 0; i < n; i++) {
-    object[i] = kind == 1 || (kind == 2 && i % 2);
+    object[i] = kind == 1 || (kind == 2 && i % 2) || (kind == 3 && i % 2 == 0);
     rec_head(&w, object[i] ? '{' : '[', i, len);
     buf_putc(&w, ' ');
     if (object[i]) {
@@ -875,7 +912,7 @@ static size_t nest(unsigned n, int kind, char *want, size_t *want_len)
 static void test_depth(void)
 {
   int kind;
-  for (kind = 0; kind < 3; kind++) {
+  for (kind = 0; kind < 4; kind++) {
     size_t want_len, len = nest(ODEUS_JSON_MAX_DEPTH, kind, deep_want, &want_len);
     outcome o;
     const char *got = joined_of(deep, len, &o);
@@ -888,7 +925,8 @@ static void test_depth(void)
     len = nest(ODEUS_JSON_MAX_DEPTH + 1, kind, deep_want, &want_len);
     bad_at = kind == 0 ? ODEUS_JSON_MAX_DEPTH
            : kind == 1 ? 5 * (size_t)ODEUS_JSON_MAX_DEPTH
-           : (size_t)ODEUS_JSON_MAX_DEPTH / 2 * 6 + (ODEUS_JSON_MAX_DEPTH % 2 ? 1 : 0);
+           : kind == 2 ? (size_t)ODEUS_JSON_MAX_DEPTH / 2 * 6 + (ODEUS_JSON_MAX_DEPTH % 2 ? 1 : 0)
+           : (size_t)ODEUS_JSON_MAX_DEPTH / 2 * 6 + (ODEUS_JSON_MAX_DEPTH % 2 ? 5 : 0);
     joined_of(deep, len, &o);
     CHECK_EQ_INT(o.result, ODEUS_ERR_JSON_DEPTH);
     CHECK_EQ_INT(o.offset, bad_at);
@@ -911,11 +949,14 @@ static void test_depth(void)
 
 /* ---- generated documents ------------------------------------------------
  * The generator writes a text and, alongside, the joined event stream the
- * reader must produce for it. */
+ * reader must produce for it. Half of the texts are compact: no whitespace,
+ * mostly plain strings, arrays mostly of objects (the form the reader's
+ * objects loop reads on its own). */
 typedef struct gen {
   buf doc, want;
   uint32_t seed;
   unsigned max_depth;
+  int compact;
 } gen;
 
 static char gen_doc[1 << 13], gen_want[1 << 15];
@@ -927,7 +968,7 @@ static unsigned gen_pick(gen *g, unsigned n)
 
 static void gen_ws(gen *g)
 {
-  unsigned n = gen_pick(g, 4) == 0 ? 1 + gen_pick(g, 3) : 0;
+  unsigned n = !g->compact && gen_pick(g, 4) == 0 ? 1 + gen_pick(g, 3) : 0;
   while (n--) buf_putc(&g->doc, " \t\n\r"[gen_pick(g, 4)]);
 }
 
@@ -984,7 +1025,7 @@ static void gen_string(gen *g, char letter, unsigned depth)
   buf_putc(&g->doc, '"');
   for (i = 0; i < parts && n + 64 < sizeof dec; i++) {
     uint32_t cp;
-    switch (gen_pick(g, 9)) {
+    switch (g->compact && gen_pick(g, 4) ? 0 : gen_pick(g, 9)) {
     case 0: case 1: case 2: {
       /* plain ASCII (DEL included), short or long enough for word scanning */
       size_t k, len = 1 + gen_pick(g, gen_pick(g, 2) ? 6 : 40);
@@ -1108,7 +1149,10 @@ static void gen_container(gen *g, unsigned depth, int object)
       buf_putc(&g->doc, ':');
       gen_ws(g);
     }
-    gen_value(g, depth + 1);
+    if (!object && g->compact && depth + 1 < g->max_depth && gen_pick(g, 4))
+      gen_container(g, depth + 1, 1);
+    else
+      gen_value(g, depth + 1);
     gen_ws(g);
   }
   rec_head(&g->want, object ? '}' : ']', depth, g->doc.len);
@@ -1153,6 +1197,7 @@ static int gen_document(gen *g, uint32_t seed)
   g->want.len = 0;
   g->want.overflow = 0;
   g->seed = seed ? seed : 1;
+  g->compact = (int)gen_pick(g, 2);
   g->max_depth = gen_pick(g, 16) == 0 ? ODEUS_JSON_MAX_DEPTH : 1 + gen_pick(g, 5);
   if (g->max_depth > ODEUS_JSON_MAX_DEPTH) g->max_depth = ODEUS_JSON_MAX_DEPTH;
   gen_ws(g);
