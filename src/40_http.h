@@ -16,9 +16,7 @@ enum {
   OA_HTTP_VALUE,        /* field value of hdr: sub = that header's own progress */
   OA_HTTP_LINE_LF,      /* a field line's CR was read */
   OA_HTTP_END_LF,       /* the empty line's CR was read */
-  OA_HTTP_CHUNK_SIZE,   /* hex digits: sub = 1 once one was read, num = size */
-  OA_HTTP_CHUNK_WS,     /* whitespace after the size: only ';' may follow */
-  OA_HTTP_CHUNK_EXT,    /* chunk extension: skipped up to CR */
+  OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
   OA_HTTP_CHUNK_LF,     /* the chunk-size line's CR was read */
   OA_HTTP_DATA_CR,      /* chunk data read: CR expected */
   OA_HTTP_DATA_LF,      /* chunk data and CR read: LF expected */
@@ -106,20 +104,68 @@ static int oa_http_digit(unsigned c)
   return c - '0' < 10u;
 }
 
-/* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
+/* Word-at-a-time scans use the machine word: no 64-bit arithmetic on a
+ * 32-bit target. */
+typedef size_t oa_http_word;
+#define OA_HTTP_ONES ((oa_http_word)-1 / 0xffu)
+#define OA_HTTP_HIGHS (OA_HTTP_ONES * 0x80u)
+#define OA_HTTP_W sizeof(oa_http_word)
 
-/* n decimal digits at v into *out; 0 if one is not a digit. */
-static int oa_http_number(const char *v, unsigned n, unsigned *out)
+/* Whether n bytes at s, none a control byte, are word (lowercase letters
+ * and '-') in any case. On such bytes OR-ing 0x20 lowercases a letter and
+ * maps nothing else onto a letter or '-', so comparing a machine word at a
+ * time (the last block overlapping) is exact. */
+static int oa_http_is_word(oa_http_ptr s, const char *word, size_t n)
 {
-  unsigned i, x = 0;
-  for (i = 0; i < n; i++) {
-    unsigned c = (unsigned char)v[i];
-    if (!oa_http_digit(c)) return 0;
-    x = x * 10 + (c - '0');
+  size_t i;
+  if (n < OA_HTTP_W) {
+    for (i = 0; i < n; i++)
+      if ((s[i] | 0x20u) != (unsigned char)word[i]) return 0;
+    return 1;
   }
-  *out = x;
-  return 1;
+  for (i = 0;; i += OA_HTTP_W) {
+    oa_http_word a, b;
+    if (i + OA_HTTP_W > n) i = n - OA_HTTP_W;
+    memcpy(&a, s + i, OA_HTTP_W);
+    memcpy(&b, word + i, OA_HTTP_W);
+    if ((a | 0x20 * OA_HTTP_ONES) != b) return 0;
+    if (i + OA_HTTP_W == n) return 1;
+  }
 }
+
+/* Where a run of value bytes ends: at a CR, or a byte no value may hold.
+ * A word at a time while no byte is below 0x20 or above 0x7e (the high
+ * bit of a byte's lane is set by x - 0x20 below 0x20, by x + 1 from 0x7f
+ * up, and by x itself from 0x80 up; a borrow or carry between lanes only
+ * comes from a lane already flagged). From a flagged word on, the one
+ * holding the CR or one with an HTAB or obs-text, it reads byte by byte. */
+static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
+{
+  for (; (size_t)(e - s) >= OA_HTTP_W; s += OA_HTTP_W) {
+    oa_http_word x;
+    memcpy(&x, s, OA_HTTP_W);
+    if (((x - 0x20 * OA_HTTP_ONES) | (x + OA_HTTP_ONES) | x) & OA_HTTP_HIGHS) break;
+  }
+  while (s < e && oa_http_class[*s]) s++;
+  return s;
+}
+
+/* A piece of a field name or a Connection token that a feed cuts, kept in
+ * val while it could still be one we know (none is longer than val): its
+ * leading OWS dropped, and past val only whether a byte other than OWS came
+ * (then vlen is sizeof val + 1), so the OWS around a token, however long,
+ * never matters. */
+static void oa_http_keep(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
+{
+  if (!p->vlen)
+    while (s < t && oa_http_ows(*s)) s++;
+  for (; s < t; s++) {
+    if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)*s;
+    else if (!oa_http_ows(*s)) p->vlen = (unsigned)sizeof p->val + 1;
+  }
+}
+
+/* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
 
 /* The index of a three-letter name in a list of them (case-sensitive, as
  * RFC 9110 writes them), or -1. */
@@ -133,9 +179,8 @@ static int oa_http_name3(const char *v, const char *list, unsigned count)
 
 /* Days from 1970-01-01 to y-m-d (y >= 1970), proleptic Gregorian. Years are
  * counted from March, so the leap day is the last day of the year and every
- * month's offset follows one formula. */
-/* Days since 1970 (years 1970..9999 give less than 2^32); 32 bits keep a
- * 64-bit division helper out of 32-bit builds. */
+ * month's offset follows one formula. Years 1970..9999 give less than
+ * 2^32; 32 bits keep a 64-bit division helper out of 32-bit builds. */
 static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
 {
   unsigned yy = m <= 2 ? y - 1 : y;
@@ -145,35 +190,38 @@ static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
   return (uint32_t)(era * 146097u + doe - 719468u);
 }
 
-static unsigned oa_http_month_days(unsigned y, unsigned m)
-{
-  static const unsigned char len[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return len[m - 1] + (m == 2 && leap ? 1u : 0u);
-}
-
 /* "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970. Exactly that
- * shape; the weekday must be the date's. */
+ * shape ('a': a letter of a name, '0': a digit, else that byte); the
+ * weekday must be the date's. */
 static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
 {
+  static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
+  unsigned num[5] = { 0 }, k = 0, x = 0, i, leap, mdays, secs; /* day, year, hour, minute, second */
   int wday, mon;
-  unsigned day, year, hh, mm, ss;
   uint32_t days;
-  if (n != 29 || memcmp(v + 3, ", ", 2) != 0 || v[7] != ' ' || v[11] != ' ' ||
-      v[16] != ' ' || v[19] != ':' || v[22] != ':' || memcmp(v + 25, " GMT", 4) != 0)
-    return 0;
+  if (n != sizeof shape - 1) return 0;
+  for (i = 0; i < n; i++) {
+    unsigned c = (unsigned char)v[i];
+    if (shape[i] == '0') {
+      if (!oa_http_digit(c)) return 0;
+      x = x * 10 + (c - '0');
+      if (shape[i + 1] != '0') { num[k++] = x; x = 0; }
+    } else if (shape[i] != 'a' && c != (unsigned char)shape[i]) {
+      return 0;
+    }
+  }
   wday = oa_http_name3(v, "SunMonTueWedThuFriSat", 7);
-  mon = oa_http_name3(v + 8, "JanFebMarAprMayJunJulAugSepOctNovDec", 12);
-  if (wday < 0 || mon < 0 || !oa_http_number(v + 5, 2, &day) ||
-      !oa_http_number(v + 12, 4, &year) || !oa_http_number(v + 17, 2, &hh) ||
-      !oa_http_number(v + 20, 2, &mm) || !oa_http_number(v + 23, 2, &ss))
+  mon = oa_http_name3(v + 8, "JanFebMarAprMayJunJulAugSepOctNovDec", 12) + 1;
+  leap = (num[1] % 4 == 0 && num[1] % 100 != 0) || num[1] % 400 == 0;
+  /* 31 days in odd months up to July, in even ones from August */
+  mdays = mon == 2 ? 28 + leap : 30 + (((unsigned)mon ^ ((unsigned)mon >> 3)) & 1u);
+  if (wday < 0 || mon <= 0 || num[1] < 1970 || num[0] < 1 || num[0] > mdays ||
+      num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
     return 0;
-  if (year < 1970 || day < 1 || day > oa_http_month_days(year, (unsigned)mon + 1) ||
-      hh > 23 || mm > 59 || ss > 60) /* 60: a leap second */
-    return 0;
-  days = oa_http_days(year, (unsigned)mon + 1, day);
+  days = oa_http_days(num[1], (unsigned)mon, num[0]);
   if ((days + 4) % 7 != (unsigned)wday) return 0; /* 1970-01-01 was a Thursday */
-  *out = (uint64_t)days * 86400u + (uint64_t)hh * 3600u + (uint64_t)mm * 60u + ss;
+  secs = num[2] * 3600u + num[3] * 60u + num[4];
+  *out = (uint64_t)days * 86400u + secs;
   return 1;
 }
 
@@ -211,38 +259,49 @@ static odeus_result oa_http_te_byte(odeus_http *p, unsigned c)
   return ODEUS_OK;
 }
 
-/* Connection: a comma-separated token list. sub: bits 0-7 the bytes of the
- * current token matched so far against the one its first byte chose
- * ("close" or "keep-alive"); then whether it can no longer be that one, and
- * whether whitespace ended it (a later byte makes it no token we know). */
-#define OA_HTTP_C_LEN   0xffu
-#define OA_HTTP_C_KEEP  0x100u  /* the candidate is keep-alive, not close */
-#define OA_HTTP_C_DEAD  0x200u
-#define OA_HTTP_C_ENDED 0x400u
-
-static void oa_http_conn_token_end(odeus_http *p)
+/* Connection: a comma-separated token list. A token is looked at whole,
+ * at its ',' or CR: with its OWS trimmed, "close" or "keep-alive" in any
+ * case. One that a feed cuts gathers in val (see oa_http_keep). */
+static int oa_http_conn_token(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
 {
-  unsigned n = p->sub & OA_HTTP_C_LEN;
-  if (!(p->sub & OA_HTTP_C_DEAD)) {
-    if (n == 5 && !(p->sub & OA_HTTP_C_KEEP)) p->flags |= OA_HTTP_F_CLOSE;
-    if (n == 10 && (p->sub & OA_HTTP_C_KEEP)) p->flags |= OA_HTTP_F_KEEP_ALIVE;
-  }
-  p->sub = 0;
+  unsigned flag;
+  while (s < t && oa_http_ows(*s)) s++;
+  while (t > s && oa_http_ows(t[-1])) t--;
+  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
+  if (t - s == 5 && oa_http_is_word(s, "close", 5)) flag = OA_HTTP_F_CLOSE;
+  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
+  else if (t - s == 10 && oa_http_is_word(s, "keep-alive", 10)) flag = OA_HTTP_F_KEEP_ALIVE;
+  else return 0;
+  p->flags |= flag;
+  return 1;
 }
 
-static void oa_http_conn_byte(odeus_http *p, unsigned c)
+/* The end of a token that began in an earlier feed. */
+static void oa_http_conn_token_end(odeus_http *p)
 {
-  unsigned n = p->sub & OA_HTTP_C_LEN;
-  int lc;
-  const char *want;
-  if (c == ',') { oa_http_conn_token_end(p); return; }
-  if (oa_http_ows(c)) { if (n) p->sub |= OA_HTTP_C_ENDED; return; }
-  if (p->sub & (OA_HTTP_C_DEAD | OA_HTTP_C_ENDED)) { p->sub |= OA_HTTP_C_DEAD; return; }
-  lc = oa_lower((int)c);
-  if (n == 0 && lc == 'k') p->sub = OA_HTTP_C_KEEP;
-  want = (p->sub & OA_HTTP_C_KEEP) ? "keep-alive" : "close";
-  if (want[n] == lc) p->sub++;   /* never past the NUL: lc is not 0 */
-  else p->sub |= OA_HTTP_C_DEAD;
+  oa_http_ptr s = (oa_http_ptr)p->val;
+  if (p->vlen <= sizeof p->val) oa_http_conn_token(p, s, s + p->vlen);
+  p->vlen = 0;
+}
+
+/* Value bytes [s, t); last: t is the CR ending the value. */
+static void oa_http_conn_bytes(odeus_http *p, oa_http_ptr s, oa_http_ptr t, int last)
+{
+  /* the usual value, one token in one feed, needs no search for commas */
+  if (last && !p->vlen && oa_http_conn_token(p, s, t)) return;
+  for (;;) {
+    oa_http_ptr c = s;
+    while (c < t && *c != ',') c++;
+    if (c == t && !last) { oa_http_keep(p, s, c); return; }
+    if (p->vlen) {
+      oa_http_keep(p, s, c);
+      oa_http_conn_token_end(p);
+    } else {
+      oa_http_conn_token(p, s, c);
+    }
+    if (c == t) return;
+    s = c + 1;
+  }
 }
 
 /* Retry-After: sub says what the value looks like so far. */
@@ -303,27 +362,19 @@ static void oa_http_retry_end(odeus_http *p)
 /* The ':' after a field name (hdr): the checks that need only the name. */
 static odeus_result oa_http_name_end(odeus_http *p)
 {
-  switch (p->hdr) {
-  case OA_HTTP_H_CONTENT_LENGTH:
-    if (p->flags & OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_DUPLICATE;
-    if (p->flags & OA_HTTP_F_TE) return ODEUS_ERR_HTTP_CL_AND_TE;
-    p->flags |= OA_HTTP_F_CL;
-    break;
-  case OA_HTTP_H_TRANSFER_ENCODING:
-    if (p->flags & OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_AND_TE;
-    if (p->flags & OA_HTTP_F_TE) return ODEUS_ERR_HTTP_TE; /* chunked twice is not chunked */
-    p->flags |= OA_HTTP_F_TE;
-    break;
-  case OA_HTTP_H_RETRY_AFTER:
-    if (p->flags & OA_HTTP_F_RETRY) { /* two answers: neither is trusted */
-      p->retry_kind = ODEUS_RETRY_INVALID;
-      p->retry_value = 0;
-      p->hdr = OA_HTTP_H_OTHER;
-    }
-    p->flags |= OA_HTTP_F_RETRY;
-    break;
-  default: break;
+  /* the flag each header sets, by hdr */
+  static const unsigned char seen[OA_HTTP_H_COUNT] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY };
+  unsigned f = seen[p->hdr];
+  if (p->flags & f) {
+    if (f == OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_DUPLICATE;
+    if (f == OA_HTTP_F_TE) return ODEUS_ERR_HTTP_TE; /* chunked twice is not chunked */
+    p->retry_kind = ODEUS_RETRY_INVALID; /* two answers: neither is trusted */
+    p->retry_value = 0;
+    p->hdr = OA_HTTP_H_OTHER;
+  } else if ((f & (OA_HTTP_F_CL | OA_HTTP_F_TE)) && (p->flags & (OA_HTTP_F_CL | OA_HTTP_F_TE))) {
+    return ODEUS_ERR_HTTP_CL_AND_TE; /* the other one was seen */
   }
+  p->flags |= f;
   p->sub = 0;
   p->num = 0;
   p->vlen = 0;
@@ -332,22 +383,18 @@ static odeus_result oa_http_name_end(odeus_http *p)
 
 /* Value bytes [s, t) of the header hdr, none of them CR or a control
  * byte. Returns where it stopped: t, or an offending byte (p->error set). */
-static oa_http_ptr oa_http_known_value(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
+static oa_http_ptr oa_http_known_value(odeus_http *p, oa_http_ptr s, oa_http_ptr t, int last)
 {
   odeus_result r = ODEUS_OK;
-  switch (p->hdr) {
-  case OA_HTTP_H_CONTENT_LENGTH:
-    while (s < t && (r = oa_http_cl_byte(p, *s)) == ODEUS_OK) s++;
-    break;
-  case OA_HTTP_H_TRANSFER_ENCODING:
-    while (s < t && (r = oa_http_te_byte(p, *s)) == ODEUS_OK) s++;
-    break;
-  case OA_HTTP_H_CONNECTION:
-    for (; s < t; s++) oa_http_conn_byte(p, *s);
-    break;
-  default:
-    for (; s < t; s++) oa_http_retry_byte(p, *s);
-    break;
+  if (p->hdr == OA_HTTP_H_CONNECTION) {
+    oa_http_conn_bytes(p, s, t, last);
+    return t;
+  }
+  for (; s < t; s++) {
+    if (p->hdr == OA_HTTP_H_CONTENT_LENGTH) r = oa_http_cl_byte(p, *s);
+    else if (p->hdr == OA_HTTP_H_TRANSFER_ENCODING) r = oa_http_te_byte(p, *s);
+    else oa_http_retry_byte(p, *s);
+    if (r != ODEUS_OK) break;
   }
   if (r != ODEUS_OK) p->error = (int)r;
   return s;
@@ -504,55 +551,6 @@ static oa_http_ptr oa_http_lf(odeus_http *p, oa_http_ptr s, unsigned next)
   return s + 1;
 }
 
-#define OA_HTTP_ONES 0x0101010101010101ull
-#define OA_HTTP_HIGHS 0x8080808080808080ull
-
-/* Whether n bytes at s, none a control byte, are word (lowercase letters
- * and '-') in any case. On such bytes OR-ing 0x20 lowercases a letter and
- * maps nothing else onto a letter or '-', so comparing eight at a time
- * (the last block overlapping) is exact. */
-static int oa_http_is_word(oa_http_ptr s, const char *word, size_t n)
-{
-  size_t i;
-  if (n < 8) {
-    for (i = 0; i < n; i++)
-      if ((s[i] | 0x20u) != (unsigned char)word[i]) return 0;
-    return 1;
-  }
-  for (i = 0;; i += 8) {
-    uint64_t a, b;
-    if (i + 8 > n) i = n - 8;
-    memcpy(&a, s + i, 8);
-    memcpy(&b, word + i, 8);
-    if ((a | 0x20 * OA_HTTP_ONES) != b) return 0;
-    if (i + 8 == n) return 1;
-  }
-}
-
-/* Where a run of value bytes ends: at a CR, or a byte no value may hold.
- * Eight bytes at a time while none is below 0x20 or above 0x7e (the
- * high bit of a byte's lane is set by x - 0x20 below 0x20, by x + 1 from
- * 0x7f up, and by x itself from 0x80 up; a borrow or carry between lanes
- * only comes from a lane already flagged). A flagged block, the one
- * holding the CR or one with an HTAB or obs-text, is read byte by byte. */
-static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
-{
-  size_t blocks = (size_t)(e - s) / 8;
-  for (; blocks; blocks--) {
-    uint64_t x;
-    memcpy(&x, s, 8);
-    if (((x - 0x20 * OA_HTTP_ONES) | (x + OA_HTTP_ONES) | x) & OA_HTTP_HIGHS) {
-      oa_http_ptr b = s + 8;
-      for (; s < b; s++)
-        if (!oa_http_class[*s]) return s;
-    } else {
-      s += 8;
-    }
-  }
-  while (s < e && oa_http_class[*s]) s++;
-  return s;
-}
-
 /* Where a run of token characters ends; four at a time while it can. */
 static oa_http_ptr oa_http_token_span(oa_http_ptr t, oa_http_ptr e)
 {
@@ -583,10 +581,11 @@ static oa_http_ptr oa_http_name_error(odeus_http *p, oa_http_ptr s)
   return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
 }
 
-/* The known header a whole name is. */
-static unsigned oa_http_known(oa_http_ptr s, size_t n)
+/* The known header a whole name is; trailers never frame or steer. */
+static OA_INLINE unsigned oa_http_known(const odeus_http *p, oa_http_ptr s, size_t n)
 {
   unsigned k;
+  if (p->flags & OA_HTTP_F_TRAILER) return OA_HTTP_H_OTHER;
   switch (n) {
   case 14: k = OA_HTTP_H_CONTENT_LENGTH; break;
   case 17: k = OA_HTTP_H_TRANSFER_ENCODING; break;
@@ -597,81 +596,33 @@ static unsigned oa_http_known(oa_http_ptr s, size_t n)
   return oa_http_is_word(s, oa_http_names[k], n) ? k : (unsigned)OA_HTTP_H_OTHER;
 }
 
-/* One more byte of a name split across feeds, matched against the known
- * ones (hdr, whose first sub bytes matched). Names sharing a prefix
- * (content-length, connection) are tried in turn. */
-static void oa_http_match(odeus_http *p, unsigned c)
+/* The ':' at t after the name of hdr: the checks that need only the name. */
+static oa_http_ptr oa_http_colon(odeus_http *p, oa_http_ptr t)
 {
-  const char *cur = oa_http_names[p->hdr];
-  int lc = oa_lower((int)c);
-  size_t k;
-  if (cur[p->sub] == lc) { p->sub++; return; }
-  for (k = 1; k < OA_HTTP_H_COUNT; k++)
-    if (strncmp(oa_http_names[k], cur, p->sub) == 0 && oa_http_names[k][p->sub] == lc) {
-      p->hdr = (unsigned)k;
-      p->sub++;
-      return;
-    }
-  p->hdr = OA_HTTP_H_OTHER;
-}
-
-/* A name that a feed ends in: read what there is of it, byte by byte. */
-static oa_http_ptr oa_http_name_begin(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  size_t k;
-  p->state = OA_HTTP_NAME;
-  p->hdr = OA_HTTP_H_OTHER;
-  p->sub = 0;
-  if (!(p->flags & OA_HTTP_F_TRAILER)) /* trailers never frame or steer */
-    for (k = 1; k < OA_HTTP_H_COUNT; k++)
-      if (oa_http_names[k][0] == oa_lower(*s)) { p->hdr = (unsigned)k; p->sub = 1; break; }
-  for (s++; s < e && p->hdr != OA_HTTP_H_OTHER; s++) oa_http_match(p, *s);
-  return e;
+  odeus_result r;
+  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
+  p->state = OA_HTTP_VALUE;
+  return t + 1;
 }
 
 static oa_http_ptr oa_http_name(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  odeus_result r;
-  if (p->hdr == OA_HTTP_H_OTHER) {
-    s = oa_http_token_span(s, e);
-  } else {
-    for (; s < e && oa_http_class[*s] == OA_HTTP_T && p->hdr != OA_HTTP_H_OTHER; s++)
-      oa_http_match(p, *s);
-  }
-  if (s == e || oa_http_class[*s] == OA_HTTP_T) return s;
-  if (*s != ':') return oa_http_name_error(p, s);
-  if (p->hdr != OA_HTTP_H_OTHER && oa_http_names[p->hdr][p->sub] != '\0')
-    p->hdr = OA_HTTP_H_OTHER; /* only a prefix of a known name */
-  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
-  p->state = OA_HTTP_VALUE;
-  return s + 1;
+  oa_http_ptr t = oa_http_token_span(s, e);
+  oa_http_keep(p, s, t);
+  if (t == e) return t;
+  if (*t != ':') return oa_http_name_error(p, t);
+  p->hdr = oa_http_known(p, (oa_http_ptr)p->val, p->vlen);
+  return oa_http_colon(p, t);
 }
 
-/* A whole Connection value holding just "close" or "keep-alive", at once;
- * 0 for anything else, left to the byte-wise reading. */
-static int oa_http_conn_whole(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
-{
-  while (s < t && oa_http_ows(*s)) s++;
-  while (t > s && oa_http_ows(t[-1])) t--;
-  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
-  if (t - s == 5 && oa_http_is_word(s, "close", 5)) p->flags |= OA_HTTP_F_CLOSE;
-  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
-  else if (t - s == 10 && oa_http_is_word(s, "keep-alive", 10)) p->flags |= OA_HTTP_F_KEEP_ALIVE;
-  else return 0;
-  return 1;
-}
-
-/* A value from s; whole: s is where it starts (just after the ':'). */
-static oa_http_ptr oa_http_value(odeus_http *p, oa_http_ptr s, oa_http_ptr e, int whole)
+/* Value bytes from s: a known header's are read as they come. */
+static oa_http_ptr oa_http_value(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
   oa_http_ptr t = oa_http_value_span(s, e);
   if (p->hdr != OA_HTTP_H_OTHER) {
-    whole = whole && t < e && *t == '\r';
-    if (!(whole && p->hdr == OA_HTTP_H_CONNECTION && oa_http_conn_whole(p, s, t))) {
-      s = oa_http_known_value(p, s, t);
-      if (p->error) return s;
-    }
+    s = oa_http_known_value(p, s, t, t < e);
+    if (p->error) return s;
   }
   s = t;
   if (s == e) return s;
@@ -688,12 +639,16 @@ static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   while (s < e) {
     oa_http_ptr t;
-    odeus_result r;
     if (oa_http_class[*s] != OA_HTTP_T) return oa_http_line_other(p, s);
     t = oa_http_token_span(s + 1, e);
-    if (t == e) return oa_http_name_begin(p, s, e);
+    if (t == e) { /* the name goes on in the next feed */
+      p->state = OA_HTTP_NAME;
+      p->vlen = 0;
+      oa_http_keep(p, s, e);
+      return e;
+    }
     if (*t != ':') return oa_http_name_error(p, t);
-    p->hdr = (p->flags & OA_HTTP_F_TRAILER) ? (unsigned)OA_HTTP_H_OTHER : oa_http_known(s, (size_t)(t - s));
+    p->hdr = oa_http_known(p, s, (size_t)(t - s));
     if (p->hdr == OA_HTTP_H_OTHER) {
       /* Most lines: a value we only check, and its CRLF, in this span. */
       s = oa_http_value_span(t + 1, e);
@@ -701,9 +656,9 @@ static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
       p->state = OA_HTTP_VALUE; /* anything else: the VALUE state reads it again */
       return t + 1;
     }
-    if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
-    p->state = OA_HTTP_VALUE;
-    s = oa_http_value(p, t + 1, e, 1);
+    s = oa_http_colon(p, t);
+    if (p->error) return s;
+    s = oa_http_value(p, s, e);
     if (s == e || p->state != OA_HTTP_LINE_LF) return s;
     if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
     p->state = OA_HTTP_LINE;
@@ -729,42 +684,39 @@ static unsigned oa_http_hex(unsigned c)
   return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 16;
 }
 
+/* Where a chunk-size line is (sub). */
+enum {
+  OA_HTTP_Z_START = 0,  /* no hex digit yet */
+  OA_HTTP_Z_DIGITS,     /* in the hex digits */
+  OA_HTTP_Z_WS,         /* whitespace after them: only ';' may follow */
+  OA_HTTP_Z_EXT         /* a chunk extension: skipped up to CR */
+};
+
+/* The chunk-size line: hex digits, optional whitespace, an optional
+ * extension, CR. Extensions mean nothing to us; they cannot hold CR or LF
+ * (a quoted-string cannot either), so the line ends at the first CR. */
 static oa_http_ptr oa_http_chunk_size(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  unsigned c, v;
   for (; s < e; s++) {
-    v = oa_http_hex(*s);
-    if (v > 15) break;
-    if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
-    p->num = p->num << 4 | v;
-    p->sub = 1;
+    unsigned c = *s, v = oa_http_hex(c), at = p->sub;
+    if (at <= OA_HTTP_Z_DIGITS && v < 16) {
+      if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
+      p->num = p->num << 4 | v;
+      p->sub = OA_HTTP_Z_DIGITS;
+    } else if (at == OA_HTTP_Z_EXT && oa_http_class[c]) {
+      /* skipped */
+    } else if (at != OA_HTTP_Z_START && c == ';') {
+      p->sub = OA_HTTP_Z_EXT;
+    } else if (at != OA_HTTP_Z_START && at != OA_HTTP_Z_EXT && oa_http_ows(c)) {
+      p->sub = OA_HTTP_Z_WS;
+    } else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) {
+      p->state = OA_HTTP_CHUNK_LF;
+      return s + 1;
+    } else {
+      return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
+    }
   }
-  if (s == e) return s;
-  c = *s;
-  if (!p->sub) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
-  if (c == '\r') p->state = OA_HTTP_CHUNK_LF;
-  else if (c == ';') p->state = OA_HTTP_CHUNK_EXT;
-  else if (oa_http_ows(c)) p->state = OA_HTTP_CHUNK_WS;
-  else return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
-  return s + 1;
-}
-
-static oa_http_ptr oa_http_chunk_ws(odeus_http *p, oa_http_ptr s)
-{
-  if (*s == ';') p->state = OA_HTTP_CHUNK_EXT;
-  else if (!oa_http_ows(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
-  return s + 1;
-}
-
-/* Extensions mean nothing to us; they cannot hold CR or LF (a
- * quoted-string cannot either), so the line ends at the first CR. */
-static oa_http_ptr oa_http_chunk_ext(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  while (s < e && oa_http_class[*s]) s++;
-  if (s == e) return s;
-  if (*s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
-  p->state = OA_HTTP_CHUNK_LF;
-  return s + 1;
+  return s;
 }
 
 static oa_http_ptr oa_http_chunk_lf(odeus_http *p, oa_http_ptr s)
@@ -817,11 +769,9 @@ static oa_http_ptr oa_http_text_run(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
       /* fall through */
     case OA_HTTP_END_LF: s = oa_http_end_lf(p, s); break;
     case OA_HTTP_NAME: s = oa_http_name(p, s, e); break;
-    case OA_HTTP_VALUE: s = oa_http_value(p, s, e, 0); break;
+    case OA_HTTP_VALUE: s = oa_http_value(p, s, e); break;
     case OA_HTTP_LINE_LF: s = oa_http_lf(p, s, OA_HTTP_LINE); break;
     case OA_HTTP_CHUNK_SIZE: s = oa_http_chunk_size(p, s, e); break;
-    case OA_HTTP_CHUNK_WS: s = oa_http_chunk_ws(p, s); break;
-    case OA_HTTP_CHUNK_EXT: s = oa_http_chunk_ext(p, s, e); break;
     case OA_HTTP_CHUNK_LF: s = oa_http_chunk_lf(p, s); break;
     default: s = oa_http_data_crlf(p, s); break;
     }
@@ -887,11 +837,10 @@ static oa_http_ptr oa_http_data(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 ODEUS_API void odeus_http_init(odeus_http *p, odeus_body_fn on_body, void *ctx)
 {
   if (!p) return;
-  memset(p, 0, sizeof *p);
+  memset(p, 0, sizeof *p); /* zero is also the start of a head: OA_HTTP_STATUS, no flags */
   p->head_max = ODEUS_HTTP_HEAD_MAX;
   p->on_body = on_body;
   p->ctx = ctx;
-  oa_http_new_head(p);
 }
 
 ODEUS_API odeus_result odeus_http_feed(odeus_http *p, const char *data, size_t len, size_t *used)

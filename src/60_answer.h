@@ -195,6 +195,22 @@ static void oa_ans_word(odeus_answer_reader *r, const odeus_json_event *ev)
   }
 }
 
+/* A key, once its last fragment came: in the event when it came in one,
+ * else gathered in word (past the buffer n is sizeof word + 1: longer
+ * than any key read). 0 before its last fragment. */
+static int oa_ans_whole_key(odeus_answer_reader *r, const odeus_json_event *ev, const char **s, size_t *n)
+{
+  *s = ev->text;
+  *n = ev->len;
+  if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) != (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) {
+    oa_ans_word(r, ev);
+    if (!(ev->flags & ODEUS_JSON_LAST)) return 0;
+    *s = r->word;
+    *n = r->word_len;
+  }
+  return 1;
+}
+
 /* Where a slot of the current scope is, for a problem. */
 static void oa_ans_where(const odeus_answer_reader *r, unsigned slot, odeus_problem *p)
 {
@@ -357,15 +373,10 @@ OA_ANS_OUTLINE static int oa_ans_string_part(odeus_answer_reader *r, const odeus
 
 OA_ANS_OUTLINE static int oa_ans_key(odeus_answer_reader *r, const odeus_json_event *ev)
 {
-  const char *s = ev->text;
-  size_t n = ev->len;
+  const char *s;
+  size_t n;
   unsigned slot;
-  if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) != (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) {
-    oa_ans_word(r, ev);
-    if (!(ev->flags & ODEUS_JSON_LAST)) return 0;
-    s = r->word;
-    n = r->word_len;            /* past the buffer: longer than any key read */
-  }
+  if (!oa_ans_whole_key(r, ev, &s, &n)) return 0;
   slot = oa_ans_match(r->scope, s, n);
   r->slot = slot;
   if (slot == OA_ANS_SKIP) return 0;
@@ -598,27 +609,31 @@ static void oa_msg_item_end(odeus_answer_reader *r)
 /* A key: which member or part its value is. */
 static void oa_msg_key(odeus_answer_reader *r, const odeus_json_event *ev)
 {
-  const char *s = ev->text;
-  size_t n = ev->len;
-  if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) != (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) {
-    oa_ans_word(r, ev);
-    if (!(ev->flags & ODEUS_JSON_LAST)) return;
-    s = r->word;
-    n = r->word_len <= sizeof r->word ? r->word_len : 0;
-  }
+  const char *s;
+  size_t n;
+  int message;
+  if (!oa_ans_whole_key(r, ev, &s, &n)) return;
+  message = oa_ans_is("message", s, n);
   if (ev->depth == 1) {
-    unsigned pri = oa_ans_is("message", s, n) ? OA_MSG_PRI_MESSAGE : oa_ans_is("error", s, n) ? OA_MSG_PRI_ERROR : 0;
+    unsigned pri = message ? OA_MSG_PRI_MESSAGE : oa_ans_is("error", s, n) ? OA_MSG_PRI_ERROR : 0;
     r->cur = pri > r->have ? pri : 0;
     r->ctx = OA_MSG_NOWHERE;
   } else if (ev->depth == 2 && r->ctx == OA_MSG_ERROR_OBJECT) {
-    r->sub = !r->item_seen && oa_ans_is("message", s, n) ? OA_MSG_TEXT : OA_MSG_NONE;
+    r->sub = !r->item_seen && message ? OA_MSG_TEXT : OA_MSG_NONE;
     r->item_seen |= r->sub != OA_MSG_NONE;
   } else if (ev->depth == 3 && r->in_item) {
-    unsigned part = oa_ans_is("path", s, n) ? OA_MSG_PATH : oa_ans_is("message", s, n) ? OA_MSG_MESSAGE : OA_MSG_NONE;
+    unsigned part = message ? OA_MSG_MESSAGE : oa_ans_is("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
     if (r->item_seen & (1u << part)) part = OA_MSG_NONE;
     r->item_seen |= 1u << part;
     r->sub = part;
   }
+}
+
+/* A fragment of a candidate that is a plain string. */
+static void oa_msg_candidate(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  if (ev->len) oa_msg_own(r);
+  oa_msg_put(r, ev->text, ev->len);
 }
 
 /* A fragment of a string or number. */
@@ -628,15 +643,12 @@ static void oa_msg_text(odeus_answer_reader *r, const odeus_json_event *ev)
   int string = ev->type == ODEUS_JSON_STRING;
   switch (ev->depth) {
   case 1: /* "message" or "error" as a string */
-    if (!r->cur || !string) return;
-    if (ev->len) oa_msg_own(r);
-    oa_msg_put(r, ev->text, ev->len);
+    if (r->cur && string) oa_msg_candidate(r, ev);
     return;
   case 2:
     if (!string) return;
     if (r->ctx == OA_MSG_ERROR_OBJECT && r->sub == OA_MSG_TEXT) {
-      if (ev->len) oa_msg_own(r);
-      oa_msg_put(r, ev->text, ev->len);
+      oa_msg_candidate(r, ev);
     } else if (r->ctx == OA_MSG_LIST) { /* an item that is a plain string */
       if (first) {
         oa_msg_item_begin(r);

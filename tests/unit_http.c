@@ -480,6 +480,17 @@ static void test_connection(void)
     { "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 0 },
     { "HTTP/1.0 204 No Content\r\nConnection: keep-alive\r\n\r\n", 1 },
     { "HTTP/1.9 200 OK\r\nContent-Length: 0\r\n\r\n", 1 },
+    /* tokens longer than any we know, and long OWS around one we know */
+    { "HTTP/1.1 200 OK\r\nConnection: x123456789x123456789x123456789x123456789x1234, close\r\n"
+      "Content-Length: 0\r\n\r\n", 0 },
+    { "HTTP/1.1 200 OK\r\nConnection: close123456789x123456789x123456789x123456789x1234\r\n"
+      "Content-Length: 0\r\n\r\n", 1 },
+    { "HTTP/1.1 200 OK\r\nConnection: \t                                              close"
+      "                                              \t,foo\r\nContent-Length: 0\r\n\r\n", 0 },
+    { "HTTP/1.1 200 OK\r\nConnection: close                                              x"
+      "\r\nContent-Length: 0\r\n\r\n", 1 },
+    { "HTTP/1.0 200 OK\r\nConnection: foo,                                              "
+      "                                              KEEP-alive\r\nContent-Length: 0\r\n\r\n", 1 },
   };
   size_t i;
   for (i = 0; i < OA_COUNT(cases); i++) {
