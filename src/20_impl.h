@@ -16,13 +16,21 @@
 #define OA_INLINE
 #endif
 
+/* The texts as one string and the values as small numbers, walked in step:
+ * a switch here compiles to a table of pointers several times the size. */
 ODEUS_API const char *odeus_result_text(odeus_result r)
 {
-  switch (r) {
-#define ODEUS_X_TEXT(name, value, text) case name: return text;
-    ODEUS_RESULT_LIST(ODEUS_X_TEXT)
+#define ODEUS_X_VALUE(name, value, text) value,
+#define ODEUS_X_TEXT(name, value, text) text "\0"
+  static const signed char values[] = { ODEUS_RESULT_LIST(ODEUS_X_VALUE) };
+  static const char texts[] = ODEUS_RESULT_LIST(ODEUS_X_TEXT);
+#undef ODEUS_X_VALUE
 #undef ODEUS_X_TEXT
-  default: break;
+  const char *t = texts;
+  size_t i;
+  for (i = 0; i < OA_COUNT(values); i++) {
+    if (values[i] == (int)r) return t;
+    t += strlen(t) + 1;
   }
   return "unknown result";
 }

@@ -81,7 +81,12 @@ static int oa_json_plain(unsigned c)
  * the lowest set bit: little-endian, with a count-trailing-zeros builtin. */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SIZEOF_SIZE_T__) && defined(__SIZEOF_LONG__) && __SIZEOF_SIZE_T__ == __SIZEOF_LONG__
+/* The word is a size_t: a 32-bit target needs no 64-bit helper. */
+#define OA_JSON_CTZ(m) ((unsigned)__builtin_ctzl((unsigned long)(m)))
+#else
 #define OA_JSON_CTZ(m) ((unsigned)__builtin_ctzll((unsigned long long)(m)))
+#endif
 #endif
 #endif
 
