@@ -11,10 +11,6 @@ EXAMPLES := $(B)/api_key $(B)/oauth $(B)/none $(B)/custom_io
 .PHONY: all test bench size demo fuzz coverage lint clean deps
 all: odeus_auth.h $(B)/odeus_auth.o $(B)/odeus_auth_mbedtls.o $(B)/odeus-auth $(EXAMPLES)
 
-# The header is assembled from src/ while it is being developed.
-odeus_auth.h: $(sort $(wildcard src/*.h))
-	cat $^ > $@
-
 deps:
 	@sh tests/deps.sh mbedtls
 

@@ -1,8 +1,145 @@
+/* odeus_auth.h - v0.1.0 - configure how users authenticate to an Odeus custom
+ * integration (PATCH /integrations/v1/{id}/auth) from firmware and small
+ * tools. Single header, C99, no heap. MIT license (at the end of the file).
+ *
+ * ============================================================================
+ * DO THIS
+ * ============================================================================
+ * In exactly one .c file:
+ *
+ *     #define ODEUS_AUTH_IMPLEMENTATION
+ *     #define ODEUS_AUTH_MBEDTLS      (only if you want the bundled POSIX +
+ *                                      mbedTLS transport; link -lmbedtls
+ *                                      -lmbedx509 -lmbedcrypto)
+ *     #include "odeus_auth.h"
+ *
+ * Everywhere else just #include "odeus_auth.h". A library that embeds this
+ * header in its own code defines ODEUS_AUTH_STATIC as well: every function
+ * becomes static, so two copies never clash.
+ *
+ * ============================================================================
+ * WHAT IT DOES
+ * ============================================================================
+ * The Update Auth Configuration endpoint sets how the users of an
+ * integration connect to the external service: no auth, an API key or
+ * service account (with the fields users fill in), or OAuth. This library
+ *
+ *   - holds that configuration in plain structs (odeus_config),
+ *   - checks every rule the server would check, before a byte is sent, and
+ *     reports each problem with its JSON path ("authFields[1].label: 101
+ *     characters, max 100"),
+ *   - writes the exact HTTP/1.1 request, through a window as small as you
+ *     like (256 bytes is plenty), the Content-Length known in advance,
+ *   - reads the answer as it arrives, in pieces of any size, in constant
+ *     RAM: a strict HTTP/1.1 parser and a strict push JSON reader,
+ *   - talks to the server over any network through two callbacks with
+ *     mbedTLS' BIO semantics (lwIP, an RTOS, a modem), or over the bundled
+ *     POSIX + mbedTLS transport with certificate and host name checks on,
+ *     timeouts, keep-alive, session resumption and retries.
+ *
+ * ============================================================================
+ * A COMPLETE EXAMPLE
+ * ============================================================================
+ *
+ *     static const odeus_auth_field fields[] = {
+ *       { ODEUS_LIT("api_key"), ODEUS_LIT("API Key"), ODEUS_FIELD_PASSWORD,
+ *         ODEUS_LIT("Found under Settings > API"), ODEUS_LIT("sk-..."), ODEUS_BOOL_TRUE },
+ *       { ODEUS_LIT("base_url"), ODEUS_LIT("Base URL"), ODEUS_FIELD_TEXT,
+ *         ODEUS_LIT("Your account's API base URL"), ODEUS_LIT("https://api.example.com"),
+ *         ODEUS_BOOL_FALSE }
+ *     };
+ *     odeus_config config = { ODEUS_AUTH_API_KEY, fields, 2, { NULL, 0 }, NULL };
+ *     odeus_request request = { NULL,               // https://api.odeus.ai
+ *                               my_api_key,         // needs the INTEGRATION_API scope
+ *                               "550e8400-e29b-41d4-a716-446655440000", &config };
+ *
+ *     odeus_problem items[16];
+ *     odeus_problems problems = { items, 16, 0 };
+ *     if (odeus_validate_config(&config, &problems) != ODEUS_OK) {
+ *       char line[200];
+ *       for (size_t i = 0; i < problems.count && i < 16; i++) {
+ *         odeus_problem_format(&items[i], line, sizeof line);
+ *         puts(line);
+ *       }
+ *     }
+ *
+ *     // Over your own network (see odeus_io), through a 256-byte window:
+ *     odeus_answer_field got_fields[4];
+ *     char strings[1024];
+ *     odeus_answer answer = { got_fields, 4, strings, sizeof strings };
+ *     unsigned char window[256];
+ *     odeus_exchange x;
+ *     odeus_result r = odeus_exchange_begin(&x, &request, &answer, window, sizeof window);
+ *     if (r == ODEUS_OK)
+ *       do r = odeus_exchange_run(&x, &io);  // io: your send/recv callbacks
+ *       while ((r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE) && wait_for_socket());
+ *     odeus_exchange_end(&x);                 // wipes the window (it held the key)
+ *     // r == ODEUS_OK: answer.id, answer.auth_type, answer.fields[0..] ...
+ *     // else odeus_result_text(r) and answer.message say what went wrong.
+ *
+ * README.md has the same example with the bundled transport (odeus_client).
+ *
+ * ============================================================================
+ * THE MODEL
+ * ============================================================================
+ * Zero-initialise every struct, then set what you need: a zero member means
+ * "not set" and is left out of the body. Strings are odeus_str (pointer and
+ * length, UTF-8, need not be NUL-terminated); ODEUS_LIT("x") for literals,
+ * odeus_cstr(s) for C strings. authFields is omitted when fields is NULL and
+ * sent as [] when fields is non-NULL with field_count 0. Optional booleans
+ * are odeus_bool (UNSET is omitted). Lengths are counted as the server
+ * counts them, in UTF-16 code units: "\xc3\xa9" (e-acute) is 1, U+1F600 (an emoji) is 2.
+ *
+ * Keys are written in this order: authType, authFields (slug, label, type,
+ * description, placeholder, required), authTestCode, oauthClient (scopes,
+ * authUrl, tokenUrl, clientId, clientSecret, label, authorizationCode,
+ * accessTokenCode, refreshTokenCode).
+ *
+ * ============================================================================
+ * ERRORS
+ * ============================================================================
+ * Every function returns an odeus_result: ODEUS_OK (0) or a negative value
+ * that never changes between versions; odeus_result_text() describes it.
+ * There is no global error state. Validation details go into a caller-owned
+ * odeus_problems (a bound and a total count: nothing is lost, nothing is
+ * allocated). The library never prints, aborts or exits.
+ *
+ * ============================================================================
+ * MEMORY, STACK, THREADS
+ * ============================================================================
+ * No heap: nothing here calls malloc or free, and there are no allocator
+ * hooks because there is nothing to hook. Every output goes to a buffer you
+ * pass with its capacity; writers follow snprintf: they never write past
+ * the capacity and report the size they need (pass NULL, 0 to measure).
+ * The stack use of every function is bounded (no recursion without a
+ * compile-time bound; see `make size` for the figures). There is no global
+ * mutable state: separate objects may be used from separate threads.
+ * mbedTLS allocates on its own; README.md shows how to give it a static
+ * arena.
+ *
+ * ============================================================================
+ * SECURITY
+ * ============================================================================
+ * Certificates and host names are verified unless insecure mode is asked
+ * for by name. The API key may only hold visible ASCII (no header
+ * injection). The window that carried the request, the key and any
+ * clientSecret is wiped after use on every path; dumps (the redacted
+ * writer) show [REDACTED] instead. Plain http:// is used only when the base
+ * URL says so. Hostile answers end in a specific error code, never in a
+ * read past the data.
+ */
+
 /* ===========================================================================
  * API  (declarations; always compiled)
  * ========================================================================= */
 #ifndef ODEUS_AUTH_H
 #define ODEUS_AUTH_H
+
+/* The bundled transport needs POSIX, which glibc hides from a strict
+ * -std=c99 build unless asked before the first system header. */
+#if defined(ODEUS_AUTH_MBEDTLS) && defined(ODEUS_AUTH_IMPLEMENTATION) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +156,8 @@
  * ODEUS_HTTP_HEAD_MAX   default bound of a response head in bytes (8192)
  * ODEUS_DEFAULT_BASE_URL  base URL used when none is given
  *                         ("https://api.odeus.ai")
+ * ODEUS_EXCHANGE_BODY_MAX default bound of an answer's body in an exchange,
+ *                         in bytes (1 MiB)
  * No macro changes the layout of a public struct. */
 #ifndef ODEUS_API
 #  ifdef ODEUS_AUTH_STATIC
@@ -86,6 +225,7 @@ extern "C" {
   X(ODEUS_ERR_ANSWER_TYPE,       -50, "answer member has the wrong JSON type") \
   X(ODEUS_ERR_ANSWER_MISSING,    -51, "answer lacks a required member") \
   X(ODEUS_ERR_ANSWER_DUPLICATE,  -52, "answer repeats a member") \
+  X(ODEUS_ERR_ANSWER_CUT,        -53, "answer larger than the storage given (see strings_needed)") \
   X(ODEUS_ERR_STATUS_400,        -60, "HTTP 400: invalid body or id") \
   X(ODEUS_ERR_STATUS_401,        -61, "HTTP 401: missing or invalid API key") \
   X(ODEUS_ERR_STATUS_403,        -62, "HTTP 403: no access to the integration") \
@@ -100,11 +240,10 @@ extern "C" {
   X(ODEUS_ERR_CONNECT,           -84, "connect failed") \
   X(ODEUS_ERR_TLS,               -85, "TLS handshake failed") \
   X(ODEUS_ERR_CERT,              -86, "server certificate not trusted") \
-  X(ODEUS_ERR_CA,                -87, "cannot load the trust anchors") \
-  X(ODEUS_ERR_PLAIN_HTTP,        -88, "plain http:// needs the base URL to say so")
+  X(ODEUS_ERR_CA,                -87, "cannot load the trust anchors")
 
 typedef enum odeus_result {
-#define ODEUS_X_ENUM(name, value, text) name = value,
+#define ODEUS_X_ENUM(name, value, text) name = value, /* NOLINT(bugprone-macro-parentheses): declares enumerators */
   ODEUS_RESULT_LIST(ODEUS_X_ENUM)
 #undef ODEUS_X_ENUM
   ODEUS_RESULT_FORCE_32BIT = 0x7fffffff /* -fshort-enums safe */
@@ -320,6 +459,7 @@ typedef struct odeus_request_stream {
   size_t total;                 /* bytes of the whole request */
   size_t offset;                /* bytes produced so far */
   size_t mark_step, mark_offset; /* private: resume point of the generator */
+  size_t key_len;               /* private */
   int redact;                   /* private */
 } odeus_request_stream;
 
@@ -353,10 +493,57 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
 
 /* ---- push JSON reader ------------------------------------------------------
  * Strict RFC 8259, fed in pieces of any size; events through a callback.
- * Strings and keys arrive as one or more fragments of decoded UTF-8
- * (ODEUS_JSON_FIRST on the first, ODEUS_JSON_LAST on the last; an empty
- * string is one fragment with both flags and len 0). A fragment points into
- * the fed data or into the reader, valid during the callback only. */
+ * Feeding the text one byte at a time gives the same events (fragments
+ * joined) and the same result as feeding it at once.
+ *
+ * Rejected, each with its code: trailing commas, missing or extra separators,
+ * single quotes, comments, a BOM, NaN/Infinity, ".5", "+1", bytes other than
+ * the four JSON whitespace bytes between tokens (ODEUS_ERR_JSON_SYNTAX);
+ * leading zeros, "-", "1.", "1e", "0x1", and any byte glued to a number
+ * other than whitespace , ] } (ODEUS_ERR_JSON_NUMBER); unknown escapes and
+ * \u with fewer than four hex digits (ODEUS_ERR_JSON_ESCAPE); raw bytes below
+ * 0x20 in a string (ODEUS_ERR_JSON_CONTROL); invalid UTF-8 in a string:
+ * overlong forms, encoded surrogates, above U+10FFFF, stray or missing
+ * continuation bytes (ODEUS_ERR_JSON_UTF8); nesting deeper than
+ * ODEUS_JSON_MAX_DEPTH (ODEUS_ERR_JSON_DEPTH); anything but whitespace after
+ * the top-level value (ODEUS_ERR_JSON_TRAILING); a text that ends inside its
+ * value (ODEUS_ERR_JSON_TRUNCATED, from odeus_json_finish; but a top-level
+ * number the end leaves invalid, such as "1.", is ODEUS_ERR_JSON_NUMBER).
+ *
+ * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to
+ * UTF-8, a lone surrogate (a high one not followed by a low one, or a low one
+ * alone) to U+FFFD (EF BF BD). \u0000 is delivered as a 0 byte: whether a
+ * string may hold it is the consumer's rule.
+ *
+ * Duplicate keys are not the reader's business: it keeps no memory of keys
+ * and delivers each one. Its consumers decide: the config parser rejects a
+ * duplicate, naming it; the answer mapper applies its own rule.
+ *
+ * Fragments. KEY, STRING and NUMBER arrive as one or more fragments, the first
+ * with ODEUS_JSON_FIRST, the last with ODEUS_JSON_LAST. A fragment flagged
+ * ODEUS_JSON_RAW points straight into the fed data (bytes needing no
+ * decoding); others point into the reader (decoded escapes, or a character
+ * cut by the end of a piece). A run of raw bytes ends at an escape, at the
+ * end of a fed piece or at the closing quote, so a string written without
+ * escapes and fed inside one piece is exactly ONE event,
+ * FIRST|LAST|RAW, pointing into the fed data (zero copy). An empty string is
+ * one event FIRST|LAST with len 0. Only a last fragment can be empty (when a
+ * piece ended just before the closing quote, or when the text ends right
+ * after a top-level number: odeus_json_finish delivers it). A string
+ * fragment never splits a UTF-8 character. Fragments are valid during the
+ * callback only.
+ *
+ * offset is the byte offset, in the whole stream, of the value's first byte
+ * (for a string or key: its opening quote; for an *_END event: the closing
+ * bracket); every fragment of a token carries the token's offset. depth
+ * counts the containers open around the value: 0 at the top, 1 for a key of
+ * the top-level object and its value; an *_END event has the depth of its
+ * *_BEGIN. text/len are NULL/0 for container events; a literal's event points
+ * at "true", "false" or "null". */
+#if ODEUS_JSON_MAX_DEPTH < 1 || ODEUS_JSON_MAX_DEPTH > 64
+#error "ODEUS_JSON_MAX_DEPTH must be 1..64 (the container stack is 64 bits)"
+#endif
+
 typedef enum odeus_json_event_type {
   ODEUS_JSON_OBJECT_BEGIN = 1, ODEUS_JSON_OBJECT_END,
   ODEUS_JSON_ARRAY_BEGIN, ODEUS_JSON_ARRAY_END,
@@ -380,34 +567,86 @@ typedef struct odeus_json_event {
 } odeus_json_event;
 
 /* Return 0 to go on; a nonzero value stops the reader and is returned by
- * odeus_json_feed (use an odeus_result). */
+ * odeus_json_feed or odeus_json_finish (use an odeus_result); it sticks,
+ * like an error. */
 typedef int (*odeus_json_fn)(void *ctx, const odeus_json_event *ev);
 
 typedef struct odeus_json {
-  odeus_json_fn fn; void *ctx;
-  size_t offset;                /* bytes consumed so far */
-  size_t value_start;
-  uint64_t stack;               /* bit i: container i is an object */
-  unsigned depth;
-  unsigned state;
-  unsigned sub;                 /* private: literal/number/escape progress */
-  uint32_t code;                /* private: \u accumulator / UTF-8 code point */
-  uint32_t high;                /* private: pending high surrogate */
-  unsigned need;                /* private: UTF-8 continuation bytes expected */
-  uint32_t min;                 /* private: smallest code point for the length */
-  unsigned in_key;
-  int error;
-  char tmp[8];
+  odeus_json_fn fn; void *ctx;  /* set by init (a NULL fn: only check the text) */
+  size_t offset;                /* bytes read so far; after an error, the
+                                   offset of the byte where it was found */
+  unsigned depth;               /* containers open now */
+  int error;                    /* 0, or the result every later call returns */
+  int lone_surrogate_error;     /* set after init: a \u escape of a lone
+                                   surrogate is ODEUS_ERR_JSON_ESCAPE instead
+                                   of U+FFFD (0) */
+  /* private */
+  size_t value_start;           /* offset of the token being read */
+  uint64_t stack;               /* bit i: container i+1 is an object */
+  uint32_t code;                /* \u accumulator */
+  uint32_t high;                /* pending high surrogate, 0 if none */
+  unsigned state;               /* inside which token, if any */
+  unsigned expect;              /* between tokens: what may come next */
+  unsigned token;               /* event type of the token being read */
+  unsigned first;               /* ODEUS_JSON_FIRST until a fragment went out */
+  unsigned sub;                 /* number step / literal bytes / hex digits */
+  unsigned need;                /* UTF-8 continuation bytes still expected */
+  unsigned lo, hi;              /* range of the next continuation byte */
+  unsigned tmp_len;
+  char tmp[8];                  /* decoded bytes waiting to be delivered */
 } odeus_json;
 
+/* Starts reading a new text (the struct needs no other setup). */
 ODEUS_API void odeus_json_init(odeus_json *js, odeus_json_fn fn, void *ctx);
-/* Returns ODEUS_OK, an ODEUS_ERR_JSON_* code, or what the callback returned. */
+/* Returns ODEUS_OK, an ODEUS_ERR_JSON_* code, or what the callback returned.
+ * It reads only the len bytes given. After an error every call returns it. */
 ODEUS_API odeus_result odeus_json_feed(odeus_json *js, const char *data, size_t len);
-/* The end of the text: checks that one complete value was read. */
+/* The end of the text: checks that one complete value was read (a top-level
+ * number ends here). ODEUS_ERR_JSON_TRUNCATED if it was not. */
 ODEUS_API odeus_result odeus_json_finish(odeus_json *js);
 
 /* ---- the HTTP/1.1 response parser -----------------------------------------
- * Fed any split of the bytes. Body bytes (de-chunked) go to on_body. */
+ * Fed any split of the bytes: one byte at a time gives the same result as
+ * all at once. Constant RAM (this struct); no line is ever buffered. Body
+ * bytes (de-chunked) go to on_body, in as few calls as the input allows.
+ *
+ * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase);
+ * header fields, names case-insensitive; Content-Length; chunked bodies
+ * with extensions (skipped) and trailers (checked, then ignored); a body
+ * read until the peer closes (odeus_http_finish). 1xx responses (101
+ * too: we never ask for an upgrade) are skipped: "100 Continue" then
+ * "200 OK" reads as the 200. 1xx, 204 and 304 have no body.
+ *
+ * Strict, each with its own code: Content-Length with Transfer-Encoding
+ * (CL_AND_TE); a Transfer-Encoding other than exactly "chunked", or a second
+ * one (TE); a second Content-Length, even identical (CL_DUPLICATE); one that
+ * is empty or holds a non-digit, a list included (CL_INVALID), or exceeds
+ * 2^64-1 (CL_OVERFLOW); a chunk size that is empty, holds a non-hex byte or
+ * whitespace not followed by ';' (CHUNK_SIZE) or exceeds 2^64-1
+ * (CHUNK_OVERFLOW); chunk data not followed by CRLF (CHUNK_CRLF); a line
+ * starting with SP or HTAB (OBS_FOLD); CR not followed by LF (BARE_CR); NUL,
+ * DEL, a bare LF or another control byte in the head, trailers or a chunk
+ * line (CONTROL; HTAB is allowed in values); a field name that is not a
+ * token or lacks its ':' (HEADER); anything but "HTTP/1.<digit> <100..999>
+ * [reason]" as the status line (STATUS_LINE; lowercase "http" included);
+ * a head longer than head_max (HEAD_TOO_LONG; the heads of skipped 1xx
+ * responses count too; the trailer section, and each chunk-size line with
+ * the CRLF ending the data before it, are bounded by head_max on their
+ * own); a body past body_max (BODY_TOO_LARGE: for Content-Length and chunk
+ * sizes as soon as they are read, else after delivering exactly body_max
+ * bytes); the peer closing before the end of the message (TRUNCATED, from
+ * odeus_http_finish).
+ *
+ * keep_alive: HTTP/1.1 keeps the connection unless "Connection: close";
+ * HTTP/1.0 closes it unless "Connection: keep-alive" (and always when it
+ * carries Transfer-Encoding); a body read until close never keeps it.
+ *
+ * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past
+ * 2^32-1 it is TOO_LARGE with UINT32_MAX) or an IMF-fixdate such as
+ * "Sun, 06 Nov 1994 08:49:37 GMT" (DATE, value = 784111777: seconds since
+ * 1970; the weekday must match the date; years before 1970 are INVALID).
+ * Anything else, the obsolete RFC 850 and asctime forms and a second
+ * Retry-After field included, is INVALID with value 0. */
 typedef enum odeus_retry_kind {
   ODEUS_RETRY_ABSENT = 0,
   ODEUS_RETRY_SECONDS,          /* delta-seconds in value (saturated, see TOO_LARGE) */
@@ -417,13 +656,16 @@ typedef enum odeus_retry_kind {
   ODEUS_RETRY_FORCE_32BIT = 0x7fffffff
 } odeus_retry_kind;
 
+/* Receives body bytes; a nonzero return stops the parser, and that value is
+ * what odeus_http_feed returns (then and on every later call). */
 typedef int (*odeus_body_fn)(void *ctx, const char *data, size_t len);
 
 typedef struct odeus_http {
   /* set by odeus_http_init, may be changed before the first feed */
-  size_t head_max;              /* bound of status line + headers */
+  size_t head_max;              /* bound of status line + headers
+                                   (ODEUS_HTTP_HEAD_MAX; 0 also means that) */
   uint64_t body_max;            /* bound of the body (0: none) */
-  odeus_body_fn on_body; void *ctx;
+  odeus_body_fn on_body; void *ctx;  /* on_body may be NULL: the body is skipped */
   /* results, valid once head_done */
   int status;                   /* 100..999 */
   char reason[64];              /* reason phrase, NUL-terminated, cut to fit */
@@ -438,33 +680,90 @@ typedef struct odeus_http {
   uint64_t body_read;           /* body bytes delivered */
   /* private */
   unsigned state, hdr, sub, flags;
-  size_t head_len;
-  uint64_t num;
-  unsigned vlen;
-  char val[40];
+  size_t head_len;              /* bytes of the current head, chunk line or trailers */
+  uint64_t num;                 /* chunk size or bytes left in the chunk; Retry-After seconds */
+  unsigned vlen;                /* bytes in val */
+  char val[40];                 /* a Retry-After date */
+  int error;                    /* the first error: every later call returns it */
 } odeus_http;
 
+/* Prepares for one response. For the next response on a kept-alive
+ * connection, init again and feed it the bytes the last feed left unused. */
 ODEUS_API void odeus_http_init(odeus_http *p, odeus_body_fn on_body, void *ctx);
 /* Consumes bytes up to the end of the message: *used (may be NULL) tells how
  * many; the rest belongs to the next response. Returns ODEUS_OK (more
  * needed, or done is set), an ODEUS_ERR_HTTP_* code, or what on_body
- * returned when nonzero. */
+ * returned when nonzero. On an error, *used counts the bytes before the
+ * offending one (bytes handed to on_body count as used). Once done, a feed
+ * consumes nothing and returns ODEUS_OK. */
 ODEUS_API odeus_result odeus_http_feed(odeus_http *p, const char *data, size_t len, size_t *used);
 /* The peer closed: completes a body read until close, else
  * ODEUS_ERR_HTTP_TRUNCATED unless done. */
 ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
-
 /* ---- the answer ------------------------------------------------------------
- * The 200 answer mapped into caller-owned storage. A string is
- * NUL-terminated in storage; when null or absent, ptr is NULL and len 0;
- * when it did not fit, ptr is NULL and len is its length (ODEUS_CUT). */
+ * What the server answered, mapped into caller-owned storage: the 2xx answer
+ * (SPEC §1 Response) member by member, or the human message of an error
+ * answer. The body is read as it arrives, in pieces of any size; the result
+ * is the same whatever the pieces.
+ *
+ * Strings. Every string is decoded (escapes, surrogate pairs; a lone
+ * surrogate becomes U+FFFD) into `strings`, one after the other, each
+ * NUL-terminated; len never counts the NUL and may count 0 bytes decoded
+ * from \u0000. A null or absent member is { NULL, 0 }; an empty string is
+ * "" (a constant: it needs no storage). A string that does not fit the
+ * storage left is { NULL, its length } (ODEUS_CUT); later strings that do
+ * fit are still stored, `cut` is set, and strings_needed is the storage the
+ * whole answer needs (each string's length + 1, the empty ones excepted):
+ * call again with that much to get everything.
+ *
+ * The 2xx answer. Keys come in any order. Keys this version does not read
+ * (the field's own "id" among them) are skipped whatever their value. An
+ * enum value this version does not know is ODEUS_AUTH_UNKNOWN /
+ * ODEUS_FIELD_UNKNOWN with its text in auth_type_text / type_text (set for
+ * known values too). The answer is refused, with `problem` saying where:
+ *  - ODEUS_ERR_ANSWER_TYPE: a member read has another JSON type than SPEC §1
+ *    gives it (null only where it says "|null"); the body is not an object;
+ *  - ODEUS_ERR_ANSWER_MISSING: "integration", its "id" or "authType", or a
+ *    field's "slug", "label" or "type" is absent (every other member may be
+ *    absent: a string then reads as null, "required" as false, authFields
+ *    as none, oauthClient as null);
+ *  - ODEUS_ERR_ANSWER_DUPLICATE: a member that is read appears twice in its
+ *    object. The JSON reader keeps no memory of keys; this rule is the
+ *    mapper's: the server never repeats a key, so a repeated one is a sign
+ *    of a broken or hostile answer, and picking either copy would be a guess.
+ *    A repeated key this version does not read is skipped like any other;
+ *  - the ODEUS_ERR_JSON_* code of a body that is not JSON.
+ * The first problem found stops the reading. authFields go into `fields`;
+ * field_count is the number in the answer, even past field_capacity (then
+ * `cut` is set; the strings of the fields not kept still count in
+ * strings_needed).
+ *
+ * An error answer (any status but 2xx): odeus_answer_finish returns the
+ * status' result (odeus_status_result) and sets `message`, never failing
+ * because of the body. The message is, in this order of preference:
+ *  - "message" of the top-level object: a string, or an array whose items
+ *    are strings or objects with "path" (a string, or an array of strings
+ *    and numbers joined by '.') and "message", an item reading
+ *    "path: message" (or the one it has), items joined by "; ";
+ *  - "error": a string, or an object with a "message" string;
+ *  - the reason phrase given to odeus_answer_finish, or when there is none
+ *    the result's text.
+ * An empty or unusable candidate gives way to the next; of two candidates
+ * of the same kind the first is kept; a body that is not valid JSON as a
+ * whole (HTML, empty, cut short) gives the reason phrase. The message is
+ * capped to the storage: it keeps the longest start of the whole message
+ * that fits, cut at a character boundary (`cut` set, strings_needed says
+ * what it takes), except that an item whose "message" came before its
+ * "path" is left out whole when the storage cuts it (it is reordered in
+ * place, which needs all of it). With no storage it is { NULL, its length }. */
 #define ODEUS_CUT(s) ((s).ptr == NULL && (s).len > 0)
 
 typedef struct odeus_answer_field {
   odeus_str slug, label;
-  odeus_field_type type; odeus_str type_text;    /* type_text always set */
-  odeus_str description, placeholder;            /* placeholder may be null */
-  int required;
+  odeus_field_type type; odeus_str type_text;    /* type_text: as the server wrote it */
+  odeus_str description;
+  odeus_str placeholder;                         /* may be null */
+  int required;                                  /* 1 true, 0 false or absent */
 } odeus_answer_field;
 
 typedef struct odeus_answer_oauth {
@@ -473,7 +772,7 @@ typedef struct odeus_answer_oauth {
 } odeus_answer_oauth;
 
 typedef struct odeus_answer {
-  /* caller storage (in) */
+  /* caller storage (in); NULL with capacity 0 is allowed */
   odeus_answer_field *fields; size_t field_capacity;
   char *strings; size_t strings_capacity;
   /* the integration (out) */
@@ -481,43 +780,110 @@ typedef struct odeus_answer {
   odeus_auth_type auth_type; odeus_str auth_type_text;
   odeus_str auth_test_code;                      /* may be null */
   size_t field_count;           /* authFields in the answer, even past capacity */
-  int has_oauth_client;
+  int has_oauth_client;         /* oauthClient was an object (not null or absent) */
   odeus_answer_oauth oauth_client;
-  size_t strings_needed;        /* storage the whole answer would need */
+  size_t strings_needed;        /* storage the whole answer (or message) needs */
   int cut;                      /* something did not fit: fields or strings */
   /* for an error answer: a human message, NUL-terminated, in strings */
   odeus_str message;
+  /* why a 2xx answer was refused: rule ODEUS_RULE_TYPE, _REQUIRED,
+   * _DUPLICATE_KEY or _JSON (0 when it was not). The path is inside
+   * "integration": key/index/member as in a config problem; key
+   * ODEUS_KEY_OTHER with text "integration" is that member itself, key
+   * ODEUS_KEY_NONE the body. actual is a byte offset in the body: of the
+   * value (TYPE), of the repeated key (DUPLICATE_KEY), of the brace closing
+   * the object that lacks the member (REQUIRED), of the offending byte
+   * (JSON, with limit = -result). Format it with
+   * odeus_answer_problem_format. */
+  odeus_problem problem;
 } odeus_answer;
 
 /* The answer reader: fed the body (from odeus_http's on_body), it maps a
- * 200 answer, or extracts the message of an error answer. */
+ * 2xx answer, or extracts the message of an error answer. RAM: this struct,
+ * whatever the size of the answer. */
 typedef struct odeus_answer_reader {
-  odeus_json json;
+  odeus_json json;              /* the JSON reader under it */
   odeus_answer *out;
-  int status;
-  int error;
-  unsigned path[4];             /* private: where we are */
-  unsigned seen;                /* private: members seen, for duplicates */
-  odeus_str *target;            /* private: string being stored */
-  size_t target_len;
-  char key[24]; unsigned key_len;
-  int json_ok;
+  int status;                   /* the HTTP status given to begin */
+  int error;                    /* 0, or the result every later call returns */
+  /* private: the 2xx mapper */
+  unsigned scope;               /* the object or array we are in */
+  unsigned slot;                /* the member whose value comes next */
+  unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
+  uint32_t seen;                /* members met (one bit each), for duplicates */
+  size_t field;                 /* the authFields element being read */
+  char *record;                 /* where the strings of the scope's members go */
+  size_t used;                  /* bytes of storage taken */
+  odeus_str *target;            /* the string being stored; NULL: counted only */
+  size_t str_start, str_len;    /* where it starts in storage; bytes so far */
+  int str_cut;                  /* it does not fit */
+  unsigned word_len;            /* a key or enum value in pieces: bytes so far */
+  char word[20];
+  /* private: the error message */
+  unsigned cur, have;           /* priority of the member read / of the text stored */
+  unsigned ctx, sub, in_item;   /* where we are in "message" / "error" */
+  unsigned item_seen, item_parts, first_part, part_started, path_elems, parts;
+  size_t item_sep, item_start, second_start;
+  size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
 } odeus_answer_reader;
 
+/* Starts reading the body of an answer with this status into out (its
+ * storage members are kept, every other member is reset). */
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status);
+/* A piece of the body. For a 2xx answer: ODEUS_OK, or the first problem
+ * (ODEUS_ERR_ANSWER_* or ODEUS_ERR_JSON_*), returned by every later call.
+ * For an error answer: ODEUS_OK whatever the body. ODEUS_ERR_ARGUMENT for
+ * NULL data with len > 0, or storage NULL with a capacity. */
 ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *data, size_t len);
-/* The end of the body: ODEUS_OK for a complete 200 answer; for another status
- * the status' result code, with out->message set as well as it could be. */
+/* The end of the body: ODEUS_OK for a complete 2xx answer (check `cut`), or
+ * its problem; for another status the status' result code, with
+ * out->message set as well as it could be. reason: the reason phrase (may
+ * be NULL). */
 ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *reason);
-/* The result code of an HTTP status (ODEUS_OK for 2xx). */
+/* The result code of an HTTP status: ODEUS_OK for 2xx; 400, 401, 403, 404,
+ * 429 their own; 500..599 ODEUS_ERR_STATUS_5XX; anything else
+ * ODEUS_ERR_STATUS_OTHER. */
 ODEUS_API odeus_result odeus_status_result(int status);
 
+/* A whole HTTP response held in memory (head and body) read into out: the
+ * HTTP parser, then the answer reader; the end of the bytes is where the
+ * peer closed, bytes after the end of the message are ignored. Returns an
+ * ODEUS_ERR_HTTP_* code, a 2xx answer's problem as soon as it is found, or
+ * what odeus_answer_finish returns (the reason phrase is the response's). */
+ODEUS_API odeus_result odeus_answer_parse_response(const char *response, size_t len, odeus_answer *out);
+
+/* The problem of a refused answer as one line, e.g.
+ * "integration.authFields[1].slug: expected a string" (snprintf contract,
+ * NUL-terminated when cap > 0; "" when there is none). */
+ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, size_t cap);
+
+/* ---- writing an answer back as JSON ----------------------------------------
+ * The integration as one line of JSON (what `odeus-auth apply` prints), in
+ * this key order, every member written (a string without a value as null):
+ *   {"id":s,"authType":s,"authTestCode":s|null,"authFields":[{"slug":s,
+ *   "label":s,"type":s,"description":s,"placeholder":s|null,"required":b},
+ *   ...],"oauthClient":null|{"scopes":s|null,"label":s|null,
+ *   "authorizationCode":s,"accessTokenCode":s,"refreshTokenCode":s}}
+ * An unknown enum is written as its text. Writer contract as
+ * odeus_write_body. A cut answer (a->cut), or one without an id (not a
+ * mapped 2xx answer), is refused with ODEUS_ERR_ARGUMENT and nothing
+ * written: printing it would show less than the server said as if it were
+ * all. */
+ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size_t cap, size_t *needed);
 /* ---- I/O and one exchange -------------------------------------------------
  * send/recv follow mbedTLS' BIO contract: a positive count, 0 when closed,
  * ODEUS_IO_WANT_READ / ODEUS_IO_WANT_WRITE (mbedTLS' values, so
- * mbedtls_ssl_read/write plug in unchanged) or another negative error. */
+ * mbedtls_ssl_read/write plug in unchanged) or another negative error.
+ * Any network plugs in: lwIP, an RTOS socket layer, a modem, or the bundled
+ * POSIX + mbedTLS transport (odeus_client, under ODEUS_AUTH_MBEDTLS). */
 #define ODEUS_IO_WANT_READ  (-0x6900)
 #define ODEUS_IO_WANT_WRITE (-0x6880)
+
+/* Default bound of an answer's body in bytes; an exchange may change it in
+ * x->http.body_max after odeus_exchange_begin. (1 MiB) */
+#ifndef ODEUS_EXCHANGE_BODY_MAX
+#define ODEUS_EXCHANGE_BODY_MAX 1048576u
+#endif
 
 typedef struct odeus_io {
   int (*send)(void *ctx, const unsigned char *buf, size_t len);
@@ -525,34 +891,126 @@ typedef struct odeus_io {
   void *ctx;
 } odeus_io;
 
+/* One request and its answer over an odeus_io, through one window:
+ *
+ *   odeus_exchange x;
+ *   r = odeus_exchange_begin(&x, &req, &answer, window, sizeof window);
+ *   if (r == ODEUS_OK)
+ *     do r = odeus_exchange_run(&x, &io);           (wait for the socket
+ *     while (r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE);  between calls)
+ *   odeus_exchange_end(&x);                        (always: it wipes)
+ *
+ * The window carries the request out (it is refilled from the request
+ * stream; a short write keeps the rest of the window for the next send),
+ * then the answer in. Because the request holds the API key and any
+ * clientSecret, the window is wiped as soon as the last request byte is
+ * sent, on every failure, and by odeus_exchange_end.
+ *
+ * Once the exchange is over, the fields below tell what the retry policy
+ * and a keep-alive connection need: http.status (0 when no answer head was
+ * read), http.retry_kind / http.retry_value (Retry-After), the bytes
+ * received and leftover, and odeus_exchange_reusable(). */
 typedef struct odeus_exchange {
   odeus_request_stream out;
   odeus_http http;
   odeus_answer_reader reader;
-  odeus_answer *answer;
+  odeus_answer *answer;         /* NULL: the answer body is skipped */
   unsigned char *window; size_t window_size;
-  size_t win_len, win_pos;      /* private: bytes in the window, sent so far */
+  uint64_t received;            /* bytes received, answer and leftover */
+  size_t leftover;              /* bytes read past the end of the answer: a
+                                   peer that sent more than one answer */
+  int io_error;                 /* the last negative value from send/recv that
+                                   was not want-read/want-write, else 0 */
+  odeus_result result;          /* the outcome, once the exchange is over */
+  /* private */
+  size_t win_len, win_pos;      /* request bytes in the window, sent so far */
   unsigned state;
-  int io_error;                 /* the last negative value from send/recv */
+  int reader_started;
 } odeus_exchange;
 
 /* Prepares one exchange: validates and measures the request. window (>= 1
- * byte; 256 is plenty) carries the request out and the answer in. */
+ * byte; 256 is plenty) carries the request out and the answer in. answer
+ * may be NULL: then only the status counts. */
 ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
                                             odeus_answer *answer, unsigned char *window,
                                             size_t window_size);
-/* Runs until done: ODEUS_OK for a 200 answer mapped into the answer, an
- * error (for another status, with answer->message), or ODEUS_WANT_READ /
- * ODEUS_WANT_WRITE from a non-blocking io: call again to resume. */
+/* Runs until done: ODEUS_OK for a 200 answer mapped into the answer; for
+ * another status its result code (ODEUS_ERR_STATUS_*) with answer->message;
+ * ODEUS_WANT_READ / ODEUS_WANT_WRITE from a non-blocking io: call again with
+ * the same io to resume exactly there. Failures: ODEUS_ERR_IO (io_error
+ * holds the value), ODEUS_ERR_CLOSED (the peer closed before any byte of an
+ * answer), ODEUS_ERR_HTTP_* (ODEUS_ERR_HTTP_TRUNCATED: closed during the
+ * answer), or the answer reader's error on a 200. Once over, every call
+ * returns the same result. */
 ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io);
-/* Wipes the exchange's own buffers (the window held the API key). */
+/* 1 when the exchange is over with a whole answer and the connection may
+ * carry the next request: the answer allows keep-alive and nothing was read
+ * past its end. */
+ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x);
+/* Wipes the exchange's own buffers (the window held the API key). Safe to
+ * call on every path, after a failed begin too, and twice. */
 ODEUS_API void odeus_exchange_end(odeus_exchange *x);
 
+/* ---- retries -----------------------------------------------------------------
+ * Which outcomes are worth another attempt, and how long to wait first.
+ *
+ * Retried: HTTP 429, 408, 502, 503 and 504, and a connect that failed
+ * (ODEUS_ERR_CONNECT). Never anything else: not 400, 401, 403 or 404 (the
+ * same request would fail again), not 500, not a timeout, a TLS, certificate
+ * or protocol error. The same request sent twice leaves the same state, so
+ * a retry is safe.
+ *
+ * The wait: a Retry-After given in seconds, or as a date (converted with
+ * clock), is honoured exactly when it is at most retry_after_max_ms; a
+ * longer one ends the retries (retrying sooner than the server asked would
+ * only earn another 429). Otherwise exponential backoff with full jitter:
+ * random in [0, min(cap_ms, base_ms * 2^(attempt - 1))] after attempt
+ * number `attempt` (1 for the first), computed as
+ * (random() * (bound + 1)) >> 32 with a 32-bit random().
+ *
+ * Clock, sleep and randomness come from the caller (firmware has its own);
+ * ctx is passed to each. In the core: clock NULL treats a Retry-After date
+ * as absent; random NULL waits the whole bound (no jitter); sleep is not
+ * used (the caller's loop sleeps). The bundled transport supplies POSIX
+ * defaults for each one left NULL. */
+typedef uint64_t (*odeus_clock_fn)(void *ctx);            /* ms since 1970 (UTC) */
+typedef void (*odeus_sleep_fn)(void *ctx, uint32_t ms);
+typedef uint32_t (*odeus_random_fn)(void *ctx);           /* uniform 32 bits */
 
-/* ---- writing an answer back as JSON -------------------------------------- */
-/* The integration as one line of JSON (what `odeus-auth apply` prints). */
-ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size_t cap, size_t *needed);
+typedef struct odeus_retry_policy {
+  unsigned attempts;            /* attempts in all, the first included (3);
+                                   1 never retries */
+  uint32_t base_ms;             /* backoff bound of the first retry (500) */
+  uint32_t cap_ms;              /* bound of any backoff (30000) */
+  uint32_t retry_after_max_ms;  /* longest Retry-After honoured (60000) */
+  odeus_clock_fn clock;
+  odeus_sleep_fn sleep;
+  odeus_random_fn random;
+  void *ctx;
+} odeus_retry_policy;
 
+#define ODEUS_RETRY_DEFAULT_ATTEMPTS 3u
+#define ODEUS_RETRY_DEFAULT_BASE_MS 500u
+#define ODEUS_RETRY_DEFAULT_CAP_MS 30000u
+#define ODEUS_RETRY_DEFAULT_AFTER_MAX_MS 60000u
+
+/* What one attempt ended in: the facts the decision needs. */
+typedef struct odeus_outcome {
+  odeus_result result;          /* the attempt's result */
+  int status;                   /* HTTP status, 0 when no answer head was read */
+  odeus_retry_kind retry_kind;  /* the answer's Retry-After */
+  uint64_t retry_value;
+} odeus_outcome;
+
+/* The outcome of an exchange that ended in r (status and Retry-After from
+ * its answer head, when one was read). x may be NULL (no exchange: a
+ * failed connect, say). */
+ODEUS_API odeus_outcome odeus_outcome_of(const odeus_exchange *x, odeus_result r);
+/* After attempt number `attempt` (1 for the first) ended in *o: 1 with the
+ * wait in *delay_ms when another attempt should follow, else 0 (and
+ * *delay_ms = 0). policy may be NULL: every default. */
+ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned attempt,
+                                 const odeus_outcome *o, uint32_t *delay_ms);
 #ifdef __cplusplus
 }
 #endif
@@ -569,14 +1027,27 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
 /* Private names carry the oa_ / OA_ prefix. */
 #define OA_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define OA_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
+#define OA_INLINE inline
+#else
+#define OA_INLINE
+#endif
 
+/* The texts as one string and the values as small numbers, walked in step:
+ * a switch here compiles to a table of pointers several times the size. */
 ODEUS_API const char *odeus_result_text(odeus_result r)
 {
-  switch (r) {
-#define ODEUS_X_TEXT(name, value, text) case name: return text;
-    ODEUS_RESULT_LIST(ODEUS_X_TEXT)
+#define ODEUS_X_VALUE(name, value, text) value,
+#define ODEUS_X_TEXT(name, value, text) text "\0"
+  static const signed char values[] = { ODEUS_RESULT_LIST(ODEUS_X_VALUE) };
+  static const char texts[] = ODEUS_RESULT_LIST(ODEUS_X_TEXT);
+#undef ODEUS_X_VALUE
 #undef ODEUS_X_TEXT
-  default: break;
+  const char *t = texts;
+  size_t i;
+  for (i = 0; i < OA_COUNT(values); i++) {
+    if (values[i] == (int)r) return t;
+    t += strlen(t) + 1;
   }
   return "unknown result";
 }
@@ -619,16 +1090,32 @@ static int oa_sink_full(const oa_sink *s)
   return s->len >= s->skip + s->cap;
 }
 
-static void oa_put(oa_sink *s, const char *p, size_t n)
+/* The part of oa_put for bytes that straddle the window or fall outside it. */
+static void oa_put_edge(oa_sink *s, const char *p, size_t n)
 {
   size_t end = s->skip + s->cap;
-  if (s->len < end && s->len + n > s->skip) {
+  if (s->buf && n && s->len < end && s->len + n > s->skip) {
     size_t from = s->len < s->skip ? s->skip - s->len : 0;
     size_t upto = OA_MIN(n, end - s->len);
     memcpy(s->buf + (s->len + from - s->skip), p + from, upto - from);
   }
   s->len += n;
 }
+
+/* Small and hot: written so the compiler inlines the common case, all of
+ * the bytes landing inside the window. */
+static OA_INLINE void oa_put(oa_sink *s, const char *p, size_t n)
+{
+  if (s->buf && n && s->len >= s->skip && s->len + n <= s->skip + s->cap) {
+    memcpy(s->buf + (s->len - s->skip), p, n);
+    s->len += n;
+  } else {
+    oa_put_edge(s, p, n);
+  }
+}
+
+/* A string literal, its length known at compile time. */
+#define OA_PUT_LIT(s, lit) oa_put((s), (lit), sizeof(lit) - 1)
 
 static void oa_puts(oa_sink *s, const char *z)
 {
@@ -640,7 +1127,9 @@ static void oa_putc(oa_sink *s, char c)
   oa_put(s, &c, 1);
 }
 
-static void oa_put_uint(oa_sink *s, uint64_t v)
+/* size_t, not uint64_t: a 64-bit division would pull in a libgcc helper
+ * of about 700 bytes on 32-bit targets. */
+static void oa_put_uint(oa_sink *s, size_t v)
 {
   char tmp[20];
   size_t i = sizeof tmp;
@@ -672,10 +1161,5398 @@ static int oa_ieq(const char *a, const char *b, size_t n)
   return 1;
 }
 
+/* ---- core: the one table of members ------------------------------------------
+ * Every member of the request body is described once, here. The validator,
+ * the body writer and the config parser all walk these tables, so a rule
+ * (a limit, a requirement, a key name, the key order) lives in one place. */
+
+#include <stddef.h> /* offsetof */
+
+enum {
+  OA_KIND_STRING = 1,           /* odeus_str */
+  OA_KIND_URL,                  /* odeus_str holding an absolute http(s) URL */
+  OA_KIND_AUTH_TYPE,            /* odeus_auth_type */
+  OA_KIND_FIELD_TYPE,           /* odeus_field_type */
+  OA_KIND_BOOL,                 /* odeus_bool */
+  OA_KIND_FIELDS,               /* const odeus_auth_field * + field_count */
+  OA_KIND_OAUTH                 /* const odeus_oauth_client * */
+};
+
+#define OA_REQUIRED 1u          /* must be set */
+#define OA_NONEMPTY 2u          /* at least 1 character */
+#define OA_SECRET 4u            /* redacted in dumps, wiped after use */
+
+typedef struct oa_member {
+  const char *name;             /* the JSON key */
+  const char *prefix;           /* ,"key": as written in the body */
+  unsigned char prefix_len;
+  unsigned char key;            /* odeus_key */
+  unsigned char kind;           /* OA_KIND_* */
+  unsigned char flags;          /* OA_REQUIRED | OA_NONEMPTY | OA_SECRET */
+  unsigned short max;           /* max characters (UTF-16 units); 0: no limit */
+  unsigned short offset;        /* where the member lives in its struct */
+} oa_member;
+
+/* prefix is ,"name": and, for members whose value is a string, the
+ * value's opening quote too: one copy instead of two. */
+#define OA_M_(name, q, key, kind, flags, max, type, field) \
+  { name, ",\"" name "\":" q, (unsigned char)(sizeof(",\"" name "\":" q) - 1), key, kind, flags, max, \
+    (unsigned short)offsetof(type, field) }
+#define OA_M(name, key, kind, flags, max, type, field) \
+  OA_M_(name, "", key, kind, flags, max, type, field)
+#define OA_S(name, key, kind, flags, max, type, field) \
+  OA_M_(name, "\"", key, kind, flags, max, type, field)
+
+/* The documented key order of the body is the order of these tables. */
+static const oa_member oa_root_members[] = {
+  OA_S("authType", ODEUS_KEY_AUTH_TYPE, OA_KIND_AUTH_TYPE, OA_REQUIRED, 0, odeus_config, auth_type),
+  OA_M("authFields", ODEUS_KEY_AUTH_FIELDS, OA_KIND_FIELDS, 0, 0, odeus_config, fields),
+  OA_S("authTestCode", ODEUS_KEY_AUTH_TEST_CODE, OA_KIND_STRING, 0, 1000, odeus_config, auth_test_code),
+  OA_M("oauthClient", ODEUS_KEY_OAUTH_CLIENT, OA_KIND_OAUTH, 0, 0, odeus_config, oauth_client)
+};
+
+static const oa_member oa_field_members[] = {
+  OA_S("slug", ODEUS_KEY_SLUG, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, slug),
+  OA_S("label", ODEUS_KEY_LABEL, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, label),
+  OA_S("type", ODEUS_KEY_TYPE, OA_KIND_FIELD_TYPE, OA_REQUIRED, 0, odeus_auth_field, type),
+  OA_S("description", ODEUS_KEY_DESCRIPTION, OA_KIND_STRING, 0, 500, odeus_auth_field, description),
+  OA_S("placeholder", ODEUS_KEY_PLACEHOLDER, OA_KIND_STRING, 0, 200, odeus_auth_field, placeholder),
+  OA_M("required", ODEUS_KEY_REQUIRED, OA_KIND_BOOL, 0, 0, odeus_auth_field, required)
+};
+
+static const oa_member oa_oauth_members[] = {
+  OA_S("scopes", ODEUS_KEY_SCOPES, OA_KIND_STRING, 0, 2000, odeus_oauth_client, scopes),
+  OA_S("authUrl", ODEUS_KEY_AUTH_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, auth_url),
+  OA_S("tokenUrl", ODEUS_KEY_TOKEN_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, token_url),
+  OA_S("clientId", ODEUS_KEY_CLIENT_ID, OA_KIND_STRING, 0, 500, odeus_oauth_client, client_id),
+  OA_S("clientSecret", ODEUS_KEY_CLIENT_SECRET, OA_KIND_STRING, OA_SECRET, 500, odeus_oauth_client, client_secret),
+  OA_S("label", ODEUS_KEY_LABEL, OA_KIND_STRING, 0, 100, odeus_oauth_client, label),
+  OA_S("authorizationCode", ODEUS_KEY_AUTHORIZATION_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, authorization_code),
+  OA_S("accessTokenCode", ODEUS_KEY_ACCESS_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, access_token_code),
+  OA_S("refreshTokenCode", ODEUS_KEY_REFRESH_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, refresh_token_code)
+};
+
+/* Enum spellings, indexed by the enum value (0 = unset). */
+static const char *const oa_auth_type_names[] = {
+  "", "NONE", "API_KEY", "SERVICE_ACCOUNT", "OAUTH", "OAUTH_DCR"
+};
+static const char *const oa_field_type_names[] = {
+  "", "TEXT", "MULTI_LINE_TEXT", "PASSWORD", "NUMBER", "EMBEDDING_MODEL"
+};
+
+typedef const void *oa_cptr;
+#define OA_AT(obj, m, type) ((type *)(void *)((char *)(obj) + (m)->offset))
+#define OA_CAT(obj, m, type) ((const type *)(const void *)((const char *)(obj) + (m)->offset))
+
+static int oa_enum_value(const void *obj, const oa_member *m)
+{
+  return m->kind == OA_KIND_AUTH_TYPE ? (int)*OA_CAT(obj, m, odeus_auth_type)
+                                      : (int)*OA_CAT(obj, m, odeus_field_type);
+}
+
+static const char *oa_enum_name(const oa_member *m, int v)
+{
+  if (m->kind == OA_KIND_AUTH_TYPE)
+    return (v > 0 && v < (int)OA_COUNT(oa_auth_type_names)) ? oa_auth_type_names[v] : NULL;
+  return (v > 0 && v < (int)OA_COUNT(oa_field_type_names)) ? oa_field_type_names[v] : NULL;
+}
+
+/* Whether a member is present (set) in its object. */
+/* Whether a scalar member is set (authFields and oauthClient are set when
+ * their pointer is). */
+static int oa_member_set(const void *obj, const oa_member *m)
+{
+  switch (m->kind) {
+  case OA_KIND_STRING:
+  case OA_KIND_URL: return OA_CAT(obj, m, odeus_str)->ptr != NULL;
+  case OA_KIND_BOOL: return *OA_CAT(obj, m, odeus_bool) != ODEUS_BOOL_UNSET;
+  default: return oa_enum_value(obj, m) != 0;
+  }
+}
+
+ODEUS_API const char *odeus_key_name(odeus_key k)
+{
+  static const struct { const oa_member *t; size_t n; } tables[] = {
+    { oa_root_members, OA_COUNT(oa_root_members) },
+    { oa_field_members, OA_COUNT(oa_field_members) },
+    { oa_oauth_members, OA_COUNT(oa_oauth_members) }
+  };
+  size_t i, j;
+  if (k == ODEUS_KEY_ID) return "id";
+  for (i = 0; i < OA_COUNT(tables); i++)
+    for (j = 0; j < tables[i].n; j++)
+      if (tables[i].t[j].key == (unsigned)k) return tables[i].t[j].name;
+  return "";
+}
+
+/* ---- strings: one pass checks, counts and escapes -----------------------------
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF, no truncated sequence; U+0000 is refused too. Characters are
+ * counted as JavaScript counts them: one UTF-16 unit below U+10000, two
+ * above. JSON escaping (RFC 8259): '"', '\\' and bytes below 0x20; all
+ * else, UTF-8 included, passes through. Checking and escaping happen in the
+ * same pass, eight bytes at a time while the text is plain ASCII. */
+
+/* Whether 8 bytes are all plain: ASCII, not below 0x20, not '"' or '\\'.
+ * The classic "has a zero byte" test, applied three times. */
+static int oa_word_plain(uint64_t w)
+{
+  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+  return ((w | ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high) == 0;
+}
+
+/* The length of the UTF-8 sequence at s (1..4), 0 if it is not strict
+ * UTF-8; *cp receives the code point. */
+static size_t oa_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+  uint32_t c = s[0], v, min;
+  size_t need, k;
+  if (c < 0x80) { *cp = c; return 1; }
+  if (c >= 0xC2 && c <= 0xDF) { need = 1; v = c & 0x1F; min = 0x80; }
+  else if (c >= 0xE0 && c <= 0xEF) { need = 2; v = c & 0x0F; min = 0x800; }
+  else if (c >= 0xF0 && c <= 0xF4) { need = 3; v = c & 0x07; min = 0x10000; }
+  else return 0;
+  if (avail <= need) return 0;
+  for (k = 1; k <= need; k++) {
+    if ((s[k] & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (s[k] & 0x3Fu);
+  }
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
+  return need + 1;
+}
+
+static void oa_put_escape(oa_sink *s, unsigned char c)
+{
+  static const char hex[] = "0123456789abcdef";
+  char e[6] = { '\\', 'u', '0', '0', 0, 0 };
+  e[4] = hex[c >> 4];
+  e[5] = hex[c & 15];
+  switch (c) {
+  case '"': case '\\': e[1] = (char)c; oa_put(s, e, 2); break;
+  case '\b': e[1] = 'b'; oa_put(s, e, 2); break;
+  case '\f': e[1] = 'f'; oa_put(s, e, 2); break;
+  case '\n': e[1] = 'n'; oa_put(s, e, 2); break;
+  case '\r': e[1] = 'r'; oa_put(s, e, 2); break;
+  case '\t': e[1] = 't'; oa_put(s, e, 2); break;
+  default: oa_put(s, e, 6); break;
+  }
+}
+
+/* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
+ * invalid UTF-8 as U+FFFD, U+0000 as \u0000, so any text gives valid
+ * JSON). Returns 0 with the UTF-16 length in *units, or the first problem,
+ * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. */
+static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at)
+{
+  const unsigned char *u = (const unsigned char *)p;
+  size_t i = 0, run = 0, count = 0;
+  int rule = 0;
+  while (i < n) {
+    uint64_t w;
+    unsigned c;
+    while (i + 8 <= n && (memcpy(&w, u + i, 8), oa_word_plain(w))) { i += 8; count += 8; }
+    if (i < n && n - i < 8) {
+      /* The tail as one word, padded with a plain byte. */
+      memset(&w, 'a', 8);
+      memcpy(&w, u + i, n - i);
+      if (oa_word_plain(w)) { count += n - i; i = n; }
+    }
+    if (i >= n) break;
+    c = u[i];
+    if (c >= 0x80) {
+      uint32_t cp = 0;
+      size_t k = oa_utf8_decode(u + i, n - i, &cp);
+      if (!k) {
+        /* Record the first problem; a writer goes on with U+FFFD. */
+        if (!rule) { rule = ODEUS_RULE_UTF8; *at = i; }
+        if (!s) break;
+        oa_put(s, p + run, i - run);
+        OA_PUT_LIT(s, "\xEF\xBF\xBD");
+        run = ++i;
+        continue;
+      }
+      count += cp >= 0x10000 ? 2 : 1;
+      i += k;
+    } else if (c >= 0x20 && c != '"' && c != '\\') {
+      i++;
+      count++;
+    } else {
+      if (c == 0 && !rule) { rule = ODEUS_RULE_NUL; *at = i; }
+      if (c == 0 && !s) break;
+      if (s) {
+        oa_put(s, p + run, i - run);
+        oa_put_escape(s, (unsigned char)c);
+      }
+      run = ++i;
+      count++;
+    }
+  }
+  if (s) oa_put(s, p + run, n - run);
+  *units = count;
+  return rule;
+}
+
+ODEUS_API int odeus_utf16_length(const char *s, size_t len, size_t *units, size_t *at)
+{
+  size_t u = 0, a = 0;
+  int r = s ? oa_string_pass(NULL, s, len, &u, &a) : (len ? ODEUS_RULE_UTF8 : 0);
+  if (units) *units = u;
+  if (at) *at = a;
+  return r;
+}
+
+/* ---- ids, keys and URLs -------------------------------------------------------- */
+static int oa_is_hex(int c)
+{
+  return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 6u;
+}
+
+static int oa_is_digit(int c)
+{
+  return c >= '0' && c <= '9';
+}
+
+ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
+{
+  size_t i;
+  if (!id || len != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') return ODEUS_ERR_ID;
+  for (i = 0; i < 36; i++)
+    if (!oa_is_hex((unsigned char)id[i]) && i != 8 && i != 13 && i != 18 && i != 23) return ODEUS_ERR_ID;
+  return ODEUS_OK;
+}
+
+ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
+{
+  size_t i;
+  if (!key || len == 0) return ODEUS_ERR_API_KEY;
+  for (i = 0; i < len; i++)
+    if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e) return ODEUS_ERR_API_KEY;
+  return ODEUS_OK;
+}
+
+/* Host: a registered name (letters, digits, '-', '.'), which also covers
+ * IPv4, or an IPv6 literal in brackets. Returns the length, 0 if invalid. */
+static size_t oa_url_host(const char *s, size_t len)
+{
+  size_t i = 0;
+  if (len && s[0] == '[') {
+    for (i = 1; i < len && s[i] != ']'; i++)
+      if (!oa_is_hex((unsigned char)s[i]) && s[i] != ':' && s[i] != '.') return 0;
+    return (i < len && i > 2) ? i + 1 : 0;
+  }
+  while (i < len) {
+    int c = (unsigned char)s[i];
+    if (!(oa_is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.')) break;
+    i++;
+  }
+  if (i == 0 || s[0] == '.' || s[0] == '-') return 0;
+  return i;
+}
+
+/* scheme "://" host [":" port]: shared by the base URL and the OAuth URLs.
+ * Returns the length of that prefix, 0 if invalid. */
+static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
+{
+  size_t i, h;
+  unsigned long port = 0;
+  if (len >= 8 && oa_ieq(s, "https://", 8)) { u->https = 1; i = 8; }
+  else if (len >= 7 && oa_ieq(s, "http://", 7)) { u->https = 0; i = 7; }
+  else return 0;
+  h = oa_url_host(s + i, len - i);
+  if (!h) return 0;
+  u->host.ptr = s + i;
+  u->host.len = h;
+  i += h;
+  u->explicit_port = 0;
+  if (i < len && s[i] == ':') {
+    size_t d = ++i;
+    while (i < len && oa_is_digit((unsigned char)s[i]) && i - d < 6)
+      port = port * 10 + (unsigned long)(s[i++] - '0');
+    if (i == d || port == 0 || port > 65535) return 0;
+    u->explicit_port = port != (u->https ? 443u : 80u);
+  } else {
+    port = u->https ? 443u : 80u;
+  }
+  u->port = (uint16_t)port;
+  return i;
+}
+
+/* Path characters of RFC 3986: unreserved, sub-delims, ':', '@', '/', %XX. */
+static int oa_is_path_char(int c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || oa_is_digit(c) ||
+         (c && strchr("-._~!$&'()*+,;=:@/%", c) != NULL);
+}
+
+ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out)
+{
+  odeus_url u;
+  size_t i, end;
+  if (!url || !out) return ODEUS_ERR_ARGUMENT;
+  memset(&u, 0, sizeof u);
+  i = oa_url_authority(url, len, &u);
+  if (!i) return ODEUS_ERR_BASE_URL;
+  if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
+  for (end = i; end < len; end++) {
+    int c = (unsigned char)url[end];
+    if (!oa_is_path_char(c)) return ODEUS_ERR_BASE_URL;
+    if (c == '%' && (end + 2 >= len || !oa_is_hex((unsigned char)url[end + 1]) ||
+                     !oa_is_hex((unsigned char)url[end + 2])))
+      return ODEUS_ERR_BASE_URL;
+  }
+  while (end > i && url[end - 1] == '/') end--; /* ".../api/public/" is ".../api/public" */
+  u.prefix.ptr = url + i;
+  u.prefix.len = end - i;
+  *out = u;
+  return ODEUS_OK;
+}
+
+/* An OAuth endpoint: absolute http(s) URL with a host; any visible path,
+ * query and fragment after it, but no spaces or control bytes. */
+static int oa_url_valid(const char *s, size_t len)
+{
+  odeus_url u;
+  size_t i = oa_url_authority(s, len, &u);
+  if (!i) return 0;
+  if (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#') return 0;
+  for (; i < len; i++)
+    if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f) return 0;
+  return 1;
+}
+
+/* ---- validation ------------------------------------------------------------------ */
+typedef struct oa_where {
+  odeus_key key;
+  size_t index;
+  odeus_key member;
+} oa_where;
+
+static void oa_report(odeus_problems *pr, oa_where w, odeus_rule rule, size_t limit, size_t actual,
+                      const char *text, size_t text_len)
+{
+  odeus_problem *p;
+  if (!pr) return;
+  if (pr->count < pr->capacity && pr->items) {
+    p = &pr->items[pr->count];
+    p->rule = rule;
+    p->key = w.key;
+    p->index = w.index;
+    p->member = w.member;
+    p->limit = limit;
+    p->actual = actual;
+    p->text.ptr = text;
+    p->text.len = text_len;
+  }
+  pr->count++;
+}
+
+/* The location of member m of an object found at `at`. */
+static oa_where oa_where_member(oa_where at, const oa_member *m)
+{
+  if (at.key == ODEUS_KEY_NONE) at.key = (odeus_key)m->key;
+  else at.member = (odeus_key)m->key;
+  return at;
+}
+
+/* Reports what a string pass found against the member's rules. */
+static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
+                            size_t units, size_t at)
+{
+  if (rule) oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0);
+  else if ((m->flags & OA_NONEMPTY) && units == 0) oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0);
+  else if (m->max && units > m->max) oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, NULL, 0);
+  else if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) oa_report(pr, w, ODEUS_RULE_URL, 0, 0, NULL, 0);
+}
+
+static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
+{
+  size_t units = 0, at = 0;
+  int rule = oa_string_pass(NULL, v->ptr, v->len, &units, &at);
+  oa_judge_string(v, m, w, pr, rule, units, at);
+}
+
+/* Unique slugs: the later of two equal slugs is reported, naming it. */
+static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeus_problems *pr)
+{
+  size_t i, j;
+  for (i = 1; i < n; i++) {
+    const odeus_str *a = &f[i].slug;
+    if (!a->ptr) continue;
+    for (j = 0; j < i; j++) {
+      const odeus_str *b = &f[j].slug;
+      if (b->ptr && a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0) {
+        oa_where sw = w;
+        sw.index = i;
+        sw.member = ODEUS_KEY_SLUG;
+        oa_report(pr, sw, ODEUS_RULE_DUPLICATE_SLUG, 0, j, a->ptr, a->len);
+        break;
+      }
+    }
+  }
+}
+
+static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_problems *pr)
+{
+  if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
+    oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
+}
+
+/* The rules of a set boolean or enum member (strings have oa_judge_string). */
+static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
+{
+  if (m->kind == OA_KIND_BOOL) {
+    odeus_bool b = *OA_CAT(obj, m, odeus_bool);
+    if (b != ODEUS_BOOL_FALSE && b != ODEUS_BOOL_TRUE) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)b, NULL, 0);
+  } else {
+    int v = oa_enum_value(obj, m);
+    if (!oa_enum_name(m, v)) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)(unsigned)v, NULL, 0);
+  }
+}
+
+/* A JSON string with quotes; NULL gives null. */
+static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
+{
+  if (!p) { oa_put(s, "null", 4); return; }
+  size_t units, at;
+  oa_putc(s, '"');
+  (void)oa_string_pass(s, p, n, &units, &at);
+  oa_putc(s, '"');
+}
+
+/* ---- problem text --------------------------------------------------------------- */
+static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
+{
+  if (k == ODEUS_KEY_OTHER) oa_put(s, p->text.ptr, p->text.len);
+  else oa_puts(s, odeus_key_name(k));
+}
+
+static void oa_put_path(oa_sink *s, const odeus_problem *p)
+{
+  if (p->key == ODEUS_KEY_NONE) { oa_puts(s, "(body)"); return; }
+  oa_put_key(s, p->key, p);
+  if (p->index != ODEUS_NO_INDEX) {
+    oa_putc(s, '[');
+    oa_put_uint(s, p->index);
+    oa_putc(s, ']');
+  }
+  if (p->member != ODEUS_KEY_NONE) {
+    oa_putc(s, '.');
+    oa_put_key(s, p->member, p);
+  }
+}
+
+ODEUS_API size_t odeus_problem_path(const odeus_problem *p, char *buf, size_t cap)
+{
+  oa_sink s;
+  oa_sink_init(&s, buf, cap, 0);
+  oa_put_path(&s, p);
+  return oa_sink_cstr(&s);
+}
+
+/* The JSON type a key expects, for "expected ..." messages. */
+static const char *oa_expected_type(const odeus_problem *p)
+{
+  odeus_key k = p->member != ODEUS_KEY_NONE ? p->member : p->key;
+  if (p->key == ODEUS_KEY_NONE) return "an object";
+  if (k == ODEUS_KEY_REQUIRED) return "a boolean";
+  if (k == ODEUS_KEY_AUTH_FIELDS) return p->index == ODEUS_NO_INDEX ? "an array" : "an object";
+  if (k == ODEUS_KEY_OAUTH_CLIENT) return "an object";
+  return "a string";
+}
+
+static void oa_put_rule(oa_sink *s, const odeus_problem *p)
+{
+  switch (p->rule) {
+  case ODEUS_RULE_REQUIRED: oa_puts(s, "required"); break;
+  case ODEUS_RULE_EMPTY: oa_puts(s, "empty, min 1 character"); break;
+  case ODEUS_RULE_TOO_LONG:
+    oa_put_uint(s, p->actual);
+    oa_puts(s, " characters, max ");
+    oa_put_uint(s, p->limit);
+    break;
+  case ODEUS_RULE_UTF8: oa_puts(s, "invalid UTF-8 at byte "); oa_put_uint(s, p->actual); break;
+  case ODEUS_RULE_NUL: oa_puts(s, "U+0000 at byte "); oa_put_uint(s, p->actual); break;
+  case ODEUS_RULE_ENUM: {
+    const char *const *names = p->key == ODEUS_KEY_AUTH_TYPE ? oa_auth_type_names : oa_field_type_names;
+    size_t i;
+    if (p->text.ptr) { oa_putc(s, '"'); oa_put(s, p->text.ptr, p->text.len); oa_putc(s, '"'); }
+    else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
+    oa_puts(s, " is not one of ");
+    if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
+    for (i = 1; i < 6; i++) {
+      if (i > 1) oa_puts(s, ", ");
+      oa_puts(s, names[i]);
+    }
+    break;
+  }
+  case ODEUS_RULE_DUPLICATE_SLUG: /* escaped: a slug may hold any character */
+    oa_puts(s, "duplicate slug ");
+    oa_put_json_str(s, p->text.ptr, p->text.len);
+    break;
+  case ODEUS_RULE_NOT_ALLOWED: oa_puts(s, "only allowed when authType is OAUTH or OAUTH_DCR"); break;
+  case ODEUS_RULE_URL: oa_puts(s, "not an absolute http(s) URL with a host"); break;
+  case ODEUS_RULE_TYPE: oa_puts(s, "expected "); oa_puts(s, oa_expected_type(p)); break;
+  case ODEUS_RULE_NULL: oa_puts(s, "null is not accepted (omit the key)"); break;
+  case ODEUS_RULE_UNKNOWN_KEY: oa_puts(s, "unknown key"); break;
+  case ODEUS_RULE_DUPLICATE_KEY: oa_puts(s, "duplicate key"); break;
+  case ODEUS_RULE_JSON:
+    oa_puts(s, "invalid JSON at byte ");
+    oa_put_uint(s, p->actual);
+    oa_puts(s, ": ");
+    oa_puts(s, odeus_result_text((odeus_result)(0 - (int)p->limit)));
+    break;
+  case ODEUS_RULE_CAPACITY:
+    oa_puts(s, "more than the storage holds (");
+    oa_put_uint(s, p->limit);
+    oa_putc(s, ')');
+    break;
+  default: oa_puts(s, "invalid"); break;
+  }
+}
+
+ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap)
+{
+  oa_sink s;
+  oa_sink_init(&s, buf, cap, 0);
+  oa_put_path(&s, p);
+  oa_puts(&s, ": ");
+  oa_put_rule(&s, p);
+  return oa_sink_cstr(&s);
+}
+
+/* ---- the walk: one traversal that checks and writes ----------------------------------
+ * The body is produced by walking the member tables. The same walk checks
+ * every rule on the way when asked to (the validator is a walk that only
+ * checks; the writer checks and writes in one pass), so the order of keys
+ * and the rules cannot drift apart.
+ *
+ * The output is a sequence of numbered steps (the head, each member, each
+ * bracket). A window of it is produced by starting at the last step that
+ * began before the window and stopping once the window is full: streaming
+ * through any window costs about the same as writing once. */
+typedef struct oa_walk {
+  oa_sink *s;
+  odeus_problems *check;        /* non-NULL: check every rule, report here */
+  int emit;                     /* 0: check only, write nothing */
+  size_t step;                  /* the step being considered */
+  size_t from_step;             /* steps before it are skipped; s->len is their size */
+  size_t mark_step, mark_offset;/* out: the last step that started at or before s->skip */
+  int stop_when_full;
+  int redact;
+  size_t content_length;
+  size_t api_key_len;
+} oa_walk;
+
+static void oa_walk_init(oa_walk *w, oa_sink *s, size_t from_step, size_t from_offset)
+{
+  memset(w, 0, sizeof *w);
+  w->s = s;
+  w->emit = 1;
+  w->from_step = from_step;
+  s->len = from_offset;
+  w->mark_step = from_step;
+  w->mark_offset = from_offset;
+}
+
+/* Whether the next step is to be emitted. */
+static OA_INLINE int oa_step(oa_walk *w)
+{
+  size_t k = w->step++;
+  if (!w->emit || k < w->from_step) return 0;
+  if (w->stop_when_full && oa_sink_full(w->s)) return 0;
+  if (w->s->len <= w->s->skip) {
+    w->mark_step = k;
+    w->mark_offset = w->s->len;
+  }
+  return 1;
+}
+
+/* ,"key": or, for the first member of an object, "key": */
+static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
+{
+  oa_put(s, m->prefix + first, (size_t)m->prefix_len - (size_t)first);
+}
+
+/* A set scalar member: its rules checked when the walk checks, its value
+ * written into out unless out is NULL (after the prefix, which opened a
+ * string's quote). A string is checked and escaped in the same pass. */
+static void oa_member_value(oa_walk *w, const void *obj, const oa_member *m, oa_where here, oa_sink *out)
+{
+  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
+    const odeus_str *v = OA_CAT(obj, m, odeus_str);
+    oa_sink *text = out;
+    size_t units = 0, at = 0;
+    int rule;
+    if (out && w->redact && (m->flags & OA_SECRET)) {
+      OA_PUT_LIT(out, "[REDACTED]");
+      text = NULL;
+    }
+    if (text || w->check) {
+      rule = oa_string_pass(text, v->ptr, v->len, &units, &at);
+      if (w->check) oa_judge_string(v, m, here, w->check, rule, units, at);
+    }
+    if (out) oa_putc(out, '"');
+    return;
+  }
+  if (w->check) oa_check_member(obj, m, here, w->check);
+  if (!out) return;
+  if (m->kind == OA_KIND_BOOL) {
+    if (*OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_TRUE) OA_PUT_LIT(out, "true");
+    else OA_PUT_LIT(out, "false");
+  } else {
+    const char *name = oa_enum_name(m, oa_enum_value(obj, m));
+    if (name) oa_put(out, name, strlen(name)); /* always valid once checked */
+    oa_putc(out, '"');
+  }
+}
+
+/* One scalar member: required when missing, checked and written when set.
+ * Its separator depends only on whether a member was set before it. */
+static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, oa_where at, int *first)
+{
+  int set = oa_member_set(obj, m);
+  oa_where here = oa_where_member(at, m);
+  int out = oa_step(w) && set;
+  if (!set) {
+    if (w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, here, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
+    return;
+  }
+  if (out) oa_put_key_prefix(w->s, *first, m);
+  if (out || w->check) oa_member_value(w, obj, m, here, out ? w->s : NULL);
+  *first = 0;
+}
+
+/* A flat object (an auth field, the OAuth client): `open`, its members in
+ * table order, '}'. */
+static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open, oa_where at)
+{
+  size_t i;
+  int first = 1;
+  if (oa_step(w)) oa_puts(w->s, open);
+  for (i = 0; i < n; i++) oa_walk_scalar(w, obj, &t[i], at, &first);
+  if (oa_step(w)) oa_putc(w->s, '}');
+}
+
+static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, const oa_member *m, oa_where at, int first)
+{
+  size_t i;
+  if (oa_step(w)) {
+    oa_put_key_prefix(w->s, first, m);
+    oa_putc(w->s, '[');
+  }
+  for (i = 0; i < cfg->field_count; i++) {
+    at.index = i;
+    oa_walk_flat(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{", at);
+  }
+  at.index = ODEUS_NO_INDEX;
+  if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, at, w->check);
+  if (oa_step(w)) oa_putc(w->s, ']');
+}
+
+/* The body: the root's members in table order; authFields and oauthClient
+ * hold flat objects, so the walk needs no recursion. */
+static void oa_walk_body(oa_walk *w, const odeus_config *cfg)
+{
+  oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+  size_t i;
+  int first = 1;
+  if (oa_step(w)) oa_putc(w->s, '{');
+  for (i = 0; i < OA_COUNT(oa_root_members); i++) {
+    const oa_member *m = &oa_root_members[i];
+    oa_where here = oa_where_member(root, m);
+    if (m->kind == OA_KIND_FIELDS) {
+      if (!cfg->fields) continue;
+      oa_walk_fields(w, cfg, m, here, first);
+    } else if (m->kind == OA_KIND_OAUTH) {
+      if (!cfg->oauth_client) continue;
+      if (w->check) oa_check_oauth_allowed(cfg, here, w->check);
+      if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
+      oa_walk_flat(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{", here);
+    } else {
+      oa_walk_scalar(w, cfg, m, root, &first);
+      continue;
+    }
+    first = 0;
+  }
+  if (oa_step(w)) oa_putc(w->s, '}');
+}
+
+ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
+{
+  odeus_problems none = { NULL, 0, 0 };
+  oa_sink s;
+  oa_walk w;
+  size_t before;
+  if (!cfg || (!cfg->fields && cfg->field_count)) return ODEUS_ERR_ARGUMENT;
+  oa_sink_init(&s, NULL, 0, 0);
+  oa_walk_init(&w, &s, 0, 0);
+  w.check = problems ? problems : &none;
+  w.emit = 0;
+  before = w.check->count;
+  oa_walk_body(&w, cfg);
+  return w.check->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
+}
+
+static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *u)
+{
+  oa_sink *s = w->s;
+  if (!oa_step(w)) return;
+  OA_PUT_LIT(s, "PATCH ");
+  oa_put(s, u->prefix.ptr, u->prefix.len);
+  OA_PUT_LIT(s, "/integrations/v1/");
+  oa_put(s, req->integration_id, 36);
+  OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
+  oa_put(s, u->host.ptr, u->host.len);
+  if (u->explicit_port) { oa_putc(s, ':'); oa_put_uint(s, u->port); }
+  OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
+  if (w->redact) OA_PUT_LIT(s, "[REDACTED]");
+  else oa_put(s, req->api_key, w->api_key_len);
+  OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+                "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
+  oa_put_uint(s, w->content_length);
+  OA_PUT_LIT(s, "\r\n\r\n");
+}
+
+/* ---- writers ------------------------------------------------------------------------ */
+/* Walks the body into buf at offset `at` (when it fits there), measuring
+ * it; with check set, every rule is checked in the same pass and the result
+ * is ODEUS_ERR_CONFIG if one is broken. */
+static odeus_result oa_body_at(const odeus_config *cfg, char *buf, size_t cap, size_t at, int redact, int check,
+                               size_t *len)
+{
+  odeus_problems found = { NULL, 0, 0 };
+  oa_sink s;
+  oa_walk w;
+  if (buf && cap > at) oa_sink_init(&s, buf + at, cap - at, 0);
+  else oa_sink_init(&s, NULL, 0, 0);
+  oa_walk_init(&w, &s, 0, 0);
+  w.redact = redact;
+  w.check = check ? &found : NULL;
+  oa_walk_body(&w, cfg);
+  *len = s.len;
+  return found.count ? ODEUS_ERR_CONFIG : ODEUS_OK;
+}
+
+static size_t oa_digits(size_t v)
+{
+  size_t d = 1;
+  while (v >= 10) { v /= 10; d++; }
+  return d;
+}
+
+static int oa_config_usable(const odeus_config *cfg)
+{
+  return cfg && (cfg->fields || !cfg->field_count);
+}
+
+ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed)
+{
+  size_t n;
+  odeus_result r;
+  if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
+  r = oa_body_at(cfg, buf, cap, 0, 0, 1, &n);
+  if (r != ODEUS_OK) return r;
+  if (needed) *needed = n;
+  return n <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+}
+
+/* What can be wrong with a request besides its body, in the order a user
+ * fixes it. */
+static odeus_result oa_check_request(const odeus_request *req, odeus_request_stream *st, int redact)
+{
+  const char *base;
+  odeus_result r;
+  memset(st, 0, sizeof *st);
+  if (!req || !oa_config_usable(req->config) || !req->integration_id) return ODEUS_ERR_ARGUMENT;
+  base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
+  r = odeus_parse_base_url(base, strlen(base), &st->url);
+  if (r != ODEUS_OK) return r;
+  if (!req->api_key) return ODEUS_ERR_API_KEY;
+  st->key_len = strlen(req->api_key);
+  r = odeus_validate_api_key(req->api_key, st->key_len);
+  if (r != ODEUS_OK) return r;
+  r = odeus_validate_id(req->integration_id, strlen(req->integration_id));
+  st->req = req;
+  st->redact = redact;
+  return r;
+}
+
+/* The head's length for a body of st->content_length bytes. */
+static size_t oa_head_length(const odeus_request_stream *st)
+{
+  oa_sink s;
+  oa_walk w;
+  oa_sink_init(&s, NULL, 0, 0);
+  oa_walk_init(&w, &s, 0, 0);
+  w.content_length = st->content_length;
+  w.api_key_len = st->key_len;
+  w.redact = st->redact;
+  oa_emit_head(&w, st->req, &st->url);
+  return s.len;
+}
+
+static odeus_result oa_request_begin(odeus_request_stream *st, const odeus_request *req, int redact)
+{
+  odeus_result r;
+  size_t shown;
+  if (!st) return ODEUS_ERR_ARGUMENT;
+  r = oa_check_request(req, st, redact);
+  if (r == ODEUS_OK) r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st->content_length);
+  if (r != ODEUS_OK) {
+    st->req = NULL;
+    return r;
+  }
+  shown = st->content_length;
+  if (redact) oa_body_at(req->config, NULL, 0, 0, 1, 0, &shown);
+  st->total = oa_head_length(st) + shown;
+  return ODEUS_OK;
+}
+
+ODEUS_API odeus_result odeus_request_begin(odeus_request_stream *st, const odeus_request *req)
+{
+  return oa_request_begin(st, req, 0);
+}
+
+/* Produces the bytes [offset, offset + cap) of the request into buf,
+ * starting from the last step known to begin before offset. */
+static size_t oa_stream_window(odeus_request_stream *st, char *buf, size_t cap)
+{
+  oa_sink s;
+  oa_walk w;
+  oa_sink_init(&s, buf, cap, st->offset);
+  oa_walk_init(&w, &s, st->mark_step, st->mark_offset);
+  w.stop_when_full = 1;
+  w.redact = st->redact;
+  w.content_length = st->content_length;
+  w.api_key_len = st->key_len;
+  oa_emit_head(&w, st->req, &st->url);
+  oa_walk_body(&w, st->req->config);
+  st->mark_step = w.mark_step;
+  st->mark_offset = w.mark_offset;
+  return OA_MIN(cap, st->total - st->offset);
+}
+
+ODEUS_API size_t odeus_request_next(odeus_request_stream *st, char *window, size_t cap)
+{
+  size_t n;
+  if (!st || !st->req || !window || st->offset >= st->total) return 0;
+  n = oa_stream_window(st, window, cap);
+  st->offset += n;
+  return n;
+}
+
+ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
+{
+  if (!st) return;
+  st->offset = OA_MIN(offset, st->total);
+  if (st->offset < st->mark_offset) st->mark_step = st->mark_offset = 0;
+}
+
+/* One walk in the common case, checking and writing together: the body is
+ * written where it goes if the Content-Length has as many digits as
+ * guessed, then the head before it. Only a wrong guess costs a second walk.
+ * On an error the buffer's content is unspecified. */
+static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
+{
+  odeus_request_stream st;
+  oa_sink s;
+  oa_walk w;
+  size_t digits = 3, head0, head, body;
+  odeus_result r;
+  if (!buf && cap) return ODEUS_ERR_ARGUMENT;
+  r = oa_check_request(req, &st, redact);
+  if (r != ODEUS_OK) return r;
+  head0 = oa_head_length(&st) - 1; /* without the digits of Content-Length 0 */
+  if (redact) {
+    /* A dump's Content-Length is what is really sent, not the redacted size. */
+    r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st.content_length);
+    if (r != ODEUS_OK) return r;
+    digits = oa_digits(st.content_length);
+    oa_body_at(req->config, buf, cap, head0 + digits, 1, 0, &body);
+  } else {
+    r = oa_body_at(req->config, buf, cap, head0 + digits, 0, 1, &body);
+    if (r != ODEUS_OK) return r;
+    if (oa_digits(body) != digits) {
+      digits = oa_digits(body);
+      oa_body_at(req->config, buf, cap, head0 + digits, 0, 0, &body);
+    }
+    st.content_length = body;
+  }
+  head = head0 + digits;
+  oa_sink_init(&s, buf, OA_MIN(cap, head), 0);
+  oa_walk_init(&w, &s, 0, 0);
+  w.content_length = st.content_length;
+  w.api_key_len = st.key_len;
+  w.redact = redact;
+  oa_emit_head(&w, req, &st.url);
+  if (needed) *needed = head + body;
+  return head + body <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+}
+
+ODEUS_API odeus_result odeus_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed)
+{
+  return oa_write_request(req, buf, cap, needed, 0);
+}
+
+ODEUS_API odeus_result odeus_write_request_redacted(const odeus_request *req, char *buf, size_t cap,
+                                                    size_t *needed)
+{
+  return oa_write_request(req, buf, cap, needed, 1);
+}
+
+ODEUS_API odeus_result odeus_write_request_cb(const odeus_request *req, char *window, size_t cap,
+                                              odeus_write_fn fn, void *ctx)
+{
+  odeus_request_stream st;
+  odeus_result r;
+  size_t n;
+  if (!window || !cap || !fn) return ODEUS_ERR_ARGUMENT;
+  r = odeus_request_begin(&st, req);
+  if (r != ODEUS_OK) return r;
+  while ((n = odeus_request_next(&st, window, cap)) > 0) {
+    if (fn(ctx, window, n) != 0) { r = ODEUS_ERR_IO; break; }
+  }
+  odeus_wipe(window, cap); /* the window held the API key */
+  return r;
+}
+/* ---- HTTP/1.1 response parser -----------------------------------------------
+ * A byte-exact state machine: everything it must remember between two feeds
+ * lives in odeus_http, so any split of the input gives the same result.
+ * Each state consumes a whole span in a tight loop; state changes happen
+ * only at the few bytes that matter (CR, LF, ':', the end of a chunk).
+ * Every error is decided by the first offending byte alone, so the same
+ * input reports the same error at the same offset however it is split. */
+
+enum {
+  /* Text states: their bytes count against head_max. */
+  OA_HTTP_STATUS = 0,   /* "HTTP/1.x NNN ": sub = position in it */
+  OA_HTTP_REASON,       /* reason phrase: sub = bytes kept in reason[] */
+  OA_HTTP_STATUS_LF,    /* the status line's CR was read */
+  OA_HTTP_LINE,         /* start of a field line, or of the empty line */
+  OA_HTTP_NAME,         /* field name: hdr = known name still matching, sub = its bytes read */
+  OA_HTTP_VALUE,        /* field value of hdr: sub = that header's own progress */
+  OA_HTTP_LINE_LF,      /* a field line's CR was read */
+  OA_HTTP_END_LF,       /* the empty line's CR was read */
+  OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
+  OA_HTTP_CHUNK_LF,     /* the chunk-size line's CR was read */
+  OA_HTTP_DATA_CR,      /* chunk data read: CR expected */
+  OA_HTTP_DATA_LF,      /* chunk data and CR read: LF expected */
+  /* Data states: body bytes, handed to on_body in spans. */
+  OA_HTTP_BODY_CL,      /* Content-Length bytes */
+  OA_HTTP_BODY_CLOSE,   /* everything until the peer closes */
+  OA_HTTP_CHUNK_DATA,   /* num = bytes left in the chunk */
+  OA_HTTP_DONE
+};
+
+/* The header fields the parser acts on (hdr); index 0 is any other name. */
+enum {
+  OA_HTTP_H_OTHER = 0,
+  OA_HTTP_H_CONTENT_LENGTH,
+  OA_HTTP_H_TRANSFER_ENCODING,
+  OA_HTTP_H_CONNECTION,
+  OA_HTTP_H_RETRY_AFTER,
+  OA_HTTP_H_COUNT
+};
+
+/* Lowercase, as matched against lowercased input. */
+static const char *const oa_http_names[OA_HTTP_H_COUNT] = {
+  "", "content-length", "transfer-encoding", "connection", "retry-after"
+};
+
+/* flags: what this head said so far (reset for every head). */
+#define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
+#define OA_HTTP_F_CL         0x02u  /* a Content-Length field was seen */
+#define OA_HTTP_F_TE         0x04u  /* a Transfer-Encoding field was seen */
+#define OA_HTTP_F_CLOSE      0x08u  /* Connection has the token "close" */
+#define OA_HTTP_F_KEEP_ALIVE 0x10u  /* Connection has the token "keep-alive" */
+#define OA_HTTP_F_RETRY      0x20u  /* a Retry-After field was seen */
+#define OA_HTTP_F_TRAILER    0x40u  /* reading the trailer section */
+#define OA_HTTP_F_SECTION    0x80u  /* a new bounded text section just began */
+
+/* Byte classes. T: a token character (tchar), also allowed in a value.
+ * V: allowed in a field value or the reason phrase (SP, HTAB, VCHAR,
+ * obs-text). 0: a control byte; CR and LF are 0 too, and are looked at
+ * wherever a scan stops. */
+#define OA_HTTP_T 3
+#define OA_HTTP_V 2
+#define OA_HTTP_V8 OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V
+#define OA_HTTP_T8 OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T
+static const unsigned char oa_http_class[256] = {
+  /* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, OA_HTTP_V, 0, 0, 0, 0, 0, 0,
+  /* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  /* 0x20  SP ! " # $ % & ' ( ) * + , - . / */
+  OA_HTTP_V, OA_HTTP_T, OA_HTTP_V, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T,
+  OA_HTTP_V, OA_HTTP_V, OA_HTTP_T, OA_HTTP_T, OA_HTTP_V, OA_HTTP_T, OA_HTTP_T, OA_HTTP_V,
+  /* 0x30  0-9 : ; < = > ? */
+  OA_HTTP_T8, OA_HTTP_T, OA_HTTP_T,
+  OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V,
+  /* 0x40  @ A-O */
+  OA_HTTP_V, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T,
+  OA_HTTP_T8,
+  /* 0x50  P-Z [ \ ] ^ _ */
+  OA_HTTP_T8, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T,
+  OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_T, OA_HTTP_T,
+  /* 0x60  ` a-o */
+  OA_HTTP_T8, OA_HTTP_T8,
+  /* 0x70  p-z { | } ~ DEL */
+  OA_HTTP_T8, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T,
+  OA_HTTP_V, OA_HTTP_T, OA_HTTP_V, OA_HTTP_T, 0,
+  /* 0x80..0xff: obs-text */
+  OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8,
+  OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8
+};
+
+typedef const unsigned char *oa_http_ptr;
+
+/* Records the first error; s stays on the offending byte (not consumed). */
+static oa_http_ptr oa_http_fail(odeus_http *p, oa_http_ptr s, odeus_result r)
+{
+  p->error = (int)r;
+  return s;
+}
+
+static int oa_http_ows(unsigned c)
+{
+  return c == ' ' || c == '\t';
+}
+
+static int oa_http_digit(unsigned c)
+{
+  return c - '0' < 10u;
+}
+
+/* Word-at-a-time scans use the machine word: no 64-bit arithmetic on a
+ * 32-bit target. */
+typedef size_t oa_http_word;
+#define OA_HTTP_ONES ((oa_http_word)-1 / 0xffu)
+#define OA_HTTP_HIGHS (OA_HTTP_ONES * 0x80u)
+#define OA_HTTP_W sizeof(oa_http_word)
+
+/* Whether n bytes at s, none a control byte, are word (lowercase letters
+ * and '-') in any case. On such bytes OR-ing 0x20 lowercases a letter and
+ * maps nothing else onto a letter or '-', so comparing a machine word at a
+ * time (the last block overlapping) is exact. */
+static int oa_http_is_word(oa_http_ptr s, const char *word, size_t n)
+{
+  size_t i;
+  if (n < OA_HTTP_W) {
+    for (i = 0; i < n; i++)
+      if ((s[i] | 0x20u) != (unsigned char)word[i]) return 0;
+    return 1;
+  }
+  for (i = 0;; i += OA_HTTP_W) {
+    oa_http_word a, b;
+    if (i + OA_HTTP_W > n) i = n - OA_HTTP_W;
+    memcpy(&a, s + i, OA_HTTP_W);
+    memcpy(&b, word + i, OA_HTTP_W);
+    if ((a | 0x20 * OA_HTTP_ONES) != b) return 0;
+    if (i + OA_HTTP_W == n) return 1;
+  }
+}
+
+/* Where a run of value bytes ends: at a CR, or a byte no value may hold.
+ * A word at a time while no byte is below 0x20 or above 0x7e (the high
+ * bit of a byte's lane is set by x - 0x20 below 0x20, by x + 1 from 0x7f
+ * up, and by x itself from 0x80 up; a borrow or carry between lanes only
+ * comes from a lane already flagged). From a flagged word on, the one
+ * holding the CR or one with an HTAB or obs-text, it reads byte by byte. */
+static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
+{
+  for (; (size_t)(e - s) >= OA_HTTP_W; s += OA_HTTP_W) {
+    oa_http_word x;
+    memcpy(&x, s, OA_HTTP_W);
+    if (((x - 0x20 * OA_HTTP_ONES) | (x + OA_HTTP_ONES) | x) & OA_HTTP_HIGHS) break;
+  }
+  while (s < e && oa_http_class[*s]) s++;
+  return s;
+}
+
+/* A piece of a field name or a Connection token that a feed cuts, kept in
+ * val while it could still be one we know (none is longer than val): its
+ * leading OWS dropped, and past val only whether a byte other than OWS came
+ * (then vlen is sizeof val + 1), so the OWS around a token, however long,
+ * never matters. */
+static void oa_http_keep(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
+{
+  if (!p->vlen)
+    while (s < t && oa_http_ows(*s)) s++;
+  for (; s < t; s++) {
+    if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)*s;
+    else if (!oa_http_ows(*s)) p->vlen = (unsigned)sizeof p->val + 1;
+  }
+}
+
+/* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
+
+/* The index of a three-letter name in a list of them (case-sensitive, as
+ * RFC 9110 writes them), or -1. */
+static int oa_http_name3(const char *v, const char *list, unsigned count)
+{
+  unsigned i;
+  for (i = 0; i < count; i++)
+    if (memcmp(v, list + (size_t)3 * i, 3) == 0) return (int)i;
+  return -1;
+}
+
+/* Days from 1970-01-01 to y-m-d (y >= 1970), proleptic Gregorian. Years are
+ * counted from March, so the leap day is the last day of the year and every
+ * month's offset follows one formula. Years 1970..9999 give less than
+ * 2^32; 32 bits keep a 64-bit division helper out of 32-bit builds. */
+static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
+{
+  unsigned yy = m <= 2 ? y - 1 : y;
+  unsigned era = yy / 400, yoe = yy - era * 400;
+  unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (uint32_t)(era * 146097u + doe - 719468u);
+}
+
+/* "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970. Exactly that
+ * shape ('a': a letter of a name, '0': a digit, else that byte); the
+ * weekday must be the date's. */
+static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
+{
+  static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
+  unsigned num[5] = { 0 }, k = 0, x = 0, i, leap, mdays, secs; /* day, year, hour, minute, second */
+  int wday, mon;
+  uint32_t days;
+  if (n != sizeof shape - 1) return 0;
+  for (i = 0; i < n; i++) {
+    unsigned c = (unsigned char)v[i];
+    if (shape[i] == '0') {
+      if (!oa_http_digit(c)) return 0;
+      x = x * 10 + (c - '0');
+      if (shape[i + 1] != '0') { num[k++] = x; x = 0; }
+    } else if (shape[i] != 'a' && c != (unsigned char)shape[i]) {
+      return 0;
+    }
+  }
+  wday = oa_http_name3(v, "SunMonTueWedThuFriSat", 7);
+  mon = oa_http_name3(v + 8, "JanFebMarAprMayJunJulAugSepOctNovDec", 12) + 1;
+  leap = (num[1] % 4 == 0 && num[1] % 100 != 0) || num[1] % 400 == 0;
+  /* 31 days in odd months up to July, in even ones from August */
+  mdays = mon == 2 ? 28 + leap : 30 + (((unsigned)mon ^ ((unsigned)mon >> 3)) & 1u);
+  if (wday < 0 || mon <= 0 || num[1] < 1970 || num[0] < 1 || num[0] > mdays ||
+      num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
+    return 0;
+  days = oa_http_days(num[1], (unsigned)mon, num[0]);
+  if ((days + 4) % 7 != (unsigned)wday) return 0; /* 1970-01-01 was a Thursday */
+  secs = num[2] * 3600u + num[3] * 60u + num[4];
+  *out = (uint64_t)days * 86400u + secs;
+  return 1;
+}
+
+/* ---- the header fields we act on, byte by byte ------------------------------
+ * Each value is read as it arrives; sub holds the progress. Leading and
+ * trailing whitespace (OWS) is skipped. */
+
+/* Content-Length: sub 0 before the digits, 1 in them, 2 after them. */
+static odeus_result oa_http_cl_byte(odeus_http *p, unsigned c)
+{
+  if (oa_http_digit(c)) {
+    uint64_t d = c - '0';
+    if (p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
+    if (p->content_length > UINT64_MAX / 10 ||
+        (p->content_length == UINT64_MAX / 10 && d > UINT64_MAX % 10))
+      return ODEUS_ERR_HTTP_CL_OVERFLOW;
+    p->content_length = p->content_length * 10 + d;
+    p->sub = 1;
+    return ODEUS_OK;
+  }
+  if (!oa_http_ows(c)) return ODEUS_ERR_HTTP_CL_INVALID;
+  if (p->sub == 1) p->sub = 2;
+  return ODEUS_OK;
+}
+
+/* Transfer-Encoding: sub = bytes of "chunked" matched, 8 after it. */
+static odeus_result oa_http_te_byte(odeus_http *p, unsigned c)
+{
+  if (oa_http_ows(c)) {
+    if (p->sub == 7) p->sub = 8;
+    return (p->sub == 0 || p->sub == 8) ? ODEUS_OK : ODEUS_ERR_HTTP_TE;
+  }
+  if (p->sub >= 7 || oa_lower((int)c) != "chunked"[p->sub]) return ODEUS_ERR_HTTP_TE;
+  p->sub++;
+  return ODEUS_OK;
+}
+
+/* Connection: a comma-separated token list. A token is looked at whole,
+ * at its ',' or CR: with its OWS trimmed, "close" or "keep-alive" in any
+ * case. One that a feed cuts gathers in val (see oa_http_keep). */
+static int oa_http_conn_token(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
+{
+  unsigned flag;
+  while (s < t && oa_http_ows(*s)) s++;
+  while (t > s && oa_http_ows(t[-1])) t--;
+  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
+  if (t - s == 5 && oa_http_is_word(s, "close", 5)) flag = OA_HTTP_F_CLOSE;
+  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
+  else if (t - s == 10 && oa_http_is_word(s, "keep-alive", 10)) flag = OA_HTTP_F_KEEP_ALIVE;
+  else return 0;
+  p->flags |= flag;
+  return 1;
+}
+
+/* The end of a token that began in an earlier feed. */
+static void oa_http_conn_token_end(odeus_http *p)
+{
+  oa_http_ptr s = (oa_http_ptr)p->val;
+  if (p->vlen <= sizeof p->val) oa_http_conn_token(p, s, s + p->vlen);
+  p->vlen = 0;
+}
+
+/* Value bytes [s, t); last: t is the CR ending the value. */
+static void oa_http_conn_bytes(odeus_http *p, oa_http_ptr s, oa_http_ptr t, int last)
+{
+  /* the usual value, one token in one feed, needs no search for commas */
+  if (last && !p->vlen && oa_http_conn_token(p, s, t)) return;
+  for (;;) {
+    oa_http_ptr c = s;
+    while (c < t && *c != ',') c++;
+    if (c == t && !last) { oa_http_keep(p, s, c); return; }
+    if (p->vlen) {
+      oa_http_keep(p, s, c);
+      oa_http_conn_token_end(p);
+    } else {
+      oa_http_conn_token(p, s, c);
+    }
+    if (c == t) return;
+    s = c + 1;
+  }
+}
+
+/* Retry-After: sub says what the value looks like so far. */
+enum {
+  OA_HTTP_R_START = 0,  /* nothing but OWS yet */
+  OA_HTTP_R_DIGITS,     /* delta-seconds, num saturated at 2^32 */
+  OA_HTTP_R_DIGITS_END, /* OWS after the digits */
+  OA_HTTP_R_DATE,       /* a date, kept in val[] */
+  OA_HTTP_R_DATE_END,   /* val[] is full: only OWS may follow */
+  OA_HTTP_R_INVALID
+};
+
+static void oa_http_retry_byte(odeus_http *p, unsigned c)
+{
+  int ows = oa_http_ows(c);
+  switch (p->sub) {
+  case OA_HTTP_R_START:
+    if (ows) break;
+    if (oa_http_digit(c)) { p->num = c - '0'; p->sub = OA_HTTP_R_DIGITS; break; }
+    p->sub = OA_HTTP_R_DATE;
+    /* fall through */
+  case OA_HTTP_R_DATE:
+    if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
+    else p->sub = ows ? OA_HTTP_R_DATE_END : OA_HTTP_R_INVALID;
+    break;
+  case OA_HTTP_R_DIGITS:
+    if (oa_http_digit(c)) {
+      p->num = p->num * 10 + (c - '0');
+      if (p->num > (uint64_t)UINT32_MAX + 1) p->num = (uint64_t)UINT32_MAX + 1;
+    } else {
+      p->sub = ows ? OA_HTTP_R_DIGITS_END : OA_HTTP_R_INVALID;
+    }
+    break;
+  case OA_HTTP_R_DIGITS_END:
+  case OA_HTTP_R_DATE_END:
+    if (!ows) p->sub = OA_HTTP_R_INVALID;
+    break;
+  default: break;
+  }
+}
+
+static void oa_http_retry_end(odeus_http *p)
+{
+  odeus_retry_kind kind = ODEUS_RETRY_INVALID;
+  uint64_t value = 0;
+  if (p->sub == OA_HTTP_R_DIGITS || p->sub == OA_HTTP_R_DIGITS_END) {
+    kind = p->num > UINT32_MAX ? ODEUS_RETRY_TOO_LARGE : ODEUS_RETRY_SECONDS;
+    value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
+  } else if (p->sub == OA_HTTP_R_DATE || p->sub == OA_HTTP_R_DATE_END) {
+    while (p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
+    if (oa_http_imf_date(p->val, p->vlen, &value)) kind = ODEUS_RETRY_DATE;
+    else value = 0;
+  }
+  p->retry_kind = kind;
+  p->retry_value = value;
+}
+
+/* The ':' after a field name (hdr): the checks that need only the name. */
+static odeus_result oa_http_name_end(odeus_http *p)
+{
+  /* the flag each header sets, by hdr */
+  static const unsigned char seen[OA_HTTP_H_COUNT] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY };
+  unsigned f = seen[p->hdr];
+  if (p->flags & f) {
+    if (f == OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_DUPLICATE;
+    if (f == OA_HTTP_F_TE) return ODEUS_ERR_HTTP_TE; /* chunked twice is not chunked */
+    p->retry_kind = ODEUS_RETRY_INVALID; /* two answers: neither is trusted */
+    p->retry_value = 0;
+    p->hdr = OA_HTTP_H_OTHER;
+  } else if ((f & (OA_HTTP_F_CL | OA_HTTP_F_TE)) && (p->flags & (OA_HTTP_F_CL | OA_HTTP_F_TE))) {
+    return ODEUS_ERR_HTTP_CL_AND_TE; /* the other one was seen */
+  }
+  p->flags |= f;
+  p->sub = 0;
+  p->num = 0;
+  p->vlen = 0;
+  return ODEUS_OK;
+}
+
+/* Value bytes [s, t) of the header hdr, none of them CR or a control
+ * byte. Returns where it stopped: t, or an offending byte (p->error set). */
+static oa_http_ptr oa_http_known_value(odeus_http *p, oa_http_ptr s, oa_http_ptr t, int last)
+{
+  odeus_result r = ODEUS_OK;
+  if (p->hdr == OA_HTTP_H_CONNECTION) {
+    oa_http_conn_bytes(p, s, t, last);
+    return t;
+  }
+  for (; s < t; s++) {
+    if (p->hdr == OA_HTTP_H_CONTENT_LENGTH) r = oa_http_cl_byte(p, *s);
+    else if (p->hdr == OA_HTTP_H_TRANSFER_ENCODING) r = oa_http_te_byte(p, *s);
+    else oa_http_retry_byte(p, *s);
+    if (r != ODEUS_OK) break;
+  }
+  if (r != ODEUS_OK) p->error = (int)r;
+  return s;
+}
+
+/* The CR ending a value of hdr. */
+static odeus_result oa_http_value_end(odeus_http *p)
+{
+  switch (p->hdr) {
+  case OA_HTTP_H_CONTENT_LENGTH:
+    if (p->sub == 0) return ODEUS_ERR_HTTP_CL_INVALID;
+    p->has_content_length = 1;
+    break;
+  case OA_HTTP_H_TRANSFER_ENCODING:
+    if (p->sub < 7) return ODEUS_ERR_HTTP_TE;
+    p->chunked = 1;
+    break;
+  case OA_HTTP_H_CONNECTION: oa_http_conn_token_end(p); break;
+  case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
+  default: break;
+  }
+  return ODEUS_OK;
+}
+
+/* ---- heads, sections, the end of a message ---------------------------------- */
+
+/* Before a status line: forget what an earlier (1xx) head said, but its
+ * status and reason, kept until the next status line has its own. */
+static void oa_http_new_head(odeus_http *p)
+{
+  p->state = OA_HTTP_STATUS;
+  p->chunked = 0;
+  p->keep_alive = 0;
+  p->has_content_length = 0;
+  p->content_length = 0;
+  p->retry_kind = ODEUS_RETRY_ABSENT;
+  p->retry_value = 0;
+  p->hdr = p->sub = p->flags = 0;
+}
+
+/* The trailer section and each chunk line get a head_max of their own. */
+static void oa_http_new_section(odeus_http *p, unsigned state)
+{
+  p->state = state;
+  p->head_len = 0;
+  p->flags |= OA_HTTP_F_SECTION;
+  p->sub = 0;
+  p->num = 0;
+}
+
+static void oa_http_message_done(odeus_http *p)
+{
+  p->state = OA_HTTP_DONE;
+  p->done = 1;
+}
+
+/* The empty line after a head: decide how the body is framed. */
+static odeus_result oa_http_head_end(odeus_http *p)
+{
+  unsigned f = p->flags;
+  if (p->status < 200) { oa_http_new_head(p); return ODEUS_OK; } /* interim: skip */
+  p->head_done = 1;
+  if (f & OA_HTTP_F_CLOSE) p->keep_alive = 0;
+  else if (f & OA_HTTP_F_HTTP10) p->keep_alive = (f & OA_HTTP_F_KEEP_ALIVE) && !p->chunked;
+  else p->keep_alive = 1;
+  if (p->status == 204 || p->status == 304) {
+    oa_http_message_done(p);
+  } else if (p->chunked) {
+    oa_http_new_section(p, OA_HTTP_CHUNK_SIZE);
+  } else if (p->has_content_length) {
+    if (p->body_max && p->content_length > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+    if (p->content_length == 0) oa_http_message_done(p);
+    else p->state = OA_HTTP_BODY_CL;
+  } else {
+    p->keep_alive = 0;
+    p->state = OA_HTTP_BODY_CLOSE;
+  }
+  return ODEUS_OK;
+}
+
+/* ---- the text states, one span at a time --------------------------------------
+ * Each returns where it stopped; on an error p->error is set and the
+ * position is that of the offending byte. */
+
+/* The common case, the whole "HTTP/1.x NNN" and SP or CR in the span,
+ * in one go; anything else is left to the byte-wise path below. */
+static int oa_http_status_fast(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  if (e - s < 13 || p->sub != 0 || memcmp(s, "HTTP/1.", 7) != 0 || !oa_http_digit(s[7]) ||
+      s[8] != ' ' || s[9] < '1' || s[9] > '9' || !oa_http_digit(s[10]) ||
+      !oa_http_digit(s[11]) || (s[12] != ' ' && s[12] != '\r'))
+    return 0;
+  if (s[7] == '0') p->flags |= OA_HTTP_F_HTTP10;
+  p->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+  p->reason[0] = '\0';
+  p->state = s[12] == ' ' ? OA_HTTP_REASON : OA_HTTP_STATUS_LF;
+  return 1;
+}
+
+/* "HTTP/1.x NNN" then SP, or CR for an empty reason. */
+static oa_http_ptr oa_http_status(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  static const char prefix[] = "HTTP/1.";
+  if (oa_http_status_fast(p, s, e)) return s + 13;
+  while (s < e) {
+    unsigned c = *s, pos = p->sub;
+    int ok;
+    if (c == '\r') {
+      if (pos != 12) return oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
+      p->state = OA_HTTP_STATUS_LF;
+      return s + 1;
+    }
+    if (!oa_http_class[c]) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
+    if (pos < 7) {
+      ok = c == (unsigned char)prefix[pos];
+    } else if (pos == 7) {
+      ok = oa_http_digit(c);
+      if (c == '0') p->flags |= OA_HTTP_F_HTTP10;
+    } else if (pos == 8 || pos == 12) {
+      ok = c == ' ';
+    } else {
+      ok = oa_http_digit(c) && !(pos == 9 && c == '0');
+      if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
+      p->status = p->status * 10 + (int)(c - '0');
+    }
+    if (!ok) return oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
+    s++;
+    if (pos == 12) { p->state = OA_HTTP_REASON; p->sub = 0; return s; }
+    p->sub = pos + 1;
+  }
+  return s;
+}
+
+static oa_http_ptr oa_http_reason(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  oa_http_ptr t = s;
+  size_t room = sizeof p->reason - 1 - p->sub, n;
+  while (t < e && oa_http_class[*t]) t++;
+  n = OA_MIN((size_t)(t - s), room);
+  memcpy(p->reason + p->sub, s, n);
+  p->sub += (unsigned)n;
+  p->reason[p->sub] = '\0';
+  if (t == e) return t;
+  if (*t != '\r') return oa_http_fail(p, t, ODEUS_ERR_HTTP_CONTROL);
+  p->state = OA_HTTP_STATUS_LF;
+  return t + 1;
+}
+
+/* A byte that must be the LF of a CRLF. */
+static oa_http_ptr oa_http_lf(odeus_http *p, oa_http_ptr s, unsigned next)
+{
+  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
+  p->state = next;
+  return s + 1;
+}
+
+/* Where a run of token characters ends; four at a time while it can. */
+static oa_http_ptr oa_http_token_span(oa_http_ptr t, oa_http_ptr e)
+{
+  for (; e - t >= 4; t += 4) {
+    if (oa_http_class[t[0]] != OA_HTTP_T) return t;
+    if (oa_http_class[t[1]] != OA_HTTP_T) return t + 1;
+    if (oa_http_class[t[2]] != OA_HTTP_T) return t + 2;
+    if (oa_http_class[t[3]] != OA_HTTP_T) return t + 3;
+  }
+  while (t < e && oa_http_class[*t] == OA_HTTP_T) t++;
+  return t;
+}
+
+/* A byte that cannot start a field line: the CR of the empty line, or an
+ * error. */
+static oa_http_ptr oa_http_line_other(odeus_http *p, oa_http_ptr s)
+{
+  unsigned c = *s;
+  if (c == '\r') { p->state = OA_HTTP_END_LF; return s + 1; }
+  if (oa_http_ows(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
+  return oa_http_fail(p, s, oa_http_class[c] ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
+}
+
+/* The byte that ended a field name, when it is not ':'. */
+static oa_http_ptr oa_http_name_error(odeus_http *p, oa_http_ptr s)
+{
+  if (!oa_http_class[*s] && *s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
+  return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
+}
+
+/* The known header a whole name is; trailers never frame or steer. */
+static OA_INLINE unsigned oa_http_known(const odeus_http *p, oa_http_ptr s, size_t n)
+{
+  unsigned k;
+  if (p->flags & OA_HTTP_F_TRAILER) return OA_HTTP_H_OTHER;
+  switch (n) {
+  case 14: k = OA_HTTP_H_CONTENT_LENGTH; break;
+  case 17: k = OA_HTTP_H_TRANSFER_ENCODING; break;
+  case 10: k = OA_HTTP_H_CONNECTION; break;
+  case 11: k = OA_HTTP_H_RETRY_AFTER; break;
+  default: return OA_HTTP_H_OTHER;
+  }
+  return oa_http_is_word(s, oa_http_names[k], n) ? k : (unsigned)OA_HTTP_H_OTHER;
+}
+
+/* The ':' at t after the name of hdr: the checks that need only the name. */
+static oa_http_ptr oa_http_colon(odeus_http *p, oa_http_ptr t)
+{
+  odeus_result r;
+  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
+  p->state = OA_HTTP_VALUE;
+  return t + 1;
+}
+
+static oa_http_ptr oa_http_name(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  oa_http_ptr t = oa_http_token_span(s, e);
+  oa_http_keep(p, s, t);
+  if (t == e) return t;
+  if (*t != ':') return oa_http_name_error(p, t);
+  p->hdr = oa_http_known(p, (oa_http_ptr)p->val, p->vlen);
+  return oa_http_colon(p, t);
+}
+
+/* Value bytes from s: a known header's are read as they come. */
+static oa_http_ptr oa_http_value(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  odeus_result r;
+  oa_http_ptr t = oa_http_value_span(s, e);
+  if (p->hdr != OA_HTTP_H_OTHER) {
+    s = oa_http_known_value(p, s, t, t < e);
+    if (p->error) return s;
+  }
+  s = t;
+  if (s == e) return s;
+  if (*s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
+  if ((r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  p->state = OA_HTTP_LINE_LF;
+  return s + 1;
+}
+
+/* Field lines, as many as the span holds, each in one pass: the name up
+ * to ':', then its value, CR and LF. A line the span ends in is left in
+ * the NAME, VALUE or LINE_LF state to be finished by the next feed. */
+static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  while (s < e) {
+    oa_http_ptr t;
+    if (oa_http_class[*s] != OA_HTTP_T) return oa_http_line_other(p, s);
+    t = oa_http_token_span(s + 1, e);
+    if (t == e) { /* the name goes on in the next feed */
+      p->state = OA_HTTP_NAME;
+      p->vlen = 0;
+      oa_http_keep(p, s, e);
+      return e;
+    }
+    if (*t != ':') return oa_http_name_error(p, t);
+    p->hdr = oa_http_known(p, s, (size_t)(t - s));
+    if (p->hdr == OA_HTTP_H_OTHER) {
+      /* Most lines: a value we only check, and its CRLF, in this span. */
+      s = oa_http_value_span(t + 1, e);
+      if (e - s >= 2 && s[0] == '\r' && s[1] == '\n') { s += 2; continue; }
+      p->state = OA_HTTP_VALUE; /* anything else: the VALUE state reads it again */
+      return t + 1;
+    }
+    s = oa_http_colon(p, t);
+    if (p->error) return s;
+    s = oa_http_value(p, s, e);
+    if (s == e || p->state != OA_HTTP_LINE_LF) return s;
+    if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
+    p->state = OA_HTTP_LINE;
+    s++;
+  }
+  return s;
+}
+
+/* The LF of the empty line: the end of a head, or of the trailers. */
+static oa_http_ptr oa_http_end_lf(odeus_http *p, oa_http_ptr s)
+{
+  odeus_result r;
+  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
+  if (p->flags & OA_HTTP_F_TRAILER) { oa_http_message_done(p); return s + 1; }
+  if ((r = oa_http_head_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  return s + 1;
+}
+
+static unsigned oa_http_hex(unsigned c)
+{
+  if (oa_http_digit(c)) return c - '0';
+  c |= 0x20; /* lowercase a letter */
+  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 16;
+}
+
+/* Where a chunk-size line is (sub). */
+enum {
+  OA_HTTP_Z_START = 0,  /* no hex digit yet */
+  OA_HTTP_Z_DIGITS,     /* in the hex digits */
+  OA_HTTP_Z_WS,         /* whitespace after them: only ';' may follow */
+  OA_HTTP_Z_EXT         /* a chunk extension: skipped up to CR */
+};
+
+/* The chunk-size line: hex digits, optional whitespace, an optional
+ * extension, CR. Extensions mean nothing to us; they cannot hold CR or LF
+ * (a quoted-string cannot either), so the line ends at the first CR. */
+static oa_http_ptr oa_http_chunk_size(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  for (; s < e; s++) {
+    unsigned c = *s, v = oa_http_hex(c), at = p->sub;
+    if (at <= OA_HTTP_Z_DIGITS && v < 16) {
+      if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
+      p->num = p->num << 4 | v;
+      p->sub = OA_HTTP_Z_DIGITS;
+    } else if (at == OA_HTTP_Z_EXT && oa_http_class[c]) {
+      /* skipped */
+    } else if (at != OA_HTTP_Z_START && c == ';') {
+      p->sub = OA_HTTP_Z_EXT;
+    } else if (at != OA_HTTP_Z_START && at != OA_HTTP_Z_EXT && oa_http_ows(c)) {
+      p->sub = OA_HTTP_Z_WS;
+    } else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) {
+      p->state = OA_HTTP_CHUNK_LF;
+      return s + 1;
+    } else {
+      return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
+    }
+  }
+  return s;
+}
+
+static oa_http_ptr oa_http_chunk_lf(odeus_http *p, oa_http_ptr s)
+{
+  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
+  if (p->num == 0) { /* the last chunk: trailers follow */
+    p->flags |= OA_HTTP_F_TRAILER;
+    oa_http_new_section(p, OA_HTTP_LINE);
+    return s + 1;
+  }
+  if (p->body_max && p->num > p->body_max - p->body_read)
+    return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
+  p->state = OA_HTTP_CHUNK_DATA;
+  return s + 1;
+}
+
+/* CR then LF after chunk data. */
+static oa_http_ptr oa_http_data_crlf(odeus_http *p, oa_http_ptr s)
+{
+  int cr = p->state == OA_HTTP_DATA_CR;
+  if (*s != (cr ? '\r' : '\n')) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_CRLF);
+  if (cr) p->state = OA_HTTP_DATA_LF;
+  else { p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; }
+  return s + 1;
+}
+
+/* Runs the text states over [s, e) until a data state, the end of the
+ * message, an error, or the start of a new bounded section. */
+static oa_http_ptr oa_http_text_run(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  while (s < e && !p->error && p->state < OA_HTTP_BODY_CL && !(p->flags & OA_HTTP_F_SECTION)) {
+    switch (p->state) {
+    /* The usual order runs on without going round the loop; a handler
+     * that fails leaves its state as it was, so the chain stops. */
+    case OA_HTTP_STATUS:
+      s = oa_http_status(p, s, e);
+      if (p->state != OA_HTTP_REASON || s == e) break;
+      /* fall through */
+    case OA_HTTP_REASON:
+      s = oa_http_reason(p, s, e);
+      if (p->state != OA_HTTP_STATUS_LF || s == e) break;
+      /* fall through */
+    case OA_HTTP_STATUS_LF:
+      s = oa_http_lf(p, s, OA_HTTP_LINE);
+      if (p->state != OA_HTTP_LINE || s == e) break;
+      /* fall through */
+    case OA_HTTP_LINE:
+      s = oa_http_lines(p, s, e);
+      if (p->state != OA_HTTP_END_LF || s == e) break;
+      /* fall through */
+    case OA_HTTP_END_LF: s = oa_http_end_lf(p, s); break;
+    case OA_HTTP_NAME: s = oa_http_name(p, s, e); break;
+    case OA_HTTP_VALUE: s = oa_http_value(p, s, e); break;
+    case OA_HTTP_LINE_LF: s = oa_http_lf(p, s, OA_HTTP_LINE); break;
+    case OA_HTTP_CHUNK_SIZE: s = oa_http_chunk_size(p, s, e); break;
+    case OA_HTTP_CHUNK_LF: s = oa_http_chunk_lf(p, s); break;
+    default: s = oa_http_data_crlf(p, s); break;
+    }
+  }
+  return s;
+}
+
+/* Text bytes within the section's head_max: past it, HEAD_TOO_LONG. */
+static oa_http_ptr oa_http_text(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  size_t max = p->head_max ? p->head_max : (size_t)ODEUS_HTTP_HEAD_MAX;
+  size_t room = p->head_len < max ? max - p->head_len : 0;
+  oa_http_ptr lim = (size_t)(e - s) > room ? s + room : e, t;
+  t = oa_http_text_run(p, s, lim);
+  if (p->flags & OA_HTTP_F_SECTION) { /* head_len already restarted at t */
+    p->flags &= ~OA_HTTP_F_SECTION;
+    return t;
+  }
+  p->head_len += (size_t)(t - s);
+  if (t == lim && lim < e && !p->error && p->state < OA_HTTP_BODY_CL)
+    return oa_http_fail(p, t, ODEUS_ERR_HTTP_HEAD_TOO_LONG);
+  return t;
+}
+
+/* ---- the body ---------------------------------------------------------------- */
+
+static oa_http_ptr oa_http_deliver(odeus_http *p, oa_http_ptr s, size_t n)
+{
+  p->body_read += n;
+  if (n && p->on_body) {
+    int rc = p->on_body(p->ctx, (const char *)s, n);
+    if (rc) p->error = rc;
+  }
+  return s + n;
+}
+
+static oa_http_ptr oa_http_data(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  size_t avail = (size_t)(e - s), n;
+  uint64_t left;
+  switch (p->state) {
+  case OA_HTTP_BODY_CL:
+    left = p->content_length - p->body_read;
+    n = left < avail ? (size_t)left : avail;
+    if (n == left) oa_http_message_done(p);
+    return oa_http_deliver(p, s, n);
+  case OA_HTTP_CHUNK_DATA:
+    n = p->num < avail ? (size_t)p->num : avail;
+    p->num -= n;
+    if (p->num == 0) { p->state = OA_HTTP_DATA_CR; p->head_len = 0; }
+    return oa_http_deliver(p, s, n);
+  default: /* until close */
+    if (p->body_max && avail > p->body_max - p->body_read) {
+      s = oa_http_deliver(p, s, (size_t)(p->body_max - p->body_read));
+      return p->error ? s : oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
+    }
+    return oa_http_deliver(p, s, avail);
+  }
+}
+
+/* ---- the API ------------------------------------------------------------------ */
+
+ODEUS_API void odeus_http_init(odeus_http *p, odeus_body_fn on_body, void *ctx)
+{
+  if (!p) return;
+  memset(p, 0, sizeof *p); /* zero is also the start of a head: OA_HTTP_STATUS, no flags */
+  p->head_max = ODEUS_HTTP_HEAD_MAX;
+  p->on_body = on_body;
+  p->ctx = ctx;
+}
+
+ODEUS_API odeus_result odeus_http_feed(odeus_http *p, const char *data, size_t len, size_t *used)
+{
+  oa_http_ptr s = (oa_http_ptr)data, e;
+  if (used) *used = 0;
+  if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
+  if (p->error) return (odeus_result)p->error;
+  if (!len) return ODEUS_OK;
+  e = s + len;
+  while (s < e && !p->error && p->state != OA_HTTP_DONE)
+    s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
+  if (used) *used = (size_t)(s - (oa_http_ptr)data);
+  return (odeus_result)p->error;
+}
+
+ODEUS_API odeus_result odeus_http_finish(odeus_http *p)
+{
+  if (!p) return ODEUS_ERR_ARGUMENT;
+  if (p->error) return (odeus_result)p->error;
+  if (p->state == OA_HTTP_BODY_CLOSE) oa_http_message_done(p);
+  if (!p->done) p->error = ODEUS_ERR_HTTP_TRUNCATED;
+  return (odeus_result)p->error;
+}
+/* ---- push JSON reader (implementation) -------------------------------------
+ * Between tokens the reader holds a set of what may come next (expect); inside
+ * a token, which token and how far (state, sub). Tokens found whole inside a
+ * piece are read without leaving a loop: the members of objects by
+ * oa_json_objects, the rest by oa_json_structure; strings with escapes by
+ * oa_json_string; the other states resume a token cut by the end of a piece,
+ * one step at a time.
+ *
+ * Speed. The bytes of a string are checked 16 at a time where SSE2 is there
+ * (every x86-64), else a word at a time, then validated as UTF-8 only where
+ * a byte is 0x80 or above; a string without escape whole inside the piece is
+ * one event pointing into the data. The objects loop follows "key":value, a
+ * comma and the next member, or the close, with its state in a few locals
+ * and no dispatch; whitespace costs it one test where the compact form has a
+ * byte above 0x20. Fed at once, the body of the documentation's example
+ * (tests/example.h) costs about 3,300 instructions with a callback that does
+ * nothing (x86-64, gcc -O2), about 5 per byte. */
+
+enum oa_json_state {
+  OA_JSON_BETWEEN,              /* between tokens: see expect */
+  OA_JSON_STRING,               /* in a string or key, raw bytes */
+  OA_JSON_ESCAPE,               /* after a backslash */
+  OA_JSON_HEX,                  /* in \uXXXX, sub digits read */
+  OA_JSON_LOW_BACKSLASH,        /* after a high surrogate: a '\' may start its low half */
+  OA_JSON_LOW_U,                /* after a high surrogate and '\': 'u' continues the pair */
+  OA_JSON_UTF8,                 /* in a UTF-8 character cut by the end of a piece */
+  OA_JSON_NUMBER,               /* sub: the grammar step */
+  OA_JSON_LITERAL,              /* sub: bytes of the word matched */
+  OA_JSON_STATE_FORCE_32BIT = 0x7fffffff
+};
+
+/* What may come next, between tokens. Nothing (0) once the top-level value is
+ * complete: only whitespace may follow. */
+enum oa_json_expect {
+  OA_JSON_WANT_VALUE = 1,
+  OA_JSON_WANT_KEY = 2,
+  OA_JSON_WANT_CLOSE = 4,       /* the bracket closing the innermost container */
+  OA_JSON_WANT_COMMA = 8,
+  OA_JSON_WANT_COLON = 16,
+  OA_JSON_EXPECT_FORCE_32BIT = 0x7fffffff
+};
+
+/* Steps of the RFC 8259 number grammar: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
+enum oa_json_number_step {
+  OA_JSON_N_START,              /* nothing read */
+  OA_JSON_N_MINUS,              /* '-': a digit must come */
+  OA_JSON_N_ZERO,               /* a leading 0: no digit may follow */
+  OA_JSON_N_INT,                /* integer digits */
+  OA_JSON_N_DOT,                /* '.': a digit must come */
+  OA_JSON_N_FRAC,               /* fraction digits */
+  OA_JSON_N_EXP,                /* 'e': a sign or a digit must come */
+  OA_JSON_N_EXP_SIGN,           /* exponent sign: a digit must come */
+  OA_JSON_N_EXP_DIGITS,         /* exponent digits */
+  OA_JSON_N_END,                /* the byte is not part of the number */
+  OA_JSON_N_BAD,                /* the byte makes the number invalid */
+  OA_JSON_N_FORCE_32BIT = 0x7fffffff
+};
+
+/* Word-at-a-time scanning: ONES has 0x01 in every byte of a size_t. */
+#define OA_JSON_ONES ((size_t)-1 / 0xFF)
+#define OA_JSON_HIGHS (OA_JSON_ONES * 0x80)
+
+static int oa_json_space(unsigned c)
+{
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+static unsigned oa_json_digit(unsigned c)
+{
+  return c - '0' < 10u;
+}
+
+/* A string byte that needs no attention: not '"', '\\', below 0x20 or
+ * 0x80 and above. */
+static int oa_json_plain(unsigned c)
+{
+  return c - 0x20u < 0x60u && c != '"' && c != '\\';
+}
+
+/* Word-at-a-time scanning where the first flagged byte can be found from
+ * the lowest set bit: little-endian, with a count-trailing-zeros builtin. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SIZEOF_SIZE_T__) && defined(__SIZEOF_LONG__) && __SIZEOF_SIZE_T__ == __SIZEOF_LONG__
+/* The word is a size_t: a 32-bit target needs no 64-bit helper. */
+#define OA_JSON_CTZ(m) ((unsigned)__builtin_ctzl((unsigned long)(m)))
+#else
+#define OA_JSON_CTZ(m) ((unsigned)__builtin_ctzll((unsigned long long)(m)))
+#endif
+#endif
+#endif
+
+/* Functions kept out of line on purpose: inlined, they would make their
+ * callers pay for registers and setup they rarely need. */
+#if defined(__GNUC__) || defined(__clang__)
+#define OA_JSON_OUTLINE __attribute__((noinline))
+#else
+#define OA_JSON_OUTLINE
+#endif
+
+#if defined(__SSE2__) && defined(__GNUC__) && defined(OA_JSON_CTZ)
+/* x86 with SSE2 (every x86-64) reads 16 bytes at a time, through the
+ * vector extensions of GCC and Clang (no intrinsics header). */
+#define OA_JSON_SSE2 1
+typedef signed char oa_json_s8x16 __attribute__((vector_size(16)));
+typedef char oa_json_c8x16 __attribute__((vector_size(16)));
+#define OA_JSON_X16(c) { c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c }
+
+/* Bit i set when p[i] is not plain. As a signed byte, b ^ 0x02 is above
+ * 0x20 exactly for the plain bytes and '\\': 0x80 and above turn negative,
+ * the bytes below 0x20 stay below it, and '"' becomes 0x20 itself. */
+static OA_INLINE unsigned oa_json_block(const unsigned char *p)
+{
+  static const oa_json_s8x16 two = OA_JSON_X16(0x02), space = OA_JSON_X16(0x20),
+                             backslash = OA_JSON_X16('\\');
+  oa_json_s8x16 v;
+  unsigned above, escapes;
+  memcpy(&v, p, sizeof v);
+  above = (unsigned)__builtin_ia32_pmovmskb128((oa_json_c8x16)((v ^ two) > space));
+  escapes = (unsigned)__builtin_ia32_pmovmskb128((oa_json_c8x16)(v == backslash));
+  return (above ^ 0xFFFFu) | escapes;
+}
+#endif
+
+/* The first byte from p that is not plain, or end, a byte at a time (the
+ * few bytes a piece may end with, a text fed in small pieces). */
+static OA_INLINE const unsigned char *oa_json_plain_run(const unsigned char *p,
+                                                        const unsigned char *end)
+{
+  while (p < end && oa_json_plain(*p)) p++;
+  return p;
+}
+
+/* The first byte from p that is not plain, or end: with SSE2, 16 bytes at
+ * a time; then a word at a time, where the lowest flagged byte can be found;
+ * then a byte at a time. In a word, each byte's high bit in m says "needs
+ * attention": (b ^ 0x02) - 0x21 borrows for a byte below 0x20 and for '"'
+ * (0x22 ^ 0x02 = 0x20) and for no other byte below 0x80; (b ^ 0x5C) - 0x01
+ * borrows for '\\'; b itself has the high bit of 0x80 and above. A
+ * subtraction borrows into the next byte only from a byte that is itself
+ * flagged, so the lowest flagged byte is always a true one (the bytes above
+ * it may be flagged falsely, which does not matter); without a
+ * count-trailing-zeros, the bytes of a flagged word are read one at a
+ * time. */
+OA_JSON_OUTLINE static const unsigned char *oa_json_scan(const unsigned char *p,
+                                                         const unsigned char *end)
+{
+#ifdef OA_JSON_SSE2
+  if (end - p >= 16) {
+    const unsigned char *const last = end - 16;
+    do {
+      unsigned bits = oa_json_block(p);
+      if (bits) return p + (unsigned)__builtin_ctz(bits);
+      p += 16;
+    } while (p <= last);
+  }
+#endif
+  if ((size_t)(end - p) >= sizeof(size_t)) {
+    const unsigned char *const last = end - sizeof(size_t);
+    do {
+      size_t w, m;
+      memcpy(&w, p, sizeof w);
+      m = (((w ^ (OA_JSON_ONES * 0x02)) - OA_JSON_ONES * 0x21)
+           | ((w ^ (OA_JSON_ONES * 0x5C)) - OA_JSON_ONES) | w) & OA_JSON_HIGHS;
+      if (m) {
+#ifdef OA_JSON_CTZ
+        return p + (OA_JSON_CTZ(m) >> 3);
+#else
+        break;
+#endif
+      }
+      p += sizeof w;
+    } while (p <= last);
+  }
+  return oa_json_plain_run(p, end);
+}
+
+/* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
+ * or one that only starts overlong forms or code points past U+10FFFF), and
+ * the range of the first of them, which rules out overlong forms (E0, F0),
+ * encoded surrogates (ED) and code points past U+10FFFF (F4). */
+static unsigned oa_json_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
+{
+  *lo = 0x80;
+  *hi = 0xBF;
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return 1;
+  if (c < 0xF0) {
+    if (c == 0xE0) *lo = 0xA0;
+    if (c == 0xED) *hi = 0x9F;
+    return 2;
+  }
+  if (c < 0xF5) {
+    if (c == 0xF0) *lo = 0x90;
+    if (c == 0xF4) *hi = 0x8F;
+    return 3;
+  }
+  return 0;
+}
+
+/* How many of the n continuation bytes at p are valid (n when all are). */
+static unsigned oa_json_utf8_tail(const unsigned char *p, unsigned n, unsigned lo, unsigned hi)
+{
+  unsigned i;
+  for (i = 0; i < n; i++) {
+    if (p[i] < lo || p[i] > hi) return i;
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  return n;
+}
+
+static unsigned oa_json_encode(uint32_t cp, char *out)
+{
+  if (cp < 0x80) {
+    out[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* Records an error and returns where it was found, so that offset names it. */
+static const unsigned char *oa_json_fail(odeus_json *js, odeus_result code, const unsigned char *at)
+{
+  js->error = (int)code;
+  return at;
+}
+
+/* The callback of a reader that only checks the text. */
+static int oa_json_ignore(void *ctx, const odeus_json_event *ev)
+{
+  (void)ctx;
+  (void)ev;
+  return 0;
+}
+
+/* Delivers an event; a nonzero answer of the callback is the error from
+ * then on. Every event is built whole before each call. */
+static OA_INLINE int oa_json_send(odeus_json *js, const odeus_json_event *ev)
+{
+  int r = js->fn(js->ctx, ev);
+  if (r) js->error = r;
+  return r;
+}
+
+/* Builds an event (depth: the current one) and delivers it. */
+static OA_INLINE int oa_json_emit(odeus_json *js, unsigned type, unsigned flags, const char *text,
+                                  size_t len, size_t offset)
+{
+  odeus_json_event ev;
+  ev.type = (odeus_json_event_type)type;
+  ev.flags = flags;
+  ev.text = text;
+  ev.len = len;
+  ev.depth = js->depth;
+  ev.offset = offset;
+  return oa_json_send(js, &ev);
+}
+
+/* One fragment of the token being read. An empty one points at tmp, so RAW
+ * always means "inside the fed data". */
+static OA_INLINE int oa_json_fragment(odeus_json *js, const char *text, size_t len, unsigned flags)
+{
+  flags |= js->first;
+  js->first = 0;
+  if (!len) {
+    text = js->tmp;
+    flags &= ~ODEUS_JSON_RAW;
+  }
+  return oa_json_emit(js, js->token, flags, text, len, js->value_start);
+}
+
+/* Delivers the decoded bytes waiting in tmp. */
+static int oa_json_flush(odeus_json *js, unsigned flags)
+{
+  size_t n = js->tmp_len;
+  js->tmp_len = 0;
+  return oa_json_fragment(js, js->tmp, n, flags);
+}
+
+/* Makes room for n more bytes in tmp. */
+static int oa_json_room(odeus_json *js, unsigned n)
+{
+  if (js->tmp_len + n > sizeof js->tmp) return oa_json_flush(js, 0);
+  return 0;
+}
+
+static int oa_json_put_byte(odeus_json *js, unsigned c)
+{
+  if (oa_json_room(js, 1)) return 1;
+  js->tmp[js->tmp_len++] = (char)c;
+  return 0;
+}
+
+static int oa_json_put_code(odeus_json *js, uint32_t cp)
+{
+  if (oa_json_room(js, 4)) return 1;
+  js->tmp_len += oa_json_encode(cp, js->tmp + js->tmp_len);
+  return 0;
+}
+
+/* A raw run [run, p) of the current string: what waits in tmp came first. */
+static OA_INLINE int oa_json_run(odeus_json *js, const unsigned char *run, const unsigned char *p,
+                                 unsigned flags)
+{
+  if (js->tmp_len && oa_json_flush(js, 0)) return 1;
+  return oa_json_fragment(js, (const char *)run, (size_t)(p - run), flags | ODEUS_JSON_RAW);
+}
+
+static unsigned oa_json_top_is_object(const odeus_json *js)
+{
+  return (unsigned)(js->stack >> (js->depth - 1)) & 1u;
+}
+
+/* A value is complete: a separator or a close may follow, or nothing at the top. */
+static void oa_json_value_done(odeus_json *js)
+{
+  js->state = OA_JSON_BETWEEN;
+  js->expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
+}
+
+/* A token begins at p (offset in the stream): its first fragment gets FIRST. */
+static void oa_json_begin(odeus_json *js, unsigned state, unsigned token, size_t offset)
+{
+  js->state = state;
+  js->token = token;
+  js->value_start = offset;
+  js->first = ODEUS_JSON_FIRST;
+  js->sub = 0;
+}
+
+/* ---- strings ---- */
+
+/* A raw UTF-8 character at p: the byte after it when it is whole and
+ * valid; p itself when the piece ends inside it; on an invalid one, the
+ * error is set and the offending byte returned. */
+static const unsigned char *oa_json_utf8_char(odeus_json *js, const unsigned char *p,
+                                              const unsigned char *end)
+{
+  unsigned lo, hi, n = oa_json_utf8_lead(*p, &lo, &hi), good;
+  if (!n) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p);
+  if ((size_t)(end - p) <= n) return p;
+  good = oa_json_utf8_tail(p + 1, n, lo, hi);
+  if (good != n) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p + 1 + good);
+  return p + 1 + n;
+}
+
+/* The piece ends inside the character led by *p: its bytes wait in tmp, so
+ * that no fragment splits a character. */
+static const unsigned char *oa_json_utf8_cut(odeus_json *js, const unsigned char *p)
+{
+  if (oa_json_room(js, 4)) return p;
+  js->need = oa_json_utf8_lead(*p, &js->lo, &js->hi);
+  js->tmp[js->tmp_len++] = (char)*p;
+  js->state = OA_JSON_UTF8;
+  return p + 1;
+}
+
+/* The closing quote at p ends the raw run [run, p) and the token. */
+static const unsigned char *oa_json_string_end(odeus_json *js, const unsigned char *run,
+                                               const unsigned char *p)
+{
+  if (p != run ? oa_json_run(js, run, p, ODEUS_JSON_LAST) : oa_json_flush(js, ODEUS_JSON_LAST))
+    return p;
+  if (js->token == ODEUS_JSON_KEY) {
+    js->state = OA_JSON_BETWEEN;
+    js->expect = OA_JSON_WANT_COLON;
+  } else {
+    oa_json_value_done(js);
+  }
+  return p + 1;
+}
+
+/* The byte a one-letter escape stands for; 0 for 'u' and for letters that
+ * are no escape. */
+static OA_INLINE unsigned oa_json_simple_escape(unsigned c)
+{
+  /* from 'b' to 't': b f n r t */
+  static const unsigned char letters[19] = {
+    '\b', 0, 0, 0, '\f', 0, 0, 0, 0, 0, 0, 0, '\n', 0, 0, 0, '\r', 0, '\t'
+  };
+  if (c - 'b' < sizeof letters) return letters[c - 'b'];
+  switch (c) {
+  case '"': case '\\': case '/': return c;
+  default: return 0;
+  }
+}
+
+/* Reads a string from p (the raw run began at run; the bytes before p are
+ * plain or whole valid UTF-8 characters): delivers raw runs and decodes
+ * one-letter escapes found inside the piece, then stops at the closing
+ * quote (consumed), or at what needs the slower states: a \u escape or an
+ * escape cut by the end of the piece (the backslash consumed), or a UTF-8
+ * character cut by the end of the piece. */
+static const unsigned char *oa_json_string(odeus_json *js, const unsigned char *run,
+                                           const unsigned char *p, const unsigned char *end)
+{
+  for (;;) {
+    const unsigned char *q;
+    unsigned c, out;
+    for (;;) {
+      p = end - p < 8 ? oa_json_plain_run(p, end) : oa_json_scan(p, end);
+      if (p == end || *p < 0x80) break;
+      q = oa_json_utf8_char(js, p, end);
+      if (js->error) return q;
+      if (q == p) break;
+      p = q;
+    }
+    if (p == end) {
+      if (p != run) oa_json_run(js, run, p, 0);
+      return p;
+    }
+    c = *p;
+    if (c == '"') return oa_json_string_end(js, run, p);
+    if (c < 0x20) return oa_json_fail(js, ODEUS_ERR_JSON_CONTROL, p);
+    if (p != run && oa_json_run(js, run, p, 0)) return p;
+    if (c != '\\') return oa_json_utf8_cut(js, p);
+    if (end - p < 2 || (out = oa_json_simple_escape(p[1])) == 0) {
+      js->state = OA_JSON_ESCAPE;
+      return p + 1;
+    }
+    if (oa_json_put_byte(js, out)) return p;
+    p += 2;
+    run = p;
+  }
+}
+
+/* One continuation byte of a character cut by the end of a piece. */
+static const unsigned char *oa_json_utf8_more(odeus_json *js, const unsigned char *p)
+{
+  unsigned c = *p;
+  if (c < js->lo || c > js->hi) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p);
+  js->tmp[js->tmp_len++] = (char)c;
+  js->lo = 0x80;
+  js->hi = 0xBF;
+  if (--js->need == 0) js->state = OA_JSON_STRING;
+  return p + 1;
+}
+
+static const unsigned char *oa_json_escape(odeus_json *js, const unsigned char *p)
+{
+  unsigned out = oa_json_simple_escape(*p);
+  if (*p == 'u') {
+    js->state = OA_JSON_HEX;
+    js->sub = 0;
+    js->code = 0;
+    return p + 1;
+  }
+  if (!out) return oa_json_fail(js, ODEUS_ERR_JSON_ESCAPE, p);
+  js->state = OA_JSON_STRING;
+  if (oa_json_put_byte(js, out)) return p;
+  return p + 1;
+}
+
+/* A lone surrogate escape: U+FFFD, or an error for a reader that was asked
+ * to refuse them (a request body has no UTF-8 form for one). */
+static int oa_json_lone(odeus_json *js)
+{
+  if (js->lone_surrogate_error) {
+    js->error = ODEUS_ERR_JSON_ESCAPE;
+    return 1;
+  }
+  return oa_json_put_code(js, 0xFFFD);
+}
+
+/* The four hex digits of a \u escape are read: pair surrogates, and turn a
+ * lone one into U+FFFD. */
+static int oa_json_unicode(odeus_json *js)
+{
+  uint32_t cp = js->code;
+  js->state = OA_JSON_STRING;
+  if (js->high) {
+    uint32_t high = js->high;
+    js->high = 0;
+    if (cp >= 0xDC00 && cp <= 0xDFFF)
+      return oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00));
+    if (oa_json_lone(js)) return 1;
+  }
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    js->high = cp;
+    js->state = OA_JSON_LOW_BACKSLASH;
+    return 0;
+  }
+  if (cp >= 0xDC00 && cp <= 0xDFFF) return oa_json_lone(js);
+  return oa_json_put_code(js, cp);
+}
+
+static const unsigned char *oa_json_hex(odeus_json *js, const unsigned char *p)
+{
+  unsigned c = *p, v;
+  if (oa_json_digit(c)) v = c - '0';
+  else if ((c | 0x20) - 'a' < 6u) v = (c | 0x20) - 'a' + 10;
+  else return oa_json_fail(js, ODEUS_ERR_JSON_ESCAPE, p);
+  js->code = (js->code << 4) | v;
+  if (++js->sub == 4 && oa_json_unicode(js)) return p;
+  return p + 1;
+}
+
+/* After a high surrogate, anything but "\u" leaves it lone: U+FFFD, then
+ * the byte is read again in the state it belongs to (not consumed). */
+static const unsigned char *oa_json_low(odeus_json *js, const unsigned char *p)
+{
+  unsigned want = js->state == OA_JSON_LOW_BACKSLASH ? '\\' : 'u';
+  if (*p == want) {
+    if (want == 'u') {
+      js->state = OA_JSON_HEX;
+      js->sub = 0;
+      js->code = 0;
+    } else {
+      js->state = OA_JSON_LOW_U;
+    }
+    return p + 1;
+  }
+  js->high = 0;
+  js->state = want == 'u' ? OA_JSON_ESCAPE : OA_JSON_STRING;
+  oa_json_lone(js);
+  return p;
+}
+
+/* ---- numbers and literals ---- */
+
+/* The next step of the number grammar, by step (row) and byte (column: '0',
+ * '1'-'9', '-', '+', '.', 'e' or 'E', anything else). END: the byte is not
+ * part of the number; BAD: it makes the number invalid. */
+#define OA_JSON_NB OA_JSON_N_BAD
+#define OA_JSON_NE OA_JSON_N_END
+static const unsigned char oa_json_number_next[OA_JSON_N_END][7] = {
+  /* START */ { OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_MINUS, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
+  /* MINUS */ { OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
+  /* ZERO */  { OA_JSON_NB, OA_JSON_NB, OA_JSON_NE, OA_JSON_NE, OA_JSON_N_DOT, OA_JSON_N_EXP, OA_JSON_NE },
+  /* INT */   { OA_JSON_N_INT, OA_JSON_N_INT, OA_JSON_NE, OA_JSON_NE, OA_JSON_N_DOT, OA_JSON_N_EXP, OA_JSON_NE },
+  /* DOT */   { OA_JSON_N_FRAC, OA_JSON_N_FRAC, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
+  /* FRAC */  { OA_JSON_N_FRAC, OA_JSON_N_FRAC, OA_JSON_NE, OA_JSON_NE, OA_JSON_NE, OA_JSON_N_EXP, OA_JSON_NE },
+  /* EXP */   { OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_SIGN, OA_JSON_N_EXP_SIGN,
+                OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
+  /* EXP_SIGN */ { OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_DIGITS, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB,
+                   OA_JSON_NB, OA_JSON_NB },
+  /* EXP_DIGITS */ { OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_DIGITS, OA_JSON_NE, OA_JSON_NE, OA_JSON_NE,
+                     OA_JSON_NE, OA_JSON_NE }
+};
+#undef OA_JSON_NB
+#undef OA_JSON_NE
+
+static unsigned oa_json_number_step(unsigned step, unsigned c)
+{
+  unsigned column;
+  if (c == '0') column = 0;
+  else if (oa_json_digit(c)) column = 1;
+  else if (c == '-') column = 2;
+  else if (c == '+') column = 3;
+  else if (c == '.') column = 4;
+  else if ((c | 0x20) == 'e') column = 5;
+  else column = 6;
+  return oa_json_number_next[step][column];
+}
+
+/* Reads number bytes from p. The number ends at the first byte that is not
+ * part of it, which must be one that may follow a value (not consumed); the
+ * end of the piece delivers what was read so far. */
+static const unsigned char *oa_json_number(odeus_json *js, const unsigned char *p,
+                                           const unsigned char *end)
+{
+  const unsigned char *run = p;
+  unsigned step = js->sub, next = OA_JSON_N_END;
+  for (; p < end; p++) {
+    next = oa_json_number_step(step, *p);
+    if (next >= OA_JSON_N_END) break;
+    step = next;
+  }
+  js->sub = step;
+  if (p == end) {
+    if (p != run) oa_json_fragment(js, (const char *)run, (size_t)(p - run), ODEUS_JSON_RAW);
+    return p;
+  }
+  if (next == OA_JSON_N_BAD || !(oa_json_space(*p) || *p == ',' || *p == ']' || *p == '}'))
+    return oa_json_fail(js, ODEUS_ERR_JSON_NUMBER, p);
+  if (oa_json_fragment(js, (const char *)run, (size_t)(p - run), ODEUS_JSON_RAW | ODEUS_JSON_LAST))
+    return p;
+  oa_json_value_done(js);
+  return p;
+}
+
+/* A number may end here (the end of the text ends a top-level number). */
+static int oa_json_number_complete(unsigned step)
+{
+  return oa_json_number_next[step][6] == OA_JSON_N_END;
+}
+
+static const char *oa_json_word(unsigned token)
+{
+  if (token == ODEUS_JSON_TRUE) return "true";
+  return token == ODEUS_JSON_FALSE ? "false" : "null";
+}
+
+static const unsigned char *oa_json_literal(odeus_json *js, const unsigned char *p,
+                                            const unsigned char *end)
+{
+  const char *word = oa_json_word(js->token);
+  unsigned i = js->sub;
+  for (; p < end && word[i] != '\0'; p++, i++)
+    if (*p != (unsigned char)word[i]) return oa_json_fail(js, ODEUS_ERR_JSON_SYNTAX, p);
+  js->sub = i;
+  if (word[i] != '\0') return p;
+  if (oa_json_emit(js, js->token, 0, word, i, js->value_start)) return p;
+  oa_json_value_done(js);
+  return p;
+}
+
+/* ---- between tokens ---- */
+
+/* How many bytes of the literal led by c (t, f or n) stand whole at p, with
+ * avail bytes given: its length when all of it is there, else 0. */
+static OA_INLINE size_t oa_json_whole_word(const unsigned char *p, size_t avail, unsigned c)
+{
+  if (c == 't') return avail >= 4 && memcmp(p, "true", 4) == 0 ? 4 : 0;
+  if (c == 'n') return avail >= 4 && memcmp(p, "null", 4) == 0 ? 4 : 0;
+  return avail >= 5 && memcmp(p, "false", 5) == 0 ? 5 : 0;
+}
+
+/* A string or key without escape, whole between the quotes at p and q: one
+ * event FIRST|LAST|RAW pointing into the fed data; an empty one points into
+ * the reader (tmp) and is not RAW. */
+static OA_INLINE void oa_json_whole_string(odeus_json_event *ev, unsigned token,
+                                           const unsigned char *p, const unsigned char *q,
+                                           const odeus_json *js)
+{
+  ev->type = (odeus_json_event_type)token;
+  ev->flags = ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW;
+  ev->text = (const char *)p + 1;
+  ev->len = (size_t)(q - (p + 1));
+  if (!ev->len) {
+    ev->flags = ODEUS_JSON_FIRST | ODEUS_JSON_LAST;
+    ev->text = js->tmp;
+  }
+  ev->depth = js->depth;
+}
+
+/* A literal whole inside the piece: its event points at the word. */
+static OA_INLINE void oa_json_literal_event(odeus_json_event *ev, unsigned token, size_t len,
+                                            const odeus_json *js)
+{
+  ev->type = (odeus_json_event_type)token;
+  ev->flags = 0;
+  ev->text = oa_json_word(token);
+  ev->len = len;
+  ev->depth = js->depth;
+}
+
+/* The closing quote of a string with raw UTF-8, whole inside the piece and
+ * without escape: from p at a byte from 0x80, the characters are validated
+ * one after the other and the plain runs between them scanned. NULL when
+ * the string needs the string reader (an escape, a bad byte, an invalid
+ * character or one cut by the end of the piece), with *stop set to that
+ * place: the bytes before it are plain or whole valid characters, which the
+ * reader delivers as they are, and it reports the error at the same byte as
+ * if it had read them all. */
+OA_JSON_OUTLINE static const unsigned char *oa_json_utf8_string(const unsigned char *p,
+                                                                const unsigned char *end,
+                                                                const unsigned char **stop)
+{
+  for (;;) {
+    unsigned lo, hi, n = oa_json_utf8_lead(*p, &lo, &hi);
+    if (!n || (size_t)(end - p) <= n || oa_json_utf8_tail(p + 1, n, lo, hi) != n) break;
+    p += 1 + n;
+    p = end - p < 8 ? oa_json_plain_run(p, end) : oa_json_scan(p, end);
+    if (p == end || *p < 0x80) break;
+  }
+  if (p != end && *p == '"') return p;
+  *stop = p;
+  return NULL;
+}
+
+/* The closing quote of a string whose text starts at s, when the string
+ * is whole inside the piece and holds no escape and only valid UTF-8, so
+ * that one event can point at its bytes; NULL otherwise, with *stop set to
+ * where the string reader must look (see oa_json_utf8_string). The first
+ * block is read here: most strings end inside it. */
+static OA_INLINE const unsigned char *oa_json_plain_string(const unsigned char *s,
+                                                           const unsigned char *end,
+                                                           const unsigned char **stop)
+{
+  const unsigned char *q;
+#ifdef OA_JSON_SSE2
+  if (end - s >= 16) {
+    unsigned bits = oa_json_block(s);
+    if (bits) {
+      q = s + (unsigned)__builtin_ctz(bits);
+      if (*q == '"') return q;
+      if (*q >= 0x80) return oa_json_utf8_string(q, end, stop);
+      *stop = q;
+      return NULL;
+    }
+    s += 16;
+  }
+#endif
+  q = oa_json_scan(s, end);
+  if (q != end && *q == '"') return q;
+  if (q != end && *q >= 0x80) return oa_json_utf8_string(q, end, stop);
+  *stop = q;
+  return NULL;
+}
+
+/* Whether the two bytes at p (p + 1 < end) are a and b. */
+static OA_INLINE int oa_json_pair(const unsigned char *p, unsigned a, unsigned b)
+{
+  return ((unsigned)p[0] | (unsigned)p[1] << 8) == (a | b << 8);
+}
+
+/* A string that is not plain from its opening quote at p (an escape, a
+ * byte from 0x80, a bad byte, or the end of the piece inside it, at stop):
+ * the string reader takes it, from there. Returns where it stopped:
+ * after the closing quote (state BETWEEN), or where a slower state goes on. */
+static const unsigned char *oa_json_string_begin(odeus_json *js, const unsigned char *p,
+                                                 const unsigned char *stop,
+                                                 const unsigned char *end, unsigned token,
+                                                 uintptr_t origin)
+{
+  oa_json_begin(js, OA_JSON_STRING, token, (size_t)((uintptr_t)p - origin));
+  return oa_json_string(js, p + 1, stop, end);
+}
+
+/* Delivers the event of a container's bracket (no text). */
+static OA_INLINE int oa_json_bracket(odeus_json *js, odeus_json_event *ev, unsigned type,
+                                     size_t offset)
+{
+  ev->type = (odeus_json_event_type)type;
+  ev->flags = 0;
+  ev->text = NULL;
+  ev->len = 0;
+  ev->depth = js->depth;
+  ev->offset = offset;
+  return oa_json_send(js, ev);
+}
+
+/* The first byte from p that is not JSON whitespace, or end. */
+OA_JSON_OUTLINE static const unsigned char *oa_json_skip_space(const unsigned char *p,
+                                                               const unsigned char *end)
+{
+  while (p != end && oa_json_space(*p)) p++;
+  return p;
+}
+
+/* The same, with the test for the compact form here: no whitespace where
+ * the byte at p is above 0x20 (out of line only past that). */
+static OA_INLINE const unsigned char *oa_json_past_space(const unsigned char *p,
+                                                         const unsigned char *end)
+{
+  return p != end && *p <= ' ' ? oa_json_skip_space(p, end) : p;
+}
+
+/* Objects, the commonest text: "key":value members, where each value is a
+ * string, a literal, an object of the same kind, or an array (opened here,
+ * its elements read here when they are such objects). This loop reads them
+ * with little to keep track of, and the compact form ("key":"value", then
+ * ,"key" or the close) without even a test for whitespace. It begins where
+ * *expect says: at the opening quote of a key (KEY), after a key (COLON),
+ * or after a member's value (COMMA). Anything else (a number, an element
+ * other than an object, a literal or a bracket cut by the end of the piece,
+ * a bracket too deep, an error in the text) sends it back to the structure
+ * loop, which reads on from the same byte with *expect set to what may come
+ * there; so does a string that is not plain, with *stop set to where the
+ * string reader must look, which it calls from its own frame (the deepest
+ * chain of calls under a callback then holds one frame less). Returns where
+ * it stopped; after an error from the callback, where the error was. Every
+ * step is one the structure loop would take, so the events and the errors
+ * are the same. */
+OA_JSON_OUTLINE static const unsigned char *oa_json_objects(odeus_json *js,
+                                                            const unsigned char *p,
+                                                            const unsigned char *end,
+                                                            uintptr_t origin, unsigned *expect,
+                                                            const unsigned char **stop)
+{
+  odeus_json_event ev;
+  const unsigned char *q;
+  size_t n;
+  unsigned c, token;
+
+  if (*expect & OA_JSON_WANT_COMMA) goto member_done;
+  if (*expect & OA_JSON_WANT_COLON) goto colon;
+key:
+  /* p: the opening quote of a key */
+  q = oa_json_plain_string(p + 1, end, stop);
+  if (!q) {
+    *expect = OA_JSON_WANT_KEY;
+    return p;
+  }
+  oa_json_whole_string(&ev, ODEUS_JSON_KEY, p, q, js);
+  ev.offset = (size_t)((uintptr_t)p - origin);
+  if (oa_json_send(js, &ev)) return q;
+  p = q + 1;
+colon:
+  /* p: after a key */
+  if (end - p >= 2 && oa_json_pair(p, ':', '"')) {
+    p++;
+    goto string;
+  }
+  p = oa_json_past_space(p, end);
+  if (p == end || *p != ':') {
+    *expect = OA_JSON_WANT_COLON;
+    return p;
+  }
+  p++;
+  p = oa_json_past_space(p, end);
+  if (p == end) goto other_value;
+  /* p: the first byte of the value */
+  c = *p;
+  if (c == '"') goto string;
+  if (c == '{') goto open_object;
+  if (c == '[') {
+    if (js->depth >= ODEUS_JSON_MAX_DEPTH) goto other_value;
+    if (oa_json_bracket(js, &ev, ODEUS_JSON_ARRAY_BEGIN, (size_t)((uintptr_t)p - origin))) return p;
+    js->stack &= ~((uint64_t)1 << js->depth);
+    js->depth++;
+    p++;
+    p = oa_json_past_space(p, end);
+    if (p != end && *p == '{') goto open_object;
+    *expect = OA_JSON_WANT_VALUE | OA_JSON_WANT_CLOSE;
+    return p;
+  }
+  if (c != 't' && c != 'f' && c != 'n') goto other_value;
+  n = oa_json_whole_word(p, (size_t)(end - p), c);
+  if (!n) goto other_value;
+  token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
+  oa_json_literal_event(&ev, token, n, js);
+  ev.offset = (size_t)((uintptr_t)p - origin);
+  if (oa_json_send(js, &ev)) return p;
+  p += n;
+  goto member_done;
+
+string:
+  /* p: the opening quote of a string value */
+  q = oa_json_plain_string(p + 1, end, stop);
+  if (!q) {
+    *expect = OA_JSON_WANT_VALUE;
+    return p;
+  }
+  oa_json_whole_string(&ev, ODEUS_JSON_STRING, p, q, js);
+  ev.offset = (size_t)((uintptr_t)p - origin);
+  if (oa_json_send(js, &ev)) return q;
+  p = q + 1;
+  goto member_done;
+
+open_object:
+  /* p: a '{' where a value may come */
+  if (js->depth >= ODEUS_JSON_MAX_DEPTH) goto other_value;
+  if (oa_json_bracket(js, &ev, ODEUS_JSON_OBJECT_BEGIN, (size_t)((uintptr_t)p - origin))) return p;
+  js->stack |= (uint64_t)1 << js->depth;
+  js->depth++;
+  p++;
+  p = oa_json_past_space(p, end);
+  if (p != end && *p == '"') goto key;
+  *expect = OA_JSON_WANT_KEY | OA_JSON_WANT_CLOSE;
+  return p;
+
+member_done:
+  /* A member's value is complete: a comma and the next member, or the
+   * close, may follow. */
+  if (end - p >= 2 && oa_json_pair(p, ',', '"')) {
+    p++;
+    goto key;
+  }
+  if (p == end || *p != '}') {
+    p = oa_json_past_space(p, end);
+    if (p == end) goto separator;
+    if (*p == ',') {
+      p++;
+      p = oa_json_past_space(p, end);
+      if (p != end && *p == '"') goto key;
+      *expect = OA_JSON_WANT_KEY;
+      return p;
+    }
+    if (*p != '}') goto separator;
+  }
+  js->depth--;
+  if (oa_json_bracket(js, &ev, ODEUS_JSON_OBJECT_END, (size_t)((uintptr_t)p - origin))) return p;
+  goto closed;
+
+value_done:
+  /* A value is complete inside a container, an object or an array. */
+  if (oa_json_top_is_object(js)) goto member_done;
+  if (end - p >= 2 && oa_json_pair(p, ',', '{')) {
+    p++;
+    goto open_object;
+  }
+  if (p == end || *p != ']') {
+    p = oa_json_past_space(p, end);
+    if (p == end) goto separator;
+    if (*p == ',') {
+      p++;
+      p = oa_json_past_space(p, end);
+      if (p != end && *p == '{') goto open_object;
+      goto other_value;
+    }
+    if (*p != ']') goto separator;
+  }
+  js->depth--;
+  if (oa_json_bracket(js, &ev, ODEUS_JSON_ARRAY_END, (size_t)((uintptr_t)p - origin))) return p;
+
+closed:
+  /* the container that closed at p was a value too, unless it was the top */
+  p++;
+  if (js->depth) goto value_done;
+  *expect = 0;
+  return p;
+
+separator:
+  *expect = OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE;
+  return p;
+
+other_value:
+  /* a value this loop does not read, at p */
+  *expect = OA_JSON_WANT_VALUE;
+  return p;
+}
+
+/* The events of oa_json_structure, whole tokens inside the piece: a
+ * container's bracket at p (q NULL), a literal [p, q), a string between the
+ * quotes at p and q. Out of line, so that the structure loop's frame, under
+ * every other call, holds no event. */
+OA_JSON_OUTLINE static int oa_json_deliver(odeus_json *js, unsigned type, const unsigned char *p,
+                                           const unsigned char *q, size_t offset)
+{
+  odeus_json_event ev;
+  if (!q) return oa_json_bracket(js, &ev, type, offset);
+  if (type == ODEUS_JSON_STRING) oa_json_whole_string(&ev, type, p, q, js);
+  else oa_json_literal_event(&ev, type, (size_t)(q - p), js);
+  ev.offset = offset;
+  return oa_json_send(js, &ev);
+}
+
+/* Reads tokens from p until the end of the piece, an error, or a token cut
+ * by the end of the piece (then state says which): the top level, arrays,
+ * numbers and whatever oa_json_objects hands back; the members of objects
+ * are read by oa_json_objects, from the opening quote of a key. The set of
+ * what may come next (expect) and whether the innermost container is an
+ * object live in locals; expect goes back to the struct when the function
+ * returns, depth whenever it changes. Stream offsets are computed on
+ * addresses: the offset of x is x - origin. */
+static const unsigned char *oa_json_structure(odeus_json *js, const unsigned char *p,
+                                              const unsigned char *end)
+{
+  const uintptr_t origin = (uintptr_t)p - js->offset;
+  unsigned expect = js->expect;
+  unsigned in_object = js->depth ? oa_json_top_is_object(js) : 0;
+  unsigned c, token;
+  const unsigned char *q, *stop = NULL;
+  size_t n;
+
+  while (p != end) {
+    c = *p;
+    switch (c) {
+    case '"':
+      if (expect & OA_JSON_WANT_KEY) goto objects;
+      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+      q = oa_json_plain_string(p + 1, end, &stop);
+      if (!q) {
+        p = oa_json_string_begin(js, p, stop, end, ODEUS_JSON_STRING, origin);
+        goto helper_done;
+      }
+      if (oa_json_deliver(js, ODEUS_JSON_STRING, p, q, (size_t)((uintptr_t)p - origin))) return q;
+      p = q + 1;
+      goto value_done;
+    case ',':
+      if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
+      p++;
+      expect = in_object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+      continue;
+    case ':':
+      if (!(expect & OA_JSON_WANT_COLON)) goto refuse;
+      expect = OA_JSON_WANT_VALUE;
+      p++;
+      continue;
+    case ' ': case '\t': case '\n': case '\r':
+      p++;
+      continue;
+    case '}': case ']':
+      if (!(expect & OA_JSON_WANT_CLOSE) || in_object != (c == '}')) goto refuse;
+      js->depth--;
+      if (oa_json_deliver(js, in_object ? ODEUS_JSON_OBJECT_END : ODEUS_JSON_ARRAY_END, p, NULL,
+                          (size_t)((uintptr_t)p - origin)))
+        return p;
+      p++;
+      in_object = js->depth ? oa_json_top_is_object(js) : 0;
+      goto value_done;
+    case '{': case '[':
+      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+      if (js->depth >= ODEUS_JSON_MAX_DEPTH) return oa_json_fail(js, ODEUS_ERR_JSON_DEPTH, p);
+      in_object = c == '{';
+      if (oa_json_deliver(js, in_object ? ODEUS_JSON_OBJECT_BEGIN : ODEUS_JSON_ARRAY_BEGIN, p, NULL,
+                          (size_t)((uintptr_t)p - origin)))
+        return p;
+      p++;
+      if (in_object) js->stack |= (uint64_t)1 << js->depth;
+      else js->stack &= ~((uint64_t)1 << js->depth);
+      js->depth++;
+      expect = (in_object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+      if (in_object && p != end && *p == '"') goto objects;
+      continue;
+    case 't': case 'f': case 'n':
+      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+      token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
+      n = oa_json_whole_word(p, (size_t)(end - p), c);
+      if (!n) {
+        /* cut by the end of the piece, or misspelt */
+        oa_json_begin(js, OA_JSON_LITERAL, token, (size_t)((uintptr_t)p - origin));
+        p = oa_json_literal(js, p, end);
+        goto helper_done;
+      }
+      if (oa_json_deliver(js, token, p, p + n, (size_t)((uintptr_t)p - origin))) return p;
+      p += n;
+      goto value_done;
+    case '-': case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+      oa_json_begin(js, OA_JSON_NUMBER, ODEUS_JSON_NUMBER, (size_t)((uintptr_t)p - origin));
+      p = oa_json_number(js, p, end);
+      goto helper_done;
+    default:
+      goto refuse;
+    }
+
+  value_done:
+    /* A value is complete: a separator or a close may follow, or nothing at the top. */
+    expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
+    if (in_object) goto objects;
+    continue;
+
+  helper_done:
+    /* the helper set expect if it completed its token */
+    if (js->error || js->state != OA_JSON_BETWEEN) return p;
+    expect = js->expect;
+    if (!in_object || !(expect & (OA_JSON_WANT_COLON | OA_JSON_WANT_COMMA))) continue;
+  objects:
+    /* In an object, at a key or after a key or a member's value: the
+     * objects loop reads on, and leaves a string that is not plain to the
+     * string reader here. */
+    stop = NULL;
+    p = oa_json_objects(js, p, end, origin, &expect, &stop);
+    if (js->error) return p;
+    in_object = js->depth ? oa_json_top_is_object(js) : 0;
+    if (stop) {
+      token = expect & OA_JSON_WANT_KEY ? ODEUS_JSON_KEY : ODEUS_JSON_STRING;
+      p = oa_json_string_begin(js, p, stop, end, token, origin);
+      goto helper_done;
+    }
+  }
+  js->expect = expect;
+  return p;
+
+refuse:
+  /* A byte that may not come here. After the top-level value, nothing may. */
+  js->expect = expect;
+  return oa_json_fail(js, expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING, p);
+}
+
+/* ---- the API ---- */
+
+ODEUS_API void odeus_json_init(odeus_json *js, odeus_json_fn fn, void *ctx)
+{
+  if (!js) return;
+  memset(js, 0, sizeof *js);
+  js->fn = fn ? fn : oa_json_ignore;
+  js->ctx = ctx;
+  js->state = OA_JSON_BETWEEN;
+  js->expect = OA_JSON_WANT_VALUE;
+}
+
+ODEUS_API odeus_result odeus_json_feed(odeus_json *js, const char *data, size_t len)
+{
+  const unsigned char *p, *end, *q;
+  if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
+  if (js->error) return (odeus_result)js->error;
+  if (!len) return ODEUS_OK;
+  p = (const unsigned char *)data;
+  end = p + len;
+  while (p < end) {
+    switch (js->state) {
+    case OA_JSON_STRING: q = oa_json_string(js, p, p, end); break;
+    case OA_JSON_ESCAPE: q = oa_json_escape(js, p); break;
+    case OA_JSON_HEX: q = oa_json_hex(js, p); break;
+    case OA_JSON_LOW_BACKSLASH: case OA_JSON_LOW_U: q = oa_json_low(js, p); break;
+    case OA_JSON_UTF8: q = oa_json_utf8_more(js, p); break;
+    case OA_JSON_NUMBER: q = oa_json_number(js, p, end); break;
+    case OA_JSON_LITERAL: q = oa_json_literal(js, p, end); break;
+    default: q = oa_json_structure(js, p, end); break;
+    }
+    js->offset += (size_t)(q - p);
+    p = q;
+    if (js->error) return (odeus_result)js->error;
+  }
+  return ODEUS_OK;
+}
+
+ODEUS_API odeus_result odeus_json_finish(odeus_json *js)
+{
+  if (!js) return ODEUS_ERR_ARGUMENT;
+  if (js->error) return (odeus_result)js->error;
+  if (js->state == OA_JSON_NUMBER && js->depth == 0) {
+    if (!oa_json_number_complete(js->sub)) {
+      js->error = ODEUS_ERR_JSON_NUMBER;
+    } else if (!oa_json_fragment(js, js->tmp, 0, ODEUS_JSON_LAST)) {
+      oa_json_value_done(js);
+    }
+  } else if (js->state != OA_JSON_BETWEEN || js->expect) {
+    js->error = ODEUS_ERR_JSON_TRUNCATED;
+  }
+  return (odeus_result)js->error;
+}
+
+/* ---- a request body given as JSON ---------------------------------------------------
+ * Driven by the JSON reader's events, guided by the same member tables as
+ * the validator and the writer. Each value is checked as it is stored, and
+ * each object's missing members when it closes, so every problem is found
+ * once, in document order, with its path. */
+
+enum { OA_CFG_TOP, OA_CFG_ROOT, OA_CFG_FIELDS, OA_CFG_FIELD, OA_CFG_OAUTH };
+
+/* An empty authFields array needs a non-NULL pointer even without storage. */
+static const odeus_auth_field oa_cfg_no_fields[1] = { { { NULL, 0 }, { NULL, 0 }, ODEUS_FIELD_UNSET,
+                                                        { NULL, 0 }, { NULL, 0 }, ODEUS_BOOL_UNSET } };
+
+typedef struct oa_cfg {
+  const char *json;
+  size_t json_len;
+  odeus_config *cfg;
+  odeus_config_storage *st;
+  odeus_problems *pr;
+  unsigned scope;               /* OA_CFG_*: the object or array we are in */
+  unsigned skip;                /* > 0: inside a value being skipped, its depth */
+  const oa_member *member;      /* the member whose value comes next, or NULL */
+  oa_where where;               /* its path */
+  unsigned seen_root, seen_field, seen_oauth; /* members met, by table index */
+  size_t field;                 /* the current authFields element */
+  size_t field_index;           /* elements of authFields met so far */
+  size_t strings_used;
+  char *str;                    /* a string being assembled in storage */
+  size_t str_len;
+  int str_cut;                  /* it did not fit */
+  char word[24];                /* a key or enum value being assembled */
+  size_t word_len;
+} oa_cfg;
+
+static int oa_cfg_is_begin(const odeus_json_event *ev)
+{
+  return ev->type == ODEUS_JSON_OBJECT_BEGIN || ev->type == ODEUS_JSON_ARRAY_BEGIN;
+}
+
+static void oa_cfg_problem(oa_cfg *p, oa_where w, odeus_rule rule, size_t limit, const char *text, size_t len)
+{
+  oa_report(p->pr, w, rule, limit, 0, text, len);
+}
+
+/* The raw text of a string token (between its quotes) in the input, for
+ * messages: a key or enum value the reader has already validated. */
+static odeus_str oa_cfg_raw_string(const oa_cfg *p, size_t offset)
+{
+  odeus_str r;
+  size_t i = offset + 1;
+  while (i < p->json_len && p->json[i] != '"') i += p->json[i] == '\\' ? 2 : 1;
+  r.ptr = p->json + offset + 1;
+  r.len = OA_MIN(i, p->json_len) - (offset + 1);
+  return r;
+}
+
+static const oa_member *oa_cfg_table(unsigned scope, size_t *n, unsigned **seen, oa_cfg *p)
+{
+  if (scope == OA_CFG_FIELD) { *n = OA_COUNT(oa_field_members); *seen = &p->seen_field; return oa_field_members; }
+  if (scope == OA_CFG_OAUTH) { *n = OA_COUNT(oa_oauth_members); *seen = &p->seen_oauth; return oa_oauth_members; }
+  *n = OA_COUNT(oa_root_members);
+  *seen = &p->seen_root;
+  return oa_root_members;
+}
+
+/* The object a member of the current scope lives in. */
+static void *oa_cfg_object(oa_cfg *p)
+{
+  if (p->scope == OA_CFG_FIELD) return &p->st->fields[p->field];
+  if (p->scope == OA_CFG_OAUTH) return p->st->oauth_client;
+  return p->cfg;
+}
+
+static oa_where oa_cfg_here(const oa_cfg *p)
+{
+  oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+  if (p->scope == OA_CFG_FIELDS || p->scope == OA_CFG_FIELD) {
+    w.key = ODEUS_KEY_AUTH_FIELDS;
+    if (p->scope == OA_CFG_FIELD) w.index = p->field;
+  } else if (p->scope == OA_CFG_OAUTH) {
+    w.key = ODEUS_KEY_OAUTH_CLIENT;
+  }
+  return w;
+}
+
+static void oa_cfg_key(oa_cfg *p, const odeus_json_event *ev)
+{
+  size_t n, i;
+  unsigned *seen;
+  const oa_member *t = oa_cfg_table(p->scope, &n, &seen, p);
+  odeus_str raw = oa_cfg_raw_string(p, ev->offset);
+  p->member = NULL;
+  p->where = oa_cfg_here(p);
+  for (i = 0; i < n; i++) {
+    if (strlen(t[i].name) == p->word_len && memcmp(t[i].name, p->word, p->word_len) == 0) break;
+  }
+  if (i == n) {
+    oa_where w = p->where;
+    if (w.key == ODEUS_KEY_NONE) w.key = ODEUS_KEY_OTHER;
+    else w.member = ODEUS_KEY_OTHER;
+    oa_cfg_problem(p, w, ODEUS_RULE_UNKNOWN_KEY, 0, raw.ptr, raw.len);
+    return;
+  }
+  p->where = oa_where_member(p->where, &t[i]);
+  if (*seen & (1u << i)) {
+    oa_cfg_problem(p, p->where, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
+    return;
+  }
+  *seen |= 1u << i;
+  p->member = &t[i];
+}
+
+/* Missing required members of the object that just closed. */
+static void oa_cfg_missing(oa_cfg *p, const oa_member *t, size_t n, unsigned seen)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if ((t[i].flags & OA_REQUIRED) && !(seen & (1u << i)))
+      oa_cfg_problem(p, oa_where_member(oa_cfg_here(p), &t[i]), ODEUS_RULE_REQUIRED, 0, NULL, 0);
+}
+
+static void oa_cfg_wrong_type(oa_cfg *p, const odeus_json_event *ev)
+{
+  oa_cfg_problem(p, p->where, ev->type == ODEUS_JSON_NULL ? ODEUS_RULE_NULL : ODEUS_RULE_TYPE, 0, NULL, 0);
+  if (oa_cfg_is_begin(ev)) p->skip = 1;
+}
+
+static void oa_cfg_begin_value_container(oa_cfg *p, const odeus_json_event *ev)
+{
+  const oa_member *m = p->member;
+  if (m && m->kind == OA_KIND_FIELDS && ev->type == ODEUS_JSON_ARRAY_BEGIN) {
+    p->cfg->fields = p->st->fields ? p->st->fields : oa_cfg_no_fields;
+    p->cfg->field_count = 0;
+    p->field_index = 0;
+    p->scope = OA_CFG_FIELDS;
+  } else if (m && m->kind == OA_KIND_OAUTH && ev->type == ODEUS_JSON_OBJECT_BEGIN && p->st->oauth_client) {
+    memset(p->st->oauth_client, 0, sizeof *p->st->oauth_client);
+    p->cfg->oauth_client = p->st->oauth_client;
+    p->seen_oauth = 0;
+    p->scope = OA_CFG_OAUTH;
+  } else if (m && m->kind == OA_KIND_OAUTH && ev->type == ODEUS_JSON_OBJECT_BEGIN) {
+    oa_cfg_problem(p, p->where, ODEUS_RULE_CAPACITY, 0, NULL, 0);
+    p->skip = 1;
+  } else if (m) {
+    oa_cfg_wrong_type(p, ev);
+  } else {
+    p->skip = 1; /* the value of an unknown or duplicate key */
+  }
+}
+
+/* An element of authFields: element i is stored in fields[i], so that
+ * problem paths and storage agree even around a broken element. */
+static void oa_cfg_begin_field(oa_cfg *p, const odeus_json_event *ev)
+{
+  size_t i = p->field_index++;
+  oa_where w = oa_cfg_here(p);
+  w.index = i;
+  p->where = w;
+  if (i >= p->st->field_capacity) {
+    oa_cfg_problem(p, w, ODEUS_RULE_CAPACITY, p->st->field_capacity, NULL, 0);
+    if (oa_cfg_is_begin(ev)) p->skip = 1;
+    return;
+  }
+  memset(&p->st->fields[i], 0, sizeof p->st->fields[i]);
+  p->cfg->field_count = i + 1;
+  if (ev->type != ODEUS_JSON_OBJECT_BEGIN) {
+    oa_cfg_wrong_type(p, ev);
+    return;
+  }
+  p->field = i;
+  p->seen_field = 0;
+  p->scope = OA_CFG_FIELD;
+}
+
+static void oa_cfg_end(oa_cfg *p)
+{
+  oa_where w = oa_cfg_here(p);
+  switch (p->scope) {
+  case OA_CFG_FIELD:
+    oa_cfg_missing(p, oa_field_members, OA_COUNT(oa_field_members), p->seen_field);
+    p->scope = OA_CFG_FIELDS;
+    break;
+  case OA_CFG_FIELDS:
+    oa_check_slugs(p->cfg->fields, p->cfg->field_count, w, p->pr);
+    p->scope = OA_CFG_ROOT;
+    break;
+  case OA_CFG_OAUTH:
+    p->scope = OA_CFG_ROOT;
+    break;
+  default: /* the body */
+    oa_cfg_missing(p, oa_root_members, OA_COUNT(oa_root_members), p->seen_root);
+    if (p->cfg->oauth_client) {
+      w.key = ODEUS_KEY_OAUTH_CLIENT;
+      oa_check_oauth_allowed(p->cfg, w, p->pr);
+    }
+    p->scope = OA_CFG_TOP;
+    break;
+  }
+  p->member = NULL;
+}
+
+/* A string value is complete: store it, or match it against the enum. */
+static void oa_cfg_string_done(oa_cfg *p, const odeus_json_event *ev, const char *text, size_t len)
+{
+  const oa_member *m = p->member;
+  void *obj = oa_cfg_object(p);
+  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
+    odeus_str *v = OA_AT(obj, m, odeus_str);
+    if (p->str_cut) {
+      oa_cfg_problem(p, p->where, ODEUS_RULE_CAPACITY, p->st->strings_capacity, NULL, 0);
+      return;
+    }
+    v->ptr = text;
+    v->len = len;
+    oa_check_string(v, m, p->where, p->pr);
+  } else if (m->kind == OA_KIND_AUTH_TYPE || m->kind == OA_KIND_FIELD_TYPE) {
+    int i, n = m->kind == OA_KIND_AUTH_TYPE ? (int)OA_COUNT(oa_auth_type_names) : (int)OA_COUNT(oa_field_type_names);
+    for (i = 1; i < n; i++) {
+      const char *name = oa_enum_name(m, i);
+      if (strlen(name) == len && memcmp(name, text, len) == 0) break;
+    }
+    if (i < n) {
+      if (m->kind == OA_KIND_AUTH_TYPE) *OA_AT(obj, m, odeus_auth_type) = (odeus_auth_type)i;
+      else *OA_AT(obj, m, odeus_field_type) = (odeus_field_type)i;
+    } else {
+      odeus_str raw = oa_cfg_raw_string(p, ev->offset);
+      oa_cfg_problem(p, p->where, ODEUS_RULE_ENUM, 0, raw.ptr, raw.len);
+    }
+  }
+}
+
+/* String and key fragments: one raw fragment is used in place (zero copy);
+ * otherwise the pieces are joined in storage (strings) or in word[] (keys,
+ * enum values; longer ones cannot match and are cut). */
+static void oa_cfg_fragment(oa_cfg *p, const odeus_json_event *ev, int to_storage)
+{
+  if (ev->flags & ODEUS_JSON_FIRST) {
+    p->word_len = 0;
+    p->str_len = 0;
+    p->str_cut = 0;
+    p->str = p->st->strings ? p->st->strings + p->strings_used : NULL;
+  }
+  if (!to_storage) {
+    size_t n = OA_MIN(ev->len, sizeof p->word - p->word_len);
+    memcpy(p->word + p->word_len, ev->text, n);
+    p->word_len += ev->len;
+    if (p->word_len > sizeof p->word) p->word_len = sizeof p->word;
+    return;
+  }
+  if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW)) ==
+      (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW))
+    return; /* used in place */
+  if (ev->len == 0) return;
+  if (p->str_cut || !p->st->strings || p->strings_used + ev->len > p->st->strings_capacity) {
+    p->str_cut = 1;
+    return;
+  }
+  memcpy(p->st->strings + p->strings_used, ev->text, ev->len);
+  p->strings_used += ev->len;
+  p->str_len += ev->len;
+}
+
+static int oa_cfg_is_string_member(const oa_member *m)
+{
+  return m && (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL);
+}
+
+static void oa_cfg_string(oa_cfg *p, const odeus_json_event *ev)
+{
+  int whole = (ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW)) ==
+              (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW);
+  const oa_member *m = p->member;
+  if (!m) return;
+  if (m->kind != OA_KIND_STRING && m->kind != OA_KIND_URL && m->kind != OA_KIND_AUTH_TYPE &&
+      m->kind != OA_KIND_FIELD_TYPE) {
+    if (ev->flags & ODEUS_JSON_FIRST) oa_cfg_wrong_type(p, ev);
+    return;
+  }
+  oa_cfg_fragment(p, ev, oa_cfg_is_string_member(m));
+  if (!(ev->flags & ODEUS_JSON_LAST)) return;
+  if (whole) oa_cfg_string_done(p, ev, ev->text, ev->len);
+  else if (oa_cfg_is_string_member(m)) oa_cfg_string_done(p, ev, p->str ? p->str : "", p->str_len);
+  else oa_cfg_string_done(p, ev, p->word, p->word_len);
+}
+
+static void oa_cfg_scalar(oa_cfg *p, const odeus_json_event *ev)
+{
+  const oa_member *m = p->member;
+  if (!m) return;
+  if (m->kind == OA_KIND_BOOL && (ev->type == ODEUS_JSON_TRUE || ev->type == ODEUS_JSON_FALSE)) {
+    *OA_AT(oa_cfg_object(p), m, odeus_bool) = ev->type == ODEUS_JSON_TRUE ? ODEUS_BOOL_TRUE : ODEUS_BOOL_FALSE;
+    return;
+  }
+  if (ev->type == ODEUS_JSON_NUMBER && !(ev->flags & ODEUS_JSON_FIRST)) return;
+  oa_cfg_wrong_type(p, ev);
+}
+
+static int oa_cfg_event(void *ctx, const odeus_json_event *ev)
+{
+  oa_cfg *p = (oa_cfg *)ctx;
+  int begin = oa_cfg_is_begin(ev);
+  int end = ev->type == ODEUS_JSON_OBJECT_END || ev->type == ODEUS_JSON_ARRAY_END;
+  if (p->skip) {
+    p->skip += (unsigned)begin;
+    p->skip -= (unsigned)end;
+    return 0;
+  }
+  if (ev->type == ODEUS_JSON_KEY) {
+    if (!(ev->flags & ODEUS_JSON_FIRST) || !(ev->flags & ODEUS_JSON_LAST) || !(ev->flags & ODEUS_JSON_RAW))
+      oa_cfg_fragment(p, ev, 0);
+    else {
+      p->word_len = OA_MIN(ev->len, sizeof p->word);
+      memcpy(p->word, ev->text, p->word_len);
+      if (ev->len > sizeof p->word) p->word_len = sizeof p->word;
+    }
+    if (ev->flags & ODEUS_JSON_LAST) oa_cfg_key(p, ev);
+    return 0;
+  }
+  if (end) {
+    oa_cfg_end(p);
+    return 0;
+  }
+  if (p->scope == OA_CFG_TOP) {
+    if (ev->type == ODEUS_JSON_OBJECT_BEGIN) {
+      p->scope = OA_CFG_ROOT;
+    } else if (!(ev->type == ODEUS_JSON_NUMBER && !(ev->flags & ODEUS_JSON_FIRST)) &&
+               !(ev->type == ODEUS_JSON_STRING && !(ev->flags & ODEUS_JSON_FIRST))) {
+      p->where = oa_cfg_here(p);
+      oa_cfg_wrong_type(p, ev);
+    }
+    return 0;
+  }
+  if (p->scope == OA_CFG_FIELDS) {
+    if (ev->type == ODEUS_JSON_NUMBER || ev->type == ODEUS_JSON_STRING) {
+      if (!(ev->flags & ODEUS_JSON_FIRST)) return 0;
+    }
+    oa_cfg_begin_field(p, ev);
+    return 0;
+  }
+  if (begin) oa_cfg_begin_value_container(p, ev);
+  else if (ev->type == ODEUS_JSON_STRING) oa_cfg_string(p, ev);
+  else oa_cfg_scalar(p, ev);
+  return 0;
+}
+
+ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_config *cfg,
+                                          odeus_config_storage *storage, odeus_problems *problems)
+{
+  odeus_problems none = { NULL, 0, 0 };
+  odeus_config_storage no_storage;
+  oa_cfg p;
+  odeus_json js;
+  odeus_result r;
+  size_t before;
+  if (!json || !cfg) return ODEUS_ERR_ARGUMENT;
+  memset(&no_storage, 0, sizeof no_storage);
+  memset(&p, 0, sizeof p);
+  memset(cfg, 0, sizeof *cfg);
+  p.json = json;
+  p.json_len = len;
+  p.cfg = cfg;
+  p.st = storage ? storage : &no_storage;
+  p.pr = problems ? problems : &none;
+  p.scope = OA_CFG_TOP;
+  before = p.pr->count;
+  odeus_json_init(&js, oa_cfg_event, &p);
+  js.lone_surrogate_error = 1; /* SPEC §1: it has no UTF-8 form to send */
+  r = odeus_json_feed(&js, json, len);
+  if (r == ODEUS_OK) r = odeus_json_finish(&js);
+  if (r != ODEUS_OK) {
+    oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+    oa_report(p.pr, w, ODEUS_RULE_JSON, (size_t)(0 - (int)r), js.offset, NULL, 0);
+  }
+  return p.pr->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
+}
+/* ---- the answer (implementation) ----------------------------------------------------
+ * Two consumers of the JSON reader's events, chosen by the status: the 2xx
+ * mapper and the error-message extractor. Both keep a few words of state
+ * and work per event, never per byte: a key is matched by its length, then
+ * a constant-length memcmp, against the few keys of its object; string
+ * fragments are copied into storage with memcpy. */
+
+/* The per-event handlers stay out of line: inlined into the dispatcher,
+ * they would make every event pay for the registers of the biggest. */
+#if defined(__GNUC__) || defined(__clang__)
+#define OA_ANS_OUTLINE __attribute__((noinline))
+#else
+#define OA_ANS_OUTLINE
+#endif
+
+/* ---- the 2xx mapper ---- */
+
+/* The object or array the mapper is in. */
+enum oa_ans_scope {
+  OA_ANS_TOP,                   /* before the body's object */
+  OA_ANS_BODY,                  /* the body's object */
+  OA_ANS_INTEG,                 /* "integration" */
+  OA_ANS_FIELDS,                /* "authFields" */
+  OA_ANS_FIELD,                 /* an element of authFields */
+  OA_ANS_OAUTH,                 /* "oauthClient" */
+  OA_ANS_DONE,                  /* the body's object closed */
+  OA_ANS_SCOPE_FORCE_32BIT = 0x7fffffff
+};
+
+/* What the next value is: a member read (one bit each in `seen`), a member
+ * skipped, or the body / an authFields element (values without a key). */
+enum oa_ans_slot {
+  OA_ANS_SKIP,                  /* a member not read: its value is skipped */
+  OA_ANS_INTEGRATION,
+  OA_ANS_ID, OA_ANS_AUTH_TYPE, OA_ANS_AUTH_TEST_CODE, OA_ANS_AUTH_FIELDS, OA_ANS_OAUTH_CLIENT,
+  OA_ANS_SLUG, OA_ANS_LABEL, OA_ANS_TYPE, OA_ANS_DESCRIPTION, OA_ANS_PLACEHOLDER, OA_ANS_REQUIRED,
+  OA_ANS_SCOPES, OA_ANS_OAUTH_LABEL, OA_ANS_AUTHORIZATION_CODE, OA_ANS_ACCESS_TOKEN_CODE,
+  OA_ANS_REFRESH_TOKEN_CODE,
+  OA_ANS_BODY_VALUE,            /* the top-level value */
+  OA_ANS_ELEMENT,               /* an element of authFields */
+  OA_ANS_SLOT_FORCE_32BIT = 0x7fffffff
+};
+
+#define OA_ANS_BIT(slot) (1u << (slot))
+/* The members of one authFields element, forgotten at each new element. */
+#define OA_ANS_FIELD_BITS (OA_ANS_BIT(OA_ANS_SLUG) | OA_ANS_BIT(OA_ANS_LABEL) | OA_ANS_BIT(OA_ANS_TYPE) \
+  | OA_ANS_BIT(OA_ANS_DESCRIPTION) | OA_ANS_BIT(OA_ANS_PLACEHOLDER) | OA_ANS_BIT(OA_ANS_REQUIRED))
+
+/* The JSON value a slot takes (SPEC §1 Response). The string kinds are
+ * contiguous, STRING to FIELD_TYPE, the enums last of them. */
+enum oa_ans_kind {
+  OA_ANS_K_NONE,                /* anything: skipped */
+  OA_ANS_K_BODY,                /* the body: an object */
+  OA_ANS_K_ELEMENT,             /* an authFields element: an object */
+  OA_ANS_K_OBJECT,              /* "integration" */
+  OA_ANS_K_ARRAY,               /* "authFields" */
+  OA_ANS_K_OBJECT_OR_NULL,      /* "oauthClient" */
+  OA_ANS_K_BOOL,
+  OA_ANS_K_STRING,
+  OA_ANS_K_STRING_OR_NULL,
+  OA_ANS_K_AUTH_TYPE,           /* a string naming an odeus_auth_type */
+  OA_ANS_K_FIELD_TYPE,          /* a string naming an odeus_field_type */
+  OA_ANS_K_FORCE_32BIT = 0x7fffffff
+};
+
+#define OA_ANS_IS_STRING(kind) ((unsigned)(kind) - OA_ANS_K_STRING <= OA_ANS_K_FIELD_TYPE - OA_ANS_K_STRING)
+
+typedef struct oa_ans_slot_info {
+  unsigned char kind;           /* oa_ans_kind */
+  unsigned char key;            /* odeus_key, for the problem's path */
+  unsigned short offset;        /* its odeus_str (an enum's text) in its record */
+} oa_ans_slot_info;
+
+#define OA_ANS_S(kind, key, type, member) { kind, key, (unsigned short)offsetof(type, member) }
+
+/* Indexed by oa_ans_slot. */
+static const oa_ans_slot_info oa_ans_slots[] = {
+  { OA_ANS_K_NONE, ODEUS_KEY_NONE, 0 },
+  { OA_ANS_K_OBJECT, ODEUS_KEY_OTHER, 0 },
+  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_ID, odeus_answer, id),
+  OA_ANS_S(OA_ANS_K_AUTH_TYPE, ODEUS_KEY_AUTH_TYPE, odeus_answer, auth_type_text),
+  OA_ANS_S(OA_ANS_K_STRING_OR_NULL, ODEUS_KEY_AUTH_TEST_CODE, odeus_answer, auth_test_code),
+  { OA_ANS_K_ARRAY, ODEUS_KEY_AUTH_FIELDS, 0 },
+  { OA_ANS_K_OBJECT_OR_NULL, ODEUS_KEY_OAUTH_CLIENT, 0 },
+  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_SLUG, odeus_answer_field, slug),
+  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_LABEL, odeus_answer_field, label),
+  OA_ANS_S(OA_ANS_K_FIELD_TYPE, ODEUS_KEY_TYPE, odeus_answer_field, type_text),
+  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_DESCRIPTION, odeus_answer_field, description),
+  OA_ANS_S(OA_ANS_K_STRING_OR_NULL, ODEUS_KEY_PLACEHOLDER, odeus_answer_field, placeholder),
+  { OA_ANS_K_BOOL, ODEUS_KEY_REQUIRED, 0 },
+  OA_ANS_S(OA_ANS_K_STRING_OR_NULL, ODEUS_KEY_SCOPES, odeus_answer_oauth, scopes),
+  OA_ANS_S(OA_ANS_K_STRING_OR_NULL, ODEUS_KEY_LABEL, odeus_answer_oauth, label),
+  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_AUTHORIZATION_CODE, odeus_answer_oauth, authorization_code),
+  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_ACCESS_TOKEN_CODE, odeus_answer_oauth, access_token_code),
+  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_REFRESH_TOKEN_CODE, odeus_answer_oauth, refresh_token_code),
+  { OA_ANS_K_BODY, ODEUS_KEY_NONE, 0 },
+  { OA_ANS_K_ELEMENT, ODEUS_KEY_NONE, 0 }
+};
+
+/* What an empty string points at: it needs no storage. */
+static const char oa_ans_empty[1] = "";
+
+static int oa_ans_2xx(int status)
+{
+  return status >= 200 && status <= 299;
+}
+
+static size_t oa_ans_add(size_t a, size_t b)
+{
+  return a + b >= a ? a + b : (size_t)-1;
+}
+
+/* Whether the n bytes at s are the string literal lit: the length, then a
+ * constant-length memcmp, which compilers turn into a word compare or two. */
+#define OA_ANS_IS_LIT(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
+
+/* The slot a key names in a scope, else OA_ANS_SKIP. The field's own "id"
+ * is not read: nothing needs it. */
+static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
+{
+  switch (scope) {
+  case OA_ANS_BODY:
+    if (OA_ANS_IS_LIT("integration")) return OA_ANS_INTEGRATION;
+    break;
+  case OA_ANS_INTEG:
+    if (OA_ANS_IS_LIT("id")) return OA_ANS_ID;
+    if (OA_ANS_IS_LIT("authType")) return OA_ANS_AUTH_TYPE;
+    if (OA_ANS_IS_LIT("authTestCode")) return OA_ANS_AUTH_TEST_CODE;
+    if (OA_ANS_IS_LIT("authFields")) return OA_ANS_AUTH_FIELDS;
+    if (OA_ANS_IS_LIT("oauthClient")) return OA_ANS_OAUTH_CLIENT;
+    break;
+  case OA_ANS_FIELD:
+    if (OA_ANS_IS_LIT("slug")) return OA_ANS_SLUG;
+    if (OA_ANS_IS_LIT("label")) return OA_ANS_LABEL;
+    if (OA_ANS_IS_LIT("type")) return OA_ANS_TYPE;
+    if (OA_ANS_IS_LIT("description")) return OA_ANS_DESCRIPTION;
+    if (OA_ANS_IS_LIT("placeholder")) return OA_ANS_PLACEHOLDER;
+    if (OA_ANS_IS_LIT("required")) return OA_ANS_REQUIRED;
+    break;
+  case OA_ANS_OAUTH:
+    if (OA_ANS_IS_LIT("scopes")) return OA_ANS_SCOPES;
+    if (OA_ANS_IS_LIT("label")) return OA_ANS_OAUTH_LABEL;
+    if (OA_ANS_IS_LIT("authorizationCode")) return OA_ANS_AUTHORIZATION_CODE;
+    if (OA_ANS_IS_LIT("accessTokenCode")) return OA_ANS_ACCESS_TOKEN_CODE;
+    if (OA_ANS_IS_LIT("refreshTokenCode")) return OA_ANS_REFRESH_TOKEN_CODE;
+    break;
+  default:
+    break;
+  }
+  return OA_ANS_SKIP;
+}
+
+/* Whether the n bytes at s spell the C string name (s may hold 0 bytes). */
+static int oa_ans_is(const char *name, const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (name[i] != s[i] || name[i] == '\0') return 0;
+  return name[n] == '\0';
+}
+
+/* The enum value a string names, else the type's UNKNOWN (the spellings
+ * of oa_auth_type_names and oa_field_type_names, a unit test checks). */
+static odeus_auth_type oa_ans_auth_type(const char *s, size_t n)
+{
+  if (OA_ANS_IS_LIT("NONE")) return ODEUS_AUTH_NONE;
+  if (OA_ANS_IS_LIT("API_KEY")) return ODEUS_AUTH_API_KEY;
+  if (OA_ANS_IS_LIT("SERVICE_ACCOUNT")) return ODEUS_AUTH_SERVICE_ACCOUNT;
+  if (OA_ANS_IS_LIT("OAUTH")) return ODEUS_AUTH_OAUTH;
+  if (OA_ANS_IS_LIT("OAUTH_DCR")) return ODEUS_AUTH_OAUTH_DCR;
+  return ODEUS_AUTH_UNKNOWN;
+}
+
+static odeus_field_type oa_ans_field_type(const char *s, size_t n)
+{
+  if (OA_ANS_IS_LIT("TEXT")) return ODEUS_FIELD_TEXT;
+  if (OA_ANS_IS_LIT("MULTI_LINE_TEXT")) return ODEUS_FIELD_MULTI_LINE_TEXT;
+  if (OA_ANS_IS_LIT("PASSWORD")) return ODEUS_FIELD_PASSWORD;
+  if (OA_ANS_IS_LIT("NUMBER")) return ODEUS_FIELD_NUMBER;
+  if (OA_ANS_IS_LIT("EMBEDDING_MODEL")) return ODEUS_FIELD_EMBEDDING_MODEL;
+  return ODEUS_FIELD_UNKNOWN;
+}
+
+#undef OA_ANS_IS_LIT
+
+/* Gathers a key or enum value delivered in several fragments; past the
+ * buffer only the length goes on counting (it then names nothing we know). */
+static void oa_ans_word(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  if (ev->flags & ODEUS_JSON_FIRST) r->word_len = 0;
+  if (r->word_len <= sizeof r->word) {
+    size_t room = sizeof r->word - r->word_len;
+    if (ev->len <= room) memcpy(r->word + r->word_len, ev->text, ev->len);
+    r->word_len = ev->len <= room ? r->word_len + (unsigned)ev->len : (unsigned)sizeof r->word + 1;
+  }
+}
+
+/* A key, once its last fragment came: in the event when it came in one,
+ * else gathered in word (past the buffer n is sizeof word + 1: longer
+ * than any key read). 0 before its last fragment. */
+static int oa_ans_whole_key(odeus_answer_reader *r, const odeus_json_event *ev, const char **s, size_t *n)
+{
+  *s = ev->text;
+  *n = ev->len;
+  if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) != (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) {
+    oa_ans_word(r, ev);
+    if (!(ev->flags & ODEUS_JSON_LAST)) return 0;
+    *s = r->word;
+    *n = r->word_len;
+  }
+  return 1;
+}
+
+/* Where a slot of the current scope is, for a problem. */
+static void oa_ans_where(const odeus_answer_reader *r, unsigned slot, odeus_problem *p)
+{
+  odeus_key member = (odeus_key)oa_ans_slots[slot].key;
+  p->key = ODEUS_KEY_NONE;
+  p->index = ODEUS_NO_INDEX;
+  p->member = ODEUS_KEY_NONE;
+  p->text.ptr = NULL;
+  p->text.len = 0;
+  switch (r->scope) {
+  case OA_ANS_BODY:
+    p->key = ODEUS_KEY_OTHER;
+    p->text.ptr = "integration";
+    p->text.len = 11;
+    break;
+  case OA_ANS_INTEG: p->key = member; break;
+  case OA_ANS_FIELDS:
+    p->key = ODEUS_KEY_AUTH_FIELDS;
+    p->index = r->out->field_count;
+    break;
+  case OA_ANS_FIELD:
+    p->key = ODEUS_KEY_AUTH_FIELDS;
+    p->index = r->field;
+    p->member = member;
+    break;
+  case OA_ANS_OAUTH:
+    p->key = ODEUS_KEY_OAUTH_CLIENT;
+    p->member = member;
+    break;
+  default: break; /* the body */
+  }
+}
+
+/* Records the first problem; its code stops the JSON reader. */
+static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rule, unsigned slot,
+                       size_t offset)
+{
+  odeus_problem *p = &r->out->problem;
+  oa_ans_where(r, slot, p);
+  p->rule = rule;
+  p->limit = 0;
+  p->actual = offset;
+  r->error = (int)code;
+  return (int)code;
+}
+
+static int oa_ans_type_error(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  return oa_ans_fail(r, ODEUS_ERR_ANSWER_TYPE, ODEUS_RULE_TYPE, r->slot, ev->offset);
+}
+
+/* Enters an object whose string members go to `record` (NULL: a field past
+ * the caller's capacity, whose strings are only counted). */
+static void oa_ans_enter(odeus_answer_reader *r, unsigned scope, void *record)
+{
+  r->scope = scope;
+  r->record = (char *)record;
+}
+
+static odeus_str *oa_ans_target(const odeus_answer_reader *r)
+{
+  return r->record ? (odeus_str *)(void *)(r->record + oa_ans_slots[r->slot].offset) : NULL;
+}
+
+static void oa_ans_set_enum(odeus_answer_reader *r, unsigned kind, const char *s, size_t n)
+{
+  if (kind == OA_ANS_K_AUTH_TYPE) r->out->auth_type = oa_ans_auth_type(s, n);
+  else if (r->record) ((odeus_answer_field *)(void *)r->record)->type = oa_ans_field_type(s, n);
+}
+
+/* A string of n bytes is read; unless cut, it is at storage[start]. Keep
+ * it where it fit, count it anyway. */
+static void oa_ans_string_done(odeus_answer_reader *r, odeus_str *t, size_t start, size_t n, int cut)
+{
+  odeus_answer *out = r->out;
+  if (!n) {
+    if (t) {
+      t->ptr = oa_ans_empty;
+      t->len = 0;
+    }
+    return;
+  }
+  out->strings_needed = oa_ans_add(out->strings_needed, n + 1);
+  if (!t) return;
+  t->len = n;
+  if (cut) {
+    t->ptr = NULL;
+    out->cut = 1;
+    return;
+  }
+  out->strings[start + n] = '\0';
+  t->ptr = out->strings + start;
+  r->used = start + n + 1;
+}
+
+/* A string value in one fragment (no escape, not cut by the end of a
+ * piece): the usual case, stored at once. */
+OA_ANS_OUTLINE static int oa_ans_string(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  unsigned kind = oa_ans_slots[r->slot].kind;
+  odeus_answer *out = r->out;
+  size_t n = ev->len, at = r->used;
+  odeus_str *t;
+  char *dst;
+  if (!OA_ANS_IS_STRING(kind)) return kind == OA_ANS_K_NONE ? 0 : oa_ans_type_error(r, ev);
+  if (kind >= OA_ANS_K_AUTH_TYPE) oa_ans_set_enum(r, kind, ev->text, n);
+  if (!r->record || !n || n >= out->strings_capacity - at) { /* empty, cut, or a field not kept */
+    oa_ans_string_done(r, oa_ans_target(r), at, n, 1);
+    return 0;
+  }
+  /* the bookkeeping first, so that nothing waits for the copy */
+  t = (odeus_str *)(void *)(r->record + oa_ans_slots[r->slot].offset);
+  dst = out->strings + at;
+  dst[n] = '\0';
+  t->ptr = dst;
+  t->len = n;
+  r->used = at + n + 1;
+  out->strings_needed = oa_ans_add(out->strings_needed, n + 1);
+  memcpy(dst, ev->text, n);
+  return 0;
+}
+
+/* A string or number of the wrong type is refused at its last fragment,
+ * not its first: a token the JSON reader then finds invalid must end in
+ * the JSON error however the body was split (the first fragment of a token
+ * goes out at the end of a piece, before the reader has seen all of it). */
+static int oa_ans_wrong_token(odeus_answer_reader *r, const odeus_json_event *ev, unsigned kind)
+{
+  if (kind == OA_ANS_K_NONE || !(ev->flags & ODEUS_JSON_LAST)) return 0;
+  return oa_ans_type_error(r, ev);
+}
+
+/* A fragment of a string value cut into several: copied while the whole
+ * string (and its NUL) still fits the storage left. */
+OA_ANS_OUTLINE static int oa_ans_string_part(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  unsigned kind = oa_ans_slots[r->slot].kind;
+  size_t n = ev->len;
+  if (!OA_ANS_IS_STRING(kind)) return oa_ans_wrong_token(r, ev, kind);
+  if (ev->flags & ODEUS_JSON_FIRST) {
+    r->target = oa_ans_target(r);
+    r->str_start = r->used;
+    r->str_len = 0;
+    r->str_cut = r->target == NULL;
+  }
+  if (n && !r->str_cut) {
+    size_t at = r->str_start + r->str_len;
+    if (n < r->out->strings_capacity - at) memcpy(r->out->strings + at, ev->text, n);
+    else r->str_cut = 1;
+  }
+  r->str_len = oa_ans_add(r->str_len, n);
+  if (kind >= OA_ANS_K_AUTH_TYPE) oa_ans_word(r, ev);
+  if (ev->flags & ODEUS_JSON_LAST) {
+    oa_ans_string_done(r, r->target, r->str_start, r->str_len, r->str_cut);
+    if (kind >= OA_ANS_K_AUTH_TYPE)
+      oa_ans_set_enum(r, kind, r->word, r->word_len <= sizeof r->word ? r->word_len : 0);
+  }
+  return 0;
+}
+
+OA_ANS_OUTLINE static int oa_ans_key(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  const char *s;
+  size_t n;
+  unsigned slot;
+  if (!oa_ans_whole_key(r, ev, &s, &n)) return 0;
+  slot = oa_ans_match(r->scope, s, n);
+  r->slot = slot;
+  if (slot == OA_ANS_SKIP) return 0;
+  if (r->seen & OA_ANS_BIT(slot))
+    return oa_ans_fail(r, ODEUS_ERR_ANSWER_DUPLICATE, ODEUS_RULE_DUPLICATE_KEY, slot, ev->offset);
+  r->seen |= OA_ANS_BIT(slot);
+  return 0;
+}
+
+static void oa_ans_field_begin(odeus_answer_reader *r)
+{
+  odeus_answer *out = r->out;
+  odeus_answer_field *f = NULL;
+  r->field = out->field_count++;
+  r->seen &= ~(uint32_t)OA_ANS_FIELD_BITS;
+  if (r->field < out->field_capacity) {
+    f = &out->fields[r->field];
+    memset(f, 0, sizeof *f);
+  } else {
+    out->cut = 1;
+  }
+  oa_ans_enter(r, OA_ANS_FIELD, f);
+}
+
+/* Any other value: a container, a literal, a number fragment. */
+OA_ANS_OUTLINE static int oa_ans_value(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  unsigned type = (unsigned)ev->type, kind = oa_ans_slots[r->slot].kind;
+  if (type == ODEUS_JSON_NUMBER) return oa_ans_wrong_token(r, ev, kind);
+  switch (kind) {
+  case OA_ANS_K_NONE:
+    if (type == ODEUS_JSON_OBJECT_BEGIN || type == ODEUS_JSON_ARRAY_BEGIN) r->skip = ev->depth + 1;
+    return 0;
+  case OA_ANS_K_BODY:
+    if (type != ODEUS_JSON_OBJECT_BEGIN) break;
+    oa_ans_enter(r, OA_ANS_BODY, NULL);
+    return 0;
+  case OA_ANS_K_ELEMENT:
+    if (type != ODEUS_JSON_OBJECT_BEGIN) break;
+    oa_ans_field_begin(r);
+    return 0;
+  case OA_ANS_K_OBJECT:
+    if (type != ODEUS_JSON_OBJECT_BEGIN) break;
+    oa_ans_enter(r, OA_ANS_INTEG, r->out);
+    return 0;
+  case OA_ANS_K_ARRAY:
+    if (type != ODEUS_JSON_ARRAY_BEGIN) break;
+    oa_ans_enter(r, OA_ANS_FIELDS, NULL);
+    r->slot = OA_ANS_ELEMENT;
+    return 0;
+  case OA_ANS_K_OBJECT_OR_NULL:
+    if (type == ODEUS_JSON_NULL) return 0;
+    if (type != ODEUS_JSON_OBJECT_BEGIN) break;
+    oa_ans_enter(r, OA_ANS_OAUTH, &r->out->oauth_client);
+    r->out->has_oauth_client = 1;
+    return 0;
+  case OA_ANS_K_BOOL:
+    if (type != ODEUS_JSON_TRUE && type != ODEUS_JSON_FALSE) break;
+    if (r->record) ((odeus_answer_field *)(void *)r->record)->required = type == ODEUS_JSON_TRUE;
+    return 0;
+  case OA_ANS_K_STRING_OR_NULL:
+    if (type == ODEUS_JSON_NULL) return 0;
+    break;
+  default:
+    break;
+  }
+  return oa_ans_type_error(r, ev);
+}
+
+static int oa_ans_missing(odeus_answer_reader *r, unsigned slot, const odeus_json_event *ev)
+{
+  return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, slot, ev->offset);
+}
+
+/* The end of an object or array the mapper is in: check what it must hold. */
+OA_ANS_OUTLINE static int oa_ans_close(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  uint32_t seen = r->seen;
+  switch (r->scope) {
+  case OA_ANS_FIELD:
+    if (!(seen & OA_ANS_BIT(OA_ANS_SLUG))) return oa_ans_missing(r, OA_ANS_SLUG, ev);
+    if (!(seen & OA_ANS_BIT(OA_ANS_LABEL))) return oa_ans_missing(r, OA_ANS_LABEL, ev);
+    if (!(seen & OA_ANS_BIT(OA_ANS_TYPE))) return oa_ans_missing(r, OA_ANS_TYPE, ev);
+    oa_ans_enter(r, OA_ANS_FIELDS, NULL);
+    r->slot = OA_ANS_ELEMENT;
+    return 0;
+  case OA_ANS_INTEG:
+    if (!(seen & OA_ANS_BIT(OA_ANS_ID))) return oa_ans_missing(r, OA_ANS_ID, ev);
+    if (!(seen & OA_ANS_BIT(OA_ANS_AUTH_TYPE))) return oa_ans_missing(r, OA_ANS_AUTH_TYPE, ev);
+    oa_ans_enter(r, OA_ANS_BODY, NULL);
+    return 0;
+  case OA_ANS_BODY:
+    if (!(seen & OA_ANS_BIT(OA_ANS_INTEGRATION))) return oa_ans_missing(r, OA_ANS_INTEGRATION, ev);
+    oa_ans_enter(r, OA_ANS_DONE, NULL);
+    return 0;
+  default: /* the end of authFields or oauthClient */
+    oa_ans_enter(r, OA_ANS_INTEG, r->out);
+    return 0;
+  }
+}
+
+static int oa_ans_event(void *ctx, const odeus_json_event *ev)
+{
+  odeus_answer_reader *r = (odeus_answer_reader *)ctx;
+  if (r->skip) {
+    if ((ev->type == ODEUS_JSON_OBJECT_END || ev->type == ODEUS_JSON_ARRAY_END) && ev->depth + 1 == r->skip)
+      r->skip = 0;
+    return 0;
+  }
+  switch (ev->type) {
+  case ODEUS_JSON_KEY: return oa_ans_key(r, ev);
+  case ODEUS_JSON_STRING:
+    if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) == (ODEUS_JSON_FIRST | ODEUS_JSON_LAST))
+      return oa_ans_string(r, ev);
+    return oa_ans_string_part(r, ev);
+  case ODEUS_JSON_OBJECT_END:
+  case ODEUS_JSON_ARRAY_END: return oa_ans_close(r, ev);
+  default: return oa_ans_value(r, ev);
+  }
+}
+
+/* ---- the message of an error answer ----
+ * The message is assembled in storage as it arrives. Its full length
+ * (msg_len) is always counted; the bytes kept (msg_stored) are a prefix of
+ * it. A candidate of higher priority ("message" over "error") takes the
+ * storage over at its first byte; one of equal or lower priority is not
+ * read once a candidate holds text. */
+enum {
+  OA_MSG_PRI_ERROR = 1,
+  OA_MSG_PRI_MESSAGE = 2
+};
+
+/* Where we are inside the member being read (ctx). */
+enum {
+  OA_MSG_NOWHERE,
+  OA_MSG_LIST,                  /* the array of "message" */
+  OA_MSG_ERROR_OBJECT           /* the object of "error" */
+};
+
+/* What the next value is (sub). */
+enum {
+  OA_MSG_NONE,
+  OA_MSG_TEXT,                  /* the "message" of the "error" object */
+  OA_MSG_PATH,                  /* an item's "path" */
+  OA_MSG_MESSAGE,               /* an item's "message" */
+  OA_MSG_PATH_LIST              /* inside an item's "path" array */
+};
+
+static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
+{
+  odeus_answer *out = r->out;
+  if (r->msg_stored == r->msg_len && out->strings_capacity) {
+    size_t k = OA_MIN(n, out->strings_capacity - 1 - r->msg_stored);
+    if (k) memcpy(out->strings + r->msg_stored, p, k);
+    r->msg_stored += k;
+  }
+  r->msg_len = oa_ans_add(r->msg_len, n);
+}
+
+/* The member being read has text: it takes the storage over. */
+static void oa_msg_own(odeus_answer_reader *r)
+{
+  if (r->have == r->cur) return;
+  r->have = r->cur;
+  r->msg_len = 0;
+  r->msg_stored = 0;
+}
+
+/* The first byte of an item's path or message: the separators go first. */
+static void oa_msg_part_start(odeus_answer_reader *r, unsigned part)
+{
+  r->part_started = 1;
+  oa_msg_own(r);
+  if (r->item_parts++ == 0) {
+    r->item_sep = r->msg_len;
+    if (r->parts++) oa_msg_put(r, "; ", 2);
+    r->item_start = r->msg_len;
+    r->first_part = part;
+  } else {
+    oa_msg_put(r, ": ", 2);
+    r->second_start = r->msg_len;
+  }
+}
+
+static void oa_msg_part_text(odeus_answer_reader *r, unsigned part, const char *p, size_t n)
+{
+  if (!n) return;
+  if (!r->part_started) oa_msg_part_start(r, part);
+  oa_msg_put(r, p, n);
+}
+
+static void oa_msg_reverse(char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n / 2; i++) {
+    char c = s[i];
+    s[i] = s[n - 1 - i];
+    s[n - 1 - i] = c;
+  }
+}
+
+static void oa_msg_item_begin(odeus_answer_reader *r)
+{
+  r->in_item = 1;
+  r->item_seen = 0;
+  r->item_parts = 0;
+  r->sub = OA_MSG_NONE;
+}
+
+/* An item whose message came before its path reads "message: path" so far:
+ * turn it into "path: message" in place (three reversals). If storage cut
+ * it, drop what was kept of it, so the kept text stays a prefix. */
+static void oa_msg_item_end(odeus_answer_reader *r)
+{
+  r->in_item = 0;
+  r->sub = OA_MSG_NONE;
+  if (r->item_parts != 2 || r->first_part != OA_MSG_MESSAGE) return;
+  if (r->msg_stored == r->msg_len) {
+    char *s = r->out->strings + r->item_start;
+    size_t all = r->msg_len - r->item_start, path = r->msg_len - r->second_start;
+    oa_msg_reverse(s, all);
+    oa_msg_reverse(s, path);
+    oa_msg_reverse(s + path, 2);
+    oa_msg_reverse(s + path + 2, all - path - 2);
+  } else if (r->msg_stored > r->item_sep) {
+    r->msg_stored = r->item_sep;
+  }
+}
+
+/* A key: which member or part its value is. */
+static void oa_msg_key(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  const char *s;
+  size_t n;
+  int message;
+  if (!oa_ans_whole_key(r, ev, &s, &n)) return;
+  message = oa_ans_is("message", s, n);
+  if (ev->depth == 1) {
+    unsigned pri = message ? OA_MSG_PRI_MESSAGE : oa_ans_is("error", s, n) ? OA_MSG_PRI_ERROR : 0;
+    r->cur = pri > r->have ? pri : 0;
+    r->ctx = OA_MSG_NOWHERE;
+  } else if (ev->depth == 2 && r->ctx == OA_MSG_ERROR_OBJECT) {
+    r->sub = !r->item_seen && message ? OA_MSG_TEXT : OA_MSG_NONE;
+    r->item_seen |= r->sub != OA_MSG_NONE;
+  } else if (ev->depth == 3 && r->in_item) {
+    unsigned part = message ? OA_MSG_MESSAGE : oa_ans_is("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
+    if (r->item_seen & (1u << part)) part = OA_MSG_NONE;
+    r->item_seen |= 1u << part;
+    r->sub = part;
+  }
+}
+
+/* A fragment of a candidate that is a plain string. */
+static void oa_msg_candidate(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  if (ev->len) oa_msg_own(r);
+  oa_msg_put(r, ev->text, ev->len);
+}
+
+/* A fragment of a string or number. */
+static void oa_msg_text(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  unsigned first = ev->flags & ODEUS_JSON_FIRST;
+  int string = ev->type == ODEUS_JSON_STRING;
+  switch (ev->depth) {
+  case 1: /* "message" or "error" as a string */
+    if (r->cur && string) oa_msg_candidate(r, ev);
+    return;
+  case 2:
+    if (!string) return;
+    if (r->ctx == OA_MSG_ERROR_OBJECT && r->sub == OA_MSG_TEXT) {
+      oa_msg_candidate(r, ev);
+    } else if (r->ctx == OA_MSG_LIST) { /* an item that is a plain string */
+      if (first) {
+        oa_msg_item_begin(r);
+        r->part_started = 0;
+      }
+      oa_msg_part_text(r, OA_MSG_MESSAGE, ev->text, ev->len);
+      if (ev->flags & ODEUS_JSON_LAST) oa_msg_item_end(r);
+    }
+    return;
+  case 3:
+    if (!string || !r->in_item || (r->sub != OA_MSG_PATH && r->sub != OA_MSG_MESSAGE)) return;
+    if (first) r->part_started = 0;
+    oa_msg_part_text(r, r->sub, ev->text, ev->len);
+    return;
+  case 4: /* an element of an item's path array */
+    if (!r->in_item || r->sub != OA_MSG_PATH_LIST) return;
+    if (first && r->path_elems++) oa_msg_part_text(r, OA_MSG_PATH, ".", 1);
+    oa_msg_part_text(r, OA_MSG_PATH, ev->text, ev->len);
+    return;
+  default:
+    return;
+  }
+}
+
+static void oa_msg_open(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  int object = ev->type == ODEUS_JSON_OBJECT_BEGIN;
+  if (ev->depth == 1) {
+    if (r->cur == OA_MSG_PRI_ERROR && object) {
+      r->ctx = OA_MSG_ERROR_OBJECT;
+      r->item_seen = 0;
+      r->sub = OA_MSG_NONE;
+    } else if (r->cur == OA_MSG_PRI_MESSAGE && !object) {
+      r->ctx = OA_MSG_LIST;
+      r->parts = 0;
+      r->in_item = 0;
+    }
+  } else if (ev->depth == 2 && r->ctx == OA_MSG_LIST && object) {
+    oa_msg_item_begin(r);
+  } else if (ev->depth == 3 && r->in_item && r->sub == OA_MSG_PATH && !object) {
+    r->sub = OA_MSG_PATH_LIST;
+    r->path_elems = 0;
+    r->part_started = 0;
+  }
+}
+
+static void oa_msg_close(odeus_answer_reader *r, const odeus_json_event *ev)
+{
+  if (ev->depth == 1) {
+    r->ctx = OA_MSG_NOWHERE;
+  } else if (ev->depth == 2 && r->in_item && ev->type == ODEUS_JSON_OBJECT_END) {
+    oa_msg_item_end(r);
+  } else if (ev->depth == 3 && r->sub == OA_MSG_PATH_LIST) {
+    r->sub = OA_MSG_NONE;
+  }
+}
+
+/* Events of an error answer: never an error, whatever the body. */
+static int oa_msg_event(void *ctx, const odeus_json_event *ev)
+{
+  odeus_answer_reader *r = (odeus_answer_reader *)ctx;
+  switch (ev->type) {
+  case ODEUS_JSON_KEY: oa_msg_key(r, ev); break;
+  case ODEUS_JSON_STRING:
+  case ODEUS_JSON_NUMBER: oa_msg_text(r, ev); break;
+  case ODEUS_JSON_OBJECT_BEGIN:
+  case ODEUS_JSON_ARRAY_BEGIN: oa_msg_open(r, ev); break;
+  case ODEUS_JSON_OBJECT_END:
+  case ODEUS_JSON_ARRAY_END: oa_msg_close(r, ev); break;
+  default: break;
+  }
+  return 0;
+}
+
+/* n, less a UTF-8 character cut at the end of s. */
+static size_t oa_msg_whole_chars(const char *s, size_t n)
+{
+  size_t i = n, lead, need;
+  while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
+  if (i == 0) return n;
+  lead = (unsigned char)s[i - 1];
+  need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  return n - (i - 1) < need ? i - 1 : n;
+}
+
+/* The message of an error answer, from the body or else the reason. */
+static void oa_msg_finish(odeus_answer_reader *r, const char *reason, odeus_result code)
+{
+  odeus_answer *out = r->out;
+  if (odeus_json_finish(&r->json) != ODEUS_OK || !r->have) {
+    const char *text = reason && *reason ? reason : odeus_result_text(code);
+    r->msg_len = 0;
+    r->msg_stored = 0;
+    oa_msg_put(r, text, strlen(text));
+  }
+  out->strings_needed = oa_ans_add(r->msg_len, 1);
+  out->message.len = r->msg_len;
+  out->message.ptr = NULL;
+  if (out->strings_capacity) {
+    if (r->msg_stored < r->msg_len) r->msg_stored = oa_msg_whole_chars(out->strings, r->msg_stored);
+    out->strings[r->msg_stored] = '\0';
+    out->message.ptr = out->strings;
+    out->message.len = r->msg_stored;
+  }
+  out->cut = r->msg_stored < r->msg_len;
+}
+
+/* ---- the API ---- */
+
+ODEUS_API odeus_result odeus_status_result(int status)
+{
+  switch (status) {
+  case 400: return ODEUS_ERR_STATUS_400;
+  case 401: return ODEUS_ERR_STATUS_401;
+  case 403: return ODEUS_ERR_STATUS_403;
+  case 404: return ODEUS_ERR_STATUS_404;
+  case 429: return ODEUS_ERR_STATUS_429;
+  default: break;
+  }
+  if (oa_ans_2xx(status)) return ODEUS_OK;
+  return status >= 500 && status <= 599 ? ODEUS_ERR_STATUS_5XX : ODEUS_ERR_STATUS_OTHER;
+}
+
+ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
+{
+  if (!r) return;
+  /* the JSON reader clears itself; the rest of the reader starts at zero */
+  odeus_json_init(&r->json, oa_ans_2xx(status) ? oa_ans_event : oa_msg_event, r);
+  memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
+  r->out = out;
+  r->status = status;
+  r->slot = OA_ANS_BODY_VALUE;
+  if (!out) {
+    r->error = ODEUS_ERR_ARGUMENT;
+    return;
+  }
+  {
+    odeus_answer_field *fields = out->fields;
+    size_t field_capacity = out->field_capacity, strings_capacity = out->strings_capacity;
+    char *strings = out->strings;
+    memset(out, 0, sizeof *out);
+    out->fields = fields;
+    out->field_capacity = field_capacity;
+    out->strings = strings;
+    out->strings_capacity = strings_capacity;
+    if ((!fields && field_capacity) || (!strings && strings_capacity)) r->error = ODEUS_ERR_ARGUMENT;
+  }
+}
+
+/* A JSON error in a 2xx answer is its problem. */
+static odeus_result oa_ans_json_error(odeus_answer_reader *r, odeus_result code)
+{
+  if (!r->error) {
+    odeus_problem *p = &r->out->problem;
+    memset(p, 0, sizeof *p);
+    p->rule = ODEUS_RULE_JSON;
+    p->key = ODEUS_KEY_NONE;
+    p->index = ODEUS_NO_INDEX;
+    p->member = ODEUS_KEY_NONE;
+    p->limit = (size_t)(0 - (int)code);
+    p->actual = r->json.offset;
+    r->error = (int)code;
+  }
+  return (odeus_result)r->error;
+}
+
+ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *data, size_t len)
+{
+  odeus_result res;
+  if (!r || (!data && len)) return ODEUS_ERR_ARGUMENT;
+  if (r->error) return (odeus_result)r->error;
+  res = odeus_json_feed(&r->json, data, len);
+  if (res == ODEUS_OK || !oa_ans_2xx(r->status)) return ODEUS_OK;
+  return oa_ans_json_error(r, res);
+}
+
+ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *reason)
+{
+  odeus_result res;
+  if (!r) return ODEUS_ERR_ARGUMENT;
+  if (r->error) return (odeus_result)r->error;
+  if (!oa_ans_2xx(r->status)) {
+    res = odeus_status_result(r->status);
+    oa_msg_finish(r, reason, res);
+    return res;
+  }
+  res = odeus_json_finish(&r->json);
+  return res == ODEUS_OK ? ODEUS_OK : oa_ans_json_error(r, res);
+}
+
+/* The HTTP parser's body callback for odeus_answer_parse_response: the
+ * reader begins with the first body bytes, once the status is known. */
+typedef struct oa_ans_response {
+  odeus_answer_reader reader;
+  const odeus_http *http;
+  odeus_answer *out;
+  int begun;
+} oa_ans_response;
+
+static int oa_ans_on_body(void *ctx, const char *data, size_t len)
+{
+  oa_ans_response *c = (oa_ans_response *)ctx;
+  if (!c->begun) {
+    odeus_answer_begin(&c->reader, c->out, c->http->status);
+    c->begun = 1;
+  }
+  return (int)odeus_answer_feed(&c->reader, data, len);
+}
+
+ODEUS_API odeus_result odeus_answer_parse_response(const char *response, size_t len, odeus_answer *out)
+{
+  odeus_http http;
+  oa_ans_response c;
+  odeus_result res;
+  if ((!response && len) || !out) return ODEUS_ERR_ARGUMENT;
+  c.http = &http;
+  c.out = out;
+  c.begun = 0;
+  odeus_http_init(&http, oa_ans_on_body, &c);
+  res = odeus_http_feed(&http, response, len, NULL);
+  if (res == ODEUS_OK && !http.done) res = odeus_http_finish(&http);
+  if (res != ODEUS_OK) return res;
+  if (!c.begun) odeus_answer_begin(&c.reader, out, http.status);
+  return odeus_answer_finish(&c.reader, http.reason);
+}
+
+/* ---- the problem of a refused answer ---- */
+
+static const char *oa_ans_expected(const odeus_problem *p)
+{
+  if (p->member == ODEUS_KEY_REQUIRED) return "a boolean";
+  if (p->member == ODEUS_KEY_PLACEHOLDER || p->member == ODEUS_KEY_SCOPES
+      || (p->member == ODEUS_KEY_LABEL && p->key == ODEUS_KEY_OAUTH_CLIENT))
+    return "a string or null";
+  if (p->member != ODEUS_KEY_NONE) return "a string";
+  if (p->key == ODEUS_KEY_NONE || p->key == ODEUS_KEY_OTHER || p->index != ODEUS_NO_INDEX) return "an object";
+  if (p->key == ODEUS_KEY_AUTH_FIELDS) return "an array";
+  if (p->key == ODEUS_KEY_OAUTH_CLIENT) return "an object or null";
+  if (p->key == ODEUS_KEY_AUTH_TEST_CODE) return "a string or null";
+  return "a string";
+}
+
+ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, size_t cap)
+{
+  oa_sink s;
+  oa_sink_init(&s, buf, cap, 0);
+  if (a && a->problem.rule) {
+    const odeus_problem *p = &a->problem;
+    if (p->key != ODEUS_KEY_NONE && p->key != ODEUS_KEY_OTHER) oa_puts(&s, "integration.");
+    oa_put_path(&s, p);
+    oa_puts(&s, ": ");
+    if (p->rule == ODEUS_RULE_TYPE) {
+      oa_puts(&s, "expected ");
+      oa_puts(&s, oa_ans_expected(p));
+    } else {
+      oa_put_rule(&s, p);
+    }
+  }
+  return oa_sink_cstr(&s);
+}
+
+/* ---- writing the answer back ---- */
+
+/* ,"key":value for a string (null without a value). */
+static void oa_ans_put_member(oa_sink *s, const char *key_prefix, odeus_str v)
+{
+  oa_puts(s, key_prefix);
+  oa_put_json_str(s, v.ptr, v.len);
+}
+
+static void oa_ans_put_enum(oa_sink *s, const char *key_prefix, const char *known, odeus_str text)
+{
+  oa_puts(s, key_prefix);
+  if (known) {
+    oa_putc(s, '"');
+    oa_puts(s, known);
+    oa_putc(s, '"');
+  } else {
+    oa_put_json_str(s, text.ptr, text.len);
+  }
+}
+
+static void oa_ans_put_field(oa_sink *s, const odeus_answer_field *f)
+{
+  int t = (int)f->type;
+  oa_ans_put_member(s, "{\"slug\":", f->slug);
+  oa_ans_put_member(s, ",\"label\":", f->label);
+  oa_ans_put_enum(s, ",\"type\":", t > 0 && t < ODEUS_FIELD_UNKNOWN ? oa_field_type_names[t] : NULL,
+                  f->type_text);
+  oa_ans_put_member(s, ",\"description\":", f->description);
+  oa_ans_put_member(s, ",\"placeholder\":", f->placeholder);
+  oa_puts(s, f->required ? ",\"required\":true}" : ",\"required\":false}");
+}
+
+static void oa_ans_put_oauth(oa_sink *s, const odeus_answer_oauth *o)
+{
+  oa_ans_put_member(s, "{\"scopes\":", o->scopes);
+  oa_ans_put_member(s, ",\"label\":", o->label);
+  oa_ans_put_member(s, ",\"authorizationCode\":", o->authorization_code);
+  oa_ans_put_member(s, ",\"accessTokenCode\":", o->access_token_code);
+  oa_ans_put_member(s, ",\"refreshTokenCode\":", o->refresh_token_code);
+  oa_putc(s, '}');
+}
+
+ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size_t cap, size_t *needed)
+{
+  oa_sink s;
+  size_t i;
+  int t;
+  if (needed) *needed = 0;
+  if (!a || (!buf && cap)) return ODEUS_ERR_ARGUMENT;
+  /* Writing a cut answer would print something we did not fully read. */
+  if (a->cut || a->field_count > a->field_capacity) return ODEUS_ERR_ANSWER_CUT;
+  if (!a->id.ptr || (a->field_count && !a->fields)) return ODEUS_ERR_ARGUMENT;
+  oa_sink_init(&s, buf, cap, 0);
+  t = (int)a->auth_type;
+  oa_ans_put_member(&s, "{\"id\":", a->id);
+  oa_ans_put_enum(&s, ",\"authType\":", t > 0 && t < ODEUS_AUTH_UNKNOWN ? oa_auth_type_names[t] : NULL,
+                  a->auth_type_text);
+  oa_ans_put_member(&s, ",\"authTestCode\":", a->auth_test_code);
+  oa_puts(&s, ",\"authFields\":[");
+  for (i = 0; i < a->field_count; i++) {
+    if (i) oa_putc(&s, ',');
+    oa_ans_put_field(&s, &a->fields[i]);
+  }
+  oa_puts(&s, "],\"oauthClient\":");
+  if (a->has_oauth_client) oa_ans_put_oauth(&s, &a->oauth_client);
+  else oa_puts(&s, "null");
+  oa_putc(&s, '}');
+  if (needed) *needed = s.len;
+  return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+}
+/* ===========================================================================
+ * ONE EXCHANGE over odeus_io, and the retry policy
+ * ========================================================================= */
+
+/* The exchange's steps. */
+enum {
+  OA_X_IDLE = 0,        /* not begun, or ended */
+  OA_X_SEND,            /* the request goes out through the window */
+  OA_X_RECV,            /* the answer comes in through the window */
+  OA_X_OVER             /* result holds the outcome */
+};
+
+/* The most one send or recv is offered, so that the int a BIO returns can
+ * always count it. */
+#define OA_X_IO_MAX ((size_t)0x40000000)
+
+/* Every way out of an exchange passes here: the window held the request, so
+ * it is wiped on every path. */
+static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
+{
+  if (x->window) odeus_wipe(x->window, x->window_size);
+  x->win_len = x->win_pos = 0;
+  x->state = OA_X_OVER;
+  x->result = r;
+  return r;
+}
+
+/* The answer reader needs the status, known only once the head is read. */
+static void oa_x_start_reader(odeus_exchange *x)
+{
+  if (x->reader_started) return;
+  odeus_answer_begin(&x->reader, x->answer, x->http.status);
+  x->reader_started = 1;
+}
+
+static int oa_x_on_body(void *ctx, const char *data, size_t len)
+{
+  odeus_exchange *x = (odeus_exchange *)ctx;
+  oa_x_start_reader(x);
+  return (int)odeus_answer_feed(&x->reader, data, len);
+}
+
+/* The whole answer was read: what it means. */
+static odeus_result oa_x_answer_result(odeus_exchange *x)
+{
+  if (!x->answer) return odeus_status_result(x->http.status);
+  oa_x_start_reader(x);
+  return odeus_answer_finish(&x->reader, x->http.reason);
+}
+
+/* A negative or zero count from send/recv. */
+static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
+{
+  if (n == ODEUS_IO_WANT_READ) return ODEUS_WANT_READ;
+  if (n == ODEUS_IO_WANT_WRITE) return ODEUS_WANT_WRITE;
+  if (n == 0) return oa_x_over(x, ODEUS_ERR_CLOSED);
+  x->io_error = n;
+  return oa_x_over(x, ODEUS_ERR_IO);
+}
+
+/* The peer closed while we were reading. Before any byte of an answer that
+ * is ODEUS_ERR_CLOSED (a kept-alive connection the server dropped, say);
+ * after, the parser decides: a body read until close is complete, anything
+ * else is truncated. */
+static odeus_result oa_x_peer_closed(odeus_exchange *x)
+{
+  odeus_result r;
+  if (x->received == 0) return ODEUS_ERR_CLOSED;
+  r = odeus_http_finish(&x->http);
+  if (r != ODEUS_OK) return r;
+  return oa_x_answer_result(x);
+}
+
+/* One send: refills the window when it was all sent; a short write keeps
+ * the rest for the next call. */
+static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
+{
+  size_t left;
+  int n;
+  if (x->win_pos == x->win_len) {
+    x->win_len = odeus_request_next(&x->out, (char *)x->window, x->window_size);
+    x->win_pos = 0;
+    if (x->win_len == 0) {
+      odeus_wipe(x->window, x->window_size); /* the request is out: no key stays */
+      x->state = OA_X_RECV;
+      return ODEUS_OK;
+    }
+  }
+  left = OA_MIN(x->win_len - x->win_pos, OA_X_IO_MAX);
+  n = io->send(io->ctx, x->window + x->win_pos, left);
+  if (n <= 0) return oa_x_io_failure(x, n);
+  if ((size_t)n > left) return oa_x_over(x, ODEUS_ERR_IO); /* an io that claims too much */
+  x->win_pos += (size_t)n;
+  return ODEUS_OK;
+}
+
+/* One recv, fed to the parser (whose on_body feeds the answer reader). */
+static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
+{
+  size_t cap = OA_MIN(x->window_size, OA_X_IO_MAX), used = 0;
+  odeus_result r;
+  int n = io->recv(io->ctx, x->window, cap);
+  if (n == 0) return oa_x_over(x, oa_x_peer_closed(x));
+  if (n < 0) return oa_x_io_failure(x, n);
+  if ((size_t)n > cap) return oa_x_over(x, ODEUS_ERR_IO);
+  x->received += (uint64_t)n;
+  r = odeus_http_feed(&x->http, (const char *)x->window, (size_t)n, &used);
+  if (r != ODEUS_OK) return oa_x_over(x, r);
+  if (!x->http.done) return ODEUS_OK;
+  x->leftover = (size_t)n - used;
+  return oa_x_over(x, oa_x_answer_result(x));
+}
+
+ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
+                                            odeus_answer *answer, unsigned char *window,
+                                            size_t window_size)
+{
+  odeus_result r;
+  if (!x) return ODEUS_ERR_ARGUMENT;
+  memset(x, 0, sizeof *x);
+  if (!window || !window_size) return oa_x_over(x, ODEUS_ERR_ARGUMENT);
+  x->window = window;
+  x->window_size = window_size;
+  r = odeus_request_begin(&x->out, req);
+  if (r != ODEUS_OK) return oa_x_over(x, r);
+  x->answer = answer;
+  odeus_http_init(&x->http, answer ? oa_x_on_body : NULL, x);
+  x->http.body_max = ODEUS_EXCHANGE_BODY_MAX;
+  x->result = ODEUS_ERR_STATE;
+  x->state = OA_X_SEND;
+  return ODEUS_OK;
+}
+
+ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io)
+{
+  odeus_result r = ODEUS_OK;
+  if (!x) return ODEUS_ERR_ARGUMENT;
+  if (x->state == OA_X_OVER) return x->result;
+  if (x->state == OA_X_IDLE) return ODEUS_ERR_STATE;
+  if (!io || !io->send || !io->recv) return ODEUS_ERR_ARGUMENT;
+  while (r == ODEUS_OK && x->state == OA_X_SEND) r = oa_x_send_step(x, io);
+  while (r == ODEUS_OK && x->state == OA_X_RECV) r = oa_x_recv_step(x, io);
+  return r;
+}
+
+ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
+{
+  return x && x->state == OA_X_OVER && x->http.done && x->http.keep_alive &&
+         x->leftover == 0 && x->io_error == 0;
+}
+
+ODEUS_API void odeus_exchange_end(odeus_exchange *x)
+{
+  if (!x) return;
+  if (x->window) odeus_wipe(x->window, x->window_size);
+  x->win_len = x->win_pos = 0;
+  x->state = OA_X_IDLE;
+}
+
+/* ---- retries ---------------------------------------------------------------- */
+static odeus_retry_policy oa_retry_defaults(const odeus_retry_policy *given)
+{
+  odeus_retry_policy p;
+  if (given) p = *given;
+  else memset(&p, 0, sizeof p);
+  if (!p.attempts) p.attempts = ODEUS_RETRY_DEFAULT_ATTEMPTS;
+  if (!p.base_ms) p.base_ms = ODEUS_RETRY_DEFAULT_BASE_MS;
+  if (!p.cap_ms) p.cap_ms = ODEUS_RETRY_DEFAULT_CAP_MS;
+  if (!p.retry_after_max_ms) p.retry_after_max_ms = ODEUS_RETRY_DEFAULT_AFTER_MAX_MS;
+  return p;
+}
+
+ODEUS_API odeus_outcome odeus_outcome_of(const odeus_exchange *x, odeus_result r)
+{
+  odeus_outcome o;
+  memset(&o, 0, sizeof o);
+  o.result = r;
+  if (x && x->http.head_done) {
+    o.status = x->http.status;
+    o.retry_kind = x->http.retry_kind;
+    o.retry_value = x->http.retry_value;
+  }
+  return o;
+}
+
+/* Statuses that say "not now" rather than "not this": the same request may
+ * well succeed later. */
+static int oa_retry_status(int status)
+{
+  return status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+/* A status counts only when the attempt ended on it: a 503 whose answer
+ * broke the HTTP rules ended in that error, and that is not retried. */
+static int oa_retry_worth(const odeus_outcome *o)
+{
+  if (o->result == ODEUS_ERR_CONNECT) return 1;
+  if (o->result != ODEUS_ERR_STATUS_429 && o->result != ODEUS_ERR_STATUS_5XX &&
+      o->result != ODEUS_ERR_STATUS_OTHER)
+    return 0;
+  return oa_retry_status(o->status);
+}
+
+/* What a Retry-After asks for: 1 with the wait in *ms when it is honoured,
+ * 0 when there is none to use, -1 when it is longer than we may wait. */
+static int oa_retry_after(const odeus_retry_policy *p, const odeus_outcome *o, uint64_t *ms)
+{
+  uint64_t at, now;
+  switch (o->retry_kind) {
+  case ODEUS_RETRY_SECONDS:
+    *ms = o->retry_value * 1000u; /* value <= 2^32-1: no overflow */
+    break;
+  case ODEUS_RETRY_DATE:
+    if (!p->clock) return 0;
+    at = o->retry_value * 1000u;
+    now = p->clock(p->ctx);
+    *ms = at > now ? at - now : 0;
+    break;
+  case ODEUS_RETRY_TOO_LARGE:
+    return -1;
+  default:
+    return 0;
+  }
+  return *ms <= p->retry_after_max_ms ? 1 : -1;
+}
+
+/* Full jitter: uniform in [0, min(cap, base * 2^(attempt - 1))]. */
+static uint32_t oa_retry_backoff(const odeus_retry_policy *p, unsigned attempt)
+{
+  uint64_t bound = p->base_ms;
+  unsigned i;
+  for (i = 1; i < attempt && bound < p->cap_ms; i++) bound *= 2;
+  if (bound > p->cap_ms) bound = p->cap_ms;
+  if (!p->random) return (uint32_t)bound;
+  return (uint32_t)(((uint64_t)p->random(p->ctx) * (bound + 1)) >> 32);
+}
+
+ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned attempt,
+                                 const odeus_outcome *o, uint32_t *delay_ms)
+{
+  odeus_retry_policy p = oa_retry_defaults(policy);
+  uint64_t wait = 0;
+  int after;
+  if (delay_ms) *delay_ms = 0;
+  if (!o || !delay_ms || attempt == 0 || attempt >= p.attempts || !oa_retry_worth(o)) return 0;
+  after = o->status ? oa_retry_after(&p, o, &wait) : 0;
+  if (after < 0) return 0;
+  *delay_ms = after ? (uint32_t)wait : oa_retry_backoff(&p, attempt);
+  return 1;
+}
 
 #endif /* ODEUS_AUTH_IMPLEMENTATION_DONE */
 #endif /* ODEUS_AUTH_IMPLEMENTATION */
 
+/* ===========================================================================
+ * THE BUNDLED TRANSPORT: POSIX sockets + mbedTLS   (define ODEUS_AUTH_MBEDTLS)
+ *
+ * An odeus_client holds one connection and everything TLS needs, and runs a
+ * whole apply: host lookup (IPv4 and IPv6), a connect with its own timeout,
+ * TCP_NODELAY, TLS with the certificate chain and the host name verified
+ * (mbedtls_ssl_set_hostname is always called: without it mbedTLS 2.28 checks
+ * no name at all), read and write timeouts, one deadline over the whole
+ * apply, retries (odeus_retry_decide), keep-alive reuse of the connection,
+ * and TLS session resumption across connections. Plain http:// only when the
+ * base URL says so.
+ *
+ *   odeus_client c;                  (must stay at its address until free)
+ *   odeus_client_options o;
+ *   memset(&o, 0, sizeof o);         (zero means default everywhere)
+ *   o.ca_file = "ca.pem";            (else the system bundle)
+ *   if (odeus_client_init(&c, &o) == ODEUS_OK) {
+ *     r = odeus_client_apply(&c, &req, &answer);   (as often as needed)
+ *     odeus_client_free(&c);
+ *   }
+ *
+ * Builds against mbedTLS 2.28 and 3.x; link -lmbedtls -lmbedx509
+ * -lmbedcrypto. With -std=c99, define _POSIX_C_SOURCE=200809L before the
+ * first system header. Memory: the client allocates nothing itself; mbedTLS
+ * allocates its contexts and record buffers (point it at a static arena with
+ * mbedtls_memory_buffer_alloc_init where MBEDTLS_MEMORY_BUFFER_ALLOC_C is
+ * available); getaddrinfo, for a host given by name, allocates inside the C
+ * library. One client per thread.
+ *
+ * Secrets: the API key and clientSecret pass through the client's window
+ * only, wiped by the exchange on every path; mbedTLS encrypts the records in
+ * place, and its buffers are zeroized when a connection closes
+ * (mbedtls_ssl_session_reset) and at odeus_client_free.
+ * ========================================================================= */
+#if defined(ODEUS_AUTH_MBEDTLS) && !defined(ODEUS_AUTH_MBEDTLS_H)
+#define ODEUS_AUTH_MBEDTLS_H
+
+#include <mbedtls/version.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#include <mbedtls/build_info.h>
+#elif !defined(MBEDTLS_CONFIG_FILE)
+#include <mbedtls/config.h>
+#else
+#include MBEDTLS_CONFIG_FILE
+#endif
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct odeus_client_options {
+  /* Trust anchors, read by odeus_client_init: a PEM file, else PEM text in
+   * memory (NUL-terminated), else the system bundle (the first of
+   * /etc/ssl/certs/ca-certificates.crt and the other usual places, loaded at
+   * the first https connection; Debian's, parsed, holds about 400 KB of
+   * mbedTLS' heap: firmware passes its one CA in ca_pem). */
+  const char *ca_file;
+  const char *ca_pem;
+  /* DANGER: 1 accepts ANY certificate for ANY name: an attacker on the
+   * network then reads the API key. For tests against a private server
+   * only. (0) */
+  int insecure_skip_verify;
+  uint32_t connect_timeout_ms;  /* one connect, all addresses of the host (30000) */
+  uint32_t io_timeout_ms;       /* each wait for the network to read or write (30000) */
+  uint32_t deadline_ms;         /* a whole apply: connects, handshakes, retries
+                                   and their waits (120000) */
+  odeus_retry_policy retry;     /* zero: 3 attempts, backoff from 500 ms to
+                                   30 s, Retry-After up to 60 s; clock, sleep,
+                                   random left NULL: the system clock,
+                                   nanosleep, the client's CTR-DRBG */
+  int no_keep_alive;            /* 1: close the connection after each apply (0) */
+  int no_resumption;            /* 1: never resume a TLS session (0) */
+} odeus_client_options;
+
+#define ODEUS_CLIENT_DEFAULT_CONNECT_TIMEOUT_MS 30000u
+#define ODEUS_CLIENT_DEFAULT_IO_TIMEOUT_MS 30000u
+#define ODEUS_CLIENT_DEFAULT_DEADLINE_MS 120000u
+#define ODEUS_CLIENT_WINDOW 2048
+
+typedef struct odeus_client {
+  odeus_client_options opt;     /* as given, defaults resolved */
+  /* about the last apply (read only) */
+  int status;                   /* HTTP status of the last answer, 0 when none */
+  unsigned attempts;            /* attempts it made */
+  uint32_t waited_ms;           /* time it waited between them */
+  int reused;                   /* its last attempt went over a kept-alive connection */
+  int resumed;                  /* its last handshake resumed a TLS session
+                                   (known when certificates are verified) */
+  int io_error;                 /* the mbedTLS code behind a failure, else 0 */
+  int sys_error;                /* the errno, or getaddrinfo code, behind it */
+  uint32_t verify_flags;        /* why a certificate was refused (MBEDTLS_X509_BADCERT_*) */
+  /* since init (read only) */
+  unsigned long connections, handshakes, resumptions;
+  /* private */
+  int fd;                       /* the connection, -1 when none */
+  int tls;                      /* it is TLS */
+  int ready, ssl_ready, ca_loaded, has_session, cert_seen;
+  uint16_t port, session_port;
+  char host[256];               /* the connection's host, NUL-terminated */
+  char session_host[256];       /* the host the saved session belongs to */
+  uint64_t deadline;            /* of the apply running, monotonic ms */
+  unsigned char window[ODEUS_CLIENT_WINDOW];
+  mbedtls_entropy_context entropy;
+  mbedtls_ctr_drbg_context drbg;
+  mbedtls_x509_crt ca;
+  mbedtls_ssl_config conf;
+  mbedtls_ssl_context ssl;
+  mbedtls_ssl_session session;
+} odeus_client;
+
+/* Sets up the client. ODEUS_ERR_CA when ca_file or ca_pem cannot be loaded,
+ * ODEUS_ERR_TLS when mbedTLS cannot start. opt may be NULL (defaults). Call
+ * odeus_client_free even when it fails. */
+ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_options *opt);
+/* Sends one request and reads its answer, retrying as the policy says.
+ * ODEUS_OK with the integration in answer; an ODEUS_ERR_STATUS_* with
+ * answer->message; a validation error (nothing was sent); or
+ * ODEUS_ERR_DNS / CONNECT / TLS / CERT / CA / TIMEOUT / CLOSED / IO or an
+ * ODEUS_ERR_HTTP_* code. answer may be NULL. */
+ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *req,
+                                          odeus_answer *answer);
+/* Closes the connection, if any (a saved TLS session stays for the next). */
+ODEUS_API void odeus_client_close(odeus_client *c);
+/* Closes and frees everything; the client may be initialised again. */
+ODEUS_API void odeus_client_free(odeus_client *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ODEUS_AUTH_MBEDTLS_H */
+
+/* ===========================================================================
+ * TRANSPORT IMPLEMENTATION
+ * ========================================================================= */
+#if defined(ODEUS_AUTH_IMPLEMENTATION) && defined(ODEUS_AUTH_MBEDTLS)
+#ifndef ODEUS_AUTH_MBEDTLS_DONE
+#define ODEUS_AUTH_MBEDTLS_DONE
+
+/* glibc hides POSIX from a strict -std=c99 build unless asked. */
+#if defined(__GLIBC__) && !defined(_POSIX_C_SOURCE)
+#error "the odeus_auth transport needs POSIX: define _POSIX_C_SOURCE=200809L before the first #include"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <mbedtls/net_sockets.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+
+/* The exchange passes mbedTLS' want-read/want-write through unchanged. */
+#if MBEDTLS_ERR_SSL_WANT_READ != ODEUS_IO_WANT_READ || MBEDTLS_ERR_SSL_WANT_WRITE != ODEUS_IO_WANT_WRITE
+#error "mbedTLS' want-read/want-write values differ from ODEUS_IO_WANT_*"
+#endif
+
+#ifdef MSG_NOSIGNAL
+#define OA_TLS_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define OA_TLS_SEND_FLAGS 0
+#endif
+
+/* Where systems keep their trust anchors: Debian/Ubuntu, Fedora/RHEL,
+ * openSUSE, older RHEL, Alpine/BSD/macOS, FreeBSD. */
+static const char *const oa_tls_bundles[] = {
+  "/etc/ssl/certs/ca-certificates.crt",
+  "/etc/pki/tls/certs/ca-bundle.crt",
+  "/etc/ssl/ca-bundle.pem",
+  "/etc/pki/tls/cacert.pem",
+  "/etc/ssl/cert.pem",
+  "/usr/local/share/certs/ca-root-nss.crt"
+};
+
+#if MBEDTLS_VERSION_NUMBER < 0x03000000 && defined(MBEDTLS_ECP_C)
+/* The key exchange groups offered, in order. mbedTLS 2.28 offers every
+ * curve, secp521r1 first, and a server that picks by its own strongest-first
+ * order (mbedTLS' does) takes it: several times slower than x25519 or
+ * secp256r1, on every full handshake. A server whose certificate key is on
+ * none of these is refused (TLS 1.2 ties it to this list). 3.x already
+ * starts with x25519 and secp256r1. */
+static const mbedtls_ecp_group_id oa_tls_curves[] = {
+#if defined(MBEDTLS_ECP_DP_CURVE25519_ENABLED)
+  MBEDTLS_ECP_DP_CURVE25519,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED)
+  MBEDTLS_ECP_DP_SECP256R1,
+#endif
+#if defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED)
+  MBEDTLS_ECP_DP_SECP384R1,
+#endif
+  MBEDTLS_ECP_DP_NONE
+};
+#endif
+
+/* ---- time ------------------------------------------------------------------ */
+static uint64_t oa_tls_clock_ms(clockid_t id)
+{
+  struct timespec ts;
+  if (clock_gettime(id, &ts) != 0) return 0;
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t oa_tls_now(void)
+{
+  return oa_tls_clock_ms(CLOCK_MONOTONIC);
+}
+
+static int oa_tls_deadline_passed(const odeus_client *c)
+{
+  return oa_tls_now() >= c->deadline;
+}
+
+/* The end of a wait of at most ms, never past the deadline. */
+static uint64_t oa_tls_until(const odeus_client *c, uint32_t ms)
+{
+  uint64_t t = oa_tls_now() + ms;
+  return t < c->deadline ? t : c->deadline;
+}
+
+static void oa_tls_nap(uint32_t ms)
+{
+  struct timespec ts;
+  ts.tv_sec = (time_t)(ms / 1000u);
+  ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+}
+
+/* The retry policy's clock, sleep and random: the caller's, else ours. */
+static uint64_t oa_tls_policy_clock(void *ctx)
+{
+  const odeus_client *c = (const odeus_client *)ctx;
+  if (c->opt.retry.clock) return c->opt.retry.clock(c->opt.retry.ctx);
+  return oa_tls_clock_ms(CLOCK_REALTIME);
+}
+
+static uint32_t oa_tls_policy_random(void *ctx)
+{
+  odeus_client *c = (odeus_client *)ctx;
+  unsigned char b[4] = { 0, 0, 0, 0 };
+  if (c->opt.retry.random) return c->opt.retry.random(c->opt.retry.ctx);
+  (void)mbedtls_ctr_drbg_random(&c->drbg, b, sizeof b);
+  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static void oa_tls_policy_sleep(const odeus_client *c, uint32_t ms)
+{
+  if (c->opt.retry.sleep) c->opt.retry.sleep(c->opt.retry.ctx, ms);
+  else oa_tls_nap(ms);
+}
+
+/* ---- the socket: BIO callbacks with timeouts -------------------------------
+ * The socket is non-blocking; each call waits with poll() for at most the
+ * I/O timeout, never past the deadline: MBEDTLS_ERR_SSL_TIMEOUT then. */
+
+/* 1 ready, 0 the time is up, -1 an error. */
+static int oa_tls_poll(int fd, short events, uint64_t until)
+{
+  for (;;) {
+    struct pollfd p;
+    uint64_t now = oa_tls_now();
+    int r;
+    if (now >= until) return 0;
+    p.fd = fd;
+    p.events = events;
+    p.revents = 0;
+    r = poll(&p, 1, (int)OA_MIN(until - now, (uint64_t)0x7fffffff));
+    if (r > 0) return 1;
+    if (r < 0 && errno != EINTR) return -1;
+  }
+}
+
+static int oa_tls_sys_failure(odeus_client *c, int err, int code)
+{
+  c->sys_error = err;
+  if (err == ECONNRESET || err == EPIPE) return MBEDTLS_ERR_NET_CONN_RESET;
+  return code;
+}
+
+static int oa_tls_recv_wait(odeus_client *c, unsigned char *buf, size_t len, uint32_t wait_ms)
+{
+  size_t cap = OA_MIN(len, (size_t)0x40000000);
+  for (;;) {
+    ssize_t n = recv(c->fd, buf, cap, 0);
+    int w;
+    if (n >= 0) return (int)n;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      return oa_tls_sys_failure(c, errno, MBEDTLS_ERR_NET_RECV_FAILED);
+    w = oa_tls_poll(c->fd, POLLIN, oa_tls_until(c, wait_ms));
+    if (w == 0) return MBEDTLS_ERR_SSL_TIMEOUT;
+    if (w < 0) return oa_tls_sys_failure(c, errno, MBEDTLS_ERR_NET_RECV_FAILED);
+  }
+}
+
+static int oa_tls_net_recv(void *ctx, unsigned char *buf, size_t len)
+{
+  odeus_client *c = (odeus_client *)ctx;
+  return oa_tls_recv_wait(c, buf, len, c->opt.io_timeout_ms);
+}
+
+/* mbedTLS passes its read timeout (mbedtls_ssl_conf_read_timeout: the I/O
+ * timeout); 0 would mean none, which we never allow. */
+static int oa_tls_net_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+  odeus_client *c = (odeus_client *)ctx;
+  return oa_tls_recv_wait(c, buf, len, timeout ? timeout : c->opt.io_timeout_ms);
+}
+
+static int oa_tls_net_send(void *ctx, const unsigned char *buf, size_t len)
+{
+  odeus_client *c = (odeus_client *)ctx;
+  size_t cap = OA_MIN(len, (size_t)0x40000000);
+  for (;;) {
+    ssize_t n = send(c->fd, buf, cap, OA_TLS_SEND_FLAGS);
+    int w;
+    if (n >= 0) return (int)n;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      return oa_tls_sys_failure(c, errno, MBEDTLS_ERR_NET_SEND_FAILED);
+    w = oa_tls_poll(c->fd, POLLOUT, oa_tls_until(c, c->opt.io_timeout_ms));
+    if (w == 0) return MBEDTLS_ERR_SSL_TIMEOUT;
+    if (w < 0) return oa_tls_sys_failure(c, errno, MBEDTLS_ERR_NET_SEND_FAILED);
+  }
+}
+
+/* ---- the exchange's io: TLS records or the plain socket --------------------- */
+static int oa_tls_io_send(void *ctx, const unsigned char *buf, size_t len)
+{
+  odeus_client *c = (odeus_client *)ctx;
+  return mbedtls_ssl_write(&c->ssl, buf, len);
+}
+
+static int oa_tls_io_recv(void *ctx, unsigned char *buf, size_t len)
+{
+  odeus_client *c = (odeus_client *)ctx;
+  int n;
+  for (;;) {
+    n = mbedtls_ssl_read(&c->ssl, buf, len);
+#ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+    if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) continue; /* TLS 1.3: not data */
+#endif
+    break;
+  }
+  /* The end of the stream: the exchange decides whether the answer was
+   * whole (a body read until close ends here; any other is truncated). */
+  if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || n == MBEDTLS_ERR_SSL_CONN_EOF) return 0;
+  return n;
+}
+
+/* ---- trust anchors and the TLS configuration ------------------------------ */
+static odeus_result oa_tls_load_system_ca(odeus_client *c)
+{
+  size_t i;
+  for (i = 0; i < OA_COUNT(oa_tls_bundles); i++) {
+    /* A bundle may hold certificates mbedTLS cannot parse (a positive count
+     * of them): the others still count. */
+    int r = mbedtls_x509_crt_parse_file(&c->ca, oa_tls_bundles[i]);
+    if (r >= 0 && c->ca.version != 0) return ODEUS_OK;
+  }
+  return ODEUS_ERR_CA;
+}
+
+static odeus_result oa_tls_load_ca(odeus_client *c, const odeus_client_options *o)
+{
+  int r;
+  if (o && o->ca_file) r = mbedtls_x509_crt_parse_file(&c->ca, o->ca_file);
+  else if (o && o->ca_pem)
+    r = mbedtls_x509_crt_parse(&c->ca, (const unsigned char *)o->ca_pem, strlen(o->ca_pem) + 1);
+  else return ODEUS_OK; /* the system bundle, at the first https connection */
+  if (r != 0 || c->ca.version == 0) {
+    c->io_error = r < 0 ? r : 0;
+    return ODEUS_ERR_CA;
+  }
+  c->ca_loaded = 1;
+  return ODEUS_OK;
+}
+
+/* Called for each certificate of a chain during a full handshake only: a
+ * resumed handshake sees none. It changes nothing in the verdict. */
+static int oa_tls_verify_seen(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+  (void)crt;
+  (void)depth;
+  (void)flags;
+  ((odeus_client *)ctx)->cert_seen = 1;
+  return 0;
+}
+
+static odeus_result oa_tls_configure(odeus_client *c)
+{
+  static const char personal[] = "odeus_auth client";
+  if (mbedtls_ctr_drbg_seed(&c->drbg, mbedtls_entropy_func, &c->entropy,
+                            (const unsigned char *)personal, sizeof personal - 1) != 0)
+    return ODEUS_ERR_TLS;
+  if (mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                  MBEDTLS_SSL_PRESET_DEFAULT) != 0)
+    return ODEUS_ERR_TLS;
+  /* Verification is on unless the caller said, in so many words, to skip it. */
+  mbedtls_ssl_conf_authmode(&c->conf, c->opt.insecure_skip_verify ? MBEDTLS_SSL_VERIFY_NONE
+                                                                   : MBEDTLS_SSL_VERIFY_REQUIRED);
+  mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+  mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
+  mbedtls_ssl_conf_verify(&c->conf, oa_tls_verify_seen, c);
+  mbedtls_ssl_conf_read_timeout(&c->conf, c->opt.io_timeout_ms);
+#if MBEDTLS_VERSION_NUMBER < 0x03000000 && defined(MBEDTLS_ECP_C)
+  if (oa_tls_curves[0] != MBEDTLS_ECP_DP_NONE) mbedtls_ssl_conf_curves(&c->conf, oa_tls_curves);
+#endif
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_CLI_C)
+  mbedtls_ssl_conf_session_tickets(&c->conf, c->opt.no_resumption
+                                                 ? MBEDTLS_SSL_SESSION_TICKETS_DISABLED
+                                                 : MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+#endif
+  return ODEUS_OK;
+}
+
+/* The record buffers (about 2 x 16 KiB of mbedTLS' heap) only when TLS is
+ * used, and the system trust anchors only when nothing else was given. */
+static odeus_result oa_tls_prepare_ssl(odeus_client *c)
+{
+  if (!c->ca_loaded && !c->opt.insecure_skip_verify) {
+    if (oa_tls_load_system_ca(c) != ODEUS_OK) return ODEUS_ERR_CA;
+    c->ca_loaded = 1;
+  }
+  if (c->ssl_ready) return ODEUS_OK;
+  if (mbedtls_ssl_setup(&c->ssl, &c->conf) != 0) return ODEUS_ERR_TLS;
+  mbedtls_ssl_set_bio(&c->ssl, c, oa_tls_net_send, NULL, oa_tls_net_recv_timeout);
+  c->ssl_ready = 1;
+  return ODEUS_OK;
+}
+
+/* ---- connections ----------------------------------------------------------- */
+static void oa_tls_disconnect(odeus_client *c, int polite)
+{
+  if (c->fd < 0) return;
+  if (c->tls && polite) (void)mbedtls_ssl_close_notify(&c->ssl);
+  close(c->fd);
+  c->fd = -1;
+  /* Zeroizes the record buffers and readies the context for the next. */
+  if (c->ssl_ready) (void)mbedtls_ssl_session_reset(&c->ssl);
+}
+
+static odeus_result oa_tls_try_address(odeus_client *c, const struct sockaddr *sa,
+                                       socklen_t len, uint64_t until)
+{
+  int fd = socket(sa->sa_family, SOCK_STREAM, 0), one = 1, err = 0, w, flags;
+  socklen_t elen = (socklen_t)sizeof err;
+  if (fd < 0) {
+    c->sys_error = errno;
+    return ODEUS_ERR_CONNECT;
+  }
+  flags = fcntl(fd, F_GETFL, 0);
+  (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) goto failed;
+#ifdef SO_NOSIGPIPE
+  (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, (socklen_t)sizeof one);
+#endif
+  /* Without it each handshake flight waits on delayed ACKs. */
+  (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, (socklen_t)sizeof one);
+  if (connect(fd, sa, len) != 0) {
+    if (errno != EINPROGRESS && errno != EINTR) goto failed;
+    w = oa_tls_poll(fd, POLLOUT, until);
+    if (w == 0) {
+      close(fd);
+      c->sys_error = ETIMEDOUT;
+      return until >= c->deadline ? ODEUS_ERR_TIMEOUT : ODEUS_ERR_CONNECT;
+    }
+    if (w < 0) goto failed;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0) goto failed;
+    if (err != 0) {
+      errno = err;
+      goto failed;
+    }
+  }
+  c->fd = fd;
+  return ODEUS_OK;
+failed:
+  c->sys_error = errno;
+  close(fd);
+  return ODEUS_ERR_CONNECT;
+}
+
+/* An IP literal needs no lookup (and no allocation). 1 when host was one. */
+static int oa_tls_literal(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
+{
+  struct sockaddr_in *v4 = (struct sockaddr_in *)(void *)ss;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)ss;
+  memset(ss, 0, sizeof *ss);
+  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    *len = (socklen_t)sizeof *v4;
+    return 1;
+  }
+  if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    *len = (socklen_t)sizeof *v6;
+    return 1;
+  }
+  return 0;
+}
+
+static void oa_tls_port_text(uint16_t port, char out[6])
+{
+  char tmp[6];
+  size_t n = 0, i;
+  do {
+    tmp[n++] = (char)('0' + port % 10);
+    port = (uint16_t)(port / 10);
+  } while (port);
+  for (i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+  out[n] = '\0';
+}
+
+/* Every address of the host in turn, IPv6 and IPv4, within one connect
+ * timeout. */
+static odeus_result oa_tls_connect(odeus_client *c)
+{
+  struct sockaddr_storage ss;
+  struct addrinfo hints, *list = NULL, *entry;
+  socklen_t len;
+  char port[6];
+  uint64_t until = oa_tls_until(c, c->opt.connect_timeout_ms);
+  odeus_result r = ODEUS_ERR_CONNECT;
+  int gai;
+  if (oa_tls_literal(c->host, c->port, &ss, &len))
+    return oa_tls_try_address(c, (const struct sockaddr *)(const void *)&ss, len, until);
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  oa_tls_port_text(c->port, port);
+  gai = getaddrinfo(c->host, port, &hints, &list);
+  if (gai != 0) {
+    c->sys_error = gai;
+    return ODEUS_ERR_DNS;
+  }
+  for (entry = list; entry; entry = entry->ai_next) {
+    if (entry->ai_family != AF_INET && entry->ai_family != AF_INET6) continue;
+    r = oa_tls_try_address(c, entry->ai_addr, entry->ai_addrlen, until);
+    if (r != ODEUS_ERR_CONNECT || oa_tls_now() >= until) break;
+  }
+  freeaddrinfo(list);
+  return r;
+}
+
+static odeus_result oa_tls_handshake_failure(odeus_client *c, int r)
+{
+  c->io_error = r;
+  c->verify_flags = mbedtls_ssl_get_verify_result(&c->ssl);
+  if (r == MBEDTLS_ERR_SSL_TIMEOUT) return ODEUS_ERR_TIMEOUT;
+  if (r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) return ODEUS_ERR_CERT;
+  if (!c->opt.insecure_skip_verify && c->verify_flags != 0 && c->verify_flags != (uint32_t)-1)
+    return ODEUS_ERR_CERT;
+  return ODEUS_ERR_TLS;
+}
+
+static int oa_tls_session_matches(const odeus_client *c)
+{
+  return c->has_session && c->session_port == c->port && strcmp(c->session_host, c->host) == 0;
+}
+
+static odeus_result oa_tls_handshake(odeus_client *c)
+{
+  int r, offered = 0;
+  /* Always: the name is both sent (SNI) and checked against the
+   * certificate. */
+  if (mbedtls_ssl_set_hostname(&c->ssl, c->host) != 0) return ODEUS_ERR_TLS;
+  if (!c->opt.no_resumption && oa_tls_session_matches(c))
+    offered = mbedtls_ssl_set_session(&c->ssl, &c->session) == 0;
+  c->cert_seen = 0;
+  do {
+    r = mbedtls_ssl_handshake(&c->ssl);
+  } while ((r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) &&
+           !oa_tls_deadline_passed(c));
+  if (r != 0) return oa_tls_handshake_failure(c, r);
+  c->handshakes++;
+  c->resumed = offered && !c->cert_seen && !c->opt.insecure_skip_verify;
+  if (c->resumed) c->resumptions++;
+  return ODEUS_OK;
+}
+
+/* Keeps the session of a connection for the next one (TLS 1.3 tickets
+ * arrive after the handshake, so this runs once the first answer is read). */
+static void oa_tls_save_session(odeus_client *c)
+{
+  if (c->opt.no_resumption) return;
+  mbedtls_ssl_session_free(&c->session);
+  mbedtls_ssl_session_init(&c->session);
+  c->has_session = mbedtls_ssl_get_session(&c->ssl, &c->session) == 0;
+  if (!c->has_session) return;
+  memcpy(c->session_host, c->host, sizeof c->host);
+  c->session_port = c->port;
+}
+
+/* The kept-alive connection is still usable: nothing to read on it (a
+ * peer that closed it, or sent what was not asked for, makes it readable). */
+static int oa_tls_still_open(odeus_client *c)
+{
+  struct pollfd p;
+  p.fd = c->fd;
+  p.events = POLLIN;
+  p.revents = 0;
+  if (c->tls && mbedtls_ssl_get_bytes_avail(&c->ssl) != 0) return 0;
+  return poll(&p, 1, 0) == 0;
+}
+
+/* Where a request goes, from its base URL (already validated). */
+static odeus_result oa_tls_endpoint(odeus_client *c, const odeus_request *req, int *same)
+{
+  const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
+  odeus_url u;
+  const char *h;
+  size_t n;
+  odeus_result r = odeus_parse_base_url(base, strlen(base), &u);
+  if (r != ODEUS_OK) return r;
+  h = u.host.ptr;
+  n = u.host.len;
+  if (n >= 2 && h[0] == '[') { /* an IPv6 literal: without its brackets */
+    h++;
+    n -= 2;
+  }
+  if (n == 0 || n >= sizeof c->host) return ODEUS_ERR_BASE_URL;
+  *same = c->fd >= 0 && c->tls == u.https && c->port == u.port && strlen(c->host) == n &&
+          memcmp(c->host, h, n) == 0;
+  if (!*same) {
+    oa_tls_disconnect(c, 1);
+    memcpy(c->host, h, n);
+    c->host[n] = '\0';
+    c->port = u.port;
+    c->tls = u.https;
+  }
+  return ODEUS_OK;
+}
+
+/* A connection to the request's endpoint: the kept-alive one, else a new
+ * one. *fresh tells which. */
+static odeus_result oa_tls_ensure_connection(odeus_client *c, const odeus_request *req, int *fresh)
+{
+  odeus_result r;
+  int same = 0;
+  *fresh = 0;
+  r = oa_tls_endpoint(c, req, &same);
+  if (r != ODEUS_OK) return r;
+  if (same && oa_tls_still_open(c)) {
+    c->reused = 1;
+    return ODEUS_OK;
+  }
+  oa_tls_disconnect(c, 0);
+  c->reused = 0;
+  c->resumed = 0;
+  if (c->tls) {
+    r = oa_tls_prepare_ssl(c);
+    if (r != ODEUS_OK) return r;
+  }
+  r = oa_tls_connect(c);
+  if (r != ODEUS_OK) return r;
+  c->connections++;
+  if (c->tls) {
+    r = oa_tls_handshake(c);
+    if (r != ODEUS_OK) {
+      oa_tls_disconnect(c, 0);
+      return r;
+    }
+  }
+  *fresh = 1;
+  return ODEUS_OK;
+}
+
+/* The exchange's ODEUS_ERR_IO, told apart by what the io returned. */
+static odeus_result oa_tls_io_result(odeus_client *c, const odeus_exchange *x, odeus_result r)
+{
+  if (r != ODEUS_ERR_IO) return r;
+  c->io_error = x->io_error;
+  if (x->io_error == MBEDTLS_ERR_SSL_TIMEOUT) return ODEUS_ERR_TIMEOUT;
+  if (x->io_error == MBEDTLS_ERR_NET_CONN_RESET) return ODEUS_ERR_CLOSED;
+  return ODEUS_ERR_IO;
+}
+
+/* A kept-alive connection the server closed in the meantime fails before
+ * any byte of an answer arrives: that request is sent again, at once, on a
+ * new connection (it is safe: the same request leaves the same state). */
+static int oa_tls_was_stale(const odeus_exchange *x, odeus_result r)
+{
+  return x->received == 0 && (r == ODEUS_ERR_CLOSED || r == ODEUS_ERR_IO);
+}
+
+/* One request and its answer over the connection. */
+static odeus_result oa_tls_exchange(odeus_client *c, const odeus_request *req, odeus_answer *answer,
+                                    int fresh, odeus_outcome *o, int *stale)
+{
+  odeus_exchange x;
+  odeus_io io;
+  odeus_result r;
+  io.ctx = c;
+  io.send = c->tls ? oa_tls_io_send : oa_tls_net_send;
+  io.recv = c->tls ? oa_tls_io_recv : oa_tls_net_recv;
+  r = odeus_exchange_begin(&x, req, answer, c->window, sizeof c->window);
+  if (r == ODEUS_OK) {
+    do {
+      r = odeus_exchange_run(&x, &io);
+    } while ((r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE) && !oa_tls_deadline_passed(c));
+    if (r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE) r = ODEUS_ERR_TIMEOUT;
+  }
+  r = oa_tls_io_result(c, &x, r);
+  *o = odeus_outcome_of(&x, r);
+  *stale = !fresh && oa_tls_was_stale(&x, r);
+  c->status = o->status;
+  if (fresh && c->tls && x.http.done) oa_tls_save_session(c);
+  if (c->opt.no_keep_alive || !odeus_exchange_reusable(&x)) oa_tls_disconnect(c, x.http.done);
+  odeus_exchange_end(&x);
+  return r;
+}
+
+static odeus_result oa_tls_attempt(odeus_client *c, const odeus_request *req, odeus_answer *answer,
+                                   odeus_outcome *o)
+{
+  odeus_result r;
+  int fresh, stale = 0, tries;
+  for (tries = 0; tries < 2; tries++) {
+    r = oa_tls_ensure_connection(c, req, &fresh);
+    if (r != ODEUS_OK) {
+      *o = odeus_outcome_of(NULL, r);
+      return r;
+    }
+    r = oa_tls_exchange(c, req, answer, fresh, o, &stale);
+    if (!stale) break;
+  }
+  return r;
+}
+
+static void oa_tls_report_reset(odeus_client *c)
+{
+  c->status = 0;
+  c->attempts = 0;
+  c->waited_ms = 0;
+  c->reused = 0;
+  c->resumed = 0;
+  c->io_error = 0;
+  c->sys_error = 0;
+  c->verify_flags = 0;
+}
+
+ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_options *opt)
+{
+  odeus_result r;
+  if (!c) return ODEUS_ERR_ARGUMENT;
+  memset(c, 0, sizeof *c);
+  c->fd = -1;
+  if (opt) c->opt = *opt;
+  if (!c->opt.connect_timeout_ms) c->opt.connect_timeout_ms = ODEUS_CLIENT_DEFAULT_CONNECT_TIMEOUT_MS;
+  if (!c->opt.io_timeout_ms) c->opt.io_timeout_ms = ODEUS_CLIENT_DEFAULT_IO_TIMEOUT_MS;
+  if (!c->opt.deadline_ms) c->opt.deadline_ms = ODEUS_CLIENT_DEFAULT_DEADLINE_MS;
+  /* Only used during init: never kept. */
+  c->opt.ca_file = NULL;
+  c->opt.ca_pem = NULL;
+  mbedtls_entropy_init(&c->entropy);
+  mbedtls_ctr_drbg_init(&c->drbg);
+  mbedtls_x509_crt_init(&c->ca);
+  mbedtls_ssl_config_init(&c->conf);
+  mbedtls_ssl_init(&c->ssl);
+  mbedtls_ssl_session_init(&c->session);
+  c->ready = 1; /* from here odeus_client_free has contexts to free */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+  if (psa_crypto_init() != PSA_SUCCESS) return ODEUS_ERR_TLS;
+#endif
+  r = oa_tls_configure(c);
+  if (r != ODEUS_OK) return r;
+  return oa_tls_load_ca(c, opt);
+}
+
+ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *req,
+                                          odeus_answer *answer)
+{
+  odeus_request_stream check;
+  odeus_retry_policy policy;
+  odeus_outcome o;
+  odeus_result r;
+  uint32_t delay;
+  if (!c || !c->ready) return ODEUS_ERR_ARGUMENT;
+  oa_tls_report_reset(c);
+  /* Everything about the request is checked before any network use. */
+  r = odeus_request_begin(&check, req);
+  if (r != ODEUS_OK) return r;
+  c->deadline = oa_tls_now() + c->opt.deadline_ms;
+  policy = c->opt.retry;
+  policy.clock = oa_tls_policy_clock;
+  policy.random = oa_tls_policy_random;
+  policy.ctx = c;
+  for (;;) {
+    c->attempts++;
+    r = oa_tls_attempt(c, req, answer, &o);
+    if (r == ODEUS_OK || !odeus_retry_decide(&policy, c->attempts, &o, &delay)) return r;
+    /* A wait that ends past the deadline would only end in a timeout. */
+    if (oa_tls_now() + delay >= c->deadline) return r;
+    oa_tls_policy_sleep(c, delay);
+    c->waited_ms += delay;
+  }
+}
+
+ODEUS_API void odeus_client_close(odeus_client *c)
+{
+  if (c && c->ready) oa_tls_disconnect(c, 1);
+}
+
+ODEUS_API void odeus_client_free(odeus_client *c)
+{
+  if (!c || !c->ready) return;
+  oa_tls_disconnect(c, 1);
+  mbedtls_ssl_session_free(&c->session);
+  mbedtls_ssl_free(&c->ssl);
+  mbedtls_ssl_config_free(&c->conf);
+  mbedtls_x509_crt_free(&c->ca);
+  mbedtls_ctr_drbg_free(&c->drbg);
+  mbedtls_entropy_free(&c->entropy);
+  odeus_wipe(c->window, sizeof c->window);
+  c->ready = 0;
+}
+
+#endif /* ODEUS_AUTH_MBEDTLS_DONE */
+#endif /* ODEUS_AUTH_IMPLEMENTATION && ODEUS_AUTH_MBEDTLS */
 /*
 ------------------------------------------------------------------------------
 MIT License
