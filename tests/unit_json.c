@@ -972,6 +972,8 @@ static void gen_ws(gen *g)
   while (n--) buf_putc(&g->doc, " \t\n\r"[gen_pick(g, 4)]);
 }
 
+/* The generator's own UTF-8 encoder, written apart from the reader's on
+ * purpose: an expectation must not come from the code under test. */
 static size_t encode(uint32_t cp, char *out)
 {
   if (cp < 0x80) { out[0] = (char)cp; return 1; }
