@@ -6555,6 +6555,9 @@ ODEUS_API void odeus_client_free(odeus_client *c)
 #endif /* ODEUS_AUTH_IMPLEMENTATION && ODEUS_AUTH_MBEDTLS */
 /*
 ------------------------------------------------------------------------------
+CHANGES
+  0.1.0 (2026-11-27)  first release
+------------------------------------------------------------------------------
 MIT License
 
 Copyright (c) 2026 the odeus_auth authors
