@@ -1161,6 +1161,120 @@ static int oa_ieq(const char *a, const char *b, size_t n)
   return 1;
 }
 
+/* ---- scanning text for plain bytes ------------------------------------------
+ * A plain byte needs no attention in a JSON string: printable ASCII other
+ * than '"' and '\\'. Both the writer (checking and escaping a string) and
+ * the JSON reader look for the first byte that is not plain, so they share
+ * one scanner, the fastest the target allows. */
+/* Word-at-a-time scanning: ONES has 0x01 in every byte of a size_t. */
+#define OA_ONES ((size_t)-1 / 0xFF)
+#define OA_HIGHS (OA_ONES * 0x80)
+
+/* A string byte that needs no attention: not '"', '\\', below 0x20 or
+ * 0x80 and above. */
+static int oa_plain_byte(unsigned c)
+{
+  return c - 0x20u < 0x60u && c != '"' && c != '\\';
+}
+
+/* Word-at-a-time scanning where the first flagged byte can be found from
+ * the lowest set bit: little-endian, with a count-trailing-zeros builtin. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SIZEOF_SIZE_T__) && defined(__SIZEOF_LONG__) && __SIZEOF_SIZE_T__ == __SIZEOF_LONG__
+/* The word is a size_t: a 32-bit target needs no 64-bit helper. */
+#define OA_CTZ(m) ((unsigned)__builtin_ctzl((unsigned long)(m)))
+#else
+#define OA_CTZ(m) ((unsigned)__builtin_ctzll((unsigned long long)(m)))
+#endif
+#endif
+#endif
+
+/* Functions kept out of line on purpose: inlined, they would make their
+ * callers pay for registers and setup they rarely need. */
+#if defined(__GNUC__) || defined(__clang__)
+#define OA_OUTLINE __attribute__((noinline))
+#else
+#define OA_OUTLINE
+#endif
+
+#if defined(__SSE2__) && defined(__GNUC__) && defined(OA_CTZ)
+/* x86 with SSE2 (every x86-64) reads 16 bytes at a time, through the
+ * vector extensions of GCC and Clang (no intrinsics header). */
+#define OA_SSE2 1
+typedef signed char oa_s8x16 __attribute__((vector_size(16)));
+typedef char oa_c8x16 __attribute__((vector_size(16)));
+#define OA_X16(c) { c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c }
+
+/* Bit i set when p[i] is not plain. As a signed byte, b ^ 0x02 is above
+ * 0x20 exactly for the plain bytes and '\\': 0x80 and above turn negative,
+ * the bytes below 0x20 stay below it, and '"' becomes 0x20 itself. */
+static OA_INLINE unsigned oa_plain_block(const unsigned char *p)
+{
+  static const oa_s8x16 two = OA_X16(0x02), space = OA_X16(0x20),
+                             backslash = OA_X16('\\');
+  oa_s8x16 v;
+  unsigned above, escapes;
+  memcpy(&v, p, sizeof v);
+  above = (unsigned)__builtin_ia32_pmovmskb128((oa_c8x16)((v ^ two) > space));
+  escapes = (unsigned)__builtin_ia32_pmovmskb128((oa_c8x16)(v == backslash));
+  return (above ^ 0xFFFFu) | escapes;
+}
+#endif
+
+/* The first byte from p that is not plain, or end, a byte at a time (the
+ * few bytes a piece may end with, a text fed in small pieces). */
+static OA_INLINE const unsigned char *oa_plain_run(const unsigned char *p,
+                                                        const unsigned char *end)
+{
+  while (p < end && oa_plain_byte(*p)) p++;
+  return p;
+}
+
+/* The first byte from p that is not plain, or end: with SSE2, 16 bytes at
+ * a time; then a word at a time, where the lowest flagged byte can be found;
+ * then a byte at a time. In a word, each byte's high bit in m says "needs
+ * attention": (b ^ 0x02) - 0x21 borrows for a byte below 0x20 and for '"'
+ * (0x22 ^ 0x02 = 0x20) and for no other byte below 0x80; (b ^ 0x5C) - 0x01
+ * borrows for '\\'; b itself has the high bit of 0x80 and above. A
+ * subtraction borrows into the next byte only from a byte that is itself
+ * flagged, so the lowest flagged byte is always a true one (the bytes above
+ * it may be flagged falsely, which does not matter); without a
+ * count-trailing-zeros, the bytes of a flagged word are read one at a
+ * time. */
+OA_OUTLINE static const unsigned char *oa_scan_plain(const unsigned char *p,
+                                                         const unsigned char *end)
+{
+#ifdef OA_SSE2
+  if (end - p >= 16) {
+    const unsigned char *const last = end - 16;
+    do {
+      unsigned bits = oa_plain_block(p);
+      if (bits) return p + (unsigned)__builtin_ctz(bits);
+      p += 16;
+    } while (p <= last);
+  }
+#endif
+  if ((size_t)(end - p) >= sizeof(size_t)) {
+    const unsigned char *const last = end - sizeof(size_t);
+    do {
+      size_t w, m;
+      memcpy(&w, p, sizeof w);
+      m = (((w ^ (OA_ONES * 0x02)) - OA_ONES * 0x21)
+           | ((w ^ (OA_ONES * 0x5C)) - OA_ONES) | w) & OA_HIGHS;
+      if (m) {
+#ifdef OA_CTZ
+        return p + (OA_CTZ(m) >> 3);
+#else
+        break;
+#endif
+      }
+      p += sizeof w;
+    } while (p <= last);
+  }
+  return oa_plain_run(p, end);
+}
+
 /* ---- core: the one table of members ------------------------------------------
  * Every member of the request body is described once, here. The validator,
  * the body writer and the config parser all walk these tables, so a rule
@@ -1291,16 +1405,7 @@ ODEUS_API const char *odeus_key_name(odeus_key k)
  * counted as JavaScript counts them: one UTF-16 unit below U+10000, two
  * above. JSON escaping (RFC 8259): '"', '\\' and bytes below 0x20; all
  * else, UTF-8 included, passes through. Checking and escaping happen in the
- * same pass, eight bytes at a time while the text is plain ASCII. */
-
-/* Whether 8 bytes are all plain: ASCII, not below 0x20, not '"' or '\\'.
- * The classic "has a zero byte" test, applied three times. */
-static int oa_word_plain(uint64_t w)
-{
-  const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-  return ((w | ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high) == 0;
-}
+ * same pass, runs of plain bytes found by the shared scanner. */
 
 /* The length of the UTF-8 sequence at s (1..4), 0 if it is not strict
  * UTF-8; *cp receives the code point. */
@@ -1350,15 +1455,10 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
   size_t i = 0, run = 0, count = 0;
   int rule = 0;
   while (i < n) {
-    uint64_t w;
+    size_t plain = (size_t)((n - i < 8 ? oa_plain_run(u + i, u + n) : oa_scan_plain(u + i, u + n)) - (u + i));
     unsigned c;
-    while (i + 8 <= n && (memcpy(&w, u + i, 8), oa_word_plain(w))) { i += 8; count += 8; }
-    if (i < n && n - i < 8) {
-      /* The tail as one word, padded with a plain byte. */
-      memset(&w, 'a', 8);
-      memcpy(&w, u + i, n - i);
-      if (oa_word_plain(w)) { count += n - i; i = n; }
-    }
+    i += plain;
+    count += plain;
     if (i >= n) break;
     c = u[i];
     if (c >= 0x80) {
@@ -3042,9 +3142,6 @@ enum oa_json_number_step {
   OA_JSON_N_FORCE_32BIT = 0x7fffffff
 };
 
-/* Word-at-a-time scanning: ONES has 0x01 in every byte of a size_t. */
-#define OA_JSON_ONES ((size_t)-1 / 0xFF)
-#define OA_JSON_HIGHS (OA_JSON_ONES * 0x80)
 
 static int oa_json_space(unsigned c)
 {
@@ -3056,110 +3153,7 @@ static unsigned oa_json_digit(unsigned c)
   return c - '0' < 10u;
 }
 
-/* A string byte that needs no attention: not '"', '\\', below 0x20 or
- * 0x80 and above. */
-static int oa_json_plain(unsigned c)
-{
-  return c - 0x20u < 0x60u && c != '"' && c != '\\';
-}
 
-/* Word-at-a-time scanning where the first flagged byte can be found from
- * the lowest set bit: little-endian, with a count-trailing-zeros builtin. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#if defined(__SIZEOF_SIZE_T__) && defined(__SIZEOF_LONG__) && __SIZEOF_SIZE_T__ == __SIZEOF_LONG__
-/* The word is a size_t: a 32-bit target needs no 64-bit helper. */
-#define OA_JSON_CTZ(m) ((unsigned)__builtin_ctzl((unsigned long)(m)))
-#else
-#define OA_JSON_CTZ(m) ((unsigned)__builtin_ctzll((unsigned long long)(m)))
-#endif
-#endif
-#endif
-
-/* Functions kept out of line on purpose: inlined, they would make their
- * callers pay for registers and setup they rarely need. */
-#if defined(__GNUC__) || defined(__clang__)
-#define OA_JSON_OUTLINE __attribute__((noinline))
-#else
-#define OA_JSON_OUTLINE
-#endif
-
-#if defined(__SSE2__) && defined(__GNUC__) && defined(OA_JSON_CTZ)
-/* x86 with SSE2 (every x86-64) reads 16 bytes at a time, through the
- * vector extensions of GCC and Clang (no intrinsics header). */
-#define OA_JSON_SSE2 1
-typedef signed char oa_json_s8x16 __attribute__((vector_size(16)));
-typedef char oa_json_c8x16 __attribute__((vector_size(16)));
-#define OA_JSON_X16(c) { c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c }
-
-/* Bit i set when p[i] is not plain. As a signed byte, b ^ 0x02 is above
- * 0x20 exactly for the plain bytes and '\\': 0x80 and above turn negative,
- * the bytes below 0x20 stay below it, and '"' becomes 0x20 itself. */
-static OA_INLINE unsigned oa_json_block(const unsigned char *p)
-{
-  static const oa_json_s8x16 two = OA_JSON_X16(0x02), space = OA_JSON_X16(0x20),
-                             backslash = OA_JSON_X16('\\');
-  oa_json_s8x16 v;
-  unsigned above, escapes;
-  memcpy(&v, p, sizeof v);
-  above = (unsigned)__builtin_ia32_pmovmskb128((oa_json_c8x16)((v ^ two) > space));
-  escapes = (unsigned)__builtin_ia32_pmovmskb128((oa_json_c8x16)(v == backslash));
-  return (above ^ 0xFFFFu) | escapes;
-}
-#endif
-
-/* The first byte from p that is not plain, or end, a byte at a time (the
- * few bytes a piece may end with, a text fed in small pieces). */
-static OA_INLINE const unsigned char *oa_json_plain_run(const unsigned char *p,
-                                                        const unsigned char *end)
-{
-  while (p < end && oa_json_plain(*p)) p++;
-  return p;
-}
-
-/* The first byte from p that is not plain, or end: with SSE2, 16 bytes at
- * a time; then a word at a time, where the lowest flagged byte can be found;
- * then a byte at a time. In a word, each byte's high bit in m says "needs
- * attention": (b ^ 0x02) - 0x21 borrows for a byte below 0x20 and for '"'
- * (0x22 ^ 0x02 = 0x20) and for no other byte below 0x80; (b ^ 0x5C) - 0x01
- * borrows for '\\'; b itself has the high bit of 0x80 and above. A
- * subtraction borrows into the next byte only from a byte that is itself
- * flagged, so the lowest flagged byte is always a true one (the bytes above
- * it may be flagged falsely, which does not matter); without a
- * count-trailing-zeros, the bytes of a flagged word are read one at a
- * time. */
-OA_JSON_OUTLINE static const unsigned char *oa_json_scan(const unsigned char *p,
-                                                         const unsigned char *end)
-{
-#ifdef OA_JSON_SSE2
-  if (end - p >= 16) {
-    const unsigned char *const last = end - 16;
-    do {
-      unsigned bits = oa_json_block(p);
-      if (bits) return p + (unsigned)__builtin_ctz(bits);
-      p += 16;
-    } while (p <= last);
-  }
-#endif
-  if ((size_t)(end - p) >= sizeof(size_t)) {
-    const unsigned char *const last = end - sizeof(size_t);
-    do {
-      size_t w, m;
-      memcpy(&w, p, sizeof w);
-      m = (((w ^ (OA_JSON_ONES * 0x02)) - OA_JSON_ONES * 0x21)
-           | ((w ^ (OA_JSON_ONES * 0x5C)) - OA_JSON_ONES) | w) & OA_JSON_HIGHS;
-      if (m) {
-#ifdef OA_JSON_CTZ
-        return p + (OA_JSON_CTZ(m) >> 3);
-#else
-        break;
-#endif
-      }
-      p += sizeof w;
-    } while (p <= last);
-  }
-  return oa_json_plain_run(p, end);
-}
 
 /* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
  * or one that only starts overlong forms or code points past U+10FFFF), and
@@ -3400,7 +3394,7 @@ static const unsigned char *oa_json_string(odeus_json *js, const unsigned char *
     const unsigned char *q;
     unsigned c, out;
     for (;;) {
-      p = end - p < 8 ? oa_json_plain_run(p, end) : oa_json_scan(p, end);
+      p = end - p < 8 ? oa_plain_run(p, end) : oa_scan_plain(p, end);
       if (p == end || *p < 0x80) break;
       q = oa_json_utf8_char(js, p, end);
       if (js->error) return q;
@@ -3655,7 +3649,7 @@ static OA_INLINE void oa_json_literal_event(odeus_json_event *ev, unsigned token
  * place: the bytes before it are plain or whole valid characters, which the
  * reader delivers as they are, and it reports the error at the same byte as
  * if it had read them all. */
-OA_JSON_OUTLINE static const unsigned char *oa_json_utf8_string(const unsigned char *p,
+OA_OUTLINE static const unsigned char *oa_json_utf8_string(const unsigned char *p,
                                                                 const unsigned char *end,
                                                                 const unsigned char **stop)
 {
@@ -3663,7 +3657,7 @@ OA_JSON_OUTLINE static const unsigned char *oa_json_utf8_string(const unsigned c
     unsigned lo, hi, n = oa_json_utf8_lead(*p, &lo, &hi);
     if (!n || (size_t)(end - p) <= n || oa_json_utf8_tail(p + 1, n, lo, hi) != n) break;
     p += 1 + n;
-    p = end - p < 8 ? oa_json_plain_run(p, end) : oa_json_scan(p, end);
+    p = end - p < 8 ? oa_plain_run(p, end) : oa_scan_plain(p, end);
     if (p == end || *p < 0x80) break;
   }
   if (p != end && *p == '"') return p;
@@ -3681,9 +3675,9 @@ static OA_INLINE const unsigned char *oa_json_plain_string(const unsigned char *
                                                            const unsigned char **stop)
 {
   const unsigned char *q;
-#ifdef OA_JSON_SSE2
+#ifdef OA_SSE2
   if (end - s >= 16) {
-    unsigned bits = oa_json_block(s);
+    unsigned bits = oa_plain_block(s);
     if (bits) {
       q = s + (unsigned)__builtin_ctz(bits);
       if (*q == '"') return q;
@@ -3694,7 +3688,7 @@ static OA_INLINE const unsigned char *oa_json_plain_string(const unsigned char *
     s += 16;
   }
 #endif
-  q = oa_json_scan(s, end);
+  q = oa_scan_plain(s, end);
   if (q != end && *q == '"') return q;
   if (q != end && *q >= 0x80) return oa_json_utf8_string(q, end, stop);
   *stop = q;
@@ -3734,7 +3728,7 @@ static OA_INLINE int oa_json_bracket(odeus_json *js, odeus_json_event *ev, unsig
 }
 
 /* The first byte from p that is not JSON whitespace, or end. */
-OA_JSON_OUTLINE static const unsigned char *oa_json_skip_space(const unsigned char *p,
+OA_OUTLINE static const unsigned char *oa_json_skip_space(const unsigned char *p,
                                                                const unsigned char *end)
 {
   while (p != end && oa_json_space(*p)) p++;
@@ -3765,7 +3759,7 @@ static OA_INLINE const unsigned char *oa_json_past_space(const unsigned char *p,
  * it stopped; after an error from the callback, where the error was. Every
  * step is one the structure loop would take, so the events and the errors
  * are the same. */
-OA_JSON_OUTLINE static const unsigned char *oa_json_objects(odeus_json *js,
+OA_OUTLINE static const unsigned char *oa_json_objects(odeus_json *js,
                                                             const unsigned char *p,
                                                             const unsigned char *end,
                                                             uintptr_t origin, unsigned *expect,
@@ -3918,7 +3912,7 @@ other_value:
  * container's bracket at p (q NULL), a literal [p, q), a string between the
  * quotes at p and q. Out of line, so that the structure loop's frame, under
  * every other call, holds no event. */
-OA_JSON_OUTLINE static int oa_json_deliver(odeus_json *js, unsigned type, const unsigned char *p,
+OA_OUTLINE static int oa_json_deliver(odeus_json *js, unsigned type, const unsigned char *p,
                                            const unsigned char *q, size_t offset)
 {
   odeus_json_event ev;
