@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs what a target needs on Debian when running as root; elsewhere
-# prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang
+# prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang|m32
 set -e
 case "$1" in
   mbedtls) probe=/usr/include/mbedtls/ssl.h; pkgs="libmbedtls-dev" ;;
   arm) probe=/usr/bin/arm-none-eabi-gcc; pkgs="gcc-arm-none-eabi libnewlib-arm-none-eabi" ;;
   curl) probe=/usr/bin/curl; pkgs="curl" ;;
+  m32) probe=/usr/include/x86_64-linux-gnu/gnu/stubs-32.h; pkgs="gcc-multilib" ;;
   valgrind) probe=/usr/bin/valgrind; pkgs="valgrind" ;;
   clang) probe=/usr/bin/clang; pkgs="clang" ;;
   *) echo "deps.sh: unknown dependency $1" >&2; exit 2 ;;

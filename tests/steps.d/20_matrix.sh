@@ -70,7 +70,9 @@ matrix_job layout-plain gcc $STRICT -O0 -I"$MX_INC" -c "$MX/layout.c" -o "$MX/la
 # shellcheck disable=SC2086
 matrix_job layout-short gcc $STRICT -O0 -fshort-enums -I"$MX_INC" -c "$MX/layout.c" -o "$MX/layout-short.o"
 
-# -m32 only where the 32-bit C library headers are installed (gcc-multilib).
+# -m32 where the 32-bit C library headers are installed (gcc-multilib, which
+# deps.sh installs on an x86-64 Debian machine).
+[ "$(uname -m)" = x86_64 ] && sh tests/deps.sh m32 > /dev/null 2>&1
 MX_M32=""
 for mx_cc in gcc clang; do
   if printf '#include <stdint.h>\n#include <string.h>\nint x;\n' |
