@@ -865,10 +865,10 @@ ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, s
  *   ...],"oauthClient":null|{"scopes":s|null,"label":s|null,
  *   "authorizationCode":s,"accessTokenCode":s,"refreshTokenCode":s}}
  * An unknown enum is written as its text. Writer contract as
- * odeus_write_body. A cut answer (a->cut), or one without an id (not a
- * mapped 2xx answer), is refused with ODEUS_ERR_ARGUMENT and nothing
- * written: printing it would show less than the server said as if it were
- * all. */
+ * odeus_write_body. A cut answer (a->cut) is refused with
+ * ODEUS_ERR_ANSWER_CUT, one without an id (not a mapped 2xx answer) with
+ * ODEUS_ERR_ARGUMENT, and nothing is written: printing it would show less
+ * than the server said as if it were all. */
 ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size_t cap, size_t *needed);
 /* ---- I/O and one exchange -------------------------------------------------
  * send/recv follow mbedTLS' BIO contract: a positive count, 0 when closed,
