@@ -440,7 +440,8 @@ typedef struct odeus_request {
  * receives the exact size of the whole output; buf may be NULL with cap 0
  * to only measure. The output is bytes, not NUL-terminated. Returns
  * ODEUS_OK, ODEUS_ERR_BUFFER_TOO_SMALL (buf holds the first cap bytes), or a
- * validation error (nothing written). */
+ * validation error (the config is checked while it is written, in the same
+ * pass: then buf's content is unspecified, and nothing may be sent). */
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed);
 ODEUS_API odeus_result odeus_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed);
 /* As odeus_write_request, with the API key replaced by "[REDACTED]" and
