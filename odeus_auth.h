@@ -1148,6 +1148,19 @@ static size_t oa_sink_cstr(oa_sink *s)
   return s->len;
 }
 
+static int oa_is_digit(unsigned c)
+{
+  return c - '0' < 10u;
+}
+
+/* The value of a hexadecimal digit, either case; 16 for any other byte. */
+static unsigned oa_hex_value(unsigned c)
+{
+  if (oa_is_digit(c)) return c - '0';
+  c |= 0x20; /* lowercase a letter */
+  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 16;
+}
+
 static int oa_lower(int c)
 {
   return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
@@ -1505,14 +1518,9 @@ ODEUS_API int odeus_utf16_length(const char *s, size_t len, size_t *units, size_
 }
 
 /* ---- ids, keys and URLs -------------------------------------------------------- */
-static int oa_is_hex(int c)
+static int oa_is_hex(unsigned c)
 {
-  return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 6u;
-}
-
-static int oa_is_digit(int c)
-{
-  return c >= '0' && c <= '9';
+  return oa_hex_value(c) < 16;
 }
 
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
@@ -1544,7 +1552,7 @@ static size_t oa_url_host(const char *s, size_t len)
     return (i < len && i > 2) ? i + 1 : 0;
   }
   while (i < len) {
-    int c = (unsigned char)s[i];
+    unsigned c = (unsigned char)s[i];
     if (!(oa_is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.')) break;
     i++;
   }
@@ -1581,10 +1589,10 @@ static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 }
 
 /* Path characters of RFC 3986: unreserved, sub-delims, ':', '@', '/', %XX. */
-static int oa_is_path_char(int c)
+static int oa_is_path_char(unsigned c)
 {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || oa_is_digit(c) ||
-         (c && strchr("-._~!$&'()*+,;=:@/%", c) != NULL);
+         (c && strchr("-._~!$&'()*+,;=:@/%", (int)c) != NULL);
 }
 
 ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out)
@@ -1597,7 +1605,7 @@ ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_u
   if (!i) return ODEUS_ERR_BASE_URL;
   if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   for (end = i; end < len; end++) {
-    int c = (unsigned char)url[end];
+    unsigned c = (unsigned char)url[end];
     if (!oa_is_path_char(c)) return ODEUS_ERR_BASE_URL;
     if (c == '%' && (end + 2 >= len || !oa_is_hex((unsigned char)url[end + 1]) ||
                      !oa_is_hex((unsigned char)url[end + 2])))
@@ -2319,16 +2327,9 @@ static int oa_http_ows(unsigned c)
   return c == ' ' || c == '\t';
 }
 
-static int oa_http_digit(unsigned c)
-{
-  return c - '0' < 10u;
-}
-
 /* Word-at-a-time scans use the machine word: no 64-bit arithmetic on a
  * 32-bit target. */
 typedef size_t oa_http_word;
-#define OA_HTTP_ONES ((oa_http_word)-1 / 0xffu)
-#define OA_HTTP_HIGHS (OA_HTTP_ONES * 0x80u)
 #define OA_HTTP_W sizeof(oa_http_word)
 
 /* Whether n bytes at s, none a control byte, are word (lowercase letters
@@ -2348,7 +2349,7 @@ static int oa_http_is_word(oa_http_ptr s, const char *word, size_t n)
     if (i + OA_HTTP_W > n) i = n - OA_HTTP_W;
     memcpy(&a, s + i, OA_HTTP_W);
     memcpy(&b, word + i, OA_HTTP_W);
-    if ((a | 0x20 * OA_HTTP_ONES) != b) return 0;
+    if ((a | 0x20 * OA_ONES) != b) return 0;
     if (i + OA_HTTP_W == n) return 1;
   }
 }
@@ -2364,7 +2365,7 @@ static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
   for (; (size_t)(e - s) >= OA_HTTP_W; s += OA_HTTP_W) {
     oa_http_word x;
     memcpy(&x, s, OA_HTTP_W);
-    if (((x - 0x20 * OA_HTTP_ONES) | (x + OA_HTTP_ONES) | x) & OA_HTTP_HIGHS) break;
+    if (((x - 0x20 * OA_ONES) | (x + OA_ONES) | x) & OA_HIGHS) break;
   }
   while (s < e && oa_http_class[*s]) s++;
   return s;
@@ -2423,7 +2424,7 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
   for (i = 0; i < n; i++) {
     unsigned c = (unsigned char)v[i];
     if (shape[i] == '0') {
-      if (!oa_http_digit(c)) return 0;
+      if (!oa_is_digit(c)) return 0;
       x = x * 10 + (c - '0');
       if (shape[i + 1] != '0') { num[k++] = x; x = 0; }
     } else if (shape[i] != 'a' && c != (unsigned char)shape[i]) {
@@ -2452,7 +2453,7 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
 /* Content-Length: sub 0 before the digits, 1 in them, 2 after them. */
 static odeus_result oa_http_cl_byte(odeus_http *p, unsigned c)
 {
-  if (oa_http_digit(c)) {
+  if (oa_is_digit(c)) {
     uint64_t d = c - '0';
     if (p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
     if (p->content_length > UINT64_MAX / 10 ||
@@ -2540,7 +2541,7 @@ static void oa_http_retry_byte(odeus_http *p, unsigned c)
   switch (p->sub) {
   case OA_HTTP_R_START:
     if (ows) break;
-    if (oa_http_digit(c)) { p->num = c - '0'; p->sub = OA_HTTP_R_DIGITS; break; }
+    if (oa_is_digit(c)) { p->num = c - '0'; p->sub = OA_HTTP_R_DIGITS; break; }
     p->sub = OA_HTTP_R_DATE;
     /* fall through */
   case OA_HTTP_R_DATE:
@@ -2548,7 +2549,7 @@ static void oa_http_retry_byte(odeus_http *p, unsigned c)
     else p->sub = ows ? OA_HTTP_R_DATE_END : OA_HTTP_R_INVALID;
     break;
   case OA_HTTP_R_DIGITS:
-    if (oa_http_digit(c)) {
+    if (oa_is_digit(c)) {
       p->num = p->num * 10 + (c - '0');
       if (p->num > (uint64_t)UINT32_MAX + 1) p->num = (uint64_t)UINT32_MAX + 1;
     } else {
@@ -2703,9 +2704,9 @@ static odeus_result oa_http_head_end(odeus_http *p)
  * in one go; anything else is left to the byte-wise path below. */
 static int oa_http_status_fast(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  if (e - s < 13 || p->sub != 0 || memcmp(s, "HTTP/1.", 7) != 0 || !oa_http_digit(s[7]) ||
-      s[8] != ' ' || s[9] < '1' || s[9] > '9' || !oa_http_digit(s[10]) ||
-      !oa_http_digit(s[11]) || (s[12] != ' ' && s[12] != '\r'))
+  if (e - s < 13 || p->sub != 0 || memcmp(s, "HTTP/1.", 7) != 0 || !oa_is_digit(s[7]) ||
+      s[8] != ' ' || s[9] < '1' || s[9] > '9' || !oa_is_digit(s[10]) ||
+      !oa_is_digit(s[11]) || (s[12] != ' ' && s[12] != '\r'))
     return 0;
   if (s[7] == '0') p->flags |= OA_HTTP_F_HTTP10;
   p->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
@@ -2731,12 +2732,12 @@ static oa_http_ptr oa_http_status(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
     if (pos < 7) {
       ok = c == (unsigned char)prefix[pos];
     } else if (pos == 7) {
-      ok = oa_http_digit(c);
+      ok = oa_is_digit(c);
       if (c == '0') p->flags |= OA_HTTP_F_HTTP10;
     } else if (pos == 8 || pos == 12) {
       ok = c == ' ';
     } else {
-      ok = oa_http_digit(c) && !(pos == 9 && c == '0');
+      ok = oa_is_digit(c) && !(pos == 9 && c == '0');
       if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
       p->status = p->status * 10 + (int)(c - '0');
     }
@@ -2897,13 +2898,6 @@ static oa_http_ptr oa_http_end_lf(odeus_http *p, oa_http_ptr s)
   return s + 1;
 }
 
-static unsigned oa_http_hex(unsigned c)
-{
-  if (oa_http_digit(c)) return c - '0';
-  c |= 0x20; /* lowercase a letter */
-  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 16;
-}
-
 /* Where a chunk-size line is (sub). */
 enum {
   OA_HTTP_Z_START = 0,  /* no hex digit yet */
@@ -2918,7 +2912,7 @@ enum {
 static oa_http_ptr oa_http_chunk_size(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   for (; s < e; s++) {
-    unsigned c = *s, v = oa_http_hex(c), at = p->sub;
+    unsigned c = *s, v = oa_hex_value(c), at = p->sub;
     if (at <= OA_HTTP_Z_DIGITS && v < 16) {
       if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
       p->num = p->num << 4 | v;
@@ -3148,13 +3142,6 @@ static int oa_json_space(unsigned c)
 {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
-
-static unsigned oa_json_digit(unsigned c)
-{
-  return c - '0' < 10u;
-}
-
-
 
 /* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
  * or one that only starts overlong forms or code points past U+10FFFF), and
@@ -3483,10 +3470,8 @@ static int oa_json_unicode(odeus_json *js)
 
 static const unsigned char *oa_json_hex(odeus_json *js, const unsigned char *p)
 {
-  unsigned c = *p, v;
-  if (oa_json_digit(c)) v = c - '0';
-  else if ((c | 0x20) - 'a' < 6u) v = (c | 0x20) - 'a' + 10;
-  else return oa_json_fail(js, ODEUS_ERR_JSON_ESCAPE, p);
+  unsigned v = oa_hex_value(*p);
+  if (v > 15) return oa_json_fail(js, ODEUS_ERR_JSON_ESCAPE, p);
   js->code = (js->code << 4) | v;
   if (++js->sub == 4 && oa_json_unicode(js)) return p;
   return p + 1;
@@ -3541,7 +3526,7 @@ static unsigned oa_json_number_step(unsigned step, unsigned c)
 {
   unsigned column;
   if (c == '0') column = 0;
-  else if (oa_json_digit(c)) column = 1;
+  else if (oa_is_digit(c)) column = 1;
   else if (c == '-') column = 2;
   else if (c == '+') column = 3;
   else if (c == '.') column = 4;
