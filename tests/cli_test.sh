@@ -34,19 +34,24 @@ unset ODEUS_BASE_URL
 expect 0 validate "$BIN" validate examples/api_key.json
 ok grep -qx valid "$T/validate.out"
 expect 0 validate-stdin "$BIN" validate - < examples/oauth.json
+ok grep -qx valid "$T/validate-stdin.out"
 expect 0 apply "$BIN" apply --base-url "$BASE" $CA "$ID" examples/api_key.json
 ok grep -q '^{"id":"550e8400-e29b-41d4-a716-446655440000","authType":"API_KEY",' "$T/apply.out"
 ok test "$(wc -l < "$T/apply.out")" = 1
 expect 0 apply-prefix "$BIN" apply --base-url "$BASE/api/public" $CA "$ID" examples/none.json
 ok grep -q '"authType":"NONE"' "$T/apply-prefix.out"
 expect 0 apply-env-base env ODEUS_BASE_URL="$BASE" "$BIN" apply $CA "$ID" examples/api_key.json
+ok cmp -s "$T/apply.out" "$T/apply-env-base.out"
 echo "$KEY" > "$T/keyfile"
 expect 0 apply-keyfile env -u ODEUS_API_KEY "$BIN" apply --api-key-file "$T/keyfile" --base-url="$BASE" \
   --ca-file=tests/certs/ca.pem "$ID" examples/api_key.json
+ok cmp -s "$T/apply.out" "$T/apply-keyfile.out"
 expect 0 version "$BIN" --version
 ok grep -qx 'odeus-auth 0.1.0' "$T/version.out"
 expect 0 help "$BIN" --help
+ok grep -q "^usage: odeus-auth \[options\] validate CONFIG$" "$T/help.out"
 expect 0 apply-429-then-ok "$BIN" apply --base-url "$BASE" $CA "$(mode_id 1)" examples/none.json
+ok grep -q "^{\"id\":\"$(mode_id 1)\",\"authType\":\"NONE\"" "$T/apply-429-then-ok.out"
 # 2: usage
 expect 2 usage-none "$BIN"
 ok grep -q "Try 'odeus-auth --help'" "$T/usage-none.err"
