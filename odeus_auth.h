@@ -441,7 +441,10 @@ typedef struct odeus_request {
  * to only measure. The output is bytes, not NUL-terminated. Returns
  * ODEUS_OK, ODEUS_ERR_BUFFER_TOO_SMALL (buf holds the first cap bytes), or a
  * validation error (the config is checked while it is written, in the same
- * pass: then buf's content is unspecified, and nothing may be sent). */
+ * pass: then buf's content is unspecified, and nothing may be sent).
+ * Speed: with at least 64 bytes to spare, a valid request is written in one
+ * pass of whole blocks (the bytes after the output, up to cap, then serve
+ * as scratch); a tighter buffer costs a second, byte-exact pass. */
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed);
 ODEUS_API odeus_result odeus_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed);
 /* As odeus_write_request, with the API key replaced by "[REDACTED]" and
@@ -1130,15 +1133,28 @@ static void oa_putc(oa_sink *s, char c)
 
 /* size_t, not uint64_t: a 64-bit division would pull in a libgcc helper
  * of about 700 bytes on 32-bit targets. */
+static size_t oa_digits(size_t v)
+{
+  size_t d = 1;
+  while (v >= 10) { v /= 10; d++; }
+  return d;
+}
+
+/* The `digits` last decimal digits of v, at out. */
+static void oa_format_uint(char *out, size_t v, size_t digits)
+{
+  while (digits--) {
+    out[digits] = (char)('0' + (int)(v % 10));
+    v /= 10;
+  }
+}
+
 static void oa_put_uint(oa_sink *s, size_t v)
 {
   char tmp[20];
-  size_t i = sizeof tmp;
-  do {
-    tmp[--i] = (char)('0' + (int)(v % 10));
-    v /= 10;
-  } while (v);
-  oa_put(s, tmp + i, sizeof tmp - i);
+  size_t n = oa_digits(v);
+  oa_format_uint(tmp, v, n);
+  oa_put(s, tmp, n);
 }
 
 /* The snprintf contract for text results: NUL-terminated when cap > 0. */
@@ -1164,15 +1180,6 @@ static unsigned oa_hex_value(unsigned c)
 static int oa_lower(int c)
 {
   return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
-/* Case-insensitive ASCII comparison of n bytes. */
-static int oa_ieq(const char *a, const char *b, size_t n)
-{
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (oa_lower((unsigned char)a[i]) != oa_lower((unsigned char)b[i])) return 0;
-  return 1;
 }
 
 /* ---- scanning text for plain bytes ------------------------------------------
@@ -1245,6 +1252,12 @@ static OA_INLINE const unsigned char *oa_plain_run(const unsigned char *p,
   return p;
 }
 
+/* The high bit of each byte of w that needs attention (see below). */
+static OA_INLINE size_t oa_plain_mask(size_t w)
+{
+  return (((w ^ (OA_ONES * 0x02)) - OA_ONES * 0x21) | ((w ^ (OA_ONES * 0x5C)) - OA_ONES) | w) & OA_HIGHS;
+}
+
 /* The first byte from p that is not plain, or end: with SSE2, 16 bytes at
  * a time; then a word at a time, where the lowest flagged byte can be found;
  * then a byte at a time. In a word, each byte's high bit in m says "needs
@@ -1274,8 +1287,7 @@ OA_OUTLINE static const unsigned char *oa_scan_plain(const unsigned char *p,
     do {
       size_t w, m;
       memcpy(&w, p, sizeof w);
-      m = (((w ^ (OA_ONES * 0x02)) - OA_ONES * 0x21)
-           | ((w ^ (OA_ONES * 0x5C)) - OA_ONES) | w) & OA_HIGHS;
+      m = oa_plain_mask(w);
       if (m) {
 #ifdef OA_CTZ
         return p + (OA_CTZ(m) >> 3);
@@ -1442,21 +1454,33 @@ static size_t oa_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
   return need + 1;
 }
 
-static void oa_put_escape(oa_sink *s, unsigned char c)
+/* Writes the JSON escape of c (a control byte, '"' or '\\') into e, which
+ * holds 6 bytes; returns its length. */
+static size_t oa_escape(unsigned char c, char *e)
 {
   static const char hex[] = "0123456789abcdef";
-  char e[6] = { '\\', 'u', '0', '0', 0, 0 };
+  e[0] = '\\';
+  switch (c) {
+  case '"': case '\\': e[1] = (char)c; return 2;
+  case '\b': e[1] = 'b'; return 2;
+  case '\f': e[1] = 'f'; return 2;
+  case '\n': e[1] = 'n'; return 2;
+  case '\r': e[1] = 'r'; return 2;
+  case '\t': e[1] = 't'; return 2;
+  default: break;
+  }
+  e[1] = 'u';
+  e[2] = '0';
+  e[3] = '0';
   e[4] = hex[c >> 4];
   e[5] = hex[c & 15];
-  switch (c) {
-  case '"': case '\\': e[1] = (char)c; oa_put(s, e, 2); break;
-  case '\b': e[1] = 'b'; oa_put(s, e, 2); break;
-  case '\f': e[1] = 'f'; oa_put(s, e, 2); break;
-  case '\n': e[1] = 'n'; oa_put(s, e, 2); break;
-  case '\r': e[1] = 'r'; oa_put(s, e, 2); break;
-  case '\t': e[1] = 't'; oa_put(s, e, 2); break;
-  default: oa_put(s, e, 6); break;
-  }
+  return 6;
+}
+
+static void oa_put_escape(oa_sink *s, unsigned char c)
+{
+  char e[6];
+  oa_put(s, e, oa_escape(c, e));
 }
 
 /* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
@@ -1523,22 +1547,94 @@ static int oa_is_hex(unsigned c)
   return oa_hex_value(c) < 16;
 }
 
+/* Word-at-a-time range checks: the high bit of each byte of w that lies in
+ * [lo, hi], for bytes below 0x80 (adding at most 0x80 to such a byte never
+ * carries into the next one). */
+#define OA_IN_RANGE(w, lo, hi) \
+  ((((w) + OA_ONES * (0x80u - (lo))) & ~((w) + OA_ONES * (0x7Fu - (hi)))) & OA_HIGHS)
+
+/* Whether every byte of w is a hexadecimal digit, either case. */
+static int oa_hex_word(size_t w)
+{
+  size_t lower = w | OA_ONES * 0x20;
+  return !(w & OA_HIGHS) && (OA_IN_RANGE(w, 0x30u, 0x39u) | OA_IN_RANGE(lower, 0x61u, 0x66u)) == OA_HIGHS;
+}
+
+/* Whether every byte of w is visible ASCII (0x21 to 0x7E). */
+static int oa_visible_word(size_t w)
+{
+  return !(w & OA_HIGHS) && OA_IN_RANGE(w, 0x21u, 0x7Eu) == OA_HIGHS;
+}
+
+/* Whether p[0..n) passes a word test: whole words, then the last word
+ * read again overlapping (n >= a word), or the few bytes padded with a
+ * byte that passes. */
+static int oa_all_words(const char *p, size_t n, int (*test)(size_t), unsigned char pad)
+{
+  size_t i, w;
+  if (n < sizeof w) {
+    unsigned char b[sizeof(size_t)];
+    memset(b, pad, sizeof b);
+    memcpy(b, p, n);
+    memcpy(&w, b, sizeof w);
+    return test(w);
+  }
+  for (i = 0; i + sizeof w <= n; i += sizeof w) {
+    memcpy(&w, p + i, sizeof w);
+    if (!test(w)) return 0;
+  }
+  memcpy(&w, p + n - sizeof w, sizeof w);
+  return test(w);
+}
+
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
-  size_t i;
+  char hex[32]; /* the 32 digits without the dashes: whole words */
+  size_t i, w;
   if (!id || len != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') return ODEUS_ERR_ID;
-  for (i = 0; i < 36; i++)
-    if (!oa_is_hex((unsigned char)id[i]) && i != 8 && i != 13 && i != 18 && i != 23) return ODEUS_ERR_ID;
+  memcpy(hex, id, 8);
+  memcpy(hex + 8, id + 9, 4);
+  memcpy(hex + 12, id + 14, 4);
+  memcpy(hex + 16, id + 19, 4);
+  memcpy(hex + 20, id + 24, 12);
+  for (i = 0; i < sizeof hex; i += sizeof w) {
+    memcpy(&w, hex + i, sizeof w);
+    if (!oa_hex_word(w)) return ODEUS_ERR_ID;
+  }
   return ODEUS_OK;
 }
 
 ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
 {
-  size_t i;
-  if (!key || len == 0) return ODEUS_ERR_API_KEY;
-  for (i = 0; i < len; i++)
-    if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e) return ODEUS_ERR_API_KEY;
+  if (!key || len == 0 || !oa_all_words(key, len, oa_visible_word, 'x')) return ODEUS_ERR_API_KEY;
   return ODEUS_OK;
+}
+
+/* URL bytes below 0x80 by class (RFC 3986): 1, a registered name's byte
+ * (letter, digit, '-', '.'); 2, a path's (unreserved, sub-delims, ':',
+ * '@', '/', '%'). One table instead of chains of comparisons. */
+#define OA_URL_HOST 1u
+#define OA_URL_PATH 2u
+static const unsigned char oa_url_classes[128] = {
+  /* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  /* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  /* 0x20  SP ! " # $ % & ' ( ) * + , - . / */
+  0, 2, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2,
+  /* 0x30  0-9 : ; < = > ? */
+  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 0, 2, 0, 0,
+  /* 0x40  @ A-O */
+  2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+  /* 0x50  P-Z [ \ ] ^ _ */
+  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 2,
+  /* 0x60  ` a-o */
+  0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+  /* 0x70  p-z { | } ~ DEL */
+  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 2, 0
+};
+
+static unsigned oa_url_class(unsigned char c)
+{
+  return c < 0x80 ? oa_url_classes[c] : 0;
 }
 
 /* Host: a registered name (letters, digits, '-', '.'), which also covers
@@ -1551,13 +1647,24 @@ static size_t oa_url_host(const char *s, size_t len)
       if (!oa_is_hex((unsigned char)s[i]) && s[i] != ':' && s[i] != '.') return 0;
     return (i < len && i > 2) ? i + 1 : 0;
   }
-  while (i < len) {
-    unsigned c = (unsigned char)s[i];
-    if (!(oa_is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.')) break;
-    i++;
-  }
+  while (i < len && (oa_url_class((unsigned char)s[i]) & OA_URL_HOST)) i++;
   if (i == 0 || s[0] == '.' || s[0] == '-') return 0;
   return i;
+}
+
+/* "http://" or "https://", either case: the length, or 0. The four
+ * letters of "http" are compared as one word (a byte ORed with 0x20 gives
+ * a lowercase letter only if it is that letter in either case). */
+static size_t oa_url_scheme(const char *s, size_t len)
+{
+  uint32_t w, http;
+  size_t i = 4;
+  if (len < 8) return 0; /* the shortest URL, "http://h", has 8 bytes */
+  memcpy(&w, s, 4);
+  memcpy(&http, "http", 4);
+  if ((w | 0x20202020u) != http) return 0;
+  if ((s[i] | 0x20) == 's') i++;
+  return memcmp(s + i, "://", 3) == 0 ? i + 3 : 0;
 }
 
 /* scheme "://" host [":" port]: shared by the base URL and the OAuth URLs.
@@ -1566,9 +1673,9 @@ static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
   size_t i, h;
   unsigned long port = 0;
-  if (len >= 8 && oa_ieq(s, "https://", 8)) { u->https = 1; i = 8; }
-  else if (len >= 7 && oa_ieq(s, "http://", 7)) { u->https = 0; i = 7; }
-  else return 0;
+  i = oa_url_scheme(s, len);
+  if (!i) return 0;
+  u->https = i == 8;
   h = oa_url_host(s + i, len - i);
   if (!h) return 0;
   u->host.ptr = s + i;
@@ -1588,13 +1695,6 @@ static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
   return i;
 }
 
-/* Path characters of RFC 3986: unreserved, sub-delims, ':', '@', '/', %XX. */
-static int oa_is_path_char(unsigned c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || oa_is_digit(c) ||
-         (c && strchr("-._~!$&'()*+,;=:@/%", (int)c) != NULL);
-}
-
 ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out)
 {
   odeus_url u;
@@ -1606,7 +1706,7 @@ ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_u
   if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   for (end = i; end < len; end++) {
     unsigned c = (unsigned char)url[end];
-    if (!oa_is_path_char(c)) return ODEUS_ERR_BASE_URL;
+    if (!(oa_url_class((unsigned char)c) & OA_URL_PATH)) return ODEUS_ERR_BASE_URL;
     if (c == '%' && (end + 2 >= len || !oa_is_hex((unsigned char)url[end + 1]) ||
                      !oa_is_hex((unsigned char)url[end + 2])))
       return ODEUS_ERR_BASE_URL;
@@ -1702,10 +1802,14 @@ static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeu
   }
 }
 
+static int oa_oauth_allowed(const odeus_config *cfg)
+{
+  return cfg->auth_type == ODEUS_AUTH_OAUTH || cfg->auth_type == ODEUS_AUTH_OAUTH_DCR;
+}
+
 static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_problems *pr)
 {
-  if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
-    oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
+  if (!oa_oauth_allowed(cfg)) oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
 /* The rules of a set boolean or enum member (strings have oa_judge_string). */
@@ -2004,10 +2108,313 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   return w.check->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
 }
 
-static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *u)
+/* ---- the fast lane of the one-shot writers ------------------------------------------
+ * A whole body written into a buffer with room to spare is the common case,
+ * and there the walk's generality (windows, steps, exact reports) costs more
+ * than the bytes themselves. The lane walks the same member tables with a
+ * bare cursor and checks every rule as it writes, but it only ever answers
+ * "valid, and written" or "not here": a broken rule, or less room than a
+ * step may take, sends the caller back to the walk, which decides and
+ * reports exactly. So the lane never decides an error and the tables stay
+ * the one place of every rule; the tests hold both paths to the same bytes. */
+#define OA_LANE_STEP 16         /* the most one step of a string takes: a block, an escape */
+#define OA_LANE_SCALAR 64       /* the most a prefix and a scalar written whole take */
+
+typedef struct oa_lane {
+  char *p;
+  char *end;
+} oa_lane;
+
+static OA_INLINE int oa_lane_room(const oa_lane *l, size_t n)
 {
-  oa_sink *s = w->s;
-  if (!oa_step(w)) return;
+  return (size_t)(l->end - l->p) >= n;
+}
+
+/* n bytes, 4 to 32 (a member's prefix): two overlapping copies of a
+ * fixed size, cheaper than a call to memcpy. */
+static OA_INLINE void oa_copy_short(char *d, const char *s, size_t n)
+{
+  if (n >= 16) {
+    memcpy(d, s, 16);
+    memcpy(d + n - 16, s + n - 16, 16);
+  } else if (n >= 8) {
+    memcpy(d, s, 8);
+    memcpy(d + n - 8, s + n - 8, 8);
+  } else {
+    memcpy(d, s, 4);
+    memcpy(d + n - 4, s + n - 4, 4);
+  }
+}
+
+/* ,"key": (a string's with its opening quote), without the comma for the
+ * first member of an object. */
+static OA_INLINE void oa_lane_prefix(oa_lane *l, const oa_member *m, int first)
+{
+  size_t n = (size_t)m->prefix_len - (size_t)first;
+  oa_copy_short(l->p, m->prefix + first, n);
+  l->p += n;
+}
+
+/* The bytes that lead plain in w (read little-endian: the first byte
+ * lowest), all of them stored at p. */
+#ifdef OA_CTZ
+static OA_INLINE size_t oa_lane_word(char *p, size_t w, size_t n)
+{
+  size_t m = oa_plain_mask(w);
+  memcpy(p, &w, n);
+  return m ? OA_CTZ(m) >> 3 : n;
+}
+#endif
+
+/* Stores the next block from u at p (16 bytes with SSE2, else a word, or
+ * 4 bytes) and returns how many of its bytes lead plain. Under 4 bytes
+ * left, the last 4 bytes of the string (it has them: from s) are read
+ * instead and shifted so the unread ones come first; the zeros shifted in
+ * are never plain, so the count stays inside the string. 0 when the first
+ * byte needs attention, or no such read is possible on the target. */
+static OA_INLINE size_t oa_lane_block(char *p, const unsigned char *s, const unsigned char *u,
+                                      const unsigned char *e)
+{
+#ifdef OA_SSE2
+  if (e - u >= 16) {
+    unsigned bits = oa_plain_block(u);
+    memcpy(p, u, 16);
+    return bits ? (size_t)__builtin_ctz(bits) : 16;
+  }
+#endif
+#ifdef OA_CTZ
+  {
+    size_t w;
+    uint32_t h;
+    if ((size_t)(e - u) >= sizeof w) {
+      memcpy(&w, u, sizeof w);
+      return oa_lane_word(p, w, sizeof w);
+    }
+    if (e - u >= 4) {
+      memcpy(&h, u, 4);
+      return oa_lane_word(p, h, 4);
+    }
+    if (e - s >= 4) {
+      memcpy(&h, e - 4, 4);
+      return oa_lane_word(p, h >> ((4 - (e - u)) * 8), 4);
+    }
+  }
+#endif
+  (void)p;
+  (void)s;
+  (void)u;
+  (void)e;
+  return 0;
+}
+
+/* A string of 4 to 2 words (16 bytes on 64-bit targets; 32 with SSE2,
+ * in blocks) checked as two overlapping reads, its first and its last word
+ * (or 4 bytes, or block): when all of it is plain, it is copied with the
+ * same two reads. Most labels, slugs, descriptions and placeholders are
+ * such strings. */
+static OA_INLINE int oa_lane_short(char *p, const unsigned char *s, size_t n)
+{
+  size_t a, b;
+#ifdef OA_SSE2
+  if (n > 2 * sizeof a && n <= 32) { /* the same with two blocks */
+    if (oa_plain_block(s) | oa_plain_block(s + n - 16)) return 0;
+    memcpy(p + n - 16, s + n - 16, 16);
+    memcpy(p, s, 16);
+    return 1;
+  }
+#endif
+  if (n >= sizeof a && n <= 2 * sizeof a) {
+    memcpy(&a, s, sizeof a);
+    memcpy(&b, s + n - sizeof b, sizeof b);
+    if (oa_plain_mask(a) | oa_plain_mask(b)) return 0;
+    memcpy(p, &a, sizeof a);
+    memcpy(p + n - sizeof b, &b, sizeof b);
+    return 1;
+  }
+  if (n >= 4 && n < sizeof a) {
+    uint32_t h, t;
+    memcpy(&h, s, 4);
+    memcpy(&t, s + n - 4, 4);
+    if ((oa_plain_mask(h) | oa_plain_mask(t)) & 0x80808080u) return 0;
+    memcpy(p, &h, 4);
+    memcpy(p + n - 4, &t, 4);
+    return 1;
+  }
+  return 0;
+}
+
+/* A string's content, escaped, and its rules (oa_judge_string's, as
+ * predicates); the closing quote is the caller's. Plain bytes go by
+ * blocks, the others one at a time; a step never takes more than
+ * OA_LANE_STEP bytes of room. With SSE2, the last few bytes after a whole
+ * plain block are read as the block that ends the string, stored over the
+ * bytes it repeats (they were copied as they are). */
+OA_OUTLINE static int oa_lane_string(oa_lane *l, const odeus_str *v, const oa_member *m)
+{
+  const unsigned char *const s = (const unsigned char *)v->ptr, *const e = s + v->len;
+  const unsigned char *u = s;
+  char *p = l->p;
+  size_t shared = 0; /* bytes that are not a UTF-16 unit of their own */
+  size_t units;
+#ifdef OA_SSE2
+  int verbatim = 0;  /* the last 16 bytes written are the last 16 read */
+#endif
+  if (oa_lane_short(p, s, v->len)) {
+    u = e;
+    p += v->len;
+  }
+  while (u < e) {
+    size_t k;
+    unsigned c;
+    if ((size_t)(l->end - p) < OA_LANE_STEP) return 0;
+#ifdef OA_SSE2
+    if (verbatim && e - u < 16) {
+      size_t back = 16 - (size_t)(e - u);
+      if (!(oa_plain_block(e - 16) >> back)) {
+        memcpy(p - back, e - 16, 16);
+        p += e - u;
+        break;
+      }
+    }
+#endif
+    k = oa_lane_block(p, s, u, e);
+#ifdef OA_SSE2
+    verbatim = k == 16;
+#endif
+    if (k) {
+      u += k;
+      p += k;
+      continue;
+    }
+    c = *u;
+    if (oa_plain_byte(c)) {
+      *p++ = (char)c;
+      u++;
+    } else if (c >= 0x80) {
+      uint32_t cp;
+      k = oa_utf8_decode(u, (size_t)(e - u), &cp);
+      if (!k) return 0;
+      memcpy(p, u, k);
+      shared += k - (cp >= 0x10000 ? 2u : 1u);
+      u += k;
+      p += k;
+    } else {
+      if (!c) return 0;
+      p += oa_escape((unsigned char)c, p);
+      u++;
+    }
+  }
+  l->p = p;
+  units = v->len - shared;
+  if ((m->flags & OA_NONEMPTY) && !units) return 0;
+  if (m->max && units > m->max) return 0;
+  return m->kind != OA_KIND_URL || oa_url_valid(v->ptr, v->len);
+}
+
+/* A scalar member, as oa_walk_scalar writes it: 1 written, 0 not set
+ * (and not required), -1 not here. */
+static inline __attribute__((always_inline)) int oa_lane_member(oa_lane *l, const void *obj, const oa_member *m, int first)
+{
+  if (!oa_lane_room(l, OA_LANE_SCALAR)) return -1;
+  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
+    const odeus_str *v = OA_CAT(obj, m, odeus_str);
+    if (!v->ptr) goto unset;
+    oa_lane_prefix(l, m, first);
+    /* A short plain string, most of them, without the call: it takes no
+     * more room than OA_LANE_SCALAR leaves, and holds as many characters
+     * as bytes, fewer than any limit. */
+    if (m->kind == OA_KIND_STRING && v->len <= m->max && oa_lane_short(l->p, (const unsigned char *)v->ptr, v->len))
+      l->p += v->len;
+    else if (!oa_lane_string(l, v, m) || !oa_lane_room(l, 1))
+      return -1;
+    *l->p++ = '"';
+  } else if (m->kind == OA_KIND_BOOL) {
+    odeus_bool b = *OA_CAT(obj, m, odeus_bool);
+    if (b == ODEUS_BOOL_UNSET) goto unset;
+    if (b != ODEUS_BOOL_TRUE && b != ODEUS_BOOL_FALSE) return -1;
+    oa_lane_prefix(l, m, first);
+    memcpy(l->p, b == ODEUS_BOOL_TRUE ? "true" : "false", 5); /* the room is there */
+    l->p += b == ODEUS_BOOL_TRUE ? 4 : 5;
+  } else {
+    int v = oa_enum_value(obj, m);
+    const char *name = oa_enum_name(m, v);
+    size_t n;
+    if (!v) goto unset;
+    if (!name) return -1;
+    oa_lane_prefix(l, m, first);
+    n = strlen(name); /* 4 to 15 bytes */
+    oa_copy_short(l->p, name, n);
+    l->p += n;
+    *l->p++ = '"';
+  }
+  return 1;
+unset:
+  return (m->flags & OA_REQUIRED) ? -1 : 0;
+}
+
+/* A flat object's members and its '}', as oa_walk_flat writes them. */
+static int oa_lane_flat(oa_lane *l, const void *obj, const oa_member *t, size_t n)
+{
+  const oa_member *m;
+  int first = 1;
+  for (m = t; m < t + n; m++) {
+    int r = oa_lane_member(l, obj, m, first);
+    if (r < 0) return 0;
+    if (r) first = 0;
+  }
+  if (!oa_lane_room(l, 1)) return 0;
+  *l->p++ = '}';
+  return 1;
+}
+
+static int oa_lane_fields(oa_lane *l, const odeus_config *cfg)
+{
+  oa_where at = { ODEUS_KEY_AUTH_FIELDS, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+  odeus_problems dup = { NULL, 0, 0 };
+  size_t i;
+  for (i = 0; i < cfg->field_count; i++) {
+    if (!oa_lane_room(l, 2)) return 0;
+    if (i) *l->p++ = ',';
+    *l->p++ = '{';
+    if (!oa_lane_flat(l, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members))) return 0;
+  }
+  oa_check_slugs(cfg->fields, cfg->field_count, at, &dup);
+  if (dup.count || !oa_lane_room(l, 1)) return 0;
+  *l->p++ = ']';
+  return 1;
+}
+
+/* The body, as oa_walk_body writes it. */
+static int oa_lane_body(oa_lane *l, const odeus_config *cfg)
+{
+  const oa_member *m;
+  int first = 1;
+  if (!oa_lane_room(l, 1)) return 0;
+  *l->p++ = '{';
+  for (m = oa_root_members; m < oa_root_members + OA_COUNT(oa_root_members); m++) {
+    if (m->kind == OA_KIND_FIELDS || m->kind == OA_KIND_OAUTH) {
+      if (m->kind == OA_KIND_FIELDS ? !cfg->fields : !cfg->oauth_client) continue;
+      if (!oa_lane_room(l, OA_LANE_SCALAR)) return 0;
+      oa_lane_prefix(l, m, first);
+      *l->p++ = m->kind == OA_KIND_FIELDS ? '[' : '{';
+      if (m->kind == OA_KIND_FIELDS ? !oa_lane_fields(l, cfg)
+                                    : !oa_oauth_allowed(cfg) || !oa_lane_flat(l, cfg->oauth_client, oa_oauth_members,
+                                                                               OA_COUNT(oa_oauth_members)))
+        return 0;
+    } else {
+      int r = oa_lane_member(l, cfg, m, first);
+      if (r < 0) return 0;
+      if (!r) continue;
+    }
+    first = 0;
+  }
+  if (!oa_lane_room(l, 1)) return 0;
+  *l->p++ = '}';
+  return 1;
+}
+
+static void oa_put_head_lines(oa_sink *s, const odeus_request *req, const odeus_url *u, size_t key_len, int redact)
+{
   OA_PUT_LIT(s, "PATCH ");
   oa_put(s, u->prefix.ptr, u->prefix.len);
   OA_PUT_LIT(s, "/integrations/v1/");
@@ -2016,12 +2423,25 @@ static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *
   oa_put(s, u->host.ptr, u->host.len);
   if (u->explicit_port) { oa_putc(s, ':'); oa_put_uint(s, u->port); }
   OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
-  if (w->redact) OA_PUT_LIT(s, "[REDACTED]");
-  else oa_put(s, req->api_key, w->api_key_len);
+  if (redact) OA_PUT_LIT(s, "[REDACTED]");
+  else oa_put(s, req->api_key, key_len);
   OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
                 "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
-  oa_put_uint(s, w->content_length);
-  OA_PUT_LIT(s, "\r\n\r\n");
+}
+
+/* The rest of the head: Content-Length's value and the empty line. */
+#define OA_HEAD_END "\r\n\r\n"
+static void oa_put_head_end(oa_sink *s, size_t content_length)
+{
+  oa_put_uint(s, content_length);
+  OA_PUT_LIT(s, OA_HEAD_END);
+}
+
+static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *u)
+{
+  if (!oa_step(w)) return;
+  oa_put_head_lines(w->s, req, u, w->api_key_len, w->redact);
+  oa_put_head_end(w->s, w->content_length);
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
@@ -2044,13 +2464,6 @@ static odeus_result oa_body_at(const odeus_config *cfg, char *buf, size_t cap, s
   return found.count ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
-static size_t oa_digits(size_t v)
-{
-  size_t d = 1;
-  while (v >= 10) { v /= 10; d++; }
-  return d;
-}
-
 static int oa_config_usable(const odeus_config *cfg)
 {
   return cfg && (cfg->fields || !cfg->field_count);
@@ -2060,7 +2473,16 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
 {
   size_t n;
   odeus_result r;
+  oa_lane l;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
+  if (buf) {
+    l.p = buf;
+    l.end = buf + cap;
+    if (oa_lane_body(&l, cfg)) {
+      if (needed) *needed = (size_t)(l.p - buf);
+      return ODEUS_OK;
+    }
+  }
   r = oa_body_at(cfg, buf, cap, 0, 0, 1, &n);
   if (r != ODEUS_OK) return r;
   if (needed) *needed = n;
@@ -2159,6 +2581,35 @@ ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
   if (st->offset < st->mark_offset) st->mark_step = st->mark_offset = 0;
 }
 
+/* The common case, a valid request and a buffer with room to spare, in
+ * one pass: the head up to Content-Length's value, the body through the
+ * lane where three digits and the empty line leave it, then the digits
+ * (the body moved when it has not three). 0 sends the caller to the walk,
+ * which decides what is wrong, or how much is needed. */
+static int oa_write_in_one_pass(const odeus_request *req, const odeus_request_stream *st, char *buf, size_t cap,
+                                size_t *needed)
+{
+  const size_t guess = 3 + 4; /* digits and OA_HEAD_END */
+  oa_sink s;
+  oa_lane l;
+  size_t head0, body, digits;
+  oa_sink_init(&s, buf, cap, 0);
+  oa_put_head_lines(&s, req, &st->url, st->key_len, 0);
+  head0 = s.len;
+  if (!buf || cap - OA_MIN(cap, head0) < guess) return 0;
+  l.p = buf + head0 + guess;
+  l.end = buf + cap;
+  if (!oa_lane_body(&l, req->config)) return 0;
+  body = (size_t)(l.p - (buf + head0 + guess));
+  digits = oa_digits(body);
+  if (cap - head0 - 4 - body < digits) return 0;
+  if (digits != 3) memmove(buf + head0 + digits + 4, buf + head0 + guess, body);
+  oa_format_uint(buf + head0, body, digits);
+  memcpy(buf + head0 + digits, OA_HEAD_END, 4);
+  if (needed) *needed = head0 + digits + 4 + body;
+  return 1;
+}
+
 /* One walk in the common case, checking and writing together: the body is
  * written where it goes if the Content-Length has as many digits as
  * guessed, then the head before it. Only a wrong guess costs a second walk.
@@ -2173,6 +2624,7 @@ static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t
   if (!buf && cap) return ODEUS_ERR_ARGUMENT;
   r = oa_check_request(req, &st, redact);
   if (r != ODEUS_OK) return r;
+  if (!redact && oa_write_in_one_pass(req, &st, buf, cap, needed)) return ODEUS_OK;
   head0 = oa_head_length(&st) - 1; /* without the digits of Content-Length 0 */
   if (redact) {
     /* A dump's Content-Length is what is really sent, not the redacted size. */

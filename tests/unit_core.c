@@ -538,6 +538,156 @@ static void test_request_variants(void)
   CHECK_STR(odeus_result_text((odeus_result)-12345), "unknown result");
 }
 
+/* ---- the one-pass lane against the walk ------------------------------------
+ * odeus_write_request and odeus_write_body take a one-pass lane when the
+ * buffer has room to spare; the walk (streaming, and tight buffers) is the
+ * reference. Generated configs mix plain runs of every length around the
+ * block sizes, escapes, UTF-8 of each width, invalid bytes, bad enums and
+ * booleans, URLs good and bad: both paths must agree on the result and on
+ * every byte. */
+static unsigned long long lane_seed = 0x9E3779B97F4A7C15ull;
+static unsigned lane_rand(unsigned n)
+{
+  lane_seed ^= lane_seed << 13;
+  lane_seed ^= lane_seed >> 7;
+  lane_seed ^= lane_seed << 17;
+  return (unsigned)(lane_seed % n);
+}
+
+/* A random string into buf (at most 300 bytes); rarely invalid. */
+static odeus_str lane_text(char *buf, int allow_bad)
+{
+  static const char *const atoms[] = {
+    "\n", "\"", "\\", "\x01", "\x1f", "\t", "/", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+    "\xef\xbf\xbf", "\xc2\x80", "\xf4\x8f\xbf\xbf"
+  };
+  static const char *const bad[] = { "\xff", "\x80", "\xc3", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80",
+                                     "\0" };
+  size_t n = 0;
+  odeus_str s;
+  unsigned parts = lane_rand(5), k;
+  for (k = 0; k < parts && n < 250; k++) {
+    unsigned kind = lane_rand(10);
+    if (kind < 6) {
+      unsigned len = lane_rand(k == 0 ? 41 : 20), i;
+      for (i = 0; i < len; i++) buf[n++] = (char)('a' + lane_rand(26));
+    } else if (kind < 9 || !allow_bad || lane_rand(4)) {
+      const char *a = atoms[lane_rand((unsigned)(sizeof atoms / sizeof atoms[0]))];
+      size_t al = strlen(a);
+      memcpy(buf + n, a, al);
+      n += al;
+    } else {
+      unsigned b = lane_rand((unsigned)(sizeof bad / sizeof bad[0]));
+      size_t bl = b == 6 ? 1 : strlen(bad[b]);
+      memcpy(buf + n, bad[b], bl);
+      n += bl;
+    }
+  }
+  s.ptr = buf;
+  s.len = n;
+  return s;
+}
+
+static odeus_str lane_maybe(char *buf, int allow_bad)
+{
+  odeus_str none = { NULL, 0 };
+  return lane_rand(4) ? lane_text(buf, allow_bad) : none;
+}
+
+/* Everything the walk produces for rq, through a 7-byte window. */
+static odeus_result lane_reference(const odeus_request *rq, char *out, size_t *len)
+{
+  odeus_request_stream st;
+  odeus_result r = odeus_request_begin(&st, rq);
+  size_t n;
+  *len = 0;
+  if (r != ODEUS_OK) return r;
+  while ((n = odeus_request_next(&st, out + *len, 7)) > 0) *len += n;
+  return ODEUS_OK;
+}
+
+static void test_lane_matches_walk(void)
+{
+  static char text[32][320];
+  static char want[16384], got[16384 + 64];
+  odeus_auth_field f[4];
+  odeus_oauth_client oc;
+  odeus_config c;
+  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  int round, bad = 0, fast = 0, invalid = 0;
+  rq.config = &c;
+  for (round = 0; round < 4000; round++) {
+    int allow_bad = lane_rand(3) == 0, t = 0;
+    size_t i, nf = lane_rand(5), want_len = 0, need = 0, body_at;
+    odeus_result rw, rf;
+    memset(&c, 0, sizeof c);
+    memset(f, 0, sizeof f);
+    memset(&oc, 0, sizeof oc);
+    c.auth_type = (odeus_auth_type)(allow_bad && !lane_rand(8) ? 9 : 1 + lane_rand(5));
+    if (nf < 4) {
+      c.fields = f;
+      c.field_count = nf;
+    }
+    for (i = 0; i < nf && i < 4; i++) {
+      f[i].slug = lane_text(text[t++], allow_bad);
+      if (!allow_bad || lane_rand(4)) { /* unique, non-empty slugs */
+        text[t - 1][0] = (char)('A' + i);
+        if (!f[i].slug.len) f[i].slug.len = 1;
+      }
+      f[i].label = lane_text(text[t++], allow_bad);
+      if (!f[i].label.len && (!allow_bad || lane_rand(2))) { text[t - 1][0] = 'L'; f[i].label.len = 1; }
+      f[i].type = (odeus_field_type)(allow_bad && !lane_rand(8) ? 0 : 1 + lane_rand(5));
+      f[i].description = lane_maybe(text[t++], allow_bad);
+      f[i].placeholder = lane_maybe(text[t++], allow_bad);
+      f[i].required = (odeus_bool)(allow_bad && !lane_rand(10) ? 5 : lane_rand(3));
+    }
+    c.auth_test_code = lane_maybe(text[t++], allow_bad);
+    if (lane_rand(3) == 0) {
+      static const char *const urls[] = { "https://auth.example.com/o/authorize?x=1", "http://h",
+                                          "ftp://h/x", "https://", "https://a b" };
+      oc.scopes = lane_maybe(text[t++], allow_bad);
+      oc.auth_url = odeus_cstr(urls[lane_rand(allow_bad ? 5 : 2)]);
+      oc.token_url = lane_rand(2) ? odeus_cstr(urls[lane_rand(2)]) : oc.token_url;
+      oc.client_id = lane_maybe(text[t++], allow_bad);
+      oc.client_secret = lane_maybe(text[t++], allow_bad);
+      oc.label = lane_maybe(text[t++], allow_bad);
+      oc.refresh_token_code = lane_maybe(text[t++], allow_bad);
+      c.oauth_client = &oc;
+    }
+    rf = lane_reference(&rq, want, &want_len);
+    memset(got, 0xAA, sizeof got);
+    rw = odeus_write_request(&rq, got, want_len + 64, &need);
+    if (rw != rf) bad++;
+    if ((odeus_validate_config(&c, NULL) == ODEUS_OK) != (rf == ODEUS_OK)) bad++;
+    if (rf != ODEUS_OK) { invalid++; continue; }
+    fast++;
+    if (need != want_len || memcmp(got, want, want_len) != 0) bad++;
+    if ((unsigned char)got[want_len + 64] != 0xAA) bad++;
+    /* the body writer, from the same reference */
+    body_at = want_len;
+    while (body_at > 4 && memcmp(want + body_at - 4, "\r\n\r\n", 4) != 0) body_at--;
+    for (i = 0; i + 4 <= want_len; i++)
+      if (memcmp(want + i, "\r\n\r\n", 4) == 0) { body_at = i + 4; break; }
+    memset(got, 0xAA, sizeof got);
+    if (odeus_write_body(&c, got, want_len - body_at + 64, &need) != ODEUS_OK) bad++;
+    if (need != want_len - body_at || memcmp(got, want + body_at, need) != 0) bad++;
+    /* capacities around the size: exact results and prefixes, nothing past cap */
+    if (round % 16 == 0) {
+      size_t cap;
+      for (cap = want_len > 24 ? want_len - 24 : 0; cap <= want_len + 80; cap++) {
+        memset(got, 0xAA, sizeof got);
+        rw = odeus_write_request(&rq, cap ? got : NULL, cap, &need);
+        if (rw != (cap < want_len ? ODEUS_ERR_BUFFER_TOO_SMALL : ODEUS_OK) || need != want_len) bad++;
+        if (memcmp(got, want, OA_MIN(cap, want_len)) != 0) bad++;
+        if ((unsigned char)got[cap] != 0xAA) bad++;
+      }
+    }
+  }
+  CHECK_EQ_INT(bad, 0);
+  CHECK(fast > 1000);
+  CHECK(invalid > 200);
+}
+
 int main(void)
 {
   test_golden();
@@ -550,5 +700,6 @@ int main(void)
   test_all_problems();
   test_ids_keys_urls();
   test_request_variants();
+  test_lane_matches_walk();
   return TEST_END();
 }
