@@ -751,7 +751,8 @@ ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
  *    "path: message" (or the one it has), items joined by "; ";
  *  - "error": a string, or an object with a "message" string;
  *  - the reason phrase given to odeus_answer_finish, or when there is none
- *    the result's text.
+ *    "HTTP " and the status ("HTTP 429"; odeus_result_text describes the
+ *    result, and only a program that calls it carries the texts).
  * An empty or unusable candidate gives way to the next; of two candidates
  * of the same kind the first is kept; a body that is not valid JSON as a
  * whole (HTML, empty, cut short) gives the reason phrase. The message is
@@ -5651,14 +5652,20 @@ static size_t oa_msg_whole_chars(const char *s, size_t n)
 }
 
 /* The message of an error answer, from the body or else the reason. */
-static void oa_msg_finish(odeus_answer_reader *r, const char *reason, odeus_result code)
+static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
 {
   odeus_answer *out = r->out;
   if (odeus_json_finish(&r->json) != ODEUS_OK || !r->have) {
-    const char *text = reason && *reason ? reason : odeus_result_text(code);
     r->msg_len = 0;
     r->msg_stored = 0;
-    oa_msg_put(r, text, strlen(text));
+    if (reason && *reason) {
+      oa_msg_put(r, reason, strlen(reason));
+    } else {
+      char text[8] = "HTTP ";
+      size_t status = (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0);
+      oa_format_uint(text + 5, status, 3);
+      oa_msg_put(r, text, 8);
+    }
   }
   out->strings_needed = oa_ans_add(r->msg_len, 1);
   out->message.len = r->msg_len;
@@ -5748,7 +5755,7 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
   if (r->error) return (odeus_result)r->error;
   if (!oa_ans_2xx(r->status)) {
     res = odeus_status_result(r->status);
-    oa_msg_finish(r, reason, res);
+    oa_msg_finish(r, reason);
     return res;
   }
   res = odeus_json_finish(&r->json);
