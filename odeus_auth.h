@@ -158,6 +158,10 @@
  *                         ("https://api.odeus.ai")
  * ODEUS_EXCHANGE_BODY_MAX default bound of an answer's body in an exchange,
  *                         in bytes (1 MiB)
+ * ODEUS_OPTIMIZE_SIZE   1: leave out the paths that only make things
+ *                       faster (the JSON reader's objects loop), for less
+ *                       flash; the results are the same byte for byte
+ *                       (1 when the compiler optimises for size, -Os)
  * No macro changes the layout of a public struct. */
 #ifndef ODEUS_API
 #  ifdef ODEUS_AUTH_STATIC
@@ -178,6 +182,13 @@
 #endif
 #ifndef ODEUS_DEFAULT_BASE_URL
 #define ODEUS_DEFAULT_BASE_URL "https://api.odeus.ai"
+#endif
+#ifndef ODEUS_OPTIMIZE_SIZE
+#  ifdef __OPTIMIZE_SIZE__
+#    define ODEUS_OPTIMIZE_SIZE 1
+#  else
+#    define ODEUS_OPTIMIZE_SIZE 0
+#  endif
 #endif
 
 #ifdef __cplusplus
@@ -4182,6 +4193,7 @@ static OA_INLINE const unsigned char *oa_json_past_space(const unsigned char *p,
   return p != end && *p <= ' ' ? oa_json_skip_space(p, end) : p;
 }
 
+#if !ODEUS_OPTIMIZE_SIZE
 /* Objects, the commonest text: "key":value members, where each value is a
  * string, a literal, an object of the same kind, or an array (opened here,
  * its elements read here when they are such objects). This loop reads them
@@ -4347,16 +4359,18 @@ other_value:
   return p;
 }
 
+#endif /* !ODEUS_OPTIMIZE_SIZE */
+
 /* The events of oa_json_structure, whole tokens inside the piece: a
- * container's bracket at p (q NULL), a literal [p, q), a string between the
- * quotes at p and q. Out of line, so that the structure loop's frame, under
- * every other call, holds no event. */
+ * container's bracket at p (q NULL), a literal [p, q), a string or key
+ * between the quotes at p and q. Out of line, so that the structure loop's
+ * frame, under every other call, holds no event. */
 OA_OUTLINE static int oa_json_deliver(odeus_json *js, unsigned type, const unsigned char *p,
                                            const unsigned char *q, size_t offset)
 {
   odeus_json_event ev;
   if (!q) return oa_json_bracket(js, &ev, type, offset);
-  if (type == ODEUS_JSON_STRING) oa_json_whole_string(&ev, type, p, q, js);
+  if (type == ODEUS_JSON_STRING || type == ODEUS_JSON_KEY) oa_json_whole_string(&ev, type, p, q, js);
   else oa_json_literal_event(&ev, type, (size_t)(q - p), js);
   ev.offset = offset;
   return oa_json_send(js, &ev);
@@ -4384,15 +4398,22 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
     c = *p;
     switch (c) {
     case '"':
+#if !ODEUS_OPTIMIZE_SIZE
       if (expect & OA_JSON_WANT_KEY) goto objects;
-      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+#endif
+      if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
+      token = expect & OA_JSON_WANT_KEY ? ODEUS_JSON_KEY : ODEUS_JSON_STRING;
       q = oa_json_plain_string(p + 1, end, &stop);
       if (!q) {
-        p = oa_json_string_begin(js, p, stop, end, ODEUS_JSON_STRING, origin);
+        p = oa_json_string_begin(js, p, stop, end, token, origin);
         goto helper_done;
       }
-      if (oa_json_deliver(js, ODEUS_JSON_STRING, p, q, (size_t)((uintptr_t)p - origin))) return q;
+      if (oa_json_deliver(js, token, p, q, (size_t)((uintptr_t)p - origin))) return q;
       p = q + 1;
+      if (token == ODEUS_JSON_KEY) {
+        expect = OA_JSON_WANT_COLON;
+        continue;
+      }
       goto value_done;
     case ',':
       if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
@@ -4428,7 +4449,9 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
       else js->stack &= ~((uint64_t)1 << js->depth);
       js->depth++;
       expect = (in_object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+#if !ODEUS_OPTIMIZE_SIZE
       if (in_object && p != end && *p == '"') goto objects;
+#endif
       continue;
     case 't': case 'f': case 'n':
       if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
@@ -4456,13 +4479,16 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
   value_done:
     /* A value is complete: a separator or a close may follow, or nothing at the top. */
     expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
+#if !ODEUS_OPTIMIZE_SIZE
     if (in_object) goto objects;
+#endif
     continue;
 
   helper_done:
     /* the helper set expect if it completed its token */
     if (js->error || js->state != OA_JSON_BETWEEN) return p;
     expect = js->expect;
+#if !ODEUS_OPTIMIZE_SIZE
     if (!in_object || !(expect & (OA_JSON_WANT_COLON | OA_JSON_WANT_COMMA))) continue;
   objects:
     /* In an object, at a key or after a key or a member's value: the
@@ -4477,6 +4503,7 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
       p = oa_json_string_begin(js, p, stop, end, token, origin);
       goto helper_done;
     }
+#endif
   }
   js->expect = expect;
   return p;

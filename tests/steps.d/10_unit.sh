@@ -9,3 +9,11 @@ for src in tests/unit_*.c; do
     -fno-sanitize-recover=all -I. -o "$B/$n-asan" "$src"
   [ -x "$B/$n-asan" ] && prog "$n-asan" "$B/$n-asan"
 done
+# Again at -Os, where ODEUS_OPTIMIZE_SIZE leaves out the speed-only paths
+# (the JSON reader's objects loop): the same tests, the same bytes.
+for src in tests/unit_*.c; do
+  [ -e "$src" ] || continue
+  n=$(basename "$src" .c)
+  check "build-small-$n" gcc $STRICT -Os -g -I. -o "$B/$n-small" "$src" tests/noheap.c
+  [ -x "$B/$n-small" ] && prog "$n-small" "$B/$n-small"
+done
