@@ -1525,10 +1525,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
       }
       count += cp >= 0x10000 ? 2 : 1;
       i += k;
-    } else if (c >= 0x20 && c != '"' && c != '\\') {
-      i++;
-      count++;
-    } else {
+    } else { /* below 0x20, '"' or '\\': the scan stops at no other byte */
       if (c == 0 && !rule) { rule = ODEUS_RULE_NUL; *at = i; }
       if (c == 0 && !s) break;
       if (s) {
@@ -2442,11 +2439,11 @@ static void oa_put_head_lines(oa_sink *s, const odeus_request *req, const odeus_
 }
 
 /* The rest of the head: Content-Length's value and the empty line. */
-#define OA_HEAD_END "\r\n\r\n"
+static const char oa_head_end[4] = { '\r', '\n', '\r', '\n' };
 static void oa_put_head_end(oa_sink *s, size_t content_length)
 {
   oa_put_uint(s, content_length);
-  OA_PUT_LIT(s, OA_HEAD_END);
+  oa_put(s, oa_head_end, sizeof oa_head_end);
 }
 
 static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *u)
@@ -2601,7 +2598,7 @@ ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
 static int oa_write_in_one_pass(const odeus_request *req, const odeus_request_stream *st, char *buf, size_t cap,
                                 size_t *needed)
 {
-  const size_t guess = 3 + 4; /* digits and OA_HEAD_END */
+  const size_t guess = 3 + sizeof oa_head_end; /* the digits, the empty line */
   oa_sink s;
   oa_lane l;
   size_t head0, body, digits;
@@ -2614,11 +2611,11 @@ static int oa_write_in_one_pass(const odeus_request *req, const odeus_request_st
   if (!oa_lane_body(&l, req->config)) return 0;
   body = (size_t)(l.p - (buf + head0 + guess));
   digits = oa_digits(body);
-  if (cap - head0 - 4 - body < digits) return 0;
-  if (digits != 3) memmove(buf + head0 + digits + 4, buf + head0 + guess, body);
+  if (cap - head0 - sizeof oa_head_end - body < digits) return 0;
+  if (digits != 3) memmove(buf + head0 + digits + sizeof oa_head_end, buf + head0 + guess, body);
   oa_format_uint(buf + head0, body, digits);
-  memcpy(buf + head0 + digits, OA_HEAD_END, 4);
-  if (needed) *needed = head0 + digits + 4 + body;
+  memcpy(buf + head0 + digits, oa_head_end, sizeof oa_head_end);
+  if (needed) *needed = head0 + digits + sizeof oa_head_end + body;
   return 1;
 }
 

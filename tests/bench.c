@@ -31,6 +31,28 @@ NOINLINE static size_t bench_build_ours(void)
   return n;
 }
 
+/* The same request through a 256-byte window (what an exchange sends):
+ * validation and measuring in begin, then the walk window by window. */
+NOINLINE static size_t bench_build_stream(void)
+{
+  odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config };
+  odeus_request_stream st;
+  size_t n, total = 0;
+  if (odeus_request_begin(&st, &rq) != ODEUS_OK) abort();
+  while ((n = odeus_request_next(&st, out + total, 256)) > 0) total += n;
+  return total;
+}
+
+/* Into a buffer of exactly the request's size: no room to spare, so the
+ * byte-exact walk writes it after the one-pass lane gives way. */
+NOINLINE static size_t bench_build_exact(void)
+{
+  odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config };
+  size_t n = 0;
+  if (odeus_write_request(&rq, out, golden_len, &n) != ODEUS_OK) abort();
+  return n;
+}
+
 /* A plain snprintf builder: no validation, no escaping (the strings are
  * given pre-escaped), the usual way such code is written. */
 NOINLINE static size_t bench_build_snprintf(void)
@@ -84,6 +106,8 @@ NOINLINE static size_t bench_parse_memcpy(void)
 typedef size_t (*bench_fn)(void);
 static const struct { const char *name; bench_fn fn; } variants[] = {
   { "build_ours", bench_build_ours },
+  { "build_stream", bench_build_stream },
+  { "build_exact", bench_build_exact },
   { "build_snprintf", bench_build_snprintf },
   { "build_memcpy", bench_build_memcpy },
   { "parse_ours", bench_parse_ours },

@@ -8,7 +8,7 @@ B=build/bench; mkdir -p "$B"
 gcc -std=c99 -O2 -g -I. -Itests -o "$B/bench" tests/bench.c
 N=2000
 declare -A ins ns
-for v in build_ours build_snprintf build_memcpy parse_ours parse_memcpy; do
+for v in build_ours build_stream build_exact build_snprintf build_memcpy parse_ours parse_memcpy; do
   # Counting N calls and N=0 calls, the difference is the cost of N calls.
   c() { valgrind --tool=callgrind --callgrind-out-file="$B/cg.out" "$B/bench" count "$v" "$1" >/dev/null 2>&1
         awk '/^(summary|totals):/{print $2; exit}' "$B/cg.out"; }
@@ -21,6 +21,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else 
 printf '\nBuilding the documentation example request (766 bytes), validation included\n'
 printf '  %-34s %12s %10s %12s\n' "" "instructions" "ns" "vs ours"
 printf '  %-34s %12s %10s %12s\n' "odeus_auth (validate + write)" "${ins[build_ours]}" "${ns[build_ours]}" "1.00"
+printf '  %-34s %12s %10s %12s\n' "  the same, 256-byte window stream" "${ins[build_stream]}" "${ns[build_stream]}" \
+  "$(ratio "${ins[build_stream]}" "${ins[build_ours]}")x"
+printf '  %-34s %12s %10s %12s\n' "  the same, buffer of exact size" "${ins[build_exact]}" "${ns[build_exact]}" \
+  "$(ratio "${ins[build_exact]}" "${ins[build_ours]}")x"
 printf '  %-34s %12s %10s %12s\n' "plain snprintf builder (no checks)" "${ins[build_snprintf]}" "${ns[build_snprintf]}" \
   "$(ratio "${ins[build_snprintf]}" "${ins[build_ours]}")x"
 printf '  %-34s %12s %10s %12s\n' "memcpy of the finished request" "${ins[build_memcpy]}" "${ns[build_memcpy]}" \

@@ -26,13 +26,18 @@ fi
 
 FAIL=0
 TESTS=0
-for src in tests/unit_*.c; do
+# Every test, then the JSON reader's consumers again with ODEUS_OPTIMIZE_SIZE
+# (the lines only that build compiles are covered by those runs).
+for run in tests/unit_*.c small:unit_json small:unit_answer small:unit_config; do
+  case $run in
+    small:*) src=tests/${run#small:}.c; n=${run#small:}-small; flags=-DODEUS_OPTIMIZE_SIZE=1 ;;
+    *) src=$run; n=$(basename "$src" .c); flags= ;;
+  esac
   [ -e "$src" ] || continue
-  n=$(basename "$src" .c)
   d=$OUT/$n
   mkdir -p "$d"
   # No tests/noheap.c here: the coverage runtime itself may allocate at exit.
-  if ! gcc -std=c99 -O0 -g --coverage -I"$INC" -Itests -c "$src" -o "$d/$n.o" > "$d/build.log" 2>&1 ||
+  if ! gcc -std=c99 -O0 -g --coverage $flags -I"$INC" -Itests -c "$src" -o "$d/$n.o" > "$d/build.log" 2>&1 ||
      ! gcc --coverage -o "$d/$n" "$d/$n.o" >> "$d/build.log" 2>&1; then
     echo "FAIL build $n"; cat "$d/build.log"; FAIL=1; continue
   fi
