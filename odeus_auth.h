@@ -1962,6 +1962,7 @@ typedef struct oa_walk {
   size_t from_step;             /* steps before it are skipped; s->len is their size */
   size_t mark_step, mark_offset;/* out: the last step that started at or before s->skip */
   int stop_when_full;
+  int full;                     /* out: stopped because the window is full */
   int redact;
   size_t content_length;
   size_t api_key_len;
@@ -1983,7 +1984,10 @@ static OA_INLINE int oa_step(oa_walk *w)
 {
   size_t k = w->step++;
   if (!w->emit || k < w->from_step) return 0;
-  if (w->stop_when_full && oa_sink_full(w->s)) return 0;
+  if (w->stop_when_full && oa_sink_full(w->s)) {
+    w->full = 1; /* the loops stop too: nothing after this step is wanted */
+    return 0;
+  }
   if (w->s->len <= w->s->skip) {
     w->mark_step = k;
     w->mark_offset = w->s->len;
@@ -2053,7 +2057,7 @@ static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t
   size_t i;
   int first = 1;
   if (oa_step(w)) oa_puts(w->s, open);
-  for (i = 0; i < n; i++) oa_walk_scalar(w, obj, &t[i], at, &first);
+  for (i = 0; i < n && !w->full; i++) oa_walk_scalar(w, obj, &t[i], at, &first);
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
@@ -2064,7 +2068,7 @@ static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, const oa_member 
     oa_put_key_prefix(w->s, first, m);
     oa_putc(w->s, '[');
   }
-  for (i = 0; i < cfg->field_count; i++) {
+  for (i = 0; i < cfg->field_count && !w->full; i++) {
     at.index = i;
     oa_walk_flat(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{", at);
   }
@@ -2081,7 +2085,7 @@ static void oa_walk_body(oa_walk *w, const odeus_config *cfg)
   size_t i;
   int first = 1;
   if (oa_step(w)) oa_putc(w->s, '{');
-  for (i = 0; i < OA_COUNT(oa_root_members); i++) {
+  for (i = 0; i < OA_COUNT(oa_root_members) && !w->full; i++) {
     const oa_member *m = &oa_root_members[i];
     oa_where here = oa_where_member(root, m);
     if (m->kind == OA_KIND_FIELDS) {
