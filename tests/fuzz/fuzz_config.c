@@ -57,6 +57,17 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     FUZZ_CHECK(odeus_validate_config(&a.cfg, NULL) == ODEUS_OK);
     FUZZ_CHECK(odeus_write_body(&a.cfg, body, sizeof body, &n) == ODEUS_OK);
     FUZZ_CHECK(parse(&b, body, n) == ODEUS_OK);
+    { /* the one-pass writer and the streaming walk give the same request */
+      static char whole[(1 << 17) + 512], streamed[(1 << 17) + 512];
+      odeus_request rq = { NULL, "k", "550e8400-e29b-41d4-a716-446655440000", NULL };
+      odeus_request_stream st;
+      size_t m = 0, k, got = 0;
+      rq.config = &a.cfg;
+      FUZZ_CHECK(odeus_write_request(&rq, whole, sizeof whole, &m) == ODEUS_OK);
+      FUZZ_CHECK(odeus_request_begin(&st, &rq) == ODEUS_OK);
+      while ((k = odeus_request_next(&st, streamed + got, 61)) > 0) got += k;
+      FUZZ_CHECK(got == m && memcmp(whole, streamed, m) == 0);
+    }
     FUZZ_CHECK(a.cfg.auth_type == b.cfg.auth_type && same(a.cfg.auth_test_code, b.cfg.auth_test_code));
     FUZZ_CHECK(!a.cfg.fields == !b.cfg.fields && a.cfg.field_count == b.cfg.field_count);
     for (i = 0; i < a.cfg.field_count; i++) {
