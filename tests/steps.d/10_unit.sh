@@ -17,3 +17,16 @@ for src in tests/unit_*.c; do
   check "build-small-$n" gcc $STRICT -Os -g -I. -o "$B/$n-small" "$src" tests/noheap.c
   [ -x "$B/$n-small" ] && prog "$n-small" "$B/$n-small"
 done
+# And as a 32-bit program where the machine can link one (gcc-multilib):
+# the word-at-a-time paths then read 4 bytes, as on a Cortex-M4.
+[ "$(uname -m)" = x86_64 ] && sh tests/deps.sh m32 > /dev/null 2>&1
+if printf 'int main(void) { return 0; }\n' | gcc -m32 -x c - -o "$B/m32-probe" > /dev/null 2>&1; then
+  for src in tests/unit_*.c; do
+    [ -e "$src" ] || continue
+    n=$(basename "$src" .c)
+    check "build-m32-$n" gcc $STRICT -m32 -O2 -g -I. -o "$B/$n-m32" "$src" tests/noheap.c
+    [ -x "$B/$n-m32" ] && prog "$n-m32" "$B/$n-m32"
+  done
+else
+  echo "note: 32-bit unit runs skipped: gcc -m32 cannot link (install gcc-multilib)"
+fi
