@@ -2229,7 +2229,7 @@ static OA_INLINE int oa_lane_short(char *p, const unsigned char *s, size_t n)
 {
   size_t a, b;
 #ifdef OA_SSE2
-  if (n > 2 * sizeof a && n <= 32) { /* the same with two blocks */
+  if (n > 2 * sizeof a && n >= 16 && n <= 32) { /* the same with two blocks */
     if (oa_plain_block(s) | oa_plain_block(s + n - 16)) return 0;
     memcpy(p + n - 16, s + n - 16, 16);
     memcpy(p, s, 16);
