@@ -453,9 +453,10 @@ typedef struct odeus_request {
  * ODEUS_OK, ODEUS_ERR_BUFFER_TOO_SMALL (buf holds the first cap bytes), or a
  * validation error (the config is checked while it is written, in the same
  * pass: then buf's content is unspecified, and nothing may be sent).
- * Speed: with at least 64 bytes to spare, a valid request is written in one
- * pass of whole blocks (the bytes after the output, up to cap, then serve
- * as scratch); a tighter buffer costs a second, byte-exact pass. */
+ * The bytes after the output, up to cap, are unspecified: they may serve as
+ * scratch. Speed: with at least 64 bytes to spare, a valid request is
+ * written in one pass of whole blocks; a tighter buffer may cost a second,
+ * byte-exact pass. */
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed);
 ODEUS_API odeus_result odeus_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed);
 /* As odeus_write_request, with the API key replaced by "[REDACTED]" and
@@ -1224,11 +1225,15 @@ static int oa_plain_byte(unsigned c)
 #endif
 
 /* Functions kept out of line on purpose: inlined, they would make their
- * callers pay for registers and setup they rarely need. */
+ * callers pay for registers and setup they rarely need. OA_HOT_INLINE: a
+ * small step of a hot loop that a compiler's size heuristics would leave
+ * as a call. */
 #if defined(__GNUC__) || defined(__clang__)
 #define OA_OUTLINE __attribute__((noinline))
+#define OA_HOT_INLINE OA_INLINE __attribute__((always_inline))
 #else
 #define OA_OUTLINE
+#define OA_HOT_INLINE OA_INLINE
 #endif
 
 #if defined(__SSE2__) && defined(__GNUC__) && defined(OA_CTZ)
@@ -2326,7 +2331,7 @@ OA_OUTLINE static int oa_lane_string(oa_lane *l, const odeus_str *v, const oa_me
 
 /* A scalar member, as oa_walk_scalar writes it: 1 written, 0 not set
  * (and not required), -1 not here. */
-static inline __attribute__((always_inline)) int oa_lane_member(oa_lane *l, const void *obj, const oa_member *m, int first)
+static OA_HOT_INLINE int oa_lane_member(oa_lane *l, const void *obj, const oa_member *m, int first)
 {
   if (!oa_lane_room(l, OA_LANE_SCALAR)) return -1;
   if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
