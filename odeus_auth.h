@@ -2225,11 +2225,11 @@ static OA_INLINE size_t oa_lane_block(char *p, const unsigned char *s, const uns
   return 0;
 }
 
-/* A string of 4 to 2 words (16 bytes on 64-bit targets; 32 with SSE2,
- * in blocks) checked as two overlapping reads, its first and its last word
- * (or 4 bytes, or block): when all of it is plain, it is copied with the
- * same two reads. Most labels, slugs, descriptions and placeholders are
- * such strings. */
+/* A string from 4 bytes up to 2 words (16 bytes on 64-bit targets), or
+ * with SSE2 from 16 up to 32 bytes, checked as two overlapping reads: its
+ * first and its last 4 bytes, word or block. When all of it is plain, it
+ * is copied with the same two reads. Most labels, slugs, descriptions and
+ * placeholders are such strings. */
 static OA_INLINE int oa_lane_short(char *p, const unsigned char *s, size_t n)
 {
   size_t a, b;
