@@ -1450,25 +1450,51 @@ ODEUS_API const char *odeus_key_name(odeus_key k)
  * else, UTF-8 included, passes through. Checking and escaping happen in the
  * same pass, runs of plain bytes found by the shared scanner. */
 
-/* The length of the UTF-8 sequence at s (1..4), 0 if it is not strict
- * UTF-8; *cp receives the code point. */
-static size_t oa_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+/* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
+ * or one that only starts overlong forms or code points past U+10FFFF), and
+ * the range of the first of them, which rules out overlong forms (E0, F0),
+ * encoded surrogates (ED) and code points past U+10FFFF (F4). */
+static unsigned oa_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 {
-  uint32_t c = s[0], v, min;
-  size_t need, k;
-  if (c < 0x80) { *cp = c; return 1; }
-  if (c >= 0xC2 && c <= 0xDF) { need = 1; v = c & 0x1F; min = 0x80; }
-  else if (c >= 0xE0 && c <= 0xEF) { need = 2; v = c & 0x0F; min = 0x800; }
-  else if (c >= 0xF0 && c <= 0xF4) { need = 3; v = c & 0x07; min = 0x10000; }
-  else return 0;
-  if (avail <= need) return 0;
-  for (k = 1; k <= need; k++) {
-    if ((s[k] & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (s[k] & 0x3Fu);
+  *lo = 0x80;
+  *hi = 0xBF;
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return 1;
+  if (c < 0xF0) {
+    if (c == 0xE0) *lo = 0xA0;
+    if (c == 0xED) *hi = 0x9F;
+    return 2;
   }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-  *cp = v;
-  return need + 1;
+  if (c < 0xF5) {
+    if (c == 0xF0) *lo = 0x90;
+    if (c == 0xF4) *hi = 0x8F;
+    return 3;
+  }
+  return 0;
+}
+
+/* How many of the n continuation bytes at p are valid (n when all are). */
+static unsigned oa_utf8_tail(const unsigned char *p, unsigned n, unsigned lo, unsigned hi)
+{
+  unsigned i;
+  for (i = 0; i < n; i++) {
+    if (p[i] < lo || p[i] > hi) return i;
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  return n;
+}
+
+/* The length of the strict UTF-8 sequence at s (1..4, avail bytes there),
+ * 0 if there is none. A character of 4 bytes is above U+FFFF: two UTF-16
+ * units. */
+static size_t oa_utf8_length(const unsigned char *s, size_t avail)
+{
+  unsigned lo, hi, n;
+  if (s[0] < 0x80) return 1;
+  n = oa_utf8_lead(s[0], &lo, &hi);
+  if (!n || avail <= n || oa_utf8_tail(s + 1, n, lo, hi) != n) return 0;
+  return n + 1;
 }
 
 /* Writes the JSON escape of c (a control byte, '"' or '\\') into e, which
@@ -1517,8 +1543,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     if (i >= n) break;
     c = u[i];
     if (c >= 0x80) {
-      uint32_t cp = 0;
-      size_t k = oa_utf8_decode(u + i, n - i, &cp);
+      size_t k = oa_utf8_length(u + i, n - i);
       if (!k) {
         /* Record the first problem; a writer goes on with U+FFFD. */
         if (!rule) { rule = ODEUS_RULE_UTF8; *at = i; }
@@ -1528,7 +1553,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
         run = ++i;
         continue;
       }
-      count += cp >= 0x10000 ? 2 : 1;
+      count += k == 4 ? 2 : 1;
       i += k;
     } else { /* below 0x20, '"' or '\\': the scan stops at no other byte */
       if (c == 0 && !rule) { rule = ODEUS_RULE_NUL; *at = i; }
@@ -2309,11 +2334,10 @@ OA_OUTLINE static int oa_lane_string(oa_lane *l, const odeus_str *v, const oa_me
       *p++ = (char)c;
       u++;
     } else if (c >= 0x80) {
-      uint32_t cp;
-      k = oa_utf8_decode(u, (size_t)(e - u), &cp);
+      k = oa_utf8_length(u, (size_t)(e - u));
       if (!k) return 0;
       memcpy(p, u, k);
-      shared += k - (cp >= 0x10000 ? 2u : 1u);
+      shared += k - (k == 4 ? 2u : 1u);
       u += k;
       p += k;
     } else {
@@ -3613,41 +3637,6 @@ static int oa_json_space(unsigned c)
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-/* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
- * or one that only starts overlong forms or code points past U+10FFFF), and
- * the range of the first of them, which rules out overlong forms (E0, F0),
- * encoded surrogates (ED) and code points past U+10FFFF (F4). */
-static unsigned oa_json_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
-{
-  *lo = 0x80;
-  *hi = 0xBF;
-  if (c < 0xC2) return 0;
-  if (c < 0xE0) return 1;
-  if (c < 0xF0) {
-    if (c == 0xE0) *lo = 0xA0;
-    if (c == 0xED) *hi = 0x9F;
-    return 2;
-  }
-  if (c < 0xF5) {
-    if (c == 0xF0) *lo = 0x90;
-    if (c == 0xF4) *hi = 0x8F;
-    return 3;
-  }
-  return 0;
-}
-
-/* How many of the n continuation bytes at p are valid (n when all are). */
-static unsigned oa_json_utf8_tail(const unsigned char *p, unsigned n, unsigned lo, unsigned hi)
-{
-  unsigned i;
-  for (i = 0; i < n; i++) {
-    if (p[i] < lo || p[i] > hi) return i;
-    lo = 0x80;
-    hi = 0xBF;
-  }
-  return n;
-}
-
 static unsigned oa_json_encode(uint32_t cp, char *out)
 {
   if (cp < 0x80) {
@@ -3790,10 +3779,10 @@ static void oa_json_begin(odeus_json *js, unsigned state, unsigned token, size_t
 static const unsigned char *oa_json_utf8_char(odeus_json *js, const unsigned char *p,
                                               const unsigned char *end)
 {
-  unsigned lo, hi, n = oa_json_utf8_lead(*p, &lo, &hi), good;
+  unsigned lo, hi, n = oa_utf8_lead(*p, &lo, &hi), good;
   if (!n) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p);
   if ((size_t)(end - p) <= n) return p;
-  good = oa_json_utf8_tail(p + 1, n, lo, hi);
+  good = oa_utf8_tail(p + 1, n, lo, hi);
   if (good != n) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p + 1 + good);
   return p + 1 + n;
 }
@@ -3803,7 +3792,7 @@ static const unsigned char *oa_json_utf8_char(odeus_json *js, const unsigned cha
 static const unsigned char *oa_json_utf8_cut(odeus_json *js, const unsigned char *p)
 {
   if (oa_json_room(js, 4)) return p;
-  js->need = oa_json_utf8_lead(*p, &js->lo, &js->hi);
+  js->need = oa_utf8_lead(*p, &js->lo, &js->hi);
   js->tmp[js->tmp_len++] = (char)*p;
   js->state = OA_JSON_UTF8;
   return p + 1;
@@ -4110,9 +4099,9 @@ OA_OUTLINE static const unsigned char *oa_json_utf8_string(const unsigned char *
                                                                 const unsigned char **stop)
 {
   for (;;) {
-    unsigned lo, hi, n = oa_json_utf8_lead(*p, &lo, &hi);
-    if (!n || (size_t)(end - p) <= n || oa_json_utf8_tail(p + 1, n, lo, hi) != n) break;
-    p += 1 + n;
+    size_t n = oa_utf8_length(p, (size_t)(end - p));
+    if (n < 2) break;
+    p += n;
     p = end - p < 8 ? oa_plain_run(p, end) : oa_scan_plain(p, end);
     if (p == end || *p < 0x80) break;
   }
