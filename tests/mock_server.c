@@ -837,8 +837,9 @@ static void conn_reset(conn *c)
   c->net.fd = -1;
 }
 
-/* Holds the connection until the peer closes it or seconds pass. */
-static void conn_hold(conn *c, int seconds)
+/* Reads and drops what the peer sends (raw bytes: a TLS alert, say) until
+ * it closes the connection or ms pass. */
+static void conn_drain(conn *c, long ms)
 {
   struct timespec start, now;
   clock_gettime(CLOCK_MONOTONIC, &start);
@@ -849,13 +850,18 @@ static void conn_hold(conn *c, int seconds)
     pfd.events = POLLIN;
     pfd.revents = 0;
     if (poll(&pfd, 1, 100) > 0) {
-      /* Raw bytes (a TLS alert, say) are dropped: the connection is done. */
       ssize_t r = recv(c->net.fd, tmp, sizeof tmp, MSG_DONTWAIT);
       if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) return;
     }
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (ms_between(&start, &now) >= (long)seconds * 1000) return;
+    if (ms_between(&start, &now) >= ms) return;
   }
+}
+
+/* Holds the connection until the peer closes it or seconds pass. */
+static void conn_hold(conn *c, int seconds)
+{
+  conn_drain(c, (long)seconds * 1000);
 }
 
 /* Closes our side and drains what the peer still sends, for at most a
@@ -863,23 +869,9 @@ static void conn_hold(conn *c, int seconds)
  * peer could lose the answer (a 400 sent before its request ended, say). */
 static void conn_linger(conn *c)
 {
-  struct timespec start, now;
   if (c->net.fd < 0) return;
   shutdown(c->net.fd, SHUT_WR);
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  for (;;) {
-    struct pollfd pfd;
-    char tmp[4096];
-    pfd.fd = c->net.fd;
-    pfd.events = POLLIN;
-    pfd.revents = 0;
-    if (poll(&pfd, 1, 100) > 0) {
-      ssize_t r = recv(c->net.fd, tmp, sizeof tmp, MSG_DONTWAIT);
-      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) return;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (ms_between(&start, &now) >= 1000) return;
-  }
+  conn_drain(c, 1000);
 }
 
 /* ===========================================================================
