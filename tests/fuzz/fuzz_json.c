@@ -7,6 +7,7 @@
  * piece is caught by the address sanitizer. */
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
+#include "../utf8_oracle.h"
 #include <stdlib.h>
 
 #define FUZZ_CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
@@ -32,29 +33,6 @@ static void mix(view *v, const void *data, size_t n)
     v->hash ^= p[i];
     v->hash *= 0x100000001b3ull;
   }
-}
-
-static int utf8_ok(const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = s[i], k, j;
-    uint32_t cp;
-    if (c < 0x80) { i++; continue; }
-    if ((c & 0xE0) == 0xC0) { k = 1; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { k = 2; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { k = 3; cp = c & 0x07; }
-    else return 0;
-    if (n - i <= k) return 0;
-    for (j = 1; j <= k; j++) {
-      if ((s[i + j] & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (s[i + j] & 0x3Fu);
-    }
-    if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000)) return 0;
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    i += k + 1;
-  }
-  return 1;
 }
 
 static int on_event(void *ctx, const odeus_json_event *ev)
