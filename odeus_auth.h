@@ -1805,13 +1805,27 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
 }
 
 /* Reports what a string pass found against the member's rules. */
+/* The rule a string of valid UTF-8 and `units` characters breaks as the
+ * value of member m, else 0: what the walk reports and the lane tests. */
+static OA_INLINE int oa_string_rule(const odeus_str *v, const oa_member *m, size_t units)
+{
+  if ((m->flags & OA_NONEMPTY) && units == 0) return ODEUS_RULE_EMPTY;
+  if (m->max && units > m->max) return ODEUS_RULE_TOO_LONG;
+  if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) return ODEUS_RULE_URL;
+  return 0;
+}
+
 static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
                             size_t units, size_t at)
 {
-  if (rule) oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0);
-  else if ((m->flags & OA_NONEMPTY) && units == 0) oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0);
-  else if (m->max && units > m->max) oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, NULL, 0);
-  else if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) oa_report(pr, w, ODEUS_RULE_URL, 0, 0, NULL, 0);
+  if (!rule) rule = oa_string_rule(v, m, units);
+  switch (rule) {
+  case 0: break;
+  case ODEUS_RULE_EMPTY: oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0); break;
+  case ODEUS_RULE_TOO_LONG: oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, NULL, 0); break;
+  case ODEUS_RULE_URL: oa_report(pr, w, ODEUS_RULE_URL, 0, 0, NULL, 0); break;
+  default: oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0); break; /* UTF8, NUL: at the byte */
+  }
 }
 
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
@@ -1852,15 +1866,28 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
 }
 
 /* The rules of a set boolean or enum member (strings have oa_judge_string). */
-static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
+/* The JSON text of a set boolean or enum member and its length, NULL when
+ * the value is none of them: what the walk and the lane write, and what
+ * breaks the rule. */
+static OA_INLINE const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len)
 {
+  const char *text;
   if (m->kind == OA_KIND_BOOL) {
     odeus_bool b = *OA_CAT(obj, m, odeus_bool);
-    if (b != ODEUS_BOOL_FALSE && b != ODEUS_BOOL_TRUE) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)b, NULL, 0);
-  } else {
-    int v = oa_enum_value(obj, m);
-    if (!oa_enum_name(m, v)) oa_report(pr, w, ODEUS_RULE_ENUM, 0, (size_t)(unsigned)v, NULL, 0);
+    *len = b == ODEUS_BOOL_TRUE ? 4 : 5;
+    return b == ODEUS_BOOL_TRUE ? "true" : b == ODEUS_BOOL_FALSE ? "false" : NULL;
   }
+  text = oa_enum_name(m, oa_enum_value(obj, m));
+  *len = text ? strlen(text) : 0;
+  return text;
+}
+
+static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
+{
+  size_t actual = m->kind == OA_KIND_BOOL ? (size_t)*OA_CAT(obj, m, odeus_bool)
+                                          : (size_t)(unsigned)oa_enum_value(obj, m);
+  size_t len;
+  if (!oa_scalar_text(obj, m, &len)) oa_report(pr, w, ODEUS_RULE_ENUM, 0, actual, NULL, 0);
 }
 
 /* A JSON string with quotes; NULL gives null. */
@@ -2053,14 +2080,11 @@ static void oa_member_value(oa_walk *w, const void *obj, const oa_member *m, oa_
     return;
   }
   if (w->check) oa_check_member(obj, m, here, w->check);
-  if (!out) return;
-  if (m->kind == OA_KIND_BOOL) {
-    if (*OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_TRUE) OA_PUT_LIT(out, "true");
-    else OA_PUT_LIT(out, "false");
-  } else {
-    const char *name = oa_enum_name(m, oa_enum_value(obj, m));
-    if (name) oa_put(out, name, strlen(name)); /* always valid once checked */
-    oa_putc(out, '"');
+  if (out) {
+    size_t len;
+    const char *text = oa_scalar_text(obj, m, &len);
+    if (text) oa_put(out, text, len); /* always valid once checked */
+    if (m->kind != OA_KIND_BOOL) oa_putc(out, '"'); /* an enum's prefix opened its quote */
   }
 }
 
@@ -2255,7 +2279,7 @@ static OA_INLINE size_t oa_lane_block(char *p, const unsigned char *s, const uns
  * first and its last 4 bytes, word or block. When all of it is plain, it
  * is copied with the same two reads. Most labels, slugs, descriptions and
  * placeholders are such strings. */
-static OA_INLINE int oa_lane_short(char *p, const unsigned char *s, size_t n)
+static OA_HOT_INLINE int oa_lane_short(char *p, const unsigned char *s, size_t n)
 {
   size_t a, b;
 #ifdef OA_SSE2
@@ -2302,10 +2326,6 @@ OA_OUTLINE static int oa_lane_string(oa_lane *l, const odeus_str *v, const oa_me
 #ifdef OA_SSE2
   int verbatim = 0;  /* the last 16 bytes written are the last 16 read */
 #endif
-  if (oa_lane_short(p, s, v->len)) {
-    u = e;
-    p += v->len;
-  }
   while (u < e) {
     size_t k;
     unsigned c;
@@ -2348,47 +2368,38 @@ OA_OUTLINE static int oa_lane_string(oa_lane *l, const odeus_str *v, const oa_me
   }
   l->p = p;
   units = v->len - shared;
-  if ((m->flags & OA_NONEMPTY) && !units) return 0;
-  if (m->max && units > m->max) return 0;
-  return m->kind != OA_KIND_URL || oa_url_valid(v->ptr, v->len);
+  return !oa_string_rule(v, m, units);
 }
 
 /* A scalar member, as oa_walk_scalar writes it: 1 written, 0 not set
- * (and not required), -1 not here. */
+ * (and not required), -1 not here. A short plain string, most of them,
+ * goes without the call to oa_lane_string: it takes no more room than
+ * OA_LANE_SCALAR leaves, and holds as many characters as bytes. */
 static OA_HOT_INLINE int oa_lane_member(oa_lane *l, const void *obj, const oa_member *m, int first)
 {
+  const char *text;
+  size_t n;
   if (!oa_lane_room(l, OA_LANE_SCALAR)) return -1;
   if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
     const odeus_str *v = OA_CAT(obj, m, odeus_str);
     if (!v->ptr) goto unset;
     oa_lane_prefix(l, m, first);
-    /* A short plain string, most of them, without the call: it takes no
-     * more room than OA_LANE_SCALAR leaves, and holds as many characters
-     * as bytes, fewer than any limit. */
-    if (m->kind == OA_KIND_STRING && v->len <= m->max && oa_lane_short(l->p, (const unsigned char *)v->ptr, v->len))
+    if (oa_lane_short(l->p, (const unsigned char *)v->ptr, v->len)) {
       l->p += v->len;
-    else if (!oa_lane_string(l, v, m) || !oa_lane_room(l, 1))
+      if (oa_string_rule(v, m, v->len)) return -1;
+    } else if (!oa_lane_string(l, v, m) || !oa_lane_room(l, 1)) {
       return -1;
+    }
     *l->p++ = '"';
-  } else if (m->kind == OA_KIND_BOOL) {
-    odeus_bool b = *OA_CAT(obj, m, odeus_bool);
-    if (b == ODEUS_BOOL_UNSET) goto unset;
-    if (b != ODEUS_BOOL_TRUE && b != ODEUS_BOOL_FALSE) return -1;
-    oa_lane_prefix(l, m, first);
-    memcpy(l->p, b == ODEUS_BOOL_TRUE ? "true" : "false", 5); /* the room is there */
-    l->p += b == ODEUS_BOOL_TRUE ? 4 : 5;
-  } else {
-    int v = oa_enum_value(obj, m);
-    const char *name = oa_enum_name(m, v);
-    size_t n;
-    if (!v) goto unset;
-    if (!name) return -1;
-    oa_lane_prefix(l, m, first);
-    n = strlen(name); /* 4 to 15 bytes */
-    oa_copy_short(l->p, name, n);
-    l->p += n;
-    *l->p++ = '"';
+    return 1;
   }
+  if (m->kind == OA_KIND_BOOL ? *OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_UNSET : !oa_enum_value(obj, m)) goto unset;
+  text = oa_scalar_text(obj, m, &n);
+  if (!text) return -1;
+  oa_lane_prefix(l, m, first);
+  oa_copy_short(l->p, text, n); /* 4 to 15 bytes */
+  l->p += n;
+  if (m->kind != OA_KIND_BOOL) *l->p++ = '"'; /* an enum's prefix opened its quote */
   return 1;
 unset:
   return (m->flags & OA_REQUIRED) ? -1 : 0;

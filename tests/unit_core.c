@@ -614,7 +614,7 @@ static void test_lane_matches_walk(void)
   odeus_oauth_client oc;
   odeus_config c;
   odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
-  int round, bad = 0, fast = 0, invalid = 0;
+  int round, bad = 0, valid = 0, invalid = 0;
   rq.config = &c;
   for (round = 0; round < 4000; round++) {
     int allow_bad = lane_rand(3) == 0, t = 0;
@@ -660,7 +660,7 @@ static void test_lane_matches_walk(void)
     if (rw != rf) bad++;
     if ((odeus_validate_config(&c, NULL) == ODEUS_OK) != (rf == ODEUS_OK)) bad++;
     if (rf != ODEUS_OK) { invalid++; continue; }
-    fast++;
+    valid++;
     if (need != want_len || memcmp(got, want, want_len) != 0) bad++;
     if ((unsigned char)got[want_len + 64] != 0xAA) bad++;
     /* the body writer, from the same reference */
@@ -684,7 +684,8 @@ static void test_lane_matches_walk(void)
     }
   }
   CHECK_EQ_INT(bad, 0);
-  CHECK(fast > 1000);
+  /* the generator reaches both sides of every rule often */
+  CHECK(valid > 1000);
   CHECK(invalid > 200);
 }
 
