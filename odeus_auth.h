@@ -1629,18 +1629,13 @@ static int oa_all_words(const char *p, size_t n, int (*test)(size_t), unsigned c
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   char hex[32]; /* the 32 digits without the dashes: whole words */
-  size_t i, w;
   if (!id || len != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') return ODEUS_ERR_ID;
   memcpy(hex, id, 8);
   memcpy(hex + 8, id + 9, 4);
   memcpy(hex + 12, id + 14, 4);
   memcpy(hex + 16, id + 19, 4);
   memcpy(hex + 20, id + 24, 12);
-  for (i = 0; i < sizeof hex; i += sizeof w) {
-    memcpy(&w, hex + i, sizeof w);
-    if (!oa_hex_word(w)) return ODEUS_ERR_ID;
-  }
-  return ODEUS_OK;
+  return oa_all_words(hex, sizeof hex, oa_hex_word, '0') ? ODEUS_OK : ODEUS_ERR_ID;
 }
 
 ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
