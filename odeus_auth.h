@@ -1204,6 +1204,34 @@ static int oa_lower(int c)
 #define OA_ONES ((size_t)-1 / 0xFF)
 #define OA_HIGHS (OA_ONES * 0x80)
 
+/* Word-at-a-time scans use the machine word: no 64-bit arithmetic on a
+ * 32-bit target. */
+typedef size_t oa_word;
+#define OA_WORD sizeof(oa_word)
+
+/* Whether the n bytes at s are word (lowercase letters and '-') in any
+ * case. OR-ing 0x20 lowercases a letter and maps no other byte onto a
+ * letter, nor any byte but a control byte (CR) onto '-': exact for words of
+ * letters, and for words with '-' where s holds no control byte. A machine
+ * word at a time, the last block overlapping. */
+static int oa_word_ieq(const unsigned char *s, const char *word, size_t n)
+{
+  size_t i;
+  if (n < OA_WORD) {
+    for (i = 0; i < n; i++)
+      if ((s[i] | 0x20u) != (unsigned char)word[i]) return 0;
+    return 1;
+  }
+  for (i = 0;; i += OA_WORD) {
+    oa_word a, b;
+    if (i + OA_WORD > n) i = n - OA_WORD;
+    memcpy(&a, s + i, OA_WORD);
+    memcpy(&b, word + i, OA_WORD);
+    if ((a | 0x20 * OA_ONES) != b) return 0;
+    if (i + OA_WORD == n) return 1;
+  }
+}
+
 /* A string byte that needs no attention: not '"', '\\', below 0x20 or
  * 0x80 and above. */
 static int oa_plain_byte(unsigned c)
@@ -1686,18 +1714,13 @@ static size_t oa_url_host(const char *s, size_t len)
   return i;
 }
 
-/* "http://" or "https://", either case: the length, or 0. The four
- * letters of "http" are compared as one word (a byte ORed with 0x20 gives
- * a lowercase letter only if it is that letter in either case). */
+/* "http://" or "https://", the letters in either case: the length, or 0. */
 static size_t oa_url_scheme(const char *s, size_t len)
 {
-  uint32_t w, http;
+  const unsigned char *u = (const unsigned char *)s;
   size_t i = 4;
-  if (len < 8) return 0; /* the shortest URL, "http://h", has 8 bytes */
-  memcpy(&w, s, 4);
-  memcpy(&http, "http", 4);
-  if ((w | 0x20202020u) != http) return 0;
-  if ((s[i] | 0x20) == 's') i++;
+  if (len < 8 || !oa_word_ieq(u, "http", 4)) return 0; /* the shortest URL, "http://h", has 8 bytes */
+  if (oa_word_ieq(u + 4, "s", 1)) i++;
   return memcmp(s + i, "://", 3) == 0 ? i + 3 : 0;
 }
 
@@ -2827,33 +2850,6 @@ static int oa_http_ows(unsigned c)
   return c == ' ' || c == '\t';
 }
 
-/* Word-at-a-time scans use the machine word: no 64-bit arithmetic on a
- * 32-bit target. */
-typedef size_t oa_http_word;
-#define OA_HTTP_W sizeof(oa_http_word)
-
-/* Whether n bytes at s, none a control byte, are word (lowercase letters
- * and '-') in any case. On such bytes OR-ing 0x20 lowercases a letter and
- * maps nothing else onto a letter or '-', so comparing a machine word at a
- * time (the last block overlapping) is exact. */
-static int oa_http_is_word(oa_http_ptr s, const char *word, size_t n)
-{
-  size_t i;
-  if (n < OA_HTTP_W) {
-    for (i = 0; i < n; i++)
-      if ((s[i] | 0x20u) != (unsigned char)word[i]) return 0;
-    return 1;
-  }
-  for (i = 0;; i += OA_HTTP_W) {
-    oa_http_word a, b;
-    if (i + OA_HTTP_W > n) i = n - OA_HTTP_W;
-    memcpy(&a, s + i, OA_HTTP_W);
-    memcpy(&b, word + i, OA_HTTP_W);
-    if ((a | 0x20 * OA_ONES) != b) return 0;
-    if (i + OA_HTTP_W == n) return 1;
-  }
-}
-
 /* Where a run of value bytes ends: at a CR, or a byte no value may hold.
  * A word at a time while no byte is below 0x20 or above 0x7e (the high
  * bit of a byte's lane is set by x - 0x20 below 0x20, by x + 1 from 0x7f
@@ -2862,9 +2858,9 @@ static int oa_http_is_word(oa_http_ptr s, const char *word, size_t n)
  * holding the CR or one with an HTAB or obs-text, it reads byte by byte. */
 static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
 {
-  for (; (size_t)(e - s) >= OA_HTTP_W; s += OA_HTTP_W) {
-    oa_http_word x;
-    memcpy(&x, s, OA_HTTP_W);
+  for (; (size_t)(e - s) >= OA_WORD; s += OA_WORD) {
+    oa_word x;
+    memcpy(&x, s, OA_WORD);
     if (((x - 0x20 * OA_ONES) | (x + OA_ONES) | x) & OA_HIGHS) break;
   }
   while (s < e && oa_http_class[*s]) s++;
@@ -2989,9 +2985,9 @@ static int oa_http_conn_token(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
   while (s < t && oa_http_ows(*s)) s++;
   while (t > s && oa_http_ows(t[-1])) t--;
   /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
-  if (t - s == 5 && oa_http_is_word(s, "close", 5)) flag = OA_HTTP_F_CLOSE;
+  if (t - s == 5 && oa_word_ieq(s, "close", 5)) flag = OA_HTTP_F_CLOSE;
   /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
-  else if (t - s == 10 && oa_http_is_word(s, "keep-alive", 10)) flag = OA_HTTP_F_KEEP_ALIVE;
+  else if (t - s == 10 && oa_word_ieq(s, "keep-alive", 10)) flag = OA_HTTP_F_KEEP_ALIVE;
   else return 0;
   p->flags |= flag;
   return 1;
@@ -3314,7 +3310,7 @@ static OA_INLINE unsigned oa_http_known(const odeus_http *p, oa_http_ptr s, size
   case 11: k = OA_HTTP_H_RETRY_AFTER; break;
   default: return OA_HTTP_H_OTHER;
   }
-  return oa_http_is_word(s, oa_http_names[k], n) ? k : (unsigned)OA_HTTP_H_OTHER;
+  return oa_word_ieq(s, oa_http_names[k], n) ? k : (unsigned)OA_HTTP_H_OTHER;
 }
 
 /* The ':' at t after the name of hdr: the checks that need only the name. */
