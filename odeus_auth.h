@@ -1050,6 +1050,30 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
 #define OA_INLINE
 #endif
 
+/* strlen and memcmp: the C library's in a speed build; in a size build
+ * two loops of a few instructions each, so the core pulls in nothing from
+ * the C library but memcpy and memset (newlib's strlen alone is 220 bytes
+ * on a Cortex-M). OA_SAME: whether n bytes at a and b are equal. */
+#if ODEUS_OPTIMIZE_SIZE
+static size_t oa_strlen(const char *s)
+{
+  const char *t = s;
+  while (*t) t++;
+  return (size_t)(t - s);
+}
+
+static int oa_same(const void *a, const void *b, size_t n)
+{
+  const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+  while (n && *x == *y) { x++; y++; n--; }
+  return n == 0;
+}
+#define OA_SAME(a, b, n) oa_same((a), (b), (n))
+#else
+#define oa_strlen strlen
+#define OA_SAME(a, b, n) (memcmp((a), (b), (n)) == 0)
+#endif
+
 /* The texts as one string and the values as small numbers, walked in step:
  * a switch here compiles to a table of pointers several times the size. */
 ODEUS_API const char *odeus_result_text(odeus_result r)
@@ -1064,7 +1088,7 @@ ODEUS_API const char *odeus_result_text(odeus_result r)
   size_t i;
   for (i = 0; i < OA_COUNT(values); i++) {
     if (values[i] == (int)r) return t;
-    t += strlen(t) + 1;
+    t += oa_strlen(t) + 1;
   }
   return "unknown result";
 }
@@ -1080,7 +1104,7 @@ ODEUS_API odeus_str odeus_cstr(const char *s)
 {
   odeus_str r;
   r.ptr = s;
-  r.len = s ? strlen(s) : 0;
+  r.len = s ? oa_strlen(s) : 0;
   return r;
 }
 
@@ -1136,7 +1160,7 @@ static OA_INLINE void oa_put(oa_sink *s, const char *p, size_t n)
 
 static void oa_puts(oa_sink *s, const char *z)
 {
-  oa_put(s, z, strlen(z));
+  oa_put(s, z, oa_strlen(z));
 }
 
 static void oa_putc(oa_sink *s, char c)
@@ -1721,7 +1745,7 @@ static size_t oa_url_scheme(const char *s, size_t len)
   size_t i = 4;
   if (len < 8 || !oa_word_ieq(u, "http", 4)) return 0; /* the shortest URL, "http://h", has 8 bytes */
   if (oa_word_ieq(u + 4, "s", 1)) i++;
-  return memcmp(s + i, "://", 3) == 0 ? i + 3 : 0;
+  return OA_SAME(s + i, "://", 3) ? i + 3 : 0;
 }
 
 /* scheme "://" host [":" port]: shared by the base URL and the OAuth URLs.
@@ -1862,7 +1886,7 @@ static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeu
     if (!a->ptr) continue;
     for (j = 0; j < i; j++) {
       const odeus_str *b = &f[j].slug;
-      if (b->ptr && a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0) {
+      if (b->ptr && a->len == b->len && OA_SAME(a->ptr, b->ptr, a->len)) {
         oa_where sw = w;
         sw.index = i;
         sw.member = ODEUS_KEY_SLUG;
@@ -1896,7 +1920,7 @@ static OA_INLINE const char *oa_scalar_text(const void *obj, const oa_member *m,
     return b == ODEUS_BOOL_TRUE ? "true" : b == ODEUS_BOOL_FALSE ? "false" : NULL;
   }
   text = oa_enum_name(m, oa_enum_value(obj, m));
-  *len = text ? strlen(text) : 0;
+  *len = text ? oa_strlen(text) : 0;
   return text;
 }
 
@@ -2569,13 +2593,13 @@ static odeus_result oa_check_request(const odeus_request *req, odeus_request_str
   memset(st, 0, sizeof *st);
   if (!req || !oa_config_usable(req->config) || !req->integration_id) return ODEUS_ERR_ARGUMENT;
   base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
-  r = odeus_parse_base_url(base, strlen(base), &st->url);
+  r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
   if (r != ODEUS_OK) return r;
   if (!req->api_key) return ODEUS_ERR_API_KEY;
-  st->key_len = strlen(req->api_key);
+  st->key_len = oa_strlen(req->api_key);
   r = odeus_validate_api_key(req->api_key, st->key_len);
   if (r != ODEUS_OK) return r;
-  r = odeus_validate_id(req->integration_id, strlen(req->integration_id));
+  r = odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
   st->req = req;
   st->redact = redact;
   return r;
@@ -2809,6 +2833,19 @@ static const char *const oa_http_names[OA_HTTP_H_COUNT] = {
  * wherever a scan stops. */
 #define OA_HTTP_T 3
 #define OA_HTTP_V 2
+#if ODEUS_OPTIMIZE_SIZE
+/* A size build: bit c - 0x20 set for the token characters of 0x20..0x7f. */
+static unsigned oa_http_class_of(unsigned c)
+{
+  static const unsigned char tchar[12] = {
+    0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57
+  };
+  if (c >= 0x80 || c == '\t') return OA_HTTP_V;
+  if (c < 0x20 || c == 0x7f) return 0;
+  return (tchar[(c - 0x20) >> 3] >> (c & 7)) & 1u ? OA_HTTP_T : OA_HTTP_V;
+}
+#define OA_HTTP_CLASS(c) oa_http_class_of(c)
+#else
 #define OA_HTTP_V8 OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V
 #define OA_HTTP_T8 OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T
 static const unsigned char oa_http_class[256] = {
@@ -2835,6 +2872,8 @@ static const unsigned char oa_http_class[256] = {
   OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8,
   OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8
 };
+#define OA_HTTP_CLASS(c) oa_http_class[c]
+#endif
 
 typedef const unsigned char *oa_http_ptr;
 
@@ -2858,12 +2897,14 @@ static int oa_http_ows(unsigned c)
  * holding the CR or one with an HTAB or obs-text, it reads byte by byte. */
 static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
 {
+#if !ODEUS_OPTIMIZE_SIZE
   for (; (size_t)(e - s) >= OA_WORD; s += OA_WORD) {
     oa_word x;
     memcpy(&x, s, OA_WORD);
     if (((x - 0x20 * OA_ONES) | (x + OA_ONES) | x) & OA_HIGHS) break;
   }
-  while (s < e && oa_http_class[*s]) s++;
+#endif
+  while (s < e && OA_HTTP_CLASS(*s)) s++;
   return s;
 }
 
@@ -2890,7 +2931,7 @@ static int oa_http_name3(const char *v, const char *list, unsigned count)
 {
   unsigned i;
   for (i = 0; i < count; i++)
-    if (memcmp(v, list + (size_t)3 * i, 3) == 0) return (int)i;
+    if (OA_SAME(v, list + (size_t)3 * i, 3)) return (int)i;
   return -1;
 }
 
@@ -3200,7 +3241,7 @@ static odeus_result oa_http_head_end(odeus_http *p)
  * in one go; anything else is left to the byte-wise path below. */
 static int oa_http_status_fast(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  if (e - s < 13 || p->sub != 0 || memcmp(s, "HTTP/1.", 7) != 0 || !oa_is_digit(s[7]) ||
+  if (ODEUS_OPTIMIZE_SIZE || e - s < 13 || p->sub != 0 || !OA_SAME(s, "HTTP/1.", 7) || !oa_is_digit(s[7]) ||
       s[8] != ' ' || s[9] < '1' || s[9] > '9' || !oa_is_digit(s[10]) ||
       !oa_is_digit(s[11]) || (s[12] != ' ' && s[12] != '\r'))
     return 0;
@@ -3224,7 +3265,7 @@ static oa_http_ptr oa_http_status(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
       p->state = OA_HTTP_STATUS_LF;
       return s + 1;
     }
-    if (!oa_http_class[c]) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
+    if (!OA_HTTP_CLASS(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
     if (pos < 7) {
       ok = c == (unsigned char)prefix[pos];
     } else if (pos == 7) {
@@ -3249,7 +3290,7 @@ static oa_http_ptr oa_http_reason(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   oa_http_ptr t = s;
   size_t room = sizeof p->reason - 1 - p->sub, n;
-  while (t < e && oa_http_class[*t]) t++;
+  while (t < e && OA_HTTP_CLASS(*t)) t++;
   n = OA_MIN((size_t)(t - s), room);
   memcpy(p->reason + p->sub, s, n);
   p->sub += (unsigned)n;
@@ -3271,13 +3312,15 @@ static oa_http_ptr oa_http_lf(odeus_http *p, oa_http_ptr s, unsigned next)
 /* Where a run of token characters ends; four at a time while it can. */
 static oa_http_ptr oa_http_token_span(oa_http_ptr t, oa_http_ptr e)
 {
+#if !ODEUS_OPTIMIZE_SIZE
   for (; e - t >= 4; t += 4) {
-    if (oa_http_class[t[0]] != OA_HTTP_T) return t;
-    if (oa_http_class[t[1]] != OA_HTTP_T) return t + 1;
-    if (oa_http_class[t[2]] != OA_HTTP_T) return t + 2;
-    if (oa_http_class[t[3]] != OA_HTTP_T) return t + 3;
+    if (OA_HTTP_CLASS(t[0]) != OA_HTTP_T) return t;
+    if (OA_HTTP_CLASS(t[1]) != OA_HTTP_T) return t + 1;
+    if (OA_HTTP_CLASS(t[2]) != OA_HTTP_T) return t + 2;
+    if (OA_HTTP_CLASS(t[3]) != OA_HTTP_T) return t + 3;
   }
-  while (t < e && oa_http_class[*t] == OA_HTTP_T) t++;
+#endif
+  while (t < e && OA_HTTP_CLASS(*t) == OA_HTTP_T) t++;
   return t;
 }
 
@@ -3288,13 +3331,13 @@ static oa_http_ptr oa_http_line_other(odeus_http *p, oa_http_ptr s)
   unsigned c = *s;
   if (c == '\r') { p->state = OA_HTTP_END_LF; return s + 1; }
   if (oa_http_ows(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
-  return oa_http_fail(p, s, oa_http_class[c] ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
+  return oa_http_fail(p, s, OA_HTTP_CLASS(c) ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
 }
 
 /* The byte that ended a field name, when it is not ':'. */
 static oa_http_ptr oa_http_name_error(odeus_http *p, oa_http_ptr s)
 {
-  if (!oa_http_class[*s] && *s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
+  if (!OA_HTTP_CLASS(*s) && *s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
   return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
 }
 
@@ -3354,9 +3397,17 @@ static oa_http_ptr oa_http_value(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
  * the NAME, VALUE or LINE_LF state to be finished by the next feed. */
 static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
+#if ODEUS_OPTIMIZE_SIZE
+  /* A size build reads every line through the NAME, VALUE and LINE_LF states. */
+  (void)e;
+  if (OA_HTTP_CLASS(*s) != OA_HTTP_T) return oa_http_line_other(p, s);
+  p->state = OA_HTTP_NAME;
+  p->vlen = 0;
+  return s;
+#else
   while (s < e) {
     oa_http_ptr t;
-    if (oa_http_class[*s] != OA_HTTP_T) return oa_http_line_other(p, s);
+    if (OA_HTTP_CLASS(*s) != OA_HTTP_T) return oa_http_line_other(p, s);
     t = oa_http_token_span(s + 1, e);
     if (t == e) { /* the name goes on in the next feed */
       p->state = OA_HTTP_NAME;
@@ -3382,6 +3433,7 @@ static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
     s++;
   }
   return s;
+#endif
 }
 
 /* The LF of the empty line: the end of a head, or of the trailers. */
@@ -3413,7 +3465,7 @@ static oa_http_ptr oa_http_chunk_size(odeus_http *p, oa_http_ptr s, oa_http_ptr 
       if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
       p->num = p->num << 4 | v;
       p->sub = OA_HTTP_Z_DIGITS;
-    } else if (at == OA_HTTP_Z_EXT && oa_http_class[c]) {
+    } else if (at == OA_HTTP_Z_EXT && OA_HTTP_CLASS(c)) {
       /* skipped */
     } else if (at != OA_HTTP_Z_START && c == ';') {
       p->sub = OA_HTTP_Z_EXT;
@@ -4054,9 +4106,9 @@ static const unsigned char *oa_json_literal(odeus_json *js, const unsigned char 
  * avail bytes given: its length when all of it is there, else 0. */
 static OA_INLINE size_t oa_json_whole_word(const unsigned char *p, size_t avail, unsigned c)
 {
-  if (c == 't') return avail >= 4 && memcmp(p, "true", 4) == 0 ? 4 : 0;
-  if (c == 'n') return avail >= 4 && memcmp(p, "null", 4) == 0 ? 4 : 0;
-  return avail >= 5 && memcmp(p, "false", 5) == 0 ? 5 : 0;
+  if (c == 't') return avail >= 4 && OA_SAME(p, "true", 4) ? 4 : 0;
+  if (c == 'n') return avail >= 4 && OA_SAME(p, "null", 4) ? 4 : 0;
+  return avail >= 5 && OA_SAME(p, "false", 5) ? 5 : 0;
 }
 
 /* A string or key without escape, whole between the quotes at p and q: one
@@ -4658,7 +4710,7 @@ static void oa_cfg_key(oa_cfg *p, const odeus_json_event *ev)
   p->member = NULL;
   p->where = oa_cfg_here(p);
   for (i = 0; i < n; i++) {
-    if (strlen(t[i].name) == p->word_len && memcmp(t[i].name, p->word, p->word_len) == 0) break;
+    if (oa_strlen(t[i].name) == p->word_len && OA_SAME(t[i].name, p->word, p->word_len)) break;
   }
   if (i == n) {
     oa_where w = p->where;
@@ -4783,7 +4835,7 @@ static void oa_cfg_string_done(oa_cfg *p, const odeus_json_event *ev, const char
     int i, n = m->kind == OA_KIND_AUTH_TYPE ? (int)OA_COUNT(oa_auth_type_names) : (int)OA_COUNT(oa_field_type_names);
     for (i = 1; i < n; i++) {
       const char *name = oa_enum_name(m, i);
-      if (strlen(name) == len && memcmp(name, text, len) == 0) break;
+      if (oa_strlen(name) == len && OA_SAME(name, text, len)) break;
     }
     if (i < n) {
       if (m->kind == OA_KIND_AUTH_TYPE) *OA_AT(obj, m, odeus_auth_type) = (odeus_auth_type)i;
@@ -5053,7 +5105,7 @@ static size_t oa_ans_add(size_t a, size_t b)
 
 /* Whether the n bytes at s are the string literal lit: the length, then a
  * constant-length memcmp, which compilers turn into a word compare or two. */
-#define OA_ANS_IS_LIT(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
+#define OA_ANS_IS_LIT(lit) (n == sizeof(lit) - 1 && OA_SAME(s, lit, sizeof(lit) - 1))
 
 /* The slot a key names in a scope, else OA_ANS_SKIP. The field's own "id"
  * is not read: nothing needs it. */
@@ -5683,7 +5735,7 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
     r->msg_len = 0;
     r->msg_stored = 0;
     if (reason && *reason) {
-      oa_msg_put(r, reason, strlen(reason));
+      oa_msg_put(r, reason, oa_strlen(reason));
     } else {
       char text[8] = "HTTP ";
       size_t status = (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0);
