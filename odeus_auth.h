@@ -1279,8 +1279,8 @@ static int oa_plain_byte(unsigned c)
 /* Functions kept out of line on purpose: inlined, they would make their
  * callers pay for registers and setup they rarely need. OA_HOT_INLINE: a
  * small step of a hot loop that a compiler's size heuristics would leave
- * as a call. */
-#if defined(__GNUC__) || defined(__clang__)
+ * as a call. A size build leaves both choices to the compiler. */
+#if (defined(__GNUC__) || defined(__clang__)) && !ODEUS_OPTIMIZE_SIZE
 #define OA_OUTLINE __attribute__((noinline))
 #define OA_HOT_INLINE OA_INLINE __attribute__((always_inline))
 #else
@@ -1351,6 +1351,7 @@ OA_OUTLINE static const unsigned char *oa_scan_plain(const unsigned char *p,
     } while (p <= last);
   }
 #endif
+#if !ODEUS_OPTIMIZE_SIZE
   if ((size_t)(end - p) >= sizeof(size_t)) {
     const unsigned char *const last = end - sizeof(size_t);
     do {
@@ -1367,7 +1368,15 @@ OA_OUTLINE static const unsigned char *oa_scan_plain(const unsigned char *p,
       p += sizeof w;
     } while (p <= last);
   }
+#endif
   return oa_plain_run(p, end);
+}
+
+/* The first byte from p that is not plain, or end: a few bytes one at a
+ * time, more through oa_scan_plain (a size build: always one at a time). */
+static OA_INLINE const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
+{
+  return ODEUS_OPTIMIZE_SIZE || end - p < 8 ? oa_plain_run(p, end) : oa_scan_plain(p, end);
 }
 
 /* ---- core: the one table of members ------------------------------------------
@@ -1588,7 +1597,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
   size_t i = 0, run = 0, count = 0;
   int rule = 0;
   while (i < n) {
-    size_t plain = (size_t)((n - i < 8 ? oa_plain_run(u + i, u + n) : oa_scan_plain(u + i, u + n)) - (u + i));
+    size_t plain = (size_t)(oa_plain_span(u + i, u + n) - (u + i));
     unsigned c;
     i += plain;
     count += plain;
@@ -3895,7 +3904,7 @@ static const unsigned char *oa_json_string(odeus_json *js, const unsigned char *
     const unsigned char *q;
     unsigned c, out;
     for (;;) {
-      p = end - p < 8 ? oa_plain_run(p, end) : oa_scan_plain(p, end);
+      p = oa_plain_span(p, end);
       if (p == end || *p < 0x80) break;
       q = oa_json_utf8_char(js, p, end);
       if (js->error) return q;
@@ -4156,7 +4165,7 @@ OA_OUTLINE static const unsigned char *oa_json_utf8_string(const unsigned char *
     size_t n = oa_utf8_length(p, (size_t)(end - p));
     if (n < 2) break;
     p += n;
-    p = end - p < 8 ? oa_plain_run(p, end) : oa_scan_plain(p, end);
+    p = oa_plain_span(p, end);
     if (p == end || *p < 0x80) break;
   }
   if (p != end && *p == '"') return p;
@@ -4440,7 +4449,9 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
   unsigned expect = js->expect;
   unsigned in_object = js->depth ? oa_json_top_is_object(js) : 0;
   unsigned c, token;
+#if !ODEUS_OPTIMIZE_SIZE
   const unsigned char *q, *stop = NULL;
+#endif
   size_t n;
 
   while (p != end) {
@@ -4452,6 +4463,12 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
 #endif
       if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
       token = expect & OA_JSON_WANT_KEY ? ODEUS_JSON_KEY : ODEUS_JSON_STRING;
+#if ODEUS_OPTIMIZE_SIZE
+      /* A size build reads every string with the string reader: the same
+       * events, FIRST|LAST|RAW for a string whole inside the piece. */
+      p = oa_json_string_begin(js, p, p + 1, end, token, origin);
+      goto helper_done;
+#else
       q = oa_json_plain_string(p + 1, end, &stop);
       if (!q) {
         p = oa_json_string_begin(js, p, stop, end, token, origin);
@@ -4464,6 +4481,7 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
         continue;
       }
       goto value_done;
+#endif
     case ',':
       if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
       p++;
@@ -4505,7 +4523,8 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
     case 't': case 'f': case 'n':
       if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
       token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
-      n = oa_json_whole_word(p, (size_t)(end - p), c);
+      /* a size build reads every literal with the literal reader (same event) */
+      n = ODEUS_OPTIMIZE_SIZE ? 0 : oa_json_whole_word(p, (size_t)(end - p), c);
       if (!n) {
         /* cut by the end of the piece, or misspelt */
         oa_json_begin(js, OA_JSON_LITERAL, token, (size_t)((uintptr_t)p - origin));
@@ -4998,13 +5017,10 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  * a constant-length memcmp, against the few keys of its object; string
  * fragments are copied into storage with memcpy. */
 
-/* The per-event handlers stay out of line: inlined into the dispatcher,
- * they would make every event pay for the registers of the biggest. */
-#if defined(__GNUC__) || defined(__clang__)
-#define OA_ANS_OUTLINE __attribute__((noinline))
-#else
-#define OA_ANS_OUTLINE
-#endif
+/* The per-event handlers stay out of line in a speed build: inlined into
+ * the dispatcher, they would make every event pay for the registers of the
+ * biggest. A size build lets the compiler choose. */
+#define OA_ANS_OUTLINE OA_OUTLINE
 
 /* ---- the 2xx mapper ---- */
 
