@@ -1402,8 +1402,10 @@ enum {
 
 typedef struct oa_member {
   const char *name;             /* the JSON key */
+#if !ODEUS_OPTIMIZE_SIZE
   const char *prefix;           /* ,"key": as written in the body */
   unsigned char prefix_len;
+#endif
   unsigned char key;            /* odeus_key */
   unsigned char kind;           /* OA_KIND_* */
   unsigned char flags;          /* OA_REQUIRED | OA_NONEMPTY | OA_SECRET */
@@ -1412,10 +1414,16 @@ typedef struct oa_member {
 } oa_member;
 
 /* prefix is ,"name": and, for members whose value is a string, the
- * value's opening quote too: one copy instead of two. */
+ * value's opening quote too: one copy instead of two. A size build keeps
+ * only the name and writes the prefix around it. */
+#if ODEUS_OPTIMIZE_SIZE
+#define OA_M_(name, q, key, kind, flags, max, type, field) \
+  { name, key, kind, flags, max, (unsigned short)offsetof(type, field) }
+#else
 #define OA_M_(name, q, key, kind, flags, max, type, field) \
   { name, ",\"" name "\":" q, (unsigned char)(sizeof(",\"" name "\":" q) - 1), key, kind, flags, max, \
     (unsigned short)offsetof(type, field) }
+#endif
 #define OA_M(name, key, kind, flags, max, type, field) \
   OA_M_(name, "", key, kind, flags, max, type, field)
 #define OA_S(name, key, kind, flags, max, type, field) \
@@ -1466,6 +1474,27 @@ static int oa_enum_value(const void *obj, const oa_member *m)
 {
   return m->kind == OA_KIND_AUTH_TYPE ? (int)*OA_CAT(obj, m, odeus_auth_type)
                                       : (int)*OA_CAT(obj, m, odeus_field_type);
+}
+
+/* Whether the n bytes at s spell the C string name (s may hold 0 bytes). */
+static int oa_spells(const char *name, const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (name[i] != s[i] || name[i] == '\0') return 0;
+  return name[n] == '\0';
+}
+
+/* The value a spelling names in a list of them, or the list's length
+ * (an UNKNOWN value) when it names none. The first byte rules most names
+ * out. */
+static int oa_enum_lookup(const char *const *names, int count, const char *s, size_t n)
+{
+  int i;
+  if (!n) return count;
+  for (i = 1; i < count; i++)
+    if (names[i][0] == s[0] && oa_spells(names[i], s, n)) break;
+  return i;
 }
 
 static const char *oa_enum_name(const oa_member *m, int v)
@@ -1994,8 +2023,12 @@ static const char *oa_expected_type(const odeus_problem *p)
 
 static void oa_put_rule(oa_sink *s, const odeus_problem *p)
 {
+  /* An array, not a literal: the compiler would share a literal with the
+   * member table's key "required", and a program that never formats a
+   * problem would then link every text of this function along with it. */
+  static const char required[] = "required";
   switch (p->rule) {
-  case ODEUS_RULE_REQUIRED: oa_puts(s, "required"); break;
+  case ODEUS_RULE_REQUIRED: oa_puts(s, required); break;
   case ODEUS_RULE_EMPTY: oa_puts(s, "empty, min 1 character"); break;
   case ODEUS_RULE_TOO_LONG:
     oa_put_uint(s, p->actual);
@@ -2106,7 +2139,14 @@ static OA_INLINE int oa_step(oa_walk *w)
 /* ,"key": or, for the first member of an object, "key": */
 static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
+#if ODEUS_OPTIMIZE_SIZE
+  int quoted = m->kind <= OA_KIND_FIELD_TYPE; /* a string's or an enum's opening quote */
+  oa_put(s, &",\""[first], (size_t)(2 - first));
+  oa_puts(s, m->name);
+  oa_put(s, "\":\"", (size_t)(2 + quoted));
+#else
   oa_put(s, m->prefix + first, (size_t)m->prefix_len - (size_t)first);
+#endif
 }
 
 /* A set scalar member: its rules checked when the walk checks, its value
@@ -2243,6 +2283,15 @@ typedef struct oa_lane {
   char *end;
 } oa_lane;
 
+#if ODEUS_OPTIMIZE_SIZE
+/* A size build has no lane: the walk writes every body. */
+static int oa_lane_body(oa_lane *l, const odeus_config *cfg)
+{
+  (void)l;
+  (void)cfg;
+  return 0;
+}
+#else
 static OA_INLINE int oa_lane_room(const oa_lane *l, size_t n)
 {
   return (size_t)(l->end - l->p) >= n;
@@ -2516,6 +2565,7 @@ static int oa_lane_body(oa_lane *l, const odeus_config *cfg)
   *l->p++ = '}';
   return 1;
 }
+#endif /* ODEUS_OPTIMIZE_SIZE */
 
 static void oa_put_head_lines(oa_sink *s, const odeus_request *req, const odeus_url *u, size_t key_len, int redact)
 {
@@ -4729,7 +4779,7 @@ static void oa_cfg_key(oa_cfg *p, const odeus_json_event *ev)
   p->member = NULL;
   p->where = oa_cfg_here(p);
   for (i = 0; i < n; i++) {
-    if (oa_strlen(t[i].name) == p->word_len && OA_SAME(t[i].name, p->word, p->word_len)) break;
+    if (oa_spells(t[i].name, p->word, p->word_len)) break;
   }
   if (i == n) {
     oa_where w = p->where;
@@ -4851,11 +4901,9 @@ static void oa_cfg_string_done(oa_cfg *p, const odeus_json_event *ev, const char
     v->len = len;
     oa_check_string(v, m, p->where, p->pr);
   } else if (m->kind == OA_KIND_AUTH_TYPE || m->kind == OA_KIND_FIELD_TYPE) {
-    int i, n = m->kind == OA_KIND_AUTH_TYPE ? (int)OA_COUNT(oa_auth_type_names) : (int)OA_COUNT(oa_field_type_names);
-    for (i = 1; i < n; i++) {
-      const char *name = oa_enum_name(m, i);
-      if (oa_strlen(name) == len && OA_SAME(name, text, len)) break;
-    }
+    int auth = m->kind == OA_KIND_AUTH_TYPE;
+    int n = auth ? (int)OA_COUNT(oa_auth_type_names) : (int)OA_COUNT(oa_field_type_names);
+    int i = oa_enum_lookup(auth ? oa_auth_type_names : oa_field_type_names, n, text, len);
     if (i < n) {
       if (m->kind == OA_KIND_AUTH_TYPE) *OA_AT(obj, m, odeus_auth_type) = (odeus_auth_type)i;
       else *OA_AT(obj, m, odeus_field_type) = (odeus_field_type)i;
@@ -5124,7 +5172,25 @@ static size_t oa_ans_add(size_t a, size_t b)
 #define OA_ANS_IS_LIT(lit) (n == sizeof(lit) - 1 && OA_SAME(s, lit, sizeof(lit) - 1))
 
 /* The slot a key names in a scope, else OA_ANS_SKIP. The field's own "id"
- * is not read: nothing needs it. */
+ * is not read: nothing needs it. A size build looks the key up among the
+ * names of the scope's slots (odeus_key_name: the request's member tables);
+ * a speed build compares the length, then a constant-length memcmp. */
+#if ODEUS_OPTIMIZE_SIZE
+static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
+{
+  /* the slots of INTEG, FIELDS (none), FIELD and OAUTH, from and to */
+  static const unsigned char range[][2] = {
+    { OA_ANS_ID, OA_ANS_OAUTH_CLIENT }, { 1, 0 }, { OA_ANS_SLUG, OA_ANS_REQUIRED },
+    { OA_ANS_SCOPES, OA_ANS_REFRESH_TOKEN_CODE }
+  };
+  unsigned slot;
+  if (scope == OA_ANS_BODY) return oa_spells("integration", s, n) ? OA_ANS_INTEGRATION : OA_ANS_SKIP;
+  if (scope < OA_ANS_INTEG || scope > OA_ANS_OAUTH) return OA_ANS_SKIP;
+  for (slot = range[scope - OA_ANS_INTEG][0]; slot <= range[scope - OA_ANS_INTEG][1]; slot++)
+    if (oa_spells(odeus_key_name((odeus_key)oa_ans_slots[slot].key), s, n)) return slot;
+  return OA_ANS_SKIP;
+}
+#else
 static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
 {
   switch (scope) {
@@ -5158,18 +5224,23 @@ static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
   }
   return OA_ANS_SKIP;
 }
+#endif
 
-/* Whether the n bytes at s spell the C string name (s may hold 0 bytes). */
-static int oa_ans_is(const char *name, const char *s, size_t n)
+/* The enum value a string names, else the type's UNKNOWN. A size build
+ * looks it up in the writer's tables (whose length is the UNKNOWN value); a
+ * speed build compares the length, then a constant-length memcmp (the same
+ * spellings, a unit test checks). */
+#if ODEUS_OPTIMIZE_SIZE
+static odeus_auth_type oa_ans_auth_type(const char *s, size_t n)
 {
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (name[i] != s[i] || name[i] == '\0') return 0;
-  return name[n] == '\0';
+  return (odeus_auth_type)oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), s, n);
 }
 
-/* The enum value a string names, else the type's UNKNOWN (the spellings
- * of oa_auth_type_names and oa_field_type_names, a unit test checks). */
+static odeus_field_type oa_ans_field_type(const char *s, size_t n)
+{
+  return (odeus_field_type)oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), s, n);
+}
+#else
 static odeus_auth_type oa_ans_auth_type(const char *s, size_t n)
 {
   if (OA_ANS_IS_LIT("NONE")) return ODEUS_AUTH_NONE;
@@ -5189,6 +5260,7 @@ static odeus_field_type oa_ans_field_type(const char *s, size_t n)
   if (OA_ANS_IS_LIT("EMBEDDING_MODEL")) return ODEUS_FIELD_EMBEDDING_MODEL;
   return ODEUS_FIELD_UNKNOWN;
 }
+#endif
 
 #undef OA_ANS_IS_LIT
 
@@ -5622,16 +5694,16 @@ static void oa_msg_key(odeus_answer_reader *r, const odeus_json_event *ev)
   size_t n;
   int message;
   if (!oa_ans_whole_key(r, ev, &s, &n)) return;
-  message = oa_ans_is("message", s, n);
+  message = oa_spells("message", s, n);
   if (ev->depth == 1) {
-    unsigned pri = message ? OA_MSG_PRI_MESSAGE : oa_ans_is("error", s, n) ? OA_MSG_PRI_ERROR : 0;
+    unsigned pri = message ? OA_MSG_PRI_MESSAGE : oa_spells("error", s, n) ? OA_MSG_PRI_ERROR : 0;
     r->cur = pri > r->have ? pri : 0;
     r->ctx = OA_MSG_NOWHERE;
   } else if (ev->depth == 2 && r->ctx == OA_MSG_ERROR_OBJECT) {
     r->sub = !r->item_seen && message ? OA_MSG_TEXT : OA_MSG_NONE;
     r->item_seen |= r->sub != OA_MSG_NONE;
   } else if (ev->depth == 3 && r->in_item) {
-    unsigned part = message ? OA_MSG_MESSAGE : oa_ans_is("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
+    unsigned part = message ? OA_MSG_MESSAGE : oa_spells("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
     if (r->item_seen & (1u << part)) part = OA_MSG_NONE;
     r->item_seen |= 1u << part;
     r->sub = part;

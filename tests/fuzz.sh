@@ -12,19 +12,21 @@
 # get fuzz_build, fuzz_replay and fuzz_run without running anything.
 # ODEUS_INC names the directory holding odeus_auth.h (default: the repository).
 
-# fuzz_build PART OUTDIR: the instrumented binary OUTDIR/fuzz_PART.
+# fuzz_build PART OUTDIR [VARIANT CFLAGS...]: the instrumented binary
+# OUTDIR/fuzz_PART, or OUTDIR/fuzz_PART-VARIANT built with CFLAGS too.
 fuzz_build() {
-  local inc
+  local inc part=$1 out=$2 name=fuzz_$1
+  [ $# -ge 3 ] && { name=fuzz_$1-$3; shift 3; } || shift 2
   inc=$(cd "${ODEUS_INC:-.}" && pwd) || return 2
-  clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -I"$inc" -o "$2/fuzz_$1" "tests/fuzz/fuzz_$1.c"
+  clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all "$@" \
+    -I"$inc" -o "$out/$name" "tests/fuzz/fuzz_$part.c"
 }
 
-# fuzz_replay PART OUTDIR: every seed of the committed corpus, once.
+# fuzz_replay PART OUTDIR [VARIANT]: every seed of the committed corpus, once.
 fuzz_replay() {
-  local seeds=tests/fuzz/corpus/$1
+  local seeds=tests/fuzz/corpus/$1 bin=$2/fuzz_$1${3:+-$3}
   [ -d "$seeds" ] && [ -n "$(ls -A "$seeds")" ] || { echo "no seed corpus in $seeds"; return 1; }
-  "$2/fuzz_$1" -runs=0 -timeout=10 -artifact_prefix="$2/$1-replay-" "$seeds"
+  "$bin" -runs=0 -timeout=10 -artifact_prefix="$2/$1${3:+-$3}-replay-" "$seeds"
 }
 
 # fuzz_run PART OUTDIR SECONDS: fuzz on a fresh copy of the corpus; then one
