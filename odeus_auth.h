@@ -1736,9 +1736,28 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
 
 /* URL bytes below 0x80 by class (RFC 3986): 1, a registered name's byte
  * (letter, digit, '-', '.'); 2, a path's (unreserved, sub-delims, ':',
- * '@', '/', '%'). One table instead of chains of comparisons. */
+ * '@', '/', '%'). One table instead of chains of comparisons; in a size
+ * build, two sets of 12 bytes. */
 #define OA_URL_HOST 1u
 #define OA_URL_PATH 2u
+#if ODEUS_OPTIMIZE_SIZE
+/* Whether c is in a set of the bytes 0x20..0x7f: bit c - 0x20 of 12 bytes. */
+static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
+{
+  return c - 0x20u < 96u ? (set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
+}
+
+static unsigned oa_url_class(unsigned char c)
+{
+  static const unsigned char host[12] = {
+    0x00, 0x60, 0xff, 0x03, 0xfe, 0xff, 0xff, 0x07, 0xfe, 0xff, 0xff, 0x07
+  };
+  static const unsigned char path[12] = {
+    0xf2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87, 0xfe, 0xff, 0xff, 0x47
+  };
+  return oa_in_set96(host, c) * OA_URL_HOST | oa_in_set96(path, c) * OA_URL_PATH;
+}
+#else
 static const unsigned char oa_url_classes[128] = {
   /* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   /* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -1760,6 +1779,7 @@ static unsigned oa_url_class(unsigned char c)
 {
   return c < 0x80 ? oa_url_classes[c] : 0;
 }
+#endif
 
 /* Host: a registered name (letters, digits, '-', '.'), which also covers
  * IPv4, or an IPv6 literal in brackets. Returns the length, 0 if invalid. */
@@ -2901,7 +2921,7 @@ static unsigned oa_http_class_of(unsigned c)
   };
   if (c >= 0x80 || c == '\t') return OA_HTTP_V;
   if (c < 0x20 || c == 0x7f) return 0;
-  return (tchar[(c - 0x20) >> 3] >> (c & 7)) & 1u ? OA_HTTP_T : OA_HTTP_V;
+  return oa_in_set96(tchar, c) ? OA_HTTP_T : OA_HTTP_V;
 }
 #define OA_HTTP_CLASS(c) oa_http_class_of(c)
 #else

@@ -48,15 +48,11 @@ build_impl arm $ARM_CC
 # shellcheck disable=SC2086
 build_impl x86 $X86_CC
 
-# -DSIZE_HAVE_<f> for every public function the implementation defines.
-PUBLIC=$(nm --defined-only "$OUT/x86/impl.o" | awk '$2 == "T" && $3 ~ /^odeus_/ {print $3}' | sort)
-HAVE=$(for f in $PUBLIC; do printf -- '-DSIZE_HAVE_%s ' "$f"; done)
-
 # ---- 2. the linked program, with and without the library ------------------
-build_prog() {  # $1 = arm|x86, $2 = variant (full|empty), $3 = flags, rest = compiler
+build_prog() {  # $1 = arm|x86, $2 = variant (full|empty|request|answer), $3 = flags, rest = compiler
   local t=$1 v=$2 extra=$3; shift 3
   # shellcheck disable=SC2086
-  "$@" $WARN -I"$INC" $HAVE $extra tests/size_prog.c -o "$OUT/$t/prog-$v.elf" ${LDX} \
+  "$@" $WARN -I"$INC" $extra tests/size_prog.c -o "$OUT/$t/prog-$v.elf" ${LDX} \
     > "$OUT/$t/prog-$v.log" 2>&1 || { cat "$OUT/$t/prog-$v.log"; echo "size: the probe does not link ($t, $v)"; exit 1; }
 }
 # shellcheck disable=SC2086
@@ -67,14 +63,17 @@ LDX=$ARM_LD build_prog arm empty -DSIZE_EMPTY $ARM_CC
 LDX=$X86_LD build_prog x86 full "" $X86_CC
 # shellcheck disable=SC2086
 LDX=$X86_LD build_prog x86 empty -DSIZE_EMPTY $X86_CC
-if "$OUT/x86/prog-full.elf"; then PROBE_OK=1; else PROBE_OK=0; fi
-if grep -q 'SIZE_HAVE_odeus_exchange_run' <<< "$HAVE"; then
-  PATHNAME="odeus_validate_config + odeus_exchange_begin/run/end"
-elif grep -q 'SIZE_HAVE_odeus_answer_feed' <<< "$HAVE"; then
-  PATHNAME="odeus_validate_config + odeus_request_begin/next + odeus_http_feed + odeus_answer_*"
-else
-  PATHNAME="odeus_validate_config + odeus_request_begin/next + odeus_http_feed + odeus_json_feed (no answer reader yet)"
-fi
+# Each half alone, for a firmware that does the other half its own way.
+for part in request answer; do
+  PART_FLAG=-DSIZE_PART_$(tr '[:lower:]' '[:upper:]' <<< "$part")
+  # shellcheck disable=SC2086
+  LDX=$ARM_LD build_prog arm "$part" "$PART_FLAG" $ARM_CC
+  # shellcheck disable=SC2086
+  LDX=$X86_LD build_prog x86 "$part" "$PART_FLAG" $X86_CC
+done
+PROBE_OK=1
+for v in full request answer; do "$OUT/x86/prog-$v.elf" || PROBE_OK=0; done
+PATHNAME="odeus_validate_config + odeus_exchange_begin/run/end"
 
 # Section sums: $1 = size tool, $2 = file. Prints "text rodata data bss".
 sections() {
@@ -106,8 +105,21 @@ printf '%-36s %8d %8d %8d %8d %10d\n' "Cortex-M4 program growth" "$AG_T" "$AG_R"
 printf '%-36s %8d %8d %8d %8d %10d\n' "x86-64 object (every function)" "$XO_T" "$XO_R" "$XO_D" "$XO_B" "$XO_FLASH"
 printf '%-36s %8d %8d %8d %8d %10d\n' "x86-64 program growth" "$XG_T" "$XG_R" "$XG_D" "$XG_B" "$XG_FLASH"
 echo "(growth = program minus the same program without the library: $AE_T/$AE_R/$AE_D/$AE_B bytes on Cortex-M4)"
-[ "$PROBE_OK" = 1 ] && echo "probe run on x86-64: the answer was read and mapped (exit 0)" \
-  || fail "the probe program did not complete the exchange on x86-64"
+flash_of() {  # $1 = program: its flash (.text + .rodata + .data)
+  local t r d
+  read -r t r d _ < <(sections arm-none-eabi-size "$1")
+  echo $((t + r + d))
+}
+AE_FLASH=$((AE_T + AE_R + AE_D))
+echo
+echo "Cortex-M4 program growth by half (the same probe doing one half only):"
+printf '  %-54s %6d B\n' "validate + stream the request (odeus_request_*)" \
+  $(($(flash_of "$OUT/arm/prog-request.elf") - AE_FLASH))
+printf '  %-54s %6d B\n' "parse + map the answer (odeus_http_*, odeus_answer_*)" \
+  $(($(flash_of "$OUT/arm/prog-answer.elf") - AE_FLASH))
+printf '  %-54s %6d B\n' "both, through odeus_exchange_*" "$AG_FLASH"
+if [ "$PROBE_OK" = 1 ]; then echo "probes run on x86-64: the request was sent, the answer read and mapped (exit 0)"
+else fail "a probe program did not do its job on x86-64"; fi
 echo
 echo "largest symbols the library adds to the Cortex-M4 program (bytes, t = code, r = constant):"
 arm-none-eabi-nm -S "$OUT/arm/prog-empty.elf" | awk 'NF == 4 { print $4 }' | sort -u > "$OUT/arm/empty.syms"

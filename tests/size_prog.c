@@ -1,14 +1,13 @@
 /* The size probe of `make size`: the smallest firmware-like program that does
  * the library's whole job. It validates the documentation's example config,
  * sends the request over a stub I/O, reads a canned "200 OK" answer and maps
- * it. Built twice: as is, and with SIZE_EMPTY, which keeps the same data and
- * the same stub I/O but calls nothing of the library; the difference between
- * the two linked programs is what the library costs a firmware.
- *
- * tests/size.sh passes -DSIZE_HAVE_<function> for every public function the
- * implementation defines, so the probe uses the one-call exchange when it is
- * there and the request stream + HTTP parser + answer reader otherwise.
- * Exit status 0 means the answer was read and mapped (checked on x86-64). */
+ * it. Built as is and with SIZE_EMPTY, which keeps the same data and the same
+ * stub I/O but calls nothing of the library; the difference between the two
+ * linked programs is what the library costs a firmware. Built also with
+ * SIZE_PART_REQUEST (validate and stream the request only) and
+ * SIZE_PART_ANSWER (parse and map the answer only), for what each half costs
+ * a firmware that does the other half its own way.
+ * Exit status 0 means the job was done (checked on x86-64). */
 #ifndef SIZE_EMPTY
 #define ODEUS_AUTH_IMPLEMENTATION
 #endif
@@ -59,7 +58,58 @@ int main(void)
   return io.served == sizeof canned_answer - 1 ? 0 : 1;
 }
 
-#elif defined(SIZE_HAVE_odeus_exchange_run)
+#elif defined(SIZE_PART_REQUEST)
+/* Only the request: validated and streamed out (a firmware with its own
+ * HTTP client). */
+int main(void)
+{
+  stub_io s = { 0, 0 };
+  odeus_request_stream st;
+  char window[256];
+  odeus_problem problem[4];
+  odeus_problems problems;
+  size_t n;
+  problems.items = problem;
+  problems.capacity = 4;
+  problems.count = 0;
+  if (odeus_validate_config(example_request.config, &problems) != ODEUS_OK) return 2;
+  if (odeus_request_begin(&st, &example_request) != ODEUS_OK) return 3;
+  while ((n = odeus_request_next(&st, window, sizeof window)) > 0)
+    if (stub_send(&s, (const unsigned char *)window, n) != (int)n) return 4;
+  return s.sent > 0 ? 0 : 5;
+}
+
+#elif defined(SIZE_PART_ANSWER)
+/* Only the answer: the HTTP parser handing the body to the answer reader
+ * (a firmware that sends the request its own way). */
+static int on_body(void *ctx, const char *data, size_t len)
+{
+  return odeus_answer_feed((odeus_answer_reader *)ctx, data, len) == ODEUS_OK ? 0 : 1;
+}
+
+int main(void)
+{
+  stub_io s = { 0, 0 };
+  odeus_http http;
+  odeus_answer_reader rd;
+  odeus_answer answer;
+  odeus_answer_field fields[4];
+  char strings[512], window[256];
+  int got;
+  memset(&answer, 0, sizeof answer);
+  answer.fields = fields;
+  answer.field_capacity = 4;
+  answer.strings = strings;
+  answer.strings_capacity = sizeof strings;
+  odeus_answer_begin(&rd, &answer, 200);
+  odeus_http_init(&http, on_body, &rd);
+  while (!http.done && (got = stub_recv(&s, (unsigned char *)window, sizeof window)) > 0)
+    if (odeus_http_feed(&http, window, (size_t)got, NULL) != ODEUS_OK) return 5;
+  if (!http.done || http.status != 200) return 6;
+  return odeus_answer_finish(&rd, http.reason) == ODEUS_OK && answer.field_count == 2 ? 0 : 7;
+}
+
+#else
 /* The one-call exchange: what a firmware would write. */
 int main(void)
 {
@@ -94,72 +144,4 @@ int main(void)
   return r == ODEUS_OK && answer.field_count == 2 ? 0 : 4;
 }
 
-#else
-/* Until the exchange exists: the request stream, the HTTP parser and the
- * answer reader (or, before that, the JSON reader) wired by hand. */
-typedef struct reader {
-#ifdef SIZE_HAVE_odeus_answer_feed
-  odeus_answer_reader answer;
-#else
-  odeus_json json;
-#endif
-  int failed;
-} reader;
-
-static int on_body(void *ctx, const char *data, size_t len)
-{
-  reader *rd = (reader *)ctx;
-#ifdef SIZE_HAVE_odeus_answer_feed
-  odeus_result r = odeus_answer_feed(&rd->answer, data, len);
-#else
-  odeus_result r = odeus_json_feed(&rd->json, data, len);
-#endif
-  if (r != ODEUS_OK) rd->failed = 1;
-  return r == ODEUS_OK ? 0 : 1;
-}
-
-int main(void)
-{
-  stub_io s = { 0, 0 };
-  odeus_request_stream st;
-  odeus_http http;
-  reader rd;
-  char window[256];
-  odeus_problem problem[4];
-  odeus_problems problems;
-  size_t n;
-  int got;
-#ifdef SIZE_HAVE_odeus_answer_feed
-  odeus_answer answer;
-  odeus_answer_field fields[4];
-  char strings[512];
-#endif
-  problems.items = problem;
-  problems.capacity = 4;
-  problems.count = 0;
-  if (odeus_validate_config(example_request.config, &problems) != ODEUS_OK) return 2;
-  if (odeus_request_begin(&st, &example_request) != ODEUS_OK) return 3;
-  while ((n = odeus_request_next(&st, window, sizeof window)) > 0)
-    if (stub_send(&s, (const unsigned char *)window, n) != (int)n) return 4;
-  rd.failed = 0;
-#ifdef SIZE_HAVE_odeus_answer_feed
-  memset(&answer, 0, sizeof answer);
-  answer.fields = fields;
-  answer.field_capacity = 4;
-  answer.strings = strings;
-  answer.strings_capacity = sizeof strings;
-  odeus_answer_begin(&rd.answer, &answer, 200);
-#else
-  odeus_json_init(&rd.json, NULL, NULL);
-#endif
-  odeus_http_init(&http, on_body, &rd);
-  while (!http.done && (got = stub_recv(&s, (unsigned char *)window, sizeof window)) > 0)
-    if (odeus_http_feed(&http, window, (size_t)got, NULL) != ODEUS_OK) return 5;
-  if (!http.done || http.status != 200 || rd.failed) return 6;
-#ifdef SIZE_HAVE_odeus_answer_feed
-  return odeus_answer_finish(&rd.answer, http.reason) == ODEUS_OK && answer.field_count == 2 ? 0 : 7;
-#else
-  return odeus_json_finish(&rd.json) == ODEUS_OK ? 0 : 7;
-#endif
-}
 #endif
