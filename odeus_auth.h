@@ -2160,10 +2160,10 @@ static OA_INLINE int oa_step(oa_walk *w)
 static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
 #if ODEUS_OPTIMIZE_SIZE
-  int quoted = m->kind <= OA_KIND_FIELD_TYPE; /* a string's or an enum's opening quote */
-  oa_put(s, &",\""[first], (size_t)(2 - first));
+  size_t quoted = m->kind <= OA_KIND_FIELD_TYPE; /* a string's or an enum's opening quote */
+  oa_put(s, &",\""[first], 2 - (size_t)first);
   oa_puts(s, m->name);
-  oa_put(s, "\":\"", (size_t)(2 + quoted));
+  oa_put(s, "\":\"", 2 + quoted);
 #else
   oa_put(s, m->prefix + first, (size_t)m->prefix_len - (size_t)first);
 #endif
@@ -4521,8 +4521,8 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
   unsigned c, token;
 #if !ODEUS_OPTIMIZE_SIZE
   const unsigned char *q, *stop = NULL;
-#endif
   size_t n;
+#endif
 
   while (p != end) {
     c = *p;
@@ -4544,12 +4544,9 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
         p = oa_json_string_begin(js, p, stop, end, token, origin);
         goto helper_done;
       }
+      /* a key went to the objects loop: this is a string value */
       if (oa_json_deliver(js, token, p, q, (size_t)((uintptr_t)p - origin))) return q;
       p = q + 1;
-      if (token == ODEUS_JSON_KEY) {
-        expect = OA_JSON_WANT_COLON;
-        continue;
-      }
       goto value_done;
 #endif
     case ',':
@@ -4593,17 +4590,20 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
     case 't': case 'f': case 'n':
       if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
       token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
-      /* a size build reads every literal with the literal reader (same event) */
-      n = ODEUS_OPTIMIZE_SIZE ? 0 : oa_json_whole_word(p, (size_t)(end - p), c);
-      if (!n) {
-        /* cut by the end of the piece, or misspelt */
-        oa_json_begin(js, OA_JSON_LITERAL, token, (size_t)((uintptr_t)p - origin));
-        p = oa_json_literal(js, p, end);
-        goto helper_done;
+#if !ODEUS_OPTIMIZE_SIZE
+      /* whole inside the piece: one event (a size build reads every literal
+       * with the literal reader below, which sends the same event) */
+      n = oa_json_whole_word(p, (size_t)(end - p), c);
+      if (n) {
+        if (oa_json_deliver(js, token, p, p + n, (size_t)((uintptr_t)p - origin))) return p;
+        p += n;
+        goto value_done;
       }
-      if (oa_json_deliver(js, token, p, p + n, (size_t)((uintptr_t)p - origin))) return p;
-      p += n;
-      goto value_done;
+#endif
+      /* cut by the end of the piece, or misspelt */
+      oa_json_begin(js, OA_JSON_LITERAL, token, (size_t)((uintptr_t)p - origin));
+      p = oa_json_literal(js, p, end);
+      goto helper_done;
     case '-': case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
       if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
@@ -5239,10 +5239,8 @@ static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
     if (OA_ANS_IS_LIT("accessTokenCode")) return OA_ANS_ACCESS_TOKEN_CODE;
     if (OA_ANS_IS_LIT("refreshTokenCode")) return OA_ANS_REFRESH_TOKEN_CODE;
     break;
-  default:
-    break;
   }
-  return OA_ANS_SKIP;
+  return OA_ANS_SKIP; /* no key is read in the other scopes */
 }
 #endif
 

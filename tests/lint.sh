@@ -8,10 +8,12 @@
 #   clang-analyze   clang --analyze (the Clang Static Analyzer)
 #   gcc-analyzer    gcc -fanalyzer
 # Each reads the header as the main file of a translation unit (the analysers
-# skip code in included headers). cppcheck and clang-tidy read it twice, as
-# the core and with the mbedTLS transport when the header has one; the two
-# path-sensitive analysers, a minute of CPU each, read only the widest unit
-# (the transport's, which holds the whole core too). Findings are printed
+# skip code in included headers). cppcheck and clang-tidy read it three
+# times: as the core, as the core's size build (ODEUS_OPTIMIZE_SIZE, whose
+# compact paths replace some fast ones) and with the mbedTLS transport when
+# the header has one; the two path-sensitive analysers, a minute of CPU
+# each, read the size build and the widest unit (the transport's, which
+# holds the whole core too). Findings are printed
 # with their line in odeus_auth.h and in its part under src/.
 #
 # A finding is fixed, or suppressed at its line with the reason:
@@ -35,16 +37,25 @@ mkdir -p "$OUT"
 # ---- the translation units: a prelude of defines, then the header itself ----
 printf '#define ODEUS_AUTH_IMPLEMENTATION\n' > "$OUT/core.c"
 cat "$HDR" >> "$OUT/core.c"
-TUS="core"
+printf '#define ODEUS_OPTIMIZE_SIZE 1\n#define ODEUS_AUTH_IMPLEMENTATION\n' > "$OUT/small.c"
+cat "$HDR" >> "$OUT/small.c"
+TUS="core small"
 # The transport needs POSIX; -D on the command line (a #define of a reserved
 # name in the file would itself be a finding).
 POSIX="-D_POSIX_C_SOURCE=200809L"
 if grep -q '^#[[:space:]]*if.*ODEUS_AUTH_MBEDTLS' "$HDR"; then
   printf '#define ODEUS_AUTH_MBEDTLS\n#define ODEUS_AUTH_IMPLEMENTATION\n' > "$OUT/mbedtls.c"
   cat "$HDR" >> "$OUT/mbedtls.c"
-  TUS="core mbedtls"
+  TUS="core small mbedtls"
 fi
 prelude() { if [ "$1" = core ]; then echo 1; else echo 2; fi; }
+tu_label() {
+  case $1 in
+    core) echo "the core" ;;
+    small) echo "the core, size build" ;;
+    *) echo "core + mbedTLS transport" ;;
+  esac
+}
 
 # Where a line of the header comes from, when it is the concatenation of
 # src/*.h (as the Makefile builds it): "start file" per part.
@@ -133,8 +144,8 @@ lint() {
   case $name in
     cppcheck) fn=run_cppcheck tool=cppcheck ;;
     clang-tidy) fn=run_clang_tidy tool=clang-tidy ;;
-    clang-analyze) fn=run_clang_analyze tool=clang tus=${TUS##* } ;;
-    gcc-analyzer) fn=run_gcc_analyzer tool=gcc tus=${TUS##* } ;;
+    clang-analyze) fn=run_clang_analyze tool=clang tus="small ${TUS##* }" ;;
+    gcc-analyzer) fn=run_gcc_analyzer tool=gcc tus="small ${TUS##* }" ;;
     *) echo "lint: unknown analyser $name (one of: $ALL)"; return 2 ;;
   esac
   t0=$(date +%s)
@@ -143,7 +154,7 @@ lint() {
       echo "$name: $tool is not installed (apt-get install $tool)"; rc=1
     else
       for tu in $tus; do
-        echo "--- $name: $tu ($( [ "$tu" = core ] && echo "the core" || echo "core + mbedTLS transport"))"
+        echo "--- $name: $tu ($(tu_label "$tu"))"
         "$fn" "$tu" 2>&1 | locate "$tu"
         [ "${PIPESTATUS[0]}" = 0 ] || rc=1
       done
@@ -162,7 +173,7 @@ done
 for n in $NAMES; do
   case " $ALL " in *" $n "*) ;; *) echo "lint: unknown analyser $n (one of: $ALL)"; exit 2 ;; esac
 done
-export -f lint locate prelude run_cppcheck run_clang_tidy run_clang_analyze run_gcc_analyzer
+export -f lint locate prelude tu_label run_cppcheck run_clang_tidy run_clang_analyze run_gcc_analyzer
 export OUT TUS POSIX PARTS ALL
 # shellcheck disable=SC2086
 printf '%s\n' $ORDER | xargs -P 2 -I {} bash -c 'lint {}' > /dev/null 2>&1

@@ -20,13 +20,16 @@
  *  JSON:   the text from byte 1 (byte 0: the fuzz target's split choice);
  *  ANSWER: byte 0 chooses the status and the capacities, the body starts
  *          at byte 2;
- *  CONFIG: the whole input is a request body given as JSON. */
+ *  CONFIG: the whole input is a request body given as JSON.
+ * TABLES, outside the count, takes no input: the library's constant texts,
+ * compared once per run. */
 enum {
   SD_PART_HTTP,
   SD_PART_JSON,
   SD_PART_ANSWER,
   SD_PART_CONFIG,
-  SD_PART_COUNT
+  SD_PART_COUNT,
+  SD_PART_TABLES = SD_PART_COUNT
 };
 
 /* The split seeds worth running: 0 feeds everything at once, 1 one byte at
