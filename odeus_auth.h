@@ -159,9 +159,13 @@
  * ODEUS_EXCHANGE_BODY_MAX default bound of an answer's body in an exchange,
  *                         in bytes (1 MiB)
  * ODEUS_OPTIMIZE_SIZE   1: leave out the paths that only make things
- *                       faster (the JSON reader's objects loop), for less
- *                       flash; the results are the same byte for byte
- *                       (1 when the compiler optimises for size, -Os)
+ *                       faster, for less flash: the JSON reader's objects
+ *                       loop and whole-token paths, the HTTP parser's span
+ *                       paths and byte table, the writers' one-pass lane
+ *                       and key prefixes, word-at-a-time scans, the C
+ *                       library's strlen and memcmp. The results are the
+ *                       same byte for byte (1 when the compiler optimises
+ *                       for size, -Os)
  * No macro changes the layout of a public struct. */
 #ifndef ODEUS_API
 #  ifdef ODEUS_AUTH_STATIC
@@ -7179,8 +7183,9 @@ ODEUS_API void odeus_client_free(odeus_client *c)
 CHANGES
   unreleased          the one-shot writers take a one-pass lane when the
                       buffer has 64 bytes to spare (2.4x fewer instructions);
-                      ODEUS_OPTIMIZE_SIZE (on under -Os) leaves out the JSON
-                      reader's objects loop; an error answer without message
+                      ODEUS_OPTIMIZE_SIZE (on under -Os) leaves out every
+                      path that is only there for speed (17.4 KB of Cortex-M4
+                      flash before, 15.3 KB after); an error answer without message
                       or reason phrase reads "HTTP 429", no longer the
                       result's description
   0.1.0 (2026-11-27)  first release

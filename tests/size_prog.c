@@ -58,7 +58,30 @@ int main(void)
   return io.served == sizeof canned_answer - 1 ? 0 : 1;
 }
 
-#elif defined(SIZE_PART_REQUEST)
+#else
+/* The example config must be valid (a firmware checks before it sends). */
+static int example_valid(void)
+{
+  odeus_problem problem[4];
+  odeus_problems problems;
+  problems.items = problem;
+  problems.capacity = 4;
+  problems.count = 0;
+  return odeus_validate_config(example_request.config, &problems) == ODEUS_OK;
+}
+
+/* An answer with room for the example's two fields and their strings. */
+static void answer_storage(odeus_answer *a, odeus_answer_field *fields, size_t field_capacity,
+                           char *strings, size_t strings_capacity)
+{
+  memset(a, 0, sizeof *a);
+  a->fields = fields;
+  a->field_capacity = field_capacity;
+  a->strings = strings;
+  a->strings_capacity = strings_capacity;
+}
+
+#if defined(SIZE_PART_REQUEST)
 /* Only the request: validated and streamed out (a firmware with its own
  * HTTP client). */
 int main(void)
@@ -66,13 +89,8 @@ int main(void)
   stub_io s = { 0, 0 };
   odeus_request_stream st;
   char window[256];
-  odeus_problem problem[4];
-  odeus_problems problems;
   size_t n;
-  problems.items = problem;
-  problems.capacity = 4;
-  problems.count = 0;
-  if (odeus_validate_config(example_request.config, &problems) != ODEUS_OK) return 2;
+  if (!example_valid()) return 2;
   if (odeus_request_begin(&st, &example_request) != ODEUS_OK) return 3;
   while ((n = odeus_request_next(&st, window, sizeof window)) > 0)
     if (stub_send(&s, (const unsigned char *)window, n) != (int)n) return 4;
@@ -96,11 +114,7 @@ int main(void)
   odeus_answer_field fields[4];
   char strings[512], window[256];
   int got;
-  memset(&answer, 0, sizeof answer);
-  answer.fields = fields;
-  answer.field_capacity = 4;
-  answer.strings = strings;
-  answer.strings_capacity = sizeof strings;
+  answer_storage(&answer, fields, 4, strings, sizeof strings);
   odeus_answer_begin(&rd, &answer, 200);
   odeus_http_init(&http, on_body, &rd);
   while (!http.done && (got = stub_recv(&s, (unsigned char *)window, sizeof window)) > 0)
@@ -120,18 +134,9 @@ int main(void)
   odeus_answer_field fields[4];
   char strings[512];
   unsigned char window[256];
-  odeus_problem problem[4];
-  odeus_problems problems;
   odeus_result r;
-  problems.items = problem;
-  problems.capacity = 4;
-  problems.count = 0;
-  if (odeus_validate_config(example_request.config, &problems) != ODEUS_OK) return 2;
-  memset(&answer, 0, sizeof answer);
-  answer.fields = fields;
-  answer.field_capacity = 4;
-  answer.strings = strings;
-  answer.strings_capacity = sizeof strings;
+  if (!example_valid()) return 2;
+  answer_storage(&answer, fields, 4, strings, sizeof strings);
   io.send = stub_send;
   io.recv = stub_recv;
   io.ctx = &s;
@@ -144,4 +149,5 @@ int main(void)
   return r == ODEUS_OK && answer.field_count == 2 ? 0 : 4;
 }
 
+#endif
 #endif
