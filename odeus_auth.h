@@ -594,7 +594,12 @@ typedef int (*odeus_json_fn)(void *ctx, const odeus_json_event *ev);
 typedef struct odeus_json {
   odeus_json_fn fn; void *ctx;  /* set by init (a NULL fn: only check the text) */
   size_t offset;                /* bytes read so far; after an error, the
-                                   offset of the byte where it was found */
+                                   offset of the byte where it was found;
+                                   after a callback stopped the reader, the
+                                   offset of the byte that completed the
+                                   event: a bracket, a closing quote, a
+                                   literal's last letter, the byte after a
+                                   number */
   unsigned depth;               /* containers open now */
   int error;                    /* 0, or the result every later call returns */
   int lone_surrogate_error;     /* set after init: a \u escape of a lone
@@ -1748,7 +1753,7 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
 /* Whether c is in a set of the bytes 0x20..0x7f: bit c - 0x20 of 12 bytes. */
 static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
 {
-  return c - 0x20u < 96u ? (set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
+  return c - 0x20u < 96u ? ((unsigned)set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
 }
 
 static unsigned oa_url_class(unsigned char c)
@@ -4178,7 +4183,8 @@ static const unsigned char *oa_json_literal(odeus_json *js, const unsigned char 
     if (*p != (unsigned char)word[i]) return oa_json_fail(js, ODEUS_ERR_JSON_SYNTAX, p);
   js->sub = i;
   if (word[i] != '\0') return p;
-  if (oa_json_emit(js, js->token, 0, word, i, js->value_start)) return p;
+  /* a stop leaves offset on the literal's last letter (some was read here) */
+  if (oa_json_emit(js, js->token, 0, word, i, js->value_start)) return p - 1;
   oa_json_value_done(js);
   return p;
 }
@@ -4401,7 +4407,7 @@ colon:
   token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
   oa_json_literal_event(&ev, token, n, js);
   ev.offset = (size_t)((uintptr_t)p - origin);
-  if (oa_json_send(js, &ev)) return p;
+  if (oa_json_send(js, &ev)) return p + n - 1;
   p += n;
   goto member_done;
 
@@ -4599,7 +4605,7 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
        * with the literal reader below, which sends the same event) */
       n = oa_json_whole_word(p, (size_t)(end - p), c);
       if (n) {
-        if (oa_json_deliver(js, token, p, p + n, (size_t)((uintptr_t)p - origin))) return p;
+        if (oa_json_deliver(js, token, p, p + n, (size_t)((uintptr_t)p - origin))) return p + n - 1;
         p += n;
         goto value_done;
       }

@@ -13,27 +13,28 @@
  *   gcc -std=c99 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -I. \
  *       -o /tmp/sd/size_diff tests/size_diff.c /tmp/sd/speed.o /tmp/sd/small.o
  *
- * (clang works the same; so do the project's strict flags, -Wpedantic
- * -Wconversion -Wshadow -Wcast-qual -Wstrict-prototypes.)
+ * (clang builds them the same way; the three files also build under the
+ * project's strict flags, -Wpedantic -Wconversion -Wshadow -Wcast-qual
+ * -Wstrict-prototypes.)
  *
- * Run:
+ * Run (the four seed corpora; SD_MUTATIONS=2000 in the environment runs
+ * ten times as many mutations):
  *
  *   /tmp/sd/size_diff tests/fuzz/corpus/http tests/fuzz/corpus/json \
  *       tests/fuzz/corpus/answer tests/fuzz/corpus/config
- *
- * (a shell expands tests/fuzz/corpus/STAR to the same four; SD_MUTATIONS=2000
- * in the environment runs ten times as many mutations.)
  *
  * Every file of each directory given (or each file given) is an input. A
  * directory named http, json, answer or config runs its files through that
  * part only (the layouts of tests/size_diff.h, the fuzz targets' own);
  * any other through all four. Each file, and SD_MUTATIONS (default 200)
  * deterministic mutations of it, are run with split seeds 0..SD_SEEDS-1 on
- * both sides. On the first difference it prints the part, the input as a C
- * string literal, the seed and both transcripts around the first differing
- * byte, then a minimised input that still differs, and exits 1. Otherwise
- * it prints one line, "size_diff: N inputs, M transcripts compared, 0
- * differences" (M counts the pairs compared), and exits 0. */
+ * both sides; once per run, so are the library's tables and a sweep of
+ * every byte value through the HTTP, URL and JSON byte classes (part
+ * tables). On the first difference it prints the part, the input as a C
+ * string literal, the seed and both transcripts around the first
+ * differing byte, then a minimised input that still differs, and exits 1.
+ * Otherwise it prints one line, "size_diff: N inputs, M transcripts
+ * compared, 0 differences" (M counts the pairs compared), and exits 0. */
 #define _POSIX_C_SOURCE 200809L /* opendir and readdir */
 #include "size_diff.h"
 #include <dirent.h>
@@ -48,6 +49,25 @@
 #define SD_SHOWN_COLUMNS 240            /* bytes shown of a long transcript line */
 
 static const char *const sd_part_names[SD_PART_COUNT + 1] = { "http", "json", "answer", "config", "tables" };
+
+/* How each part reads its input (tests/size_diff.h), for the report. */
+static const char *const sd_part_layouts[SD_PART_COUNT + 1] = {
+  "byte 1 sets head_max and body_max, the responses start at byte 2",
+  "the JSON text starts at byte 1",
+  "byte 0 sets the status and the capacities, the body starts at byte 2",
+  "the whole input is the request body",
+  "no input: the library's tables and the byte sweeps"
+};
+
+/* The undefined behaviour sanitizer reports and goes on by default: here
+ * a report must fail the run, like the address sanitizer's. (The runtime
+ * asks the program for its defaults through this function; without the
+ * sanitizer nothing calls it.) */
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+  return "halt_on_error=1:print_stacktrace=1";
+}
 
 /* ---- small helpers --------------------------------------------------------------- */
 
@@ -165,35 +185,39 @@ static void sd_print_context(const char *name, const sd_buf *t, size_t at)
 static void sd_report(int part, const unsigned char *in, size_t len, unsigned seed)
 {
   size_t at = sd_first_difference(&sd_speed, &sd_small);
-  fprintf(stderr, "  part %s, split seed %u, input of %zu bytes:\n    ", sd_part_names[part], seed, len);
+  fprintf(stderr, "  part %s (%s), split seed %u, input of %zu bytes:\n    ", sd_part_names[part],
+          sd_part_layouts[part], seed, len);
   sd_print_literal(stderr, in, len);
   fprintf(stderr, "\n  the transcripts differ from byte %zu on\n", at);
   sd_print_context("speed (ODEUS_OPTIMIZE_SIZE=0)", &sd_speed, at);
   sd_print_context("small (ODEUS_OPTIMIZE_SIZE=1)", &sd_small, at);
 }
 
-/* Removes spans, halving their size, as long as the input still differs
- * (same part and seed): the smallest input found is what a reader needs. */
+/* Removes spans as long as the input still differs (same part and seed):
+ * halving their size down to 16 bytes, then every size below (a token or
+ * a member of a few bytes goes only whole), and starts over while that
+ * helps. The smallest input found is what a reader needs. */
 static size_t sd_minimise(int part, unsigned char *in, size_t len, unsigned seed)
 {
   unsigned char *try_in = (unsigned char *)sd_alloc(len);
-  size_t chunk = len / 2 ? len / 2 : 1, i;
+  size_t before, chunk, i;
   unsigned tries = 0;
-  while (chunk > 0 && tries < SD_MINIMISE_TRIES) {
-    int shrunk = 0;
-    for (i = 0; i + chunk <= len && tries < SD_MINIMISE_TRIES; tries++) {
-      memcpy(try_in, in, i);
-      memcpy(try_in + i, in + i + chunk, len - i - chunk);
-      if (sd_differs(part, try_in, len - chunk, seed)) {
-        memcpy(in, try_in, len - chunk);
-        len -= chunk;
-        shrunk = 1;
-      } else {
-        i++;
+  do {
+    before = len;
+    for (chunk = len / 2 ? len / 2 : 1; chunk > 0 && tries < SD_MINIMISE_TRIES;
+         chunk = chunk > 16 ? chunk / 2 : chunk - 1) {
+      for (i = 0; i + chunk <= len && tries < SD_MINIMISE_TRIES; tries++) {
+        memcpy(try_in, in, i);
+        memcpy(try_in + i, in + i + chunk, len - i - chunk);
+        if (sd_differs(part, try_in, len - chunk, seed)) {
+          memcpy(in, try_in, len - chunk);
+          len -= chunk;
+        } else {
+          i++;
+        }
       }
     }
-    if (!shrunk) chunk /= 2;
-  }
+  } while (len < before && tries < SD_MINIMISE_TRIES);
   free(try_in);
   return len;
 }
@@ -226,7 +250,10 @@ static const char *const sd_http_tokens[] = {
   "Content-Length: 5\r\n", "content-length:0\r\n", "Transfer-Encoding: chunked\r\n",
   "Connection: close\r\n", "Connection: x, Keep-Alive \r\n", "Retry-After: 120\r\n",
   "Retry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\n", "0\r\n\r\n", "5;x=y\r\nhello\r\n",
-  "\t", " ", ":", "\x7f", "\x80", ";", ",", "204", "304", "Trailer: t\r\n"
+  "\t", " ", ":", "\x7f", "\x80", ";", ",", "204", "304", "Trailer: t\r\n",
+  "Content-Length: 18446744073709551616\r\n", "ffffffffffffffffff\r\n",
+  "Connection: keep-alive-but-longer-than-any-token-we-know-of, close\r\n",
+  "X-A-Header-Name-Longer-Than-Any-We-Know-Of: v\r\n"
 };
 static const char *const sd_json_tokens[] = {
   "\"", "\\", "\\u", "\\uD83D", "\\uDE00", "\\u0000", "\\n", "{", "}", "[", "]", ":", ",",
@@ -238,14 +265,15 @@ static const char *const sd_answer_tokens[] = {
   "\"authTestCode\":null,", "\"authFields\":[", "{\"slug\":\"s\",\"label\":\"l\",\"type\":\"TEXT\"}",
   "\"type\":\"EMBEDDING_MODEL\"", "\"required\":true", "\"placeholder\":null,", "\"description\":\"d\"",
   "\"oauthClient\":{", "\"scopes\":\"a b\"", "\"refreshTokenCode\":\"r\"", "\"message\":",
-  "\"error\":", "\"path\":[\"a\",1]", "{\"message\":\"m\",\"path\":\"p\"}"
+  "\"error\":", "\"path\":[\"a\",1]", "{\"message\":\"m\",\"path\":\"p\"}",
+  "\"oauthClient\":{\"scopes\":1}", "\"oauthClient\":{\"label\":[]}", "\"placeholder\":{}"
 };
 static const char *const sd_config_tokens[] = {
   "\"authType\":\"API_KEY\"", "\"authType\":\"OAUTH_DCR\",", "\"authFields\":[]",
   "{\"slug\":\"s\",\"label\":\"l\",\"type\":\"PASSWORD\",\"required\":false}", "\"authTestCode\":\"x\"",
   "\"oauthClient\":{\"authUrl\":\"https://a.b/c\"}", "\"tokenUrl\":\"http://h:1/t\"",
   "\"clientSecret\":\"s\"", "\"clientId\":\"c\"", "\"scopes\":\"\"", "\"description\":\"\\u00e9\"",
-  "\"placeholder\":\"p\""
+  "\"placeholder\":\"p\"", "https://", "http://[::1]:8080/x", "HTTP://h:65535/", "%2f", "?q#f", ":0/"
 };
 
 typedef struct sd_dict {
@@ -366,7 +394,8 @@ static int sd_part_of_dir(const char *dir)
   start = n;
   while (start > 0 && dir[start - 1] != '/') start--;
   for (i = 0; i < SD_PART_COUNT; i++)
-    if (strlen(sd_part_names[i]) == n - start && memcmp(dir + start, sd_part_names[i], n - start) == 0) return i;
+    if (strlen(sd_part_names[i]) == n - start && memcmp(dir + start, sd_part_names[i], n - start) == 0)
+      return i;
   return -1;
 }
 
@@ -514,7 +543,7 @@ static void sd_run_file(const sd_file *file, unsigned long mutations, sd_stats *
   unsigned long k;
   sd_rng r;
   if (!in) return;
-  mutant = (unsigned char *)sd_alloc(len + SD_MUTATION_OPS * SD_MUTATION_GROWTH);
+  mutant = (unsigned char *)sd_alloc(len + (size_t)SD_MUTATION_OPS * SD_MUTATION_GROWTH);
   r.s = sd_file_seed(file->path);
   if (!r.s) r.s = 1;
   sd_check(file->path, 0, file->part, in, len, st);
@@ -551,7 +580,8 @@ int main(int argc, char **argv)
   sd_speed.p = (char *)sd_alloc(sd_speed.cap);
   sd_small.p = (char *)sd_alloc(sd_small.cap);
   st.compared++;
-  if (sd_differs(SD_PART_TABLES, NULL, 0, 0)) sd_fail("(none: the library's tables)", 0, SD_PART_TABLES, NULL, 0, 0);
+  if (sd_differs(SD_PART_TABLES, NULL, 0, 0))
+    sd_fail("(none: the library's tables)", 0, SD_PART_TABLES, NULL, 0, 0);
   for (i = 0; i < files.count; i++) sd_run_file(&files.items[i], mutations, &st);
   if (st.inputs == 0) {
     fputs("size_diff: no input found\n", stderr);

@@ -797,6 +797,57 @@ static void test_stop_and_stick(void)
   CHECK_EQ_INT(odeus_json_finish(&js), 56);
 }
 
+/* Where the reader stands after a callback stops it: on the byte that
+ * completed the event (a bracket, a closing quote, a literal's last
+ * letter, the byte after a number), however the text was split. */
+typedef struct stop_on {
+  odeus_json_event_type type;   /* stop at the last (or only) event of it */
+} stop_on;
+
+static int stop_on_fn(void *ctx, const odeus_json_event *ev)
+{
+  const stop_on *w = (const stop_on *)ctx;
+  int whole = ev->type != ODEUS_JSON_KEY && ev->type != ODEUS_JSON_STRING && ev->type != ODEUS_JSON_NUMBER;
+  return ev->type == w->type && (whole || (ev->flags & ODEUS_JSON_LAST)) ? 99 : 0;
+}
+
+/* The offset after feeding doc in pieces of `piece` bytes (0: at once). */
+static size_t stop_offset(const char *doc, odeus_json_event_type type, size_t piece)
+{
+  odeus_json js;
+  stop_on w;
+  size_t len = strlen(doc), at = 0;
+  w.type = type;
+  odeus_json_init(&js, stop_on_fn, &w);
+  while (at < len) {
+    size_t n = piece && piece < len - at ? piece : len - at;
+    if (odeus_json_feed(&js, doc + at, n) == 99) return js.offset;
+    at += n;
+  }
+  return odeus_json_finish(&js) == 99 ? js.offset : (size_t)-1;
+}
+
+static void test_stop_offset(void)
+{
+  static const struct { const char *doc; odeus_json_event_type type; size_t offset; } stops[] = {
+    { "[true]", ODEUS_JSON_TRUE, 4 },
+    { "[false]", ODEUS_JSON_FALSE, 5 },
+    { "[null]", ODEUS_JSON_NULL, 4 },
+    { "{\"a\":true}", ODEUS_JSON_TRUE, 8 },
+    { "{\"a\":null,\"b\":1}", ODEUS_JSON_NULL, 8 },
+    { "[\"ab\"]", ODEUS_JSON_STRING, 4 },
+    { "{\"ab\":1}", ODEUS_JSON_KEY, 4 },
+    { "[12]", ODEUS_JSON_NUMBER, 3 },
+    { "[{}]", ODEUS_JSON_OBJECT_END, 2 },
+    { "[{}]", ODEUS_JSON_OBJECT_BEGIN, 1 },
+    { "12", ODEUS_JSON_NUMBER, 2 } /* from finish: the end of the text */
+  };
+  size_t i, piece;
+  for (i = 0; i < OA_COUNT(stops); i++)
+    for (piece = 0; piece <= strlen(stops[i].doc); piece++)
+      CHECK_EQ_INT(stop_offset(stops[i].doc, stops[i].type, piece), stops[i].offset);
+}
+
 /* The callback may stop the reader at any event, whatever the split: its
  * value comes back at once, no event follows, and it sticks. */
 static void test_stop_everywhere(void)
@@ -1248,6 +1299,7 @@ int main(void)
   test_fragments();
   test_zero_copy();
   test_stop_and_stick();
+  test_stop_offset();
   test_stop_everywhere();
   test_depth();
   test_generated();
