@@ -162,10 +162,11 @@
  *                       faster, for less flash: the JSON reader's objects
  *                       loop and whole-token paths, the HTTP parser's span
  *                       paths and byte table, the writers' one-pass lane
- *                       and key prefixes, word-at-a-time scans, the C
- *                       library's strlen and memcmp. The results are the
- *                       same byte for byte (1 when the compiler optimises
- *                       for size, -Os)
+ *                       and key prefixes, the word-at-a-time scans of
+ *                       strings and header values, the C library's strlen
+ *                       and memcmp. The results are the same byte for byte;
+ *                       the deepest stack grows by about 50 bytes (1 when
+ *                       the compiler optimises for size, -Os)
  * No macro changes the layout of a public struct. */
 #ifndef ODEUS_API
 #  ifdef ODEUS_AUTH_STATIC
@@ -1053,6 +1054,9 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
 /* Private names carry the oa_ / OA_ prefix. */
 #define OA_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define OA_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* A fact the code relies on, checked by the compiler (C99 and C++11 alike):
+ * an array of -1 bytes does not compile. */
+#define OA_STATIC_ASSERT(name, cond) typedef char oa_assert_##name[(cond) ? 1 : -1]
 #if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
 #define OA_INLINE inline
 #else
@@ -1360,7 +1364,6 @@ OA_OUTLINE static const unsigned char *oa_scan_plain(const unsigned char *p,
     } while (p <= last);
   }
 #endif
-#if !ODEUS_OPTIMIZE_SIZE
   if ((size_t)(end - p) >= sizeof(size_t)) {
     const unsigned char *const last = end - sizeof(size_t);
     do {
@@ -1377,7 +1380,6 @@ OA_OUTLINE static const unsigned char *oa_scan_plain(const unsigned char *p,
       p += sizeof w;
     } while (p <= last);
   }
-#endif
   return oa_plain_run(p, end);
 }
 
@@ -1474,6 +1476,9 @@ static const char *const oa_auth_type_names[] = {
 static const char *const oa_field_type_names[] = {
   "", "TEXT", "MULTI_LINE_TEXT", "PASSWORD", "NUMBER", "EMBEDDING_MODEL"
 };
+/* A name not in a list looks up as the list's length: the UNKNOWN value. */
+OA_STATIC_ASSERT(auth_type_names, OA_COUNT(oa_auth_type_names) == ODEUS_AUTH_UNKNOWN);
+OA_STATIC_ASSERT(field_type_names, OA_COUNT(oa_field_type_names) == ODEUS_FIELD_UNKNOWN);
 
 typedef const void *oa_cptr;
 #define OA_AT(obj, m, type) ((type *)(void *)((char *)(obj) + (m)->offset))
@@ -2304,6 +2309,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
  * step may take, sends the caller back to the walk, which decides and
  * reports exactly. So the lane never decides an error and the tables stay
  * the one place of every rule; the tests hold both paths to the same bytes. */
+#if !ODEUS_OPTIMIZE_SIZE /* a size build has no lane: the walk writes every body */
 #define OA_LANE_STEP 16         /* the most one step of a string takes: a block, an escape */
 #define OA_LANE_SCALAR 64       /* the most a prefix and a scalar written whole take */
 
@@ -2312,15 +2318,6 @@ typedef struct oa_lane {
   char *end;
 } oa_lane;
 
-#if ODEUS_OPTIMIZE_SIZE
-/* A size build has no lane: the walk writes every body. */
-static int oa_lane_body(oa_lane *l, const odeus_config *cfg)
-{
-  (void)l;
-  (void)cfg;
-  return 0;
-}
-#else
 static OA_INLINE int oa_lane_room(const oa_lane *l, size_t n)
 {
   return (size_t)(l->end - l->p) >= n;
@@ -2656,9 +2653,10 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
 {
   size_t n;
   odeus_result r;
-  oa_lane l;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
+#if !ODEUS_OPTIMIZE_SIZE
   if (buf) {
+    oa_lane l;
     l.p = buf;
     l.end = buf + cap;
     if (oa_lane_body(&l, cfg)) {
@@ -2666,6 +2664,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
       return ODEUS_OK;
     }
   }
+#endif
   r = oa_body_at(cfg, buf, cap, 0, 0, 1, &n);
   if (r != ODEUS_OK) return r;
   if (needed) *needed = n;
@@ -2764,6 +2763,7 @@ ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
   if (st->offset < st->mark_offset) st->mark_step = st->mark_offset = 0;
 }
 
+#if !ODEUS_OPTIMIZE_SIZE
 /* The common case, a valid request and a buffer with room to spare, in
  * one pass: the head up to Content-Length's value, the body through the
  * lane where three digits and the empty line leave it, then the digits
@@ -2792,6 +2792,7 @@ static int oa_write_in_one_pass(const odeus_request *req, const odeus_request_st
   if (needed) *needed = head0 + digits + sizeof oa_head_end + body;
   return 1;
 }
+#endif
 
 /* One walk in the common case, checking and writing together: the body is
  * written where it goes if the Content-Length has as many digits as
@@ -2807,7 +2808,9 @@ static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t
   if (!buf && cap) return ODEUS_ERR_ARGUMENT;
   r = oa_check_request(req, &st, redact);
   if (r != ODEUS_OK) return r;
+#if !ODEUS_OPTIMIZE_SIZE
   if (!redact && oa_write_in_one_pass(req, &st, buf, cap, needed)) return ODEUS_OK;
+#endif
   head0 = oa_head_length(&st) - 1; /* without the digits of Content-Length 0 */
   if (redact) {
     /* A dump's Content-Length is what is really sent, not the redacted size. */
@@ -2982,7 +2985,8 @@ static int oa_http_ows(unsigned c)
  * bit of a byte's lane is set by x - 0x20 below 0x20, by x + 1 from 0x7f
  * up, and by x itself from 0x80 up; a borrow or carry between lanes only
  * comes from a lane already flagged). From a flagged word on, the one
- * holding the CR or one with an HTAB or obs-text, it reads byte by byte. */
+ * holding the CR or one with an HTAB or obs-text, it reads byte by byte
+ * (a size build: from the first byte). */
 static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
 {
 #if !ODEUS_OPTIMIZE_SIZE
@@ -3397,7 +3401,8 @@ static oa_http_ptr oa_http_lf(odeus_http *p, oa_http_ptr s, unsigned next)
   return s + 1;
 }
 
-/* Where a run of token characters ends; four at a time while it can. */
+/* Where a run of token characters ends; four at a time while it can (a
+ * size build: one at a time). */
 static oa_http_ptr oa_http_token_span(oa_http_ptr t, oa_http_ptr e)
 {
 #if !ODEUS_OPTIMIZE_SIZE
@@ -3482,7 +3487,8 @@ static oa_http_ptr oa_http_value(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 
 /* Field lines, as many as the span holds, each in one pass: the name up
  * to ':', then its value, CR and LF. A line the span ends in is left in
- * the NAME, VALUE or LINE_LF state to be finished by the next feed. */
+ * the NAME, VALUE or LINE_LF state to be finished by the next feed. (A
+ * size build checks the line's first byte and hands it to those states.) */
 static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
 #if ODEUS_OPTIMIZE_SIZE
@@ -5206,6 +5212,10 @@ static size_t oa_ans_add(size_t a, size_t b)
  * names of the scope's slots (odeus_key_name: the request's member tables);
  * a speed build compares the length, then a constant-length memcmp. */
 #if ODEUS_OPTIMIZE_SIZE
+/* range[] below is indexed by scope - INTEG. */
+OA_STATIC_ASSERT(ans_scopes, OA_ANS_FIELDS == OA_ANS_INTEG + 1 && OA_ANS_FIELD == OA_ANS_INTEG + 2 &&
+                             OA_ANS_OAUTH == OA_ANS_INTEG + 3);
+
 static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
 {
   /* the slots of INTEG, FIELDS (none), FIELD and OAUTH, from and to */
@@ -7191,7 +7201,7 @@ CHANGES
                       buffer has 64 bytes to spare (2.4x fewer instructions);
                       ODEUS_OPTIMIZE_SIZE (on under -Os) leaves out every
                       path that is only there for speed (Cortex-M4 flash:
-                      20.4 KB in 0.1.0, 14.9 KB now); a callback's stop on a
+                      20.4 KB in 0.1.0, 14.8 KB now); a callback's stop on a
                       literal leaves offset on its last letter, whatever the
                       split; an error answer without message
                       or reason phrase reads "HTTP 429", no longer the

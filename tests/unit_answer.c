@@ -451,6 +451,46 @@ static void test_unknown_keys(void)
   CHECK(is_null(a.auth_test_code));
 }
 
+/* Which slot each key names in each scope, in both builds (a size build
+ * looks keys up by the request's member names, a speed build compares
+ * literals); a key of another scope, a prefix or a longer key names none. */
+static void test_key_slots(void)
+{
+  static const struct { unsigned scope; const char *key; unsigned slot; } keys[] = {
+    { OA_ANS_BODY, "integration", OA_ANS_INTEGRATION },
+    { OA_ANS_INTEG, "id", OA_ANS_ID },
+    { OA_ANS_INTEG, "authType", OA_ANS_AUTH_TYPE },
+    { OA_ANS_INTEG, "authTestCode", OA_ANS_AUTH_TEST_CODE },
+    { OA_ANS_INTEG, "authFields", OA_ANS_AUTH_FIELDS },
+    { OA_ANS_INTEG, "oauthClient", OA_ANS_OAUTH_CLIENT },
+    { OA_ANS_FIELD, "slug", OA_ANS_SLUG },
+    { OA_ANS_FIELD, "label", OA_ANS_LABEL },
+    { OA_ANS_FIELD, "type", OA_ANS_TYPE },
+    { OA_ANS_FIELD, "description", OA_ANS_DESCRIPTION },
+    { OA_ANS_FIELD, "placeholder", OA_ANS_PLACEHOLDER },
+    { OA_ANS_FIELD, "required", OA_ANS_REQUIRED },
+    { OA_ANS_OAUTH, "scopes", OA_ANS_SCOPES },
+    { OA_ANS_OAUTH, "label", OA_ANS_OAUTH_LABEL },
+    { OA_ANS_OAUTH, "authorizationCode", OA_ANS_AUTHORIZATION_CODE },
+    { OA_ANS_OAUTH, "accessTokenCode", OA_ANS_ACCESS_TOKEN_CODE },
+    { OA_ANS_OAUTH, "refreshTokenCode", OA_ANS_REFRESH_TOKEN_CODE },
+    { OA_ANS_FIELD, "id", OA_ANS_SKIP },
+    { OA_ANS_INTEG, "label", OA_ANS_SKIP },
+    { OA_ANS_OAUTH, "clientId", OA_ANS_SKIP },
+    { OA_ANS_BODY, "id", OA_ANS_SKIP },
+    { OA_ANS_INTEG, "", OA_ANS_SKIP },
+    { OA_ANS_INTEG, "authTyp", OA_ANS_SKIP },
+    { OA_ANS_INTEG, "authTypes", OA_ANS_SKIP },
+    { OA_ANS_FIELDS, "slug", OA_ANS_SKIP },
+    { OA_ANS_TOP, "integration", OA_ANS_SKIP },
+    { OA_ANS_DONE, "integration", OA_ANS_SKIP }
+  };
+  size_t i;
+  for (i = 0; i < OA_COUNT(keys); i++)
+    CHECK_EQ_INT(oa_ans_match(keys[i].scope, keys[i].key, strlen(keys[i].key)), keys[i].slot);
+  CHECK_EQ_INT(oa_ans_match(OA_ANS_INTEG, "id\0", 3), OA_ANS_SKIP);
+}
+
 static void test_enums(void)
 {
   odeus_answer a;
@@ -1125,6 +1165,7 @@ int main(void)
   test_field_capacity();
   test_reuse();
   test_unknown_keys();
+  test_key_slots();
   test_enums();
   test_strings();
   test_nullable();

@@ -689,9 +689,39 @@ static void test_lane_matches_walk(void)
   CHECK(invalid > 200);
 }
 
+/* Every member's key prefix: ,"name": and, when its value is a JSON
+ * string (a string, a URL, an enum), the opening quote; without the comma
+ * for the first member of an object. */
+static void test_key_prefixes(void)
+{
+  static const struct { const oa_member *t; size_t n; } tables[] = {
+    { oa_root_members, OA_COUNT(oa_root_members) },
+    { oa_field_members, OA_COUNT(oa_field_members) },
+    { oa_oauth_members, OA_COUNT(oa_oauth_members) }
+  };
+  size_t i, j;
+  int first;
+  for (i = 0; i < OA_COUNT(tables); i++) {
+    for (j = 0; j < tables[i].n; j++) {
+      const oa_member *m = &tables[i].t[j];
+      int string = m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL || m->kind == OA_KIND_AUTH_TYPE ||
+                   m->kind == OA_KIND_FIELD_TYPE;
+      for (first = 0; first <= 1; first++) {
+        char want[64], got[64];
+        oa_sink s;
+        int n = snprintf(want, sizeof want, "%s\"%s\":%s", first ? "" : ",", m->name, string ? "\"" : "");
+        oa_sink_init(&s, got, sizeof got, 0);
+        oa_put_key_prefix(&s, first, m);
+        CHECK_MEM(got, s.len, want, (size_t)n);
+      }
+    }
+  }
+}
+
 int main(void)
 {
   test_golden();
+  test_key_prefixes();
   test_redacted();
   test_capacities();
   test_streaming();
