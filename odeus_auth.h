@@ -1499,15 +1499,12 @@ static int oa_spells(const char *name, const char *s, size_t n)
   return name[n] == '\0';
 }
 
-/* The value a spelling names in a list of them, or the list's length
- * (an UNKNOWN value) when it names none. The first byte rules most names
- * out. */
+/* The value a spelling names in a list of them (index 0, unset, is never
+ * named), or the list's length (an UNKNOWN value) when it names none. */
 static int oa_enum_lookup(const char *const *names, int count, const char *s, size_t n)
 {
-  int i;
-  if (!n) return count;
-  for (i = 1; i < count; i++)
-    if (names[i][0] == s[0] && oa_spells(names[i], s, n)) break;
+  int i = 1;
+  while (i < count && !oa_spells(names[i], s, n)) i++;
   return i;
 }
 
@@ -1858,8 +1855,8 @@ ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_u
   if (!i) return ODEUS_ERR_BASE_URL;
   if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   for (end = i; end < len; end++) {
-    unsigned c = (unsigned char)url[end];
-    if (!(oa_url_class((unsigned char)c) & OA_URL_PATH)) return ODEUS_ERR_BASE_URL;
+    unsigned char c = (unsigned char)url[end];
+    if (!(oa_url_class(c) & OA_URL_PATH)) return ODEUS_ERR_BASE_URL;
     if (c == '%' && (end + 2 >= len || !oa_is_hex((unsigned char)url[end + 1]) ||
                      !oa_is_hex((unsigned char)url[end + 2])))
       return ODEUS_ERR_BASE_URL;
@@ -1918,7 +1915,6 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
   return at;
 }
 
-/* Reports what a string pass found against the member's rules. */
 /* The rule a string of valid UTF-8 and `units` characters breaks as the
  * value of member m, else 0: what the walk reports and the lane tests. */
 static OA_INLINE int oa_string_rule(const odeus_str *v, const oa_member *m, size_t units)
@@ -1929,6 +1925,7 @@ static OA_INLINE int oa_string_rule(const odeus_str *v, const oa_member *m, size
   return 0;
 }
 
+/* Reports what a string pass found against the member's rules. */
 static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
                             size_t units, size_t at)
 {
@@ -1979,7 +1976,6 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
   if (!oa_oauth_allowed(cfg)) oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
-/* The rules of a set boolean or enum member (strings have oa_judge_string). */
 /* The JSON text of a set boolean or enum member and its length, NULL when
  * the value is none of them: what the walk and the lane write, and what
  * breaks the rule. */
@@ -1996,6 +1992,7 @@ static OA_INLINE const char *oa_scalar_text(const void *obj, const oa_member *m,
   return text;
 }
 
+/* The rules of a set boolean or enum member (strings have oa_judge_string). */
 static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
 {
   size_t actual = m->kind == OA_KIND_BOOL ? (size_t)*OA_CAT(obj, m, odeus_bool)
@@ -3492,7 +3489,6 @@ static oa_http_ptr oa_http_value(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
 #if ODEUS_OPTIMIZE_SIZE
-  /* A size build reads every line through the NAME, VALUE and LINE_LF states. */
   (void)e;
   if (OA_HTTP_CLASS(*s) != OA_HTTP_T) return oa_http_line_other(p, s);
   p->state = OA_HTTP_NAME;
@@ -4506,15 +4502,15 @@ other_value:
 #endif /* !ODEUS_OPTIMIZE_SIZE */
 
 /* The events of oa_json_structure, whole tokens inside the piece: a
- * container's bracket at p (q NULL), a literal [p, q), a string or key
- * between the quotes at p and q. Out of line, so that the structure loop's
+ * container's bracket at p (q NULL), a literal [p, q), a string between the
+ * quotes at p and q. Out of line, so that the structure loop's
  * frame, under every other call, holds no event. */
 OA_OUTLINE static int oa_json_deliver(odeus_json *js, unsigned type, const unsigned char *p,
                                            const unsigned char *q, size_t offset)
 {
   odeus_json_event ev;
   if (!q) return oa_json_bracket(js, &ev, type, offset);
-  if (type == ODEUS_JSON_STRING || type == ODEUS_JSON_KEY) oa_json_whole_string(&ev, type, p, q, js);
+  if (type == ODEUS_JSON_STRING) oa_json_whole_string(&ev, type, p, q, js);
   else oa_json_literal_event(&ev, type, (size_t)(q - p), js);
   ev.offset = offset;
   return oa_json_send(js, &ev);
@@ -4544,24 +4540,22 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
     c = *p;
     switch (c) {
     case '"':
-#if !ODEUS_OPTIMIZE_SIZE
-      if (expect & OA_JSON_WANT_KEY) goto objects;
-#endif
+#if ODEUS_OPTIMIZE_SIZE
+      /* A size build reads every string and key with the string reader:
+       * the same events, FIRST|LAST|RAW for one whole inside the piece. */
       if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
       token = expect & OA_JSON_WANT_KEY ? ODEUS_JSON_KEY : ODEUS_JSON_STRING;
-#if ODEUS_OPTIMIZE_SIZE
-      /* A size build reads every string with the string reader: the same
-       * events, FIRST|LAST|RAW for a string whole inside the piece. */
       p = oa_json_string_begin(js, p, p + 1, end, token, origin);
       goto helper_done;
 #else
+      if (expect & OA_JSON_WANT_KEY) goto objects;
+      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
       q = oa_json_plain_string(p + 1, end, &stop);
       if (!q) {
-        p = oa_json_string_begin(js, p, stop, end, token, origin);
+        p = oa_json_string_begin(js, p, stop, end, ODEUS_JSON_STRING, origin);
         goto helper_done;
       }
-      /* a key went to the objects loop: this is a string value */
-      if (oa_json_deliver(js, token, p, q, (size_t)((uintptr_t)p - origin))) return q;
+      if (oa_json_deliver(js, ODEUS_JSON_STRING, p, q, (size_t)((uintptr_t)p - origin))) return q;
       p = q + 1;
       goto value_done;
 #endif
@@ -7203,9 +7197,9 @@ CHANGES
                       path that is only there for speed (Cortex-M4 flash:
                       20.4 KB in 0.1.0, 14.8 KB now); a callback's stop on a
                       literal leaves offset on its last letter, whatever the
-                      split; an error answer without message
-                      or reason phrase reads "HTTP 429", no longer the
-                      result's description
+                      split; an error answer without message or reason
+                      phrase reads "HTTP 429", no longer the result's
+                      description
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License
