@@ -20,6 +20,7 @@
 #include "odeus_auth.h"
 #include "size_diff.h"
 #include "example.h"
+#include "lcg.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,12 +250,6 @@ typedef struct sd_split {
   int cut;
 } sd_split;
 
-static uint32_t sd_rand(uint32_t *s)
-{
-  *s = *s * 1103515245u + 12345u;
-  return *s >> 16;
-}
-
 static void sd_split_init(sd_split *sp, unsigned seed, unsigned salt)
 {
   sp->seed = seed;
@@ -268,13 +263,13 @@ static size_t sd_split_next(sd_split *sp, size_t left)
   if (sp->seed == 0) return left;
   if (sp->seed == 1) return left ? 1 : 0;
   switch (sp->seed % 4) {
-  case 0: n = 1 + sd_rand(&sp->state) % 3; break;
-  case 1: n = 1 + sd_rand(&sp->state) % 17; break;
-  case 2: n = 1 + sd_rand(&sp->state) % 100; break;
+  case 0: n = 1 + test_lcg(&sp->state) % 3; break;
+  case 1: n = 1 + test_lcg(&sp->state) % 17; break;
+  case 2: n = 1 + test_lcg(&sp->state) % 100; break;
   default:
     if (sp->cut) return left;
     sp->cut = 1;
-    n = 1 + sd_rand(&sp->state) % (left ? left : 1);
+    n = 1 + test_lcg(&sp->state) % (left ? left : 1);
     break;
   }
   return n < left ? n : left;
@@ -599,7 +594,7 @@ typedef struct sd_net {
 
 static int sd_net_blocks(sd_net *n)
 {
-  return n->want && sd_rand(&n->rnd) % n->want == 0;
+  return n->want && test_lcg(&n->rnd) % n->want == 0;
 }
 
 static int sd_net_send(void *ctx, const unsigned char *buf, size_t len)
@@ -608,7 +603,7 @@ static int sd_net_send(void *ctx, const unsigned char *buf, size_t len)
   size_t k, i;
   if (sd_net_blocks(n)) return ODEUS_IO_WANT_WRITE;
   if (!len) return 0;
-  k = n->want ? 1 + sd_rand(&n->rnd) % len : len;
+  k = n->want ? 1 + test_lcg(&n->rnd) % len : len;
   if (k > 65536) k = 65536;
   for (i = 0; i < k; i++) n->sent_hash = (n->sent_hash ^ buf[i]) * 16777619u;
   n->sent += k;
@@ -1072,7 +1067,7 @@ static void sd_stream(sd_out *o, const odeus_request *req, unsigned seed)
   all = (char *)sd_alloc(st.total);
   sd_line(o, "stream_next");
   do {
-    size_t w = seed == 0 ? st.total + 1 : seed == 1 ? 1 : 1 + sd_rand(&rnd) % 97;
+    size_t w = seed == 0 ? st.total + 1 : seed == 1 ? 1 : 1 + test_lcg(&rnd) % 97;
     size_t from = st.offset;
     char *window = (char *)sd_alloc(w);
     got = odeus_request_next(&st, window, w);
@@ -1223,15 +1218,15 @@ static odeus_str sd_slice(const char *in, size_t len, uint32_t *rnd)
 {
   odeus_str s = { NULL, 0 };
   size_t a, b;
-  if (sd_rand(rnd) % 8 == 0) return s;
-  a = len ? sd_rand(rnd) % (len + 1) : 0;
-  b = len ? sd_rand(rnd) % (len + 1) : 0;
+  if (test_lcg(rnd) % 8 == 0) return s;
+  a = len ? test_lcg(rnd) % (len + 1) : 0;
+  b = len ? test_lcg(rnd) % (len + 1) : 0;
   if (a > b) {
     size_t t = a;
     a = b;
     b = t;
   }
-  if (b - a > 40 && sd_rand(rnd) % 2) b = a + sd_rand(rnd) % 41; /* short strings are the common case */
+  if (b - a > 40 && test_lcg(rnd) % 2) b = a + test_lcg(rnd) % 41; /* short strings are the common case */
   s.ptr = in + a;
   s.len = b - a;
   return s;
@@ -1255,25 +1250,25 @@ static void sd_synthetic_config(sd_out *o, const unsigned char *in, size_t len, 
   memset(&areas, 0, sizeof areas);
   areas.in = copy;
   areas.in_len = len;
-  cfg.auth_type = (odeus_auth_type)(sd_rand(&rnd) % 7);
-  cfg.field_count = sd_rand(&rnd) % 4;
-  cfg.fields = cfg.field_count || sd_rand(&rnd) % 2 ? fields : NULL;
+  cfg.auth_type = (odeus_auth_type)(test_lcg(&rnd) % 7);
+  cfg.field_count = test_lcg(&rnd) % 4;
+  cfg.fields = cfg.field_count || test_lcg(&rnd) % 2 ? fields : NULL;
   for (i = 0; i < cfg.field_count; i++) {
     fields[i].slug = sd_slice(copy, len, &rnd);
     fields[i].label = sd_slice(copy, len, &rnd);
-    fields[i].type = (odeus_field_type)(sd_rand(&rnd) % 7);
+    fields[i].type = (odeus_field_type)(test_lcg(&rnd) % 7);
     fields[i].description = sd_slice(copy, len, &rnd);
     fields[i].placeholder = sd_slice(copy, len, &rnd);
-    fields[i].required = (odeus_bool)(sd_rand(&rnd) % 3);
+    fields[i].required = (odeus_bool)(test_lcg(&rnd) % 3);
   }
   cfg.auth_test_code = sd_slice(copy, len, &rnd);
-  if (sd_rand(&rnd) % 2) {
+  if (test_lcg(&rnd) % 2) {
     static const char url[] = "https://auth.example.com/oauth2/authorize?x=1";
     odeus_str good = { url, sizeof url - 1 };
     cfg.oauth_client = &oauth;
     oauth.scopes = sd_slice(copy, len, &rnd);
-    oauth.auth_url = sd_rand(&rnd) % 2 ? good : sd_slice(copy, len, &rnd);
-    oauth.token_url = sd_rand(&rnd) % 2 ? good : sd_slice(copy, len, &rnd);
+    oauth.auth_url = test_lcg(&rnd) % 2 ? good : sd_slice(copy, len, &rnd);
+    oauth.token_url = test_lcg(&rnd) % 2 ? good : sd_slice(copy, len, &rnd);
     oauth.client_id = sd_slice(copy, len, &rnd);
     oauth.client_secret = sd_slice(copy, len, &rnd);
     oauth.label = sd_slice(copy, len, &rnd);

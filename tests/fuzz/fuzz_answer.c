@@ -11,6 +11,7 @@
  * the same. */
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
+#include "../lcg.h"
 #include <stdlib.h>
 
 #define FUZZ_CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
@@ -158,8 +159,8 @@ static void read_body(run *r, int status, const char *body, size_t len, unsigned
     if (pattern == 1) {
       n = 1;
     } else if (pattern > 1) {
-      seed = seed * 1103515245u + 12345u;
-      if ((seed >> 16) % 17 + 1 < n) n = (seed >> 16) % 17 + 1;
+      size_t k = test_lcg(&seed) % 17 + 1;
+      if (k < n) n = k;
     }
     piece = (char *)malloc(n);
     memcpy(piece, body + at, n);

@@ -7,6 +7,7 @@
  * the documented invariants. */
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
+#include "../lcg.h"
 #include <stdlib.h>
 
 #define MAX_MESSAGES 16
@@ -48,8 +49,7 @@ static size_t next_piece(splitter *sp, size_t left)
   case 0: n = 1; break;
   case 1: n = sp->size; break;
   default:
-    sp->state = sp->state * 1103515245u + 12345u;
-    n = 1 + (sp->state >> 16) % (sp->mode == 2 ? 7u : 300u);
+    n = 1 + test_lcg(&sp->state) % (sp->mode == 2 ? 7u : 300u);
     break;
   }
   return n < left ? n : left;

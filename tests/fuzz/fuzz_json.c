@@ -8,6 +8,7 @@
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
 #include "../utf8_oracle.h"
+#include "../lcg.h"
 #include <stdlib.h>
 
 #define FUZZ_CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
@@ -90,12 +91,6 @@ typedef struct outcome {
   uint64_t hash;
 } outcome;
 
-static uint32_t next_random(uint32_t *s)
-{
-  *s = *s * 1103515245u + 12345u;
-  return *s >> 16;
-}
-
 /* mode 0: at once; 1: one byte at a time; otherwise random pieces seeded by mode. */
 static outcome run(const unsigned char *data, size_t len, unsigned mode)
 {
@@ -111,7 +106,7 @@ static outcome run(const unsigned char *data, size_t len, unsigned mode)
   odeus_json_init(&js, on_event, &v);
   o.result = ODEUS_OK;
   while (at < len && o.result == ODEUS_OK) {
-    size_t n = mode == 0 ? len - at : mode == 1 ? 1 : 1 + next_random(&seed) % max_piece;
+    size_t n = mode == 0 ? len - at : mode == 1 ? 1 : 1 + test_lcg(&seed) % max_piece;
     char *piece;
     if (n > len - at) n = len - at;
     piece = (char *)malloc(n);
