@@ -19,8 +19,8 @@ for src in tests/unit_*.c; do
   # shellcheck disable=SC2086
   {
     # strict gcc against the no-heap malloc; clang with ASan + UBSan; -Os,
-    # where ODEUS_OPTIMIZE_SIZE leaves out the speed-only paths (the JSON
-    # reader's objects loop): the same tests, the same bytes.
+    # where ODEUS_OPTIMIZE_SIZE takes the compact paths instead of the
+    # speed-only ones: the same tests, the same bytes.
     unit_build "$n" "$src" gcc -O2 tests/noheap.c
     unit_build "$n-asan" "$src" clang $ASAN
     unit_build "$n-small" "$src" gcc -Os tests/noheap.c
