@@ -6375,8 +6375,8 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
  *     odeus_client_free(&c);
  *   }
  *
- * Builds against mbedTLS 2.28 and 3.x; link -lmbedtls -lmbedx509
- * -lmbedcrypto. With -std=c99, define _POSIX_C_SOURCE=200809L before the
+ * Builds against mbedTLS 2.28 and 3.x (tested with 2.28 over TLS 1.2 and
+ * 3.6 over TLS 1.2 and 1.3); link -lmbedtls -lmbedx509 -lmbedcrypto. With -std=c99, define _POSIX_C_SOURCE=200809L before the
  * first system header. Memory: the client allocates nothing itself; mbedTLS
  * allocates its contexts and record buffers (point it at a static arena with
  * mbedtls_memory_buffer_alloc_init where MBEDTLS_MEMORY_BUFFER_ALLOC_C is
@@ -6705,10 +6705,14 @@ static int oa_tls_io_recv(void *ctx, unsigned char *buf, size_t len)
   int n;
   for (;;) {
     n = mbedtls_ssl_read(&c->ssl, buf, len);
+    /* The socket blocks, so want-read means a record that was not data (a
+     * TLS 1.3 ticket or key update, in mbedTLS 3.x): read on, within the
+     * deadline, so that a peer sending nothing but those cannot hold us. */
 #ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
-    if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) continue; /* TLS 1.3: not data */
+    if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) n = MBEDTLS_ERR_SSL_WANT_READ;
 #endif
-    break;
+    if (n != MBEDTLS_ERR_SSL_WANT_READ) break;
+    if (oa_tls_deadline_passed(c)) return MBEDTLS_ERR_SSL_TIMEOUT;
   }
   /* The end of the stream: the exchange decides whether the answer was
    * whole (a body read until close ends here; any other is truncated). */
@@ -6778,6 +6782,13 @@ static odeus_result oa_tls_configure(odeus_client *c)
   mbedtls_ssl_conf_session_tickets(&c->conf, c->opt.no_resumption
                                                  ? MBEDTLS_SSL_SESSION_TICKETS_DISABLED
                                                  : MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
+  /* A TLS 1.3 session is its ticket, and 3.6 drops tickets unless asked to
+   * keep them (oa_tls_io_recv reads on past the signal). */
+  if (!c->opt.no_resumption)
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &c->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
 #endif
   return ODEUS_OK;
 }

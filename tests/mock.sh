@@ -14,7 +14,9 @@
 #
 # Environment: MOCK_BIN (server binary; default build/mock_server, rebuilt
 # when older than its source or the header), MOCK_INCLUDE (directory holding
-# odeus_auth.h; default the repository root), MOCK_DIR (state directory).
+# odeus_auth.h; default the repository root), MOCK_DIR (state directory),
+# MOCK_MBEDTLS (a prefix holding another mbedTLS' include/ and static
+# libraries, such as the 3.x of tests/mbedtls3.sh; default the system's).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MOCK_DIR=${MOCK_DIR:-$ROOT/build/mock}
@@ -32,7 +34,13 @@ build() {
   if [ ! -x "$BIN" ] || [ "$src" -nt "$BIN" ] || [ "$INC/odeus_auth.h" -nt "$BIN" ]; then
     mkdir -p "$(dirname "$BIN")"
     # Built under a temporary name and moved, so two builds never clash.
-    gcc -O2 -g -I"$INC" "$src" -o "$BIN.tmp.$$" -lmbedtls -lmbedx509 -lmbedcrypto -lpthread \
+    local tls=(-lmbedtls -lmbedx509 -lmbedcrypto) lib
+    if [ -n "${MOCK_MBEDTLS:-}" ]; then
+      lib=$(ls "$MOCK_MBEDTLS"/lib/libmbedtls.a "$MOCK_MBEDTLS"/lib/*/libmbedtls.a 2>/dev/null | head -n 1)
+      [ -n "$lib" ] || fail "no libmbedtls.a under $MOCK_MBEDTLS/lib"
+      tls=(-isystem "$MOCK_MBEDTLS/include" -L"$(dirname "$lib")" -Wl,-Bstatic "${tls[@]}" -Wl,-Bdynamic)
+    fi
+    gcc -O2 -g -I"$INC" "$src" -o "$BIN.tmp.$$" "${tls[@]}" -lpthread \
       || fail "cannot build the mock server"
     mv -f "$BIN.tmp.$$" "$BIN"
   fi

@@ -149,6 +149,9 @@
 #include <mbedtls/ssl_cache.h>
 #include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
 
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
@@ -1609,12 +1612,21 @@ static mbedtls_ssl_ticket_context g_ticket;
 /* Set by the resumption callbacks during this thread's handshake. */
 static __thread int t_resumed;
 
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+static int cache_get(void *data, unsigned char const *id, size_t id_len, mbedtls_ssl_session *session)
+{
+  int r = mbedtls_ssl_cache_get(data, id, id_len, session);
+  if (r == 0) t_resumed = 1;
+  return r;
+}
+#else
 static int cache_get(void *data, mbedtls_ssl_session *session)
 {
   int r = mbedtls_ssl_cache_get(data, session);
   if (r == 0) t_resumed = 1;
   return r;
 }
+#endif
 
 static int ticket_parse(void *p, mbedtls_ssl_session *session, unsigned char *tkt, size_t len)
 {
@@ -1629,6 +1641,10 @@ static void tls_setup(void)
   char keypath[1024];
   const char *key = opt.key;
   int r;
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+  /* mbedTLS 3.x: TLS 1.3 and its tickets use PSA crypto */
+  if (psa_crypto_init() != PSA_SUCCESS) die("cannot start PSA crypto");
+#endif
   mbedtls_entropy_init(&g_entropy);
   mbedtls_ctr_drbg_init(&g_drbg);
   mbedtls_x509_crt_init(&g_cert);
