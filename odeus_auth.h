@@ -6381,7 +6381,10 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
  * allocates its contexts and record buffers (point it at a static arena with
  * mbedtls_memory_buffer_alloc_init where MBEDTLS_MEMORY_BUFFER_ALLOC_C is
  * available); getaddrinfo, for a host given by name, allocates inside the C
- * library. One client per thread.
+ * library. One client per thread. With mbedTLS 3.x, odeus_client_init also
+ * starts PSA crypto (psa_crypto_init), which is global to the program: it
+ * stays after odeus_client_free (other clients, or the program, may use it),
+ * and the program ends it, if it wants, with mbedtls_psa_crypto_free().
  *
  * Secrets: the API key and clientSecret pass through the client's window
  * only, wiped by the exchange on every path; mbedTLS encrypts the records in

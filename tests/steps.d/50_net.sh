@@ -79,6 +79,9 @@ net_run_mbedtls3() { # PORTS of the 2.28 servers
     -o "$B/net_client3-cxx" tests/net_client.c $libs
   # shellcheck disable=SC2086
   check "build-gcc-odeus-auth-mbedtls3" gcc $STRICT -O2 -I. -o "$B/odeus-auth3" examples/odeus-auth.c $libs
+  # shellcheck disable=SC2086
+  check "build-gcc-net_heap-mbedtls3" gcc $STRICT -O1 -g -I. -o "$B/net_heap3" tests/net_heap.c \
+    -Wl,--wrap=calloc -Wl,--wrap=free $libs
   [ -x "$B/net_client3" ] || return
   # shellcheck disable=SC2086
   prog "net_client-mbedtls3-tls12" timeout 240 "$B/net_client3" $1
@@ -88,6 +91,8 @@ net_run_mbedtls3() { # PORTS of the 2.28 servers
   else
     # shellcheck disable=SC2086
     prog "net_client-mbedtls3-tls13" timeout 240 "$B/net_client3" $ports3
+    [ -x "$B/net_heap3" ] && prog "net_heap-mbedtls3-tls13" timeout 60 "$B/net_heap3" "${ports3%% *}"
+    sed -n 's/^peak heap/mbedTLS 3.6, TLS 1.3: peak heap/p; s/^PSA/mbedTLS 3.6: PSA/p' "$B/net_heap-mbedtls3-tls13.err" 2>/dev/null
   fi
   net_stop_all net3
 }
