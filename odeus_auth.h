@@ -3601,6 +3601,13 @@ static oa_http_ptr oa_http_text_run(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   while (s < e && !p->error && p->state < OA_HTTP_BODY_CL && !(p->flags & OA_HTTP_F_SECTION)) {
     switch (p->state) {
+#if ODEUS_OPTIMIZE_SIZE
+    /* a size build goes round the loop for every state */
+    case OA_HTTP_STATUS: s = oa_http_status(p, s, e); break;
+    case OA_HTTP_REASON: s = oa_http_reason(p, s, e); break;
+    case OA_HTTP_STATUS_LF: s = oa_http_lf(p, s, OA_HTTP_LINE); break;
+    case OA_HTTP_LINE: s = oa_http_lines(p, s, e); break;
+#else
     /* The usual order runs on without going round the loop; a handler
      * that fails leaves its state as it was, so the chain stops. */
     case OA_HTTP_STATUS:
@@ -3618,6 +3625,7 @@ static oa_http_ptr oa_http_text_run(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
     case OA_HTTP_LINE:
       s = oa_http_lines(p, s, e);
       if (p->state != OA_HTTP_END_LF || s == e) break;
+#endif
       /* fall through */
     case OA_HTTP_END_LF: s = oa_http_end_lf(p, s); break;
     case OA_HTTP_NAME: s = oa_http_name(p, s, e); break;
