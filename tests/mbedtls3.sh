@@ -23,7 +23,10 @@ command -v apt-get >/dev/null 2>&1 || { echo "mbedtls3: needs apt-get (Debian), 
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 [ -f "$KEYRING" ] || { echo "mbedtls3: no $KEYRING" >&2; exit 1; }
 rm -rf "$D"; mkdir -p "$D/apt/lists/partial" "$D/apt/cache/archives/partial" "$D/pkg"
-echo "deb [signed-by=$KEYRING] http://deb.debian.org/debian $SUITE main" > "$D/apt/sources.list"
+# The mirror this system's apt uses (its main archive, not the security one).
+MIRROR=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }')
+[ -n "$MIRROR" ] || MIRROR=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null)
+echo "deb [signed-by=$KEYRING] ${MIRROR:-http://deb.debian.org/debian} $SUITE main" > "$D/apt/sources.list"
 APT=(-q -o "Dir::Etc::SourceList=$D/apt/sources.list" -o "Dir::Etc::SourceParts=-"
      -o "Dir::State::Lists=$D/apt/lists" -o "Dir::Cache=$D/apt/cache" -o Debug::NoLocking=1
      -o APT::Sandbox::User=root)
