@@ -8,12 +8,13 @@
 #   clang-analyze   clang --analyze (the Clang Static Analyzer)
 #   gcc-analyzer    gcc -fanalyzer
 # Each reads the header as the main file of a translation unit (the analysers
-# skip code in included headers). cppcheck and clang-tidy read it three
-# times: as the core, as the core's size build (ODEUS_OPTIMIZE_SIZE, whose
-# compact paths replace some fast ones) and with the mbedTLS transport when
-# the header has one; the two path-sensitive analysers, a minute of CPU
-# each, read the size build and the widest unit (the transport's, which
-# holds the whole core too). Findings are printed
+# skip code in included headers). cppcheck and clang-tidy read it as the
+# core, as the core's size build (ODEUS_OPTIMIZE_SIZE, whose compact paths
+# replace some fast ones) and with the mbedTLS transport; clang-tidy reads
+# the transport twice, against the system's mbedTLS (2.28) and against 3.x
+# (tests/mbedtls3.sh), whose branches differ. The two path-sensitive
+# analysers, a minute of CPU each, read the size build and the transport's
+# units (which hold the whole core too). Findings are printed
 # with their line in odeus_auth.h and in its part under src/.
 #
 # A finding is fixed, or suppressed at its line with the reason:
@@ -40,6 +41,7 @@ cat "$HDR" >> "$OUT/core.c"
 printf '#define ODEUS_OPTIMIZE_SIZE 1\n#define ODEUS_AUTH_IMPLEMENTATION\n' > "$OUT/small.c"
 cat "$HDR" >> "$OUT/small.c"
 TUS="core small"
+M3=""
 # The transport needs POSIX; -D on the command line (a #define of a reserved
 # name in the file would itself be a finding).
 POSIX="-D_POSIX_C_SOURCE=200809L"
@@ -47,12 +49,24 @@ if grep -q '^#[[:space:]]*if.*ODEUS_AUTH_MBEDTLS' "$HDR"; then
   printf '#define ODEUS_AUTH_MBEDTLS\n#define ODEUS_AUTH_IMPLEMENTATION\n' > "$OUT/mbedtls.c"
   cat "$HDR" >> "$OUT/mbedtls.c"
   TUS="core small mbedtls"
+  # the same unit against mbedTLS 3.x, when it can be had
+  M3=$(bash tests/mbedtls3.sh 2> "$OUT/mbedtls3.log") || { cat "$OUT/mbedtls3.log"; echo "lint: no mbedTLS 3.x"; exit 1; }
+  cp "$OUT/mbedtls.c" "$OUT/mbedtls3.c"
+  TUS="core small mbedtls mbedtls3"
 fi
+# The defines and include paths of a unit beyond the prelude in its file.
+tu_defs() {
+  case $1 in
+    mbedtls) echo "$POSIX" ;;
+    mbedtls3) echo "$POSIX -isystem $M3/include" ;;
+  esac
+}
 prelude() { if [ "$1" = core ]; then echo 1; else echo 2; fi; }
 tu_label() {
   case $1 in
     core) echo "the core" ;;
     small) echo "the core, size build" ;;
+    mbedtls3) echo "core + mbedTLS transport, mbedTLS 3.x" ;;
     *) echo "core + mbedTLS transport" ;;
   esac
 }
@@ -111,24 +125,24 @@ run_cppcheck() {  # $1 = TU
     --template='{file}:{line}:{column}: {severity}: {message} [{id}]' "$OUT/$1.c"
 }
 run_clang_tidy() {
-  local defs=""
-  [ "$1" = mbedtls ] && defs="$POSIX"
+  local defs
+  defs=$(tu_defs "$1")
   # shellcheck disable=SC2086
   clang-tidy --quiet --checks='-clang-analyzer-*' "$OUT/$1.c" -- -std=c99 $defs 2>&1 |
     grep -v -E '^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$'
   return "${PIPESTATUS[0]}"
 }
 run_clang_analyze() {
-  local defs="" out rc
-  [ "$1" = mbedtls ] && defs="$POSIX"
+  local defs out rc
+  defs=$(tu_defs "$1")
   # shellcheck disable=SC2086
   out=$(clang --analyze -std=c99 $defs -Xclang -analyzer-output=text "$OUT/$1.c" -o /dev/null 2>&1); rc=$?
   printf '%s\n' "$out" | grep -v -E '^[0-9]+ warnings? generated\.$' | grep -v '^$'
   [ "$rc" = 0 ] && ! printf '%s\n' "$out" | grep -q 'warning:'
 }
 run_gcc_analyzer() {
-  local defs="" out rc
-  [ "$1" = mbedtls ] && defs="$POSIX"
+  local defs out rc
+  defs=$(tu_defs "$1")
   # -O2: the analyser then works on the inlined code and runs several times
   # faster than at -O0, with the same findings on this code.
   # shellcheck disable=SC2086
@@ -142,10 +156,11 @@ run_gcc_analyzer() {
 lint() {
   local name=$1 fn tool tu rc=0 t0 tus=$TUS
   case $name in
-    cppcheck) fn=run_cppcheck tool=cppcheck ;;
+    # cppcheck is given no system header: the 3.x unit would read the same
+    cppcheck) fn=run_cppcheck tool=cppcheck tus=${TUS% mbedtls3} ;;
     clang-tidy) fn=run_clang_tidy tool=clang-tidy ;;
-    clang-analyze) fn=run_clang_analyze tool=clang tus="small ${TUS##* }" ;;
-    gcc-analyzer) fn=run_gcc_analyzer tool=gcc tus="small ${TUS##* }" ;;
+    clang-analyze) fn=run_clang_analyze tool=clang tus=${TUS#core } ;;
+    gcc-analyzer) fn=run_gcc_analyzer tool=gcc tus=${TUS#core } ;;
     *) echo "lint: unknown analyser $name (one of: $ALL)"; return 2 ;;
   esac
   t0=$(date +%s)
@@ -173,8 +188,8 @@ done
 for n in $NAMES; do
   case " $ALL " in *" $n "*) ;; *) echo "lint: unknown analyser $n (one of: $ALL)"; exit 2 ;; esac
 done
-export -f lint locate prelude tu_label run_cppcheck run_clang_tidy run_clang_analyze run_gcc_analyzer
-export OUT TUS POSIX PARTS ALL
+export -f lint locate prelude tu_label tu_defs run_cppcheck run_clang_tidy run_clang_analyze run_gcc_analyzer
+export OUT TUS POSIX PARTS ALL M3
 # shellcheck disable=SC2086
 printf '%s\n' $ORDER | xargs -P 2 -I {} bash -c 'lint {}' > /dev/null 2>&1
 
