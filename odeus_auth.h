@@ -411,7 +411,8 @@ typedef struct odeus_problems {
 } odeus_problems;
 
 /* The JSON path of a problem, e.g. "authFields[1].slug" (snprintf contract:
- * returns the length needed; writes at most cap bytes including the NUL). */
+ * returns the length needed; writes at most cap bytes including the NUL).
+ * A NULL problem gives "" (both functions). */
 ODEUS_API size_t odeus_problem_path(const odeus_problem *p, char *buf, size_t cap);
 /* The whole line, e.g. "authFields[1].label: 101 characters, max 100". */
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap);
@@ -902,7 +903,11 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
  * ODEUS_IO_WANT_READ / ODEUS_IO_WANT_WRITE (mbedTLS' values, so
  * mbedtls_ssl_read/write plug in unchanged) or another negative error.
  * Any network plugs in: lwIP, an RTOS socket layer, a modem, or the bundled
- * POSIX + mbedTLS transport (odeus_client, under ODEUS_AUTH_MBEDTLS). */
+ * POSIX + mbedTLS transport (odeus_client, under ODEUS_AUTH_MBEDTLS).
+ * The time limit is the io's: odeus_exchange_run reads and writes for as
+ * long as bytes move, so a blocking io must check the caller's deadline on
+ * every call (not only when it would wait) and fail once it has passed;
+ * else a peer that trickles bytes, or TLS alerts, holds the caller. */
 #define ODEUS_IO_WANT_READ  (-0x6900)
 #define ODEUS_IO_WANT_WRITE (-0x6880)
 
@@ -2037,7 +2042,7 @@ ODEUS_API size_t odeus_problem_path(const odeus_problem *p, char *buf, size_t ca
 {
   oa_sink s;
   oa_sink_init(&s, buf, cap, 0);
-  oa_put_path(&s, p);
+  if (p) oa_put_path(&s, p);
   return oa_sink_cstr(&s);
 }
 
@@ -2110,9 +2115,11 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 {
   oa_sink s;
   oa_sink_init(&s, buf, cap, 0);
-  oa_put_path(&s, p);
-  oa_puts(&s, ": ");
-  oa_put_rule(&s, p);
+  if (p) {
+    oa_put_path(&s, p);
+    oa_puts(&s, ": ");
+    oa_put_rule(&s, p);
+  }
   return oa_sink_cstr(&s);
 }
 
@@ -6656,12 +6663,18 @@ static int oa_tls_sys_failure(odeus_client *c, int err, int code)
   return code;
 }
 
+/* The deadline is checked before every read and write, not only when one
+ * would block: a peer that keeps data coming (endless TLS warning alerts,
+ * which mbedTLS reads on past by itself, or an answer trickled in tiny
+ * chunks) must not hold the caller past it. */
 static int oa_tls_recv_wait(odeus_client *c, unsigned char *buf, size_t len, uint32_t wait_ms)
 {
   size_t cap = OA_MIN(len, (size_t)0x40000000);
   for (;;) {
-    ssize_t n = recv(c->fd, buf, cap, 0);
+    ssize_t n;
     int w;
+    if (oa_tls_deadline_passed(c)) return MBEDTLS_ERR_SSL_TIMEOUT;
+    n = recv(c->fd, buf, cap, 0);
     if (n >= 0) return (int)n;
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK)
@@ -6691,8 +6704,10 @@ static int oa_tls_net_send(void *ctx, const unsigned char *buf, size_t len)
   odeus_client *c = (odeus_client *)ctx;
   size_t cap = OA_MIN(len, (size_t)0x40000000);
   for (;;) {
-    ssize_t n = send(c->fd, buf, cap, OA_TLS_SEND_FLAGS);
+    ssize_t n;
     int w;
+    if (oa_tls_deadline_passed(c)) return MBEDTLS_ERR_SSL_TIMEOUT;
+    n = send(c->fd, buf, cap, OA_TLS_SEND_FLAGS);
     if (n >= 0) return (int)n;
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK)
@@ -7221,7 +7236,10 @@ CHANGES
                       literal leaves offset on its last letter, whatever the
                       split; an error answer without message or reason
                       phrase reads "HTTP 429", no longer the result's
-                      description
+                      description; TLS 1.3 sessions resume with mbedTLS 3.6;
+                      the transport checks the deadline before every read
+                      and write (a peer sending endless TLS alerts or tiny
+                      chunks held the caller); a NULL problem formats as ""
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License

@@ -108,6 +108,15 @@
  *   25 eof-body          handle; no Content-Length, the body ends at close
  *   26 cl-te             handle; both Content-Length and chunked encoding
  *   27 retry502          502 (text/html), then success
+ *   28 endless-chunks    a 200 chunked head, "{", then chunks of one space,
+ *                        each behind a 4,000-byte chunk extension, as fast
+ *                        as the client reads, without end (until the client
+ *                        closes or --stall seconds pass): no read ever
+ *                        waits, yet the answer never grows
+ *   29 alerts            over TLS: a 200 head, then TLS warning alerts
+ *                        (user_canceled) as fast as the client reads, without
+ *                        end; mbedTLS reads past them by itself. Over plain
+ *                        TCP, as endless-chunks
  *
  * Every answer carries X-Mock-Connection (connection serial number),
  * X-Mock-Request (request number on that connection) and, over TLS,
@@ -261,14 +270,16 @@ enum {
   M_STALL = 10, M_RESET = 11, M_CONFLICT_CL = 12, M_HUGE = 13, M_HUGE_CHUNKED = 14,
   M_BADJSON = 15, M_ALWAYS429 = 16, M_CHUNKED_BYTEWISE = 17, M_CLOSE = 18,
   M_RETRY429LONG = 19, M_DROP = 20, M_RETRY408 = 21, M_RETRY504 = 22, M_ESCAPED = 23,
-  M_INTERIM = 24, M_EOF_BODY = 25, M_CL_TE = 26, M_RETRY502 = 27, M_COUNT
+  M_INTERIM = 24, M_EOF_BODY = 25, M_CL_TE = 26, M_RETRY502 = 27, M_ENDLESS_CHUNKS = 28,
+  M_ALERTS = 29, M_COUNT
 };
 
 static const char *const mode_names[M_COUNT] = {
   "normal", "retry429", "retry429date", "error500", "retry503", "bad400", "unauth401",
   "html502", "chunked", "bytewise", "stall", "reset", "conflict-cl", "huge",
   "huge-chunked", "badjson", "always429", "chunked-bytewise", "close", "retry429long",
-  "drop", "retry408", "retry504", "escaped", "interim", "eof-body", "cl-te", "retry502"
+  "drop", "retry408", "retry504", "escaped", "interim", "eof-body", "cl-te", "retry502",
+  "endless-chunks", "alerts"
 };
 
 /* A mode from its name or number; -1 when unknown. */
@@ -1314,6 +1325,46 @@ out:
   buf_free(&pre);
 }
 
+/* A 200 answer that never ends while bytes keep flowing: chunks of one
+ * space behind a long chunk extension, or TLS warning alerts. The client's
+ * deadline must end it; we stop when the client is gone or --stall seconds
+ * pass. The connection closes. */
+static void deliver_endless(conn *c, int alerts)
+{
+  static const char chunked_head[] =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n";
+  static const char length_head[] =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+  char chunk[4096];
+  static const char ext[] = "1;x=";
+  struct timespec start, now;
+  memset(chunk, 'a', sizeof chunk);
+  memcpy(chunk, ext, sizeof ext - 1);
+  memcpy(chunk + sizeof chunk - 5, "\r\n \r\n", 5);
+  alerts = alerts && c->tls;
+  if (alerts ? conn_send(c, length_head, sizeof length_head - 1)
+             : conn_send(c, chunked_head, sizeof chunked_head - 1))
+    return;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (now = start; ms_between(&start, &now) < (long)opt.stall_s * 1000;
+       clock_gettime(CLOCK_MONOTONIC, &now)) {
+    if (!alerts) {
+      if (conn_send(c, chunk, sizeof chunk) != 0) return;
+      continue;
+    }
+    {
+      int r = mbedtls_ssl_send_alert_message(&c->ssl, MBEDTLS_SSL_ALERT_LEVEL_WARNING,
+                                             MBEDTLS_SSL_ALERT_MSG_USER_CANCELED);
+      if (r == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        if (conn_writable(c) != 0) return;
+      } else if (r != 0) {
+        return;
+      }
+    }
+  }
+}
+
 /* ===========================================================================
  * Routing and the API
  * ========================================================================= */
@@ -1534,10 +1585,12 @@ static int handle_api(conn *c, const request *rq, const char *path, const char *
   }
   mode = pick_mode(rq, id, a);
   if (mode < 0) return M_NORMAL; /* a holds the 400 */
-  if (mode == M_STALL || mode == M_DROP || mode == M_HUGE || mode == M_HUGE_CHUNKED) {
+  if (mode == M_STALL || mode == M_DROP || mode == M_HUGE || mode == M_HUGE_CHUNKED ||
+      mode == M_ENDLESS_CHUNKS || mode == M_ALERTS) {
     logf_("conn %lu req %lu %s %s -> %s", c->serial, c->requests, rq->method, path, mode_names[mode]);
     if (mode == M_STALL) conn_hold(c, opt.stall_s);
     if (mode == M_HUGE || mode == M_HUGE_CHUNKED) deliver_huge(c, id, mode == M_HUGE_CHUNKED);
+    if (mode == M_ENDLESS_CHUNKS || mode == M_ALERTS) deliver_endless(c, mode == M_ALERTS);
     return -1;
   }
   if (!mode_failure(mode, id, a)) api_apply(rq, id_raw, id_len, path, a, mode == M_ESCAPED);

@@ -493,6 +493,32 @@ static void test_stall(void)
   odeus_client_free(&cl);
 }
 
+/* Bytes that keep coming and never make an answer end at the deadline:
+ * the check runs before every read, not only when a read would wait. */
+static void endless(const char *base, const char *id, const char *what)
+{
+  odeus_client_options o = options();
+  long t0, dt;
+  o.deadline_ms = 900;
+  open_client(&o);
+  t0 = now_ms();
+  CHECK_EQ_INT(apply(base, KEY, id, &cfg_none), ODEUS_ERR_TIMEOUT);
+  dt = now_ms() - t0;
+  CHECK_EQ_INT(cl.io_error, MBEDTLS_ERR_SSL_TIMEOUT);
+  CHECK_EQ_INT(cl.attempts, 1);
+  CHECK_EQ_INT(cl.status, 200);
+  if (!quick) CHECK(dt >= 900 && dt <= 900 + 400);
+  fprintf(stderr, "%s: deadline 900 ms, ended after %ld ms\n", what, dt);
+  odeus_client_free(&cl);
+}
+
+static void test_endless(void)
+{
+  endless(main_url(), MODE_ID("28"), "endless chunks over TLS");
+  endless(main_url(), MODE_ID("29"), "TLS warning alerts");
+  endless(url("http", "127.0.0.1", port_plain, ""), MODE_ID("28"), "endless chunks over TCP");
+}
+
 static void test_hostile(void)
 {
   odeus_client_options o = options();
@@ -763,6 +789,7 @@ int main(int argc, char **argv)
   test_statuses();
   test_retries();
   test_stall();
+  test_endless();
   test_hostile();
   test_shapes();
   test_certs();

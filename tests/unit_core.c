@@ -429,6 +429,14 @@ static void test_all_problems(void)
   CHECK_EQ_INT(odeus_problem_format(&items[1], line, 10), 44);
   CHECK_STR(line, "authField");
   CHECK_EQ_INT(odeus_problem_format(&items[1], NULL, 0), 44);
+  /* a NULL problem is the empty string, not a crash */
+  memset(line, 'x', 4);
+  CHECK_EQ_INT(odeus_problem_format(NULL, line, sizeof line), 0);
+  CHECK_STR(line, "");
+  memset(line, 'x', 4);
+  CHECK_EQ_INT(odeus_problem_path(NULL, line, sizeof line), 0);
+  CHECK_STR(line, "");
+  CHECK_EQ_INT(odeus_problem_path(NULL, NULL, 0), 0);
   CHECK_EQ_INT(odeus_write_body(&c, line, sizeof line, NULL), ODEUS_ERR_CONFIG);
 }
 
