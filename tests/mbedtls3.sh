@@ -30,9 +30,18 @@ echo "deb [signed-by=$KEYRING] ${MIRROR:-http://deb.debian.org/debian} $SUITE ma
 APT=(-q -o "Dir::Etc::SourceList=$D/apt/sources.list" -o "Dir::Etc::SourceParts=-"
      -o "Dir::State::Lists=$D/apt/lists" -o "Dir::Cache=$D/apt/cache" -o Debug::NoLocking=1
      -o APT::Sandbox::User=root)
-apt-get "${APT[@]}" update > "$D/apt.log" 2>&1 || { cat "$D/apt.log" >&2; echo "mbedtls3: apt-get update failed" >&2; exit 1; }
-(cd "$D/pkg" && apt-get "${APT[@]}" download libmbedtls-dev) >> "$D/apt.log" 2>&1 ||
-  { cat "$D/apt.log" >&2; echo "mbedtls3: cannot download libmbedtls-dev from $SUITE" >&2; exit 1; }
+# A network hiccup is not a failure of the tests: three tries, 5 s apart.
+tries() { # COMMAND...: 0 when one of three tries succeeds
+  local n
+  for n in 1 2 3; do
+    "$@" >> "$D/apt.log" 2>&1 && return 0
+    [ $n = 3 ] || sleep 5
+  done
+  return 1
+}
+fetch() { (cd "$D/pkg" && apt-get "${APT[@]}" download libmbedtls-dev); }
+tries apt-get "${APT[@]}" update || { cat "$D/apt.log" >&2; echo "mbedtls3: apt-get update failed" >&2; exit 1; }
+tries fetch || { cat "$D/apt.log" >&2; echo "mbedtls3: cannot download libmbedtls-dev from $SUITE" >&2; exit 1; }
 dpkg-deb -x "$D"/pkg/libmbedtls-dev_*.deb "$D/root" || exit 1
 [ -f "$PREFIX/include/mbedtls/build_info.h" ] || { echo "mbedtls3: $SUITE's libmbedtls-dev is not 3.x" >&2; exit 1; }
 echo "$PREFIX"
