@@ -66,7 +66,8 @@
  *     // Over your own network (see odeus_io), through a 256-byte window:
  *     odeus_answer_field got_fields[4];
  *     char strings[1024];
- *     odeus_answer answer = { got_fields, 4, strings, sizeof strings };
+ *     odeus_answer answer = { .fields = got_fields, .field_capacity = 4,
+ *                             .strings = strings, .strings_capacity = sizeof strings };
  *     unsigned char window[256];
  *     odeus_exchange x;
  *     odeus_result r = odeus_exchange_begin(&x, &request, &answer, window, sizeof window);
@@ -98,8 +99,10 @@
  * ============================================================================
  * ERRORS
  * ============================================================================
- * Every function returns an odeus_result: ODEUS_OK (0) or a negative value
- * that never changes between versions; odeus_result_text() describes it.
+ * Every function that can fail returns an odeus_result: ODEUS_OK (0) or a
+ * negative value that never changes between versions; odeus_result_text()
+ * describes it. The others (measures, predicates, odeus_wipe) say at their
+ * declaration what they return.
  * There is no global error state. Validation details go into a caller-owned
  * odeus_problems (a bound and a total count: nothing is lost, nothing is
  * allocated). The library never prints, aborts or exits.
@@ -889,14 +892,15 @@ ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, s
  * The integration as one line of JSON (what `odeus-auth apply` prints), in
  * this key order, every member written (a string without a value as null):
  *   {"id":s,"authType":s,"authTestCode":s|null,"authFields":[{"slug":s,
- *   "label":s,"type":s,"description":s,"placeholder":s|null,"required":b},
+ *   "label":s,"type":s,"description":s|null,"placeholder":s|null,"required":b},
  *   ...],"oauthClient":null|{"scopes":s|null,"label":s|null,
  *   "authorizationCode":s,"accessTokenCode":s,"refreshTokenCode":s}}
  * An unknown enum is written as its text. Writer contract as
  * odeus_write_body. A cut answer (a->cut) is refused with
- * ODEUS_ERR_ANSWER_CUT, one without an id (not a mapped 2xx answer) with
- * ODEUS_ERR_ARGUMENT, and nothing is written: printing it would show less
- * than the server said as if it were all. */
+ * ODEUS_ERR_ANSWER_CUT; one without an id or one the reader refused
+ * (problem.rule set): not a mapped 2xx answer, with ODEUS_ERR_ARGUMENT.
+ * Nothing is written then: printing it would show less than the server
+ * said, or other than it said, as if it were all. */
 ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size_t cap, size_t *needed);
 /* ---- I/O and one exchange -------------------------------------------------
  * send/recv follow mbedTLS' BIO contract: a positive count, 0 when closed,
@@ -986,11 +990,11 @@ ODEUS_API void odeus_exchange_end(odeus_exchange *x);
 /* ---- retries -----------------------------------------------------------------
  * Which outcomes are worth another attempt, and how long to wait first.
  *
- * Retried: HTTP 429, 408, 502, 503 and 504, and a connect that failed
- * (ODEUS_ERR_CONNECT). Never anything else: not 400, 401, 403 or 404 (the
- * same request would fail again), not 500, not a timeout, a TLS, certificate
- * or protocol error. The same request sent twice leaves the same state, so
- * a retry is safe.
+ * Retried: HTTP 429, 502, 503 and 504, and a connect that failed
+ * (ODEUS_ERR_CONNECT), as the API's contract names them. Never anything
+ * else: not 400, 401, 403 or 404 (the same request would fail again), not
+ * 408 or 500, not a timeout, a TLS, certificate or protocol error. The
+ * same request sent twice leaves the same state, so a retry is safe.
  *
  * The wait: a Retry-After given in seconds, or as a date (converted with
  * clock), is honoured exactly when it is at most retry_after_max_ms; a
@@ -6096,7 +6100,7 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
   if (!a || (!buf && cap)) return ODEUS_ERR_ARGUMENT;
   /* Writing a cut answer would print something we did not fully read. */
   if (a->cut || a->field_count > a->field_capacity) return ODEUS_ERR_ANSWER_CUT;
-  if (!a->id.ptr || (a->field_count && !a->fields)) return ODEUS_ERR_ARGUMENT;
+  if (!a->id.ptr || a->problem.rule || (a->field_count && !a->fields)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap, 0);
   t = (int)a->auth_type;
   oa_ans_put_member(&s, "{\"id\":", a->id);
@@ -6301,10 +6305,11 @@ ODEUS_API odeus_outcome odeus_outcome_of(const odeus_exchange *x, odeus_result r
 }
 
 /* Statuses that say "not now" rather than "not this": the same request may
- * well succeed later. */
+ * well succeed later. Exactly the API contract's list, which the tool's
+ * --retries promises: 408 is not in it. */
 static int oa_retry_status(int status)
 {
-  return status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+  return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
 /* A status counts only when the attempt ended on it: a 503 whose answer
@@ -7239,7 +7244,9 @@ CHANGES
                       description; TLS 1.3 sessions resume with mbedTLS 3.6;
                       the transport checks the deadline before every read
                       and write (a peer sending endless TLS alerts or tiny
-                      chunks held the caller); a NULL problem formats as ""
+                      chunks held the caller); a NULL problem formats as "";
+                      a 408 is no longer retried (the contract's list is
+                      429, 502, 503, 504)
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License

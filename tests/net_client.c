@@ -416,12 +416,13 @@ static void test_retries(void)
   CHECK_EQ_INT(cl.attempts, 2);
   CHECK_EQ_INT(n_slept, 1);
   CHECK(slept[0] > 0 && slept[0] <= 2000);
-  /* 503, 408, 504, 502 then success: one backoff of 500 ms */
+  /* 503, 504, 502 then success: one backoff of 500 ms; a 408 is not retried */
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("04"), &cfg_none), ODEUS_OK);
   CHECK_EQ_INT(cl.attempts, 2);
   CHECK_EQ_INT(slept[0], 500);
-  CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("21"), &cfg_none), ODEUS_OK);
-  CHECK_EQ_INT(cl.attempts, 2);
+  CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("21"), &cfg_none), ODEUS_ERR_STATUS_OTHER);
+  CHECK_EQ_INT(cl.status, 408);
+  CHECK_EQ_INT(cl.attempts, 1);
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("22"), &cfg_none), ODEUS_OK);
   CHECK_EQ_INT(cl.attempts, 2);
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("27"), &cfg_none), ODEUS_OK);

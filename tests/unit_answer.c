@@ -974,6 +974,14 @@ static void test_write_answer(void)
   feed_split(&a, 404, "{\"message\":\"gone\"}", 18, SPLIT_WHOLE, "Not Found");
   CHECK_EQ_INT(odeus_write_answer(&a, out, sizeof out, &needed), ODEUS_ERR_ARGUMENT);
   CHECK_EQ_INT(needed, 0);
+  /* nor has a refused one, though its id was read before the wrong type */
+  needed = 7;
+  memset(out, '#', 4);
+  CHECK_EQ_INT(parse_body(&a, INTEG("\"authFields\":[{\"slug\":5}]")), ODEUS_ERR_ANSWER_TYPE);
+  CHECK_STR(a.id.ptr ? a.id.ptr : "", "i");
+  CHECK_EQ_INT(odeus_write_answer(&a, out, sizeof out, &needed), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(needed, 0);
+  CHECK(memcmp(out, "####", 4) == 0);
 }
 
 /* ---- the problem line ---- */

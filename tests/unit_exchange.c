@@ -644,12 +644,12 @@ static void test_retry_which(void)
   memset(&p, 0, sizeof p); /* no random: the whole bound */
   /* retried */
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_ABSENT, 0)), 500);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_OTHER, 408, ODEUS_RETRY_ABSENT, 0)), 500);
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 502, ODEUS_RETRY_ABSENT, 0)), 500);
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 503, ODEUS_RETRY_ABSENT, 0)), 500);
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 504, ODEUS_RETRY_ABSENT, 0)), 500);
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_CONNECT, 0, ODEUS_RETRY_ABSENT, 0)), 500);
   /* never */
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_OTHER, 408, ODEUS_RETRY_ABSENT, 0)), -1);
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_400, 400, ODEUS_RETRY_SECONDS, 1)), -1);
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_401, 401, ODEUS_RETRY_SECONDS, 1)), -1);
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_403, 403, ODEUS_RETRY_ABSENT, 0)), -1);
