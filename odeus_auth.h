@@ -731,7 +731,7 @@ ODEUS_API odeus_result odeus_http_feed(odeus_http *p, const char *data, size_t l
  * ODEUS_ERR_HTTP_TRUNCATED unless done. */
 ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
 /* ---- the answer ------------------------------------------------------------
- * What the server answered, mapped into caller-owned storage: the 2xx answer
+ * What the server answered, mapped into caller-owned storage: the 200 answer
  * (SPEC §1 Response) member by member, or the human message of an error
  * answer. The body is read as it arrives, in pieces of any size; the result
  * is the same whatever the pieces.
@@ -746,7 +746,7 @@ ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
  * whole answer needs (each string's length + 1, the empty ones excepted):
  * call again with that much to get everything.
  *
- * The 2xx answer. Keys come in any order. Keys this version does not read
+ * The 200 answer. Keys come in any order. Keys this version does not read
  * (the field's own "id" among them) are skipped whatever their value. An
  * enum value this version does not know is ODEUS_AUTH_UNKNOWN /
  * ODEUS_FIELD_UNKNOWN with its text in auth_type_text / type_text (set for
@@ -768,7 +768,8 @@ ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
  * `cut` is set; the strings of the fields not kept still count in
  * strings_needed).
  *
- * An error answer (any status but 2xx): odeus_answer_finish returns the
+ * An error answer (any status but 200, a 201 or 204 included: the API
+ * answers 200, anything else is unexpected): odeus_answer_finish returns the
  * status' result (odeus_status_result) and sets `message`, never failing
  * because of the body. The message is, in this order of preference:
  *  - "message" of the top-level object: a string, or an array whose items
@@ -817,7 +818,7 @@ typedef struct odeus_answer {
   int cut;                      /* something did not fit: fields or strings */
   /* for an error answer: a human message, NUL-terminated, in strings */
   odeus_str message;
-  /* why a 2xx answer was refused: rule ODEUS_RULE_TYPE, _REQUIRED,
+  /* why a 200 answer was refused: rule ODEUS_RULE_TYPE, _REQUIRED,
    * _DUPLICATE_KEY or _JSON (0 when it was not). The path is inside
    * "integration": key/index/member as in a config problem; key
    * ODEUS_KEY_OTHER with text "integration" is that member itself, key
@@ -830,14 +831,14 @@ typedef struct odeus_answer {
 } odeus_answer;
 
 /* The answer reader: fed the body (from odeus_http's on_body), it maps a
- * 2xx answer, or extracts the message of an error answer. RAM: this struct,
+ * 200 answer, or extracts the message of an error answer. RAM: this struct,
  * whatever the size of the answer. */
 typedef struct odeus_answer_reader {
   odeus_json json;              /* the JSON reader under it */
   odeus_answer *out;
   int status;                   /* the HTTP status given to begin */
   int error;                    /* 0, or the result every later call returns */
-  /* private: the 2xx mapper */
+  /* private: the 200 mapper */
   unsigned scope;               /* the object or array we are in */
   unsigned slot;                /* the member whose value comes next */
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
@@ -861,17 +862,17 @@ typedef struct odeus_answer_reader {
 /* Starts reading the body of an answer with this status into out (its
  * storage members are kept, every other member is reset). */
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status);
-/* A piece of the body. For a 2xx answer: ODEUS_OK, or the first problem
+/* A piece of the body. For a 200 answer: ODEUS_OK, or the first problem
  * (ODEUS_ERR_ANSWER_* or ODEUS_ERR_JSON_*), returned by every later call.
  * For an error answer: ODEUS_OK whatever the body. ODEUS_ERR_ARGUMENT for
  * NULL data with len > 0, or storage NULL with a capacity. */
 ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *data, size_t len);
-/* The end of the body: ODEUS_OK for a complete 2xx answer (check `cut`), or
+/* The end of the body: ODEUS_OK for a complete 200 answer (check `cut`), or
  * its problem; for another status the status' result code, with
  * out->message set as well as it could be. reason: the reason phrase (may
  * be NULL). */
 ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *reason);
-/* The result code of an HTTP status: ODEUS_OK for 2xx; 400, 401, 403, 404,
+/* The result code of an HTTP status: ODEUS_OK for 200; 400, 401, 403, 404,
  * 429 their own; 500..599 ODEUS_ERR_STATUS_5XX; anything else
  * ODEUS_ERR_STATUS_OTHER. */
 ODEUS_API odeus_result odeus_status_result(int status);
@@ -879,7 +880,7 @@ ODEUS_API odeus_result odeus_status_result(int status);
 /* A whole HTTP response held in memory (head and body) read into out: the
  * HTTP parser, then the answer reader; the end of the bytes is where the
  * peer closed, bytes after the end of the message are ignored. Returns an
- * ODEUS_ERR_HTTP_* code, a 2xx answer's problem as soon as it is found, or
+ * ODEUS_ERR_HTTP_* code, a 200 answer's problem as soon as it is found, or
  * what odeus_answer_finish returns (the reason phrase is the response's). */
 ODEUS_API odeus_result odeus_answer_parse_response(const char *response, size_t len, odeus_answer *out);
 
@@ -898,7 +899,7 @@ ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, s
  * An unknown enum is written as its text. Writer contract as
  * odeus_write_body. A cut answer (a->cut) is refused with
  * ODEUS_ERR_ANSWER_CUT; one without an id or one the reader refused
- * (problem.rule set): not a mapped 2xx answer, with ODEUS_ERR_ARGUMENT.
+ * (problem.rule set): not a mapped 200 answer, with ODEUS_ERR_ARGUMENT.
  * Nothing is written then: printing it would show less than the server
  * said, or other than it said, as if it were all. */
 ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size_t cap, size_t *needed);
@@ -5108,7 +5109,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   return p.pr->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
 }
 /* ---- the answer (implementation) ----------------------------------------------------
- * Two consumers of the JSON reader's events, chosen by the status: the 2xx
+ * Two consumers of the JSON reader's events, chosen by the status: the 200
  * mapper and the error-message extractor. Both keep a few words of state
  * and work per event, never per byte: a key is matched by its length, then
  * a constant-length memcmp, against the few keys of its object; string
@@ -5119,7 +5120,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  * biggest. A size build lets the compiler choose. */
 #define OA_ANS_OUTLINE OA_OUTLINE
 
-/* ---- the 2xx mapper ---- */
+/* ---- the 200 mapper ---- */
 
 /* The object or array the mapper is in. */
 enum oa_ans_scope {
@@ -5206,9 +5207,11 @@ static const oa_ans_slot_info oa_ans_slots[] = {
 /* What an empty string points at: it needs no storage. */
 static const char oa_ans_empty[1] = "";
 
-static int oa_ans_2xx(int status)
+/* The one status whose body is the integration: the API answers 200, and
+ * any other (a 201 or a 204 too) is unexpected, whatever its body. */
+static int oa_ans_mapped(int status)
 {
-  return status >= 200 && status <= 299;
+  return status == 200;
 }
 
 static size_t oa_ans_add(size_t a, size_t b)
@@ -5906,7 +5909,7 @@ ODEUS_API odeus_result odeus_status_result(int status)
   case 429: return ODEUS_ERR_STATUS_429;
   default: break;
   }
-  if (oa_ans_2xx(status)) return ODEUS_OK;
+  if (oa_ans_mapped(status)) return ODEUS_OK;
   return status >= 500 && status <= 599 ? ODEUS_ERR_STATUS_5XX : ODEUS_ERR_STATUS_OTHER;
 }
 
@@ -5914,7 +5917,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
 {
   if (!r) return;
   /* the JSON reader clears itself; the rest of the reader starts at zero */
-  odeus_json_init(&r->json, oa_ans_2xx(status) ? oa_ans_event : oa_msg_event, r);
+  odeus_json_init(&r->json, oa_ans_mapped(status) ? oa_ans_event : oa_msg_event, r);
   memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
   r->out = out;
   r->status = status;
@@ -5936,7 +5939,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   }
 }
 
-/* A JSON error in a 2xx answer is its problem. */
+/* A JSON error in a 200 answer is its problem. */
 static odeus_result oa_ans_json_error(odeus_answer_reader *r, odeus_result code)
 {
   if (!r->error) {
@@ -5959,7 +5962,7 @@ ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *dat
   if (!r || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
   res = odeus_json_feed(&r->json, data, len);
-  if (res == ODEUS_OK || !oa_ans_2xx(r->status)) return ODEUS_OK;
+  if (res == ODEUS_OK || !oa_ans_mapped(r->status)) return ODEUS_OK;
   return oa_ans_json_error(r, res);
 }
 
@@ -5968,7 +5971,7 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
   odeus_result res;
   if (!r) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
-  if (!oa_ans_2xx(r->status)) {
+  if (!oa_ans_mapped(r->status)) {
     res = odeus_status_result(r->status);
     oa_msg_finish(r, reason);
     return res;
@@ -7246,7 +7249,9 @@ CHANGES
                       and write (a peer sending endless TLS alerts or tiny
                       chunks held the caller); a NULL problem formats as "";
                       a 408 is no longer retried (the contract's list is
-                      429, 502, 503, 504)
+                      429, 502, 503, 504); only a 200 is read as the
+                      integration (a 201 or 204 is ODEUS_ERR_STATUS_OTHER);
+                      odeus_write_answer refuses a refused answer
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License

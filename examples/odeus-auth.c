@@ -12,6 +12,7 @@
 #include "../odeus_auth.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ static char config_strings[CONFIG_MAX];
 static odeus_problem problems[PROBLEMS_MAX];
 static char api_key[512];
 static char line[4096];
+static char message[8192];      /* the stderr line being built */
+static size_t message_len;
 static char output[1u << 21];
 static odeus_answer_field answer_fields[FIELDS_MAX];
 static char answer_strings[1u << 20];
@@ -52,9 +55,85 @@ typedef struct options {
   int insecure;
 } options;
 
+/* ---- stderr: one line per problem, never a byte that steers a terminal ----
+ * What goes to stderr may quote the server (an error message), a file name
+ * or an argument. Printed raw, a newline in it would forge a second line
+ * and an escape sequence would drive the terminal; so control bytes, C1
+ * controls, bidirectional overrides and bytes that are not UTF-8 are shown
+ * escaped (\n, \x1b, \u202e). */
+
+/* The length of the valid UTF-8 sequence at p (n > 0 bytes), or 0. */
+static size_t utf8_sequence(const unsigned char *p, size_t n)
+{
+  size_t len, i;
+  unsigned char lo = 0x80, hi = 0xbf;
+  if (p[0] >= 0xc2 && p[0] <= 0xdf) len = 2;
+  else if (p[0] >= 0xe0 && p[0] <= 0xef) len = 3;
+  else if (p[0] >= 0xf0 && p[0] <= 0xf4) len = 4;
+  else return 0;
+  if (p[0] == 0xe0) lo = 0xa0;          /* overlong */
+  if (p[0] == 0xed) hi = 0x9f;          /* surrogates */
+  if (p[0] == 0xf0) lo = 0x90;          /* overlong */
+  if (p[0] == 0xf4) hi = 0x8f;          /* past U+10FFFF */
+  if (n < len || p[1] < lo || p[1] > hi) return 0;
+  for (i = 2; i < len; i++)
+    if (p[i] < 0x80 || p[i] > 0xbf) return 0;
+  return len;
+}
+
+/* U+0080..U+009F, U+202A..U+202E, U+2066..U+2069: shown as \uXXXX. */
+static unsigned steering_code_point(const unsigned char *p, size_t len)
+{
+  if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0) return p[1];
+  if (len == 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) return 0x2000u + p[2] - 0x80u;
+  if (len == 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9) return 0x2040u + p[2] - 0x80u;
+  return 0;
+}
+
+static void put_escaped(FILE *f, const char *text, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < n) {
+    size_t len = p[i] < 0x80 ? 1 : utf8_sequence(p + i, n - i);
+    unsigned cp = len > 1 ? steering_code_point(p + i, len) : 0;
+    if (len == 1 && p[i] >= 0x20 && p[i] != 0x7f) fputc(p[i], f);
+    else if (len == 1 && p[i] == '\n') fputs("\\n", f);
+    else if (len == 1 && p[i] == '\r') fputs("\\r", f);
+    else if (len == 1 && p[i] == '\t') fputs("\\t", f);
+    else if (len > 1 && !cp) fwrite(p + i, 1, len, f);
+    else if (cp) fprintf(f, "\\u%04x", cp);
+    else fprintf(f, "\\x%02x", p[i]);
+    i += len ? len : 1;
+  }
+}
+
+/* Appends to the line being built (cut at its capacity: never more). */
+static void say(const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+  if (message_len >= sizeof message - 1) return;
+  va_start(ap, fmt);
+  n = vsnprintf(message + message_len, sizeof message - message_len, fmt, ap);
+  va_end(ap);
+  if (n > 0) message_len += (size_t)n < sizeof message - message_len ? (size_t)n : sizeof message - 1 - message_len;
+}
+
+/* Prints the line built so far as "odeus-auth: ...", escaped, and starts a new one. */
+static void said(void)
+{
+  fputs("odeus-auth: ", stderr);
+  put_escaped(stderr, message, message_len);
+  fputc('\n', stderr);
+  message_len = 0;
+}
+
 static int usage_error(const char *what)
 {
-  fprintf(stderr, "odeus-auth: %s\nTry 'odeus-auth --help'.\n", what);
+  say("%s", what);
+  said();
+  fputs("Try 'odeus-auth --help'.\n", stderr);
   return EXIT_USAGE;
 }
 
@@ -97,26 +176,34 @@ static int parse_number(const char *s, long max, long *out)
   return 1;
 }
 
-/* Options may come before or after the command; --opt VALUE or --opt=VALUE. */
+static int add_operand(options *o, const char *a)
+{
+  if (!o->command) o->command = a;
+  else if (o->operand_count < 2) o->operands[o->operand_count++] = a;
+  else return usage_error("too many operands");
+  return 0;
+}
+
+/* Options may come before or after the command; --opt VALUE or --opt=VALUE.
+ * After "--" every argument is an operand (a file named -x.json, say). */
 static int parse_args(int argc, char **argv, options *o)
 {
   static const char *const with_value[] = { "--base-url", "--api-key-file", "--ca-file", "--timeout", "--retries" };
-  int i;
+  int i, rc, operands_only = 0;
   memset(o, 0, sizeof *o);
   o->timeout_s = 30;
   o->retries = 2;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i], *value = NULL;
     size_t k, n = strcspn(a, "=");
+    if (operands_only || a[0] != '-' || strcmp(a, "-") == 0) {
+      if ((rc = add_operand(o, a)) != 0) return rc;
+      continue;
+    }
+    if (strcmp(a, "--") == 0) { operands_only = 1; continue; }
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { print_help(); exit(0); }
     if (strcmp(a, "--version") == 0) { printf("odeus-auth %s\n", ODEUS_AUTH_VERSION_STRING); exit(0); }
     if (strcmp(a, "--insecure") == 0) { o->insecure = 1; continue; }
-    if (strcmp(a, "--") == 0 || a[0] != '-' || strcmp(a, "-") == 0) {
-      if (!o->command) o->command = a;
-      else if (o->operand_count < 2) o->operands[o->operand_count++] = a;
-      else return usage_error("too many operands");
-      continue;
-    }
     for (k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
       if (strlen(with_value[k]) == n && strncmp(a, with_value[k], n) == 0) break;
     if (k == sizeof with_value / sizeof with_value[0]) {
@@ -143,19 +230,30 @@ static int parse_args(int argc, char **argv, options *o)
   return 0;
 }
 
+/* A file that cannot be opened or read is a usage error, as a missing one. */
+static int file_error(const char *path, int err)
+{
+  say("%s: %s", path, strerror(err));
+  said();
+  return EXIT_USAGE;
+}
+
 /* CONFIG: a file, or - for stdin. */
 static int read_config(const char *path, size_t *len)
 {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   size_t n;
-  if (!f) {
-    fprintf(stderr, "odeus-auth: %s: %s\n", path, strerror(errno));
-    return EXIT_USAGE;
-  }
+  int failed, err;
+  if (!f) return file_error(path, errno);
+  errno = 0;
   n = fread(config_text, 1, CONFIG_MAX + 1, f);
+  failed = ferror(f);
+  err = errno ? errno : EIO;
   if (f != stdin) fclose(f);
+  if (failed) return file_error(path, err);
   if (n > CONFIG_MAX) {
-    fprintf(stderr, "odeus-auth: %s: larger than %u bytes\n", path, CONFIG_MAX);
+    say("%s: larger than %u bytes", path, CONFIG_MAX);
+    said();
     return EXIT_INVALID;
   }
   *len = n;
@@ -181,43 +279,72 @@ static int load_config(const char *path, odeus_config *cfg)
   if (odeus_parse_config(config_text, len, cfg, &st, &pr) == ODEUS_OK) return 0;
   for (i = 0; i < pr.count && i < pr.capacity; i++) {
     odeus_problem_format(&problems[i], line, sizeof line);
-    fprintf(stderr, "odeus-auth: %s\n", line);
+    say("%s", line);
+    said();
   }
-  if (pr.count > pr.capacity)
-    fprintf(stderr, "odeus-auth: and %zu more problems\n", pr.count - pr.capacity);
+  if (pr.count > pr.capacity) {
+    say("and %zu more problems", pr.count - pr.capacity);
+    said();
+  }
   return EXIT_INVALID;
 }
 
-/* The key: --api-key-file (first line) or $ODEUS_API_KEY. Copied into our
- * own buffer, which is wiped before exit; the environment's copy is wiped
- * too, so no later dump of this process holds it. */
+/* The first line of the key file, without its LF or CRLF; *n its length,
+ * or sizeof api_key when it does not fit. */
+static int read_key_line(const char *path, size_t *n)
+{
+  FILE *f = fopen(path, "rb");
+  int c, failed;
+  if (!f) return file_error(path, errno);
+  *n = 0;
+  errno = 0;
+  while ((c = getc(f)) != EOF && c != '\n') {
+    if (*n == sizeof api_key - 1) { *n = sizeof api_key; break; }
+    api_key[(*n)++] = (char)c;
+  }
+  failed = ferror(f);
+  fclose(f);
+  if (failed) return file_error(path, errno ? errno : EIO);
+  if (*n < sizeof api_key && *n > 0 && api_key[*n - 1] == '\r') (*n)--;
+  return 0;
+}
+
+/* The key: --api-key-file (first line) or $ODEUS_API_KEY, whole: a key is
+ * never cut or trimmed to fit, it is refused. Copied into our own buffer,
+ * which is wiped before exit; the environment's copy is wiped too, so no
+ * later dump of this process holds it. */
 static int load_api_key(const options *o, int required)
 {
-  size_t n;
+  size_t n = 0;
+  int rc;
+  const char *from = o->api_key_file ? o->api_key_file : "$ODEUS_API_KEY";
   if (o->api_key_file) {
-    FILE *f = fopen(o->api_key_file, "rb");
-    if (!f) {
-      fprintf(stderr, "odeus-auth: %s: %s\n", o->api_key_file, strerror(errno));
-      return EXIT_USAGE;
-    }
-    if (!fgets(api_key, sizeof api_key, f)) api_key[0] = '\0';
-    fclose(f);
+    if ((rc = read_key_line(o->api_key_file, &n)) != 0) return rc;
   } else {
     char *env = getenv("ODEUS_API_KEY");
     if (env) {
-      snprintf(api_key, sizeof api_key, "%s", env);
+      n = strlen(env);
+      if (n < sizeof api_key) memcpy(api_key, env, n);
+      else n = sizeof api_key;
       odeus_wipe(env, strlen(env));
     }
   }
-  n = strcspn(api_key, "\r\n");
+  if (n == sizeof api_key) {
+    odeus_wipe(api_key, sizeof api_key);
+    say("the API key in %s is longer than %u characters", from, (unsigned)(sizeof api_key - 1));
+    said();
+    return EXIT_USAGE;
+  }
   api_key[n] = '\0';
   if (n == 0 && !required) return 0;
   if (n == 0) {
-    fputs("odeus-auth: no API key: set ODEUS_API_KEY or pass --api-key-file FILE\n", stderr);
+    say("no API key: set ODEUS_API_KEY or pass --api-key-file FILE");
+    said();
     return EXIT_USAGE;
   }
   if (odeus_validate_api_key(api_key, n) != ODEUS_OK) {
-    fputs("odeus-auth: the API key must be visible ASCII without spaces\n", stderr);
+    say("the API key in %s must be visible ASCII without spaces or line breaks", from);
+    said();
     return EXIT_USAGE;
   }
   return 0;
@@ -237,8 +364,8 @@ static int prepare(const options *o, odeus_request *rq, odeus_config *cfg, int k
   int rc;
   rq->base_url = base_url_of(o);
   if (odeus_parse_base_url(rq->base_url, strlen(rq->base_url), &u) != ODEUS_OK) {
-    fprintf(stderr, "odeus-auth: invalid base URL '%s': http(s)://host[:port][/prefix], no query or user\n",
-            rq->base_url);
+    say("invalid base URL '%s': http(s)://host[:port][/prefix], no query or user", rq->base_url);
+    said();
     return EXIT_USAGE;
   }
   rc = load_api_key(o, key_required);
@@ -246,9 +373,13 @@ static int prepare(const options *o, odeus_request *rq, odeus_config *cfg, int k
   rq->api_key = api_key[0] ? api_key : "none";
   rq->integration_id = o->operands[0];
   rq->config = cfg;
+  /* The config's problems and the id's are reported together; a config
+   * that cannot be read at all is a usage error, whatever the id. */
   rc = load_config(o->operands[1], cfg);
+  if (rc == EXIT_USAGE) return rc;
   if (odeus_validate_id(o->operands[0], strlen(o->operands[0])) != ODEUS_OK) {
-    fprintf(stderr, "odeus-auth: integration id '%s' is not a UUID (8-4-4-4-12 hex)\n", o->operands[0]);
+    say("integration id '%s' is not a UUID (8-4-4-4-12 hex)", o->operands[0]);
+    said();
     return EXIT_INVALID;
   }
   return rc;
@@ -270,7 +401,8 @@ static int cmd_request(const options *o)
   int rc = prepare(o, &rq, &cfg, 0);
   if (rc) return rc;
   if (odeus_write_request_redacted(&rq, output, sizeof output, &need) != ODEUS_OK) {
-    fputs("odeus-auth: the request is too large to print\n", stderr);
+    say("the request is too large to print");
+    said();
     return EXIT_INVALID;
   }
   fwrite(output, 1, need, stdout);
@@ -299,23 +431,23 @@ static int exit_code_of(odeus_result r)
  * the network said. Never the key: no message of ours contains it. */
 static void report_failure(odeus_result r, const odeus_client *c, const odeus_answer *a)
 {
-  fprintf(stderr, "odeus-auth: %s", odeus_result_text(r));
+  say("%s", odeus_result_text(r));
   if (a->message.ptr && a->message.len)
-    fprintf(stderr, ": %.*s", (int)a->message.len, a->message.ptr);
+    say(": %.*s", (int)(a->message.len < 4096 ? a->message.len : 4096), a->message.ptr);
   if (c->status && (r == ODEUS_ERR_STATUS_5XX || r == ODEUS_ERR_STATUS_OTHER))
-    fprintf(stderr, " (HTTP %d)", c->status);
+    say(" (HTTP %d)", c->status);
   if (r == ODEUS_ERR_ANSWER_CUT)
-    fprintf(stderr, " (%zu bytes of strings needed)", a->strings_needed);
+    say(" (%zu bytes of strings needed)", a->strings_needed);
   if ((r <= ODEUS_ERR_JSON_SYNTAX && r >= ODEUS_ERR_ANSWER_DUPLICATE) && a->problem.rule) {
     odeus_answer_problem_format(a, line, sizeof line);
-    fprintf(stderr, ": %s", line);
+    say(": %s", line);
   }
   if (r == ODEUS_ERR_CERT && c->verify_flags)
-    fprintf(stderr, " (verification flags 0x%x)", (unsigned)c->verify_flags);
+    say(" (verification flags 0x%x)", (unsigned)c->verify_flags);
   else if (c->io_error)
-    fprintf(stderr, " (mbedTLS -0x%04x)", (unsigned)-c->io_error);
-  if (c->attempts > 1) fprintf(stderr, " after %u attempts", c->attempts);
-  fputc('\n', stderr);
+    say(" (mbedTLS -0x%04x)", (unsigned)-c->io_error);
+  if (c->attempts > 1) say(" after %u attempts", c->attempts);
+  said();
 }
 
 static int cmd_apply(const options *o)
@@ -328,6 +460,9 @@ static int cmd_apply(const options *o)
   odeus_result r;
   size_t need = 0;
   uint32_t timeout_ms = (uint32_t)o->timeout_s * 1000u;
+  /* The deadline leaves every attempt its timeouts, plus the waits; in 64
+   * bits, held to what the client takes (about 49 days). */
+  uint64_t deadline_ms = (uint64_t)(o->retries + 1) * 3u * timeout_ms + 120000u;
   int rc = prepare(o, &rq, &cfg, 1);
   if (rc) return rc;
   memset(&opt, 0, sizeof opt);
@@ -335,12 +470,13 @@ static int cmd_apply(const options *o)
   opt.insecure_skip_verify = o->insecure;
   opt.connect_timeout_ms = timeout_ms;
   opt.io_timeout_ms = timeout_ms;
-  /* The deadline leaves every attempt its timeouts, plus the waits. */
-  opt.deadline_ms = (uint32_t)((o->retries + 1) * 3 * (long)timeout_ms + 120000L);
+  opt.deadline_ms = deadline_ms < UINT32_MAX ? (uint32_t)deadline_ms : UINT32_MAX;
   opt.retry.attempts = (unsigned)o->retries + 1u;
-  if (o->insecure)
-    fputs("odeus-auth: WARNING: --insecure: the server's certificate is not checked; "
-          "anyone on the network path can read the API key\n", stderr);
+  if (o->insecure) {
+    say("WARNING: --insecure: the server's certificate is not checked; "
+        "anyone on the network path can read the API key");
+    said();
+  }
   memset(&ans, 0, sizeof ans);
   ans.fields = answer_fields;
   ans.field_capacity = FIELDS_MAX;
@@ -390,6 +526,13 @@ int main(int argc, char **argv)
   } else {
     snprintf(line, sizeof line, "unknown command '%s'", o.command);
     return usage_error(line);
+  }
+  /* Output that did not reach its file (a full disk) is a failure too:
+   * the command's product is lost. */
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    say("cannot write the output: %s", strerror(errno ? errno : EIO));
+    said();
+    if (rc == 0) rc = EXIT_USAGE;
   }
   odeus_wipe(api_key, sizeof api_key);
   odeus_wipe(output, sizeof output);

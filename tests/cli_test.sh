@@ -64,6 +64,29 @@ expect 2 usage-nokey env -u ODEUS_API_KEY "$BIN" apply --base-url "$BASE" $CA "$
 expect 2 usage-badkey env ODEUS_API_KEY="a b" "$BIN" apply --base-url "$BASE" $CA "$ID" examples/none.json
 expect 2 usage-baseurl "$BIN" apply --base-url "https://h/x?y" "$ID" examples/none.json
 expect 2 usage-nofile "$BIN" validate "$T/does-not-exist.json"
+expect 2 usage-dir "$BIN" validate "$T"
+ok grep -q ': Is a directory$' "$T/usage-dir.err"
+expect 2 usage-nofile-badid "$BIN" request not-a-uuid "$T/does-not-exist.json"
+# a key is taken whole or refused: never cut at a line break or to fit
+expect 2 usage-key-newline env ODEUS_API_KEY="$KEY
+more" "$BIN" apply --base-url "$BASE" $CA "$ID" examples/none.json
+expect 2 usage-key-long env ODEUS_API_KEY="$KEY$(printf '%0600d' 0)" "$BIN" apply --base-url "$BASE" $CA \
+  "$ID" examples/none.json
+ok grep -qx 'odeus-auth: the API key in $ODEUS_API_KEY is longer than 511 characters' "$T/usage-key-long.err"
+printf '%s%0600d\n' "$KEY" 0 > "$T/longkey"
+expect 2 usage-keyfile-long env -u ODEUS_API_KEY "$BIN" apply --api-key-file "$T/longkey" --base-url "$BASE" \
+  $CA "$ID" examples/none.json
+printf '%s\r\nsecond line\n' "$KEY" > "$T/crlfkey"
+expect 0 apply-keyfile-crlf env -u ODEUS_API_KEY "$BIN" apply --api-key-file "$T/crlfkey" --base-url "$BASE" \
+  $CA "$ID" examples/none.json
+# after --, every argument is an operand
+cp examples/none.json "$T/-dash.json"
+expect 0 operands-after-dashdash sh -c 'cd "$1" && "$2" validate -- -dash.json' sh "$T" "$PWD/$BIN"
+# output that cannot be written is a failure, not a success
+if [ -w /dev/full ]; then
+  expect 2 stdout-full sh -c '"$1" validate examples/none.json > /dev/full' sh "$BIN"
+  ok grep -q '^odeus-auth: cannot write the output: ' "$T/stdout-full.err"
+fi
 # 3: invalid config or id, nothing sent
 before=$(wc -c < "$REC" 2>/dev/null || echo 0)
 expect 3 invalid-config "$BIN" apply --base-url "$BASE" $CA "$ID" examples/invalid.json
@@ -86,6 +109,13 @@ expect 7 http-404 "$BIN" apply --base-url "$BASE" $CA 550e8400-e29b-41d4-a716-44
 expect 8 http-429 "$BIN" apply --retries 1 --base-url "$BASE" $CA "$(mode_id 16)" examples/none.json
 expect 9 http-500 "$BIN" apply --base-url "$BASE" $CA "$(mode_id 3)" examples/none.json
 expect 9 http-502 "$BIN" apply --retries 0 --base-url "$BASE" $CA "$(mode_id 7)" examples/none.json
+expect 9 http-201 "$BIN" apply --base-url "$BASE" $CA "$(mode_id 31)" examples/none.json
+ok grep -qx 'odeus-auth: unexpected HTTP status: Created (HTTP 201)' "$T/http-201.err"
+# the server's words never steer the terminal nor forge a line
+expect 4 http-400-steering "$BIN" apply --base-url "$BASE" $CA "$(mode_id 30)" examples/none.json
+ok test "$(wc -l < "$T/http-400-steering.err")" = 1
+ok grep -qF 'bad\nodeus-auth: forged line\x1b[31m red\u0085\u009b\u202e!\r' "$T/http-400-steering.err"
+ok sh -c '! LC_ALL=C grep -q "$(printf "\033")" "$1"' sh "$T/http-400-steering.err"
 # 10: network, TLS, protocol
 expect 10 net-stall "$BIN" apply --timeout 1 --retries 0 --base-url "$BASE" $CA "$(mode_id 10)" examples/none.json
 expect 10 net-unknown-ca "$BIN" apply --base-url "https://localhost:$IDLE_PORT" $CA "$ID" examples/none.json

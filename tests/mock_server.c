@@ -117,6 +117,11 @@
  *                        (user_canceled) as fast as the client reads, without
  *                        end; mbedTLS reads past them by itself. Over plain
  *                        TCP, as endless-chunks
+ *   30 steering          400 whose message holds a line break, a forged
+ *                        "odeus-auth:" line, ESC, C1 controls and a bidi
+ *                        override: what a tool must not print raw
+ *   31 created           201 Created with an empty object: a 2xx that is not
+ *                        the API's 200
  *
  * Every answer carries X-Mock-Connection (connection serial number),
  * X-Mock-Request (request number on that connection) and, over TLS,
@@ -271,7 +276,7 @@ enum {
   M_BADJSON = 15, M_ALWAYS429 = 16, M_CHUNKED_BYTEWISE = 17, M_CLOSE = 18,
   M_RETRY429LONG = 19, M_DROP = 20, M_RETRY408 = 21, M_RETRY504 = 22, M_ESCAPED = 23,
   M_INTERIM = 24, M_EOF_BODY = 25, M_CL_TE = 26, M_RETRY502 = 27, M_ENDLESS_CHUNKS = 28,
-  M_ALERTS = 29, M_COUNT
+  M_ALERTS = 29, M_STEERING = 30, M_CREATED = 31, M_COUNT
 };
 
 static const char *const mode_names[M_COUNT] = {
@@ -279,7 +284,7 @@ static const char *const mode_names[M_COUNT] = {
   "html502", "chunked", "bytewise", "stall", "reset", "conflict-cl", "huge",
   "huge-chunked", "badjson", "always429", "chunked-bytewise", "close", "retry429long",
   "drop", "retry408", "retry504", "escaped", "interim", "eof-body", "cl-te", "retry502",
-  "endless-chunks", "alerts"
+  "endless-chunks", "alerts", "steering", "created"
 };
 
 /* A mode from its name or number; -1 when unknown. */
@@ -1166,6 +1171,7 @@ static const char *reason(int status)
 {
   switch (status) {
   case 200: return "OK";
+  case 201: return "Created";
   case 400: return "Bad Request";
   case 401: return "Unauthorized";
   case 403: return "Forbidden";
@@ -1486,6 +1492,17 @@ static int mode_failure(int mode, const char *id, answer *a)
     a->status = 502;
     a->content_type = "text/html";
     buf_puts(&a->body, "<html><body><h1>502 Bad Gateway</h1></body></html>\n");
+    return 1;
+  case M_STEERING:
+    a->status = 400;
+    a->content_type = "application/json; charset=utf-8";
+    buf_puts(&a->body, "{\"message\":\"bad\\nodeus-auth: forged line\\u001b[31m red\\u0085\\u009b"
+                       "\\u202e!\\r\\u0000end\"}");
+    return 1;
+  case M_CREATED:
+    a->status = 201;
+    a->content_type = "application/json; charset=utf-8";
+    buf_puts(&a->body, "{}");
     return 1;
   case M_BADJSON:
     a->status = 200;

@@ -934,7 +934,7 @@ static void sd_part_answer(sd_out *o, const unsigned char *in, size_t len, unsig
   sd_line(o, "status_result");
   sd_i(o, "r", (long long)odeus_status_result(status));
   sd_end(o);
-  /* the capacities byte 0 chose, none, tight, roomy; and a 2xx reading of
+  /* the capacities byte 0 chose, none, tight, roomy; and a 200 reading of
    * an error answer's body */
   static const size_t field_caps[4] = { 0, 0, 1, 16 }, caps[4] = { 0, 0, 9, 4096 };
   unsigned i;
