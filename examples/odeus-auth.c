@@ -26,9 +26,14 @@ enum {
   EXIT_429 = 8, EXIT_5XX = 9, EXIT_NETWORK = 10
 };
 
+/* Every valid CONFIG of CONFIG_MAX bytes fits: a field takes at least 38
+ * bytes ({"slug":"a","label":"b","type":"TEXT"}), so 1 MiB holds fewer than
+ * 32768 of them; and every problem of such a config is listed (three per
+ * field at the most). The arrays are untouched until used, so they cost
+ * address space, not memory. */
 #define CONFIG_MAX (1u << 20)
-#define FIELDS_MAX 1024u
-#define PROBLEMS_MAX 256u
+#define FIELDS_MAX 32768u
+#define PROBLEMS_MAX 131072u
 
 static char config_text[CONFIG_MAX + 1];
 static odeus_auth_field fields[FIELDS_MAX];
@@ -283,7 +288,7 @@ static int load_config(const char *path, odeus_config *cfg)
     said();
   }
   if (pr.count > pr.capacity) {
-    say("and %zu more problems", pr.count - pr.capacity);
+    say("and %zu more problems (the first %u are listed)", pr.count - pr.capacity, PROBLEMS_MAX);
     said();
   }
   return EXIT_INVALID;

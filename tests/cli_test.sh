@@ -97,6 +97,16 @@ expect 3 invalid-validate "$BIN" validate examples/invalid.json
 echo '{"authType":"NONE",}' > "$T/broken.json"
 expect 3 invalid-json "$BIN" validate "$T/broken.json"
 ok grep -qx 'odeus-auth: (body): invalid JSON at byte 19: invalid JSON' "$T/invalid-json.err"
+# every problem is listed, however many; a valid config of many fields fits
+{ printf '{"authType":"API_KEY","authFields":[{}'; for i in $(seq 2 400); do printf ',{}'; done; printf ']}'; } \
+  > "$T/many-problems.json"
+expect 3 invalid-many "$BIN" validate "$T/many-problems.json"
+ok test "$(wc -l < "$T/invalid-many.err")" = 1200
+ok grep -qx 'odeus-auth: authFields\[399\].type: required' "$T/invalid-many.err"
+{ printf '{"authType":"API_KEY","authFields":[{"slug":"s1","label":"l","type":"TEXT"}'
+  for i in $(seq 2 5000); do printf ',{"slug":"s%d","label":"l","type":"TEXT"}' "$i"; done; printf ']}'; } \
+  > "$T/many-fields.json"
+expect 0 valid-many-fields "$BIN" validate "$T/many-fields.json"
 after=$(wc -c < "$REC" 2>/dev/null || echo 0)
 ok test "$before" = "$after"
 # 4..9: statuses
