@@ -170,13 +170,15 @@ static void print_help(void)
         "      10 network, TLS or protocol failure\n", stdout);
 }
 
+/* Decimal digits only: no sign, no spaces (strtol would take " +5"). */
 static int parse_number(const char *s, long max, long *out)
 {
   char *end;
   long v;
+  if (*s < '0' || *s > '9') return 0;
   errno = 0;
   v = strtol(s, &end, 10);
-  if (errno || end == s || *end || v < 0 || v > max) return 0;
+  if (errno || *end || v > max) return 0;
   *out = v;
   return 1;
 }

@@ -60,6 +60,8 @@ expect 2 usage-command "$BIN" frob examples/none.json
 expect 2 usage-operand "$BIN" apply "$ID"
 expect 2 usage-value "$BIN" validate examples/none.json --timeout
 expect 2 usage-timeout "$BIN" --timeout abc validate examples/none.json
+expect 2 usage-timeout-sign "$BIN" --timeout " +5" validate examples/none.json
+expect 2 usage-retries-sign "$BIN" --retries -0 validate examples/none.json
 expect 2 usage-nokey env -u ODEUS_API_KEY "$BIN" apply --base-url "$BASE" $CA "$ID" examples/none.json
 expect 2 usage-badkey env ODEUS_API_KEY="a b" "$BIN" apply --base-url "$BASE" $CA "$ID" examples/none.json
 expect 2 usage-baseurl "$BIN" apply --base-url "https://h/x?y" "$ID" examples/none.json
