@@ -21,16 +21,19 @@
 #include <sys/prctl.h>
 #endif
 
+/* SPEC §3's codes; and 1, which it leaves free, when the output could not
+ * be written: the command itself may have succeeded (apply: the change is
+ * made), so no code of the list would tell the truth. */
 enum {
-  EXIT_USAGE = 2, EXIT_INVALID = 3, EXIT_400 = 4, EXIT_401 = 5, EXIT_403 = 6, EXIT_404 = 7,
+  EXIT_OUTPUT = 1, EXIT_USAGE = 2, EXIT_INVALID = 3, EXIT_400 = 4, EXIT_401 = 5, EXIT_403 = 6, EXIT_404 = 7,
   EXIT_429 = 8, EXIT_5XX = 9, EXIT_NETWORK = 10
 };
 
 /* Every valid CONFIG of CONFIG_MAX bytes fits: a field takes at least 38
  * bytes ({"slug":"a","label":"b","type":"TEXT"}), so 1 MiB holds fewer than
- * 32768 of them; and every problem of such a config is listed (three per
- * field at the most). The arrays are untouched until used, so they cost
- * address space, not memory. */
+ * 32768 of them. Problems: four for each of those fields; a config built
+ * to have more gets the count of the rest. The arrays are untouched until
+ * used, so they cost address space, not memory. */
 #define CONFIG_MAX (1u << 20)
 #define FIELDS_MAX 32768u
 #define PROBLEMS_MAX 131072u
@@ -86,12 +89,20 @@ static size_t utf8_sequence(const unsigned char *p, size_t n)
   return len;
 }
 
-/* U+0080..U+009F, U+202A..U+202E, U+2066..U+2069: shown as \uXXXX. */
+/* Shown as \uXXXX: the C1 controls U+0080..U+009F; the bidirectional
+ * marks and overrides U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069; the line and paragraph separators U+2028, U+2029. */
 static unsigned steering_code_point(const unsigned char *p, size_t len)
 {
-  if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0) return p[1];
-  if (len == 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) return 0x2000u + p[2] - 0x80u;
-  if (len == 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9) return 0x2040u + p[2] - 0x80u;
+  unsigned cp;
+  if (len == 2) {
+    cp = (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu);
+    return cp < 0xa0 || cp == 0x61c ? cp : 0;
+  }
+  if (len != 3) return 0;
+  cp = (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+  if (cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+    return cp;
   return 0;
 }
 
@@ -102,7 +113,8 @@ static void put_escaped(FILE *f, const char *text, size_t n)
   while (i < n) {
     size_t len = p[i] < 0x80 ? 1 : utf8_sequence(p + i, n - i);
     unsigned cp = len > 1 ? steering_code_point(p + i, len) : 0;
-    if (len == 1 && p[i] >= 0x20 && p[i] != 0x7f) fputc(p[i], f);
+    if (len == 1 && p[i] == '\\') fputs("\\\\", f); /* else "\\n" from the server would read as ours */
+    else if (len == 1 && p[i] >= 0x20 && p[i] != 0x7f) fputc(p[i], f);
     else if (len == 1 && p[i] == '\n') fputs("\\n", f);
     else if (len == 1 && p[i] == '\r') fputs("\\r", f);
     else if (len == 1 && p[i] == '\t') fputs("\\t", f);
@@ -111,6 +123,15 @@ static void put_escaped(FILE *f, const char *text, size_t n)
     else fprintf(f, "\\x%02x", p[i]);
     i += len ? len : 1;
   }
+}
+
+/* Appends bytes as they are (a NUL included) to the line being built. */
+static void say_bytes(const char *p, size_t n)
+{
+  size_t room = sizeof message - 1 - message_len;
+  if (n > room) n = room;
+  memcpy(message + message_len, p, n);
+  message_len += n;
 }
 
 /* Appends to the line being built (cut at its capacity: never more). */
@@ -132,6 +153,15 @@ static void said(void)
   put_escaped(stderr, message, message_len);
   fputc('\n', stderr);
   message_len = 0;
+}
+
+/* 0 when everything printed on stdout reached it; else says why, once. */
+static int output_failed(void)
+{
+  if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+  say("cannot write the output: %s", strerror(errno ? errno : EIO));
+  said();
+  return EXIT_OUTPUT;
 }
 
 static int usage_error(const char *what)
@@ -167,7 +197,7 @@ static void print_help(void)
         "\n"
         "exit: 0 ok, 2 usage, 3 invalid config or id (nothing sent), 4 HTTP 400, 5 HTTP 401,\n"
         "      6 HTTP 403, 7 HTTP 404, 8 HTTP 429 after the retries, 9 HTTP 5xx or other status,\n"
-        "      10 network, TLS or protocol failure\n", stdout);
+        "      10 network, TLS or protocol failure; 1 the output could not be written\n", stdout);
 }
 
 /* Decimal digits only: no sign, no spaces (strtol would take " +5"). */
@@ -208,8 +238,11 @@ static int parse_args(int argc, char **argv, options *o)
       continue;
     }
     if (strcmp(a, "--") == 0) { operands_only = 1; continue; }
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { print_help(); exit(0); }
-    if (strcmp(a, "--version") == 0) { printf("odeus-auth %s\n", ODEUS_AUTH_VERSION_STRING); exit(0); }
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { print_help(); exit(output_failed()); }
+    if (strcmp(a, "--version") == 0) {
+      printf("odeus-auth %s\n", ODEUS_AUTH_VERSION_STRING);
+      exit(output_failed());
+    }
     if (strcmp(a, "--insecure") == 0) { o->insecure = 1; continue; }
     for (k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
       if (strlen(with_value[k]) == n && strncmp(a, with_value[k], n) == 0) break;
@@ -297,22 +330,29 @@ static int load_config(const char *path, odeus_config *cfg)
 }
 
 /* The first line of the key file, without its LF or CRLF; *n its length,
- * or sizeof api_key when it does not fit. */
+ * or sizeof api_key when it does not fit. Unbuffered, so that no stdio
+ * buffer we cannot wipe ever holds the key. */
 static int read_key_line(const char *path, size_t *n)
 {
   FILE *f = fopen(path, "rb");
-  int c, failed;
+  int c, failed, cr = 0;
   if (!f) return file_error(path, errno);
+  setvbuf(f, NULL, _IONBF, 0);
   *n = 0;
   errno = 0;
   while ((c = getc(f)) != EOF && c != '\n') {
+    if (cr) { /* a CR not ending the line belongs to the key */
+      if (*n == sizeof api_key - 1) { *n = sizeof api_key; break; }
+      api_key[(*n)++] = '\r';
+    }
+    cr = c == '\r';
+    if (cr) continue;
     if (*n == sizeof api_key - 1) { *n = sizeof api_key; break; }
     api_key[(*n)++] = (char)c;
   }
   failed = ferror(f);
   fclose(f);
   if (failed) return file_error(path, errno ? errno : EIO);
-  if (*n < sizeof api_key && *n > 0 && api_key[*n - 1] == '\r') (*n)--;
   return 0;
 }
 
@@ -325,17 +365,15 @@ static int load_api_key(const options *o, int required)
   size_t n = 0;
   int rc;
   const char *from = o->api_key_file ? o->api_key_file : "$ODEUS_API_KEY";
-  if (o->api_key_file) {
-    if ((rc = read_key_line(o->api_key_file, &n)) != 0) return rc;
-  } else {
-    char *env = getenv("ODEUS_API_KEY");
-    if (env) {
-      n = strlen(env);
-      if (n < sizeof api_key) memcpy(api_key, env, n);
-      else n = sizeof api_key;
-      odeus_wipe(env, strlen(env));
-    }
+  char *env = getenv("ODEUS_API_KEY");
+  if (!o->api_key_file && env) {
+    n = strlen(env);
+    if (n < sizeof api_key) memcpy(api_key, env, n);
+    else n = sizeof api_key;
   }
+  /* Wiped whichever key is used: a key unused is a secret all the same. */
+  if (env) odeus_wipe(env, strlen(env));
+  if (o->api_key_file && (rc = read_key_line(o->api_key_file, &n)) != 0) return rc;
   if (n == sizeof api_key) {
     odeus_wipe(api_key, sizeof api_key);
     say("the API key in %s is longer than %u characters", from, (unsigned)(sizeof api_key - 1));
@@ -439,8 +477,10 @@ static int exit_code_of(odeus_result r)
 static void report_failure(odeus_result r, const odeus_client *c, const odeus_answer *a)
 {
   say("%s", odeus_result_text(r));
-  if (a->message.ptr && a->message.len)
-    say(": %.*s", (int)(a->message.len < 4096 ? a->message.len : 4096), a->message.ptr);
+  if (a->message.ptr && a->message.len) {
+    say(": ");
+    say_bytes(a->message.ptr, a->message.len);
+  }
   if (c->status && (r == ODEUS_ERR_STATUS_5XX || r == ODEUS_ERR_STATUS_OTHER))
     say(" (HTTP %d)", c->status);
   if (r == ODEUS_ERR_ANSWER_CUT)
@@ -536,11 +576,7 @@ int main(int argc, char **argv)
   }
   /* Output that did not reach its file (a full disk) is a failure too:
    * the command's product is lost. */
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    say("cannot write the output: %s", strerror(errno ? errno : EIO));
-    said();
-    if (rc == 0) rc = EXIT_USAGE;
-  }
+  if (output_failed() && rc == 0) rc = EXIT_OUTPUT;
   odeus_wipe(api_key, sizeof api_key);
   odeus_wipe(output, sizeof output);
   odeus_wipe(config_text, sizeof config_text);

@@ -78,6 +78,10 @@ ok grep -qx 'odeus-auth: the API key in $ODEUS_API_KEY is longer than 511 charac
 printf '%s%0600d\n' "$KEY" 0 > "$T/longkey"
 expect 2 usage-keyfile-long env -u ODEUS_API_KEY "$BIN" apply --api-key-file "$T/longkey" --base-url "$BASE" \
   $CA "$ID" examples/none.json
+# a key of the full 511 characters, its line ended by CRLF, fits
+printf '%0511d\r\n' 0 > "$T/key511"
+expect 0 request-keyfile-511-crlf env -u ODEUS_API_KEY "$BIN" request --api-key-file "$T/key511" "$ID" \
+  examples/none.json
 printf '%s\r\nsecond line\n' "$KEY" > "$T/crlfkey"
 expect 0 apply-keyfile-crlf env -u ODEUS_API_KEY "$BIN" apply --api-key-file "$T/crlfkey" --base-url "$BASE" \
   $CA "$ID" examples/none.json
@@ -86,8 +90,9 @@ cp examples/none.json "$T/-dash.json"
 expect 0 operands-after-dashdash sh -c 'cd "$1" && "$2" validate -- -dash.json' sh "$T" "$PWD/$BIN"
 # output that cannot be written is a failure, not a success
 if [ -w /dev/full ]; then
-  expect 2 stdout-full sh -c '"$1" validate examples/none.json > /dev/full' sh "$BIN"
+  expect 1 stdout-full sh -c '"$1" validate examples/none.json > /dev/full' sh "$BIN"
   ok grep -q '^odeus-auth: cannot write the output: ' "$T/stdout-full.err"
+  expect 1 stdout-full-version sh -c '"$1" --version > /dev/full' sh "$BIN"
 fi
 # 3: invalid config or id, nothing sent
 before=$(wc -c < "$REC" 2>/dev/null || echo 0)
@@ -126,7 +131,8 @@ ok grep -qx 'odeus-auth: unexpected HTTP status: Created (HTTP 201)' "$T/http-20
 # the server's words never steer the terminal nor forge a line
 expect 4 http-400-steering "$BIN" apply --base-url "$BASE" $CA "$(mode_id 30)" examples/none.json
 ok test "$(wc -l < "$T/http-400-steering.err")" = 1
-ok grep -qF 'bad\nodeus-auth: forged line\x1b[31m red\u0085\u009b\u202e!\r' "$T/http-400-steering.err"
+ok grep -qxF 'odeus-auth: HTTP 400: invalid body or id: bad\nodeus-auth: forged line\x1b[31m red\u0085\u009b\u202e!\r\x00end\u2028\u200f \\nfake' \
+  "$T/http-400-steering.err"
 ok sh -c '! LC_ALL=C grep -q "$(printf "\033")" "$1"' sh "$T/http-400-steering.err"
 # 10: network, TLS, protocol
 expect 10 net-stall "$BIN" apply --timeout 1 --retries 0 --base-url "$BASE" $CA "$(mode_id 10)" examples/none.json

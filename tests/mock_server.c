@@ -118,8 +118,9 @@
  *                        end; mbedTLS reads past them by itself. Over plain
  *                        TCP, as endless-chunks
  *   30 steering          400 whose message holds a line break, a forged
- *                        "odeus-auth:" line, ESC, C1 controls and a bidi
- *                        override: what a tool must not print raw
+ *                        "odeus-auth:" line, ESC, C1 controls, bidi marks,
+ *                        a NUL, a line separator and a backslash: what a
+ *                        tool must not print raw
  *   31 created           201 Created with an empty object: a 2xx that is not
  *                        the API's 200
  *
@@ -1497,7 +1498,7 @@ static int mode_failure(int mode, const char *id, answer *a)
     a->status = 400;
     a->content_type = "application/json; charset=utf-8";
     buf_puts(&a->body, "{\"message\":\"bad\\nodeus-auth: forged line\\u001b[31m red\\u0085\\u009b"
-                       "\\u202e!\\r\\u0000end\"}");
+                       "\\u202e!\\r\\u0000end\\u2028\\u200f \\\\nfake\"}");
     return 1;
   case M_CREATED:
     a->status = 201;
