@@ -507,9 +507,12 @@ static int cmd_apply(const options *o)
   odeus_result r;
   size_t need = 0;
   uint32_t timeout_ms = (uint32_t)o->timeout_s * 1000u;
-  /* The deadline leaves every attempt its timeouts, plus the waits; in 64
-   * bits, held to what the client takes (about 49 days). */
-  uint64_t deadline_ms = (uint64_t)(o->retries + 1) * 3u * timeout_ms + 120000u;
+  /* The deadline leaves every attempt its three timeouts (connect, write,
+   * read) and every retry its longest wait (a Retry-After of 60 s), no
+   * more: a server that keeps bytes coming is cut off there. In 64 bits,
+   * held to what the client takes (about 49 days). */
+  uint64_t deadline_ms = (uint64_t)(o->retries + 1) * 3u * timeout_ms +
+                         (uint64_t)o->retries * ODEUS_RETRY_DEFAULT_AFTER_MAX_MS;
   int rc = prepare(o, &rq, &cfg, 1);
   if (rc) return rc;
   memset(&opt, 0, sizeof opt);

@@ -136,6 +136,12 @@ ok grep -qxF 'odeus-auth: HTTP 400: invalid body or id: bad\nodeus-auth: forged 
 ok sh -c '! LC_ALL=C grep -q "$(printf "\033")" "$1"' sh "$T/http-400-steering.err"
 # 10: network, TLS, protocol
 expect 10 net-stall "$BIN" apply --timeout 1 --retries 0 --base-url "$BASE" $CA "$(mode_id 10)" examples/none.json
+# bytes that keep coming end at the deadline: three timeouts for one attempt
+# (the server would go on for 20 s)
+start=$SECONDS
+expect 10 net-endless "$BIN" apply --timeout 1 --retries 0 --base-url "$BASE" $CA "$(mode_id 28)" examples/none.json
+ok test $((SECONDS - start)) -le 5
+ok grep -q '^odeus-auth: timed out' "$T/net-endless.err"
 expect 10 net-unknown-ca "$BIN" apply --base-url "https://localhost:$IDLE_PORT" $CA "$ID" examples/none.json
 expect 0 net-insecure "$BIN" apply --insecure --base-url "https://localhost:$IDLE_PORT" "$ID" examples/none.json
 ok grep -q 'WARNING: --insecure' "$T/net-insecure.err"
