@@ -6320,9 +6320,7 @@ static int oa_retry_status(int status)
 static int oa_retry_worth(const odeus_outcome *o)
 {
   if (o->result == ODEUS_ERR_CONNECT) return 1;
-  if (o->result != ODEUS_ERR_STATUS_429 && o->result != ODEUS_ERR_STATUS_5XX &&
-      o->result != ODEUS_ERR_STATUS_OTHER)
-    return 0;
+  if (o->result != ODEUS_ERR_STATUS_429 && o->result != ODEUS_ERR_STATUS_5XX) return 0;
   return oa_retry_status(o->status);
 }
 
