@@ -2101,11 +2101,10 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
   case ODEUS_RULE_NULL: oa_puts(s, "null is not accepted (omit the key)"); break;
   case ODEUS_RULE_UNKNOWN_KEY: oa_puts(s, "unknown key"); break;
   case ODEUS_RULE_DUPLICATE_KEY: oa_puts(s, "duplicate key"); break;
-  case ODEUS_RULE_JSON:
-    oa_puts(s, "invalid JSON at byte ");
-    oa_put_uint(s, p->actual);
-    oa_puts(s, ": ");
+  case ODEUS_RULE_JSON: /* "invalid JSON escape at byte 42" */
     oa_puts(s, odeus_result_text((odeus_result)(0 - (int)p->limit)));
+    oa_puts(s, " at byte ");
+    oa_put_uint(s, p->actual);
     break;
   case ODEUS_RULE_CAPACITY:
     oa_puts(s, "more than the storage holds (");
@@ -7249,7 +7248,8 @@ CHANGES
                       a 408 is no longer retried (the contract's list is
                       429, 502, 503, 504); only a 200 is read as the
                       integration (a 201 or 204 is ODEUS_ERR_STATUS_OTHER);
-                      odeus_write_answer refuses a refused answer
+                      odeus_write_answer refuses a refused answer; a JSON
+                      problem reads "invalid JSON escape at byte 42"
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License

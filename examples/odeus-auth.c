@@ -306,8 +306,15 @@ static int load_config(const char *path, odeus_config *cfg)
   odeus_config_storage st;
   odeus_problems pr;
   size_t len = 0, i;
+  const char *text = config_text;
   int rc = read_config(path, &len);
   if (rc) return rc;
+  /* A UTF-8 byte order mark, which editors on some systems write, is
+   * skipped (RFC 8259 lets a parser ignore it); offsets count after it. */
+  if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+    text += 3;
+    len -= 3;
+  }
   st.fields = fields;
   st.field_capacity = FIELDS_MAX;
   st.oauth_client = &oauth_client;
@@ -316,7 +323,7 @@ static int load_config(const char *path, odeus_config *cfg)
   pr.items = problems;
   pr.capacity = PROBLEMS_MAX;
   pr.count = 0;
-  if (odeus_parse_config(config_text, len, cfg, &st, &pr) == ODEUS_OK) return 0;
+  if (odeus_parse_config(text, len, cfg, &st, &pr) == ODEUS_OK) return 0;
   for (i = 0; i < pr.count && i < pr.capacity; i++) {
     odeus_problem_format(&problems[i], line, sizeof line);
     say("%s", line);
@@ -476,7 +483,10 @@ static int exit_code_of(odeus_result r)
  * the network said. Never the key: no message of ours contains it. */
 static void report_failure(odeus_result r, const odeus_client *c, const odeus_answer *a)
 {
-  say("%s", odeus_result_text(r));
+  /* A 200 that is not JSON: its problem line says it all ("(body):
+   * invalid JSON at byte 78"), so the result's text is not repeated. */
+  if (r <= ODEUS_ERR_JSON_SYNTAX && r >= ODEUS_ERR_JSON_TRAILING && a->problem.rule) say("HTTP 200 answer");
+  else say("%s", odeus_result_text(r));
   if (a->message.ptr && a->message.len) {
     say(": ");
     say_bytes(a->message.ptr, a->message.len);

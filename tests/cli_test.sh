@@ -103,7 +103,9 @@ expect 3 invalid-id "$BIN" apply --base-url "$BASE" $CA "not-a-uuid" examples/no
 expect 3 invalid-validate "$BIN" validate examples/invalid.json
 echo '{"authType":"NONE",}' > "$T/broken.json"
 expect 3 invalid-json "$BIN" validate "$T/broken.json"
-ok grep -qx 'odeus-auth: (body): invalid JSON at byte 19: invalid JSON' "$T/invalid-json.err"
+printf '\357\273\277{"authType":"NONE"}' > "$T/bom.json"
+expect 0 valid-bom "$BIN" validate "$T/bom.json"
+ok grep -qx 'odeus-auth: (body): invalid JSON at byte 19' "$T/invalid-json.err"
 # every problem is listed, however many; a valid config of many fields fits
 { printf '{"authType":"API_KEY","authFields":[{}'; for i in $(seq 2 400); do printf ',{}'; done; printf ']}'; } \
   > "$T/many-problems.json"
@@ -146,6 +148,8 @@ expect 10 net-unknown-ca "$BIN" apply --base-url "https://localhost:$IDLE_PORT" 
 expect 0 net-insecure "$BIN" apply --insecure --base-url "https://localhost:$IDLE_PORT" "$ID" examples/none.json
 ok grep -q 'WARNING: --insecure' "$T/net-insecure.err"
 expect 10 net-conflict "$BIN" apply --base-url "$BASE" $CA "$(mode_id 12)" examples/none.json
+expect 10 net-badjson "$BIN" apply --base-url "$BASE" $CA "$(mode_id 15)" examples/none.json
+ok grep -qx 'odeus-auth: HTTP 200 answer: (body): invalid JSON at byte 78' "$T/net-badjson.err"
 expect 10 net-refused "$BIN" apply --retries 0 --timeout 2 --base-url "https://localhost:1" $CA "$ID" examples/none.json
 # request == what apply sends, with the key redacted; the key in no output
 : > "$REC"
