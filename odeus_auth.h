@@ -6493,7 +6493,10 @@ typedef struct odeus_client {
 
 /* Sets up the client. ODEUS_ERR_CA when ca_file or ca_pem cannot be loaded,
  * ODEUS_ERR_TLS when mbedTLS cannot start. opt may be NULL (defaults). Call
- * odeus_client_free even when it fails. */
+ * odeus_client_free even when it fails. A client whose init failed refuses
+ * every apply (ODEUS_ERR_ARGUMENT): it never falls back to other trust
+ * anchors than those asked for. Init a client only when it is new or freed
+ * (it would otherwise lose its socket and mbedTLS state). */
 ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_options *opt);
 /* Sends one request and reads its answer, retrying as the policy says.
  * ODEUS_OK with the integration in answer; an ODEUS_ERR_STATUS_* with
@@ -6644,20 +6647,21 @@ static void oa_tls_policy_sleep(const odeus_client *c, uint32_t ms)
  * The socket is non-blocking; each call waits with poll() for at most the
  * I/O timeout, never past the deadline: MBEDTLS_ERR_SSL_TIMEOUT then. */
 
-/* 1 ready, 0 the time is up, -1 an error. */
+/* 1 ready, 0 the time is up, -1 an error. It looks at least once, so a
+ * socket that is ready is never called late because the time just ran out. */
 static int oa_tls_poll(int fd, short events, uint64_t until)
 {
   for (;;) {
     struct pollfd p;
     uint64_t now = oa_tls_now();
-    int r;
-    if (now >= until) return 0;
+    int ms = now < until ? (int)OA_MIN(until - now, (uint64_t)0x7fffffff) : 0, r;
     p.fd = fd;
     p.events = events;
     p.revents = 0;
-    r = poll(&p, 1, (int)OA_MIN(until - now, (uint64_t)0x7fffffff));
+    r = poll(&p, 1, ms);
     if (r > 0) return 1;
     if (r < 0 && errno != EINTR) return -1;
+    if (ms == 0) return 0;
   }
 }
 
@@ -6751,6 +6755,10 @@ static int oa_tls_io_recv(void *ctx, unsigned char *buf, size_t len)
   return n;
 }
 
+/* c->ready: 0 nothing to free; contexts initialised; usable (init whole). */
+#define OA_TLS_CONTEXTS 1
+#define OA_TLS_USABLE 2
+
 /* ---- trust anchors and the TLS configuration ------------------------------ */
 static odeus_result oa_tls_load_system_ca(odeus_client *c)
 {
@@ -6806,6 +6814,11 @@ static odeus_result oa_tls_configure(odeus_client *c)
   mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
   mbedtls_ssl_conf_verify(&c->conf, oa_tls_verify_seen, c);
   mbedtls_ssl_conf_read_timeout(&c->conf, c->opt.io_timeout_ms);
+#if MBEDTLS_VERSION_NUMBER < 0x03000000
+  /* 2.28 as distributions build it still speaks TLS 1.0 and 1.1 (CBC and
+   * SHA-1 suites): never with us. 3.x knows nothing older than 1.2. */
+  mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
 #if MBEDTLS_VERSION_NUMBER < 0x03000000 && defined(MBEDTLS_ECP_C)
   if (oa_tls_curves[0] != MBEDTLS_ECP_DP_NONE) mbedtls_ssl_conf_curves(&c->conf, oa_tls_curves);
 #endif
@@ -6923,19 +6936,33 @@ static void oa_tls_port_text(uint16_t port, char out[6])
   out[n] = '\0';
 }
 
+/* How many addresses of the list are worth a connect. */
+static size_t oa_tls_address_count(const struct addrinfo *list)
+{
+  size_t n = 0;
+  for (; list; list = list->ai_next) n += list->ai_family == AF_INET || list->ai_family == AF_INET6;
+  return n;
+}
+
 /* Every address of the host in turn, IPv6 and IPv4, within one connect
- * timeout. */
+ * timeout that starts once the name is resolved. Each address gets an
+ * equal share of what is left, so one that drops every packet (an IPv6
+ * route that goes nowhere, say) cannot take the time of those after it.
+ * The lookup itself (getaddrinfo) blocks and no deadline can cut it short:
+ * with a slow resolver, pass an address or resolve beforehand. */
 static odeus_result oa_tls_connect(odeus_client *c)
 {
   struct sockaddr_storage ss;
   struct addrinfo hints, *list = NULL, *entry;
   socklen_t len;
   char port[6];
-  uint64_t until = oa_tls_until(c, c->opt.connect_timeout_ms);
+  uint64_t until;
+  size_t left;
   odeus_result r = ODEUS_ERR_CONNECT;
   int gai;
   if (oa_tls_literal(c->host, c->port, &ss, &len))
-    return oa_tls_try_address(c, (const struct sockaddr *)(const void *)&ss, len, until);
+    return oa_tls_try_address(c, (const struct sockaddr *)(const void *)&ss, len,
+                              oa_tls_until(c, c->opt.connect_timeout_ms));
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -6946,10 +6973,15 @@ static odeus_result oa_tls_connect(odeus_client *c)
     c->sys_error = gai;
     return ODEUS_ERR_DNS;
   }
+  until = oa_tls_until(c, c->opt.connect_timeout_ms);
+  left = oa_tls_address_count(list);
   for (entry = list; entry; entry = entry->ai_next) {
+    uint64_t now = oa_tls_now(), share;
     if (entry->ai_family != AF_INET && entry->ai_family != AF_INET6) continue;
-    r = oa_tls_try_address(c, entry->ai_addr, entry->ai_addrlen, until);
-    if (r != ODEUS_ERR_CONNECT || oa_tls_now() >= until) break;
+    if (now >= until) break;
+    share = (until - now) / left--;
+    r = oa_tls_try_address(c, entry->ai_addr, entry->ai_addrlen, now + share);
+    if (r != ODEUS_ERR_CONNECT) break;
   }
   freeaddrinfo(list);
   return r;
@@ -7171,13 +7203,17 @@ ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_opt
   mbedtls_ssl_config_init(&c->conf);
   mbedtls_ssl_init(&c->ssl);
   mbedtls_ssl_session_init(&c->session);
-  c->ready = 1; /* from here odeus_client_free has contexts to free */
+  c->ready = OA_TLS_CONTEXTS; /* from here odeus_client_free has contexts to free */
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
   if (psa_crypto_init() != PSA_SUCCESS) return ODEUS_ERR_TLS;
 #endif
   r = oa_tls_configure(c);
-  if (r != ODEUS_OK) return r;
-  return oa_tls_load_ca(c, opt);
+  if (r == ODEUS_OK) r = oa_tls_load_ca(c, opt);
+  /* Only a whole init makes a usable client: after a failed one, an apply
+   * would otherwise run with half the configuration (the system's trust
+   * anchors instead of the caller's pin). */
+  if (r == ODEUS_OK) c->ready = OA_TLS_USABLE;
+  return r;
 }
 
 ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *req,
@@ -7188,7 +7224,7 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
   odeus_outcome o;
   odeus_result r;
   uint32_t delay;
-  if (!c || !c->ready) return ODEUS_ERR_ARGUMENT;
+  if (!c || c->ready != OA_TLS_USABLE) return ODEUS_ERR_ARGUMENT;
   oa_tls_report_reset(c);
   /* Everything about the request is checked before any network use. */
   r = odeus_request_begin(&check, req);
@@ -7249,7 +7285,10 @@ CHANGES
                       429, 502, 503, 504); only a 200 is read as the
                       integration (a 201 or 204 is ODEUS_ERR_STATUS_OTHER);
                       odeus_write_answer refuses a refused answer; a JSON
-                      problem reads "invalid JSON escape at byte 42"
+                      problem reads "invalid JSON escape at byte 42";
+                      the transport refuses TLS < 1.2, refuses to apply
+                      after a failed init, and shares the connect timeout
+                      between a host's addresses
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License

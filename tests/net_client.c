@@ -613,11 +613,24 @@ static void test_certs(void)
   o = options();
   o.ca_file = "tests/certs/no-such-file.pem";
   CHECK_EQ_INT(odeus_client_init(&cl, &o), ODEUS_ERR_CA);
+  /* a client whose init failed sends nothing: it would otherwise trust the
+   * system's anchors instead of the pin asked for */
+  CHECK_EQ_INT(apply(main_url(), KEY, ID, &cfg_none), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(cl.connections, 0);
   odeus_client_free(&cl);
   o.ca_file = NULL;
   o.ca_pem = "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
   CHECK_EQ_INT(odeus_client_init(&cl, &o), ODEUS_ERR_CA);
+  CHECK_EQ_INT(apply(main_url(), KEY, ID, &cfg_none), ODEUS_ERR_ARGUMENT);
   odeus_client_free(&cl);
+#if MBEDTLS_VERSION_NUMBER < 0x03000000
+  /* nothing older than TLS 1.2, though 2.28 as Debian builds it has 1.0 */
+  o = options();
+  open_client(&o);
+  CHECK_EQ_INT(cl.conf.min_major_ver, MBEDTLS_SSL_MAJOR_VERSION_3);
+  CHECK_EQ_INT(cl.conf.min_minor_ver, MBEDTLS_SSL_MINOR_VERSION_3);
+  odeus_client_free(&cl);
+#endif
 }
 
 /* ---- keep-alive and session resumption ------------------------------------------ */
