@@ -6396,8 +6396,9 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
  *   }
  *
  * Builds against mbedTLS 2.28 and 3.x (tested with 2.28 over TLS 1.2 and
- * 3.6 over TLS 1.2 and 1.3); link -lmbedtls -lmbedx509 -lmbedcrypto. With -std=c99, define _POSIX_C_SOURCE=200809L before the
- * first system header. Memory: the client allocates nothing itself; mbedTLS
+ * 3.6 over TLS 1.2 and 1.3; never older than TLS 1.2); link -lmbedtls
+ * -lmbedx509 -lmbedcrypto. With -std=c99, define _POSIX_C_SOURCE=200809L
+ * before the first system header. Memory: the client allocates nothing itself; mbedTLS
  * allocates its contexts and record buffers (point it at a static arena with
  * mbedtls_memory_buffer_alloc_init where MBEDTLS_MEMORY_BUFFER_ALLOC_C is
  * available); getaddrinfo, for a host given by name, allocates inside the C
@@ -6443,7 +6444,9 @@ typedef struct odeus_client_options {
    * network then reads the API key. For tests against a private server
    * only. (0) */
   int insecure_skip_verify;
-  uint32_t connect_timeout_ms;  /* one connect, all addresses of the host (30000) */
+  uint32_t connect_timeout_ms;  /* one connect, all addresses of the host, each
+                                   an equal share of what is left; it starts
+                                   after the name lookup, which blocks (30000) */
   uint32_t io_timeout_ms;       /* each wait for the network to read or write (30000) */
   uint32_t deadline_ms;         /* a whole apply: connects, handshakes, retries
                                    and their waits (120000) */
