@@ -274,6 +274,18 @@ ODEUS_API const char *odeus_result_text(odeus_result r);
 /* Overwrites n bytes in a way the optimiser cannot remove. */
 ODEUS_API void odeus_wipe(void *p, size_t n);
 
+/* Text from outside (a server's message, a file name) made safe to show on
+ * a terminal or in a log, as one line: printable ASCII and valid UTF-8 as
+ * they are; a backslash doubled; \n \r \t as those escapes; any other
+ * control byte, DEL and a byte that is not UTF-8 as \xHH; the C1 controls
+ * (U+0080..U+009F), the bidirectional marks and overrides (U+061C, U+200E,
+ * U+200F, U+202A..U+202E, U+2066..U+2069) and the line and paragraph
+ * separators (U+2028, U+2029) as \uXXXX. A message cannot then forge a
+ * line, drive the terminal or reorder what is shown. snprintf contract:
+ * returns the length needed and writes at most cap bytes, NUL included; at
+ * most 4 bytes out for each byte in. */
+ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, size_t cap);
+
 /* ---- strings -------------------------------------------------------------
  * A string is a pointer and a length in bytes (UTF-8, no NUL needed).
  * ptr == NULL means "not set" (omitted from the body). */
@@ -1635,6 +1647,54 @@ static void oa_put_escape(oa_sink *s, unsigned char c)
 {
   char e[6];
   oa_put(s, e, oa_escape(c, e));
+}
+
+/* ---- text for display ------------------------------------------------------ */
+static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digits)
+{
+  static const char hex[] = "0123456789abcdef";
+  oa_puts(s, prefix);
+  while (digits--) oa_putc(s, hex[(v >> (4 * digits)) & 15u]);
+}
+
+/* The code point of the k-byte UTF-8 sequence at p (k 2 or 3) when it is
+ * one that can steer what a terminal shows, else 0. */
+static unsigned oa_display_steering(const unsigned char *p, size_t k)
+{
+  unsigned cp;
+  if (k == 2) {
+    cp = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
+    return cp < 0xA0 || cp == 0x61C ? cp : 0;
+  }
+  if (k != 3) return 0;
+  cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+  if (cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+    return cp;
+  return 0;
+}
+
+ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, size_t cap)
+{
+  const unsigned char *u = (const unsigned char *)text;
+  oa_sink s;
+  size_t i = 0;
+  oa_sink_init(&s, buf, cap, 0);
+  if (!text) len = 0;
+  while (i < len) {
+    unsigned c = u[i];
+    size_t k = oa_utf8_length(u + i, len - i);
+    unsigned cp = k > 1 ? oa_display_steering(u + i, k) : 0;
+    if (c == '\\') oa_puts(&s, "\\\\");
+    else if (c == '\n') oa_puts(&s, "\\n");
+    else if (c == '\r') oa_puts(&s, "\\r");
+    else if (c == '\t') oa_puts(&s, "\\t");
+    else if (k == 1 && c >= 0x20 && c != 0x7F) oa_putc(&s, (char)c);
+    else if (cp) oa_put_hex(&s, "\\u", cp, 4);
+    else if (k > 1) oa_put(&s, text + i, k);
+    else oa_put_hex(&s, "\\x", c, 2);
+    i += k ? k : 1;
+  }
+  return oa_sink_cstr(&s);
 }
 
 /* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
@@ -7291,7 +7351,8 @@ CHANGES
                       problem reads "invalid JSON escape at byte 42";
                       the transport refuses TLS < 1.2, refuses to apply
                       after a failed init, and shares the connect timeout
-                      between a host's addresses
+                      between a host's addresses; odeus_display_text (new)
+                      makes a server's message safe to print
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License

@@ -66,64 +66,8 @@ typedef struct options {
 /* ---- stderr: one line per problem, never a byte that steers a terminal ----
  * What goes to stderr may quote the server (an error message), a file name
  * or an argument. Printed raw, a newline in it would forge a second line
- * and an escape sequence would drive the terminal; so control bytes, C1
- * controls, bidirectional overrides and bytes that are not UTF-8 are shown
- * escaped (\n, \x1b, \u202e). */
-
-/* The length of the valid UTF-8 sequence at p (n > 0 bytes), or 0. */
-static size_t utf8_sequence(const unsigned char *p, size_t n)
-{
-  size_t len, i;
-  unsigned char lo = 0x80, hi = 0xbf;
-  if (p[0] >= 0xc2 && p[0] <= 0xdf) len = 2;
-  else if (p[0] >= 0xe0 && p[0] <= 0xef) len = 3;
-  else if (p[0] >= 0xf0 && p[0] <= 0xf4) len = 4;
-  else return 0;
-  if (p[0] == 0xe0) lo = 0xa0;          /* overlong */
-  if (p[0] == 0xed) hi = 0x9f;          /* surrogates */
-  if (p[0] == 0xf0) lo = 0x90;          /* overlong */
-  if (p[0] == 0xf4) hi = 0x8f;          /* past U+10FFFF */
-  if (n < len || p[1] < lo || p[1] > hi) return 0;
-  for (i = 2; i < len; i++)
-    if (p[i] < 0x80 || p[i] > 0xbf) return 0;
-  return len;
-}
-
-/* Shown as \uXXXX: the C1 controls U+0080..U+009F; the bidirectional
- * marks and overrides U+061C, U+200E, U+200F, U+202A..U+202E,
- * U+2066..U+2069; the line and paragraph separators U+2028, U+2029. */
-static unsigned steering_code_point(const unsigned char *p, size_t len)
-{
-  unsigned cp;
-  if (len == 2) {
-    cp = (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu);
-    return cp < 0xa0 || cp == 0x61c ? cp : 0;
-  }
-  if (len != 3) return 0;
-  cp = (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
-  if (cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-    return cp;
-  return 0;
-}
-
-static void put_escaped(FILE *f, const char *text, size_t n)
-{
-  const unsigned char *p = (const unsigned char *)text;
-  size_t i = 0;
-  while (i < n) {
-    size_t len = p[i] < 0x80 ? 1 : utf8_sequence(p + i, n - i);
-    unsigned cp = len > 1 ? steering_code_point(p + i, len) : 0;
-    if (len == 1 && p[i] == '\\') fputs("\\\\", f); /* else "\\n" from the server would read as ours */
-    else if (len == 1 && p[i] >= 0x20 && p[i] != 0x7f) fputc(p[i], f);
-    else if (len == 1 && p[i] == '\n') fputs("\\n", f);
-    else if (len == 1 && p[i] == '\r') fputs("\\r", f);
-    else if (len == 1 && p[i] == '\t') fputs("\\t", f);
-    else if (len > 1 && !cp) fwrite(p + i, 1, len, f);
-    else if (cp) fprintf(f, "\\u%04x", cp);
-    else fprintf(f, "\\x%02x", p[i]);
-    i += len ? len : 1;
-  }
-}
+ * and an escape sequence would drive the terminal; so each line goes out
+ * through odeus_display_text (\n, \x1b, \u202e). */
 
 /* Appends bytes as they are (a NUL included) to the line being built. */
 static void say_bytes(const char *p, size_t n)
@@ -149,9 +93,9 @@ static void say(const char *fmt, ...)
 /* Prints the line built so far as "odeus-auth: ...", escaped, and starts a new one. */
 static void said(void)
 {
-  fputs("odeus-auth: ", stderr);
-  put_escaped(stderr, message, message_len);
-  fputc('\n', stderr);
+  static char shown[4 * sizeof message]; /* at most 4 bytes for each */
+  odeus_display_text(message, message_len, shown, sizeof shown);
+  fprintf(stderr, "odeus-auth: %s\n", shown);
   message_len = 0;
 }
 

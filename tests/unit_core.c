@@ -440,6 +440,45 @@ static void test_all_problems(void)
   CHECK_EQ_INT(odeus_write_body(&c, line, sizeof line, NULL), ODEUS_ERR_CONFIG);
 }
 
+/* Text for display: what could steer a terminal is escaped, the rest kept. */
+static void shown_is(const char *in, size_t len, const char *want)
+{
+  char out[256];
+  size_t n = odeus_display_text(in, len, out, sizeof out);
+  CHECK_EQ_INT(n, strlen(want));
+  CHECK_STR(out, want);
+}
+
+static void test_display_text(void)
+{
+  static const char all[] = "ok \\ \n\r\t\x1b[31m\x7f\x00 \xc2\x9b\xc2\x85 \xd8\x9c \xe2\x80\x8e\xe2\x80\x8f "
+                            "\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\xaa\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa9 "
+                            "\xc3\xa9\xc2\xa0\xe2\x80\xaf\xf0\x9f\x98\x80 \xff\xc0\xaf\xed\xa0\x80\xe2\x82";
+  static const char want[] = "ok \\\\ \\n\\r\\t\\x1b[31m\\x7f\\x00 \\u009b\\u0085 \\u061c \\u200e\\u200f "
+                             "\\u2028\\u2029\\u202a\\u202e\\u2066\\u2069 "
+                             "\xc3\xa9\xc2\xa0\xe2\x80\xaf\xf0\x9f\x98\x80 \\xff\\xc0\\xaf\\xed\\xa0\\x80\\xe2\\x82";
+  char small[8];
+  size_t i;
+  shown_is(all, sizeof all - 1, want);
+  shown_is("", 0, "");
+  shown_is(NULL, 5, "");
+  /* the snprintf contract: measured, cut and NUL-terminated */
+  CHECK_EQ_INT(odeus_display_text(all, sizeof all - 1, NULL, 0), sizeof want - 1);
+  for (i = 0; i <= sizeof small; i++) {
+    memset(small, '#', sizeof small);
+    CHECK_EQ_INT(odeus_display_text(all, sizeof all - 1, small, i), sizeof want - 1);
+    if (i) CHECK(memcmp(small, want, i - 1) == 0 && small[i - 1] == '\0');
+    if (i < sizeof small) CHECK(small[i] == '#');
+  }
+  /* every byte value alone: never a control byte out, never more than 4 bytes */
+  for (i = 0; i < 256; i++) {
+    char in = (char)i, out[8];
+    size_t n = odeus_display_text(&in, 1, out, sizeof out), j;
+    CHECK(n >= 1 && n <= 4);
+    for (j = 0; j < n; j++) CHECK((unsigned char)out[j] >= 0x20 && (unsigned char)out[j] < 0x7f);
+  }
+}
+
 static void test_ids_keys_urls(void)
 {
   odeus_url u;
@@ -737,6 +776,7 @@ int main(void)
   test_utf8();
   test_rules();
   test_all_problems();
+  test_display_text();
   test_ids_keys_urls();
   test_request_variants();
   test_lane_matches_walk();
