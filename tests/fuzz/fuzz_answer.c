@@ -181,6 +181,25 @@ static void release(run *r)
   free(r->strings);
 }
 
+/* The message shown through odeus_display_text: printable ASCII and UTF-8
+ * with nothing that steers a terminal, at most 4 bytes for each byte in,
+ * and the measured length the written one. */
+static void check_displayed(const odeus_answer *a)
+{
+  static char shown[4 * 4096 + 1];
+  size_t n = odeus_display_text(a->message.ptr, a->message.len, shown, sizeof shown), i;
+  FUZZ_CHECK(a->message.len > 4096 || n <= 4 * a->message.len);
+  FUZZ_CHECK(odeus_display_text(a->message.ptr, a->message.len, NULL, 0) == n);
+  if (n >= sizeof shown) return;
+  FUZZ_CHECK(utf8_ok((const unsigned char *)shown, n) && shown[n] == '\0');
+  for (i = 0; i < n; i++) {
+    const unsigned char *u = (const unsigned char *)shown + i;
+    FUZZ_CHECK(u[0] >= 0x20 && u[0] != 0x7f);
+    FUZZ_CHECK(!(u[0] == 0xc2 && i + 1 < n && u[1] < 0xa0));
+    FUZZ_CHECK(!(u[0] == 0xe2 && i + 2 < n && u[1] == 0x80 && u[2] >= 0xa8 && u[2] <= 0xae));
+  }
+}
+
 static void check_error_answer(const run *r, int status, size_t cap)
 {
   const odeus_answer *a = &r->a;
@@ -194,6 +213,7 @@ static void check_error_answer(const run *r, int status, size_t cap)
   FUZZ_CHECK(a->message.ptr[a->message.len] == '\0');
   FUZZ_CHECK(utf8_ok((const unsigned char *)a->message.ptr, a->message.len));
   FUZZ_CHECK(a->cut == (a->strings_needed > a->message.len + 1));
+  check_displayed(a);
 }
 
 /* A complete answer is written as one line of valid JSON that, wrapped in
