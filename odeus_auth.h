@@ -1673,27 +1673,31 @@ static unsigned oa_display_steering(const unsigned char *p, size_t k)
   return 0;
 }
 
-ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, size_t cap)
+static void oa_put_display(oa_sink *s, const char *text, size_t len)
 {
   const unsigned char *u = (const unsigned char *)text;
-  oa_sink s;
   size_t i = 0;
-  oa_sink_init(&s, buf, cap, 0);
-  if (!text) len = 0;
   while (i < len) {
     unsigned c = u[i];
     size_t k = oa_utf8_length(u + i, len - i);
     unsigned cp = k > 1 ? oa_display_steering(u + i, k) : 0;
-    if (c == '\\') oa_puts(&s, "\\\\");
-    else if (c == '\n') oa_puts(&s, "\\n");
-    else if (c == '\r') oa_puts(&s, "\\r");
-    else if (c == '\t') oa_puts(&s, "\\t");
-    else if (k == 1 && c >= 0x20 && c != 0x7F) oa_putc(&s, (char)c);
-    else if (cp) oa_put_hex(&s, "\\u", cp, 4);
-    else if (k > 1) oa_put(&s, text + i, k);
-    else oa_put_hex(&s, "\\x", c, 2);
+    if (c == '\\') oa_puts(s, "\\\\");
+    else if (c == '\n') oa_puts(s, "\\n");
+    else if (c == '\r') oa_puts(s, "\\r");
+    else if (c == '\t') oa_puts(s, "\\t");
+    else if (k == 1 && c >= 0x20 && c != 0x7F) oa_putc(s, (char)c);
+    else if (cp) oa_put_hex(s, "\\u", cp, 4);
+    else if (k > 1) oa_put(s, text + i, k);
+    else oa_put_hex(s, "\\x", c, 2);
     i += k ? k : 1;
   }
+}
+
+ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, size_t cap)
+{
+  oa_sink s;
+  oa_sink_init(&s, buf, cap, 0);
+  if (text) oa_put_display(&s, text, len);
   return oa_sink_cstr(&s);
 }
 
@@ -6091,22 +6095,25 @@ static const char *oa_ans_expected(const odeus_problem *p)
   return "a string";
 }
 
+static void oa_put_answer_problem(oa_sink *s, const odeus_answer *a)
+{
+  const odeus_problem *p = &a->problem;
+  if (p->key != ODEUS_KEY_NONE && p->key != ODEUS_KEY_OTHER) oa_puts(s, "integration.");
+  oa_put_path(s, p);
+  oa_puts(s, ": ");
+  if (p->rule == ODEUS_RULE_TYPE) {
+    oa_puts(s, "expected ");
+    oa_puts(s, oa_ans_expected(p));
+  } else {
+    oa_put_rule(s, p);
+  }
+}
+
 ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, size_t cap)
 {
   oa_sink s;
   oa_sink_init(&s, buf, cap, 0);
-  if (a && a->problem.rule) {
-    const odeus_problem *p = &a->problem;
-    if (p->key != ODEUS_KEY_NONE && p->key != ODEUS_KEY_OTHER) oa_puts(&s, "integration.");
-    oa_put_path(&s, p);
-    oa_puts(&s, ": ");
-    if (p->rule == ODEUS_RULE_TYPE) {
-      oa_puts(&s, "expected ");
-      oa_puts(&s, oa_ans_expected(p));
-    } else {
-      oa_put_rule(&s, p);
-    }
-  }
+  if (a && a->problem.rule) oa_put_answer_problem(&s, a);
   return oa_sink_cstr(&s);
 }
 
@@ -6568,6 +6575,16 @@ ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_opt
  * ODEUS_ERR_HTTP_* code. answer may be NULL. */
 ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *req,
                                           odeus_answer *answer);
+/* Why the last apply failed, as one line to show a person: the result,
+ * then the server's message (through odeus_display_text) or the problem of
+ * an answer that was refused, the status of an unexpected one, and the
+ * mbedTLS code, certificate flags or system error behind a network
+ * failure, e.g. "HTTP 404: integration not found: Integration not found"
+ * or "connect failed: Connection refused (3 attempts)". r is what
+ * odeus_client_apply returned, answer what it was given. snprintf
+ * contract. Call it before odeus_client_free. */
+ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, const odeus_answer *answer,
+                                      char *buf, size_t cap);
 /* Closes the connection, if any (a saved TLS session stays for the next). */
 ODEUS_API void odeus_client_close(odeus_client *c);
 /* Closes and frees everything; the client may be initialised again. */
@@ -7308,6 +7325,58 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
   }
 }
 
+/* The system's words for what failed underneath: getaddrinfo's for a
+ * lookup, errno's otherwise. */
+static void oa_tls_put_cause(oa_sink *s, const odeus_client *c, odeus_result r)
+{
+  if (r == ODEUS_ERR_CERT && c->verify_flags) {
+    oa_put_hex(s, " (certificate flags 0x", c->verify_flags, 8);
+    oa_putc(s, ')');
+  } else if (c->io_error) {
+    oa_put_hex(s, " (mbedTLS -0x", (unsigned)-c->io_error, 4);
+    oa_putc(s, ')');
+  } else if (c->sys_error) {
+    oa_puts(s, ": ");
+    oa_puts(s, r == ODEUS_ERR_DNS ? gai_strerror(c->sys_error) : strerror(c->sys_error));
+  }
+}
+
+ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, const odeus_answer *a,
+                                      char *buf, size_t cap)
+{
+  oa_sink s;
+  int json = r <= ODEUS_ERR_JSON_SYNTAX && r >= ODEUS_ERR_JSON_TRAILING;
+  oa_sink_init(&s, buf, cap, 0);
+  /* A 200 that is not JSON: its problem line says it all. */
+  if (json && a && a->problem.rule) oa_puts(&s, "HTTP 200 answer");
+  else oa_puts(&s, odeus_result_text(r));
+  if (a && a->message.ptr && a->message.len) {
+    oa_puts(&s, ": ");
+    oa_put_display(&s, a->message.ptr, a->message.len);
+  }
+  if (a && a->problem.rule && (json || (r <= ODEUS_ERR_ANSWER_TYPE && r >= ODEUS_ERR_ANSWER_DUPLICATE))) {
+    oa_puts(&s, ": ");
+    oa_put_answer_problem(&s, a);
+  }
+  if (a && r == ODEUS_ERR_ANSWER_CUT) {
+    oa_puts(&s, " (");
+    oa_put_uint(&s, a->strings_needed);
+    oa_puts(&s, " bytes of strings needed)");
+  }
+  if (c && c->status && (r == ODEUS_ERR_STATUS_5XX || r == ODEUS_ERR_STATUS_OTHER)) {
+    oa_puts(&s, " (HTTP ");
+    oa_put_uint(&s, (size_t)c->status);
+    oa_putc(&s, ')');
+  }
+  if (c) oa_tls_put_cause(&s, c, r);
+  if (c && c->attempts > 1) {
+    oa_puts(&s, " after ");
+    oa_put_uint(&s, c->attempts);
+    oa_puts(&s, " attempts");
+  }
+  return oa_sink_cstr(&s);
+}
+
 ODEUS_API void odeus_client_close(odeus_client *c)
 {
   if (c && c->ready) oa_tls_disconnect(c, 1);
@@ -7351,8 +7420,9 @@ CHANGES
                       problem reads "invalid JSON escape at byte 42";
                       the transport refuses TLS < 1.2, refuses to apply
                       after a failed init, and shares the connect timeout
-                      between a host's addresses; odeus_display_text (new)
-                      makes a server's message safe to print
+                      between a host's addresses; odeus_display_text and
+                      odeus_client_failure (new) make a server's message
+                      safe to print
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License

@@ -16,7 +16,8 @@
  *   ODEUS_CA_FILE         trust anchors as PEM (the system bundle)
  *   ODEUS_INTEGRATION_ID  the integration (550e8400-e29b-41d4-a716-446655440000)
  *
- * Exit status: 0 when the server took the configuration, 1 otherwise. */
+ * Exit status: 0 when the server took the configuration (also when its
+ * answer did not fit the storage below: the change is made), 1 otherwise. */
 
 /* The implementation and the bundled POSIX + mbedTLS transport go into this
  * one file. The header comes before any system header: it asks the C
@@ -41,7 +42,7 @@ static const odeus_auth_field fields[] = {
 /* The body of the request: authType, authFields, authTestCode. No OAuth
  * client (only OAUTH and OAUTH_DCR may have one). */
 static const odeus_config config = {
-  ODEUS_AUTH_API_KEY, fields, 2,
+  ODEUS_AUTH_API_KEY, fields, sizeof fields / sizeof fields[0],
   ODEUS_LIT("const response = await fetch(secrets.base_url + '/me', {\n"
             "  headers: { 'Authorization': 'Bearer ' + secrets.api_key }\n"
             "});\n"
@@ -60,7 +61,7 @@ static const char *env_or(const char *name, const char *def)
 static int config_is_valid(void)
 {
   odeus_problem items[16];
-  odeus_problems problems = { items, 16, 0 };
+  odeus_problems problems = { items, sizeof items / sizeof items[0], 0 };
   char line[256];
   size_t i;
   if (odeus_validate_config(&config, &problems) == ODEUS_OK) return 1;
@@ -68,28 +69,35 @@ static int config_is_valid(void)
     odeus_problem_format(&items[i], line, sizeof line);   /* "authFields[1].slug: ..." */
     fprintf(stderr, "api_key: %s\n", line);
   }
+  if (problems.count > problems.capacity)                 /* counted, not stored */
+    fprintf(stderr, "api_key: and %zu more problems\n", problems.count - problems.capacity);
   return 0;
 }
 
 int main(void)
 {
   /* The client holds the connection, the mbedTLS contexts and a 2 KiB
-   * window: static, so it is not on the stack. */
+   * window; the answer's storage holds every string the server may send
+   * back (the fields sent, and an authTestCode of up to 3 KB). Static, so
+   * that none of it is on the stack: main needs well under 1 KiB. */
   static odeus_client client;
+  static odeus_answer_field answer_fields[8];   /* the fields the server returns */
+  static char answer_strings[16384];            /* their strings, decoded */
+  static char json[16384];
+  char failure[512];
+  char *key = getenv("ODEUS_API_KEY");
   odeus_client_options options;
   odeus_request request;
   odeus_answer answer;
-  odeus_answer_field answer_fields[8];    /* the fields the server returns */
-  char answer_strings[4096];              /* their strings, decoded */
-  char json[4096];
   size_t json_len = 0;
   odeus_result r;
 
   if (!config_is_valid()) return 1;
 
-  /* 2. What to send, and where. */
+  /* 2. What to send, and where. Zero first: a member left out is "not set". */
+  memset(&request, 0, sizeof request);
   request.base_url = env_or("ODEUS_BASE_URL", ODEUS_DEFAULT_BASE_URL);
-  request.api_key = getenv("ODEUS_API_KEY");
+  request.api_key = key;
   request.integration_id = env_or("ODEUS_INTEGRATION_ID", "550e8400-e29b-41d4-a716-446655440000");
   request.config = &config;
   if (!request.api_key) {
@@ -100,7 +108,7 @@ int main(void)
   /* 3. Where the answer goes: caller-owned storage, nothing allocated. */
   memset(&answer, 0, sizeof answer);
   answer.fields = answer_fields;
-  answer.field_capacity = 8;
+  answer.field_capacity = sizeof answer_fields / sizeof answer_fields[0];
   answer.strings = answer_strings;
   answer.strings_capacity = sizeof answer_strings;
 
@@ -110,17 +118,23 @@ int main(void)
   options.ca_file = getenv("ODEUS_CA_FILE");   /* NULL: the system bundle */
   r = odeus_client_init(&client, &options);
   if (r == ODEUS_OK) r = odeus_client_apply(&client, &request, &answer);
+  /* Why it failed, before the client is freed: the result, the server's
+   * message (made safe to print) or the network's reason. */
+  if (r != ODEUS_OK) odeus_client_failure(&client, r, &answer, failure, sizeof failure);
   odeus_client_free(&client);
+  odeus_wipe(key, strlen(key));           /* no copy of the key outlives its use */
 
-  /* 5. Print what the server stored, as one line of JSON. */
-  if (r == ODEUS_OK) r = odeus_write_answer(&answer, json, sizeof json, &json_len);
+  /* 5. Print what the server stored, as one line of JSON. A 200 whose
+   * answer did not fit the storage still made the change. */
+  if (r == ODEUS_ERR_ANSWER_CUT) {
+    fprintf(stderr, "api_key: applied; printing the answer needs %zu bytes of storage\n",
+            answer.strings_needed);
+    return 0;
+  }
+  if (r == ODEUS_OK && (r = odeus_write_answer(&answer, json, sizeof json, &json_len)) != ODEUS_OK)
+    snprintf(failure, sizeof failure, "%s", odeus_result_text(r));
   if (r != ODEUS_OK) {
-    /* The result says what failed; the server's message, when it sent
-     * one, says why. */
-    fprintf(stderr, "api_key: %s", odeus_result_text(r));
-    if (answer.message.ptr && answer.message.len)
-      fprintf(stderr, ": %.*s", (int)answer.message.len, answer.message.ptr);
-    fputc('\n', stderr);
+    fprintf(stderr, "api_key: %s\n", failure);
     return 1;
   }
   printf("%.*s\n", (int)json_len, json);

@@ -44,9 +44,11 @@
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -54,10 +56,11 @@
 #ifdef MSG_NOSIGNAL
 #define SEND_FLAGS MSG_NOSIGNAL         /* a closed peer is an error, not SIGPIPE */
 #else
-#define SEND_FLAGS 0
+#define SEND_FLAGS 0                    /* main ignores SIGPIPE instead */
 #endif
 
 #define WAIT_MS 30000                   /* the longest wait for the network */
+#define DEADLINE_MS 60000               /* the whole exchange, connect included */
 
 /* A service-account integration: users paste a key file. */
 static const odeus_auth_field fields[] = {
@@ -73,7 +76,27 @@ static const odeus_config config = { ODEUS_AUTH_SERVICE_ACCOUNT, fields, 1, { NU
  * netconn * or a socket number; a modem: the AT channel and its socket id. */
 typedef struct connection {
   int fd;
+  long long deadline;                   /* monotonic ms: nothing goes on past it */
+  int error;                            /* the errno of a failure, else 0 */
+  int timed_out;                        /* the deadline ended it */
 } connection;
+
+static long long now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The exchange reads and writes for as long as bytes move, so the io checks
+ * the deadline on every call: a peer that keeps sending, slowly or without
+ * end, cannot hold the task. */
+static int past_deadline(connection *c)
+{
+  if (now_ms() < c->deadline) return 0;
+  c->timed_out = 1;
+  return 1;
+}
 
 /* Sends what the network takes now.
  *   lwIP sockets: lwip_send(fd, buf, len, MSG_DONTWAIT), EWOULDBLOCK -> WANT_WRITE
@@ -85,9 +108,12 @@ typedef struct connection {
 static int conn_send(void *ctx, const unsigned char *buf, size_t len)
 {
   connection *c = (connection *)ctx;
-  ssize_t n = send(c->fd, buf, len > INT_MAX ? INT_MAX : len, SEND_FLAGS);
+  ssize_t n;
+  if (past_deadline(c)) return -1;
+  n = send(c->fd, buf, len > INT_MAX ? INT_MAX : len, SEND_FLAGS);
   if (n > 0) return (int)n;
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return ODEUS_IO_WANT_WRITE;
+  c->error = n < 0 ? errno : EPIPE;
   return -1;                            /* any other negative value: failed */
 }
 
@@ -102,52 +128,66 @@ static int conn_send(void *ctx, const unsigned char *buf, size_t len)
 static int conn_recv(void *ctx, unsigned char *buf, size_t len)
 {
   connection *c = (connection *)ctx;
-  ssize_t n = recv(c->fd, buf, len > INT_MAX ? INT_MAX : len, 0);
+  ssize_t n;
+  if (past_deadline(c)) return -1;
+  n = recv(c->fd, buf, len > INT_MAX ? INT_MAX : len, 0);
   if (n >= 0) return (int)n;            /* 0: the peer closed */
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return ODEUS_IO_WANT_READ;
+  c->error = errno;
   return -1;
 }
 
-/* Waits until the socket can do what the exchange asked for. 1 ready, 0
- * timed out, -1 failed. lwIP: lwip_select or lwip_poll; an RTOS: wait on
- * the event the network task signals; a modem: wait for its URC. */
-static int wait_for(int fd, short events, int timeout_ms)
+/* Waits until the socket can do what the exchange asked for, at most
+ * WAIT_MS and never past the deadline. 1 ready, 0 timed out, -1 failed.
+ * lwIP: lwip_select or lwip_poll; an RTOS: wait on the event the network
+ * task signals; a modem: wait for its URC. */
+static int wait_for(connection *c, short events)
 {
   struct pollfd p;
   int n;
-  p.fd = fd;
+  p.fd = c->fd;
   p.events = events;
   p.revents = 0;
-  do n = poll(&p, 1, timeout_ms); while (n < 0 && errno == EINTR);
+  do {
+    long long left = c->deadline - now_ms();
+    if (left <= 0) { c->timed_out = 1; return 0; }
+    n = poll(&p, 1, (int)(left < WAIT_MS ? left : WAIT_MS));
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) c->error = errno;
+  if (n == 0) c->timed_out = 1;
   return n < 0 ? -1 : n > 0;
 }
 
 /* A non-blocking connect to one address: started, then awaited. */
-static int connect_one(const struct addrinfo *a)
+static int connect_one(connection *c, const struct addrinfo *a)
 {
-  int err = 0;
+  int err = 0, flags;
   socklen_t err_len = sizeof err;
-  int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-  if (fd < 0) return -1;
-  if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 &&
-      (connect(fd, a->ai_addr, a->ai_addrlen) == 0 ||
-       (errno == EINPROGRESS && wait_for(fd, POLLOUT, WAIT_MS) == 1 &&
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &err_len) == 0 && err == 0)))
-    return fd;
-  close(fd);
+  c->fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+  if (c->fd < 0) { c->error = errno; return -1; }
+  flags = fcntl(c->fd, F_GETFL);
+  if (flags != -1 && fcntl(c->fd, F_SETFL, flags | O_NONBLOCK) == 0 &&
+      (connect(c->fd, a->ai_addr, a->ai_addrlen) == 0 ||
+       (errno == EINPROGRESS && wait_for(c, POLLOUT) == 1 &&
+        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &err_len) == 0 && err == 0)))
+    return 0;
+  if (err) c->error = err;
+  else if (!c->error && !c->timed_out) c->error = errno;
+  close(c->fd);
+  c->fd = -1;
   return -1;
 }
 
 /* Opens the TCP connection: each address of the host in turn ("localhost"
  * may name ::1 before 127.0.0.1). lwIP: netconn_gethostbyname then
  * netconn_connect; a modem: AT+CIPSTART / AT+QIOPEN / AT+USOCO. */
-static int open_connection(const odeus_url *u)
+static int open_connection(connection *c, const odeus_url *u)
 {
   struct addrinfo hints, *list = NULL, *a;
   char host[256], port[8];
   const char *h = u->host.ptr;
   size_t hl = u->host.len;
-  int fd = -1;
+  int gai;
   if (hl >= 2 && h[0] == '[') { h++; hl -= 2; }     /* an IPv6 literal: no brackets */
   if (hl >= sizeof host) return -1;
   memcpy(host, h, hl);
@@ -156,104 +196,147 @@ static int open_connection(const odeus_url *u)
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  if (getaddrinfo(host, port, &hints, &list) != 0) return -1;
-  for (a = list; a && fd < 0; a = a->ai_next) fd = connect_one(a);
+  gai = getaddrinfo(host, port, &hints, &list);
+  if (gai != 0) {
+    fprintf(stderr, "custom_io: %s: %s\n", host, gai_strerror(gai));
+    return -1;
+  }
+  c->fd = -1;
+  for (a = list; a && c->fd < 0 && !c->timed_out; a = a->ai_next) (void)connect_one(c, a);
   freeaddrinfo(list);
-  return fd;
+  return c->fd < 0 ? -1 : 0;
 }
 
 /* ---- one exchange ----------------------------------------------------------- */
 
 /* Runs the exchange to its end: each want-read or want-write waits for the
  * socket, then resumes. *waits counts those waits. */
-static odeus_result run_exchange(const odeus_request *request, odeus_answer *answer, int fd,
+static odeus_result run_exchange(const odeus_request *request, odeus_answer *answer, connection *c,
                                  int *status, unsigned *waits)
 {
-  connection conn;
   odeus_io io;
   odeus_exchange x;
   unsigned char window[256];            /* carries the request out, the answer in */
   odeus_result r;
-  conn.fd = fd;
   io.send = conn_send;
   io.recv = conn_recv;
-  io.ctx = &conn;
+  io.ctx = c;
   r = odeus_exchange_begin(&x, request, answer, window, sizeof window);
   while (r == ODEUS_OK) {
     int ready;
     r = odeus_exchange_run(&x, &io);
     if (r != ODEUS_WANT_READ && r != ODEUS_WANT_WRITE) break;
     ++*waits;
-    ready = wait_for(fd, r == ODEUS_WANT_READ ? POLLIN : POLLOUT, WAIT_MS);
+    ready = wait_for(c, r == ODEUS_WANT_READ ? POLLIN : POLLOUT);
     if (ready == 1) r = ODEUS_OK;       /* ready: run again */
     else if (ready == 0) r = ODEUS_ERR_TIMEOUT;
     else r = ODEUS_ERR_IO;
   }
+  if (c->timed_out) r = ODEUS_ERR_TIMEOUT;
   *status = x.http.status;
   odeus_exchange_end(&x);               /* always: the window held the API key */
   return r;
 }
 
+/* Why it failed, on one line: the result, then the server's message or the
+ * problem of its answer, made safe to print, or the system's reason. */
+static void report(odeus_result r, const odeus_answer *answer, const connection *c)
+{
+  char text[512];
+  fprintf(stderr, "custom_io: %s", odeus_result_text(r));
+  if (answer->problem.rule) {
+    odeus_answer_problem_format(answer, text, sizeof text);
+    fprintf(stderr, ": %s", text);
+  } else if (answer->message.ptr) {
+    odeus_display_text(answer->message.ptr, answer->message.len, text, sizeof text);
+    fprintf(stderr, ": %s", text);
+  } else if (c->error) {
+    fprintf(stderr, ": %s", strerror(c->error));
+  }
+  fputc('\n', stderr);
+}
+
 int main(int argc, char **argv)
 {
+  /* The answer's storage holds every string the server may send back (the
+   * field sent, and a stored authTestCode of up to 3 KB); static, so the
+   * task's stack holds little more than the 256-byte window. */
+  static odeus_answer_field answer_fields[4];
+  static char answer_strings[8192];
+  static char json[16384];
   char base_url[300];
   const char *env_url = getenv("ODEUS_BASE_URL");
   const char *id = getenv("ODEUS_INTEGRATION_ID");
+  char *key = getenv("ODEUS_API_KEY");
   odeus_request request;
   odeus_url u;
   odeus_answer answer;
-  odeus_answer_field answer_fields[4];
-  char answer_strings[1024];
-  char json[1024];
+  connection conn;
   size_t json_len = 0;
-  int fd, status = 0;
+  int status = 0, n;
   unsigned waits = 0;
   odeus_result r;
 
+#ifndef MSG_NOSIGNAL
+  signal(SIGPIPE, SIG_IGN);             /* a closed peer is an error, not a kill */
+#endif
   /* Where to: HOST PORT, or an http:// base URL. */
   if (argc == 3)
-    snprintf(base_url, sizeof base_url, "http://%s:%s", argv[1], argv[2]);
+    n = snprintf(base_url, sizeof base_url, "http://%s:%s", argv[1], argv[2]);
   else if (argc == 1 && env_url && *env_url)
-    snprintf(base_url, sizeof base_url, "%s", env_url);
+    n = snprintf(base_url, sizeof base_url, "%s", env_url);
   else {
     fputs("usage: custom_io HOST PORT   (or set ODEUS_BASE_URL=http://HOST:PORT)\n", stderr);
     return 2;
   }
-  if (odeus_parse_base_url(base_url, strlen(base_url), &u) != ODEUS_OK || u.https) {
-    fprintf(stderr, "custom_io: %s: a plain http:// URL is needed (this example has no TLS)\n", base_url);
+  if (n < 0 || (size_t)n >= sizeof base_url ||
+      odeus_parse_base_url(base_url, strlen(base_url), &u) != ODEUS_OK) {
+    fputs("custom_io: not a valid base URL (http://HOST:PORT[/prefix])\n", stderr);
+    return 2;
+  }
+  if (u.https) {
+    fputs("custom_io: this example has no TLS: give a plain http:// URL\n", stderr);
+    return 2;
+  }
+  /* Checked before any network use, as the exchange would check it. */
+  if (!key || odeus_validate_api_key(key, strlen(key)) != ODEUS_OK) {
+    fputs("custom_io: set ODEUS_API_KEY to your Odeus API key (visible ASCII, no spaces)\n", stderr);
     return 2;
   }
 
+  memset(&request, 0, sizeof request);
   request.base_url = base_url;
-  request.api_key = getenv("ODEUS_API_KEY");
+  request.api_key = key;
   request.integration_id = id && *id ? id : "550e8400-e29b-41d4-a716-446655440000";
   request.config = &config;
-  if (!request.api_key) {
-    fputs("custom_io: set ODEUS_API_KEY to your Odeus API key\n", stderr);
-    return 2;
-  }
 
   memset(&answer, 0, sizeof answer);
   answer.fields = answer_fields;
-  answer.field_capacity = 4;
+  answer.field_capacity = sizeof answer_fields / sizeof answer_fields[0];
   answer.strings = answer_strings;
   answer.strings_capacity = sizeof answer_strings;
 
-  fd = open_connection(&u);
-  if (fd < 0) {
-    fprintf(stderr, "custom_io: cannot connect to %s\n", base_url);
+  memset(&conn, 0, sizeof conn);
+  conn.deadline = now_ms() + DEADLINE_MS;
+  if (open_connection(&conn, &u) != 0) {
+    fprintf(stderr, "custom_io: cannot connect to %s: %s\n", base_url,
+            conn.timed_out ? "timed out" : conn.error ? strerror(conn.error) : "no address");
+    odeus_wipe(key, strlen(key));
     return 1;
   }
-  r = run_exchange(&request, &answer, fd, &status, &waits);
-  close(fd);
+  r = run_exchange(&request, &answer, &conn, &status, &waits);
+  close(conn.fd);
+  odeus_wipe(key, strlen(key));         /* no copy of the key outlives its use */
   fprintf(stderr, "custom_io: HTTP %d (socket waits: %u)\n", status, waits);
 
+  if (r == ODEUS_ERR_ANSWER_CUT) {      /* a 200: the change is made */
+    fprintf(stderr, "custom_io: applied; printing the answer needs %zu bytes of storage\n",
+            answer.strings_needed);
+    return 0;
+  }
   if (r == ODEUS_OK) r = odeus_write_answer(&answer, json, sizeof json, &json_len);
   if (r != ODEUS_OK) {
-    fprintf(stderr, "custom_io: %s", odeus_result_text(r));
-    if (answer.message.ptr && answer.message.len)
-      fprintf(stderr, ": %.*s", (int)answer.message.len, answer.message.ptr);
-    fputc('\n', stderr);
+    report(r, &answer, &conn);
     return 1;
   }
   printf("%.*s\n", (int)json_len, json);

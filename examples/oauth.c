@@ -11,9 +11,10 @@
  *
  * Environment: as examples/api_key.c (ODEUS_API_KEY, ODEUS_BASE_URL,
  * ODEUS_CA_FILE, ODEUS_INTEGRATION_ID), and OAUTH_CLIENT_SECRET, the
- * secret of your OAuth app (a placeholder when unset).
+ * secret of your OAuth app (required: it replaces the stored one).
  *
- * Exit status: 0 when the server took the configuration, 1 otherwise. */
+ * Exit status: 0 when the server took the configuration (also when its
+ * answer did not fit the storage: the change is made), 1 otherwise. */
 #define ODEUS_AUTH_IMPLEMENTATION
 #define ODEUS_AUTH_MBEDTLS
 #include "../odeus_auth.h"      /* before any system header (it asks for POSIX) */
@@ -37,7 +38,7 @@ static const char *env_or(const char *name, const char *def)
  * needs. */
 static int print_redacted(const odeus_request *request)
 {
-  char dump[2048];
+  static char dump[8192];
   size_t len = 0;
   odeus_result r = odeus_write_request_redacted(request, dump, sizeof dump, &len);
   if (r != ODEUS_OK) {
@@ -53,16 +54,27 @@ static int print_redacted(const odeus_request *request)
 int main(void)
 {
   static odeus_client client;           /* large: keep it off the stack */
+  /* What comes back: the OAuth client sent (its codes up to 1000
+   * characters each) and a stored authTestCode (this body has none): room
+   * for 3 KB of UTF-8 each. Static, off the stack. */
+  static odeus_answer_field answer_fields[4];
+  static char answer_strings[16384];
+  static char json[32768];
+  char failure[512];
+  char *key = getenv("ODEUS_API_KEY"), *secret = getenv("OAUTH_CLIENT_SECRET");
   odeus_oauth_client oauth;
   odeus_config config;
   odeus_request request;
   odeus_client_options options;
   odeus_answer answer;
-  odeus_answer_field answer_fields[4];
-  char answer_strings[2048];
-  char json[2048];
   size_t json_len = 0;
   odeus_result r;
+
+  /* The client secret replaces the stored one: never send a placeholder. */
+  if (!secret || !*secret) {
+    fputs("oauth: set OAUTH_CLIENT_SECRET to your OAuth app's client secret\n", stderr);
+    return 1;
+  }
 
   /* The OAuth app users are sent to. Every member is optional; a zero one
    * is left out of the body. */
@@ -71,7 +83,7 @@ int main(void)
   oauth.auth_url = odeus_cstr("https://github.com/login/oauth/authorize");
   oauth.token_url = odeus_cstr("https://github.com/login/oauth/access_token");
   oauth.client_id = odeus_cstr("Iv1.0123456789abcdef");
-  oauth.client_secret = odeus_cstr(env_or("OAUTH_CLIENT_SECRET", "replace-with-your-client-secret"));
+  oauth.client_secret = odeus_cstr(secret);
   oauth.label = odeus_cstr("Connect GitHub");
 
   /* OAUTH, no fields to fill in: a non-NULL pointer with count 0 sends
@@ -83,8 +95,9 @@ int main(void)
   config.field_count = 0;
   config.oauth_client = &oauth;
 
+  memset(&request, 0, sizeof request);
   request.base_url = env_or("ODEUS_BASE_URL", ODEUS_DEFAULT_BASE_URL);
-  request.api_key = getenv("ODEUS_API_KEY");
+  request.api_key = key;
   request.integration_id = env_or("ODEUS_INTEGRATION_ID", "550e8400-e29b-41d4-a716-446655440000");
   request.config = &config;
   if (!request.api_key) {
@@ -97,7 +110,7 @@ int main(void)
 
   memset(&answer, 0, sizeof answer);
   answer.fields = answer_fields;
-  answer.field_capacity = 4;
+  answer.field_capacity = sizeof answer_fields / sizeof answer_fields[0];
   answer.strings = answer_strings;
   answer.strings_capacity = sizeof answer_strings;
 
@@ -105,14 +118,20 @@ int main(void)
   options.ca_file = getenv("ODEUS_CA_FILE");
   r = odeus_client_init(&client, &options);
   if (r == ODEUS_OK) r = odeus_client_apply(&client, &request, &answer);
+  if (r != ODEUS_OK) odeus_client_failure(&client, r, &answer, failure, sizeof failure);
   odeus_client_free(&client);
+  odeus_wipe(key, strlen(key));         /* the secrets outlive their use nowhere */
+  odeus_wipe(secret, strlen(secret));
 
-  if (r == ODEUS_OK) r = odeus_write_answer(&answer, json, sizeof json, &json_len);
+  if (r == ODEUS_ERR_ANSWER_CUT) {      /* a 200: the change is made */
+    fprintf(stderr, "oauth: applied; printing the answer needs %zu bytes of storage\n",
+            answer.strings_needed);
+    return 0;
+  }
+  if (r == ODEUS_OK && (r = odeus_write_answer(&answer, json, sizeof json, &json_len)) != ODEUS_OK)
+    snprintf(failure, sizeof failure, "%s", odeus_result_text(r));
   if (r != ODEUS_OK) {
-    fprintf(stderr, "oauth: %s", odeus_result_text(r));
-    if (answer.message.ptr && answer.message.len)
-      fprintf(stderr, ": %.*s", (int)answer.message.len, answer.message.ptr);
-    fputc('\n', stderr);
+    fprintf(stderr, "oauth: %s\n", failure);
     return 1;
   }
   printf("%.*s\n", (int)json_len, json);

@@ -69,15 +69,6 @@ typedef struct options {
  * and an escape sequence would drive the terminal; so each line goes out
  * through odeus_display_text (\n, \x1b, \u202e). */
 
-/* Appends bytes as they are (a NUL included) to the line being built. */
-static void say_bytes(const char *p, size_t n)
-{
-  size_t room = sizeof message - 1 - message_len;
-  if (n > room) n = room;
-  memcpy(message + message_len, p, n);
-  message_len += n;
-}
-
 /* Appends to the line being built (cut at its capacity: never more). */
 static void say(const char *fmt, ...)
 {
@@ -423,32 +414,12 @@ static int exit_code_of(odeus_result r)
   }
 }
 
-/* Why an apply failed, on one line: the result, then what the server or
- * the network said. Never the key: no message of ours contains it. */
+/* Why an apply failed, on one line (the library says it, with the server's
+ * message made safe to print). Never the key: no message contains it. */
 static void report_failure(odeus_result r, const odeus_client *c, const odeus_answer *a)
 {
-  /* A 200 that is not JSON: its problem line says it all ("(body):
-   * invalid JSON at byte 78"), so the result's text is not repeated. */
-  if (r <= ODEUS_ERR_JSON_SYNTAX && r >= ODEUS_ERR_JSON_TRAILING && a->problem.rule) say("HTTP 200 answer");
-  else say("%s", odeus_result_text(r));
-  if (a->message.ptr && a->message.len) {
-    say(": ");
-    say_bytes(a->message.ptr, a->message.len);
-  }
-  if (c->status && (r == ODEUS_ERR_STATUS_5XX || r == ODEUS_ERR_STATUS_OTHER))
-    say(" (HTTP %d)", c->status);
-  if (r == ODEUS_ERR_ANSWER_CUT)
-    say(" (%zu bytes of strings needed)", a->strings_needed);
-  if ((r <= ODEUS_ERR_JSON_SYNTAX && r >= ODEUS_ERR_ANSWER_DUPLICATE) && a->problem.rule) {
-    odeus_answer_problem_format(a, line, sizeof line);
-    say(": %s", line);
-  }
-  if (r == ODEUS_ERR_CERT && c->verify_flags)
-    say(" (verification flags 0x%x)", (unsigned)c->verify_flags);
-  else if (c->io_error)
-    say(" (mbedTLS -0x%04x)", (unsigned)-c->io_error);
-  if (c->attempts > 1) say(" after %u attempts", c->attempts);
-  said();
+  odeus_client_failure(c, r, a, line, sizeof line); /* safe to print as it is */
+  fprintf(stderr, "odeus-auth: %s\n", line);
 }
 
 static int cmd_apply(const options *o)

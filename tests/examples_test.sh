@@ -181,13 +181,20 @@ want_err api_key-401 "api_key: HTTP 401: missing or invalid API key: Invalid API
 ok "api_key-401: nothing on stdout" test ! -s "$T/api_key-401.out"
 run none-403 1 env ODEUS_API_KEY=noscope-key "$T/none"
 want_err none-403 "none: HTTP 403: no access to the integration: API key lacks the INTEGRATION_API scope"
-run oauth-404 1 env ODEUS_INTEGRATION_ID=550e8400-e29b-41d4-a716-446655440009 "$T/oauth"
+run oauth-404 1 env OAUTH_CLIENT_SECRET=$SECRET ODEUS_INTEGRATION_ID=550e8400-e29b-41d4-a716-446655440009 "$T/oauth"
 want_err oauth-404 "oauth: HTTP 404: integration not found: Integration not found"
 run api_key-nokey 1 env -u ODEUS_API_KEY "$T/api_key"
 want_err api_key-nokey "api_key: set ODEUS_API_KEY to your Odeus API key"
 # Trusting another CA than the one that signed the server's certificate.
 run api_key-untrusted 1 env ODEUS_CA_FILE=tests/certs/other-ca.pem "$T/api_key"
-want_err api_key-untrusted "api_key: server certificate not trusted"
+want_err api_key-untrusted "api_key: server certificate not trusted (certificate flags 0x00000008)"
+# No client secret: nothing is sent, rather than a placeholder that would
+# replace the stored one.
+run oauth-nosecret 1 env -u OAUTH_CLIENT_SECRET "$T/oauth"
+want_err oauth-nosecret "oauth: set OAUTH_CLIENT_SECRET to your OAuth app's client secret"
+# The server's message is shown, but cannot forge a line or steer the terminal.
+run api_key-steering 1 env ODEUS_INTEGRATION_ID=00000000-0000-4000-8000-000000000030 "$T/api_key"
+want_err api_key-steering 'api_key: HTTP 400: invalid body or id: bad\nodeus-auth: forged line\x1b[31m red\u0085\u009b\u202e!\r\x00end\u2028\u200f \\nfake'
 state $ID > "$T/state-after-failures.out"
 ok "failures changed nothing" cmp -s "$T/state-none.out" "$T/state-after-failures.out"
 
@@ -230,11 +237,17 @@ ok "custom_io-401: the message" test "$(sed -n '2,$p' "$T/custom_io-401.err")" =
   "custom_io: HTTP 401: missing or invalid API key: Invalid API key"
 ok "custom_io-401: nothing on stdout" test ! -s "$T/custom_io-401.out"
 run custom_io-https 2 env ODEUS_BASE_URL="$BASE" "$T/custom_io"
-want_err custom_io-https "custom_io: $BASE: a plain http:// URL is needed (this example has no TLS)"
+want_err custom_io-https "custom_io: this example has no TLS: give a plain http:// URL"
 run custom_io-usage 2 env -u ODEUS_BASE_URL "$T/custom_io"
 want_err custom_io-usage "usage: custom_io HOST PORT   (or set ODEUS_BASE_URL=http://HOST:PORT)"
 run custom_io-refused 1 "$T/custom_io" localhost 1
-want_err custom_io-refused "custom_io: cannot connect to http://localhost:1"
+want_err custom_io-refused "custom_io: cannot connect to http://localhost:1: Connection refused"
+# The server's message over the custom io: shown, made safe to print.
+run custom_io-steering 1 env ODEUS_INTEGRATION_ID=00000000-0000-4000-8000-000000000030 "$T/custom_io" \
+  localhost "$PLAIN"
+ok "custom_io: the server's message made safe to print" grep -qxF \
+  'custom_io: HTTP 400: invalid body or id: bad\nodeus-auth: forged line\x1b[31m red\u0085\u009b\u202e!\r\x00end\u2028\u200f \\nfake' \
+  "$T/custom_io-steering.err"
 
 stop_servers
 echo "RESULT $P $F"
