@@ -365,6 +365,16 @@ static void test_statuses(void)
   CHECK_STR(msg(), "Invalid API key");
   CHECK_EQ_INT(cl.attempts, 1);
   CHECK_EQ_INT(n_slept, 0);
+  {
+    /* the one line that says why, and the snprintf contract */
+    static const char want[] = "HTTP 401: missing or invalid API key: Invalid API key";
+    char why[128], small[10];
+    CHECK_EQ_INT(odeus_client_failure(&cl, ODEUS_ERR_STATUS_401, &answer, why, sizeof why), sizeof want - 1);
+    CHECK_STR(why, want);
+    CHECK_EQ_INT(odeus_client_failure(&cl, ODEUS_ERR_STATUS_401, &answer, small, sizeof small), sizeof want - 1);
+    CHECK_STR(small, "HTTP 401:");
+    CHECK_EQ_INT(odeus_client_failure(&cl, ODEUS_ERR_STATUS_401, &answer, NULL, 0), sizeof want - 1);
+  }
   CHECK_EQ_INT(apply(main_url(), "noscope-key", ID, &cfg_none), ODEUS_ERR_STATUS_403);
   CHECK_STR(msg(), "API key lacks the INTEGRATION_API scope");
   CHECK_EQ_INT(cl.attempts, 1);
@@ -757,11 +767,24 @@ static void test_connect_failures(void)
   CHECK_EQ_INT(n_slept, 2);
   CHECK_EQ_INT(slept[0], 500);
   CHECK_EQ_INT(slept[1], 1000);
+  {
+    char why[128];
+    CHECK_EQ_INT(odeus_client_failure(&cl, ODEUS_ERR_CONNECT, &answer, why, sizeof why),
+                 strlen("connect failed: Connection refused after 3 attempts"));
+    CHECK_STR(why, "connect failed: Connection refused after 3 attempts");
+    CHECK_EQ_INT(odeus_client_failure(NULL, ODEUS_ERR_CONNECT, NULL, why, sizeof why), 14);
+    CHECK_STR(why, "connect failed");
+  }
   /* IPv6 literal (nothing listens on ::1 here) */
   CHECK_EQ_INT(apply(url("https", "[::1]", port, ""), KEY, ID, &cfg_none), ODEUS_ERR_CONNECT);
   /* a name that cannot exist (RFC 6761) */
   CHECK_EQ_INT(apply("https://odeus.invalid", KEY, ID, &cfg_none), ODEUS_ERR_DNS);
   CHECK_EQ_INT(cl.attempts, 1);
+  {
+    char why[128];
+    odeus_client_failure(&cl, ODEUS_ERR_DNS, &answer, why, sizeof why);
+    CHECK(strncmp(why, "host name lookup failed: ", 25) == 0 && strlen(why) > 25);
+  }
   /* invalid requests never reach the network */
   CHECK_EQ_INT(apply(main_url(), "two words", ID, &cfg_none), ODEUS_ERR_API_KEY);
   CHECK_EQ_INT(apply(main_url(), KEY, "not-a-uuid", &cfg_none), ODEUS_ERR_ID);
