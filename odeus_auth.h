@@ -1887,7 +1887,7 @@ static size_t oa_url_scheme(const char *s, size_t len)
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 4;
   if (len < 8 || !oa_word_ieq(u, "http", 4)) return 0; /* the shortest URL, "http://h", has 8 bytes */
-  if (oa_word_ieq(u + 4, "s", 1)) i++;
+  if ((u[4] | 0x20u) == 's') i++;
   return OA_SAME(s + i, "://", 3) ? i + 3 : 0;
 }
 
