@@ -76,7 +76,8 @@
  *       while ((r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE) && wait_for_socket());
  *     odeus_exchange_end(&x);                 // wipes the window (it held the key)
  *     // r == ODEUS_OK: answer.id, answer.auth_type, answer.fields[0..] ...
- *     // else odeus_result_text(r) and answer.message say what went wrong.
+ *     // else odeus_result_text(r) and answer.message say what went wrong
+ *     // (show the message through odeus_display_text: it is the server's).
  *
  * README.md has the same example with the bundled transport (odeus_client).
  *
