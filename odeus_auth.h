@@ -6581,7 +6581,7 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
  * an answer that was refused, the status of an unexpected one, and the
  * mbedTLS code, certificate flags or system error behind a network
  * failure, e.g. "HTTP 404: integration not found: Integration not found"
- * or "connect failed: Connection refused (3 attempts)". r is what
+ * or "connect failed: Connection refused after 3 attempts". r is what
  * odeus_client_apply returned, answer what it was given. snprintf
  * contract. Call it before odeus_client_free. */
 ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, const odeus_answer *answer,
@@ -7059,8 +7059,12 @@ static odeus_result oa_tls_connect(odeus_client *c)
   for (entry = list; entry; entry = entry->ai_next) {
     uint64_t now = oa_tls_now(), share;
     if (entry->ai_family != AF_INET && entry->ai_family != AF_INET6) continue;
-    if (now >= until) break;
+    if (now >= until) {
+      r = until >= c->deadline ? ODEUS_ERR_TIMEOUT : ODEUS_ERR_CONNECT;
+      break;
+    }
     share = (until - now) / left--;
+    c->sys_error = 0; /* the reason of the last address tried, not of an earlier one */
     r = oa_tls_try_address(c, entry->ai_addr, entry->ai_addrlen, now + share);
     if (r != ODEUS_ERR_CONNECT) break;
   }
@@ -7242,6 +7246,11 @@ static odeus_result oa_tls_attempt(odeus_client *c, const odeus_request *req, od
   odeus_result r;
   int fresh, stale = 0, tries;
   for (tries = 0; tries < 2; tries++) {
+    /* The causes below are this try's: an earlier one's refused connect
+     * must not explain a later answer. */
+    c->io_error = 0;
+    c->sys_error = 0;
+    c->verify_flags = 0;
     r = oa_tls_ensure_connection(c, req, &fresh);
     if (r != ODEUS_OK) {
       *o = odeus_outcome_of(NULL, r);
@@ -7305,8 +7314,9 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
   odeus_outcome o;
   odeus_result r;
   uint32_t delay;
-  if (!c || c->ready != OA_TLS_USABLE) return ODEUS_ERR_ARGUMENT;
+  if (!c) return ODEUS_ERR_ARGUMENT;
   oa_tls_report_reset(c);
+  if (c->ready != OA_TLS_USABLE) return ODEUS_ERR_ARGUMENT;
   /* Everything about the request is checked before any network use. */
   r = odeus_request_begin(&check, req);
   if (r != ODEUS_OK) return r;
@@ -7326,10 +7336,19 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
   }
 }
 
+/* A result the network, TLS or the system explains. */
+static int oa_tls_has_cause(odeus_result r)
+{
+  return r == ODEUS_ERR_IO || r == ODEUS_ERR_CLOSED || r == ODEUS_ERR_TIMEOUT || r == ODEUS_ERR_DNS ||
+         r == ODEUS_ERR_CONNECT || r == ODEUS_ERR_TLS || r == ODEUS_ERR_CERT || r == ODEUS_ERR_CA ||
+         r == ODEUS_ERR_HTTP_TRUNCATED;
+}
+
 /* The system's words for what failed underneath: getaddrinfo's for a
  * lookup, errno's otherwise. */
 static void oa_tls_put_cause(oa_sink *s, const odeus_client *c, odeus_result r)
 {
+  if (!oa_tls_has_cause(r)) return;
   if (r == ODEUS_ERR_CERT && c->verify_flags) {
     oa_put_hex(s, " (certificate flags 0x", c->verify_flags, 8);
     oa_putc(s, ')');

@@ -85,7 +85,7 @@ int main(void)
   static char answer_strings[16384];            /* their strings, decoded */
   static char json[16384];
   char failure[512];
-  char *key = getenv("ODEUS_API_KEY");
+  const char *key = getenv("ODEUS_API_KEY");
   odeus_client_options options;
   odeus_request request;
   odeus_answer answer;
@@ -122,17 +122,16 @@ int main(void)
    * message (made safe to print) or the network's reason. */
   if (r != ODEUS_OK) odeus_client_failure(&client, r, &answer, failure, sizeof failure);
   odeus_client_free(&client);
-  odeus_wipe(key, strlen(key));           /* no copy of the key outlives its use */
 
   /* 5. Print what the server stored, as one line of JSON. A 200 whose
    * answer did not fit the storage still made the change. */
+  if (r == ODEUS_OK && (r = odeus_write_answer(&answer, json, sizeof json, &json_len)) != ODEUS_OK)
+    snprintf(failure, sizeof failure, "%s", odeus_result_text(r));
   if (r == ODEUS_ERR_ANSWER_CUT) {
     fprintf(stderr, "api_key: applied; printing the answer needs %zu bytes of storage\n",
             answer.strings_needed);
     return 0;
   }
-  if (r == ODEUS_OK && (r = odeus_write_answer(&answer, json, sizeof json, &json_len)) != ODEUS_OK)
-    snprintf(failure, sizeof failure, "%s", odeus_result_text(r));
   if (r != ODEUS_OK) {
     fprintf(stderr, "api_key: %s\n", failure);
     return 1;

@@ -138,10 +138,11 @@ static int conn_recv(void *ctx, unsigned char *buf, size_t len)
 }
 
 /* Waits until the socket can do what the exchange asked for, at most
- * WAIT_MS and never past the deadline. 1 ready, 0 timed out, -1 failed.
- * lwIP: lwip_select or lwip_poll; an RTOS: wait on the event the network
- * task signals; a modem: wait for its URC. */
-static int wait_for(connection *c, short events)
+ * WAIT_MS and never past until (the deadline, or an address's share of it).
+ * 1 ready, 0 timed out, -1 failed. lwIP: lwip_select or lwip_poll; an
+ * RTOS: wait on the event the network task signals; a modem: wait for its
+ * URC. */
+static int wait_until(connection *c, short events, long long until)
 {
   struct pollfd p;
   int n;
@@ -149,30 +150,40 @@ static int wait_for(connection *c, short events)
   p.events = events;
   p.revents = 0;
   do {
-    long long left = c->deadline - now_ms();
-    if (left <= 0) { c->timed_out = 1; return 0; }
+    long long left = until - now_ms();
+    if (left <= 0) { c->timed_out = until >= c->deadline; return 0; }
     n = poll(&p, 1, (int)(left < WAIT_MS ? left : WAIT_MS));
   } while (n < 0 && errno == EINTR);
   if (n < 0) c->error = errno;
-  if (n == 0) c->timed_out = 1;
+  if (n == 0) c->timed_out = now_ms() >= c->deadline; /* else WAIT_MS, or a share, ran out */
   return n < 0 ? -1 : n > 0;
 }
 
-/* A non-blocking connect to one address: started, then awaited. */
-static int connect_one(connection *c, const struct addrinfo *a)
+static int wait_for(connection *c, short events)
 {
-  int err = 0, flags;
+  return wait_until(c, events, c->deadline);
+}
+
+/* A non-blocking connect to one address: started, then awaited until
+ * until. The reason kept is this address's. */
+static int connect_one(connection *c, const struct addrinfo *a, long long until)
+{
+  int err = 0, flags, w;
   socklen_t err_len = sizeof err;
+  c->error = 0;
   c->fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
   if (c->fd < 0) { c->error = errno; return -1; }
   flags = fcntl(c->fd, F_GETFL);
-  if (flags != -1 && fcntl(c->fd, F_SETFL, flags | O_NONBLOCK) == 0 &&
-      (connect(c->fd, a->ai_addr, a->ai_addrlen) == 0 ||
-       (errno == EINPROGRESS && wait_for(c, POLLOUT) == 1 &&
-        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &err_len) == 0 && err == 0)))
-    return 0;
-  if (err) c->error = err;
-  else if (!c->error && !c->timed_out) c->error = errno;
+  if (flags == -1 || fcntl(c->fd, F_SETFL, flags | O_NONBLOCK) != 0) { c->error = errno; goto failed; }
+  if (connect(c->fd, a->ai_addr, a->ai_addrlen) == 0) return 0;
+  if (errno != EINPROGRESS && errno != EINTR) { c->error = errno; goto failed; }
+  w = wait_until(c, POLLOUT, until);    /* -1: wait_until kept the errno */
+  if (w == 0 && !c->timed_out) c->error = ETIMEDOUT; /* this address's share is up */
+  if (w != 1) goto failed;
+  if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &err_len) != 0) err = errno;
+  if (err == 0) return 0;
+  c->error = err;
+failed:
   close(c->fd);
   c->fd = -1;
   return -1;
@@ -187,6 +198,7 @@ static int open_connection(connection *c, const odeus_url *u)
   char host[256], port[8];
   const char *h = u->host.ptr;
   size_t hl = u->host.len;
+  long long count = 0;
   int gai;
   if (hl >= 2 && h[0] == '[') { h++; hl -= 2; }     /* an IPv6 literal: no brackets */
   if (hl >= sizeof host) return -1;
@@ -199,10 +211,17 @@ static int open_connection(connection *c, const odeus_url *u)
   gai = getaddrinfo(host, port, &hints, &list);
   if (gai != 0) {
     fprintf(stderr, "custom_io: %s: %s\n", host, gai_strerror(gai));
-    return -1;
+    return -2;
   }
   c->fd = -1;
-  for (a = list; a && c->fd < 0 && !c->timed_out; a = a->ai_next) (void)connect_one(c, a);
+  for (a = list; a; a = a->ai_next) count++;
+  /* Each address gets an equal share of the time left, so one that drops
+   * every packet cannot take the time of those after it. */
+  for (a = list; a && c->fd < 0; a = a->ai_next, count--) {
+    long long left = c->deadline - now_ms();
+    if (left <= 0) { c->timed_out = 1; break; }
+    (void)connect_one(c, a, now_ms() + left / count);
+  }
   freeaddrinfo(list);
   return c->fd < 0 ? -1 : 0;
 }
@@ -267,7 +286,7 @@ int main(int argc, char **argv)
   char base_url[300];
   const char *env_url = getenv("ODEUS_BASE_URL");
   const char *id = getenv("ODEUS_INTEGRATION_ID");
-  char *key = getenv("ODEUS_API_KEY");
+  const char *key = getenv("ODEUS_API_KEY");
   odeus_request request;
   odeus_url u;
   odeus_answer answer;
@@ -318,23 +337,23 @@ int main(int argc, char **argv)
 
   memset(&conn, 0, sizeof conn);
   conn.deadline = now_ms() + DEADLINE_MS;
-  if (open_connection(&conn, &u) != 0) {
-    fprintf(stderr, "custom_io: cannot connect to %s: %s\n", base_url,
-            conn.timed_out ? "timed out" : conn.error ? strerror(conn.error) : "no address");
-    odeus_wipe(key, strlen(key));
+  n = open_connection(&conn, &u);
+  if (n != 0) {
+    if (n == -1) /* -2: the lookup failed, and said so */
+      fprintf(stderr, "custom_io: cannot connect to %s: %s\n", base_url,
+              conn.timed_out ? "timed out" : conn.error ? strerror(conn.error) : "no address");
     return 1;
   }
   r = run_exchange(&request, &answer, &conn, &status, &waits);
   close(conn.fd);
-  odeus_wipe(key, strlen(key));         /* no copy of the key outlives its use */
   fprintf(stderr, "custom_io: HTTP %d (socket waits: %u)\n", status, waits);
 
+  if (r == ODEUS_OK) r = odeus_write_answer(&answer, json, sizeof json, &json_len);
   if (r == ODEUS_ERR_ANSWER_CUT) {      /* a 200: the change is made */
     fprintf(stderr, "custom_io: applied; printing the answer needs %zu bytes of storage\n",
             answer.strings_needed);
     return 0;
   }
-  if (r == ODEUS_OK) r = odeus_write_answer(&answer, json, sizeof json, &json_len);
   if (r != ODEUS_OK) {
     report(r, &answer, &conn);
     return 1;

@@ -35,7 +35,7 @@ int main(void)
   static char answer_strings[4096];
   static char json[8192];
   char failure[512];
-  char *key = getenv("ODEUS_API_KEY");
+  const char *key = getenv("ODEUS_API_KEY");
   odeus_client_options options;
   odeus_request request;
   odeus_answer answer;
@@ -64,15 +64,14 @@ int main(void)
   if (r == ODEUS_OK) r = odeus_client_apply(&client, &request, &answer);
   if (r != ODEUS_OK) odeus_client_failure(&client, r, &answer, failure, sizeof failure);
   odeus_client_free(&client);
-  odeus_wipe(key, strlen(key));
 
+  if (r == ODEUS_OK && (r = odeus_write_answer(&answer, json, sizeof json, &json_len)) != ODEUS_OK)
+    snprintf(failure, sizeof failure, "%s", odeus_result_text(r));
   if (r == ODEUS_ERR_ANSWER_CUT) {      /* a 200: the change is made */
     fprintf(stderr, "none: applied; printing the answer needs %zu bytes of storage\n",
             answer.strings_needed);
     return 0;
   }
-  if (r == ODEUS_OK && (r = odeus_write_answer(&answer, json, sizeof json, &json_len)) != ODEUS_OK)
-    snprintf(failure, sizeof failure, "%s", odeus_result_text(r));
   if (r != ODEUS_OK) {
     fprintf(stderr, "none: %s\n", failure);
     return 1;

@@ -61,7 +61,7 @@ int main(void)
   static char answer_strings[16384];
   static char json[32768];
   char failure[512];
-  char *key = getenv("ODEUS_API_KEY"), *secret = getenv("OAUTH_CLIENT_SECRET");
+  const char *key = getenv("ODEUS_API_KEY"), *secret = getenv("OAUTH_CLIENT_SECRET");
   odeus_oauth_client oauth;
   odeus_config config;
   odeus_request request;
@@ -120,16 +120,14 @@ int main(void)
   if (r == ODEUS_OK) r = odeus_client_apply(&client, &request, &answer);
   if (r != ODEUS_OK) odeus_client_failure(&client, r, &answer, failure, sizeof failure);
   odeus_client_free(&client);
-  odeus_wipe(key, strlen(key));         /* the secrets outlive their use nowhere */
-  odeus_wipe(secret, strlen(secret));
 
+  if (r == ODEUS_OK && (r = odeus_write_answer(&answer, json, sizeof json, &json_len)) != ODEUS_OK)
+    snprintf(failure, sizeof failure, "%s", odeus_result_text(r));
   if (r == ODEUS_ERR_ANSWER_CUT) {      /* a 200: the change is made */
     fprintf(stderr, "oauth: applied; printing the answer needs %zu bytes of storage\n",
             answer.strings_needed);
     return 0;
   }
-  if (r == ODEUS_OK && (r = odeus_write_answer(&answer, json, sizeof json, &json_len)) != ODEUS_OK)
-    snprintf(failure, sizeof failure, "%s", odeus_result_text(r));
   if (r != ODEUS_OK) {
     fprintf(stderr, "oauth: %s\n", failure);
     return 1;
