@@ -1621,11 +1621,12 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
   return n + 1;
 }
 
+static const char oa_hex_digits[] = "0123456789abcdef";
+
 /* Writes the JSON escape of c (a control byte, '"' or '\\') into e, which
  * holds 6 bytes; returns its length. */
 static size_t oa_escape(unsigned char c, char *e)
 {
-  static const char hex[] = "0123456789abcdef";
   e[0] = '\\';
   switch (c) {
   case '"': case '\\': e[1] = (char)c; return 2;
@@ -1639,8 +1640,8 @@ static size_t oa_escape(unsigned char c, char *e)
   e[1] = 'u';
   e[2] = '0';
   e[3] = '0';
-  e[4] = hex[c >> 4];
-  e[5] = hex[c & 15];
+  e[4] = oa_hex_digits[c >> 4];
+  e[5] = oa_hex_digits[c & 15];
   return 6;
 }
 
@@ -1653,9 +1654,8 @@ static void oa_put_escape(oa_sink *s, unsigned char c)
 /* ---- text for display ------------------------------------------------------ */
 static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digits)
 {
-  static const char hex[] = "0123456789abcdef";
   oa_puts(s, prefix);
-  while (digits--) oa_putc(s, hex[(v >> (4 * digits)) & 15u]);
+  while (digits--) oa_putc(s, oa_hex_digits[(v >> (4 * digits)) & 15u]);
 }
 
 /* The code point of the k-byte UTF-8 sequence at p (k 2 or 3) when it is
@@ -1682,10 +1682,8 @@ static void oa_put_display(oa_sink *s, const char *text, size_t len)
     unsigned c = u[i];
     size_t k = oa_utf8_length(u + i, len - i);
     unsigned cp = k > 1 ? oa_display_steering(u + i, k) : 0;
-    if (c == '\\') oa_puts(s, "\\\\");
-    else if (c == '\n') oa_puts(s, "\\n");
-    else if (c == '\r') oa_puts(s, "\\r");
-    else if (c == '\t') oa_puts(s, "\\t");
+    /* a backslash, \n, \r, \t: written as JSON writes them */
+    if (c == '\\' || c == '\n' || c == '\r' || c == '\t') oa_put_escape(s, (unsigned char)c);
     else if (k == 1 && c >= 0x20 && c != 0x7F) oa_putc(s, (char)c);
     else if (cp) oa_put_hex(s, "\\u", cp, 4);
     else if (k > 1) oa_put(s, text + i, k);
@@ -7240,17 +7238,22 @@ static odeus_result oa_tls_exchange(odeus_client *c, const odeus_request *req, o
   return r;
 }
 
+/* The causes of a failure are the try's own: an earlier try's refused
+ * connect must not explain a later answer. */
+static void oa_tls_clear_cause(odeus_client *c)
+{
+  c->io_error = 0;
+  c->sys_error = 0;
+  c->verify_flags = 0;
+}
+
 static odeus_result oa_tls_attempt(odeus_client *c, const odeus_request *req, odeus_answer *answer,
                                    odeus_outcome *o)
 {
   odeus_result r;
   int fresh, stale = 0, tries;
   for (tries = 0; tries < 2; tries++) {
-    /* The causes below are this try's: an earlier one's refused connect
-     * must not explain a later answer. */
-    c->io_error = 0;
-    c->sys_error = 0;
-    c->verify_flags = 0;
+    oa_tls_clear_cause(c);
     r = oa_tls_ensure_connection(c, req, &fresh);
     if (r != ODEUS_OK) {
       *o = odeus_outcome_of(NULL, r);
@@ -7269,9 +7272,7 @@ static void oa_tls_report_reset(odeus_client *c)
   c->waited_ms = 0;
   c->reused = 0;
   c->resumed = 0;
-  c->io_error = 0;
-  c->sys_error = 0;
-  c->verify_flags = 0;
+  oa_tls_clear_cause(c);
 }
 
 ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_options *opt)
@@ -7365,16 +7366,16 @@ ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, con
                                       char *buf, size_t cap)
 {
   oa_sink s;
-  int json = r <= ODEUS_ERR_JSON_SYNTAX && r >= ODEUS_ERR_JSON_TRAILING;
   oa_sink_init(&s, buf, cap, 0);
   /* A 200 that is not JSON: its problem line says it all. */
-  if (json && a && a->problem.rule) oa_puts(&s, "HTTP 200 answer");
+  if (a && a->problem.rule == ODEUS_RULE_JSON) oa_puts(&s, "HTTP 200 answer");
   else oa_puts(&s, odeus_result_text(r));
   if (a && a->message.ptr && a->message.len) {
     oa_puts(&s, ": ");
     oa_put_display(&s, a->message.ptr, a->message.len);
   }
-  if (a && a->problem.rule && (json || (r <= ODEUS_ERR_ANSWER_TYPE && r >= ODEUS_ERR_ANSWER_DUPLICATE))) {
+  /* set only when the reader refused a 200, which is then the result */
+  if (a && a->problem.rule) {
     oa_puts(&s, ": ");
     oa_put_answer_problem(&s, a);
   }
