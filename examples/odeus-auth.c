@@ -45,8 +45,7 @@ static char config_strings[CONFIG_MAX];
 static odeus_problem problems[PROBLEMS_MAX];
 static char api_key[512];
 static char line[4096];
-static char message[8192];      /* the stderr line being built */
-static size_t message_len;
+static char message[8192];      /* a stderr line, before it is shown */
 static char output[1u << 21];
 static odeus_answer_field answer_fields[FIELDS_MAX];
 static char answer_strings[1u << 20];
@@ -69,40 +68,32 @@ typedef struct options {
  * and an escape sequence would drive the terminal; so each line goes out
  * through odeus_display_text (\n, \x1b, \u202e). */
 
-/* Appends to the line being built (cut at its capacity: never more). */
-static void say(const char *fmt, ...)
+/* Prints one line "odeus-auth: ...", what it quotes shown safely. */
+static void complain(const char *fmt, ...)
 {
+  static char line_shown[4 * sizeof message]; /* at most 4 bytes for each */
   va_list ap;
   int n;
-  if (message_len >= sizeof message - 1) return;
   va_start(ap, fmt);
-  n = vsnprintf(message + message_len, sizeof message - message_len, fmt, ap);
+  n = vsnprintf(message, sizeof message, fmt, ap);
   va_end(ap);
-  if (n > 0) message_len += (size_t)n < sizeof message - message_len ? (size_t)n : sizeof message - 1 - message_len;
-}
-
-/* Prints the line built so far as "odeus-auth: ...", escaped, and starts a new one. */
-static void said(void)
-{
-  static char shown[4 * sizeof message]; /* at most 4 bytes for each */
-  odeus_display_text(message, message_len, shown, sizeof shown);
-  fprintf(stderr, "odeus-auth: %s\n", shown);
-  message_len = 0;
+  if (n < 0) n = 0;
+  odeus_display_text(message, (size_t)n < sizeof message ? (size_t)n : sizeof message - 1,
+                     line_shown, sizeof line_shown);
+  fprintf(stderr, "odeus-auth: %s\n", line_shown);
 }
 
 /* 0 when everything printed on stdout reached it; else says why, once. */
 static int output_failed(void)
 {
   if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
-  say("cannot write the output: %s", strerror(errno ? errno : EIO));
-  said();
+  complain("cannot write the output: %s", strerror(errno ? errno : EIO));
   return EXIT_OUTPUT;
 }
 
 static int usage_error(const char *what)
 {
-  say("%s", what);
-  said();
+  complain("%s", what);
   fputs("Try 'odeus-auth --help'.\n", stderr);
   return EXIT_USAGE;
 }
@@ -208,8 +199,7 @@ static int parse_args(int argc, char **argv, options *o)
 /* A file that cannot be opened or read is a usage error, as a missing one. */
 static int file_error(const char *path, int err)
 {
-  say("%s: %s", path, strerror(err));
-  said();
+  complain("%s: %s", path, strerror(err));
   return EXIT_USAGE;
 }
 
@@ -227,8 +217,7 @@ static int read_config(const char *path, size_t *len)
   if (f != stdin) fclose(f);
   if (failed) return file_error(path, err);
   if (n > CONFIG_MAX) {
-    say("%s: larger than %u bytes", path, CONFIG_MAX);
-    said();
+    complain("%s: larger than %u bytes", path, CONFIG_MAX);
     return EXIT_INVALID;
   }
   *len = n;
@@ -261,40 +250,34 @@ static int load_config(const char *path, odeus_config *cfg)
   if (odeus_parse_config(text, len, cfg, &st, &pr) == ODEUS_OK) return 0;
   for (i = 0; i < pr.count && i < pr.capacity; i++) {
     odeus_problem_format(&problems[i], line, sizeof line);
-    say("%s", line);
-    said();
+    complain("%s", line);
   }
   if (pr.count > pr.capacity) {
-    say("and %zu more problems (the first %u are listed)", pr.count - pr.capacity, PROBLEMS_MAX);
-    said();
+    complain("and %zu more problems (the first %u are listed)", pr.count - pr.capacity, PROBLEMS_MAX);
   }
   return EXIT_INVALID;
 }
 
 /* The first line of the key file, without its LF or CRLF; *n its length,
- * or sizeof api_key when it does not fit. Unbuffered, so that no stdio
- * buffer we cannot wipe ever holds the key. */
+ * sizeof api_key or more when it does not fit (the buffer takes one byte
+ * more than a key, for the CR of a longest key's CRLF). Unbuffered, so
+ * that no stdio buffer we cannot wipe ever holds the key. */
 static int read_key_line(const char *path, size_t *n)
 {
   FILE *f = fopen(path, "rb");
-  int c, failed, cr = 0;
+  int c, failed;
   if (!f) return file_error(path, errno);
   setvbuf(f, NULL, _IONBF, 0);
   *n = 0;
   errno = 0;
   while ((c = getc(f)) != EOF && c != '\n') {
-    if (cr) { /* a CR not ending the line belongs to the key */
-      if (*n == sizeof api_key - 1) { *n = sizeof api_key; break; }
-      api_key[(*n)++] = '\r';
-    }
-    cr = c == '\r';
-    if (cr) continue;
-    if (*n == sizeof api_key - 1) { *n = sizeof api_key; break; }
+    if (*n == sizeof api_key) { (*n)++; break; }
     api_key[(*n)++] = (char)c;
   }
   failed = ferror(f);
   fclose(f);
   if (failed) return file_error(path, errno ? errno : EIO);
+  if (*n > 0 && *n <= sizeof api_key && api_key[*n - 1] == '\r') (*n)--;
   return 0;
 }
 
@@ -316,22 +299,19 @@ static int load_api_key(const options *o, int required)
   /* Wiped whichever key is used: a key unused is a secret all the same. */
   if (env) odeus_wipe(env, strlen(env));
   if (o->api_key_file && (rc = read_key_line(o->api_key_file, &n)) != 0) return rc;
-  if (n == sizeof api_key) {
+  if (n >= sizeof api_key) {
     odeus_wipe(api_key, sizeof api_key);
-    say("the API key in %s is longer than %u characters", from, (unsigned)(sizeof api_key - 1));
-    said();
+    complain("the API key in %s is longer than %u characters", from, (unsigned)(sizeof api_key - 1));
     return EXIT_USAGE;
   }
   api_key[n] = '\0';
   if (n == 0 && !required) return 0;
   if (n == 0) {
-    say("no API key: set ODEUS_API_KEY or pass --api-key-file FILE");
-    said();
+    complain("no API key: set ODEUS_API_KEY or pass --api-key-file FILE");
     return EXIT_USAGE;
   }
   if (odeus_validate_api_key(api_key, n) != ODEUS_OK) {
-    say("the API key in %s must be visible ASCII without spaces or line breaks", from);
-    said();
+    complain("the API key in %s must be visible ASCII without spaces or line breaks", from);
     return EXIT_USAGE;
   }
   return 0;
@@ -351,8 +331,7 @@ static int prepare(const options *o, odeus_request *rq, odeus_config *cfg, int k
   int rc;
   rq->base_url = base_url_of(o);
   if (odeus_parse_base_url(rq->base_url, strlen(rq->base_url), &u) != ODEUS_OK) {
-    say("invalid base URL '%s': http(s)://host[:port][/prefix], no query or user", rq->base_url);
-    said();
+    complain("invalid base URL '%s': http(s)://host[:port][/prefix], no query or user", rq->base_url);
     return EXIT_USAGE;
   }
   rc = load_api_key(o, key_required);
@@ -365,8 +344,7 @@ static int prepare(const options *o, odeus_request *rq, odeus_config *cfg, int k
   rc = load_config(o->operands[1], cfg);
   if (rc == EXIT_USAGE) return rc;
   if (odeus_validate_id(o->operands[0], strlen(o->operands[0])) != ODEUS_OK) {
-    say("integration id '%s' is not a UUID (8-4-4-4-12 hex)", o->operands[0]);
-    said();
+    complain("integration id '%s' is not a UUID (8-4-4-4-12 hex)", o->operands[0]);
     return EXIT_INVALID;
   }
   return rc;
@@ -388,8 +366,7 @@ static int cmd_request(const options *o)
   int rc = prepare(o, &rq, &cfg, 0);
   if (rc) return rc;
   if (odeus_write_request_redacted(&rq, output, sizeof output, &need) != ODEUS_OK) {
-    say("the request is too large to print");
-    said();
+    complain("the request is too large to print");
     return EXIT_INVALID;
   }
   fwrite(output, 1, need, stdout);
@@ -447,11 +424,9 @@ static int cmd_apply(const options *o)
   opt.io_timeout_ms = timeout_ms;
   opt.deadline_ms = deadline_ms < UINT32_MAX ? (uint32_t)deadline_ms : UINT32_MAX;
   opt.retry.attempts = (unsigned)o->retries + 1u;
-  if (o->insecure) {
-    say("WARNING: --insecure: the server's certificate is not checked; "
-        "anyone on the network path can read the API key");
-    said();
-  }
+  if (o->insecure)
+    complain("WARNING: --insecure: the server's certificate is not checked; "
+             "anyone on the network path can read the API key");
   memset(&ans, 0, sizeof ans);
   ans.fields = answer_fields;
   ans.field_capacity = FIELDS_MAX;
