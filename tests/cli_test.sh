@@ -67,7 +67,7 @@ expect 2 usage-badkey env ODEUS_API_KEY="a b" "$BIN" apply --base-url "$BASE" $C
 expect 2 usage-baseurl "$BIN" apply --base-url "https://h/x?y" "$ID" examples/none.json
 expect 2 usage-nofile "$BIN" validate "$T/does-not-exist.json"
 expect 2 usage-dir "$BIN" validate "$T"
-ok grep -q ': Is a directory$' "$T/usage-dir.err"
+ok grep -qxF "odeus-auth: $T: Is a directory" "$T/usage-dir.err"
 expect 2 usage-nofile-badid "$BIN" request not-a-uuid "$T/does-not-exist.json"
 # a key is taken whole or refused: never cut at a line break or to fit
 expect 2 usage-key-newline env ODEUS_API_KEY="$KEY
@@ -82,6 +82,11 @@ expect 2 usage-keyfile-long env -u ODEUS_API_KEY "$BIN" apply --api-key-file "$T
 printf '%0511d\r\n' 0 > "$T/key511"
 expect 0 request-keyfile-511-crlf env -u ODEUS_API_KEY "$BIN" request --api-key-file "$T/key511" "$ID" \
   examples/none.json
+ok grep -qx "Authorization: Bearer \[REDACTED\]$(printf '\r')" "$T/request-keyfile-511-crlf.out"
+printf '%0512d\r\n' 0 > "$T/key512"
+expect 2 usage-keyfile-512-crlf env -u ODEUS_API_KEY "$BIN" request --api-key-file "$T/key512" "$ID" \
+  examples/none.json
+ok grep -qxF "odeus-auth: the API key in $T/key512 is longer than 511 characters" "$T/usage-keyfile-512-crlf.err"
 printf '%s\r\nsecond line\n' "$KEY" > "$T/crlfkey"
 expect 0 apply-keyfile-crlf env -u ODEUS_API_KEY "$BIN" apply --api-key-file "$T/crlfkey" --base-url "$BASE" \
   $CA "$ID" examples/none.json
@@ -91,7 +96,7 @@ expect 0 operands-after-dashdash sh -c 'cd "$1" && "$2" validate -- -dash.json' 
 # output that cannot be written is a failure, not a success
 if [ -w /dev/full ]; then
   expect 1 stdout-full sh -c '"$1" validate examples/none.json > /dev/full' sh "$BIN"
-  ok grep -q '^odeus-auth: cannot write the output: ' "$T/stdout-full.err"
+  ok grep -qx 'odeus-auth: cannot write the output: No space left on device' "$T/stdout-full.err"
   expect 1 stdout-full-version sh -c '"$1" --version > /dev/full' sh "$BIN"
 fi
 # 3: invalid config or id, nothing sent
@@ -143,7 +148,7 @@ expect 10 net-stall "$BIN" apply --timeout 1 --retries 0 --base-url "$BASE" $CA 
 start=$SECONDS
 expect 10 net-endless "$BIN" apply --timeout 1 --retries 0 --base-url "$BASE" $CA "$(mode_id 28)" examples/none.json
 ok test $((SECONDS - start)) -le 5
-ok grep -q '^odeus-auth: timed out' "$T/net-endless.err"
+ok grep -qx 'odeus-auth: timed out (mbedTLS -0x6800)' "$T/net-endless.err"
 expect 10 net-unknown-ca "$BIN" apply --base-url "https://localhost:$IDLE_PORT" $CA "$ID" examples/none.json
 expect 0 net-insecure "$BIN" apply --insecure --base-url "https://localhost:$IDLE_PORT" "$ID" examples/none.json
 ok grep -q 'WARNING: --insecure' "$T/net-insecure.err"

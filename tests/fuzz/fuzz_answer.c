@@ -192,11 +192,15 @@ static void check_displayed(const odeus_answer *a)
   FUZZ_CHECK(odeus_display_text(a->message.ptr, a->message.len, NULL, 0) == n);
   if (n >= sizeof shown) return;
   FUZZ_CHECK(utf8_ok((const unsigned char *)shown, n) && shown[n] == '\0');
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n;) {
     const unsigned char *u = (const unsigned char *)shown + i;
-    FUZZ_CHECK(u[0] >= 0x20 && u[0] != 0x7f);
-    FUZZ_CHECK(!(u[0] == 0xc2 && i + 1 < n && u[1] < 0xa0));
-    FUZZ_CHECK(!(u[0] == 0xe2 && i + 2 < n && u[1] == 0x80 && u[2] >= 0xa8 && u[2] <= 0xae));
+    size_t k = u[0] < 0x80 ? 1 : u[0] < 0xe0 ? 2 : u[0] < 0xf0 ? 3 : 4;
+    unsigned cp = k == 2 ? (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu)
+                : k == 3 ? (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu) : u[0];
+    FUZZ_CHECK(k > 1 || (u[0] >= 0x20 && u[0] != 0x7f));
+    FUZZ_CHECK(k == 1 || (cp >= 0xa0 && cp != 0x61c && cp != 0x200e && cp != 0x200f &&
+                          !(cp >= 0x2028 && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069)));
+    i += k;
   }
 }
 
