@@ -170,6 +170,8 @@ static int parse_args(int argc, char **argv, options *o)
       exit(output_failed());
     }
     if (strcmp(a, "--insecure") == 0) { o->insecure = 1; continue; }
+    if (n == strlen("--insecure") && strncmp(a, "--insecure", n) == 0)
+      return usage_error("option '--insecure' takes no value");
     for (k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
       if (strlen(with_value[k]) == n && strncmp(a, with_value[k], n) == 0) break;
     if (k == sizeof with_value / sizeof with_value[0]) {

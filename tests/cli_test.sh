@@ -56,6 +56,9 @@ ok grep -q "^{\"id\":\"$(mode_id 1)\",\"authType\":\"NONE\"" "$T/apply-429-then-
 expect 2 usage-none "$BIN"
 ok grep -q "Try 'odeus-auth --help'" "$T/usage-none.err"
 expect 2 usage-option "$BIN" --frobnicate validate examples/none.json
+ok grep -qxF "odeus-auth: unknown option '--frobnicate'" "$T/usage-option.err"
+expect 2 usage-insecure-value "$BIN" --insecure=1 validate examples/none.json
+ok grep -qxF "odeus-auth: option '--insecure' takes no value" "$T/usage-insecure-value.err"
 expect 2 usage-command "$BIN" frob examples/none.json
 expect 2 usage-operand "$BIN" apply "$ID"
 expect 2 usage-value "$BIN" validate examples/none.json --timeout
