@@ -121,12 +121,29 @@ printf '  %-54s %6d B\n' "both, through odeus_exchange_*" "$AG_FLASH"
 if [ "$PROBE_OK" = 1 ]; then echo "probes run on x86-64: the request was sent, the answer read and mapped (exit 0)"
 else fail "a probe program did not do its job on x86-64"; fi
 echo
-echo "largest symbols the library adds to the Cortex-M4 program (bytes, t = code, r = constant):"
 arm-none-eabi-nm -S "$OUT/arm/prog-empty.elf" | awk 'NF == 4 { print $4 }' | sort -u > "$OUT/arm/empty.syms"
 arm-none-eabi-nm -S "$OUT/arm/prog-full.elf" | awk 'NF == 4 { print $4, $2, tolower($3) }' | sort -k1,1 |
   join -v 1 - "$OUT/arm/empty.syms" | while read -r name size type; do
     echo "$((16#$size)) $type $name"
-  done | sort -rn | head -n 15 | awk '{ printf "  %6d %s  %s\n", $1, $2, $3 }'
+  done | sort -rn > "$OUT/arm/added.syms"
+echo "the Cortex-M4 program growth by part (the symbols the library adds, by name; a helper"
+echo "inlined into a function counts in that function's part):"
+awk '{ n = $3
+       if (n ~ /^(oa_http_|odeus_http_)/) p = "HTTP/1.1 response parser"
+       else if (n ~ /^(oa_json_|odeus_json_)/) p = "JSON reader"
+       else if (n ~ /^oa_msg_/) p = "message of an error answer"
+       else if (n ~ /^(oa_ans_|odeus_answer_|odeus_status_result$)/) p = "answer mapper"
+       else if (n ~ /^(oa_x_|odeus_exchange_)/) p = "exchange"
+       else p = "validation, request writer and shared code"
+       b[p] += $1
+       if ($2 == "r") named += $1 }
+     END { for (p in b) { printf "  %6d B  %s\n", b[p], p; all += b[p] }
+           printf "  %6d B  %s\n", rodata - named, "string constants (they have no symbol)"
+           printf "  %6d B  %s\n", growth - all - (rodata - named), "the probe'"'"'s own calls, alignment" }' \
+  growth="$AG_FLASH" rodata="$AG_R" "$OUT/arm/added.syms" | sort -rn
+echo
+echo "largest symbols the library adds to the Cortex-M4 program (bytes, t = code, r = constant):"
+head -n 15 "$OUT/arm/added.syms" | awk '{ printf "  %6d %s  %s\n", $1, $2, $3 }'
 
 # ---- 3. RAM the caller provides (sizeof of the public state structs) -------
 {
