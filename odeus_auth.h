@@ -140,7 +140,8 @@
 #define ODEUS_AUTH_H
 
 /* The bundled transport needs POSIX, which glibc hides from a strict
- * -std=c99 build unless asked before the first system header. */
+ * -std=c99 build unless asked before the first system header: asked here
+ * when this header comes first (the transport checks that it worked). */
 #if defined(ODEUS_AUTH_MBEDTLS) && defined(ODEUS_AUTH_IMPLEMENTATION) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -434,7 +435,8 @@ ODEUS_API size_t odeus_problem_path(const odeus_problem *p, char *buf, size_t ca
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap);
 
 /* Checks every rule of the API. Returns ODEUS_OK, or ODEUS_ERR_CONFIG with
- * every problem counted (and stored as far as problems->capacity allows).
+ * every problem counted (and stored as far as problems->capacity allows),
+ * or ODEUS_ERR_ARGUMENT for a NULL cfg or NULL fields with a field_count.
  * problems may be NULL to only get the verdict. */
 ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems);
 /* A UUID in the 8-4-4-4-12 hexadecimal form, either case. */
@@ -517,7 +519,8 @@ ODEUS_API odeus_result odeus_write_request_cb(const odeus_request *req, char *wi
  * escaped ones are decoded into storage. fields receives authFields
  * (field_capacity entries). Every wrong type, unknown key, duplicate key or
  * null is a problem with its path; then the result is validated, so
- * problems holds everything wrong with the body. */
+ * problems holds everything wrong with the body. Returns ODEUS_OK,
+ * ODEUS_ERR_CONFIG, or ODEUS_ERR_ARGUMENT for a NULL json or cfg. */
 typedef struct odeus_config_storage {
   odeus_auth_field *fields;
   size_t field_capacity;
@@ -957,8 +960,8 @@ typedef struct odeus_io {
  * sent, on every failure, and by odeus_exchange_end.
  *
  * Once the exchange is over, the fields below tell what the retry policy
- * and a keep-alive connection need: http.status (0 when no answer head was
- * read), http.retry_kind / http.retry_value (Retry-After), the bytes
+ * and a keep-alive connection need: http.status (the answer's once
+ * http.head_done is set; odeus_outcome_of gives 0 before), http.retry_kind / http.retry_value (Retry-After), the bytes
  * received and leftover, and odeus_exchange_reusable(). */
 typedef struct odeus_exchange {
   odeus_request_stream out;
@@ -6456,15 +6459,15 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
  *   odeus_client_options o;
  *   memset(&o, 0, sizeof o);         (zero means default everywhere)
  *   o.ca_file = "ca.pem";            (else the system bundle)
- *   if (odeus_client_init(&c, &o) == ODEUS_OK) {
+ *   if (odeus_client_init(&c, &o) == ODEUS_OK)
  *     r = odeus_client_apply(&c, &req, &answer);   (as often as needed)
- *     odeus_client_free(&c);
- *   }
+ *   odeus_client_free(&c);           (after a failed init too)
  *
  * Builds against mbedTLS 2.28 and 3.x (tested with 2.28 over TLS 1.2 and
  * 3.6 over TLS 1.2 and 1.3; never older than TLS 1.2); link -lmbedtls
- * -lmbedx509 -lmbedcrypto. With -std=c99, define _POSIX_C_SOURCE=200809L
- * before the first system header. Memory: the client allocates nothing itself; mbedTLS
+ * -lmbedx509 -lmbedcrypto. It needs POSIX.1-2008, which a strict -std=c99
+ * build hides: include this header before any other (it then asks for
+ * POSIX itself), or define _POSIX_C_SOURCE=200809L before the first. Memory: the client allocates nothing itself; mbedTLS
  * allocates its contexts and record buffers (point it at a static arena with
  * mbedtls_memory_buffer_alloc_init where MBEDTLS_MEMORY_BUFFER_ALLOC_C is
  * available); getaddrinfo, for a host given by name, allocates inside the C
@@ -6569,9 +6572,11 @@ typedef struct odeus_client {
 ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_options *opt);
 /* Sends one request and reads its answer, retrying as the policy says.
  * ODEUS_OK with the integration in answer; an ODEUS_ERR_STATUS_* with
- * answer->message; a validation error (nothing was sent); or
- * ODEUS_ERR_DNS / CONNECT / TLS / CERT / CA / TIMEOUT / CLOSED / IO or an
- * ODEUS_ERR_HTTP_* code. answer may be NULL. */
+ * answer->message; a validation error (nothing was sent); an
+ * ODEUS_ERR_ANSWER_* or ODEUS_ERR_JSON_* code for a 200 whose body was
+ * refused (answer->problem says why); ODEUS_ERR_DNS / CONNECT / TLS / CERT
+ * / CA / TIMEOUT / CLOSED / IO or an ODEUS_ERR_HTTP_* code; or
+ * ODEUS_ERR_ARGUMENT after a failed init. answer may be NULL. */
 ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *req,
                                           odeus_answer *answer);
 /* Why the last apply failed, as one line to show a person: the result,
@@ -6601,9 +6606,12 @@ ODEUS_API void odeus_client_free(odeus_client *c);
 #ifndef ODEUS_AUTH_MBEDTLS_DONE
 #define ODEUS_AUTH_MBEDTLS_DONE
 
-/* glibc hides POSIX from a strict -std=c99 build unless asked. */
-#if defined(__GLIBC__) && !defined(_POSIX_C_SOURCE)
-#error "the odeus_auth transport needs POSIX: define _POSIX_C_SOURCE=200809L before the first #include"
+/* glibc fixes what it shows at its first header: in a strict -std=c99
+ * build where another header came first, the _POSIX_C_SOURCE defined at
+ * the top of this one came too late. Say so, rather than fail later on a
+ * missing CLOCK_MONOTONIC. */
+#if defined(__GLIBC__) && !defined(__USE_XOPEN2K8)
+#error "the odeus_auth transport needs POSIX.1-2008: include odeus_auth.h before any other header, or define _POSIX_C_SOURCE=200809L before the first #include"
 #endif
 
 #include <errno.h>

@@ -180,4 +180,20 @@ if [ -n "$MX_MBEDTLS" ]; then
       -lmbedtls -lmbedx509 -lmbedcrypto && "$MX/prog-mbedtls"
   }
   check "matrix-mbedtls-link" matrix_link_mbedtls
+  # Strict C99 without -D_POSIX_C_SOURCE: the header asks for POSIX itself
+  # when it comes first, and says what to do when another header came first
+  # (glibc has then fixed what it shows).
+  matrix_posix() {  # $1 = first|late
+    local src="$MX/posix-$1.c" inc='#include <stdio.h>'
+    if [ "$1" = first ]; then printf '#define ODEUS_AUTH_IMPLEMENTATION\n#define ODEUS_AUTH_MBEDTLS\n#include "odeus_auth.h"\n%s\n' "$inc"
+    else printf '%s\n#define ODEUS_AUTH_IMPLEMENTATION\n#define ODEUS_AUTH_MBEDTLS\n#include "odeus_auth.h"\n' "$inc"; fi > "$src"
+    # shellcheck disable=SC2086
+    gcc $STRICT -I"$MX_INC" -c "$src" -o "$MX/posix-$1.o" > "$MX/posix-$1.log" 2>&1
+  }
+  check "matrix-mbedtls-c99-header-first" matrix_posix first
+  matrix_posix_late() {
+    ! matrix_posix late &&
+      grep -q 'error: #error "the odeus_auth transport needs POSIX.1-2008: include odeus_auth.h before any other header' "$MX/posix-late.log"
+  }
+  check "matrix-mbedtls-c99-late-says-why" matrix_posix_late
 fi
