@@ -63,7 +63,11 @@
  *       }
  *     }
  *
- *     // Over your own network (see odeus_io), through a 256-byte window:
+ *     // Over your own network, through a 256-byte window. io: your send and
+ *     // recv callbacks with mbedTLS' BIO contract (see odeus_io): a count,
+ *     // 0 when closed, ODEUS_IO_WANT_READ / _WRITE to be called again later,
+ *     // another negative value for an error.
+ *     odeus_io io = { my_send, my_recv, &my_socket };   // send, recv, ctx
  *     odeus_answer_field got_fields[4];
  *     char strings[1024];
  *     odeus_answer answer = { .fields = got_fields, .field_capacity = 4,
@@ -72,8 +76,9 @@
  *     odeus_exchange x;
  *     odeus_result r = odeus_exchange_begin(&x, &request, &answer, window, sizeof window);
  *     if (r == ODEUS_OK)
- *       do r = odeus_exchange_run(&x, &io);  // io: your send/recv callbacks
+ *       do r = odeus_exchange_run(&x, &io);  // the io's WANT codes come back
  *       while ((r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE) && wait_for_socket());
+ *                                             // as ODEUS_WANT_READ / _WRITE
  *     odeus_exchange_end(&x);                 // wipes the window (it held the key)
  *     // r == ODEUS_OK: answer.id, answer.auth_type, answer.fields[0..] ...
  *     // else odeus_result_text(r) and answer.message say what went wrong
@@ -84,6 +89,10 @@
  * ============================================================================
  * THE MODEL
  * ============================================================================
+ * The library keeps pointers, never copies: the request, its config, fields
+ * and strings, the key and the answer's storage must stay where they are
+ * until the stream or exchange that uses them is over.
+ *
  * Zero-initialise every struct, then set what you need: a zero member means
  * "not set" and is left out of the body. Strings are odeus_str (pointer and
  * length, UTF-8, need not be NUL-terminated); ODEUS_LIT("x") for literals,
@@ -214,7 +223,7 @@ extern "C" {
   X(ODEUS_ERR_CONFIG,             -2, "invalid config (see the problem list)") \
   X(ODEUS_ERR_ID,                 -3, "integration id is not a UUID") \
   X(ODEUS_ERR_BASE_URL,           -4, "invalid base URL") \
-  X(ODEUS_ERR_API_KEY,            -5, "invalid API key (visible ASCII, no spaces)") \
+  X(ODEUS_ERR_API_KEY,            -5, "missing or invalid API key (visible ASCII, no spaces)") \
   X(ODEUS_ERR_BUFFER_TOO_SMALL,   -6, "output does not fit the buffer") \
   X(ODEUS_WANT_READ,              -7, "I/O would block reading; call again") \
   X(ODEUS_WANT_WRITE,             -8, "I/O would block writing; call again") \
@@ -503,8 +512,13 @@ typedef struct odeus_request_stream {
   int redact;                   /* private */
 } odeus_request_stream;
 
+/* ODEUS_OK; ODEUS_ERR_CONFIG (odeus_validate_config lists the problems),
+ * ODEUS_ERR_ID, ODEUS_ERR_BASE_URL or ODEUS_ERR_API_KEY (also for a NULL
+ * key); ODEUS_ERR_ARGUMENT for a NULL req, config or id. req and all it
+ * points to must stay unchanged until the last odeus_request_next. */
 ODEUS_API odeus_result odeus_request_begin(odeus_request_stream *st, const odeus_request *req);
-/* Copies min(cap, remaining) bytes into window; returns the count (0 at end). */
+/* Copies min(cap, remaining) bytes into window; returns the count (0 at end).
+ * The window is char here and unsigned char in odeus_io: cast between them. */
 ODEUS_API size_t odeus_request_next(odeus_request_stream *st, char *window, size_t cap);
 ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset);
 
@@ -921,8 +935,18 @@ ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, s
 ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size_t cap, size_t *needed);
 /* ---- I/O and one exchange -------------------------------------------------
  * send/recv follow mbedTLS' BIO contract: a positive count, 0 when closed,
- * ODEUS_IO_WANT_READ / ODEUS_IO_WANT_WRITE (mbedTLS' values, so
- * mbedtls_ssl_read/write plug in unchanged) or another negative error.
+ * ODEUS_IO_WANT_READ / ODEUS_IO_WANT_WRITE (mbedTLS' values, so what
+ * mbedtls_ssl_read/write return passes through as it is) or another
+ * negative error. Over TLS, a two-line wrapper each, since their first
+ * parameter is an mbedtls_ssl_context * rather than a void *:
+ *
+ *   static int tls_send(void *ctx, const unsigned char *b, size_t n)
+ *   { return mbedtls_ssl_write((mbedtls_ssl_context *)ctx, b, n); }
+ *   static int tls_recv(void *ctx, unsigned char *b, size_t n)
+ *   { return mbedtls_ssl_read((mbedtls_ssl_context *)ctx, b, n); }
+ *   odeus_io io = { tls_send, tls_recv, &ssl };
+ *
+ * odeus_exchange_run hands a want back as ODEUS_WANT_READ / WRITE.
  * Any network plugs in: lwIP, an RTOS socket layer, a modem, or the bundled
  * POSIX + mbedTLS transport (odeus_client, under ODEUS_AUTH_MBEDTLS).
  * The time limit is the io's: odeus_exchange_run reads and writes for as
@@ -983,7 +1007,10 @@ typedef struct odeus_exchange {
 
 /* Prepares one exchange: validates and measures the request. window (>= 1
  * byte; 256 is plenty) carries the request out and the answer in. answer
- * may be NULL: then only the status counts. */
+ * may be NULL: then only the status counts. Results as odeus_request_begin
+ * (nothing is sent then), or ODEUS_ERR_ARGUMENT for a NULL x or window.
+ * The request, the answer's storage and the window must stay until the
+ * exchange is over. */
 ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
                                             odeus_answer *answer, unsigned char *window,
                                             size_t window_size);
@@ -993,8 +1020,9 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
  * the same io to resume exactly there. Failures: ODEUS_ERR_IO (io_error
  * holds the value), ODEUS_ERR_CLOSED (the peer closed before any byte of an
  * answer), ODEUS_ERR_HTTP_* (ODEUS_ERR_HTTP_TRUNCATED: closed during the
- * answer), or the answer reader's error on a 200. Once over, every call
- * returns the same result. */
+ * answer), or the answer reader's error on a 200. ODEUS_ERR_ARGUMENT for an
+ * io without both callbacks; ODEUS_ERR_STATE for an exchange never begun.
+ * Once over, every call returns the same result (a failed begin's too). */
 ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io);
 /* 1 when the exchange is over with a whole answer and the connection may
  * carry the next request: the answer allows keep-alive and nothing was read
