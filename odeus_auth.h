@@ -412,6 +412,8 @@ typedef enum odeus_rule {
   ODEUS_RULE_JSON,              /* JSON body: not JSON; actual = byte offset,
                                    limit = the odeus_result, negated */
   ODEUS_RULE_CAPACITY,          /* JSON body: more than the storage holds */
+  ODEUS_RULE_LONE_SURROGATE,    /* JSON body: a \u escape of a lone surrogate,
+                                   which has no UTF-8 form to send */
   ODEUS_RULE_FORCE_32BIT = 0x7fffffff
 } odeus_rule;
 
@@ -567,7 +569,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  *
  * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to
  * UTF-8, a lone surrogate (a high one not followed by a low one, or a low one
- * alone) to U+FFFD (EF BF BD). \u0000 is delivered as a 0 byte: whether a
+ * alone) to U+FFFD (EF BF BD), flagged ODEUS_JSON_LONE. \u0000 is delivered as a 0 byte: whether a
  * string may hold it is the consumer's rule.
  *
  * Duplicate keys are not the reader's business: it keeps no memory of keys
@@ -611,10 +613,15 @@ typedef enum odeus_json_event_type {
 #define ODEUS_JSON_LAST 2u
 /* The fragment points into the fed data, unchanged (no escape decoded). */
 #define ODEUS_JSON_RAW 4u
+/* A \u escape of a lone surrogate became U+FFFD in this token: set on the
+ * fragment that holds the U+FFFD or on a later one (a reader with
+ * lone_surrogate_error set stops there instead). OR the flags of a token's
+ * fragments to know. */
+#define ODEUS_JSON_LONE 8u
 
 typedef struct odeus_json_event {
   odeus_json_event_type type;
-  unsigned flags;               /* FIRST / LAST / RAW, for KEY, STRING, NUMBER */
+  unsigned flags;               /* FIRST / LAST / RAW / LONE, for KEY, STRING, NUMBER */
   const char *text;             /* fragment (KEY, STRING: decoded; NUMBER: as written) */
   size_t len;
   unsigned depth;               /* containers open around the value (0 at top) */
@@ -2205,6 +2212,7 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     oa_put_uint(s, p->limit);
     oa_putc(s, ')');
     break;
+  case ODEUS_RULE_LONE_SURROGATE: oa_puts(s, "\\u escape of a lone surrogate (it has no UTF-8 form)"); break;
   default: oa_puts(s, "invalid"); break;
   }
 }
@@ -4155,11 +4163,14 @@ static const unsigned char *oa_json_escape(odeus_json *js, const unsigned char *
  * to refuse them (a request body has no UTF-8 form for one). */
 static int oa_json_lone(odeus_json *js)
 {
+  int r;
   if (js->lone_surrogate_error) {
     js->error = ODEUS_ERR_JSON_ESCAPE;
     return 1;
   }
-  return oa_json_put_code(js, 0xFFFD);
+  r = oa_json_put_code(js, 0xFFFD);
+  js->first |= ODEUS_JSON_LONE; /* after the put: a flush it made went out before the U+FFFD */
+  return r;
 }
 
 /* The four hex digits of a \u escape are read: pair surrogates, and turn a
@@ -4858,6 +4869,7 @@ typedef struct oa_cfg {
   char *str;                    /* a string being assembled in storage */
   size_t str_len;
   int str_cut;                  /* it did not fit */
+  unsigned str_flags;           /* its fragments' flags, ORed (ODEUS_JSON_LONE) */
   char word[24];                /* a key or enum value being assembled */
   size_t word_len;
 } oa_cfg;
@@ -5105,7 +5117,11 @@ static void oa_cfg_string(oa_cfg *p, const odeus_json_event *ev)
     return;
   }
   oa_cfg_fragment(p, ev, oa_cfg_is_string_member(m));
+  p->str_flags = (ev->flags & ODEUS_JSON_FIRST ? 0u : p->str_flags) | ev->flags;
   if (!(ev->flags & ODEUS_JSON_LAST)) return;
+  /* An enum value holding one is reported as not one of the names. */
+  if ((p->str_flags & ODEUS_JSON_LONE) && oa_cfg_is_string_member(m))
+    oa_cfg_problem(p, p->where, ODEUS_RULE_LONE_SURROGATE, 0, NULL, 0);
   if (whole) oa_cfg_string_done(p, ev, ev->text, ev->len);
   else if (oa_cfg_is_string_member(m)) oa_cfg_string_done(p, ev, p->str ? p->str : "", p->str_len);
   else oa_cfg_string_done(p, ev, p->word, p->word_len);
@@ -5191,8 +5207,10 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   p.pr = problems ? problems : &none;
   p.scope = OA_CFG_TOP;
   before = p.pr->count;
+  /* A lone surrogate escape (SPEC §1: refused, as it has no UTF-8 form)
+   * becomes U+FFFD with ODEUS_JSON_LONE, a problem at the string's path,
+   * so the rest of the body is still checked. */
   odeus_json_init(&js, oa_cfg_event, &p);
-  js.lone_surrogate_error = 1; /* SPEC §1: it has no UTF-8 form to send */
   r = odeus_json_feed(&js, json, len);
   if (r == ODEUS_OK) r = odeus_json_finish(&js);
   if (r != ODEUS_OK) {

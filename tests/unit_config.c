@@ -134,11 +134,26 @@ static void test_problems(void)
             "oauthClient.label: expected a string\n"
             "oauthClient: only allowed when authType is OAUTH or OAUTH_DCR\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"a\\u0000b\"}"), "authTestCode: U+0000 at byte 1\n");
-  /* a lone surrogate escape has no UTF-8 form: refused in a request body */
+  /* a lone surrogate escape has no UTF-8 form: refused in a request body,
+   * at the string's path, and the rest of the body is still checked */
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"a\\ud800b\"}"),
-            "(body): invalid JSON escape at byte 42\n");
+            "authTestCode: \\u escape of a lone surrogate (it has no UTF-8 form)\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"\\udc00\"}"),
-            "(body): invalid JSON escape at byte 40\n");
+            "authTestCode: \\u escape of a lone surrogate (it has no UTF-8 form)\n");
+  CHECK_STR(problems_of("{\"authType\":\"bad\",\"authTestCode\":\"\\uD800\",\"zz\":1}"),
+            "authType: \"bad\" is not one of NONE, API_KEY, SERVICE_ACCOUNT, OAUTH, OAUTH_DCR\n"
+            "authTestCode: \\u escape of a lone surrogate (it has no UTF-8 form)\n"
+            "zz: unknown key\n");
+  /* a high one before another high one, or before a plain character; in a
+   * field and in oauthClient; a U+FFFD written as such is a character */
+  CHECK_STR(problems_of("{\"authType\":\"OAUTH\",\"authFields\":[{\"slug\":\"\\ud800\\ud800\",\"label\":\"x\","
+                        "\"type\":\"TEXT\"}],\"oauthClient\":{\"clientSecret\":\"\\uD83Dx\",\"label\":\"\\ufffd\\u00e9\"}}"),
+            "authFields[0].slug: \\u escape of a lone surrogate (it has no UTF-8 form)\n"
+            "oauthClient.clientSecret: \\u escape of a lone surrogate (it has no UTF-8 form)\n");
+  /* an enum value or a key holding one names nothing */
+  CHECK_STR(problems_of("{\"authType\":\"NONE\\ud800\",\"k\\udc00\":1}"),
+            "authType: \"NONE\\ud800\" is not one of NONE, API_KEY, SERVICE_ACCOUNT, OAUTH, OAUTH_DCR\n"
+            "k\\udc00: unknown key\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":\"\\ud83d\\ude00\"}"), "OK");
   /* escaped keys and enum values are decoded before they are matched */
   CHECK_STR(problems_of("{\"auth\\u0054ype\":\"NO\\u004eE\"}"), "OK");

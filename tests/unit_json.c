@@ -168,7 +168,8 @@ static void rec_fragment(rec *r, const odeus_json_event *ev)
       rec_bad(r, "a fragment changes type, depth or offset");
   }
   r->nfrag++;
-  if (ev->flags & ~(ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW)) rec_bad(r, "unknown flag");
+  if (ev->flags & ~(ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW | ODEUS_JSON_LONE)) rec_bad(r, "unknown flag");
+  if ((ev->flags & ODEUS_JSON_LONE) && (ev->flags & ODEUS_JSON_RAW)) rec_bad(r, "LONE on a raw fragment");
   if (!ev->text) rec_bad(r, "fragment without text");
   if (ev->len == 0 && !(ev->flags & ODEUS_JSON_LAST)) rec_bad(r, "empty fragment that is not the last");
   if (ev->flags & ODEUS_JSON_RAW) {
@@ -725,6 +726,59 @@ static void test_zero_copy(void)
   CHECK(c.text[1] == doc + 8);
   CHECK_EQ_INT(c.len[1], 5);
   CHECK_EQ_INT(c.flags[1], ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW);
+}
+
+/* ODEUS_JSON_LONE: set on some fragment of a token exactly when a lone
+ * surrogate escape became U+FFFD in it, however the text is split; a
+ * reader asked to refuse lone surrogates stops instead. */
+typedef struct lone_seen {
+  unsigned token_flags;         /* the open token's flags, ORed */
+  unsigned lone_tokens;         /* bit i: token i (in order) had LONE */
+  unsigned tokens;
+} lone_seen;
+
+static int lone_fn(void *ctx, const odeus_json_event *ev)
+{
+  lone_seen *l = (lone_seen *)ctx;
+  if (ev->type != ODEUS_JSON_KEY && ev->type != ODEUS_JSON_STRING) return 0;
+  l->token_flags |= ev->flags;
+  if (!(ev->flags & ODEUS_JSON_LAST)) return 0;
+  if (l->token_flags & ODEUS_JSON_LONE) l->lone_tokens |= 1u << l->tokens;
+  l->tokens++;
+  l->token_flags = 0;
+  return 0;
+}
+
+static void test_lone_flag(void)
+{
+  static const struct { const char *doc; unsigned lone_tokens; } lone_cases[] = {
+    { "[\"\\uD83D\"]", 1 },
+    { "[\"ab\\uDE00cd\"]", 1 },
+    { "[\"\\uD83Dx\", \"y\"]", 1 },
+    { "{\"k\\uDC00\":\"\\uD800\\uD800\\uDC00\",\"\\ud83d\\ude00\":\"\\uFFFD\"}", 3 },
+    { "[\"plain\",\"\\u0041\\uD83D\\uDE00\",\"\xEF\xBF\xBD\",\"\\uD83D\\n\"]", 8 },
+    { "[\"0123456789abcdef0123\\uDFFF\"]", 1 },
+  };
+  size_t i, split;
+  for (i = 0; i < sizeof lone_cases / sizeof lone_cases[0]; i++) {
+    const char *doc = lone_cases[i].doc;
+    size_t n = strlen(doc);
+    for (split = 0; split <= n; split++) {
+      lone_seen l;
+      odeus_json js;
+      memset(&l, 0, sizeof l);
+      odeus_json_init(&js, lone_fn, &l);
+      CHECK_EQ_INT(odeus_json_feed(&js, doc, split), ODEUS_OK);
+      CHECK_EQ_INT(odeus_json_feed(&js, doc + split, n - split), ODEUS_OK);
+      CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_OK);
+      CHECK_EQ_INT(l.lone_tokens, lone_cases[i].lone_tokens);
+      odeus_json_init(&js, lone_fn, &l);
+      js.lone_surrogate_error = 1;
+      (void)odeus_json_feed(&js, doc, split);
+      (void)odeus_json_feed(&js, doc + split, n - split);
+      CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_ERR_JSON_ESCAPE);
+    }
+  }
 }
 
 /* ---- the callback stops the reader; errors stick; arguments ------------- */
@@ -1298,6 +1352,7 @@ int main(void)
   test_sequence();
   test_fragments();
   test_zero_copy();
+  test_lone_flag();
   test_stop_and_stick();
   test_stop_offset();
   test_stop_everywhere();
