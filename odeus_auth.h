@@ -819,7 +819,9 @@ ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
  *    result, and only a program that calls it carries the texts).
  * An empty or unusable candidate gives way to the next; of two candidates
  * of the same kind the first is kept; a body that is not valid JSON as a
- * whole (HTML, empty, cut short) gives the reason phrase. The message is
+ * whole (HTML, empty, cut short) gives the reason phrase (made UTF-8: a
+ * byte that is not becomes U+FFFD, a character that odeus_http.reason cut
+ * is dropped). The message is always valid UTF-8. It is
  * capped to the storage: it keeps the longest start of the whole message
  * that fits, cut at a character boundary (`cut` set, strings_needed says
  * what it takes), except that an item whose "message" came before its
@@ -928,11 +930,14 @@ ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, s
 
 /* ---- writing an answer back as JSON ----------------------------------------
  * The integration as one line of JSON (what `odeus-auth apply` prints), in
- * this key order, every member written (a string without a value as null):
+ * this key order, read back by the reader as the same answer:
  *   {"id":s,"authType":s,"authTestCode":s|null,"authFields":[{"slug":s,
- *   "label":s,"type":s,"description":s|null,"placeholder":s|null,"required":b},
+ *   "label":s,"type":s,"description":s,"placeholder":s|null,"required":b},
  *   ...],"oauthClient":null|{"scopes":s|null,"label":s|null,
  *   "authorizationCode":s,"accessTokenCode":s,"refreshTokenCode":s}}
+ * A member that may be null is written as null without a value; one that
+ * may not (description and the three codes) is left out, as the server
+ * left it out.
  * An unknown enum is written as its text. Writer contract as
  * odeus_write_body. A cut answer (a->cut) is refused with
  * ODEUS_ERR_ANSWER_CUT; one without an id or one the reader refused
@@ -5981,6 +5986,21 @@ static size_t oa_msg_whole_chars(const char *s, size_t n)
 }
 
 /* The message of an error answer, from the body or else the reason. */
+/* The reason phrase as the message. HTTP lets it hold any byte from 0x80
+ * (obs-text); the message is UTF-8, so what is not becomes U+FFFD. But a
+ * character cut at the end of a phrase that filled odeus_http.reason was
+ * cut by the parser, not sent broken: it is dropped. */
+static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
+{
+  size_t n = oa_strlen(reason), i, k;
+  if (n == sizeof ((odeus_http *)0)->reason - 1) n = oa_msg_whole_chars(reason, n);
+  for (i = 0; i < n; i += k ? k : 1) {
+    k = oa_utf8_length((const unsigned char *)reason + i, n - i);
+    if (k) oa_msg_put(r, reason + i, k);
+    else oa_msg_put(r, "\xEF\xBF\xBD", 3);
+  }
+}
+
 static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
 {
   odeus_answer *out = r->out;
@@ -5988,7 +6008,7 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
     r->msg_len = 0;
     r->msg_stored = 0;
     if (reason && *reason) {
-      oa_msg_put(r, reason, oa_strlen(reason));
+      oa_msg_put_reason(r, reason);
     } else {
       char text[8] = "HTTP ";
       size_t status = (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0);
@@ -6174,6 +6194,13 @@ static void oa_ans_put_member(oa_sink *s, const char *key_prefix, odeus_str v)
   oa_put_json_str(s, v.ptr, v.len);
 }
 
+/* The same for a member that is a string or absent (never null): left out
+ * without a value, so that the output reads back as the answer it came from. */
+static void oa_ans_put_present(oa_sink *s, const char *key_prefix, odeus_str v)
+{
+  if (v.ptr) oa_ans_put_member(s, key_prefix, v);
+}
+
 static void oa_ans_put_enum(oa_sink *s, const char *key_prefix, const char *known, odeus_str text)
 {
   oa_puts(s, key_prefix);
@@ -6193,7 +6220,7 @@ static void oa_ans_put_field(oa_sink *s, const odeus_answer_field *f)
   oa_ans_put_member(s, ",\"label\":", f->label);
   oa_ans_put_enum(s, ",\"type\":", t > 0 && t < ODEUS_FIELD_UNKNOWN ? oa_field_type_names[t] : NULL,
                   f->type_text);
-  oa_ans_put_member(s, ",\"description\":", f->description);
+  oa_ans_put_present(s, ",\"description\":", f->description);
   oa_ans_put_member(s, ",\"placeholder\":", f->placeholder);
   oa_puts(s, f->required ? ",\"required\":true}" : ",\"required\":false}");
 }
@@ -6202,9 +6229,9 @@ static void oa_ans_put_oauth(oa_sink *s, const odeus_answer_oauth *o)
 {
   oa_ans_put_member(s, "{\"scopes\":", o->scopes);
   oa_ans_put_member(s, ",\"label\":", o->label);
-  oa_ans_put_member(s, ",\"authorizationCode\":", o->authorization_code);
-  oa_ans_put_member(s, ",\"accessTokenCode\":", o->access_token_code);
-  oa_ans_put_member(s, ",\"refreshTokenCode\":", o->refresh_token_code);
+  oa_ans_put_present(s, ",\"authorizationCode\":", o->authorization_code);
+  oa_ans_put_present(s, ",\"accessTokenCode\":", o->access_token_code);
+  oa_ans_put_present(s, ",\"refreshTokenCode\":", o->refresh_token_code);
   oa_putc(s, '}');
 }
 

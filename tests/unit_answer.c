@@ -815,6 +815,26 @@ static void test_error_answers(void)
   expect_message(400, "{\"message\":5}", "Bad Request", ODEUS_ERR_STATUS_400, "Bad Request");
   expect_message(429, "{\"message\":\"Too many requests\"}", "Too Many Requests", ODEUS_ERR_STATUS_429,
                  "Too many requests");
+  /* the reason phrase may hold any byte from 0x80: the message is UTF-8 */
+  expect_message(400, "<html>", "Caf\xe9 cr\xc3\xa8me \xf0\x9f\x98\x80 \xed\xa0\x80 \xc3", ODEUS_ERR_STATUS_400,
+                 "Caf\xef\xbf\xbd cr\xc3\xa8me \xf0\x9f\x98\x80 \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd");
+  expect_message(400, "", "\x80\xbf", ODEUS_ERR_STATUS_400, "\xef\xbf\xbd\xef\xbf\xbd");
+  {
+    /* a phrase longer than odeus_http.reason: the parser cut inside the
+     * 2-byte character at its end, which is dropped, not replaced */
+    static char response[256];
+    odeus_answer a;
+    answer_init(&a, 8, 4096);
+    static const char r62[] = "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr";
+    snprintf(response, sizeof response, "HTTP/1.1 400 %s\xc3\xa9tail\r\nContent-Length: 0\r\n\r\n", r62);
+    CHECK_EQ_INT(odeus_answer_parse_response(response, strlen(response), &a), ODEUS_ERR_STATUS_400);
+    CHECK(str_is(a.message, r62));
+    /* one byte shorter, the character is whole */
+    snprintf(response, sizeof response, "HTTP/1.1 400 %s\xc3\xa9tail\r\nContent-Length: 0\r\n\r\n", r62 + 1);
+    CHECK_EQ_INT(odeus_answer_parse_response(response, strlen(response), &a), ODEUS_ERR_STATUS_400);
+    CHECK_EQ_INT(a.message.len, 63);
+    CHECK(a.message.ptr && memcmp(a.message.ptr, r62 + 1, 61) == 0 && memcmp(a.message.ptr + 61, "\xc3\xa9", 3) == 0);
+  }
   /* no reason phrase: "HTTP" and the status */
   expect_message(429, "", NULL, ODEUS_ERR_STATUS_429, "HTTP 429");
   expect_message(503, "null", "", ODEUS_ERR_STATUS_5XX, "HTTP 503");
@@ -939,6 +959,11 @@ static const char example_written[] =
   "\"description\":\"Your account's API base URL\",\"placeholder\":\"https://api.example.com\",\"required\":false}],"
   "\"oauthClient\":null}";
 
+#define ABSENT_WRITTEN \
+  "{\"id\":\"i\\\"d\",\"authType\":\"MAGIC\",\"authTestCode\":null,\"authFields\":[{\"slug\":\"s\"," \
+  "\"label\":\"\xc3\xa9\",\"type\":\"DATE\\u0001\",\"placeholder\":null,\"required\":false}]," \
+  "\"oauthClient\":{\"scopes\":null,\"label\":\"L\",\"refreshTokenCode\":\"r\\n\"}}"
+
 static void test_write_answer(void)
 {
   odeus_answer a;
@@ -959,20 +984,23 @@ static void test_write_answer(void)
   CHECK_EQ_INT(odeus_write_answer(&a, out, sizeof example_written - 1, NULL), ODEUS_OK);
   CHECK_EQ_INT(odeus_write_answer(&a, NULL, 5, &needed), ODEUS_ERR_ARGUMENT);
   CHECK_EQ_INT(odeus_write_answer(NULL, out, sizeof out, &needed), ODEUS_ERR_ARGUMENT);
-  /* unknown enums as their text; oauthClient; escapes; absent strings as null */
+  /* unknown enums as their text; oauthClient; escapes; an absent string as
+   * null where null may stand, else left out */
   CHECK_EQ_INT(parse_body(&a, "{\"integration\":{\"authType\":\"MAGIC\",\"id\":\"i\\\"d\","
                               "\"authFields\":[{\"type\":\"DATE\\u0001\",\"slug\":\"s\",\"label\":\"\\u00e9\"}],"
                               "\"oauthClient\":{\"label\":\"L\",\"refreshTokenCode\":\"r\\n\"}}}"), ODEUS_OK);
   CHECK_EQ_INT(odeus_write_answer(&a, out, sizeof out, &needed), ODEUS_OK);
   CHECK_MEM(out, needed,
-            "{\"id\":\"i\\\"d\",\"authType\":\"MAGIC\",\"authTestCode\":null,\"authFields\":[{\"slug\":\"s\","
-            "\"label\":\"\xc3\xa9\",\"type\":\"DATE\\u0001\",\"description\":null,\"placeholder\":null,"
-            "\"required\":false}],\"oauthClient\":{\"scopes\":null,\"label\":\"L\",\"authorizationCode\":null,"
-            "\"accessTokenCode\":null,\"refreshTokenCode\":\"r\\n\"}}",
-            strlen("{\"id\":\"i\\\"d\",\"authType\":\"MAGIC\",\"authTestCode\":null,\"authFields\":[{\"slug\":\"s\","
-                   "\"label\":\"\xc3\xa9\",\"type\":\"DATE\\u0001\",\"description\":null,\"placeholder\":null,"
-                   "\"required\":false}],\"oauthClient\":{\"scopes\":null,\"label\":\"L\",\"authorizationCode\":null,"
-                   "\"accessTokenCode\":null,\"refreshTokenCode\":\"r\\n\"}}"));
+            ABSENT_WRITTEN, strlen(ABSENT_WRITTEN));
+  /* which reads back as the same answer */
+  {
+    static char body[2048];
+    odeus_answer back;
+    snprintf(body, sizeof body, "{\"integration\":%s}", ABSENT_WRITTEN);
+    CHECK_EQ_INT(parse_body(&back, body), ODEUS_OK);
+    CHECK_EQ_INT(odeus_write_answer(&back, out, sizeof out, &needed), ODEUS_OK);
+    CHECK_MEM(out, needed, ABSENT_WRITTEN, strlen(ABSENT_WRITTEN));
+  }
   /* an error answer has no integration to write */
   answer_init(&a, 8, 4096);
   feed_split(&a, 404, "{\"message\":\"gone\"}", 18, SPLIT_WHOLE, "Not Found");
