@@ -1030,11 +1030,13 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
  * another status its result code (ODEUS_ERR_STATUS_*) with answer->message;
  * ODEUS_WANT_READ / ODEUS_WANT_WRITE from a non-blocking io: call again with
  * the same io to resume exactly there. Failures: ODEUS_ERR_IO (io_error
- * holds the value), ODEUS_ERR_CLOSED (the peer closed before any byte of an
+ * holds the io's negative value; 0 when it claimed more bytes than it was
+ * given), ODEUS_ERR_CLOSED (the peer closed before any byte of an
  * answer), ODEUS_ERR_HTTP_* (ODEUS_ERR_HTTP_TRUNCATED: closed during the
  * answer), or the answer reader's error on a 200. ODEUS_ERR_ARGUMENT for an
  * io without both callbacks; ODEUS_ERR_STATE for an exchange never begun.
- * Once over, every call returns the same result (a failed begin's too). */
+ * Once over, every call returns the same result (a failed begin's too),
+ * until odeus_exchange_end: after it, ODEUS_ERR_STATE. */
 ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io);
 /* 1 when the exchange is over with a whole answer and the connection may
  * carry the next request: the answer allows keep-alive and nothing was read
@@ -6466,16 +6468,20 @@ static int oa_retry_worth(const odeus_outcome *o)
 }
 
 /* What a Retry-After asks for: 1 with the wait in *ms when it is honoured,
- * 0 when there is none to use, -1 when it is longer than we may wait. */
+ * 0 when there is none to use, -1 when it is longer than we may wait. The
+ * parser keeps retry_value far below 2^64 / 1000, but a caller may build an
+ * outcome: a value whose milliseconds would wrap is longer than any wait. */
 static int oa_retry_after(const odeus_retry_policy *p, const odeus_outcome *o, uint64_t *ms)
 {
   uint64_t at, now;
   switch (o->retry_kind) {
   case ODEUS_RETRY_SECONDS:
-    *ms = o->retry_value * 1000u; /* value <= 2^32-1: no overflow */
+    if (o->retry_value > UINT64_MAX / 1000u) return -1;
+    *ms = o->retry_value * 1000u;
     break;
   case ODEUS_RETRY_DATE:
     if (!p->clock) return 0;
+    if (o->retry_value > UINT64_MAX / 1000u) return -1;
     at = o->retry_value * 1000u;
     now = p->clock(p->ctx);
     *ms = at > now ? at - now : 0;

@@ -738,6 +738,10 @@ static void test_retry_after(void)
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, 61)), -1);
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, 86400)), -1);
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_TOO_LARGE, 0xFFFFFFFFu)), -1);
+  /* an outcome built by hand: milliseconds that would wrap are too long too */
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, UINT64_MAX / 1000u + 1)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_DATE, UINT64_MAX / 1000u + 1)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, UINT64_MAX)), -1);
   p.retry_after_max_ms = 90000;
   CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, 61)), 61000);
   p.retry_after_max_ms = 0;
