@@ -468,7 +468,8 @@ typedef struct odeus_url {
   odeus_str prefix;     /* path prefix without the trailing '/', or "" */
 } odeus_url;
 
-/* http or https; a host name, IPv4 or bracketed IPv6; optional port;
+/* http or https; a host name, IPv4 or bracketed IPv6 (RFC 3986's
+ * IPv6address, no zone id); optional port;
  * optional path prefix; no userinfo, query, fragment, spaces or control
  * bytes. The result points into url. */
 ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out);
@@ -1912,13 +1913,56 @@ static unsigned oa_url_class(unsigned char c)
 
 /* Host: a registered name (letters, digits, '-', '.'), which also covers
  * IPv4, or an IPv6 literal in brackets. Returns the length, 0 if invalid. */
+/* An IPv4 address in dotted decimal, as RFC 3986 writes dec-octet: four
+ * numbers 0-255, without leading zeros. */
+static int oa_url_ipv4(const char *s, size_t n)
+{
+  size_t i = 0, octets = 0;
+  while (octets < 4) {
+    size_t d = i;
+    unsigned v = 0;
+    while (i < n && oa_is_digit((unsigned char)s[i]) && i - d < 3) v = v * 10 + (unsigned)(s[i++] - '0');
+    if (i == d || v > 255 || (s[d] == '0' && i - d > 1)) return 0;
+    if (++octets < 4 && (i >= n || s[i++] != '.')) return 0;
+  }
+  return i == n;
+}
+
+/* RFC 3986 IPv6address: eight groups of 1 to 4 hex digits, or fewer with
+ * one "::" standing for the rest; the last two may be an IPv4 address. */
+static int oa_url_ipv6(const char *s, size_t n)
+{
+  size_t i = 0, groups = 0;
+  int gap = n >= 2 && s[0] == ':' && s[1] == ':';
+  if (gap) i = 2;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && j - i < 5 && oa_is_hex((unsigned char)s[j])) j++;
+    if (j < n && s[j] == '.') {                 /* the IPv4 tail */
+      if (!oa_url_ipv4(s + i, n - i)) return 0;
+      groups += 2;
+      break;
+    }
+    if (j == i || j - i > 4) return 0;
+    groups++;
+    if (j == n) break;
+    if (s[j] != ':' || j + 1 == n) return 0;    /* a group ends at ':' , never the text */
+    i = j + 1;
+    if (s[i] == ':') {
+      if (gap) return 0;
+      gap = 1;
+      i++;
+    }
+  }
+  return gap ? groups <= 7 : groups == 8;
+}
+
 static size_t oa_url_host(const char *s, size_t len)
 {
   size_t i = 0;
   if (len && s[0] == '[') {
-    for (i = 1; i < len && s[i] != ']'; i++)
-      if (!oa_is_hex((unsigned char)s[i]) && s[i] != ':' && s[i] != '.') return 0;
-    return (i < len && i > 2) ? i + 1 : 0;
+    for (i = 1; i < len && s[i] != ']'; i++) continue;
+    return i < len && oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
   }
   while (i < len && (oa_url_class((unsigned char)s[i]) & OA_URL_HOST)) i++;
   if (i == 0 || s[0] == '.' || s[0] == '-') return 0;

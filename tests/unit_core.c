@@ -486,7 +486,16 @@ static void test_ids_keys_urls(void)
     "ftp://api.odeus.ai", "https://", "https://user@host", "https://host?x=1", "https://host#f",
     "https://host/a b", "https://host:0", "https://host:65536", "https://host:", "https://ho st",
     "https://host/\r\nX: y", "https://[zz]", "https://.host", "api.odeus.ai", "https://host/%zz",
-    "https://host:443x", "https://host/\x7f"
+    "https://host:443x", "https://host/\x7f",
+    /* brackets hold an IPv6 address (RFC 3986 IP-literal), nothing else */
+    "https://[1.2.3.4]:8443", "https://[ab]", "https://[:::]", "https://[1:2:3:4:5:6:7:8:9]",
+    "https://[1::2::3]", "https://[12345::]", "https://[::1.2.3.04]", "https://[::1.2.3.256]",
+    "https://[fe80::1%25eth0]", "https://[]", "https://[::1", "https://[1:2:3:4:5:6:7:1.2.3.4]",
+    "https://[1::2:]", "https://[:1::]", "https://[v1.x]"
+  };
+  static const char *const good_hosts[] = {
+    "https://[::]", "https://[1::]", "https://[1:2:3:4:5:6:7:8]", "https://[ABCD:ef01::9]",
+    "https://[::ffff:192.168.0.1]:8443", "https://[1:2:3:4:5:6:1.2.3.4]", "https://[::2:3:4:5:6:7:8]"
   };
   size_t i;
   CHECK_EQ_INT(odeus_validate_id("550e8400-e29b-41d4-a716-446655440000", 36), ODEUS_OK);
@@ -505,6 +514,8 @@ static void test_ids_keys_urls(void)
   CHECK_EQ_INT(odeus_validate_api_key("a\tb", 3), ODEUS_ERR_API_KEY);
   for (i = 0; i < OA_COUNT(bad_urls); i++)
     CHECK_EQ_INT(odeus_parse_base_url(bad_urls[i], strlen(bad_urls[i]), &u), ODEUS_ERR_BASE_URL);
+  for (i = 0; i < OA_COUNT(good_hosts); i++)
+    CHECK_EQ_INT(odeus_parse_base_url(good_hosts[i], strlen(good_hosts[i]), &u), ODEUS_OK);
   CHECK_EQ_INT(odeus_parse_base_url("https://h/a%4z", 14, &u), ODEUS_ERR_BASE_URL);
   CHECK_EQ_INT(odeus_parse_base_url("https://h/a%4F", 14, &u), ODEUS_OK);
   CHECK_STR(odeus_key_name(ODEUS_KEY_AUTH_FIELDS), "authFields");
