@@ -1961,7 +1961,8 @@ static size_t oa_url_host(const char *s, size_t len)
 {
   size_t i = 0;
   if (len && s[0] == '[') {
-    for (i = 1; i < len && s[i] != ']'; i++) continue;
+    i = 1;
+    while (i < len && s[i] != ']') i++;
     return i < len && oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
   }
   while (i < len && (oa_url_class((unsigned char)s[i]) & OA_URL_HOST)) i++;
