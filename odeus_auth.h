@@ -1030,7 +1030,10 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
 /* Runs until done: ODEUS_OK for a 200 answer mapped into the answer; for
  * another status its result code (ODEUS_ERR_STATUS_*) with answer->message;
  * ODEUS_WANT_READ / ODEUS_WANT_WRITE from a non-blocking io: call again with
- * the same io to resume exactly there. Failures: ODEUS_ERR_IO (io_error
+ * the same io to resume exactly there. An error answer whose head was
+ * read keeps its status result when its body then fails (cut short, too
+ * large, broken, or the io failed under it): the message is then the
+ * reason phrase. Failures: ODEUS_ERR_IO (io_error
  * holds the io's negative value; 0 when it claimed more bytes than it was
  * given), ODEUS_ERR_CLOSED (the peer closed before any byte of an
  * answer), ODEUS_ERR_HTTP_* (ODEUS_ERR_HTTP_TRUNCATED: closed during the
@@ -6360,6 +6363,17 @@ static odeus_result oa_x_answer_result(odeus_exchange *x)
   return odeus_answer_finish(&x->reader, x->http.reason);
 }
 
+/* A failure r once the head of an error answer was read (its body cut
+ * short, too large, broken, or the connection failed under it): the status
+ * is what the server said, and the message falls back to the reason
+ * phrase. SPEC §1: an error body never makes the answer fail. A 200's
+ * body is the integration: there r stands. */
+static odeus_result oa_x_body_failure(odeus_exchange *x, odeus_result r)
+{
+  if (!x->http.head_done || oa_ans_mapped(x->http.status)) return r;
+  return oa_x_answer_result(x);
+}
+
 /* A negative or zero count from send/recv. */
 static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
 {
@@ -6367,7 +6381,7 @@ static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
   if (n == ODEUS_IO_WANT_WRITE) return ODEUS_WANT_WRITE;
   if (n == 0) return oa_x_over(x, ODEUS_ERR_CLOSED);
   x->io_error = n;
-  return oa_x_over(x, ODEUS_ERR_IO);
+  return oa_x_over(x, oa_x_body_failure(x, ODEUS_ERR_IO));
 }
 
 /* The peer closed while we were reading. Before any byte of an answer that
@@ -6379,7 +6393,7 @@ static odeus_result oa_x_peer_closed(odeus_exchange *x)
   odeus_result r;
   if (x->received == 0) return ODEUS_ERR_CLOSED;
   r = odeus_http_finish(&x->http);
-  if (r != ODEUS_OK) return r;
+  if (r != ODEUS_OK) return oa_x_body_failure(x, r);
   return oa_x_answer_result(x);
 }
 
@@ -6417,7 +6431,7 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   if ((size_t)n > cap) return oa_x_over(x, ODEUS_ERR_IO);
   x->received += (uint64_t)n;
   r = odeus_http_feed(&x->http, (const char *)x->window, (size_t)n, &used);
-  if (r != ODEUS_OK) return oa_x_over(x, r);
+  if (r != ODEUS_OK) return oa_x_over(x, oa_x_body_failure(x, r));
   if (!x->http.done) return ODEUS_OK;
   x->leftover = (size_t)n - used;
   return oa_x_over(x, oa_x_answer_result(x));

@@ -487,6 +487,41 @@ static void test_until_close(void)
   CHECK_EQ_INT(run(&f, 100), ODEUS_ERR_HTTP_TRUNCATED);
   odeus_exchange_end(&x);
 
+  /* an error answer keeps its status when its body is cut short: the
+   * message is the reason phrase */
+  fake_init(&f, 0, 0);
+  make_response("HTTP/1.1 400 Bad Request\r\n", "{\"message\":\"authType: Required\"}");
+  response_len -= 3;
+  CHECK_EQ_INT(run(&f, 100), ODEUS_ERR_STATUS_400);
+  CHECK_STR(answer.message.ptr ? answer.message.ptr : "", "Bad Request");
+  CHECK_EQ_INT(odeus_exchange_reusable(&x), 0);
+  odeus_exchange_end(&x);
+  fake_init(&f, 0, 0);
+  make_raw("HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"mes");
+  CHECK_EQ_INT(run(&f, 100), ODEUS_ERR_STATUS_5XX);
+  CHECK_STR(answer.message.ptr ? answer.message.ptr : "", "Service Unavailable");
+  odeus_exchange_end(&x);
+  /* or when the io fails under it */
+  fake_init(&f, 0, 7);
+  make_response("HTTP/1.1 404 Not Found\r\n", "{\"message\":\"Integration not found\"}");
+  CHECK_EQ_INT(run(&f, 100), ODEUS_ERR_STATUS_404);
+  odeus_exchange_end(&x);
+  {
+    long calls = f.calls;
+    fake_init(&f, 0, 7);
+    f.fail_at = calls - 2; /* a read of the body's last bytes */
+  }
+  f.fail_value = HARD_ERROR;
+  CHECK_EQ_INT(run(&f, 100), ODEUS_ERR_STATUS_404);
+  CHECK_EQ_INT(x.io_error, HARD_ERROR);
+  CHECK_EQ_INT(x.http.head_done, 1);
+  odeus_exchange_end(&x);
+  /* a 200's body is the integration: cut short, it fails */
+  fake_init(&f, 0, 0);
+  make_raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"int");
+  CHECK_EQ_INT(run(&f, 100), ODEUS_ERR_HTTP_TRUNCATED);
+  odeus_exchange_end(&x);
+
   /* closed before any byte of an answer */
   fake_init(&f, 0, 0);
   response_len = 0;
@@ -538,6 +573,10 @@ static void test_hostile(void)
   odeus_exchange_end(&x);
   CHECK_EQ_INT(run_answer("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n{", 0),
                ODEUS_ERR_HTTP_TRUNCATED); /* exactly the bound is allowed */
+  odeus_exchange_end(&x);
+  /* an error answer too large to read is still its status */
+  CHECK_EQ_INT(run_answer("HTTP/1.1 400 Bad Request\r\nContent-Length: 1048577\r\n\r\n{", 0),
+               ODEUS_ERR_STATUS_400);
   odeus_exchange_end(&x);
   CHECK_EQ_INT(run_answer("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 0),
                ODEUS_ERR_HTTP_CL_AND_TE);
