@@ -6094,6 +6094,19 @@ ODEUS_API odeus_result odeus_status_result(int status)
   return status >= 500 && status <= 599 ? ODEUS_ERR_STATUS_5XX : ODEUS_ERR_STATUS_OTHER;
 }
 
+/* Forgets an earlier answer; the caller's storage stays. */
+static void oa_ans_clear(odeus_answer *out)
+{
+  odeus_answer_field *fields = out->fields;
+  size_t field_capacity = out->field_capacity, strings_capacity = out->strings_capacity;
+  char *strings = out->strings;
+  memset(out, 0, sizeof *out);
+  out->fields = fields;
+  out->field_capacity = field_capacity;
+  out->strings = strings;
+  out->strings_capacity = strings_capacity;
+}
+
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
 {
   if (!r) return;
@@ -6107,17 +6120,9 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
     r->error = ODEUS_ERR_ARGUMENT;
     return;
   }
-  {
-    odeus_answer_field *fields = out->fields;
-    size_t field_capacity = out->field_capacity, strings_capacity = out->strings_capacity;
-    char *strings = out->strings;
-    memset(out, 0, sizeof *out);
-    out->fields = fields;
-    out->field_capacity = field_capacity;
-    out->strings = strings;
-    out->strings_capacity = strings_capacity;
-    if ((!fields && field_capacity) || (!strings && strings_capacity)) r->error = ODEUS_ERR_ARGUMENT;
-  }
+  oa_ans_clear(out);
+  if ((!out->fields && out->field_capacity) || (!out->strings && out->strings_capacity))
+    r->error = ODEUS_ERR_ARGUMENT;
 }
 
 /* A JSON error in a 200 answer is its problem. */
@@ -7474,6 +7479,8 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
   policy.ctx = c;
   for (;;) {
     c->attempts++;
+    /* An attempt that fails before an answer must not leave the one before. */
+    if (answer) oa_ans_clear(answer);
     r = oa_tls_attempt(c, req, answer, &o);
     if (r == ODEUS_OK || !odeus_retry_decide(&policy, c->attempts, &o, &delay)) return r;
     /* A wait that ends past the deadline would only end in a timeout. */

@@ -123,6 +123,8 @@
  *                        tool must not print raw
  *   31 created           201 Created with an empty object: a 2xx that is not
  *                        the API's 200
+ *   32 retry429drop      429, Retry-After: 1, then every later request of
+ *                        the id is dropped (closed without an answer)
  *
  * Every answer carries X-Mock-Connection (connection serial number),
  * X-Mock-Request (request number on that connection) and, over TLS,
@@ -277,7 +279,7 @@ enum {
   M_BADJSON = 15, M_ALWAYS429 = 16, M_CHUNKED_BYTEWISE = 17, M_CLOSE = 18,
   M_RETRY429LONG = 19, M_DROP = 20, M_RETRY408 = 21, M_RETRY504 = 22, M_ESCAPED = 23,
   M_INTERIM = 24, M_EOF_BODY = 25, M_CL_TE = 26, M_RETRY502 = 27, M_ENDLESS_CHUNKS = 28,
-  M_ALERTS = 29, M_STEERING = 30, M_CREATED = 31, M_COUNT
+  M_ALERTS = 29, M_STEERING = 30, M_CREATED = 31, M_RETRY429DROP = 32, M_COUNT
 };
 
 static const char *const mode_names[M_COUNT] = {
@@ -285,7 +287,7 @@ static const char *const mode_names[M_COUNT] = {
   "html502", "chunked", "bytewise", "stall", "reset", "conflict-cl", "huge",
   "huge-chunked", "badjson", "always429", "chunked-bytewise", "close", "retry429long",
   "drop", "retry408", "retry504", "escaped", "interim", "eof-body", "cl-te", "retry502",
-  "endless-chunks", "alerts", "steering", "created"
+  "endless-chunks", "alerts", "steering", "created", "retry429drop"
 };
 
 /* A mode from its name or number; -1 when unknown. */
@@ -1603,6 +1605,13 @@ static int handle_api(conn *c, const request *rq, const char *path, const char *
   }
   mode = pick_mode(rq, id, a);
   if (mode < 0) return M_NORMAL; /* a holds the 400 */
+  if (mode == M_RETRY429DROP) {
+    unsigned long n;
+    pthread_mutex_lock(&g_lock);
+    n = attempt_next(id);
+    pthread_mutex_unlock(&g_lock);
+    mode = n == 0 ? M_ALWAYS429 : M_DROP;
+  }
   if (mode == M_STALL || mode == M_DROP || mode == M_HUGE || mode == M_HUGE_CHUNKED ||
       mode == M_ENDLESS_CHUNKS || mode == M_ALERTS) {
     logf_("conn %lu req %lu %s %s -> %s", c->serial, c->requests, rq->method, path, mode_names[mode]);

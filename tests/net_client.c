@@ -444,6 +444,19 @@ static void test_retries(void)
   CHECK_EQ_INT(n_slept, 2);
   CHECK_EQ_INT(slept[0], 1000);
   CHECK_EQ_INT(slept[1], 1000);
+  /* 429, then the retry finds no answer: the failure is the last
+   * attempt's, and nothing of the 429 is left in the answer or the line */
+  {
+    char line[512];
+    odeus_result r = apply(main_url(), KEY, MODE_ID("32"), &cfg_none);
+    CHECK(r == ODEUS_ERR_CLOSED);
+    CHECK(cl.attempts >= 2);
+    CHECK_EQ_INT(answer.message.len, 0);
+    odeus_client_failure(&cl, r, &answer, line, sizeof line);
+    CHECK(strstr(line, "Rate limit") == NULL);
+    CHECK(strncmp(line, "connection closed by the peer", 29) == 0);
+    if (strncmp(line, "connection closed by the peer", 29) != 0) fprintf(stderr, "  line: %s\n", line);
+  }
   /* Retry-After: 86400 is past the cap: no retry at all */
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("19"), &cfg_none), ODEUS_ERR_STATUS_429);
   CHECK_EQ_INT(cl.attempts, 1);
