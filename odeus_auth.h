@@ -570,8 +570,9 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  *
  * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to
  * UTF-8, a lone surrogate (a high one not followed by a low one, or a low one
- * alone) to U+FFFD (EF BF BD), flagged ODEUS_JSON_LONE. \u0000 is delivered as a 0 byte: whether a
- * string may hold it is the consumer's rule.
+ * alone) to U+FFFD (EF BF BD), flagged ODEUS_JSON_LONE. \u0000 is
+ * delivered as a 0 byte: whether a string may hold it is the consumer's
+ * rule.
  *
  * Duplicate keys are not the reader's business: it keeps no memory of keys
  * and delivers each one. Its consumers decide: the config parser rejects a
@@ -822,9 +823,9 @@ ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
  * of the same kind the first is kept; a body that is not valid JSON as a
  * whole (HTML, empty, cut short) gives the reason phrase (made UTF-8: a
  * byte that is not becomes U+FFFD, a character that odeus_http.reason cut
- * is dropped). The message is always valid UTF-8. It is
- * capped to the storage: it keeps the longest start of the whole message
- * that fits, cut at a character boundary (`cut` set, strings_needed says
+ * is dropped). The message is always valid UTF-8. It is capped to the
+ * storage: it keeps the longest start of the whole message that fits, cut
+ * at a character boundary (`cut` set, strings_needed says
  * what it takes), except that an item whose "message" came before its
  * "path" is left out whole when the storage cuts it (it is reordered in
  * place, which needs all of it). With no storage it is { NULL, its length }. */
@@ -998,8 +999,9 @@ typedef struct odeus_io {
  *
  * Once the exchange is over, the fields below tell what the retry policy
  * and a keep-alive connection need: http.status (the answer's once
- * http.head_done is set; odeus_outcome_of gives 0 before), http.retry_kind / http.retry_value (Retry-After), the bytes
- * received and leftover, and odeus_exchange_reusable(). */
+ * http.head_done is set; odeus_outcome_of gives 0 before), http.retry_kind
+ * / http.retry_value (Retry-After), the bytes received and leftover, and
+ * odeus_exchange_reusable(). */
 typedef struct odeus_exchange {
   odeus_request_stream out;
   odeus_http http;
@@ -1033,11 +1035,11 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
  * the same io to resume exactly there. An error answer whose head was
  * read keeps its status result when its body then fails (cut short, too
  * large, broken, or the io failed under it): the message is then the
- * reason phrase. Failures: ODEUS_ERR_IO (io_error
- * holds the io's negative value; 0 when it claimed more bytes than it was
- * given), ODEUS_ERR_CLOSED (the peer closed before any byte of an
- * answer), ODEUS_ERR_HTTP_* (ODEUS_ERR_HTTP_TRUNCATED: closed during the
- * answer), or the answer reader's error on a 200. ODEUS_ERR_ARGUMENT for an
+ * reason phrase. Failures: ODEUS_ERR_IO (io_error holds the io's negative
+ * value; 0 when it claimed more bytes than it was given), ODEUS_ERR_CLOSED
+ * (the peer closed before any byte of an answer), ODEUS_ERR_HTTP_*
+ * (ODEUS_ERR_HTTP_TRUNCATED: closed during the answer), or the answer
+ * reader's error on a 200. ODEUS_ERR_ARGUMENT for an
  * io without both callbacks; ODEUS_ERR_STATE for an exchange never begun.
  * Once over, every call returns the same result (a failed begin's too),
  * until odeus_exchange_end: after it, ODEUS_ERR_STATE. */
@@ -1914,8 +1916,6 @@ static unsigned oa_url_class(unsigned char c)
 }
 #endif
 
-/* Host: a registered name (letters, digits, '-', '.'), which also covers
- * IPv4, or an IPv6 literal in brackets. Returns the length, 0 if invalid. */
 /* An IPv4 address in dotted decimal, as RFC 3986 writes dec-octet: four
  * numbers 0-255, without leading zeros. */
 static int oa_url_ipv4(const char *s, size_t n)
@@ -1949,7 +1949,7 @@ static int oa_url_ipv6(const char *s, size_t n)
     if (j == i || j - i > 4) return 0;
     groups++;
     if (j == n) break;
-    if (s[j] != ':' || j + 1 == n) return 0;    /* a group ends at ':' , never the text */
+    if (s[j] != ':' || j + 1 == n) return 0;    /* a ':' ends a group, never the address */
     i = j + 1;
     if (s[i] == ':') {
       if (gap) return 0;
@@ -1960,6 +1960,8 @@ static int oa_url_ipv6(const char *s, size_t n)
   return gap ? groups <= 7 : groups == 8;
 }
 
+/* Host: a registered name (letters, digits, '-', '.'), which also covers
+ * IPv4, or an IPv6 literal in brackets. Returns the length, 0 if invalid. */
 static size_t oa_url_host(const char *s, size_t len)
 {
   size_t i = 0;
@@ -6035,7 +6037,6 @@ static size_t oa_msg_whole_chars(const char *s, size_t n)
   return n - (i - 1) < need ? i - 1 : n;
 }
 
-/* The message of an error answer, from the body or else the reason. */
 /* The reason phrase as the message. HTTP lets it hold any byte from 0x80
  * (obs-text); the message is UTF-8, so what is not becomes U+FFFD. But a
  * character cut at the end of a phrase that filled odeus_http.reason was
@@ -6051,6 +6052,7 @@ static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
   }
 }
 
+/* The message of an error answer, from the body or else the reason. */
 static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
 {
   odeus_answer *out = r->out;
@@ -6610,8 +6612,8 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
  * 3.6 over TLS 1.2 and 1.3; never older than TLS 1.2); link -lmbedtls
  * -lmbedx509 -lmbedcrypto. It needs POSIX.1-2008, which a strict -std=c99
  * build hides: include this header before any other (it then asks for
- * POSIX itself), or define _POSIX_C_SOURCE=200809L before the first. Memory: the client allocates nothing itself; mbedTLS
- * allocates its contexts and record buffers (point it at a static arena with
+ * POSIX itself), or define _POSIX_C_SOURCE=200809L before the first.
+ * Memory: the client allocates nothing itself; mbedTLS allocates its contexts and record buffers (point it at a static arena with
  * mbedtls_memory_buffer_alloc_init where MBEDTLS_MEMORY_BUFFER_ALLOC_C is
  * available); getaddrinfo, for a host given by name, allocates inside the C
  * library. One client per thread. With mbedTLS 3.x, odeus_client_init also
@@ -7596,7 +7598,13 @@ CHANGES
                       after a failed init, and shares the connect timeout
                       between a host's addresses; odeus_display_text and
                       odeus_client_failure (new) make a server's message
-                      safe to print
+                      safe to print; an error answer keeps its status when
+                      its body fails; each client attempt starts from an
+                      empty answer; a lone surrogate escape in a config is
+                      a problem at its path (ODEUS_RULE_LONE_SURROGATE,
+                      ODEUS_JSON_LONE); odeus_write_answer output reads
+                      back; a message from the reason phrase is UTF-8;
+                      URL brackets must hold an IPv6 address
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License

@@ -449,8 +449,10 @@ static void test_retries(void)
   {
     char line[512];
     odeus_result r = apply(main_url(), KEY, MODE_ID("32"), &cfg_none);
-    CHECK(r == ODEUS_ERR_CLOSED);
-    CHECK(cl.attempts >= 2);
+    CHECK_EQ_INT(r, ODEUS_ERR_CLOSED);
+    CHECK_EQ_INT(cl.attempts, 2);   /* the 429, then one that a closed connection is not retried after */
+    CHECK_EQ_INT(n_slept, 1);
+    CHECK_EQ_INT(slept[0], 1000);
     CHECK_EQ_INT(answer.message.len, 0);
     odeus_client_failure(&cl, r, &answer, line, sizeof line);
     CHECK(strstr(line, "Rate limit") == NULL);

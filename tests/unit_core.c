@@ -493,9 +493,14 @@ static void test_ids_keys_urls(void)
     "https://[fe80::1%25eth0]", "https://[]", "https://[::1", "https://[1:2:3:4:5:6:7:1.2.3.4]",
     "https://[1::2:]", "https://[:1::]", "https://[v1.x]"
   };
-  static const char *const good_hosts[] = {
-    "https://[::]", "https://[1::]", "https://[1:2:3:4:5:6:7:8]", "https://[ABCD:ef01::9]",
-    "https://[::ffff:192.168.0.1]:8443", "https://[1:2:3:4:5:6:1.2.3.4]", "https://[::2:3:4:5:6:7:8]"
+  /* each with the host it names, and its port */
+  static const struct { const char *url, *host; unsigned port; } good_hosts[] = {
+    { "https://[::]", "[::]", 443 }, { "https://[1::]", "[1::]", 443 },
+    { "https://[1:2:3:4:5:6:7:8]", "[1:2:3:4:5:6:7:8]", 443 },
+    { "http://[ABCD:ef01::9]/p", "[ABCD:ef01::9]", 80 },
+    { "https://[::ffff:192.168.0.1]:8443", "[::ffff:192.168.0.1]", 8443 },
+    { "https://[1:2:3:4:5:6:1.2.3.4]", "[1:2:3:4:5:6:1.2.3.4]", 443 },
+    { "https://[::2:3:4:5:6:7:8]:1", "[::2:3:4:5:6:7:8]", 1 }
   };
   size_t i;
   CHECK_EQ_INT(odeus_validate_id("550e8400-e29b-41d4-a716-446655440000", 36), ODEUS_OK);
@@ -514,8 +519,11 @@ static void test_ids_keys_urls(void)
   CHECK_EQ_INT(odeus_validate_api_key("a\tb", 3), ODEUS_ERR_API_KEY);
   for (i = 0; i < OA_COUNT(bad_urls); i++)
     CHECK_EQ_INT(odeus_parse_base_url(bad_urls[i], strlen(bad_urls[i]), &u), ODEUS_ERR_BASE_URL);
-  for (i = 0; i < OA_COUNT(good_hosts); i++)
-    CHECK_EQ_INT(odeus_parse_base_url(good_hosts[i], strlen(good_hosts[i]), &u), ODEUS_OK);
+  for (i = 0; i < OA_COUNT(good_hosts); i++) {
+    CHECK_EQ_INT(odeus_parse_base_url(good_hosts[i].url, strlen(good_hosts[i].url), &u), ODEUS_OK);
+    CHECK_MEM(u.host.ptr, u.host.len, good_hosts[i].host, strlen(good_hosts[i].host));
+    CHECK_EQ_INT(u.port, good_hosts[i].port);
+  }
   CHECK_EQ_INT(odeus_parse_base_url("https://h/a%4z", 14, &u), ODEUS_ERR_BASE_URL);
   CHECK_EQ_INT(odeus_parse_base_url("https://h/a%4F", 14, &u), ODEUS_OK);
   CHECK_STR(odeus_key_name(ODEUS_KEY_AUTH_FIELDS), "authFields");
