@@ -172,15 +172,6 @@
  *                         ("https://api.odeus.ai")
  * ODEUS_EXCHANGE_BODY_MAX default bound of an answer's body in an exchange,
  *                         in bytes (1 MiB)
- * ODEUS_OPTIMIZE_SIZE   1: leave out the paths that only make things
- *                       faster, for less flash: the JSON reader's objects
- *                       loop and whole-token paths, the HTTP parser's span
- *                       paths and byte table, the writers' one-pass lane
- *                       and key prefixes, the word-at-a-time scans of
- *                       strings and header values, the C library's strlen
- *                       and memcmp. The results are the same byte for byte;
- *                       the deepest stack grows by about 50 bytes (1 when
- *                       the compiler optimises for size, -Os)
  * No macro changes the layout of a public struct. */
 #ifndef ODEUS_API
 #  ifdef ODEUS_AUTH_STATIC
@@ -201,13 +192,6 @@
 #endif
 #ifndef ODEUS_DEFAULT_BASE_URL
 #define ODEUS_DEFAULT_BASE_URL "https://api.odeus.ai"
-#endif
-#ifndef ODEUS_OPTIMIZE_SIZE
-#  ifdef __OPTIMIZE_SIZE__
-#    define ODEUS_OPTIMIZE_SIZE 1
-#  else
-#    define ODEUS_OPTIMIZE_SIZE 0
-#  endif
 #endif
 
 #ifdef __cplusplus
@@ -1137,11 +1121,10 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
 #define OA_INLINE
 #endif
 
-/* strlen and memcmp: the C library's in a speed build; in a size build
- * two loops of a few instructions each, so the core pulls in nothing from
- * the C library but memcpy and memset (newlib's strlen alone is 220 bytes
- * on a Cortex-M). OA_SAME: whether n bytes at a and b are equal. */
-#if ODEUS_OPTIMIZE_SIZE
+/* strlen and memcmp as two loops of a few instructions each, so the core
+ * pulls in nothing from the C library but memcpy and memset (newlib's
+ * strlen alone is 220 bytes on a Cortex-M). OA_SAME: whether n bytes at a
+ * and b are equal. */
 static size_t oa_strlen(const char *s)
 {
   const char *t = s;
@@ -1156,10 +1139,6 @@ static int oa_same(const void *a, const void *b, size_t n)
   return n == 0;
 }
 #define OA_SAME(a, b, n) oa_same((a), (b), (n))
-#else
-#define oa_strlen strlen
-#define OA_SAME(a, b, n) (memcmp((a), (b), (n)) == 0)
-#endif
 
 /* The texts as one string and the values as small numbers, walked in step:
  * a switch here compiles to a table of pointers several times the size. */
@@ -1306,162 +1285,33 @@ static int oa_lower(int c)
   return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
-/* ---- scanning text for plain bytes ------------------------------------------
+/* ---- plain bytes -------------------------------------------------------------
  * A plain byte needs no attention in a JSON string: printable ASCII other
- * than '"' and '\\'. Both the writer (checking and escaping a string) and
- * the JSON reader look for the first byte that is not plain, so they share
- * one scanner, the fastest the target allows. */
-/* Word-at-a-time scanning: ONES has 0x01 in every byte of a size_t. */
-#define OA_ONES ((size_t)-1 / 0xFF)
-#define OA_HIGHS (OA_ONES * 0x80)
-
-/* Word-at-a-time scans use the machine word: no 64-bit arithmetic on a
- * 32-bit target. */
-typedef size_t oa_word;
-#define OA_WORD sizeof(oa_word)
+ * than '"' and '\\'. The writer (checking and escaping a string) and the
+ * JSON reader both look for the first byte that is not plain. */
 
 /* Whether the n bytes at s are word (lowercase letters and '-') in any
  * case. OR-ing 0x20 lowercases a letter and maps no other byte onto a
  * letter, nor any byte but a control byte (CR) onto '-': exact for words of
- * letters, and for words with '-' where s holds no control byte. A machine
- * word at a time, the last block overlapping. */
+ * letters, and for words with '-' where s holds no control byte. */
 static int oa_word_ieq(const unsigned char *s, const char *word, size_t n)
 {
   size_t i;
-  if (n < OA_WORD) {
-    for (i = 0; i < n; i++)
-      if ((s[i] | 0x20u) != (unsigned char)word[i]) return 0;
-    return 1;
-  }
-  for (i = 0;; i += OA_WORD) {
-    oa_word a, b;
-    if (i + OA_WORD > n) i = n - OA_WORD;
-    memcpy(&a, s + i, OA_WORD);
-    memcpy(&b, word + i, OA_WORD);
-    if ((a | 0x20 * OA_ONES) != b) return 0;
-    if (i + OA_WORD == n) return 1;
-  }
+  for (i = 0; i < n; i++)
+    if ((s[i] | 0x20u) != (unsigned char)word[i]) return 0;
+  return 1;
 }
 
-/* A string byte that needs no attention: not '"', '\\', below 0x20 or
- * 0x80 and above. */
 static int oa_plain_byte(unsigned c)
 {
   return c - 0x20u < 0x60u && c != '"' && c != '\\';
 }
 
-/* Word-at-a-time scanning where the first flagged byte can be found from
- * the lowest set bit: little-endian, with a count-trailing-zeros builtin. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#if defined(__SIZEOF_SIZE_T__) && defined(__SIZEOF_LONG__) && __SIZEOF_SIZE_T__ == __SIZEOF_LONG__
-/* The word is a size_t: a 32-bit target needs no 64-bit helper. */
-#define OA_CTZ(m) ((unsigned)__builtin_ctzl((unsigned long)(m)))
-#else
-#define OA_CTZ(m) ((unsigned)__builtin_ctzll((unsigned long long)(m)))
-#endif
-#endif
-#endif
-
-/* Functions kept out of line on purpose: inlined, they would make their
- * callers pay for registers and setup they rarely need. OA_HOT_INLINE: a
- * small step of a hot loop that a compiler's size heuristics would leave
- * as a call. A size build leaves both choices to the compiler. */
-#if (defined(__GNUC__) || defined(__clang__)) && !ODEUS_OPTIMIZE_SIZE
-#define OA_OUTLINE __attribute__((noinline))
-#define OA_HOT_INLINE OA_INLINE __attribute__((always_inline))
-#else
-#define OA_OUTLINE
-#define OA_HOT_INLINE OA_INLINE
-#endif
-
-#if defined(__SSE2__) && defined(__GNUC__) && defined(OA_CTZ)
-/* x86 with SSE2 (every x86-64) reads 16 bytes at a time, through the
- * vector extensions of GCC and Clang (no intrinsics header). */
-#define OA_SSE2 1
-typedef signed char oa_s8x16 __attribute__((vector_size(16)));
-typedef char oa_c8x16 __attribute__((vector_size(16)));
-#define OA_X16(c) { c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c }
-
-/* Bit i set when p[i] is not plain. As a signed byte, b ^ 0x02 is above
- * 0x20 exactly for the plain bytes and '\\': 0x80 and above turn negative,
- * the bytes below 0x20 stay below it, and '"' becomes 0x20 itself. */
-static OA_INLINE unsigned oa_plain_block(const unsigned char *p)
-{
-  static const oa_s8x16 two = OA_X16(0x02), space = OA_X16(0x20),
-                             backslash = OA_X16('\\');
-  oa_s8x16 v;
-  unsigned above, escapes;
-  memcpy(&v, p, sizeof v);
-  above = (unsigned)__builtin_ia32_pmovmskb128((oa_c8x16)((v ^ two) > space));
-  escapes = (unsigned)__builtin_ia32_pmovmskb128((oa_c8x16)(v == backslash));
-  return (above ^ 0xFFFFu) | escapes;
-}
-#endif
-
-/* The first byte from p that is not plain, or end, a byte at a time (the
- * few bytes a piece may end with, a text fed in small pieces). */
-static OA_INLINE const unsigned char *oa_plain_run(const unsigned char *p,
-                                                        const unsigned char *end)
+/* The first byte from p that is not plain, or end. */
+static const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
 {
   while (p < end && oa_plain_byte(*p)) p++;
   return p;
-}
-
-/* The high bit of each byte of w that needs attention (see below). */
-static OA_INLINE size_t oa_plain_mask(size_t w)
-{
-  return (((w ^ (OA_ONES * 0x02)) - OA_ONES * 0x21) | ((w ^ (OA_ONES * 0x5C)) - OA_ONES) | w) & OA_HIGHS;
-}
-
-/* The first byte from p that is not plain, or end: with SSE2, 16 bytes at
- * a time; then a word at a time, where the lowest flagged byte can be found;
- * then a byte at a time. In a word, each byte's high bit in m says "needs
- * attention": (b ^ 0x02) - 0x21 borrows for a byte below 0x20 and for '"'
- * (0x22 ^ 0x02 = 0x20) and for no other byte below 0x80; (b ^ 0x5C) - 0x01
- * borrows for '\\'; b itself has the high bit of 0x80 and above. A
- * subtraction borrows into the next byte only from a byte that is itself
- * flagged, so the lowest flagged byte is always a true one (the bytes above
- * it may be flagged falsely, which does not matter); without a
- * count-trailing-zeros, the bytes of a flagged word are read one at a
- * time. */
-OA_OUTLINE static const unsigned char *oa_scan_plain(const unsigned char *p,
-                                                         const unsigned char *end)
-{
-#ifdef OA_SSE2
-  if (end - p >= 16) {
-    const unsigned char *const last = end - 16;
-    do {
-      unsigned bits = oa_plain_block(p);
-      if (bits) return p + (unsigned)__builtin_ctz(bits);
-      p += 16;
-    } while (p <= last);
-  }
-#endif
-  if ((size_t)(end - p) >= sizeof(size_t)) {
-    const unsigned char *const last = end - sizeof(size_t);
-    do {
-      size_t w, m;
-      memcpy(&w, p, sizeof w);
-      m = oa_plain_mask(w);
-      if (m) {
-#ifdef OA_CTZ
-        return p + (OA_CTZ(m) >> 3);
-#else
-        break;
-#endif
-      }
-      p += sizeof w;
-    } while (p <= last);
-  }
-  return oa_plain_run(p, end);
-}
-
-/* The first byte from p that is not plain, or end: a few bytes one at a
- * time, more through oa_scan_plain (a size build: always one at a time). */
-static OA_INLINE const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
-{
-  return ODEUS_OPTIMIZE_SIZE || end - p < 8 ? oa_plain_run(p, end) : oa_scan_plain(p, end);
 }
 
 /* ---- core: the one table of members ------------------------------------------
@@ -1487,10 +1337,6 @@ enum {
 
 typedef struct oa_member {
   const char *name;             /* the JSON key */
-#if !ODEUS_OPTIMIZE_SIZE
-  const char *prefix;           /* ,"key": as written in the body */
-  unsigned char prefix_len;
-#endif
   unsigned char key;            /* odeus_key */
   unsigned char kind;           /* OA_KIND_* */
   unsigned char flags;          /* OA_REQUIRED | OA_NONEMPTY | OA_SECRET */
@@ -1498,49 +1344,36 @@ typedef struct oa_member {
   unsigned short offset;        /* where the member lives in its struct */
 } oa_member;
 
-/* prefix is ,"name": and, for members whose value is a string, the
- * value's opening quote too: one copy instead of two. A size build keeps
- * only the name and writes the prefix around it. */
-#if ODEUS_OPTIMIZE_SIZE
-#define OA_M_(name, q, key, kind, flags, max, type, field) \
-  { name, key, kind, flags, max, (unsigned short)offsetof(type, field) }
-#else
-#define OA_M_(name, q, key, kind, flags, max, type, field) \
-  { name, ",\"" name "\":" q, (unsigned char)(sizeof(",\"" name "\":" q) - 1), key, kind, flags, max, \
-    (unsigned short)offsetof(type, field) }
-#endif
 #define OA_M(name, key, kind, flags, max, type, field) \
-  OA_M_(name, "", key, kind, flags, max, type, field)
-#define OA_S(name, key, kind, flags, max, type, field) \
-  OA_M_(name, "\"", key, kind, flags, max, type, field)
+  { name, key, kind, flags, max, (unsigned short)offsetof(type, field) }
 
 /* The documented key order of the body is the order of these tables. */
 static const oa_member oa_root_members[] = {
-  OA_S("authType", ODEUS_KEY_AUTH_TYPE, OA_KIND_AUTH_TYPE, OA_REQUIRED, 0, odeus_config, auth_type),
+  OA_M("authType", ODEUS_KEY_AUTH_TYPE, OA_KIND_AUTH_TYPE, OA_REQUIRED, 0, odeus_config, auth_type),
   OA_M("authFields", ODEUS_KEY_AUTH_FIELDS, OA_KIND_FIELDS, 0, 0, odeus_config, fields),
-  OA_S("authTestCode", ODEUS_KEY_AUTH_TEST_CODE, OA_KIND_STRING, 0, 1000, odeus_config, auth_test_code),
+  OA_M("authTestCode", ODEUS_KEY_AUTH_TEST_CODE, OA_KIND_STRING, 0, 1000, odeus_config, auth_test_code),
   OA_M("oauthClient", ODEUS_KEY_OAUTH_CLIENT, OA_KIND_OAUTH, 0, 0, odeus_config, oauth_client)
 };
 
 static const oa_member oa_field_members[] = {
-  OA_S("slug", ODEUS_KEY_SLUG, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, slug),
-  OA_S("label", ODEUS_KEY_LABEL, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, label),
-  OA_S("type", ODEUS_KEY_TYPE, OA_KIND_FIELD_TYPE, OA_REQUIRED, 0, odeus_auth_field, type),
-  OA_S("description", ODEUS_KEY_DESCRIPTION, OA_KIND_STRING, 0, 500, odeus_auth_field, description),
-  OA_S("placeholder", ODEUS_KEY_PLACEHOLDER, OA_KIND_STRING, 0, 200, odeus_auth_field, placeholder),
+  OA_M("slug", ODEUS_KEY_SLUG, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, slug),
+  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, label),
+  OA_M("type", ODEUS_KEY_TYPE, OA_KIND_FIELD_TYPE, OA_REQUIRED, 0, odeus_auth_field, type),
+  OA_M("description", ODEUS_KEY_DESCRIPTION, OA_KIND_STRING, 0, 500, odeus_auth_field, description),
+  OA_M("placeholder", ODEUS_KEY_PLACEHOLDER, OA_KIND_STRING, 0, 200, odeus_auth_field, placeholder),
   OA_M("required", ODEUS_KEY_REQUIRED, OA_KIND_BOOL, 0, 0, odeus_auth_field, required)
 };
 
 static const oa_member oa_oauth_members[] = {
-  OA_S("scopes", ODEUS_KEY_SCOPES, OA_KIND_STRING, 0, 2000, odeus_oauth_client, scopes),
-  OA_S("authUrl", ODEUS_KEY_AUTH_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, auth_url),
-  OA_S("tokenUrl", ODEUS_KEY_TOKEN_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, token_url),
-  OA_S("clientId", ODEUS_KEY_CLIENT_ID, OA_KIND_STRING, 0, 500, odeus_oauth_client, client_id),
-  OA_S("clientSecret", ODEUS_KEY_CLIENT_SECRET, OA_KIND_STRING, OA_SECRET, 500, odeus_oauth_client, client_secret),
-  OA_S("label", ODEUS_KEY_LABEL, OA_KIND_STRING, 0, 100, odeus_oauth_client, label),
-  OA_S("authorizationCode", ODEUS_KEY_AUTHORIZATION_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, authorization_code),
-  OA_S("accessTokenCode", ODEUS_KEY_ACCESS_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, access_token_code),
-  OA_S("refreshTokenCode", ODEUS_KEY_REFRESH_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, refresh_token_code)
+  OA_M("scopes", ODEUS_KEY_SCOPES, OA_KIND_STRING, 0, 2000, odeus_oauth_client, scopes),
+  OA_M("authUrl", ODEUS_KEY_AUTH_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, auth_url),
+  OA_M("tokenUrl", ODEUS_KEY_TOKEN_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, token_url),
+  OA_M("clientId", ODEUS_KEY_CLIENT_ID, OA_KIND_STRING, 0, 500, odeus_oauth_client, client_id),
+  OA_M("clientSecret", ODEUS_KEY_CLIENT_SECRET, OA_KIND_STRING, OA_SECRET, 500, odeus_oauth_client, client_secret),
+  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, 0, 100, odeus_oauth_client, label),
+  OA_M("authorizationCode", ODEUS_KEY_AUTHORIZATION_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, authorization_code),
+  OA_M("accessTokenCode", ODEUS_KEY_ACCESS_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, access_token_code),
+  OA_M("refreshTokenCode", ODEUS_KEY_REFRESH_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, refresh_token_code)
 };
 
 /* Enum spellings, indexed by the enum value (0 = unset). */
@@ -1811,61 +1644,23 @@ static int oa_is_hex(unsigned c)
   return oa_hex_value(c) < 16;
 }
 
-/* Word-at-a-time range checks: the high bit of each byte of w that lies in
- * [lo, hi], for bytes below 0x80 (adding at most 0x80 to such a byte never
- * carries into the next one). */
-#define OA_IN_RANGE(w, lo, hi) \
-  ((((w) + OA_ONES * (0x80u - (lo))) & ~((w) + OA_ONES * (0x7Fu - (hi)))) & OA_HIGHS)
-
-/* Whether every byte of w is a hexadecimal digit, either case. */
-static int oa_hex_word(size_t w)
-{
-  size_t lower = w | OA_ONES * 0x20;
-  return !(w & OA_HIGHS) && (OA_IN_RANGE(w, 0x30u, 0x39u) | OA_IN_RANGE(lower, 0x61u, 0x66u)) == OA_HIGHS;
-}
-
-/* Whether every byte of w is visible ASCII (0x21 to 0x7E). */
-static int oa_visible_word(size_t w)
-{
-  return !(w & OA_HIGHS) && OA_IN_RANGE(w, 0x21u, 0x7Eu) == OA_HIGHS;
-}
-
-/* Whether p[0..n) passes a word test: whole words, then the last word
- * read again overlapping (n >= a word), or the few bytes padded with a
- * byte that passes. */
-static int oa_all_words(const char *p, size_t n, int (*test)(size_t), unsigned char pad)
-{
-  size_t i, w;
-  if (n < sizeof w) {
-    unsigned char b[sizeof(size_t)];
-    memset(b, pad, sizeof b);
-    memcpy(b, p, n);
-    memcpy(&w, b, sizeof w);
-    return test(w);
-  }
-  for (i = 0; i + sizeof w <= n; i += sizeof w) {
-    memcpy(&w, p + i, sizeof w);
-    if (!test(w)) return 0;
-  }
-  memcpy(&w, p + n - sizeof w, sizeof w);
-  return test(w);
-}
-
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
-  char hex[32]; /* the 32 digits without the dashes: whole words */
-  if (!id || len != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') return ODEUS_ERR_ID;
-  memcpy(hex, id, 8);
-  memcpy(hex + 8, id + 9, 4);
-  memcpy(hex + 12, id + 14, 4);
-  memcpy(hex + 16, id + 19, 4);
-  memcpy(hex + 20, id + 24, 12);
-  return oa_all_words(hex, sizeof hex, oa_hex_word, '0') ? ODEUS_OK : ODEUS_ERR_ID;
+  size_t i;
+  if (!id || len != 36) return ODEUS_ERR_ID;
+  for (i = 0; i < 36; i++) {
+    int dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+  }
+  return ODEUS_OK;
 }
 
 ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
 {
-  if (!key || len == 0 || !oa_all_words(key, len, oa_visible_word, 'x')) return ODEUS_ERR_API_KEY;
+  size_t i;
+  if (!key || len == 0) return ODEUS_ERR_API_KEY;
+  for (i = 0; i < len; i++)
+    if ((unsigned char)key[i] - 0x21u > 0x7Eu - 0x21u) return ODEUS_ERR_API_KEY;
   return ODEUS_OK;
 }
 
@@ -1875,7 +1670,6 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
  * build, two sets of 12 bytes. */
 #define OA_URL_HOST 1u
 #define OA_URL_PATH 2u
-#if ODEUS_OPTIMIZE_SIZE
 /* Whether c is in a set of the bytes 0x20..0x7f: bit c - 0x20 of 12 bytes. */
 static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
 {
@@ -1892,29 +1686,6 @@ static unsigned oa_url_class(unsigned char c)
   };
   return oa_in_set96(host, c) * OA_URL_HOST | oa_in_set96(path, c) * OA_URL_PATH;
 }
-#else
-static const unsigned char oa_url_classes[128] = {
-  /* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  /* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  /* 0x20  SP ! " # $ % & ' ( ) * + , - . / */
-  0, 2, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2,
-  /* 0x30  0-9 : ; < = > ? */
-  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 0, 2, 0, 0,
-  /* 0x40  @ A-O */
-  2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-  /* 0x50  P-Z [ \ ] ^ _ */
-  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 2,
-  /* 0x60  ` a-o */
-  0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-  /* 0x70  p-z { | } ~ DEL */
-  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 2, 0
-};
-
-static unsigned oa_url_class(unsigned char c)
-{
-  return c < 0x80 ? oa_url_classes[c] : 0;
-}
-#endif
 
 /* An IPv4 address in dotted decimal, as RFC 3986 writes dec-octet: four
  * numbers 0-255, without leading zeros. */
@@ -2084,7 +1855,7 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
 }
 
 /* The rule a string of valid UTF-8 and `units` characters breaks as the
- * value of member m, else 0: what the walk reports and the lane tests. */
+ * value of member m, else 0: what the walk reports. */
 static OA_INLINE int oa_string_rule(const odeus_str *v, const oa_member *m, size_t units)
 {
   if ((m->flags & OA_NONEMPTY) && units == 0) return ODEUS_RULE_EMPTY;
@@ -2145,8 +1916,8 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
 }
 
 /* The JSON text of a set boolean or enum member and its length, NULL when
- * the value is none of them: what the walk and the lane write, and what
- * breaks the rule. */
+ * the value is none of them: what the walk writes, and what breaks the
+ * rule. */
 static OA_INLINE const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len)
 {
   const char *text;
@@ -2340,14 +2111,10 @@ static OA_INLINE int oa_step(oa_walk *w)
 /* ,"key": or, for the first member of an object, "key": */
 static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
-#if ODEUS_OPTIMIZE_SIZE
   size_t quoted = m->kind <= OA_KIND_FIELD_TYPE; /* a string's or an enum's opening quote */
   oa_put(s, &",\""[first], 2 - (size_t)first);
   oa_puts(s, m->name);
   oa_put(s, "\":\"", 2 + quoted);
-#else
-  oa_put(s, m->prefix + first, (size_t)m->prefix_len - (size_t)first);
-#endif
 }
 
 /* A set scalar member: its rules checked when the walk checks, its value
@@ -2467,299 +2234,6 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   return w.check->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
 }
 
-/* ---- the fast lane of the one-shot writers ------------------------------------------
- * A whole body written into a buffer with room to spare is the common case,
- * and there the walk's generality (windows, steps, exact reports) costs more
- * than the bytes themselves. The lane walks the same member tables with a
- * bare cursor and checks every rule as it writes, but it only ever answers
- * "valid, and written" or "not here": a broken rule, or less room than a
- * step may take, sends the caller back to the walk, which decides and
- * reports exactly. So the lane never decides an error and the tables stay
- * the one place of every rule; the tests hold both paths to the same bytes. */
-#if !ODEUS_OPTIMIZE_SIZE /* a size build has no lane: the walk writes every body */
-#define OA_LANE_STEP 16         /* the most one step of a string takes: a block, an escape */
-#define OA_LANE_SCALAR 64       /* the most a prefix and a scalar written whole take */
-
-typedef struct oa_lane {
-  char *p;
-  char *end;
-} oa_lane;
-
-static OA_INLINE int oa_lane_room(const oa_lane *l, size_t n)
-{
-  return (size_t)(l->end - l->p) >= n;
-}
-
-/* n bytes, 4 to 32 (a member's prefix): two overlapping copies of a
- * fixed size, cheaper than a call to memcpy. */
-static OA_INLINE void oa_copy_short(char *d, const char *s, size_t n)
-{
-  if (n >= 16) {
-    memcpy(d, s, 16);
-    memcpy(d + n - 16, s + n - 16, 16);
-  } else if (n >= 8) {
-    memcpy(d, s, 8);
-    memcpy(d + n - 8, s + n - 8, 8);
-  } else {
-    memcpy(d, s, 4);
-    memcpy(d + n - 4, s + n - 4, 4);
-  }
-}
-
-/* ,"key": (a string's with its opening quote), without the comma for the
- * first member of an object. */
-static OA_INLINE void oa_lane_prefix(oa_lane *l, const oa_member *m, int first)
-{
-  size_t n = (size_t)m->prefix_len - (size_t)first;
-  oa_copy_short(l->p, m->prefix + first, n);
-  l->p += n;
-}
-
-/* The bytes that lead plain in w (read little-endian: the first byte
- * lowest), all of them stored at p. */
-#ifdef OA_CTZ
-static OA_INLINE size_t oa_lane_word(char *p, size_t w, size_t n)
-{
-  size_t m = oa_plain_mask(w);
-  memcpy(p, &w, n);
-  return m ? OA_CTZ(m) >> 3 : n;
-}
-#endif
-
-/* Stores the next block from u at p (16 bytes with SSE2, else a word, or
- * 4 bytes) and returns how many of its bytes lead plain. Under 4 bytes
- * left, the last 4 bytes of the string (it has them: from s) are read
- * instead and shifted so the unread ones come first; the zeros shifted in
- * are never plain, so the count stays inside the string. 0 when the first
- * byte needs attention, or no such read is possible on the target. */
-static OA_INLINE size_t oa_lane_block(char *p, const unsigned char *s, const unsigned char *u,
-                                      const unsigned char *e)
-{
-#ifdef OA_SSE2
-  if (e - u >= 16) {
-    unsigned bits = oa_plain_block(u);
-    memcpy(p, u, 16);
-    return bits ? (size_t)__builtin_ctz(bits) : 16;
-  }
-#endif
-#ifdef OA_CTZ
-  {
-    size_t w;
-    uint32_t h;
-    if ((size_t)(e - u) >= sizeof w) {
-      memcpy(&w, u, sizeof w);
-      return oa_lane_word(p, w, sizeof w);
-    }
-    if (e - u >= 4) {
-      memcpy(&h, u, 4);
-      return oa_lane_word(p, h, 4);
-    }
-    if (e - s >= 4) {
-      memcpy(&h, e - 4, 4);
-      return oa_lane_word(p, h >> ((4 - (e - u)) * 8), 4);
-    }
-  }
-#endif
-  (void)p;
-  (void)s;
-  (void)u;
-  (void)e;
-  return 0;
-}
-
-/* A string from 4 bytes up to 2 words (16 bytes on 64-bit targets), or
- * with SSE2 from 16 up to 32 bytes, checked as two overlapping reads: its
- * first and its last 4 bytes, word or block. When all of it is plain, it
- * is copied with the same two reads. Most labels, slugs, descriptions and
- * placeholders are such strings. */
-static OA_HOT_INLINE int oa_lane_short(char *p, const unsigned char *s, size_t n)
-{
-  size_t a, b;
-#ifdef OA_SSE2
-  if (n > 2 * sizeof a && n >= 16 && n <= 32) { /* the same with two blocks */
-    if (oa_plain_block(s) | oa_plain_block(s + n - 16)) return 0;
-    memcpy(p + n - 16, s + n - 16, 16);
-    memcpy(p, s, 16);
-    return 1;
-  }
-#endif
-  if (n >= sizeof a && n <= 2 * sizeof a) {
-    memcpy(&a, s, sizeof a);
-    memcpy(&b, s + n - sizeof b, sizeof b);
-    if (oa_plain_mask(a) | oa_plain_mask(b)) return 0;
-    memcpy(p, &a, sizeof a);
-    memcpy(p + n - sizeof b, &b, sizeof b);
-    return 1;
-  }
-  if (n >= 4 && n < sizeof a) {
-    uint32_t h, t;
-    memcpy(&h, s, 4);
-    memcpy(&t, s + n - 4, 4);
-    if ((oa_plain_mask(h) | oa_plain_mask(t)) & 0x80808080u) return 0;
-    memcpy(p, &h, 4);
-    memcpy(p + n - 4, &t, 4);
-    return 1;
-  }
-  return 0;
-}
-
-/* A string's content, escaped, and its rules (oa_judge_string's, as
- * predicates); the closing quote is the caller's. Plain bytes go by
- * blocks, the others one at a time; a step never takes more than
- * OA_LANE_STEP bytes of room. With SSE2, the last few bytes after a whole
- * plain block are read as the block that ends the string, stored over the
- * bytes it repeats (they were copied as they are). */
-OA_OUTLINE static int oa_lane_string(oa_lane *l, const odeus_str *v, const oa_member *m)
-{
-  const unsigned char *const s = (const unsigned char *)v->ptr, *const e = s + v->len;
-  const unsigned char *u = s;
-  char *p = l->p;
-  size_t shared = 0; /* bytes that are not a UTF-16 unit of their own */
-  size_t units;
-#ifdef OA_SSE2
-  int verbatim = 0;  /* the last 16 bytes written are the last 16 read */
-#endif
-  while (u < e) {
-    size_t k;
-    unsigned c;
-    if ((size_t)(l->end - p) < OA_LANE_STEP) return 0;
-#ifdef OA_SSE2
-    if (verbatim && e - u < 16) {
-      size_t back = 16 - (size_t)(e - u);
-      if (!(oa_plain_block(e - 16) >> back)) {
-        memcpy(p - back, e - 16, 16);
-        p += e - u;
-        break;
-      }
-    }
-#endif
-    k = oa_lane_block(p, s, u, e);
-#ifdef OA_SSE2
-    verbatim = k == 16;
-#endif
-    if (k) {
-      u += k;
-      p += k;
-      continue;
-    }
-    c = *u;
-    if (oa_plain_byte(c)) {
-      *p++ = (char)c;
-      u++;
-    } else if (c >= 0x80) {
-      k = oa_utf8_length(u, (size_t)(e - u));
-      if (!k) return 0;
-      memcpy(p, u, k);
-      shared += k - (k == 4 ? 2u : 1u);
-      u += k;
-      p += k;
-    } else {
-      if (!c) return 0;
-      p += oa_escape((unsigned char)c, p);
-      u++;
-    }
-  }
-  l->p = p;
-  units = v->len - shared;
-  return !oa_string_rule(v, m, units);
-}
-
-/* A scalar member, as oa_walk_scalar writes it: 1 written, 0 not set
- * (and not required), -1 not here. A short plain string, most of them,
- * goes without the call to oa_lane_string: it takes no more room than
- * OA_LANE_SCALAR leaves, and holds as many characters as bytes. */
-static OA_HOT_INLINE int oa_lane_member(oa_lane *l, const void *obj, const oa_member *m, int first)
-{
-  const char *text;
-  size_t n;
-  if (!oa_lane_room(l, OA_LANE_SCALAR)) return -1;
-  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
-    const odeus_str *v = OA_CAT(obj, m, odeus_str);
-    if (!v->ptr) goto unset;
-    oa_lane_prefix(l, m, first);
-    if (oa_lane_short(l->p, (const unsigned char *)v->ptr, v->len)) {
-      l->p += v->len;
-      if (oa_string_rule(v, m, v->len)) return -1;
-    } else if (!oa_lane_string(l, v, m) || !oa_lane_room(l, 1)) {
-      return -1;
-    }
-    *l->p++ = '"';
-    return 1;
-  }
-  if (m->kind == OA_KIND_BOOL ? *OA_CAT(obj, m, odeus_bool) == ODEUS_BOOL_UNSET : !oa_enum_value(obj, m)) goto unset;
-  text = oa_scalar_text(obj, m, &n);
-  if (!text) return -1;
-  oa_lane_prefix(l, m, first);
-  oa_copy_short(l->p, text, n); /* 4 to 15 bytes */
-  l->p += n;
-  if (m->kind != OA_KIND_BOOL) *l->p++ = '"'; /* an enum's prefix opened its quote */
-  return 1;
-unset:
-  return (m->flags & OA_REQUIRED) ? -1 : 0;
-}
-
-/* A flat object's members and its '}', as oa_walk_flat writes them. */
-static int oa_lane_flat(oa_lane *l, const void *obj, const oa_member *t, size_t n)
-{
-  const oa_member *m;
-  int first = 1;
-  for (m = t; m < t + n; m++) {
-    int r = oa_lane_member(l, obj, m, first);
-    if (r < 0) return 0;
-    if (r) first = 0;
-  }
-  if (!oa_lane_room(l, 1)) return 0;
-  *l->p++ = '}';
-  return 1;
-}
-
-static int oa_lane_fields(oa_lane *l, const odeus_config *cfg)
-{
-  oa_where at = { ODEUS_KEY_AUTH_FIELDS, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  odeus_problems dup = { NULL, 0, 0 };
-  size_t i;
-  for (i = 0; i < cfg->field_count; i++) {
-    if (!oa_lane_room(l, 2)) return 0;
-    if (i) *l->p++ = ',';
-    *l->p++ = '{';
-    if (!oa_lane_flat(l, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members))) return 0;
-  }
-  oa_check_slugs(cfg->fields, cfg->field_count, at, &dup);
-  if (dup.count || !oa_lane_room(l, 1)) return 0;
-  *l->p++ = ']';
-  return 1;
-}
-
-/* The body, as oa_walk_body writes it. */
-static int oa_lane_body(oa_lane *l, const odeus_config *cfg)
-{
-  const oa_member *m;
-  int first = 1;
-  if (!oa_lane_room(l, 1)) return 0;
-  *l->p++ = '{';
-  for (m = oa_root_members; m < oa_root_members + OA_COUNT(oa_root_members); m++) {
-    if (m->kind == OA_KIND_FIELDS || m->kind == OA_KIND_OAUTH) {
-      if (m->kind == OA_KIND_FIELDS ? !cfg->fields : !cfg->oauth_client) continue;
-      if (!oa_lane_room(l, OA_LANE_SCALAR)) return 0;
-      oa_lane_prefix(l, m, first);
-      *l->p++ = m->kind == OA_KIND_FIELDS ? '[' : '{';
-      if (m->kind == OA_KIND_FIELDS ? !oa_lane_fields(l, cfg)
-                                    : !oa_oauth_allowed(cfg) || !oa_lane_flat(l, cfg->oauth_client, oa_oauth_members,
-                                                                               OA_COUNT(oa_oauth_members)))
-        return 0;
-    } else {
-      int r = oa_lane_member(l, cfg, m, first);
-      if (r < 0) return 0;
-      if (!r) continue;
-    }
-    first = 0;
-  }
-  if (!oa_lane_room(l, 1)) return 0;
-  *l->p++ = '}';
-  return 1;
-}
-#endif /* ODEUS_OPTIMIZE_SIZE */
-
 static void oa_put_head_lines(oa_sink *s, const odeus_request *req, const odeus_url *u, size_t key_len, int redact)
 {
   OA_PUT_LIT(s, "PATCH ");
@@ -2821,17 +2295,6 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   size_t n;
   odeus_result r;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
-#if !ODEUS_OPTIMIZE_SIZE
-  if (buf) {
-    oa_lane l;
-    l.p = buf;
-    l.end = buf + cap;
-    if (oa_lane_body(&l, cfg)) {
-      if (needed) *needed = (size_t)(l.p - buf);
-      return ODEUS_OK;
-    }
-  }
-#endif
   r = oa_body_at(cfg, buf, cap, 0, 0, 1, &n);
   if (r != ODEUS_OK) return r;
   if (needed) *needed = n;
@@ -2930,36 +2393,6 @@ ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
   if (st->offset < st->mark_offset) st->mark_step = st->mark_offset = 0;
 }
 
-#if !ODEUS_OPTIMIZE_SIZE
-/* The common case, a valid request and a buffer with room to spare, in
- * one pass: the head up to Content-Length's value, the body through the
- * lane where three digits and the empty line leave it, then the digits
- * (the body moved when it has not three). 0 sends the caller to the walk,
- * which decides what is wrong, or how much is needed. */
-static int oa_write_in_one_pass(const odeus_request *req, const odeus_request_stream *st, char *buf, size_t cap,
-                                size_t *needed)
-{
-  const size_t guess = 3 + sizeof oa_head_end; /* the digits, the empty line */
-  oa_sink s;
-  oa_lane l;
-  size_t head0, body, digits;
-  oa_sink_init(&s, buf, cap, 0);
-  oa_put_head_lines(&s, req, &st->url, st->key_len, 0);
-  head0 = s.len;
-  if (!buf || cap - OA_MIN(cap, head0) < guess) return 0;
-  l.p = buf + head0 + guess;
-  l.end = buf + cap;
-  if (!oa_lane_body(&l, req->config)) return 0;
-  body = (size_t)(l.p - (buf + head0 + guess));
-  digits = oa_digits(body);
-  if (cap - head0 - sizeof oa_head_end - body < digits) return 0;
-  if (digits != 3) memmove(buf + head0 + digits + sizeof oa_head_end, buf + head0 + guess, body);
-  oa_format_uint(buf + head0, body, digits);
-  memcpy(buf + head0 + digits, oa_head_end, sizeof oa_head_end);
-  if (needed) *needed = head0 + digits + sizeof oa_head_end + body;
-  return 1;
-}
-#endif
 
 /* One walk in the common case, checking and writing together: the body is
  * written where it goes if the Content-Length has as many digits as
@@ -2975,9 +2408,6 @@ static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t
   if (!buf && cap) return ODEUS_ERR_ARGUMENT;
   r = oa_check_request(req, &st, redact);
   if (r != ODEUS_OK) return r;
-#if !ODEUS_OPTIMIZE_SIZE
-  if (!redact && oa_write_in_one_pass(req, &st, buf, cap, needed)) return ODEUS_OK;
-#endif
   head0 = oa_head_length(&st) - 1; /* without the digits of Content-Length 0 */
   if (redact) {
     /* A dump's Content-Length is what is really sent, not the redacted size. */
@@ -3091,8 +2521,7 @@ static const char *const oa_http_names[OA_HTTP_H_COUNT] = {
  * wherever a scan stops. */
 #define OA_HTTP_T 3
 #define OA_HTTP_V 2
-#if ODEUS_OPTIMIZE_SIZE
-/* A size build: bit c - 0x20 set for the token characters of 0x20..0x7f. */
+/* Bit c - 0x20 set for the token characters of 0x20..0x7f. */
 static unsigned oa_http_class_of(unsigned c)
 {
   static const unsigned char tchar[12] = {
@@ -3103,35 +2532,6 @@ static unsigned oa_http_class_of(unsigned c)
   return oa_in_set96(tchar, c) ? OA_HTTP_T : OA_HTTP_V;
 }
 #define OA_HTTP_CLASS(c) oa_http_class_of(c)
-#else
-#define OA_HTTP_V8 OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V
-#define OA_HTTP_T8 OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T
-static const unsigned char oa_http_class[256] = {
-  /* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, OA_HTTP_V, 0, 0, 0, 0, 0, 0,
-  /* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  /* 0x20  SP ! " # $ % & ' ( ) * + , - . / */
-  OA_HTTP_V, OA_HTTP_T, OA_HTTP_V, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T,
-  OA_HTTP_V, OA_HTTP_V, OA_HTTP_T, OA_HTTP_T, OA_HTTP_V, OA_HTTP_T, OA_HTTP_T, OA_HTTP_V,
-  /* 0x30  0-9 : ; < = > ? */
-  OA_HTTP_T8, OA_HTTP_T, OA_HTTP_T,
-  OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_V,
-  /* 0x40  @ A-O */
-  OA_HTTP_V, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T,
-  OA_HTTP_T8,
-  /* 0x50  P-Z [ \ ] ^ _ */
-  OA_HTTP_T8, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T,
-  OA_HTTP_V, OA_HTTP_V, OA_HTTP_V, OA_HTTP_T, OA_HTTP_T,
-  /* 0x60  ` a-o */
-  OA_HTTP_T8, OA_HTTP_T8,
-  /* 0x70  p-z { | } ~ DEL */
-  OA_HTTP_T8, OA_HTTP_T, OA_HTTP_T, OA_HTTP_T,
-  OA_HTTP_V, OA_HTTP_T, OA_HTTP_V, OA_HTTP_T, 0,
-  /* 0x80..0xff: obs-text */
-  OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8,
-  OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8, OA_HTTP_V8
-};
-#define OA_HTTP_CLASS(c) oa_http_class[c]
-#endif
 
 typedef const unsigned char *oa_http_ptr;
 
@@ -3147,22 +2547,9 @@ static int oa_http_ows(unsigned c)
   return c == ' ' || c == '\t';
 }
 
-/* Where a run of value bytes ends: at a CR, or a byte no value may hold.
- * A word at a time while no byte is below 0x20 or above 0x7e (the high
- * bit of a byte's lane is set by x - 0x20 below 0x20, by x + 1 from 0x7f
- * up, and by x itself from 0x80 up; a borrow or carry between lanes only
- * comes from a lane already flagged). From a flagged word on, the one
- * holding the CR or one with an HTAB or obs-text, it reads byte by byte
- * (a size build: from the first byte). */
+/* Where a run of value bytes ends: at a CR, or a byte no value may hold. */
 static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
 {
-#if !ODEUS_OPTIMIZE_SIZE
-  for (; (size_t)(e - s) >= OA_WORD; s += OA_WORD) {
-    oa_word x;
-    memcpy(&x, s, OA_WORD);
-    if (((x - 0x20 * OA_ONES) | (x + OA_ONES) | x) & OA_HIGHS) break;
-  }
-#endif
   while (s < e && OA_HTTP_CLASS(*s)) s++;
   return s;
 }
@@ -3496,26 +2883,10 @@ static odeus_result oa_http_head_end(odeus_http *p)
  * Each returns where it stopped; on an error p->error is set and the
  * position is that of the offending byte. */
 
-/* The common case, the whole "HTTP/1.x NNN" and SP or CR in the span,
- * in one go; anything else is left to the byte-wise path below. */
-static int oa_http_status_fast(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  if (ODEUS_OPTIMIZE_SIZE || e - s < 13 || p->sub != 0 || !OA_SAME(s, "HTTP/1.", 7) || !oa_is_digit(s[7]) ||
-      s[8] != ' ' || s[9] < '1' || s[9] > '9' || !oa_is_digit(s[10]) ||
-      !oa_is_digit(s[11]) || (s[12] != ' ' && s[12] != '\r'))
-    return 0;
-  if (s[7] == '0') p->flags |= OA_HTTP_F_HTTP10;
-  p->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
-  p->reason[0] = '\0';
-  p->state = s[12] == ' ' ? OA_HTTP_REASON : OA_HTTP_STATUS_LF;
-  return 1;
-}
-
 /* "HTTP/1.x NNN" then SP, or CR for an empty reason. */
 static oa_http_ptr oa_http_status(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   static const char prefix[] = "HTTP/1.";
-  if (oa_http_status_fast(p, s, e)) return s + 13;
   while (s < e) {
     unsigned c = *s, pos = p->sub;
     int ok;
@@ -3568,18 +2939,9 @@ static oa_http_ptr oa_http_lf(odeus_http *p, oa_http_ptr s, unsigned next)
   return s + 1;
 }
 
-/* Where a run of token characters ends; four at a time while it can (a
- * size build: one at a time). */
+/* Where a run of token characters ends. */
 static oa_http_ptr oa_http_token_span(oa_http_ptr t, oa_http_ptr e)
 {
-#if !ODEUS_OPTIMIZE_SIZE
-  for (; e - t >= 4; t += 4) {
-    if (OA_HTTP_CLASS(t[0]) != OA_HTTP_T) return t;
-    if (OA_HTTP_CLASS(t[1]) != OA_HTTP_T) return t + 1;
-    if (OA_HTTP_CLASS(t[2]) != OA_HTTP_T) return t + 2;
-    if (OA_HTTP_CLASS(t[3]) != OA_HTTP_T) return t + 3;
-  }
-#endif
   while (t < e && OA_HTTP_CLASS(*t) == OA_HTTP_T) t++;
   return t;
 }
@@ -3652,48 +3014,15 @@ static oa_http_ptr oa_http_value(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
   return s + 1;
 }
 
-/* Field lines, as many as the span holds, each in one pass: the name up
- * to ':', then its value, CR and LF. A line the span ends in is left in
- * the NAME, VALUE or LINE_LF state to be finished by the next feed. (A
- * size build checks the line's first byte and hands it to those states.) */
-static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+/* The first byte of a field line: a token character starts a name (the
+ * NAME, VALUE and LINE_LF states read the rest); anything else ends the
+ * head or is an error. */
+static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s)
 {
-#if ODEUS_OPTIMIZE_SIZE
-  (void)e;
   if (OA_HTTP_CLASS(*s) != OA_HTTP_T) return oa_http_line_other(p, s);
   p->state = OA_HTTP_NAME;
   p->vlen = 0;
   return s;
-#else
-  while (s < e) {
-    oa_http_ptr t;
-    if (OA_HTTP_CLASS(*s) != OA_HTTP_T) return oa_http_line_other(p, s);
-    t = oa_http_token_span(s + 1, e);
-    if (t == e) { /* the name goes on in the next feed */
-      p->state = OA_HTTP_NAME;
-      p->vlen = 0;
-      oa_http_keep(p, s, e);
-      return e;
-    }
-    if (*t != ':') return oa_http_name_error(p, t);
-    p->hdr = oa_http_known(p, s, (size_t)(t - s));
-    if (p->hdr == OA_HTTP_H_OTHER) {
-      /* Most lines: a value we only check, and its CRLF, in this span. */
-      s = oa_http_value_span(t + 1, e);
-      if (e - s >= 2 && s[0] == '\r' && s[1] == '\n') { s += 2; continue; }
-      p->state = OA_HTTP_VALUE; /* anything else: the VALUE state reads it again */
-      return t + 1;
-    }
-    s = oa_http_colon(p, t);
-    if (p->error) return s;
-    s = oa_http_value(p, s, e);
-    if (s == e || p->state != OA_HTTP_LINE_LF) return s;
-    if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
-    p->state = OA_HTTP_LINE;
-    s++;
-  }
-  return s;
-#endif
 }
 
 /* The LF of the empty line: the end of a head, or of the trailers. */
@@ -3771,32 +3100,10 @@ static oa_http_ptr oa_http_text_run(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   while (s < e && !p->error && p->state < OA_HTTP_BODY_CL && !(p->flags & OA_HTTP_F_SECTION)) {
     switch (p->state) {
-#if ODEUS_OPTIMIZE_SIZE
-    /* a size build goes round the loop for every state */
     case OA_HTTP_STATUS: s = oa_http_status(p, s, e); break;
     case OA_HTTP_REASON: s = oa_http_reason(p, s, e); break;
     case OA_HTTP_STATUS_LF: s = oa_http_lf(p, s, OA_HTTP_LINE); break;
-    case OA_HTTP_LINE: s = oa_http_lines(p, s, e); break;
-#else
-    /* The usual order runs on without going round the loop; a handler
-     * that fails leaves its state as it was, so the chain stops. */
-    case OA_HTTP_STATUS:
-      s = oa_http_status(p, s, e);
-      if (p->state != OA_HTTP_REASON || s == e) break;
-      /* fall through */
-    case OA_HTTP_REASON:
-      s = oa_http_reason(p, s, e);
-      if (p->state != OA_HTTP_STATUS_LF || s == e) break;
-      /* fall through */
-    case OA_HTTP_STATUS_LF:
-      s = oa_http_lf(p, s, OA_HTTP_LINE);
-      if (p->state != OA_HTTP_LINE || s == e) break;
-      /* fall through */
-    case OA_HTTP_LINE:
-      s = oa_http_lines(p, s, e);
-      if (p->state != OA_HTTP_END_LF || s == e) break;
-#endif
-      /* fall through */
+    case OA_HTTP_LINE: s = oa_http_lines(p, s); break;
     case OA_HTTP_END_LF: s = oa_http_end_lf(p, s); break;
     case OA_HTTP_NAME: s = oa_http_name(p, s, e); break;
     case OA_HTTP_VALUE: s = oa_http_value(p, s, e); break;
@@ -3898,20 +3205,11 @@ ODEUS_API odeus_result odeus_http_finish(odeus_http *p)
 /* ---- push JSON reader (implementation) -------------------------------------
  * Between tokens the reader holds a set of what may come next (expect); inside
  * a token, which token and how far (state, sub). Tokens found whole inside a
- * piece are read without leaving a loop: the members of objects by
- * oa_json_objects, the rest by oa_json_structure; strings with escapes by
- * oa_json_string; the other states resume a token cut by the end of a piece,
- * one step at a time.
- *
- * Speed. The bytes of a string are checked 16 at a time where SSE2 is there
- * (every x86-64), else a word at a time, then validated as UTF-8 only where
- * a byte is 0x80 or above; a string without escape whole inside the piece is
- * one event pointing into the data. The objects loop follows "key":value, a
- * comma and the next member, or the close, with its state in a few locals
- * and no dispatch; whitespace costs it one test where the compact form has a
- * byte above 0x20. Fed at once, the body of the documentation's example
- * (tests/example.h) costs about 3,300 instructions with a callback that does
- * nothing (x86-64, gcc -O2), about 5 per byte. */
+ * piece are read without leaving a loop by oa_json_structure, strings with
+ * escapes by oa_json_string; the other states resume a token cut by the end
+ * of a piece, one step at a time. A string without escape whole inside the
+ * piece is one event pointing into the data; its bytes are validated as
+ * UTF-8 only where a byte is 0x80 or above. */
 
 enum oa_json_state {
   OA_JSON_BETWEEN,              /* between tokens: see expect */
@@ -4420,7 +3718,7 @@ static OA_INLINE void oa_json_literal_event(odeus_json_event *ev, unsigned token
  * place: the bytes before it are plain or whole valid characters, which the
  * reader delivers as they are, and it reports the error at the same byte as
  * if it had read them all. */
-OA_OUTLINE static const unsigned char *oa_json_utf8_string(const unsigned char *p,
+static const unsigned char *oa_json_utf8_string(const unsigned char *p,
                                                                 const unsigned char *end,
                                                                 const unsigned char **stop)
 {
@@ -4446,20 +3744,7 @@ static OA_INLINE const unsigned char *oa_json_plain_string(const unsigned char *
                                                            const unsigned char **stop)
 {
   const unsigned char *q;
-#ifdef OA_SSE2
-  if (end - s >= 16) {
-    unsigned bits = oa_plain_block(s);
-    if (bits) {
-      q = s + (unsigned)__builtin_ctz(bits);
-      if (*q == '"') return q;
-      if (*q >= 0x80) return oa_json_utf8_string(q, end, stop);
-      *stop = q;
-      return NULL;
-    }
-    s += 16;
-  }
-#endif
-  q = oa_scan_plain(s, end);
+  q = oa_plain_span(s, end);
   if (q != end && *q == '"') return q;
   if (q != end && *q >= 0x80) return oa_json_utf8_string(q, end, stop);
   *stop = q;
@@ -4499,7 +3784,7 @@ static OA_INLINE int oa_json_bracket(odeus_json *js, odeus_json_event *ev, unsig
 }
 
 /* The first byte from p that is not JSON whitespace, or end. */
-OA_OUTLINE static const unsigned char *oa_json_skip_space(const unsigned char *p,
+static const unsigned char *oa_json_skip_space(const unsigned char *p,
                                                                const unsigned char *end)
 {
   while (p != end && oa_json_space(*p)) p++;
@@ -4514,179 +3799,12 @@ static OA_INLINE const unsigned char *oa_json_past_space(const unsigned char *p,
   return p != end && *p <= ' ' ? oa_json_skip_space(p, end) : p;
 }
 
-#if !ODEUS_OPTIMIZE_SIZE
-/* Objects, the commonest text: "key":value members, where each value is a
- * string, a literal, an object of the same kind, or an array (opened here,
- * its elements read here when they are such objects). This loop reads them
- * with little to keep track of, and the compact form ("key":"value", then
- * ,"key" or the close) without even a test for whitespace. It begins where
- * *expect says: at the opening quote of a key (KEY), after a key (COLON),
- * or after a member's value (COMMA). Anything else (a number, an element
- * other than an object, a literal or a bracket cut by the end of the piece,
- * a bracket too deep, an error in the text) sends it back to the structure
- * loop, which reads on from the same byte with *expect set to what may come
- * there; so does a string that is not plain, with *stop set to where the
- * string reader must look, which it calls from its own frame (the deepest
- * chain of calls under a callback then holds one frame less). Returns where
- * it stopped; after an error from the callback, where the error was. Every
- * step is one the structure loop would take, so the events and the errors
- * are the same. */
-OA_OUTLINE static const unsigned char *oa_json_objects(odeus_json *js,
-                                                            const unsigned char *p,
-                                                            const unsigned char *end,
-                                                            uintptr_t origin, unsigned *expect,
-                                                            const unsigned char **stop)
-{
-  odeus_json_event ev;
-  const unsigned char *q;
-  size_t n;
-  unsigned c, token;
-
-  if (*expect & OA_JSON_WANT_COMMA) goto member_done;
-  if (*expect & OA_JSON_WANT_COLON) goto colon;
-key:
-  /* p: the opening quote of a key */
-  q = oa_json_plain_string(p + 1, end, stop);
-  if (!q) {
-    *expect = OA_JSON_WANT_KEY;
-    return p;
-  }
-  oa_json_whole_string(&ev, ODEUS_JSON_KEY, p, q, js);
-  ev.offset = (size_t)((uintptr_t)p - origin);
-  if (oa_json_send(js, &ev)) return q;
-  p = q + 1;
-colon:
-  /* p: after a key */
-  if (end - p >= 2 && oa_json_pair(p, ':', '"')) {
-    p++;
-    goto string;
-  }
-  p = oa_json_past_space(p, end);
-  if (p == end || *p != ':') {
-    *expect = OA_JSON_WANT_COLON;
-    return p;
-  }
-  p++;
-  p = oa_json_past_space(p, end);
-  if (p == end) goto other_value;
-  /* p: the first byte of the value */
-  c = *p;
-  if (c == '"') goto string;
-  if (c == '{') goto open_object;
-  if (c == '[') {
-    if (js->depth >= ODEUS_JSON_MAX_DEPTH) goto other_value;
-    if (oa_json_bracket(js, &ev, ODEUS_JSON_ARRAY_BEGIN, (size_t)((uintptr_t)p - origin))) return p;
-    js->stack &= ~((uint64_t)1 << js->depth);
-    js->depth++;
-    p++;
-    p = oa_json_past_space(p, end);
-    if (p != end && *p == '{') goto open_object;
-    *expect = OA_JSON_WANT_VALUE | OA_JSON_WANT_CLOSE;
-    return p;
-  }
-  if (c != 't' && c != 'f' && c != 'n') goto other_value;
-  n = oa_json_whole_word(p, (size_t)(end - p), c);
-  if (!n) goto other_value;
-  token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
-  oa_json_literal_event(&ev, token, n, js);
-  ev.offset = (size_t)((uintptr_t)p - origin);
-  if (oa_json_send(js, &ev)) return p + n - 1;
-  p += n;
-  goto member_done;
-
-string:
-  /* p: the opening quote of a string value */
-  q = oa_json_plain_string(p + 1, end, stop);
-  if (!q) {
-    *expect = OA_JSON_WANT_VALUE;
-    return p;
-  }
-  oa_json_whole_string(&ev, ODEUS_JSON_STRING, p, q, js);
-  ev.offset = (size_t)((uintptr_t)p - origin);
-  if (oa_json_send(js, &ev)) return q;
-  p = q + 1;
-  goto member_done;
-
-open_object:
-  /* p: a '{' where a value may come */
-  if (js->depth >= ODEUS_JSON_MAX_DEPTH) goto other_value;
-  if (oa_json_bracket(js, &ev, ODEUS_JSON_OBJECT_BEGIN, (size_t)((uintptr_t)p - origin))) return p;
-  js->stack |= (uint64_t)1 << js->depth;
-  js->depth++;
-  p++;
-  p = oa_json_past_space(p, end);
-  if (p != end && *p == '"') goto key;
-  *expect = OA_JSON_WANT_KEY | OA_JSON_WANT_CLOSE;
-  return p;
-
-member_done:
-  /* A member's value is complete: a comma and the next member, or the
-   * close, may follow. */
-  if (end - p >= 2 && oa_json_pair(p, ',', '"')) {
-    p++;
-    goto key;
-  }
-  if (p == end || *p != '}') {
-    p = oa_json_past_space(p, end);
-    if (p == end) goto separator;
-    if (*p == ',') {
-      p++;
-      p = oa_json_past_space(p, end);
-      if (p != end && *p == '"') goto key;
-      *expect = OA_JSON_WANT_KEY;
-      return p;
-    }
-    if (*p != '}') goto separator;
-  }
-  js->depth--;
-  if (oa_json_bracket(js, &ev, ODEUS_JSON_OBJECT_END, (size_t)((uintptr_t)p - origin))) return p;
-  goto closed;
-
-value_done:
-  /* A value is complete inside a container, an object or an array. */
-  if (oa_json_top_is_object(js)) goto member_done;
-  if (end - p >= 2 && oa_json_pair(p, ',', '{')) {
-    p++;
-    goto open_object;
-  }
-  if (p == end || *p != ']') {
-    p = oa_json_past_space(p, end);
-    if (p == end) goto separator;
-    if (*p == ',') {
-      p++;
-      p = oa_json_past_space(p, end);
-      if (p != end && *p == '{') goto open_object;
-      goto other_value;
-    }
-    if (*p != ']') goto separator;
-  }
-  js->depth--;
-  if (oa_json_bracket(js, &ev, ODEUS_JSON_ARRAY_END, (size_t)((uintptr_t)p - origin))) return p;
-
-closed:
-  /* the container that closed at p was a value too, unless it was the top */
-  p++;
-  if (js->depth) goto value_done;
-  *expect = 0;
-  return p;
-
-separator:
-  *expect = OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE;
-  return p;
-
-other_value:
-  /* a value this loop does not read, at p */
-  *expect = OA_JSON_WANT_VALUE;
-  return p;
-}
-
-#endif /* !ODEUS_OPTIMIZE_SIZE */
 
 /* The events of oa_json_structure, whole tokens inside the piece: a
  * container's bracket at p (q NULL), a literal [p, q), a string between the
  * quotes at p and q. Out of line, so that the structure loop's
  * frame, under every other call, holds no event. */
-OA_OUTLINE static int oa_json_deliver(odeus_json *js, unsigned type, const unsigned char *p,
+static int oa_json_deliver(odeus_json *js, unsigned type, const unsigned char *p,
                                            const unsigned char *q, size_t offset)
 {
   odeus_json_event ev;
@@ -4698,10 +3816,8 @@ OA_OUTLINE static int oa_json_deliver(odeus_json *js, unsigned type, const unsig
 }
 
 /* Reads tokens from p until the end of the piece, an error, or a token cut
- * by the end of the piece (then state says which): the top level, arrays,
- * numbers and whatever oa_json_objects hands back; the members of objects
- * are read by oa_json_objects, from the opening quote of a key. The set of
- * what may come next (expect) and whether the innermost container is an
+ * by the end of the piece (then state says which). The set of what may
+ * come next (expect) and whether the innermost container is an
  * object live in locals; expect goes back to the struct when the function
  * returns, depth whenever it changes. Stream offsets are computed on
  * addresses: the offset of x is x - origin. */
@@ -4712,34 +3828,15 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
   unsigned expect = js->expect;
   unsigned in_object = js->depth ? oa_json_top_is_object(js) : 0;
   unsigned c, token;
-#if !ODEUS_OPTIMIZE_SIZE
-  const unsigned char *q, *stop = NULL;
-  size_t n;
-#endif
 
   while (p != end) {
     c = *p;
     switch (c) {
     case '"':
-#if ODEUS_OPTIMIZE_SIZE
-      /* A size build reads every string and key with the string reader:
-       * the same events, FIRST|LAST|RAW for one whole inside the piece. */
       if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
       token = expect & OA_JSON_WANT_KEY ? ODEUS_JSON_KEY : ODEUS_JSON_STRING;
       p = oa_json_string_begin(js, p, p + 1, end, token, origin);
       goto helper_done;
-#else
-      if (expect & OA_JSON_WANT_KEY) goto objects;
-      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-      q = oa_json_plain_string(p + 1, end, &stop);
-      if (!q) {
-        p = oa_json_string_begin(js, p, stop, end, ODEUS_JSON_STRING, origin);
-        goto helper_done;
-      }
-      if (oa_json_deliver(js, ODEUS_JSON_STRING, p, q, (size_t)((uintptr_t)p - origin))) return q;
-      p = q + 1;
-      goto value_done;
-#endif
     case ',':
       if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
       p++;
@@ -4774,23 +3871,10 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
       else js->stack &= ~((uint64_t)1 << js->depth);
       js->depth++;
       expect = (in_object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
-#if !ODEUS_OPTIMIZE_SIZE
-      if (in_object && p != end && *p == '"') goto objects;
-#endif
       continue;
     case 't': case 'f': case 'n':
       if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
       token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
-#if !ODEUS_OPTIMIZE_SIZE
-      /* whole inside the piece: one event (a size build reads every literal
-       * with the literal reader below, which sends the same event) */
-      n = oa_json_whole_word(p, (size_t)(end - p), c);
-      if (n) {
-        if (oa_json_deliver(js, token, p, p + n, (size_t)((uintptr_t)p - origin))) return p + n - 1;
-        p += n;
-        goto value_done;
-      }
-#endif
       /* cut by the end of the piece, or misspelt */
       oa_json_begin(js, OA_JSON_LITERAL, token, (size_t)((uintptr_t)p - origin));
       p = oa_json_literal(js, p, end);
@@ -4808,31 +3892,12 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
   value_done:
     /* A value is complete: a separator or a close may follow, or nothing at the top. */
     expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
-#if !ODEUS_OPTIMIZE_SIZE
-    if (in_object) goto objects;
-#endif
     continue;
 
   helper_done:
     /* the helper set expect if it completed its token */
     if (js->error || js->state != OA_JSON_BETWEEN) return p;
     expect = js->expect;
-#if !ODEUS_OPTIMIZE_SIZE
-    if (!in_object || !(expect & (OA_JSON_WANT_COLON | OA_JSON_WANT_COMMA))) continue;
-  objects:
-    /* In an object, at a key or after a key or a member's value: the
-     * objects loop reads on, and leaves a string that is not plain to the
-     * string reader here. */
-    stop = NULL;
-    p = oa_json_objects(js, p, end, origin, &expect, &stop);
-    if (js->error) return p;
-    in_object = js->depth ? oa_json_top_is_object(js) : 0;
-    if (stop) {
-      token = expect & OA_JSON_WANT_KEY ? ODEUS_JSON_KEY : ODEUS_JSON_STRING;
-      p = oa_json_string_begin(js, p, stop, end, token, origin);
-      goto helper_done;
-    }
-#endif
   }
   js->expect = expect;
   return p;
@@ -5283,10 +4348,6 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  * a constant-length memcmp, against the few keys of its object; string
  * fragments are copied into storage with memcpy. */
 
-/* The per-event handlers stay out of line in a speed build: inlined into
- * the dispatcher, they would make every event pay for the registers of the
- * biggest. A size build lets the compiler choose. */
-#define OA_ANS_OUTLINE OA_OUTLINE
 
 /* ---- the 200 mapper ---- */
 
@@ -5387,15 +4448,9 @@ static size_t oa_ans_add(size_t a, size_t b)
   return a + b >= a ? a + b : (size_t)-1;
 }
 
-/* Whether the n bytes at s are the string literal lit: the length, then a
- * constant-length memcmp, which compilers turn into a word compare or two. */
-#define OA_ANS_IS_LIT(lit) (n == sizeof(lit) - 1 && OA_SAME(s, lit, sizeof(lit) - 1))
-
 /* The slot a key names in a scope, else OA_ANS_SKIP. The field's own "id"
- * is not read: nothing needs it. A size build looks the key up among the
- * names of the scope's slots (odeus_key_name: the request's member tables);
- * a speed build compares the length, then a constant-length memcmp. */
-#if ODEUS_OPTIMIZE_SIZE
+ * is not read: nothing needs it. The key is looked up among the names of
+ * the scope's slots (odeus_key_name: the request's member tables). */
 /* range[] below is indexed by scope - INTEG. */
 OA_STATIC_ASSERT(ans_scopes, OA_ANS_FIELDS == OA_ANS_INTEG + 1 && OA_ANS_FIELD == OA_ANS_INTEG + 2 &&
                              OA_ANS_OAUTH == OA_ANS_INTEG + 3);
@@ -5414,45 +4469,9 @@ static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
     if (oa_spells(odeus_key_name((odeus_key)oa_ans_slots[slot].key), s, n)) return slot;
   return OA_ANS_SKIP;
 }
-#else
-static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
-{
-  switch (scope) {
-  case OA_ANS_BODY:
-    if (OA_ANS_IS_LIT("integration")) return OA_ANS_INTEGRATION;
-    break;
-  case OA_ANS_INTEG:
-    if (OA_ANS_IS_LIT("id")) return OA_ANS_ID;
-    if (OA_ANS_IS_LIT("authType")) return OA_ANS_AUTH_TYPE;
-    if (OA_ANS_IS_LIT("authTestCode")) return OA_ANS_AUTH_TEST_CODE;
-    if (OA_ANS_IS_LIT("authFields")) return OA_ANS_AUTH_FIELDS;
-    if (OA_ANS_IS_LIT("oauthClient")) return OA_ANS_OAUTH_CLIENT;
-    break;
-  case OA_ANS_FIELD:
-    if (OA_ANS_IS_LIT("slug")) return OA_ANS_SLUG;
-    if (OA_ANS_IS_LIT("label")) return OA_ANS_LABEL;
-    if (OA_ANS_IS_LIT("type")) return OA_ANS_TYPE;
-    if (OA_ANS_IS_LIT("description")) return OA_ANS_DESCRIPTION;
-    if (OA_ANS_IS_LIT("placeholder")) return OA_ANS_PLACEHOLDER;
-    if (OA_ANS_IS_LIT("required")) return OA_ANS_REQUIRED;
-    break;
-  case OA_ANS_OAUTH:
-    if (OA_ANS_IS_LIT("scopes")) return OA_ANS_SCOPES;
-    if (OA_ANS_IS_LIT("label")) return OA_ANS_OAUTH_LABEL;
-    if (OA_ANS_IS_LIT("authorizationCode")) return OA_ANS_AUTHORIZATION_CODE;
-    if (OA_ANS_IS_LIT("accessTokenCode")) return OA_ANS_ACCESS_TOKEN_CODE;
-    if (OA_ANS_IS_LIT("refreshTokenCode")) return OA_ANS_REFRESH_TOKEN_CODE;
-    break;
-  }
-  return OA_ANS_SKIP; /* no key is read in the other scopes */
-}
-#endif
 
-/* The enum value a string names, else the type's UNKNOWN. A size build
- * looks it up in the writer's tables (whose length is the UNKNOWN value); a
- * speed build compares the length, then a constant-length memcmp (the same
- * spellings, a unit test checks). */
-#if ODEUS_OPTIMIZE_SIZE
+/* The enum value a string names, else the type's UNKNOWN, looked up in the
+ * writer's tables (whose length is the UNKNOWN value). */
 static odeus_auth_type oa_ans_auth_type(const char *s, size_t n)
 {
   return (odeus_auth_type)oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), s, n);
@@ -5462,29 +4481,6 @@ static odeus_field_type oa_ans_field_type(const char *s, size_t n)
 {
   return (odeus_field_type)oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), s, n);
 }
-#else
-static odeus_auth_type oa_ans_auth_type(const char *s, size_t n)
-{
-  if (OA_ANS_IS_LIT("NONE")) return ODEUS_AUTH_NONE;
-  if (OA_ANS_IS_LIT("API_KEY")) return ODEUS_AUTH_API_KEY;
-  if (OA_ANS_IS_LIT("SERVICE_ACCOUNT")) return ODEUS_AUTH_SERVICE_ACCOUNT;
-  if (OA_ANS_IS_LIT("OAUTH")) return ODEUS_AUTH_OAUTH;
-  if (OA_ANS_IS_LIT("OAUTH_DCR")) return ODEUS_AUTH_OAUTH_DCR;
-  return ODEUS_AUTH_UNKNOWN;
-}
-
-static odeus_field_type oa_ans_field_type(const char *s, size_t n)
-{
-  if (OA_ANS_IS_LIT("TEXT")) return ODEUS_FIELD_TEXT;
-  if (OA_ANS_IS_LIT("MULTI_LINE_TEXT")) return ODEUS_FIELD_MULTI_LINE_TEXT;
-  if (OA_ANS_IS_LIT("PASSWORD")) return ODEUS_FIELD_PASSWORD;
-  if (OA_ANS_IS_LIT("NUMBER")) return ODEUS_FIELD_NUMBER;
-  if (OA_ANS_IS_LIT("EMBEDDING_MODEL")) return ODEUS_FIELD_EMBEDDING_MODEL;
-  return ODEUS_FIELD_UNKNOWN;
-}
-#endif
-
-#undef OA_ANS_IS_LIT
 
 /* Gathers a key or enum value delivered in several fragments; past the
  * buffer only the length goes on counting (it then names nothing we know). */
@@ -5611,7 +4607,7 @@ static void oa_ans_string_done(odeus_answer_reader *r, odeus_str *t, size_t star
 
 /* A string value in one fragment (no escape, not cut by the end of a
  * piece): the usual case, stored at once. */
-OA_ANS_OUTLINE static int oa_ans_string(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_string(odeus_answer_reader *r, const odeus_json_event *ev)
 {
   unsigned kind = oa_ans_slots[r->slot].kind;
   odeus_answer *out = r->out;
@@ -5648,7 +4644,7 @@ static int oa_ans_wrong_token(odeus_answer_reader *r, const odeus_json_event *ev
 
 /* A fragment of a string value cut into several: copied while the whole
  * string (and its NUL) still fits the storage left. */
-OA_ANS_OUTLINE static int oa_ans_string_part(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_string_part(odeus_answer_reader *r, const odeus_json_event *ev)
 {
   unsigned kind = oa_ans_slots[r->slot].kind;
   size_t n = ev->len;
@@ -5674,7 +4670,7 @@ OA_ANS_OUTLINE static int oa_ans_string_part(odeus_answer_reader *r, const odeus
   return 0;
 }
 
-OA_ANS_OUTLINE static int oa_ans_key(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_key(odeus_answer_reader *r, const odeus_json_event *ev)
 {
   const char *s;
   size_t n;
@@ -5705,7 +4701,7 @@ static void oa_ans_field_begin(odeus_answer_reader *r)
 }
 
 /* Any other value: a container, a literal, a number fragment. */
-OA_ANS_OUTLINE static int oa_ans_value(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_value(odeus_answer_reader *r, const odeus_json_event *ev)
 {
   unsigned type = (unsigned)ev->type, kind = oa_ans_slots[r->slot].kind;
   if (type == ODEUS_JSON_NUMBER) return oa_ans_wrong_token(r, ev, kind);
@@ -5755,7 +4751,7 @@ static int oa_ans_missing(odeus_answer_reader *r, unsigned slot, const odeus_jso
 }
 
 /* The end of an object or array the mapper is in: check what it must hold. */
-OA_ANS_OUTLINE static int oa_ans_close(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_close(odeus_answer_reader *r, const odeus_json_event *ev)
 {
   uint32_t seen = r->seen;
   switch (r->scope) {
@@ -7577,11 +6573,9 @@ ODEUS_API void odeus_client_free(odeus_client *c)
 /*
 ------------------------------------------------------------------------------
 CHANGES
-  unreleased          the one-shot writers take a one-pass lane when the
-                      buffer has 64 bytes to spare (2.4x fewer instructions);
-                      ODEUS_OPTIMIZE_SIZE (on under -Os) leaves out every
-                      path that is only there for speed (Cortex-M4 flash:
-                      20.4 KB in 0.1.0, 14.8 KB now); a callback's stop on a
+  unreleased          one implementation of every part: ODEUS_OPTIMIZE_SIZE,
+                      the SIMD and word-at-a-time scans, the one-pass
+                      writer and the JSON objects loop are gone; a callback's stop on a
                       literal leaves offset on its last letter, whatever the
                       split; an error answer without message or reason
                       phrase reads "HTTP 429", no longer the result's
