@@ -494,7 +494,8 @@ typedef struct odeus_request_stream {
   size_t content_length;        /* bytes of the body */
   size_t total;                 /* bytes of the whole request */
   size_t offset;                /* bytes produced so far */
-  size_t mark_step, mark_offset; /* private: resume point of the generator */
+  size_t mark_step, mark_offset, mark_in; /* private: where the next window resumes */
+  int mark_inside;              /* private */
   size_t key_len;               /* private */
   int redact;                   /* private */
 } odeus_request_stream;
@@ -1584,15 +1585,61 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
+/* Where a window filled inside a string: the next window resumes at input
+ * byte `in` (a character boundary), whose output starts at offset `out`
+ * (at or before the window's end). */
+typedef struct oa_resume {
+  size_t in, out;
+  int hit;
+} oa_resume;
+
+/* Input [a, b) went out as output [o, s->len) and filled the window: the
+ * resume point. Copied bytes map one to one, so the window's end falls on
+ * a known input byte (backed up to its character's start); an escape is
+ * redone whole unless it ended exactly there. */
+static int oa_resume_at(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
+                        oa_resume *r)
+{
+  size_t end = s->skip + s->cap, in = b;
+  if (s->len > end) {
+    in = a;
+    if (copied) {
+      in = a + (end - o);
+      while (in > a && (u[in] & 0xC0u) == 0x80u) in--;
+    }
+  }
+  r->in = in;
+  r->out = in == b ? s->len : o + (copied ? in - a : 0);
+  r->hit = 1;
+  return 1;
+}
+
+/* Whether a writing pass stops here: it was asked to stop at the window's
+ * end (stop given), and input [a, b), written from output offset o, filled
+ * the window. */
+static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
+                        oa_resume *stop)
+{
+  return stop && oa_sink_full(s) && oa_resume_at(s, u, a, b, o, copied, stop);
+}
+
 /* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
  * invalid UTF-8 as U+FFFD, U+0000 as \u0000, so any text gives valid
  * JSON). Returns 0 with the UTF-16 length in *units, or the first problem,
- * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. */
-static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at)
+ * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at.
+ * With stop given (and s), the pass only writes: it ends once the window
+ * is full, saying in *stop where the next window resumes, and reads no
+ * further than the window needs (every input byte gives at least one
+ * output byte; 3 more finish a character). */
+static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_resume *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
-  size_t i = 0, run = 0, count = 0;
+  size_t i = 0, run = 0, count = 0, o;
   int rule = 0;
+  if (stop) { /* the window is not full yet */
+    size_t room = s->skip + s->cap - s->len;
+    if (room < n && n - room > 3) n = room + 3;
+  }
   while (i < n) {
     size_t plain = (size_t)(oa_plain_span(u + i, u + n) - (u + i));
     unsigned c;
@@ -1606,8 +1653,12 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
         /* Record the first problem; a writer goes on with U+FFFD. */
         if (!rule) { rule = ODEUS_RULE_UTF8; *at = i; }
         if (!s) break;
+        o = s->len;
         oa_put(s, p + run, i - run);
+        if (oa_pass_full(s, u, run, i, o, 1, stop)) return rule;
+        o = s->len;
         OA_PUT_LIT(s, "\xEF\xBF\xBD");
+        if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) return rule;
         run = ++i;
         continue;
       }
@@ -1617,14 +1668,22 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
       if (c == 0 && !rule) { rule = ODEUS_RULE_NUL; *at = i; }
       if (c == 0 && !s) break;
       if (s) {
+        o = s->len;
         oa_put(s, p + run, i - run);
+        if (oa_pass_full(s, u, run, i, o, 1, stop)) return rule;
+        o = s->len;
         oa_put_escape(s, (unsigned char)c);
+        if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) return rule;
       }
       run = ++i;
       count++;
     }
   }
-  if (s) oa_put(s, p + run, n - run);
+  if (s) {
+    o = s->len;
+    oa_put(s, p + run, n - run);
+    (void)oa_pass_full(s, u, run, n, o, 1, stop);
+  }
   *units = count;
   return rule;
 }
@@ -1632,7 +1691,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
 ODEUS_API int odeus_utf16_length(const char *s, size_t len, size_t *units, size_t *at)
 {
   size_t u = 0, a = 0;
-  int r = s ? oa_string_pass(NULL, s, len, &u, &a) : (len ? ODEUS_RULE_UTF8 : 0);
+  int r = s ? oa_string_pass(NULL, s, len, &u, &a, NULL) : (len ? ODEUS_RULE_UTF8 : 0);
   if (units) *units = u;
   if (at) *at = a;
   return r;
@@ -1881,7 +1940,7 @@ static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, 
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
 {
   size_t units = 0, at = 0;
-  int rule = oa_string_pass(NULL, v->ptr, v->len, &units, &at);
+  int rule = oa_string_pass(NULL, v->ptr, v->len, &units, &at, NULL);
   oa_judge_string(v, m, w, pr, rule, units, at);
 }
 
@@ -1946,7 +2005,7 @@ static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
   if (!p) { oa_put(s, "null", 4); return; }
   size_t units, at;
   oa_putc(s, '"');
-  (void)oa_string_pass(s, p, n, &units, &at);
+  (void)oa_string_pass(s, p, n, &units, &at, NULL);
   oa_putc(s, '"');
 }
 
@@ -2064,16 +2123,27 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
  * and the rules cannot drift apart.
  *
  * The output is a sequence of numbered steps (the head, each member, each
- * bracket). A window of it is produced by starting at the last step that
- * began before the window and stopping once the window is full: streaming
- * through any window costs about the same as writing once. */
+ * bracket); an auth field is always the same number of steps, so a walk
+ * jumps straight to the field it resumes in. A window is produced from a
+ * mark, the point where the previous window ended: a step, or a byte inside
+ * a step's string (its input byte and output offset, the escape in
+ * progress redone), and stops once the window is full. So streaming
+ * through any window costs what writing once costs, whatever the size of
+ * the config. */
+typedef struct oa_mark {
+  size_t step;                  /* the step to resume at */
+  size_t offset;                /* output offset where it (or `in`) resumes */
+  size_t in;                    /* inside: the string's input byte */
+  int inside;                   /* resume inside the step's string value */
+} oa_mark;
+
 typedef struct oa_walk {
   oa_sink *s;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
   int emit;                     /* 0: check only, write nothing */
   size_t step;                  /* the step being considered */
-  size_t from_step;             /* steps before it are skipped; s->len is their size */
-  size_t mark_step, mark_offset;/* out: the last step that started at or before s->skip */
+  oa_mark from;                 /* steps before from.step are skipped */
+  oa_mark mark;                 /* out: where the next window resumes */
   int stop_when_full;
   int full;                     /* out: stopped because the window is full */
   int redact;
@@ -2081,31 +2151,38 @@ typedef struct oa_walk {
   size_t api_key_len;
 } oa_walk;
 
-static void oa_walk_init(oa_walk *w, oa_sink *s, size_t from_step, size_t from_offset)
+static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_mark *from)
 {
   memset(w, 0, sizeof *w);
   w->s = s;
   w->emit = 1;
-  w->from_step = from_step;
-  s->len = from_offset;
-  w->mark_step = from_step;
-  w->mark_offset = from_offset;
+  if (from) w->from = *from;
+  s->len = w->from.offset;
+  w->mark = w->from;
 }
 
-/* Whether the next step is to be emitted. */
+/* Whether the next step is to be emitted; a step that starts within the
+ * window is where the next window may resume. */
 static OA_INLINE int oa_step(oa_walk *w)
 {
   size_t k = w->step++;
-  if (!w->emit || k < w->from_step) return 0;
+  if (!w->emit || w->full || k < w->from.step) return 0;
+  if (w->s->len <= w->s->skip + w->s->cap && !(w->from.inside && k == w->from.step)) {
+    w->mark.step = k;
+    w->mark.offset = w->s->len;
+    w->mark.inside = 0;
+  }
   if (w->stop_when_full && oa_sink_full(w->s)) {
     w->full = 1; /* the loops stop too: nothing after this step is wanted */
     return 0;
   }
-  if (w->s->len <= w->s->skip) {
-    w->mark_step = k;
-    w->mark_offset = w->s->len;
-  }
   return 1;
+}
+
+/* Whether the step just begun resumes inside its string value. */
+static int oa_resuming_inside(const oa_walk *w)
+{
+  return w->from.inside && w->step - 1 == w->from.step;
 }
 
 /* ,"key": or, for the first member of an object, "key": */
@@ -2125,15 +2202,33 @@ static void oa_member_value(oa_walk *w, const void *obj, const oa_member *m, oa_
   if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
     const odeus_str *v = OA_CAT(obj, m, odeus_str);
     oa_sink *text = out;
-    size_t units = 0, at = 0;
+    oa_resume stop = { 0, 0, 0 };
+    size_t units = 0, at = 0, from = 0;
     int rule;
     if (out && w->redact && (m->flags & OA_SECRET)) {
       OA_PUT_LIT(out, "[REDACTED]");
       text = NULL;
     }
+    if (text && oa_resuming_inside(w)) {
+      from = w->from.in;
+      out->len = w->from.offset;
+    }
+    if (text && w->stop_when_full && oa_sink_full(text)) {
+      w->full = 1; /* the key filled the window: the step's start is the mark */
+      return;
+    }
     if (text || w->check) {
-      rule = oa_string_pass(text, v->ptr, v->len, &units, &at);
+      rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at,
+                            text && w->stop_when_full ? &stop : NULL);
       if (w->check) oa_judge_string(v, m, here, w->check, rule, units, at);
+    }
+    if (stop.hit) { /* the window is full inside this string */
+      w->mark.step = w->step - 1;
+      w->mark.offset = stop.out;
+      w->mark.in = from + stop.in;
+      w->mark.inside = 1;
+      w->full = 1;
+      return;
     }
     if (out) oa_putc(out, '"');
     return;
@@ -2158,7 +2253,7 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, oa_w
     if (w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, here, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
     return;
   }
-  if (out) oa_put_key_prefix(w->s, *first, m);
+  if (out && !oa_resuming_inside(w)) oa_put_key_prefix(w->s, *first, m);
   if (out || w->check) oa_member_value(w, obj, m, here, out ? w->s : NULL);
   *first = 0;
 }
@@ -2174,14 +2269,21 @@ static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
+/* Steps of one auth field: its opening, its members, its closing brace. */
+#define OA_FIELD_STEPS (2 + OA_COUNT(oa_field_members))
+
 static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, const oa_member *m, oa_where at, int first)
 {
-  size_t i;
+  size_t i = 0;
   if (oa_step(w)) {
     oa_put_key_prefix(w->s, first, m);
     oa_putc(w->s, '[');
   }
-  for (i = 0; i < cfg->field_count && !w->full; i++) {
+  if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
+    i = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
+    w->step += i * OA_FIELD_STEPS;
+  }
+  for (; i < cfg->field_count && !w->full; i++) {
     at.index = i;
     oa_walk_flat(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{", at);
   }
@@ -2226,7 +2328,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   size_t before;
   if (!cfg || (!cfg->fields && cfg->field_count)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, 0, 0);
+  oa_walk_init(&w, &s, NULL);
   w.check = problems ? problems : &none;
   w.emit = 0;
   before = w.check->count;
@@ -2277,7 +2379,7 @@ static odeus_result oa_body_at(const odeus_config *cfg, char *buf, size_t cap, s
   oa_walk w;
   if (buf && cap > at) oa_sink_init(&s, buf + at, cap - at, 0);
   else oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, 0, 0);
+  oa_walk_init(&w, &s, NULL);
   w.redact = redact;
   w.check = check ? &found : NULL;
   oa_walk_body(&w, cfg);
@@ -2328,7 +2430,7 @@ static size_t oa_head_length(const odeus_request_stream *st)
   oa_sink s;
   oa_walk w;
   oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, 0, 0);
+  oa_walk_init(&w, &s, NULL);
   w.content_length = st->content_length;
   w.api_key_len = st->key_len;
   w.redact = st->redact;
@@ -2359,21 +2461,28 @@ ODEUS_API odeus_result odeus_request_begin(odeus_request_stream *st, const odeus
 }
 
 /* Produces the bytes [offset, offset + cap) of the request into buf,
- * starting from the last step known to begin before offset. */
+ * from where the previous window ended. */
 static size_t oa_stream_window(odeus_request_stream *st, char *buf, size_t cap)
 {
   oa_sink s;
   oa_walk w;
+  oa_mark from;
   oa_sink_init(&s, buf, cap, st->offset);
-  oa_walk_init(&w, &s, st->mark_step, st->mark_offset);
+  from.step = st->mark_step;
+  from.offset = st->mark_offset;
+  from.in = st->mark_in;
+  from.inside = st->mark_inside;
+  oa_walk_init(&w, &s, &from);
   w.stop_when_full = 1;
   w.redact = st->redact;
   w.content_length = st->content_length;
   w.api_key_len = st->key_len;
   oa_emit_head(&w, st->req, &st->url);
   oa_walk_body(&w, st->req->config);
-  st->mark_step = w.mark_step;
-  st->mark_offset = w.mark_offset;
+  st->mark_step = w.mark.step;
+  st->mark_offset = w.mark.offset;
+  st->mark_in = w.mark.in;
+  st->mark_inside = w.mark.inside;
   return OA_MIN(cap, st->total - st->offset);
 }
 
@@ -2390,7 +2499,10 @@ ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
 {
   if (!st) return;
   st->offset = OA_MIN(offset, st->total);
-  if (st->offset < st->mark_offset) st->mark_step = st->mark_offset = 0;
+  if (st->offset < st->mark_offset) {
+    st->mark_step = st->mark_offset = st->mark_in = 0;
+    st->mark_inside = 0;
+  }
 }
 
 
@@ -2426,7 +2538,7 @@ static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t
   }
   head = head0 + digits;
   oa_sink_init(&s, buf, OA_MIN(cap, head), 0);
-  oa_walk_init(&w, &s, 0, 0);
+  oa_walk_init(&w, &s, NULL);
   w.content_length = st.content_length;
   w.api_key_len = st.key_len;
   w.redact = redact;

@@ -1,8 +1,12 @@
 #define _POSIX_C_SOURCE 200809L
-/* make bench: what building and reading a request costs, beside baselines
- * measured in the same run. `bench count NAME N` runs one variant N times
- * (tests/bench.sh counts its instructions with callgrind); `bench time`
- * times every variant natively. */
+/* make bench: what the path a device runs costs, beside baselines measured
+ * in the same run. `bench count NAME N [ARG]` runs one variant N times
+ * (tests/bench.sh counts its instructions with callgrind); `bench time
+ * NAME [ARG]` times it natively (best of 7 rounds).
+ *
+ * The device path: validate the config, then one exchange over an
+ * in-memory io through a 256-byte window, the answer coming in 64-byte
+ * reads (an lwIP socket hands out about that much per call). */
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
 #include "example.h"
@@ -13,105 +17,142 @@
 
 #define NOINLINE __attribute__((noinline))
 
-static char out[2048];
-static char golden[2048];
-static size_t golden_len;
 static volatile size_t sink;
 
-/* Ours: validate the id, key, URL and config, then write the request. */
-NOINLINE static size_t bench_build_ours(void)
+/* ---- an in-memory io: the request is taken whole, the answer handed out
+ * in pieces of `piece` bytes ---- */
+typedef struct bench_io {
+  const char *answer;
+  size_t answer_len, at, piece, sent;
+} bench_io;
+
+static int bench_send(void *ctx, const unsigned char *buf, size_t len)
 {
-  odeus_request rq;
-  size_t n = 0;
-  rq.base_url = NULL;
-  rq.api_key = EXAMPLE_KEY;
-  rq.integration_id = EXAMPLE_ID;
-  rq.config = &example_config;
-  if (odeus_write_request(&rq, out, sizeof out, &n) != ODEUS_OK) abort();
-  return n;
+  bench_io *b = (bench_io *)ctx;
+  (void)buf;
+  b->sent += len;
+  return (int)len;
 }
 
-/* The same request through a 256-byte window (what an exchange sends):
- * validation and measuring in begin, then the walk window by window. */
-NOINLINE static size_t bench_build_stream(void)
+static int bench_recv(void *ctx, unsigned char *buf, size_t len)
 {
-  odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config };
-  odeus_request_stream st;
-  size_t n, total = 0;
-  if (odeus_request_begin(&st, &rq) != ODEUS_OK) abort();
-  while ((n = odeus_request_next(&st, out + total, 256)) > 0) total += n;
-  return total;
+  bench_io *b = (bench_io *)ctx;
+  size_t n = b->answer_len - b->at;
+  if (n > len) n = len;
+  if (n > b->piece) n = b->piece;
+  memcpy(buf, b->answer + b->at, n);
+  b->at += n;
+  return (int)n;
 }
 
-/* Into a buffer of exactly the request's size: no room to spare, so the
- * byte-exact walk writes it after the one-pass lane gives way. */
-NOINLINE static size_t bench_build_exact(void)
-{
-  odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config };
-  size_t n = 0;
-  if (odeus_write_request(&rq, out, golden_len, &n) != ODEUS_OK) abort();
-  return n;
-}
-
-/* A plain snprintf builder: no validation, no escaping (the strings are
- * given pre-escaped), the usual way such code is written. */
-NOINLINE static size_t bench_build_snprintf(void)
-{
-  static char body[1024];
-  const odeus_auth_field *f = example_fields;
-  int b = snprintf(body, sizeof body,
-    "{\"authType\":\"%s\",\"authFields\":[{\"slug\":\"%s\",\"label\":\"%s\",\"type\":\"%s\",\"description\":\"%s\","
-    "\"placeholder\":\"%s\",\"required\":%s},{\"slug\":\"%s\",\"label\":\"%s\",\"type\":\"%s\",\"description\":\"%s\","
-    "\"placeholder\":\"%s\",\"required\":%s}],\"authTestCode\":\"%s\"}",
-    "API_KEY", f[0].slug.ptr, f[0].label.ptr, "PASSWORD", f[0].description.ptr, f[0].placeholder.ptr, "true",
-    f[1].slug.ptr, f[1].label.ptr, "TEXT", f[1].description.ptr, f[1].placeholder.ptr, "false",
-    "const response = await fetch(secrets.base_url + '/me', {\\n  headers: { 'Authorization': 'Bearer ' + "
-    "secrets.api_key }\\n});\\nif (!response.ok) throw new Error('Invalid key');");
-  int h = snprintf(out, sizeof out,
-    "PATCH /integrations/v1/%s/auth HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
-    "Content-Type: application/json\r\nAccept: application/json\r\nUser-Agent: odeus-auth-c/%s\r\n"
-    "Content-Length: %d\r\n\r\n%s", EXAMPLE_ID, "api.odeus.ai", EXAMPLE_KEY, ODEUS_AUTH_VERSION_STRING, b, body);
-  return (size_t)h;
-}
-
-NOINLINE static size_t bench_build_memcpy(void)
-{
-  memcpy(out, golden, golden_len);
-  return golden_len;
-}
-
-/* Reading the 814-byte answer: HTTP head, body, every string decoded into
- * caller storage. */
 static odeus_answer_field answer_fields[4];
 static char answer_strings[1024];
+static unsigned char window[65536];
 
-NOINLINE static size_t bench_parse_ours(void)
+/* Validate, then one exchange: window bytes out, pieces of `piece` in. */
+static size_t run_exchange(const odeus_config *cfg, size_t win, size_t piece)
 {
+  odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, NULL };
+  bench_io b = { example_answer, sizeof example_answer - 1, 0, 0, 0 };
+  odeus_io io = { bench_send, bench_recv, NULL };
   odeus_answer a;
+  odeus_exchange x;
+  odeus_result r;
+  rq.config = cfg;
+  b.piece = piece;
+  io.ctx = &b;
   memset(&a, 0, sizeof a);
   a.fields = answer_fields;
   a.field_capacity = 4;
   a.strings = answer_strings;
   a.strings_capacity = sizeof answer_strings;
-  if (odeus_answer_parse_response(example_answer, sizeof example_answer - 1, &a) != ODEUS_OK) abort();
-  return a.field_count;
+  if (odeus_validate_config(cfg, NULL) != ODEUS_OK) abort();
+  r = odeus_exchange_begin(&x, &rq, &a, window, win);
+  if (r == ODEUS_OK) r = odeus_exchange_run(&x, &io);
+  odeus_exchange_end(&x);
+  if (r != ODEUS_OK) abort();
+  return b.sent + a.field_count;
 }
 
-NOINLINE static size_t bench_parse_memcpy(void)
+NOINLINE static size_t bench_exchange(size_t arg)
 {
-  memcpy(out, example_answer, sizeof example_answer - 1);
-  return sizeof example_answer - 1;
+  (void)arg;
+  return run_exchange(&example_config, 256, 64);
 }
 
-typedef size_t (*bench_fn)(void);
+/* Baseline: the same bytes moved by memcpy (request out through the
+ * window, answer in through 64-byte pieces), nothing checked. */
+static char golden[2048];
+static size_t golden_len;
+NOINLINE static size_t bench_exchange_memcpy(size_t arg)
+{
+  static char out[2048];
+  size_t i, n;
+  (void)arg;
+  for (i = 0; i < golden_len; i += 256) {
+    n = golden_len - i < 256 ? golden_len - i : 256;
+    memcpy(window, golden + i, n);
+    memcpy(out + i, window, n);
+  }
+  for (i = 0; i < sizeof example_answer - 1; i += 64) {
+    n = sizeof example_answer - 1 - i < 64 ? sizeof example_answer - 1 - i : 64;
+    memcpy(window, example_answer + i, n);
+    memcpy(out + (i % 1024), window, n);
+  }
+  return golden_len;
+}
+
+/* ---- scaling: F fields with 500-character descriptions ---- */
+#define SCALE_MAX 100
+static odeus_auth_field scale_fields[SCALE_MAX];
+static char scale_slugs[SCALE_MAX][8];
+static char scale_description[501];
+static odeus_config scale_config;
+
+static void scale_setup(size_t fields)
+{
+  size_t i;
+  memset(scale_description, 'd', 500);
+  for (i = 0; i < 500; i += 50) scale_description[i] = ' ';
+  for (i = 0; i < fields; i++) {
+    snprintf(scale_slugs[i], sizeof scale_slugs[i], "f%zu", i);
+    scale_fields[i].slug = odeus_cstr(scale_slugs[i]);
+    scale_fields[i].label = odeus_cstr(scale_slugs[i]);
+    scale_fields[i].type = ODEUS_FIELD_TEXT;
+    scale_fields[i].description.ptr = scale_description;
+    scale_fields[i].description.len = 500;
+    scale_fields[i].required = ODEUS_BOOL_TRUE;
+  }
+  scale_config.auth_type = ODEUS_AUTH_API_KEY;
+  scale_config.fields = scale_fields;
+  scale_config.field_count = fields;
+}
+
+/* The request of arg = fields * 100000 + window through the window
+ * (window 0: one holding the whole request), as the exchange sends it. */
+NOINLINE static size_t bench_request(size_t arg)
+{
+  odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &scale_config };
+  odeus_request_stream st;
+  size_t win = arg % 100000, n, total = 0;
+  if (odeus_request_begin(&st, &rq) != ODEUS_OK) abort();
+  if (!win) win = st.total;
+  while ((n = odeus_request_next(&st, (char *)window, win)) > 0) total += n;
+  return total;
+}
+
+/* The example exchange with the answer read in pieces of arg bytes. */
+NOINLINE static size_t bench_answer(size_t arg)
+{
+  return run_exchange(&example_config, 256, arg);
+}
+
+typedef size_t (*bench_fn)(size_t);
 static const struct { const char *name; bench_fn fn; } variants[] = {
-  { "build_ours", bench_build_ours },
-  { "build_stream", bench_build_stream },
-  { "build_exact", bench_build_exact },
-  { "build_snprintf", bench_build_snprintf },
-  { "build_memcpy", bench_build_memcpy },
-  { "parse_ours", bench_parse_ours },
-  { "parse_memcpy", bench_parse_memcpy },
+  { "exchange", bench_exchange },
+  { "exchange_memcpy", bench_exchange_memcpy },
+  { "request", bench_request },
+  { "answer", bench_answer },
 };
 
 static bench_fn find(const char *name)
@@ -131,46 +172,36 @@ static double now_ns(void)
 
 int main(int argc, char **argv)
 {
-  size_t i;
-  golden_len = 0;
+  bench_fn fn;
+  size_t arg;
+  if (argc < 3 || !(fn = find(argv[2]))) {
+    fprintf(stderr, "usage: bench count NAME N [ARG] | bench time NAME [ARG]\n");
+    return 2;
+  }
   {
     odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config };
     if (odeus_write_request(&rq, golden, sizeof golden, &golden_len) != ODEUS_OK) return 2;
   }
-  /* The baselines must produce the same bytes, or the comparison means nothing. */
-  {
-    static const struct { const char *name; bench_fn fn; } same[] = {
-      { "snprintf baseline", bench_build_snprintf },
-      { "streamed request", bench_build_stream },
-      { "exact-size request", bench_build_exact },
-    };
-    for (i = 0; i < sizeof same / sizeof same[0]; i++) {
-      memset(out, 0, sizeof out);
-      if (same[i].fn() != golden_len || memcmp(out, golden, golden_len) != 0) {
-        fprintf(stderr, "bench: the %s differs from our request\n", same[i].name);
-        return 2;
-      }
-    }
-  }
-  if (argc == 4 && strcmp(argv[1], "count") == 0) {
-    bench_fn fn = find(argv[2]);
+  if (strcmp(argv[1], "count") == 0 && argc >= 4) {
     long n = atol(argv[3]);
-    if (!fn) return 2;
-    while (n-- > 0) sink += fn();
+    arg = argc > 4 ? (size_t)atol(argv[4]) : 0;
+    if (fn == bench_request) scale_setup(arg / 100000);
+    while (n-- > 0) sink += fn(arg);
     return 0;
   }
-  /* time: best of 7 rounds of 20,000 calls each, to sit out the noise */
-  for (i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+  if (strcmp(argv[1], "time") == 0) {
     double best = 1e30;
-    int round;
+    int round, k;
+    arg = argc > 3 ? (size_t)atol(argv[3]) : 0;
+    if (fn == bench_request) scale_setup(arg / 100000);
     for (round = 0; round < 7; round++) {
       double t0 = now_ns();
-      int k;
-      for (k = 0; k < 20000; k++) sink += variants[i].fn();
-      t0 = (now_ns() - t0) / 20000.0;
+      for (k = 0; k < 200; k++) sink += fn(arg);
+      t0 = (now_ns() - t0) / 200.0;
       if (t0 < best) best = t0;
     }
-    printf("%s %.1f\n", variants[i].name, best);
+    printf("%.0f\n", best);
+    return 0;
   }
-  return 0;
+  return 2;
 }
