@@ -377,7 +377,6 @@ typedef enum odeus_key {
 } odeus_key;
 
 /* The JSON name of a key ("authFields"); "" for NONE and OTHER. */
-ODEUS_API const char *odeus_key_name(odeus_key k);
 
 typedef enum odeus_rule {
   ODEUS_RULE_REQUIRED = 1,      /* missing */
@@ -425,7 +424,6 @@ typedef struct odeus_problems {
 /* The JSON path of a problem, e.g. "authFields[1].slug" (snprintf contract:
  * returns the length needed; writes at most cap bytes including the NUL).
  * A NULL problem gives "" (both functions). */
-ODEUS_API size_t odeus_problem_path(const odeus_problem *p, char *buf, size_t cap);
 /* The whole line, e.g. "authFields[1].label: 101 characters, max 100". */
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap);
 
@@ -441,7 +439,6 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len);
 /* Counts a string as JavaScript does (UTF-16 code units). Returns
  * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL with the byte offset in *at on failure,
  * else 0 with the count in *units. */
-ODEUS_API int odeus_utf16_length(const char *s, size_t len, size_t *units, size_t *at);
 
 /* ---- connection settings ------------------------------------------------- */
 typedef struct odeus_url {
@@ -478,43 +475,26 @@ typedef struct odeus_request {
  * written in one pass of whole blocks; a tighter buffer may cost a second,
  * byte-exact pass. */
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed);
-ODEUS_API odeus_result odeus_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed);
-/* As odeus_write_request, with the API key replaced by "[REDACTED]" and
- * clientSecret by "[REDACTED]": what the tool prints. */
+/* The whole request (head and body) with the API key and any clientSecret
+ * replaced by "[REDACTED]": for a log or a dump (what the tool's `request`
+ * prints). Content-Length is that of the body really sent. */
 ODEUS_API odeus_result odeus_write_request_redacted(const odeus_request *req, char *buf, size_t cap, size_t *needed);
 
-/* ---- streaming the request through a small window ----------------------
- * Begin validates everything and computes the exact sizes; then each call
- * to odeus_request_next copies the next bytes into a window of any size
- * >= 1. Resumable: a caller may send part of a window and ask again from an
- * earlier offset with odeus_request_seek. */
-typedef struct odeus_request_stream {
-  const odeus_request *req;
-  odeus_url url;
-  size_t content_length;        /* bytes of the body */
-  size_t total;                 /* bytes of the whole request */
-  size_t offset;                /* bytes produced so far */
-  size_t mark_step, mark_offset, mark_in; /* private: where the next window resumes */
-  int mark_inside;              /* private */
-  size_t key_len;               /* private */
-  int redact;                   /* private */
-} odeus_request_stream;
+/* The request's head alone: the request line, the header lines (CRLF
+ * each, Content-Length included) and the empty line. An HTTP client that
+ * takes the method, the target and the headers one by one reads them from
+ * these lines. Checks the whole request, body included. */
+ODEUS_API odeus_result odeus_write_head(const odeus_request *req, char *buf, size_t cap, size_t *needed);
 
-/* ODEUS_OK; ODEUS_ERR_CONFIG (odeus_validate_config lists the problems),
- * ODEUS_ERR_ID, ODEUS_ERR_BASE_URL or ODEUS_ERR_API_KEY (also for a NULL
- * key); ODEUS_ERR_ARGUMENT for a NULL req, config or id. req and all it
- * points to must stay unchanged until the last odeus_request_next. */
-ODEUS_API odeus_result odeus_request_begin(odeus_request_stream *st, const odeus_request *req);
-/* Copies min(cap, remaining) bytes into window; returns the count (0 at end).
- * The window is char here and unsigned char in odeus_io: cast between them. */
-ODEUS_API size_t odeus_request_next(odeus_request_stream *st, char *window, size_t cap);
-ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset);
-
-/* Push the whole request through window by callback; fn returns 0 to go on,
- * nonzero to stop (then the result is ODEUS_ERR_IO). */
+/* The body through a window of any size >= 1, for a client that sends a
+ * body in pieces (measure it first with odeus_write_body(cfg, NULL, 0,
+ * &length)): fn receives each filled window and returns 0 to go on, nonzero
+ * to stop (then the result is ODEUS_ERR_IO). The config is checked first:
+ * nothing reaches fn when it is invalid. The window is wiped at the end (it
+ * may have held a clientSecret). */
 typedef int (*odeus_write_fn)(void *ctx, const char *data, size_t len);
-ODEUS_API odeus_result odeus_write_request_cb(const odeus_request *req, char *window, size_t cap,
-                                              odeus_write_fn fn, void *ctx);
+ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window, size_t cap,
+                                           odeus_write_fn fn, void *ctx);
 
 /* ---- a request body given as JSON -> the request model ------------------
  * Zero-copy where possible: strings without escapes point into json;
@@ -534,94 +514,63 @@ typedef struct odeus_config_storage {
 ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_config *cfg,
                                           odeus_config_storage *storage, odeus_problems *problems);
 
-/* ---- push JSON reader ------------------------------------------------------
- * Strict RFC 8259, fed in pieces of any size; events through a callback.
- * Feeding the text one byte at a time gives the same events (fragments
- * joined) and the same result as feeding it at once.
- *
- * Rejected, each with its code: trailing commas, missing or extra separators,
- * single quotes, comments, a BOM, NaN/Infinity, ".5", "+1", bytes other than
- * the four JSON whitespace bytes between tokens (ODEUS_ERR_JSON_SYNTAX);
- * leading zeros, "-", "1.", "1e", "0x1", and any byte glued to a number
- * other than whitespace , ] } (ODEUS_ERR_JSON_NUMBER); unknown escapes and
- * \u with fewer than four hex digits (ODEUS_ERR_JSON_ESCAPE); raw bytes below
- * 0x20 in a string (ODEUS_ERR_JSON_CONTROL); invalid UTF-8 in a string:
- * overlong forms, encoded surrogates, above U+10FFFF, stray or missing
- * continuation bytes (ODEUS_ERR_JSON_UTF8); nesting deeper than
- * ODEUS_JSON_MAX_DEPTH (ODEUS_ERR_JSON_DEPTH); anything but whitespace after
- * the top-level value (ODEUS_ERR_JSON_TRAILING); a text that ends inside its
- * value (ODEUS_ERR_JSON_TRUNCATED, from odeus_json_finish; but a top-level
- * number the end leaves invalid, such as "1.", is ODEUS_ERR_JSON_NUMBER).
- *
- * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to
- * UTF-8, a lone surrogate (a high one not followed by a low one, or a low one
- * alone) to U+FFFD (EF BF BD), flagged ODEUS_JSON_LONE. \u0000 is
- * delivered as a 0 byte: whether a string may hold it is the consumer's
- * rule.
- *
- * Duplicate keys are not the reader's business: it keeps no memory of keys
- * and delivers each one. Its consumers decide: the config parser rejects a
- * duplicate, naming it; the answer mapper applies its own rule.
- *
- * Fragments. KEY, STRING and NUMBER arrive as one or more fragments, the first
- * with ODEUS_JSON_FIRST, the last with ODEUS_JSON_LAST. A fragment flagged
- * ODEUS_JSON_RAW points straight into the fed data (bytes needing no
- * decoding); others point into the reader (decoded escapes, or a character
- * cut by the end of a piece). A run of raw bytes ends at an escape, at the
- * end of a fed piece or at the closing quote, so a string written without
- * escapes and fed inside one piece is exactly ONE event,
- * FIRST|LAST|RAW, pointing into the fed data (zero copy). An empty string is
- * one event FIRST|LAST with len 0. Only a last fragment can be empty (when a
- * piece ended just before the closing quote, or when the text ends right
- * after a top-level number: odeus_json_finish delivers it). A string
- * fragment never splits a UTF-8 character. Fragments are valid during the
- * callback only.
- *
- * offset is the byte offset, in the whole stream, of the value's first byte
- * (for a string or key: its opening quote; for an *_END event: the closing
- * bracket); every fragment of a token carries the token's offset. depth
- * counts the containers open around the value: 0 at the top, 1 for a key of
- * the top-level object and its value; an *_END event has the depth of its
- * *_BEGIN. text/len are NULL/0 for container events; a literal's event points
- * at "true", "false" or "null". */
+/* ---- private types -----------------------------------------------------------
+ * The state of the parts inside an exchange (request stream, HTTP parser,
+ * JSON reader). They are declared here only because odeus_exchange and
+ * odeus_answer_reader hold them by value: no member is part of the API.
+ * Each part is documented where it is implemented. */
+typedef struct oa_stream {      /* the request through a window */
+  const odeus_request *req;
+  odeus_url url;
+  size_t content_length;        /* bytes of the body */
+  size_t total;                 /* bytes of the whole request */
+  size_t offset;                /* bytes produced so far */
+  size_t mark_step, mark_offset, mark_in; /* where the next window resumes */
+  int mark_inside;
+  size_t key_len;
+  int redact;
+  int body_only;                /* the body alone (no head) */
+} oa_stream;
+
+/* the JSON reader */
 #if ODEUS_JSON_MAX_DEPTH < 1 || ODEUS_JSON_MAX_DEPTH > 64
 #error "ODEUS_JSON_MAX_DEPTH must be 1..64 (the container stack is 64 bits)"
 #endif
 
-typedef enum odeus_json_event_type {
-  ODEUS_JSON_OBJECT_BEGIN = 1, ODEUS_JSON_OBJECT_END,
-  ODEUS_JSON_ARRAY_BEGIN, ODEUS_JSON_ARRAY_END,
-  ODEUS_JSON_KEY, ODEUS_JSON_STRING, ODEUS_JSON_NUMBER,
-  ODEUS_JSON_TRUE, ODEUS_JSON_FALSE, ODEUS_JSON_NULL,
-  ODEUS_JSON_EVENT_FORCE_32BIT = 0x7fffffff
-} odeus_json_event_type;
+typedef enum oa_jev_type {
+  OA_JEV_OBJECT_BEGIN = 1, OA_JEV_OBJECT_END,
+  OA_JEV_ARRAY_BEGIN, OA_JEV_ARRAY_END,
+  OA_JEV_KEY, OA_JEV_STRING, OA_JEV_NUMBER,
+  OA_JEV_TRUE, OA_JEV_FALSE, OA_JEV_NULL,
+  OA_JEV_EVENT_FORCE_32BIT = 0x7fffffff
+} oa_jev_type;
 
-#define ODEUS_JSON_FIRST 1u
-#define ODEUS_JSON_LAST 2u
+#define OA_JSON_FIRST 1u
+#define OA_JSON_LAST 2u
 /* The fragment points into the fed data, unchanged (no escape decoded). */
-#define ODEUS_JSON_RAW 4u
+#define OA_JSON_RAW 4u
 /* A \u escape of a lone surrogate became U+FFFD in this token: set on the
  * fragment that holds the U+FFFD or on a later one (a reader with
  * lone_surrogate_error set stops there instead). OR the flags of a token's
  * fragments to know. */
-#define ODEUS_JSON_LONE 8u
+#define OA_JSON_LONE 8u
 
-typedef struct odeus_json_event {
-  odeus_json_event_type type;
+typedef struct oa_json_event {
+  oa_jev_type type;
   unsigned flags;               /* FIRST / LAST / RAW / LONE, for KEY, STRING, NUMBER */
   const char *text;             /* fragment (KEY, STRING: decoded; NUMBER: as written) */
   size_t len;
   unsigned depth;               /* containers open around the value (0 at top) */
   size_t offset;                /* byte offset of the value's first byte in the stream */
-} odeus_json_event;
+} oa_json_event;
 
 /* Return 0 to go on; a nonzero value stops the reader and is returned by
- * odeus_json_feed or odeus_json_finish (use an odeus_result); it sticks,
+ * oa_json_feed or oa_json_finish (use an odeus_result); it sticks,
  * like an error. */
-typedef int (*odeus_json_fn)(void *ctx, const odeus_json_event *ev);
+typedef int (*oa_json_fn)(void *ctx, const oa_json_event *ev);
 
-typedef struct odeus_json {
-  odeus_json_fn fn; void *ctx;  /* set by init (a NULL fn: only check the text) */
+typedef struct oa_json {
+  oa_json_fn fn; void *ctx;  /* set by init (a NULL fn: only check the text) */
   size_t offset;                /* bytes read so far; after an error, the
                                    offset of the byte where it was found;
                                    after a callback stopped the reader, the
@@ -642,84 +591,34 @@ typedef struct odeus_json {
   unsigned state;               /* inside which token, if any */
   unsigned expect;              /* between tokens: what may come next */
   unsigned token;               /* event type of the token being read */
-  unsigned first;               /* ODEUS_JSON_FIRST until a fragment went out */
+  unsigned first;               /* OA_JSON_FIRST until a fragment went out */
   unsigned sub;                 /* number step / literal bytes / hex digits */
   unsigned need;                /* UTF-8 continuation bytes still expected */
   unsigned lo, hi;              /* range of the next continuation byte */
   unsigned tmp_len;
   char tmp[8];                  /* decoded bytes waiting to be delivered */
-} odeus_json;
+} oa_json;
 
-/* Starts reading a new text (the struct needs no other setup). */
-ODEUS_API void odeus_json_init(odeus_json *js, odeus_json_fn fn, void *ctx);
-/* Returns ODEUS_OK, an ODEUS_ERR_JSON_* code, or what the callback returned.
- * It reads only the len bytes given. After an error every call returns it. */
-ODEUS_API odeus_result odeus_json_feed(odeus_json *js, const char *data, size_t len);
-/* The end of the text: checks that one complete value was read (a top-level
- * number ends here). ODEUS_ERR_JSON_TRUNCATED if it was not. */
-ODEUS_API odeus_result odeus_json_finish(odeus_json *js);
-
-/* ---- the HTTP/1.1 response parser -----------------------------------------
- * Fed any split of the bytes: one byte at a time gives the same result as
- * all at once. Constant RAM (this struct); no line is ever buffered. Body
- * bytes (de-chunked) go to on_body, in as few calls as the input allows.
- *
- * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase);
- * header fields, names case-insensitive; Content-Length; chunked bodies
- * with extensions (skipped) and trailers (checked, then ignored); a body
- * read until the peer closes (odeus_http_finish). 1xx responses (101
- * too: we never ask for an upgrade) are skipped: "100 Continue" then
- * "200 OK" reads as the 200. 1xx, 204 and 304 have no body.
- *
- * Strict, each with its own code: Content-Length with Transfer-Encoding
- * (CL_AND_TE); a Transfer-Encoding other than exactly "chunked", or a second
- * one (TE); a second Content-Length, even identical (CL_DUPLICATE); one that
- * is empty or holds a non-digit, a list included (CL_INVALID), or exceeds
- * 2^64-1 (CL_OVERFLOW); a chunk size that is empty, holds a non-hex byte or
- * whitespace not followed by ';' (CHUNK_SIZE) or exceeds 2^64-1
- * (CHUNK_OVERFLOW); chunk data not followed by CRLF (CHUNK_CRLF); a line
- * starting with SP or HTAB (OBS_FOLD); CR not followed by LF (BARE_CR); NUL,
- * DEL, a bare LF or another control byte in the head, trailers or a chunk
- * line (CONTROL; HTAB is allowed in values); a field name that is not a
- * token or lacks its ':' (HEADER); anything but "HTTP/1.<digit> <100..999>
- * [reason]" as the status line (STATUS_LINE; lowercase "http" included);
- * a head longer than head_max (HEAD_TOO_LONG; the heads of skipped 1xx
- * responses count too; the trailer section, and each chunk-size line with
- * the CRLF ending the data before it, are bounded by head_max on their
- * own); a body past body_max (BODY_TOO_LARGE: for Content-Length and chunk
- * sizes as soon as they are read, else after delivering exactly body_max
- * bytes); the peer closing before the end of the message (TRUNCATED, from
- * odeus_http_finish).
- *
- * keep_alive: HTTP/1.1 keeps the connection unless "Connection: close";
- * HTTP/1.0 closes it unless "Connection: keep-alive" (and always when it
- * carries Transfer-Encoding); a body read until close never keeps it.
- *
- * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past
- * 2^32-1 it is TOO_LARGE with UINT32_MAX) or an IMF-fixdate such as
- * "Sun, 06 Nov 1994 08:49:37 GMT" (DATE, value = 784111777: seconds since
- * 1970; the weekday must match the date; years before 1970 are INVALID).
- * Anything else, the obsolete RFC 850 and asctime forms and a second
- * Retry-After field included, is INVALID with value 0. */
-typedef enum odeus_retry_kind {
-  ODEUS_RETRY_ABSENT = 0,
-  ODEUS_RETRY_SECONDS,          /* delta-seconds in value (saturated, see TOO_LARGE) */
-  ODEUS_RETRY_DATE,             /* IMF-fixdate: value = seconds since 1970 */
-  ODEUS_RETRY_INVALID,
-  ODEUS_RETRY_TOO_LARGE,        /* a number past 2^32-1 seconds: value = UINT32_MAX */
-  ODEUS_RETRY_FORCE_32BIT = 0x7fffffff
-} odeus_retry_kind;
+/* the HTTP/1.1 response parser */
+typedef enum oa_retry_kind {
+  OA_RETRY_ABSENT = 0,
+  OA_RETRY_SECONDS,          /* delta-seconds in value (saturated, see TOO_LARGE) */
+  OA_RETRY_DATE,             /* IMF-fixdate: value = seconds since 1970 */
+  OA_RETRY_INVALID,
+  OA_RETRY_TOO_LARGE,        /* a number past 2^32-1 seconds: value = UINT32_MAX */
+  OA_RETRY_FORCE_32BIT = 0x7fffffff
+} oa_retry_kind;
 
 /* Receives body bytes; a nonzero return stops the parser, and that value is
- * what odeus_http_feed returns (then and on every later call). */
-typedef int (*odeus_body_fn)(void *ctx, const char *data, size_t len);
+ * what oa_http_feed returns (then and on every later call). */
+typedef int (*oa_body_fn)(void *ctx, const char *data, size_t len);
 
-typedef struct odeus_http {
-  /* set by odeus_http_init, may be changed before the first feed */
+typedef struct oa_http {
+  /* set by oa_http_init, may be changed before the first feed */
   size_t head_max;              /* bound of status line + headers
                                    (ODEUS_HTTP_HEAD_MAX; 0 also means that) */
   uint64_t body_max;            /* bound of the body (0: none) */
-  odeus_body_fn on_body; void *ctx;  /* on_body may be NULL: the body is skipped */
+  oa_body_fn on_body; void *ctx;  /* on_body may be NULL: the body is skipped */
   /* results, valid once head_done */
   int status;                   /* 100..999 */
   char reason[64];              /* reason phrase, NUL-terminated, cut to fit */
@@ -729,7 +628,7 @@ typedef struct odeus_http {
   int keep_alive;               /* the connection may be reused */
   int has_content_length;
   uint64_t content_length;
-  odeus_retry_kind retry_kind;
+  oa_retry_kind retry_kind;
   uint64_t retry_value;
   uint64_t body_read;           /* body bytes delivered */
   /* private */
@@ -739,21 +638,8 @@ typedef struct odeus_http {
   unsigned vlen;                /* bytes in val */
   char val[40];                 /* a Retry-After date */
   int error;                    /* the first error: every later call returns it */
-} odeus_http;
+} oa_http;
 
-/* Prepares for one response. For the next response on a kept-alive
- * connection, init again and feed it the bytes the last feed left unused. */
-ODEUS_API void odeus_http_init(odeus_http *p, odeus_body_fn on_body, void *ctx);
-/* Consumes bytes up to the end of the message: *used (may be NULL) tells how
- * many; the rest belongs to the next response. Returns ODEUS_OK (more
- * needed, or done is set), an ODEUS_ERR_HTTP_* code, or what on_body
- * returned when nonzero. On an error, *used counts the bytes before the
- * offending one (bytes handed to on_body count as used). Once done, a feed
- * consumes nothing and returns ODEUS_OK. */
-ODEUS_API odeus_result odeus_http_feed(odeus_http *p, const char *data, size_t len, size_t *used);
-/* The peer closed: completes a body read until close, else
- * ODEUS_ERR_HTTP_TRUNCATED unless done. */
-ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
 /* ---- the answer ------------------------------------------------------------
  * What the server answered, mapped into caller-owned storage: the 200 answer
  * (SPEC §1 Response) member by member, or the human message of an error
@@ -794,7 +680,7 @@ ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
  *
  * An error answer (any status but 200, a 201 or 204 included: the API
  * answers 200, anything else is unexpected): odeus_answer_finish returns the
- * status' result (odeus_status_result) and sets `message`, never failing
+ * status' result (oa_status_result) and sets `message`, never failing
  * because of the body. The message is, in this order of preference:
  *  - "message" of the top-level object: a string, or an array whose items
  *    are strings or objects with "path" (a string, or an array of strings
@@ -807,7 +693,7 @@ ODEUS_API odeus_result odeus_http_finish(odeus_http *p);
  * An empty or unusable candidate gives way to the next; of two candidates
  * of the same kind the first is kept; a body that is not valid JSON as a
  * whole (HTML, empty, cut short) gives the reason phrase (made UTF-8: a
- * byte that is not becomes U+FFFD, a character that odeus_http.reason cut
+ * byte that is not becomes U+FFFD, a character that oa_http.reason cut
  * is dropped). The message is always valid UTF-8. It is capped to the
  * storage: it keeps the longest start of the whole message that fits, cut
  * at a character boundary (`cut` set, strings_needed says
@@ -833,6 +719,7 @@ typedef struct odeus_answer {
   /* caller storage (in); NULL with capacity 0 is allowed */
   odeus_answer_field *fields; size_t field_capacity;
   char *strings; size_t strings_capacity;
+  int status;                   /* the HTTP status (0 until an answer's head was read) */
   /* the integration (out) */
   odeus_str id;
   odeus_auth_type auth_type; odeus_str auth_type_text;
@@ -856,11 +743,11 @@ typedef struct odeus_answer {
   odeus_problem problem;
 } odeus_answer;
 
-/* The answer reader: fed the body (from odeus_http's on_body), it maps a
+/* The answer reader: fed the body (from oa_http's on_body), it maps a
  * 200 answer, or extracts the message of an error answer. RAM: this struct,
  * whatever the size of the answer. */
 typedef struct odeus_answer_reader {
-  odeus_json json;              /* the JSON reader under it */
+  oa_json json;              /* the JSON reader under it */
   odeus_answer *out;
   int status;                   /* the HTTP status given to begin */
   int error;                    /* 0, or the result every later call returns */
@@ -901,14 +788,12 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
 /* The result code of an HTTP status: ODEUS_OK for 200; 400, 401, 403, 404,
  * 429 their own; 500..599 ODEUS_ERR_STATUS_5XX; anything else
  * ODEUS_ERR_STATUS_OTHER. */
-ODEUS_API odeus_result odeus_status_result(int status);
 
 /* A whole HTTP response held in memory (head and body) read into out: the
  * HTTP parser, then the answer reader; the end of the bytes is where the
  * peer closed, bytes after the end of the message are ignored. Returns an
  * ODEUS_ERR_HTTP_* code, a 200 answer's problem as soon as it is found, or
  * what odeus_answer_finish returns (the reason phrase is the response's). */
-ODEUS_API odeus_result odeus_answer_parse_response(const char *response, size_t len, odeus_answer *out);
 
 /* The problem of a refused answer as one line, e.g.
  * "integration.authFields[1].slug: expected a string" (snprintf contract,
@@ -984,30 +869,31 @@ typedef struct odeus_io {
  *
  * Once the exchange is over, the fields below tell what the retry policy
  * and a keep-alive connection need: http.status (the answer's once
- * http.head_done is set; odeus_outcome_of gives 0 before), http.retry_kind
+ * http.head_done is set; oa_outcome_of gives 0 before), http.retry_kind
  * / http.retry_value (Retry-After), the bytes received and leftover, and
  * odeus_exchange_reusable(). */
 typedef struct odeus_exchange {
-  odeus_request_stream out;
-  odeus_http http;
-  odeus_answer_reader reader;
   odeus_answer *answer;         /* NULL: the answer body is skipped */
-  unsigned char *window; size_t window_size;
   uint64_t received;            /* bytes received, answer and leftover */
   size_t leftover;              /* bytes read past the end of the answer: a
                                    peer that sent more than one answer */
   int io_error;                 /* the last negative value from send/recv that
                                    was not want-read/want-write, else 0 */
   odeus_result result;          /* the outcome, once the exchange is over */
-  /* private */
-  size_t win_len, win_pos;      /* request bytes in the window, sent so far */
-  unsigned state;
-  int reader_started;
+  struct {                      /* private: the library's own state */
+    oa_stream out;
+    oa_http http;
+    odeus_answer_reader reader;
+    unsigned char *window; size_t window_size;
+    size_t win_len, win_pos;    /* request bytes in the window, sent so far */
+    unsigned state;
+    int reader_started;
+  } internal;
 } odeus_exchange;
 
 /* Prepares one exchange: validates and measures the request. window (>= 1
  * byte; 256 is plenty) carries the request out and the answer in. answer
- * may be NULL: then only the status counts. Results as odeus_request_begin
+ * may be NULL: then only the status counts. Results as oa_stream_begin
  * (nothing is sent then), or ODEUS_ERR_ARGUMENT for a NULL x or window.
  * The request, the answer's storage and the window must stay until the
  * exchange is over. */
@@ -1080,23 +966,28 @@ typedef struct odeus_retry_policy {
 #define ODEUS_RETRY_DEFAULT_CAP_MS 30000u
 #define ODEUS_RETRY_DEFAULT_AFTER_MAX_MS 60000u
 
-/* What one attempt ended in: the facts the decision needs. */
-typedef struct odeus_outcome {
+/* After attempt number `attempt` (1 for the first) of an exchange x that
+ * ended in r: 1 with the wait in *delay_ms when another attempt should
+ * follow, else 0 (and *delay_ms = 0). The status and Retry-After come from
+ * x's answer head; x may be NULL when no exchange ran (a connect that
+ * failed: r = ODEUS_ERR_CONNECT). policy may be NULL: every default. */
+ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned attempt, const odeus_exchange *x,
+                                 odeus_result r, uint32_t *delay_ms);
+
+/* private: what one attempt ended in, the facts the decision needs */
+typedef struct oa_outcome {
   odeus_result result;          /* the attempt's result */
   int status;                   /* HTTP status, 0 when no answer head was read */
-  odeus_retry_kind retry_kind;  /* the answer's Retry-After */
+  oa_retry_kind retry_kind;  /* the answer's Retry-After */
   uint64_t retry_value;
-} odeus_outcome;
+} oa_outcome;
 
 /* The outcome of an exchange that ended in r (status and Retry-After from
  * its answer head, when one was read). x may be NULL (no exchange: a
  * failed connect, say). */
-ODEUS_API odeus_outcome odeus_outcome_of(const odeus_exchange *x, odeus_result r);
 /* After attempt number `attempt` (1 for the first) ended in *o: 1 with the
  * wait in *delay_ms when another attempt should follow, else 0 (and
  * *delay_ms = 0). policy may be NULL: every default. */
-ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned attempt,
-                                 const odeus_outcome *o, uint32_t *delay_ms);
 #ifdef __cplusplus
 }
 #endif
@@ -1436,7 +1327,7 @@ static int oa_member_set(const void *obj, const oa_member *m)
   }
 }
 
-ODEUS_API const char *odeus_key_name(odeus_key k)
+static const char *oa_key_name(odeus_key k)
 {
   static const struct { const oa_member *t; size_t n; } tables[] = {
     { oa_root_members, OA_COUNT(oa_root_members) },
@@ -1686,15 +1577,6 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
   }
   *units = count;
   return rule;
-}
-
-ODEUS_API int odeus_utf16_length(const char *s, size_t len, size_t *units, size_t *at)
-{
-  size_t u = 0, a = 0;
-  int r = s ? oa_string_pass(NULL, s, len, &u, &a, NULL) : (len ? ODEUS_RULE_UTF8 : 0);
-  if (units) *units = u;
-  if (at) *at = a;
-  return r;
 }
 
 /* ---- ids, keys and URLs -------------------------------------------------------- */
@@ -2013,7 +1895,7 @@ static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
 static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
 {
   if (k == ODEUS_KEY_OTHER) oa_put(s, p->text.ptr, p->text.len);
-  else oa_puts(s, odeus_key_name(k));
+  else oa_puts(s, oa_key_name(k));
 }
 
 static void oa_put_path(oa_sink *s, const odeus_problem *p)
@@ -2029,14 +1911,6 @@ static void oa_put_path(oa_sink *s, const odeus_problem *p)
     oa_putc(s, '.');
     oa_put_key(s, p->member, p);
   }
-}
-
-ODEUS_API size_t odeus_problem_path(const odeus_problem *p, char *buf, size_t cap)
-{
-  oa_sink s;
-  oa_sink_init(&s, buf, cap, 0);
-  if (p) oa_put_path(&s, p);
-  return oa_sink_cstr(&s);
 }
 
 /* The JSON type a key expects, for "expected ..." messages. */
@@ -2405,7 +2279,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
 
 /* What can be wrong with a request besides its body, in the order a user
  * fixes it. */
-static odeus_result oa_check_request(const odeus_request *req, odeus_request_stream *st, int redact)
+static odeus_result oa_check_request(const odeus_request *req, oa_stream *st, int redact)
 {
   const char *base;
   odeus_result r;
@@ -2425,7 +2299,7 @@ static odeus_result oa_check_request(const odeus_request *req, odeus_request_str
 }
 
 /* The head's length for a body of st->content_length bytes. */
-static size_t oa_head_length(const odeus_request_stream *st)
+static size_t oa_head_length(const oa_stream *st)
 {
   oa_sink s;
   oa_walk w;
@@ -2438,7 +2312,7 @@ static size_t oa_head_length(const odeus_request_stream *st)
   return s.len;
 }
 
-static odeus_result oa_request_begin(odeus_request_stream *st, const odeus_request *req, int redact)
+static odeus_result oa_request_begin(oa_stream *st, const odeus_request *req, int redact)
 {
   odeus_result r;
   size_t shown;
@@ -2455,14 +2329,14 @@ static odeus_result oa_request_begin(odeus_request_stream *st, const odeus_reque
   return ODEUS_OK;
 }
 
-ODEUS_API odeus_result odeus_request_begin(odeus_request_stream *st, const odeus_request *req)
+static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
 {
   return oa_request_begin(st, req, 0);
 }
 
 /* Produces the bytes [offset, offset + cap) of the request into buf,
  * from where the previous window ended. */
-static size_t oa_stream_window(odeus_request_stream *st, char *buf, size_t cap)
+static size_t oa_stream_window(oa_stream *st, char *buf, size_t cap)
 {
   oa_sink s;
   oa_walk w;
@@ -2477,7 +2351,7 @@ static size_t oa_stream_window(odeus_request_stream *st, char *buf, size_t cap)
   w.redact = st->redact;
   w.content_length = st->content_length;
   w.api_key_len = st->key_len;
-  oa_emit_head(&w, st->req, &st->url);
+  if (!st->body_only) oa_emit_head(&w, st->req, &st->url);
   oa_walk_body(&w, st->req->config);
   st->mark_step = w.mark.step;
   st->mark_offset = w.mark.offset;
@@ -2486,23 +2360,13 @@ static size_t oa_stream_window(odeus_request_stream *st, char *buf, size_t cap)
   return OA_MIN(cap, st->total - st->offset);
 }
 
-ODEUS_API size_t odeus_request_next(odeus_request_stream *st, char *window, size_t cap)
+static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 {
   size_t n;
   if (!st || !st->req || !window || st->offset >= st->total) return 0;
   n = oa_stream_window(st, window, cap);
   st->offset += n;
   return n;
-}
-
-ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
-{
-  if (!st) return;
-  st->offset = OA_MIN(offset, st->total);
-  if (st->offset < st->mark_offset) {
-    st->mark_step = st->mark_offset = st->mark_in = 0;
-    st->mark_inside = 0;
-  }
 }
 
 
@@ -2512,7 +2376,7 @@ ODEUS_API void odeus_request_seek(odeus_request_stream *st, size_t offset)
  * On an error the buffer's content is unspecified. */
 static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
 {
-  odeus_request_stream st;
+  oa_stream st;
   oa_sink s;
   oa_walk w;
   size_t digits = 3, head0, head, body;
@@ -2547,35 +2411,102 @@ static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t
   return head + body <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
-ODEUS_API odeus_result odeus_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed)
-{
-  return oa_write_request(req, buf, cap, needed, 0);
-}
-
 ODEUS_API odeus_result odeus_write_request_redacted(const odeus_request *req, char *buf, size_t cap,
                                                     size_t *needed)
 {
   return oa_write_request(req, buf, cap, needed, 1);
 }
 
-ODEUS_API odeus_result odeus_write_request_cb(const odeus_request *req, char *window, size_t cap,
-                                              odeus_write_fn fn, void *ctx)
+ODEUS_API odeus_result odeus_write_head(const odeus_request *req, char *buf, size_t cap, size_t *needed)
 {
-  odeus_request_stream st;
+  oa_stream st;
+  size_t head;
+  odeus_result r;
+  if (!buf && cap) return ODEUS_ERR_ARGUMENT;
+  r = oa_stream_begin(&st, req);
+  if (r != ODEUS_OK) return r;
+  head = st.total - st.content_length;
+  if (buf) (void)oa_stream_next(&st, buf, OA_MIN(cap, head));
+  if (needed) *needed = head;
+  return head <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+}
+
+ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window, size_t cap,
+                                           odeus_write_fn fn, void *ctx)
+{
+  odeus_request req;
+  oa_stream st;
   odeus_result r;
   size_t n;
-  if (!window || !cap || !fn) return ODEUS_ERR_ARGUMENT;
-  r = odeus_request_begin(&st, req);
-  if (r != ODEUS_OK) return r;
-  while ((n = odeus_request_next(&st, window, cap)) > 0) {
-    if (fn(ctx, window, n) != 0) { r = ODEUS_ERR_IO; break; }
-  }
-  odeus_wipe(window, cap); /* the window held the API key */
+  if (!window || !cap || !fn || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
+  memset(&req, 0, sizeof req);
+  memset(&st, 0, sizeof st);
+  req.config = cfg;
+  st.req = &req;
+  st.body_only = 1;
+  r = oa_body_at(cfg, NULL, 0, 0, 0, 1, &st.total);
+  st.content_length = st.total;
+  while (r == ODEUS_OK && (n = oa_stream_next(&st, window, cap)) > 0)
+    if (fn(ctx, window, n) != 0) r = ODEUS_ERR_IO;
+  odeus_wipe(window, cap); /* it may have held a clientSecret */
   return r;
 }
 /* ---- HTTP/1.1 response parser -----------------------------------------------
- * A byte-exact state machine: everything it must remember between two feeds
- * lives in odeus_http, so any split of the input gives the same result.
+ * Fed any split of the bytes: one byte at a time gives the same result as
+ * all at once. Constant RAM (this struct); no line is ever buffered. Body
+ * bytes (de-chunked) go to on_body, in as few calls as the input allows.
+ *
+ * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase);
+ * header fields, names case-insensitive; Content-Length; chunked bodies
+ * with extensions (skipped) and trailers (checked, then ignored); a body
+ * read until the peer closes (oa_http_finish). 1xx responses (101
+ * too: we never ask for an upgrade) are skipped: "100 Continue" then
+ * "200 OK" reads as the 200. 1xx, 204 and 304 have no body.
+ *
+ * Strict, each with its own code: Content-Length with Transfer-Encoding
+ * (CL_AND_TE); a Transfer-Encoding other than exactly "chunked", or a second
+ * one (TE); a second Content-Length, even identical (CL_DUPLICATE); one that
+ * is empty or holds a non-digit, a list included (CL_INVALID), or exceeds
+ * 2^64-1 (CL_OVERFLOW); a chunk size that is empty, holds a non-hex byte or
+ * whitespace not followed by ';' (CHUNK_SIZE) or exceeds 2^64-1
+ * (CHUNK_OVERFLOW); chunk data not followed by CRLF (CHUNK_CRLF); a line
+ * starting with SP or HTAB (OBS_FOLD); CR not followed by LF (BARE_CR); NUL,
+ * DEL, a bare LF or another control byte in the head, trailers or a chunk
+ * line (CONTROL; HTAB is allowed in values); a field name that is not a
+ * token or lacks its ':' (HEADER); anything but "HTTP/1.<digit> <100..999>
+ * [reason]" as the status line (STATUS_LINE; lowercase "http" included);
+ * a head longer than head_max (HEAD_TOO_LONG; the heads of skipped 1xx
+ * responses count too; the trailer section, and each chunk-size line with
+ * the CRLF ending the data before it, are bounded by head_max on their
+ * own); a body past body_max (BODY_TOO_LARGE: for Content-Length and chunk
+ * sizes as soon as they are read, else after delivering exactly body_max
+ * bytes); the peer closing before the end of the message (TRUNCATED, from
+ * oa_http_finish).
+ *
+ * keep_alive: HTTP/1.1 keeps the connection unless "Connection: close";
+ * HTTP/1.0 closes it unless "Connection: keep-alive" (and always when it
+ * carries Transfer-Encoding); a body read until close never keeps it.
+ *
+ * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past
+ * 2^32-1 it is TOO_LARGE with UINT32_MAX) or an IMF-fixdate such as
+ * "Sun, 06 Nov 1994 08:49:37 GMT" (DATE, value = 784111777: seconds since
+ * 1970; the weekday must match the date; years before 1970 are INVALID).
+ * Anything else, the obsolete RFC 850 and asctime forms and a second
+ * Retry-After field included, is INVALID with value 0.
+ *
+ * oa_http_init prepares for one response (for the next one on a kept-alive
+ * connection, init again and feed it the bytes the last feed left unused).
+ * oa_http_feed consumes bytes up to the end of the message: *used (may be
+ * NULL) tells how many, the rest belongs to the next response; it returns
+ * ODEUS_OK (more needed, or done is set), an ODEUS_ERR_HTTP_* code, or what
+ * on_body returned when nonzero. On an error, *used counts the bytes before
+ * the offending one (bytes handed to on_body count as used). Once done, a
+ * feed consumes nothing and returns ODEUS_OK. oa_http_finish: the peer
+ * closed; it completes a body read until close, else
+ * ODEUS_ERR_HTTP_TRUNCATED unless done.
+ *
+ * The implementation: a byte-exact state machine: everything it must remember between two feeds
+ * lives in oa_http, so any split of the input gives the same result.
  * Each state consumes a whole span in a tight loop; state changes happen
  * only at the few bytes that matter (CR, LF, ':', the end of a chunk).
  * Every error is decided by the first offending byte alone, so the same
@@ -2648,7 +2579,7 @@ static unsigned oa_http_class_of(unsigned c)
 typedef const unsigned char *oa_http_ptr;
 
 /* Records the first error; s stays on the offending byte (not consumed). */
-static oa_http_ptr oa_http_fail(odeus_http *p, oa_http_ptr s, odeus_result r)
+static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
 {
   p->error = (int)r;
   return s;
@@ -2671,7 +2602,7 @@ static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
  * leading OWS dropped, and past val only whether a byte other than OWS came
  * (then vlen is sizeof val + 1), so the OWS around a token, however long,
  * never matters. */
-static void oa_http_keep(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
+static void oa_http_keep(oa_http *p, oa_http_ptr s, oa_http_ptr t)
 {
   if (!p->vlen)
     while (s < t && oa_http_ows(*s)) s++;
@@ -2746,7 +2677,7 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
  * trailing whitespace (OWS) is skipped. */
 
 /* Content-Length: sub 0 before the digits, 1 in them, 2 after them. */
-static odeus_result oa_http_cl_byte(odeus_http *p, unsigned c)
+static odeus_result oa_http_cl_byte(oa_http *p, unsigned c)
 {
   if (oa_is_digit(c)) {
     uint64_t d = c - '0';
@@ -2764,7 +2695,7 @@ static odeus_result oa_http_cl_byte(odeus_http *p, unsigned c)
 }
 
 /* Transfer-Encoding: sub = bytes of "chunked" matched, 8 after it. */
-static odeus_result oa_http_te_byte(odeus_http *p, unsigned c)
+static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
 {
   if (oa_http_ows(c)) {
     if (p->sub == 7) p->sub = 8;
@@ -2778,7 +2709,7 @@ static odeus_result oa_http_te_byte(odeus_http *p, unsigned c)
 /* Connection: a comma-separated token list. A token is looked at whole,
  * at its ',' or CR: with its OWS trimmed, "close" or "keep-alive" in any
  * case. One that a feed cuts gathers in val (see oa_http_keep). */
-static int oa_http_conn_token(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
+static int oa_http_conn_token(oa_http *p, oa_http_ptr s, oa_http_ptr t)
 {
   unsigned flag;
   while (s < t && oa_http_ows(*s)) s++;
@@ -2793,7 +2724,7 @@ static int oa_http_conn_token(odeus_http *p, oa_http_ptr s, oa_http_ptr t)
 }
 
 /* The end of a token that began in an earlier feed. */
-static void oa_http_conn_token_end(odeus_http *p)
+static void oa_http_conn_token_end(oa_http *p)
 {
   oa_http_ptr s = (oa_http_ptr)p->val;
   if (p->vlen <= sizeof p->val) oa_http_conn_token(p, s, s + p->vlen);
@@ -2801,7 +2732,7 @@ static void oa_http_conn_token_end(odeus_http *p)
 }
 
 /* Value bytes [s, t); last: t is the CR ending the value. */
-static void oa_http_conn_bytes(odeus_http *p, oa_http_ptr s, oa_http_ptr t, int last)
+static void oa_http_conn_bytes(oa_http *p, oa_http_ptr s, oa_http_ptr t, int last)
 {
   /* the usual value, one token in one feed, needs no search for commas */
   if (last && !p->vlen && oa_http_conn_token(p, s, t)) return;
@@ -2830,7 +2761,7 @@ enum {
   OA_HTTP_R_INVALID
 };
 
-static void oa_http_retry_byte(odeus_http *p, unsigned c)
+static void oa_http_retry_byte(oa_http *p, unsigned c)
 {
   int ows = oa_http_ows(c);
   switch (p->sub) {
@@ -2859,16 +2790,16 @@ static void oa_http_retry_byte(odeus_http *p, unsigned c)
   }
 }
 
-static void oa_http_retry_end(odeus_http *p)
+static void oa_http_retry_end(oa_http *p)
 {
-  odeus_retry_kind kind = ODEUS_RETRY_INVALID;
+  oa_retry_kind kind = OA_RETRY_INVALID;
   uint64_t value = 0;
   if (p->sub == OA_HTTP_R_DIGITS || p->sub == OA_HTTP_R_DIGITS_END) {
-    kind = p->num > UINT32_MAX ? ODEUS_RETRY_TOO_LARGE : ODEUS_RETRY_SECONDS;
+    kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
     value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
   } else if (p->sub == OA_HTTP_R_DATE || p->sub == OA_HTTP_R_DATE_END) {
     while (p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
-    if (oa_http_imf_date(p->val, p->vlen, &value)) kind = ODEUS_RETRY_DATE;
+    if (oa_http_imf_date(p->val, p->vlen, &value)) kind = OA_RETRY_DATE;
     else value = 0;
   }
   p->retry_kind = kind;
@@ -2876,7 +2807,7 @@ static void oa_http_retry_end(odeus_http *p)
 }
 
 /* The ':' after a field name (hdr): the checks that need only the name. */
-static odeus_result oa_http_name_end(odeus_http *p)
+static odeus_result oa_http_name_end(oa_http *p)
 {
   /* the flag each header sets, by hdr */
   static const unsigned char seen[OA_HTTP_H_COUNT] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY };
@@ -2884,7 +2815,7 @@ static odeus_result oa_http_name_end(odeus_http *p)
   if (p->flags & f) {
     if (f == OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_DUPLICATE;
     if (f == OA_HTTP_F_TE) return ODEUS_ERR_HTTP_TE; /* chunked twice is not chunked */
-    p->retry_kind = ODEUS_RETRY_INVALID; /* two answers: neither is trusted */
+    p->retry_kind = OA_RETRY_INVALID; /* two answers: neither is trusted */
     p->retry_value = 0;
     p->hdr = OA_HTTP_H_OTHER;
   } else if ((f & (OA_HTTP_F_CL | OA_HTTP_F_TE)) && (p->flags & (OA_HTTP_F_CL | OA_HTTP_F_TE))) {
@@ -2899,7 +2830,7 @@ static odeus_result oa_http_name_end(odeus_http *p)
 
 /* Value bytes [s, t) of the header hdr, none of them CR or a control
  * byte. Returns where it stopped: t, or an offending byte (p->error set). */
-static oa_http_ptr oa_http_known_value(odeus_http *p, oa_http_ptr s, oa_http_ptr t, int last)
+static oa_http_ptr oa_http_known_value(oa_http *p, oa_http_ptr s, oa_http_ptr t, int last)
 {
   odeus_result r = ODEUS_OK;
   if (p->hdr == OA_HTTP_H_CONNECTION) {
@@ -2917,7 +2848,7 @@ static oa_http_ptr oa_http_known_value(odeus_http *p, oa_http_ptr s, oa_http_ptr
 }
 
 /* The CR ending a value of hdr. */
-static odeus_result oa_http_value_end(odeus_http *p)
+static odeus_result oa_http_value_end(oa_http *p)
 {
   switch (p->hdr) {
   case OA_HTTP_H_CONTENT_LENGTH:
@@ -2939,20 +2870,20 @@ static odeus_result oa_http_value_end(odeus_http *p)
 
 /* Before a status line: forget what an earlier (1xx) head said, but its
  * status and reason, kept until the next status line has its own. */
-static void oa_http_new_head(odeus_http *p)
+static void oa_http_new_head(oa_http *p)
 {
   p->state = OA_HTTP_STATUS;
   p->chunked = 0;
   p->keep_alive = 0;
   p->has_content_length = 0;
   p->content_length = 0;
-  p->retry_kind = ODEUS_RETRY_ABSENT;
+  p->retry_kind = OA_RETRY_ABSENT;
   p->retry_value = 0;
   p->hdr = p->sub = p->flags = 0;
 }
 
 /* The trailer section and each chunk line get a head_max of their own. */
-static void oa_http_new_section(odeus_http *p, unsigned state)
+static void oa_http_new_section(oa_http *p, unsigned state)
 {
   p->state = state;
   p->head_len = 0;
@@ -2961,14 +2892,14 @@ static void oa_http_new_section(odeus_http *p, unsigned state)
   p->num = 0;
 }
 
-static void oa_http_message_done(odeus_http *p)
+static void oa_http_message_done(oa_http *p)
 {
   p->state = OA_HTTP_DONE;
   p->done = 1;
 }
 
 /* The empty line after a head: decide how the body is framed. */
-static odeus_result oa_http_head_end(odeus_http *p)
+static odeus_result oa_http_head_end(oa_http *p)
 {
   unsigned f = p->flags;
   if (p->status < 200) { oa_http_new_head(p); return ODEUS_OK; } /* interim: skip */
@@ -2996,7 +2927,7 @@ static odeus_result oa_http_head_end(odeus_http *p)
  * position is that of the offending byte. */
 
 /* "HTTP/1.x NNN" then SP, or CR for an empty reason. */
-static oa_http_ptr oa_http_status(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   static const char prefix[] = "HTTP/1.";
   while (s < e) {
@@ -3028,7 +2959,7 @@ static oa_http_ptr oa_http_status(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
   return s;
 }
 
-static oa_http_ptr oa_http_reason(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+static oa_http_ptr oa_http_reason(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   oa_http_ptr t = s;
   size_t room = sizeof p->reason - 1 - p->sub, n;
@@ -3044,7 +2975,7 @@ static oa_http_ptr oa_http_reason(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 }
 
 /* A byte that must be the LF of a CRLF. */
-static oa_http_ptr oa_http_lf(odeus_http *p, oa_http_ptr s, unsigned next)
+static oa_http_ptr oa_http_lf(oa_http *p, oa_http_ptr s, unsigned next)
 {
   if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
   p->state = next;
@@ -3060,7 +2991,7 @@ static oa_http_ptr oa_http_token_span(oa_http_ptr t, oa_http_ptr e)
 
 /* A byte that cannot start a field line: the CR of the empty line, or an
  * error. */
-static oa_http_ptr oa_http_line_other(odeus_http *p, oa_http_ptr s)
+static oa_http_ptr oa_http_line_other(oa_http *p, oa_http_ptr s)
 {
   unsigned c = *s;
   if (c == '\r') { p->state = OA_HTTP_END_LF; return s + 1; }
@@ -3069,14 +3000,14 @@ static oa_http_ptr oa_http_line_other(odeus_http *p, oa_http_ptr s)
 }
 
 /* The byte that ended a field name, when it is not ':'. */
-static oa_http_ptr oa_http_name_error(odeus_http *p, oa_http_ptr s)
+static oa_http_ptr oa_http_name_error(oa_http *p, oa_http_ptr s)
 {
   if (!OA_HTTP_CLASS(*s) && *s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
   return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
 }
 
 /* The known header a whole name is; trailers never frame or steer. */
-static OA_INLINE unsigned oa_http_known(const odeus_http *p, oa_http_ptr s, size_t n)
+static OA_INLINE unsigned oa_http_known(const oa_http *p, oa_http_ptr s, size_t n)
 {
   unsigned k;
   if (p->flags & OA_HTTP_F_TRAILER) return OA_HTTP_H_OTHER;
@@ -3091,7 +3022,7 @@ static OA_INLINE unsigned oa_http_known(const odeus_http *p, oa_http_ptr s, size
 }
 
 /* The ':' at t after the name of hdr: the checks that need only the name. */
-static oa_http_ptr oa_http_colon(odeus_http *p, oa_http_ptr t)
+static oa_http_ptr oa_http_colon(oa_http *p, oa_http_ptr t)
 {
   odeus_result r;
   if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
@@ -3099,7 +3030,7 @@ static oa_http_ptr oa_http_colon(odeus_http *p, oa_http_ptr t)
   return t + 1;
 }
 
-static oa_http_ptr oa_http_name(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   oa_http_ptr t = oa_http_token_span(s, e);
   oa_http_keep(p, s, t);
@@ -3110,7 +3041,7 @@ static oa_http_ptr oa_http_name(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 }
 
 /* Value bytes from s: a known header's are read as they come. */
-static oa_http_ptr oa_http_value(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
   oa_http_ptr t = oa_http_value_span(s, e);
@@ -3129,7 +3060,7 @@ static oa_http_ptr oa_http_value(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 /* The first byte of a field line: a token character starts a name (the
  * NAME, VALUE and LINE_LF states read the rest); anything else ends the
  * head or is an error. */
-static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s)
+static oa_http_ptr oa_http_lines(oa_http *p, oa_http_ptr s)
 {
   if (OA_HTTP_CLASS(*s) != OA_HTTP_T) return oa_http_line_other(p, s);
   p->state = OA_HTTP_NAME;
@@ -3138,7 +3069,7 @@ static oa_http_ptr oa_http_lines(odeus_http *p, oa_http_ptr s)
 }
 
 /* The LF of the empty line: the end of a head, or of the trailers. */
-static oa_http_ptr oa_http_end_lf(odeus_http *p, oa_http_ptr s)
+static oa_http_ptr oa_http_end_lf(oa_http *p, oa_http_ptr s)
 {
   odeus_result r;
   if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
@@ -3158,7 +3089,7 @@ enum {
 /* The chunk-size line: hex digits, optional whitespace, an optional
  * extension, CR. Extensions mean nothing to us; they cannot hold CR or LF
  * (a quoted-string cannot either), so the line ends at the first CR. */
-static oa_http_ptr oa_http_chunk_size(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   for (; s < e; s++) {
     unsigned c = *s, v = oa_hex_value(c), at = p->sub;
@@ -3182,7 +3113,7 @@ static oa_http_ptr oa_http_chunk_size(odeus_http *p, oa_http_ptr s, oa_http_ptr 
   return s;
 }
 
-static oa_http_ptr oa_http_chunk_lf(odeus_http *p, oa_http_ptr s)
+static oa_http_ptr oa_http_chunk_lf(oa_http *p, oa_http_ptr s)
 {
   if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
   if (p->num == 0) { /* the last chunk: trailers follow */
@@ -3197,7 +3128,7 @@ static oa_http_ptr oa_http_chunk_lf(odeus_http *p, oa_http_ptr s)
 }
 
 /* CR then LF after chunk data. */
-static oa_http_ptr oa_http_data_crlf(odeus_http *p, oa_http_ptr s)
+static oa_http_ptr oa_http_data_crlf(oa_http *p, oa_http_ptr s)
 {
   int cr = p->state == OA_HTTP_DATA_CR;
   if (*s != (cr ? '\r' : '\n')) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_CRLF);
@@ -3208,7 +3139,7 @@ static oa_http_ptr oa_http_data_crlf(odeus_http *p, oa_http_ptr s)
 
 /* Runs the text states over [s, e) until a data state, the end of the
  * message, an error, or the start of a new bounded section. */
-static oa_http_ptr oa_http_text_run(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+static oa_http_ptr oa_http_text_run(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   while (s < e && !p->error && p->state < OA_HTTP_BODY_CL && !(p->flags & OA_HTTP_F_SECTION)) {
     switch (p->state) {
@@ -3229,7 +3160,7 @@ static oa_http_ptr oa_http_text_run(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 }
 
 /* Text bytes within the section's head_max: past it, HEAD_TOO_LONG. */
-static oa_http_ptr oa_http_text(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t max = p->head_max ? p->head_max : (size_t)ODEUS_HTTP_HEAD_MAX;
   size_t room = p->head_len < max ? max - p->head_len : 0;
@@ -3247,7 +3178,7 @@ static oa_http_ptr oa_http_text(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 
 /* ---- the body ---------------------------------------------------------------- */
 
-static oa_http_ptr oa_http_deliver(odeus_http *p, oa_http_ptr s, size_t n)
+static oa_http_ptr oa_http_deliver(oa_http *p, oa_http_ptr s, size_t n)
 {
   p->body_read += n;
   if (n && p->on_body) {
@@ -3257,7 +3188,7 @@ static oa_http_ptr oa_http_deliver(odeus_http *p, oa_http_ptr s, size_t n)
   return s + n;
 }
 
-static oa_http_ptr oa_http_data(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
+static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t avail = (size_t)(e - s), n;
   uint64_t left;
@@ -3283,7 +3214,7 @@ static oa_http_ptr oa_http_data(odeus_http *p, oa_http_ptr s, oa_http_ptr e)
 
 /* ---- the API ------------------------------------------------------------------ */
 
-ODEUS_API void odeus_http_init(odeus_http *p, odeus_body_fn on_body, void *ctx)
+static void oa_http_init(oa_http *p, oa_body_fn on_body, void *ctx)
 {
   if (!p) return;
   memset(p, 0, sizeof *p); /* zero is also the start of a head: OA_HTTP_STATUS, no flags */
@@ -3292,7 +3223,7 @@ ODEUS_API void odeus_http_init(odeus_http *p, odeus_body_fn on_body, void *ctx)
   p->ctx = ctx;
 }
 
-ODEUS_API odeus_result odeus_http_feed(odeus_http *p, const char *data, size_t len, size_t *used)
+static odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_t *used)
 {
   oa_http_ptr s = (oa_http_ptr)data, e;
   if (used) *used = 0;
@@ -3306,7 +3237,7 @@ ODEUS_API odeus_result odeus_http_feed(odeus_http *p, const char *data, size_t l
   return (odeus_result)p->error;
 }
 
-ODEUS_API odeus_result odeus_http_finish(odeus_http *p)
+static odeus_result oa_http_finish(oa_http *p)
 {
   if (!p) return ODEUS_ERR_ARGUMENT;
   if (p->error) return (odeus_result)p->error;
@@ -3314,6 +3245,62 @@ ODEUS_API odeus_result odeus_http_finish(odeus_http *p)
   if (!p->done) p->error = ODEUS_ERR_HTTP_TRUNCATED;
   return (odeus_result)p->error;
 }
+/* ---- push JSON reader --------------------------------------------------------
+ * Strict RFC 8259, fed in pieces of any size; events through a callback.
+ * Feeding the text one byte at a time gives the same events (fragments
+ * joined) and the same result as feeding it at once.
+ *
+ * Rejected, each with its code: trailing commas, missing or extra separators,
+ * single quotes, comments, a BOM, NaN/Infinity, ".5", "+1", bytes other than
+ * the four JSON whitespace bytes between tokens (ODEUS_ERR_JSON_SYNTAX);
+ * leading zeros, "-", "1.", "1e", "0x1", and any byte glued to a number
+ * other than whitespace , ] } (ODEUS_ERR_JSON_NUMBER); unknown escapes and
+ * \u with fewer than four hex digits (ODEUS_ERR_JSON_ESCAPE); raw bytes below
+ * 0x20 in a string (ODEUS_ERR_JSON_CONTROL); invalid UTF-8 in a string:
+ * overlong forms, encoded surrogates, above U+10FFFF, stray or missing
+ * continuation bytes (ODEUS_ERR_JSON_UTF8); nesting deeper than
+ * ODEUS_JSON_MAX_DEPTH (ODEUS_ERR_JSON_DEPTH); anything but whitespace after
+ * the top-level value (ODEUS_ERR_JSON_TRAILING); a text that ends inside its
+ * value (ODEUS_ERR_JSON_TRUNCATED, from oa_json_finish; but a top-level
+ * number the end leaves invalid, such as "1.", is ODEUS_ERR_JSON_NUMBER).
+ *
+ * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to
+ * UTF-8, a lone surrogate (a high one not followed by a low one, or a low one
+ * alone) to U+FFFD (EF BF BD), flagged OA_JSON_LONE. \u0000 is
+ * delivered as a 0 byte: whether a string may hold it is the consumer's
+ * rule.
+ *
+ * Duplicate keys are not the reader's business: it keeps no memory of keys
+ * and delivers each one. Its consumers decide: the config parser rejects a
+ * duplicate, naming it; the answer mapper applies its own rule.
+ *
+ * Fragments. KEY, STRING and NUMBER arrive as one or more fragments, the first
+ * with OA_JSON_FIRST, the last with OA_JSON_LAST. A fragment flagged
+ * OA_JSON_RAW points straight into the fed data (bytes needing no
+ * decoding); others point into the reader (decoded escapes, or a character
+ * cut by the end of a piece). A run of raw bytes ends at an escape, at the
+ * end of a fed piece or at the closing quote, so a string written without
+ * escapes and fed inside one piece is exactly ONE event,
+ * FIRST|LAST|RAW, pointing into the fed data (zero copy). An empty string is
+ * one event FIRST|LAST with len 0. Only a last fragment can be empty (when a
+ * piece ended just before the closing quote, or when the text ends right
+ * after a top-level number: oa_json_finish delivers it). A string
+ * fragment never splits a UTF-8 character. Fragments are valid during the
+ * callback only.
+ *
+ * offset is the byte offset, in the whole stream, of the value's first byte
+ * (for a string or key: its opening quote; for an *_END event: the closing
+ * bracket); every fragment of a token carries the token's offset. depth
+ * counts the containers open around the value: 0 at the top, 1 for a key of
+ * the top-level object and its value; an *_END event has the depth of its
+ * *_BEGIN. text/len are NULL/0 for container events; a literal's event points
+ * at "true", "false" or "null".
+ *
+ * oa_json_init starts a new text; oa_json_feed returns ODEUS_OK, an
+ * ODEUS_ERR_JSON_* code, or what the callback returned, reading only the
+ * bytes given (after an error every call returns it); oa_json_finish checks
+ * that one complete value was read (a top-level number ends there). */
+
 /* ---- push JSON reader (implementation) -------------------------------------
  * Between tokens the reader holds a set of what may come next (expect); inside
  * a token, which token and how far (state, sub). Tokens found whole inside a
@@ -3394,14 +3381,14 @@ static unsigned oa_json_encode(uint32_t cp, char *out)
 }
 
 /* Records an error and returns where it was found, so that offset names it. */
-static const unsigned char *oa_json_fail(odeus_json *js, odeus_result code, const unsigned char *at)
+static const unsigned char *oa_json_fail(oa_json *js, odeus_result code, const unsigned char *at)
 {
   js->error = (int)code;
   return at;
 }
 
 /* The callback of a reader that only checks the text. */
-static int oa_json_ignore(void *ctx, const odeus_json_event *ev)
+static int oa_json_ignore(void *ctx, const oa_json_event *ev)
 {
   (void)ctx;
   (void)ev;
@@ -3410,7 +3397,7 @@ static int oa_json_ignore(void *ctx, const odeus_json_event *ev)
 
 /* Delivers an event; a nonzero answer of the callback is the error from
  * then on. Every event is built whole before each call. */
-static OA_INLINE int oa_json_send(odeus_json *js, const odeus_json_event *ev)
+static OA_INLINE int oa_json_send(oa_json *js, const oa_json_event *ev)
 {
   int r = js->fn(js->ctx, ev);
   if (r) js->error = r;
@@ -3418,11 +3405,11 @@ static OA_INLINE int oa_json_send(odeus_json *js, const odeus_json_event *ev)
 }
 
 /* Builds an event (depth: the current one) and delivers it. */
-static OA_INLINE int oa_json_emit(odeus_json *js, unsigned type, unsigned flags, const char *text,
+static OA_INLINE int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const char *text,
                                   size_t len, size_t offset)
 {
-  odeus_json_event ev;
-  ev.type = (odeus_json_event_type)type;
+  oa_json_event ev;
+  ev.type = (oa_jev_type)type;
   ev.flags = flags;
   ev.text = text;
   ev.len = len;
@@ -3433,19 +3420,19 @@ static OA_INLINE int oa_json_emit(odeus_json *js, unsigned type, unsigned flags,
 
 /* One fragment of the token being read. An empty one points at tmp, so RAW
  * always means "inside the fed data". */
-static OA_INLINE int oa_json_fragment(odeus_json *js, const char *text, size_t len, unsigned flags)
+static OA_INLINE int oa_json_fragment(oa_json *js, const char *text, size_t len, unsigned flags)
 {
   flags |= js->first;
   js->first = 0;
   if (!len) {
     text = js->tmp;
-    flags &= ~ODEUS_JSON_RAW;
+    flags &= ~OA_JSON_RAW;
   }
   return oa_json_emit(js, js->token, flags, text, len, js->value_start);
 }
 
 /* Delivers the decoded bytes waiting in tmp. */
-static int oa_json_flush(odeus_json *js, unsigned flags)
+static int oa_json_flush(oa_json *js, unsigned flags)
 {
   size_t n = js->tmp_len;
   js->tmp_len = 0;
@@ -3453,20 +3440,20 @@ static int oa_json_flush(odeus_json *js, unsigned flags)
 }
 
 /* Makes room for n more bytes in tmp. */
-static int oa_json_room(odeus_json *js, unsigned n)
+static int oa_json_room(oa_json *js, unsigned n)
 {
   if (js->tmp_len + n > sizeof js->tmp) return oa_json_flush(js, 0);
   return 0;
 }
 
-static int oa_json_put_byte(odeus_json *js, unsigned c)
+static int oa_json_put_byte(oa_json *js, unsigned c)
 {
   if (oa_json_room(js, 1)) return 1;
   js->tmp[js->tmp_len++] = (char)c;
   return 0;
 }
 
-static int oa_json_put_code(odeus_json *js, uint32_t cp)
+static int oa_json_put_code(oa_json *js, uint32_t cp)
 {
   if (oa_json_room(js, 4)) return 1;
   js->tmp_len += oa_json_encode(cp, js->tmp + js->tmp_len);
@@ -3474,32 +3461,32 @@ static int oa_json_put_code(odeus_json *js, uint32_t cp)
 }
 
 /* A raw run [run, p) of the current string: what waits in tmp came first. */
-static OA_INLINE int oa_json_run(odeus_json *js, const unsigned char *run, const unsigned char *p,
+static OA_INLINE int oa_json_run(oa_json *js, const unsigned char *run, const unsigned char *p,
                                  unsigned flags)
 {
   if (js->tmp_len && oa_json_flush(js, 0)) return 1;
-  return oa_json_fragment(js, (const char *)run, (size_t)(p - run), flags | ODEUS_JSON_RAW);
+  return oa_json_fragment(js, (const char *)run, (size_t)(p - run), flags | OA_JSON_RAW);
 }
 
-static unsigned oa_json_top_is_object(const odeus_json *js)
+static unsigned oa_json_top_is_object(const oa_json *js)
 {
   return (unsigned)(js->stack >> (js->depth - 1)) & 1u;
 }
 
 /* A value is complete: a separator or a close may follow, or nothing at the top. */
-static void oa_json_value_done(odeus_json *js)
+static void oa_json_value_done(oa_json *js)
 {
   js->state = OA_JSON_BETWEEN;
   js->expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
 }
 
 /* A token begins at p (offset in the stream): its first fragment gets FIRST. */
-static void oa_json_begin(odeus_json *js, unsigned state, unsigned token, size_t offset)
+static void oa_json_begin(oa_json *js, unsigned state, unsigned token, size_t offset)
 {
   js->state = state;
   js->token = token;
   js->value_start = offset;
-  js->first = ODEUS_JSON_FIRST;
+  js->first = OA_JSON_FIRST;
   js->sub = 0;
 }
 
@@ -3508,7 +3495,7 @@ static void oa_json_begin(odeus_json *js, unsigned state, unsigned token, size_t
 /* A raw UTF-8 character at p: the byte after it when it is whole and
  * valid; p itself when the piece ends inside it; on an invalid one, the
  * error is set and the offending byte returned. */
-static const unsigned char *oa_json_utf8_char(odeus_json *js, const unsigned char *p,
+static const unsigned char *oa_json_utf8_char(oa_json *js, const unsigned char *p,
                                               const unsigned char *end)
 {
   unsigned lo, hi, n = oa_utf8_lead(*p, &lo, &hi), good;
@@ -3521,7 +3508,7 @@ static const unsigned char *oa_json_utf8_char(odeus_json *js, const unsigned cha
 
 /* The piece ends inside the character led by *p: its bytes wait in tmp, so
  * that no fragment splits a character. */
-static const unsigned char *oa_json_utf8_cut(odeus_json *js, const unsigned char *p)
+static const unsigned char *oa_json_utf8_cut(oa_json *js, const unsigned char *p)
 {
   if (oa_json_room(js, 4)) return p;
   js->need = oa_utf8_lead(*p, &js->lo, &js->hi);
@@ -3531,12 +3518,12 @@ static const unsigned char *oa_json_utf8_cut(odeus_json *js, const unsigned char
 }
 
 /* The closing quote at p ends the raw run [run, p) and the token. */
-static const unsigned char *oa_json_string_end(odeus_json *js, const unsigned char *run,
+static const unsigned char *oa_json_string_end(oa_json *js, const unsigned char *run,
                                                const unsigned char *p)
 {
-  if (p != run ? oa_json_run(js, run, p, ODEUS_JSON_LAST) : oa_json_flush(js, ODEUS_JSON_LAST))
+  if (p != run ? oa_json_run(js, run, p, OA_JSON_LAST) : oa_json_flush(js, OA_JSON_LAST))
     return p;
-  if (js->token == ODEUS_JSON_KEY) {
+  if (js->token == OA_JEV_KEY) {
     js->state = OA_JSON_BETWEEN;
     js->expect = OA_JSON_WANT_COLON;
   } else {
@@ -3566,7 +3553,7 @@ static OA_INLINE unsigned oa_json_simple_escape(unsigned c)
  * quote (consumed), or at what needs the slower states: a \u escape or an
  * escape cut by the end of the piece (the backslash consumed), or a UTF-8
  * character cut by the end of the piece. */
-static const unsigned char *oa_json_string(odeus_json *js, const unsigned char *run,
+static const unsigned char *oa_json_string(oa_json *js, const unsigned char *run,
                                            const unsigned char *p, const unsigned char *end)
 {
   for (;;) {
@@ -3600,7 +3587,7 @@ static const unsigned char *oa_json_string(odeus_json *js, const unsigned char *
 }
 
 /* One continuation byte of a character cut by the end of a piece. */
-static const unsigned char *oa_json_utf8_more(odeus_json *js, const unsigned char *p)
+static const unsigned char *oa_json_utf8_more(oa_json *js, const unsigned char *p)
 {
   unsigned c = *p;
   if (c < js->lo || c > js->hi) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p);
@@ -3611,7 +3598,7 @@ static const unsigned char *oa_json_utf8_more(odeus_json *js, const unsigned cha
   return p + 1;
 }
 
-static const unsigned char *oa_json_escape(odeus_json *js, const unsigned char *p)
+static const unsigned char *oa_json_escape(oa_json *js, const unsigned char *p)
 {
   unsigned out = oa_json_simple_escape(*p);
   if (*p == 'u') {
@@ -3628,7 +3615,7 @@ static const unsigned char *oa_json_escape(odeus_json *js, const unsigned char *
 
 /* A lone surrogate escape: U+FFFD, or an error for a reader that was asked
  * to refuse them (a request body has no UTF-8 form for one). */
-static int oa_json_lone(odeus_json *js)
+static int oa_json_lone(oa_json *js)
 {
   int r;
   if (js->lone_surrogate_error) {
@@ -3636,13 +3623,13 @@ static int oa_json_lone(odeus_json *js)
     return 1;
   }
   r = oa_json_put_code(js, 0xFFFD);
-  js->first |= ODEUS_JSON_LONE; /* after the put: a flush it made went out before the U+FFFD */
+  js->first |= OA_JSON_LONE; /* after the put: a flush it made went out before the U+FFFD */
   return r;
 }
 
 /* The four hex digits of a \u escape are read: pair surrogates, and turn a
  * lone one into U+FFFD. */
-static int oa_json_unicode(odeus_json *js)
+static int oa_json_unicode(oa_json *js)
 {
   uint32_t cp = js->code;
   js->state = OA_JSON_STRING;
@@ -3662,7 +3649,7 @@ static int oa_json_unicode(odeus_json *js)
   return oa_json_put_code(js, cp);
 }
 
-static const unsigned char *oa_json_hex(odeus_json *js, const unsigned char *p)
+static const unsigned char *oa_json_hex(oa_json *js, const unsigned char *p)
 {
   unsigned v = oa_hex_value(*p);
   if (v > 15) return oa_json_fail(js, ODEUS_ERR_JSON_ESCAPE, p);
@@ -3673,7 +3660,7 @@ static const unsigned char *oa_json_hex(odeus_json *js, const unsigned char *p)
 
 /* After a high surrogate, anything but "\u" leaves it lone: U+FFFD, then
  * the byte is read again in the state it belongs to (not consumed). */
-static const unsigned char *oa_json_low(odeus_json *js, const unsigned char *p)
+static const unsigned char *oa_json_low(oa_json *js, const unsigned char *p)
 {
   unsigned want = js->state == OA_JSON_LOW_BACKSLASH ? '\\' : 'u';
   if (*p == want) {
@@ -3732,7 +3719,7 @@ static unsigned oa_json_number_step(unsigned step, unsigned c)
 /* Reads number bytes from p. The number ends at the first byte that is not
  * part of it, which must be one that may follow a value (not consumed); the
  * end of the piece delivers what was read so far. */
-static const unsigned char *oa_json_number(odeus_json *js, const unsigned char *p,
+static const unsigned char *oa_json_number(oa_json *js, const unsigned char *p,
                                            const unsigned char *end)
 {
   const unsigned char *run = p;
@@ -3744,12 +3731,12 @@ static const unsigned char *oa_json_number(odeus_json *js, const unsigned char *
   }
   js->sub = step;
   if (p == end) {
-    if (p != run) oa_json_fragment(js, (const char *)run, (size_t)(p - run), ODEUS_JSON_RAW);
+    if (p != run) oa_json_fragment(js, (const char *)run, (size_t)(p - run), OA_JSON_RAW);
     return p;
   }
   if (next == OA_JSON_N_BAD || !(oa_json_space(*p) || *p == ',' || *p == ']' || *p == '}'))
     return oa_json_fail(js, ODEUS_ERR_JSON_NUMBER, p);
-  if (oa_json_fragment(js, (const char *)run, (size_t)(p - run), ODEUS_JSON_RAW | ODEUS_JSON_LAST))
+  if (oa_json_fragment(js, (const char *)run, (size_t)(p - run), OA_JSON_RAW | OA_JSON_LAST))
     return p;
   oa_json_value_done(js);
   return p;
@@ -3763,11 +3750,11 @@ static int oa_json_number_complete(unsigned step)
 
 static const char *oa_json_word(unsigned token)
 {
-  if (token == ODEUS_JSON_TRUE) return "true";
-  return token == ODEUS_JSON_FALSE ? "false" : "null";
+  if (token == OA_JEV_TRUE) return "true";
+  return token == OA_JEV_FALSE ? "false" : "null";
 }
 
-static const unsigned char *oa_json_literal(odeus_json *js, const unsigned char *p,
+static const unsigned char *oa_json_literal(oa_json *js, const unsigned char *p,
                                             const unsigned char *end)
 {
   const char *word = oa_json_word(js->token);
@@ -3796,26 +3783,26 @@ static OA_INLINE size_t oa_json_whole_word(const unsigned char *p, size_t avail,
 /* A string or key without escape, whole between the quotes at p and q: one
  * event FIRST|LAST|RAW pointing into the fed data; an empty one points into
  * the reader (tmp) and is not RAW. */
-static OA_INLINE void oa_json_whole_string(odeus_json_event *ev, unsigned token,
+static OA_INLINE void oa_json_whole_string(oa_json_event *ev, unsigned token,
                                            const unsigned char *p, const unsigned char *q,
-                                           const odeus_json *js)
+                                           const oa_json *js)
 {
-  ev->type = (odeus_json_event_type)token;
-  ev->flags = ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW;
+  ev->type = (oa_jev_type)token;
+  ev->flags = OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW;
   ev->text = (const char *)p + 1;
   ev->len = (size_t)(q - (p + 1));
   if (!ev->len) {
-    ev->flags = ODEUS_JSON_FIRST | ODEUS_JSON_LAST;
+    ev->flags = OA_JSON_FIRST | OA_JSON_LAST;
     ev->text = js->tmp;
   }
   ev->depth = js->depth;
 }
 
 /* A literal whole inside the piece: its event points at the word. */
-static OA_INLINE void oa_json_literal_event(odeus_json_event *ev, unsigned token, size_t len,
-                                            const odeus_json *js)
+static OA_INLINE void oa_json_literal_event(oa_json_event *ev, unsigned token, size_t len,
+                                            const oa_json *js)
 {
-  ev->type = (odeus_json_event_type)token;
+  ev->type = (oa_jev_type)token;
   ev->flags = 0;
   ev->text = oa_json_word(token);
   ev->len = len;
@@ -3873,7 +3860,7 @@ static OA_INLINE int oa_json_pair(const unsigned char *p, unsigned a, unsigned b
  * byte from 0x80, a bad byte, or the end of the piece inside it, at stop):
  * the string reader takes it, from there. Returns where it stopped:
  * after the closing quote (state BETWEEN), or where a slower state goes on. */
-static const unsigned char *oa_json_string_begin(odeus_json *js, const unsigned char *p,
+static const unsigned char *oa_json_string_begin(oa_json *js, const unsigned char *p,
                                                  const unsigned char *stop,
                                                  const unsigned char *end, unsigned token,
                                                  uintptr_t origin)
@@ -3883,10 +3870,10 @@ static const unsigned char *oa_json_string_begin(odeus_json *js, const unsigned 
 }
 
 /* Delivers the event of a container's bracket (no text). */
-static OA_INLINE int oa_json_bracket(odeus_json *js, odeus_json_event *ev, unsigned type,
+static OA_INLINE int oa_json_bracket(oa_json *js, oa_json_event *ev, unsigned type,
                                      size_t offset)
 {
-  ev->type = (odeus_json_event_type)type;
+  ev->type = (oa_jev_type)type;
   ev->flags = 0;
   ev->text = NULL;
   ev->len = 0;
@@ -3916,12 +3903,12 @@ static OA_INLINE const unsigned char *oa_json_past_space(const unsigned char *p,
  * container's bracket at p (q NULL), a literal [p, q), a string between the
  * quotes at p and q. Out of line, so that the structure loop's
  * frame, under every other call, holds no event. */
-static int oa_json_deliver(odeus_json *js, unsigned type, const unsigned char *p,
+static int oa_json_deliver(oa_json *js, unsigned type, const unsigned char *p,
                                            const unsigned char *q, size_t offset)
 {
-  odeus_json_event ev;
+  oa_json_event ev;
   if (!q) return oa_json_bracket(js, &ev, type, offset);
-  if (type == ODEUS_JSON_STRING) oa_json_whole_string(&ev, type, p, q, js);
+  if (type == OA_JEV_STRING) oa_json_whole_string(&ev, type, p, q, js);
   else oa_json_literal_event(&ev, type, (size_t)(q - p), js);
   ev.offset = offset;
   return oa_json_send(js, &ev);
@@ -3933,7 +3920,7 @@ static int oa_json_deliver(odeus_json *js, unsigned type, const unsigned char *p
  * object live in locals; expect goes back to the struct when the function
  * returns, depth whenever it changes. Stream offsets are computed on
  * addresses: the offset of x is x - origin. */
-static const unsigned char *oa_json_structure(odeus_json *js, const unsigned char *p,
+static const unsigned char *oa_json_structure(oa_json *js, const unsigned char *p,
                                               const unsigned char *end)
 {
   const uintptr_t origin = (uintptr_t)p - js->offset;
@@ -3946,7 +3933,7 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
     switch (c) {
     case '"':
       if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
-      token = expect & OA_JSON_WANT_KEY ? ODEUS_JSON_KEY : ODEUS_JSON_STRING;
+      token = expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING;
       p = oa_json_string_begin(js, p, p + 1, end, token, origin);
       goto helper_done;
     case ',':
@@ -3965,7 +3952,7 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
     case '}': case ']':
       if (!(expect & OA_JSON_WANT_CLOSE) || in_object != (c == '}')) goto refuse;
       js->depth--;
-      if (oa_json_deliver(js, in_object ? ODEUS_JSON_OBJECT_END : ODEUS_JSON_ARRAY_END, p, NULL,
+      if (oa_json_deliver(js, in_object ? OA_JEV_OBJECT_END : OA_JEV_ARRAY_END, p, NULL,
                           (size_t)((uintptr_t)p - origin)))
         return p;
       p++;
@@ -3975,7 +3962,7 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
       if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
       if (js->depth >= ODEUS_JSON_MAX_DEPTH) return oa_json_fail(js, ODEUS_ERR_JSON_DEPTH, p);
       in_object = c == '{';
-      if (oa_json_deliver(js, in_object ? ODEUS_JSON_OBJECT_BEGIN : ODEUS_JSON_ARRAY_BEGIN, p, NULL,
+      if (oa_json_deliver(js, in_object ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN, p, NULL,
                           (size_t)((uintptr_t)p - origin)))
         return p;
       p++;
@@ -3986,7 +3973,7 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
       continue;
     case 't': case 'f': case 'n':
       if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-      token = c == 't' ? ODEUS_JSON_TRUE : c == 'f' ? ODEUS_JSON_FALSE : ODEUS_JSON_NULL;
+      token = c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL;
       /* cut by the end of the piece, or misspelt */
       oa_json_begin(js, OA_JSON_LITERAL, token, (size_t)((uintptr_t)p - origin));
       p = oa_json_literal(js, p, end);
@@ -3994,7 +3981,7 @@ static const unsigned char *oa_json_structure(odeus_json *js, const unsigned cha
     case '-': case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
       if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-      oa_json_begin(js, OA_JSON_NUMBER, ODEUS_JSON_NUMBER, (size_t)((uintptr_t)p - origin));
+      oa_json_begin(js, OA_JSON_NUMBER, OA_JEV_NUMBER, (size_t)((uintptr_t)p - origin));
       p = oa_json_number(js, p, end);
       goto helper_done;
     default:
@@ -4022,7 +4009,7 @@ refuse:
 
 /* ---- the API ---- */
 
-ODEUS_API void odeus_json_init(odeus_json *js, odeus_json_fn fn, void *ctx)
+static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
 {
   if (!js) return;
   memset(js, 0, sizeof *js);
@@ -4032,7 +4019,7 @@ ODEUS_API void odeus_json_init(odeus_json *js, odeus_json_fn fn, void *ctx)
   js->expect = OA_JSON_WANT_VALUE;
 }
 
-ODEUS_API odeus_result odeus_json_feed(odeus_json *js, const char *data, size_t len)
+static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *p, *end, *q;
   if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
@@ -4058,14 +4045,14 @@ ODEUS_API odeus_result odeus_json_feed(odeus_json *js, const char *data, size_t 
   return ODEUS_OK;
 }
 
-ODEUS_API odeus_result odeus_json_finish(odeus_json *js)
+static odeus_result oa_json_finish(oa_json *js)
 {
   if (!js) return ODEUS_ERR_ARGUMENT;
   if (js->error) return (odeus_result)js->error;
   if (js->state == OA_JSON_NUMBER && js->depth == 0) {
     if (!oa_json_number_complete(js->sub)) {
       js->error = ODEUS_ERR_JSON_NUMBER;
-    } else if (!oa_json_fragment(js, js->tmp, 0, ODEUS_JSON_LAST)) {
+    } else if (!oa_json_fragment(js, js->tmp, 0, OA_JSON_LAST)) {
       oa_json_value_done(js);
     }
   } else if (js->state != OA_JSON_BETWEEN || js->expect) {
@@ -4103,14 +4090,14 @@ typedef struct oa_cfg {
   char *str;                    /* a string being assembled in storage */
   size_t str_len;
   int str_cut;                  /* it did not fit */
-  unsigned str_flags;           /* its fragments' flags, ORed (ODEUS_JSON_LONE) */
+  unsigned str_flags;           /* its fragments' flags, ORed (OA_JSON_LONE) */
   char word[24];                /* a key or enum value being assembled */
   size_t word_len;
 } oa_cfg;
 
-static int oa_cfg_is_begin(const odeus_json_event *ev)
+static int oa_cfg_is_begin(const oa_json_event *ev)
 {
-  return ev->type == ODEUS_JSON_OBJECT_BEGIN || ev->type == ODEUS_JSON_ARRAY_BEGIN;
+  return ev->type == OA_JEV_OBJECT_BEGIN || ev->type == OA_JEV_ARRAY_BEGIN;
 }
 
 static void oa_cfg_problem(oa_cfg *p, oa_where w, odeus_rule rule, size_t limit, const char *text, size_t len)
@@ -4159,7 +4146,7 @@ static oa_where oa_cfg_here(const oa_cfg *p)
   return w;
 }
 
-static void oa_cfg_key(oa_cfg *p, const odeus_json_event *ev)
+static void oa_cfg_key(oa_cfg *p, const oa_json_event *ev)
 {
   size_t n, i;
   unsigned *seen;
@@ -4195,26 +4182,26 @@ static void oa_cfg_missing(oa_cfg *p, const oa_member *t, size_t n, unsigned see
       oa_cfg_problem(p, oa_where_member(oa_cfg_here(p), &t[i]), ODEUS_RULE_REQUIRED, 0, NULL, 0);
 }
 
-static void oa_cfg_wrong_type(oa_cfg *p, const odeus_json_event *ev)
+static void oa_cfg_wrong_type(oa_cfg *p, const oa_json_event *ev)
 {
-  oa_cfg_problem(p, p->where, ev->type == ODEUS_JSON_NULL ? ODEUS_RULE_NULL : ODEUS_RULE_TYPE, 0, NULL, 0);
+  oa_cfg_problem(p, p->where, ev->type == OA_JEV_NULL ? ODEUS_RULE_NULL : ODEUS_RULE_TYPE, 0, NULL, 0);
   if (oa_cfg_is_begin(ev)) p->skip = 1;
 }
 
-static void oa_cfg_begin_value_container(oa_cfg *p, const odeus_json_event *ev)
+static void oa_cfg_begin_value_container(oa_cfg *p, const oa_json_event *ev)
 {
   const oa_member *m = p->member;
-  if (m && m->kind == OA_KIND_FIELDS && ev->type == ODEUS_JSON_ARRAY_BEGIN) {
+  if (m && m->kind == OA_KIND_FIELDS && ev->type == OA_JEV_ARRAY_BEGIN) {
     p->cfg->fields = p->st->fields ? p->st->fields : oa_cfg_no_fields;
     p->cfg->field_count = 0;
     p->field_index = 0;
     p->scope = OA_CFG_FIELDS;
-  } else if (m && m->kind == OA_KIND_OAUTH && ev->type == ODEUS_JSON_OBJECT_BEGIN && p->st->oauth_client) {
+  } else if (m && m->kind == OA_KIND_OAUTH && ev->type == OA_JEV_OBJECT_BEGIN && p->st->oauth_client) {
     memset(p->st->oauth_client, 0, sizeof *p->st->oauth_client);
     p->cfg->oauth_client = p->st->oauth_client;
     p->seen_oauth = 0;
     p->scope = OA_CFG_OAUTH;
-  } else if (m && m->kind == OA_KIND_OAUTH && ev->type == ODEUS_JSON_OBJECT_BEGIN) {
+  } else if (m && m->kind == OA_KIND_OAUTH && ev->type == OA_JEV_OBJECT_BEGIN) {
     oa_cfg_problem(p, p->where, ODEUS_RULE_CAPACITY, 0, NULL, 0);
     p->skip = 1;
   } else if (m) {
@@ -4226,7 +4213,7 @@ static void oa_cfg_begin_value_container(oa_cfg *p, const odeus_json_event *ev)
 
 /* An element of authFields: element i is stored in fields[i], so that
  * problem paths and storage agree even around a broken element. */
-static void oa_cfg_begin_field(oa_cfg *p, const odeus_json_event *ev)
+static void oa_cfg_begin_field(oa_cfg *p, const oa_json_event *ev)
 {
   size_t i = p->field_index++;
   oa_where w = oa_cfg_here(p);
@@ -4239,7 +4226,7 @@ static void oa_cfg_begin_field(oa_cfg *p, const odeus_json_event *ev)
   }
   memset(&p->st->fields[i], 0, sizeof p->st->fields[i]);
   p->cfg->field_count = i + 1;
-  if (ev->type != ODEUS_JSON_OBJECT_BEGIN) {
+  if (ev->type != OA_JEV_OBJECT_BEGIN) {
     oa_cfg_wrong_type(p, ev);
     return;
   }
@@ -4276,7 +4263,7 @@ static void oa_cfg_end(oa_cfg *p)
 }
 
 /* A string value is complete: store it, or match it against the enum. */
-static void oa_cfg_string_done(oa_cfg *p, const odeus_json_event *ev, const char *text, size_t len)
+static void oa_cfg_string_done(oa_cfg *p, const oa_json_event *ev, const char *text, size_t len)
 {
   const oa_member *m = p->member;
   void *obj = oa_cfg_object(p);
@@ -4306,9 +4293,9 @@ static void oa_cfg_string_done(oa_cfg *p, const odeus_json_event *ev, const char
 /* String and key fragments: one raw fragment is used in place (zero copy);
  * otherwise the pieces are joined in storage (strings) or in word[] (keys,
  * enum values; longer ones cannot match and are cut). */
-static void oa_cfg_fragment(oa_cfg *p, const odeus_json_event *ev, int to_storage)
+static void oa_cfg_fragment(oa_cfg *p, const oa_json_event *ev, int to_storage)
 {
-  if (ev->flags & ODEUS_JSON_FIRST) {
+  if (ev->flags & OA_JSON_FIRST) {
     p->word_len = 0;
     p->str_len = 0;
     p->str_cut = 0;
@@ -4321,8 +4308,8 @@ static void oa_cfg_fragment(oa_cfg *p, const odeus_json_event *ev, int to_storag
     if (p->word_len > sizeof p->word) p->word_len = sizeof p->word;
     return;
   }
-  if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW)) ==
-      (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW))
+  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) ==
+      (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW))
     return; /* used in place */
   if (ev->len == 0) return;
   if (p->str_cut || !p->st->strings || p->strings_used + ev->len > p->st->strings_capacity) {
@@ -4339,59 +4326,59 @@ static int oa_cfg_is_string_member(const oa_member *m)
   return m && (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL);
 }
 
-static void oa_cfg_string(oa_cfg *p, const odeus_json_event *ev)
+static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
 {
-  int whole = (ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW)) ==
-              (ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW);
+  int whole = (ev->flags & (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) ==
+              (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW);
   const oa_member *m = p->member;
   if (!m) return;
   if (m->kind != OA_KIND_STRING && m->kind != OA_KIND_URL && m->kind != OA_KIND_AUTH_TYPE &&
       m->kind != OA_KIND_FIELD_TYPE) {
-    if (ev->flags & ODEUS_JSON_FIRST) oa_cfg_wrong_type(p, ev);
+    if (ev->flags & OA_JSON_FIRST) oa_cfg_wrong_type(p, ev);
     return;
   }
   oa_cfg_fragment(p, ev, oa_cfg_is_string_member(m));
-  p->str_flags = (ev->flags & ODEUS_JSON_FIRST ? 0u : p->str_flags) | ev->flags;
-  if (!(ev->flags & ODEUS_JSON_LAST)) return;
+  p->str_flags = (ev->flags & OA_JSON_FIRST ? 0u : p->str_flags) | ev->flags;
+  if (!(ev->flags & OA_JSON_LAST)) return;
   /* An enum value holding one is reported as not one of the names. */
-  if ((p->str_flags & ODEUS_JSON_LONE) && oa_cfg_is_string_member(m))
+  if ((p->str_flags & OA_JSON_LONE) && oa_cfg_is_string_member(m))
     oa_cfg_problem(p, p->where, ODEUS_RULE_LONE_SURROGATE, 0, NULL, 0);
   if (whole) oa_cfg_string_done(p, ev, ev->text, ev->len);
   else if (oa_cfg_is_string_member(m)) oa_cfg_string_done(p, ev, p->str ? p->str : "", p->str_len);
   else oa_cfg_string_done(p, ev, p->word, p->word_len);
 }
 
-static void oa_cfg_scalar(oa_cfg *p, const odeus_json_event *ev)
+static void oa_cfg_scalar(oa_cfg *p, const oa_json_event *ev)
 {
   const oa_member *m = p->member;
   if (!m) return;
-  if (m->kind == OA_KIND_BOOL && (ev->type == ODEUS_JSON_TRUE || ev->type == ODEUS_JSON_FALSE)) {
-    *OA_AT(oa_cfg_object(p), m, odeus_bool) = ev->type == ODEUS_JSON_TRUE ? ODEUS_BOOL_TRUE : ODEUS_BOOL_FALSE;
+  if (m->kind == OA_KIND_BOOL && (ev->type == OA_JEV_TRUE || ev->type == OA_JEV_FALSE)) {
+    *OA_AT(oa_cfg_object(p), m, odeus_bool) = ev->type == OA_JEV_TRUE ? ODEUS_BOOL_TRUE : ODEUS_BOOL_FALSE;
     return;
   }
-  if (ev->type == ODEUS_JSON_NUMBER && !(ev->flags & ODEUS_JSON_FIRST)) return;
+  if (ev->type == OA_JEV_NUMBER && !(ev->flags & OA_JSON_FIRST)) return;
   oa_cfg_wrong_type(p, ev);
 }
 
-static int oa_cfg_event(void *ctx, const odeus_json_event *ev)
+static int oa_cfg_event(void *ctx, const oa_json_event *ev)
 {
   oa_cfg *p = (oa_cfg *)ctx;
   int begin = oa_cfg_is_begin(ev);
-  int end = ev->type == ODEUS_JSON_OBJECT_END || ev->type == ODEUS_JSON_ARRAY_END;
+  int end = ev->type == OA_JEV_OBJECT_END || ev->type == OA_JEV_ARRAY_END;
   if (p->skip) {
     p->skip += (unsigned)begin;
     p->skip -= (unsigned)end;
     return 0;
   }
-  if (ev->type == ODEUS_JSON_KEY) {
-    if (!(ev->flags & ODEUS_JSON_FIRST) || !(ev->flags & ODEUS_JSON_LAST) || !(ev->flags & ODEUS_JSON_RAW))
+  if (ev->type == OA_JEV_KEY) {
+    if (!(ev->flags & OA_JSON_FIRST) || !(ev->flags & OA_JSON_LAST) || !(ev->flags & OA_JSON_RAW))
       oa_cfg_fragment(p, ev, 0);
     else {
       p->word_len = OA_MIN(ev->len, sizeof p->word);
       memcpy(p->word, ev->text, p->word_len);
       if (ev->len > sizeof p->word) p->word_len = sizeof p->word;
     }
-    if (ev->flags & ODEUS_JSON_LAST) oa_cfg_key(p, ev);
+    if (ev->flags & OA_JSON_LAST) oa_cfg_key(p, ev);
     return 0;
   }
   if (end) {
@@ -4399,24 +4386,24 @@ static int oa_cfg_event(void *ctx, const odeus_json_event *ev)
     return 0;
   }
   if (p->scope == OA_CFG_TOP) {
-    if (ev->type == ODEUS_JSON_OBJECT_BEGIN) {
+    if (ev->type == OA_JEV_OBJECT_BEGIN) {
       p->scope = OA_CFG_ROOT;
-    } else if (!(ev->type == ODEUS_JSON_NUMBER && !(ev->flags & ODEUS_JSON_FIRST)) &&
-               !(ev->type == ODEUS_JSON_STRING && !(ev->flags & ODEUS_JSON_FIRST))) {
+    } else if (!(ev->type == OA_JEV_NUMBER && !(ev->flags & OA_JSON_FIRST)) &&
+               !(ev->type == OA_JEV_STRING && !(ev->flags & OA_JSON_FIRST))) {
       p->where = oa_cfg_here(p);
       oa_cfg_wrong_type(p, ev);
     }
     return 0;
   }
   if (p->scope == OA_CFG_FIELDS) {
-    if (ev->type == ODEUS_JSON_NUMBER || ev->type == ODEUS_JSON_STRING) {
-      if (!(ev->flags & ODEUS_JSON_FIRST)) return 0;
+    if (ev->type == OA_JEV_NUMBER || ev->type == OA_JEV_STRING) {
+      if (!(ev->flags & OA_JSON_FIRST)) return 0;
     }
     oa_cfg_begin_field(p, ev);
     return 0;
   }
   if (begin) oa_cfg_begin_value_container(p, ev);
-  else if (ev->type == ODEUS_JSON_STRING) oa_cfg_string(p, ev);
+  else if (ev->type == OA_JEV_STRING) oa_cfg_string(p, ev);
   else oa_cfg_scalar(p, ev);
   return 0;
 }
@@ -4427,7 +4414,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   odeus_problems none = { NULL, 0, 0 };
   odeus_config_storage no_storage;
   oa_cfg p;
-  odeus_json js;
+  oa_json js;
   odeus_result r;
   size_t before;
   if (!json || !cfg) return ODEUS_ERR_ARGUMENT;
@@ -4442,11 +4429,11 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   p.scope = OA_CFG_TOP;
   before = p.pr->count;
   /* A lone surrogate escape (SPEC §1: refused, as it has no UTF-8 form)
-   * becomes U+FFFD with ODEUS_JSON_LONE, a problem at the string's path,
+   * becomes U+FFFD with OA_JSON_LONE, a problem at the string's path,
    * so the rest of the body is still checked. */
-  odeus_json_init(&js, oa_cfg_event, &p);
-  r = odeus_json_feed(&js, json, len);
-  if (r == ODEUS_OK) r = odeus_json_finish(&js);
+  oa_json_init(&js, oa_cfg_event, &p);
+  r = oa_json_feed(&js, json, len);
+  if (r == ODEUS_OK) r = oa_json_finish(&js);
   if (r != ODEUS_OK) {
     oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
     oa_report(p.pr, w, ODEUS_RULE_JSON, (size_t)(0 - (int)r), js.offset, NULL, 0);
@@ -4562,7 +4549,7 @@ static size_t oa_ans_add(size_t a, size_t b)
 
 /* The slot a key names in a scope, else OA_ANS_SKIP. The field's own "id"
  * is not read: nothing needs it. The key is looked up among the names of
- * the scope's slots (odeus_key_name: the request's member tables). */
+ * the scope's slots (oa_key_name: the request's member tables). */
 /* range[] below is indexed by scope - INTEG. */
 OA_STATIC_ASSERT(ans_scopes, OA_ANS_FIELDS == OA_ANS_INTEG + 1 && OA_ANS_FIELD == OA_ANS_INTEG + 2 &&
                              OA_ANS_OAUTH == OA_ANS_INTEG + 3);
@@ -4578,7 +4565,7 @@ static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
   if (scope == OA_ANS_BODY) return oa_spells("integration", s, n) ? OA_ANS_INTEGRATION : OA_ANS_SKIP;
   if (scope < OA_ANS_INTEG || scope > OA_ANS_OAUTH) return OA_ANS_SKIP;
   for (slot = range[scope - OA_ANS_INTEG][0]; slot <= range[scope - OA_ANS_INTEG][1]; slot++)
-    if (oa_spells(odeus_key_name((odeus_key)oa_ans_slots[slot].key), s, n)) return slot;
+    if (oa_spells(oa_key_name((odeus_key)oa_ans_slots[slot].key), s, n)) return slot;
   return OA_ANS_SKIP;
 }
 
@@ -4596,9 +4583,9 @@ static odeus_field_type oa_ans_field_type(const char *s, size_t n)
 
 /* Gathers a key or enum value delivered in several fragments; past the
  * buffer only the length goes on counting (it then names nothing we know). */
-static void oa_ans_word(odeus_answer_reader *r, const odeus_json_event *ev)
+static void oa_ans_word(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  if (ev->flags & ODEUS_JSON_FIRST) r->word_len = 0;
+  if (ev->flags & OA_JSON_FIRST) r->word_len = 0;
   if (r->word_len <= sizeof r->word) {
     size_t room = sizeof r->word - r->word_len;
     if (ev->len <= room) memcpy(r->word + r->word_len, ev->text, ev->len);
@@ -4609,13 +4596,13 @@ static void oa_ans_word(odeus_answer_reader *r, const odeus_json_event *ev)
 /* A key, once its last fragment came: in the event when it came in one,
  * else gathered in word (past the buffer n is sizeof word + 1: longer
  * than any key read). 0 before its last fragment. */
-static int oa_ans_whole_key(odeus_answer_reader *r, const odeus_json_event *ev, const char **s, size_t *n)
+static int oa_ans_whole_key(odeus_answer_reader *r, const oa_json_event *ev, const char **s, size_t *n)
 {
   *s = ev->text;
   *n = ev->len;
-  if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) != (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) {
+  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) != (OA_JSON_FIRST | OA_JSON_LAST)) {
     oa_ans_word(r, ev);
-    if (!(ev->flags & ODEUS_JSON_LAST)) return 0;
+    if (!(ev->flags & OA_JSON_LAST)) return 0;
     *s = r->word;
     *n = r->word_len;
   }
@@ -4668,7 +4655,7 @@ static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rul
   return (int)code;
 }
 
-static int oa_ans_type_error(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_type_error(odeus_answer_reader *r, const oa_json_event *ev)
 {
   return oa_ans_fail(r, ODEUS_ERR_ANSWER_TYPE, ODEUS_RULE_TYPE, r->slot, ev->offset);
 }
@@ -4719,7 +4706,7 @@ static void oa_ans_string_done(odeus_answer_reader *r, odeus_str *t, size_t star
 
 /* A string value in one fragment (no escape, not cut by the end of a
  * piece): the usual case, stored at once. */
-static int oa_ans_string(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
   unsigned kind = oa_ans_slots[r->slot].kind;
   odeus_answer *out = r->out;
@@ -4748,20 +4735,20 @@ static int oa_ans_string(odeus_answer_reader *r, const odeus_json_event *ev)
  * not its first: a token the JSON reader then finds invalid must end in
  * the JSON error however the body was split (the first fragment of a token
  * goes out at the end of a piece, before the reader has seen all of it). */
-static int oa_ans_wrong_token(odeus_answer_reader *r, const odeus_json_event *ev, unsigned kind)
+static int oa_ans_wrong_token(odeus_answer_reader *r, const oa_json_event *ev, unsigned kind)
 {
-  if (kind == OA_ANS_K_NONE || !(ev->flags & ODEUS_JSON_LAST)) return 0;
+  if (kind == OA_ANS_K_NONE || !(ev->flags & OA_JSON_LAST)) return 0;
   return oa_ans_type_error(r, ev);
 }
 
 /* A fragment of a string value cut into several: copied while the whole
  * string (and its NUL) still fits the storage left. */
-static int oa_ans_string_part(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_string_part(odeus_answer_reader *r, const oa_json_event *ev)
 {
   unsigned kind = oa_ans_slots[r->slot].kind;
   size_t n = ev->len;
   if (!OA_ANS_IS_STRING(kind)) return oa_ans_wrong_token(r, ev, kind);
-  if (ev->flags & ODEUS_JSON_FIRST) {
+  if (ev->flags & OA_JSON_FIRST) {
     r->target = oa_ans_target(r);
     r->str_start = r->used;
     r->str_len = 0;
@@ -4774,7 +4761,7 @@ static int oa_ans_string_part(odeus_answer_reader *r, const odeus_json_event *ev
   }
   r->str_len = oa_ans_add(r->str_len, n);
   if (kind >= OA_ANS_K_AUTH_TYPE) oa_ans_word(r, ev);
-  if (ev->flags & ODEUS_JSON_LAST) {
+  if (ev->flags & OA_JSON_LAST) {
     oa_ans_string_done(r, r->target, r->str_start, r->str_len, r->str_cut);
     if (kind >= OA_ANS_K_AUTH_TYPE)
       oa_ans_set_enum(r, kind, r->word, r->word_len <= sizeof r->word ? r->word_len : 0);
@@ -4782,7 +4769,7 @@ static int oa_ans_string_part(odeus_answer_reader *r, const odeus_json_event *ev
   return 0;
 }
 
-static int oa_ans_key(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_key(odeus_answer_reader *r, const oa_json_event *ev)
 {
   const char *s;
   size_t n;
@@ -4813,43 +4800,43 @@ static void oa_ans_field_begin(odeus_answer_reader *r)
 }
 
 /* Any other value: a container, a literal, a number fragment. */
-static int oa_ans_value(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_value(odeus_answer_reader *r, const oa_json_event *ev)
 {
   unsigned type = (unsigned)ev->type, kind = oa_ans_slots[r->slot].kind;
-  if (type == ODEUS_JSON_NUMBER) return oa_ans_wrong_token(r, ev, kind);
+  if (type == OA_JEV_NUMBER) return oa_ans_wrong_token(r, ev, kind);
   switch (kind) {
   case OA_ANS_K_NONE:
-    if (type == ODEUS_JSON_OBJECT_BEGIN || type == ODEUS_JSON_ARRAY_BEGIN) r->skip = ev->depth + 1;
+    if (type == OA_JEV_OBJECT_BEGIN || type == OA_JEV_ARRAY_BEGIN) r->skip = ev->depth + 1;
     return 0;
   case OA_ANS_K_BODY:
-    if (type != ODEUS_JSON_OBJECT_BEGIN) break;
+    if (type != OA_JEV_OBJECT_BEGIN) break;
     oa_ans_enter(r, OA_ANS_BODY, NULL);
     return 0;
   case OA_ANS_K_ELEMENT:
-    if (type != ODEUS_JSON_OBJECT_BEGIN) break;
+    if (type != OA_JEV_OBJECT_BEGIN) break;
     oa_ans_field_begin(r);
     return 0;
   case OA_ANS_K_OBJECT:
-    if (type != ODEUS_JSON_OBJECT_BEGIN) break;
+    if (type != OA_JEV_OBJECT_BEGIN) break;
     oa_ans_enter(r, OA_ANS_INTEG, r->out);
     return 0;
   case OA_ANS_K_ARRAY:
-    if (type != ODEUS_JSON_ARRAY_BEGIN) break;
+    if (type != OA_JEV_ARRAY_BEGIN) break;
     oa_ans_enter(r, OA_ANS_FIELDS, NULL);
     r->slot = OA_ANS_ELEMENT;
     return 0;
   case OA_ANS_K_OBJECT_OR_NULL:
-    if (type == ODEUS_JSON_NULL) return 0;
-    if (type != ODEUS_JSON_OBJECT_BEGIN) break;
+    if (type == OA_JEV_NULL) return 0;
+    if (type != OA_JEV_OBJECT_BEGIN) break;
     oa_ans_enter(r, OA_ANS_OAUTH, &r->out->oauth_client);
     r->out->has_oauth_client = 1;
     return 0;
   case OA_ANS_K_BOOL:
-    if (type != ODEUS_JSON_TRUE && type != ODEUS_JSON_FALSE) break;
-    if (r->record) ((odeus_answer_field *)(void *)r->record)->required = type == ODEUS_JSON_TRUE;
+    if (type != OA_JEV_TRUE && type != OA_JEV_FALSE) break;
+    if (r->record) ((odeus_answer_field *)(void *)r->record)->required = type == OA_JEV_TRUE;
     return 0;
   case OA_ANS_K_STRING_OR_NULL:
-    if (type == ODEUS_JSON_NULL) return 0;
+    if (type == OA_JEV_NULL) return 0;
     break;
   default:
     break;
@@ -4857,13 +4844,13 @@ static int oa_ans_value(odeus_answer_reader *r, const odeus_json_event *ev)
   return oa_ans_type_error(r, ev);
 }
 
-static int oa_ans_missing(odeus_answer_reader *r, unsigned slot, const odeus_json_event *ev)
+static int oa_ans_missing(odeus_answer_reader *r, unsigned slot, const oa_json_event *ev)
 {
   return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, slot, ev->offset);
 }
 
 /* The end of an object or array the mapper is in: check what it must hold. */
-static int oa_ans_close(odeus_answer_reader *r, const odeus_json_event *ev)
+static int oa_ans_close(odeus_answer_reader *r, const oa_json_event *ev)
 {
   uint32_t seen = r->seen;
   switch (r->scope) {
@@ -4889,22 +4876,22 @@ static int oa_ans_close(odeus_answer_reader *r, const odeus_json_event *ev)
   }
 }
 
-static int oa_ans_event(void *ctx, const odeus_json_event *ev)
+static int oa_ans_event(void *ctx, const oa_json_event *ev)
 {
   odeus_answer_reader *r = (odeus_answer_reader *)ctx;
   if (r->skip) {
-    if ((ev->type == ODEUS_JSON_OBJECT_END || ev->type == ODEUS_JSON_ARRAY_END) && ev->depth + 1 == r->skip)
+    if ((ev->type == OA_JEV_OBJECT_END || ev->type == OA_JEV_ARRAY_END) && ev->depth + 1 == r->skip)
       r->skip = 0;
     return 0;
   }
   switch (ev->type) {
-  case ODEUS_JSON_KEY: return oa_ans_key(r, ev);
-  case ODEUS_JSON_STRING:
-    if ((ev->flags & (ODEUS_JSON_FIRST | ODEUS_JSON_LAST)) == (ODEUS_JSON_FIRST | ODEUS_JSON_LAST))
+  case OA_JEV_KEY: return oa_ans_key(r, ev);
+  case OA_JEV_STRING:
+    if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST))
       return oa_ans_string(r, ev);
     return oa_ans_string_part(r, ev);
-  case ODEUS_JSON_OBJECT_END:
-  case ODEUS_JSON_ARRAY_END: return oa_ans_close(r, ev);
+  case OA_JEV_OBJECT_END:
+  case OA_JEV_ARRAY_END: return oa_ans_close(r, ev);
   default: return oa_ans_value(r, ev);
   }
 }
@@ -5018,7 +5005,7 @@ static void oa_msg_item_end(odeus_answer_reader *r)
 }
 
 /* A key: which member or part its value is. */
-static void oa_msg_key(odeus_answer_reader *r, const odeus_json_event *ev)
+static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
 {
   const char *s;
   size_t n;
@@ -5041,17 +5028,17 @@ static void oa_msg_key(odeus_answer_reader *r, const odeus_json_event *ev)
 }
 
 /* A fragment of a candidate that is a plain string. */
-static void oa_msg_candidate(odeus_answer_reader *r, const odeus_json_event *ev)
+static void oa_msg_candidate(odeus_answer_reader *r, const oa_json_event *ev)
 {
   if (ev->len) oa_msg_own(r);
   oa_msg_put(r, ev->text, ev->len);
 }
 
 /* A fragment of a string or number. */
-static void oa_msg_text(odeus_answer_reader *r, const odeus_json_event *ev)
+static void oa_msg_text(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  unsigned first = ev->flags & ODEUS_JSON_FIRST;
-  int string = ev->type == ODEUS_JSON_STRING;
+  unsigned first = ev->flags & OA_JSON_FIRST;
+  int string = ev->type == OA_JEV_STRING;
   switch (ev->depth) {
   case 1: /* "message" or "error" as a string */
     if (r->cur && string) oa_msg_candidate(r, ev);
@@ -5066,7 +5053,7 @@ static void oa_msg_text(odeus_answer_reader *r, const odeus_json_event *ev)
         r->part_started = 0;
       }
       oa_msg_part_text(r, OA_MSG_MESSAGE, ev->text, ev->len);
-      if (ev->flags & ODEUS_JSON_LAST) oa_msg_item_end(r);
+      if (ev->flags & OA_JSON_LAST) oa_msg_item_end(r);
     }
     return;
   case 3:
@@ -5084,9 +5071,9 @@ static void oa_msg_text(odeus_answer_reader *r, const odeus_json_event *ev)
   }
 }
 
-static void oa_msg_open(odeus_answer_reader *r, const odeus_json_event *ev)
+static void oa_msg_open(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  int object = ev->type == ODEUS_JSON_OBJECT_BEGIN;
+  int object = ev->type == OA_JEV_OBJECT_BEGIN;
   if (ev->depth == 1) {
     if (r->cur == OA_MSG_PRI_ERROR && object) {
       r->ctx = OA_MSG_ERROR_OBJECT;
@@ -5106,11 +5093,11 @@ static void oa_msg_open(odeus_answer_reader *r, const odeus_json_event *ev)
   }
 }
 
-static void oa_msg_close(odeus_answer_reader *r, const odeus_json_event *ev)
+static void oa_msg_close(odeus_answer_reader *r, const oa_json_event *ev)
 {
   if (ev->depth == 1) {
     r->ctx = OA_MSG_NOWHERE;
-  } else if (ev->depth == 2 && r->in_item && ev->type == ODEUS_JSON_OBJECT_END) {
+  } else if (ev->depth == 2 && r->in_item && ev->type == OA_JEV_OBJECT_END) {
     oa_msg_item_end(r);
   } else if (ev->depth == 3 && r->sub == OA_MSG_PATH_LIST) {
     r->sub = OA_MSG_NONE;
@@ -5118,17 +5105,17 @@ static void oa_msg_close(odeus_answer_reader *r, const odeus_json_event *ev)
 }
 
 /* Events of an error answer: never an error, whatever the body. */
-static int oa_msg_event(void *ctx, const odeus_json_event *ev)
+static int oa_msg_event(void *ctx, const oa_json_event *ev)
 {
   odeus_answer_reader *r = (odeus_answer_reader *)ctx;
   switch (ev->type) {
-  case ODEUS_JSON_KEY: oa_msg_key(r, ev); break;
-  case ODEUS_JSON_STRING:
-  case ODEUS_JSON_NUMBER: oa_msg_text(r, ev); break;
-  case ODEUS_JSON_OBJECT_BEGIN:
-  case ODEUS_JSON_ARRAY_BEGIN: oa_msg_open(r, ev); break;
-  case ODEUS_JSON_OBJECT_END:
-  case ODEUS_JSON_ARRAY_END: oa_msg_close(r, ev); break;
+  case OA_JEV_KEY: oa_msg_key(r, ev); break;
+  case OA_JEV_STRING:
+  case OA_JEV_NUMBER: oa_msg_text(r, ev); break;
+  case OA_JEV_OBJECT_BEGIN:
+  case OA_JEV_ARRAY_BEGIN: oa_msg_open(r, ev); break;
+  case OA_JEV_OBJECT_END:
+  case OA_JEV_ARRAY_END: oa_msg_close(r, ev); break;
   default: break;
   }
   return 0;
@@ -5147,12 +5134,12 @@ static size_t oa_msg_whole_chars(const char *s, size_t n)
 
 /* The reason phrase as the message. HTTP lets it hold any byte from 0x80
  * (obs-text); the message is UTF-8, so what is not becomes U+FFFD. But a
- * character cut at the end of a phrase that filled odeus_http.reason was
+ * character cut at the end of a phrase that filled oa_http.reason was
  * cut by the parser, not sent broken: it is dropped. */
 static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
 {
   size_t n = oa_strlen(reason), i, k;
-  if (n == sizeof ((odeus_http *)0)->reason - 1) n = oa_msg_whole_chars(reason, n);
+  if (n == sizeof ((oa_http *)0)->reason - 1) n = oa_msg_whole_chars(reason, n);
   for (i = 0; i < n; i += k ? k : 1) {
     k = oa_utf8_length((const unsigned char *)reason + i, n - i);
     if (k) oa_msg_put(r, reason + i, k);
@@ -5164,7 +5151,7 @@ static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
 static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
 {
   odeus_answer *out = r->out;
-  if (odeus_json_finish(&r->json) != ODEUS_OK || !r->have) {
+  if (oa_json_finish(&r->json) != ODEUS_OK || !r->have) {
     r->msg_len = 0;
     r->msg_stored = 0;
     if (reason && *reason) {
@@ -5190,7 +5177,7 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
 
 /* ---- the API ---- */
 
-ODEUS_API odeus_result odeus_status_result(int status)
+static odeus_result oa_status_result(int status)
 {
   switch (status) {
   case 400: return ODEUS_ERR_STATUS_400;
@@ -5221,7 +5208,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
 {
   if (!r) return;
   /* the JSON reader clears itself; the rest of the reader starts at zero */
-  odeus_json_init(&r->json, oa_ans_mapped(status) ? oa_ans_event : oa_msg_event, r);
+  oa_json_init(&r->json, oa_ans_mapped(status) ? oa_ans_event : oa_msg_event, r);
   memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
   r->out = out;
   r->status = status;
@@ -5231,6 +5218,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
     return;
   }
   oa_ans_clear(out);
+  out->status = status;
   if ((!out->fields && out->field_capacity) || (!out->strings && out->strings_capacity))
     r->error = ODEUS_ERR_ARGUMENT;
 }
@@ -5257,7 +5245,7 @@ ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *dat
   odeus_result res;
   if (!r || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
-  res = odeus_json_feed(&r->json, data, len);
+  res = oa_json_feed(&r->json, data, len);
   if (res == ODEUS_OK || !oa_ans_mapped(r->status)) return ODEUS_OK;
   return oa_ans_json_error(r, res);
 }
@@ -5268,48 +5256,12 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
   if (!r) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
   if (!oa_ans_mapped(r->status)) {
-    res = odeus_status_result(r->status);
+    res = oa_status_result(r->status);
     oa_msg_finish(r, reason);
     return res;
   }
-  res = odeus_json_finish(&r->json);
+  res = oa_json_finish(&r->json);
   return res == ODEUS_OK ? ODEUS_OK : oa_ans_json_error(r, res);
-}
-
-/* The HTTP parser's body callback for odeus_answer_parse_response: the
- * reader begins with the first body bytes, once the status is known. */
-typedef struct oa_ans_response {
-  odeus_answer_reader reader;
-  const odeus_http *http;
-  odeus_answer *out;
-  int begun;
-} oa_ans_response;
-
-static int oa_ans_on_body(void *ctx, const char *data, size_t len)
-{
-  oa_ans_response *c = (oa_ans_response *)ctx;
-  if (!c->begun) {
-    odeus_answer_begin(&c->reader, c->out, c->http->status);
-    c->begun = 1;
-  }
-  return (int)odeus_answer_feed(&c->reader, data, len);
-}
-
-ODEUS_API odeus_result odeus_answer_parse_response(const char *response, size_t len, odeus_answer *out)
-{
-  odeus_http http;
-  oa_ans_response c;
-  odeus_result res;
-  if ((!response && len) || !out) return ODEUS_ERR_ARGUMENT;
-  c.http = &http;
-  c.out = out;
-  c.begun = 0;
-  odeus_http_init(&http, oa_ans_on_body, &c);
-  res = odeus_http_feed(&http, response, len, NULL);
-  if (res == ODEUS_OK && !http.done) res = odeus_http_finish(&http);
-  if (res != ODEUS_OK) return res;
-  if (!c.begun) odeus_answer_begin(&c.reader, out, http.status);
-  return odeus_answer_finish(&c.reader, http.reason);
 }
 
 /* ---- the problem of a refused answer ---- */
@@ -5448,9 +5400,9 @@ enum {
  * it is wiped on every path. */
 static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 {
-  if (x->window) odeus_wipe(x->window, x->window_size);
-  x->win_len = x->win_pos = 0;
-  x->state = OA_X_OVER;
+  if (x->internal.window) odeus_wipe(x->internal.window, x->internal.window_size);
+  x->internal.win_len = x->internal.win_pos = 0;
+  x->internal.state = OA_X_OVER;
   x->result = r;
   return r;
 }
@@ -5458,24 +5410,24 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 /* The answer reader needs the status, known only once the head is read. */
 static void oa_x_start_reader(odeus_exchange *x)
 {
-  if (x->reader_started) return;
-  odeus_answer_begin(&x->reader, x->answer, x->http.status);
-  x->reader_started = 1;
+  if (x->internal.reader_started) return;
+  odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
+  x->internal.reader_started = 1;
 }
 
 static int oa_x_on_body(void *ctx, const char *data, size_t len)
 {
   odeus_exchange *x = (odeus_exchange *)ctx;
   oa_x_start_reader(x);
-  return (int)odeus_answer_feed(&x->reader, data, len);
+  return (int)odeus_answer_feed(&x->internal.reader, data, len);
 }
 
 /* The whole answer was read: what it means. */
 static odeus_result oa_x_answer_result(odeus_exchange *x)
 {
-  if (!x->answer) return odeus_status_result(x->http.status);
+  if (!x->answer) return oa_status_result(x->internal.http.status);
   oa_x_start_reader(x);
-  return odeus_answer_finish(&x->reader, x->http.reason);
+  return odeus_answer_finish(&x->internal.reader, x->internal.http.reason);
 }
 
 /* A failure r once the head of an error answer was read (its body cut
@@ -5485,7 +5437,7 @@ static odeus_result oa_x_answer_result(odeus_exchange *x)
  * body is the integration: there r stands. */
 static odeus_result oa_x_body_failure(odeus_exchange *x, odeus_result r)
 {
-  if (!x->http.head_done || oa_ans_mapped(x->http.status)) return r;
+  if (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)) return r;
   return oa_x_answer_result(x);
 }
 
@@ -5507,7 +5459,7 @@ static odeus_result oa_x_peer_closed(odeus_exchange *x)
 {
   odeus_result r;
   if (x->received == 0) return ODEUS_ERR_CLOSED;
-  r = odeus_http_finish(&x->http);
+  r = oa_http_finish(&x->internal.http);
   if (r != ODEUS_OK) return oa_x_body_failure(x, r);
   return oa_x_answer_result(x);
 }
@@ -5518,36 +5470,36 @@ static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
 {
   size_t left;
   int n;
-  if (x->win_pos == x->win_len) {
-    x->win_len = odeus_request_next(&x->out, (char *)x->window, x->window_size);
-    x->win_pos = 0;
-    if (x->win_len == 0) {
-      odeus_wipe(x->window, x->window_size); /* the request is out: no key stays */
-      x->state = OA_X_RECV;
+  if (x->internal.win_pos == x->internal.win_len) {
+    x->internal.win_len = oa_stream_next(&x->internal.out, (char *)x->internal.window, x->internal.window_size);
+    x->internal.win_pos = 0;
+    if (x->internal.win_len == 0) {
+      odeus_wipe(x->internal.window, x->internal.window_size); /* the request is out: no key stays */
+      x->internal.state = OA_X_RECV;
       return ODEUS_OK;
     }
   }
-  left = OA_MIN(x->win_len - x->win_pos, OA_X_IO_MAX);
-  n = io->send(io->ctx, x->window + x->win_pos, left);
+  left = OA_MIN(x->internal.win_len - x->internal.win_pos, OA_X_IO_MAX);
+  n = io->send(io->ctx, x->internal.window + x->internal.win_pos, left);
   if (n <= 0) return oa_x_io_failure(x, n);
   if ((size_t)n > left) return oa_x_over(x, ODEUS_ERR_IO); /* an io that claims too much */
-  x->win_pos += (size_t)n;
+  x->internal.win_pos += (size_t)n;
   return ODEUS_OK;
 }
 
 /* One recv, fed to the parser (whose on_body feeds the answer reader). */
 static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
 {
-  size_t cap = OA_MIN(x->window_size, OA_X_IO_MAX), used = 0;
+  size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX), used = 0;
   odeus_result r;
-  int n = io->recv(io->ctx, x->window, cap);
+  int n = io->recv(io->ctx, x->internal.window, cap);
   if (n == 0) return oa_x_over(x, oa_x_peer_closed(x));
   if (n < 0) return oa_x_io_failure(x, n);
   if ((size_t)n > cap) return oa_x_over(x, ODEUS_ERR_IO);
   x->received += (uint64_t)n;
-  r = odeus_http_feed(&x->http, (const char *)x->window, (size_t)n, &used);
+  r = oa_http_feed(&x->internal.http, (const char *)x->internal.window, (size_t)n, &used);
   if (r != ODEUS_OK) return oa_x_over(x, oa_x_body_failure(x, r));
-  if (!x->http.done) return ODEUS_OK;
+  if (!x->internal.http.done) return ODEUS_OK;
   x->leftover = (size_t)n - used;
   return oa_x_over(x, oa_x_answer_result(x));
 }
@@ -5560,15 +5512,15 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
   if (!x) return ODEUS_ERR_ARGUMENT;
   memset(x, 0, sizeof *x);
   if (!window || !window_size) return oa_x_over(x, ODEUS_ERR_ARGUMENT);
-  x->window = window;
-  x->window_size = window_size;
-  r = odeus_request_begin(&x->out, req);
+  x->internal.window = window;
+  x->internal.window_size = window_size;
+  r = oa_stream_begin(&x->internal.out, req);
   if (r != ODEUS_OK) return oa_x_over(x, r);
   x->answer = answer;
-  odeus_http_init(&x->http, answer ? oa_x_on_body : NULL, x);
-  x->http.body_max = ODEUS_EXCHANGE_BODY_MAX;
+  oa_http_init(&x->internal.http, answer ? oa_x_on_body : NULL, x);
+  x->internal.http.body_max = ODEUS_EXCHANGE_BODY_MAX;
   x->result = ODEUS_ERR_STATE;
-  x->state = OA_X_SEND;
+  x->internal.state = OA_X_SEND;
   return ODEUS_OK;
 }
 
@@ -5576,26 +5528,26 @@ ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io)
 {
   odeus_result r = ODEUS_OK;
   if (!x) return ODEUS_ERR_ARGUMENT;
-  if (x->state == OA_X_OVER) return x->result;
-  if (x->state == OA_X_IDLE) return ODEUS_ERR_STATE;
+  if (x->internal.state == OA_X_OVER) return x->result;
+  if (x->internal.state == OA_X_IDLE) return ODEUS_ERR_STATE;
   if (!io || !io->send || !io->recv) return ODEUS_ERR_ARGUMENT;
-  while (r == ODEUS_OK && x->state == OA_X_SEND) r = oa_x_send_step(x, io);
-  while (r == ODEUS_OK && x->state == OA_X_RECV) r = oa_x_recv_step(x, io);
+  while (r == ODEUS_OK && x->internal.state == OA_X_SEND) r = oa_x_send_step(x, io);
+  while (r == ODEUS_OK && x->internal.state == OA_X_RECV) r = oa_x_recv_step(x, io);
   return r;
 }
 
 ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
 {
-  return x && x->state == OA_X_OVER && x->http.done && x->http.keep_alive &&
+  return x && x->internal.state == OA_X_OVER && x->internal.http.done && x->internal.http.keep_alive &&
          x->leftover == 0 && x->io_error == 0;
 }
 
 ODEUS_API void odeus_exchange_end(odeus_exchange *x)
 {
   if (!x) return;
-  if (x->window) odeus_wipe(x->window, x->window_size);
-  x->win_len = x->win_pos = 0;
-  x->state = OA_X_IDLE;
+  if (x->internal.window) odeus_wipe(x->internal.window, x->internal.window_size);
+  x->internal.win_len = x->internal.win_pos = 0;
+  x->internal.state = OA_X_IDLE;
 }
 
 /* ---- retries ---------------------------------------------------------------- */
@@ -5611,15 +5563,15 @@ static odeus_retry_policy oa_retry_defaults(const odeus_retry_policy *given)
   return p;
 }
 
-ODEUS_API odeus_outcome odeus_outcome_of(const odeus_exchange *x, odeus_result r)
+static oa_outcome oa_outcome_of(const odeus_exchange *x, odeus_result r)
 {
-  odeus_outcome o;
+  oa_outcome o;
   memset(&o, 0, sizeof o);
   o.result = r;
-  if (x && x->http.head_done) {
-    o.status = x->http.status;
-    o.retry_kind = x->http.retry_kind;
-    o.retry_value = x->http.retry_value;
+  if (x && x->internal.http.head_done) {
+    o.status = x->internal.http.status;
+    o.retry_kind = x->internal.http.retry_kind;
+    o.retry_value = x->internal.http.retry_value;
   }
   return o;
 }
@@ -5634,7 +5586,7 @@ static int oa_retry_status(int status)
 
 /* A status counts only when the attempt ended on it: a 503 whose answer
  * broke the HTTP rules ended in that error, and that is not retried. */
-static int oa_retry_worth(const odeus_outcome *o)
+static int oa_retry_worth(const oa_outcome *o)
 {
   if (o->result == ODEUS_ERR_CONNECT) return 1;
   if (o->result != ODEUS_ERR_STATUS_429 && o->result != ODEUS_ERR_STATUS_5XX) return 0;
@@ -5645,22 +5597,22 @@ static int oa_retry_worth(const odeus_outcome *o)
  * 0 when there is none to use, -1 when it is longer than we may wait. The
  * parser keeps retry_value far below 2^64 / 1000, but a caller may build an
  * outcome: a value whose milliseconds would wrap is longer than any wait. */
-static int oa_retry_after(const odeus_retry_policy *p, const odeus_outcome *o, uint64_t *ms)
+static int oa_retry_after(const odeus_retry_policy *p, const oa_outcome *o, uint64_t *ms)
 {
   uint64_t at, now;
   switch (o->retry_kind) {
-  case ODEUS_RETRY_SECONDS:
+  case OA_RETRY_SECONDS:
     if (o->retry_value > UINT64_MAX / 1000u) return -1;
     *ms = o->retry_value * 1000u;
     break;
-  case ODEUS_RETRY_DATE:
+  case OA_RETRY_DATE:
     if (!p->clock) return 0;
     if (o->retry_value > UINT64_MAX / 1000u) return -1;
     at = o->retry_value * 1000u;
     now = p->clock(p->ctx);
     *ms = at > now ? at - now : 0;
     break;
-  case ODEUS_RETRY_TOO_LARGE:
+  case OA_RETRY_TOO_LARGE:
     return -1;
   default:
     return 0;
@@ -5679,8 +5631,8 @@ static uint32_t oa_retry_backoff(const odeus_retry_policy *p, unsigned attempt)
   return (uint32_t)(((uint64_t)p->random(p->ctx) * (bound + 1)) >> 32);
 }
 
-ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned attempt,
-                                 const odeus_outcome *o, uint32_t *delay_ms)
+static int oa_retry_decide(const odeus_retry_policy *policy, unsigned attempt,
+                                 const oa_outcome *o, uint32_t *delay_ms)
 {
   odeus_retry_policy p = oa_retry_defaults(policy);
   uint64_t wait = 0;
@@ -5691,6 +5643,13 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
   if (after < 0) return 0;
   *delay_ms = after ? (uint32_t)wait : oa_retry_backoff(&p, attempt);
   return 1;
+}
+
+ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned attempt, const odeus_exchange *x,
+                                 odeus_result r, uint32_t *delay_ms)
+{
+  oa_outcome o = oa_outcome_of(x, r);
+  return oa_retry_decide(policy, attempt, &o, delay_ms);
 }
 
 #endif /* ODEUS_AUTH_IMPLEMENTATION_DONE */
@@ -5704,7 +5663,7 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
  * TCP_NODELAY, TLS with the certificate chain and the host name verified
  * (mbedtls_ssl_set_hostname is always called: without it mbedTLS 2.28 checks
  * no name at all), read and write timeouts, one deadline over the whole
- * apply, retries (odeus_retry_decide), keep-alive reuse of the connection,
+ * apply, retries (oa_retry_decide), keep-alive reuse of the connection,
  * and TLS session resumption across connections. Plain http:// only when the
  * base URL says so.
  *
@@ -6474,7 +6433,7 @@ static int oa_tls_was_stale(const odeus_exchange *x, odeus_result r)
 
 /* One request and its answer over the connection. */
 static odeus_result oa_tls_exchange(odeus_client *c, const odeus_request *req, odeus_answer *answer,
-                                    int fresh, odeus_outcome *o, int *stale)
+                                    int fresh, oa_outcome *o, int *stale)
 {
   odeus_exchange x;
   odeus_io io;
@@ -6490,11 +6449,11 @@ static odeus_result oa_tls_exchange(odeus_client *c, const odeus_request *req, o
     if (r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE) r = ODEUS_ERR_TIMEOUT;
   }
   r = oa_tls_io_result(c, &x, r);
-  *o = odeus_outcome_of(&x, r);
+  *o = oa_outcome_of(&x, r);
   *stale = !fresh && oa_tls_was_stale(&x, r);
   c->status = o->status;
-  if (fresh && c->tls && x.http.done) oa_tls_save_session(c);
-  if (c->opt.no_keep_alive || !odeus_exchange_reusable(&x)) oa_tls_disconnect(c, x.http.done);
+  if (fresh && c->tls && x.internal.http.done) oa_tls_save_session(c);
+  if (c->opt.no_keep_alive || !odeus_exchange_reusable(&x)) oa_tls_disconnect(c, x.internal.http.done);
   odeus_exchange_end(&x);
   return r;
 }
@@ -6509,7 +6468,7 @@ static void oa_tls_clear_cause(odeus_client *c)
 }
 
 static odeus_result oa_tls_attempt(odeus_client *c, const odeus_request *req, odeus_answer *answer,
-                                   odeus_outcome *o)
+                                   oa_outcome *o)
 {
   odeus_result r;
   int fresh, stale = 0, tries;
@@ -6517,7 +6476,7 @@ static odeus_result oa_tls_attempt(odeus_client *c, const odeus_request *req, od
     oa_tls_clear_cause(c);
     r = oa_tls_ensure_connection(c, req, &fresh);
     if (r != ODEUS_OK) {
-      *o = odeus_outcome_of(NULL, r);
+      *o = oa_outcome_of(NULL, r);
       return r;
     }
     r = oa_tls_exchange(c, req, answer, fresh, o, &stale);
@@ -6571,16 +6530,16 @@ ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_opt
 ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *req,
                                           odeus_answer *answer)
 {
-  odeus_request_stream check;
+  oa_stream check;
   odeus_retry_policy policy;
-  odeus_outcome o;
+  oa_outcome o;
   odeus_result r;
   uint32_t delay;
   if (!c) return ODEUS_ERR_ARGUMENT;
   oa_tls_report_reset(c);
   if (c->ready != OA_TLS_USABLE) return ODEUS_ERR_ARGUMENT;
   /* Everything about the request is checked before any network use. */
-  r = odeus_request_begin(&check, req);
+  r = oa_stream_begin(&check, req);
   if (r != ODEUS_OK) return r;
   c->deadline = oa_tls_now() + c->opt.deadline_ms;
   policy = c->opt.retry;
@@ -6592,7 +6551,7 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
     /* An attempt that fails before an answer must not leave the one before. */
     if (answer) oa_ans_clear(answer);
     r = oa_tls_attempt(c, req, answer, &o);
-    if (r == ODEUS_OK || !odeus_retry_decide(&policy, c->attempts, &o, &delay)) return r;
+    if (r == ODEUS_OK || !oa_retry_decide(&policy, c->attempts, &o, &delay)) return r;
     /* A wait that ends past the deadline would only end in a timeout. */
     if (oa_tls_now() + delay >= c->deadline) return r;
     oa_tls_policy_sleep(c, delay);
@@ -6708,7 +6667,7 @@ CHANGES
                       its body fails; each client attempt starts from an
                       empty answer; a lone surrogate escape in a config is
                       a problem at its path (ODEUS_RULE_LONE_SURROGATE,
-                      ODEUS_JSON_LONE); odeus_write_answer output reads
+                      OA_JSON_LONE); odeus_write_answer output reads
                       back; a message from the reason phrase is UTF-8;
                       URL brackets must hold an IPv6 address
   0.1.0 (2026-11-27)  first release

@@ -252,7 +252,7 @@ static odeus_result run_exchange(const odeus_request *request, odeus_answer *ans
     else r = ODEUS_ERR_IO;
   }
   if (c->timed_out) r = ODEUS_ERR_TIMEOUT;
-  *status = x.http.status;
+  *status = answer->status;
   odeus_exchange_end(&x);               /* always: the window held the API key */
   return r;
 }

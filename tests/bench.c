@@ -133,11 +133,11 @@ static void scale_setup(size_t fields)
 NOINLINE static size_t bench_request(size_t arg)
 {
   odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &scale_config };
-  odeus_request_stream st;
+  oa_stream st;
   size_t win = arg % 100000, n, total = 0;
-  if (odeus_request_begin(&st, &rq) != ODEUS_OK) abort();
+  if (oa_stream_begin(&st, &rq) != ODEUS_OK) abort();
   if (!win) win = st.total;
-  while ((n = odeus_request_next(&st, (char *)window, win)) > 0) total += n;
+  while ((n = oa_stream_next(&st, (char *)window, win)) > 0) total += n;
   return total;
 }
 
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
   }
   {
     odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config };
-    if (odeus_write_request(&rq, golden, sizeof golden, &golden_len) != ODEUS_OK) return 2;
+    if (oa_write_request(&rq, golden, sizeof golden, &golden_len, 0) != ODEUS_OK) return 2;
   }
   if (strcmp(argv[1], "count") == 0 && argc >= 4) {
     long n = atol(argv[3]);

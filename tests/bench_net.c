@@ -264,7 +264,7 @@ static int write_request(const char *body_path)
   size_t n = 0;
   const char *head_end, *line, *eol;
   FILE *f;
-  if (odeus_write_request(&request, buf, sizeof buf, &n) != ODEUS_OK || n >= sizeof buf) die("cannot write the request");
+  if (oa_write_request(&request, buf, sizeof buf, &n, 0) != ODEUS_OK || n >= sizeof buf) die("cannot write the request");
   buf[n] = '\0';
   head_end = strstr(buf, "\r\n\r\n");
   if (!head_end) die("the request has no end of head");

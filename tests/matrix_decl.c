@@ -43,7 +43,7 @@ int main(void)
   if (strcmp(odeus_result_text(ODEUS_OK), "success") != 0) bad |= 1;
   if (odeus_validate_id(id, sizeof id - 1) != ODEUS_OK) bad |= 2;
   if (odeus_validate_config(&cfg, NULL) != ODEUS_OK) bad |= 4;
-  if (odeus_write_request(&req, buf, sizeof buf, &need) != ODEUS_OK) bad |= 8;
+  if (odeus_write_head(&req, buf, sizeof buf, &need) != ODEUS_OK) bad |= 8;
   if (!starts_with(buf, need, "PATCH /integrations/v1/550e8400-e29b-41d4-a716-446655440000/auth HTTP/1.1\r\n"))
     bad |= 16;
 #ifndef MATRIX_NO_STATIC

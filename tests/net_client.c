@@ -205,7 +205,7 @@ static int raw_get(const char *path, char *out, size_t cap)
   odeus_client c;
   odeus_client_options o = options();
   odeus_request r = req_for(main_url(), NULL, NULL, NULL);
-  odeus_http http;
+  oa_http http;
   collect col;
   char head[512];
   int fresh = 0, n, status = -1;
@@ -224,12 +224,12 @@ static int raw_get(const char *path, char *out, size_t cap)
     if (n <= 0) goto done;
     sent += (size_t)n;
   }
-  odeus_http_init(&http, collect_body, &col);
+  oa_http_init(&http, collect_body, &col);
   while (!http.done) {
     unsigned char in[1024];
     n = tee_recv(&c, in, sizeof in);
     if (n <= 0) break;
-    if (odeus_http_feed(&http, (const char *)in, (size_t)n, NULL) != ODEUS_OK) break;
+    if (oa_http_feed(&http, (const char *)in, (size_t)n, NULL) != ODEUS_OK) break;
   }
   if (http.done) status = http.status;
 done:

@@ -300,7 +300,7 @@ typedef struct sd_answer_box {
 
 /* fill: what the struct holds before the library sets it (0xa5 shows that
  * odeus_answer_begin resets every member; 0 where the library may leave it
- * untouched: odeus_answer_parse_response on an HTTP error, an exchange
+ * untouched: oa_answer_parse_response on an HTTP error, an exchange
  * that read no answer body). */
 static void sd_answer_open(sd_answer_box *b, size_t field_cap, size_t cap, int fill)
 {
@@ -489,7 +489,7 @@ static int sd_on_body(void *ctx, const char *data, size_t len)
   return b->calls == b->stop_at ? SD_BODY_STOP : 0;
 }
 
-static void sd_http_dump(sd_out *o, const odeus_http *h)
+static void sd_http_dump(sd_out *o, const oa_http *h)
 {
   sd_line(o, "http");
   sd_i(o, "status", h->status);
@@ -520,21 +520,21 @@ typedef struct sd_http_setup {
 static size_t sd_http_message(sd_out *o, const unsigned char *in, size_t len, sd_split *sp,
                               const sd_http_setup *s, sd_feed *f, int *more)
 {
-  odeus_http h;
+  oa_http h;
   sd_body b;
   odeus_result r = ODEUS_OK, fin;
   size_t at = 0, used = 0;
   memset(&b, 0, sizeof b);
   b.o = o;
   b.stop_at = s->stop_at;
-  odeus_http_init(&h, s->body ? sd_on_body : NULL, &b);
+  oa_http_init(&h, s->body ? sd_on_body : NULL, &b);
   if (s->head_max) h.head_max = s->head_max;
   h.body_max = s->body_max;
   while (at < len) {
     size_t n = sd_split_next(sp, len - at);
     b.piece = sd_piece(f, in + at, n);
     b.piece_len = n;
-    r = odeus_http_feed(&h, b.piece, n, &used);
+    r = oa_http_feed(&h, b.piece, n, &used);
     sd_line(o, "http_feed");
     sd_u(o, "n", n);
     sd_i(o, "r", (long long)r);
@@ -543,12 +543,12 @@ static size_t sd_http_message(sd_out *o, const unsigned char *in, size_t len, sd
     at += used;
     if (r != ODEUS_OK || used < n) break;
   }
-  r = odeus_http_feed(&h, NULL, 0, &used);
+  r = oa_http_feed(&h, NULL, 0, &used);
   sd_line(o, "http_feed_empty");
   sd_i(o, "r", (long long)r);
   sd_u(o, "used", used);
   sd_end(o);
-  fin = odeus_http_finish(&h);
+  fin = oa_http_finish(&h);
   sd_line(o, "http_finish");
   sd_i(o, "r", (long long)fin);
   sd_end(o);
@@ -639,7 +639,7 @@ static void sd_exchange(sd_out *o, const unsigned char *in, size_t len, unsigned
   odeus_exchange x;
   odeus_io io;
   sd_net net;
-  odeus_outcome oc;
+  oa_outcome oc;
   odeus_result r;
   unsigned calls = 0;
   uint32_t delay = 7;
@@ -681,8 +681,8 @@ static void sd_exchange(sd_out *o, const unsigned char *in, size_t len, unsigned
     sd_http_dump(o, &x.http);
     sd_answer_dump(o, &box, seed);
   }
-  oc = odeus_outcome_of(&x, r);
-  again = odeus_retry_decide(NULL, 1, &oc, &delay);
+  oc = oa_outcome_of(&x, r);
+  again = oa_retry_decide(NULL, 1, &oc, &delay);
   sd_line(o, "outcome");
   sd_i(o, "result", (long long)oc.result);
   sd_i(o, "status", oc.status);
@@ -703,7 +703,7 @@ static void sd_parse_response(sd_out *o, const char *tag, const unsigned char *i
   sd_answer_box box;
   odeus_result r;
   sd_answer_open(&box, field_cap, cap, 0);
-  r = odeus_answer_parse_response(copy, len, &box.a);
+  r = oa_answer_parse_response(copy, len, &box.a);
   sd_line(o, tag);
   sd_u(o, "field_cap", field_cap);
   sd_u(o, "cap", cap);
@@ -751,7 +751,7 @@ typedef struct sd_events {
   size_t stop_at;               /* the callback stops the reader at this event (0: never) */
 } sd_events;
 
-static int sd_on_event(void *ctx, const odeus_json_event *ev)
+static int sd_on_event(void *ctx, const oa_json_event *ev)
 {
   sd_events *e = (sd_events *)ctx;
   sd_out *o = e->o;
@@ -764,7 +764,7 @@ static int sd_on_event(void *ctx, const odeus_json_event *ev)
   if (!ev->text) {
     sd_u(o, "len", ev->len);
     sd_puts(o, " text=NULL");
-  } else if (ev->flags & ODEUS_JSON_RAW) {
+  } else if (ev->flags & OA_JSON_RAW) {
     sd_areas areas;
     memset(&areas, 0, sizeof areas);
     areas.in = e->piece;
@@ -783,7 +783,7 @@ typedef struct sd_json_setup {
   size_t stop_at;
 } sd_json_setup;
 
-static void sd_json_state(sd_out *o, const char *tag, odeus_result r, const odeus_json *js)
+static void sd_json_state(sd_out *o, const char *tag, odeus_result r, const oa_json *js)
 {
   sd_line(o, tag);
   sd_i(o, "r", (long long)r);
@@ -797,7 +797,7 @@ static void sd_json_state(sd_out *o, const char *tag, odeus_result r, const odeu
 static size_t sd_json_run(sd_out *o, const unsigned char *text, size_t len, unsigned seed, unsigned salt,
                           const sd_json_setup *s, sd_feed *f)
 {
-  odeus_json js;
+  oa_json js;
   sd_events e;
   sd_split sp;
   odeus_result r = ODEUS_OK;
@@ -806,7 +806,7 @@ static size_t sd_json_run(sd_out *o, const unsigned char *text, size_t len, unsi
   e.o = o;
   e.stop_at = s->stop_at;
   sd_split_init(&sp, seed, salt);
-  odeus_json_init(&js, s->events ? sd_on_event : NULL, &e);
+  oa_json_init(&js, s->events ? sd_on_event : NULL, &e);
   js.lone_surrogate_error = s->lone_surrogate_error;
   sd_line(o, "json_run");
   sd_u(o, "setup", salt);
@@ -815,15 +815,15 @@ static size_t sd_json_run(sd_out *o, const unsigned char *text, size_t len, unsi
     size_t n = sd_split_next(&sp, len - at);
     e.piece = sd_piece(f, text + at, n);
     e.piece_len = n;
-    r = odeus_json_feed(&js, e.piece, n);
+    r = oa_json_feed(&js, e.piece, n);
     sd_line(o, "json_feed");
     sd_u(o, "n", n);
     sd_end(o);
     sd_json_state(o, "json_after_feed", r, &js);
     at += n;
   }
-  sd_json_state(o, "json_finish", odeus_json_finish(&js), &js);
-  if (js.error) sd_json_state(o, "json_feed_after_error", odeus_json_feed(&js, "1", 1), &js);
+  sd_json_state(o, "json_finish", oa_json_finish(&js), &js);
+  if (js.error) sd_json_state(o, "json_feed_after_error", oa_json_feed(&js, "1", 1), &js);
   return e.count;
 }
 
@@ -932,7 +932,7 @@ static void sd_part_answer(sd_out *o, const unsigned char *in, size_t len, unsig
   size_t n = len < 2 ? 0 : len - 2;
   sd_feed f;
   sd_line(o, "status_result");
-  sd_i(o, "r", (long long)odeus_status_result(status));
+  sd_i(o, "r", (long long)oa_status_result(status));
   sd_end(o);
   /* the capacities byte 0 chose, none, tight, roomy; and a 200 reading of
    * an error answer's body */
@@ -977,11 +977,11 @@ static void sd_problems_dump(sd_out *o, const odeus_problems *pr, const sd_areas
     sd_u(o, "needed12", need);
     sd_bytes(o, "text12", line, sd_strnlen(line, 12));
     sd_end(o);
-    need = odeus_problem_path(p, line, sizeof line);
+    need = oa_problem_path(p, line, sizeof line);
     sd_line(o, "problem_path");
     sd_u(o, "needed", need);
     sd_bytes(o, "text", line, sd_strnlen(line, sizeof line));
-    sd_u(o, "measured", odeus_problem_path(p, NULL, 0));
+    sd_u(o, "measured", oa_problem_path(p, NULL, 0));
     sd_end(o);
   }
 }
@@ -1050,8 +1050,8 @@ static odeus_result sd_write_redacted(const void *obj, char *buf, size_t cap, si
  * a window does. */
 static void sd_stream(sd_out *o, const odeus_request *req, unsigned seed)
 {
-  odeus_request_stream st;
-  odeus_result r = odeus_request_begin(&st, req);
+  oa_stream st;
+  odeus_result r = oa_stream_begin(&st, req);
   uint32_t rnd = seed * 2246822519u + 1u;
   unsigned calls = 0;
   char *all;
@@ -1070,7 +1070,7 @@ static void sd_stream(sd_out *o, const odeus_request *req, unsigned seed)
     size_t w = seed == 0 ? st.total + 1 : seed == 1 ? 1 : 1 + test_lcg(&rnd) % 97;
     size_t from = st.offset;
     char *window = (char *)sd_alloc(w);
-    got = odeus_request_next(&st, window, w);
+    got = oa_stream_next(&st, window, w);
     if (got <= st.total && from <= st.total - got) memcpy(all + from, window, got);
     free(window);
     sd_u(o, "n", got);
@@ -1313,7 +1313,7 @@ static void sd_input_checks(sd_out *o, const unsigned char *in, size_t len)
                            { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config } };
   sd_areas areas;
   size_t units = 0, at = 0;
-  int rule = odeus_utf16_length(copy, len, &units, &at);
+  int rule = oa_utf16_length(copy, len, &units, &at);
   memset(&areas, 0, sizeof areas);
   areas.in = copy;
   areas.in_len = len;
@@ -1465,11 +1465,11 @@ static void sd_part_tables(sd_out *o)
     sd_line(o, "result_text");
     sd_i(o, "r", v);
     sd_bytes(o, "text", t, strlen(t));
-    sd_i(o, "status_result", (long long)odeus_status_result(v + 300));
+    sd_i(o, "status_result", (long long)oa_status_result(v + 300));
     sd_end(o);
   }
   for (v = -1; v <= (int)ODEUS_KEY_OTHER + 1; v++) {
-    const char *t = odeus_key_name((odeus_key)v);
+    const char *t = oa_key_name((odeus_key)v);
     sd_line(o, "key_name");
     sd_i(o, "k", v);
     sd_bytes(o, "text", t, strlen(t));

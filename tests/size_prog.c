@@ -107,12 +107,12 @@ static void answer_storage(odeus_answer *a, odeus_answer_field *fields, size_t f
 int main(void)
 {
   stub_io s = { 0, 0 };
-  odeus_request_stream st;
+  oa_stream st;
   char window[256];
   size_t n;
   if (!example_valid()) return 2;
-  if (odeus_request_begin(&st, &example_request) != ODEUS_OK) return 3;
-  while ((n = odeus_request_next(&st, window, sizeof window)) > 0)
+  if (oa_stream_begin(&st, &example_request) != ODEUS_OK) return 3;
+  while ((n = oa_stream_next(&st, window, sizeof window)) > 0)
     if (stub_send(&s, (const unsigned char *)window, n) != (int)n) return 4;
   return s.sent > 0 && answer_own_way(&s) ? 0 : 5;
 }
@@ -128,7 +128,7 @@ static int on_body(void *ctx, const char *data, size_t len)
 int main(void)
 {
   stub_io s = { 0, 0 };
-  odeus_http http;
+  oa_http http;
   odeus_answer_reader rd;
   odeus_answer answer;
   odeus_answer_field fields[4];
@@ -137,9 +137,9 @@ int main(void)
   request_own_way(&s);
   answer_storage(&answer, fields, 4, strings, sizeof strings);
   odeus_answer_begin(&rd, &answer, 200);
-  odeus_http_init(&http, on_body, &rd);
+  oa_http_init(&http, on_body, &rd);
   while (!http.done && (got = stub_recv(&s, (unsigned char *)window, sizeof window)) > 0)
-    if (odeus_http_feed(&http, window, (size_t)got, NULL) != ODEUS_OK) return 5;
+    if (oa_http_feed(&http, window, (size_t)got, NULL) != ODEUS_OK) return 5;
   if (!http.done || http.status != 200) return 6;
   return odeus_answer_finish(&rd, http.reason) == ODEUS_OK && answer.field_count == 2 ? 0 : 7;
 }

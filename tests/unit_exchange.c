@@ -235,7 +235,7 @@ static void test_whole(void)
   CHECK_EQ_INT(run(&f, sizeof window), ODEUS_OK);
   CHECK_MEM(f.sent, f.sent_len, want_request, sizeof want_request - 1);
   check_ok_answer();
-  CHECK_EQ_INT(x.http.status, 200);
+  CHECK_EQ_INT(x.internal.http.status, 200);
   CHECK_EQ_INT(x.received, response_len);
   CHECK_EQ_INT(x.leftover, 0);
   CHECK_EQ_INT(odeus_exchange_reusable(&x), 1);
@@ -358,7 +358,7 @@ static void failure_sweep(size_t window_size, size_t send_max, size_t recv_max)
       if (want == ODEUS_OK && (f.sent_len != sizeof want_request - 1 || answer.id.len != 36)) n++;
       /* whatever happened, no byte of a secret is left in the window */
       if (has_secret_byte(window, window_size)) n++;
-      if (has_secret_byte((const unsigned char *)x.http.reason, sizeof x.http.reason)) n++;
+      if (has_secret_byte((const unsigned char *)x.internal.http.reason, sizeof x.internal.http.reason)) n++;
       /* the outcome sticks */
       if (odeus_exchange_run(&x, NULL) != r) n++;
       if (want != ODEUS_OK && odeus_exchange_reusable(&x)) n++;
@@ -430,13 +430,13 @@ static void test_statuses(void)
 
   CHECK_EQ_INT(run_answer("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 2\r\n\r\n{}", 0),
                ODEUS_ERR_STATUS_429);
-  CHECK_EQ_INT(x.http.retry_kind, ODEUS_RETRY_SECONDS);
-  CHECK_EQ_INT(x.http.retry_value, 7);
+  CHECK_EQ_INT(x.internal.http.retry_kind, OA_RETRY_SECONDS);
+  CHECK_EQ_INT(x.internal.http.retry_value, 7);
   {
-    odeus_outcome o = odeus_outcome_of(&x, ODEUS_ERR_STATUS_429);
+    oa_outcome o = oa_outcome_of(&x, ODEUS_ERR_STATUS_429);
     CHECK_EQ_INT(o.result, ODEUS_ERR_STATUS_429);
     CHECK_EQ_INT(o.status, 429);
-    CHECK_EQ_INT(o.retry_kind, ODEUS_RETRY_SECONDS);
+    CHECK_EQ_INT(o.retry_kind, OA_RETRY_SECONDS);
     CHECK_EQ_INT(o.retry_value, 7);
   }
   odeus_exchange_end(&x);
@@ -514,7 +514,7 @@ static void test_until_close(void)
   f.fail_value = HARD_ERROR;
   CHECK_EQ_INT(run(&f, 100), ODEUS_ERR_STATUS_404);
   CHECK_EQ_INT(x.io_error, HARD_ERROR);
-  CHECK_EQ_INT(x.http.head_done, 1);
+  CHECK_EQ_INT(x.internal.http.head_done, 1);
   odeus_exchange_end(&x);
   /* a 200's body is the integration: cut short, it fails */
   fake_init(&f, 0, 0);
@@ -658,9 +658,9 @@ static uint64_t env_clock(void *ctx)
   return e->now_ms;
 }
 
-static odeus_outcome outcome(odeus_result r, int status, odeus_retry_kind kind, uint64_t value)
+static oa_outcome outcome(odeus_result r, int status, oa_retry_kind kind, uint64_t value)
 {
-  odeus_outcome o;
+  oa_outcome o;
   o.result = r;
   o.status = status;
   o.retry_kind = kind;
@@ -669,10 +669,10 @@ static odeus_outcome outcome(odeus_result r, int status, odeus_retry_kind kind, 
 }
 
 /* decide() in one call: the delay, or -1 for "no retry" */
-static long decide(const odeus_retry_policy *p, unsigned attempt, odeus_outcome o)
+static long decide(const odeus_retry_policy *p, unsigned attempt, oa_outcome o)
 {
   uint32_t d = 12345;
-  int again = odeus_retry_decide(p, attempt, &o, &d);
+  int again = oa_retry_decide(p, attempt, &o, &d);
   if (!again) return d == 0 ? -1 : -2;
   return (long)d;
 }
@@ -682,43 +682,43 @@ static void test_retry_which(void)
   odeus_retry_policy p;
   memset(&p, 0, sizeof p); /* no random: the whole bound */
   /* retried */
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_ABSENT, 0)), 500);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 502, ODEUS_RETRY_ABSENT, 0)), 500);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 503, ODEUS_RETRY_ABSENT, 0)), 500);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 504, ODEUS_RETRY_ABSENT, 0)), 500);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_CONNECT, 0, ODEUS_RETRY_ABSENT, 0)), 500);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_ABSENT, 0)), 500);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 502, OA_RETRY_ABSENT, 0)), 500);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 503, OA_RETRY_ABSENT, 0)), 500);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 504, OA_RETRY_ABSENT, 0)), 500);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_CONNECT, 0, OA_RETRY_ABSENT, 0)), 500);
   /* never */
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_OTHER, 408, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_400, 400, ODEUS_RETRY_SECONDS, 1)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_401, 401, ODEUS_RETRY_SECONDS, 1)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_403, 403, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_404, 404, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 500, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_OTHER, 409, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_OK, 200, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_TIMEOUT, 0, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_DNS, 0, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_TLS, 0, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_CERT, 0, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_CLOSED, 0, ODEUS_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_OTHER, 408, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_400, 400, OA_RETRY_SECONDS, 1)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_401, 401, OA_RETRY_SECONDS, 1)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_403, 403, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_404, 404, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 500, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_OTHER, 409, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_OK, 200, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_TIMEOUT, 0, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_DNS, 0, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_TLS, 0, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_CERT, 0, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_CLOSED, 0, OA_RETRY_ABSENT, 0)), -1);
   /* a 503 whose answer broke the HTTP rules ended in that error */
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_HTTP_CL_DUPLICATE, 503, ODEUS_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_HTTP_CL_DUPLICATE, 503, OA_RETRY_ABSENT, 0)), -1);
   /* attempts: 3 by default, so after the third no more; 1 never retries */
-  CHECK_EQ_INT(decide(&p, 2, outcome(ODEUS_ERR_STATUS_5XX, 503, ODEUS_RETRY_ABSENT, 0)), 1000);
-  CHECK_EQ_INT(decide(&p, 3, outcome(ODEUS_ERR_STATUS_5XX, 503, ODEUS_RETRY_ABSENT, 0)), -1);
-  CHECK_EQ_INT(decide(&p, 0, outcome(ODEUS_ERR_STATUS_5XX, 503, ODEUS_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 2, outcome(ODEUS_ERR_STATUS_5XX, 503, OA_RETRY_ABSENT, 0)), 1000);
+  CHECK_EQ_INT(decide(&p, 3, outcome(ODEUS_ERR_STATUS_5XX, 503, OA_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 0, outcome(ODEUS_ERR_STATUS_5XX, 503, OA_RETRY_ABSENT, 0)), -1);
   p.attempts = 1;
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 503, ODEUS_RETRY_ABSENT, 0)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 503, OA_RETRY_ABSENT, 0)), -1);
   /* NULL policy: every default */
-  CHECK_EQ_INT(decide(NULL, 1, outcome(ODEUS_ERR_STATUS_5XX, 503, ODEUS_RETRY_ABSENT, 0)), 500);
-  CHECK_EQ_INT(odeus_retry_decide(&p, 1, NULL, NULL), 0);
+  CHECK_EQ_INT(decide(NULL, 1, outcome(ODEUS_ERR_STATUS_5XX, 503, OA_RETRY_ABSENT, 0)), 500);
+  CHECK_EQ_INT(oa_retry_decide(&p, 1, NULL, NULL), 0);
 }
 
 static void test_retry_backoff(void)
 {
   odeus_retry_policy p;
   fake_env e;
-  odeus_outcome o = outcome(ODEUS_ERR_STATUS_5XX, 503, ODEUS_RETRY_ABSENT, 0);
+  oa_outcome o = outcome(ODEUS_ERR_STATUS_5XX, 503, OA_RETRY_ABSENT, 0);
   memset(&p, 0, sizeof p);
   memset(&e, 0, sizeof e);
   /* the bounds double from base to cap: 1000, 2000, 4000, 5000, 5000 */
@@ -768,38 +768,38 @@ static void test_retry_after(void)
   p.ctx = &e;
   e.randoms[0] = 0x80000000u;
   /* seconds: exactly that long, no jitter */
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, 1)), 1000);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 503, ODEUS_RETRY_SECONDS, 2)), 2000);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, 0)), 0);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, 60)), 60000);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_SECONDS, 1)), 1000);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_5XX, 503, OA_RETRY_SECONDS, 2)), 2000);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_SECONDS, 0)), 0);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_SECONDS, 60)), 60000);
   CHECK_EQ_INT(e.random_calls, 0);
   /* longer than retry_after_max_ms (60 s): no retry at all */
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, 61)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, 86400)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_TOO_LARGE, 0xFFFFFFFFu)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_SECONDS, 61)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_SECONDS, 86400)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_TOO_LARGE, 0xFFFFFFFFu)), -1);
   /* an outcome built by hand: milliseconds that would wrap are too long too */
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, UINT64_MAX / 1000u + 1)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_DATE, UINT64_MAX / 1000u + 1)), -1);
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, UINT64_MAX)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_SECONDS, UINT64_MAX / 1000u + 1)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_DATE, UINT64_MAX / 1000u + 1)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_SECONDS, UINT64_MAX)), -1);
   p.retry_after_max_ms = 90000;
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_SECONDS, 61)), 61000);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_SECONDS, 61)), 61000);
   p.retry_after_max_ms = 0;
   /* a date: Sun, 06 Nov 1994 08:49:37 GMT = 784111777 s; now 1.5 s before */
   e.now_ms = 784111777000ull - 1500;
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_DATE, 784111777)), 1500);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_DATE, 784111777)), 1500);
   CHECK_EQ_INT(e.clock_calls, 1);
   e.now_ms = 784111777000ull + 5;   /* already past: at once */
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_DATE, 784111777)), 0);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_DATE, 784111777)), 0);
   e.now_ms = 784111777000ull - 60001; /* too far ahead */
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_DATE, 784111777)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_DATE, 784111777)), -1);
   /* no clock: the date cannot be used, so backoff */
   p.clock = NULL;
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_DATE, 784111777)), 250);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_DATE, 784111777)), 250);
   /* an invalid Retry-After is ignored: backoff (half of 501) */
   e.next_random = 0;
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, ODEUS_RETRY_INVALID, 0)), 250);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_429, 429, OA_RETRY_INVALID, 0)), 250);
   /* a Retry-After on a status that is never retried changes nothing */
-  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_401, 401, ODEUS_RETRY_SECONDS, 1)), -1);
+  CHECK_EQ_INT(decide(&p, 1, outcome(ODEUS_ERR_STATUS_401, 401, OA_RETRY_SECONDS, 1)), -1);
 }
 
 /* A caller's loop with a fake clock and sleep: the exact waits. */
@@ -824,10 +824,10 @@ static void test_retry_loop(void)
   e.randoms[1] = 0x80000000u;
   e.randoms[2] = 0x20000000u;
   for (attempt = 1; attempt <= 4; attempt++) {
-    odeus_outcome o = outcome(results[attempt - 1], statuses[attempt - 1],
-                              attempt == 3 ? ODEUS_RETRY_SECONDS : ODEUS_RETRY_ABSENT, 3);
+    oa_outcome o = outcome(results[attempt - 1], statuses[attempt - 1],
+                              attempt == 3 ? OA_RETRY_SECONDS : OA_RETRY_ABSENT, 3);
     uint32_t d;
-    if (!odeus_retry_decide(&p, attempt, &o, &d)) break;
+    if (!oa_retry_decide(&p, attempt, &o, &d)) break;
     slept[n_slept++] = d;
   }
   CHECK_EQ_INT(n_slept, 3);

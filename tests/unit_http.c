@@ -11,7 +11,7 @@
 #define BODY_CAP 16384
 
 typedef struct run {
-  odeus_http h;                 /* the parser as it ended */
+  oa_http h;                 /* the parser as it ended */
   odeus_result feed_rc;         /* the last feed's result */
   odeus_result finish_rc;
   size_t used;                  /* bytes consumed, all feeds together */
@@ -53,7 +53,7 @@ static void run_split(run *r, const char *in, size_t len, int mode, size_t at,
   int stop_after = r->stop_after;
   memset(r, 0, sizeof *r);
   r->stop_after = stop_after;
-  odeus_http_init(&r->h, collect, r);
+  oa_http_init(&r->h, collect, r);
   if (head_max) r->h.head_max = head_max;
   r->h.body_max = body_max;
   r->feed_rc = ODEUS_OK;
@@ -64,12 +64,12 @@ static void run_split(run *r, const char *in, size_t len, int mode, size_t at,
     else if (mode == BIG_PIECES) piece = 1 + rnd_below(300);
     else if (mode == SPLIT_AT && pos == 0 && at) piece = at;
     if (piece > len - pos) piece = len - pos;
-    r->feed_rc = odeus_http_feed(&r->h, in + pos, piece, &u);
+    r->feed_rc = oa_http_feed(&r->h, in + pos, piece, &u);
     r->used += u;
     if (r->feed_rc != ODEUS_OK || u < piece) break;
     pos += piece;
   }
-  r->finish_rc = odeus_http_finish(&r->h);
+  r->finish_rc = oa_http_finish(&r->h);
 }
 
 static void run_once(run *r, const char *in, size_t len)
@@ -289,7 +289,7 @@ static void test_rejects(void)
       CHECK_EQ_INT(r.used, c->ok_len);
       CHECK_EQ_INT(r.finish_rc, c->code);  /* the error sticks */
     }
-    CHECK_EQ_INT(odeus_http_feed(&r.h, "HTTP/1.1 200 OK\r\n", 17, &u), c->code);
+    CHECK_EQ_INT(oa_http_feed(&r.h, "HTTP/1.1 200 OK\r\n", 17, &u), c->code);
     CHECK_EQ_INT(u, 0);
     check_splits(buf, len, c->head_max, c->body_max, c->ok);
   }
@@ -299,8 +299,8 @@ static void test_rejects(void)
     CHECK_EQ_INT(r.used, truncated[i].len);
     CHECK_EQ_INT(r.finish_rc, ODEUS_ERR_HTTP_TRUNCATED);
     CHECK_EQ_INT(r.h.done, 0);
-    CHECK_EQ_INT(odeus_http_finish(&r.h), ODEUS_ERR_HTTP_TRUNCATED);
-    CHECK_EQ_INT(odeus_http_feed(&r.h, "x", 1, NULL), ODEUS_ERR_HTTP_TRUNCATED);
+    CHECK_EQ_INT(oa_http_finish(&r.h), ODEUS_ERR_HTTP_TRUNCATED);
+    CHECK_EQ_INT(oa_http_feed(&r.h, "x", 1, NULL), ODEUS_ERR_HTTP_TRUNCATED);
     check_splits(truncated[i].in, truncated[i].len, 0, 0, truncated[i].in);
   }
   /* every ODEUS_ERR_HTTP_* code (-20 .. -35) has its cases */
@@ -339,7 +339,7 @@ static void test_content_length(void)
   CHECK_EQ_INT(r1.h.body_read, 11);
   CHECK_MEM(r1.body, r1.body_len, "hello world", 11);
   CHECK_EQ_INT(r1.calls, 1);                    /* one span, one call */
-  CHECK_EQ_INT(r1.h.retry_kind, ODEUS_RETRY_ABSENT);
+  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_ABSENT);
   CHECK_EQ_INT(r1.h.retry_value, 0);
 
   PARSE("HTTP/1.1 404 Not Found\r\nContent-Length: 000\r\n\r\n");
@@ -364,7 +364,7 @@ static void test_content_length(void)
   CHECK_EQ_INT(r1.feed_rc, ODEUS_OK);
   CHECK_EQ_INT(r1.h.keep_alive, 1);
   CHECK_EQ_INT(r1.h.chunked, 0);
-  CHECK_EQ_INT(r1.h.retry_kind, ODEUS_RETRY_ABSENT);
+  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_ABSENT);
   CHECK_MEM(r1.body, r1.body_len, "ok", 2);
 }
 
@@ -435,7 +435,7 @@ static void test_interim(void)
   CHECK_EQ_INT(r1.h.status, 201);
   CHECK_STR(r1.h.reason, "Created");
   CHECK_EQ_INT(r1.h.keep_alive, 1);             /* the 103's Connection is forgotten */
-  CHECK_EQ_INT(r1.h.retry_kind, ODEUS_RETRY_ABSENT);
+  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_ABSENT);
   CHECK_EQ_INT(r1.h.content_length, 2);
   CHECK_MEM(r1.body, r1.body_len, "hi", 2);
   CHECK_EQ_INT(r1.h.done, 1);
@@ -533,7 +533,7 @@ static void test_head_max(void)
   static const char head[] = "HTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: 0\r\n\r\n";
   static char buf[256];
   size_t n = sizeof head - 1, len;  /* 49 */
-  odeus_http h;
+  oa_http h;
   run_split(&r1, head, n, BYTES, 0, n, 0);
   CHECK_EQ_INT(r1.feed_rc, ODEUS_OK);
   CHECK_EQ_INT(r1.h.done, 1);
@@ -546,9 +546,9 @@ static void test_head_max(void)
   CHECK_EQ_INT(r1.feed_rc, ODEUS_OK);
   CHECK_EQ_INT(r1.body_len, 40);
   /* 0 means the default */
-  odeus_http_init(&h, NULL, NULL);
+  oa_http_init(&h, NULL, NULL);
   h.head_max = 0;
-  CHECK_EQ_INT(odeus_http_feed(&h, head, n, NULL), ODEUS_OK);
+  CHECK_EQ_INT(oa_http_feed(&h, head, n, NULL), ODEUS_OK);
   CHECK_EQ_INT(h.done, 1);
   /* the trailer section has a bound of its own: here each part is 47 bytes */
   len = sizeof(CHUNKED) - 1;
@@ -580,45 +580,45 @@ static void test_head_max(void)
 /* ---- Retry-After ---------------------------------------------------------- */
 static void test_retry_after(void)
 {
-  static const struct { const char *value; odeus_retry_kind kind; uint64_t v; } cases[] = {
-    { "120", ODEUS_RETRY_SECONDS, 120 },
-    { " \t0120 \t", ODEUS_RETRY_SECONDS, 120 },
-    { "0", ODEUS_RETRY_SECONDS, 0 },
-    { "4294967295", ODEUS_RETRY_SECONDS, 4294967295u },
-    { "4294967296", ODEUS_RETRY_TOO_LARGE, 4294967295u },
-    { "000000000000000000000000000004294967295", ODEUS_RETRY_SECONDS, 4294967295u },
-    { "123456789012345678901234567890123456789012345678901234567890", ODEUS_RETRY_TOO_LARGE,
+  static const struct { const char *value; oa_retry_kind kind; uint64_t v; } cases[] = {
+    { "120", OA_RETRY_SECONDS, 120 },
+    { " \t0120 \t", OA_RETRY_SECONDS, 120 },
+    { "0", OA_RETRY_SECONDS, 0 },
+    { "4294967295", OA_RETRY_SECONDS, 4294967295u },
+    { "4294967296", OA_RETRY_TOO_LARGE, 4294967295u },
+    { "000000000000000000000000000004294967295", OA_RETRY_SECONDS, 4294967295u },
+    { "123456789012345678901234567890123456789012345678901234567890", OA_RETRY_TOO_LARGE,
       4294967295u },
-    { "Sun, 06 Nov 1994 08:49:37 GMT", ODEUS_RETRY_DATE, 784111777u },   /* RFC 9110's example */
-    { "  Sun, 06 Nov 1994 08:49:37 GMT                      ", ODEUS_RETRY_DATE, 784111777u },
-    { "Thu, 01 Jan 1970 00:00:00 GMT", ODEUS_RETRY_DATE, 0 },
-    { "Tue, 29 Feb 2000 12:00:00 GMT", ODEUS_RETRY_DATE, 951825600u },
-    { "Tue, 19 Jan 2038 03:14:08 GMT", ODEUS_RETRY_DATE, 2147483648u },
-    { "Sun, 07 Feb 2106 06:28:16 GMT", ODEUS_RETRY_DATE, 4294967296ull },
-    { "Sat, 31 Dec 2016 23:59:60 GMT", ODEUS_RETRY_DATE, 1483228800u },  /* a leap second */
-    { "Fri, 31 Dec 9999 23:59:59 GMT", ODEUS_RETRY_DATE, 253402300799ull },
-    { "Mon, 06 Nov 1994 08:49:37 GMT", ODEUS_RETRY_INVALID, 0 },         /* wrong weekday */
-    { "Thu, 29 Feb 2001 00:00:00 GMT", ODEUS_RETRY_INVALID, 0 },
-    { "Wed, 31 Dec 1969 23:59:59 GMT", ODEUS_RETRY_INVALID, 0 },
-    { "Sun, 06 Nov 1994 24:00:00 GMT", ODEUS_RETRY_INVALID, 0 },
-    { "Sun, 06 Nov 1994 08:60:00 GMT", ODEUS_RETRY_INVALID, 0 },
-    { "Sun, 06 Nov 1994 08:49:61 GMT", ODEUS_RETRY_INVALID, 0 },
-    { "Sun, 00 Nov 1994 08:49:37 GMT", ODEUS_RETRY_INVALID, 0 },
-    { "Sun, 06 nov 1994 08:49:37 GMT", ODEUS_RETRY_INVALID, 0 },
-    { "Sun, 06 Nov 1994 08:49:37 UTC", ODEUS_RETRY_INVALID, 0 },
-    { "Sun, 6 Nov 1994 08:49:37 GMT", ODEUS_RETRY_INVALID, 0 },
-    { "Sun,  06 Nov 1994 08:49:37 GMT", ODEUS_RETRY_INVALID, 0 },
-    { "Sunday, 06-Nov-94 08:49:37 GMT", ODEUS_RETRY_INVALID, 0 },       /* RFC 850 */
-    { "Sun Nov  6 08:49:37 1994", ODEUS_RETRY_INVALID, 0 },             /* asctime */
-    { "Sun, 06 Nov 1994 08:49:37 GMT x", ODEUS_RETRY_INVALID, 0 },
-    { "Sun, 06 Nov 1994 08:49:37 GMT                 x", ODEUS_RETRY_INVALID, 0 },
-    { "", ODEUS_RETRY_INVALID, 0 },
-    { "   ", ODEUS_RETRY_INVALID, 0 },
-    { "12a", ODEUS_RETRY_INVALID, 0 },
-    { "1 2", ODEUS_RETRY_INVALID, 0 },
-    { "-1", ODEUS_RETRY_INVALID, 0 },
-    { "+1", ODEUS_RETRY_INVALID, 0 },
-    { "1.5", ODEUS_RETRY_INVALID, 0 },
+    { "Sun, 06 Nov 1994 08:49:37 GMT", OA_RETRY_DATE, 784111777u },   /* RFC 9110's example */
+    { "  Sun, 06 Nov 1994 08:49:37 GMT                      ", OA_RETRY_DATE, 784111777u },
+    { "Thu, 01 Jan 1970 00:00:00 GMT", OA_RETRY_DATE, 0 },
+    { "Tue, 29 Feb 2000 12:00:00 GMT", OA_RETRY_DATE, 951825600u },
+    { "Tue, 19 Jan 2038 03:14:08 GMT", OA_RETRY_DATE, 2147483648u },
+    { "Sun, 07 Feb 2106 06:28:16 GMT", OA_RETRY_DATE, 4294967296ull },
+    { "Sat, 31 Dec 2016 23:59:60 GMT", OA_RETRY_DATE, 1483228800u },  /* a leap second */
+    { "Fri, 31 Dec 9999 23:59:59 GMT", OA_RETRY_DATE, 253402300799ull },
+    { "Mon, 06 Nov 1994 08:49:37 GMT", OA_RETRY_INVALID, 0 },         /* wrong weekday */
+    { "Thu, 29 Feb 2001 00:00:00 GMT", OA_RETRY_INVALID, 0 },
+    { "Wed, 31 Dec 1969 23:59:59 GMT", OA_RETRY_INVALID, 0 },
+    { "Sun, 06 Nov 1994 24:00:00 GMT", OA_RETRY_INVALID, 0 },
+    { "Sun, 06 Nov 1994 08:60:00 GMT", OA_RETRY_INVALID, 0 },
+    { "Sun, 06 Nov 1994 08:49:61 GMT", OA_RETRY_INVALID, 0 },
+    { "Sun, 00 Nov 1994 08:49:37 GMT", OA_RETRY_INVALID, 0 },
+    { "Sun, 06 nov 1994 08:49:37 GMT", OA_RETRY_INVALID, 0 },
+    { "Sun, 06 Nov 1994 08:49:37 UTC", OA_RETRY_INVALID, 0 },
+    { "Sun, 6 Nov 1994 08:49:37 GMT", OA_RETRY_INVALID, 0 },
+    { "Sun,  06 Nov 1994 08:49:37 GMT", OA_RETRY_INVALID, 0 },
+    { "Sunday, 06-Nov-94 08:49:37 GMT", OA_RETRY_INVALID, 0 },       /* RFC 850 */
+    { "Sun Nov  6 08:49:37 1994", OA_RETRY_INVALID, 0 },             /* asctime */
+    { "Sun, 06 Nov 1994 08:49:37 GMT x", OA_RETRY_INVALID, 0 },
+    { "Sun, 06 Nov 1994 08:49:37 GMT                 x", OA_RETRY_INVALID, 0 },
+    { "", OA_RETRY_INVALID, 0 },
+    { "   ", OA_RETRY_INVALID, 0 },
+    { "12a", OA_RETRY_INVALID, 0 },
+    { "1 2", OA_RETRY_INVALID, 0 },
+    { "-1", OA_RETRY_INVALID, 0 },
+    { "+1", OA_RETRY_INVALID, 0 },
+    { "1.5", OA_RETRY_INVALID, 0 },
   };
   static char buf[256];
   size_t i;
@@ -634,12 +634,12 @@ static void test_retry_after(void)
     CHECK(r1.h.retry_value == cases[i].v);
   }
   PARSE("HTTP/1.1 503 Unavailable\r\nretry-AFTER: 5\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n");
-  CHECK_EQ_INT(r1.h.retry_kind, ODEUS_RETRY_INVALID);  /* two answers: neither */
+  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_INVALID);  /* two answers: neither */
   CHECK_EQ_INT(r1.h.retry_value, 0);
   PARSE("HTTP/1.1 503 Unavailable\r\nRetry-After: x\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n");
-  CHECK_EQ_INT(r1.h.retry_kind, ODEUS_RETRY_INVALID);
+  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_INVALID);
   PARSE("HTTP/1.1 503 Unavailable\r\nContent-Length: 0\r\n\r\n");
-  CHECK_EQ_INT(r1.h.retry_kind, ODEUS_RETRY_ABSENT);
+  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_ABSENT);
   CHECK_EQ_INT(r1.h.retry_value, 0);
 }
 
@@ -651,13 +651,13 @@ static void test_pipelined(void)
     "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nno\r\n0\r\n\r\n"
     "HTTP/1.1 204 No Content\r\n\r\n";
   size_t first = 41, second = 66, u = 99;
-  odeus_http h;
+  oa_http h;
   PARSE(two);
   CHECK_EQ_INT(r1.feed_rc, ODEUS_OK);
   CHECK_EQ_INT(r1.used, first);
   CHECK_MEM(r1.body, r1.body_len, "abc", 3);
   /* fed again once done: nothing more is consumed */
-  CHECK_EQ_INT(odeus_http_feed(&r1.h, two + first, 10, &u), ODEUS_OK);
+  CHECK_EQ_INT(oa_http_feed(&r1.h, two + first, 10, &u), ODEUS_OK);
   CHECK_EQ_INT(u, 0);
   CHECK_EQ_INT(r1.h.body_read, 3);
   /* the next response starts where the first ended */
@@ -670,8 +670,8 @@ static void test_pipelined(void)
   CHECK_EQ_INT(r1.used, 27);
   CHECK_EQ_INT(r1.h.done, 1);
   /* no on_body: the body is skipped but counted */
-  odeus_http_init(&h, NULL, NULL);
-  CHECK_EQ_INT(odeus_http_feed(&h, two, sizeof two - 1, &u), ODEUS_OK);
+  oa_http_init(&h, NULL, NULL);
+  CHECK_EQ_INT(oa_http_feed(&h, two, sizeof two - 1, &u), ODEUS_OK);
   CHECK_EQ_INT(u, first);
   CHECK_EQ_INT(h.body_read, 3);
   CHECK_EQ_INT(h.done, 1);
@@ -688,23 +688,23 @@ static void test_callback_stop(void)
   CHECK_EQ_INT(r.calls, 2);
   CHECK_MEM(r.body, r.body_len, "abcd", 4);
   CHECK_EQ_INT(r.used, sizeof(CHUNKED "2\r\nab\r\n2\r\ncd") - 1); /* delivered bytes are used */
-  CHECK_EQ_INT(odeus_http_feed(&r.h, "\r\n", 2, NULL), 77);
+  CHECK_EQ_INT(oa_http_feed(&r.h, "\r\n", 2, NULL), 77);
 }
 
 static void test_arguments(void)
 {
-  odeus_http h;
+  oa_http h;
   size_t u = 5;
-  odeus_http_init(&h, NULL, NULL);
+  oa_http_init(&h, NULL, NULL);
   CHECK_EQ_INT(h.head_max, ODEUS_HTTP_HEAD_MAX);
   CHECK(h.body_max == 0);
-  CHECK_EQ_INT(h.retry_kind, ODEUS_RETRY_ABSENT);
-  CHECK_EQ_INT(odeus_http_feed(NULL, "x", 1, &u), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(h.retry_kind, OA_RETRY_ABSENT);
+  CHECK_EQ_INT(oa_http_feed(NULL, "x", 1, &u), ODEUS_ERR_ARGUMENT);
   CHECK_EQ_INT(u, 0);
-  CHECK_EQ_INT(odeus_http_feed(&h, NULL, 1, NULL), ODEUS_ERR_ARGUMENT);
-  CHECK_EQ_INT(odeus_http_feed(&h, NULL, 0, &u), ODEUS_OK);
-  CHECK_EQ_INT(odeus_http_finish(NULL), ODEUS_ERR_ARGUMENT);
-  CHECK_EQ_INT(odeus_http_finish(&h), ODEUS_ERR_HTTP_TRUNCATED);
+  CHECK_EQ_INT(oa_http_feed(&h, NULL, 1, NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(oa_http_feed(&h, NULL, 0, &u), ODEUS_OK);
+  CHECK_EQ_INT(oa_http_finish(NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(oa_http_finish(&h), ODEUS_ERR_HTTP_TRUNCATED);
 }
 
 /* ---- generated responses ----------------------------------------------------
@@ -713,7 +713,7 @@ static void test_arguments(void)
  * at least give the same under every split. */
 typedef struct want {
   int status; char reason[64]; int keep_alive, chunked, has_cl, until_close;
-  uint64_t cl; odeus_retry_kind retry_kind; uint64_t retry_value;
+  uint64_t cl; oa_retry_kind retry_kind; uint64_t retry_value;
   char body[2048]; size_t body_len; size_t used;
 } want;
 
@@ -809,11 +809,11 @@ static void put_connection(int http10)
 
 static void put_retry(void)
 {
-  static const struct { const char *v; odeus_retry_kind k; uint64_t value; } vals[] = {
-    { "30", ODEUS_RETRY_SECONDS, 30 }, { "0", ODEUS_RETRY_SECONDS, 0 },
-    { "99999999999", ODEUS_RETRY_TOO_LARGE, 4294967295u },
-    { "Sun, 06 Nov 1994 08:49:37 GMT", ODEUS_RETRY_DATE, 784111777u },
-    { "Sun, 06 Nov 1994 08:49:37", ODEUS_RETRY_INVALID, 0 }, { "soon", ODEUS_RETRY_INVALID, 0 }
+  static const struct { const char *v; oa_retry_kind k; uint64_t value; } vals[] = {
+    { "30", OA_RETRY_SECONDS, 30 }, { "0", OA_RETRY_SECONDS, 0 },
+    { "99999999999", OA_RETRY_TOO_LARGE, 4294967295u },
+    { "Sun, 06 Nov 1994 08:49:37 GMT", OA_RETRY_DATE, 784111777u },
+    { "Sun, 06 Nov 1994 08:49:37", OA_RETRY_INVALID, 0 }, { "soon", OA_RETRY_INVALID, 0 }
   };
   size_t i = rnd_below(OA_COUNT(vals));
   put_name("Retry-After");
@@ -866,7 +866,7 @@ static void generate(void)
   }
   puts_("\r\n");
   gw.keep_alive = !http10;
-  gw.retry_kind = ODEUS_RETRY_ABSENT;
+  gw.retry_kind = OA_RETRY_ABSENT;
   gw.body_len = rnd_below(4) == 0 ? 0 : rnd_below(rnd_below(2) ? 40 : sizeof gw.body);
   for (i = 0; i < gw.body_len; i++) gw.body[i] = (char)rnd();
   framing = (int)rnd_below(3); /* 0 Content-Length, 1 chunked, 2 until close */

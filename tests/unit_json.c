@@ -87,7 +87,7 @@ static void buf_text(buf *b, const char *s, size_t n)
  * fragments, "<c> " for the others.
  * It also checks the fragment contract and sets bad (with why) if broken. */
 typedef struct rec {
-  const odeus_json *js;
+  const oa_json *js;
   const char *piece;
   size_t piece_len;
   unsigned piece_no;
@@ -123,19 +123,19 @@ static void rec_bad(rec *r, const char *why)
   if (!r->why) r->why = why;
 }
 
-static char type_letter(odeus_json_event_type t)
+static char type_letter(oa_jev_type t)
 {
   switch (t) {
-  case ODEUS_JSON_OBJECT_BEGIN: return '{';
-  case ODEUS_JSON_OBJECT_END: return '}';
-  case ODEUS_JSON_ARRAY_BEGIN: return '[';
-  case ODEUS_JSON_ARRAY_END: return ']';
-  case ODEUS_JSON_KEY: return 'K';
-  case ODEUS_JSON_STRING: return 'S';
-  case ODEUS_JSON_NUMBER: return 'N';
-  case ODEUS_JSON_TRUE: return 't';
-  case ODEUS_JSON_FALSE: return 'f';
-  case ODEUS_JSON_NULL: return 'n';
+  case OA_JEV_OBJECT_BEGIN: return '{';
+  case OA_JEV_OBJECT_END: return '}';
+  case OA_JEV_ARRAY_BEGIN: return '[';
+  case OA_JEV_ARRAY_END: return ']';
+  case OA_JEV_KEY: return 'K';
+  case OA_JEV_STRING: return 'S';
+  case OA_JEV_NUMBER: return 'N';
+  case OA_JEV_TRUE: return 't';
+  case OA_JEV_FALSE: return 'f';
+  case OA_JEV_NULL: return 'n';
   default: return '?';
   }
 }
@@ -148,12 +148,12 @@ static void rec_head(buf *b, char letter, unsigned depth, size_t offset)
   buf_uint(b, offset);
 }
 
-static void rec_fragment(rec *r, const odeus_json_event *ev)
+static void rec_fragment(rec *r, const oa_json_event *ev)
 {
   char letter = type_letter(ev->type);
   const char *tmp = r->js->tmp;
   if (!r->open) {
-    if (!(ev->flags & ODEUS_JSON_FIRST)) rec_bad(r, "a token's first fragment lacks FIRST");
+    if (!(ev->flags & OA_JSON_FIRST)) rec_bad(r, "a token's first fragment lacks FIRST");
     r->open = 1;
     r->type = (unsigned)ev->type;
     r->depth = ev->depth;
@@ -163,16 +163,16 @@ static void rec_fragment(rec *r, const odeus_json_event *ev)
     rec_head(&r->joined, letter, ev->depth, ev->offset);
     buf_putc(&r->joined, ':');
   } else {
-    if (ev->flags & ODEUS_JSON_FIRST) rec_bad(r, "FIRST in the middle of a token");
+    if (ev->flags & OA_JSON_FIRST) rec_bad(r, "FIRST in the middle of a token");
     if ((unsigned)ev->type != r->type || ev->depth != r->depth || ev->offset != r->offset)
       rec_bad(r, "a fragment changes type, depth or offset");
   }
   r->nfrag++;
-  if (ev->flags & ~(ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW | ODEUS_JSON_LONE)) rec_bad(r, "unknown flag");
-  if ((ev->flags & ODEUS_JSON_LONE) && (ev->flags & ODEUS_JSON_RAW)) rec_bad(r, "LONE on a raw fragment");
+  if (ev->flags & ~(OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW | OA_JSON_LONE)) rec_bad(r, "unknown flag");
+  if ((ev->flags & OA_JSON_LONE) && (ev->flags & OA_JSON_RAW)) rec_bad(r, "LONE on a raw fragment");
   if (!ev->text) rec_bad(r, "fragment without text");
-  if (ev->len == 0 && !(ev->flags & ODEUS_JSON_LAST)) rec_bad(r, "empty fragment that is not the last");
-  if (ev->flags & ODEUS_JSON_RAW) {
+  if (ev->len == 0 && !(ev->flags & OA_JSON_LAST)) rec_bad(r, "empty fragment that is not the last");
+  if (ev->flags & OA_JSON_RAW) {
     if (ev->text < r->piece || ev->len > r->piece_len
         || (size_t)(ev->text - r->piece) > r->piece_len - ev->len)
       rec_bad(r, "RAW fragment outside the fed piece");
@@ -185,7 +185,7 @@ static void rec_fragment(rec *r, const odeus_json_event *ev)
       rec_bad(r, "decoded fragment outside the reader");
     r->prev_raw = 0;
   }
-  if (ev->type == ODEUS_JSON_NUMBER) {
+  if (ev->type == OA_JEV_NUMBER) {
     size_t i;
     for (i = 0; i < ev->len; i++)
       if (!strchr("0123456789+-.eE", ev->text[i]) || ev->text[i] == '\0')
@@ -195,20 +195,20 @@ static void rec_fragment(rec *r, const odeus_json_event *ev)
   }
   if (ev->text) buf_text(&r->joined, ev->text, ev->len);
   buf_putc(&r->frags, letter);
-  if (ev->flags & ODEUS_JSON_FIRST) buf_putc(&r->frags, 'F');
-  if (ev->flags & ODEUS_JSON_LAST) buf_putc(&r->frags, 'L');
-  if (ev->flags & ODEUS_JSON_RAW) buf_putc(&r->frags, 'R');
+  if (ev->flags & OA_JSON_FIRST) buf_putc(&r->frags, 'F');
+  if (ev->flags & OA_JSON_LAST) buf_putc(&r->frags, 'L');
+  if (ev->flags & OA_JSON_RAW) buf_putc(&r->frags, 'R');
   buf_putc(&r->frags, ':');
   if (ev->text) buf_text(&r->frags, ev->text, ev->len);
   buf_putc(&r->frags, ' ');
-  if (ev->flags & ODEUS_JSON_LAST) {
+  if (ev->flags & OA_JSON_LAST) {
     buf_putc(&r->joined, ' ');
     r->complete = r->joined.len;
     r->open = 0;
   }
 }
 
-static void rec_other(rec *r, const odeus_json_event *ev)
+static void rec_other(rec *r, const oa_json_event *ev)
 {
   char letter = type_letter(ev->type);
   if (r->open) rec_bad(r, "an event inside a token");
@@ -229,11 +229,11 @@ static void rec_other(rec *r, const odeus_json_event *ev)
   buf_putc(&r->frags, ' ');
 }
 
-static int rec_fn(void *ctx, const odeus_json_event *ev)
+static int rec_fn(void *ctx, const oa_json_event *ev)
 {
   rec *r = (rec *)ctx;
   if (++r->events == r->stop_at) return r->stop_code;
-  if (ev->type == ODEUS_JSON_KEY || ev->type == ODEUS_JSON_STRING || ev->type == ODEUS_JSON_NUMBER)
+  if (ev->type == OA_JEV_KEY || ev->type == OA_JEV_STRING || ev->type == OA_JEV_NUMBER)
     rec_fragment(r, ev);
   else
     rec_other(r, ev);
@@ -255,12 +255,12 @@ static char area[1 << 14];
 
 static outcome feed_split(rec *r, const char *doc, size_t len, unsigned mode, uint32_t seed)
 {
-  static odeus_json js;
+  static oa_json js;
   outcome o;
   size_t at = 0, max_piece = 1 + rnd(&seed) % (rnd(&seed) % 2 ? 8 : len + 1);
   o.result = ODEUS_OK;
   rec_reset(r);
-  odeus_json_init(&js, rec_fn, r);
+  oa_json_init(&js, rec_fn, r);
   r->js = &js;
   while (at < len && o.result == ODEUS_OK) {
     size_t n = mode == SPLIT_WHOLE ? len - at : mode == SPLIT_BYTES ? 1 : 1 + rnd(&seed) % max_piece;
@@ -271,15 +271,15 @@ static outcome feed_split(rec *r, const char *doc, size_t len, unsigned mode, ui
     r->piece = piece;
     r->piece_len = n;
     r->piece_no++;
-    o.result = odeus_json_feed(&js, piece, n);
+    o.result = oa_json_feed(&js, piece, n);
     memset(piece, 0xA5, n);
     at += n;
   }
-  if (o.result == ODEUS_OK) o.result = odeus_json_finish(&js);
+  if (o.result == ODEUS_OK) o.result = oa_json_finish(&js);
   o.offset = js.offset;
   if (o.result != ODEUS_OK) {
     /* the error (or the callback's stop) sticks */
-    if (odeus_json_feed(&js, "1", 1) != o.result || odeus_json_finish(&js) != o.result)
+    if (oa_json_feed(&js, "1", 1) != o.result || oa_json_finish(&js) != o.result)
       rec_bad(r, "the error does not stick");
   } else if (r->open) {
     rec_bad(r, "a token without LAST");
@@ -632,12 +632,12 @@ static const char *frags_of(const char *doc)
 /* Fragments for a text fed in the given pieces. */
 static const char *frags_pieces(const char *const *pieces, size_t n)
 {
-  static odeus_json js;
+  static oa_json js;
   static char copy[64];
   size_t i;
   odeus_result r = ODEUS_OK;
   rec_reset(&rec_one);
-  odeus_json_init(&js, rec_fn, &rec_one);
+  oa_json_init(&js, rec_fn, &rec_one);
   rec_one.js = &js;
   for (i = 0; i < n && r == ODEUS_OK; i++) {
     size_t len = strlen(pieces[i]);
@@ -645,9 +645,9 @@ static const char *frags_pieces(const char *const *pieces, size_t n)
     rec_one.piece = copy;
     rec_one.piece_len = len;
     rec_one.piece_no++;
-    r = odeus_json_feed(&js, copy, len);
+    r = oa_json_feed(&js, copy, len);
   }
-  if (r == ODEUS_OK) r = odeus_json_finish(&js);
+  if (r == ODEUS_OK) r = oa_json_finish(&js);
   buf_putc(&rec_one.frags, '\0');
   if (rec_one.why) fprintf(stderr, "contract: %s\n", rec_one.why);
   return r != ODEUS_OK || rec_one.why ? "(failed)" : rec_one.frags.p;
@@ -697,10 +697,10 @@ typedef struct capture {
   int n;
 } capture;
 
-static int capture_fn(void *ctx, const odeus_json_event *ev)
+static int capture_fn(void *ctx, const oa_json_event *ev)
 {
   capture *c = (capture *)ctx;
-  if ((ev->type == ODEUS_JSON_KEY || ev->type == ODEUS_JSON_STRING) && c->n < 4) {
+  if ((ev->type == OA_JEV_KEY || ev->type == OA_JEV_STRING) && c->n < 4) {
     c->text[c->n] = ev->text;
     c->len[c->n] = ev->len;
     c->flags[c->n] = ev->flags;
@@ -714,21 +714,21 @@ static void test_zero_copy(void)
 {
   static const char doc[] = "{\"key\":\"value\"}";
   capture c;
-  odeus_json js;
+  oa_json js;
   memset(&c, 0, sizeof c);
-  odeus_json_init(&js, capture_fn, &c);
-  CHECK_EQ_INT(odeus_json_feed(&js, doc, sizeof doc - 1), ODEUS_OK);
-  CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_OK);
+  oa_json_init(&js, capture_fn, &c);
+  CHECK_EQ_INT(oa_json_feed(&js, doc, sizeof doc - 1), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_finish(&js), ODEUS_OK);
   CHECK_EQ_INT(c.n, 2);
   CHECK(c.text[0] == doc + 2);
   CHECK_EQ_INT(c.len[0], 3);
-  CHECK_EQ_INT(c.flags[0], ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW);
+  CHECK_EQ_INT(c.flags[0], OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW);
   CHECK(c.text[1] == doc + 8);
   CHECK_EQ_INT(c.len[1], 5);
-  CHECK_EQ_INT(c.flags[1], ODEUS_JSON_FIRST | ODEUS_JSON_LAST | ODEUS_JSON_RAW);
+  CHECK_EQ_INT(c.flags[1], OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW);
 }
 
-/* ODEUS_JSON_LONE: set on some fragment of a token exactly when a lone
+/* OA_JSON_LONE: set on some fragment of a token exactly when a lone
  * surrogate escape became U+FFFD in it, however the text is split; a
  * reader asked to refuse lone surrogates stops instead. */
 typedef struct lone_seen {
@@ -737,13 +737,13 @@ typedef struct lone_seen {
   unsigned tokens;
 } lone_seen;
 
-static int lone_fn(void *ctx, const odeus_json_event *ev)
+static int lone_fn(void *ctx, const oa_json_event *ev)
 {
   lone_seen *l = (lone_seen *)ctx;
-  if (ev->type != ODEUS_JSON_KEY && ev->type != ODEUS_JSON_STRING) return 0;
+  if (ev->type != OA_JEV_KEY && ev->type != OA_JEV_STRING) return 0;
   l->token_flags |= ev->flags;
-  if (!(ev->flags & ODEUS_JSON_LAST)) return 0;
-  if (l->token_flags & ODEUS_JSON_LONE) l->lone_tokens |= 1u << l->tokens;
+  if (!(ev->flags & OA_JSON_LAST)) return 0;
+  if (l->token_flags & OA_JSON_LONE) l->lone_tokens |= 1u << l->tokens;
   l->tokens++;
   l->token_flags = 0;
   return 0;
@@ -765,18 +765,18 @@ static void test_lone_flag(void)
     size_t n = strlen(doc);
     for (split = 0; split <= n; split++) {
       lone_seen l;
-      odeus_json js;
+      oa_json js;
       memset(&l, 0, sizeof l);
-      odeus_json_init(&js, lone_fn, &l);
-      CHECK_EQ_INT(odeus_json_feed(&js, doc, split), ODEUS_OK);
-      CHECK_EQ_INT(odeus_json_feed(&js, doc + split, n - split), ODEUS_OK);
-      CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_OK);
+      oa_json_init(&js, lone_fn, &l);
+      CHECK_EQ_INT(oa_json_feed(&js, doc, split), ODEUS_OK);
+      CHECK_EQ_INT(oa_json_feed(&js, doc + split, n - split), ODEUS_OK);
+      CHECK_EQ_INT(oa_json_finish(&js), ODEUS_OK);
       CHECK_EQ_INT(l.lone_tokens, lone_cases[i].lone_tokens);
-      odeus_json_init(&js, lone_fn, &l);
+      oa_json_init(&js, lone_fn, &l);
       js.lone_surrogate_error = 1;
-      (void)odeus_json_feed(&js, doc, split);
-      (void)odeus_json_feed(&js, doc + split, n - split);
-      CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_ERR_JSON_ESCAPE);
+      (void)oa_json_feed(&js, doc, split);
+      (void)oa_json_feed(&js, doc + split, n - split);
+      CHECK_EQ_INT(oa_json_finish(&js), ODEUS_ERR_JSON_ESCAPE);
     }
   }
 }
@@ -786,115 +786,115 @@ static void test_lone_flag(void)
 static void test_stop_and_stick(void)
 {
   static const char doc[] = "[1,2,3]";
-  static odeus_json js;
+  static oa_json js;
   rec_reset(&rec_one);
   rec_one.stop_at = 3;
   rec_one.stop_code = 7777;
-  odeus_json_init(&js, rec_fn, &rec_one);
+  oa_json_init(&js, rec_fn, &rec_one);
   rec_one.js = &js;
   rec_one.piece = doc;
   rec_one.piece_len = sizeof doc - 1;
-  CHECK_EQ_INT(odeus_json_feed(&js, doc, sizeof doc - 1), 7777);
+  CHECK_EQ_INT(oa_json_feed(&js, doc, sizeof doc - 1), 7777);
   CHECK_EQ_INT(rec_one.events, 3);     /* [ , 1, then the stopping one: 2 */
   CHECK_EQ_INT(js.offset, 4);          /* it stopped at the byte after "2" */
-  CHECK_EQ_INT(odeus_json_feed(&js, "]", 1), 7777);
-  CHECK_EQ_INT(odeus_json_finish(&js), 7777);
+  CHECK_EQ_INT(oa_json_feed(&js, "]", 1), 7777);
+  CHECK_EQ_INT(oa_json_finish(&js), 7777);
   CHECK_EQ_INT(rec_one.events, 3);
 
   /* An error sticks; init starts afresh. */
-  odeus_json_init(&js, NULL, NULL);
-  CHECK_EQ_INT(odeus_json_feed(&js, "[1,]", 4), ODEUS_ERR_JSON_SYNTAX);
+  oa_json_init(&js, NULL, NULL);
+  CHECK_EQ_INT(oa_json_feed(&js, "[1,]", 4), ODEUS_ERR_JSON_SYNTAX);
   CHECK_EQ_INT(js.offset, 3);
-  CHECK_EQ_INT(odeus_json_feed(&js, "", 0), ODEUS_ERR_JSON_SYNTAX);
-  CHECK_EQ_INT(odeus_json_feed(&js, "2]", 2), ODEUS_ERR_JSON_SYNTAX);
-  CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_ERR_JSON_SYNTAX);
-  odeus_json_init(&js, NULL, NULL);
-  CHECK_EQ_INT(odeus_json_feed(&js, "[1]", 3), ODEUS_OK);
-  CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_OK);
-  CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_OK);
-  CHECK_EQ_INT(odeus_json_feed(&js, " \n", 2), ODEUS_OK);
-  CHECK_EQ_INT(odeus_json_feed(&js, "0", 1), ODEUS_ERR_JSON_TRAILING);
+  CHECK_EQ_INT(oa_json_feed(&js, "", 0), ODEUS_ERR_JSON_SYNTAX);
+  CHECK_EQ_INT(oa_json_feed(&js, "2]", 2), ODEUS_ERR_JSON_SYNTAX);
+  CHECK_EQ_INT(oa_json_finish(&js), ODEUS_ERR_JSON_SYNTAX);
+  oa_json_init(&js, NULL, NULL);
+  CHECK_EQ_INT(oa_json_feed(&js, "[1]", 3), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_finish(&js), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_finish(&js), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_feed(&js, " \n", 2), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_feed(&js, "0", 1), ODEUS_ERR_JSON_TRAILING);
 
   /* A truncation error from finish sticks too. */
-  odeus_json_init(&js, NULL, NULL);
-  CHECK_EQ_INT(odeus_json_feed(&js, "[", 1), ODEUS_OK);
-  CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_ERR_JSON_TRUNCATED);
-  CHECK_EQ_INT(odeus_json_feed(&js, "]", 1), ODEUS_ERR_JSON_TRUNCATED);
+  oa_json_init(&js, NULL, NULL);
+  CHECK_EQ_INT(oa_json_feed(&js, "[", 1), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_finish(&js), ODEUS_ERR_JSON_TRUNCATED);
+  CHECK_EQ_INT(oa_json_feed(&js, "]", 1), ODEUS_ERR_JSON_TRUNCATED);
 
   /* Arguments. */
-  odeus_json_init(&js, NULL, NULL);
-  CHECK_EQ_INT(odeus_json_feed(NULL, "1", 1), ODEUS_ERR_ARGUMENT);
-  CHECK_EQ_INT(odeus_json_feed(&js, NULL, 1), ODEUS_ERR_ARGUMENT);
-  CHECK_EQ_INT(odeus_json_feed(&js, NULL, 0), ODEUS_OK);
-  CHECK_EQ_INT(odeus_json_finish(NULL), ODEUS_ERR_ARGUMENT);
-  CHECK_EQ_INT(odeus_json_feed(&js, "7", 1), ODEUS_OK);
-  CHECK_EQ_INT(odeus_json_finish(&js), ODEUS_OK);
+  oa_json_init(&js, NULL, NULL);
+  CHECK_EQ_INT(oa_json_feed(NULL, "1", 1), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(oa_json_feed(&js, NULL, 1), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(oa_json_feed(&js, NULL, 0), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_finish(NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(oa_json_feed(&js, "7", 1), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_finish(&js), ODEUS_OK);
 
   /* The stop also works inside a cut string, and from finish. */
   rec_reset(&rec_one);
   rec_one.stop_at = 1;
   rec_one.stop_code = 55;
-  odeus_json_init(&js, rec_fn, &rec_one);
+  oa_json_init(&js, rec_fn, &rec_one);
   rec_one.js = &js;
-  CHECK_EQ_INT(odeus_json_feed(&js, "\"ab", 3), 55);
+  CHECK_EQ_INT(oa_json_feed(&js, "\"ab", 3), 55);
   rec_reset(&rec_one);
   rec_one.stop_at = 2;
   rec_one.stop_code = 56;
-  odeus_json_init(&js, rec_fn, &rec_one);
+  oa_json_init(&js, rec_fn, &rec_one);
   rec_one.js = &js;
   rec_one.piece = area;
   rec_one.piece_len = 0;
   memcpy(area, "-5", 2);
   rec_one.piece_len = 2;
-  CHECK_EQ_INT(odeus_json_feed(&js, area, 2), ODEUS_OK);
-  CHECK_EQ_INT(odeus_json_finish(&js), 56);
-  CHECK_EQ_INT(odeus_json_finish(&js), 56);
+  CHECK_EQ_INT(oa_json_feed(&js, area, 2), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_finish(&js), 56);
+  CHECK_EQ_INT(oa_json_finish(&js), 56);
 }
 
 /* Where the reader stands after a callback stops it: on the byte that
  * completed the event (a bracket, a closing quote, a literal's last
  * letter, the byte after a number), however the text was split. */
 typedef struct stop_on {
-  odeus_json_event_type type;   /* stop at the last (or only) event of it */
+  oa_jev_type type;   /* stop at the last (or only) event of it */
 } stop_on;
 
-static int stop_on_fn(void *ctx, const odeus_json_event *ev)
+static int stop_on_fn(void *ctx, const oa_json_event *ev)
 {
   const stop_on *w = (const stop_on *)ctx;
-  int whole = ev->type != ODEUS_JSON_KEY && ev->type != ODEUS_JSON_STRING && ev->type != ODEUS_JSON_NUMBER;
-  return ev->type == w->type && (whole || (ev->flags & ODEUS_JSON_LAST)) ? 99 : 0;
+  int whole = ev->type != OA_JEV_KEY && ev->type != OA_JEV_STRING && ev->type != OA_JEV_NUMBER;
+  return ev->type == w->type && (whole || (ev->flags & OA_JSON_LAST)) ? 99 : 0;
 }
 
 /* The offset after feeding doc in pieces of `piece` bytes (0: at once). */
-static size_t stop_offset(const char *doc, odeus_json_event_type type, size_t piece)
+static size_t stop_offset(const char *doc, oa_jev_type type, size_t piece)
 {
-  odeus_json js;
+  oa_json js;
   stop_on w;
   size_t len = strlen(doc), at = 0;
   w.type = type;
-  odeus_json_init(&js, stop_on_fn, &w);
+  oa_json_init(&js, stop_on_fn, &w);
   while (at < len) {
     size_t n = piece && piece < len - at ? piece : len - at;
-    if (odeus_json_feed(&js, doc + at, n) == 99) return js.offset;
+    if (oa_json_feed(&js, doc + at, n) == 99) return js.offset;
     at += n;
   }
-  return odeus_json_finish(&js) == 99 ? js.offset : (size_t)-1;
+  return oa_json_finish(&js) == 99 ? js.offset : (size_t)-1;
 }
 
 static void test_stop_offset(void)
 {
-  static const struct { const char *doc; odeus_json_event_type type; size_t offset; } stops[] = {
-    { "[true]", ODEUS_JSON_TRUE, 4 },
-    { "[false]", ODEUS_JSON_FALSE, 5 },
-    { "[null]", ODEUS_JSON_NULL, 4 },
-    { "{\"a\":true}", ODEUS_JSON_TRUE, 8 },
-    { "{\"a\":null,\"b\":1}", ODEUS_JSON_NULL, 8 },
-    { "[\"ab\"]", ODEUS_JSON_STRING, 4 },
-    { "{\"ab\":1}", ODEUS_JSON_KEY, 4 },
-    { "[12]", ODEUS_JSON_NUMBER, 3 },
-    { "[{}]", ODEUS_JSON_OBJECT_END, 2 },
-    { "[{}]", ODEUS_JSON_OBJECT_BEGIN, 1 },
-    { "12", ODEUS_JSON_NUMBER, 2 } /* from finish: the end of the text */
+  static const struct { const char *doc; oa_jev_type type; size_t offset; } stops[] = {
+    { "[true]", OA_JEV_TRUE, 4 },
+    { "[false]", OA_JEV_FALSE, 5 },
+    { "[null]", OA_JEV_NULL, 4 },
+    { "{\"a\":true}", OA_JEV_TRUE, 8 },
+    { "{\"a\":null,\"b\":1}", OA_JEV_NULL, 8 },
+    { "[\"ab\"]", OA_JEV_STRING, 4 },
+    { "{\"ab\":1}", OA_JEV_KEY, 4 },
+    { "[12]", OA_JEV_NUMBER, 3 },
+    { "[{}]", OA_JEV_OBJECT_END, 2 },
+    { "[{}]", OA_JEV_OBJECT_BEGIN, 1 },
+    { "12", OA_JEV_NUMBER, 2 } /* from finish: the end of the text */
   };
   size_t i, piece;
   for (i = 0; i < OA_COUNT(stops); i++)

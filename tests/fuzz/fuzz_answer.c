@@ -222,7 +222,7 @@ static void check_displayed(const odeus_answer *a)
 static void check_error_answer(const run *r, int status, size_t cap)
 {
   const odeus_answer *a = &r->a;
-  FUZZ_CHECK(r->res == odeus_status_result(status));
+  FUZZ_CHECK(r->res == oa_status_result(status));
   FUZZ_CHECK(a->strings_needed == a->message.len + 1 || a->cut);
   if (!cap) {
     FUZZ_CHECK(a->message.ptr == NULL && a->cut);
@@ -243,7 +243,7 @@ static void check_written(const run *r, size_t field_cap)
   static char body[(1 << 16) + 32];
   size_t needed = 0, cap = r->a.strings_capacity;
   odeus_result w = odeus_write_answer(&r->a, out, sizeof out, &needed);
-  odeus_json js;
+  oa_json js;
   run back;
   if (r->a.cut) {
     FUZZ_CHECK(w == ODEUS_ERR_ANSWER_CUT);
@@ -251,8 +251,8 @@ static void check_written(const run *r, size_t field_cap)
   }
   FUZZ_CHECK(w == ODEUS_OK || w == ODEUS_ERR_BUFFER_TOO_SMALL);
   if (w != ODEUS_OK) return;
-  odeus_json_init(&js, NULL, NULL);
-  FUZZ_CHECK(odeus_json_feed(&js, out, needed) == ODEUS_OK && odeus_json_finish(&js) == ODEUS_OK);
+  oa_json_init(&js, NULL, NULL);
+  FUZZ_CHECK(oa_json_feed(&js, out, needed) == ODEUS_OK && oa_json_finish(&js) == ODEUS_OK);
   memcpy(body, "{\"integration\":", 15);
   memcpy(body + 15, out, needed);
   body[15 + needed] = '}';

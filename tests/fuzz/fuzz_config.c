@@ -41,7 +41,7 @@ static int same(odeus_str a, odeus_str b)
 
 /* Whether the text holds a lone surrogate escape anywhere (the JSON
  * reader flags the U+FFFD it turns one into). */
-static int flags_or(void *ctx, const odeus_json_event *ev)
+static int flags_or(void *ctx, const oa_json_event *ev)
 {
   *(unsigned *)ctx |= ev->flags;
   return 0;
@@ -50,10 +50,10 @@ static int flags_or(void *ctx, const odeus_json_event *ev)
 static int has_lone_surrogate(const char *json, size_t len)
 {
   unsigned flags = 0;
-  odeus_json js;
-  odeus_json_init(&js, flags_or, &flags);
-  (void)odeus_json_feed(&js, json, len);
-  return (flags & ODEUS_JSON_LONE) != 0;
+  oa_json js;
+  oa_json_init(&js, flags_or, &flags);
+  (void)oa_json_feed(&js, json, len);
+  return (flags & OA_JSON_LONE) != 0;
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -80,12 +80,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     { /* the one-pass writer and the streaming walk give the same request */
       static char whole[(1 << 17) + 512], streamed[(1 << 17) + 512];
       odeus_request rq = { NULL, "k", "550e8400-e29b-41d4-a716-446655440000", NULL };
-      odeus_request_stream st;
+      oa_stream st;
       size_t m = 0, k, got = 0;
       rq.config = &a.cfg;
-      FUZZ_CHECK(odeus_write_request(&rq, whole, sizeof whole, &m) == ODEUS_OK);
-      FUZZ_CHECK(odeus_request_begin(&st, &rq) == ODEUS_OK);
-      while ((k = odeus_request_next(&st, streamed + got, 61)) > 0) got += k;
+      FUZZ_CHECK(oa_write_request(&rq, whole, sizeof whole, &m, 0) == ODEUS_OK);
+      FUZZ_CHECK(oa_stream_begin(&st, &rq) == ODEUS_OK);
+      while ((k = oa_stream_next(&st, streamed + got, 61)) > 0) got += k;
       FUZZ_CHECK(got == m && memcmp(whole, streamed, m) == 0);
     }
     FUZZ_CHECK(a.cfg.auth_type == b.cfg.auth_type && same(a.cfg.auth_test_code, b.cfg.auth_test_code));

@@ -23,7 +23,7 @@ typedef struct body {
 typedef struct outcome {
   odeus_result feed, finish;
   size_t used;
-  odeus_http h;
+  oa_http h;
   body b;
 } outcome;
 
@@ -57,7 +57,7 @@ static size_t next_piece(splitter *sp, size_t left)
 
 static void check_invariants(const outcome *o, size_t fed)
 {
-  const odeus_http *h = &o->h;
+  const oa_http *h = &o->h;
   if (o->used > fed) abort();
   if (h->done && !h->head_done) abort();
   if (h->body_read != o->b.len) abort();
@@ -67,11 +67,11 @@ static void check_invariants(const outcome *o, size_t fed)
   if (o->feed == ODEUS_OK && !h->done && o->used != fed) abort(); /* all consumed until done */
   if (o->feed == ODEUS_OK && o->finish != ODEUS_OK && o->finish != ODEUS_ERR_HTTP_TRUNCATED) abort();
   if (o->feed != ODEUS_OK && o->finish != o->feed) abort();    /* errors stick */
-  if (h->retry_kind != ODEUS_RETRY_ABSENT && h->retry_kind != ODEUS_RETRY_SECONDS &&
-      h->retry_kind != ODEUS_RETRY_DATE && h->retry_kind != ODEUS_RETRY_INVALID &&
-      h->retry_kind != ODEUS_RETRY_TOO_LARGE) abort();
-  if (h->retry_kind == ODEUS_RETRY_TOO_LARGE && h->retry_value != UINT32_MAX) abort();
-  if (h->retry_kind == ODEUS_RETRY_SECONDS && h->retry_value > UINT32_MAX) abort();
+  if (h->retry_kind != OA_RETRY_ABSENT && h->retry_kind != OA_RETRY_SECONDS &&
+      h->retry_kind != OA_RETRY_DATE && h->retry_kind != OA_RETRY_INVALID &&
+      h->retry_kind != OA_RETRY_TOO_LARGE) abort();
+  if (h->retry_kind == OA_RETRY_TOO_LARGE && h->retry_value != UINT32_MAX) abort();
+  if (h->retry_kind == OA_RETRY_SECONDS && h->retry_value > UINT32_MAX) abort();
 }
 
 static void start(outcome *o, const char *base, size_t base_len, size_t head_max, uint64_t body_max)
@@ -80,7 +80,7 @@ static void start(outcome *o, const char *base, size_t base_len, size_t head_max
   o->b.base = base;
   o->b.base_len = base_len;
   o->b.hash = 14695981039346656037ull;
-  odeus_http_init(&o->h, on_body, &o->b);
+  oa_http_init(&o->h, on_body, &o->b);
   o->h.head_max = head_max;
   o->h.body_max = body_max;
 }
@@ -119,8 +119,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     size_t at = pos, u;
     /* once, all that is left */
     start(&one, in, len, head_max, body_max);
-    one.feed = odeus_http_feed(&one.h, in + pos, len - pos, &one.used);
-    one.finish = odeus_http_finish(&one.h);
+    one.feed = oa_http_feed(&one.h, in + pos, len - pos, &one.used);
+    one.finish = oa_http_finish(&one.h);
     check_invariants(&one, len - pos);
     if (one.b.calls > (one.h.chunked ? one.b.calls : 1)) abort(); /* one span, one call */
     /* in pieces */
@@ -128,12 +128,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     split.feed = ODEUS_OK;
     while (at < len) {
       size_t piece = next_piece(&sp, len - at);
-      split.feed = odeus_http_feed(&split.h, in + at, piece, &u);
+      split.feed = oa_http_feed(&split.h, in + at, piece, &u);
       split.used += u;
       if (split.feed != ODEUS_OK || u < piece) break;
       at += piece;
     }
-    split.finish = odeus_http_finish(&split.h);
+    split.finish = oa_http_finish(&split.h);
     check_invariants(&split, len - pos);
     compare(&one, &split);
     /* after an error nothing more is read; a message read until close

@@ -14,11 +14,11 @@
 #define FUZZ_CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
 
 typedef struct view {
-  const odeus_json *js;
+  const oa_json *js;
   const char *piece;
   size_t piece_len;
   int open;                     /* inside a token's fragments */
-  odeus_json_event_type type;
+  oa_jev_type type;
   size_t offset;
   unsigned depth;
   uint64_t hash;                /* FNV-1a over the events, fragments joined */
@@ -36,11 +36,11 @@ static void mix(view *v, const void *data, size_t n)
   }
 }
 
-static int on_event(void *ctx, const odeus_json_event *ev)
+static int on_event(void *ctx, const oa_json_event *ev)
 {
   view *v = (view *)ctx;
-  int fragment = ev->type == ODEUS_JSON_KEY || ev->type == ODEUS_JSON_STRING
-              || ev->type == ODEUS_JSON_NUMBER;
+  int fragment = ev->type == OA_JEV_KEY || ev->type == OA_JEV_STRING
+              || ev->type == OA_JEV_NUMBER;
   v->events++;
   FUZZ_CHECK(ev->depth <= ODEUS_JSON_MAX_DEPTH);
   if (!fragment) {
@@ -54,7 +54,7 @@ static int on_event(void *ctx, const odeus_json_event *ev)
   }
   FUZZ_CHECK(ev->text != NULL);
   if (!v->open) {
-    FUZZ_CHECK(ev->flags & ODEUS_JSON_FIRST);
+    FUZZ_CHECK(ev->flags & OA_JSON_FIRST);
     v->open = 1;
     v->type = ev->type;
     v->offset = ev->offset;
@@ -63,21 +63,21 @@ static int on_event(void *ctx, const odeus_json_event *ev)
     mix(v, &ev->depth, sizeof ev->depth);
     mix(v, &ev->offset, sizeof ev->offset);
   } else {
-    FUZZ_CHECK(!(ev->flags & ODEUS_JSON_FIRST));
+    FUZZ_CHECK(!(ev->flags & OA_JSON_FIRST));
     FUZZ_CHECK(ev->type == v->type && ev->offset == v->offset && ev->depth == v->depth);
   }
-  FUZZ_CHECK(ev->len > 0 || (ev->flags & ODEUS_JSON_LAST));
-  if (ev->flags & ODEUS_JSON_RAW) {
+  FUZZ_CHECK(ev->len > 0 || (ev->flags & OA_JSON_LAST));
+  if (ev->flags & OA_JSON_RAW) {
     FUZZ_CHECK(ev->text >= v->piece && ev->len <= v->piece_len
                && (size_t)(ev->text - v->piece) <= v->piece_len - ev->len);
   } else {
     FUZZ_CHECK(ev->text >= v->js->tmp && ev->len <= sizeof v->js->tmp
                && (size_t)(ev->text - v->js->tmp) <= sizeof v->js->tmp - ev->len);
   }
-  if (ev->type != ODEUS_JSON_NUMBER)
+  if (ev->type != OA_JEV_NUMBER)
     FUZZ_CHECK(utf8_ok((const unsigned char *)ev->text, ev->len));
   mix(v, ev->text, ev->len);
-  if (ev->flags & ODEUS_JSON_LAST) {
+  if (ev->flags & OA_JSON_LAST) {
     v->open = 0;
     mix(v, "|", 1);
     v->done_hash = v->hash;
@@ -94,7 +94,7 @@ typedef struct outcome {
 /* mode 0: at once; 1: one byte at a time; otherwise random pieces seeded by mode. */
 static outcome run(const unsigned char *data, size_t len, unsigned mode)
 {
-  odeus_json js;
+  oa_json js;
   view v;
   outcome o;
   size_t at = 0;
@@ -103,7 +103,7 @@ static outcome run(const unsigned char *data, size_t len, unsigned mode)
   memset(&v, 0, sizeof v);
   v.hash = 0xcbf29ce484222325ull;
   v.js = &js;
-  odeus_json_init(&js, on_event, &v);
+  oa_json_init(&js, on_event, &v);
   o.result = ODEUS_OK;
   while (at < len && o.result == ODEUS_OK) {
     size_t n = mode == 0 ? len - at : mode == 1 ? 1 : 1 + test_lcg(&seed) % max_piece;
@@ -114,15 +114,15 @@ static outcome run(const unsigned char *data, size_t len, unsigned mode)
     memcpy(piece, data + at, n);
     v.piece = piece;
     v.piece_len = n;
-    o.result = odeus_json_feed(&js, piece, n);
+    o.result = oa_json_feed(&js, piece, n);
     memset(piece, 0xA5, n);
     free(piece);
     at += n;
   }
-  if (o.result == ODEUS_OK) o.result = odeus_json_finish(&js);
+  if (o.result == ODEUS_OK) o.result = oa_json_finish(&js);
   if (o.result != ODEUS_OK) {
-    FUZZ_CHECK(odeus_json_feed(&js, "1", 1) == o.result);
-    FUZZ_CHECK(odeus_json_finish(&js) == o.result);
+    FUZZ_CHECK(oa_json_feed(&js, "1", 1) == o.result);
+    FUZZ_CHECK(oa_json_finish(&js) == o.result);
   } else {
     FUZZ_CHECK(!v.open && js.depth == 0);
   }
