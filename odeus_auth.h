@@ -15,7 +15,9 @@
  *
  * Everywhere else just #include "odeus_auth.h". A library that embeds this
  * header in its own code defines ODEUS_AUTH_STATIC as well: every function
- * becomes static, so two copies never clash.
+ * becomes static, so two copies never clash. The implementation builds on
+ * its own too: gcc -c -x c -DODEUS_AUTH_IMPLEMENTATION odeus_auth.h (the
+ * -x c: without it gcc makes a precompiled header of several MB).
  *
  * ============================================================================
  * WHAT IT DOES
@@ -28,18 +30,27 @@
  *   - checks every rule the server would check, before a byte is sent, and
  *     reports each problem with its JSON path ("authFields[1].label: 101
  *     characters, max 100"),
- *   - writes the exact HTTP/1.1 request, through a window as small as you
+ *   - writes the exact HTTP/1.1 request through a window as small as you
  *     like (256 bytes is plenty), the Content-Length known in advance,
  *   - reads the answer as it arrives, in pieces of any size, in constant
- *     RAM: a strict HTTP/1.1 parser and a strict push JSON reader,
+ *     RAM, with a strict HTTP/1.1 parser and a strict JSON reader,
  *   - talks to the server over any network through two callbacks with
  *     mbedTLS' BIO semantics (lwIP, an RTOS, a modem), or over the bundled
- *     POSIX + mbedTLS transport with certificate and host name checks on,
- *     timeouts, keep-alive, session resumption and retries.
+ *     mbedTLS client with certificate and host name checks on, timeouts,
+ *     keep-alive, session resumption and retries.
+ *
+ * The API has two tiers. Most programs need only the first.
  *
  * ============================================================================
- * A COMPLETE EXAMPLE
+ * TIER 1: THE JOB
  * ============================================================================
+ * The model (odeus_config and friends), odeus_validate_config with its
+ * problems, odeus_parse_config for a body given as JSON, one exchange over
+ * your odeus_io (odeus_exchange_begin / _run / _reusable / _end, and
+ * odeus_retry_decide between attempts), the bundled client (odeus_client_*,
+ * under ODEUS_AUTH_MBEDTLS), the texts (odeus_result_text,
+ * odeus_problem_format, odeus_answer_problem_format, odeus_display_text) and
+ * odeus_write_answer, which writes the integration back as JSON.
  *
  *     static const odeus_auth_field fields[] = {
  *       { ODEUS_LIT("api_key"), ODEUS_LIT("API Key"), ODEUS_FIELD_PASSWORD,
@@ -70,8 +81,12 @@
  *     odeus_io io = { my_send, my_recv, &my_socket };   // send, recv, ctx
  *     odeus_answer_field got_fields[4];
  *     char strings[1024];
- *     odeus_answer answer = { .fields = got_fields, .field_capacity = 4,
- *                             .strings = strings, .strings_capacity = sizeof strings };
+ *     odeus_answer answer;
+ *     memset(&answer, 0, sizeof answer);     // zero, then the storage
+ *     answer.fields = got_fields;
+ *     answer.field_capacity = 4;
+ *     answer.strings = strings;
+ *     answer.strings_capacity = sizeof strings;
  *     unsigned char window[256];
  *     odeus_exchange x;
  *     odeus_result r = odeus_exchange_begin(&x, &request, &answer, window, sizeof window);
@@ -84,7 +99,36 @@
  *     // else odeus_result_text(r) and answer.message say what went wrong
  *     // (show the message through odeus_display_text: it is the server's).
  *
- * README.md has the same example with the bundled transport (odeus_client).
+ * The bundled client (ODEUS_AUTH_MBEDTLS) does the same over TLS with
+ * retries in one call, odeus_client_apply; README.md shows it.
+ *
+ * ============================================================================
+ * TIER 2: BRING YOUR OWN HTTP CLIENT
+ * ============================================================================
+ * For a program that already has an HTTP client (esp_http_client, Zephyr's
+ * http_client, coreHTTP, libcurl): the request's head and body written for
+ * it, and its answer read from the status and the body bytes, in pieces,
+ * into the same odeus_answer with the same rules as the exchange (an error
+ * body never hides its status). examples/own_http.c runs it end to end.
+ *
+ *     char head[512];
+ *     size_t head_len, body_len;
+ *     odeus_write_head(&request, head, sizeof head, &head_len);
+ *       // "PATCH /integrations/v1/<id>/auth HTTP/1.1\r\nHost: ...\r\n
+ *       //  Authorization: Bearer ...\r\n...Content-Length: 519\r\n\r\n":
+ *       // the method, target and header lines to give your client
+ *     odeus_write_body(&config, NULL, 0, &body_len);   // measure, or write it
+ *     char chunk[256];                       // the body through a window
+ *     odeus_write_body_to(&config, chunk, sizeof chunk, my_write, my_client);
+ *
+ *     odeus_answer_reader reader;            // then, once the status is known
+ *     odeus_answer_begin(&reader, &answer, status);
+ *     while ((n = my_read(my_client, buf, sizeof buf)) > 0)
+ *       odeus_answer_feed(&reader, buf, (size_t)n);
+ *     r = odeus_answer_finish(&reader, reason_phrase);  // NULL if none
+ *
+ * odeus_write_request_redacted writes the whole request with the secrets
+ * replaced, for a log.
  *
  * ============================================================================
  * THE MODEL
