@@ -115,7 +115,7 @@
  *     size_t head_len, body_len;
  *     odeus_write_head(&request, head, sizeof head, &head_len);
  *       // "PATCH /integrations/v1/<id>/auth HTTP/1.1\r\nHost: ...\r\n
- *       //  Authorization: Bearer ...\r\n...Content-Length: 519\r\n\r\n":
+ *       //  Authorization: Bearer ...\r\n...Content-Length: 328\r\n\r\n":
  *       // the method, target and header lines to give your client
  *     odeus_write_body(&config, NULL, 0, &body_len);   // measure, or write it
  *     char chunk[256];                       // the body through a window
@@ -417,6 +417,7 @@ typedef enum odeus_key {
   ODEUS_KEY_REFRESH_TOKEN_CODE,
   ODEUS_KEY_ID,
   ODEUS_KEY_OTHER,              /* a key this version does not know: see text */
+  ODEUS_KEY_INTEGRATION,        /* "integration", the answer's top-level member */
   ODEUS_KEY_FORCE_32BIT = 0x7fffffff
 } odeus_key;
 
@@ -437,7 +438,7 @@ typedef enum odeus_rule {
   ODEUS_RULE_UNKNOWN_KEY,       /* JSON body: a key the API does not name (text) */
   ODEUS_RULE_DUPLICATE_KEY,     /* JSON body: the key appears twice */
   ODEUS_RULE_JSON,              /* JSON body: not JSON; actual = byte offset,
-                                   limit = the odeus_result, negated */
+                                   cause = the JSON reader's result */
   ODEUS_RULE_CAPACITY,          /* JSON body: more than the storage holds */
   ODEUS_RULE_LONE_SURROGATE,    /* JSON body: a \u escape of a lone surrogate,
                                    which has no UTF-8 form to send */
@@ -455,6 +456,8 @@ typedef struct odeus_problem {
   size_t actual;        /* the measured value (characters, byte offset, ...) */
   odeus_str text;       /* the offending text where there is one (a key, a
                            slug, an enum value); points into the caller's data */
+  odeus_result cause;   /* ODEUS_RULE_JSON: why the text is not JSON
+                           (an ODEUS_ERR_JSON_* code), else ODEUS_OK */
 } odeus_problem;
 
 /* Caller-owned storage for problems. count is the total found, and may be
@@ -778,11 +781,11 @@ typedef struct odeus_answer {
   /* why a 200 answer was refused: rule ODEUS_RULE_TYPE, _REQUIRED,
    * _DUPLICATE_KEY or _JSON (0 when it was not). The path is inside
    * "integration": key/index/member as in a config problem; key
-   * ODEUS_KEY_OTHER with text "integration" is that member itself, key
+   * ODEUS_KEY_INTEGRATION is that member itself, key
    * ODEUS_KEY_NONE the body. actual is a byte offset in the body: of the
    * value (TYPE), of the repeated key (DUPLICATE_KEY), of the brace closing
    * the object that lacks the member (REQUIRED), of the offending byte
-   * (JSON, with limit = -result). Format it with
+   * (JSON, with the reader's result in cause). Format it with
    * odeus_answer_problem_format. */
   odeus_problem problem;
 } odeus_answer;
@@ -1380,6 +1383,7 @@ static const char *oa_key_name(odeus_key k)
   };
   size_t i, j;
   if (k == ODEUS_KEY_ID) return "id";
+  if (k == ODEUS_KEY_INTEGRATION) return "integration";
   for (i = 0; i < OA_COUNT(tables); i++)
     for (j = 0; j < tables[i].n; j++)
       if (tables[i].t[j].key == (unsigned)k) return tables[i].t[j].name;
@@ -1991,7 +1995,7 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
-    for (i = 1; i < 6; i++) {
+    for (i = 1; i < (size_t)(p->key == ODEUS_KEY_AUTH_TYPE ? ODEUS_AUTH_UNKNOWN : ODEUS_FIELD_UNKNOWN); i++) {
       if (i > 1) oa_puts(s, ", ");
       oa_puts(s, names[i]);
     }
@@ -2008,7 +2012,7 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
   case ODEUS_RULE_UNKNOWN_KEY: oa_puts(s, "unknown key"); break;
   case ODEUS_RULE_DUPLICATE_KEY: oa_puts(s, "duplicate key"); break;
   case ODEUS_RULE_JSON: /* "invalid JSON escape at byte 42" */
-    oa_puts(s, odeus_result_text((odeus_result)(0 - (int)p->limit)));
+    oa_puts(s, odeus_result_text(p->cause));
     oa_puts(s, " at byte ");
     oa_put_uint(s, p->actual);
     break;
@@ -4480,7 +4484,8 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   if (r == ODEUS_OK) r = oa_json_finish(&js);
   if (r != ODEUS_OK) {
     oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-    oa_report(p.pr, w, ODEUS_RULE_JSON, (size_t)(0 - (int)r), js.offset, NULL, 0);
+    oa_report(p.pr, w, ODEUS_RULE_JSON, 0, js.offset, NULL, 0);
+    if (p.pr->count <= p.pr->capacity && p.pr->items) p.pr->items[p.pr->count - 1].cause = r;
   }
   return p.pr->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
 }
@@ -4555,7 +4560,7 @@ typedef struct oa_ans_slot_info {
 /* Indexed by oa_ans_slot. */
 static const oa_ans_slot_info oa_ans_slots[] = {
   { OA_ANS_K_NONE, ODEUS_KEY_NONE, 0 },
-  { OA_ANS_K_OBJECT, ODEUS_KEY_OTHER, 0 },
+  { OA_ANS_K_OBJECT, ODEUS_KEY_INTEGRATION, 0 },
   OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_ID, odeus_answer, id),
   OA_ANS_S(OA_ANS_K_AUTH_TYPE, ODEUS_KEY_AUTH_TYPE, odeus_answer, auth_type_text),
   OA_ANS_S(OA_ANS_K_STRING_OR_NULL, ODEUS_KEY_AUTH_TEST_CODE, odeus_answer, auth_test_code),
@@ -4663,11 +4668,7 @@ static void oa_ans_where(const odeus_answer_reader *r, unsigned slot, odeus_prob
   p->text.ptr = NULL;
   p->text.len = 0;
   switch (r->scope) {
-  case OA_ANS_BODY:
-    p->key = ODEUS_KEY_OTHER;
-    p->text.ptr = "integration";
-    p->text.len = 11;
-    break;
+  case OA_ANS_BODY: p->key = ODEUS_KEY_INTEGRATION; break;
   case OA_ANS_INTEG: p->key = member; break;
   case OA_ANS_FIELDS:
     p->key = ODEUS_KEY_AUTH_FIELDS;
@@ -5277,7 +5278,7 @@ static odeus_result oa_ans_json_error(odeus_answer_reader *r, odeus_result code)
     p->key = ODEUS_KEY_NONE;
     p->index = ODEUS_NO_INDEX;
     p->member = ODEUS_KEY_NONE;
-    p->limit = (size_t)(0 - (int)code);
+    p->cause = code;
     p->actual = r->json.offset;
     r->error = (int)code;
   }
@@ -5317,7 +5318,7 @@ static const char *oa_ans_expected(const odeus_problem *p)
       || (p->member == ODEUS_KEY_LABEL && p->key == ODEUS_KEY_OAUTH_CLIENT))
     return "a string or null";
   if (p->member != ODEUS_KEY_NONE) return "a string";
-  if (p->key == ODEUS_KEY_NONE || p->key == ODEUS_KEY_OTHER || p->index != ODEUS_NO_INDEX) return "an object";
+  if (p->key == ODEUS_KEY_NONE || p->key == ODEUS_KEY_INTEGRATION || p->index != ODEUS_NO_INDEX) return "an object";
   if (p->key == ODEUS_KEY_AUTH_FIELDS) return "an array";
   if (p->key == ODEUS_KEY_OAUTH_CLIENT) return "an object or null";
   if (p->key == ODEUS_KEY_AUTH_TEST_CODE) return "a string or null";
@@ -5327,7 +5328,7 @@ static const char *oa_ans_expected(const odeus_problem *p)
 static void oa_put_answer_problem(oa_sink *s, const odeus_answer *a)
 {
   const odeus_problem *p = &a->problem;
-  if (p->key != ODEUS_KEY_NONE && p->key != ODEUS_KEY_OTHER) oa_puts(s, "integration.");
+  if (p->key != ODEUS_KEY_NONE && p->key != ODEUS_KEY_INTEGRATION) oa_puts(s, "integration.");
   oa_put_path(s, p);
   oa_puts(s, ": ");
   if (p->rule == ODEUS_RULE_TYPE) {

@@ -160,6 +160,12 @@ static void test_problems(void)
   CHECK_EQ_INT(cfg.auth_type, ODEUS_AUTH_NONE);
   /* JSON errors carry the byte offset */
   CHECK_STR(problems_of("{\"authType\":\"NONE\",}"), "(body): invalid JSON at byte 19\n");
+  /* the reader's result is the problem's cause, not a number in limit */
+  CHECK_EQ_INT(parse("{\"authType\":\"N\\q\"}"), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(items[0].rule, ODEUS_RULE_JSON);
+  CHECK_EQ_INT(items[0].cause, ODEUS_ERR_JSON_ESCAPE);
+  CHECK_EQ_INT(items[0].limit, 0);
+  CHECK_EQ_INT(items[1].cause, ODEUS_OK);
   CHECK_STR(problems_of("{\"authType\":\"NONE\""), "(body): JSON text ends early at byte 18\n");
   CHECK_STR(problems_of(""), "(body): JSON text ends early at byte 0\n");
   /* more fields than the storage holds */

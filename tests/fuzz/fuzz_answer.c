@@ -122,6 +122,7 @@ static void summarize(run *r, size_t field_cap, size_t cap)
   mix_num(h, a->problem.index);
   mix_num(h, (uint64_t)a->problem.member);
   mix_num(h, a->problem.limit);
+  mix_num(h, (uint64_t)(0 - (int64_t)a->problem.cause));
   mix_num(h, a->problem.actual);
   check_str(r, a->id, cap);
   check_str(r, a->auth_type_text, cap);
