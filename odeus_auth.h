@@ -1054,11 +1054,6 @@ typedef struct oa_outcome {
 /* A fact the code relies on, checked by the compiler (C99 and C++11 alike):
  * an array of -1 bytes does not compile. */
 #define OA_STATIC_ASSERT(name, cond) typedef char oa_assert_##name[(cond) ? 1 : -1]
-#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
-#define OA_INLINE inline
-#else
-#define OA_INLINE
-#endif
 
 /* strlen and memcmp as two loops of a few instructions each, so the core
  * pulls in nothing from the C library but memcpy and memset (newlib's
@@ -1150,7 +1145,7 @@ static void oa_put_edge(oa_sink *s, const char *p, size_t n)
 
 /* Small and hot: written so the compiler inlines the common case, all of
  * the bytes landing inside the window. */
-static OA_INLINE void oa_put(oa_sink *s, const char *p, size_t n)
+static void oa_put(oa_sink *s, const char *p, size_t n)
 {
   if (s->buf && n && s->len >= s->skip && s->len + n <= s->skip + s->cap) {
     memcpy(s->buf + (s->len - s->skip), p, n);
@@ -1241,15 +1236,17 @@ static int oa_word_ieq(const unsigned char *s, const char *word, size_t n)
   return 1;
 }
 
-static int oa_plain_byte(unsigned c)
+/* Whether c (0x20..0x7f) is in a set of those 96 bytes: bit c & 7 of
+ * byte (c - 0x20) / 8. */
+static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
 {
-  return c - 0x20u < 0x60u && c != '"' && c != '\\';
+  return c - 0x20u < 96u ? ((unsigned)set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
 }
 
 /* The first byte from p that is not plain, or end. */
 static const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
 {
-  while (p < end && oa_plain_byte(*p)) p++;
+  while (p < end && *p - 0x20u < 0x60u && *p != '"' && *p != '\\') p++;
   return p;
 }
 
@@ -1374,19 +1371,19 @@ static int oa_member_set(const void *obj, const oa_member *m)
   }
 }
 
+/* The JSON name of a key, straight from the member tables: the keys are
+ * numbered in the tables' order (the OAuth client's "label" excepted,
+ * which shares the auth field's key); a unit test holds every table row
+ * to it. "" for NONE and OTHER. */
 static const char *oa_key_name(odeus_key k)
 {
-  static const struct { const oa_member *t; size_t n; } tables[] = {
-    { oa_root_members, OA_COUNT(oa_root_members) },
-    { oa_field_members, OA_COUNT(oa_field_members) },
-    { oa_oauth_members, OA_COUNT(oa_oauth_members) }
-  };
-  size_t i, j;
+  unsigned v = (unsigned)k;
+  if (v - ODEUS_KEY_AUTH_TYPE < OA_COUNT(oa_root_members)) return oa_root_members[v - ODEUS_KEY_AUTH_TYPE].name;
+  if (v - ODEUS_KEY_SLUG < OA_COUNT(oa_field_members)) return oa_field_members[v - ODEUS_KEY_SLUG].name;
+  if (v - ODEUS_KEY_SCOPES < 5u) return oa_oauth_members[v - ODEUS_KEY_SCOPES].name;
+  if (v - ODEUS_KEY_AUTHORIZATION_CODE < 3u) return oa_oauth_members[v - ODEUS_KEY_AUTHORIZATION_CODE + 6].name;
   if (k == ODEUS_KEY_ID) return "id";
   if (k == ODEUS_KEY_INTEGRATION) return "integration";
-  for (i = 0; i < OA_COUNT(tables); i++)
-    for (j = 0; j < tables[i].n; j++)
-      if (tables[i].t[j].key == (unsigned)k) return tables[i].t[j].name;
   return "";
 }
 
@@ -1660,11 +1657,6 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
 #define OA_URL_HOST 1u
 #define OA_URL_PATH 2u
 /* Whether c is in a set of the bytes 0x20..0x7f: bit c - 0x20 of 12 bytes. */
-static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
-{
-  return c - 0x20u < 96u ? ((unsigned)set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
-}
-
 static unsigned oa_url_class(unsigned char c)
 {
   static const unsigned char host[12] = {
@@ -1845,7 +1837,7 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
 
 /* The rule a string of valid UTF-8 and `units` characters breaks as the
  * value of member m, else 0: what the walk reports. */
-static OA_INLINE int oa_string_rule(const odeus_str *v, const oa_member *m, size_t units)
+static int oa_string_rule(const odeus_str *v, const oa_member *m, size_t units)
 {
   if ((m->flags & OA_NONEMPTY) && units == 0) return ODEUS_RULE_EMPTY;
   if (m->max && units > m->max) return ODEUS_RULE_TOO_LONG;
@@ -1907,7 +1899,7 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
 /* The JSON text of a set boolean or enum member and its length, NULL when
  * the value is none of them: what the walk writes, and what breaks the
  * rule. */
-static OA_INLINE const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len)
+static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len)
 {
   const char *text;
   if (m->kind == OA_KIND_BOOL) {
@@ -1989,13 +1981,14 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
   case ODEUS_RULE_UTF8: oa_puts(s, "invalid UTF-8 at byte "); oa_put_uint(s, p->actual); break;
   case ODEUS_RULE_NUL: oa_puts(s, "U+0000 at byte "); oa_put_uint(s, p->actual); break;
   case ODEUS_RULE_ENUM: {
-    const char *const *names = p->key == ODEUS_KEY_AUTH_TYPE ? oa_auth_type_names : oa_field_type_names;
-    size_t i;
+    int auth = p->key == ODEUS_KEY_AUTH_TYPE;
+    const char *const *names = auth ? oa_auth_type_names : oa_field_type_names;
+    size_t i, count = auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
     if (p->text.ptr) { oa_putc(s, '"'); oa_put(s, p->text.ptr, p->text.len); oa_putc(s, '"'); }
     else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
-    for (i = 1; i < (size_t)(p->key == ODEUS_KEY_AUTH_TYPE ? ODEUS_AUTH_UNKNOWN : ODEUS_FIELD_UNKNOWN); i++) {
+    for (i = 1; i < count; i++) {
       if (i > 1) oa_puts(s, ", ");
       oa_puts(s, names[i]);
     }
@@ -2085,7 +2078,7 @@ static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_mark *from)
 
 /* Whether the next step is to be emitted; a step that starts within the
  * window is where the next window may resume. */
-static OA_INLINE int oa_step(oa_walk *w)
+static int oa_step(oa_walk *w)
 {
   size_t k = w->step++;
   if (!w->emit || w->full || k < w->from.step) return 0;
@@ -3055,7 +3048,7 @@ static oa_http_ptr oa_http_name_error(oa_http *p, oa_http_ptr s)
 }
 
 /* The known header a whole name is; trailers never frame or steer. */
-static OA_INLINE unsigned oa_http_known(const oa_http *p, oa_http_ptr s, size_t n)
+static unsigned oa_http_known(const oa_http *p, oa_http_ptr s, size_t n)
 {
   unsigned k;
   if (p->flags & OA_HTTP_F_TRAILER) return OA_HTTP_H_OTHER;
@@ -3445,7 +3438,7 @@ static int oa_json_ignore(void *ctx, const oa_json_event *ev)
 
 /* Delivers an event; a nonzero answer of the callback is the error from
  * then on. Every event is built whole before each call. */
-static OA_INLINE int oa_json_send(oa_json *js, const oa_json_event *ev)
+static int oa_json_send(oa_json *js, const oa_json_event *ev)
 {
   int r = js->fn(js->ctx, ev);
   if (r) js->error = r;
@@ -3453,7 +3446,7 @@ static OA_INLINE int oa_json_send(oa_json *js, const oa_json_event *ev)
 }
 
 /* Builds an event (depth: the current one) and delivers it. */
-static OA_INLINE int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const char *text,
+static int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const char *text,
                                   size_t len, size_t offset)
 {
   oa_json_event ev;
@@ -3468,7 +3461,7 @@ static OA_INLINE int oa_json_emit(oa_json *js, unsigned type, unsigned flags, co
 
 /* One fragment of the token being read. An empty one points at tmp, so RAW
  * always means "inside the fed data". */
-static OA_INLINE int oa_json_fragment(oa_json *js, const char *text, size_t len, unsigned flags)
+static int oa_json_fragment(oa_json *js, const char *text, size_t len, unsigned flags)
 {
   flags |= js->first;
   js->first = 0;
@@ -3509,7 +3502,7 @@ static int oa_json_put_code(oa_json *js, uint32_t cp)
 }
 
 /* A raw run [run, p) of the current string: what waits in tmp came first. */
-static OA_INLINE int oa_json_run(oa_json *js, const unsigned char *run, const unsigned char *p,
+static int oa_json_run(oa_json *js, const unsigned char *run, const unsigned char *p,
                                  unsigned flags)
 {
   if (js->tmp_len && oa_json_flush(js, 0)) return 1;
@@ -3582,7 +3575,7 @@ static const unsigned char *oa_json_string_end(oa_json *js, const unsigned char 
 
 /* The byte a one-letter escape stands for; 0 for 'u' and for letters that
  * are no escape. */
-static OA_INLINE unsigned oa_json_simple_escape(unsigned c)
+static unsigned oa_json_simple_escape(unsigned c)
 {
   /* from 'b' to 't': b f n r t */
   static const unsigned char letters[19] = {
@@ -3819,19 +3812,10 @@ static const unsigned char *oa_json_literal(oa_json *js, const unsigned char *p,
 
 /* ---- between tokens ---- */
 
-/* How many bytes of the literal led by c (t, f or n) stand whole at p, with
- * avail bytes given: its length when all of it is there, else 0. */
-static OA_INLINE size_t oa_json_whole_word(const unsigned char *p, size_t avail, unsigned c)
-{
-  if (c == 't') return avail >= 4 && OA_SAME(p, "true", 4) ? 4 : 0;
-  if (c == 'n') return avail >= 4 && OA_SAME(p, "null", 4) ? 4 : 0;
-  return avail >= 5 && OA_SAME(p, "false", 5) ? 5 : 0;
-}
-
 /* A string or key without escape, whole between the quotes at p and q: one
  * event FIRST|LAST|RAW pointing into the fed data; an empty one points into
  * the reader (tmp) and is not RAW. */
-static OA_INLINE void oa_json_whole_string(oa_json_event *ev, unsigned token,
+static void oa_json_whole_string(oa_json_event *ev, unsigned token,
                                            const unsigned char *p, const unsigned char *q,
                                            const oa_json *js)
 {
@@ -3847,7 +3831,7 @@ static OA_INLINE void oa_json_whole_string(oa_json_event *ev, unsigned token,
 }
 
 /* A literal whole inside the piece: its event points at the word. */
-static OA_INLINE void oa_json_literal_event(oa_json_event *ev, unsigned token, size_t len,
+static void oa_json_literal_event(oa_json_event *ev, unsigned token, size_t len,
                                             const oa_json *js)
 {
   ev->type = (oa_jev_type)token;
@@ -3855,53 +3839,6 @@ static OA_INLINE void oa_json_literal_event(oa_json_event *ev, unsigned token, s
   ev->text = oa_json_word(token);
   ev->len = len;
   ev->depth = js->depth;
-}
-
-/* The closing quote of a string with raw UTF-8, whole inside the piece and
- * without escape: from p at a byte from 0x80, the characters are validated
- * one after the other and the plain runs between them scanned. NULL when
- * the string needs the string reader (an escape, a bad byte, an invalid
- * character or one cut by the end of the piece), with *stop set to that
- * place: the bytes before it are plain or whole valid characters, which the
- * reader delivers as they are, and it reports the error at the same byte as
- * if it had read them all. */
-static const unsigned char *oa_json_utf8_string(const unsigned char *p,
-                                                                const unsigned char *end,
-                                                                const unsigned char **stop)
-{
-  for (;;) {
-    size_t n = oa_utf8_length(p, (size_t)(end - p));
-    if (n < 2) break;
-    p += n;
-    p = oa_plain_span(p, end);
-    if (p == end || *p < 0x80) break;
-  }
-  if (p != end && *p == '"') return p;
-  *stop = p;
-  return NULL;
-}
-
-/* The closing quote of a string whose text starts at s, when the string
- * is whole inside the piece and holds no escape and only valid UTF-8, so
- * that one event can point at its bytes; NULL otherwise, with *stop set to
- * where the string reader must look (see oa_json_utf8_string). The first
- * block is read here: most strings end inside it. */
-static OA_INLINE const unsigned char *oa_json_plain_string(const unsigned char *s,
-                                                           const unsigned char *end,
-                                                           const unsigned char **stop)
-{
-  const unsigned char *q;
-  q = oa_plain_span(s, end);
-  if (q != end && *q == '"') return q;
-  if (q != end && *q >= 0x80) return oa_json_utf8_string(q, end, stop);
-  *stop = q;
-  return NULL;
-}
-
-/* Whether the two bytes at p (p + 1 < end) are a and b. */
-static OA_INLINE int oa_json_pair(const unsigned char *p, unsigned a, unsigned b)
-{
-  return ((unsigned)p[0] | (unsigned)p[1] << 8) == (a | b << 8);
 }
 
 /* A string that is not plain from its opening quote at p (an escape, a
@@ -3918,7 +3855,7 @@ static const unsigned char *oa_json_string_begin(oa_json *js, const unsigned cha
 }
 
 /* Delivers the event of a container's bracket (no text). */
-static OA_INLINE int oa_json_bracket(oa_json *js, oa_json_event *ev, unsigned type,
+static int oa_json_bracket(oa_json *js, oa_json_event *ev, unsigned type,
                                      size_t offset)
 {
   ev->type = (oa_jev_type)type;
@@ -3928,22 +3865,6 @@ static OA_INLINE int oa_json_bracket(oa_json *js, oa_json_event *ev, unsigned ty
   ev->depth = js->depth;
   ev->offset = offset;
   return oa_json_send(js, ev);
-}
-
-/* The first byte from p that is not JSON whitespace, or end. */
-static const unsigned char *oa_json_skip_space(const unsigned char *p,
-                                                               const unsigned char *end)
-{
-  while (p != end && oa_json_space(*p)) p++;
-  return p;
-}
-
-/* The same, with the test for the compact form here: no whitespace where
- * the byte at p is above 0x20 (out of line only past that). */
-static OA_INLINE const unsigned char *oa_json_past_space(const unsigned char *p,
-                                                         const unsigned char *end)
-{
-  return p != end && *p <= ' ' ? oa_json_skip_space(p, end) : p;
 }
 
 
