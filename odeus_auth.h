@@ -6609,33 +6609,11 @@ ODEUS_API void odeus_client_free(odeus_client *c)
 #endif /* ODEUS_AUTH_IMPLEMENTATION && ODEUS_AUTH_MBEDTLS */
 /*
 ------------------------------------------------------------------------------
-CHANGES
-  unreleased          one implementation of every part: ODEUS_OPTIMIZE_SIZE,
-                      the SIMD and word-at-a-time scans, the one-pass
-                      writer and the JSON objects loop are gone; a callback's stop on a
-                      literal leaves offset on its last letter, whatever the
-                      split; an error answer without message or reason
-                      phrase reads "HTTP 429", no longer the result's
-                      description; TLS 1.3 sessions resume with mbedTLS 3.6;
-                      the transport checks the deadline before every read
-                      and write (a peer sending endless TLS alerts or tiny
-                      chunks held the caller); a NULL problem formats as "";
-                      a 408 is no longer retried (the contract's list is
-                      429, 502, 503, 504); only a 200 is read as the
-                      integration (a 201 or 204 is ODEUS_ERR_STATUS_OTHER);
-                      odeus_write_answer refuses a refused answer; a JSON
-                      problem reads "invalid JSON escape at byte 42";
-                      the transport refuses TLS < 1.2, refuses to apply
-                      after a failed init, and shares the connect timeout
-                      between a host's addresses; odeus_display_text and
-                      odeus_client_failure (new) make a server's message
-                      safe to print; an error answer keeps its status when
-                      its body fails; each client attempt starts from an
-                      empty answer; a lone surrogate escape in a config is
-                      a problem at its path (ODEUS_RULE_LONE_SURROGATE,
-                      OA_JSON_LONE); odeus_write_answer output reads
-                      back; a message from the reason phrase is UTF-8;
-                      URL brackets must hold an IPv6 address
+CHANGES (the whole history: CHANGELOG.md)
+  unreleased          one implementation of each part; two tiers of API
+                      (the parsers and streams are internal); streaming
+                      resumes where the last window ended; no overloaded
+                      problem fields; the transport over any network
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License
