@@ -9,8 +9,8 @@
 #     (linked with that object), writing the exact body;
 #   - the tool session, run command by command on a fresh mock server, its
 #     output compared byte for byte (CRs of the HTTP request aside).
-# Needs build/odeus-auth (make build/odeus-auth). Prints "RESULT passed failed".
-cd "$(dirname "$0")/.."
+# Runs alone (bash tests/readme_test.sh) or in the test run. Prints "RESULT passed failed".
+cd "$(dirname "$0")/.." || exit 2
 T=build/test/readme; mkdir -p "$T"
 P=0; F=0
 ok() { if "$@"; then P=$((P + 1)); else F=$((F + 1)); echo "FAIL: $*" >&2; fi; }
@@ -26,8 +26,9 @@ ok test "$size" -le 12288
 [ "$size" -le 12288 ] || echo "README.md is $size bytes, over 12288" >&2
 for f in README.md CHANGELOG.md docs/*.md; do
   [ -f "$f" ] || continue
-  ok test -z "$(grep -nw 'SPEC' "$f")"
-  ok test -z "$(grep -ni 'the contract' "$f")"
+  hits=$(grep -nw 'SPEC' "$f"; grep -ni 'the contract' "$f")
+  ok test -z "$hits"
+  [ -z "$hits" ] || echo "$f names a specification users cannot read (cite the Odeus API reference): $hits" >&2
 done
 
 # ---- the quick start ---------------------------------------------------------
@@ -87,8 +88,12 @@ for b in oauth oauth-cxx; do
 done
 
 # ---- the tool session ----------------------------------------------------------------
-if [ -x build/odeus-auth ]; then
-  block session | sed -n 's/^\$ //p' > "$T/session.sh"
+# The tool the session names, build/odeus-auth: the one the test run built
+# ($B/odeus-auth, when run by tests/run.sh), else made up to date here.
+if [ -n "${B:-}" ] && [ -x "$B/odeus-auth" ]; then TOOL=$B/odeus-auth
+else make -s build/odeus-auth >&2 && TOOL=build/odeus-auth; fi
+if [ -n "${TOOL:-}" ] && [ -x "$TOOL" ]; then
+  block session | sed -n 's/^\$ //p' | sed "s#build/odeus-auth#$TOOL#g" > "$T/session.sh"
   block session | grep -v '^\$ ' > "$T/session.expected"
   ok test -s "$T/session.sh"
   # A mock server of its own (its state directory), and none of the caller's settings.
@@ -101,6 +106,6 @@ if [ -x build/odeus-auth ]; then
     F=$((F + 1)); echo "FAIL: the README's session differs (- README, + run):" >&2; cat "$T/session.diff" >&2
   fi
 else
-  F=$((F + 1)); echo "FAIL: build/odeus-auth is missing (make build/odeus-auth)" >&2
+  F=$((F + 1)); echo "FAIL: no odeus-auth to run the session with (make build/odeus-auth)" >&2
 fi
 echo "RESULT $P $F"
