@@ -468,10 +468,9 @@ typedef struct odeus_problems {
   size_t count;
 } odeus_problems;
 
-/* The JSON path of a problem, e.g. "authFields[1].slug" (snprintf contract:
- * returns the length needed; writes at most cap bytes including the NUL).
- * A NULL problem gives "" (both functions). */
-/* The whole line, e.g. "authFields[1].label: 101 characters, max 100". */
+/* A problem as one line, its JSON path first: "authFields[1].label: 101
+ * characters, max 100" (snprintf contract: returns the length needed;
+ * writes at most cap bytes including the NUL). A NULL problem gives "". */
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap);
 
 /* Checks every rule of the API. Returns ODEUS_OK, or ODEUS_ERR_CONFIG with
@@ -483,9 +482,6 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len);
 /* Non-empty, visible ASCII (0x21..0x7e) only. */
 ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len);
-/* Counts a string as JavaScript does (UTF-16 code units). Returns
- * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL with the byte offset in *at on failure,
- * else 0 with the count in *units. */
 
 /* ---- connection settings ------------------------------------------------- */
 typedef struct odeus_url {
@@ -518,9 +514,7 @@ typedef struct odeus_request {
  * validation error (the config is checked while it is written, in the same
  * pass: then buf's content is unspecified, and nothing may be sent).
  * The bytes after the output, up to cap, are unspecified: they may serve as
- * scratch. Speed: with at least 64 bytes to spare, a valid request is
- * written in one pass of whole blocks; a tighter buffer may cost a second,
- * byte-exact pass. */
+ * scratch. */
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed);
 /* The whole request (head and body) with the API key and any clientSecret
  * replaced by "[REDACTED]": for a log or a dump (what the tool's `request`
@@ -689,7 +683,7 @@ typedef struct oa_http {
 
 /* ---- the answer ------------------------------------------------------------
  * What the server answered, mapped into caller-owned storage: the 200 answer
- * (SPEC §1 Response) member by member, or the human message of an error
+ * (the Odeus API reference, Response) member by member, or the human message of an error
  * answer. The body is read as it arrives, in pieces of any size; the result
  * is the same whatever the pieces.
  *
@@ -708,7 +702,7 @@ typedef struct oa_http {
  * enum value this version does not know is ODEUS_AUTH_UNKNOWN /
  * ODEUS_FIELD_UNKNOWN with its text in auth_type_text / type_text (set for
  * known values too). The answer is refused, with `problem` saying where:
- *  - ODEUS_ERR_ANSWER_TYPE: a member read has another JSON type than SPEC §1
+ *  - ODEUS_ERR_ANSWER_TYPE: a member read has another JSON type than the API reference
  *    gives it (null only where it says "|null"); the body is not an object;
  *  - ODEUS_ERR_ANSWER_MISSING: "integration", its "id" or "authType", or a
  *    field's "slug", "label" or "type" is absent (every other member may be
@@ -914,11 +908,11 @@ typedef struct odeus_io {
  * clientSecret, the window is wiped as soon as the last request byte is
  * sent, on every failure, and by odeus_exchange_end.
  *
- * Once the exchange is over, the fields below tell what the retry policy
- * and a keep-alive connection need: http.status (the answer's once
- * http.head_done is set; oa_outcome_of gives 0 before), http.retry_kind
- * / http.retry_value (Retry-After), the bytes received and leftover, and
- * odeus_exchange_reusable(). */
+ * Once the exchange is over: the answer's status is answer->status,
+ * odeus_retry_decide says whether to try again and when (it reads the
+ * status and Retry-After from the exchange), odeus_exchange_reusable
+ * whether the connection may carry the next request; received and
+ * leftover count the bytes read. */
 typedef struct odeus_exchange {
   odeus_answer *answer;         /* NULL: the answer body is skipped */
   uint64_t received;            /* bytes received, answer and leftover */
@@ -974,7 +968,7 @@ ODEUS_API void odeus_exchange_end(odeus_exchange *x);
  * Which outcomes are worth another attempt, and how long to wait first.
  *
  * Retried: HTTP 429, 502, 503 and 504, and a connect that failed
- * (ODEUS_ERR_CONNECT), as the API's contract names them. Never anything
+ * (ODEUS_ERR_CONNECT), as the API reference names them. Never anything
  * else: not 400, 401, 403 or 404 (the same request would fail again), not
  * 408 or 500, not a timeout, a TLS, certificate or protocol error. The
  * same request sent twice leaves the same state, so a retry is safe.
@@ -4397,7 +4391,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   p.pr = problems ? problems : &none;
   p.scope = OA_CFG_TOP;
   before = p.pr->count;
-  /* A lone surrogate escape (SPEC §1: refused, as it has no UTF-8 form)
+  /* A lone surrogate escape (the API refuses it: it has no UTF-8 form)
    * becomes U+FFFD with OA_JSON_LONE, a problem at the string's path,
    * so the rest of the body is still checked. */
   oa_json_init(&js, oa_cfg_event, &p);
@@ -4451,7 +4445,7 @@ enum oa_ans_slot {
 #define OA_ANS_FIELD_BITS (OA_ANS_BIT(OA_ANS_SLUG) | OA_ANS_BIT(OA_ANS_LABEL) | OA_ANS_BIT(OA_ANS_TYPE) \
   | OA_ANS_BIT(OA_ANS_DESCRIPTION) | OA_ANS_BIT(OA_ANS_PLACEHOLDER) | OA_ANS_BIT(OA_ANS_REQUIRED))
 
-/* The JSON value a slot takes (SPEC §1 Response). The string kinds are
+/* The JSON value a slot takes (the Odeus API reference, Response). The string kinds are
  * contiguous, STRING to FIELD_TYPE, the enums last of them. */
 enum oa_ans_kind {
   OA_ANS_K_NONE,                /* anything: skipped */
@@ -5399,7 +5393,7 @@ static odeus_result oa_x_answer_result(odeus_exchange *x)
 /* A failure r once the head of an error answer was read (its body cut
  * short, too large, broken, or the connection failed under it): the status
  * is what the server said, and the message falls back to the reason
- * phrase. SPEC §1: an error body never makes the answer fail. A 200's
+ * phrase. An error body never makes the answer fail. A 200's
  * body is the integration: there r stands. */
 static odeus_result oa_x_body_failure(odeus_exchange *x, odeus_result r)
 {
@@ -5543,7 +5537,7 @@ static oa_outcome oa_outcome_of(const odeus_exchange *x, odeus_result r)
 }
 
 /* Statuses that say "not now" rather than "not this": the same request may
- * well succeed later. Exactly the API contract's list, which the tool's
+ * well succeed later. Exactly the API reference's list, which the tool's
  * --retries promises: 408 is not in it. */
 static int oa_retry_status(int status)
 {
