@@ -7,12 +7,15 @@
 #          set at reset to fault on any unaligned access, as a Cortex-M0 does
 #          (first the "unaligned" probe proves the trap is on);
 #   be     big-endian, 32-bit: powerpc-linux-gnu-gcc -O2, under qemu-ppc;
-#   be64   big-endian, 64-bit: s390x-linux-gnu-gcc -O2, under qemu-s390x;
+#   be64   big-endian, 64-bit: s390x-linux-gnu-gcc -O2, under qemu-s390x
+#          (the unit programs link tests/noheap.c, as on the host: dynamic
+#          glibc, its loader from /usr/<triplet>, as static glibc allocates);
 #   stack  the stack high-water mark of the device path on the Cortex-M4
 #          (tests/stack_prog.c: validate + one exchange, the stack painted),
 #          beside the static figure `make size` computes.
 # Usage: bash tests/qemu.sh [TARGET [UNIT...]]   (no target: all of them;
-#        UNIT: unit_json ... or, on m4 and m0, "unaligned")
+#        UNIT: unit_json ... or, on m4 and m0, "unaligned"; BOARD_OPT=-O2 or
+#        BE_OPT=-Os changes the optimisation of the m4/m0 or be/be64 builds)
 #        bash tests/qemu.sh --ready TARGET       (exit 0 when TARGET can run
 #        here, after installing what it needs where allowed; else prints why)
 # Each unit program prints a line naming it, the target, its exit status,
@@ -26,6 +29,8 @@ OUT=build/emulated
 STRICT=${STRICT:-"-std=c99 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wcast-qual -Wstrict-prototypes -Werror"}
 TIMEOUT=${QEMU_TIMEOUT:-300}
 STACK_MAX=${SIZE_STACK_MAX:-1024}
+BOARD_OPT=${BOARD_OPT:--Os}  # the unit programs on the boards (the stack probe: -Os, as make size)
+BE_OPT=${BE_OPT:--O2}        # under qemu-user (-O2: the word-at-a-time paths, where byte order matters)
 mkdir -p "$OUT"
 
 now() { date +%s.%N; }
@@ -62,8 +67,9 @@ units() { for f in tests/unit_*.c; do [ -e "$f" ] && basename "$f" .c; done; }
 # ---- Cortex-M on QEMU's mps2 boards -------------------------------------------
 board_flags() {  # $1 = m4|m0
   case $1 in
-    m4|stack) echo "-mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections" ;;
-    m0) echo "-mcpu=cortex-m0 -mthumb -Os -ffunction-sections -fdata-sections" ;;
+    m4) echo "-mcpu=cortex-m4 -mthumb $BOARD_OPT -ffunction-sections -fdata-sections" ;;
+    m0) echo "-mcpu=cortex-m0 -mthumb $BOARD_OPT -ffunction-sections -fdata-sections" ;;
+    stack) echo "-mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections" ;;
   esac
 }
 board_machine() { case $1 in m4|stack) echo mps2-an386 ;; m0) echo mps2-an385 ;; esac; }
@@ -74,13 +80,11 @@ board_build() {
   local t=$1 name=$2 src=$3 extra=${4:-} cf dir=$OUT/$1
   cf=$(board_flags "$t")
   mkdir -p "$dir"
-  if [ ! -e "$dir/startup.o" ] || [ tests/cortexm/startup.c -nt "$dir/startup.o" ]; then
-    # shellcheck disable=SC2086
-    arm-none-eabi-gcc $cf -std=c99 -Wall -Wextra -Werror -c tests/cortexm/startup.c -o "$dir/startup.o" ||
-      return 1
-  fi
   # shellcheck disable=SC2086
-  arm-none-eabi-gcc $cf $extra -I. -Itests -c "$src" -o "$dir/$name.o" &&
+  arm-none-eabi-gcc $cf -g -std=c99 -Wall -Wextra -Werror -c tests/cortexm/startup.c -o "$dir/startup.o" ||
+    return 1
+  # shellcheck disable=SC2086
+  arm-none-eabi-gcc $cf -g $extra -I. -Itests -c "$src" -o "$dir/$name.o" &&
     arm-none-eabi-gcc $cf -nostartfiles -T tests/cortexm/mps2.ld -Wl,--gc-sections \
       -o "$dir/$name.elf" "$dir/$name.o" "$dir/startup.o"
 }
@@ -96,11 +100,13 @@ board_run() {
 
 # explain_fault T NAME: the function and line of the pc and lr a fault printed.
 explain_fault() {
-  local a
-  for a in $(sed -n 's/^cortexm: fault: .*, pc \(0x[0-9a-f]*\), lr \(0x[0-9a-f]*\),.*/\1 \2/p' "$OUT/$1/$2.log"); do
-    printf '  %s: ' "$a" >&2
-    arm-none-eabi-addr2line -f -p -e "$OUT/$1/$2.elf" "$a" >&2
-  done
+  local pc lr a
+  while read -r pc lr; do
+    for a in "$pc" "$lr"; do
+      printf '  %s: ' "$a" >&2
+      arm-none-eabi-addr2line -f -p -e "$OUT/$1/$2.elf" "$a" >&2
+    done
+  done < <(sed -n 's/^cortexm: fault: .*, pc \(0x[0-9a-f]*\), lr \(0x[0-9a-f]*\),.*/\1 \2/p' "$OUT/$1/$2.log")
 }
 
 # board_unit T UNIT: one unit program, built and run on the board.
@@ -158,9 +164,9 @@ be_unit() {
   cc=$(be_cc "$t")
   mkdir -p "$dir"
   start=$(now)
-  order=$($cc-gcc -dM -E -x c /dev/null | sed -n 's/^#define __BYTE_ORDER__ __ORDER_\(.*\)_ENDIAN__$/\1/p' | tr '[:upper:]' '[:lower:]')
+  order=$("$cc-gcc" -dM -E -x c /dev/null | sed -n 's/^#define __BYTE_ORDER__ __ORDER_\(.*\)_ENDIAN__$/\1/p' | tr '[:upper:]' '[:lower:]')
   # shellcheck disable=SC2086
-  if ! $cc-gcc $STRICT -O2 -g -I. -o "$dir/$u" "tests/$u.c" tests/noheap.c 2> "$dir/$u.build"; then
+  if ! "$cc-gcc" $STRICT $BE_OPT -g -I. -o "$dir/$u" "tests/$u.c" tests/noheap.c 2> "$dir/$u.build"; then
     cat "$dir/$u.build" >&2
     echo "$u on $cc: does not build"
     return 1
@@ -183,7 +189,8 @@ static_stack() {
   printf '#define ODEUS_AUTH_IMPLEMENTATION\n#include "odeus_auth.h"\n' > "$dir/impl.c"
   sed -n "/^python3 - .*<<'PY'/,/^PY\$/p" tests/size.sh | sed '1d;$d' > "$dir/walk.py"
   [ -s "$dir/walk.py" ] || return 0
-  (cd "$dir/arm" && arm-none-eabi-gcc $(board_flags m4) -std=c99 -Wall -Wextra -I"$(cd ../../../.. && pwd)" \
+  # shellcheck disable=SC2046
+  (cd "$dir/arm" && arm-none-eabi-gcc $(board_flags stack) -std=c99 -Wall -Wextra -I"$(cd ../../../.. && pwd)" \
      -fstack-usage -fcallgraph-info=su -c ../impl.c -o impl.o) > /dev/null 2>&1 || return 0
   if command -v clang > /dev/null; then
     clang -std=c99 -I. -fsyntax-only -Xclang -ast-dump=json "$dir/impl.c" > "$dir/ast.json" 2> /dev/null &&
@@ -248,6 +255,7 @@ stack_run() {
 # ---- one target ---------------------------------------------------------------
 run_target() {
   local t=$1 why fail=0 u; shift
+  case $t in m4|m0|be|be64|stack) ;; *) echo "qemu.sh: unknown target $t (m4, m0, be, be64, stack)" >&2; return 2 ;; esac
   if ! why=$(ready "$t"); then
     echo "skip: $t run: $why"
     return 0
@@ -255,7 +263,11 @@ run_target() {
   case $t in
     stack) stack_run || fail=1; return $fail ;;
   esac
-  [ $# -gt 0 ] || set -- $( [ "$t" = m0 ] || [ "$t" = m4 ] && echo unaligned) $(units)
+  if [ $# = 0 ]; then
+    case $t in m4|m0) set -- unaligned ;; esac
+    # shellcheck disable=SC2046
+    set -- "$@" $(units)
+  fi
   for u in "$@"; do
     case $t-$u in
       m4-unaligned|m0-unaligned) board_unaligned "$t" || fail=1 ;;
