@@ -218,7 +218,7 @@ import json, re, sys
 from collections import defaultdict
 
 ci_arm, ci_x86, ast_path, stack_max = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-path_max = int(sys.argv[5])
+path_max = int(sys.argv[5]) if len(sys.argv) > 5 else stack_max
 # the device path: what a firmware runs to validate and apply over its io
 PATH = ('odeus_validate_config', 'odeus_exchange_begin', 'odeus_exchange_run', 'odeus_exchange_end')
 UNROLL = 2  # only for a figure when recursion is found: the request model nests one level
