@@ -171,7 +171,7 @@ echo "caller-owned state (sizeof, Cortex-M4 / x86-64):"
 if $ARM_CC $WARN -I"$INC" -c "$OUT/structs.c" -o "$OUT/arm/structs.o" &&
    $X86_CC $WARN -I"$INC" -c "$OUT/structs.c" -o "$OUT/x86/structs.o"; then
   join <(struct_sizes arm-none-eabi-nm arm) <(struct_sizes nm x86) |
-    awk '$1 ~ /^odeus_(exchange|http|json|answer_reader|request_stream|answer|url|problem)$/ { printf "  %-24s %6d %6d\n", $1, $2, $3 }'
+    awk '$1 ~ /^odeus_(exchange|answer_reader|answer|url|problem|config|auth_field)$/ { printf "  %-24s %6d %6d\n", $1, $2, $3 }'
 else
   echo "  (could not compile the struct sizes)"
 fi
