@@ -557,6 +557,11 @@ static void test_hostile(void)
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("13"), &cfg_none), ODEUS_ERR_HTTP_BODY_TOO_LARGE);
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("14"), &cfg_none), ODEUS_ERR_HTTP_BODY_TOO_LARGE);
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("15"), &cfg_none), ODEUS_ERR_JSON_SYNTAX);
+  /* the head and half the body, then an orderly close: cut short */
+  CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("33"), &cfg_none), ODEUS_ERR_HTTP_TRUNCATED);
+  CHECK_EQ_INT(apply(url("http", "127.0.0.1", port_plain, ""), KEY, MODE_ID("33"), &cfg_none),
+               ODEUS_ERR_HTTP_TRUNCATED);
+  CHECK_EQ_INT(cl.attempts, 1);
   /* read the request, close without a word */
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("20"), &cfg_none), ODEUS_ERR_CLOSED);
   CHECK_EQ_INT(cl.attempts, 1);
