@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what a target needs on Debian when running as root; elsewhere
-# prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang|m32
+# prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang|m32|lwip
 set -e
 case "$1" in
   mbedtls) probe=/usr/include/mbedtls/ssl.h; pkgs="libmbedtls-dev" ;;
@@ -9,6 +9,7 @@ case "$1" in
   m32) probe=/usr/include/x86_64-linux-gnu/gnu/stubs-32.h; pkgs="gcc-multilib" ;;
   valgrind) probe=/usr/bin/valgrind; pkgs="valgrind" ;;
   clang) probe=/usr/bin/clang; pkgs="clang" ;;
+  lwip) probe=/usr/include/lwip/lwip/sockets.h; pkgs="liblwip-dev" ;;
   *) echo "deps.sh: unknown dependency $1" >&2; exit 2 ;;
 esac
 [ -e "$probe" ] && exit 0
