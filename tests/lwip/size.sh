@@ -38,6 +38,38 @@ others=$(arm-none-eabi-nm -u "$OUT/transport.o" | awk '$2 !~ /^(mbedtls|psa)_/ {
 echo "transport flash on Cortex-M4 -Os, without POSIX (the TLS layer and the client on top of the core): $((both - core)) bytes (core $core, core + transport $both)"
 echo "transport: mbedTLS apart: $(printf '%s\n' "$calls" | grep -c .) mbedTLS functions called ($(printf '%s\n' "$calls" | tr '\n' ' ' | sed 's/ $//')); C library: ${others% }"
 
+# mbedTLS apart: what a program applying through the client pulls in from
+# Debian's static mbedTLS (tests/lwip/size_prog.c), from the link map.
+if gcc -std=c99 -Os -ffunction-sections -fdata-sections -I"$INC" -o "$OUT/size_prog_x86" tests/lwip/size_prog.c \
+     -Wl,--gc-sections -Wl,-Map="$OUT/size_prog_x86.map" -Wl,-Bstatic -lmbedtls -lmbedx509 -lmbedcrypto \
+     -Wl,-Bdynamic 2> "$OUT/size_prog_x86.log"; then
+  python3 - "$OUT/size_prog_x86.map" <<'PY'
+import re, sys
+tot, pend = {}, None
+for line in open(sys.argv[1]):
+    m = re.match(r'^ (\.(?:text|rodata|data)\S*)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)', line)
+    if m:
+        size, obj, pend = int(m.group(2), 16), m.group(3), None
+    else:
+        if re.match(r'^ \.(?:text|rodata|data)\S*$', line):
+            pend = 1
+            continue
+        m = re.match(r'^\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)', line)
+        if not (pend and m):
+            pend = None
+            continue
+        size, obj, pend = int(m.group(1), 16), m.group(2), None
+    lib = re.search(r'lib(mbedtls|mbedx509|mbedcrypto)\.a', obj)
+    if lib:
+        tot[lib.group(1)] = tot.get(lib.group(1), 0) + size
+print("transport: mbedTLS apart, as Debian builds 2.28 (x86-64, every feature on, no per-function sections: "
+      "an upper bound; a firmware's configuration keeps far less): %d bytes pulled in (ssl %d, x509 %d, crypto %d)"
+      % (sum(tot.values()), tot.get('mbedtls', 0), tot.get('mbedx509', 0), tot.get('mbedcrypto', 0)))
+PY
+else
+  echo "skip mbedTLS size: no static mbedTLS to link ($(head -n 1 "$OUT/size_prog_x86.log"))"
+fi
+
 # The lwIP network, as a firmware compiles it.
 LW=(-I"$PWD/tests/lwip/arm" -isystem /usr/include/lwip -I"$PWD/examples/lwip")
 if [ -f /usr/include/lwip/lwip/sockets.h ] || sh tests/deps.sh lwip >/dev/null 2>&1; then
