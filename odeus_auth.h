@@ -195,7 +195,8 @@
 /* The bundled transport needs POSIX, which glibc hides from a strict
  * -std=c99 build unless asked before the first system header: asked here
  * when this header comes first (the transport checks that it worked). */
-#if defined(ODEUS_AUTH_MBEDTLS) && defined(ODEUS_AUTH_IMPLEMENTATION) && !defined(_POSIX_C_SOURCE)
+#if defined(ODEUS_AUTH_MBEDTLS) && defined(ODEUS_AUTH_IMPLEMENTATION) && !defined(_POSIX_C_SOURCE) && \
+    !defined(ODEUS_AUTH_NO_POSIX)
 #define _POSIX_C_SOURCE 200809L
 #endif
 
@@ -5616,16 +5617,20 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
 #endif /* ODEUS_AUTH_IMPLEMENTATION */
 
 /* ===========================================================================
- * THE BUNDLED TRANSPORT: POSIX sockets + mbedTLS   (define ODEUS_AUTH_MBEDTLS)
+ * THE BUNDLED TRANSPORT: mbedTLS over any network   (define ODEUS_AUTH_MBEDTLS)
  *
  * An odeus_client holds one connection and everything TLS needs, and runs a
- * whole apply: host lookup (IPv4 and IPv6), a connect with its own timeout,
- * TCP_NODELAY, TLS with the certificate chain and the host name verified
- * (mbedtls_ssl_set_hostname is always called: without it mbedTLS 2.28 checks
- * no name at all), read and write timeouts, one deadline over the whole
- * apply, retries (oa_retry_decide), keep-alive reuse of the connection,
- * and TLS session resumption across connections. Plain http:// only when the
- * base URL says so.
+ * whole apply over any network stack: a connect with its own timeout, TLS
+ * with the certificate chain and the host name verified (mbedtls_ssl_set_hostname
+ * is always called: without it mbedTLS 2.28 checks no name at all; an IP
+ * literal is matched against the certificate's IP addresses, which 2.28
+ * cannot do itself), never older than TLS 1.2, read and write timeouts, one
+ * deadline over the whole apply, retries (odeus_retry_decide), keep-alive
+ * reuse of the connection, and TLS session resumption across connections.
+ * Plain http:// only when the base URL says so. It drives the network
+ * through an odeus_net (below): POSIX sockets are bundled (the default),
+ * examples/lwip/ holds lwIP's sockets, docs/PORTING.md says how to write
+ * another (an RTOS, a modem).
  *
  *   odeus_client c;                  (must stay at its address until free)
  *   odeus_client_options o;
@@ -5636,10 +5641,12 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
  *   odeus_client_free(&c);           (after a failed init too)
  *
  * Builds against mbedTLS 2.28 and 3.x (tested with 2.28 over TLS 1.2 and
- * 3.6 over TLS 1.2 and 1.3; never older than TLS 1.2); link -lmbedtls
- * -lmbedx509 -lmbedcrypto. It needs POSIX.1-2008, which a strict -std=c99
- * build hides: include this header before any other (it then asks for
- * POSIX itself), or define _POSIX_C_SOURCE=200809L before the first.
+ * 3.6 over TLS 1.2 and 1.3); link -lmbedtls -lmbedx509 -lmbedcrypto. The
+ * POSIX network needs POSIX.1-2008, which a strict -std=c99 build hides:
+ * include this header before any other (it then asks for POSIX itself), or
+ * define _POSIX_C_SOURCE=200809L before the first. Define
+ * ODEUS_AUTH_NO_POSIX where there is no POSIX (firmware): the POSIX network
+ * is left out, and options.net must name one.
  * Memory: the client allocates nothing itself; mbedTLS allocates its contexts and record buffers (point it at a static arena with
  * mbedtls_memory_buffer_alloc_init where MBEDTLS_MEMORY_BUFFER_ALLOC_C is
  * available); getaddrinfo, for a host given by name, allocates inside the C
@@ -5666,12 +5673,37 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
 #endif
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
+#include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The network under the client: five calls and their context, for one
+ * connection at a time. Times are milliseconds on now()'s clock.
+ *   open   connects to host (a name, or an IP literal, IPv6 without
+ *          brackets) and port by `until`, and sets *io to calls that never
+ *          block: a count, 0 when closed, ODEUS_IO_WANT_READ / _WRITE when
+ *          they would, MBEDTLS_ERR_NET_CONN_RESET for a reset, another
+ *          negative value for another error. Returns ODEUS_OK, ODEUS_ERR_DNS,
+ *          ODEUS_ERR_CONNECT or ODEUS_ERR_TIMEOUT (`until` came first), the
+ *          system's reason in *error (an errno value; for ODEUS_ERR_DNS a
+ *          getaddrinfo code, or 0).
+ *   wait   until the connection can be read (want ODEUS_IO_WANT_READ) or
+ *          written (ODEUS_IO_WANT_WRITE), or (want 0) only until `until`:
+ *          1 ready, 0 the time is up, negative for an error.
+ *   close  closes what open connected.
+ *   now    a monotonic clock in milliseconds. */
+typedef struct odeus_net {
+  odeus_result (*open)(void *ctx, const char *host, uint16_t port, uint64_t until,
+                       odeus_io *io, int *error);
+  int (*wait)(void *ctx, int want, uint64_t until);
+  void (*close)(void *ctx);
+  uint64_t (*now)(void *ctx);
+  void *ctx;
+} odeus_net;
 
 typedef struct odeus_client_options {
   /* Trust anchors, read by odeus_client_init: a PEM file, else PEM text in
@@ -5693,10 +5725,13 @@ typedef struct odeus_client_options {
                                    and their waits (120000) */
   odeus_retry_policy retry;     /* zero: 3 attempts, backoff from 500 ms to
                                    30 s, Retry-After up to 60 s; clock, sleep,
-                                   random left NULL: the system clock,
-                                   nanosleep, the client's CTR-DRBG */
+                                   random left NULL: the system clock (none
+                                   without POSIX: a Retry-After date then
+                                   counts as absent), the network's wait,
+                                   the client's CTR-DRBG */
   int no_keep_alive;            /* 1: close the connection after each apply (0) */
   int no_resumption;            /* 1: never resume a TLS session (0) */
+  const odeus_net *net;         /* the network, copied by init (NULL: POSIX sockets) */
 } odeus_client_options;
 
 #define ODEUS_CLIENT_DEFAULT_CONNECT_TIMEOUT_MS 30000u
@@ -5719,13 +5754,15 @@ typedef struct odeus_client {
   /* since init (read only) */
   unsigned long connections, handshakes, resumptions;
   /* private */
-  int fd;                       /* the connection, -1 when none */
-  int tls;                      /* it is TLS */
+  odeus_net net;                /* the network in use */
+  odeus_io io;                  /* the connection it opened */
+  int fd;                       /* the POSIX network's socket, -1 when none */
+  int connected, tls;           /* a connection is open; it is TLS */
   int ready, ssl_ready, ca_loaded, has_session, cert_seen;
   uint16_t port, session_port;
   char host[256];               /* the connection's host, NUL-terminated */
   char session_host[256];       /* the host the saved session belongs to */
-  uint64_t deadline;            /* of the apply running, monotonic ms */
+  uint64_t deadline;            /* of the apply running, on net.now's clock */
   unsigned char window[ODEUS_CLIENT_WINDOW];
   mbedtls_entropy_context entropy;
   mbedtls_ctr_drbg_context drbg;
@@ -5736,11 +5773,12 @@ typedef struct odeus_client {
 } odeus_client;
 
 /* Sets up the client. ODEUS_ERR_CA when ca_file or ca_pem cannot be loaded,
- * ODEUS_ERR_TLS when mbedTLS cannot start. opt may be NULL (defaults). Call
- * odeus_client_free even when it fails. A client whose init failed refuses
- * every apply (ODEUS_ERR_ARGUMENT): it never falls back to other trust
- * anchors than those asked for. Init a client only when it is new or freed
- * (it would otherwise lose its socket and mbedTLS state). */
+ * ODEUS_ERR_TLS when mbedTLS cannot start, ODEUS_ERR_ARGUMENT for a net
+ * without its four calls (or none without POSIX). opt may be NULL
+ * (defaults). Call odeus_client_free even when it fails. A client whose init
+ * failed refuses every apply (ODEUS_ERR_ARGUMENT): it never falls back to
+ * other trust anchors than those asked for. Init a client only when it is
+ * new or freed (it would otherwise lose its connection and mbedTLS state). */
 ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_options *opt);
 /* Sends one request and reads its answer, retrying as the policy says.
  * ODEUS_OK with the integration in answer; an ODEUS_ERR_STATUS_* with
@@ -5754,10 +5792,12 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
 /* Why the last apply failed, as one line to show a person: the result,
  * then the server's message (through odeus_display_text) or the problem of
  * an answer that was refused, the status of an unexpected one, and the
- * mbedTLS code, certificate flags or system error behind a network
- * failure, e.g. "HTTP 404: integration not found: Integration not found"
- * or "connect failed: Connection refused after 3 attempts". r is what
- * odeus_client_apply returned, answer what it was given. snprintf
+ * mbedTLS code or system error behind a network failure; for a refused
+ * certificate, what is wrong with it and mbedTLS' flags, e.g. "server
+ * certificate not trusted: for another host than api.odeus.ai (certificate
+ * flags 0x00000004)", "HTTP 404: integration not found: Integration not
+ * found" or "connect failed: Connection refused after 3 attempts". r is
+ * what odeus_client_apply returned, answer what it was given. snprintf
  * contract. Call it before odeus_client_free. */
 ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, const odeus_answer *answer,
                                       char *buf, size_t cap);
@@ -5772,32 +5812,12 @@ ODEUS_API void odeus_client_free(odeus_client *c);
 #endif /* ODEUS_AUTH_MBEDTLS_H */
 
 /* ===========================================================================
- * TRANSPORT IMPLEMENTATION
+ * TRANSPORT IMPLEMENTATION: the TLS layer, the POSIX network, the client
  * ========================================================================= */
 #if defined(ODEUS_AUTH_IMPLEMENTATION) && defined(ODEUS_AUTH_MBEDTLS)
 #ifndef ODEUS_AUTH_MBEDTLS_DONE
 #define ODEUS_AUTH_MBEDTLS_DONE
 
-/* glibc fixes what it shows at its first header: in a strict -std=c99
- * build where another header came first, the _POSIX_C_SOURCE defined at
- * the top of this one came too late. Say so, rather than fail later on a
- * missing CLOCK_MONOTONIC. */
-#if defined(__GLIBC__) && !defined(__USE_XOPEN2K8)
-#error "the odeus_auth transport needs POSIX.1-2008: include odeus_auth.h before any other header, or define _POSIX_C_SOURCE=200809L before the first #include"
-#endif
-
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <time.h>
-#include <unistd.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <arpa/inet.h>
-#include <mbedtls/net_sockets.h>
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
@@ -5806,23 +5826,6 @@ ODEUS_API void odeus_client_free(odeus_client *c);
 #if MBEDTLS_ERR_SSL_WANT_READ != ODEUS_IO_WANT_READ || MBEDTLS_ERR_SSL_WANT_WRITE != ODEUS_IO_WANT_WRITE
 #error "mbedTLS' want-read/want-write values differ from ODEUS_IO_WANT_*"
 #endif
-
-#ifdef MSG_NOSIGNAL
-#define OA_TLS_SEND_FLAGS MSG_NOSIGNAL
-#else
-#define OA_TLS_SEND_FLAGS 0
-#endif
-
-/* Where systems keep their trust anchors: Debian/Ubuntu, Fedora/RHEL,
- * openSUSE, older RHEL, Alpine/BSD/macOS, FreeBSD. */
-static const char *const oa_tls_bundles[] = {
-  "/etc/ssl/certs/ca-certificates.crt",
-  "/etc/pki/tls/certs/ca-bundle.crt",
-  "/etc/ssl/ca-bundle.pem",
-  "/etc/pki/tls/cacert.pem",
-  "/etc/ssl/cert.pem",
-  "/usr/local/share/certs/ca-root-nss.crt"
-};
 
 #if MBEDTLS_VERSION_NUMBER < 0x03000000 && defined(MBEDTLS_ECP_C)
 /* The key exchange groups offered, in order. mbedTLS 2.28 offers every
@@ -5845,162 +5848,70 @@ static const mbedtls_ecp_group_id oa_tls_curves[] = {
 };
 #endif
 
-/* ---- time ------------------------------------------------------------------ */
-static uint64_t oa_tls_clock_ms(clockid_t id)
+/* ---- time, within the apply's deadline ------------------------------------ */
+static uint64_t oa_tls_now(const odeus_client *c)
 {
-  struct timespec ts;
-  if (clock_gettime(id, &ts) != 0) return 0;
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static uint64_t oa_tls_now(void)
-{
-  return oa_tls_clock_ms(CLOCK_MONOTONIC);
+  return c->net.now(c->net.ctx);
 }
 
 static int oa_tls_deadline_passed(const odeus_client *c)
 {
-  return oa_tls_now() >= c->deadline;
+  return oa_tls_now(c) >= c->deadline;
 }
 
 /* The end of a wait of at most ms, never past the deadline. */
 static uint64_t oa_tls_until(const odeus_client *c, uint32_t ms)
 {
-  uint64_t t = oa_tls_now() + ms;
+  uint64_t t = oa_tls_now(c) + ms;
   return t < c->deadline ? t : c->deadline;
 }
 
-static void oa_tls_nap(uint32_t ms)
-{
-  struct timespec ts;
-  ts.tv_sec = (time_t)(ms / 1000u);
-  ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
-}
-
-/* The retry policy's clock, sleep and random: the caller's, else ours. */
-static uint64_t oa_tls_policy_clock(void *ctx)
-{
-  const odeus_client *c = (const odeus_client *)ctx;
-  if (c->opt.retry.clock) return c->opt.retry.clock(c->opt.retry.ctx);
-  return oa_tls_clock_ms(CLOCK_REALTIME);
-}
-
-static uint32_t oa_tls_policy_random(void *ctx)
-{
-  odeus_client *c = (odeus_client *)ctx;
-  unsigned char b[4] = { 0, 0, 0, 0 };
-  if (c->opt.retry.random) return c->opt.retry.random(c->opt.retry.ctx);
-  (void)mbedtls_ctr_drbg_random(&c->drbg, b, sizeof b);
-  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static void oa_tls_policy_sleep(const odeus_client *c, uint32_t ms)
-{
-  if (c->opt.retry.sleep) c->opt.retry.sleep(c->opt.retry.ctx, ms);
-  else oa_tls_nap(ms);
-}
-
-/* ---- the socket: BIO callbacks with timeouts -------------------------------
- * The socket is non-blocking; each call waits with poll() for at most the
- * I/O timeout, never past the deadline: MBEDTLS_ERR_SSL_TIMEOUT then. */
-
-/* 1 ready, 0 the time is up, -1 an error. It looks at least once, so a
- * socket that is ready is never called late because the time just ran out. */
-static int oa_tls_poll(int fd, short events, uint64_t until)
+/* ---- the connection's bytes: mbedTLS' BIO, and plain http's ----------------
+ * The network's calls never block; these wait for it (net.wait) for at most
+ * the I/O timeout, never past the deadline: MBEDTLS_ERR_SSL_TIMEOUT then.
+ * The deadline is checked before every call, not only when one would wait:
+ * a peer that keeps data coming (endless TLS warning alerts, which mbedTLS
+ * reads on past by itself, or an answer trickled in tiny chunks) must not
+ * hold the caller past it. */
+static int oa_tls_bio(odeus_client *c, unsigned char *in, const unsigned char *out, size_t len)
 {
   for (;;) {
-    struct pollfd p;
-    uint64_t now = oa_tls_now();
-    int ms = now < until ? (int)OA_MIN(until - now, (uint64_t)0x7fffffff) : 0, r;
-    p.fd = fd;
-    p.events = events;
-    p.revents = 0;
-    r = poll(&p, 1, ms);
-    if (r > 0) return 1;
-    if (r < 0 && errno != EINTR) return -1;
-    if (ms == 0) return 0;
-  }
-}
-
-static int oa_tls_sys_failure(odeus_client *c, int err, int code)
-{
-  c->sys_error = err;
-  if (err == ECONNRESET || err == EPIPE) return MBEDTLS_ERR_NET_CONN_RESET;
-  return code;
-}
-
-/* The deadline is checked before every read and write, not only when one
- * would block: a peer that keeps data coming (endless TLS warning alerts,
- * which mbedTLS reads on past by itself, or an answer trickled in tiny
- * chunks) must not hold the caller past it. */
-static int oa_tls_recv_wait(odeus_client *c, unsigned char *buf, size_t len, uint32_t wait_ms)
-{
-  size_t cap = OA_MIN(len, (size_t)0x40000000);
-  for (;;) {
-    ssize_t n;
-    int w;
+    int n, w;
     if (oa_tls_deadline_passed(c)) return MBEDTLS_ERR_SSL_TIMEOUT;
-    n = recv(c->fd, buf, cap, 0);
-    if (n >= 0) return (int)n;
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK)
-      return oa_tls_sys_failure(c, errno, MBEDTLS_ERR_NET_RECV_FAILED);
-    w = oa_tls_poll(c->fd, POLLIN, oa_tls_until(c, wait_ms));
+    n = in ? c->io.recv(c->io.ctx, in, len) : c->io.send(c->io.ctx, out, len);
+    if (n != ODEUS_IO_WANT_READ && n != ODEUS_IO_WANT_WRITE) return n;
+    w = c->net.wait(c->net.ctx, n, oa_tls_until(c, c->opt.io_timeout_ms));
     if (w == 0) return MBEDTLS_ERR_SSL_TIMEOUT;
-    if (w < 0) return oa_tls_sys_failure(c, errno, MBEDTLS_ERR_NET_RECV_FAILED);
+    if (w < 0) return in ? MBEDTLS_ERR_NET_RECV_FAILED : MBEDTLS_ERR_NET_SEND_FAILED;
   }
 }
 
-static int oa_tls_net_recv(void *ctx, unsigned char *buf, size_t len)
+static int oa_tls_bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
-  odeus_client *c = (odeus_client *)ctx;
-  return oa_tls_recv_wait(c, buf, len, c->opt.io_timeout_ms);
+  return oa_tls_bio((odeus_client *)ctx, NULL, buf, OA_MIN(len, (size_t)0x40000000));
 }
 
-/* mbedTLS passes its read timeout (mbedtls_ssl_conf_read_timeout: the I/O
- * timeout); 0 would mean none, which we never allow. */
-static int oa_tls_net_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+static int oa_tls_bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
-  odeus_client *c = (odeus_client *)ctx;
-  return oa_tls_recv_wait(c, buf, len, timeout ? timeout : c->opt.io_timeout_ms);
+  return oa_tls_bio((odeus_client *)ctx, buf, NULL, OA_MIN(len, (size_t)0x40000000));
 }
 
-static int oa_tls_net_send(void *ctx, const unsigned char *buf, size_t len)
-{
-  odeus_client *c = (odeus_client *)ctx;
-  size_t cap = OA_MIN(len, (size_t)0x40000000);
-  for (;;) {
-    ssize_t n;
-    int w;
-    if (oa_tls_deadline_passed(c)) return MBEDTLS_ERR_SSL_TIMEOUT;
-    n = send(c->fd, buf, cap, OA_TLS_SEND_FLAGS);
-    if (n >= 0) return (int)n;
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK)
-      return oa_tls_sys_failure(c, errno, MBEDTLS_ERR_NET_SEND_FAILED);
-    w = oa_tls_poll(c->fd, POLLOUT, oa_tls_until(c, c->opt.io_timeout_ms));
-    if (w == 0) return MBEDTLS_ERR_SSL_TIMEOUT;
-    if (w < 0) return oa_tls_sys_failure(c, errno, MBEDTLS_ERR_NET_SEND_FAILED);
-  }
-}
-
-/* ---- the exchange's io: TLS records or the plain socket --------------------- */
+/* The exchange's io: TLS records, or the plain connection. */
 static int oa_tls_io_send(void *ctx, const unsigned char *buf, size_t len)
 {
   odeus_client *c = (odeus_client *)ctx;
-  return mbedtls_ssl_write(&c->ssl, buf, len);
+  return c->tls ? mbedtls_ssl_write(&c->ssl, buf, len) : oa_tls_bio_send(c, buf, len);
 }
 
 static int oa_tls_io_recv(void *ctx, unsigned char *buf, size_t len)
 {
   odeus_client *c = (odeus_client *)ctx;
   int n;
+  if (!c->tls) return oa_tls_bio_recv(c, buf, len);
   for (;;) {
     n = mbedtls_ssl_read(&c->ssl, buf, len);
-    /* The socket blocks, so want-read means a record that was not data (a
-     * TLS 1.3 ticket or key update, in mbedTLS 3.x): read on, within the
+    /* The BIO waits, so want-read means a record that was not data (a TLS
+     * 1.3 ticket or key update, in mbedTLS 3.x): read on, within the
      * deadline, so that a peer sending nothing but those cannot hold us. */
 #ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
     if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) n = MBEDTLS_ERR_SSL_WANT_READ;
@@ -6019,8 +5930,24 @@ static int oa_tls_io_recv(void *ctx, unsigned char *buf, size_t len)
 #define OA_TLS_USABLE 2
 
 /* ---- trust anchors and the TLS configuration ------------------------------ */
+#if defined(MBEDTLS_FS_IO)
+/* Where systems keep their trust anchors: Debian/Ubuntu, Fedora/RHEL,
+ * openSUSE, older RHEL, Alpine/BSD/macOS, FreeBSD. */
+static const char *const oa_tls_bundles[] = {
+  "/etc/ssl/certs/ca-certificates.crt",
+  "/etc/pki/tls/certs/ca-bundle.crt",
+  "/etc/ssl/ca-bundle.pem",
+  "/etc/pki/tls/cacert.pem",
+  "/etc/ssl/cert.pem",
+  "/usr/local/share/certs/ca-root-nss.crt"
+};
+#endif
+
+/* Without a file system (MBEDTLS_FS_IO), there is no system bundle and no
+ * ca_file: ca_pem is the way. */
 static odeus_result oa_tls_load_system_ca(odeus_client *c)
 {
+#if defined(MBEDTLS_FS_IO)
   size_t i;
   for (i = 0; i < OA_COUNT(oa_tls_bundles); i++) {
     /* A bundle may hold certificates mbedTLS cannot parse (a positive count
@@ -6028,32 +5955,97 @@ static odeus_result oa_tls_load_system_ca(odeus_client *c)
     int r = mbedtls_x509_crt_parse_file(&c->ca, oa_tls_bundles[i]);
     if (r >= 0 && c->ca.version != 0) return ODEUS_OK;
   }
+#else
+  (void)c;
+#endif
   return ODEUS_ERR_CA;
 }
 
 static odeus_result oa_tls_load_ca(odeus_client *c, const odeus_client_options *o)
 {
-  int r;
-  if (o && o->ca_file) r = mbedtls_x509_crt_parse_file(&c->ca, o->ca_file);
-  else if (o && o->ca_pem)
+  int r = -1;
+  if (o && o->ca_file) {
+#if defined(MBEDTLS_FS_IO)
+    r = mbedtls_x509_crt_parse_file(&c->ca, o->ca_file);
+#endif
+  } else if (o && o->ca_pem)
     r = mbedtls_x509_crt_parse(&c->ca, (const unsigned char *)o->ca_pem, strlen(o->ca_pem) + 1);
   else return ODEUS_OK; /* the system bundle, at the first https connection */
   if (r != 0 || c->ca.version == 0) {
-    c->io_error = r < 0 ? r : 0;
+    c->io_error = r < -1 ? r : 0;
     return ODEUS_ERR_CA;
   }
   c->ca_loaded = 1;
   return ODEUS_OK;
 }
 
-/* Called for each certificate of a chain during a full handshake only: a
- * resumed handshake sees none. It changes nothing in the verdict. */
-static int oa_tls_verify_seen(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+/* The address of an IPv4 literal ("192.0.2.10") in out[4]: 4, else 0. */
+static size_t oa_tls_ipv4(const char *s, unsigned char *out)
 {
+  size_t n;
+  for (n = 0; n < 4; n++) {
+    unsigned v = 0, digits = 0;
+    while (oa_is_digit((unsigned char)*s) && digits++ < 3) v = v * 10 + (unsigned)(*s++ - '0');
+    if (!digits || v > 255 || *s != (n < 3 ? '.' : '\0')) return 0;
+    out[n] = (unsigned char)v;
+    s += n < 3;
+  }
+  return 4;
+}
+
+/* The address of an IP-literal host in out[16]: 4 (IPv4), 16 (IPv6), or 0
+ * for a name. The base URL's parser has checked an IPv6 literal (the only
+ * host with a ':'), so this only converts it. */
+static size_t oa_tls_ip(const char *s, unsigned char *out)
+{
+  unsigned char w[16];
+  size_t n = 0, gap = 16;
+  if (!strchr(s, ':')) return oa_tls_ipv4(s, out);
+  while (*s && n <= 14) {
+    unsigned v = 0;
+    if (s[0] == ':' && s[1] == ':') {
+      gap = n;
+      s += 2;
+      continue;
+    }
+    s += *s == ':';
+    if (!strchr(s, ':') && strchr(s, '.')) { /* the IPv4 tail */
+      n += n <= 12 ? oa_tls_ipv4(s, w + n) : 0;
+      break;
+    }
+    for (; oa_is_hex((unsigned char)*s); s++) v = v * 16 + (unsigned)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
+    w[n++] = (unsigned char)(v >> 8);
+    w[n++] = (unsigned char)v;
+  }
+  if (gap > n) gap = n;
+  memset(out, 0, 16);
+  memcpy(out, w, gap);
+  memcpy(out + 16 - (n - gap), w + gap, n - gap);
+  return 16;
+}
+
+/* Called for each certificate of a chain during a full handshake only (a
+ * resumed one sees none), after mbedTLS' own checks. An IP-literal host is
+ * matched against the server certificate's iPAddress names, which mbedTLS
+ * before 3.5 cannot do (it compares DNS names only); 3.5 and later match
+ * them themselves. Nothing else changes the verdict. */
+static int oa_tls_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+  odeus_client *c = (odeus_client *)ctx;
+#if MBEDTLS_VERSION_NUMBER < 0x03050000
+  unsigned char ip[16];
+  size_t n = depth == 0 && (*flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) ? oa_tls_ip(c->host, ip) : 0;
+  const mbedtls_x509_sequence *san;
+  for (san = &crt->subject_alt_names; n && san; san = san->next)
+    if (san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && san->buf.len == n &&
+        memcmp(san->buf.p, ip, n) == 0)
+      *flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH;
+#else
   (void)crt;
   (void)depth;
   (void)flags;
-  ((odeus_client *)ctx)->cert_seen = 1;
+#endif
+  c->cert_seen = 1;
   return 0;
 }
 
@@ -6071,8 +6063,7 @@ static odeus_result oa_tls_configure(odeus_client *c)
                                                                    : MBEDTLS_SSL_VERIFY_REQUIRED);
   mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
   mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
-  mbedtls_ssl_conf_verify(&c->conf, oa_tls_verify_seen, c);
-  mbedtls_ssl_conf_read_timeout(&c->conf, c->opt.io_timeout_ms);
+  mbedtls_ssl_conf_verify(&c->conf, oa_tls_verify, c);
 #if MBEDTLS_VERSION_NUMBER < 0x03000000
   /* 2.28 as distributions build it still speaks TLS 1.0 and 1.1 (CBC and
    * SHA-1 suites): never with us. 3.x knows nothing older than 1.2. */
@@ -6106,148 +6097,9 @@ static odeus_result oa_tls_prepare_ssl(odeus_client *c)
   }
   if (c->ssl_ready) return ODEUS_OK;
   if (mbedtls_ssl_setup(&c->ssl, &c->conf) != 0) return ODEUS_ERR_TLS;
-  mbedtls_ssl_set_bio(&c->ssl, c, oa_tls_net_send, NULL, oa_tls_net_recv_timeout);
+  mbedtls_ssl_set_bio(&c->ssl, c, oa_tls_bio_send, oa_tls_bio_recv, NULL);
   c->ssl_ready = 1;
   return ODEUS_OK;
-}
-
-/* ---- connections ----------------------------------------------------------- */
-static void oa_tls_disconnect(odeus_client *c, int polite)
-{
-  if (c->fd < 0) return;
-  if (c->tls && polite) (void)mbedtls_ssl_close_notify(&c->ssl);
-  close(c->fd);
-  c->fd = -1;
-  /* Zeroizes the record buffers and readies the context for the next. */
-  if (c->ssl_ready) (void)mbedtls_ssl_session_reset(&c->ssl);
-}
-
-static odeus_result oa_tls_try_address(odeus_client *c, const struct sockaddr *sa,
-                                       socklen_t len, uint64_t until)
-{
-  int fd = socket(sa->sa_family, SOCK_STREAM, 0), one = 1, err = 0, w, flags;
-  socklen_t elen = (socklen_t)sizeof err;
-  if (fd < 0) {
-    c->sys_error = errno;
-    return ODEUS_ERR_CONNECT;
-  }
-  flags = fcntl(fd, F_GETFL, 0);
-  (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) goto failed;
-#ifdef SO_NOSIGPIPE
-  (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, (socklen_t)sizeof one);
-#endif
-  /* Without it each handshake flight waits on delayed ACKs. */
-  (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, (socklen_t)sizeof one);
-  if (connect(fd, sa, len) != 0) {
-    if (errno != EINPROGRESS && errno != EINTR) goto failed;
-    w = oa_tls_poll(fd, POLLOUT, until);
-    if (w == 0) {
-      close(fd);
-      c->sys_error = ETIMEDOUT;
-      return until >= c->deadline ? ODEUS_ERR_TIMEOUT : ODEUS_ERR_CONNECT;
-    }
-    if (w < 0) goto failed;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0) goto failed;
-    if (err != 0) {
-      errno = err;
-      goto failed;
-    }
-  }
-  c->fd = fd;
-  return ODEUS_OK;
-failed:
-  c->sys_error = errno;
-  close(fd);
-  return ODEUS_ERR_CONNECT;
-}
-
-/* An IP literal needs no lookup (and no allocation). 1 when host was one. */
-static int oa_tls_literal(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
-{
-  struct sockaddr_in *v4 = (struct sockaddr_in *)(void *)ss;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)ss;
-  memset(ss, 0, sizeof *ss);
-  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    *len = (socklen_t)sizeof *v4;
-    return 1;
-  }
-  if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    *len = (socklen_t)sizeof *v6;
-    return 1;
-  }
-  return 0;
-}
-
-static void oa_tls_port_text(uint16_t port, char out[6])
-{
-  char tmp[6];
-  size_t n = 0, i;
-  do {
-    tmp[n++] = (char)('0' + port % 10);
-    port = (uint16_t)(port / 10);
-  } while (port);
-  for (i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
-  out[n] = '\0';
-}
-
-/* How many addresses of the list are worth a connect. */
-static size_t oa_tls_address_count(const struct addrinfo *list)
-{
-  size_t n = 0;
-  for (; list; list = list->ai_next) n += list->ai_family == AF_INET || list->ai_family == AF_INET6;
-  return n;
-}
-
-/* Every address of the host in turn, IPv6 and IPv4, within one connect
- * timeout that starts once the name is resolved. Each address gets an
- * equal share of what is left, so one that drops every packet (an IPv6
- * route that goes nowhere, say) cannot take the time of those after it.
- * The lookup itself (getaddrinfo) blocks and no deadline can cut it short:
- * with a slow resolver, pass an address or resolve beforehand. */
-static odeus_result oa_tls_connect(odeus_client *c)
-{
-  struct sockaddr_storage ss;
-  struct addrinfo hints, *list = NULL, *entry;
-  socklen_t len;
-  char port[6];
-  uint64_t until;
-  size_t left;
-  odeus_result r = ODEUS_ERR_CONNECT;
-  int gai;
-  if (oa_tls_literal(c->host, c->port, &ss, &len))
-    return oa_tls_try_address(c, (const struct sockaddr *)(const void *)&ss, len,
-                              oa_tls_until(c, c->opt.connect_timeout_ms));
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  oa_tls_port_text(c->port, port);
-  gai = getaddrinfo(c->host, port, &hints, &list);
-  if (gai != 0) {
-    c->sys_error = gai;
-    return ODEUS_ERR_DNS;
-  }
-  until = oa_tls_until(c, c->opt.connect_timeout_ms);
-  left = oa_tls_address_count(list);
-  for (entry = list; entry; entry = entry->ai_next) {
-    uint64_t now = oa_tls_now(), share;
-    if (entry->ai_family != AF_INET && entry->ai_family != AF_INET6) continue;
-    if (now >= until) {
-      r = until >= c->deadline ? ODEUS_ERR_TIMEOUT : ODEUS_ERR_CONNECT;
-      break;
-    }
-    share = (until - now) / left--;
-    c->sys_error = 0; /* the reason of the last address tried, not of an earlier one */
-    r = oa_tls_try_address(c, entry->ai_addr, entry->ai_addrlen, now + share);
-    if (r != ODEUS_ERR_CONNECT) break;
-  }
-  freeaddrinfo(list);
-  return r;
 }
 
 static odeus_result oa_tls_handshake_failure(odeus_client *c, int r)
@@ -6299,16 +6151,225 @@ static void oa_tls_save_session(odeus_client *c)
   c->session_port = c->port;
 }
 
+/* ---- the POSIX network: non-blocking sockets, poll, CLOCK_MONOTONIC --------
+ * The default odeus_net; its context is the client's fd. Left out with
+ * ODEUS_AUTH_NO_POSIX. */
+#ifndef ODEUS_AUTH_NO_POSIX
+/* glibc fixes what it shows at its first header: in a strict -std=c99
+ * build where another header came first, the _POSIX_C_SOURCE defined at
+ * the top of this one came too late. Say so, rather than fail later on a
+ * missing CLOCK_MONOTONIC. */
+#if defined(__GLIBC__) && !defined(__USE_XOPEN2K8)
+#error "the odeus_auth transport needs POSIX.1-2008: include odeus_auth.h before any other header, or define _POSIX_C_SOURCE=200809L before the first #include (or define ODEUS_AUTH_NO_POSIX)"
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#ifdef MSG_NOSIGNAL
+#define OA_POSIX_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define OA_POSIX_SEND_FLAGS 0
+#endif
+
+static uint64_t oa_posix_clock(clockid_t id)
+{
+  struct timespec ts;
+  if (clock_gettime(id, &ts) != 0) return 0;
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t oa_posix_now(void *ctx)
+{
+  (void)ctx;
+  return oa_posix_clock(CLOCK_MONOTONIC);
+}
+
+/* 1 ready, 0 the time is up, -1 an error. It looks at least once, so a
+ * socket that is ready is never called late because the time just ran out.
+ * fd -1 only sleeps. */
+static int oa_posix_poll(int fd, short events, uint64_t until)
+{
+  for (;;) {
+    struct pollfd p;
+    uint64_t now = oa_posix_now(NULL);
+    int ms = now < until ? (int)OA_MIN(until - now, (uint64_t)0x7fffffff) : 0, r;
+    p.fd = fd;
+    p.events = events;
+    p.revents = 0;
+    r = poll(&p, 1, ms);
+    if (r > 0) return 1;
+    if (r < 0 && errno != EINTR) return -1;
+    if (ms == 0) return 0;
+  }
+}
+
+static int oa_posix_wait(void *ctx, int want, uint64_t until)
+{
+  return oa_posix_poll(want ? *(int *)ctx : -1, want == ODEUS_IO_WANT_READ ? POLLIN : POLLOUT, until);
+}
+
+static int oa_posix_failure(int code)
+{
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return code == MBEDTLS_ERR_NET_RECV_FAILED ? ODEUS_IO_WANT_READ : ODEUS_IO_WANT_WRITE;
+  return errno == ECONNRESET || errno == EPIPE ? MBEDTLS_ERR_NET_CONN_RESET : code;
+}
+
+static int oa_posix_send(void *ctx, const unsigned char *buf, size_t len)
+{
+  ssize_t n;
+  do n = send(*(int *)ctx, buf, len, OA_POSIX_SEND_FLAGS);
+  while (n < 0 && errno == EINTR);
+  return n >= 0 ? (int)n : oa_posix_failure(MBEDTLS_ERR_NET_SEND_FAILED);
+}
+
+static int oa_posix_recv(void *ctx, unsigned char *buf, size_t len)
+{
+  ssize_t n;
+  do n = recv(*(int *)ctx, buf, len, 0);
+  while (n < 0 && errno == EINTR);
+  return n >= 0 ? (int)n : oa_posix_failure(MBEDTLS_ERR_NET_RECV_FAILED);
+}
+
+static void oa_posix_close(void *ctx)
+{
+  close(*(int *)ctx);
+  *(int *)ctx = -1;
+}
+
+static odeus_result oa_posix_try_address(int *out, const struct sockaddr *sa, socklen_t len,
+                                         uint64_t until, int *error)
+{
+  int fd = socket(sa->sa_family, SOCK_STREAM, 0), one = 1, err = 0, w, flags;
+  socklen_t elen = (socklen_t)sizeof err;
+  if (fd < 0) {
+    *error = errno;
+    return ODEUS_ERR_CONNECT;
+  }
+  flags = fcntl(fd, F_GETFL, 0);
+  (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) goto failed;
+#ifdef SO_NOSIGPIPE
+  (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, (socklen_t)sizeof one);
+#endif
+  /* Without it each handshake flight waits on delayed ACKs. */
+  (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, (socklen_t)sizeof one);
+  if (connect(fd, sa, len) != 0) {
+    if (errno != EINPROGRESS && errno != EINTR) goto failed;
+    w = oa_posix_poll(fd, POLLOUT, until);
+    if (w == 0) {
+      close(fd);
+      *error = ETIMEDOUT;
+      return ODEUS_ERR_TIMEOUT;
+    }
+    if (w < 0) goto failed;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0) goto failed;
+    if (err != 0) {
+      errno = err;
+      goto failed;
+    }
+  }
+  *out = fd;
+  return ODEUS_OK;
+failed:
+  *error = errno;
+  close(fd);
+  return ODEUS_ERR_CONNECT;
+}
+
+/* Every address of the host in turn, IPv6 and IPv4, by `until`. Each gets
+ * an equal share of what is left, so one that drops every packet (an IPv6
+ * route that goes nowhere, say) cannot take the time of those after it. An
+ * IP literal needs no lookup (and no allocation); a name's (getaddrinfo)
+ * blocks, and no deadline can cut it short: with a slow resolver, pass an
+ * address or resolve beforehand. */
+static odeus_result oa_posix_open(void *ctx, const char *host, uint16_t port, uint64_t until,
+                                  odeus_io *io, int *error)
+{
+  struct sockaddr_storage ss;
+  struct sockaddr_in *v4 = (struct sockaddr_in *)(void *)&ss;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)&ss;
+  struct addrinfo hints, *list = NULL, *entry, one;
+  char service[6];
+  size_t left = 0, n, i;
+  unsigned char ip[16];
+  odeus_result r = ODEUS_ERR_CONNECT;
+  int gai;
+  io->send = oa_posix_send;
+  io->recv = oa_posix_recv;
+  io->ctx = ctx;
+  memset(&ss, 0, sizeof ss);
+  memset(&one, 0, sizeof one);
+  one.ai_addr = (struct sockaddr *)(void *)&ss;
+  n = oa_tls_ip(host, ip);
+  if (n == 4) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    memcpy(&v4->sin_addr, ip, 4);
+    one.ai_addrlen = (socklen_t)sizeof *v4;
+  } else if (n == 16) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    memcpy(&v6->sin6_addr, ip, 16);
+    one.ai_addrlen = (socklen_t)sizeof *v6;
+  } else {
+    for (i = port, n = 0; n == 0 || i; i /= 10) n++; /* the port as text: n digits */
+    for (i = port, service[n] = '\0'; n--; i /= 10) service[n] = (char)('0' + i % 10);
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    gai = getaddrinfo(host, service, &hints, &list);
+    if (gai != 0) {
+      *error = gai;
+      return ODEUS_ERR_DNS;
+    }
+  }
+  one.ai_family = ss.ss_family;
+  for (entry = list ? list : &one; entry; entry = entry->ai_next)
+    left += entry->ai_family == AF_INET || entry->ai_family == AF_INET6;
+  for (entry = list ? list : &one; entry; entry = entry->ai_next) {
+    uint64_t now = oa_posix_now(NULL);
+    if (entry->ai_family != AF_INET && entry->ai_family != AF_INET6) continue;
+    if (now >= until) {
+      r = ODEUS_ERR_TIMEOUT;
+      break;
+    }
+    *error = 0; /* the reason of the last address tried, not of an earlier one */
+    r = oa_posix_try_address((int *)ctx, entry->ai_addr, entry->ai_addrlen, now + (until - now) / left--, error);
+    if (r == ODEUS_OK) break;
+  }
+  if (list) freeaddrinfo(list);
+  return r;
+}
+
+static const odeus_net oa_posix_net = { oa_posix_open, oa_posix_wait, oa_posix_close, oa_posix_now, NULL };
+#endif /* ODEUS_AUTH_NO_POSIX */
+
+/* ---- the client: connections ----------------------------------------------- */
+static void oa_tls_disconnect(odeus_client *c, int polite)
+{
+  if (!c->connected) return;
+  if (c->tls && polite) (void)mbedtls_ssl_close_notify(&c->ssl);
+  c->net.close(c->net.ctx);
+  c->connected = 0;
+  /* Zeroizes the record buffers and readies the context for the next. */
+  if (c->ssl_ready) (void)mbedtls_ssl_session_reset(&c->ssl);
+}
+
 /* The kept-alive connection is still usable: nothing to read on it (a
  * peer that closed it, or sent what was not asked for, makes it readable). */
 static int oa_tls_still_open(odeus_client *c)
 {
-  struct pollfd p;
-  p.fd = c->fd;
-  p.events = POLLIN;
-  p.revents = 0;
   if (c->tls && mbedtls_ssl_get_bytes_avail(&c->ssl) != 0) return 0;
-  return poll(&p, 1, 0) == 0;
+  return c->net.wait(c->net.ctx, ODEUS_IO_WANT_READ, oa_tls_now(c)) == 0;
 }
 
 /* Where a request goes, from its base URL (already validated). */
@@ -6327,7 +6388,7 @@ static odeus_result oa_tls_endpoint(odeus_client *c, const odeus_request *req, i
     n -= 2;
   }
   if (n == 0 || n >= sizeof c->host) return ODEUS_ERR_BASE_URL;
-  *same = c->fd >= 0 && c->tls == u.https && c->port == u.port && strlen(c->host) == n &&
+  *same = c->connected && c->tls == u.https && c->port == u.port && strlen(c->host) == n &&
           memcmp(c->host, h, n) == 0;
   if (!*same) {
     oa_tls_disconnect(c, 1);
@@ -6340,11 +6401,13 @@ static odeus_result oa_tls_endpoint(odeus_client *c, const odeus_request *req, i
 }
 
 /* A connection to the request's endpoint: the kept-alive one, else a new
- * one. *fresh tells which. */
+ * one, within the connect timeout (a connect that runs out of it before the
+ * deadline is a failed connect, retried). *fresh tells which. */
 static odeus_result oa_tls_ensure_connection(odeus_client *c, const odeus_request *req, int *fresh)
 {
   odeus_result r;
-  int same = 0;
+  uint64_t until;
+  int same = 0, err = 0;
   *fresh = 0;
   r = oa_tls_endpoint(c, req, &same);
   if (r != ODEUS_OK) return r;
@@ -6359,8 +6422,12 @@ static odeus_result oa_tls_ensure_connection(odeus_client *c, const odeus_reques
     r = oa_tls_prepare_ssl(c);
     if (r != ODEUS_OK) return r;
   }
-  r = oa_tls_connect(c);
+  until = oa_tls_until(c, c->opt.connect_timeout_ms);
+  r = c->net.open(c->net.ctx, c->host, c->port, until, &c->io, &err);
+  c->sys_error = err;
+  if (r == ODEUS_ERR_TIMEOUT && until < c->deadline) r = ODEUS_ERR_CONNECT;
   if (r != ODEUS_OK) return r;
+  c->connected = 1;
   c->connections++;
   if (c->tls) {
     r = oa_tls_handshake(c);
@@ -6399,8 +6466,8 @@ static odeus_result oa_tls_exchange(odeus_client *c, const odeus_request *req, o
   odeus_io io;
   odeus_result r;
   io.ctx = c;
-  io.send = c->tls ? oa_tls_io_send : oa_tls_net_send;
-  io.recv = c->tls ? oa_tls_io_recv : oa_tls_net_recv;
+  io.send = oa_tls_io_send;
+  io.recv = oa_tls_io_recv;
   r = odeus_exchange_begin(&x, req, answer, c->window, sizeof c->window);
   if (r == ODEUS_OK) {
     do {
@@ -6445,6 +6512,28 @@ static odeus_result oa_tls_attempt(odeus_client *c, const odeus_request *req, od
   return r;
 }
 
+/* ---- the client: its public functions -------------------------------------- */
+/* The retry policy's clock and random: the caller's, else ours. */
+static uint64_t oa_tls_policy_clock(void *ctx)
+{
+  const odeus_client *c = (const odeus_client *)ctx;
+  if (c->opt.retry.clock) return c->opt.retry.clock(c->opt.retry.ctx);
+#ifndef ODEUS_AUTH_NO_POSIX
+  return oa_posix_clock(CLOCK_REALTIME);
+#else
+  return 0; /* not called: without POSIX, no clock is given to the policy */
+#endif
+}
+
+static uint32_t oa_tls_policy_random(void *ctx)
+{
+  odeus_client *c = (odeus_client *)ctx;
+  unsigned char b[4] = { 0, 0, 0, 0 };
+  if (c->opt.retry.random) return c->opt.retry.random(c->opt.retry.ctx);
+  (void)mbedtls_ctr_drbg_random(&c->drbg, b, sizeof b);
+  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 static void oa_tls_report_reset(odeus_client *c)
 {
   c->status = 0;
@@ -6475,6 +6564,14 @@ ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_opt
   mbedtls_ssl_init(&c->ssl);
   mbedtls_ssl_session_init(&c->session);
   c->ready = OA_TLS_CONTEXTS; /* from here odeus_client_free has contexts to free */
+  if (c->opt.net) c->net = *c->opt.net;
+#ifndef ODEUS_AUTH_NO_POSIX
+  else {
+    c->net = oa_posix_net;
+    c->net.ctx = &c->fd;
+  }
+#endif
+  if (!c->net.open || !c->net.wait || !c->net.close || !c->net.now) return ODEUS_ERR_ARGUMENT;
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
   if (psa_crypto_init() != PSA_SUCCESS) return ODEUS_ERR_TLS;
 #endif
@@ -6501,9 +6598,12 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
   /* Everything about the request is checked before any network use. */
   r = oa_stream_begin(&check, req);
   if (r != ODEUS_OK) return r;
-  c->deadline = oa_tls_now() + c->opt.deadline_ms;
+  c->deadline = oa_tls_now(c) + c->opt.deadline_ms;
   policy = c->opt.retry;
   policy.clock = oa_tls_policy_clock;
+#ifdef ODEUS_AUTH_NO_POSIX
+  if (!c->opt.retry.clock) policy.clock = NULL; /* no wall clock: a Retry-After date counts as absent */
+#endif
   policy.random = oa_tls_policy_random;
   policy.ctx = c;
   for (;;) {
@@ -6513,8 +6613,9 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
     r = oa_tls_attempt(c, req, answer, &o);
     if (r == ODEUS_OK || !oa_retry_decide(&policy, c->attempts, &o, &delay)) return r;
     /* A wait that ends past the deadline would only end in a timeout. */
-    if (oa_tls_now() + delay >= c->deadline) return r;
-    oa_tls_policy_sleep(c, delay);
+    if (oa_tls_now(c) + delay >= c->deadline) return r;
+    if (c->opt.retry.sleep) c->opt.retry.sleep(c->opt.retry.ctx, delay);
+    else (void)c->net.wait(c->net.ctx, 0, oa_tls_now(c) + delay);
     c->waited_ms += delay;
   }
 }
@@ -6527,20 +6628,56 @@ static int oa_tls_has_cause(odeus_result r)
          r == ODEUS_ERR_HTTP_TRUNCATED;
 }
 
+/* What is wrong with a refused certificate, from mbedTLS' flags (any
+ * certificate of the chain), most telling first. */
+static const struct {
+  uint32_t flags;
+  const char *text;
+} oa_tls_cert_causes[] = {
+  { MBEDTLS_X509_BADCERT_CN_MISMATCH, "for another host than " },
+  { MBEDTLS_X509_BADCERT_NOT_TRUSTED, "signed by an unknown CA" },
+  { MBEDTLS_X509_BADCERT_EXPIRED, "expired" },
+  { MBEDTLS_X509_BADCERT_FUTURE, "not valid yet (or this device's clock is behind)" },
+  { MBEDTLS_X509_BADCERT_REVOKED, "revoked" },
+  { MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | MBEDTLS_X509_BADCERT_NS_CERT_TYPE,
+    "not meant for a server" },
+  { MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK | MBEDTLS_X509_BADCERT_BAD_KEY,
+    "signed with a hash or key not allowed" },
+  { MBEDTLS_X509_BADCERT_MISSING, "none sent" },
+  { MBEDTLS_X509_BADCRL_NOT_TRUSTED | MBEDTLS_X509_BADCRL_EXPIRED | MBEDTLS_X509_BADCRL_FUTURE |
+        MBEDTLS_X509_BADCRL_BAD_MD | MBEDTLS_X509_BADCRL_BAD_PK | MBEDTLS_X509_BADCRL_BAD_KEY,
+    "its revocation list unusable" }
+};
+
 /* The system's words for what failed underneath: getaddrinfo's for a
- * lookup, errno's otherwise. */
+ * lookup, errno's otherwise (their numbers without POSIX). */
 static void oa_tls_put_cause(oa_sink *s, const odeus_client *c, odeus_result r)
 {
+  size_t i;
+  const char *sep = ": ";
   if (!oa_tls_has_cause(r)) return;
   if (r == ODEUS_ERR_CERT && c->verify_flags) {
+    for (i = 0; i < OA_COUNT(oa_tls_cert_causes); i++) {
+      if (!(c->verify_flags & oa_tls_cert_causes[i].flags)) continue;
+      oa_puts(s, sep);
+      oa_puts(s, oa_tls_cert_causes[i].text);
+      if (i == 0) oa_puts(s, c->host);
+      sep = ", ";
+    }
     oa_put_hex(s, " (certificate flags 0x", c->verify_flags, 8);
     oa_putc(s, ')');
   } else if (c->io_error) {
     oa_put_hex(s, " (mbedTLS -0x", (unsigned)-c->io_error, 4);
     oa_putc(s, ')');
   } else if (c->sys_error) {
+#ifndef ODEUS_AUTH_NO_POSIX
     oa_puts(s, ": ");
     oa_puts(s, r == ODEUS_ERR_DNS ? gai_strerror(c->sys_error) : strerror(c->sys_error));
+#else
+    oa_puts(s, " (error ");
+    oa_put_uint(s, (size_t)c->sys_error);
+    oa_putc(s, ')');
+#endif
   }
 }
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what a target needs on Debian when running as root; elsewhere
 # prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang|m32|
-# qemu-arm|qemu-user|powerpc|s390x
+# qemu-arm|qemu-user|powerpc|s390x|lwip
 set -e
 opts=""
 case "$1" in
@@ -17,6 +17,7 @@ case "$1" in
   qemu-user) probe=/usr/bin/qemu-ppc; pkgs="qemu-user"; opts="--no-install-recommends" ;;
   powerpc) probe=/usr/bin/powerpc-linux-gnu-gcc; pkgs="gcc-powerpc-linux-gnu libc6-dev-powerpc-cross" ;;
   s390x) probe=/usr/bin/s390x-linux-gnu-gcc; pkgs="gcc-s390x-linux-gnu libc6-dev-s390x-cross" ;;
+  lwip) probe=/usr/include/lwip/lwip/sockets.h; pkgs="liblwip-dev" ;;
   *) echo "deps.sh: unknown dependency $1" >&2; exit 2 ;;
 esac
 [ -e "$probe" ] && exit 0

@@ -125,6 +125,8 @@
  *                        the API's 200
  *   32 retry429drop      429, Retry-After: 1, then every later request of
  *                        the id is dropped (closed without an answer)
+ *   33 cut               handle; send the head and half the body, then close
+ *                        the connection as usual (FIN, and TLS close_notify)
  *
  * Every answer carries X-Mock-Connection (connection serial number),
  * X-Mock-Request (request number on that connection) and, over TLS,
@@ -279,7 +281,8 @@ enum {
   M_BADJSON = 15, M_ALWAYS429 = 16, M_CHUNKED_BYTEWISE = 17, M_CLOSE = 18,
   M_RETRY429LONG = 19, M_DROP = 20, M_RETRY408 = 21, M_RETRY504 = 22, M_ESCAPED = 23,
   M_INTERIM = 24, M_EOF_BODY = 25, M_CL_TE = 26, M_RETRY502 = 27, M_ENDLESS_CHUNKS = 28,
-  M_ALERTS = 29, M_STEERING = 30, M_CREATED = 31, M_RETRY429DROP = 32, M_COUNT
+  M_ALERTS = 29, M_STEERING = 30, M_CREATED = 31, M_RETRY429DROP = 32,
+  M_CUT = 33, M_COUNT
 };
 
 static const char *const mode_names[M_COUNT] = {
@@ -287,7 +290,7 @@ static const char *const mode_names[M_COUNT] = {
   "html502", "chunked", "bytewise", "stall", "reset", "conflict-cl", "huge",
   "huge-chunked", "badjson", "always429", "chunked-bytewise", "close", "retry429long",
   "drop", "retry408", "retry504", "escaped", "interim", "eof-body", "cl-te", "retry502",
-  "endless-chunks", "alerts", "steering", "created", "retry429drop"
+  "endless-chunks", "alerts", "steering", "created", "retry429drop", "cut"
 };
 
 /* A mode from its name or number; -1 when unknown. */
@@ -1281,6 +1284,8 @@ static int deliver(conn *c, const request *rq, answer *a, int mode)
     sleep_us(50000);
     conn_reset(c);
     rc = -1;
+  } else if (mode == M_CUT) {
+    rc = conn_send(c, head.p, head.n) | conn_send(c, wire.p, wire.n / 2) | -1;
   } else if (bytewise) {
     rc = conn_send_bytewise(c, head.p, head.n);
     if (rc == 0) rc = conn_send_bytewise(c, wire.p, wire.n);

@@ -192,7 +192,7 @@ static size_t tee_len;
 static int tee_recv(void *ctx, unsigned char *buf, size_t len)
 {
   odeus_client *c = (odeus_client *)ctx;
-  int n = c->tls ? oa_tls_io_recv(c, buf, len) : oa_tls_net_recv(c, buf, len);
+  int n = oa_tls_io_recv(c, buf, len);
   if (n > 0 && tee_len + (size_t)n < sizeof tee_buf) {
     memcpy(tee_buf + tee_len, buf, (size_t)n);
     tee_len += (size_t)n;
@@ -215,7 +215,7 @@ static int raw_get(const char *path, char *out, size_t cap)
   col.len = 0;
   out[0] = '\0';
   if (odeus_client_init(&c, &o) != ODEUS_OK) goto done;
-  c.deadline = oa_tls_now() + 10000;
+  c.deadline = oa_tls_now(&c) + 10000;
   if (oa_tls_ensure_connection(&c, &r, &fresh) != ODEUS_OK) goto done;
   snprintf(head, sizeof head, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", path);
   len = strlen(head);
@@ -306,7 +306,7 @@ static void test_auth_types(void)
   /* ... and never returned: the raw answer bytes, read through the library */
   r = req_for(main_url(), KEY, ID, &cfg_oauth);
   tee_len = 0;
-  cl.deadline = oa_tls_now() + 10000;
+  cl.deadline = oa_tls_now(&cl) + 10000;
   CHECK_EQ_INT(oa_tls_ensure_connection(&cl, &r, &fresh), ODEUS_OK);
   io.send = oa_tls_io_send;
   io.recv = tee_recv;
@@ -557,6 +557,11 @@ static void test_hostile(void)
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("13"), &cfg_none), ODEUS_ERR_HTTP_BODY_TOO_LARGE);
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("14"), &cfg_none), ODEUS_ERR_HTTP_BODY_TOO_LARGE);
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("15"), &cfg_none), ODEUS_ERR_JSON_SYNTAX);
+  /* the head and half the body, then an orderly close: cut short */
+  CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("33"), &cfg_none), ODEUS_ERR_HTTP_TRUNCATED);
+  CHECK_EQ_INT(apply(url("http", "127.0.0.1", port_plain, ""), KEY, MODE_ID("33"), &cfg_none),
+               ODEUS_ERR_HTTP_TRUNCATED);
+  CHECK_EQ_INT(cl.attempts, 1);
   /* read the request, close without a word */
   CHECK_EQ_INT(apply(main_url(), KEY, MODE_ID("20"), &cfg_none), ODEUS_ERR_CLOSED);
   CHECK_EQ_INT(cl.attempts, 1);
@@ -585,6 +590,10 @@ static void test_shapes(void)
 }
 
 /* ---- certificates ------------------------------------------------------------------ */
+/* odeus_client_failure's line for the last apply, exactly. */
+#define CHECK_FAILURE(r, want) do { char why_[256]; \
+  odeus_client_failure(&cl, (r), &answer, why_, sizeof why_); CHECK_STR(why_, (want)); } while (0)
+
 static void test_certs(void)
 {
   odeus_client_options o = options();
@@ -593,14 +602,24 @@ static void test_certs(void)
   size_t n;
   open_client(&o);
   CHECK_EQ_INT(apply(url("https", "localhost", port_unknown, ""), KEY, ID, &cfg_none), ODEUS_ERR_CERT);
-  CHECK(cl.verify_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+  CHECK_EQ_INT(cl.verify_flags, MBEDTLS_X509_BADCERT_NOT_TRUSTED);
   CHECK_EQ_INT(cl.attempts, 1);
+  CHECK_FAILURE(ODEUS_ERR_CERT, "server certificate not trusted: signed by an unknown CA (certificate flags 0x00000008)");
   CHECK_EQ_INT(apply(url("https", "localhost", port_wrong, ""), KEY, ID, &cfg_none), ODEUS_ERR_CERT);
-  CHECK(cl.verify_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH);
+  CHECK_EQ_INT(cl.verify_flags, MBEDTLS_X509_BADCERT_CN_MISMATCH);
+  CHECK_FAILURE(ODEUS_ERR_CERT,
+                "server certificate not trusted: for another host than localhost (certificate flags 0x00000004)");
   CHECK_EQ_INT(apply(url("https", "localhost", port_expired, ""), KEY, ID, &cfg_none), ODEUS_ERR_CERT);
-  CHECK(cl.verify_flags & MBEDTLS_X509_BADCERT_EXPIRED);
+  CHECK_EQ_INT(cl.verify_flags, MBEDTLS_X509_BADCERT_EXPIRED);
+  CHECK_FAILURE(ODEUS_ERR_CERT, "server certificate not trusted: expired (certificate flags 0x00000001)");
   /* the good one, right after */
   CHECK_EQ_INT(apply(main_url(), KEY, ID, &cfg_none), ODEUS_OK);
+  /* an IP-literal base URL: the certificate's iPAddress 127.0.0.1 (mbedTLS
+   * 2.28 matches DNS names only; the client matches the addresses) */
+  CHECK_EQ_INT(apply(url("https", "127.0.0.1", port_main, ""), KEY, ID, &cfg_none), ODEUS_OK);
+  CHECK_EQ_INT(apply(url("https", "127.0.0.1", port_wrong, ""), KEY, ID, &cfg_none), ODEUS_ERR_CERT);
+  CHECK_FAILURE(ODEUS_ERR_CERT,
+                "server certificate not trusted: for another host than 127.0.0.1 (certificate flags 0x00000004)");
   odeus_client_free(&cl);
 
   /* the system bundle (the default) does not hold the test CA */
@@ -656,6 +675,105 @@ static void test_certs(void)
   CHECK_EQ_INT(cl.conf.min_minor_ver, MBEDTLS_SSL_MINOR_VERSION_3);
   odeus_client_free(&cl);
 #endif
+}
+
+/* Every cause a certificate can be refused for, in the failure's words. */
+static void test_cert_causes(void)
+{
+  static const struct {
+    uint32_t flags;
+    const char *text;
+  } causes[] = {
+    { MBEDTLS_X509_BADCERT_FUTURE, "not valid yet (or this device's clock is behind) (certificate flags 0x00000200)" },
+    { MBEDTLS_X509_BADCERT_REVOKED, "revoked (certificate flags 0x00000002)" },
+    { MBEDTLS_X509_BADCERT_EXT_KEY_USAGE, "not meant for a server (certificate flags 0x00001000)" },
+    { MBEDTLS_X509_BADCERT_KEY_USAGE, "not meant for a server (certificate flags 0x00000800)" },
+    { MBEDTLS_X509_BADCERT_BAD_KEY, "signed with a hash or key not allowed (certificate flags 0x00010000)" },
+    { MBEDTLS_X509_BADCERT_MISSING, "none sent (certificate flags 0x00000040)" },
+    { MBEDTLS_X509_BADCRL_EXPIRED, "its revocation list unusable (certificate flags 0x00000020)" },
+    { MBEDTLS_X509_BADCERT_CN_MISMATCH | MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_EXPIRED,
+      "for another host than localhost, signed by an unknown CA, expired (certificate flags 0x0000000d)" },
+    { MBEDTLS_X509_BADCERT_OTHER, "(certificate flags 0x00000100)" }
+  };
+  char want[256];
+  size_t i;
+  odeus_client_options o = options();
+  open_client(&o);
+  CHECK_EQ_INT(apply(url("https", "localhost", port_unknown, ""), KEY, ID, &cfg_none), ODEUS_ERR_CERT);
+  for (i = 0; i < OA_COUNT(causes); i++) {
+    cl.verify_flags = causes[i].flags;
+    snprintf(want, sizeof want, "server certificate not trusted%s%s", causes[i].text[0] == '(' ? " " : ": ",
+             causes[i].text);
+    CHECK_FAILURE(ODEUS_ERR_CERT, want);
+  }
+  odeus_client_free(&cl);
+}
+
+/* IP-literal hosts against the certificates' names, through the client's
+ * verification callback as a handshake calls it (mbedTLS' own check first):
+ * ip.pem holds 127.0.0.1, ::1, 2001:db8::10 and ::ffff:192.0.2.10 as
+ * iPAddress names; name-only.pem DNS:localhost; server.pem both kinds. */
+static void test_ip_names(void)
+{
+  static const struct {
+    const char *cert, *host;
+    int ok;
+  } cases[] = {
+    { "ip", "127.0.0.1", 1 }, { "ip", "::1", 1 }, { "ip", "0:0:0:0:0:0:0:1", 1 }, { "ip", "::0:1", 1 },
+    { "ip", "2001:db8::10", 1 }, { "ip", "2001:DB8:0:0::10", 1 }, { "ip", "2001:db8::1:10", 0 },
+    { "ip", "::ffff:192.0.2.10", 1 }, { "ip", "::ffff:c000:20a", 1 }, { "ip", "192.0.2.10", 0 },
+    { "ip", "127.0.0.2", 0 }, { "ip", "::2", 0 }, { "ip", "1::", 0 }, { "ip", "localhost", 0 },
+    { "name-only", "localhost", 1 }, { "name-only", "127.0.0.1", 0 }, { "name-only", "::1", 0 },
+    { "server", "127.0.0.1", 1 }, { "server", "localhost", 1 }, { "server", "::1", 0 },
+    { "wrong-name", "127.0.0.1", 0 }
+  };
+  static const struct {
+    const char *text;
+    size_t n;
+    unsigned char bytes[16];
+  } literals[] = {
+    { "192.0.2.10", 4, { 192, 0, 2, 10 } },
+    { "255.255.255.255", 4, { 255, 255, 255, 255 } },
+    { "::", 16, { 0 } },
+    { "::1", 16, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } },
+    { "1::", 16, { 0, 1 } },
+    { "1:2:3:4:5:6:7:8", 16, { 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8 } },
+    { "fe80::a:B:c", 16, { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a, 0, 0x0b, 0, 0x0c } },
+    { "1:2:3:4:5:6:1.2.3.4", 16, { 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 1, 2, 3, 4 } },
+    { "::ffff:1.2.3.4", 16, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4 } },
+    { "localhost", 0, { 0 } }, { "1.2.3", 0, { 0 } }, { "1.2.3.256", 0, { 0 } }, { "10.0.0.1.example", 0, { 0 } },
+    { "0010.0.0.1", 0, { 0 } }, { "1.2.3.4.", 0, { 0 } }
+  };
+  mbedtls_x509_crt ca, crt;
+  char path[64];
+  unsigned char got[16];
+  size_t i;
+  odeus_client_options o = options();
+  open_client(&o);
+  for (i = 0; i < OA_COUNT(literals); i++) {
+    memset(got, 0xAA, sizeof got);
+    CHECK_EQ_INT(oa_tls_ip(literals[i].text, got), literals[i].n);
+    if (literals[i].n) CHECK(memcmp(got, literals[i].bytes, literals[i].n) == 0);
+  }
+  mbedtls_x509_crt_init(&ca);
+  CHECK_EQ_INT(mbedtls_x509_crt_parse_file(&ca, CA), 0);
+  for (i = 0; i < OA_COUNT(cases); i++) {
+    uint32_t flags = 0;
+    int r;
+    mbedtls_x509_crt_init(&crt);
+    snprintf(path, sizeof path, "tests/certs/%s.pem", cases[i].cert);
+    CHECK_EQ_INT(mbedtls_x509_crt_parse_file(&crt, path), 0);
+    snprintf(cl.host, sizeof cl.host, "%s", cases[i].host);
+    r = mbedtls_x509_crt_verify(&crt, &ca, NULL, cases[i].host, &flags, oa_tls_verify, &cl);
+    if ((r == 0) != cases[i].ok || flags != (cases[i].ok ? 0u : (uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH)) {
+      test_failed++;
+      fprintf(stderr, "FAIL %s:%d: %s for %s: -0x%04x flags 0x%08x\n", __FILE__, __LINE__, cases[i].cert,
+              cases[i].host, (unsigned)-r, (unsigned)flags);
+    } else test_passed++;
+    mbedtls_x509_crt_free(&crt);
+  }
+  mbedtls_x509_crt_free(&ca);
+  odeus_client_free(&cl);
 }
 
 /* ---- keep-alive and session resumption ------------------------------------------ */
@@ -845,6 +963,8 @@ int main(int argc, char **argv)
   test_hostile();
   test_shapes();
   test_certs();
+  test_cert_causes();
+  test_ip_names();
   test_connections();
   test_stale();
   test_plain();

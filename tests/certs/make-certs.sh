@@ -10,6 +10,14 @@
 #                                   valid from 2000-01-01 to 2001-01-01
 #   unknown-ca.pem / .key           localhost + 127.0.0.1, signed by a second
 #                                   CA that no test trusts (other-ca.pem)
+#   ip.pem / .key                   IP addresses only: 127.0.0.1, ::1,
+#                                   2001:db8::10 and ::ffff:192.0.2.10,
+#                                   signed by the CA
+#   name-only.pem / .key            DNS:localhost only (no IP address),
+#                                   signed by the CA
+#
+# With leaf names as arguments (sh tests/certs/make-certs.sh ip name-only),
+# only those are made again, signed by the CAs already there.
 #
 # EC P-256 keys and ECDSA-SHA256 signatures. Every certificate but the
 # expired one is valid for 100 years (until 2126), so none can run out while
@@ -78,17 +86,23 @@ CNF
 NOW=$(date -u +%Y%m%d%H%M%SZ)
 LATER=$(date -u -d "+$DAYS days" +%Y%m%d%H%M%SZ)
 
-selfca ca "odeus_auth test CA"
-selfca other-ca "odeus_auth unknown CA"
 cadir ca
 cadir other-ca
-leaf ca server "DNS:localhost,IP:127.0.0.1" "$NOW" "$LATER"
-leaf ca wrong-name "DNS:wrong.example" "$NOW" "$LATER"
-leaf ca expired "DNS:localhost,IP:127.0.0.1" 20000101000000Z 20010101000000Z
-leaf other-ca unknown-ca "DNS:localhost,IP:127.0.0.1" "$NOW" "$LATER"
+want() { [ $# -eq 0 ] || case " $ONLY " in *" $1 "*) return 0 ;; esac; [ -z "$ONLY" ]; }
+ONLY="$*"
+if [ -z "$ONLY" ]; then
+  selfca ca "odeus_auth test CA"
+  selfca other-ca "odeus_auth unknown CA"
+fi
+want server && leaf ca server "DNS:localhost,IP:127.0.0.1" "$NOW" "$LATER"
+want wrong-name && leaf ca wrong-name "DNS:wrong.example" "$NOW" "$LATER"
+want expired && leaf ca expired "DNS:localhost,IP:127.0.0.1" 20000101000000Z 20010101000000Z
+want unknown-ca && leaf other-ca unknown-ca "DNS:localhost,IP:127.0.0.1" "$NOW" "$LATER"
+want ip && leaf ca ip "IP:127.0.0.1,IP:::1,IP:2001:db8::10,IP:::ffff:192.0.2.10" "$NOW" "$LATER"
+want name-only && leaf ca name-only "DNS:localhost" "$NOW" "$LATER"
 
 chmod 644 ./*.key ./*.pem
-for c in server wrong-name expired unknown-ca; do
+for c in server wrong-name expired unknown-ca ip name-only; do
   openssl x509 -in $c.pem -noout -subject -enddate -ext subjectAltName 2>/dev/null | tr '\n' ' '
   echo
 done
