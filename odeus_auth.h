@@ -2101,8 +2101,9 @@ static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, 
   switch (rule) {
   case 0: break;
   case ODEUS_RULE_EMPTY: oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0); break;
-  case ODEUS_RULE_TOO_LONG: oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, NULL, 0); break;
-  case ODEUS_RULE_URL: oa_report(pr, w, ODEUS_RULE_URL, 0, 0, NULL, 0); break;
+  /* the text, so that the line can say what is wrong with it */
+  case ODEUS_RULE_TOO_LONG: oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, v->ptr, v->len); break;
+  case ODEUS_RULE_URL: oa_report(pr, w, ODEUS_RULE_URL, 0, 0, v->ptr, v->len); break;
   default: oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0); break; /* UTF8, NUL: at the byte */
   }
 }
@@ -2179,10 +2180,36 @@ static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
   oa_putc(s, '"');
 }
 
-/* ---- problem text --------------------------------------------------------------- */
+/* ---- problem text ---------------------------------------------------------------
+ * A problem line is safe to show as it is: what it quotes from the config
+ * passes through oa_put_quoted. */
+
+/* Quoted text: as it is (json 0: a key or value as the JSON text spells
+ * it, its escapes kept) or JSON-escaped (json 1); in both, what
+ * odeus_display_text escapes to keep a terminal safe is escaped the same
+ * way (controls, DEL, bytes that are not UTF-8, C1 controls, bidi marks,
+ * line separators), but a backslash is not doubled: the line shows the
+ * escapes the JSON text has, not escapes of escapes. */
+static void oa_put_quoted(oa_sink *s, const char *text, size_t len, int json)
+{
+  const unsigned char *u = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = u[i];
+    size_t k = oa_utf8_length(u + i, len - i);
+    unsigned cp = k > 1 ? oa_display_steering(u + i, k) : 0;
+    if (k == 1 && (c < 0x20 || (json && (c == '"' || c == '\\')))) oa_put_escape(s, (unsigned char)c);
+    else if (k == 1 && c != 0x7F) oa_putc(s, (char)c);
+    else if (cp) oa_put_hex(s, "\\u", cp, 4);
+    else if (k > 1) oa_put(s, text + i, k);
+    else oa_put_hex(s, "\\x", c, 2);
+    i += k ? k : 1;
+  }
+}
+
 static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
 {
-  if (k == ODEUS_KEY_OTHER) oa_put(s, p->text.ptr, p->text.len);
+  if (k == ODEUS_KEY_OTHER) oa_put_quoted(s, p->text.ptr, p->text.len, 0);
   else oa_puts(s, odeus_key_name(k));
 }
 
@@ -2220,6 +2247,77 @@ static const char *oa_expected_type(const odeus_problem *p)
   return "a string";
 }
 
+/* A length: "101 characters, max 100" when every character is one UTF-16
+ * unit; otherwise "2000 UTF-16 units (1000 characters), max 1000", since
+ * the limit counts units and a character above U+FFFF (most emoji) is two.
+ * text (valid UTF-8, the string measured) gives the characters. */
+static void oa_put_length(oa_sink *s, const odeus_problem *p)
+{
+  size_t i, chars = 0;
+  for (i = 0; i < p->text.len; i++) chars += ((unsigned char)p->text.ptr[i] & 0xC0u) != 0x80u;
+  oa_put_uint(s, p->actual);
+  if (p->text.ptr && chars == p->actual) {
+    oa_puts(s, " characters");
+  } else {
+    oa_puts(s, " UTF-16 units");
+    if (p->text.ptr) {
+      oa_puts(s, " (");
+      oa_put_uint(s, chars);
+      oa_puts(s, " characters)");
+    }
+  }
+  oa_puts(s, ", max ");
+  oa_put_uint(s, p->limit);
+}
+
+/* Why an OAuth URL is not one (oa_url_valid refused it): the first fault,
+ * in the order the URL is read. */
+static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
+{
+  size_t i = oa_url_scheme(u, len), end, k, h, d;
+  if (!i) {
+    const unsigned char *b = (const unsigned char *)u;
+    int bare = (len == 7 || len == 8) && oa_word_ieq(b, "https", len - 3) && OA_SAME(u + len - 3, "://", 3);
+    oa_puts(s, bare ? "no host" : "not an absolute URL: it must start with https:// or http://");
+    return;
+  }
+  for (end = i; end < len && u[end] != '/' && u[end] != '?' && u[end] != '#'; end++) {}
+  for (k = i; k < end && u[k] != '@'; k++) {}
+  if (k < end) { oa_puts(s, "a user name (user@) before the host is not accepted"); return; }
+  for (k = i; k < end && (unsigned char)u[k] < 0x80; k++) {}
+  if (k < end) {
+    oa_puts(s, "the host is not ASCII: write an internationalised name in its xn-- (punycode) form");
+    return;
+  }
+  h = oa_url_host(u + i, end - i);
+  if (i == end || u[i] == ':') { oa_puts(s, "no host"); return; }
+  k = i + h;
+  if (h && k < end && u[k] == ':') {
+    unsigned long port = 0;
+    for (d = ++k; k < end && oa_is_digit((unsigned char)u[k]) && k - d < 6; k++)
+      port = port * 10 + (unsigned long)(u[k] - '0');
+    if (k == d || k < end) { oa_puts(s, "the port is not a number from 1 to 65535"); return; }
+    if (port == 0 || port > 65535) {
+      oa_puts(s, "port ");
+      oa_put(s, u + d, k - d);
+      oa_puts(s, " is out of range (1 to 65535)");
+      return;
+    }
+  } else if (!h || k < end) {
+    oa_puts(s, u[i] == '[' ? "the host in brackets is not an IPv6 address"
+                           : "the host is not a name (letters, digits, '-', '.') nor an IP address");
+    return;
+  }
+  for (k = end; k < len && (unsigned char)u[k] > 0x20 && u[k] != 0x7f; k++) {}
+  if (k < len) {
+    oa_puts(s, "a space or control character at byte ");
+    oa_put_uint(s, k);
+    oa_puts(s, " (percent-encode it)");
+    return;
+  }
+  oa_puts(s, "not an absolute http(s) URL with a host");
+}
+
 static void oa_put_rule(oa_sink *s, const odeus_problem *p)
 {
   /* An array, not a literal: the compiler would share a literal with the
@@ -2229,17 +2327,13 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
   switch (p->rule) {
   case ODEUS_RULE_REQUIRED: oa_puts(s, required); break;
   case ODEUS_RULE_EMPTY: oa_puts(s, "empty, min 1 character"); break;
-  case ODEUS_RULE_TOO_LONG:
-    oa_put_uint(s, p->actual);
-    oa_puts(s, " characters, max ");
-    oa_put_uint(s, p->limit);
-    break;
+  case ODEUS_RULE_TOO_LONG: oa_put_length(s, p); break;
   case ODEUS_RULE_UTF8: oa_puts(s, "invalid UTF-8 at byte "); oa_put_uint(s, p->actual); break;
   case ODEUS_RULE_NUL: oa_puts(s, "U+0000 at byte "); oa_put_uint(s, p->actual); break;
   case ODEUS_RULE_ENUM: {
     const char *const *names = p->key == ODEUS_KEY_AUTH_TYPE ? oa_auth_type_names : oa_field_type_names;
     size_t i;
-    if (p->text.ptr) { oa_putc(s, '"'); oa_put(s, p->text.ptr, p->text.len); oa_putc(s, '"'); }
+    if (p->text.ptr) { oa_putc(s, '"'); oa_put_quoted(s, p->text.ptr, p->text.len, 0); oa_putc(s, '"'); }
     else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
@@ -2250,13 +2344,25 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     break;
   }
   case ODEUS_RULE_DUPLICATE_SLUG: /* escaped: a slug may hold any character */
-    oa_puts(s, "duplicate slug ");
-    oa_put_json_str(s, p->text.ptr, p->text.len);
+    oa_puts(s, "duplicate slug \"");
+    oa_put_quoted(s, p->text.ptr, p->text.len, 1);
+    oa_putc(s, '"');
     break;
   case ODEUS_RULE_NOT_ALLOWED: oa_puts(s, "only allowed when authType is OAUTH or OAUTH_DCR"); break;
-  case ODEUS_RULE_URL: oa_puts(s, "not an absolute http(s) URL with a host"); break;
+  case ODEUS_RULE_URL:
+    if (p->text.ptr) oa_put_url_fault(s, p->text.ptr, p->text.len);
+    else oa_puts(s, "not an absolute http(s) URL with a host");
+    break;
   case ODEUS_RULE_TYPE: oa_puts(s, "expected "); oa_puts(s, oa_expected_type(p)); break;
-  case ODEUS_RULE_NULL: oa_puts(s, "null is not accepted (omit the key)"); break;
+  case ODEUS_RULE_NULL: /* the body or an element of authFields has no key to omit */
+    if (p->member == ODEUS_KEY_NONE && (p->key == ODEUS_KEY_NONE || p->index != ODEUS_NO_INDEX)) {
+      oa_puts(s, "expected ");
+      oa_puts(s, oa_expected_type(p));
+      oa_puts(s, ", not null");
+    } else {
+      oa_puts(s, "null is not accepted (omit the key)");
+    }
+    break;
   case ODEUS_RULE_UNKNOWN_KEY: oa_puts(s, "unknown key"); break;
   case ODEUS_RULE_DUPLICATE_KEY: oa_puts(s, "duplicate key"); break;
   case ODEUS_RULE_JSON: /* "invalid JSON escape at byte 42" */
@@ -5270,7 +5376,9 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   odeus_json_init(&js, oa_cfg_event, &p);
   r = odeus_json_feed(&js, json, len);
   if (r == ODEUS_OK) r = odeus_json_finish(&js);
-  if (r != ODEUS_OK) {
+  /* Nesting too deep inside a value already reported (of the wrong type,
+   * under an unknown key) is that one fault: not a second problem. */
+  if (r != ODEUS_OK && !(r == ODEUS_ERR_JSON_DEPTH && p.skip)) {
     oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
     oa_report(p.pr, w, ODEUS_RULE_JSON, (size_t)(0 - (int)r), js.offset, NULL, 0);
   }
