@@ -6797,6 +6797,8 @@ typedef struct odeus_client {
   int io_error;                 /* the mbedTLS code behind a failure, else 0 */
   int sys_error;                /* the errno, or getaddrinfo code, behind it */
   uint32_t verify_flags;        /* why a certificate was refused (MBEDTLS_X509_BADCERT_*) */
+  uint64_t retry_after_ms;      /* the wait the last answer's Retry-After asked for,
+                                   honoured or not (UINT64_MAX: past 2^32 s); 0: none */
   /* since init (read only) */
   unsigned long connections, handshakes, resumptions;
   /* private */
@@ -7533,6 +7535,7 @@ static void oa_tls_report_reset(odeus_client *c)
   c->waited_ms = 0;
   c->reused = 0;
   c->resumed = 0;
+  c->retry_after_ms = 0;
   oa_tls_clear_cause(c);
 }
 
@@ -7568,6 +7571,17 @@ ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_opt
   return r;
 }
 
+/* The wait an answer's Retry-After asks for, whether the policy honours it
+ * or not: what odeus_client_failure tells when the retries stopped. */
+static uint64_t oa_tls_asked_wait(const odeus_retry_policy *policy, const odeus_outcome *o)
+{
+  odeus_retry_policy p = oa_retry_defaults(policy);
+  uint64_t ms = 0;
+  if (!o->status) return 0;
+  if (o->retry_kind == ODEUS_RETRY_TOO_LARGE) return UINT64_MAX;
+  return oa_retry_after(&p, o, &ms) < 0 && ms == 0 ? UINT64_MAX : ms;
+}
+
 ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *req,
                                           odeus_answer *answer)
 {
@@ -7592,6 +7606,7 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
     /* An attempt that fails before an answer must not leave the one before. */
     if (answer) oa_ans_clear(answer);
     r = oa_tls_attempt(c, req, answer, &o);
+    c->retry_after_ms = oa_tls_asked_wait(&policy, &o);
     if (r == ODEUS_OK || !odeus_retry_decide(&policy, c->attempts, &o, &delay)) return r;
     /* A wait that ends past the deadline would only end in a timeout. */
     if (oa_tls_now() + delay >= c->deadline) return r;
@@ -7616,13 +7631,35 @@ static void oa_tls_put_cause(oa_sink *s, const odeus_client *c, odeus_result r)
   if (r == ODEUS_ERR_CERT && c->verify_flags) {
     oa_put_hex(s, " (certificate flags 0x", c->verify_flags, 8);
     oa_putc(s, ')');
-  } else if (c->io_error) {
+  } else if (r == ODEUS_ERR_TIMEOUT) {
+    return; /* its code is the transport's own: it says no more than the result */
+  } else if (c->io_error && c->tls) { /* plain http:// has no mbedTLS code to show */
     oa_put_hex(s, " (mbedTLS -0x", (unsigned)-c->io_error, 4);
     oa_putc(s, ')');
   } else if (c->sys_error) {
     oa_puts(s, ": ");
     oa_puts(s, r == ODEUS_ERR_DNS ? gai_strerror(c->sys_error) : strerror(c->sys_error));
   }
+}
+
+/* How long the server asked to wait, and why no retry waited that long:
+ * longer than the policy waits, or past the apply's deadline. */
+static void oa_tls_put_wait(oa_sink *s, const odeus_client *c)
+{
+  odeus_retry_policy p = oa_retry_defaults(&c->opt.retry);
+  uint64_t secs = c->retry_after_ms / 1000u + (c->retry_after_ms % 1000u != 0);
+  oa_puts(s, " (the server asked to wait ");
+  if (c->retry_after_ms == UINT64_MAX) oa_puts(s, "more than 4294967295");
+  else oa_put_uint(s, (size_t)OA_MIN(secs, (uint64_t)(size_t)-1));
+  oa_puts(s, " s");
+  if (c->attempts < p.attempts && c->retry_after_ms > p.retry_after_max_ms) {
+    oa_puts(s, ", longer than the ");
+    oa_put_uint(s, p.retry_after_max_ms / 1000u);
+    oa_puts(s, " s a retry waits at most");
+  } else if (c->attempts < p.attempts) {
+    oa_puts(s, ", past the deadline of the apply");
+  }
+  oa_putc(s, ')');
 }
 
 ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, const odeus_answer *a,
@@ -7653,6 +7690,7 @@ ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, con
     oa_putc(&s, ')');
   }
   if (c) oa_tls_put_cause(&s, c, r);
+  if (c && c->retry_after_ms && (r == ODEUS_ERR_STATUS_429 || r == ODEUS_ERR_STATUS_5XX)) oa_tls_put_wait(&s, c);
   if (c && c->attempts > 1) {
     oa_puts(&s, " after ");
     oa_put_uint(&s, c->attempts);

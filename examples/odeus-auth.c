@@ -441,7 +441,8 @@ static const char *base_url_fault(const char *u, char *buf, size_t cap)
       return buf;
     }
     if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}[]", c)) {
-      snprintf(buf, cap, "byte %zu of the path is not allowed in a URL (percent-encode it)", k);
+      if (c > 0x20 && c < 0x7f) snprintf(buf, cap, "'%c' (byte %zu) is not allowed in a URL path: percent-encode it", c, k);
+      else snprintf(buf, cap, "byte %zu (0x%02x) is not allowed in a URL path: percent-encode it", k, c);
       return buf;
     }
   }
@@ -612,11 +613,12 @@ static int check_ca_file(const char *path)
 static void report_failure(odeus_result r, const odeus_client *c, const odeus_answer *a, const char *ca_file)
 {
   size_t n = odeus_client_failure(c, r, a, line, sizeof line); /* safe to print as it is */
-  if (r == ODEUS_ERR_CA && ca_file) {
-    complain("%s: no certificate in it could be loaded", ca_file);
-    return;
-  }
-  say_safe(line, n, sizeof line);
+  if (r == ODEUS_ERR_CA && ca_file && c->io_error)
+    complain("%s: a certificate in it cannot be read (mbedTLS -0x%04x)", ca_file, (unsigned)-c->io_error);
+  else if (r == ODEUS_ERR_CA && ca_file)
+    complain("%s: a certificate in it cannot be read", ca_file);
+  else
+    say_safe(line, n, sizeof line);
 }
 
 static int cmd_apply(const options *o)
@@ -842,11 +844,13 @@ static void put_source(const odeus_config *cfg, const char *name, const char *fr
   c_where w;
   size_t i, k;
   w.name = name;
-  printf("/* %s: the config of %s, checked and written by odeus-auth %s\n"
-         " * (`odeus-auth c`). Positional initializers in the order of the members\n"
-         " * of odeus_config, odeus_auth_field and odeus_oauth_client in\n"
-         " * odeus_auth.h, every string with its length in bytes:\n"
-         " * odeus_write_body(&%s, ...) writes the body `odeus-auth request` shows. */\n",
+  printf("/* %s: the config of\n"
+         " *   %s\n"
+         " * checked and written by `odeus-auth c` (odeus_auth %s). Positional\n"
+         " * initializers in the order of the members of odeus_config,\n"
+         " * odeus_auth_field and odeus_oauth_client in odeus_auth.h; every string\n"
+         " * with its length in bytes. odeus_write_body(&%s, ...) writes\n"
+         " * the body `odeus-auth request` shows for it. */\n",
          name, strcmp(from, "-") == 0 ? "standard input" : fit_for_comment(from) ? from : "the JSON given",
          ODEUS_AUTH_VERSION_STRING, name);
   if (oc && oc->client_secret.ptr)
