@@ -398,13 +398,13 @@ ODEUS_API const char *odeus_key_name(odeus_key k);
 typedef enum odeus_rule {
   ODEUS_RULE_REQUIRED = 1,      /* missing */
   ODEUS_RULE_EMPTY,             /* 0 characters where 1 is the minimum */
-  ODEUS_RULE_TOO_LONG,          /* actual characters > limit */
+  ODEUS_RULE_TOO_LONG,          /* actual UTF-16 units > limit (text: the string) */
   ODEUS_RULE_UTF8,              /* invalid UTF-8 at byte offset actual */
   ODEUS_RULE_NUL,               /* U+0000 at byte offset actual */
   ODEUS_RULE_ENUM,              /* not one of the allowed values (text or actual) */
   ODEUS_RULE_DUPLICATE_SLUG,    /* same slug as authFields[actual] (text) */
   ODEUS_RULE_NOT_ALLOWED,       /* oauthClient with an auth type other than OAUTH* */
-  ODEUS_RULE_URL,               /* not an absolute http(s) URL with a host */
+  ODEUS_RULE_URL,               /* not an absolute http(s) URL with a host (text: it) */
   ODEUS_RULE_TYPE,              /* JSON body: wrong JSON type */
   ODEUS_RULE_NULL,              /* JSON body: null is not accepted */
   ODEUS_RULE_UNKNOWN_KEY,       /* JSON body: a key the API does not name (text) */
@@ -427,7 +427,8 @@ typedef struct odeus_problem {
   size_t limit;         /* the rule's limit (max characters, ...) */
   size_t actual;        /* the measured value (characters, byte offset, ...) */
   odeus_str text;       /* the offending text where there is one (a key, a
-                           slug, an enum value); points into the caller's data */
+                           slug, an enum value, a string too long, a URL);
+                           points into the caller's data */
 } odeus_problem;
 
 /* Caller-owned storage for problems. count is the total found, and may be
@@ -442,7 +443,11 @@ typedef struct odeus_problems {
  * returns the length needed; writes at most cap bytes including the NUL).
  * A NULL problem gives "" (both functions). */
 ODEUS_API size_t odeus_problem_path(const odeus_problem *p, char *buf, size_t cap);
-/* The whole line, e.g. "authFields[1].label: 101 characters, max 100". */
+/* The whole line, e.g. "authFields[1].label: 101 characters, max 100", or
+ * "... 2000 UTF-16 units (1000 characters), max 1000" when characters above
+ * U+FFFF count 2. Safe to show as it is: what it quotes from the config is
+ * escaped as odeus_display_text does, backslashes excepted (a key or value
+ * shows the escapes its JSON text has). */
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap);
 
 /* Checks every rule of the API. Returns ODEUS_OK, or ODEUS_ERR_CONFIG with
@@ -6836,8 +6841,9 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
                                           odeus_answer *answer);
 /* Why the last apply failed, as one line to show a person: the result,
  * then the server's message (through odeus_display_text) or the problem of
- * an answer that was refused, the status of an unexpected one, and the
- * mbedTLS code, certificate flags or system error behind a network
+ * an answer that was refused, the status of an unexpected one, the wait a
+ * Retry-After asked for and why no retry waited it, and the mbedTLS code
+ * (TLS only), certificate flags or system error behind a network
  * failure, e.g. "HTTP 404: integration not found: Integration not found"
  * or "connect failed: Connection refused after 3 attempts". r is what
  * odeus_client_apply returned, answer what it was given. snprintf
