@@ -98,10 +98,13 @@ static void complain(const char *fmt, ...)
  * its end, so the terminal never gets half of one. */
 static void say_safe(char *text, size_t n, size_t cap)
 {
-  if (n >= cap) {
-    n = cap - 1;
-    while (n > 0 && ((unsigned char)text[n] & 0xC0u) == 0x80u) n--; /* text[n]: the cut character's start */
-    text[n] = '\0';
+  if (n >= cap && cap > 1) {
+    size_t k = cap - 2, want; /* text[cap - 2]: the last byte kept */
+    unsigned lead;
+    while (k > 0 && ((unsigned char)text[k] & 0xC0u) == 0x80u) k--;
+    lead = (unsigned char)text[k];
+    want = lead >= 0xF0u ? 4 : lead >= 0xE0u ? 3 : lead >= 0xC0u ? 2 : 1;
+    if (k + want > cap - 1) text[k] = '\0'; /* that character did not fit whole */
   }
   fprintf(stderr, "odeus-auth: %s\n", text);
 }
@@ -292,8 +295,10 @@ static int load_config(const char *path, odeus_config *cfg)
   pr.capacity = PROBLEMS_MAX;
   pr.count = 0;
   if (odeus_parse_config(text, len, cfg, &st, &pr) == ODEUS_OK) return 0;
+  /* output: free until the config is valid, and large enough for a line
+   * that quotes a key of the whole CONFIG */
   for (i = 0; i < pr.count && i < pr.capacity; i++)
-    say_safe(line, odeus_problem_format(&problems[i], line, sizeof line), sizeof line);
+    say_safe(output, odeus_problem_format(&problems[i], output, sizeof output), sizeof output);
   if (pr.count > pr.capacity) {
     complain("and %zu more problems (the first %u are listed)", pr.count - pr.capacity, PROBLEMS_MAX);
   }
