@@ -2199,7 +2199,7 @@ static void oa_put_quoted(oa_sink *s, const char *text, size_t len, int json)
 {
   const unsigned char *u = (const unsigned char *)text;
   size_t i = 0;
-  while (i < len) {
+  while (u && i < len) {
     unsigned c = u[i];
     size_t k = oa_utf8_length(u + i, len - i);
     unsigned cp = k > 1 ? oa_display_steering(u + i, k) : 0;
@@ -2259,7 +2259,7 @@ static const char *oa_expected_type(const odeus_problem *p)
 static void oa_put_length(oa_sink *s, const odeus_problem *p)
 {
   size_t i, chars = 0;
-  for (i = 0; i < p->text.len; i++) chars += ((unsigned char)p->text.ptr[i] & 0xC0u) != 0x80u;
+  for (i = 0; p->text.ptr && i < p->text.len; i++) chars += ((unsigned char)p->text.ptr[i] & 0xC0u) != 0x80u;
   oa_put_uint(s, p->actual);
   if (p->text.ptr && chars == p->actual) {
     oa_puts(s, " characters");

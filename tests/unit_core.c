@@ -255,7 +255,6 @@ static void test_lengths(void)
   CHECK_STR(first_problem(&c), "authFields[0].slug: 101 UTF-16 units (100 characters), max 100");
   /* a problem built by hand, without its text, still says what it counts */
   items[0].text.ptr = NULL;
-  items[0].text.len = 0;
   odeus_problem_format(&items[0], line, sizeof line);
   CHECK_STR(line, "authFields[0].slug: 101 UTF-16 units, max 100");
   /* authTestCode 1000 */
