@@ -427,13 +427,13 @@ typedef enum odeus_key {
 typedef enum odeus_rule {
   ODEUS_RULE_REQUIRED = 1,      /* missing */
   ODEUS_RULE_EMPTY,             /* 0 characters where 1 is the minimum */
-  ODEUS_RULE_TOO_LONG,          /* actual characters > limit */
+  ODEUS_RULE_TOO_LONG,          /* actual UTF-16 units > limit (text: the string) */
   ODEUS_RULE_UTF8,              /* invalid UTF-8 at byte offset actual */
   ODEUS_RULE_NUL,               /* U+0000 at byte offset actual */
   ODEUS_RULE_ENUM,              /* not one of the allowed values (text or actual) */
   ODEUS_RULE_DUPLICATE_SLUG,    /* same slug as authFields[actual] (text) */
   ODEUS_RULE_NOT_ALLOWED,       /* oauthClient with an auth type other than OAUTH* */
-  ODEUS_RULE_URL,               /* not an absolute http(s) URL with a host */
+  ODEUS_RULE_URL,               /* not an absolute http(s) URL with a host (text: it) */
   ODEUS_RULE_TYPE,              /* JSON body: wrong JSON type */
   ODEUS_RULE_NULL,              /* JSON body: null is not accepted */
   ODEUS_RULE_UNKNOWN_KEY,       /* JSON body: a key the API does not name (text) */
@@ -456,7 +456,8 @@ typedef struct odeus_problem {
   size_t limit;         /* the rule's limit (max characters, ...) */
   size_t actual;        /* the measured value (characters, byte offset, ...) */
   odeus_str text;       /* the offending text where there is one (a key, a
-                           slug, an enum value); points into the caller's data */
+                           slug, an enum value, a string too long, a URL);
+                           points into the caller's data */
   odeus_result cause;   /* ODEUS_RULE_JSON: why the text is not JSON
                            (an ODEUS_ERR_JSON_* code), else ODEUS_OK */
 } odeus_problem;
@@ -470,8 +471,12 @@ typedef struct odeus_problems {
 } odeus_problems;
 
 /* A problem as one line, its JSON path first: "authFields[1].label: 101
- * characters, max 100" (snprintf contract: returns the length needed;
- * writes at most cap bytes including the NUL). A NULL problem gives "". */
+ * characters, max 100", or "... 2000 UTF-16 units (1000 characters), max
+ * 1000" when characters above U+FFFF count 2 (snprintf contract: returns
+ * the length needed; writes at most cap bytes including the NUL; a NULL
+ * problem gives ""). Safe to show as it is: what it quotes from the config
+ * is escaped as odeus_display_text does, backslashes excepted (a key or
+ * value shows the escapes its JSON text has). */
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap);
 
 /* Checks every rule of the API. Returns ODEUS_OK, or ODEUS_ERR_CONFIG with
@@ -1848,8 +1853,9 @@ static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, 
   switch (rule) {
   case 0: break;
   case ODEUS_RULE_EMPTY: oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0); break;
-  case ODEUS_RULE_TOO_LONG: oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, NULL, 0); break;
-  case ODEUS_RULE_URL: oa_report(pr, w, ODEUS_RULE_URL, 0, 0, NULL, 0); break;
+  /* the text, so that the line can say what is wrong with it */
+  case ODEUS_RULE_TOO_LONG: oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, v->ptr, v->len); break;
+  case ODEUS_RULE_URL: oa_report(pr, w, ODEUS_RULE_URL, 0, 0, v->ptr, v->len); break;
   default: oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0); break; /* UTF8, NUL: at the byte */
   }
 }
@@ -1926,10 +1932,36 @@ static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
   oa_putc(s, '"');
 }
 
-/* ---- problem text --------------------------------------------------------------- */
+/* ---- problem text ---------------------------------------------------------------
+ * A problem line is safe to show as it is: what it quotes from the config
+ * passes through oa_put_quoted. */
+
+/* Quoted text: as it is (json 0: a key or value as the JSON text spells
+ * it, its escapes kept) or JSON-escaped (json 1); in both, what
+ * odeus_display_text escapes to keep a terminal safe is escaped the same
+ * way (controls, DEL, bytes that are not UTF-8, C1 controls, bidi marks,
+ * line separators), but a backslash is not doubled: the line shows the
+ * escapes the JSON text has, not escapes of escapes. */
+static void oa_put_quoted(oa_sink *s, const char *text, size_t len, int json)
+{
+  const unsigned char *u = (const unsigned char *)text;
+  size_t i = 0;
+  while (u && i < len) {
+    unsigned c = u[i];
+    size_t k = oa_utf8_length(u + i, len - i);
+    unsigned cp = k > 1 ? oa_display_steering(u + i, k) : 0;
+    if (k == 1 && (c < 0x20 || (json && (c == '"' || c == '\\')))) oa_put_escape(s, (unsigned char)c);
+    else if (k == 1 && c != 0x7F) oa_putc(s, (char)c);
+    else if (cp) oa_put_hex(s, "\\u", cp, 4);
+    else if (k > 1) oa_put(s, text + i, k);
+    else oa_put_hex(s, "\\x", c, 2);
+    i += k ? k : 1;
+  }
+}
+
 static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
 {
-  if (k == ODEUS_KEY_OTHER) oa_put(s, p->text.ptr, p->text.len);
+  if (k == ODEUS_KEY_OTHER) oa_put_quoted(s, p->text.ptr, p->text.len, 0);
   else oa_puts(s, oa_key_name(k));
 }
 
@@ -1959,6 +1991,77 @@ static const char *oa_expected_type(const odeus_problem *p)
   return "a string";
 }
 
+/* A length: "101 characters, max 100" when every character is one UTF-16
+ * unit; otherwise "2000 UTF-16 units (1000 characters), max 1000", since
+ * the limit counts units and a character above U+FFFF (most emoji) is two.
+ * text (valid UTF-8, the string measured) gives the characters. */
+static void oa_put_length(oa_sink *s, const odeus_problem *p)
+{
+  size_t i, chars = 0;
+  for (i = 0; p->text.ptr && i < p->text.len; i++) chars += ((unsigned char)p->text.ptr[i] & 0xC0u) != 0x80u;
+  oa_put_uint(s, p->actual);
+  if (p->text.ptr && chars == p->actual) {
+    oa_puts(s, " characters");
+  } else {
+    oa_puts(s, " UTF-16 units");
+    if (p->text.ptr) {
+      oa_puts(s, " (");
+      oa_put_uint(s, chars);
+      oa_puts(s, " characters)");
+    }
+  }
+  oa_puts(s, ", max ");
+  oa_put_uint(s, p->limit);
+}
+
+/* Why an OAuth URL is not one (oa_url_valid refused it): the first fault,
+ * in the order the URL is read. */
+static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
+{
+  size_t i = oa_url_scheme(u, len), end, k, h, d;
+  if (!i) {
+    const unsigned char *b = (const unsigned char *)u;
+    int bare = (len == 7 || len == 8) && oa_word_ieq(b, "https", len - 3) && OA_SAME(u + len - 3, "://", 3);
+    oa_puts(s, bare ? "no host" : "not an absolute URL: it must start with https:// or http://");
+    return;
+  }
+  for (end = i; end < len && u[end] != '/' && u[end] != '?' && u[end] != '#'; end++) {}
+  for (k = i; k < end && u[k] != '@'; k++) {}
+  if (k < end) { oa_puts(s, "a user name (user@) before the host is not accepted"); return; }
+  for (k = i; k < end && (unsigned char)u[k] < 0x80; k++) {}
+  if (k < end) {
+    oa_puts(s, "the host is not ASCII: write an internationalised name in its xn-- (punycode) form");
+    return;
+  }
+  h = oa_url_host(u + i, end - i);
+  if (i == end || u[i] == ':') { oa_puts(s, "no host"); return; }
+  k = i + h;
+  if (h && k < end && u[k] == ':') {
+    unsigned long port = 0;
+    for (d = ++k; k < end && oa_is_digit((unsigned char)u[k]) && k - d < 6; k++)
+      port = port * 10 + (unsigned long)(u[k] - '0');
+    if (k == d || k < end) { oa_puts(s, "the port is not a number from 1 to 65535"); return; }
+    if (port == 0 || port > 65535) {
+      oa_puts(s, "port ");
+      oa_put(s, u + d, k - d);
+      oa_puts(s, " is out of range (1 to 65535)");
+      return;
+    }
+  } else if (!h || k < end) {
+    oa_puts(s, u[i] == '[' ? "the host in brackets is not an IPv6 address"
+                           : "the host is not a name (letters, digits, '-', '.') nor an IP address");
+    return;
+  }
+  for (k = end; k < len && (unsigned char)u[k] > 0x20 && u[k] != 0x7f; k++) {}
+  if (k < len) {
+    oa_puts(s, "a space or control character at byte ");
+    oa_put_uint(s, k);
+    oa_puts(s, " (percent-encode it)");
+    return;
+  }
+  oa_puts(s, "not an absolute http(s) URL with a host");
+}
+
 static void oa_put_rule(oa_sink *s, const odeus_problem *p)
 {
   /* An array, not a literal: the compiler would share a literal with the
@@ -1968,18 +2071,14 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
   switch (p->rule) {
   case ODEUS_RULE_REQUIRED: oa_puts(s, required); break;
   case ODEUS_RULE_EMPTY: oa_puts(s, "empty, min 1 character"); break;
-  case ODEUS_RULE_TOO_LONG:
-    oa_put_uint(s, p->actual);
-    oa_puts(s, " characters, max ");
-    oa_put_uint(s, p->limit);
-    break;
+  case ODEUS_RULE_TOO_LONG: oa_put_length(s, p); break;
   case ODEUS_RULE_UTF8: oa_puts(s, "invalid UTF-8 at byte "); oa_put_uint(s, p->actual); break;
   case ODEUS_RULE_NUL: oa_puts(s, "U+0000 at byte "); oa_put_uint(s, p->actual); break;
   case ODEUS_RULE_ENUM: {
     int auth = p->key == ODEUS_KEY_AUTH_TYPE;
     const char *const *names = auth ? oa_auth_type_names : oa_field_type_names;
     size_t i, count = auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
-    if (p->text.ptr) { oa_putc(s, '"'); oa_put(s, p->text.ptr, p->text.len); oa_putc(s, '"'); }
+    if (p->text.ptr) { oa_putc(s, '"'); oa_put_quoted(s, p->text.ptr, p->text.len, 0); oa_putc(s, '"'); }
     else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
@@ -1990,13 +2089,25 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     break;
   }
   case ODEUS_RULE_DUPLICATE_SLUG: /* escaped: a slug may hold any character */
-    oa_puts(s, "duplicate slug ");
-    oa_put_json_str(s, p->text.ptr, p->text.len);
+    oa_puts(s, "duplicate slug \"");
+    oa_put_quoted(s, p->text.ptr, p->text.len, 1);
+    oa_putc(s, '"');
     break;
   case ODEUS_RULE_NOT_ALLOWED: oa_puts(s, "only allowed when authType is OAUTH or OAUTH_DCR"); break;
-  case ODEUS_RULE_URL: oa_puts(s, "not an absolute http(s) URL with a host"); break;
+  case ODEUS_RULE_URL:
+    if (p->text.ptr) oa_put_url_fault(s, p->text.ptr, p->text.len);
+    else oa_puts(s, "not an absolute http(s) URL with a host");
+    break;
   case ODEUS_RULE_TYPE: oa_puts(s, "expected "); oa_puts(s, oa_expected_type(p)); break;
-  case ODEUS_RULE_NULL: oa_puts(s, "null is not accepted (omit the key)"); break;
+  case ODEUS_RULE_NULL: /* the body or an element of authFields has no key to omit */
+    if (p->member == ODEUS_KEY_NONE && (p->key == ODEUS_KEY_NONE || p->index != ODEUS_NO_INDEX)) {
+      oa_puts(s, "expected ");
+      oa_puts(s, oa_expected_type(p));
+      oa_puts(s, ", not null");
+    } else {
+      oa_puts(s, "null is not accepted (omit the key)");
+    }
+    break;
   case ODEUS_RULE_UNKNOWN_KEY: oa_puts(s, "unknown key"); break;
   case ODEUS_RULE_DUPLICATE_KEY: oa_puts(s, "duplicate key"); break;
   case ODEUS_RULE_JSON: /* "invalid JSON escape at byte 42" */
@@ -4398,7 +4509,9 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   oa_json_init(&js, oa_cfg_event, &p);
   r = oa_json_feed(&js, json, len);
   if (r == ODEUS_OK) r = oa_json_finish(&js);
-  if (r != ODEUS_OK) {
+  /* Nesting too deep inside a value already reported (of the wrong type,
+   * under an unknown key) is that one fault: not a second problem. */
+  if (r != ODEUS_OK && !(r == ODEUS_ERR_JSON_DEPTH && p.skip)) {
     oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
     oa_report(p.pr, w, ODEUS_RULE_JSON, 0, js.offset, NULL, 0);
     if (p.pr->count <= p.pr->capacity && p.pr->items) p.pr->items[p.pr->count - 1].cause = r;
@@ -5751,6 +5864,8 @@ typedef struct odeus_client {
   int io_error;                 /* the mbedTLS code behind a failure, else 0 */
   int sys_error;                /* the errno, or getaddrinfo code, behind it */
   uint32_t verify_flags;        /* why a certificate was refused (MBEDTLS_X509_BADCERT_*) */
+  uint64_t retry_after_ms;      /* the wait the last answer's Retry-After asked for,
+                                   honoured or not (UINT64_MAX: past 2^32 s); 0: none */
   /* since init (read only) */
   unsigned long connections, handshakes, resumptions;
   /* private */
@@ -5791,8 +5906,9 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
                                           odeus_answer *answer);
 /* Why the last apply failed, as one line to show a person: the result,
  * then the server's message (through odeus_display_text) or the problem of
- * an answer that was refused, the status of an unexpected one, and the
- * mbedTLS code or system error behind a network failure; for a refused
+ * an answer that was refused, the status of an unexpected one, the wait a
+ * Retry-After asked for and why no retry waited it, and the mbedTLS code
+ * (TLS only) or system error behind a network failure; for a refused
  * certificate, what is wrong with it and mbedTLS' flags, e.g. "server
  * certificate not trusted: for another host than api.odeus.ai (certificate
  * flags 0x00000004)", "HTTP 404: integration not found: Integration not
@@ -6541,6 +6657,7 @@ static void oa_tls_report_reset(odeus_client *c)
   c->waited_ms = 0;
   c->reused = 0;
   c->resumed = 0;
+  c->retry_after_ms = 0;
   oa_tls_clear_cause(c);
 }
 
@@ -6584,6 +6701,17 @@ ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_opt
   return r;
 }
 
+/* The wait an answer's Retry-After asks for, whether the policy honours it
+ * or not: what odeus_client_failure tells when the retries stopped. */
+static uint64_t oa_tls_asked_wait(const odeus_retry_policy *policy, const oa_outcome *o)
+{
+  odeus_retry_policy p = oa_retry_defaults(policy);
+  uint64_t ms = 0;
+  if (!o->status) return 0;
+  if (o->retry_kind == OA_RETRY_TOO_LARGE) return UINT64_MAX;
+  return oa_retry_after(&p, o, &ms) < 0 && ms == 0 ? UINT64_MAX : ms;
+}
+
 ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *req,
                                           odeus_answer *answer)
 {
@@ -6611,6 +6739,7 @@ ODEUS_API odeus_result odeus_client_apply(odeus_client *c, const odeus_request *
     /* An attempt that fails before an answer must not leave the one before. */
     if (answer) oa_ans_clear(answer);
     r = oa_tls_attempt(c, req, answer, &o);
+    c->retry_after_ms = oa_tls_asked_wait(&policy, &o);
     if (r == ODEUS_OK || !oa_retry_decide(&policy, c->attempts, &o, &delay)) return r;
     /* A wait that ends past the deadline would only end in a timeout. */
     if (oa_tls_now(c) + delay >= c->deadline) return r;
@@ -6666,7 +6795,9 @@ static void oa_tls_put_cause(oa_sink *s, const odeus_client *c, odeus_result r)
     }
     oa_put_hex(s, " (certificate flags 0x", c->verify_flags, 8);
     oa_putc(s, ')');
-  } else if (c->io_error) {
+  } else if (r == ODEUS_ERR_TIMEOUT) {
+    return; /* its code is the transport's own: it says no more than the result */
+  } else if (c->io_error && c->tls) { /* plain http:// has no mbedTLS code to show */
     oa_put_hex(s, " (mbedTLS -0x", (unsigned)-c->io_error, 4);
     oa_putc(s, ')');
   } else if (c->sys_error) {
@@ -6679,6 +6810,26 @@ static void oa_tls_put_cause(oa_sink *s, const odeus_client *c, odeus_result r)
     oa_putc(s, ')');
 #endif
   }
+}
+
+/* How long the server asked to wait, and why no retry waited that long:
+ * longer than the policy waits, or past the apply's deadline. */
+static void oa_tls_put_wait(oa_sink *s, const odeus_client *c)
+{
+  odeus_retry_policy p = oa_retry_defaults(&c->opt.retry);
+  uint64_t secs = c->retry_after_ms / 1000u + (c->retry_after_ms % 1000u != 0);
+  oa_puts(s, " (the server asked to wait ");
+  if (c->retry_after_ms == UINT64_MAX) oa_puts(s, "more than 4294967295");
+  else oa_put_uint(s, (size_t)OA_MIN(secs, (uint64_t)(size_t)-1));
+  oa_puts(s, " s");
+  if (c->attempts < p.attempts && c->retry_after_ms > p.retry_after_max_ms) {
+    oa_puts(s, ", longer than the ");
+    oa_put_uint(s, p.retry_after_max_ms / 1000u);
+    oa_puts(s, " s a retry waits at most");
+  } else if (c->attempts < p.attempts) {
+    oa_puts(s, ", past the deadline of the apply");
+  }
+  oa_putc(s, ')');
 }
 
 ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, const odeus_answer *a,
@@ -6709,6 +6860,7 @@ ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, con
     oa_putc(&s, ')');
   }
   if (c) oa_tls_put_cause(&s, c, r);
+  if (c && c->retry_after_ms && (r == ODEUS_ERR_STATUS_429 || r == ODEUS_ERR_STATUS_5XX)) oa_tls_put_wait(&s, c);
   if (c && c->attempts > 1) {
     oa_puts(&s, " after ");
     oa_put_uint(&s, c->attempts);

@@ -3,9 +3,10 @@
 # against the mock Odeus server: api_key.c, oauth.c and none.c over TLS with
 # the test CA, custom_io.c (no mbedTLS, a non-blocking socket through a
 # 256-byte window) over plain HTTP. Every output is compared byte for byte
-# with an expectation written here from SPEC §1 and the mock server's rules
-# (tests/mock_server.c); what the server recorded and what it stored
-# (GET /__state/{id}) are checked too. Prints "RESULT passed failed".
+# with an expectation written here from the Odeus API reference and the
+# mock server's rules (tests/mock_server.c); what the server recorded and
+# what it stored (GET /__state/{id}) are checked too. Prints "RESULT passed
+# failed".
 #
 # Environment: ODEUS_INC, a directory holding the odeus_auth.h to test
 # (default: the repository root; when set, the header and the examples are

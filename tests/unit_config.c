@@ -113,10 +113,54 @@ static void test_problems(void)
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authTestCode\":null}"),
             "authTestCode: null is not accepted (omit the key)\n");
   CHECK_STR(problems_of("{\"authType\":7}"), "authType: expected a string\n");
+  /* null where no key could be omitted: the body, an element */
+  CHECK_STR(problems_of("null"), "(body): expected an object, not null\n");
+  CHECK_STR(problems_of(" null "), "(body): expected an object, not null\n");
+  /* a value nested past the reader's depth is one fault, at its path */
+  {
+    static char deep[3 * ODEUS_JSON_MAX_DEPTH + 200];
+    size_t n = 0, i;
+    n += (size_t)sprintf(deep + n, "{\"authType\":\"NONE\",\"authTestCode\":");
+    for (i = 0; i <= ODEUS_JSON_MAX_DEPTH; i++) deep[n++] = '[';
+    for (i = 0; i <= ODEUS_JSON_MAX_DEPTH; i++) deep[n++] = ']';
+    strcpy(deep + n, "}");
+    CHECK_STR(problems_of(deep), "authTestCode: expected a string\n");
+    memcpy(deep + 19, "\"zz\":          ", 15); /* an unknown key's value */
+    CHECK_STR(problems_of(deep), "zz: unknown key\n");
+    CHECK_STR(problems_of(deep + n - 2 * ODEUS_JSON_MAX_DEPTH - 2), "(body): expected an object\n");
+    /* a syntax error inside such a value is another fault */
+    CHECK_STR(problems_of("{\"authType\":\"NONE\",\"zz\":[1,]}"),
+              "zz: unknown key\n(body): invalid JSON at byte 27\n");
+  }
+  /* lengths say what they count */
+  {
+    static char emoji[4 * 1000 + 100];
+    size_t n = 0, i;
+    n += (size_t)sprintf(emoji + n, "{\"authType\":\"NONE\",\"authTestCode\":\"");
+    for (i = 0; i < 1000; i++) { memcpy(emoji + n, "\xf0\x9f\x98\x80", 4); n += 4; }
+    strcpy(emoji + n, "\"}");
+    CHECK_STR(problems_of(emoji), "authTestCode: 2000 UTF-16 units (1000 characters), max 1000\n");
+    n = (size_t)sprintf(emoji, "{\"authType\":\"NONE\",\"authTestCode\":\"");
+    for (i = 0; i < 1001; i++) emoji[n++] = 'x';
+    strcpy(emoji + n, "\"}");
+    CHECK_STR(problems_of(emoji), "authTestCode: 1001 characters, max 1000\n");
+  }
+  /* what a line quotes is safe to show as it is: a key or value as the
+   * JSON spells it (escapes kept, not doubled), a slug JSON-escaped; what
+   * steers a terminal escaped */
+  CHECK_STR(problems_of("{\"authType\":\"NONE\",\"a\\nb\\\\c\\u0041\":1}"), "a\\nb\\\\c\\u0041: unknown key\n");
+  CHECK_STR(problems_of("{\"authType\":\"NONE\",\"x\xe2\x80\xaey\xc2\x85\x7f\":1}"),
+            "x\\u202ey\\u0085\\x7f: unknown key\n");
+  CHECK_STR(problems_of("{\"authType\":\"NO\xe2\x80\x8fNE\"}"),
+            "authType: \"NO\\u200fNE\" is not one of NONE, API_KEY, SERVICE_ACCOUNT, OAUTH, OAUTH_DCR\n");
+  CHECK_STR(problems_of("{\"authType\":\"API_KEY\",\"authFields\":["
+                        "{\"slug\":\"a\\\\b\\\"\\n\xe2\x80\xae\",\"label\":\"l\",\"type\":\"TEXT\"},"
+                        "{\"slug\":\"a\\\\b\\\"\\n\xe2\x80\xae\",\"label\":\"l\",\"type\":\"TEXT\"}]}"),
+            "authFields[1].slug: duplicate slug \"a\\\\b\\\"\\n\\u202e\"\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authFields\":{}}"), "authFields: expected an array\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authFields\":[1,null,[],{\"slug\":\"a\",\"label\":\"b\",\"type\":\"TEXT\",\"id\":\"x\"}]}"),
             "authFields[0]: expected an object\n"
-            "authFields[1]: null is not accepted (omit the key)\n"
+            "authFields[1]: expected an object, not null\n"
             "authFields[2]: expected an object\n"
             "authFields[3].id: unknown key\n");
   CHECK_STR(problems_of("{\"authType\":\"API_KEY\",\"authFields\":[{\"slug\":\"k\",\"label\":\"K\",\"type\":\"TEXT\",\"required\":\"yes\"},"
@@ -129,7 +173,7 @@ static void test_problems(void)
   CHECK_STR(problems_of("{\"authFields\":[{\"label\":\"x\"}],\"oauthClient\":{\"authUrl\":\"nope\",\"x\":[1,{\"y\":2}],\"label\":true},\"authType\":\"API_KEY\"}"),
             "authFields[0].slug: required\n"
             "authFields[0].type: required\n"
-            "oauthClient.authUrl: not an absolute http(s) URL with a host\n"
+            "oauthClient.authUrl: not an absolute URL: it must start with https:// or http://\n"
             "oauthClient.x: unknown key\n"
             "oauthClient.label: expected a string\n"
             "oauthClient: only allowed when authType is OAUTH or OAUTH_DCR\n");
@@ -165,7 +209,7 @@ static void test_problems(void)
   CHECK_EQ_INT(items[0].rule, ODEUS_RULE_JSON);
   CHECK_EQ_INT(items[0].cause, ODEUS_ERR_JSON_ESCAPE);
   CHECK_EQ_INT(items[0].limit, 0);
-  CHECK_EQ_INT(items[1].cause, ODEUS_OK);
+  CHECK_EQ_INT(probs.count, 1);
   CHECK_STR(problems_of("{\"authType\":\"NONE\""), "(body): JSON text ends early at byte 18\n");
   CHECK_STR(problems_of(""), "(body): JSON text ends early at byte 0\n");
   /* more fields than the storage holds */

@@ -224,7 +224,7 @@ static void test_lengths(void)
     CHECK_STR(first_problem(&c), "OK");
     f.slug = repeat(big, chars[k], 100 / per + 1);
     CHECK_STR(first_problem(&c), per == 1 ? "authFields[0].slug: 101 characters, max 100"
-                                          : "authFields[0].slug: 102 characters, max 100");
+                                          : "authFields[0].slug: 102 UTF-16 units (51 characters), max 100");
     CHECK_EQ_INT(items[0].limit, 100);
     CHECK_EQ_INT(items[0].actual, per == 1 ? 101 : 102);
     /* description: 0 allowed, max 500 */
@@ -235,11 +235,11 @@ static void test_lengths(void)
     CHECK_STR(first_problem(&c), "OK");
     f.description = repeat(big, chars[k], 500 / per + 1);
     CHECK_STR(first_problem(&c), per == 1 ? "authFields[0].description: 501 characters, max 500"
-                                          : "authFields[0].description: 502 characters, max 500");
+                                          : "authFields[0].description: 502 UTF-16 units (251 characters), max 500");
     f.description.ptr = NULL;
     f.placeholder = repeat(big, chars[k], 200 / per + 1);
     CHECK_STR(first_problem(&c), per == 1 ? "authFields[0].placeholder: 201 characters, max 200"
-                                          : "authFields[0].placeholder: 202 characters, max 200");
+                                          : "authFields[0].placeholder: 202 UTF-16 units (101 characters), max 200");
   }
   /* 99 ASCII + one astral character = 101 units */
   memset(&f, 0, sizeof f);
@@ -249,7 +249,11 @@ static void test_lengths(void)
   f.slug.len = 103;
   f.label = odeus_cstr("L");
   f.type = ODEUS_FIELD_TEXT;
-  CHECK_STR(first_problem(&c), "authFields[0].slug: 101 characters, max 100");
+  CHECK_STR(first_problem(&c), "authFields[0].slug: 101 UTF-16 units (100 characters), max 100");
+  /* a problem built by hand, without its text, still says what it counts */
+  items[0].text.ptr = NULL;
+  odeus_problem_format(&items[0], line, sizeof line);
+  CHECK_STR(line, "authFields[0].slug: 101 UTF-16 units, max 100");
   /* authTestCode 1000 */
   memset(&f, 0, sizeof f);
   c.fields = NULL;
@@ -324,14 +328,44 @@ static void test_rules(void)
               : "oauthClient: only allowed when authType is OAUTH or OAUTH_DCR");
   }
   c.auth_type = ODEUS_AUTH_OAUTH;
-  oc.auth_url = odeus_cstr("ftp://idp.example.com/a");
-  CHECK_STR(first_problem(&c), "oauthClient.authUrl: not an absolute http(s) URL with a host");
-  oc.auth_url = odeus_cstr("https:///path");
-  CHECK_STR(first_problem(&c), "oauthClient.authUrl: not an absolute http(s) URL with a host");
-  oc.auth_url = odeus_cstr("/relative");
-  CHECK_STR(first_problem(&c), "oauthClient.authUrl: not an absolute http(s) URL with a host");
-  oc.auth_url = odeus_cstr("https://idp.example.com/a b");
-  CHECK_STR(first_problem(&c), "oauthClient.authUrl: not an absolute http(s) URL with a host");
+  /* each fault of a URL is named: the first one, as the URL is read */
+  {
+    static const char *const urls[][2] = {
+      { "ftp://idp.example.com/a", "not an absolute URL: it must start with https:// or http://" },
+      { "/relative", "not an absolute URL: it must start with https:// or http://" },
+      { "https:/x.example.com", "not an absolute URL: it must start with https:// or http://" },
+      { "https://", "no host" },
+      { "HTTP://", "no host" },
+      { "https:///path", "no host" },
+      { "https://:443/", "no host" },
+      { "https://user:pw@idp.example.com/", "a user name (user@) before the host is not accepted" },
+      { "https://b\xc3\xbc" "cher.example/", "the host is not ASCII: write an internationalised name in its xn-- "
+                                         "(punycode) form" },
+      { "https://idp.example.com:99999/a", "port 99999 is out of range (1 to 65535)" },
+      { "https://idp.example.com:0", "port 0 is out of range (1 to 65535)" },
+      { "https://idp.example.com:/a", "the port is not a number from 1 to 65535" },
+      { "https://idp.example.com:44x/a", "the port is not a number from 1 to 65535" },
+      { "https://idp.example.com:1234567/", "the port is not a number from 1 to 65535" },
+      { "https://idp_example.com/", "the host is not a name (letters, digits, '-', '.') nor an IP address" },
+      { "https://-idp.example.com/", "the host is not a name (letters, digits, '-', '.') nor an IP address" },
+      { "https://[::1::2]/", "the host in brackets is not an IPv6 address" },
+      { "https://[::1/", "the host in brackets is not an IPv6 address" },
+      { "https://idp.example.com/a b", "a space or control character at byte 25 (percent-encode it)" },
+      { "https://idp.example.com/?q=\x7f", "a space or control character at byte 27 (percent-encode it)" },
+    };
+    size_t u;
+    for (u = 0; u < OA_COUNT(urls); u++) {
+      char want[160];
+      oc.auth_url = odeus_cstr(urls[u][0]);
+      snprintf(want, sizeof want, "oauthClient.authUrl: %s", urls[u][1]);
+      CHECK_STR(first_problem(&c), want);
+      CHECK(items[0].text.ptr == oc.auth_url.ptr && items[0].text.len == oc.auth_url.len);
+    }
+    /* built by hand, without the text: the rule alone */
+    items[0].text.ptr = NULL;
+    odeus_problem_format(&items[0], line, sizeof line);
+    CHECK_STR(line, "oauthClient.authUrl: not an absolute http(s) URL with a host");
+  }
   oc.auth_url = odeus_cstr("HTTP://idp.example.com:8080/authorize?scope=a%20b#frag");
   CHECK_STR(first_problem(&c), "OK");
   oc.token_url = odeus_cstr("https://[::1]:8443/token");
@@ -382,7 +416,7 @@ static void test_all_problems(void)
     "authFields[2].slug: duplicate slug \"token\"",
     "authTestCode: invalid UTF-8 at byte 3",
     "oauthClient: only allowed when authType is OAUTH or OAUTH_DCR",
-    "oauthClient.tokenUrl: not an absolute http(s) URL with a host",
+    "oauthClient.tokenUrl: not an absolute URL: it must start with https:// or http://",
   };
   size_t i;
   memset(f, 0, sizeof f);
