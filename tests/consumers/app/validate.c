@@ -4,24 +4,29 @@
  * applies them (the deepest JSON nesting it accepts), and the problems. */
 #include "odeus_auth.h"
 #include <stdio.h>
+#include <string.h>
 
-/* The deepest nesting the library accepts: n "[" then n "]", n = 1, 2, ... */
+/* The deepest nesting the library accepts: the body {"x":[[0]]} with n
+ * arrays nests n + 1 deep, n = 0, 1, ...; the first n the parser refuses as
+ * JSON (it is valid JSON, so the reason is its depth) is the bound. */
 static int library_depth(void)
 {
-  char text[2 * 65];
+  char text[160];
   int n, i;
-  for (n = 1; n <= 65; n++) {
-    odeus_json js;
-    odeus_result r;
-    for (i = 0; i < n; i++) {
-      text[i] = '[';
-      text[n + i] = ']';
-    }
-    odeus_json_init(&js, NULL, NULL);
-    r = odeus_json_feed(&js, text, (size_t)(2 * n));
-    if (r == ODEUS_OK) r = odeus_json_finish(&js);
-    if (r == ODEUS_ERR_JSON_DEPTH) return n - 1;
-    if (r != ODEUS_OK) return -1;
+  for (n = 0; n <= 64; n++) {
+    odeus_config cfg;
+    odeus_problem items[4];
+    odeus_problems problems = { items, 4, 0 };
+    size_t len = 0, k;
+    memcpy(text, "{\"x\":", 5);
+    len = 5;
+    for (i = 0; i < n; i++) text[len++] = '[';
+    text[len++] = '0';
+    for (i = 0; i < n; i++) text[len++] = ']';
+    text[len++] = '}';
+    odeus_parse_config(text, len, &cfg, NULL, &problems);
+    for (k = 0; k < problems.count && k < 4; k++)
+      if (items[k].rule == ODEUS_RULE_JSON) return n;
   }
   return -1;
 }
