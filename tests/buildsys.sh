@@ -114,13 +114,16 @@ bs_says() {
 BS_DEFS='ODEUS_JSON_MAX_DEPTH=16;ODEUS_DEFAULT_BASE_URL="https://odeus.example/api/public"'
 BS_DEFS_BASE=https://odeus.example/api/public
 
-# The installed odeus_auth (cmake-install), made once per run.
+# The installed odeus_auth (cmake-install), made once per run, into another
+# prefix than the configured one (cmake --install --prefix).
 bs_need_install() {
   [ -f "$BS/install.ok" ] && return 0
-  bs_cmake "$BS/top" "$BS_ROOT" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$BS/prefix" \
+  bs_cmake "$BS/top" "$BS_ROOT" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$BS/not-here" \
     -DCMAKE_INSTALL_LIBDIR=lib "-DODEUS_AUTH_COMPILE_DEFINITIONS=$BS_DEFS" || return 1
   rm -rf "$BS/prefix"
-  cmake --install "$BS/top" > "$BS/top.install.log" 2>&1 || { cat "$BS/top.install.log"; return 1; }
+  cmake --install "$BS/top" --prefix "$BS/prefix" > "$BS/top.install.log" 2>&1 ||
+    { cat "$BS/top.install.log"; return 1; }
+  [ ! -e "$BS/not-here" ] || { echo "installed into the configured prefix, not --prefix"; return 1; }
   touch "$BS/install.ok"
 }
 
@@ -197,8 +200,8 @@ bs_t_cmake_mbedtls_pkgconfig() {
   pc=$(bs_fake_mbedtls_pc)
   PKG_CONFIG_PATH=$pc bs_cmake "$d" "$BS_ROOT/tests/consumers/subdir" -DODEUS_AUTH_INSTALL=ON &&
   bs_says "$d.configure.log" "odeus_auth::mbedtls links mbedTLS through pkg-config (mbedtls mbedx509 mbedcrypto)" &&
-  bs_says "$d/odeus_auth/odeus_auth_mbedtls.pc" "Requires: mbedtls mbedx509 mbedcrypto" &&
-  bs_says "$d/odeus_auth/odeus_auth_mbedtls.pc" "Libs: -L\${libdir} -lodeus_auth_mbedtls" &&
+  bs_says "$d/odeus_auth/odeus_auth_mbedtls.pc.in" "Requires: mbedtls mbedx509 mbedcrypto" &&
+  bs_says "$d/odeus_auth/odeus_auth_mbedtls.pc.in" "Libs: -L\${libdir} -lodeus_auth_mbedtls" &&
   bs_run_apply "$d/apply"
 }
 
@@ -450,12 +453,19 @@ bs_t_offline_checks_catch_drift() {
   done
 }
 
-# The Makefile stays the way in, untouched by the files added beside it.
+# The Makefile stays the way in, untouched by the files added beside it, and
+# so does the one-line object build the header names (core and transport).
 bs_t_makefile_object() {
   local d=$BS/make
-  rm -rf "$d"
+  rm -rf "$d"; mkdir -p "$d"
   make -s -C "$BS_ROOT" B="$d" "$d/odeus_auth.o" > "$BS/make.log" 2>&1 || { cat "$BS/make.log"; return 1; }
-  nm "$d/odeus_auth.o" | grep -q ' T odeus_validate_config$' && echo "make built $d/odeus_auth.o"
+  nm "$d/odeus_auth.o" | grep -q ' T odeus_validate_config$' || return 1
+  echo "make built $d/odeus_auth.o"
+  # shellcheck disable=SC2086
+  cc $BS_STRICT -O2 -c -x c -DODEUS_AUTH_IMPLEMENTATION "$BS_ROOT/odeus_auth.h" -o "$d/one.o" &&
+  cc $BS_STRICT -O2 -c -x c -DODEUS_AUTH_IMPLEMENTATION -DODEUS_AUTH_MBEDTLS "$BS_ROOT/odeus_auth.h" -o "$d/one_mbedtls.o" || return 1
+  nm "$d/one.o" | grep -q ' T odeus_validate_config$' &&
+  nm "$d/one_mbedtls.o" | grep -q ' T odeus_client_apply$' && echo "cc -c -x c odeus_auth.h built both objects"
 }
 
 # ---- what each check needs --------------------------------------------------------
