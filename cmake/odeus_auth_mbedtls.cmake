@@ -1,6 +1,7 @@
 # Finds mbedTLS for the bundled transport and gathers it in one target,
 # odeus_auth::mbedtls_libraries, in this order:
-#   1. mbedTLS' own CMake package (MbedTLS::mbedtls, shipped by 3.x);
+#   1. mbedTLS' CMake targets (MbedTLS::mbedtls): those of an mbedTLS the
+#      project builds, else the package an installed 3.x ships;
 #   2. pkg-config (mbedtls, mbedx509, mbedcrypto);
 #   3. the three libraries and <mbedtls/ssl.h> on the search paths (Debian's
 #      2.28 ships neither a package nor .pc files).
@@ -35,23 +36,33 @@ function(odeus_auth_find_mbedtls)
     set(found TRUE)
     set(via "the target odeus_auth::mbedtls_libraries")
   else()
-    find_package(MbedTLS CONFIG QUIET)
+    # The targets of an installed mbedTLS 3.x, or those of an mbedTLS the
+    # project builds itself (3.x's CMakeLists.txt names them the same way).
+    set(found_here FALSE)
+    if(NOT TARGET MbedTLS::mbedtls)
+      find_package(MbedTLS CONFIG QUIET)
+      set(found_here TRUE)
+    endif()
     if(TARGET MbedTLS::mbedtls)
       set(found TRUE)
-      set(via "its CMake package (MbedTLS::mbedtls)")
+      set(via "its CMake targets (MbedTLS::mbedtls)")
       set(link MbedTLS::mbedtls MbedTLS::mbedx509 MbedTLS::mbedcrypto)
-      if(scope STREQUAL "GLOBAL")
-        foreach(t IN LISTS link)
-          if(TARGET ${t})
+      foreach(t IN LISTS link)
+        if(NOT TARGET ${t})
+          list(REMOVE_ITEM link ${t})
+        elseif(scope STREQUAL "GLOBAL" AND found_here)
+          # An imported target is seen only below the directory that found
+          # it: make the ones found here global, as odeus_auth::mbedtls_libraries is.
+          get_target_property(aliased ${t} ALIASED_TARGET)
+          get_target_property(imported ${t} IMPORTED)
+          if(NOT aliased AND imported)
             get_target_property(is_global ${t} IMPORTED_GLOBAL)
             if(NOT is_global)
               set_target_properties(${t} PROPERTIES IMPORTED_GLOBAL TRUE)
             endif()
-          else()
-            list(REMOVE_ITEM link ${t})
           endif()
-        endforeach()
-      endif()
+        endif()
+      endforeach()
     elseif(TARGET PkgConfig::ODEUS_AUTH_PC_MBEDTLS)
       set(found TRUE)
       set(via "pkg-config (mbedtls mbedx509 mbedcrypto)")

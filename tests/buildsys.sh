@@ -29,7 +29,7 @@ BS_APP=$BS_ROOT/tests/consumers/app
 BS_VERSION=$(sed -n 's/^#define ODEUS_AUTH_VERSION_STRING "\(.*\)"$/\1/p' "$BS_ROOT/odeus_auth.h")
 
 BS_CHECKS="cmake-subdir cmake-subdir-mbedtls cmake-shared cmake-mbedtls-package
-  cmake-mbedtls-pkgconfig cmake-mbedtls-off cmake-fetchcontent cmake-install
+  cmake-mbedtls-subproject cmake-mbedtls-pkgconfig cmake-mbedtls-off cmake-fetchcontent cmake-install
   cmake-find-package cmake-find-package-version pkgconfig-makefile cmake-cortex-m4
   esp-idf-kconfig esp-idf-manifest esp-idf-early-pass esp-idf-component
   esp-idf-rv32imc esp-idf-xtensa platformio-manifest zephyr-module-yml
@@ -169,14 +169,24 @@ bs_t_cmake_shared() {
   bs_run_validate "$d/validate" 32 "$BS_DEFAULT_BASE"
 }
 
-# mbedTLS through its CMake package (a stand-in made of the system's
-# libraries, tests/consumers/mbedtls-package).
+# mbedTLS through its installed CMake package (a stand-in made of the
+# system's libraries, tests/consumers/mbedtls-package).
 bs_t_cmake_mbedtls_package() {
   local d=$BS/mbedtls-package
   bs_cmake "$d" "$BS_ROOT/tests/consumers/subdir" \
     -DCMAKE_PREFIX_PATH="$BS_ROOT/tests/consumers/mbedtls-package" \
     -DMbedTLS_DIR="$BS_ROOT/tests/consumers/mbedtls-package" &&
-  bs_says "$d.configure.log" "odeus_auth::mbedtls links mbedTLS through its CMake package (MbedTLS::mbedtls)" &&
+  bs_says "$d.configure.log" "odeus_auth::mbedtls links mbedTLS through its CMake targets (MbedTLS::mbedtls)" &&
+  bs_run_apply "$d/apply"
+}
+
+# mbedTLS built by the project itself, odeus_auth using its MbedTLS::* targets
+# (a stand-in, tests/consumers/mbedtls-subproject).
+bs_t_cmake_mbedtls_subproject() {
+  local d=$BS/mbedtls-subproject
+  bs_cmake "$d" "$BS_ROOT/tests/consumers/subdir" \
+    -DMBEDTLS_SUBPROJECT="$BS_ROOT/tests/consumers/mbedtls-subproject" &&
+  bs_says "$d.configure.log" "odeus_auth::mbedtls links mbedTLS through its CMake targets (MbedTLS::mbedtls)" &&
   bs_run_apply "$d/apply"
 }
 
@@ -489,9 +499,11 @@ bs_skip_reason() {
     cmake-cortex-m4)
       bs_have arm-none-eabi-gcc || { echo "no arm-none-eabi-gcc (sh tests/deps.sh arm)"; return; } ;;
     esp-idf-rv32imc)
-      bs_have riscv64-unknown-elf-gcc || { echo "no riscv64-unknown-elf-gcc (sh tests/deps.sh riscv)"; return; } ;;
+      bs_have riscv64-unknown-elf-gcc && [ -f /usr/include/newlib/string.h ] ||
+        { echo "no riscv64-unknown-elf-gcc or newlib headers (sh tests/deps.sh riscv; sh tests/deps.sh newlib)"; return; } ;;
     esp-idf-xtensa)
-      bs_have xtensa-lx106-elf-gcc || { echo "no xtensa-lx106-elf-gcc (sh tests/deps.sh xtensa)"; return; } ;;
+      bs_have xtensa-lx106-elf-gcc && [ -f /usr/include/newlib/string.h ] ||
+        { echo "no xtensa-lx106-elf-gcc or newlib headers (sh tests/deps.sh xtensa; sh tests/deps.sh newlib)"; return; } ;;
   esac
   case "$1" in
     esp-idf-kconfig|esp-idf-component|esp-idf-rv32imc|esp-idf-xtensa|zephyr-kconfig|zephyr-cmake|offline-checks-catch-drift)
@@ -506,7 +518,7 @@ bs_skip_reason() {
 # Installs what the checks use, quietly (a missing one makes its checks skip).
 bs_deps() {
   local dep
-  for dep in cmake pkgconf mbedtls kconfiglib yaml arm riscv xtensa; do
+  for dep in cmake pkgconf mbedtls kconfiglib yaml arm riscv xtensa newlib; do
     sh "$BS_ROOT/tests/deps.sh" "$dep" > /dev/null 2>&1 || true
   done
 }

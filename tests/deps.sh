@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what a target needs on Debian when running as root; elsewhere
 # prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang|m32|
-#   cmake|pkgconf|kconfiglib|yaml|riscv|xtensa
+#   cmake|pkgconf|kconfiglib|yaml|riscv|xtensa|newlib
 set -e
 case "$1" in
   mbedtls) probe=/usr/include/mbedtls/ssl.h; pkgs="libmbedtls-dev" ;;
@@ -14,8 +14,9 @@ case "$1" in
   pkgconf) probe=/usr/bin/pkg-config; pkgs="pkgconf" ;;
   kconfiglib) probe=/usr/lib/python3/dist-packages/kconfiglib.py; pkgs="python3-kconfiglib" ;;
   yaml) probe=/usr/lib/python3/dist-packages/yaml/__init__.py; pkgs="python3-yaml" ;;
-  riscv) probe=/usr/bin/riscv64-unknown-elf-gcc; pkgs="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf" ;;
-  xtensa) probe=/usr/bin/xtensa-lx106-elf-gcc; pkgs="gcc-xtensa-lx106 picolibc-xtensa-lx106-elf" ;;
+  riscv) probe=/usr/bin/riscv64-unknown-elf-gcc; pkgs="gcc-riscv64-unknown-elf" ;;
+  xtensa) probe=/usr/bin/xtensa-lx106-elf-gcc; pkgs="gcc-xtensa-lx106" ;;
+  newlib) probe=/usr/include/newlib/string.h; pkgs="libnewlib-dev" ;;
   *) echo "deps.sh: unknown dependency $1" >&2; exit 2 ;;
 esac
 [ -e "$probe" ] && exit 0
