@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The build systems: CMake (add_subdirectory, FetchContent, find_package, the
 # installed pkg-config files, a Cortex-M4 cross build), and the offline checks
 # of the ESP-IDF component (with RV32IMC and Xtensa builds), library.json and
