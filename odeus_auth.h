@@ -468,10 +468,9 @@ typedef struct odeus_problems {
   size_t count;
 } odeus_problems;
 
-/* The JSON path of a problem, e.g. "authFields[1].slug" (snprintf contract:
- * returns the length needed; writes at most cap bytes including the NUL).
- * A NULL problem gives "" (both functions). */
-/* The whole line, e.g. "authFields[1].label: 101 characters, max 100". */
+/* A problem as one line, its JSON path first: "authFields[1].label: 101
+ * characters, max 100" (snprintf contract: returns the length needed;
+ * writes at most cap bytes including the NUL). A NULL problem gives "". */
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap);
 
 /* Checks every rule of the API. Returns ODEUS_OK, or ODEUS_ERR_CONFIG with
@@ -483,9 +482,6 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len);
 /* Non-empty, visible ASCII (0x21..0x7e) only. */
 ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len);
-/* Counts a string as JavaScript does (UTF-16 code units). Returns
- * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL with the byte offset in *at on failure,
- * else 0 with the count in *units. */
 
 /* ---- connection settings ------------------------------------------------- */
 typedef struct odeus_url {
@@ -518,9 +514,7 @@ typedef struct odeus_request {
  * validation error (the config is checked while it is written, in the same
  * pass: then buf's content is unspecified, and nothing may be sent).
  * The bytes after the output, up to cap, are unspecified: they may serve as
- * scratch. Speed: with at least 64 bytes to spare, a valid request is
- * written in one pass of whole blocks; a tighter buffer may cost a second,
- * byte-exact pass. */
+ * scratch. */
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed);
 /* The whole request (head and body) with the API key and any clientSecret
  * replaced by "[REDACTED]": for a log or a dump (what the tool's `request`
@@ -689,7 +683,7 @@ typedef struct oa_http {
 
 /* ---- the answer ------------------------------------------------------------
  * What the server answered, mapped into caller-owned storage: the 200 answer
- * (SPEC §1 Response) member by member, or the human message of an error
+ * (the Odeus API reference, Response) member by member, or the human message of an error
  * answer. The body is read as it arrives, in pieces of any size; the result
  * is the same whatever the pieces.
  *
@@ -708,7 +702,7 @@ typedef struct oa_http {
  * enum value this version does not know is ODEUS_AUTH_UNKNOWN /
  * ODEUS_FIELD_UNKNOWN with its text in auth_type_text / type_text (set for
  * known values too). The answer is refused, with `problem` saying where:
- *  - ODEUS_ERR_ANSWER_TYPE: a member read has another JSON type than SPEC §1
+ *  - ODEUS_ERR_ANSWER_TYPE: a member read has another JSON type than the API reference
  *    gives it (null only where it says "|null"); the body is not an object;
  *  - ODEUS_ERR_ANSWER_MISSING: "integration", its "id" or "authType", or a
  *    field's "slug", "label" or "type" is absent (every other member may be
@@ -914,11 +908,11 @@ typedef struct odeus_io {
  * clientSecret, the window is wiped as soon as the last request byte is
  * sent, on every failure, and by odeus_exchange_end.
  *
- * Once the exchange is over, the fields below tell what the retry policy
- * and a keep-alive connection need: http.status (the answer's once
- * http.head_done is set; oa_outcome_of gives 0 before), http.retry_kind
- * / http.retry_value (Retry-After), the bytes received and leftover, and
- * odeus_exchange_reusable(). */
+ * Once the exchange is over: the answer's status is answer->status,
+ * odeus_retry_decide says whether to try again and when (it reads the
+ * status and Retry-After from the exchange), odeus_exchange_reusable
+ * whether the connection may carry the next request; received and
+ * leftover count the bytes read. */
 typedef struct odeus_exchange {
   odeus_answer *answer;         /* NULL: the answer body is skipped */
   uint64_t received;            /* bytes received, answer and leftover */
@@ -974,7 +968,7 @@ ODEUS_API void odeus_exchange_end(odeus_exchange *x);
  * Which outcomes are worth another attempt, and how long to wait first.
  *
  * Retried: HTTP 429, 502, 503 and 504, and a connect that failed
- * (ODEUS_ERR_CONNECT), as the API's contract names them. Never anything
+ * (ODEUS_ERR_CONNECT), as the API reference names them. Never anything
  * else: not 400, 401, 403 or 404 (the same request would fail again), not
  * 408 or 500, not a timeout, a TLS, certificate or protocol error. The
  * same request sent twice leaves the same state, so a retry is safe.
@@ -1054,11 +1048,6 @@ typedef struct oa_outcome {
 /* A fact the code relies on, checked by the compiler (C99 and C++11 alike):
  * an array of -1 bytes does not compile. */
 #define OA_STATIC_ASSERT(name, cond) typedef char oa_assert_##name[(cond) ? 1 : -1]
-#if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
-#define OA_INLINE inline
-#else
-#define OA_INLINE
-#endif
 
 /* strlen and memcmp as two loops of a few instructions each, so the core
  * pulls in nothing from the C library but memcpy and memset (newlib's
@@ -1150,7 +1139,7 @@ static void oa_put_edge(oa_sink *s, const char *p, size_t n)
 
 /* Small and hot: written so the compiler inlines the common case, all of
  * the bytes landing inside the window. */
-static OA_INLINE void oa_put(oa_sink *s, const char *p, size_t n)
+static void oa_put(oa_sink *s, const char *p, size_t n)
 {
   if (s->buf && n && s->len >= s->skip && s->len + n <= s->skip + s->cap) {
     memcpy(s->buf + (s->len - s->skip), p, n);
@@ -1241,15 +1230,17 @@ static int oa_word_ieq(const unsigned char *s, const char *word, size_t n)
   return 1;
 }
 
-static int oa_plain_byte(unsigned c)
+/* Whether c (0x20..0x7f) is in a set of those 96 bytes: bit c & 7 of
+ * byte (c - 0x20) / 8. */
+static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
 {
-  return c - 0x20u < 0x60u && c != '"' && c != '\\';
+  return c - 0x20u < 96u ? ((unsigned)set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
 }
 
 /* The first byte from p that is not plain, or end. */
 static const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
 {
-  while (p < end && oa_plain_byte(*p)) p++;
+  while (p < end && *p - 0x20u < 0x60u && *p != '"' && *p != '\\') p++;
   return p;
 }
 
@@ -1374,19 +1365,19 @@ static int oa_member_set(const void *obj, const oa_member *m)
   }
 }
 
+/* The JSON name of a key, straight from the member tables: the keys are
+ * numbered in the tables' order (the OAuth client's "label" excepted,
+ * which shares the auth field's key); a unit test holds every table row
+ * to it. "" for NONE and OTHER. */
 static const char *oa_key_name(odeus_key k)
 {
-  static const struct { const oa_member *t; size_t n; } tables[] = {
-    { oa_root_members, OA_COUNT(oa_root_members) },
-    { oa_field_members, OA_COUNT(oa_field_members) },
-    { oa_oauth_members, OA_COUNT(oa_oauth_members) }
-  };
-  size_t i, j;
+  unsigned v = (unsigned)k;
+  if (v - ODEUS_KEY_AUTH_TYPE < OA_COUNT(oa_root_members)) return oa_root_members[v - ODEUS_KEY_AUTH_TYPE].name;
+  if (v - ODEUS_KEY_SLUG < OA_COUNT(oa_field_members)) return oa_field_members[v - ODEUS_KEY_SLUG].name;
+  if (v - ODEUS_KEY_SCOPES < 5u) return oa_oauth_members[v - ODEUS_KEY_SCOPES].name;
+  if (v - ODEUS_KEY_AUTHORIZATION_CODE < 3u) return oa_oauth_members[v - ODEUS_KEY_AUTHORIZATION_CODE + 6].name;
   if (k == ODEUS_KEY_ID) return "id";
   if (k == ODEUS_KEY_INTEGRATION) return "integration";
-  for (i = 0; i < OA_COUNT(tables); i++)
-    for (j = 0; j < tables[i].n; j++)
-      if (tables[i].t[j].key == (unsigned)k) return tables[i].t[j].name;
   return "";
 }
 
@@ -1660,11 +1651,6 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
 #define OA_URL_HOST 1u
 #define OA_URL_PATH 2u
 /* Whether c is in a set of the bytes 0x20..0x7f: bit c - 0x20 of 12 bytes. */
-static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
-{
-  return c - 0x20u < 96u ? ((unsigned)set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
-}
-
 static unsigned oa_url_class(unsigned char c)
 {
   static const unsigned char host[12] = {
@@ -1845,7 +1831,7 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
 
 /* The rule a string of valid UTF-8 and `units` characters breaks as the
  * value of member m, else 0: what the walk reports. */
-static OA_INLINE int oa_string_rule(const odeus_str *v, const oa_member *m, size_t units)
+static int oa_string_rule(const odeus_str *v, const oa_member *m, size_t units)
 {
   if ((m->flags & OA_NONEMPTY) && units == 0) return ODEUS_RULE_EMPTY;
   if (m->max && units > m->max) return ODEUS_RULE_TOO_LONG;
@@ -1907,7 +1893,7 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
 /* The JSON text of a set boolean or enum member and its length, NULL when
  * the value is none of them: what the walk writes, and what breaks the
  * rule. */
-static OA_INLINE const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len)
+static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len)
 {
   const char *text;
   if (m->kind == OA_KIND_BOOL) {
@@ -1989,13 +1975,14 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
   case ODEUS_RULE_UTF8: oa_puts(s, "invalid UTF-8 at byte "); oa_put_uint(s, p->actual); break;
   case ODEUS_RULE_NUL: oa_puts(s, "U+0000 at byte "); oa_put_uint(s, p->actual); break;
   case ODEUS_RULE_ENUM: {
-    const char *const *names = p->key == ODEUS_KEY_AUTH_TYPE ? oa_auth_type_names : oa_field_type_names;
-    size_t i;
+    int auth = p->key == ODEUS_KEY_AUTH_TYPE;
+    const char *const *names = auth ? oa_auth_type_names : oa_field_type_names;
+    size_t i, count = auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
     if (p->text.ptr) { oa_putc(s, '"'); oa_put(s, p->text.ptr, p->text.len); oa_putc(s, '"'); }
     else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
-    for (i = 1; i < (size_t)(p->key == ODEUS_KEY_AUTH_TYPE ? ODEUS_AUTH_UNKNOWN : ODEUS_FIELD_UNKNOWN); i++) {
+    for (i = 1; i < count; i++) {
       if (i > 1) oa_puts(s, ", ");
       oa_puts(s, names[i]);
     }
@@ -2085,7 +2072,7 @@ static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_mark *from)
 
 /* Whether the next step is to be emitted; a step that starts within the
  * window is where the next window may resume. */
-static OA_INLINE int oa_step(oa_walk *w)
+static int oa_step(oa_walk *w)
 {
   size_t k = w->step++;
   if (!w->emit || w->full || k < w->from.step) return 0;
@@ -3055,7 +3042,7 @@ static oa_http_ptr oa_http_name_error(oa_http *p, oa_http_ptr s)
 }
 
 /* The known header a whole name is; trailers never frame or steer. */
-static OA_INLINE unsigned oa_http_known(const oa_http *p, oa_http_ptr s, size_t n)
+static unsigned oa_http_known(const oa_http *p, oa_http_ptr s, size_t n)
 {
   unsigned k;
   if (p->flags & OA_HTTP_F_TRAILER) return OA_HTTP_H_OTHER;
@@ -3445,7 +3432,7 @@ static int oa_json_ignore(void *ctx, const oa_json_event *ev)
 
 /* Delivers an event; a nonzero answer of the callback is the error from
  * then on. Every event is built whole before each call. */
-static OA_INLINE int oa_json_send(oa_json *js, const oa_json_event *ev)
+static int oa_json_send(oa_json *js, const oa_json_event *ev)
 {
   int r = js->fn(js->ctx, ev);
   if (r) js->error = r;
@@ -3453,7 +3440,7 @@ static OA_INLINE int oa_json_send(oa_json *js, const oa_json_event *ev)
 }
 
 /* Builds an event (depth: the current one) and delivers it. */
-static OA_INLINE int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const char *text,
+static int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const char *text,
                                   size_t len, size_t offset)
 {
   oa_json_event ev;
@@ -3468,7 +3455,7 @@ static OA_INLINE int oa_json_emit(oa_json *js, unsigned type, unsigned flags, co
 
 /* One fragment of the token being read. An empty one points at tmp, so RAW
  * always means "inside the fed data". */
-static OA_INLINE int oa_json_fragment(oa_json *js, const char *text, size_t len, unsigned flags)
+static int oa_json_fragment(oa_json *js, const char *text, size_t len, unsigned flags)
 {
   flags |= js->first;
   js->first = 0;
@@ -3509,7 +3496,7 @@ static int oa_json_put_code(oa_json *js, uint32_t cp)
 }
 
 /* A raw run [run, p) of the current string: what waits in tmp came first. */
-static OA_INLINE int oa_json_run(oa_json *js, const unsigned char *run, const unsigned char *p,
+static int oa_json_run(oa_json *js, const unsigned char *run, const unsigned char *p,
                                  unsigned flags)
 {
   if (js->tmp_len && oa_json_flush(js, 0)) return 1;
@@ -3582,7 +3569,7 @@ static const unsigned char *oa_json_string_end(oa_json *js, const unsigned char 
 
 /* The byte a one-letter escape stands for; 0 for 'u' and for letters that
  * are no escape. */
-static OA_INLINE unsigned oa_json_simple_escape(unsigned c)
+static unsigned oa_json_simple_escape(unsigned c)
 {
   /* from 'b' to 't': b f n r t */
   static const unsigned char letters[19] = {
@@ -3819,19 +3806,10 @@ static const unsigned char *oa_json_literal(oa_json *js, const unsigned char *p,
 
 /* ---- between tokens ---- */
 
-/* How many bytes of the literal led by c (t, f or n) stand whole at p, with
- * avail bytes given: its length when all of it is there, else 0. */
-static OA_INLINE size_t oa_json_whole_word(const unsigned char *p, size_t avail, unsigned c)
-{
-  if (c == 't') return avail >= 4 && OA_SAME(p, "true", 4) ? 4 : 0;
-  if (c == 'n') return avail >= 4 && OA_SAME(p, "null", 4) ? 4 : 0;
-  return avail >= 5 && OA_SAME(p, "false", 5) ? 5 : 0;
-}
-
 /* A string or key without escape, whole between the quotes at p and q: one
  * event FIRST|LAST|RAW pointing into the fed data; an empty one points into
  * the reader (tmp) and is not RAW. */
-static OA_INLINE void oa_json_whole_string(oa_json_event *ev, unsigned token,
+static void oa_json_whole_string(oa_json_event *ev, unsigned token,
                                            const unsigned char *p, const unsigned char *q,
                                            const oa_json *js)
 {
@@ -3847,7 +3825,7 @@ static OA_INLINE void oa_json_whole_string(oa_json_event *ev, unsigned token,
 }
 
 /* A literal whole inside the piece: its event points at the word. */
-static OA_INLINE void oa_json_literal_event(oa_json_event *ev, unsigned token, size_t len,
+static void oa_json_literal_event(oa_json_event *ev, unsigned token, size_t len,
                                             const oa_json *js)
 {
   ev->type = (oa_jev_type)token;
@@ -3855,53 +3833,6 @@ static OA_INLINE void oa_json_literal_event(oa_json_event *ev, unsigned token, s
   ev->text = oa_json_word(token);
   ev->len = len;
   ev->depth = js->depth;
-}
-
-/* The closing quote of a string with raw UTF-8, whole inside the piece and
- * without escape: from p at a byte from 0x80, the characters are validated
- * one after the other and the plain runs between them scanned. NULL when
- * the string needs the string reader (an escape, a bad byte, an invalid
- * character or one cut by the end of the piece), with *stop set to that
- * place: the bytes before it are plain or whole valid characters, which the
- * reader delivers as they are, and it reports the error at the same byte as
- * if it had read them all. */
-static const unsigned char *oa_json_utf8_string(const unsigned char *p,
-                                                                const unsigned char *end,
-                                                                const unsigned char **stop)
-{
-  for (;;) {
-    size_t n = oa_utf8_length(p, (size_t)(end - p));
-    if (n < 2) break;
-    p += n;
-    p = oa_plain_span(p, end);
-    if (p == end || *p < 0x80) break;
-  }
-  if (p != end && *p == '"') return p;
-  *stop = p;
-  return NULL;
-}
-
-/* The closing quote of a string whose text starts at s, when the string
- * is whole inside the piece and holds no escape and only valid UTF-8, so
- * that one event can point at its bytes; NULL otherwise, with *stop set to
- * where the string reader must look (see oa_json_utf8_string). The first
- * block is read here: most strings end inside it. */
-static OA_INLINE const unsigned char *oa_json_plain_string(const unsigned char *s,
-                                                           const unsigned char *end,
-                                                           const unsigned char **stop)
-{
-  const unsigned char *q;
-  q = oa_plain_span(s, end);
-  if (q != end && *q == '"') return q;
-  if (q != end && *q >= 0x80) return oa_json_utf8_string(q, end, stop);
-  *stop = q;
-  return NULL;
-}
-
-/* Whether the two bytes at p (p + 1 < end) are a and b. */
-static OA_INLINE int oa_json_pair(const unsigned char *p, unsigned a, unsigned b)
-{
-  return ((unsigned)p[0] | (unsigned)p[1] << 8) == (a | b << 8);
 }
 
 /* A string that is not plain from its opening quote at p (an escape, a
@@ -3918,7 +3849,7 @@ static const unsigned char *oa_json_string_begin(oa_json *js, const unsigned cha
 }
 
 /* Delivers the event of a container's bracket (no text). */
-static OA_INLINE int oa_json_bracket(oa_json *js, oa_json_event *ev, unsigned type,
+static int oa_json_bracket(oa_json *js, oa_json_event *ev, unsigned type,
                                      size_t offset)
 {
   ev->type = (oa_jev_type)type;
@@ -3928,22 +3859,6 @@ static OA_INLINE int oa_json_bracket(oa_json *js, oa_json_event *ev, unsigned ty
   ev->depth = js->depth;
   ev->offset = offset;
   return oa_json_send(js, ev);
-}
-
-/* The first byte from p that is not JSON whitespace, or end. */
-static const unsigned char *oa_json_skip_space(const unsigned char *p,
-                                                               const unsigned char *end)
-{
-  while (p != end && oa_json_space(*p)) p++;
-  return p;
-}
-
-/* The same, with the test for the compact form here: no whitespace where
- * the byte at p is above 0x20 (out of line only past that). */
-static OA_INLINE const unsigned char *oa_json_past_space(const unsigned char *p,
-                                                         const unsigned char *end)
-{
-  return p != end && *p <= ' ' ? oa_json_skip_space(p, end) : p;
 }
 
 
@@ -4476,7 +4391,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   p.pr = problems ? problems : &none;
   p.scope = OA_CFG_TOP;
   before = p.pr->count;
-  /* A lone surrogate escape (SPEC §1: refused, as it has no UTF-8 form)
+  /* A lone surrogate escape (the API refuses it: it has no UTF-8 form)
    * becomes U+FFFD with OA_JSON_LONE, a problem at the string's path,
    * so the rest of the body is still checked. */
   oa_json_init(&js, oa_cfg_event, &p);
@@ -4530,7 +4445,7 @@ enum oa_ans_slot {
 #define OA_ANS_FIELD_BITS (OA_ANS_BIT(OA_ANS_SLUG) | OA_ANS_BIT(OA_ANS_LABEL) | OA_ANS_BIT(OA_ANS_TYPE) \
   | OA_ANS_BIT(OA_ANS_DESCRIPTION) | OA_ANS_BIT(OA_ANS_PLACEHOLDER) | OA_ANS_BIT(OA_ANS_REQUIRED))
 
-/* The JSON value a slot takes (SPEC §1 Response). The string kinds are
+/* The JSON value a slot takes (the Odeus API reference, Response). The string kinds are
  * contiguous, STRING to FIELD_TYPE, the enums last of them. */
 enum oa_ans_kind {
   OA_ANS_K_NONE,                /* anything: skipped */
@@ -5478,7 +5393,7 @@ static odeus_result oa_x_answer_result(odeus_exchange *x)
 /* A failure r once the head of an error answer was read (its body cut
  * short, too large, broken, or the connection failed under it): the status
  * is what the server said, and the message falls back to the reason
- * phrase. SPEC §1: an error body never makes the answer fail. A 200's
+ * phrase. An error body never makes the answer fail. A 200's
  * body is the integration: there r stands. */
 static odeus_result oa_x_body_failure(odeus_exchange *x, odeus_result r)
 {
@@ -5622,7 +5537,7 @@ static oa_outcome oa_outcome_of(const odeus_exchange *x, odeus_result r)
 }
 
 /* Statuses that say "not now" rather than "not this": the same request may
- * well succeed later. Exactly the API contract's list, which the tool's
+ * well succeed later. Exactly the API reference's list, which the tool's
  * --retries promises: 408 is not in it. */
 static int oa_retry_status(int status)
 {
@@ -6688,33 +6603,11 @@ ODEUS_API void odeus_client_free(odeus_client *c)
 #endif /* ODEUS_AUTH_IMPLEMENTATION && ODEUS_AUTH_MBEDTLS */
 /*
 ------------------------------------------------------------------------------
-CHANGES
-  unreleased          one implementation of every part: ODEUS_OPTIMIZE_SIZE,
-                      the SIMD and word-at-a-time scans, the one-pass
-                      writer and the JSON objects loop are gone; a callback's stop on a
-                      literal leaves offset on its last letter, whatever the
-                      split; an error answer without message or reason
-                      phrase reads "HTTP 429", no longer the result's
-                      description; TLS 1.3 sessions resume with mbedTLS 3.6;
-                      the transport checks the deadline before every read
-                      and write (a peer sending endless TLS alerts or tiny
-                      chunks held the caller); a NULL problem formats as "";
-                      a 408 is no longer retried (the contract's list is
-                      429, 502, 503, 504); only a 200 is read as the
-                      integration (a 201 or 204 is ODEUS_ERR_STATUS_OTHER);
-                      odeus_write_answer refuses a refused answer; a JSON
-                      problem reads "invalid JSON escape at byte 42";
-                      the transport refuses TLS < 1.2, refuses to apply
-                      after a failed init, and shares the connect timeout
-                      between a host's addresses; odeus_display_text and
-                      odeus_client_failure (new) make a server's message
-                      safe to print; an error answer keeps its status when
-                      its body fails; each client attempt starts from an
-                      empty answer; a lone surrogate escape in a config is
-                      a problem at its path (ODEUS_RULE_LONE_SURROGATE,
-                      OA_JSON_LONE); odeus_write_answer output reads
-                      back; a message from the reason phrase is UTF-8;
-                      URL brackets must hold an IPv6 address
+CHANGES (the whole history: CHANGELOG.md)
+  unreleased          one implementation of each part; two tiers of API
+                      (the parsers and streams are internal); streaming
+                      resumes where the last window ended; no overloaded
+                      problem fields; the transport over any network
   0.1.0 (2026-11-27)  first release
 ------------------------------------------------------------------------------
 MIT License

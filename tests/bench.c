@@ -2,7 +2,8 @@
 /* make bench: what the path a device runs costs, beside baselines measured
  * in the same run. `bench count NAME N [ARG]` runs one variant N times
  * (tests/bench.sh counts its instructions with callgrind); `bench time
- * NAME [ARG]` times it natively (best of 7 rounds).
+ * NAME [ARG]` times it natively (best of 7 rounds); `bench size request
+ * ARG` prints the body size of that request.
  *
  * The device path: validate the config, then one exchange over an
  * in-memory io through a 256-byte window, the answer coming in 64-byte
@@ -175,7 +176,7 @@ int main(int argc, char **argv)
   bench_fn fn;
   size_t arg;
   if (argc < 3 || !(fn = find(argv[2]))) {
-    fprintf(stderr, "usage: bench count NAME N [ARG] | bench time NAME [ARG]\n");
+    fprintf(stderr, "usage: bench count NAME N [ARG] | bench time NAME [ARG] | bench size request ARG\n");
     return 2;
   }
   {
@@ -187,6 +188,14 @@ int main(int argc, char **argv)
     arg = argc > 4 ? (size_t)atol(argv[4]) : 0;
     if (fn == bench_request) scale_setup(arg / 100000);
     while (n-- > 0) sink += fn(arg);
+    return 0;
+  }
+  if (strcmp(argv[1], "size") == 0 && fn == bench_request && argc > 3) {
+    odeus_request rq = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &scale_config };
+    oa_stream st;
+    scale_setup((size_t)atol(argv[3]) / 100000);
+    if (oa_stream_begin(&st, &rq) != ODEUS_OK) return 2;
+    printf("%zu\n", st.content_length);
     return 0;
   }
   if (strcmp(argv[1], "time") == 0) {

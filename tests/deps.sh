@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs what a target needs on Debian when running as root; elsewhere
 # prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang|m32|
-#   cmake|pkgconf|kconfiglib|yaml|riscv|xtensa|newlib
+# qemu-arm|qemu-user|powerpc|s390x|cmake|pkgconf|kconfiglib|yaml|riscv|xtensa|newlib
 set -e
+opts=""
 case "$1" in
   mbedtls) probe=/usr/include/mbedtls/ssl.h; pkgs="libmbedtls-dev" ;;
   arm) probe=/usr/bin/arm-none-eabi-gcc; pkgs="gcc-arm-none-eabi libnewlib-arm-none-eabi" ;;
@@ -10,6 +11,15 @@ case "$1" in
   m32) probe=/usr/include/x86_64-linux-gnu/gnu/stubs-32.h; pkgs="gcc-multilib" ;;
   valgrind) probe=/usr/bin/valgrind; pkgs="valgrind" ;;
   clang) probe=/usr/bin/clang; pkgs="clang" ;;
+  # tests/qemu.sh: the Cortex-M boards, and big-endian Linux under qemu-user
+  # (without the recommended GUI, firmware and binfmt packages)
+  qemu-arm) probe=/usr/bin/qemu-system-arm; pkgs="qemu-system-arm"; opts="--no-install-recommends" ;;
+  qemu-user) probe=/usr/bin/qemu-ppc; pkgs="qemu-user"; opts="--no-install-recommends" ;;
+  powerpc) probe=/usr/bin/powerpc-linux-gnu-gcc; pkgs="gcc-powerpc-linux-gnu libc6-dev-powerpc-cross" ;;
+  s390x) probe=/usr/bin/s390x-linux-gnu-gcc; pkgs="gcc-s390x-linux-gnu libc6-dev-s390x-cross" ;;
+  # tests/buildsys.sh: CMake and pkg-config consumers, the offline checks of
+  # the ESP-IDF and Zephyr Kconfig and manifests (Debian's python3), and the
+  # ESP chips' instruction sets (compiled against newlib's headers)
   cmake) probe=/usr/bin/cmake; pkgs="cmake" ;;
   pkgconf) probe=/usr/bin/pkg-config; pkgs="pkgconf" ;;
   kconfiglib) probe=/usr/lib/python3/dist-packages/kconfiglib.py; pkgs="python3-kconfiglib" ;;
@@ -22,10 +32,10 @@ esac
 [ -e "$probe" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "deps: installing $pkgs (apt-get)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs >/dev/null 2>&1 || {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $opts $pkgs >/dev/null 2>&1 || {
     DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs >/dev/null; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $opts $pkgs >/dev/null; }
 else
-  echo "deps: missing $probe; run: sudo apt-get install $pkgs" >&2
+  echo "deps: missing $probe; run: sudo apt-get install ${opts:+$opts }$pkgs" >&2
   exit 1
 fi

@@ -522,6 +522,18 @@ static void test_ids_keys_urls(void)
   CHECK_STR(oa_key_name(ODEUS_KEY_AUTH_FIELDS), "authFields");
   CHECK_STR(oa_key_name(ODEUS_KEY_ID), "id");
   CHECK_STR(oa_key_name(ODEUS_KEY_OTHER), "");
+  CHECK_STR(oa_key_name(ODEUS_KEY_INTEGRATION), "integration");
+  CHECK_STR(oa_key_name(ODEUS_KEY_NONE), "");
+  { /* every row of every member table names its key */
+    size_t row;
+    for (row = 0; row < OA_COUNT(oa_root_members); row++)
+      CHECK_STR(oa_key_name((odeus_key)oa_root_members[row].key), oa_root_members[row].name);
+    for (row = 0; row < OA_COUNT(oa_field_members); row++)
+      CHECK_STR(oa_key_name((odeus_key)oa_field_members[row].key), oa_field_members[row].name);
+    for (row = 0; row < OA_COUNT(oa_oauth_members); row++)
+      if (oa_oauth_members[row].key != ODEUS_KEY_LABEL)
+        CHECK_STR(oa_key_name((odeus_key)oa_oauth_members[row].key), oa_oauth_members[row].name);
+  }
   CHECK_EQ_INT(odeus_parse_base_url("https://odeus.example.com/api/public/", 37, &u), ODEUS_OK);
   CHECK_EQ_INT(u.https, 1);
   CHECK_MEM(u.host.ptr, u.host.len, "odeus.example.com", 17);
