@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what a target needs on Debian when running as root; elsewhere
 # prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang|m32|
-# qemu-arm|qemu-user|powerpc|s390x|lwip
+# qemu-arm|qemu-user|powerpc|s390x|lwip|cmake|pkgconf|kconfiglib|yaml|riscv|xtensa|newlib
 set -e
 opts=""
 case "$1" in
@@ -18,6 +18,16 @@ case "$1" in
   powerpc) probe=/usr/bin/powerpc-linux-gnu-gcc; pkgs="gcc-powerpc-linux-gnu libc6-dev-powerpc-cross" ;;
   s390x) probe=/usr/bin/s390x-linux-gnu-gcc; pkgs="gcc-s390x-linux-gnu libc6-dev-s390x-cross" ;;
   lwip) probe=/usr/include/lwip/lwip/sockets.h; pkgs="liblwip-dev" ;;
+  # tests/buildsys.sh: CMake and pkg-config consumers, the offline checks of
+  # the ESP-IDF and Zephyr Kconfig and manifests (Debian's python3), and the
+  # ESP chips' instruction sets (compiled against newlib's headers)
+  cmake) probe=/usr/bin/cmake; pkgs="cmake" ;;
+  pkgconf) probe=/usr/bin/pkg-config; pkgs="pkgconf" ;;
+  kconfiglib) probe=/usr/lib/python3/dist-packages/kconfiglib.py; pkgs="python3-kconfiglib" ;;
+  yaml) probe=/usr/lib/python3/dist-packages/yaml/__init__.py; pkgs="python3-yaml" ;;
+  riscv) probe=/usr/bin/riscv64-unknown-elf-gcc; pkgs="gcc-riscv64-unknown-elf" ;;
+  xtensa) probe=/usr/bin/xtensa-lx106-elf-gcc; pkgs="gcc-xtensa-lx106" ;;
+  newlib) probe=/usr/include/newlib/string.h; pkgs="libnewlib-dev" ;;
   *) echo "deps.sh: unknown dependency $1" >&2; exit 2 ;;
 esac
 [ -e "$probe" ] && exit 0
