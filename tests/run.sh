@@ -17,7 +17,7 @@
 # the same name: `tests/run.sh --check unit_json` also runs the slow builds
 # of tests/check.d/. An unknown name is an error that lists the names.
 #
-# Fragments run side by side, $PARALLEL at a time (2), each in a subshell of
+# Fragments run side by side, $PARALLEL at a time (3), each in a subshell of
 # its own (so a fragment defines what it uses, or sources the file that
 # does), its output printed whole in the order of the files. One fragment,
 # or PARALLEL=1, prints as it goes.
@@ -29,6 +29,8 @@
 #   job NAME CMD...     queue a command; jobs_run runs the queue $JOBS at a time;
 #   job_ok NAME         then prints NAME's output and succeeds when it did
 #   selected NAME       whether test NAME was asked for
+#   once NAME CMD...    CMD run once in this run, by the first fragment asking
+#   odeus_auth_tool     builds $B/odeus-auth once; mock_server builds the mock
 #   $B (build dir), $STRICT (strict C99 flags), $CHECK (1 under --check),
 #   $JOBS (parallel jobs; 2, or the environment's JOBS)
 cd "$(dirname "$0")/.." || exit 2
@@ -99,6 +101,31 @@ job_ok() {
   [ "$(cat "$JOB_DIR/$1.rc" 2> /dev/null)" = 0 ]
 }
 
+# once NAME CMD...: runs CMD once in this run, whichever fragment asks
+# first; the others wait for it, then all see its output and status.
+ONCE_DIR=$B/once; rm -rf "$ONCE_DIR"; mkdir -p "$ONCE_DIR"
+once() {
+  local name=$1; shift
+  (
+    flock 9
+    if [ ! -e "$ONCE_DIR/$name.rc" ]; then
+      "$@" > "$ONCE_DIR/$name.log" 2>&1; echo $? > "$ONCE_DIR/$name.rc"
+    fi
+    cat "$ONCE_DIR/$name.log"
+    [ "$(cat "$ONCE_DIR/$name.rc")" = 0 ]
+  ) 9> "$ONCE_DIR/$name.lock"
+}
+# What several tests use, built once: the odeus-auth tool at $B/odeus-auth
+# (strict, -O2; no binary when it does not build), and the mock server
+# (tests/mock.sh build).
+odeus_auth_tool() { once odeus-auth odeus_auth_tool_build; }
+odeus_auth_tool_build() {
+  rm -f "$B/odeus-auth"
+  # shellcheck disable=SC2086
+  gcc $STRICT -O2 -I. -o "$B/odeus-auth" examples/odeus-auth.c -lmbedtls -lmbedx509 -lmbedcrypto
+}
+mock_server() { once mock-server bash tests/mock.sh build; }
+
 # The fragments: the quick ones, then under --check the slow ones.
 FRAGMENTS=$(ls tests/steps.d/*.sh 2> /dev/null)
 ALL_FRAGMENTS="$FRAGMENTS $(ls tests/check.d/*.sh 2> /dev/null)"
@@ -165,7 +192,7 @@ for w in $WANT; do
 done
 
 # Run the fragments asked for. Each runs in a subshell of its own, up to
-# $PARALLEL at a time (2; a fragment's own compiles run $JOBS at a time
+# $PARALLEL at a time (3; a fragment's own compiles run $JOBS at a time
 # beside it), its output kept and printed whole, in the order of the files,
 # and its counts added to the total. One fragment alone, or PARALLEL=1,
 # runs here and prints as it goes.
@@ -178,7 +205,7 @@ for FRAG in $FRAGMENTS; do
     TODO="$TODO $FRAG"
   fi
 done
-PARALLEL=${PARALLEL:-2}
+PARALLEL=${PARALLEL:-3}
 run_fragment() {  # FRAG COUNTS_FILE: sources FRAG, writes "passed failed skipped"
   FRAG=$1; FRAG_WORD=$(frag_word "$FRAG"); FRAG_NAMES=""
   PASSED=0; FAILED=0; SKIPPED=0
@@ -206,6 +233,7 @@ if [ $# -le 1 ] || [ "$PARALLEL" -le 1 ]; then
     i=$((i + 1))
   done
 else
+  echo "running $(for f in $TODO; do frag_word "$f"; done | awk '{ printf "%s%s", NR > 1 ? " " : "", $0 }'), $PARALLEL at a time; each prints when it ends"
   i=0; N=$#
   declare -a FRAG_OF PID_OF
   for FRAG in $TODO; do FRAG_OF[$i]=$FRAG; i=$((i + 1)); done

@@ -20,6 +20,7 @@ net_probe_valgrind() {
 
 net_run_slow() {
   local ports main
+  mock_server > /dev/null 2>&1
   # shellcheck disable=SC2086
   check "build-g++-net_client" g++ -x c++ -std=c++11 -Wall -Wextra -Werror -O1 -I. \
     -o "$B/net_client-cxx" tests/net_client.c $NET_LIBS

@@ -37,6 +37,7 @@ net_stop_all() { # PREFIX
 
 net_run() {
   local ports
+  mock_server > /dev/null 2>&1
   # shellcheck disable=SC2086
   check "build-gcc-net_client" gcc $STRICT -O1 -g -I. -o "$B/net_client" tests/net_client.c $NET_LIBS
   ports=$(net_start_all net)
