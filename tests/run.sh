@@ -210,10 +210,16 @@ run_fragment() {  # FRAG COUNTS_FILE: sources FRAG, writes "passed failed skippe
   FRAG=$1; FRAG_WORD=$(frag_word "$FRAG"); FRAG_NAMES=""
   PASSED=0; FAILED=0; SKIPPED=0
   JOB_DIR=$B/jobs/$(basename "$(dirname "$FRAG")")-$FRAG_WORD; mkdir -p "$JOB_DIR"
+  local t0=$SECONDS
   # shellcheck source=/dev/null
   . "$FRAG"
   jobs_run  # what the fragment queued and did not run
   echo "$PASSED $FAILED $SKIPPED" > "$2"
+  # Its wall-clock and CPU time (the CPU of the programs it ran).
+  times > "$2.times"
+  awk -v w="$FRAG_WORD" -v s=$((SECONDS - t0)) 'NR == 2 {
+    split($1, u, "m"); split($2, y, "m")
+    printf "time %s: %d s, %d s of CPU\n", w, s, u[1] * 60 + u[2] + y[1] * 60 + y[2] }' "$2.times"
 }
 # add_counts FRAG COUNTS_FILE: adds a finished fragment's counts to the total;
 # a fragment that stopped before its end is one failure.
@@ -233,7 +239,7 @@ if [ $# -le 1 ] || [ "$PARALLEL" -le 1 ]; then
     i=$((i + 1))
   done
 else
-  echo "running $(for f in $TODO; do frag_word "$f"; done | awk '{ printf "%s%s", NR > 1 ? " " : "", $0 }'), $PARALLEL at a time; each prints when it ends"
+  echo "running $(for f in $TODO; do frag_word "$f"; done | paste -s -d ' '), $PARALLEL at a time; each prints when it ends"
   i=0; N=$#
   declare -a FRAG_OF PID_OF
   for FRAG in $TODO; do FRAG_OF[$i]=$FRAG; i=$((i + 1)); done

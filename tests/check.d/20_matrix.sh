@@ -1,6 +1,6 @@
 # The compile matrix's slower entries (the quick ones:
 # tests/steps.d/20_matrix.sh): the implementation at -Os under gcc and clang,
-# C99 and C++11; clang -fshort-enums; -m32 under gcc and clang; Cortex-M4
+# C99 and C++11, and at -O2 under clang; clang -fshort-enums; -m32 under gcc and clang; Cortex-M4
 # (arm-none-eabi-gcc, installed here where missing); the mbedTLS transport
 # under clang (-Os) and as C++ (-O2). All with the strict flags; each
 # compile is one check, $JOBS at a time. A compiler runs where its probe
@@ -38,6 +38,9 @@ for mxs_cc in $MXS_CCS; do
     # shellcheck disable=SC2086
     mxs_job "impl-$mxs_cc-$mxs_lang-Os" $mxs_comp $mxs_flags -Os -I"$MXS_INC" \
       -c tests/matrix_impl.c -o "$MXS/impl-$mxs_cc-$mxs_lang-Os.o"
+    # shellcheck disable=SC2086
+    [ "$mxs_cc" = clang ] && mxs_job "impl-$mxs_cc-$mxs_lang-O2" $mxs_comp $mxs_flags -O2 -I"$MXS_INC" \
+      -c tests/matrix_impl.c -o "$MXS/impl-$mxs_cc-$mxs_lang-O2.o"
   done
 done
 if [ "$MXS_CCS" = "gcc clang" ]; then
