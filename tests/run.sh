@@ -242,13 +242,13 @@ else
   echo "running $(for f in $TODO; do frag_word "$f"; done | paste -s -d ' '), $PARALLEL at a time; each prints when it ends"
   i=0; N=$#
   declare -a FRAG_OF PID_OF
-  for FRAG in $TODO; do FRAG_OF[$i]=$FRAG; i=$((i + 1)); done
+  for FRAG in $TODO; do FRAG_OF[i]=$FRAG; i=$((i + 1)); done
   next=0; shown=0; running=0
   while [ "$shown" -lt "$N" ]; do
     while [ "$running" -lt "$PARALLEL" ] && [ "$next" -lt "$N" ]; do
       ( run_fragment "${FRAG_OF[$next]}" "$OUTS/$next.counts" > "$OUTS/$next.out" 2>&1
         echo $? > "$OUTS/$next.rc" ) &
-      PID_OF[$next]=$!; next=$((next + 1)); running=$((running + 1))
+      PID_OF[next]=$!; next=$((next + 1)); running=$((running + 1))
     done
     wait -n 2> /dev/null
     running=0

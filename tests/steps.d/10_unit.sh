@@ -11,6 +11,7 @@ UNIT_NAMES=$(for f in tests/unit_*.c; do [ -e "$f" ] && basename "$f" .c; done)
 # shellcheck disable=SC2086
 steps $UNIT_NAMES || return 0
 
+# shellcheck disable=SC2086
 UNIT_CXX="-x c++ -std=c++11 $(printf ' %s ' $STRICT | sed 's/ -std=c99 / /; s/ -Wstrict-prototypes / /')"
 UNIT_ASAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # The sanitizer builds run where clang builds and runs a sanitized program
