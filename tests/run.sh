@@ -19,8 +19,9 @@
 #
 # Fragments run side by side, $PARALLEL at a time (3), each in a subshell of
 # its own (so a fragment defines what it uses, or sources the file that
-# does), its output printed whole in the order of the files. One fragment,
-# or PARALLEL=1, prints as it goes.
+# does), its output printed whole in the order of the files and closed by
+# "time WORD: N s, N s of CPU", so what makes the run slow is plain. One
+# fragment, or PARALLEL=1, prints as it goes.
 #
 # Fragments are bash, sourced, with these functions and variables:
 #   check NAME CMD...   one check, passing when CMD exits 0 (output in $B/NAME.log)
@@ -182,7 +183,9 @@ fi
 for w in $WANT; do
   if ! printf '%s\n' "$NAMES" | awk -v w="$w" '$1 == w || $2 == w { f = 1 } END { exit !f }'; then
     echo "run.sh: no test named $w. The tests:" >&2
-    printf '%s\n' "$NAMES" | awk '!s[$1]++ { printf "  %s%s\n", $1, $3 == "check.d" ? " (make check)" : "" }' >&2
+    printf '%s\n' "$NAMES" | awk '!s[$1]++ { printf "  %s%s\n", $1, $3 == "check.d" ? " (make check)" : "" }
+      $1 != $2 && !g[$2]++ { groups = groups " " $2 }
+      END { if (groups != "") print "groups (all of their tests):" groups }' >&2
     exit 2
   fi
   if [ "$CHECK" = 0 ] && ! printf '%s\n' "$NAMES" | awk -v w="$w" '($1 == w || $2 == w) && $3 == "steps.d" { f = 1 } END { exit !f }'; then
