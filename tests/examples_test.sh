@@ -188,7 +188,7 @@ run api_key-nokey 1 env -u ODEUS_API_KEY "$T/api_key"
 want_err api_key-nokey "api_key: set ODEUS_API_KEY to your Odeus API key"
 # Trusting another CA than the one that signed the server's certificate.
 run api_key-untrusted 1 env ODEUS_CA_FILE=tests/certs/other-ca.pem "$T/api_key"
-want_err api_key-untrusted "api_key: server certificate not trusted (certificate flags 0x00000008)"
+want_err api_key-untrusted "api_key: server certificate not trusted: signed by an unknown CA (certificate flags 0x00000008)"
 # No client secret: nothing is sent, rather than a placeholder that would
 # replace the stored one.
 run oauth-nosecret 1 env -u OAUTH_CLIENT_SECRET "$T/oauth"

@@ -71,7 +71,7 @@ static void test_redacted(void)
   odeus_oauth_client oc;
   odeus_config c;
   odeus_request rq = { NULL, "secret-api-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
-  char buf[1024];
+  char buf[1024] = { 0 }; /* strstr reads it as a C string */
   size_t need = 0;
   memset(&oc, 0, sizeof oc);
   memset(&c, 0, sizeof c);
