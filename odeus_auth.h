@@ -49,7 +49,7 @@
  * your odeus_io (odeus_exchange_begin / _run / _reusable / _end, and
  * odeus_retry_decide between attempts), the bundled client (odeus_client_*,
  * under ODEUS_AUTH_MBEDTLS), the texts (odeus_result_text,
- * odeus_problem_format, odeus_answer_problem_format, odeus_display_text) and
+ * odeus_problem_format, odeus_display_text) and
  * odeus_write_answer, which writes the integration back as JSON.
  *
  *     static const odeus_auth_field fields[] = {
@@ -460,6 +460,9 @@ typedef struct odeus_problem {
                            points into the caller's data */
   odeus_result cause;   /* ODEUS_RULE_JSON: why the text is not JSON
                            (an ODEUS_ERR_JSON_* code), else ODEUS_OK */
+  int in_answer;        /* 1: the problem of an answer from the server (see
+                           odeus_answer.problem): its path is inside
+                           "integration"; 0: of a config */
 } odeus_problem;
 
 /* Caller-owned storage for problems. count is the total found, and may be
@@ -474,7 +477,9 @@ typedef struct odeus_problems {
  * characters, max 100", or "... 2000 UTF-16 units (1000 characters), max
  * 1000" when characters above U+FFFF count 2 (snprintf contract: returns
  * the length needed; writes at most cap bytes including the NUL; a NULL
- * problem gives ""). Safe to show as it is: what it quotes from the config
+ * problem, or one without a rule (an answer that was not refused), gives
+ * ""). A problem of an answer (in_answer) reads from inside "integration":
+ * "integration.authFields[1].slug: expected a string". Safe to show as it is: what it quotes from the config
  * is escaped as odeus_display_text does, backslashes excepted (a key or
  * value shows the escapes its JSON text has). */
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap);
@@ -786,7 +791,7 @@ typedef struct odeus_answer {
    * value (TYPE), of the repeated key (DUPLICATE_KEY), of the brace closing
    * the object that lacks the member (REQUIRED), of the offending byte
    * (JSON, with the reader's result in cause). Format it with
-   * odeus_answer_problem_format. */
+   * odeus_problem_format (in_answer is set). */
   odeus_problem problem;
 } odeus_answer;
 
@@ -842,10 +847,6 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
  * ODEUS_ERR_HTTP_* code, a 200 answer's problem as soon as it is found, or
  * what odeus_answer_finish returns (the reason phrase is the response's). */
 
-/* The problem of a refused answer as one line, e.g.
- * "integration.authFields[1].slug: expected a string" (snprintf contract,
- * NUL-terminated when cap > 0; "" when there is none). */
-ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, size_t cap);
 
 /* ---- writing an answer back as JSON ----------------------------------------
  * The integration as one line of JSON (what `odeus-auth apply` prints), in
@@ -2125,11 +2126,17 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
   }
 }
 
+/* An answer's problem reads from inside "integration" (with the answer's
+ * own texts for a wrong type); written with the answer mapper, below. */
+static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p);
+
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap)
 {
   oa_sink s;
   oa_sink_init(&s, buf, cap, 0);
-  if (p) {
+  if (p && p->rule && p->in_answer) {
+    oa_put_answer_problem(&s, p);
+  } else if (p && p->rule) {
     oa_put_path(&s, p);
     oa_puts(&s, ": ");
     oa_put_rule(&s, p);
@@ -4725,6 +4732,7 @@ static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rul
   p->rule = rule;
   p->limit = 0;
   p->actual = offset;
+  p->in_answer = 1;
   r->error = (int)code;
   return (int)code;
 }
@@ -5309,6 +5317,7 @@ static odeus_result oa_ans_json_error(odeus_answer_reader *r, odeus_result code)
     p->member = ODEUS_KEY_NONE;
     p->cause = code;
     p->actual = r->json.offset;
+    p->in_answer = 1;
     r->error = (int)code;
   }
   return (odeus_result)r->error;
@@ -5354,9 +5363,8 @@ static const char *oa_ans_expected(const odeus_problem *p)
   return "a string";
 }
 
-static void oa_put_answer_problem(oa_sink *s, const odeus_answer *a)
+static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p)
 {
-  const odeus_problem *p = &a->problem;
   if (p->key != ODEUS_KEY_NONE && p->key != ODEUS_KEY_INTEGRATION) oa_puts(s, "integration.");
   oa_put_path(s, p);
   oa_puts(s, ": ");
@@ -5366,14 +5374,6 @@ static void oa_put_answer_problem(oa_sink *s, const odeus_answer *a)
   } else {
     oa_put_rule(s, p);
   }
-}
-
-ODEUS_API size_t odeus_answer_problem_format(const odeus_answer *a, char *buf, size_t cap)
-{
-  oa_sink s;
-  oa_sink_init(&s, buf, cap, 0);
-  if (a && a->problem.rule) oa_put_answer_problem(&s, a);
-  return oa_sink_cstr(&s);
 }
 
 /* ---- writing the answer back ---- */
@@ -6847,7 +6847,7 @@ ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, con
   /* set only when the reader refused a 200, which is then the result */
   if (a && a->problem.rule) {
     oa_puts(&s, ": ");
-    oa_put_answer_problem(&s, a);
+    oa_put_answer_problem(&s, &a->problem);
   }
   if (a && r == ODEUS_ERR_ANSWER_CUT) {
     oa_puts(&s, " (");

@@ -264,7 +264,7 @@ static void report(odeus_result r, const odeus_answer *answer, const connection 
   char text[512];
   fprintf(stderr, "custom_io: %s", odeus_result_text(r));
   if (answer->problem.rule) {
-    odeus_answer_problem_format(answer, text, sizeof text);
+    odeus_problem_format(&answer->problem, text, sizeof text);
     fprintf(stderr, ": %s", text);
   } else if (answer->message.ptr) {
     odeus_display_text(answer->message.ptr, answer->message.len, text, sizeof text);

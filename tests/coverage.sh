@@ -26,20 +26,14 @@ fi
 
 FAIL=0
 TESTS=0
-# Every test, then every test again with ODEUS_OPTIMIZE_SIZE (the lines
-# only that build compiles are covered by those runs).
-SMALL=$(for f in tests/unit_*.c; do printf 'small:%s ' "$(basename "$f" .c)"; done)
-# shellcheck disable=SC2086
-for run in tests/unit_*.c $SMALL; do
-  case $run in
-    small:*) src=tests/${run#small:}.c; n=${run#small:}-small; flags=-DODEUS_OPTIMIZE_SIZE=1 ;;
-    *) src=$run; n=$(basename "$src" .c); flags= ;;
-  esac
+sh tests/deps.sh python3 > /dev/null 2>&1
+for src in tests/unit_*.c; do
   [ -e "$src" ] || continue
+  n=$(basename "$src" .c)
   d=$OUT/$n
   mkdir -p "$d"
   # No tests/noheap.c here: the coverage runtime itself may allocate at exit.
-  if ! gcc -std=c99 -O0 -g --coverage $flags -I"$INC" -Itests -c "$src" -o "$d/$n.o" > "$d/build.log" 2>&1 ||
+  if ! gcc -std=c99 -O0 -g --coverage -I"$INC" -Itests -c "$src" -o "$d/$n.o" > "$d/build.log" 2>&1 ||
      ! gcc --coverage -o "$d/$n" "$d/$n.o" >> "$d/build.log" 2>&1; then
     echo "FAIL build $n"; cat "$d/build.log"; FAIL=1; continue
   fi

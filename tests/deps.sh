@@ -1,7 +1,10 @@
 #!/bin/sh
 # Installs what a target needs on Debian when running as root; elsewhere
-# prints the exact command. Usage: deps.sh mbedtls|arm|curl|valgrind|clang|m32|
-# qemu-arm|qemu-user|powerpc|s390x|lwip|cmake|pkgconf|kconfiglib|yaml|riscv|xtensa|newlib
+# prints the exact command.
+# Usage: deps.sh mbedtls|arm|curl|valgrind|clang|m32|lint|python3|qemu-arm|
+# qemu-user|powerpc|s390x|lwip|cmake|pkgconf|kconfiglib|yaml|riscv|xtensa|newlib
+# Installs are serialised (a lock under /tmp), so tests running side by side
+# may ask at once: apt allows one install at a time.
 set -e
 opts=""
 case "$1" in
@@ -28,10 +31,16 @@ case "$1" in
   riscv) probe=/usr/bin/riscv64-unknown-elf-gcc; pkgs="gcc-riscv64-unknown-elf" ;;
   xtensa) probe=/usr/bin/xtensa-lx106-elf-gcc; pkgs="gcc-xtensa-lx106" ;;
   newlib) probe=/usr/include/newlib/string.h; pkgs="libnewlib-dev" ;;
+  lint) probe=/usr/bin/clang-tidy; pkgs="cppcheck clang-tidy" ;;
+  python3) probe=/usr/bin/python3; pkgs="python3" ;;
   *) echo "deps.sh: unknown dependency $1" >&2; exit 2 ;;
 esac
-[ -e "$probe" ] && exit 0
+installed() { [ -e "$probe" ] && { [ "$1" != lint ] || [ -e /usr/bin/cppcheck ]; }; }
+installed "$1" && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  exec 9> "${TMPDIR:-/tmp}/odeus_auth-deps.lock"
+  command -v flock >/dev/null 2>&1 && flock 9
+  installed "$1" && exit 0
   echo "deps: installing $pkgs (apt-get)"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q $opts $pkgs >/dev/null 2>&1 || {
     DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1

@@ -8,8 +8,9 @@
 # that reproduces it. Fails on a crash, a leak, a timeout or a build error.
 # A dictionary tests/fuzz/<part>.dict is used when present.
 #
-# Library use (tests/steps.d/30_fuzz_replay.sh): FUZZ_LIB=1 and source it to
-# get fuzz_build, fuzz_replay and fuzz_run without running anything.
+# Library use (tests/steps.d/30_fuzz_replay.sh, tests/check.d/30_fuzz.sh):
+# FUZZ_LIB=1 and source it to get fuzz_probe, fuzz_build, fuzz_build_replay,
+# fuzz_replay and fuzz_run without running anything.
 # ODEUS_INC names the directory holding odeus_auth.h (default: the repository).
 
 # fuzz_build PART OUTDIR [VARIANT CFLAGS...]: the instrumented binary
@@ -20,6 +21,23 @@ fuzz_build() {
   inc=$(cd "${ODEUS_INC:-.}" && pwd) || return 2
   clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all "$@" \
     -I"$inc" -o "$out/$name" "tests/fuzz/fuzz_$part.c"
+}
+
+# fuzz_build_replay PART OUTDIR: OUTDIR/fuzz_PART-replay, built at -O0 (it
+# only replays the corpus, so it is built for speed of building).
+fuzz_build_replay() {
+  local inc
+  inc=$(cd "${ODEUS_INC:-.}" && pwd) || return 2
+  clang -std=c99 -g -O0 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+    -I"$inc" -o "$2/fuzz_$1-replay" "tests/fuzz/fuzz_$1.c"
+}
+
+# fuzz_probe OUTDIR: clang builds a libFuzzer program with the sanitizers,
+# and it runs.
+fuzz_probe() {
+  sh tests/deps.sh clang > /dev/null 2>&1
+  printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' > "$1/probe.c"
+  clang -std=c99 -O0 -fsanitize=fuzzer,address,undefined -o "$1/probe" "$1/probe.c" && "$1/probe" -runs=1
 }
 
 # fuzz_replay PART OUTDIR [VARIANT]: every seed of the committed corpus, once.

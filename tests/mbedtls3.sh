@@ -16,6 +16,10 @@ fi
 SUITE=${MBEDTLS3_SUITE:-trixie}
 D=$(pwd)/build/mbedtls3
 PREFIX=$D/root/usr
+# One fetch at a time (the tests that need it may run side by side).
+mkdir -p build
+exec 9> "$D.lock"
+command -v flock >/dev/null 2>&1 && flock 9
 if [ -f "$PREFIX/include/mbedtls/build_info.h" ] && ls "$PREFIX"/lib/*/libmbedtls.a >/dev/null 2>&1; then
   echo "$PREFIX"; exit 0
 fi

@@ -57,15 +57,21 @@ running_pid() {
   echo "$pid"
 }
 
+# A process that has exited but is not yet reaped (a zombie, which init may
+# take a second or two to reap) is not alive.
+alive() {
+  kill -0 "$1" 2>/dev/null && [ "$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" != Z ]
+}
+
 stop() {
   local d=$1 pid i
   if pid=$(running_pid "$d"); then
     kill "$pid" 2>/dev/null
     for i in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
+      alive "$pid" || break
       sleep 0.05
     done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+    alive "$pid" && kill -9 "$pid" 2>/dev/null
   fi
   rm -f "$d/pid" "$d/port"
 }

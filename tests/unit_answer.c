@@ -129,7 +129,7 @@ static int is_null(odeus_str s)
 static const char *problem_of(const odeus_answer *a)
 {
   static char line[256];
-  odeus_answer_problem_format(a, line, sizeof line);
+  odeus_problem_format(&a->problem, line, sizeof line);
   return line;
 }
 
@@ -1065,13 +1065,21 @@ static void test_problem_format(void)
   char small[8];
   CHECK_EQ_INT(parse_body(&a, INTEG("\"authFields\":[{\"slug\":\"s\",\"label\":\"l\",\"type\":\"TEXT\"},"
                                     "{\"slug\":true}]")), ODEUS_ERR_ANSWER_TYPE);
-  CHECK_EQ_INT(odeus_answer_problem_format(&a, NULL, 0), strlen("integration.authFields[1].slug: expected a string"));
-  CHECK_EQ_INT(odeus_answer_problem_format(&a, small, sizeof small), 49);
+  CHECK_EQ_INT(odeus_problem_format(&a.problem, NULL, 0), strlen("integration.authFields[1].slug: expected a string"));
+  CHECK_EQ_INT(odeus_problem_format(&a.problem, small, sizeof small), 49);
   CHECK_STR(small, "integra");
-  CHECK_EQ_INT(odeus_answer_problem_format(NULL, small, sizeof small), 0);
+  CHECK_EQ_INT(a.problem.in_answer, 1);
+  { /* the same problem read as a config's has no "integration." */
+    odeus_problem q = a.problem;
+    char line[64];
+    q.in_answer = 0;
+    odeus_problem_format(&q, line, sizeof line);
+    CHECK_STR(line, "authFields[1].slug: expected a string");
+  }
+  CHECK_EQ_INT(odeus_problem_format(NULL, small, sizeof small), 0);
   CHECK_STR(small, "");
   CHECK_EQ_INT(parse_body(&a, example_body), ODEUS_OK);
-  CHECK_EQ_INT(odeus_answer_problem_format(&a, small, sizeof small), 0);
+  CHECK_EQ_INT(odeus_problem_format(&a.problem, small, sizeof small), 0);
 }
 
 /* ---- through the real HTTP parser ---- */

@@ -1,38 +1,48 @@
-# Unit tests: every tests/unit_*.c, white-box (it includes the implementation),
-# in several builds. unit_build NAME SRC CC FLAGS...: builds SRC as $B/NAME
-# (one check) and runs it.
-unit_build() {
-  local name=$1 src=$2; shift 2
-  check "build-$name" "$@" $STRICT -g -I. -o "$B/$name" "$src"
-  [ -x "$B/$name" ] && prog "$name" "$B/$name"
+# Unit tests: one test per tests/unit_*.c (unit_json, unit_core...), each
+# white-box (it includes the implementation), in three builds:
+#   NAME        strict gcc -O2 against tests/noheap.c (any heap call aborts)
+#   NAME-cxx    the same source as C++11 (g++ -x c++ -std=c++11), strict too
+#   NAME-asan   clang with AddressSanitizer and UndefinedBehaviorSanitizer
+# Each build is one check, each run adds the program's RESULT counts. The
+# builds run $JOBS at a time. -O0 for the C++ and sanitizer builds keeps the
+# quick run quick (a sanitizer checks at every level); make check adds the
+# slow builds (tests/check.d/10_unit.sh).
+UNIT_NAMES=$(for f in tests/unit_*.c; do [ -e "$f" ] && basename "$f" .c; done)
+# shellcheck disable=SC2086
+steps $UNIT_NAMES || return 0
+
+# shellcheck disable=SC2086
+UNIT_CXX="-x c++ -std=c++11 $(printf ' %s ' $STRICT | sed 's/ -std=c99 / /; s/ -Wstrict-prototypes / /')"
+UNIT_ASAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+# The sanitizer builds run where clang builds and runs a sanitized program
+# (as root on Debian, clang is installed where missing).
+unit_probe_asan() {
+  sh tests/deps.sh clang > /dev/null 2>&1
+  printf 'int main(void) { return 0; }\n' > "$B/probe-asan.c"
+  # shellcheck disable=SC2086
+  clang $UNIT_ASAN -o "$B/probe-asan" "$B/probe-asan.c" > /dev/null 2>&1 && "$B/probe-asan"
 }
-ASAN="-O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
-# clang runs the sanitizer builds here, the matrix and the fuzz replay: as
-# root on Debian it is installed where missing, as mbedTLS is.
-sh tests/deps.sh clang > /dev/null 2>&1
-M32=0
-# 32-bit builds where the machine can link one (gcc-multilib): the
-# word-at-a-time paths then read 4 bytes, as on a Cortex-M4.
-[ "$(uname -m)" = x86_64 ] && sh tests/deps.sh m32 > /dev/null 2>&1
-printf 'int main(void) { return 0; }\n' | gcc -m32 -x c - -o "$B/m32-probe" > /dev/null 2>&1 && M32=1
-[ "$M32" = 1 ] || echo "note: 32-bit unit runs skipped: gcc -m32 cannot link (install gcc-multilib)"
-for src in tests/unit_*.c; do
-  [ -e "$src" ] || continue
-  n=$(basename "$src" .c)
+UNIT_HAS_ASAN=0
+unit_probe_asan && UNIT_HAS_ASAN=1
+
+UNIT_RUN=""
+for n in $UNIT_NAMES; do
+  selected "$n" || continue
+  UNIT_RUN="$UNIT_RUN $n"
   # shellcheck disable=SC2086
-  {
-    # strict gcc against the no-heap malloc; clang with ASan + UBSan; -Os,
-    # where ODEUS_OPTIMIZE_SIZE takes the compact paths instead of the
-    # speed-only ones: the same tests, the same bytes.
-    unit_build "$n" "$src" gcc -O2 tests/noheap.c
-    unit_build "$n-asan" "$src" clang $ASAN
-    unit_build "$n-small" "$src" gcc -Os tests/noheap.c
-    if [ "$M32" = 1 ]; then unit_build "$n-m32" "$src" gcc -m32 -O2 tests/noheap.c; fi
-  }
+  job "$n" gcc $STRICT -O2 -I. -o "$B/$n" "tests/$n.c" tests/noheap.c
+  # shellcheck disable=SC2086
+  job "$n-cxx" g++ $UNIT_CXX -O0 -g -I. -o "$B/$n-cxx" "tests/$n.c"
+  # shellcheck disable=SC2086
+  [ "$UNIT_HAS_ASAN" = 1 ] && job "$n-asan" clang $STRICT -O0 -g $UNIT_ASAN -I. -o "$B/$n-asan" "tests/$n.c"
 done
-# The writers' block paths on 32-bit x86 with SSE2 (16-byte blocks, 4-byte
-# words), under ASan: a read past a string is caught there.
-if [ "$M32" = 1 ]; then
-  # shellcheck disable=SC2086
-  unit_build unit_core-m32-sse2-asan tests/unit_core.c gcc -m32 -msse2 $ASAN
-fi
+jobs_run
+[ "$UNIT_HAS_ASAN" = 1 ] ||
+  skip "unit -asan" "clang cannot build and run an ASan+UBSan program (apt-get install clang)"
+for n in $UNIT_RUN; do
+  for v in "" -cxx -asan; do
+    [ -e "$JOB_DIR/$n$v.job" ] || continue
+    check "build-$n$v" job_ok "$n$v"
+    [ -x "$B/$n$v" ] && prog "$n$v" "$B/$n$v"
+  done
+done
