@@ -2,6 +2,9 @@
 # README.md checked against what it shows, so it cannot rot:
 #   - its size (at most 12,288 bytes) and its words: no shipped document
 #     names a specification users cannot read;
+#   - the names it gives: the files it points to exist, the CMake targets and
+#     pkg-config modules are those CMakeLists.txt defines, the tool's options
+#     and their ranges are those --help gives;
 #   - the quick start, compiled from the README itself (C99 strict) and run
 #     against the mock server;
 #   - the one-line object build;
@@ -30,6 +33,30 @@ for f in README.md CHANGELOG.md docs/*.md; do
   ok test -z "$hits"
   [ -z "$hits" ] || echo "$f names a specification users cannot read (cite the Odeus API reference): $hits" >&2
 done
+
+# ---- the names it gives ------------------------------------------------------
+# Every repository path it names in backquotes exists.
+# shellcheck disable=SC2016
+for p in $(grep -o '`\(examples\|docs\|tests\|cmake\|zephyr\)/[^` ]*`' README.md | tr -d '`' | sort -u); do
+  ok test -e "$p"
+  [ -e "$p" ] || echo "README.md names $p, which does not exist" >&2
+done
+# Every CMake target it names is one CMakeLists.txt defines (the header's
+# target, or an export name of a compiled one), and every pkg-config module
+# one it writes (an output name).
+targets=" odeus_auth $(sed -n 's/^ *_odeus_auth_library([^ ]* \([^ ]*\) .*/\1/p' CMakeLists.txt | tr '\n' ' ')"
+modules=" $(sed -n 's/^ *_odeus_auth_library([^ ]* [^ ]* \([^ )]*\)).*/\1/p' CMakeLists.txt | tr '\n' ' ')"
+# shellcheck disable=SC2013
+for t in $(grep -o 'odeus_auth::[a-z_]*' README.md | sed 's/.*:://' | sort -u); do
+  ok test -n "$(echo "$targets" | grep -w -- "$t")"
+  echo "$targets" | grep -qw -- "$t" || echo "README.md names odeus_auth::$t; CMakeLists.txt defines:$targets" >&2
+done
+# shellcheck disable=SC2016
+for m in $(grep -o 'pkg-config --cflags --libs [a-z_]*`\|`odeus_auth_mbedtls`' README.md | grep -o '[a-z_]*`$' | tr -d '`' | sort -u); do
+  ok test -n "$(echo "$modules" | grep -w -- "$m")"
+  echo "$modules" | grep -qw -- "$m" || echo "README.md names the pkg-config module $m; CMakeLists.txt writes:$modules" >&2
+done
+ok grep -Eq '^(menu)?config ODEUS_AUTH$' zephyr/Kconfig    # CONFIG_ODEUS_AUTH=y
 
 # ---- the quick start ---------------------------------------------------------
 block quickstart > "$T/quickstart.c"
@@ -93,6 +120,22 @@ done
 if [ -n "${B:-}" ] && [ -x "$B/odeus-auth" ]; then TOOL=$B/odeus-auth
 else make -s build/odeus-auth >&2 && TOOL=build/odeus-auth; fi
 if [ -n "${TOOL:-}" ] && [ -x "$TOOL" ]; then
+  # Every option of the table is one --help gives, and its range the same.
+  "$TOOL" --help > "$T/help.txt" 2>&1
+  grep '^| `--' README.md > "$T/options.md"
+  ok test -s "$T/options.md"
+  while IFS= read -r row; do
+    opt=$(printf '%s\n' "$row" | sed 's/^| `\(--[a-z-]*\).*/\1/')
+    range=""   # the range of a number the option takes (not of the key a file holds)
+    case $row in '| `--'*' SECONDS`'*|'| `--'*' N`'*)
+      range=$(printf '%s\n' "$row" | grep -o '[0-9][0-9]* to [0-9][0-9]*' | head -n 1) ;; esac
+    ok grep -q -- "^ *$opt\b" "$T/help.txt"
+    grep -q -- "^ *$opt\b" "$T/help.txt" || echo "README.md's option $opt is not in odeus-auth --help" >&2
+    if [ -n "$range" ]; then
+      ok grep -qw -- "$range" "$T/help.txt"
+      grep -qw -- "$range" "$T/help.txt" || echo "README.md gives $opt the range $range; --help does not" >&2
+    fi
+  done < "$T/options.md"
   block session | sed -n 's/^\$ //p' | sed "s#build/odeus-auth#$TOOL#g" > "$T/session.sh"
   block session | grep -v '^\$ ' > "$T/session.expected"
   ok test -s "$T/session.sh"
