@@ -5794,7 +5794,7 @@ ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned atte
 extern "C" {
 #endif
 
-/* The network under the client: five calls and their context, for one
+/* The network under the client: four calls and their context, for one
  * connection at a time. Times are milliseconds on now()'s clock.
  *   open   connects to host (a name, or an IP literal, IPv6 without
  *          brackets) and port by `until`, and sets *io to calls that never

@@ -65,5 +65,7 @@ if awk -v r="$SCALE_RATIO" -v m="$SCALE_MAX" 'BEGIN{ exit !(r > m) }'; then
 else echo "100 fields, 256-byte window / whole request: ${SCALE_RATIO}x (target at most ${SCALE_MAX}x)"; fi
 if [ "$FAIL" = 0 ]; then echo "bench: PASS"; else echo "bench: FAIL"; fi
 bash tests/figures.sh bench "$B/report.txt"
-if [ -x tests/bench_net.sh ]; then bash tests/bench_net.sh; fi
+# The bundled client over TLS beside curl, then over lwIP beside POSIX.
+bash tests/bench_net.sh
+bash tests/lwip/bench.sh
 exit "$FAIL"

@@ -473,6 +473,10 @@ target "Cortex-M4 -Os growth, validate + one exchange over an io" "$AG_FLASH" "$
 target "  of that, validation and request writing alone" "$AR_FLASH" "$REQUEST_MAX" B
 target "odeus_auth.h lines, transport included" "$LINES" "$LINES_MAX" lines
 echo "(the stack targets are checked in the table above)"
+# What the transport adds for a firmware (TLS layer and client, no POSIX;
+# mbedTLS reported apart): tests/lwip/size.sh.
+echo
+bash tests/lwip/size.sh || FAIL=1
 if [ "$FAIL" = 0 ]; then echo "size: PASS"; else echo "size: FAIL"; fi
 bash tests/figures.sh size "$OUT/report.txt"
 exit "$FAIL"
