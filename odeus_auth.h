@@ -571,14 +571,20 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  * JSON reader). They are declared here only because odeus_exchange and
  * odeus_answer_reader hold them by value: no member is part of the API.
  * Each part is documented where it is implemented. */
+typedef struct oa_mark {        /* where a window of the request resumes */
+  size_t step;                  /* the step to resume at */
+  size_t offset;                /* output offset where it (or `in`) resumes */
+  size_t in;                    /* inside: the string's input byte */
+  int inside;                   /* resume inside the step's string value */
+} oa_mark;
+
 typedef struct oa_stream {      /* the request through a window */
   const odeus_request *req;
   odeus_url url;
   size_t content_length;        /* bytes of the body */
   size_t total;                 /* bytes of the whole request */
   size_t offset;                /* bytes produced so far */
-  size_t mark_step, mark_offset, mark_in; /* where the next window resumes */
-  int mark_inside;
+  oa_mark mark;                 /* where the next window resumes */
   size_t key_len;
   int redact;
   int body_only;                /* the body alone (no head) */
@@ -1824,6 +1830,8 @@ static void oa_report(odeus_problems *pr, oa_where w, odeus_rule rule, size_t li
     p->actual = actual;
     p->text.ptr = text;
     p->text.len = text_len;
+    p->cause = ODEUS_OK;
+    p->in_answer = 0;
   }
   pr->count++;
 }
@@ -2158,13 +2166,6 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
  * progress redone), and stops once the window is full. So streaming
  * through any window costs what writing once costs, whatever the size of
  * the config. */
-typedef struct oa_mark {
-  size_t step;                  /* the step to resume at */
-  size_t offset;                /* output offset where it (or `in`) resumes */
-  size_t in;                    /* inside: the string's input byte */
-  int inside;                   /* resume inside the step's string value */
-} oa_mark;
-
 typedef struct oa_walk {
   oa_sink *s;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
@@ -2181,12 +2182,13 @@ typedef struct oa_walk {
 
 static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_mark *from)
 {
+  static const oa_mark start = { 0, 0, 0, 0 };
   memset(w, 0, sizeof *w);
   w->s = s;
   w->emit = 1;
-  if (from) w->from = *from;
-  s->len = w->from.offset;
+  w->from = from ? *from : start;
   w->mark = w->from;
+  s->len = w->from.offset;
 }
 
 /* Whether the next step is to be emitted; a step that starts within the
@@ -2494,23 +2496,15 @@ static size_t oa_stream_window(oa_stream *st, char *buf, size_t cap)
 {
   oa_sink s;
   oa_walk w;
-  oa_mark from;
   oa_sink_init(&s, buf, cap, st->offset);
-  from.step = st->mark_step;
-  from.offset = st->mark_offset;
-  from.in = st->mark_in;
-  from.inside = st->mark_inside;
-  oa_walk_init(&w, &s, &from);
+  oa_walk_init(&w, &s, &st->mark);
   w.stop_when_full = 1;
   w.redact = st->redact;
   w.content_length = st->content_length;
   w.api_key_len = st->key_len;
   if (!st->body_only) oa_emit_head(&w, st->req, &st->url);
   oa_walk_body(&w, st->req->config);
-  st->mark_step = w.mark.step;
-  st->mark_offset = w.mark.offset;
-  st->mark_in = w.mark.in;
-  st->mark_inside = w.mark.inside;
+  st->mark = w.mark;
   return OA_MIN(cap, st->total - st->offset);
 }
 

@@ -210,6 +210,12 @@ static void test_problems(void)
   CHECK_EQ_INT(items[0].cause, ODEUS_ERR_JSON_ESCAPE);
   CHECK_EQ_INT(items[0].limit, 0);
   CHECK_EQ_INT(probs.count, 1);
+  /* every member of a stored problem is written: storage full of junk
+   * formats as a config's problem (in_answer 0, no cause) */
+  memset(items, 0xA5, sizeof items);
+  CHECK_STR(problems_of("{\"authType\":\"NONE\",\"colour\":\"red\"}"), "colour: unknown key\n");
+  CHECK_EQ_INT(items[0].in_answer, 0);
+  CHECK_EQ_INT(items[0].cause, ODEUS_OK);
   CHECK_STR(problems_of("{\"authType\":\"NONE\""), "(body): JSON text ends early at byte 18\n");
   CHECK_STR(problems_of(""), "(body): JSON text ends early at byte 0\n");
   /* more fields than the storage holds */

@@ -6,27 +6,26 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The deepest nesting the library accepts: the body {"x":[[0]]} with n
- * arrays nests n + 1 deep, n = 0, 1, ...; the first n the parser refuses as
- * JSON (it is valid JSON, so the reason is its depth) is the bound. */
+/* The deepest nesting the library accepts: an answer body {"x":[[0]]} with
+ * n arrays nests n + 1 deep, n = 0, 1, ...; the first n the answer reader
+ * refuses as too deep (the member is one it skips) is the bound. */
 static int library_depth(void)
 {
   char text[160];
   int n, i;
   for (n = 0; n <= 64; n++) {
-    odeus_config cfg;
-    odeus_problem items[4];
-    odeus_problems problems = { items, 4, 0 };
-    size_t len = 0, k;
+    odeus_answer answer;
+    odeus_answer_reader reader;
+    size_t len = 0;
     memcpy(text, "{\"x\":", 5);
     len = 5;
     for (i = 0; i < n; i++) text[len++] = '[';
     text[len++] = '0';
     for (i = 0; i < n; i++) text[len++] = ']';
     text[len++] = '}';
-    odeus_parse_config(text, len, &cfg, NULL, &problems);
-    for (k = 0; k < problems.count && k < 4; k++)
-      if (items[k].rule == ODEUS_RULE_JSON) return n;
+    memset(&answer, 0, sizeof answer);
+    odeus_answer_begin(&reader, &answer, 200);
+    if (odeus_answer_feed(&reader, text, len) == ODEUS_ERR_JSON_DEPTH) return n;
   }
   return -1;
 }
