@@ -1278,45 +1278,87 @@ enum {
 #define OA_NONEMPTY 2u          /* at least 1 character */
 #define OA_SECRET 4u            /* redacted in dumps, wiped after use */
 
+/* How a member reads in a 200 answer (the answer column of its row). The
+ * string kinds are contiguous, STRING to FIELD_TYPE, the enums last. */
+enum oa_ans_kind {
+  OA_ANS_K_NONE,                /* not in an answer (write-only): skipped */
+  OA_ANS_K_ARRAY,               /* "authFields" */
+  OA_ANS_K_OBJECT_OR_NULL,      /* "oauthClient" */
+  OA_ANS_K_BOOL,
+  OA_ANS_K_STRING,
+  OA_ANS_K_STRING_OR_NULL,
+  OA_ANS_K_AUTH_TYPE,           /* a string naming an odeus_auth_type */
+  OA_ANS_K_FIELD_TYPE           /* a string naming an odeus_field_type */
+};
+#define OA_ANS_KIND 0x0Fu       /* the oa_ans_kind in `answer` */
+#define OA_ANS_REQUIRED 0x10u   /* an answer without it is refused */
+#define OA_ANS_IS_STRING(kind) ((unsigned)(kind) - OA_ANS_K_STRING <= OA_ANS_K_FIELD_TYPE - OA_ANS_K_STRING)
+
 typedef struct oa_member {
   const char *name;             /* the JSON key */
   unsigned char key;            /* odeus_key */
   unsigned char kind;           /* OA_KIND_* */
   unsigned char flags;          /* OA_REQUIRED | OA_NONEMPTY | OA_SECRET */
+  unsigned char answer;         /* in an answer: oa_ans_kind | OA_ANS_REQUIRED */
   unsigned short max;           /* max characters (UTF-16 units); 0: no limit */
   unsigned short offset;        /* where the member lives in its struct */
+  unsigned short answer_offset; /* where it goes in the answer's record */
 } oa_member;
 
-#define OA_M(name, key, kind, flags, max, type, field) \
-  { name, key, kind, flags, max, (unsigned short)offsetof(type, field) }
+/* A row: the request's columns, then the answer's (OA_W: not in an answer). */
+#define OA_M(name, key, kind, flags, max, type, field, answer, atype, afield) \
+  { name, key, kind, flags, answer, max, (unsigned short)offsetof(type, field), \
+    (unsigned short)offsetof(atype, afield) }
+#define OA_W(name, key, kind, flags, max, type, field) \
+  { name, key, kind, flags, OA_ANS_K_NONE, max, (unsigned short)offsetof(type, field), 0 }
+/* A row of the answer alone. */
+#define OA_M_ANSWER(name, key, answer, atype, afield) \
+  { name, key, 0, 0, answer, 0, 0, (unsigned short)offsetof(atype, afield) }
 
 /* The documented key order of the body is the order of these tables. */
 static const oa_member oa_root_members[] = {
-  OA_M("authType", ODEUS_KEY_AUTH_TYPE, OA_KIND_AUTH_TYPE, OA_REQUIRED, 0, odeus_config, auth_type),
-  OA_M("authFields", ODEUS_KEY_AUTH_FIELDS, OA_KIND_FIELDS, 0, 0, odeus_config, fields),
-  OA_M("authTestCode", ODEUS_KEY_AUTH_TEST_CODE, OA_KIND_STRING, 0, 1000, odeus_config, auth_test_code),
-  OA_M("oauthClient", ODEUS_KEY_OAUTH_CLIENT, OA_KIND_OAUTH, 0, 0, odeus_config, oauth_client)
+  OA_M("authType", ODEUS_KEY_AUTH_TYPE, OA_KIND_AUTH_TYPE, OA_REQUIRED, 0, odeus_config, auth_type,
+       OA_ANS_K_AUTH_TYPE | OA_ANS_REQUIRED, odeus_answer, auth_type_text),
+  OA_M("authFields", ODEUS_KEY_AUTH_FIELDS, OA_KIND_FIELDS, 0, 0, odeus_config, fields,
+       OA_ANS_K_ARRAY, odeus_answer, fields),
+  OA_M("authTestCode", ODEUS_KEY_AUTH_TEST_CODE, OA_KIND_STRING, 0, 1000, odeus_config, auth_test_code,
+       OA_ANS_K_STRING_OR_NULL, odeus_answer, auth_test_code),
+  OA_M("oauthClient", ODEUS_KEY_OAUTH_CLIENT, OA_KIND_OAUTH, 0, 0, odeus_config, oauth_client,
+       OA_ANS_K_OBJECT_OR_NULL, odeus_answer, oauth_client)
 };
 
 static const oa_member oa_field_members[] = {
-  OA_M("slug", ODEUS_KEY_SLUG, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, slug),
-  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, label),
-  OA_M("type", ODEUS_KEY_TYPE, OA_KIND_FIELD_TYPE, OA_REQUIRED, 0, odeus_auth_field, type),
-  OA_M("description", ODEUS_KEY_DESCRIPTION, OA_KIND_STRING, 0, 500, odeus_auth_field, description),
-  OA_M("placeholder", ODEUS_KEY_PLACEHOLDER, OA_KIND_STRING, 0, 200, odeus_auth_field, placeholder),
-  OA_M("required", ODEUS_KEY_REQUIRED, OA_KIND_BOOL, 0, 0, odeus_auth_field, required)
+  OA_M("slug", ODEUS_KEY_SLUG, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, slug,
+       OA_ANS_K_STRING | OA_ANS_REQUIRED, odeus_answer_field, slug),
+  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, label,
+       OA_ANS_K_STRING | OA_ANS_REQUIRED, odeus_answer_field, label),
+  OA_M("type", ODEUS_KEY_TYPE, OA_KIND_FIELD_TYPE, OA_REQUIRED, 0, odeus_auth_field, type,
+       OA_ANS_K_FIELD_TYPE | OA_ANS_REQUIRED, odeus_answer_field, type_text),
+  OA_M("description", ODEUS_KEY_DESCRIPTION, OA_KIND_STRING, 0, 500, odeus_auth_field, description,
+       OA_ANS_K_STRING, odeus_answer_field, description),
+  OA_M("placeholder", ODEUS_KEY_PLACEHOLDER, OA_KIND_STRING, 0, 200, odeus_auth_field, placeholder,
+       OA_ANS_K_STRING_OR_NULL, odeus_answer_field, placeholder),
+  OA_M("required", ODEUS_KEY_REQUIRED, OA_KIND_BOOL, 0, 0, odeus_auth_field, required,
+       OA_ANS_K_BOOL, odeus_answer_field, required)
 };
 
+/* authUrl, tokenUrl, clientId and clientSecret are write-only: the server
+ * never returns them. */
 static const oa_member oa_oauth_members[] = {
-  OA_M("scopes", ODEUS_KEY_SCOPES, OA_KIND_STRING, 0, 2000, odeus_oauth_client, scopes),
-  OA_M("authUrl", ODEUS_KEY_AUTH_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, auth_url),
-  OA_M("tokenUrl", ODEUS_KEY_TOKEN_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, token_url),
-  OA_M("clientId", ODEUS_KEY_CLIENT_ID, OA_KIND_STRING, 0, 500, odeus_oauth_client, client_id),
-  OA_M("clientSecret", ODEUS_KEY_CLIENT_SECRET, OA_KIND_STRING, OA_SECRET, 500, odeus_oauth_client, client_secret),
-  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, 0, 100, odeus_oauth_client, label),
-  OA_M("authorizationCode", ODEUS_KEY_AUTHORIZATION_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, authorization_code),
-  OA_M("accessTokenCode", ODEUS_KEY_ACCESS_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, access_token_code),
-  OA_M("refreshTokenCode", ODEUS_KEY_REFRESH_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client, refresh_token_code)
+  OA_M("scopes", ODEUS_KEY_SCOPES, OA_KIND_STRING, 0, 2000, odeus_oauth_client, scopes,
+       OA_ANS_K_STRING_OR_NULL, odeus_answer_oauth, scopes),
+  OA_W("authUrl", ODEUS_KEY_AUTH_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, auth_url),
+  OA_W("tokenUrl", ODEUS_KEY_TOKEN_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, token_url),
+  OA_W("clientId", ODEUS_KEY_CLIENT_ID, OA_KIND_STRING, 0, 500, odeus_oauth_client, client_id),
+  OA_W("clientSecret", ODEUS_KEY_CLIENT_SECRET, OA_KIND_STRING, OA_SECRET, 500, odeus_oauth_client, client_secret),
+  OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, 0, 100, odeus_oauth_client, label,
+       OA_ANS_K_STRING_OR_NULL, odeus_answer_oauth, label),
+  OA_M("authorizationCode", ODEUS_KEY_AUTHORIZATION_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client,
+       authorization_code, OA_ANS_K_STRING, odeus_answer_oauth, authorization_code),
+  OA_M("accessTokenCode", ODEUS_KEY_ACCESS_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client,
+       access_token_code, OA_ANS_K_STRING, odeus_answer_oauth, access_token_code),
+  OA_M("refreshTokenCode", ODEUS_KEY_REFRESH_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client,
+       refresh_token_code, OA_ANS_K_STRING, odeus_answer_oauth, refresh_token_code)
 };
 
 /* Enum spellings, indexed by the enum value (0 = unset). */
@@ -4527,89 +4569,68 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  * fragments are copied into storage with memcpy. */
 
 
-/* ---- the 200 mapper ---- */
+/* ---- the 200 mapper ----
+ * Driven by the member tables, as the config parser is: a member's answer
+ * columns say how it reads in a 200 answer (its JSON type, whether it may be
+ * null or must be there, where its string goes), so the request and the
+ * answer name each member once. The integration's own "id" is the one row
+ * the request does not have. */
 
 /* The object or array the mapper is in. */
 enum oa_ans_scope {
   OA_ANS_TOP,                   /* before the body's object */
   OA_ANS_BODY,                  /* the body's object */
-  OA_ANS_INTEG,                 /* "integration" */
+  OA_ANS_INTEG,                 /* "integration": oa_ans_id, then the root members */
   OA_ANS_FIELDS,                /* "authFields" */
-  OA_ANS_FIELD,                 /* an element of authFields */
-  OA_ANS_OAUTH,                 /* "oauthClient" */
+  OA_ANS_FIELD,                 /* an element of authFields: the field members */
+  OA_ANS_OAUTH,                 /* "oauthClient": the OAuth members */
   OA_ANS_DONE,                  /* the body's object closed */
   OA_ANS_SCOPE_FORCE_32BIT = 0x7fffffff
 };
 
-/* What the next value is: a member read (one bit each in `seen`), a member
- * skipped, or the body / an authFields element (values without a key). */
-enum oa_ans_slot {
+/* What the next value is: skipped, one of the few values without a row,
+ * or (OA_ANS_ROW + i) row i of the scope's members. */
+enum {
   OA_ANS_SKIP,                  /* a member not read: its value is skipped */
-  OA_ANS_INTEGRATION,
-  OA_ANS_ID, OA_ANS_AUTH_TYPE, OA_ANS_AUTH_TEST_CODE, OA_ANS_AUTH_FIELDS, OA_ANS_OAUTH_CLIENT,
-  OA_ANS_SLUG, OA_ANS_LABEL, OA_ANS_TYPE, OA_ANS_DESCRIPTION, OA_ANS_PLACEHOLDER, OA_ANS_REQUIRED,
-  OA_ANS_SCOPES, OA_ANS_OAUTH_LABEL, OA_ANS_AUTHORIZATION_CODE, OA_ANS_ACCESS_TOKEN_CODE,
-  OA_ANS_REFRESH_TOKEN_CODE,
+  OA_ANS_INTEGRATION,           /* the body's "integration" */
   OA_ANS_BODY_VALUE,            /* the top-level value */
   OA_ANS_ELEMENT,               /* an element of authFields */
-  OA_ANS_SLOT_FORCE_32BIT = 0x7fffffff
+  OA_ANS_ROW
 };
 
-#define OA_ANS_BIT(slot) (1u << (slot))
-/* The members of one authFields element, forgotten at each new element. */
-#define OA_ANS_FIELD_BITS (OA_ANS_BIT(OA_ANS_SLUG) | OA_ANS_BIT(OA_ANS_LABEL) | OA_ANS_BIT(OA_ANS_TYPE) \
-  | OA_ANS_BIT(OA_ANS_DESCRIPTION) | OA_ANS_BIT(OA_ANS_PLACEHOLDER) | OA_ANS_BIT(OA_ANS_REQUIRED))
+/* The integration's id: read, never written. */
+static const oa_member oa_ans_id =
+  OA_M_ANSWER("id", ODEUS_KEY_ID, OA_ANS_K_STRING | OA_ANS_REQUIRED, odeus_answer, id);
 
-/* The JSON value a slot takes (the Odeus API reference, Response). The string kinds are
- * contiguous, STRING to FIELD_TYPE, the enums last of them. */
-enum oa_ans_kind {
-  OA_ANS_K_NONE,                /* anything: skipped */
-  OA_ANS_K_BODY,                /* the body: an object */
-  OA_ANS_K_ELEMENT,             /* an authFields element: an object */
-  OA_ANS_K_OBJECT,              /* "integration" */
-  OA_ANS_K_ARRAY,               /* "authFields" */
-  OA_ANS_K_OBJECT_OR_NULL,      /* "oauthClient" */
-  OA_ANS_K_BOOL,
-  OA_ANS_K_STRING,
-  OA_ANS_K_STRING_OR_NULL,
-  OA_ANS_K_AUTH_TYPE,           /* a string naming an odeus_auth_type */
-  OA_ANS_K_FIELD_TYPE,          /* a string naming an odeus_field_type */
-  OA_ANS_K_FORCE_32BIT = 0x7fffffff
-};
+/* The members of the scope's object, by index (NULL past the last). */
+static const oa_member *oa_ans_row(unsigned scope, unsigned i)
+{
+  if (scope == OA_ANS_INTEG) return i == 0 ? &oa_ans_id : i <= OA_COUNT(oa_root_members) ? &oa_root_members[i - 1] : NULL;
+  if (scope == OA_ANS_FIELD) return i < OA_COUNT(oa_field_members) ? &oa_field_members[i] : NULL;
+  if (scope == OA_ANS_OAUTH) return i < OA_COUNT(oa_oauth_members) ? &oa_oauth_members[i] : NULL;
+  return NULL;
+}
 
-#define OA_ANS_IS_STRING(kind) ((unsigned)(kind) - OA_ANS_K_STRING <= OA_ANS_K_FIELD_TYPE - OA_ANS_K_STRING)
+/* The row the next value belongs to, or NULL. */
+static const oa_member *oa_ans_slot_row(const odeus_answer_reader *r)
+{
+  return r->slot >= OA_ANS_ROW ? oa_ans_row(r->scope, r->slot - OA_ANS_ROW) : NULL;
+}
 
-typedef struct oa_ans_slot_info {
-  unsigned char kind;           /* oa_ans_kind */
-  unsigned char key;            /* odeus_key, for the problem's path */
-  unsigned short offset;        /* its odeus_str (an enum's text) in its record */
-} oa_ans_slot_info;
+/* How the next value reads (OA_ANS_K_*, the flags stripped). */
+static unsigned oa_ans_kind_of(const odeus_answer_reader *r)
+{
+  const oa_member *m = oa_ans_slot_row(r);
+  return m ? m->answer & OA_ANS_KIND : (unsigned)OA_ANS_K_NONE;
+}
 
-#define OA_ANS_S(kind, key, type, member) { kind, key, (unsigned short)offsetof(type, member) }
-
-/* Indexed by oa_ans_slot. */
-static const oa_ans_slot_info oa_ans_slots[] = {
-  { OA_ANS_K_NONE, ODEUS_KEY_NONE, 0 },
-  { OA_ANS_K_OBJECT, ODEUS_KEY_INTEGRATION, 0 },
-  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_ID, odeus_answer, id),
-  OA_ANS_S(OA_ANS_K_AUTH_TYPE, ODEUS_KEY_AUTH_TYPE, odeus_answer, auth_type_text),
-  OA_ANS_S(OA_ANS_K_STRING_OR_NULL, ODEUS_KEY_AUTH_TEST_CODE, odeus_answer, auth_test_code),
-  { OA_ANS_K_ARRAY, ODEUS_KEY_AUTH_FIELDS, 0 },
-  { OA_ANS_K_OBJECT_OR_NULL, ODEUS_KEY_OAUTH_CLIENT, 0 },
-  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_SLUG, odeus_answer_field, slug),
-  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_LABEL, odeus_answer_field, label),
-  OA_ANS_S(OA_ANS_K_FIELD_TYPE, ODEUS_KEY_TYPE, odeus_answer_field, type_text),
-  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_DESCRIPTION, odeus_answer_field, description),
-  OA_ANS_S(OA_ANS_K_STRING_OR_NULL, ODEUS_KEY_PLACEHOLDER, odeus_answer_field, placeholder),
-  { OA_ANS_K_BOOL, ODEUS_KEY_REQUIRED, 0 },
-  OA_ANS_S(OA_ANS_K_STRING_OR_NULL, ODEUS_KEY_SCOPES, odeus_answer_oauth, scopes),
-  OA_ANS_S(OA_ANS_K_STRING_OR_NULL, ODEUS_KEY_LABEL, odeus_answer_oauth, label),
-  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_AUTHORIZATION_CODE, odeus_answer_oauth, authorization_code),
-  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_ACCESS_TOKEN_CODE, odeus_answer_oauth, access_token_code),
-  OA_ANS_S(OA_ANS_K_STRING, ODEUS_KEY_REFRESH_TOKEN_CODE, odeus_answer_oauth, refresh_token_code),
-  { OA_ANS_K_BODY, ODEUS_KEY_NONE, 0 },
-  { OA_ANS_K_ELEMENT, ODEUS_KEY_NONE, 0 }
-};
+/* A member met, one bit each: the integration's in the high half (they
+ * outlive its nested objects), the nested object's in the low half. */
+static uint32_t oa_ans_bit(unsigned scope, unsigned slot)
+{
+  if (scope == OA_ANS_BODY) return 1u << 31;
+  return scope == OA_ANS_INTEG ? 1u << (16 + slot) : 1u << slot;
+}
 
 /* What an empty string points at: it needs no storage. */
 static const char oa_ans_empty[1] = "";
@@ -4626,25 +4647,16 @@ static size_t oa_ans_add(size_t a, size_t b)
   return a + b >= a ? a + b : (size_t)-1;
 }
 
-/* The slot a key names in a scope, else OA_ANS_SKIP. The field's own "id"
- * is not read: nothing needs it. The key is looked up among the names of
- * the scope's slots (oa_key_name: the request's member tables). */
-/* range[] below is indexed by scope - INTEG. */
-OA_STATIC_ASSERT(ans_scopes, OA_ANS_FIELDS == OA_ANS_INTEG + 1 && OA_ANS_FIELD == OA_ANS_INTEG + 2 &&
-                             OA_ANS_OAUTH == OA_ANS_INTEG + 3);
-
+/* The slot a key names in a scope, else OA_ANS_SKIP: a member the answer
+ * does not carry (a write-only one) or this version does not read (the
+ * field's own "id") is skipped like any other. */
 static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
 {
-  /* the slots of INTEG, FIELDS (none), FIELD and OAUTH, from and to */
-  static const unsigned char range[][2] = {
-    { OA_ANS_ID, OA_ANS_OAUTH_CLIENT }, { 1, 0 }, { OA_ANS_SLUG, OA_ANS_REQUIRED },
-    { OA_ANS_SCOPES, OA_ANS_REFRESH_TOKEN_CODE }
-  };
-  unsigned slot;
+  const oa_member *m;
+  unsigned i;
   if (scope == OA_ANS_BODY) return oa_spells("integration", s, n) ? OA_ANS_INTEGRATION : OA_ANS_SKIP;
-  if (scope < OA_ANS_INTEG || scope > OA_ANS_OAUTH) return OA_ANS_SKIP;
-  for (slot = range[scope - OA_ANS_INTEG][0]; slot <= range[scope - OA_ANS_INTEG][1]; slot++)
-    if (oa_spells(oa_key_name((odeus_key)oa_ans_slots[slot].key), s, n)) return slot;
+  for (i = 0; (m = oa_ans_row(scope, i)) != NULL; i++)
+    if ((m->answer & OA_ANS_KIND) != OA_ANS_K_NONE && oa_spells(m->name, s, n)) return OA_ANS_ROW + i;
   return OA_ANS_SKIP;
 }
 
@@ -4691,7 +4703,8 @@ static int oa_ans_whole_key(odeus_answer_reader *r, const oa_json_event *ev, con
 /* Where a slot of the current scope is, for a problem. */
 static void oa_ans_where(const odeus_answer_reader *r, unsigned slot, odeus_problem *p)
 {
-  odeus_key member = (odeus_key)oa_ans_slots[slot].key;
+  const oa_member *m = slot >= OA_ANS_ROW ? oa_ans_row(r->scope, slot - OA_ANS_ROW) : NULL;
+  odeus_key member = m ? (odeus_key)m->key : ODEUS_KEY_NONE;
   p->key = ODEUS_KEY_NONE;
   p->index = ODEUS_NO_INDEX;
   p->member = ODEUS_KEY_NONE;
@@ -4746,7 +4759,7 @@ static void oa_ans_enter(odeus_answer_reader *r, unsigned scope, void *record)
 
 static odeus_str *oa_ans_target(const odeus_answer_reader *r)
 {
-  return r->record ? (odeus_str *)(void *)(r->record + oa_ans_slots[r->slot].offset) : NULL;
+  return r->record ? (odeus_str *)(void *)(r->record + oa_ans_slot_row(r)->answer_offset) : NULL;
 }
 
 static void oa_ans_set_enum(odeus_answer_reader *r, unsigned kind, const char *s, size_t n)
@@ -4784,19 +4797,19 @@ static void oa_ans_string_done(odeus_answer_reader *r, odeus_str *t, size_t star
  * piece): the usual case, stored at once. */
 static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  unsigned kind = oa_ans_slots[r->slot].kind;
+  unsigned kind = oa_ans_kind_of(r);
   odeus_answer *out = r->out;
   size_t n = ev->len, at = r->used;
   odeus_str *t;
   char *dst;
-  if (!OA_ANS_IS_STRING(kind)) return kind == OA_ANS_K_NONE ? 0 : oa_ans_type_error(r, ev);
+  if (!OA_ANS_IS_STRING(kind)) return r->slot == OA_ANS_SKIP ? 0 : oa_ans_type_error(r, ev);
   if (kind >= OA_ANS_K_AUTH_TYPE) oa_ans_set_enum(r, kind, ev->text, n);
   if (!r->record || !n || n >= out->strings_capacity - at) { /* empty, cut, or a field not kept */
     oa_ans_string_done(r, oa_ans_target(r), at, n, 1);
     return 0;
   }
   /* the bookkeeping first, so that nothing waits for the copy */
-  t = (odeus_str *)(void *)(r->record + oa_ans_slots[r->slot].offset);
+  t = oa_ans_target(r);
   dst = out->strings + at;
   dst[n] = '\0';
   t->ptr = dst;
@@ -4811,9 +4824,9 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
  * not its first: a token the JSON reader then finds invalid must end in
  * the JSON error however the body was split (the first fragment of a token
  * goes out at the end of a piece, before the reader has seen all of it). */
-static int oa_ans_wrong_token(odeus_answer_reader *r, const oa_json_event *ev, unsigned kind)
+static int oa_ans_wrong_token(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  if (kind == OA_ANS_K_NONE || !(ev->flags & OA_JSON_LAST)) return 0;
+  if (r->slot == OA_ANS_SKIP || !(ev->flags & OA_JSON_LAST)) return 0;
   return oa_ans_type_error(r, ev);
 }
 
@@ -4821,9 +4834,9 @@ static int oa_ans_wrong_token(odeus_answer_reader *r, const oa_json_event *ev, u
  * string (and its NUL) still fits the storage left. */
 static int oa_ans_string_part(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  unsigned kind = oa_ans_slots[r->slot].kind;
+  unsigned kind = oa_ans_kind_of(r);
   size_t n = ev->len;
-  if (!OA_ANS_IS_STRING(kind)) return oa_ans_wrong_token(r, ev, kind);
+  if (!OA_ANS_IS_STRING(kind)) return oa_ans_wrong_token(r, ev);
   if (ev->flags & OA_JSON_FIRST) {
     r->target = oa_ans_target(r);
     r->str_start = r->used;
@@ -4854,9 +4867,9 @@ static int oa_ans_key(odeus_answer_reader *r, const oa_json_event *ev)
   slot = oa_ans_match(r->scope, s, n);
   r->slot = slot;
   if (slot == OA_ANS_SKIP) return 0;
-  if (r->seen & OA_ANS_BIT(slot))
+  if (r->seen & oa_ans_bit(r->scope, slot))
     return oa_ans_fail(r, ODEUS_ERR_ANSWER_DUPLICATE, ODEUS_RULE_DUPLICATE_KEY, slot, ev->offset);
-  r->seen |= OA_ANS_BIT(slot);
+  r->seen |= oa_ans_bit(r->scope, slot);
   return 0;
 }
 
@@ -4865,7 +4878,7 @@ static void oa_ans_field_begin(odeus_answer_reader *r)
   odeus_answer *out = r->out;
   odeus_answer_field *f = NULL;
   r->field = out->field_count++;
-  r->seen &= ~(uint32_t)OA_ANS_FIELD_BITS;
+  r->seen &= 0xFFFF0000u; /* a new element: its members are new */
   if (r->field < out->field_capacity) {
     f = &out->fields[r->field];
     memset(f, 0, sizeof *f);
@@ -4875,27 +4888,28 @@ static void oa_ans_field_begin(odeus_answer_reader *r)
   oa_ans_enter(r, OA_ANS_FIELD, f);
 }
 
+/* The value of a member without a row: the body, an authFields element,
+ * the body's "integration". */
+static int oa_ans_object(odeus_answer_reader *r, const oa_json_event *ev)
+{
+  if (ev->type != OA_JEV_OBJECT_BEGIN) return oa_ans_type_error(r, ev);
+  if (r->slot == OA_ANS_ELEMENT) oa_ans_field_begin(r);
+  else if (r->slot == OA_ANS_BODY_VALUE) oa_ans_enter(r, OA_ANS_BODY, NULL);
+  else oa_ans_enter(r, OA_ANS_INTEG, r->out);
+  return 0;
+}
+
 /* Any other value: a container, a literal, a number fragment. */
 static int oa_ans_value(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  unsigned type = (unsigned)ev->type, kind = oa_ans_slots[r->slot].kind;
-  if (type == OA_JEV_NUMBER) return oa_ans_wrong_token(r, ev, kind);
-  switch (kind) {
-  case OA_ANS_K_NONE:
+  unsigned type = (unsigned)ev->type, kind = oa_ans_kind_of(r);
+  if (type == OA_JEV_NUMBER) return oa_ans_wrong_token(r, ev);
+  if (r->slot == OA_ANS_SKIP) {
     if (type == OA_JEV_OBJECT_BEGIN || type == OA_JEV_ARRAY_BEGIN) r->skip = ev->depth + 1;
     return 0;
-  case OA_ANS_K_BODY:
-    if (type != OA_JEV_OBJECT_BEGIN) break;
-    oa_ans_enter(r, OA_ANS_BODY, NULL);
-    return 0;
-  case OA_ANS_K_ELEMENT:
-    if (type != OA_JEV_OBJECT_BEGIN) break;
-    oa_ans_field_begin(r);
-    return 0;
-  case OA_ANS_K_OBJECT:
-    if (type != OA_JEV_OBJECT_BEGIN) break;
-    oa_ans_enter(r, OA_ANS_INTEG, r->out);
-    return 0;
+  }
+  if (r->slot < OA_ANS_ROW) return oa_ans_object(r, ev);
+  switch (kind) {
   case OA_ANS_K_ARRAY:
     if (type != OA_JEV_ARRAY_BEGIN) break;
     oa_ans_enter(r, OA_ANS_FIELDS, NULL);
@@ -4904,6 +4918,7 @@ static int oa_ans_value(odeus_answer_reader *r, const oa_json_event *ev)
   case OA_ANS_K_OBJECT_OR_NULL:
     if (type == OA_JEV_NULL) return 0;
     if (type != OA_JEV_OBJECT_BEGIN) break;
+    r->seen &= 0xFFFF0000u;
     oa_ans_enter(r, OA_ANS_OAUTH, &r->out->oauth_client);
     r->out->has_oauth_client = 1;
     return 0;
@@ -4925,25 +4940,33 @@ static int oa_ans_missing(odeus_answer_reader *r, unsigned slot, const oa_json_e
   return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, slot, ev->offset);
 }
 
+/* The first member the object that closes must hold and lacks, as a slot;
+ * OA_ANS_SKIP when none is missing. */
+static unsigned oa_ans_lacking(const odeus_answer_reader *r)
+{
+  const oa_member *m;
+  unsigned i;
+  if (r->scope == OA_ANS_BODY)
+    return r->seen & oa_ans_bit(OA_ANS_BODY, 0) ? (unsigned)OA_ANS_SKIP : (unsigned)OA_ANS_INTEGRATION;
+  for (i = 0; (m = oa_ans_row(r->scope, i)) != NULL; i++)
+    if ((m->answer & OA_ANS_REQUIRED) && !(r->seen & oa_ans_bit(r->scope, OA_ANS_ROW + i))) return OA_ANS_ROW + i;
+  return OA_ANS_SKIP;
+}
+
 /* The end of an object or array the mapper is in: check what it must hold. */
 static int oa_ans_close(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  uint32_t seen = r->seen;
+  unsigned lacking = oa_ans_lacking(r);
+  if (lacking != OA_ANS_SKIP) return oa_ans_missing(r, lacking, ev);
   switch (r->scope) {
   case OA_ANS_FIELD:
-    if (!(seen & OA_ANS_BIT(OA_ANS_SLUG))) return oa_ans_missing(r, OA_ANS_SLUG, ev);
-    if (!(seen & OA_ANS_BIT(OA_ANS_LABEL))) return oa_ans_missing(r, OA_ANS_LABEL, ev);
-    if (!(seen & OA_ANS_BIT(OA_ANS_TYPE))) return oa_ans_missing(r, OA_ANS_TYPE, ev);
     oa_ans_enter(r, OA_ANS_FIELDS, NULL);
     r->slot = OA_ANS_ELEMENT;
     return 0;
   case OA_ANS_INTEG:
-    if (!(seen & OA_ANS_BIT(OA_ANS_ID))) return oa_ans_missing(r, OA_ANS_ID, ev);
-    if (!(seen & OA_ANS_BIT(OA_ANS_AUTH_TYPE))) return oa_ans_missing(r, OA_ANS_AUTH_TYPE, ev);
     oa_ans_enter(r, OA_ANS_BODY, NULL);
     return 0;
   case OA_ANS_BODY:
-    if (!(seen & OA_ANS_BIT(OA_ANS_INTEGRATION))) return oa_ans_missing(r, OA_ANS_INTEGRATION, ev);
     oa_ans_enter(r, OA_ANS_DONE, NULL);
     return 0;
   default: /* the end of authFields or oauthClient */
@@ -5345,16 +5368,22 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
 
 static const char *oa_ans_expected(const odeus_problem *p)
 {
-  if (p->member == ODEUS_KEY_REQUIRED) return "a boolean";
-  if (p->member == ODEUS_KEY_PLACEHOLDER || p->member == ODEUS_KEY_SCOPES
-      || (p->member == ODEUS_KEY_LABEL && p->key == ODEUS_KEY_OAUTH_CLIENT))
-    return "a string or null";
-  if (p->member != ODEUS_KEY_NONE) return "a string";
-  if (p->key == ODEUS_KEY_NONE || p->key == ODEUS_KEY_INTEGRATION || p->index != ODEUS_NO_INDEX) return "an object";
-  if (p->key == ODEUS_KEY_AUTH_FIELDS) return "an array";
-  if (p->key == ODEUS_KEY_OAUTH_CLIENT) return "an object or null";
-  if (p->key == ODEUS_KEY_AUTH_TEST_CODE) return "a string or null";
-  return "a string";
+  /* by oa_ans_kind: what a member's value must be; NONE: an object */
+  static const char *const texts[] = {
+    "an object", "an array", "an object or null", "a boolean", "a string", "a string or null", "a string",
+    "a string"
+  };
+  odeus_key k = p->member != ODEUS_KEY_NONE ? p->member : p->key;
+  unsigned scope = p->member != ODEUS_KEY_NONE ? (p->key == ODEUS_KEY_OAUTH_CLIENT ? OA_ANS_OAUTH : OA_ANS_FIELD)
+                                               : OA_ANS_INTEG;
+  const oa_member *m = NULL;
+  unsigned i;
+  int row = p->member != ODEUS_KEY_NONE ||
+            (p->key != ODEUS_KEY_NONE && p->key != ODEUS_KEY_INTEGRATION && p->index == ODEUS_NO_INDEX);
+  if (row) /* else the body, "integration" or an authFields element: an object */
+    for (i = 0; (m = oa_ans_row(scope, i)) != NULL; i++)
+      if (m->key == (unsigned)k && (m->answer & OA_ANS_KIND) != OA_ANS_K_NONE) break;
+  return texts[m ? m->answer & OA_ANS_KIND : (unsigned)OA_ANS_K_NONE];
 }
 
 static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p)

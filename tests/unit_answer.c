@@ -454,32 +454,36 @@ static void test_unknown_keys(void)
   CHECK(is_null(a.auth_test_code));
 }
 
-/* Which slot each key names in each scope, in both builds (a size build
- * looks keys up by the request's member names, a speed build compares
- * literals); a key of another scope, a prefix or a longer key names none. */
+/* Which slot each key names in each scope: row i of the scope's members
+ * (the integration's "id" first, then the request's root members in table
+ * order); a key of another scope, a write-only member, a prefix or a longer
+ * key names none. */
 static void test_key_slots(void)
 {
   static const struct { unsigned scope; const char *key; unsigned slot; } keys[] = {
     { OA_ANS_BODY, "integration", OA_ANS_INTEGRATION },
-    { OA_ANS_INTEG, "id", OA_ANS_ID },
-    { OA_ANS_INTEG, "authType", OA_ANS_AUTH_TYPE },
-    { OA_ANS_INTEG, "authTestCode", OA_ANS_AUTH_TEST_CODE },
-    { OA_ANS_INTEG, "authFields", OA_ANS_AUTH_FIELDS },
-    { OA_ANS_INTEG, "oauthClient", OA_ANS_OAUTH_CLIENT },
-    { OA_ANS_FIELD, "slug", OA_ANS_SLUG },
-    { OA_ANS_FIELD, "label", OA_ANS_LABEL },
-    { OA_ANS_FIELD, "type", OA_ANS_TYPE },
-    { OA_ANS_FIELD, "description", OA_ANS_DESCRIPTION },
-    { OA_ANS_FIELD, "placeholder", OA_ANS_PLACEHOLDER },
-    { OA_ANS_FIELD, "required", OA_ANS_REQUIRED },
-    { OA_ANS_OAUTH, "scopes", OA_ANS_SCOPES },
-    { OA_ANS_OAUTH, "label", OA_ANS_OAUTH_LABEL },
-    { OA_ANS_OAUTH, "authorizationCode", OA_ANS_AUTHORIZATION_CODE },
-    { OA_ANS_OAUTH, "accessTokenCode", OA_ANS_ACCESS_TOKEN_CODE },
-    { OA_ANS_OAUTH, "refreshTokenCode", OA_ANS_REFRESH_TOKEN_CODE },
+    { OA_ANS_INTEG, "id", OA_ANS_ROW + 0 },
+    { OA_ANS_INTEG, "authType", OA_ANS_ROW + 1 },
+    { OA_ANS_INTEG, "authTestCode", OA_ANS_ROW + 3 },
+    { OA_ANS_INTEG, "authFields", OA_ANS_ROW + 2 },
+    { OA_ANS_INTEG, "oauthClient", OA_ANS_ROW + 4 },
+    { OA_ANS_FIELD, "slug", OA_ANS_ROW + 0 },
+    { OA_ANS_FIELD, "label", OA_ANS_ROW + 1 },
+    { OA_ANS_FIELD, "type", OA_ANS_ROW + 2 },
+    { OA_ANS_FIELD, "description", OA_ANS_ROW + 3 },
+    { OA_ANS_FIELD, "placeholder", OA_ANS_ROW + 4 },
+    { OA_ANS_FIELD, "required", OA_ANS_ROW + 5 },
+    { OA_ANS_OAUTH, "scopes", OA_ANS_ROW + 0 },
+    { OA_ANS_OAUTH, "label", OA_ANS_ROW + 5 },
+    { OA_ANS_OAUTH, "authorizationCode", OA_ANS_ROW + 6 },
+    { OA_ANS_OAUTH, "accessTokenCode", OA_ANS_ROW + 7 },
+    { OA_ANS_OAUTH, "refreshTokenCode", OA_ANS_ROW + 8 },
     { OA_ANS_FIELD, "id", OA_ANS_SKIP },
     { OA_ANS_INTEG, "label", OA_ANS_SKIP },
-    { OA_ANS_OAUTH, "clientId", OA_ANS_SKIP },
+    { OA_ANS_OAUTH, "clientId", OA_ANS_SKIP },      /* write-only: never in an answer */
+    { OA_ANS_OAUTH, "clientSecret", OA_ANS_SKIP },
+    { OA_ANS_OAUTH, "authUrl", OA_ANS_SKIP },
+    { OA_ANS_OAUTH, "tokenUrl", OA_ANS_SKIP },
     { OA_ANS_BODY, "id", OA_ANS_SKIP },
     { OA_ANS_INTEG, "", OA_ANS_SKIP },
     { OA_ANS_INTEG, "authTyp", OA_ANS_SKIP },
