@@ -1239,8 +1239,6 @@ static const unsigned char *oa_plain_span(const unsigned char *p, const unsigned
  * the body writer and the config parser all walk these tables, so a rule
  * (a limit, a requirement, a key name, the key order) lives in one place. */
 
-#include <stddef.h> /* offsetof */
-
 enum {
   OA_KIND_STRING = 1,           /* odeus_str */
   OA_KIND_URL,                  /* odeus_str holding an absolute http(s) URL */
@@ -1349,7 +1347,6 @@ static const char *const oa_field_type_names[] = {
 OA_STATIC_ASSERT(auth_type_names, OA_COUNT(oa_auth_type_names) == ODEUS_AUTH_UNKNOWN);
 OA_STATIC_ASSERT(field_type_names, OA_COUNT(oa_field_type_names) == ODEUS_FIELD_UNKNOWN);
 
-typedef const void *oa_cptr;
 #define OA_AT(obj, m, type) ((type *)(void *)((char *)(obj) + (m)->offset))
 #define OA_CAT(obj, m, type) ((const type *)(const void *)((const char *)(obj) + (m)->offset))
 
@@ -1384,7 +1381,6 @@ static const char *oa_enum_name(const oa_member *m, int v)
   return (v > 0 && v < (int)OA_COUNT(oa_field_type_names)) ? oa_field_type_names[v] : NULL;
 }
 
-/* Whether a member is present (set) in its object. */
 /* Whether a scalar member is set (authFields and oauthClient are set when
  * their pointer is). */
 static int oa_member_set(const void *obj, const oa_member *m)
