@@ -6428,7 +6428,7 @@ static odeus_result oa_posix_open(void *ctx, const char *host, uint16_t port, ui
   struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)&ss;
   struct addrinfo hints, *list = NULL, *entry, one;
   char service[6];
-  size_t left = 0, n, i;
+  size_t left = 0, n;
   unsigned char ip[16];
   odeus_result r = ODEUS_ERR_CONNECT;
   int gai;
@@ -6450,8 +6450,9 @@ static odeus_result oa_posix_open(void *ctx, const char *host, uint16_t port, ui
     memcpy(&v6->sin6_addr, ip, 16);
     one.ai_addrlen = (socklen_t)sizeof *v6;
   } else {
-    for (i = port, n = 0; n == 0 || i; i /= 10) n++; /* the port as text: n digits */
-    for (i = port, service[n] = '\0'; n--; i /= 10) service[n] = (char)('0' + i % 10);
+    n = oa_digits(port); /* the port as text */
+    oa_format_uint(service, port, n);
+    service[n] = '\0';
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
