@@ -2483,26 +2483,20 @@ static size_t oa_head_length(const oa_stream *st)
   return s.len;
 }
 
-static odeus_result oa_request_begin(oa_stream *st, const odeus_request *req, int redact)
+/* The request as it is sent (a redacted request is only ever written
+ * whole, by oa_write_request): checked and measured, ready to stream. */
+static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
 {
   odeus_result r;
-  size_t shown;
   if (!st) return ODEUS_ERR_ARGUMENT;
-  r = oa_check_request(req, st, redact);
+  r = oa_check_request(req, st, 0);
   if (r == ODEUS_OK) r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st->content_length);
   if (r != ODEUS_OK) {
     st->req = NULL;
     return r;
   }
-  shown = st->content_length;
-  if (redact) oa_body_at(req->config, NULL, 0, 0, 1, 0, &shown);
-  st->total = oa_head_length(st) + shown;
+  st->total = oa_head_length(st) + st->content_length;
   return ODEUS_OK;
-}
-
-static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
-{
-  return oa_request_begin(st, req, 0);
 }
 
 /* Produces the bytes [offset, offset + cap) of the request into buf,
