@@ -1,12 +1,13 @@
 /* The core: validation, the body and request writers, streaming. Every
- * expectation below is written by hand from SPEC.md, not captured. */
+ * expectation below is written by hand from the Odeus API reference, not
+ * captured. */
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
 #include "test.h"
 
 /* ---- the documentation's API-key example (README quick start) -----------
  * The config is tests/example.h's; the bytes expected of it are written out
- * below by hand, from SPEC.md. */
+ * below by hand, from the Odeus API reference. */
 #include "example.h"
 
 static const char example_body[] =

@@ -1,7 +1,7 @@
 /* One exchange over a fake I/O, and the retry policy. The fake splits,
  * delays (want-read / want-write) and fails at every step of an exchange;
- * every expectation is written by hand from SPEC.md and the header's
- * contracts, not captured. */
+ * every expectation is written by hand from the Odeus API reference and
+ * the header's contracts, not captured. */
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
 #include "test.h"
@@ -33,8 +33,8 @@ static void setup_request(void)
   request.config = &config;
 }
 
-/* What must go out, byte for byte (SPEC §1, the dedicated-deployment
- * prefix, the core's header order). */
+/* What must go out, byte for byte (the Odeus API reference, the
+ * dedicated-deployment prefix, the core's header order). */
 static const char want_request[] =
   "PATCH /api/public/integrations/v1/" ID "/auth HTTP/1.1\r\n"
   "Host: odeus.example.com\r\n"
