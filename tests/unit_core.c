@@ -133,6 +133,49 @@ static int collect(void *ctx, const char *data, size_t len)
   return 0;
 }
 
+static int calls;
+static int stop_at_first(void *ctx, const char *data, size_t len)
+{
+  (void)ctx;
+  (void)data;
+  (void)len;
+  calls++;
+  return 7;
+}
+
+/* odeus_write_body_to's other ways out: each wipes the window, and an
+ * invalid config reaches fn not at all. */
+static void test_body_to_failures(void)
+{
+  odeus_config c = example_config;
+  char window[64];
+  size_t i;
+  int dirty = 0;
+  /* fn stops it after the first window */
+  calls = 0;
+  memset(window, 0x55, sizeof window);
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, sizeof window, stop_at_first, NULL), ODEUS_ERR_IO);
+  CHECK_EQ_INT(calls, 1);
+  for (i = 0; i < sizeof window; i++) dirty |= window[i];
+  CHECK_EQ_INT(dirty, 0);
+  /* an invalid config: checked before a byte goes out */
+  c.auth_type = ODEUS_AUTH_UNSET;
+  sent_len = 0;
+  memset(window, 0x55, sizeof window);
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, sizeof window, collect, NULL), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(sent_len, 0);
+  for (i = 0; i < sizeof window; i++) dirty |= window[i];
+  CHECK_EQ_INT(dirty, 0);
+  /* arguments */
+  c = example_config;
+  CHECK_EQ_INT(odeus_write_body_to(&c, NULL, sizeof window, collect, NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, 0, collect, NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, sizeof window, NULL, NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(odeus_write_body_to(NULL, window, sizeof window, collect, NULL), ODEUS_ERR_ARGUMENT);
+  c.fields = NULL; /* a field_count without fields */
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, sizeof window, collect, NULL), ODEUS_ERR_ARGUMENT);
+}
+
 /* Windows of 1 to 300 bytes give the one-shot bytes. */
 static void test_streaming(void)
 {
@@ -883,6 +926,7 @@ int main(void)
   test_redacted();
   test_capacities();
   test_streaming();
+  test_body_to_failures();
   test_lengths();
   test_utf8();
   test_rules();
