@@ -4914,7 +4914,7 @@ static unsigned oa_ans_lacking(const odeus_answer_reader *r)
   const oa_member *m;
   unsigned i;
   if (r->scope == OA_ANS_BODY)
-    return r->seen & oa_ans_bit(OA_ANS_BODY, 0) ? (unsigned)OA_ANS_SKIP : (unsigned)OA_ANS_INTEGRATION;
+    return (r->seen & oa_ans_bit(OA_ANS_BODY, 0)) ? (unsigned)OA_ANS_SKIP : (unsigned)OA_ANS_INTEGRATION;
   for (i = 0; (m = oa_ans_row(r->scope, i)) != NULL; i++)
     if ((m->answer & OA_ANS_REQUIRED) && !(r->seen & oa_ans_bit(r->scope, OA_ANS_ROW + i))) return OA_ANS_ROW + i;
   return OA_ANS_SKIP;
