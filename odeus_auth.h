@@ -422,8 +422,6 @@ typedef enum odeus_key {
   ODEUS_KEY_FORCE_32BIT = 0x7fffffff
 } odeus_key;
 
-/* The JSON name of a key ("authFields"); "" for NONE and OTHER. */
-
 typedef enum odeus_rule {
   ODEUS_RULE_REQUIRED = 1,      /* missing */
   ODEUS_RULE_EMPTY,             /* 0 characters where 1 is the minimum */
@@ -738,8 +736,9 @@ typedef struct oa_http {
  *
  * An error answer (any status but 200, a 201 or 204 included: the API
  * answers 200, anything else is unexpected): odeus_answer_finish returns the
- * status' result (oa_status_result) and sets `message`, never failing
- * because of the body. The message is, in this order of preference:
+ * status' result (400, 401, 403, 404 and 429 their own ODEUS_ERR_STATUS_*,
+ * 500..599 ODEUS_ERR_STATUS_5XX, any other ODEUS_ERR_STATUS_OTHER) and sets
+ * `message`, never failing because of the body. The message is, in this order of preference:
  *  - "message" of the top-level object: a string, or an array whose items
  *    are strings or objects with "path" (a string, or an array of strings
  *    and numbers joined by '.') and "message", an item reading
@@ -843,16 +842,6 @@ ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *dat
  * out->message set as well as it could be. reason: the reason phrase (may
  * be NULL). */
 ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *reason);
-/* The result code of an HTTP status: ODEUS_OK for 200; 400, 401, 403, 404,
- * 429 their own; 500..599 ODEUS_ERR_STATUS_5XX; anything else
- * ODEUS_ERR_STATUS_OTHER. */
-
-/* A whole HTTP response held in memory (head and body) read into out: the
- * HTTP parser, then the answer reader; the end of the bytes is where the
- * peer closed, bytes after the end of the message are ignored. Returns an
- * ODEUS_ERR_HTTP_* code, a 200 answer's problem as soon as it is found, or
- * what odeus_answer_finish returns (the reason phrase is the response's). */
-
 
 /* ---- writing an answer back as JSON ----------------------------------------
  * The integration as one line of JSON (what `odeus-auth apply` prints), in
@@ -895,7 +884,7 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
 #define ODEUS_IO_WANT_WRITE (-0x6880)
 
 /* Default bound of an answer's body in bytes; an exchange may change it in
- * x->http.body_max after odeus_exchange_begin. (1 MiB) */
+ * x->internal.http.body_max after odeus_exchange_begin. (1 MiB) */
 #ifndef ODEUS_EXCHANGE_BODY_MAX
 #define ODEUS_EXCHANGE_BODY_MAX 1048576u
 #endif
@@ -947,8 +936,10 @@ typedef struct odeus_exchange {
 
 /* Prepares one exchange: validates and measures the request. window (>= 1
  * byte; 256 is plenty) carries the request out and the answer in. answer
- * may be NULL: then only the status counts. Results as oa_stream_begin
- * (nothing is sent then), or ODEUS_ERR_ARGUMENT for a NULL x or window.
+ * may be NULL: then only the status counts. Fails, and nothing is sent,
+ * with what the writers return for a request (ODEUS_ERR_ARGUMENT,
+ * _BASE_URL, _API_KEY, _ID, _CONFIG), or ODEUS_ERR_ARGUMENT for a NULL x
+ * or window.
  * The request, the answer's storage and the window must stay until the
  * exchange is over. */
 ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
@@ -1028,20 +1019,6 @@ typedef struct odeus_retry_policy {
 ODEUS_API int odeus_retry_decide(const odeus_retry_policy *policy, unsigned attempt, const odeus_exchange *x,
                                  odeus_result r, uint32_t *delay_ms);
 
-/* private: what one attempt ended in, the facts the decision needs */
-typedef struct oa_outcome {
-  odeus_result result;          /* the attempt's result */
-  int status;                   /* HTTP status, 0 when no answer head was read */
-  oa_retry_kind retry_kind;  /* the answer's Retry-After */
-  uint64_t retry_value;
-} oa_outcome;
-
-/* The outcome of an exchange that ended in r (status and Retry-After from
- * its answer head, when one was read). x may be NULL (no exchange: a
- * failed connect, say). */
-/* After attempt number `attempt` (1 for the first) ended in *o: 1 with the
- * wait in *delay_ms when another attempt should follow, else 0 (and
- * *delay_ms = 0). policy may be NULL: every default. */
 #ifdef __cplusplus
 }
 #endif
@@ -1262,8 +1239,6 @@ static const unsigned char *oa_plain_span(const unsigned char *p, const unsigned
  * the body writer and the config parser all walk these tables, so a rule
  * (a limit, a requirement, a key name, the key order) lives in one place. */
 
-#include <stddef.h> /* offsetof */
-
 enum {
   OA_KIND_STRING = 1,           /* odeus_str */
   OA_KIND_URL,                  /* odeus_str holding an absolute http(s) URL */
@@ -1372,7 +1347,6 @@ static const char *const oa_field_type_names[] = {
 OA_STATIC_ASSERT(auth_type_names, OA_COUNT(oa_auth_type_names) == ODEUS_AUTH_UNKNOWN);
 OA_STATIC_ASSERT(field_type_names, OA_COUNT(oa_field_type_names) == ODEUS_FIELD_UNKNOWN);
 
-typedef const void *oa_cptr;
 #define OA_AT(obj, m, type) ((type *)(void *)((char *)(obj) + (m)->offset))
 #define OA_CAT(obj, m, type) ((const type *)(const void *)((const char *)(obj) + (m)->offset))
 
@@ -1407,7 +1381,6 @@ static const char *oa_enum_name(const oa_member *m, int v)
   return (v > 0 && v < (int)OA_COUNT(oa_field_type_names)) ? oa_field_type_names[v] : NULL;
 }
 
-/* Whether a member is present (set) in its object. */
 /* Whether a scalar member is set (authFields and oauthClient are set when
  * their pointer is). */
 static int oa_member_set(const void *obj, const oa_member *m)
@@ -2510,26 +2483,20 @@ static size_t oa_head_length(const oa_stream *st)
   return s.len;
 }
 
-static odeus_result oa_request_begin(oa_stream *st, const odeus_request *req, int redact)
+/* The request as it is sent (a redacted request is only ever written
+ * whole, by oa_write_request): checked and measured, ready to stream. */
+static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
 {
   odeus_result r;
-  size_t shown;
   if (!st) return ODEUS_ERR_ARGUMENT;
-  r = oa_check_request(req, st, redact);
+  r = oa_check_request(req, st, 0);
   if (r == ODEUS_OK) r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st->content_length);
   if (r != ODEUS_OK) {
     st->req = NULL;
     return r;
   }
-  shown = st->content_length;
-  if (redact) oa_body_at(req->config, NULL, 0, 0, 1, 0, &shown);
-  st->total = oa_head_length(st) + shown;
+  st->total = oa_head_length(st) + st->content_length;
   return ODEUS_OK;
-}
-
-static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
-{
-  return oa_request_begin(st, req, 0);
 }
 
 /* Produces the bytes [offset, offset + cap) of the request into buf,
@@ -4947,7 +4914,7 @@ static unsigned oa_ans_lacking(const odeus_answer_reader *r)
   const oa_member *m;
   unsigned i;
   if (r->scope == OA_ANS_BODY)
-    return r->seen & oa_ans_bit(OA_ANS_BODY, 0) ? (unsigned)OA_ANS_SKIP : (unsigned)OA_ANS_INTEGRATION;
+    return (r->seen & oa_ans_bit(OA_ANS_BODY, 0)) ? (unsigned)OA_ANS_SKIP : (unsigned)OA_ANS_INTEGRATION;
   for (i = 0; (m = oa_ans_row(r->scope, i)) != NULL; i++)
     if ((m->answer & OA_ANS_REQUIRED) && !(r->seen & oa_ans_bit(r->scope, OA_ANS_ROW + i))) return OA_ANS_ROW + i;
   return OA_ANS_SKIP;
@@ -5276,6 +5243,9 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
 
 /* ---- the API ---- */
 
+/* The result code of an HTTP status: ODEUS_OK for 200; 400, 401, 403, 404,
+ * 429 their own; 500..599 ODEUS_ERR_STATUS_5XX; anything else
+ * ODEUS_ERR_STATUS_OTHER. */
 static odeus_result oa_status_result(int status)
 {
   switch (status) {
@@ -5648,6 +5618,14 @@ ODEUS_API void odeus_exchange_end(odeus_exchange *x)
 }
 
 /* ---- retries ---------------------------------------------------------------- */
+/* What one attempt ended in: the facts the decision needs. */
+typedef struct oa_outcome {
+  odeus_result result;          /* the attempt's result */
+  int status;                   /* HTTP status, 0 when no answer head was read */
+  oa_retry_kind retry_kind;     /* the answer's Retry-After */
+  uint64_t retry_value;
+} oa_outcome;
+
 static odeus_retry_policy oa_retry_defaults(const odeus_retry_policy *given)
 {
   odeus_retry_policy p;
@@ -5660,6 +5638,9 @@ static odeus_retry_policy oa_retry_defaults(const odeus_retry_policy *given)
   return p;
 }
 
+/* The outcome of an exchange that ended in r (status and Retry-After from
+ * its answer head, when one was read). x may be NULL (no exchange: a
+ * failed connect, say). */
 static oa_outcome oa_outcome_of(const odeus_exchange *x, odeus_result r)
 {
   oa_outcome o;
@@ -5692,8 +5673,9 @@ static int oa_retry_worth(const oa_outcome *o)
 
 /* What a Retry-After asks for: 1 with the wait in *ms when it is honoured,
  * 0 when there is none to use, -1 when it is longer than we may wait. The
- * parser keeps retry_value far below 2^64 / 1000, but a caller may build an
- * outcome: a value whose milliseconds would wrap is longer than any wait. */
+ * parser keeps retry_value far below 2^64 / 1000, but an outcome built
+ * otherwise (a test's) may not: a value whose milliseconds would wrap is
+ * longer than any wait. */
 static int oa_retry_after(const odeus_retry_policy *p, const oa_outcome *o, uint64_t *ms)
 {
   uint64_t at, now;
@@ -5728,8 +5710,11 @@ static uint32_t oa_retry_backoff(const odeus_retry_policy *p, unsigned attempt)
   return (uint32_t)(((uint64_t)p->random(p->ctx) * (bound + 1)) >> 32);
 }
 
-static int oa_retry_decide(const odeus_retry_policy *policy, unsigned attempt,
-                                 const oa_outcome *o, uint32_t *delay_ms)
+/* After attempt number `attempt` (1 for the first) ended in *o: 1 with the
+ * wait in *delay_ms when another attempt should follow, else 0 (and
+ * *delay_ms = 0). policy may be NULL: every default. */
+static int oa_retry_decide(const odeus_retry_policy *policy, unsigned attempt, const oa_outcome *o,
+                           uint32_t *delay_ms)
 {
   odeus_retry_policy p = oa_retry_defaults(policy);
   uint64_t wait = 0;
@@ -6437,7 +6422,7 @@ static odeus_result oa_posix_open(void *ctx, const char *host, uint16_t port, ui
   struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)&ss;
   struct addrinfo hints, *list = NULL, *entry, one;
   char service[6];
-  size_t left = 0, n, i;
+  size_t left = 0, n;
   unsigned char ip[16];
   odeus_result r = ODEUS_ERR_CONNECT;
   int gai;
@@ -6459,8 +6444,9 @@ static odeus_result oa_posix_open(void *ctx, const char *host, uint16_t port, ui
     memcpy(&v6->sin6_addr, ip, 16);
     one.ai_addrlen = (socklen_t)sizeof *v6;
   } else {
-    for (i = port, n = 0; n == 0 || i; i /= 10) n++; /* the port as text: n digits */
-    for (i = port, service[n] = '\0'; n--; i /= 10) service[n] = (char)('0' + i % 10);
+    n = oa_digits(port); /* the port as text */
+    oa_format_uint(service, port, n);
+    service[n] = '\0';
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;

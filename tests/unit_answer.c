@@ -2,7 +2,8 @@
  * body, unknown keys and enums, wrong types, missing and repeated members,
  * storage of every size), the message of error answers, writing the answer
  * back as JSON, and a whole HTTP response through the real parser. Every
- * expectation is written from SPEC §1 and the documented rules. */
+ * expectation is written from the Odeus API reference and the documented
+ * rules. */
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
 #include "test.h"

@@ -1,12 +1,13 @@
 /* The core: validation, the body and request writers, streaming. Every
- * expectation below is written by hand from SPEC.md, not captured. */
+ * expectation below is written by hand from the Odeus API reference, not
+ * captured. */
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
 #include "test.h"
 
 /* ---- the documentation's API-key example (README quick start) -----------
  * The config is tests/example.h's; the bytes expected of it are written out
- * below by hand, from SPEC.md. */
+ * below by hand, from the Odeus API reference. */
 #include "example.h"
 
 static const char example_body[] =
@@ -130,6 +131,49 @@ static int collect(void *ctx, const char *data, size_t len)
   memcpy(sent + sent_len, data, len);
   sent_len += len;
   return 0;
+}
+
+static int calls;
+static int stop_at_first(void *ctx, const char *data, size_t len)
+{
+  (void)ctx;
+  (void)data;
+  (void)len;
+  calls++;
+  return 7;
+}
+
+/* odeus_write_body_to's other ways out: each wipes the window, and an
+ * invalid config reaches fn not at all. */
+static void test_body_to_failures(void)
+{
+  odeus_config c = example_config;
+  char window[64];
+  size_t i;
+  int dirty = 0;
+  /* fn stops it after the first window */
+  calls = 0;
+  memset(window, 0x55, sizeof window);
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, sizeof window, stop_at_first, NULL), ODEUS_ERR_IO);
+  CHECK_EQ_INT(calls, 1);
+  for (i = 0; i < sizeof window; i++) dirty |= window[i];
+  CHECK_EQ_INT(dirty, 0);
+  /* an invalid config: checked before a byte goes out */
+  c.auth_type = ODEUS_AUTH_UNSET;
+  sent_len = 0;
+  memset(window, 0x55, sizeof window);
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, sizeof window, collect, NULL), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(sent_len, 0);
+  for (i = 0; i < sizeof window; i++) dirty |= window[i];
+  CHECK_EQ_INT(dirty, 0);
+  /* arguments */
+  c = example_config;
+  CHECK_EQ_INT(odeus_write_body_to(&c, NULL, sizeof window, collect, NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, 0, collect, NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, sizeof window, NULL, NULL), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(odeus_write_body_to(NULL, window, sizeof window, collect, NULL), ODEUS_ERR_ARGUMENT);
+  c.fields = NULL; /* a field_count without fields */
+  CHECK_EQ_INT(odeus_write_body_to(&c, window, sizeof window, collect, NULL), ODEUS_ERR_ARGUMENT);
 }
 
 /* Windows of 1 to 300 bytes give the one-shot bytes. */
@@ -643,13 +687,14 @@ static void test_request_variants(void)
   CHECK_STR(odeus_result_text((odeus_result)-12345), "unknown result");
 }
 
-/* ---- the one-pass lane against the walk ------------------------------------
- * odeus_write_request and odeus_write_body take a one-pass lane when the
- * buffer has room to spare; the walk (streaming, and tight buffers) is the
- * reference. Generated configs mix plain runs of every length around the
- * block sizes, escapes, UTF-8 of each width, invalid bytes, bad enums and
- * booleans, URLs good and bad: both paths must agree on the result and on
- * every byte. */
+/* ---- the stream against the one-shot writers ---------------------------------
+ * A window of the stream resumes from a mark: a step, or a byte inside a
+ * string (a character's start, an escape in progress redone). The whole
+ * request written at once (oa_write_request, odeus_write_body) must be the
+ * bytes the stream gives through any window. Generated configs mix plain
+ * runs of several lengths, escapes, UTF-8 of each width, invalid bytes,
+ * bad enums and booleans, URLs good and bad: both must agree on the result
+ * and on every byte. */
 static unsigned long long lane_seed = 0x9E3779B97F4A7C15ull;
 static unsigned lane_rand(unsigned n)
 {
@@ -699,7 +744,7 @@ static odeus_str lane_maybe(char *buf, int allow_bad)
   return lane_rand(4) ? lane_text(buf, allow_bad) : none;
 }
 
-/* Everything the walk produces for rq, through a 7-byte window. */
+/* Everything the stream produces for rq, through a 7-byte window. */
 static odeus_result lane_reference(const odeus_request *rq, char *out, size_t *len)
 {
   oa_stream st;
@@ -711,7 +756,48 @@ static odeus_result lane_reference(const odeus_request *rq, char *out, size_t *l
   return ODEUS_OK;
 }
 
-static void test_lane_matches_walk(void)
+/* Where a window of w bytes ended inside a 4-byte UTF-8 character or a
+ * \u00XX escape of want (a window ending there resumes mid-character or
+ * redoes the escape): counted into inside[0] and inside[1]. */
+static void count_cuts(const char *want, size_t len, size_t w, unsigned long inside[2])
+{
+  size_t end, k;
+  for (end = w; end < len; end += w)
+    for (k = end > 5 ? end - 5 : 0; k < end; k++) {
+      if ((unsigned char)want[k] >= 0xF0 && end - k < 4) inside[0]++;
+      if (k + 3 < len && OA_SAME(want + k, "\\u00", 4) && end - k < 6) inside[1]++;
+    }
+}
+
+/* rq streamed through every window of 1 to 300 bytes, each compared with
+ * want (the one-shot bytes); nothing is written past a window. The number
+ * of windows that differ. */
+static int stream_all_windows(const odeus_request *rq, const char *want, size_t want_len,
+                              unsigned long inside[2])
+{
+  static char got[16384 + 64];
+  char window[300 + 8];
+  size_t w;
+  int bad = 0;
+  for (w = 1; w <= 300; w++) {
+    oa_stream st;
+    size_t n, len = 0, i;
+    int ok = oa_stream_begin(&st, rq) == ODEUS_OK && st.total == want_len;
+    memset(window, 0x55, sizeof window);
+    while (ok && (n = oa_stream_next(&st, window, w)) > 0) {
+      if (n > w || len + n > want_len) { ok = 0; break; }
+      memcpy(got + len, window, n);
+      len += n;
+      for (i = w; i < sizeof window; i++)
+        if ((unsigned char)window[i] != 0x55) { ok = 0; break; }
+    }
+    if (!ok || len != want_len || memcmp(got, want, want_len) != 0) bad++;
+    if (inside) count_cuts(want, want_len, w, inside);
+  }
+  return bad;
+}
+
+static void test_stream_matches_one_shot(void)
 {
   static char text[32][320];
   static char want[16384], got[16384 + 64];
@@ -719,7 +805,8 @@ static void test_lane_matches_walk(void)
   odeus_oauth_client oc;
   odeus_config c;
   odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
-  int round, bad = 0, valid = 0, invalid = 0;
+  int round, bad = 0, valid = 0, invalid = 0, streamed = 0;
+  unsigned long inside[2] = { 0, 0 };
   rq.config = &c;
   for (round = 0; round < 4000; round++) {
     int allow_bad = lane_rand(3) == 0, t = 0;
@@ -776,6 +863,11 @@ static void test_lane_matches_walk(void)
     memset(got, 0xAA, sizeof got);
     if (odeus_write_body(&c, got, want_len - body_at + 64, &need) != ODEUS_OK) bad++;
     if (need != want_len - body_at || memcmp(got, want + body_at, need) != 0) bad++;
+    /* every window of 1 to 300 bytes, for some of the configs */
+    if (valid % 16 == 1) {
+      bad += stream_all_windows(&rq, want, want_len, inside);
+      streamed++;
+    }
     /* capacities around the size: exact results and prefixes, nothing past cap */
     if (round % 16 == 0) {
       size_t cap;
@@ -792,6 +884,10 @@ static void test_lane_matches_walk(void)
   /* the generator reaches both sides of every rule often */
   CHECK(valid > 1000);
   CHECK(invalid > 200);
+  /* and windows that end inside a 4-byte character and inside an escape */
+  CHECK(streamed > 100);
+  CHECK(inside[0] > 500);
+  CHECK(inside[1] > 500);
 }
 
 /* Every member's key prefix: ,"name": and, when its value is a JSON
@@ -830,6 +926,7 @@ int main(void)
   test_redacted();
   test_capacities();
   test_streaming();
+  test_body_to_failures();
   test_lengths();
   test_utf8();
   test_rules();
@@ -837,6 +934,6 @@ int main(void)
   test_display_text();
   test_ids_keys_urls();
   test_request_variants();
-  test_lane_matches_walk();
+  test_stream_matches_one_shot();
   return TEST_END();
 }

@@ -1,7 +1,7 @@
 /* One exchange over a fake I/O, and the retry policy. The fake splits,
  * delays (want-read / want-write) and fails at every step of an exchange;
- * every expectation is written by hand from SPEC.md and the header's
- * contracts, not captured. */
+ * every expectation is written by hand from the Odeus API reference and
+ * the header's contracts, not captured. */
 #define ODEUS_AUTH_IMPLEMENTATION
 #include "odeus_auth.h"
 #include "test.h"
@@ -33,8 +33,8 @@ static void setup_request(void)
   request.config = &config;
 }
 
-/* What must go out, byte for byte (SPEC §1, the dedicated-deployment
- * prefix, the core's header order). */
+/* What must go out, byte for byte (the Odeus API reference, the
+ * dedicated-deployment prefix, the core's header order). */
 static const char want_request[] =
   "PATCH /api/public/integrations/v1/" ID "/auth HTTP/1.1\r\n"
   "Host: odeus.example.com\r\n"
@@ -439,17 +439,42 @@ static void test_statuses(void)
     CHECK_EQ_INT(o.retry_kind, OA_RETRY_SECONDS);
     CHECK_EQ_INT(o.retry_value, 7);
   }
+  { /* the public decision reads the same head: the 7 s asked for, exactly */
+    uint32_t d = 1;
+    CHECK_EQ_INT(odeus_retry_decide(NULL, 1, &x, ODEUS_ERR_STATUS_429, &d), 1);
+    CHECK_EQ_INT(d, 7000);
+    d = 1;
+    CHECK_EQ_INT(odeus_retry_decide(NULL, 3, &x, ODEUS_ERR_STATUS_429, &d), 0); /* the third of 3 */
+    CHECK_EQ_INT(d, 0);
+  }
   odeus_exchange_end(&x);
 
   CHECK_EQ_INT(run_answer("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html\r\n"
                           "Content-Length: 13\r\n\r\n<h1>down</h1>", 4),
                ODEUS_ERR_STATUS_5XX);
   CHECK_STR(answer.message.ptr ? answer.message.ptr : "", "Service Unavailable");
+  { /* no Retry-After: the backoff's whole bound (no random given) */
+    uint32_t d = 1;
+    CHECK_EQ_INT(odeus_retry_decide(NULL, 2, &x, ODEUS_ERR_STATUS_5XX, &d), 1);
+    CHECK_EQ_INT(d, 1000);
+  }
   odeus_exchange_end(&x);
 
   CHECK_EQ_INT(run_answer("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 0),
                ODEUS_ERR_STATUS_OTHER);
   CHECK_EQ_INT(odeus_exchange_reusable(&x), 0);
+  { /* 408 is not retried; nor a 429 result without an answer head (no
+     * exchange); a connect that failed is */
+    uint32_t d = 1;
+    CHECK_EQ_INT(odeus_retry_decide(NULL, 1, &x, ODEUS_ERR_STATUS_OTHER, &d), 0);
+    CHECK_EQ_INT(d, 0);
+    d = 1;
+    CHECK_EQ_INT(odeus_retry_decide(NULL, 1, NULL, ODEUS_ERR_STATUS_429, &d), 0);
+    CHECK_EQ_INT(d, 0);
+    CHECK_EQ_INT(odeus_retry_decide(NULL, 1, NULL, ODEUS_ERR_CONNECT, &d), 1);
+    CHECK_EQ_INT(d, 500);
+    CHECK_EQ_INT(odeus_retry_decide(NULL, 1, NULL, ODEUS_ERR_CONNECT, NULL), 0);
+  }
   odeus_exchange_end(&x);
 
   /* 100 Continue first: the 200 counts */
