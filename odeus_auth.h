@@ -883,8 +883,8 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
 #define ODEUS_IO_WANT_READ  (-0x6900)
 #define ODEUS_IO_WANT_WRITE (-0x6880)
 
-/* Default bound of an answer's body in bytes; an exchange may change it in
- * x->internal.http.body_max after odeus_exchange_begin. (1 MiB) */
+/* Bound of an answer's body in bytes in an exchange: a larger one ends it
+ * in ODEUS_ERR_HTTP_BODY_TOO_LARGE. Define it to change it. (1 MiB) */
 #ifndef ODEUS_EXCHANGE_BODY_MAX
 #define ODEUS_EXCHANGE_BODY_MAX 1048576u
 #endif
@@ -1517,22 +1517,37 @@ static unsigned oa_display_steering(const unsigned char *p, size_t k)
   return 0;
 }
 
-static void oa_put_display(oa_sink *s, const char *text, size_t len)
+/* Text made safe to show, one loop for every use (see odeus_display_text):
+ * OA_SHOW_DISPLAY escapes a backslash, \n, \r and \t as JSON does and
+ * another control byte as \xHH; OA_SHOW_QUOTED keeps the text's own
+ * escapes (a backslash is not doubled: a key or value shows the escapes its
+ * JSON text has) and writes a control byte as JSON does; OA_SHOW_JSON
+ * escapes '"' and a backslash too. In all, DEL and a byte that is not UTF-8
+ * are \xHH, a character that steers the terminal \uXXXX. */
+enum { OA_SHOW_DISPLAY, OA_SHOW_QUOTED, OA_SHOW_JSON };
+
+static void oa_put_shown(oa_sink *s, const char *text, size_t len, int mode)
 {
   const unsigned char *u = (const unsigned char *)text;
   size_t i = 0;
-  while (i < len) {
+  while (u && i < len) {
     unsigned c = u[i];
     size_t k = oa_utf8_length(u + i, len - i);
     unsigned cp = k > 1 ? oa_display_steering(u + i, k) : 0;
-    /* a backslash, \n, \r, \t: written as JSON writes them */
-    if (c == '\\' || c == '\n' || c == '\r' || c == '\t') oa_put_escape(s, (unsigned char)c);
+    int escaped = mode == OA_SHOW_DISPLAY ? c == '\\' || c == '\n' || c == '\r' || c == '\t'
+                                          : c < 0x20 || (mode == OA_SHOW_JSON && (c == '"' || c == '\\'));
+    if (k == 1 && escaped) oa_put_escape(s, (unsigned char)c);
     else if (k == 1 && c >= 0x20 && c != 0x7F) oa_putc(s, (char)c);
     else if (cp) oa_put_hex(s, "\\u", cp, 4);
     else if (k > 1) oa_put(s, text + i, k);
     else oa_put_hex(s, "\\x", c, 2);
     i += k ? k : 1;
   }
+}
+
+static void oa_put_display(oa_sink *s, const char *text, size_t len)
+{
+  oa_put_shown(s, text, len, OA_SHOW_DISPLAY);
 }
 
 ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, size_t cap)
@@ -1958,34 +1973,11 @@ static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
 
 /* ---- problem text ---------------------------------------------------------------
  * A problem line is safe to show as it is: what it quotes from the config
- * passes through oa_put_quoted. */
-
-/* Quoted text: as it is (json 0: a key or value as the JSON text spells
- * it, its escapes kept) or JSON-escaped (json 1); in both, what
- * odeus_display_text escapes to keep a terminal safe is escaped the same
- * way (controls, DEL, bytes that are not UTF-8, C1 controls, bidi marks,
- * line separators), but a backslash is not doubled: the line shows the
- * escapes the JSON text has, not escapes of escapes. */
-static void oa_put_quoted(oa_sink *s, const char *text, size_t len, int json)
-{
-  const unsigned char *u = (const unsigned char *)text;
-  size_t i = 0;
-  while (u && i < len) {
-    unsigned c = u[i];
-    size_t k = oa_utf8_length(u + i, len - i);
-    unsigned cp = k > 1 ? oa_display_steering(u + i, k) : 0;
-    if (k == 1 && (c < 0x20 || (json && (c == '"' || c == '\\')))) oa_put_escape(s, (unsigned char)c);
-    else if (k == 1 && c != 0x7F) oa_putc(s, (char)c);
-    else if (cp) oa_put_hex(s, "\\u", cp, 4);
-    else if (k > 1) oa_put(s, text + i, k);
-    else oa_put_hex(s, "\\x", c, 2);
-    i += k ? k : 1;
-  }
-}
+ * passes through oa_put_shown. */
 
 static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
 {
-  if (k == ODEUS_KEY_OTHER) oa_put_quoted(s, p->text.ptr, p->text.len, 0);
+  if (k == ODEUS_KEY_OTHER) oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_QUOTED);
   else oa_puts(s, oa_key_name(k));
 }
 
@@ -2102,7 +2094,7 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     int auth = p->key == ODEUS_KEY_AUTH_TYPE;
     const char *const *names = auth ? oa_auth_type_names : oa_field_type_names;
     size_t i, count = auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
-    if (p->text.ptr) { oa_putc(s, '"'); oa_put_quoted(s, p->text.ptr, p->text.len, 0); oa_putc(s, '"'); }
+    if (p->text.ptr) { oa_putc(s, '"'); oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_QUOTED); oa_putc(s, '"'); }
     else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
@@ -2114,7 +2106,7 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
   }
   case ODEUS_RULE_DUPLICATE_SLUG: /* escaped: a slug may hold any character */
     oa_puts(s, "duplicate slug \"");
-    oa_put_quoted(s, p->text.ptr, p->text.len, 1);
+    oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_JSON);
     oa_putc(s, '"');
     break;
   case ODEUS_RULE_NOT_ALLOWED: oa_puts(s, "only allowed when authType is OAUTH or OAUTH_DCR"); break;
