@@ -13,40 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void *__real_calloc(size_t n, size_t size);
-void __real_free(void *p);
-void *__wrap_calloc(size_t n, size_t size);
-void __wrap_free(void *p);
-
-/* Each block carries its size in a header, so free knows what it returns. */
-#define HEADER 16
-static size_t live, peak, blocks;
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-  unsigned char *p;
-  size_t bytes;
-  if (size && n > ((size_t)-1 - HEADER) / size) return NULL;
-  bytes = n * size;
-  p = (unsigned char *)__real_calloc(1, bytes + HEADER);
-  if (!p) return NULL;
-  memcpy(p, &bytes, sizeof bytes);
-  live += bytes;
-  if (live > peak) peak = live;
-  blocks++;
-  return p + HEADER;
-}
-
-void __wrap_free(void *q)
-{
-  unsigned char *p;
-  size_t bytes;
-  if (!q) return;
-  p = (unsigned char *)q - HEADER;
-  memcpy(&bytes, p, sizeof bytes);
-  live -= bytes;
-  __real_free(p);
-}
+#include "heap_count.h"
 
 static odeus_answer_field fields[4];
 static char strings[2048];
@@ -87,30 +54,30 @@ int main(int argc, char **argv)
 
   /* init, then one apply on a new connection (a full handshake) */
   CHECK_EQ_INT(odeus_client_init(&c, &o), ODEUS_OK);
-  after_init = live;
+  after_init = heap_live;
   CHECK_EQ_INT(odeus_client_apply(&c, &req, &a), ODEUS_OK);
-  peak_first = peak;
-  held = live; /* the kept-alive connection */
+  peak_first = heap_peak;
+  held = heap_live; /* the kept-alive connection */
   /* a new connection that resumes the session */
   odeus_client_close(&c);
-  peak = live;
+  heap_peak = heap_live;
   CHECK_EQ_INT(odeus_client_apply(&c, &req, &a), ODEUS_OK);
   CHECK_EQ_INT(c.resumed, 1);
-  peak_resumed = peak;
+  peak_resumed = heap_peak;
   odeus_client_free(&c);
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
   /* mbedTLS 3.x: PSA crypto is global, started by odeus_client_init and
    * left running for the program (other clients, its own use); the
    * program frees it at its end */
-  fprintf(stderr, "PSA crypto's global state after odeus_client_free: %lu bytes\n", (unsigned long)live);
+  fprintf(stderr, "PSA crypto's global state after odeus_client_free: %lu bytes\n", (unsigned long)heap_live);
   mbedtls_psa_crypto_free();
 #endif
-  CHECK_EQ_INT(live, 0); /* everything mbedTLS took is back */
+  CHECK_EQ_INT(heap_live, 0); /* everything mbedTLS took is back */
   CHECK(peak_first > 0 && peak_first < 128 * 1024);
   fprintf(stderr, "peak heap of one apply (mbedTLS' own; odeus_auth allocates nothing): %lu bytes "
           "(init %lu; full handshake peak %lu; resumed %lu; held by a kept-alive connection %lu; "
           "%lu blocks)\n",
           (unsigned long)peak_first, (unsigned long)after_init, (unsigned long)peak_first,
-          (unsigned long)peak_resumed, (unsigned long)held, (unsigned long)blocks);
+          (unsigned long)peak_resumed, (unsigned long)held, (unsigned long)heap_blocks);
   return TEST_END();
 }

@@ -23,41 +23,12 @@
 #include "odeus_lwip.h"
 
 /* ---- mbedTLS' heap ---------------------------------------------------------- */
-void *__real_calloc(size_t n, size_t size);
-void __real_free(void *p);
-void *__wrap_calloc(size_t n, size_t size);
-void __wrap_free(void *p);
+#include "heap_count.h"
 #define LWST_ALLOC(n) __real_calloc(1, (n))
 #define LWST_FREE(p) __real_free(p)
 #include "lwip_stack.h"
 #include <time.h>
 #define HEADER 16
-static size_t tls_live, tls_peak;
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-  unsigned char *p;
-  size_t bytes;
-  if (size && n > ((size_t)-1 - HEADER) / size) return NULL;
-  bytes = n * size;
-  p = (unsigned char *)__real_calloc(1, bytes + HEADER);
-  if (!p) return NULL;
-  memcpy(p, &bytes, sizeof bytes);
-  tls_live += bytes;
-  if (tls_live > tls_peak) tls_peak = tls_live;
-  return p + HEADER;
-}
-
-void __wrap_free(void *q)
-{
-  unsigned char *p;
-  size_t bytes;
-  if (!q) return;
-  p = (unsigned char *)q - HEADER;
-  memcpy(&bytes, p, sizeof bytes);
-  tls_live -= bytes;
-  __real_free(p);
-}
 
 /* ---- lwIP's memory: mem_malloc and its kin, interposed --------------------- */
 static pthread_mutex_t lw_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -170,12 +141,12 @@ typedef struct job {
 static void *job_main(void *arg)
 {
   job *j = (job *)arg;
-  tls_peak = tls_live;
+  heap_peak = heap_live;
   pthread_mutex_lock(&lw_lock);
   lw_peak = lw_live;
   pthread_mutex_unlock(&lw_lock);
   apply_checked(j->c);
-  j->tls = tls_peak;
+  j->tls = heap_peak;
   j->lwip = lw_peak;
   return NULL;
 }
@@ -216,7 +187,7 @@ static void peak_ram(void)
     if (k == 2 && !c.reused) die("the third apply did not reuse the connection");
     printf("lwip: peak RAM of one apply over lwIP, %s: mbedTLS heap %lu bytes (%lu of them held by the "
            "client after it), stack %lu bytes, lwIP %lu bytes\n",
-           what[k], (unsigned long)j.tls, (unsigned long)tls_live, (unsigned long)stack, (unsigned long)j.lwip);
+           what[k], (unsigned long)j.tls, (unsigned long)heap_live, (unsigned long)stack, (unsigned long)j.lwip);
   }
   odeus_client_free(&c);
   printf("lwip: (stack: the applying thread's high-water mark on x86-64, the client with mbedTLS and lwIP's "
