@@ -1216,6 +1216,7 @@ static int oa_word_ieq(const unsigned char *s, const char *word, size_t n)
 {
   size_t i;
   for (i = 0; i < n; i++)
+    /* cppcheck-suppress arrayIndexOutOfBounds ; every caller passes n <= strlen(word) (cppcheck mixes the call sites' n and word) */
     if ((s[i] | 0x20u) != (unsigned char)word[i]) return 0;
   return 1;
 }
