@@ -52,7 +52,7 @@ done
 export B STRICT JOBS CHECK
 
 # prog, check and skip: the counting functions of every fragment.
-# shellcheck source=harness.sh
+# shellcheck source=tests/harness.sh
 . tests/harness.sh
 
 # job NAME CMD...: queues CMD; jobs_run runs the queue, $JOBS at a time,

@@ -10,7 +10,7 @@ STRICT="-std=c99 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wcast-qual -Wst
 export B STRICT
 
 # The same prog and check as tests/run.sh.
-# shellcheck source=../harness.sh
+# shellcheck source=tests/harness.sh
 . tests/harness.sh
 
 sh tests/deps.sh mbedtls >/dev/null 2>&1
