@@ -800,9 +800,11 @@ typedef struct odeus_answer {
   odeus_problem problem;
 } odeus_answer;
 
-/* The answer reader: fed the body (from oa_http's on_body), it maps a
- * 200 answer, or extracts the message of an error answer. RAM: this struct,
- * whatever the size of the answer. */
+/* The answer reader (tier 2; an exchange holds one of its own): fed the
+ * body in pieces as an HTTP client delivers it, it maps a 200 answer, or
+ * extracts the message of an error answer. Every member is private: declare
+ * one and hand it to odeus_answer_begin / _feed / _finish. RAM: this
+ * struct, whatever the size of the answer. */
 typedef struct odeus_answer_reader {
   oa_json json;              /* the JSON reader under it */
   odeus_answer *out;
