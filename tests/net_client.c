@@ -110,21 +110,7 @@ static odeus_answer *fresh_answer(void)
 static const char *msg(void) { return answer.message.ptr ? answer.message.ptr : "(none)"; }
 
 /* ---- the client -------------------------------------------------------------- */
-static uint32_t slept[16];
-static int n_slept;
-
-static void fake_sleep(void *ctx, uint32_t ms)
-{
-  (void)ctx;
-  if (n_slept < 16) slept[n_slept] = ms;
-  n_slept++;
-}
-
-static uint32_t all_ones(void *ctx)
-{
-  (void)ctx;
-  return 0xFFFFFFFFu; /* full jitter gives the whole bound: exact delays */
-}
+#include "fake_retry.h"
 
 static odeus_client_options options(void)
 {

@@ -70,21 +70,7 @@ static void fresh_answer(void)
 }
 
 /* ---- the client, over one network or the other ------------------------------ */
-static uint32_t slept[16];
-static int n_slept;
-
-static void fake_sleep(void *ctx, uint32_t ms)
-{
-  (void)ctx;
-  if (n_slept < 16) slept[n_slept] = ms;
-  n_slept++;
-}
-
-static uint32_t all_ones(void *ctx)
-{
-  (void)ctx;
-  return 0xFFFFFFFFu;
-}
+#include "fake_retry.h"
 
 /* Retry-After dates need a wall clock, which a build without POSIX lacks. */
 static uint64_t wall_clock(void *ctx)
