@@ -1,7 +1,7 @@
 # lwIP, the slow part (see tests/steps.d/52_lwip.sh, whose functions it
 # uses): the client built without POSIX (ODEUS_AUTH_NO_POSIX), over lwIP
 # only, then the same under valgrind. On its own: bash tests/lwip/run.sh --full
-LWIP_DEFINE_ONLY=1 . tests/steps.d/52_lwip.sh
+LWIP_PREFIX=lwip-full LWIP_DEFINE_ONLY=1 . tests/steps.d/52_lwip.sh
 
 lwip_run_full() {
   local ports

@@ -8,13 +8,16 @@
 # is compiled here and run in tests/check.d/52_lwip.sh with valgrind.
 # Runs on its own too: bash tests/lwip/run.sh
 LWIP_LIFETIME=${LWIP_LIFETIME:-300}
+# The servers' names and record file: a run beside this one (make check's
+# tests/check.d/52_lwip.sh) uses its own.
+LWIP_PREFIX=${LWIP_PREFIX:-lwip}
 LWIP_SERVERS="main plain unknown wrong expired idle ip record"
 LWIP_LIBS="-llwip -lmbedtls -lmbedx509 -lmbedcrypto -lpthread"
 LWIP_INC="-I. -Itests -Iexamples/lwip -isystem /usr/include/lwip"
 
 lwip_server() { # NAME [server options]: prints the port
   local name=$1; shift
-  bash tests/mock.sh start --name "lwip-$name" --lifetime "$LWIP_LIFETIME" --quiet "$@"
+  bash tests/mock.sh start --name "$LWIP_PREFIX-$name" --lifetime "$LWIP_LIFETIME" --quiet "$@"
 }
 
 # The eight servers net_lwip takes, then the record file: nothing when one
@@ -26,13 +29,13 @@ lwip_start_all() {
     wrong=$(lwip_server wrong --cert tests/certs/wrong-name.pem) &&
     expired=$(lwip_server expired --cert tests/certs/expired.pem) &&
     idle=$(lwip_server idle --idle 1) && ip=$(lwip_server ip --cert tests/certs/ip.pem) &&
-    rec=$(lwip_server record --record "$PWD/$B/lwip-record.bin") &&
-    echo "$main $plain $unknown $wrong $expired $idle $ip $rec $B/lwip-record.bin"
+    rec=$(lwip_server record --record "$PWD/$B/$LWIP_PREFIX-record.bin") &&
+    echo "$main $plain $unknown $wrong $expired $idle $ip $rec $B/$LWIP_PREFIX-record.bin"
 }
 
 lwip_stop_all() {
   local s
-  for s in $LWIP_SERVERS; do bash tests/mock.sh stop --name "lwip-$s" >/dev/null 2>&1; done
+  for s in $LWIP_SERVERS; do bash tests/mock.sh stop --name "$LWIP_PREFIX-$s" >/dev/null 2>&1; done
 }
 
 # lwip_build NAME [flags]: the test program, strict, against Debian's lwIP.
