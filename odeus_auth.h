@@ -647,8 +647,8 @@ typedef struct oa_json {
   unsigned state;               /* inside which token, if any */
   unsigned expect;              /* between tokens: what may come next */
   unsigned token;               /* event type of the token being read */
-  unsigned first;               /* OA_JSON_FIRST until a fragment went out */
-  unsigned sub;                 /* number step / literal bytes / hex digits */
+  unsigned flags;               /* FIRST, LONE: due on the next fragment */
+  unsigned sub;                 /* number step / literal letters / hex digits */
   unsigned need;                /* UTF-8 continuation bytes still expected */
   unsigned lo, hi;              /* range of the next continuation byte */
   unsigned tmp_len;
@@ -3418,13 +3418,9 @@ static odeus_result oa_http_finish(oa_http *p)
  *
  * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to
  * UTF-8, a lone surrogate (a high one not followed by a low one, or a low one
- * alone) to U+FFFD (EF BF BD), flagged OA_JSON_LONE. \u0000 is
- * delivered as a 0 byte: whether a string may hold it is the consumer's
- * rule.
- *
- * Duplicate keys are not the reader's business: it keeps no memory of keys
- * and delivers each one. Its consumers decide: the config parser rejects a
- * duplicate, naming it; the answer mapper applies its own rule.
+ * alone) to U+FFFD (EF BF BD), flagged OA_JSON_LONE. \u0000 is delivered as
+ * a 0 byte: whether a string may hold it is the consumer's rule. Duplicate
+ * keys are delivered, each: the consumers decide.
  *
  * Fragments. KEY, STRING and NUMBER arrive as one or more fragments, the first
  * with OA_JSON_FIRST, the last with OA_JSON_LAST. A fragment flagged
@@ -3432,13 +3428,12 @@ static odeus_result oa_http_finish(oa_http *p)
  * decoding); others point into the reader (decoded escapes, or a character
  * cut by the end of a piece). A run of raw bytes ends at an escape, at the
  * end of a fed piece or at the closing quote, so a string written without
- * escapes and fed inside one piece is exactly ONE event,
- * FIRST|LAST|RAW, pointing into the fed data (zero copy). An empty string is
- * one event FIRST|LAST with len 0. Only a last fragment can be empty (when a
- * piece ended just before the closing quote, or when the text ends right
- * after a top-level number: oa_json_finish delivers it). A string
- * fragment never splits a UTF-8 character. Fragments are valid during the
- * callback only.
+ * escapes and fed inside one piece is exactly ONE event, FIRST|LAST|RAW,
+ * pointing into the fed data (zero copy). An empty string is one event
+ * FIRST|LAST with len 0. Only a last fragment can be empty (when a piece
+ * ended just before the closing quote, or when the text ends right after a
+ * top-level number: oa_json_finish delivers it). A string fragment never
+ * splits a UTF-8 character. Fragments are valid during the callback only.
  *
  * offset is the byte offset, in the whole stream, of the value's first byte
  * (for a string or key: its opening quote; for an *_END event: the closing
@@ -3454,89 +3449,61 @@ static odeus_result oa_http_finish(oa_http *p)
  * that one complete value was read (a top-level number ends there). */
 
 /* ---- push JSON reader (implementation) -------------------------------------
- * Between tokens the reader holds a set of what may come next (expect); inside
- * a token, which token and how far (state, sub). Tokens found whole inside a
- * piece are read without leaving a loop by oa_json_structure, strings with
- * escapes by oa_json_string; the other states resume a token cut by the end
- * of a piece, one step at a time. A string without escape whole inside the
- * piece is one event pointing into the data; its bytes are validated as
- * UTF-8 only where a byte is 0x80 or above. */
+ * One loop over the bytes, as in jsmn and coreJSON. Between tokens the reader
+ * holds what may come next (expect); inside a token, which one and how far
+ * (state, sub). Inside a string, plain bytes are skipped by a tight scan and
+ * go out as one raw run; only escapes and a UTF-8 character cut by the end
+ * of a piece are copied, into tmp. */
 
 enum oa_json_state {
   OA_JSON_BETWEEN,              /* between tokens: see expect */
-  OA_JSON_STRING,               /* in a string or key, raw bytes */
+  OA_JSON_STRING,               /* in a string or key */
   OA_JSON_ESCAPE,               /* after a backslash */
   OA_JSON_HEX,                  /* in \uXXXX, sub digits read */
-  OA_JSON_LOW_BACKSLASH,        /* after a high surrogate: a '\' may start its low half */
-  OA_JSON_LOW_U,                /* after a high surrogate and '\': 'u' continues the pair */
+  OA_JSON_LOW,                  /* after a high surrogate: a '\' may start its low half */
   OA_JSON_UTF8,                 /* in a UTF-8 character cut by the end of a piece */
   OA_JSON_NUMBER,               /* sub: the grammar step */
-  OA_JSON_LITERAL,              /* sub: bytes of the word matched */
-  OA_JSON_STATE_FORCE_32BIT = 0x7fffffff
+  OA_JSON_LITERAL               /* sub: letters matched */
 };
 
-/* What may come next, between tokens. Nothing (0) once the top-level value is
- * complete: only whitespace may follow. */
+/* What may come next, between tokens; nothing (0) after the top-level value. */
 enum oa_json_expect {
   OA_JSON_WANT_VALUE = 1,
   OA_JSON_WANT_KEY = 2,
   OA_JSON_WANT_CLOSE = 4,       /* the bracket closing the innermost container */
   OA_JSON_WANT_COMMA = 8,
-  OA_JSON_WANT_COLON = 16,
-  OA_JSON_EXPECT_FORCE_32BIT = 0x7fffffff
+  OA_JSON_WANT_COLON = 16
 };
 
-/* Steps of the RFC 8259 number grammar: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
-enum oa_json_number_step {
-  OA_JSON_N_START,              /* nothing read */
-  OA_JSON_N_MINUS,              /* '-': a digit must come */
-  OA_JSON_N_ZERO,               /* a leading 0: no digit may follow */
-  OA_JSON_N_INT,                /* integer digits */
-  OA_JSON_N_DOT,                /* '.': a digit must come */
-  OA_JSON_N_FRAC,               /* fraction digits */
-  OA_JSON_N_EXP,                /* 'e': a sign or a digit must come */
-  OA_JSON_N_EXP_SIGN,           /* exponent sign: a digit must come */
-  OA_JSON_N_EXP_DIGITS,         /* exponent digits */
-  OA_JSON_N_END,                /* the byte is not part of the number */
-  OA_JSON_N_BAD,                /* the byte makes the number invalid */
-  OA_JSON_N_FORCE_32BIT = 0x7fffffff
+/* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
+ * and, by step (row) and byte ('0', '1'-'9', '-', '+', '.', 'e' or 'E', any
+ * other), the next one: START (0) when the byte is not part of the number. */
+enum { OA_JSON_N_START, OA_JSON_N_MINUS, OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_DOT,
+       OA_JSON_N_FRAC, OA_JSON_N_EXP, OA_JSON_N_SIGN, OA_JSON_N_EXP_DIGITS };
+#define OA_JSON_N(zero, digit, minus, plus, dot, e) \
+  { OA_JSON_N_##zero, OA_JSON_N_##digit, OA_JSON_N_##minus, OA_JSON_N_##plus, OA_JSON_N_##dot, \
+    OA_JSON_N_##e, 0 }
+static const unsigned char oa_json_number_next[9][7] = {
+  OA_JSON_N(ZERO, INT, MINUS, START, START, START),                 /* START */
+  OA_JSON_N(ZERO, INT, START, START, START, START),                 /* MINUS */
+  OA_JSON_N(START, START, START, START, DOT, EXP),                  /* ZERO */
+  OA_JSON_N(INT, INT, START, START, DOT, EXP),                      /* INT */
+  OA_JSON_N(FRAC, FRAC, START, START, START, START),                /* DOT */
+  OA_JSON_N(FRAC, FRAC, START, START, START, EXP),                  /* FRAC */
+  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, SIGN, SIGN, START, START),      /* EXP */
+  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START),    /* SIGN */
+  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START)     /* EXP_DIGITS */
 };
+#undef OA_JSON_N
+/* The steps a number may end in: after 0, integer, fraction or exponent digits. */
+#define OA_JSON_N_COMPLETE (1u << OA_JSON_N_ZERO | 1u << OA_JSON_N_INT | 1u << OA_JSON_N_FRAC \
+                            | 1u << OA_JSON_N_EXP_DIGITS)
 
-
-static int oa_json_space(unsigned c)
+static unsigned oa_json_number_step(unsigned step, unsigned c)
 {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-static unsigned oa_json_encode(uint32_t cp, char *out)
-{
-  if (cp < 0x80) {
-    out[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = (char)(0xC0 | (cp >> 6));
-    out[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (char)(0xE0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | (cp >> 18));
-  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-/* Records an error and returns where it was found, so that offset names it. */
-static const unsigned char *oa_json_fail(oa_json *js, odeus_result code, const unsigned char *at)
-{
-  js->error = (int)code;
-  return at;
+  unsigned column = c == '0' ? 0 : oa_is_digit(c) ? 1 : c == '-' ? 2 : c == '+' ? 3
+                  : c == '.' ? 4 : (c | 0x20) == 'e' ? 5 : 6;
+  return oa_json_number_next[step][column];
 }
 
 /* The callback of a reader that only checks the text. */
@@ -3547,35 +3514,27 @@ static int oa_json_ignore(void *ctx, const oa_json_event *ev)
   return 0;
 }
 
-/* Delivers an event; a nonzero answer of the callback is the error from
- * then on. Every event is built whole before each call. */
-static int oa_json_send(oa_json *js, const oa_json_event *ev)
-{
-  int r = js->fn(js->ctx, ev);
-  if (r) js->error = r;
-  return r;
-}
-
-/* Builds an event (depth: the current one) and delivers it. */
-static int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const char *text,
-                                  size_t len, size_t offset)
+/* Delivers an event at the current depth; a nonzero answer of the callback
+ * is the error from then on. */
+static int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const void *text,
+                        size_t len, size_t offset)
 {
   oa_json_event ev;
   ev.type = (oa_jev_type)type;
   ev.flags = flags;
-  ev.text = text;
+  ev.text = (const char *)text;
   ev.len = len;
   ev.depth = js->depth;
   ev.offset = offset;
-  return oa_json_send(js, &ev);
+  return js->error = js->fn(js->ctx, &ev);
 }
 
-/* One fragment of the token being read. An empty one points at tmp, so RAW
- * always means "inside the fed data". */
-static int oa_json_fragment(oa_json *js, const char *text, size_t len, unsigned flags)
+/* One fragment of the token being read, with FIRST and LONE when due. An
+ * empty one points at tmp, so RAW always means "inside the fed data". */
+static int oa_json_fragment(oa_json *js, const void *text, size_t len, unsigned flags)
 {
-  flags |= js->first;
-  js->first = 0;
+  flags |= js->flags;
+  js->flags = 0;
   if (!len) {
     text = js->tmp;
     flags &= ~OA_JSON_RAW;
@@ -3586,43 +3545,93 @@ static int oa_json_fragment(oa_json *js, const char *text, size_t len, unsigned 
 /* Delivers the decoded bytes waiting in tmp. */
 static int oa_json_flush(oa_json *js, unsigned flags)
 {
-  size_t n = js->tmp_len;
+  unsigned n = js->tmp_len;
   js->tmp_len = 0;
   return oa_json_fragment(js, js->tmp, n, flags);
 }
 
-/* Makes room for n more bytes in tmp. */
-static int oa_json_room(oa_json *js, unsigned n)
+/* The raw run [run, p) of the token, after what waits in tmp. last (LAST or
+ * 0) goes on whichever is delivered last: tmp, even empty, when the run is. */
+static int oa_json_out(oa_json *js, const unsigned char *run, const unsigned char *p,
+                       unsigned last)
 {
-  if (js->tmp_len + n > sizeof js->tmp) return oa_json_flush(js, 0);
+  if (p == run) return last ? oa_json_flush(js, last) : 0;
+  if (js->tmp_len && oa_json_flush(js, 0)) return 1;
+  return oa_json_fragment(js, run, (size_t)(p - run), OA_JSON_RAW | last);
+}
+
+/* Appends n bytes to tmp, delivering what it held first if room lacks for
+ * room bytes (a whole character, so that no fragment splits one). */
+static int oa_json_put(oa_json *js, const void *s, unsigned n, unsigned room)
+{
+  if (js->tmp_len + room > sizeof js->tmp && oa_json_flush(js, 0)) return 1;
+  memcpy(js->tmp + js->tmp_len, s, n);
+  js->tmp_len += n;
   return 0;
 }
 
-static int oa_json_put_byte(oa_json *js, unsigned c)
-{
-  if (oa_json_room(js, 1)) return 1;
-  js->tmp[js->tmp_len++] = (char)c;
-  return 0;
-}
-
+/* Appends the UTF-8 form of the code point cp to tmp. */
 static int oa_json_put_code(oa_json *js, uint32_t cp)
 {
-  if (oa_json_room(js, 4)) return 1;
-  js->tmp_len += oa_json_encode(cp, js->tmp + js->tmp_len);
+  char u[4];
+  unsigned n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, i;
+  for (i = n; --i;) {
+    u[i] = (char)(0x80 | (cp & 0x3F));
+    cp >>= 6;
+  }
+  u[0] = (char)(n == 1 ? cp : (0xF00u >> n) | cp); /* lead: 0xC0, 0xE0 or 0xF0 */
+  return oa_json_put(js, u, n, n);
+}
+
+/* A lone surrogate escape: U+FFFD, flagged on the fragment holding it (set
+ * after the put: a flush it made went out before), or an error for a reader
+ * asked to refuse them (a request body has no UTF-8 form for one). */
+static int oa_json_lone(oa_json *js)
+{
+  if (js->lone_surrogate_error) return js->error = ODEUS_ERR_JSON_ESCAPE;
+  if (oa_json_put_code(js, 0xFFFD)) return 1;
+  js->flags |= OA_JSON_LONE;
   return 0;
 }
 
-/* A raw run [run, p) of the current string: what waits in tmp came first. */
-static int oa_json_run(oa_json *js, const unsigned char *run, const unsigned char *p,
-                                 unsigned flags)
+/* The fourth hex digit of a \u escape is read: a low surrogate pairs with
+ * the high one pending, a high one waits for its low half, a lone one
+ * becomes U+FFFD. */
+static int oa_json_unicode(oa_json *js)
 {
-  if (js->tmp_len && oa_json_flush(js, 0)) return 1;
-  return oa_json_fragment(js, (const char *)run, (size_t)(p - run), flags | OA_JSON_RAW);
+  uint32_t cp = js->code, high = js->high;
+  js->high = 0;
+  js->state = OA_JSON_STRING;
+  if (cp - 0xDC00u < 0x400u)
+    return high ? oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00))
+                : oa_json_lone(js);
+  if (high && oa_json_lone(js)) return 1;
+  if (cp - 0xD800u < 0x400u) {
+    js->high = cp;
+    js->state = OA_JSON_LOW;
+    return 0;
+  }
+  return oa_json_put_code(js, cp);
 }
 
-static unsigned oa_json_top_is_object(const oa_json *js)
+/* The byte a one-letter escape stands for; 0 for any other letter. */
+static unsigned oa_json_escape(unsigned c)
 {
-  return (unsigned)(js->stack >> (js->depth - 1)) & 1u;
+  static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+  unsigned i;
+  for (i = 0; i < sizeof from - 1; i++)
+    if ((unsigned char)from[i] == c) return (unsigned char)to[i];
+  return 0;
+}
+
+/* A token begins at offset: its first fragment gets FIRST. */
+static void oa_json_begin(oa_json *js, unsigned state, unsigned token, size_t offset)
+{
+  js->state = state;
+  js->token = token;
+  js->value_start = offset;
+  js->flags = OA_JSON_FIRST;
+  js->sub = 0;
 }
 
 /* A value is complete: a separator or a close may follow, or nothing at the top. */
@@ -3632,460 +3641,7 @@ static void oa_json_value_done(oa_json *js)
   js->expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
 }
 
-/* A token begins at p (offset in the stream): its first fragment gets FIRST. */
-static void oa_json_begin(oa_json *js, unsigned state, unsigned token, size_t offset)
-{
-  js->state = state;
-  js->token = token;
-  js->value_start = offset;
-  js->first = OA_JSON_FIRST;
-  js->sub = 0;
-}
-
-/* ---- strings ---- */
-
-/* A raw UTF-8 character at p: the byte after it when it is whole and
- * valid; p itself when the piece ends inside it; on an invalid one, the
- * error is set and the offending byte returned. */
-static const unsigned char *oa_json_utf8_char(oa_json *js, const unsigned char *p,
-                                              const unsigned char *end)
-{
-  unsigned lo, hi, n = oa_utf8_lead(*p, &lo, &hi), good;
-  if (!n) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p);
-  if ((size_t)(end - p) <= n) return p;
-  good = oa_utf8_tail(p + 1, n, lo, hi);
-  if (good != n) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p + 1 + good);
-  return p + 1 + n;
-}
-
-/* The piece ends inside the character led by *p: its bytes wait in tmp, so
- * that no fragment splits a character. */
-static const unsigned char *oa_json_utf8_cut(oa_json *js, const unsigned char *p)
-{
-  if (oa_json_room(js, 4)) return p;
-  js->need = oa_utf8_lead(*p, &js->lo, &js->hi);
-  js->tmp[js->tmp_len++] = (char)*p;
-  js->state = OA_JSON_UTF8;
-  return p + 1;
-}
-
-/* The closing quote at p ends the raw run [run, p) and the token. */
-static const unsigned char *oa_json_string_end(oa_json *js, const unsigned char *run,
-                                               const unsigned char *p)
-{
-  if (p != run ? oa_json_run(js, run, p, OA_JSON_LAST) : oa_json_flush(js, OA_JSON_LAST))
-    return p;
-  if (js->token == OA_JEV_KEY) {
-    js->state = OA_JSON_BETWEEN;
-    js->expect = OA_JSON_WANT_COLON;
-  } else {
-    oa_json_value_done(js);
-  }
-  return p + 1;
-}
-
-/* The byte a one-letter escape stands for; 0 for 'u' and for letters that
- * are no escape. */
-static unsigned oa_json_simple_escape(unsigned c)
-{
-  /* from 'b' to 't': b f n r t */
-  static const unsigned char letters[19] = {
-    '\b', 0, 0, 0, '\f', 0, 0, 0, 0, 0, 0, 0, '\n', 0, 0, 0, '\r', 0, '\t'
-  };
-  if (c - 'b' < sizeof letters) return letters[c - 'b'];
-  switch (c) {
-  case '"': case '\\': case '/': return c;
-  default: return 0;
-  }
-}
-
-/* Reads a string from p (the raw run began at run; the bytes before p are
- * plain or whole valid UTF-8 characters): delivers raw runs and decodes
- * one-letter escapes found inside the piece, then stops at the closing
- * quote (consumed), or at what needs the slower states: a \u escape or an
- * escape cut by the end of the piece (the backslash consumed), or a UTF-8
- * character cut by the end of the piece. */
-static const unsigned char *oa_json_string(oa_json *js, const unsigned char *run,
-                                           const unsigned char *p, const unsigned char *end)
-{
-  for (;;) {
-    const unsigned char *q;
-    unsigned c, out;
-    for (;;) {
-      p = oa_plain_span(p, end);
-      if (p == end || *p < 0x80) break;
-      q = oa_json_utf8_char(js, p, end);
-      if (js->error) return q;
-      if (q == p) break;
-      p = q;
-    }
-    if (p == end) {
-      if (p != run) oa_json_run(js, run, p, 0);
-      return p;
-    }
-    c = *p;
-    if (c == '"') return oa_json_string_end(js, run, p);
-    if (c < 0x20) return oa_json_fail(js, ODEUS_ERR_JSON_CONTROL, p);
-    if (p != run && oa_json_run(js, run, p, 0)) return p;
-    if (c != '\\') return oa_json_utf8_cut(js, p);
-    if (end - p < 2 || (out = oa_json_simple_escape(p[1])) == 0) {
-      js->state = OA_JSON_ESCAPE;
-      return p + 1;
-    }
-    if (oa_json_put_byte(js, out)) return p;
-    p += 2;
-    run = p;
-  }
-}
-
-/* One continuation byte of a character cut by the end of a piece. */
-static const unsigned char *oa_json_utf8_more(oa_json *js, const unsigned char *p)
-{
-  unsigned c = *p;
-  if (c < js->lo || c > js->hi) return oa_json_fail(js, ODEUS_ERR_JSON_UTF8, p);
-  js->tmp[js->tmp_len++] = (char)c;
-  js->lo = 0x80;
-  js->hi = 0xBF;
-  if (--js->need == 0) js->state = OA_JSON_STRING;
-  return p + 1;
-}
-
-static const unsigned char *oa_json_escape(oa_json *js, const unsigned char *p)
-{
-  unsigned out = oa_json_simple_escape(*p);
-  if (*p == 'u') {
-    js->state = OA_JSON_HEX;
-    js->sub = 0;
-    js->code = 0;
-    return p + 1;
-  }
-  if (!out) return oa_json_fail(js, ODEUS_ERR_JSON_ESCAPE, p);
-  js->state = OA_JSON_STRING;
-  if (oa_json_put_byte(js, out)) return p;
-  return p + 1;
-}
-
-/* A lone surrogate escape: U+FFFD, or an error for a reader that was asked
- * to refuse them (a request body has no UTF-8 form for one). */
-static int oa_json_lone(oa_json *js)
-{
-  int r;
-  if (js->lone_surrogate_error) {
-    js->error = ODEUS_ERR_JSON_ESCAPE;
-    return 1;
-  }
-  r = oa_json_put_code(js, 0xFFFD);
-  js->first |= OA_JSON_LONE; /* after the put: a flush it made went out before the U+FFFD */
-  return r;
-}
-
-/* The four hex digits of a \u escape are read: pair surrogates, and turn a
- * lone one into U+FFFD. */
-static int oa_json_unicode(oa_json *js)
-{
-  uint32_t cp = js->code;
-  js->state = OA_JSON_STRING;
-  if (js->high) {
-    uint32_t high = js->high;
-    js->high = 0;
-    if (cp >= 0xDC00 && cp <= 0xDFFF)
-      return oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00));
-    if (oa_json_lone(js)) return 1;
-  }
-  if (cp >= 0xD800 && cp <= 0xDBFF) {
-    js->high = cp;
-    js->state = OA_JSON_LOW_BACKSLASH;
-    return 0;
-  }
-  if (cp >= 0xDC00 && cp <= 0xDFFF) return oa_json_lone(js);
-  return oa_json_put_code(js, cp);
-}
-
-static const unsigned char *oa_json_hex(oa_json *js, const unsigned char *p)
-{
-  unsigned v = oa_hex_value(*p);
-  if (v > 15) return oa_json_fail(js, ODEUS_ERR_JSON_ESCAPE, p);
-  js->code = (js->code << 4) | v;
-  if (++js->sub == 4 && oa_json_unicode(js)) return p;
-  return p + 1;
-}
-
-/* After a high surrogate, anything but "\u" leaves it lone: U+FFFD, then
- * the byte is read again in the state it belongs to (not consumed). */
-static const unsigned char *oa_json_low(oa_json *js, const unsigned char *p)
-{
-  unsigned want = js->state == OA_JSON_LOW_BACKSLASH ? '\\' : 'u';
-  if (*p == want) {
-    if (want == 'u') {
-      js->state = OA_JSON_HEX;
-      js->sub = 0;
-      js->code = 0;
-    } else {
-      js->state = OA_JSON_LOW_U;
-    }
-    return p + 1;
-  }
-  js->high = 0;
-  js->state = want == 'u' ? OA_JSON_ESCAPE : OA_JSON_STRING;
-  oa_json_lone(js);
-  return p;
-}
-
-/* ---- numbers and literals ---- */
-
-/* The next step of the number grammar, by step (row) and byte (column: '0',
- * '1'-'9', '-', '+', '.', 'e' or 'E', anything else). END: the byte is not
- * part of the number; BAD: it makes the number invalid. */
-#define OA_JSON_NB OA_JSON_N_BAD
-#define OA_JSON_NE OA_JSON_N_END
-static const unsigned char oa_json_number_next[OA_JSON_N_END][7] = {
-  /* START */ { OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_MINUS, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
-  /* MINUS */ { OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
-  /* ZERO */  { OA_JSON_NB, OA_JSON_NB, OA_JSON_NE, OA_JSON_NE, OA_JSON_N_DOT, OA_JSON_N_EXP, OA_JSON_NE },
-  /* INT */   { OA_JSON_N_INT, OA_JSON_N_INT, OA_JSON_NE, OA_JSON_NE, OA_JSON_N_DOT, OA_JSON_N_EXP, OA_JSON_NE },
-  /* DOT */   { OA_JSON_N_FRAC, OA_JSON_N_FRAC, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
-  /* FRAC */  { OA_JSON_N_FRAC, OA_JSON_N_FRAC, OA_JSON_NE, OA_JSON_NE, OA_JSON_NE, OA_JSON_N_EXP, OA_JSON_NE },
-  /* EXP */   { OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_SIGN, OA_JSON_N_EXP_SIGN,
-                OA_JSON_NB, OA_JSON_NB, OA_JSON_NB },
-  /* EXP_SIGN */ { OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_DIGITS, OA_JSON_NB, OA_JSON_NB, OA_JSON_NB,
-                   OA_JSON_NB, OA_JSON_NB },
-  /* EXP_DIGITS */ { OA_JSON_N_EXP_DIGITS, OA_JSON_N_EXP_DIGITS, OA_JSON_NE, OA_JSON_NE, OA_JSON_NE,
-                     OA_JSON_NE, OA_JSON_NE }
-};
-#undef OA_JSON_NB
-#undef OA_JSON_NE
-
-static unsigned oa_json_number_step(unsigned step, unsigned c)
-{
-  unsigned column;
-  if (c == '0') column = 0;
-  else if (oa_is_digit(c)) column = 1;
-  else if (c == '-') column = 2;
-  else if (c == '+') column = 3;
-  else if (c == '.') column = 4;
-  else if ((c | 0x20) == 'e') column = 5;
-  else column = 6;
-  return oa_json_number_next[step][column];
-}
-
-/* Reads number bytes from p. The number ends at the first byte that is not
- * part of it, which must be one that may follow a value (not consumed); the
- * end of the piece delivers what was read so far. */
-static const unsigned char *oa_json_number(oa_json *js, const unsigned char *p,
-                                           const unsigned char *end)
-{
-  const unsigned char *run = p;
-  unsigned step = js->sub, next = OA_JSON_N_END;
-  for (; p < end; p++) {
-    next = oa_json_number_step(step, *p);
-    if (next >= OA_JSON_N_END) break;
-    step = next;
-  }
-  js->sub = step;
-  if (p == end) {
-    if (p != run) oa_json_fragment(js, (const char *)run, (size_t)(p - run), OA_JSON_RAW);
-    return p;
-  }
-  if (next == OA_JSON_N_BAD || !(oa_json_space(*p) || *p == ',' || *p == ']' || *p == '}'))
-    return oa_json_fail(js, ODEUS_ERR_JSON_NUMBER, p);
-  if (oa_json_fragment(js, (const char *)run, (size_t)(p - run), OA_JSON_RAW | OA_JSON_LAST))
-    return p;
-  oa_json_value_done(js);
-  return p;
-}
-
-/* A number may end here (the end of the text ends a top-level number). */
-static int oa_json_number_complete(unsigned step)
-{
-  return oa_json_number_next[step][6] == OA_JSON_N_END;
-}
-
-static const char *oa_json_word(unsigned token)
-{
-  if (token == OA_JEV_TRUE) return "true";
-  return token == OA_JEV_FALSE ? "false" : "null";
-}
-
-static const unsigned char *oa_json_literal(oa_json *js, const unsigned char *p,
-                                            const unsigned char *end)
-{
-  const char *word = oa_json_word(js->token);
-  unsigned i = js->sub;
-  for (; p < end && word[i] != '\0'; p++, i++)
-    if (*p != (unsigned char)word[i]) return oa_json_fail(js, ODEUS_ERR_JSON_SYNTAX, p);
-  js->sub = i;
-  if (word[i] != '\0') return p;
-  /* a stop leaves offset on the literal's last letter (some was read here) */
-  if (oa_json_emit(js, js->token, 0, word, i, js->value_start)) return p - 1;
-  oa_json_value_done(js);
-  return p;
-}
-
-/* ---- between tokens ---- */
-
-/* A string or key without escape, whole between the quotes at p and q: one
- * event FIRST|LAST|RAW pointing into the fed data; an empty one points into
- * the reader (tmp) and is not RAW. */
-static void oa_json_whole_string(oa_json_event *ev, unsigned token,
-                                           const unsigned char *p, const unsigned char *q,
-                                           const oa_json *js)
-{
-  ev->type = (oa_jev_type)token;
-  ev->flags = OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW;
-  ev->text = (const char *)p + 1;
-  ev->len = (size_t)(q - (p + 1));
-  if (!ev->len) {
-    ev->flags = OA_JSON_FIRST | OA_JSON_LAST;
-    ev->text = js->tmp;
-  }
-  ev->depth = js->depth;
-}
-
-/* A literal whole inside the piece: its event points at the word. */
-static void oa_json_literal_event(oa_json_event *ev, unsigned token, size_t len,
-                                            const oa_json *js)
-{
-  ev->type = (oa_jev_type)token;
-  ev->flags = 0;
-  ev->text = oa_json_word(token);
-  ev->len = len;
-  ev->depth = js->depth;
-}
-
-/* A string that is not plain from its opening quote at p (an escape, a
- * byte from 0x80, a bad byte, or the end of the piece inside it, at stop):
- * the string reader takes it, from there. Returns where it stopped:
- * after the closing quote (state BETWEEN), or where a slower state goes on. */
-static const unsigned char *oa_json_string_begin(oa_json *js, const unsigned char *p,
-                                                 const unsigned char *stop,
-                                                 const unsigned char *end, unsigned token,
-                                                 uintptr_t origin)
-{
-  oa_json_begin(js, OA_JSON_STRING, token, (size_t)((uintptr_t)p - origin));
-  return oa_json_string(js, p + 1, stop, end);
-}
-
-/* Delivers the event of a container's bracket (no text). */
-static int oa_json_bracket(oa_json *js, oa_json_event *ev, unsigned type,
-                                     size_t offset)
-{
-  ev->type = (oa_jev_type)type;
-  ev->flags = 0;
-  ev->text = NULL;
-  ev->len = 0;
-  ev->depth = js->depth;
-  ev->offset = offset;
-  return oa_json_send(js, ev);
-}
-
-
-/* The events of oa_json_structure, whole tokens inside the piece: a
- * container's bracket at p (q NULL), a literal [p, q), a string between the
- * quotes at p and q. Out of line, so that the structure loop's
- * frame, under every other call, holds no event. */
-static int oa_json_deliver(oa_json *js, unsigned type, const unsigned char *p,
-                                           const unsigned char *q, size_t offset)
-{
-  oa_json_event ev;
-  if (!q) return oa_json_bracket(js, &ev, type, offset);
-  if (type == OA_JEV_STRING) oa_json_whole_string(&ev, type, p, q, js);
-  else oa_json_literal_event(&ev, type, (size_t)(q - p), js);
-  ev.offset = offset;
-  return oa_json_send(js, &ev);
-}
-
-/* Reads tokens from p until the end of the piece, an error, or a token cut
- * by the end of the piece (then state says which). The set of what may
- * come next (expect) and whether the innermost container is an
- * object live in locals; expect goes back to the struct when the function
- * returns, depth whenever it changes. Stream offsets are computed on
- * addresses: the offset of x is x - origin. */
-static const unsigned char *oa_json_structure(oa_json *js, const unsigned char *p,
-                                              const unsigned char *end)
-{
-  const uintptr_t origin = (uintptr_t)p - js->offset;
-  unsigned expect = js->expect;
-  unsigned in_object = js->depth ? oa_json_top_is_object(js) : 0;
-  unsigned c, token;
-
-  while (p != end) {
-    c = *p;
-    switch (c) {
-    case '"':
-      if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
-      token = expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING;
-      p = oa_json_string_begin(js, p, p + 1, end, token, origin);
-      goto helper_done;
-    case ',':
-      if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
-      p++;
-      expect = in_object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
-      continue;
-    case ':':
-      if (!(expect & OA_JSON_WANT_COLON)) goto refuse;
-      expect = OA_JSON_WANT_VALUE;
-      p++;
-      continue;
-    case ' ': case '\t': case '\n': case '\r':
-      p++;
-      continue;
-    case '}': case ']':
-      if (!(expect & OA_JSON_WANT_CLOSE) || in_object != (c == '}')) goto refuse;
-      js->depth--;
-      if (oa_json_deliver(js, in_object ? OA_JEV_OBJECT_END : OA_JEV_ARRAY_END, p, NULL,
-                          (size_t)((uintptr_t)p - origin)))
-        return p;
-      p++;
-      in_object = js->depth ? oa_json_top_is_object(js) : 0;
-      goto value_done;
-    case '{': case '[':
-      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-      if (js->depth >= ODEUS_JSON_MAX_DEPTH) return oa_json_fail(js, ODEUS_ERR_JSON_DEPTH, p);
-      in_object = c == '{';
-      if (oa_json_deliver(js, in_object ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN, p, NULL,
-                          (size_t)((uintptr_t)p - origin)))
-        return p;
-      p++;
-      if (in_object) js->stack |= (uint64_t)1 << js->depth;
-      else js->stack &= ~((uint64_t)1 << js->depth);
-      js->depth++;
-      expect = (in_object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
-      continue;
-    case 't': case 'f': case 'n':
-      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-      token = c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL;
-      /* cut by the end of the piece, or misspelt */
-      oa_json_begin(js, OA_JSON_LITERAL, token, (size_t)((uintptr_t)p - origin));
-      p = oa_json_literal(js, p, end);
-      goto helper_done;
-    case '-': case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
-      if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-      oa_json_begin(js, OA_JSON_NUMBER, OA_JEV_NUMBER, (size_t)((uintptr_t)p - origin));
-      p = oa_json_number(js, p, end);
-      goto helper_done;
-    default:
-      goto refuse;
-    }
-
-  value_done:
-    /* A value is complete: a separator or a close may follow, or nothing at the top. */
-    expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
-    continue;
-
-  helper_done:
-    /* the helper set expect if it completed its token */
-    if (js->error || js->state != OA_JSON_BETWEEN) return p;
-    expect = js->expect;
-  }
-  js->expect = expect;
-  return p;
-
-refuse:
-  /* A byte that may not come here. After the top-level value, nothing may. */
-  js->expect = expect;
-  return oa_json_fail(js, expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING, p);
-}
+static const char oa_json_words[3][6] = { "true", "false", "null" };
 
 /* ---- the API ---- */
 
@@ -4095,34 +3651,201 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
   memset(js, 0, sizeof *js);
   js->fn = fn ? fn : oa_json_ignore;
   js->ctx = ctx;
-  js->state = OA_JSON_BETWEEN;
   js->expect = OA_JSON_WANT_VALUE;
 }
 
+/* The loop reads one byte per turn in every state but STRING and NUMBER,
+ * which take their runs in an inner loop. run is where the token's bytes
+ * not yet delivered begin (STRING, NUMBER); every other turn leaves it on
+ * the next byte, so that a state turning into STRING finds it there. On an
+ * error or a stop by the callback, p stays on the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
-  const unsigned char *p, *end, *q;
+  const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run = start;
+  unsigned c, n, lo, hi;
   if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (js->error) return (odeus_result)js->error;
-  if (!len) return ODEUS_OK;
-  p = (const unsigned char *)data;
-  end = p + len;
-  while (p < end) {
+  if (js->error || !len) return (odeus_result)js->error;
+  end = start + len;
+#define OA_JSON_AT(q) (js->offset + (size_t)((q) - start))
+#define OA_JSON_FAIL(code) do { js->error = (code); goto done; } while (0)
+  while (p != end) {
+    c = *p;
     switch (js->state) {
-    case OA_JSON_STRING: q = oa_json_string(js, p, p, end); break;
-    case OA_JSON_ESCAPE: q = oa_json_escape(js, p); break;
-    case OA_JSON_HEX: q = oa_json_hex(js, p); break;
-    case OA_JSON_LOW_BACKSLASH: case OA_JSON_LOW_U: q = oa_json_low(js, p); break;
-    case OA_JSON_UTF8: q = oa_json_utf8_more(js, p); break;
-    case OA_JSON_NUMBER: q = oa_json_number(js, p, end); break;
-    case OA_JSON_LITERAL: q = oa_json_literal(js, p, end); break;
-    default: q = oa_json_structure(js, p, end); break;
+    case OA_JSON_STRING:
+      while (p != end && *p - 0x20u < 0x60u && *p != '"' && *p != '\\') p++;
+      if (p == end) continue;
+      c = *p;
+      if (c >= 0x80) {
+        /* a raw character: whole and valid, it stays in the run */
+        n = oa_utf8_lead(c, &lo, &hi);
+        if (!n) OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
+        for (c = 1; c <= n; c++, lo = 0x80, hi = 0xBF) {
+          if (p + c == end) break;
+          if (p[c] < lo || p[c] > hi) {
+            p += c;
+            OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
+          }
+        }
+        if (c > n) {
+          p += c;
+          continue;
+        }
+        /* cut by the end of the piece: its bytes wait in tmp */
+        if (oa_json_out(js, run, p, 0) || oa_json_put(js, p, c, n + 1)) goto done;
+        js->need = n + 1 - c;
+        js->lo = lo;
+        js->hi = hi;
+        js->state = OA_JSON_UTF8;
+        p = run = end;
+        continue;
+      }
+      if (c == '"') {
+        if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
+        if (js->token == OA_JEV_KEY) {
+          js->state = OA_JSON_BETWEEN;
+          js->expect = OA_JSON_WANT_COLON;
+        } else {
+          oa_json_value_done(js);
+        }
+      } else if (c == '\\') {
+        if (oa_json_out(js, run, p, 0)) goto done;
+        js->state = OA_JSON_ESCAPE;
+      } else {
+        OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
+      }
+      break;
+    case OA_JSON_ESCAPE:
+      /* after a pending high surrogate, any escape but \u leaves it lone */
+      if (js->high && c != 'u') {
+        js->high = 0;
+        if (oa_json_lone(js)) goto done;
+      }
+      if (c == 'u') {
+        js->state = OA_JSON_HEX;
+        js->sub = 0;
+        js->code = 0;
+        break;
+      }
+      {
+        char decoded = (char)oa_json_escape(c);
+        if (!decoded) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
+        js->state = OA_JSON_STRING;
+        if (oa_json_put(js, &decoded, 1, 1)) goto done;
+      }
+      break;
+    case OA_JSON_HEX:
+      n = oa_hex_value(c);
+      if (n > 15) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
+      js->code = js->code << 4 | n;
+      if (++js->sub == 4 && oa_json_unicode(js)) goto done;
+      break;
+    case OA_JSON_LOW:
+      if (c == '\\') {
+        js->state = OA_JSON_ESCAPE;
+        break;
+      }
+      /* not "\u": the high surrogate is lone, the byte read again in the string */
+      js->high = 0;
+      js->state = OA_JSON_STRING;
+      if (oa_json_lone(js)) goto done;
+      continue;
+    case OA_JSON_UTF8:
+      if (c < js->lo || c > js->hi) OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
+      js->tmp[js->tmp_len++] = (char)c;
+      js->lo = 0x80;
+      js->hi = 0xBF;
+      if (--js->need == 0) js->state = OA_JSON_STRING;
+      break;
+    case OA_JSON_NUMBER:
+      while (p != end && (n = oa_json_number_step(js->sub, *p)) != 0) {
+        js->sub = n;
+        p++;
+      }
+      if (p == end) continue;
+      /* the number ends at the byte after it, which must be one that may
+       * follow a value; it is read again between tokens */
+      c = *p;
+      if (!(OA_JSON_N_COMPLETE >> js->sub & 1)
+          || !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}'))
+        OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
+      if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
+      oa_json_value_done(js);
+      run = p;
+      continue;
+    case OA_JSON_LITERAL: {
+      const char *word = oa_json_words[js->token - OA_JEV_TRUE];
+      if (c != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
+      if (word[++js->sub] == '\0') {
+        /* a stop leaves offset on the literal's last letter */
+        if (oa_json_emit(js, js->token, 0, word, js->sub, js->value_start)) goto done;
+        oa_json_value_done(js);
+      }
+      break;
     }
-    js->offset += (size_t)(q - p);
-    p = q;
-    if (js->error) return (odeus_result)js->error;
+    default:
+      switch (c) {
+      case ' ': case '\t': case '\n': case '\r':
+        break;
+      case '"':
+        if (!(js->expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
+        oa_json_begin(js, OA_JSON_STRING,
+                      js->expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING, OA_JSON_AT(p));
+        break;
+      case ',':
+        if (!(js->expect & OA_JSON_WANT_COMMA)) goto refuse;
+        js->expect = (js->stack >> (js->depth - 1) & 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+        break;
+      case ':':
+        if (!(js->expect & OA_JSON_WANT_COLON)) goto refuse;
+        js->expect = OA_JSON_WANT_VALUE;
+        break;
+      case '[': case '{':
+        if (!(js->expect & OA_JSON_WANT_VALUE)) goto refuse;
+        if (js->depth >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
+        n = c == '{';
+        if (oa_json_emit(js, n ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN, 0, NULL, 0,
+                         OA_JSON_AT(p)))
+          goto done;
+        js->stack = (js->stack & ~((uint64_t)1 << js->depth)) | (uint64_t)n << js->depth;
+        js->depth++;
+        js->expect = (n ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+        break;
+      case ']': case '}':
+        n = c == '}';
+        if (!(js->expect & OA_JSON_WANT_CLOSE) || (js->stack >> (js->depth - 1) & 1) != n)
+          goto refuse;
+        js->depth--;
+        if (oa_json_emit(js, n ? OA_JEV_OBJECT_END : OA_JEV_ARRAY_END, 0, NULL, 0, OA_JSON_AT(p)))
+          goto done;
+        oa_json_value_done(js);
+        break;
+      case 't': case 'f': case 'n':
+        if (!(js->expect & OA_JSON_WANT_VALUE)) goto refuse;
+        oa_json_begin(js, OA_JSON_LITERAL,
+                      c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL, OA_JSON_AT(p));
+        continue;
+      case '-': case '0': case '1': case '2': case '3': case '4':
+      case '5': case '6': case '7': case '8': case '9':
+        if (!(js->expect & OA_JSON_WANT_VALUE)) goto refuse;
+        oa_json_begin(js, OA_JSON_NUMBER, OA_JEV_NUMBER, OA_JSON_AT(p));
+        continue;
+      default:
+        goto refuse;
+      }
+    }
+    run = ++p;
   }
-  return ODEUS_OK;
+  /* the end of the piece: what the token read here goes out raw */
+  if (js->state == OA_JSON_STRING || js->state == OA_JSON_NUMBER) (void)oa_json_out(js, run, p, 0);
+  goto done;
+refuse:
+  /* a byte that may not come here; after the top-level value, nothing may */
+  js->error = js->expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING;
+done:
+  js->offset = OA_JSON_AT(p);
+  return (odeus_result)js->error;
+#undef OA_JSON_AT
+#undef OA_JSON_FAIL
 }
 
 static odeus_result oa_json_finish(oa_json *js)
@@ -4130,11 +3853,9 @@ static odeus_result oa_json_finish(oa_json *js)
   if (!js) return ODEUS_ERR_ARGUMENT;
   if (js->error) return (odeus_result)js->error;
   if (js->state == OA_JSON_NUMBER && js->depth == 0) {
-    if (!oa_json_number_complete(js->sub)) {
-      js->error = ODEUS_ERR_JSON_NUMBER;
-    } else if (!oa_json_fragment(js, js->tmp, 0, OA_JSON_LAST)) {
-      oa_json_value_done(js);
-    }
+    /* the end of the text ends a top-level number */
+    if (!(OA_JSON_N_COMPLETE >> js->sub & 1)) js->error = ODEUS_ERR_JSON_NUMBER;
+    else if (!oa_json_flush(js, OA_JSON_LAST)) oa_json_value_done(js);
   } else if (js->state != OA_JSON_BETWEEN || js->expect) {
     js->error = ODEUS_ERR_JSON_TRUNCATED;
   }
