@@ -641,7 +641,7 @@ typedef struct oa_json {
                                    of U+FFFD (0) */
   /* private */
   size_t value_start;           /* offset of the token being read */
-  uint64_t stack;               /* bit i: container i+1 is an object */
+  unsigned char stack[8];       /* bit i: container i+1 is an object */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, if any */
@@ -3451,9 +3451,9 @@ static odeus_result oa_http_finish(oa_http *p)
 /* ---- push JSON reader (implementation) -------------------------------------
  * One loop over the bytes, as in jsmn and coreJSON. Between tokens the reader
  * holds what may come next (expect); inside a token, which one and how far
- * (state, sub). Inside a string, plain bytes are skipped by a tight scan and
- * go out as one raw run; only escapes and a UTF-8 character cut by the end
- * of a piece are copied, into tmp. */
+ * (state, sub). Inside a string, plain bytes are skipped by a one-lookup
+ * scan and go out as one raw run; only escapes and a UTF-8 character cut by
+ * the end of a piece are copied, into tmp. */
 
 enum oa_json_state {
   OA_JSON_BETWEEN,              /* between tokens: see expect */
@@ -3475,9 +3475,31 @@ enum oa_json_expect {
   OA_JSON_WANT_COLON = 16
 };
 
+/* The class of a byte between tokens; from ZERO on, in the order of the
+ * number grammar's columns. */
+enum oa_json_class {
+  OA_JSON_C_NONE, OA_JSON_C_SPACE, OA_JSON_C_QUOTE, OA_JSON_C_COMMA, OA_JSON_C_COLON,
+  OA_JSON_C_OPEN, OA_JSON_C_CLOSE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
+  OA_JSON_C_MINUS, OA_JSON_C_PLUS, OA_JSON_C_DOT, OA_JSON_C_E
+};
+/* By byte, a letter: its class between tokens is the letter's number (@ 0,
+ * A 1 ... M 13) and a lowercase one (` for @) marks a plain byte of a string,
+ * printable ASCII but '"' and '\\'. One lookup per byte serves both loops. */
+static const char oa_json_classes[] =
+  "@@@@@@@@@AA@@A@@@@@@@@@@@@@@@@@@" /* 00 */
+  "a`B````````kcjl`hiiiiiiiiid`````" /* 20 */
+  "`````m`````````````````````e@f``" /* 40 */
+  "`````mg```````g`````g``````e`f``" /* 60 */
+  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* 80 */
+  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* A0 */
+  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* C0 */
+  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"; /* E0 */
+#define OA_JSON_CLASS(c) ((unsigned)oa_json_classes[c] & 31u)
+#define OA_JSON_PLAIN(c) ((unsigned)oa_json_classes[c] & 32u)
+
 /* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
- * and, by step (row) and byte ('0', '1'-'9', '-', '+', '.', 'e' or 'E', any
- * other), the next one: START (0) when the byte is not part of the number. */
+ * and, by step (row) and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E',
+ * any other), the next one: START (0) when the byte is not part of the number. */
 enum { OA_JSON_N_START, OA_JSON_N_MINUS, OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_DOT,
        OA_JSON_N_FRAC, OA_JSON_N_EXP, OA_JSON_N_SIGN, OA_JSON_N_EXP_DIGITS };
 #define OA_JSON_N(zero, digit, minus, plus, dot, e) \
@@ -3495,16 +3517,10 @@ static const unsigned char oa_json_number_next[9][7] = {
   OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START)     /* EXP_DIGITS */
 };
 #undef OA_JSON_N
-/* The steps a number may end in: after 0, integer, fraction or exponent digits. */
+/* The steps a number may end in, and the classes of the bytes that may follow it. */
 #define OA_JSON_N_COMPLETE (1u << OA_JSON_N_ZERO | 1u << OA_JSON_N_INT | 1u << OA_JSON_N_FRAC \
                             | 1u << OA_JSON_N_EXP_DIGITS)
-
-static unsigned oa_json_number_step(unsigned step, unsigned c)
-{
-  unsigned column = c == '0' ? 0 : oa_is_digit(c) ? 1 : c == '-' ? 2 : c == '+' ? 3
-                  : c == '.' ? 4 : (c | 0x20) == 'e' ? 5 : 6;
-  return oa_json_number_next[step][column];
-}
+#define OA_JSON_N_FOLLOW (1u << OA_JSON_C_SPACE | 1u << OA_JSON_C_COMMA | 1u << OA_JSON_C_CLOSE)
 
 /* The callback of a reader that only checks the text. */
 static int oa_json_ignore(void *ctx, const oa_json_event *ev)
@@ -3594,24 +3610,25 @@ static int oa_json_lone(oa_json *js)
   return 0;
 }
 
-/* The fourth hex digit of a \u escape is read: a low surrogate pairs with
- * the high one pending, a high one waits for its low half, a lone one
- * becomes U+FFFD. */
+/* The four hex digits of a \u escape are read (code): a low surrogate pairs
+ * with the pending high one, a high one waits for its low half (LOW), a
+ * lone one becomes U+FFFD. Returns the next state, or -1 on a stop. */
 static int oa_json_unicode(oa_json *js)
 {
   uint32_t cp = js->code, high = js->high;
   js->high = 0;
-  js->state = OA_JSON_STRING;
-  if (cp - 0xDC00u < 0x400u)
-    return high ? oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00))
-                : oa_json_lone(js);
-  if (high && oa_json_lone(js)) return 1;
+  if (cp - 0xDC00u < 0x400u) {
+    if (high ? oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00))
+             : oa_json_lone(js))
+      return -1;
+    return OA_JSON_STRING;
+  }
+  if (high && oa_json_lone(js)) return -1;
   if (cp - 0xD800u < 0x400u) {
     js->high = cp;
-    js->state = OA_JSON_LOW;
-    return 0;
+    return OA_JSON_LOW;
   }
-  return oa_json_put_code(js, cp);
+  return oa_json_put_code(js, cp) ? -1 : OA_JSON_STRING;
 }
 
 /* The byte a one-letter escape stands for; 0 for any other letter. */
@@ -3625,20 +3642,18 @@ static unsigned oa_json_escape(unsigned c)
 }
 
 /* A token begins at offset: its first fragment gets FIRST. */
-static void oa_json_begin(oa_json *js, unsigned state, unsigned token, size_t offset)
+static void oa_json_begin(oa_json *js, unsigned token, size_t offset)
 {
-  js->state = state;
   js->token = token;
   js->value_start = offset;
   js->flags = OA_JSON_FIRST;
   js->sub = 0;
 }
 
-/* A value is complete: a separator or a close may follow, or nothing at the top. */
-static void oa_json_value_done(oa_json *js)
+/* Whether the container at depth d (0: the top-level one) is an object. */
+static unsigned oa_json_is_object(const oa_json *js, unsigned d)
 {
-  js->state = OA_JSON_BETWEEN;
-  js->expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0;
+  return (unsigned)js->stack[d >> 3] >> (d & 7) & 1u;
 }
 
 static const char oa_json_words[3][6] = { "true", "false", "null" };
@@ -3654,66 +3669,69 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
   js->expect = OA_JSON_WANT_VALUE;
 }
 
-/* The loop reads one byte per turn in every state but STRING and NUMBER,
- * which take their runs in an inner loop. run is where the token's bytes
- * not yet delivered begin (STRING, NUMBER); every other turn leaves it on
- * the next byte, so that a state turning into STRING finds it there. On an
- * error or a stop by the callback, p stays on the byte that caused it. */
+/* One turn of the loop reads one byte, except in STRING and NUMBER, which
+ * take their runs in an inner loop. run is where the bytes of the token not
+ * yet delivered begin (STRING, NUMBER); every other turn leaves it on the
+ * next byte, where a state turning into STRING finds it. state and expect
+ * live in locals until the end. On an error or a stop by the callback, p
+ * stays on the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run = start;
-  unsigned c, n, lo, hi;
+  unsigned state, expect, c, n, lo, hi;
+  int next;
   if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (js->error || !len) return (odeus_result)js->error;
   end = start + len;
+  state = js->state;
+  expect = js->expect;
 #define OA_JSON_AT(q) (js->offset + (size_t)((q) - start))
 #define OA_JSON_FAIL(code) do { js->error = (code); goto done; } while (0)
+#define OA_JSON_VALUE_DONE() \
+  (state = OA_JSON_BETWEEN, expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0)
   while (p != end) {
     c = *p;
-    switch (js->state) {
+    switch (state) {
     case OA_JSON_STRING:
-      while (p != end && *p - 0x20u < 0x60u && *p != '"' && *p != '\\') p++;
+      while (p != end && OA_JSON_PLAIN(*p)) p++;
       if (p == end) continue;
       c = *p;
-      if (c >= 0x80) {
-        /* a raw character: whole and valid, it stays in the run */
-        n = oa_utf8_lead(c, &lo, &hi);
-        if (!n) OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
-        for (c = 1; c <= n; c++, lo = 0x80, hi = 0xBF) {
-          if (p + c == end) break;
-          if (p[c] < lo || p[c] > hi) {
-            p += c;
-            OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
-          }
-        }
-        if (c > n) {
-          p += c;
-          continue;
-        }
-        /* cut by the end of the piece: its bytes wait in tmp */
-        if (oa_json_out(js, run, p, 0) || oa_json_put(js, p, c, n + 1)) goto done;
-        js->need = n + 1 - c;
-        js->lo = lo;
-        js->hi = hi;
-        js->state = OA_JSON_UTF8;
-        p = run = end;
-        continue;
-      }
       if (c == '"') {
         if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
         if (js->token == OA_JEV_KEY) {
-          js->state = OA_JSON_BETWEEN;
-          js->expect = OA_JSON_WANT_COLON;
+          state = OA_JSON_BETWEEN;
+          expect = OA_JSON_WANT_COLON;
         } else {
-          oa_json_value_done(js);
+          OA_JSON_VALUE_DONE();
         }
-      } else if (c == '\\') {
-        if (oa_json_out(js, run, p, 0)) goto done;
-        js->state = OA_JSON_ESCAPE;
-      } else {
-        OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
+        break;
       }
-      break;
+      if (c == '\\') {
+        if (oa_json_out(js, run, p, 0)) goto done;
+        state = OA_JSON_ESCAPE;
+        break;
+      }
+      if (c < 0x80) OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
+      /* a raw character: whole and valid, it stays in the run */
+      n = oa_utf8_lead(c, &lo, &hi);
+      if (!n) OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
+      for (c = 1; c <= n && p + c != end; c++, lo = 0x80, hi = 0xBF)
+        if (p[c] < lo || p[c] > hi) {
+          p += c;
+          OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
+        }
+      if (c > n) {
+        p += c;
+        continue;
+      }
+      /* cut by the end of the piece: its bytes wait in tmp */
+      if (oa_json_out(js, run, p, 0) || oa_json_put(js, p, c, n + 1)) goto done;
+      js->need = n + 1 - c;
+      js->lo = lo;
+      js->hi = hi;
+      state = OA_JSON_UTF8;
+      p = run = end;
+      continue;
     case OA_JSON_ESCAPE:
       /* after a pending high surrogate, any escape but \u leaves it lone */
       if (js->high && c != 'u') {
@@ -3721,15 +3739,13 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (oa_json_lone(js)) goto done;
       }
       if (c == 'u') {
-        js->state = OA_JSON_HEX;
+        state = OA_JSON_HEX;
         js->sub = 0;
         js->code = 0;
-        break;
-      }
-      {
+      } else {
         char decoded = (char)oa_json_escape(c);
         if (!decoded) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
-        js->state = OA_JSON_STRING;
+        state = OA_JSON_STRING;
         if (oa_json_put(js, &decoded, 1, 1)) goto done;
       }
       break;
@@ -3737,16 +3753,19 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       n = oa_hex_value(c);
       if (n > 15) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
       js->code = js->code << 4 | n;
-      if (++js->sub == 4 && oa_json_unicode(js)) goto done;
+      if (++js->sub == 4) {
+        if ((next = oa_json_unicode(js)) < 0) goto done;
+        state = (unsigned)next;
+      }
       break;
     case OA_JSON_LOW:
       if (c == '\\') {
-        js->state = OA_JSON_ESCAPE;
+        state = OA_JSON_ESCAPE;
         break;
       }
       /* not "\u": the high surrogate is lone, the byte read again in the string */
       js->high = 0;
-      js->state = OA_JSON_STRING;
+      state = OA_JSON_STRING;
       if (oa_json_lone(js)) goto done;
       continue;
     case OA_JSON_UTF8:
@@ -3754,22 +3773,22 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       js->tmp[js->tmp_len++] = (char)c;
       js->lo = 0x80;
       js->hi = 0xBF;
-      if (--js->need == 0) js->state = OA_JSON_STRING;
+      if (--js->need == 0) state = OA_JSON_STRING;
       break;
     case OA_JSON_NUMBER:
-      while (p != end && (n = oa_json_number_step(js->sub, *p)) != 0) {
+      for (; p != end; p++) {
+        n = OA_JSON_CLASS(*p);
+        n = oa_json_number_next[js->sub][n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 6];
+        if (!n) break;
         js->sub = n;
-        p++;
       }
       if (p == end) continue;
       /* the number ends at the byte after it, which must be one that may
        * follow a value; it is read again between tokens */
-      c = *p;
-      if (!(OA_JSON_N_COMPLETE >> js->sub & 1)
-          || !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}'))
+      if (!(OA_JSON_N_COMPLETE >> js->sub & OA_JSON_N_FOLLOW >> OA_JSON_CLASS(*p) & 1))
         OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
       if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
-      oa_json_value_done(js);
+      OA_JSON_VALUE_DONE();
       run = p;
       continue;
     case OA_JSON_LITERAL: {
@@ -3778,56 +3797,59 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       if (word[++js->sub] == '\0') {
         /* a stop leaves offset on the literal's last letter */
         if (oa_json_emit(js, js->token, 0, word, js->sub, js->value_start)) goto done;
-        oa_json_value_done(js);
+        OA_JSON_VALUE_DONE();
       }
       break;
     }
     default:
-      switch (c) {
-      case ' ': case '\t': case '\n': case '\r':
+      switch (OA_JSON_CLASS(c)) {
+      case OA_JSON_C_SPACE:
         break;
-      case '"':
-        if (!(js->expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
-        oa_json_begin(js, OA_JSON_STRING,
-                      js->expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING, OA_JSON_AT(p));
+      case OA_JSON_C_QUOTE:
+        if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
+        oa_json_begin(js, expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING, OA_JSON_AT(p));
+        state = OA_JSON_STRING;
         break;
-      case ',':
-        if (!(js->expect & OA_JSON_WANT_COMMA)) goto refuse;
-        js->expect = (js->stack >> (js->depth - 1) & 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+      case OA_JSON_C_COMMA:
+        if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
+        expect = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         break;
-      case ':':
-        if (!(js->expect & OA_JSON_WANT_COLON)) goto refuse;
-        js->expect = OA_JSON_WANT_VALUE;
+      case OA_JSON_C_COLON:
+        if (!(expect & OA_JSON_WANT_COLON)) goto refuse;
+        expect = OA_JSON_WANT_VALUE;
         break;
-      case '[': case '{':
-        if (!(js->expect & OA_JSON_WANT_VALUE)) goto refuse;
+      case OA_JSON_C_OPEN: {
+        unsigned char *bits = &js->stack[js->depth >> 3], bit = (unsigned char)(1u << (js->depth & 7));
+        if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
         if (js->depth >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
         n = c == '{';
         if (oa_json_emit(js, n ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN, 0, NULL, 0,
                          OA_JSON_AT(p)))
           goto done;
-        js->stack = (js->stack & ~((uint64_t)1 << js->depth)) | (uint64_t)n << js->depth;
+        *bits = (unsigned char)(n ? *bits | bit : *bits & ~bit);
         js->depth++;
-        js->expect = (n ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+        expect = (n ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
         break;
-      case ']': case '}':
+      }
+      case OA_JSON_C_CLOSE:
         n = c == '}';
-        if (!(js->expect & OA_JSON_WANT_CLOSE) || (js->stack >> (js->depth - 1) & 1) != n)
+        if (!(expect & OA_JSON_WANT_CLOSE) || oa_json_is_object(js, js->depth - 1) != n)
           goto refuse;
         js->depth--;
         if (oa_json_emit(js, n ? OA_JEV_OBJECT_END : OA_JEV_ARRAY_END, 0, NULL, 0, OA_JSON_AT(p)))
           goto done;
-        oa_json_value_done(js);
+        OA_JSON_VALUE_DONE();
         break;
-      case 't': case 'f': case 'n':
-        if (!(js->expect & OA_JSON_WANT_VALUE)) goto refuse;
-        oa_json_begin(js, OA_JSON_LITERAL,
-                      c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL, OA_JSON_AT(p));
+      case OA_JSON_C_WORD:
+        if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+        oa_json_begin(js, c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL,
+                      OA_JSON_AT(p));
+        state = OA_JSON_LITERAL;
         continue;
-      case '-': case '0': case '1': case '2': case '3': case '4':
-      case '5': case '6': case '7': case '8': case '9':
-        if (!(js->expect & OA_JSON_WANT_VALUE)) goto refuse;
-        oa_json_begin(js, OA_JSON_NUMBER, OA_JEV_NUMBER, OA_JSON_AT(p));
+      case OA_JSON_C_ZERO: case OA_JSON_C_DIGIT: case OA_JSON_C_MINUS:
+        if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+        oa_json_begin(js, OA_JEV_NUMBER, OA_JSON_AT(p));
+        state = OA_JSON_NUMBER;
         continue;
       default:
         goto refuse;
@@ -3836,16 +3858,19 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     run = ++p;
   }
   /* the end of the piece: what the token read here goes out raw */
-  if (js->state == OA_JSON_STRING || js->state == OA_JSON_NUMBER) (void)oa_json_out(js, run, p, 0);
+  if (state == OA_JSON_STRING || state == OA_JSON_NUMBER) (void)oa_json_out(js, run, p, 0);
   goto done;
 refuse:
   /* a byte that may not come here; after the top-level value, nothing may */
-  js->error = js->expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING;
+  js->error = expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING;
 done:
+  js->state = state;
+  js->expect = expect;
   js->offset = OA_JSON_AT(p);
   return (odeus_result)js->error;
 #undef OA_JSON_AT
 #undef OA_JSON_FAIL
+#undef OA_JSON_VALUE_DONE
 }
 
 static odeus_result oa_json_finish(oa_json *js)
@@ -3855,7 +3880,7 @@ static odeus_result oa_json_finish(oa_json *js)
   if (js->state == OA_JSON_NUMBER && js->depth == 0) {
     /* the end of the text ends a top-level number */
     if (!(OA_JSON_N_COMPLETE >> js->sub & 1)) js->error = ODEUS_ERR_JSON_NUMBER;
-    else if (!oa_json_flush(js, OA_JSON_LAST)) oa_json_value_done(js);
+    else if (!oa_json_flush(js, OA_JSON_LAST)) js->state = js->expect = 0; /* BETWEEN, done */
   } else if (js->state != OA_JSON_BETWEEN || js->expect) {
     js->error = ODEUS_ERR_JSON_TRUNCATED;
   }
