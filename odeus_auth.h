@@ -3522,6 +3522,13 @@ static const unsigned char oa_json_number_next[9][7] = {
                             | 1u << OA_JSON_N_EXP_DIGITS)
 #define OA_JSON_N_FOLLOW (1u << OA_JSON_C_SPACE | 1u << OA_JSON_C_COMMA | 1u << OA_JSON_C_CLOSE)
 
+/* By class, what must be expected for a byte of it to come between tokens. */
+static const unsigned char oa_json_needs[OA_JSON_C_E + 1] = {
+  0, 0, OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY, OA_JSON_WANT_COMMA, OA_JSON_WANT_COLON,
+  OA_JSON_WANT_VALUE, OA_JSON_WANT_CLOSE, OA_JSON_WANT_VALUE, OA_JSON_WANT_VALUE,
+  OA_JSON_WANT_VALUE, OA_JSON_WANT_VALUE, 0, 0, 0
+};
+
 /* The callback of a reader that only checks the text. */
 static int oa_json_ignore(void *ctx, const oa_json_event *ev)
 {
@@ -3530,32 +3537,20 @@ static int oa_json_ignore(void *ctx, const oa_json_event *ev)
   return 0;
 }
 
-/* Delivers an event at the current depth; a nonzero answer of the callback
+/* Delivers an event of the token begun at value_start, at the current
+ * depth, with the flags due (FIRST, LONE); a nonzero answer of the callback
  * is the error from then on. */
-static int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const void *text,
-                        size_t len, size_t offset)
+static int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const void *text, size_t len)
 {
   oa_json_event ev;
   ev.type = (oa_jev_type)type;
-  ev.flags = flags;
+  ev.flags = flags | js->flags;
   ev.text = (const char *)text;
   ev.len = len;
   ev.depth = js->depth;
-  ev.offset = offset;
-  return js->error = js->fn(js->ctx, &ev);
-}
-
-/* One fragment of the token being read, with FIRST and LONE when due. An
- * empty one points at tmp, so RAW always means "inside the fed data". */
-static int oa_json_fragment(oa_json *js, const void *text, size_t len, unsigned flags)
-{
-  flags |= js->flags;
+  ev.offset = js->value_start;
   js->flags = 0;
-  if (!len) {
-    text = js->tmp;
-    flags &= ~OA_JSON_RAW;
-  }
-  return oa_json_emit(js, js->token, flags, text, len, js->value_start);
+  return js->error = js->fn(js->ctx, &ev);
 }
 
 /* Delivers the decoded bytes waiting in tmp. */
@@ -3563,40 +3558,40 @@ static int oa_json_flush(oa_json *js, unsigned flags)
 {
   unsigned n = js->tmp_len;
   js->tmp_len = 0;
-  return oa_json_fragment(js, js->tmp, n, flags);
+  return oa_json_emit(js, js->token, flags, js->tmp, n);
 }
 
 /* The raw run [run, p) of the token, after what waits in tmp. last (LAST or
- * 0) goes on whichever is delivered last: tmp, even empty, when the run is. */
+ * 0) goes on whichever is delivered last: tmp, even empty, when the run is,
+ * so that RAW always means "inside the fed data". */
 static int oa_json_out(oa_json *js, const unsigned char *run, const unsigned char *p,
                        unsigned last)
 {
   if (p == run) return last ? oa_json_flush(js, last) : 0;
   if (js->tmp_len && oa_json_flush(js, 0)) return 1;
-  return oa_json_fragment(js, run, (size_t)(p - run), OA_JSON_RAW | last);
+  return oa_json_emit(js, js->token, OA_JSON_RAW | last, run, (size_t)(p - run));
 }
 
-/* Appends n bytes to tmp, delivering what it held first if room lacks for
- * room bytes (a whole character, so that no fragment splits one). */
-static int oa_json_put(oa_json *js, const void *s, unsigned n, unsigned room)
+/* Makes room in tmp for n bytes (a whole character: no fragment splits one). */
+static int oa_json_room(oa_json *js, unsigned n)
 {
-  if (js->tmp_len + room > sizeof js->tmp && oa_json_flush(js, 0)) return 1;
-  memcpy(js->tmp + js->tmp_len, s, n);
-  js->tmp_len += n;
-  return 0;
+  return js->tmp_len + n > sizeof js->tmp ? oa_json_flush(js, 0) : 0;
 }
 
 /* Appends the UTF-8 form of the code point cp to tmp. */
 static int oa_json_put_code(oa_json *js, uint32_t cp)
 {
-  char u[4];
   unsigned n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, i;
+  char *u = js->tmp + js->tmp_len;
+  if (oa_json_room(js, n)) return 1;
+  u = js->tmp + js->tmp_len;
   for (i = n; --i;) {
     u[i] = (char)(0x80 | (cp & 0x3F));
     cp >>= 6;
   }
   u[0] = (char)(n == 1 ? cp : (0xF00u >> n) | cp); /* lead: 0xC0, 0xE0 or 0xF0 */
-  return oa_json_put(js, u, n, n);
+  js->tmp_len += n;
+  return 0;
 }
 
 /* A lone surrogate escape: U+FFFD, flagged on the fragment holding it (set
@@ -3641,13 +3636,18 @@ static unsigned oa_json_escape(unsigned c)
   return 0;
 }
 
-/* A token begins at offset: its first fragment gets FIRST. */
-static void oa_json_begin(oa_json *js, unsigned token, size_t offset)
+/* The first byte from p that is not plain, or end: four bytes a turn, so
+ * that the bound is checked once for four. */
+static const unsigned char *oa_json_scan(const unsigned char *p, const unsigned char *end)
 {
-  js->token = token;
-  js->value_start = offset;
-  js->flags = OA_JSON_FIRST;
-  js->sub = 0;
+  for (; end - p >= 4; p += 4) {
+    if (!OA_JSON_PLAIN(p[0])) return p;
+    if (!OA_JSON_PLAIN(p[1])) return p + 1;
+    if (!OA_JSON_PLAIN(p[2])) return p + 2;
+    if (!OA_JSON_PLAIN(p[3])) return p + 3;
+  }
+  while (p != end && OA_JSON_PLAIN(*p)) p++;
+  return p;
 }
 
 /* Whether the container at depth d (0: the top-level one) is an object. */
@@ -3669,16 +3669,15 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
   js->expect = OA_JSON_WANT_VALUE;
 }
 
-/* One turn of the loop reads one byte, except in STRING and NUMBER, which
- * take their runs in an inner loop. run is where the bytes of the token not
- * yet delivered begin (STRING, NUMBER); every other turn leaves it on the
- * next byte, where a state turning into STRING finds it. state and expect
- * live in locals until the end. On an error or a stop by the callback, p
- * stays on the byte that caused it. */
+/* Each turn of the loop reads what its state takes: between tokens, bytes
+ * up to the start of a token; in STRING or NUMBER, the token's run (run is
+ * where it began in this piece); in the other states, one byte. state and
+ * expect live in locals until the end. On an error or a stop by the
+ * callback, p stays on the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
-  const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run = start;
-  unsigned state, expect, c, n, lo, hi;
+  const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
+  unsigned state, expect, c, n;
   int next;
   if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (js->error || !len) return (odeus_result)js->error;
@@ -3690,11 +3689,73 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 #define OA_JSON_VALUE_DONE() \
   (state = OA_JSON_BETWEEN, expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0)
   while (p != end) {
-    c = *p;
     switch (state) {
+    case OA_JSON_BETWEEN:
+      for (; p != end; p++) {
+        c = *p;
+        n = OA_JSON_CLASS(c);
+        if (n == OA_JSON_C_SPACE) continue;
+        /* a byte that may not come here; after the top-level value, nothing may */
+        if (!(expect & oa_json_needs[n]))
+          OA_JSON_FAIL(expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING);
+        if (n == OA_JSON_C_COMMA) {
+          expect = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+        } else if (n == OA_JSON_C_COLON) {
+          expect = OA_JSON_WANT_VALUE;
+        } else if (n == OA_JSON_C_OPEN || n == OA_JSON_C_CLOSE) {
+          unsigned object = c == '{' || c == '}', d = js->depth - (n == OA_JSON_C_CLOSE);
+          unsigned char *bits = &js->stack[d >> 3], bit = (unsigned char)(1u << (d & 7));
+          if (n == OA_JSON_C_OPEN && d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
+          if (n == OA_JSON_C_CLOSE && oa_json_is_object(js, d) != object)
+            OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
+          js->depth = d;
+          js->value_start = OA_JSON_AT(p);
+          /* OBJECT_BEGIN, OBJECT_END, ARRAY_BEGIN, ARRAY_END */
+          if (oa_json_emit(js, (object ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN)
+                                   + (n == OA_JSON_C_CLOSE ? 1u : 0u), 0, NULL, 0))
+            goto done;
+          if (n == OA_JSON_C_CLOSE) {
+            OA_JSON_VALUE_DONE();
+          } else {
+            *bits = (unsigned char)(object ? *bits | bit : *bits & ~bit);
+            js->depth++;
+            expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+          }
+        } else {
+          /* a token begins: a string or key (after its quote), a literal or a number */
+          js->value_start = OA_JSON_AT(p);
+          js->sub = 0;
+          if (n == OA_JSON_C_QUOTE) {
+            js->token = expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING;
+            js->flags = OA_JSON_FIRST;
+            state = OA_JSON_STRING;
+            p++;
+          } else if (n == OA_JSON_C_WORD) {
+            js->token = c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL;
+            state = OA_JSON_LITERAL;
+          } else {
+            js->token = OA_JEV_NUMBER;
+            js->flags = OA_JSON_FIRST;
+            state = OA_JSON_NUMBER;
+          }
+          break;
+        }
+      }
+      continue;
     case OA_JSON_STRING:
-      while (p != end && OA_JSON_PLAIN(*p)) p++;
-      if (p == end) continue;
+      run = p;
+      for (;;) {
+        p = oa_json_scan(p, end);
+        if (p == end || *p < 0x80) break;
+        /* a raw character, whole and valid, stays in the run */
+        n = (unsigned)oa_utf8_length(p, (size_t)(end - p));
+        if (!n) break;
+        p += n;
+      }
+      if (p == end) {
+        (void)oa_json_out(js, run, p, 0);
+        goto done;
+      }
       c = *p;
       if (c == '"') {
         if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
@@ -3704,35 +3765,40 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         } else {
           OA_JSON_VALUE_DONE();
         }
-        break;
-      }
-      if (c == '\\') {
+      } else if (c == '\\') {
         if (oa_json_out(js, run, p, 0)) goto done;
         state = OA_JSON_ESCAPE;
-        break;
-      }
-      if (c < 0x80) OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
-      /* a raw character: whole and valid, it stays in the run */
-      n = oa_utf8_lead(c, &lo, &hi);
-      if (!n) OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
-      for (c = 1; c <= n && p + c != end; c++, lo = 0x80, hi = 0xBF)
-        if (p[c] < lo || p[c] > hi) {
-          p += c;
-          OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
-        }
-      if (c > n) {
-        p += c;
+      } else if (c < 0x80) {
+        OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
+      } else {
+        /* a character invalid, or cut by the end of the piece: read byte by
+         * byte into tmp, so that its error has its offset */
+        if (oa_json_out(js, run, p, 0)) goto done;
+        state = OA_JSON_UTF8;
+        js->need = 0;
         continue;
       }
-      /* cut by the end of the piece: its bytes wait in tmp */
-      if (oa_json_out(js, run, p, 0) || oa_json_put(js, p, c, n + 1)) goto done;
-      js->need = n + 1 - c;
-      js->lo = lo;
-      js->hi = hi;
-      state = OA_JSON_UTF8;
-      p = run = end;
+      break;
+    case OA_JSON_NUMBER:
+      for (run = p; p != end; p++) {
+        n = OA_JSON_CLASS(*p);
+        n = oa_json_number_next[js->sub][n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 6];
+        if (!n) break;
+        js->sub = n;
+      }
+      if (p == end) {
+        (void)oa_json_out(js, run, p, 0);
+        goto done;
+      }
+      /* the number ends at the byte after it, which must be one that may
+       * follow a value; it is read again between tokens */
+      if (!(OA_JSON_N_COMPLETE >> js->sub & OA_JSON_N_FOLLOW >> OA_JSON_CLASS(*p) & 1))
+        OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
+      if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
+      OA_JSON_VALUE_DONE();
       continue;
     case OA_JSON_ESCAPE:
+      c = *p;
       /* after a pending high surrogate, any escape but \u leaves it lone */
       if (js->high && c != 'u') {
         js->high = 0;
@@ -3742,15 +3808,15 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         state = OA_JSON_HEX;
         js->sub = 0;
         js->code = 0;
-      } else {
-        char decoded = (char)oa_json_escape(c);
-        if (!decoded) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
-        state = OA_JSON_STRING;
-        if (oa_json_put(js, &decoded, 1, 1)) goto done;
+        break;
       }
+      c = oa_json_escape(c);
+      if (!c) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
+      if (oa_json_put_code(js, c)) goto done;
+      state = OA_JSON_STRING;
       break;
     case OA_JSON_HEX:
-      n = oa_hex_value(c);
+      n = oa_hex_value(*p);
       if (n > 15) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
       js->code = js->code << 4 | n;
       if (++js->sub == 4) {
@@ -3759,7 +3825,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       }
       break;
     case OA_JSON_LOW:
-      if (c == '\\') {
+      if (*p == '\\') {
         state = OA_JSON_ESCAPE;
         break;
       }
@@ -3769,100 +3835,34 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       if (oa_json_lone(js)) goto done;
       continue;
     case OA_JSON_UTF8:
-      if (c < js->lo || c > js->hi) OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
-      js->tmp[js->tmp_len++] = (char)c;
-      js->lo = 0x80;
-      js->hi = 0xBF;
-      if (--js->need == 0) state = OA_JSON_STRING;
-      break;
-    case OA_JSON_NUMBER:
-      for (; p != end; p++) {
-        n = OA_JSON_CLASS(*p);
-        n = oa_json_number_next[js->sub][n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 6];
-        if (!n) break;
-        js->sub = n;
+      c = *p;
+      if (!js->need) {
+        /* the lead byte: the whole character must fit in tmp */
+        n = oa_utf8_lead(c, &js->lo, &js->hi);
+        if (!n) OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
+        if (oa_json_room(js, n + 1)) goto done;
+        js->need = n;
+      } else {
+        if (c < js->lo || c > js->hi) OA_JSON_FAIL(ODEUS_ERR_JSON_UTF8);
+        js->lo = 0x80;
+        js->hi = 0xBF;
+        if (--js->need == 0) state = OA_JSON_STRING;
       }
-      if (p == end) continue;
-      /* the number ends at the byte after it, which must be one that may
-       * follow a value; it is read again between tokens */
-      if (!(OA_JSON_N_COMPLETE >> js->sub & OA_JSON_N_FOLLOW >> OA_JSON_CLASS(*p) & 1))
-        OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
-      if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
-      OA_JSON_VALUE_DONE();
-      run = p;
-      continue;
-    case OA_JSON_LITERAL: {
+      js->tmp[js->tmp_len++] = (char)c;
+      break;
+    default: { /* OA_JSON_LITERAL */
       const char *word = oa_json_words[js->token - OA_JEV_TRUE];
-      if (c != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
+      if (*p != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
       if (word[++js->sub] == '\0') {
         /* a stop leaves offset on the literal's last letter */
-        if (oa_json_emit(js, js->token, 0, word, js->sub, js->value_start)) goto done;
+        if (oa_json_emit(js, js->token, 0, word, js->sub)) goto done;
         OA_JSON_VALUE_DONE();
       }
       break;
     }
-    default:
-      switch (OA_JSON_CLASS(c)) {
-      case OA_JSON_C_SPACE:
-        break;
-      case OA_JSON_C_QUOTE:
-        if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
-        oa_json_begin(js, expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING, OA_JSON_AT(p));
-        state = OA_JSON_STRING;
-        break;
-      case OA_JSON_C_COMMA:
-        if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
-        expect = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
-        break;
-      case OA_JSON_C_COLON:
-        if (!(expect & OA_JSON_WANT_COLON)) goto refuse;
-        expect = OA_JSON_WANT_VALUE;
-        break;
-      case OA_JSON_C_OPEN: {
-        unsigned char *bits = &js->stack[js->depth >> 3], bit = (unsigned char)(1u << (js->depth & 7));
-        if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-        if (js->depth >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
-        n = c == '{';
-        if (oa_json_emit(js, n ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN, 0, NULL, 0,
-                         OA_JSON_AT(p)))
-          goto done;
-        *bits = (unsigned char)(n ? *bits | bit : *bits & ~bit);
-        js->depth++;
-        expect = (n ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
-        break;
-      }
-      case OA_JSON_C_CLOSE:
-        n = c == '}';
-        if (!(expect & OA_JSON_WANT_CLOSE) || oa_json_is_object(js, js->depth - 1) != n)
-          goto refuse;
-        js->depth--;
-        if (oa_json_emit(js, n ? OA_JEV_OBJECT_END : OA_JEV_ARRAY_END, 0, NULL, 0, OA_JSON_AT(p)))
-          goto done;
-        OA_JSON_VALUE_DONE();
-        break;
-      case OA_JSON_C_WORD:
-        if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-        oa_json_begin(js, c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL,
-                      OA_JSON_AT(p));
-        state = OA_JSON_LITERAL;
-        continue;
-      case OA_JSON_C_ZERO: case OA_JSON_C_DIGIT: case OA_JSON_C_MINUS:
-        if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-        oa_json_begin(js, OA_JEV_NUMBER, OA_JSON_AT(p));
-        state = OA_JSON_NUMBER;
-        continue;
-      default:
-        goto refuse;
-      }
     }
-    run = ++p;
+    p++;
   }
-  /* the end of the piece: what the token read here goes out raw */
-  if (state == OA_JSON_STRING || state == OA_JSON_NUMBER) (void)oa_json_out(js, run, p, 0);
-  goto done;
-refuse:
-  /* a byte that may not come here; after the top-level value, nothing may */
-  js->error = expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING;
 done:
   js->state = state;
   js->expect = expect;
