@@ -640,13 +640,12 @@ typedef struct oa_json {
                                    surrogate is ODEUS_ERR_JSON_ESCAPE instead
                                    of U+FFFD (0) */
   /* private */
-  size_t value_start;           /* offset of the token being read */
+  oa_json_event ev;             /* the token being read: type, depth, offset */
   unsigned char stack[8];       /* bit i: container i+1 is an object */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, if any */
   unsigned expect;              /* between tokens: what may come next */
-  unsigned token;               /* event type of the token being read */
   unsigned flags;               /* FIRST, LONE: due on the next fragment */
   unsigned sub;                 /* number step / literal letters / hex digits */
   unsigned need;                /* UTF-8 continuation bytes still expected */
@@ -3466,13 +3465,14 @@ enum oa_json_state {
   OA_JSON_LITERAL               /* sub: letters matched */
 };
 
-/* What may come next, between tokens; nothing (0) after the top-level value. */
+/* What may come next, between tokens. */
 enum oa_json_expect {
   OA_JSON_WANT_VALUE = 1,
   OA_JSON_WANT_KEY = 2,
   OA_JSON_WANT_CLOSE = 4,       /* the bracket closing the innermost container */
   OA_JSON_WANT_COMMA = 8,
-  OA_JSON_WANT_COLON = 16
+  OA_JSON_WANT_COLON = 16,
+  OA_JSON_WANT_END = 32         /* the top-level value is complete: only space may follow */
 };
 
 /* The class of a byte between tokens; from ZERO on, in the order of the
@@ -3524,7 +3524,7 @@ static const unsigned char oa_json_number_next[9][7] = {
 
 /* By class, what must be expected for a byte of it to come between tokens. */
 static const unsigned char oa_json_needs[OA_JSON_C_E + 1] = {
-  0, 0, OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY, OA_JSON_WANT_COMMA, OA_JSON_WANT_COLON,
+  0, 63, OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY, OA_JSON_WANT_COMMA, OA_JSON_WANT_COLON,
   OA_JSON_WANT_VALUE, OA_JSON_WANT_CLOSE, OA_JSON_WANT_VALUE, OA_JSON_WANT_VALUE,
   OA_JSON_WANT_VALUE, OA_JSON_WANT_VALUE, 0, 0, 0
 };
@@ -3537,20 +3537,23 @@ static int oa_json_ignore(void *ctx, const oa_json_event *ev)
   return 0;
 }
 
-/* Delivers an event of the token begun at value_start, at the current
- * depth, with the flags due (FIRST, LONE); a nonzero answer of the callback
- * is the error from then on. */
-static int oa_json_emit(oa_json *js, unsigned type, unsigned flags, const void *text, size_t len)
+/* A token (or a bracket) begins at offset: the event's type, depth and offset. */
+static void oa_json_token(oa_json *js, unsigned type, size_t offset)
 {
-  oa_json_event ev;
-  ev.type = (oa_jev_type)type;
-  ev.flags = flags | js->flags;
-  ev.text = (const char *)text;
-  ev.len = len;
-  ev.depth = js->depth;
-  ev.offset = js->value_start;
+  js->ev.type = (oa_jev_type)type;
+  js->ev.depth = js->depth;
+  js->ev.offset = offset;
+}
+
+/* Delivers the event of the token, with the flags due (FIRST, LONE); a
+ * nonzero answer of the callback is the error from then on. */
+static int oa_json_emit(oa_json *js, unsigned flags, const void *text, size_t len)
+{
+  js->ev.flags = flags | js->flags;
+  js->ev.text = (const char *)text;
+  js->ev.len = len;
   js->flags = 0;
-  return js->error = js->fn(js->ctx, &ev);
+  return js->error = js->fn(js->ctx, &js->ev);
 }
 
 /* Delivers the decoded bytes waiting in tmp. */
@@ -3558,7 +3561,7 @@ static int oa_json_flush(oa_json *js, unsigned flags)
 {
   unsigned n = js->tmp_len;
   js->tmp_len = 0;
-  return oa_json_emit(js, js->token, flags, js->tmp, n);
+  return oa_json_emit(js, flags, js->tmp, n);
 }
 
 /* The raw run [run, p) of the token, after what waits in tmp. last (LAST or
@@ -3569,7 +3572,7 @@ static int oa_json_out(oa_json *js, const unsigned char *run, const unsigned cha
 {
   if (p == run) return last ? oa_json_flush(js, last) : 0;
   if (js->tmp_len && oa_json_flush(js, 0)) return 1;
-  return oa_json_emit(js, js->token, OA_JSON_RAW | last, run, (size_t)(p - run));
+  return oa_json_emit(js, OA_JSON_RAW | last, run, (size_t)(p - run));
 }
 
 /* Makes room in tmp for n bytes (a whole character: no fragment splits one). */
@@ -3640,7 +3643,8 @@ static unsigned oa_json_escape(unsigned c)
  * that the bound is checked once for four. */
 static const unsigned char *oa_json_scan(const unsigned char *p, const unsigned char *end)
 {
-  for (; end - p >= 4; p += 4) {
+  const unsigned char *const quads = p + ((size_t)(end - p) & ~(size_t)3);
+  for (; p != quads; p += 4) {
     if (!OA_JSON_PLAIN(p[0])) return p;
     if (!OA_JSON_PLAIN(p[1])) return p + 1;
     if (!OA_JSON_PLAIN(p[2])) return p + 2;
@@ -3687,33 +3691,36 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 #define OA_JSON_AT(q) (js->offset + (size_t)((q) - start))
 #define OA_JSON_FAIL(code) do { js->error = (code); goto done; } while (0)
 #define OA_JSON_VALUE_DONE() \
-  (state = OA_JSON_BETWEEN, expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : 0)
+  (state = OA_JSON_BETWEEN, expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : OA_JSON_WANT_END)
   while (p != end) {
     switch (state) {
     case OA_JSON_BETWEEN:
       for (; p != end; p++) {
         c = *p;
         n = OA_JSON_CLASS(c);
-        if (n == OA_JSON_C_SPACE) continue;
-        /* a byte that may not come here; after the top-level value, nothing may */
+        /* a byte that may not come here; after the top-level value, only space may */
         if (!(expect & oa_json_needs[n]))
-          OA_JSON_FAIL(expect ? ODEUS_ERR_JSON_SYNTAX : ODEUS_ERR_JSON_TRAILING);
-        if (n == OA_JSON_C_COMMA) {
+          OA_JSON_FAIL(expect == OA_JSON_WANT_END ? ODEUS_ERR_JSON_TRAILING : ODEUS_ERR_JSON_SYNTAX);
+        switch (n) {
+        case OA_JSON_C_SPACE:
+          continue;
+        case OA_JSON_C_COMMA:
           expect = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
-        } else if (n == OA_JSON_C_COLON) {
+          continue;
+        case OA_JSON_C_COLON:
           expect = OA_JSON_WANT_VALUE;
-        } else if (n == OA_JSON_C_OPEN || n == OA_JSON_C_CLOSE) {
+          continue;
+        case OA_JSON_C_OPEN: case OA_JSON_C_CLOSE: {
           unsigned object = c == '{' || c == '}', d = js->depth - (n == OA_JSON_C_CLOSE);
           unsigned char *bits = &js->stack[d >> 3], bit = (unsigned char)(1u << (d & 7));
           if (n == OA_JSON_C_OPEN && d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
           if (n == OA_JSON_C_CLOSE && oa_json_is_object(js, d) != object)
             OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
           js->depth = d;
-          js->value_start = OA_JSON_AT(p);
           /* OBJECT_BEGIN, OBJECT_END, ARRAY_BEGIN, ARRAY_END */
-          if (oa_json_emit(js, (object ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN)
-                                   + (n == OA_JSON_C_CLOSE ? 1u : 0u), 0, NULL, 0))
-            goto done;
+          oa_json_token(js, (object ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN)
+                              + (n == OA_JSON_C_CLOSE ? 1u : 0u), OA_JSON_AT(p));
+          if (oa_json_emit(js, 0, NULL, 0)) goto done;
           if (n == OA_JSON_C_CLOSE) {
             OA_JSON_VALUE_DONE();
           } else {
@@ -3721,25 +3728,27 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
             js->depth++;
             expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
           }
-        } else {
-          /* a token begins: a string or key (after its quote), a literal or a number */
-          js->value_start = OA_JSON_AT(p);
-          js->sub = 0;
-          if (n == OA_JSON_C_QUOTE) {
-            js->token = expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING;
-            js->flags = OA_JSON_FIRST;
-            state = OA_JSON_STRING;
-            p++;
-          } else if (n == OA_JSON_C_WORD) {
-            js->token = c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL;
-            state = OA_JSON_LITERAL;
-          } else {
-            js->token = OA_JEV_NUMBER;
-            js->flags = OA_JSON_FIRST;
-            state = OA_JSON_NUMBER;
-          }
+          continue;
+        }
+        case OA_JSON_C_QUOTE:
+          oa_json_token(js, expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING, OA_JSON_AT(p));
+          js->flags = OA_JSON_FIRST;
+          state = OA_JSON_STRING;
+          p++;
+          break;
+        case OA_JSON_C_WORD:
+          oa_json_token(js, c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL,
+                        OA_JSON_AT(p));
+          state = OA_JSON_LITERAL;
+          break;
+        default: /* a number: zero, digit or minus */
+          oa_json_token(js, OA_JEV_NUMBER, OA_JSON_AT(p));
+          js->flags = OA_JSON_FIRST;
+          state = OA_JSON_NUMBER;
           break;
         }
+        js->sub = 0;
+        break;
       }
       continue;
     case OA_JSON_STRING:
@@ -3759,7 +3768,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       c = *p;
       if (c == '"') {
         if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
-        if (js->token == OA_JEV_KEY) {
+        if (js->ev.type == OA_JEV_KEY) {
           state = OA_JSON_BETWEEN;
           expect = OA_JSON_WANT_COLON;
         } else {
@@ -3851,11 +3860,11 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       js->tmp[js->tmp_len++] = (char)c;
       break;
     default: { /* OA_JSON_LITERAL */
-      const char *word = oa_json_words[js->token - OA_JEV_TRUE];
+      const char *word = oa_json_words[js->ev.type - OA_JEV_TRUE];
       if (*p != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
       if (word[++js->sub] == '\0') {
         /* a stop leaves offset on the literal's last letter */
-        if (oa_json_emit(js, js->token, 0, word, js->sub)) goto done;
+        if (oa_json_emit(js, 0, word, js->sub)) goto done;
         OA_JSON_VALUE_DONE();
       }
       break;
@@ -3880,8 +3889,8 @@ static odeus_result oa_json_finish(oa_json *js)
   if (js->state == OA_JSON_NUMBER && js->depth == 0) {
     /* the end of the text ends a top-level number */
     if (!(OA_JSON_N_COMPLETE >> js->sub & 1)) js->error = ODEUS_ERR_JSON_NUMBER;
-    else if (!oa_json_flush(js, OA_JSON_LAST)) js->state = js->expect = 0; /* BETWEEN, done */
-  } else if (js->state != OA_JSON_BETWEEN || js->expect) {
+    else if (!oa_json_flush(js, OA_JSON_LAST)) js->state = OA_JSON_BETWEEN, js->expect = OA_JSON_WANT_END;
+  } else if (js->state != OA_JSON_BETWEEN || js->expect != OA_JSON_WANT_END) {
     js->error = ODEUS_ERR_JSON_TRUNCATED;
   }
   return (odeus_result)js->error;
