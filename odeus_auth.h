@@ -3522,12 +3522,6 @@ static const unsigned char oa_json_number_next[9][7] = {
                             | 1u << OA_JSON_N_EXP_DIGITS)
 #define OA_JSON_N_FOLLOW (1u << OA_JSON_C_SPACE | 1u << OA_JSON_C_COMMA | 1u << OA_JSON_C_CLOSE)
 
-/* By class, what must be expected for a byte of it to come between tokens. */
-static const unsigned char oa_json_needs[OA_JSON_C_E + 1] = {
-  0, 63, OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY, OA_JSON_WANT_COMMA, OA_JSON_WANT_COLON,
-  OA_JSON_WANT_VALUE, OA_JSON_WANT_CLOSE, OA_JSON_WANT_VALUE, OA_JSON_WANT_VALUE,
-  OA_JSON_WANT_VALUE, OA_JSON_WANT_VALUE, 0, 0, 0
-};
 
 /* The callback of a reader that only checks the text. */
 static int oa_json_ignore(void *ctx, const oa_json_event *ev)
@@ -3674,10 +3668,11 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
 }
 
 /* Each turn of the loop reads what its state takes: between tokens, bytes
- * up to the start of a token; in STRING or NUMBER, the token's run (run is
- * where it began in this piece); in the other states, one byte. state and
- * expect live in locals until the end. On an error or a stop by the
- * callback, p stays on the byte that caused it. */
+ * up to the start of a token, then, in a string, its run of plain bytes
+ * (run is where it began in this piece), without a dispatch between the two;
+ * in NUMBER, its bytes; in the other states, one byte. state and expect live
+ * in locals until the end. On an error or a stop by the callback, p stays on
+ * the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
@@ -3693,26 +3688,30 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 #define OA_JSON_VALUE_DONE() \
   (state = OA_JSON_BETWEEN, expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : OA_JSON_WANT_END)
   while (p != end) {
-    switch (state) {
-    case OA_JSON_BETWEEN:
-      for (; p != end; p++) {
+    if (state == OA_JSON_BETWEEN) {
+      for (;; p++) {
+        if (p == end) goto done;
         c = *p;
         n = OA_JSON_CLASS(c);
-        /* a byte that may not come here; after the top-level value, only space may */
-        if (!(expect & oa_json_needs[n]))
-          OA_JSON_FAIL(expect == OA_JSON_WANT_END ? ODEUS_ERR_JSON_TRAILING : ODEUS_ERR_JSON_SYNTAX);
+        if (n == OA_JSON_C_QUOTE) {
+          if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
+          break;
+        }
         switch (n) {
         case OA_JSON_C_SPACE:
           continue;
         case OA_JSON_C_COMMA:
+          if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
           expect = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
           continue;
         case OA_JSON_C_COLON:
+          if (!(expect & OA_JSON_WANT_COLON)) goto refuse;
           expect = OA_JSON_WANT_VALUE;
           continue;
         case OA_JSON_C_OPEN: case OA_JSON_C_CLOSE: {
           unsigned object = c == '{' || c == '}', d = js->depth - (n == OA_JSON_C_CLOSE);
           unsigned char *bits = &js->stack[d >> 3], bit = (unsigned char)(1u << (d & 7));
+          if (!(expect & (n == OA_JSON_C_OPEN ? OA_JSON_WANT_VALUE : OA_JSON_WANT_CLOSE))) goto refuse;
           if (n == OA_JSON_C_OPEN && d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
           if (n == OA_JSON_C_CLOSE && oa_json_is_object(js, d) != object)
             OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
@@ -3730,28 +3729,35 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
           }
           continue;
         }
-        case OA_JSON_C_QUOTE:
-          oa_json_token(js, expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING, OA_JSON_AT(p));
-          js->flags = OA_JSON_FIRST;
-          state = OA_JSON_STRING;
-          p++;
-          break;
         case OA_JSON_C_WORD:
+          if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
           oa_json_token(js, c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL,
                         OA_JSON_AT(p));
           state = OA_JSON_LITERAL;
           break;
-        default: /* a number: zero, digit or minus */
+        case OA_JSON_C_ZERO: case OA_JSON_C_DIGIT: case OA_JSON_C_MINUS:
+          if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
           oa_json_token(js, OA_JEV_NUMBER, OA_JSON_AT(p));
           js->flags = OA_JSON_FIRST;
           state = OA_JSON_NUMBER;
           break;
+        default:
+          goto refuse;
         }
-        js->sub = 0;
         break;
       }
-      continue;
-    case OA_JSON_STRING:
+      if (state == OA_JSON_BETWEEN) {
+        /* a string or key begins: its run after the quote */
+        oa_json_token(js, expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING, OA_JSON_AT(p));
+        js->flags = OA_JSON_FIRST;
+        state = OA_JSON_STRING;
+        p++;
+      } else {
+        js->sub = 0;
+        continue;
+      }
+    }
+    if (state == OA_JSON_STRING) {
       run = p;
       for (;;) {
         p = oa_json_scan(p, end);
@@ -3767,7 +3773,10 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       }
       c = *p;
       if (c == '"') {
-        if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
+        /* most strings: one raw run, nothing decoded */
+        if (!js->tmp_len && p != run ? oa_json_emit(js, OA_JSON_RAW | OA_JSON_LAST, run, (size_t)(p - run))
+                                     : oa_json_out(js, run, p, OA_JSON_LAST))
+          goto done;
         if (js->ev.type == OA_JEV_KEY) {
           state = OA_JSON_BETWEEN;
           expect = OA_JSON_WANT_COLON;
@@ -3787,7 +3796,10 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         js->need = 0;
         continue;
       }
-      break;
+      p++;
+      continue;
+    }
+    switch (state) {
     case OA_JSON_NUMBER:
       for (run = p; p != end; p++) {
         n = OA_JSON_CLASS(*p);
@@ -3872,6 +3884,10 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     }
     p++;
   }
+  goto done;
+refuse:
+  /* a byte that may not come here; after the top-level value, only space may */
+  js->error = expect == OA_JSON_WANT_END ? ODEUS_ERR_JSON_TRAILING : ODEUS_ERR_JSON_SYNTAX;
 done:
   js->state = state;
   js->expect = expect;
