@@ -3710,7 +3710,6 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
           continue;
         case OA_JSON_C_OPEN: case OA_JSON_C_CLOSE: {
           unsigned object = c == '{' || c == '}', d = js->depth - (n == OA_JSON_C_CLOSE);
-          unsigned char *bits = &js->stack[d >> 3], bit = (unsigned char)(1u << (d & 7));
           if (!(expect & (n == OA_JSON_C_OPEN ? OA_JSON_WANT_VALUE : OA_JSON_WANT_CLOSE))) goto refuse;
           if (n == OA_JSON_C_OPEN && d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
           if (n == OA_JSON_C_CLOSE && oa_json_is_object(js, d) != object)
@@ -3723,7 +3722,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
           if (n == OA_JSON_C_CLOSE) {
             OA_JSON_VALUE_DONE();
           } else {
-            *bits = (unsigned char)(object ? *bits | bit : *bits & ~bit);
+            js->stack[d >> 3] = (unsigned char)((js->stack[d >> 3] & ~(1u << (d & 7))) | object << (d & 7));
             js->depth++;
             expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
           }
