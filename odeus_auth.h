@@ -3460,7 +3460,7 @@ enum oa_json_state {
   OA_JSON_ESCAPE,               /* after a backslash */
   OA_JSON_HEX,                  /* in \uXXXX, sub digits read */
   OA_JSON_LOW,                  /* after a high surrogate: a '\' may start its low half */
-  OA_JSON_UTF8,                 /* in a UTF-8 character cut by the end of a piece */
+  OA_JSON_UTF8,                 /* in a raw character invalid or cut by a piece's end */
   OA_JSON_NUMBER,               /* sub: the grammar step */
   OA_JSON_LITERAL               /* sub: letters matched */
 };
@@ -3522,7 +3522,6 @@ static const unsigned char oa_json_number_next[9][7] = {
                             | 1u << OA_JSON_N_EXP_DIGITS)
 #define OA_JSON_N_FOLLOW (1u << OA_JSON_C_SPACE | 1u << OA_JSON_C_COMMA | 1u << OA_JSON_C_CLOSE)
 
-
 /* The callback of a reader that only checks the text. */
 static int oa_json_ignore(void *ctx, const oa_json_event *ev)
 {
@@ -3579,7 +3578,7 @@ static int oa_json_room(oa_json *js, unsigned n)
 static int oa_json_put_code(oa_json *js, uint32_t cp)
 {
   unsigned n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, i;
-  char *u = js->tmp + js->tmp_len;
+  char *u;
   if (oa_json_room(js, n)) return 1;
   u = js->tmp + js->tmp_len;
   for (i = n; --i;) {
