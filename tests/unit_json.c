@@ -829,6 +829,11 @@ static void test_stop_and_stick(void)
   CHECK_EQ_INT(oa_json_finish(NULL), ODEUS_ERR_ARGUMENT);
   CHECK_EQ_INT(oa_json_feed(&js, "7", 1), ODEUS_OK);
   CHECK_EQ_INT(oa_json_finish(&js), ODEUS_OK);
+  /* a top-level number ended by finish is complete: finish again agrees,
+   * whitespace may follow, a second value may not */
+  CHECK_EQ_INT(oa_json_finish(&js), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_feed(&js, " ", 1), ODEUS_OK);
+  CHECK_EQ_INT(oa_json_feed(&js, "8", 1), ODEUS_ERR_JSON_TRAILING);
 
   /* The stop also works inside a cut string, and from finish. */
   rec_reset(&rec_one);
