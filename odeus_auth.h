@@ -3475,11 +3475,11 @@ enum oa_json_expect {
   OA_JSON_WANT_END = 32         /* the top-level value is complete: only space may follow */
 };
 
-/* The class of a byte between tokens; from ZERO on, in the order of the
- * number grammar's columns. */
+/* The class of a byte between tokens. A value begins with one from QUOTE to
+ * MINUS; from ZERO on, they are in the order of the number grammar's columns. */
 enum oa_json_class {
-  OA_JSON_C_NONE, OA_JSON_C_SPACE, OA_JSON_C_QUOTE, OA_JSON_C_COMMA, OA_JSON_C_COLON,
-  OA_JSON_C_OPEN, OA_JSON_C_CLOSE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
+  OA_JSON_C_NONE, OA_JSON_C_SPACE, OA_JSON_C_COMMA, OA_JSON_C_COLON, OA_JSON_C_OPEN,
+  OA_JSON_C_CLOSE, OA_JSON_C_QUOTE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
   OA_JSON_C_MINUS, OA_JSON_C_PLUS, OA_JSON_C_DOT, OA_JSON_C_E
 };
 /* By byte, a letter: its class between tokens is the letter's number (@ 0,
@@ -3487,9 +3487,9 @@ enum oa_json_class {
  * printable ASCII but '"' and '\\'. One lookup per byte serves both loops. */
 static const char oa_json_classes[] =
   "@@@@@@@@@AA@@A@@@@@@@@@@@@@@@@@@" /* 00 */
-  "a`B````````kcjl`hiiiiiiiiid`````" /* 20 */
-  "`````m`````````````````````e@f``" /* 40 */
-  "`````mg```````g`````g``````e`f``" /* 60 */
+  "a`F````````kbjl`hiiiiiiiiic`````" /* 20 */
+  "`````m`````````````````````d@e``" /* 40 */
+  "`````mg```````g`````g``````d`e``" /* 60 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* 80 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* A0 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* C0 */
@@ -3692,66 +3692,58 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (p == end) goto done;
         c = *p;
         n = OA_JSON_CLASS(c);
-        if (n == OA_JSON_C_QUOTE) {
-          if (!(expect & (OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY))) goto refuse;
-          break;
-        }
-        switch (n) {
-        case OA_JSON_C_SPACE:
-          continue;
-        case OA_JSON_C_COMMA:
+        if (n == OA_JSON_C_QUOTE) break;
+        if (n == OA_JSON_C_SPACE) continue;
+        if (n == OA_JSON_C_COMMA) {
           if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
           expect = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
           continue;
-        case OA_JSON_C_COLON:
+        }
+        if (n == OA_JSON_C_COLON) {
           if (!(expect & OA_JSON_WANT_COLON)) goto refuse;
           expect = OA_JSON_WANT_VALUE;
           continue;
-        case OA_JSON_C_OPEN: case OA_JSON_C_CLOSE: {
-          unsigned object = c == '{' || c == '}', d = js->depth - (n == OA_JSON_C_CLOSE);
-          if (!(expect & (n == OA_JSON_C_OPEN ? OA_JSON_WANT_VALUE : OA_JSON_WANT_CLOSE))) goto refuse;
-          if (n == OA_JSON_C_OPEN && d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
-          if (n == OA_JSON_C_CLOSE && oa_json_is_object(js, d) != object)
-            OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
-          js->depth = d;
-          /* OBJECT_BEGIN, OBJECT_END, ARRAY_BEGIN, ARRAY_END */
-          oa_json_token(js, (object ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN)
-                              + (n == OA_JSON_C_CLOSE ? 1u : 0u), OA_JSON_AT(p));
+        }
+        if (n == OA_JSON_C_OPEN) {
+          unsigned d = js->depth, object = c == '{';
+          if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
+          if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
+          oa_json_token(js, object ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN, OA_JSON_AT(p));
           if (oa_json_emit(js, 0, NULL, 0)) goto done;
-          if (n == OA_JSON_C_CLOSE) {
-            OA_JSON_VALUE_DONE();
-          } else {
-            js->stack[d >> 3] = (unsigned char)((js->stack[d >> 3] & ~(1u << (d & 7))) | object << (d & 7));
-            js->depth++;
-            expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
-          }
+          js->stack[d >> 3] = (unsigned char)((js->stack[d >> 3] & ~(1u << (d & 7))) | object << (d & 7));
+          js->depth = d + 1;
+          expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
           continue;
         }
-        case OA_JSON_C_WORD:
-          if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-          oa_json_token(js, c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL,
-                        OA_JSON_AT(p));
-          state = OA_JSON_LITERAL;
-          break;
-        case OA_JSON_C_ZERO: case OA_JSON_C_DIGIT: case OA_JSON_C_MINUS:
-          if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
-          oa_json_token(js, OA_JEV_NUMBER, OA_JSON_AT(p));
-          js->flags = OA_JSON_FIRST;
-          state = OA_JSON_NUMBER;
-          break;
-        default:
-          goto refuse;
-        }
-        break;
+        if (n != OA_JSON_C_CLOSE) break;
+        if (!(expect & OA_JSON_WANT_CLOSE)) goto refuse;
+        n = oa_json_is_object(js, js->depth - 1);
+        if (n != (c == '}')) goto refuse;
+        js->depth--;
+        oa_json_token(js, n ? OA_JEV_OBJECT_END : OA_JEV_ARRAY_END, OA_JSON_AT(p));
+        if (oa_json_emit(js, 0, NULL, 0)) goto done;
+        OA_JSON_VALUE_DONE();
       }
-      if (state == OA_JSON_BETWEEN) {
-        /* a string or key begins: its run after the quote */
+      /* a value begins: a string or key (its run after the quote), a
+       * literal or a number; or a byte no value begins with */
+      if (n - OA_JSON_C_QUOTE > OA_JSON_C_MINUS - OA_JSON_C_QUOTE
+          || !(expect & (n == OA_JSON_C_QUOTE ? OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE)))
+        goto refuse;
+      js->flags = OA_JSON_FIRST;
+      js->sub = 0;
+      if (n == OA_JSON_C_QUOTE) {
         oa_json_token(js, expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING, OA_JSON_AT(p));
-        js->flags = OA_JSON_FIRST;
         state = OA_JSON_STRING;
         p++;
+      } else if (n == OA_JSON_C_WORD) {
+        oa_json_token(js, c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL,
+                      OA_JSON_AT(p));
+        js->flags = 0;
+        state = OA_JSON_LITERAL;
+        continue;
       } else {
-        js->sub = 0;
+        oa_json_token(js, OA_JEV_NUMBER, OA_JSON_AT(p));
+        state = OA_JSON_NUMBER;
         continue;
       }
     }
