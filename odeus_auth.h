@@ -3459,7 +3459,6 @@ enum oa_json_state {
   OA_JSON_STRING,               /* in a string or key */
   OA_JSON_ESCAPE,               /* after a backslash */
   OA_JSON_HEX,                  /* in \uXXXX, sub digits read */
-  OA_JSON_LOW,                  /* after a high surrogate: a '\' may start its low half */
   OA_JSON_UTF8,                 /* in a raw character invalid or cut by a piece's end */
   OA_JSON_NUMBER,               /* sub: the grammar step */
   OA_JSON_LITERAL               /* sub: letters matched */
@@ -3602,33 +3601,30 @@ static int oa_json_lone(oa_json *js)
 }
 
 /* The four hex digits of a \u escape are read (code): a low surrogate pairs
- * with the pending high one, a high one waits for its low half (LOW), a
- * lone one becomes U+FFFD. Returns the next state, or -1 on a stop. */
+ * with the pending high one, a high one waits for its low half (high), a
+ * lone one becomes U+FFFD. Returns 0, or nonzero on a stop. */
 static int oa_json_unicode(oa_json *js)
 {
   uint32_t cp = js->code, high = js->high;
   js->high = 0;
-  if (cp - 0xDC00u < 0x400u) {
-    if (high ? oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00))
-             : oa_json_lone(js))
-      return -1;
-    return OA_JSON_STRING;
-  }
-  if (high && oa_json_lone(js)) return -1;
+  if (cp - 0xDC00u < 0x400u)
+    return high ? oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00))
+                : oa_json_lone(js);
+  if (high && oa_json_lone(js)) return 1;
   if (cp - 0xD800u < 0x400u) {
     js->high = cp;
-    return OA_JSON_LOW;
+    return 0;
   }
-  return oa_json_put_code(js, cp) ? -1 : OA_JSON_STRING;
+  return oa_json_put_code(js, cp);
 }
 
 /* The byte a one-letter escape stands for; 0 for any other letter. */
 static unsigned oa_json_escape(unsigned c)
 {
-  static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-  unsigned i;
-  for (i = 0; i < sizeof from - 1; i++)
-    if ((unsigned char)from[i] == c) return (unsigned char)to[i];
+  static const char pairs[] = "\"\"\\\\//b\bf\fn\nr\rt\t"; /* letter, byte */
+  const char *s;
+  for (s = pairs; *s; s += 2)
+    if ((unsigned char)*s == c) return (unsigned char)s[1];
   return 0;
 }
 
@@ -3676,7 +3672,6 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
   unsigned state, expect, c, n;
-  int next;
   if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (js->error || !len) return (odeus_result)js->error;
   end = start + len;
@@ -3748,6 +3743,11 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       }
     }
     if (state == OA_JSON_STRING) {
+      /* after a high surrogate, anything but "\u" leaves it lone */
+      if (js->high && *p != '\\') {
+        js->high = 0;
+        if (oa_json_lone(js)) goto done;
+      }
       run = p;
       for (;;) {
         p = oa_json_scan(p, end);
@@ -3831,20 +3831,10 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       if (n > 15) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
       js->code = js->code << 4 | n;
       if (++js->sub == 4) {
-        if ((next = oa_json_unicode(js)) < 0) goto done;
-        state = (unsigned)next;
+        if (oa_json_unicode(js)) goto done;
+        state = OA_JSON_STRING;
       }
       break;
-    case OA_JSON_LOW:
-      if (*p == '\\') {
-        state = OA_JSON_ESCAPE;
-        break;
-      }
-      /* not "\u": the high surrogate is lone, the byte read again in the string */
-      js->high = 0;
-      state = OA_JSON_STRING;
-      if (oa_json_lone(js)) goto done;
-      continue;
     case OA_JSON_UTF8:
       c = *p;
       if (!js->need) {
