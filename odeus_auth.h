@@ -3679,8 +3679,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
   expect = js->expect;
 #define OA_JSON_AT(q) (js->offset + (size_t)((q) - start))
 #define OA_JSON_FAIL(code) do { js->error = (code); goto done; } while (0)
-#define OA_JSON_VALUE_DONE() \
-  (state = OA_JSON_BETWEEN, expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : OA_JSON_WANT_END)
+#define OA_JSON_VALUE_DONE() (state = OA_JSON_BETWEEN, \
+  expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : OA_JSON_WANT_END)
   while (p != end) {
     if (state == OA_JSON_BETWEEN) {
       for (;; p++) {
@@ -3705,7 +3705,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
           oa_json_token(js, object ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN, OA_JSON_AT(p));
           if (oa_json_emit(js, 0, NULL, 0)) goto done;
-          js->stack[d >> 3] = (unsigned char)((js->stack[d >> 3] & ~(1u << (d & 7))) | object << (d & 7));
+          js->stack[d >> 3] =
+              (unsigned char)((js->stack[d >> 3] & ~(1u << (d & 7))) | object << (d & 7));
           js->depth = d + 1;
           expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
           continue;
@@ -3764,8 +3765,9 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       c = *p;
       if (c == '"') {
         /* most strings: one raw run, nothing decoded */
-        if (!js->tmp_len && p != run ? oa_json_emit(js, OA_JSON_RAW | OA_JSON_LAST, run, (size_t)(p - run))
-                                     : oa_json_out(js, run, p, OA_JSON_LAST))
+        if (!js->tmp_len && p != run
+                ? oa_json_emit(js, OA_JSON_RAW | OA_JSON_LAST, run, (size_t)(p - run))
+                : oa_json_out(js, run, p, OA_JSON_LAST))
           goto done;
         if (js->ev.type == OA_JEV_KEY) {
           state = OA_JSON_BETWEEN;
@@ -3885,7 +3887,10 @@ static odeus_result oa_json_finish(oa_json *js)
   if (js->state == OA_JSON_NUMBER && js->depth == 0) {
     /* the end of the text ends a top-level number */
     if (!(OA_JSON_N_COMPLETE >> js->sub & 1)) js->error = ODEUS_ERR_JSON_NUMBER;
-    else if (!oa_json_flush(js, OA_JSON_LAST)) js->state = OA_JSON_BETWEEN, js->expect = OA_JSON_WANT_END;
+    else if (!oa_json_flush(js, OA_JSON_LAST)) {
+      js->state = OA_JSON_BETWEEN;
+      js->expect = OA_JSON_WANT_END;
+    }
   } else if (js->state != OA_JSON_BETWEEN || js->expect != OA_JSON_WANT_END) {
     js->error = ODEUS_ERR_JSON_TRUNCATED;
   }
