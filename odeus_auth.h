@@ -3607,11 +3607,11 @@ static int oa_json_unicode(oa_json *js)
 {
   uint32_t cp = js->code, high = js->high;
   js->high = 0;
-  if (cp - 0xDC00u < 0x400u)
+  if (cp >= 0xDC00 && cp <= 0xDFFF)
     return high ? oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00))
                 : oa_json_lone(js);
   if (high && oa_json_lone(js)) return 1;
-  if (cp - 0xD800u < 0x400u) {
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
     js->high = cp;
     return 0;
   }
