@@ -640,8 +640,9 @@ typedef struct oa_json {
                                    surrogate is ODEUS_ERR_JSON_ESCAPE instead
                                    of U+FFFD (0) */
   /* private */
-  oa_json_event ev;             /* the token being read: type, depth, offset */
-  unsigned char stack[8];       /* bit i: container i+1 is an object */
+  oa_json_event ev;             /* the event delivered; between fragments, the
+                                   token's type, depth and offset */
+  unsigned char stack[8];       /* bit i of these 64: container i+1 is an object */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, if any */
