@@ -692,7 +692,7 @@ typedef struct oa_http {
   size_t head_len;              /* bytes of the current head, chunk line or trailers */
   uint64_t num;                 /* chunk size or bytes left in the chunk; Retry-After seconds */
   unsigned vlen;                /* bytes in val */
-  char val[40];                 /* a Retry-After date */
+  char val[32];                 /* a Retry-After date (29 bytes) */
   int error;                    /* the first error: every later call returns it */
 } oa_http;
 
@@ -2611,9 +2611,9 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
  * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase);
  * header fields, names case-insensitive; Content-Length; chunked bodies
  * with extensions (skipped) and trailers (checked, then ignored); a body
- * read until the peer closes (oa_http_finish). 1xx responses (101
- * too: we never ask for an upgrade) are skipped: "100 Continue" then
- * "200 OK" reads as the 200. 1xx, 204 and 304 have no body.
+ * read until the peer closes (oa_http_finish). 1xx responses (101 too: we
+ * never ask for an upgrade) are skipped: "100 Continue" then "200 OK" reads
+ * as the 200. 1xx, 204 and 304 have no body.
  *
  * Strict, each with its own code: Content-Length with Transfer-Encoding
  * (CL_AND_TE); a Transfer-Encoding other than exactly "chunked", or a second
@@ -2657,27 +2657,21 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
  * closed; it completes a body read until close, else
  * ODEUS_ERR_HTTP_TRUNCATED unless done.
  *
- * The implementation: a byte-exact state machine: everything it must remember between two feeds
- * lives in oa_http, so any split of the input gives the same result.
- * Each state consumes a whole span in a tight loop; state changes happen
- * only at the few bytes that matter (CR, LF, ':', the end of a chunk).
- * Every error is decided by the first offending byte alone, so the same
- * input reports the same error at the same offset however it is split. */
+ * The implementation: a state machine whose whole memory is oa_http, so
+ * any split of the input gives the same result. Each state consumes a span
+ * in a tight loop; known header names and tokens are matched as their bytes
+ * arrive, never gathered. Every error is decided by the first offending
+ * byte alone: the same input fails at the same offset however it is split. */
 
 enum {
   /* Text states: their bytes count against head_max. */
   OA_HTTP_STATUS = 0,   /* "HTTP/1.x NNN ": sub = position in it */
   OA_HTTP_REASON,       /* reason phrase: sub = bytes kept in reason[] */
-  OA_HTTP_STATUS_LF,    /* the status line's CR was read */
   OA_HTTP_LINE,         /* start of a field line, or of the empty line */
-  OA_HTTP_NAME,         /* field name: hdr = known name still matching, sub = its bytes read */
+  OA_HTTP_NAME,         /* field name: hdr = known names still matching, sub = bytes read */
   OA_HTTP_VALUE,        /* field value of hdr: sub = that header's own progress */
-  OA_HTTP_LINE_LF,      /* a field line's CR was read */
-  OA_HTTP_END_LF,       /* the empty line's CR was read */
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
-  OA_HTTP_CHUNK_LF,     /* the chunk-size line's CR was read */
-  OA_HTTP_DATA_CR,      /* chunk data read: CR expected */
-  OA_HTTP_DATA_LF,      /* chunk data and CR read: LF expected */
+  OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
   /* Data states: body bytes, handed to on_body in spans. */
   OA_HTTP_BODY_CL,      /* Content-Length bytes */
   OA_HTTP_BODY_CLOSE,   /* everything until the peer closes */
@@ -2685,20 +2679,32 @@ enum {
   OA_HTTP_DONE
 };
 
-/* The header fields the parser acts on (hdr); index 0 is any other name. */
+/* In OA_HTTP_CRLF: which line ends, so what follows its LF. */
+enum {
+  OA_HTTP_AT_LINE = 0,  /* the status line or a field line: CR read */
+  OA_HTTP_AT_END,       /* the empty line ending a head or the trailers: CR read */
+  OA_HTTP_AT_CHUNK,     /* a chunk-size line: CR read */
+  OA_HTTP_AT_DATA,      /* chunk data: CR expected (else CHUNK_CRLF) */
+  OA_HTTP_AT_DATA_LF    /* chunk data and CR: LF expected (else CHUNK_CRLF) */
+};
+
+/* The header fields the parser acts on (hdr); 0 is any other name. While a
+ * name is read, hdr has bit k - 1 set for each name k still matching. */
 enum {
   OA_HTTP_H_OTHER = 0,
   OA_HTTP_H_CONTENT_LENGTH,
   OA_HTTP_H_TRANSFER_ENCODING,
   OA_HTTP_H_CONNECTION,
-  OA_HTTP_H_RETRY_AFTER,
-  OA_HTTP_H_COUNT
+  OA_HTTP_H_RETRY_AFTER
 };
+#define OA_HTTP_H_ALL 0xfu
 
-/* Lowercase, as matched against lowercased input. */
-static const char *const oa_http_names[OA_HTTP_H_COUNT] = {
-  "", "content-length", "transfer-encoding", "connection", "retry-after"
+/* Lowercase, as oa_http_match compares. */
+static const char *const oa_http_names[] = {
+  "content-length", "transfer-encoding", "connection", "retry-after"
 };
+/* The Connection tokens we act on: their flags are OA_HTTP_F_CLOSE << k. */
+static const char *const oa_http_tokens[] = { "close", "keep-alive" };
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
@@ -2710,25 +2716,29 @@ static const char *const oa_http_names[OA_HTTP_H_COUNT] = {
 #define OA_HTTP_F_TRAILER    0x40u  /* reading the trailer section */
 #define OA_HTTP_F_SECTION    0x80u  /* a new bounded text section just began */
 
-/* Byte classes. T: a token character (tchar), also allowed in a value.
- * V: allowed in a field value or the reason phrase (SP, HTAB, VCHAR,
- * obs-text). 0: a control byte; CR and LF are 0 too, and are looked at
- * wherever a scan stops. */
-#define OA_HTTP_T 3
-#define OA_HTTP_V 2
-/* Bit c - 0x20 set for the token characters of 0x20..0x7f. */
-static unsigned oa_http_class_of(unsigned c)
+typedef const unsigned char *oa_http_ptr;
+
+/* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR,
+ * obs-text. CR, LF and the other control bytes end a span and are looked
+ * at there. */
+static int oa_http_text_byte(unsigned c)
+{
+  return c >= 0x20u ? c != 0x7fu : c == '\t';
+}
+
+/* A token character (tchar): bit c - 0x20 of the set. */
+static int oa_http_tchar(unsigned c)
 {
   static const unsigned char tchar[12] = {
     0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57
   };
-  if (c >= 0x80 || c == '\t') return OA_HTTP_V;
-  if (c < 0x20 || c == 0x7f) return 0;
-  return oa_in_set96(tchar, c) ? OA_HTTP_T : OA_HTTP_V;
+  return (int)oa_in_set96(tchar, c);
 }
-#define OA_HTTP_CLASS(c) oa_http_class_of(c)
 
-typedef const unsigned char *oa_http_ptr;
+static int oa_http_ows(unsigned c)
+{
+  return c == ' ' || c == '\t';
+}
 
 /* Records the first error; s stays on the offending byte (not consumed). */
 static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
@@ -2737,44 +2747,29 @@ static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
   return s;
 }
 
-static int oa_http_ows(unsigned c)
+/* A word matched as its bytes arrive, in any case, against a list of
+ * lowercase ones: bit k of mask is set while words[k] matches the pos bytes
+ * read. c | 0x20 lowercases a letter and turns no other non-control byte
+ * into a letter or '-' (see oa_word_ieq). A set bit guarantees words[k] is
+ * at least pos bytes long, so words[k][pos] is always inside it. */
+static unsigned oa_http_match(const char *const *words, unsigned mask, unsigned pos, unsigned c)
 {
-  return c == ' ' || c == '\t';
+  unsigned k, left = 0;
+  for (k = 0; mask >> k; k++)
+    if ((mask >> k & 1u) && (unsigned char)words[k][pos] == (c | 0x20u)) left |= 1u << k;
+  return left;
 }
 
-/* Where a run of value bytes ends: at a CR, or a byte no value may hold. */
-static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
+/* The word the pos bytes matched whole: its index + 1, or 0. */
+static unsigned oa_http_matched(const char *const *words, unsigned mask, unsigned pos)
 {
-  while (s < e && OA_HTTP_CLASS(*s)) s++;
-  return s;
-}
-
-/* A piece of a field name or a Connection token that a feed cuts, kept in
- * val while it could still be one we know (none is longer than val): its
- * leading OWS dropped, and past val only whether a byte other than OWS came
- * (then vlen is sizeof val + 1), so the OWS around a token, however long,
- * never matters. */
-static void oa_http_keep(oa_http *p, oa_http_ptr s, oa_http_ptr t)
-{
-  if (!p->vlen)
-    while (s < t && oa_http_ows(*s)) s++;
-  for (; s < t; s++) {
-    if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)*s;
-    else if (!oa_http_ows(*s)) p->vlen = (unsigned)sizeof p->val + 1;
-  }
+  unsigned k;
+  for (k = 0; mask >> k; k++)
+    if ((mask >> k & 1u) && !words[k][pos]) return k + 1;
+  return 0;
 }
 
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
-
-/* The index of a three-letter name in a list of them (case-sensitive, as
- * RFC 9110 writes them), or -1. */
-static int oa_http_name3(const char *v, const char *list, unsigned count)
-{
-  unsigned i;
-  for (i = 0; i < count; i++)
-    if (OA_SAME(v, list + (size_t)3 * i, 3)) return (int)i;
-  return -1;
-}
 
 /* Days from 1970-01-01 to y-m-d (y >= 1970), proleptic Gregorian. Years are
  * counted from March, so the leap day is the last day of the year and every
@@ -2790,13 +2785,14 @@ static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
 }
 
 /* "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970. Exactly that
- * shape ('a': a letter of a name, '0': a digit, else that byte); the
- * weekday must be the date's. */
+ * shape ('a': a letter of a name, '0': a digit, else that byte), names in
+ * RFC 9110's case; the weekday must be the date's. */
 static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
 {
   static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
-  unsigned num[5] = { 0 }, k = 0, x = 0, i, leap, mdays, secs; /* day, year, hour, minute, second */
-  int wday, mon;
+  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  static const char wdays[] = "ThuFriSatSunMonTueWed"; /* from 1970-01-01, a Thursday */
+  unsigned num[5] = { 0 }, k = 0, x = 0, i, leap, mdays, mon = 1; /* day, year, hour, minute, second */
   uint32_t days;
   if (n != sizeof shape - 1) return 0;
   for (i = 0; i < n; i++) {
@@ -2809,18 +2805,16 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
       return 0;
     }
   }
-  wday = oa_http_name3(v, "SunMonTueWedThuFriSat", 7);
-  mon = oa_http_name3(v + 8, "JanFebMarAprMayJunJulAugSepOctNovDec", 12) + 1;
+  while (mon <= 12 && !OA_SAME(v + 8, months + 3 * (mon - 1), 3)) mon++;
   leap = (num[1] % 4 == 0 && num[1] % 100 != 0) || num[1] % 400 == 0;
   /* 31 days in odd months up to July, in even ones from August */
-  mdays = mon == 2 ? 28 + leap : 30 + (((unsigned)mon ^ ((unsigned)mon >> 3)) & 1u);
-  if (wday < 0 || mon <= 0 || num[1] < 1970 || num[0] < 1 || num[0] > mdays ||
+  mdays = mon == 2 ? 28 + leap : 30 + ((mon ^ (mon >> 3)) & 1u);
+  if (mon > 12 || num[1] < 1970 || num[0] < 1 || num[0] > mdays ||
       num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
     return 0;
-  days = oa_http_days(num[1], (unsigned)mon, num[0]);
-  if ((days + 4) % 7 != (unsigned)wday) return 0; /* 1970-01-01 was a Thursday */
-  secs = num[2] * 3600u + num[3] * 60u + num[4];
-  *out = (uint64_t)days * 86400u + secs;
+  days = oa_http_days(num[1], mon, num[0]);
+  if (!OA_SAME(v, wdays + 3 * (days % 7), 3)) return 0;
+  *out = (uint64_t)days * 86400u + (num[2] * 3600u + num[3] * 60u + num[4]);
   return 1;
 }
 
@@ -2858,49 +2852,33 @@ static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
   return ODEUS_OK;
 }
 
-/* Connection: a comma-separated token list. A token is looked at whole,
- * at its ',' or CR: with its OWS trimmed, "close" or "keep-alive" in any
- * case. One that a feed cuts gathers in val (see oa_http_keep). */
-static int oa_http_conn_token(oa_http *p, oa_http_ptr s, oa_http_ptr t)
+/* Connection: a comma-separated token list; "close" and "keep-alive", in
+ * any case and with OWS around them, set their flags. sub: bit 0 in a
+ * token, bit 1 OWS after it (any byte but ',' spoils the token), bits 2-3
+ * the tokens still matching, from bit 4 the token's bytes matched. */
+#define OA_HTTP_C_IN    0x1u
+#define OA_HTTP_C_AFTER 0x2u
+
+/* The ',' or CR ending a token. */
+static void oa_http_conn_end(oa_http *p)
 {
-  unsigned flag;
-  while (s < t && oa_http_ows(*s)) s++;
-  while (t > s && oa_http_ows(t[-1])) t--;
-  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
-  if (t - s == 5 && oa_word_ieq(s, "close", 5)) flag = OA_HTTP_F_CLOSE;
-  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
-  else if (t - s == 10 && oa_word_ieq(s, "keep-alive", 10)) flag = OA_HTTP_F_KEEP_ALIVE;
-  else return 0;
-  p->flags |= flag;
-  return 1;
+  unsigned k = oa_http_matched(oa_http_tokens, p->sub >> 2 & 3u, p->sub >> 4);
+  if (k) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
+  p->sub = 0;
 }
 
-/* The end of a token that began in an earlier feed. */
-static void oa_http_conn_token_end(oa_http *p)
+static void oa_http_conn_byte(oa_http *p, unsigned c)
 {
-  oa_http_ptr s = (oa_http_ptr)p->val;
-  if (p->vlen <= sizeof p->val) oa_http_conn_token(p, s, s + p->vlen);
-  p->vlen = 0;
-}
-
-/* Value bytes [s, t); last: t is the CR ending the value. */
-static void oa_http_conn_bytes(oa_http *p, oa_http_ptr s, oa_http_ptr t, int last)
-{
-  /* the usual value, one token in one feed, needs no search for commas */
-  if (last && !p->vlen && oa_http_conn_token(p, s, t)) return;
-  for (;;) {
-    oa_http_ptr c = s;
-    while (c < t && *c != ',') c++;
-    if (c == t && !last) { oa_http_keep(p, s, c); return; }
-    if (p->vlen) {
-      oa_http_keep(p, s, c);
-      oa_http_conn_token_end(p);
-    } else {
-      oa_http_conn_token(p, s, c);
-    }
-    if (c == t) return;
-    s = c + 1;
+  unsigned sub = p->sub, mask = sub >> 2 & 3u, pos = sub >> 4;
+  if (c == ',') { oa_http_conn_end(p); return; }
+  if (oa_http_ows(c)) {
+    if (sub & OA_HTTP_C_IN) p->sub = sub | OA_HTTP_C_AFTER;
+    return;
   }
+  if (sub & OA_HTTP_C_AFTER) mask = 0;
+  else if (!(sub & OA_HTTP_C_IN)) mask = 3u; /* a token starts */
+  if (mask) mask = oa_http_match(oa_http_tokens, mask, pos++, c);
+  p->sub = pos << 4 | mask << 2 | (sub & OA_HTTP_C_AFTER) | OA_HTTP_C_IN;
 }
 
 /* Retry-After: sub says what the value looks like so far. */
@@ -2962,7 +2940,7 @@ static void oa_http_retry_end(oa_http *p)
 static odeus_result oa_http_name_end(oa_http *p)
 {
   /* the flag each header sets, by hdr */
-  static const unsigned char seen[OA_HTTP_H_COUNT] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY };
+  static const unsigned char seen[] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY };
   unsigned f = seen[p->hdr];
   if (p->flags & f) {
     if (f == OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_DUPLICATE;
@@ -2980,23 +2958,16 @@ static odeus_result oa_http_name_end(oa_http *p)
   return ODEUS_OK;
 }
 
-/* Value bytes [s, t) of the header hdr, none of them CR or a control
- * byte. Returns where it stopped: t, or an offending byte (p->error set). */
-static oa_http_ptr oa_http_known_value(oa_http *p, oa_http_ptr s, oa_http_ptr t, int last)
+/* A value byte of the header hdr (never CR nor a control byte). */
+static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
 {
-  odeus_result r = ODEUS_OK;
-  if (p->hdr == OA_HTTP_H_CONNECTION) {
-    oa_http_conn_bytes(p, s, t, last);
-    return t;
+  switch (p->hdr) {
+  case OA_HTTP_H_CONTENT_LENGTH: return oa_http_cl_byte(p, c);
+  case OA_HTTP_H_TRANSFER_ENCODING: return oa_http_te_byte(p, c);
+  case OA_HTTP_H_CONNECTION: oa_http_conn_byte(p, c); break;
+  default: oa_http_retry_byte(p, c); break;
   }
-  for (; s < t; s++) {
-    if (p->hdr == OA_HTTP_H_CONTENT_LENGTH) r = oa_http_cl_byte(p, *s);
-    else if (p->hdr == OA_HTTP_H_TRANSFER_ENCODING) r = oa_http_te_byte(p, *s);
-    else oa_http_retry_byte(p, *s);
-    if (r != ODEUS_OK) break;
-  }
-  if (r != ODEUS_OK) p->error = (int)r;
-  return s;
+  return ODEUS_OK;
 }
 
 /* The CR ending a value of hdr. */
@@ -3011,7 +2982,7 @@ static odeus_result oa_http_value_end(oa_http *p)
     if (p->sub < 7) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: oa_http_conn_token_end(p); break;
+  case OA_HTTP_H_CONNECTION: oa_http_conn_end(p); break;
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
@@ -3050,10 +3021,12 @@ static void oa_http_message_done(oa_http *p)
   p->done = 1;
 }
 
-/* The empty line after a head: decide how the body is framed. */
+/* The empty line after a head (decide how the body is framed) or after
+ * the trailers. */
 static odeus_result oa_http_head_end(oa_http *p)
 {
   unsigned f = p->flags;
+  if (f & OA_HTTP_F_TRAILER) { oa_http_message_done(p); return ODEUS_OK; }
   if (p->status < 200) { oa_http_new_head(p); return ODEUS_OK; } /* interim: skip */
   p->head_done = 1;
   if (f & OA_HTTP_F_CLOSE) p->keep_alive = 0;
@@ -3074,39 +3047,47 @@ static odeus_result oa_http_head_end(oa_http *p)
   return ODEUS_OK;
 }
 
+/* The LF of a chunk-size line: the data, or (size 0) the trailers. */
+static odeus_result oa_http_chunk_start(oa_http *p)
+{
+  if (p->num == 0) {
+    p->flags |= OA_HTTP_F_TRAILER;
+    oa_http_new_section(p, OA_HTTP_LINE);
+  } else if (p->body_max && p->num > p->body_max - p->body_read) {
+    return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+  } else {
+    p->state = OA_HTTP_CHUNK_DATA;
+  }
+  return ODEUS_OK;
+}
+
 /* ---- the text states, one span at a time --------------------------------------
  * Each returns where it stopped; on an error p->error is set and the
  * position is that of the offending byte. */
 
+/* The CR at s ended a line: its LF comes next. */
+static oa_http_ptr oa_http_cr(oa_http *p, oa_http_ptr s, unsigned at)
+{
+  p->state = OA_HTTP_CRLF;
+  p->sub = at;
+  return s + 1;
+}
+
 /* "HTTP/1.x NNN" then SP, or CR for an empty reason. */
 static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  static const char prefix[] = "HTTP/1.";
-  while (s < e) {
+  static const char shape[] = "HTTP/1.0 000 "; /* '0': a digit */
+  for (; s < e; s++) {
     unsigned c = *s, pos = p->sub;
-    int ok;
-    if (c == '\r') {
-      if (pos != 12) return oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
-      p->state = OA_HTTP_STATUS_LF;
-      return s + 1;
-    }
-    if (!OA_HTTP_CLASS(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
-    if (pos < 7) {
-      ok = c == (unsigned char)prefix[pos];
-    } else if (pos == 7) {
-      ok = oa_is_digit(c);
-      if (c == '0') p->flags |= OA_HTTP_F_HTTP10;
-    } else if (pos == 8 || pos == 12) {
-      ok = c == ' ';
-    } else {
-      ok = oa_is_digit(c) && !(pos == 9 && c == '0');
-      if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
-      p->status = p->status * 10 + (int)(c - '0');
-    }
-    if (!ok) return oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
-    s++;
-    if (pos == 12) { p->state = OA_HTTP_REASON; p->sub = 0; return s; }
+    if (c == '\r' && pos == 12) return oa_http_cr(p, s, OA_HTTP_AT_LINE);
+    if (!oa_http_text_byte(c) && c != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
+    if (shape[pos] == '0' ? !oa_is_digit(c) || (pos == 9 && c == '0') : c != (unsigned char)shape[pos])
+      return oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
+    if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
+    if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
+    if (pos >= 9 && pos < 12) p->status = p->status * 10 + (int)(c - '0');
     p->sub = pos + 1;
+    if (pos == 12) { p->state = OA_HTTP_REASON; p->sub = 0; return s + 1; }
   }
   return s;
 }
@@ -3115,119 +3096,60 @@ static oa_http_ptr oa_http_reason(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   oa_http_ptr t = s;
   size_t room = sizeof p->reason - 1 - p->sub, n;
-  while (t < e && OA_HTTP_CLASS(*t)) t++;
+  while (t < e && oa_http_text_byte(*t)) t++;
   n = OA_MIN((size_t)(t - s), room);
   memcpy(p->reason + p->sub, s, n);
   p->sub += (unsigned)n;
   p->reason[p->sub] = '\0';
   if (t == e) return t;
   if (*t != '\r') return oa_http_fail(p, t, ODEUS_ERR_HTTP_CONTROL);
-  p->state = OA_HTTP_STATUS_LF;
-  return t + 1;
+  return oa_http_cr(p, t, OA_HTTP_AT_LINE);
 }
 
-/* A byte that must be the LF of a CRLF. */
-static oa_http_ptr oa_http_lf(oa_http *p, oa_http_ptr s, unsigned next)
-{
-  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
-  p->state = next;
-  return s + 1;
-}
-
-/* Where a run of token characters ends. */
-static oa_http_ptr oa_http_token_span(oa_http_ptr t, oa_http_ptr e)
-{
-  while (t < e && OA_HTTP_CLASS(*t) == OA_HTTP_T) t++;
-  return t;
-}
-
-/* A byte that cannot start a field line: the CR of the empty line, or an
- * error. */
-static oa_http_ptr oa_http_line_other(oa_http *p, oa_http_ptr s)
+/* The first byte of a line: a token character starts a field name (no
+ * trailer name is matched: trailers never frame or steer); a CR ends the
+ * head; anything else is an error. */
+static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s)
 {
   unsigned c = *s;
-  if (c == '\r') { p->state = OA_HTTP_END_LF; return s + 1; }
-  if (oa_http_ows(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
-  return oa_http_fail(p, s, OA_HTTP_CLASS(c) ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
-}
-
-/* The byte that ended a field name, when it is not ':'. */
-static oa_http_ptr oa_http_name_error(oa_http *p, oa_http_ptr s)
-{
-  if (!OA_HTTP_CLASS(*s) && *s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
-  return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
-}
-
-/* The known header a whole name is; trailers never frame or steer. */
-static unsigned oa_http_known(const oa_http *p, oa_http_ptr s, size_t n)
-{
-  unsigned k;
-  if (p->flags & OA_HTTP_F_TRAILER) return OA_HTTP_H_OTHER;
-  switch (n) {
-  case 14: k = OA_HTTP_H_CONTENT_LENGTH; break;
-  case 17: k = OA_HTTP_H_TRANSFER_ENCODING; break;
-  case 10: k = OA_HTTP_H_CONNECTION; break;
-  case 11: k = OA_HTTP_H_RETRY_AFTER; break;
-  default: return OA_HTTP_H_OTHER;
+  if (oa_http_tchar(c)) {
+    p->state = OA_HTTP_NAME;
+    p->hdr = p->flags & OA_HTTP_F_TRAILER ? 0u : OA_HTTP_H_ALL;
+    p->sub = 0;
+    return s;
   }
-  return oa_word_ieq(s, oa_http_names[k], n) ? k : (unsigned)OA_HTTP_H_OTHER;
-}
-
-/* The ':' at t after the name of hdr: the checks that need only the name. */
-static oa_http_ptr oa_http_colon(oa_http *p, oa_http_ptr t)
-{
-  odeus_result r;
-  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
-  p->state = OA_HTTP_VALUE;
-  return t + 1;
+  if (c == '\r') return oa_http_cr(p, s, OA_HTTP_AT_END);
+  if (oa_http_ows(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
+  return oa_http_fail(p, s, oa_http_text_byte(c) ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
 }
 
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  oa_http_ptr t = oa_http_token_span(s, e);
-  oa_http_keep(p, s, t);
-  if (t == e) return t;
-  if (*t != ':') return oa_http_name_error(p, t);
-  p->hdr = oa_http_known(p, (oa_http_ptr)p->val, p->vlen);
-  return oa_http_colon(p, t);
+  odeus_result r;
+  for (; s < e && oa_http_tchar(*s); s++)
+    if (p->hdr) p->hdr = oa_http_match(oa_http_names, p->hdr, p->sub++, *s);
+  if (s == e) return s;
+  if (*s != ':') /* not a token, or no ':' */
+    return oa_http_fail(p, s, oa_http_text_byte(*s) || *s == '\r' ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
+  p->hdr = oa_http_matched(oa_http_names, p->hdr, p->sub);
+  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  p->state = OA_HTTP_VALUE;
+  return s + 1;
 }
 
-/* Value bytes from s: a known header's are read as they come. */
+/* Value bytes up to the CR: a known header's are read as they come. */
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
-  oa_http_ptr t = oa_http_value_span(s, e);
-  if (p->hdr != OA_HTTP_H_OTHER) {
-    s = oa_http_known_value(p, s, t, t < e);
-    if (p->error) return s;
-  }
-  s = t;
-  if (s == e) return s;
-  if (*s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
-  if ((r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
-  p->state = OA_HTTP_LINE_LF;
-  return s + 1;
-}
-
-/* The first byte of a field line: a token character starts a name (the
- * NAME, VALUE and LINE_LF states read the rest); anything else ends the
- * head or is an error. */
-static oa_http_ptr oa_http_lines(oa_http *p, oa_http_ptr s)
-{
-  if (OA_HTTP_CLASS(*s) != OA_HTTP_T) return oa_http_line_other(p, s);
-  p->state = OA_HTTP_NAME;
-  p->vlen = 0;
-  return s;
-}
-
-/* The LF of the empty line: the end of a head, or of the trailers. */
-static oa_http_ptr oa_http_end_lf(oa_http *p, oa_http_ptr s)
-{
-  odeus_result r;
-  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
-  if (p->flags & OA_HTTP_F_TRAILER) { oa_http_message_done(p); return s + 1; }
-  if ((r = oa_http_head_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
-  return s + 1;
+  oa_http_ptr t = s;
+  while (t < e && oa_http_text_byte(*t)) t++;
+  if (p->hdr != OA_HTTP_H_OTHER)
+    for (; s < t; s++)
+      if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  if (t == e) return t;
+  if (*t != '\r') return oa_http_fail(p, t, ODEUS_ERR_HTTP_CONTROL);
+  if ((r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
+  return oa_http_cr(p, t, OA_HTTP_AT_LINE);
 }
 
 /* Where a chunk-size line is (sub). */
@@ -3249,15 +3171,14 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
       if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
       p->num = p->num << 4 | v;
       p->sub = OA_HTTP_Z_DIGITS;
-    } else if (at == OA_HTTP_Z_EXT && OA_HTTP_CLASS(c)) {
+    } else if (at == OA_HTTP_Z_EXT && oa_http_text_byte(c)) {
       /* skipped */
     } else if (at != OA_HTTP_Z_START && c == ';') {
       p->sub = OA_HTTP_Z_EXT;
     } else if (at != OA_HTTP_Z_START && at != OA_HTTP_Z_EXT && oa_http_ows(c)) {
       p->sub = OA_HTTP_Z_WS;
     } else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) {
-      p->state = OA_HTTP_CHUNK_LF;
-      return s + 1;
+      return oa_http_cr(p, s, OA_HTTP_AT_CHUNK);
     } else {
       return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
     }
@@ -3265,28 +3186,22 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   return s;
 }
 
-static oa_http_ptr oa_http_chunk_lf(oa_http *p, oa_http_ptr s)
+/* The byte after a line's CR (LF, else BARE_CR), or the CRLF after chunk
+ * data (else CHUNK_CRLF). */
+static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
 {
-  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
-  if (p->num == 0) { /* the last chunk: trailers follow */
-    p->flags |= OA_HTTP_F_TRAILER;
-    oa_http_new_section(p, OA_HTTP_LINE);
-    return s + 1;
+  unsigned at = p->sub;
+  odeus_result r = ODEUS_OK;
+  if (*s != (at == OA_HTTP_AT_DATA ? '\r' : '\n'))
+    return oa_http_fail(p, s, at >= OA_HTTP_AT_DATA ? ODEUS_ERR_HTTP_CHUNK_CRLF : ODEUS_ERR_HTTP_BARE_CR);
+  switch (at) {
+  case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
+  case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
+  case OA_HTTP_AT_CHUNK: r = oa_http_chunk_start(p); break;
+  case OA_HTTP_AT_DATA: p->sub = OA_HTTP_AT_DATA_LF; break;
+  default: p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; break;
   }
-  if (p->body_max && p->num > p->body_max - p->body_read)
-    return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
-  p->state = OA_HTTP_CHUNK_DATA;
-  return s + 1;
-}
-
-/* CR then LF after chunk data. */
-static oa_http_ptr oa_http_data_crlf(oa_http *p, oa_http_ptr s)
-{
-  int cr = p->state == OA_HTTP_DATA_CR;
-  if (*s != (cr ? '\r' : '\n')) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_CRLF);
-  if (cr) p->state = OA_HTTP_DATA_LF;
-  else { p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; }
-  return s + 1;
+  return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
 }
 
 /* Runs the text states over [s, e) until a data state, the end of the
@@ -3297,15 +3212,11 @@ static oa_http_ptr oa_http_text_run(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     switch (p->state) {
     case OA_HTTP_STATUS: s = oa_http_status(p, s, e); break;
     case OA_HTTP_REASON: s = oa_http_reason(p, s, e); break;
-    case OA_HTTP_STATUS_LF: s = oa_http_lf(p, s, OA_HTTP_LINE); break;
-    case OA_HTTP_LINE: s = oa_http_lines(p, s); break;
-    case OA_HTTP_END_LF: s = oa_http_end_lf(p, s); break;
+    case OA_HTTP_LINE: s = oa_http_line(p, s); break;
     case OA_HTTP_NAME: s = oa_http_name(p, s, e); break;
     case OA_HTTP_VALUE: s = oa_http_value(p, s, e); break;
-    case OA_HTTP_LINE_LF: s = oa_http_lf(p, s, OA_HTTP_LINE); break;
     case OA_HTTP_CHUNK_SIZE: s = oa_http_chunk_size(p, s, e); break;
-    case OA_HTTP_CHUNK_LF: s = oa_http_chunk_lf(p, s); break;
-    default: s = oa_http_data_crlf(p, s); break;
+    default: s = oa_http_crlf(p, s); break;
     }
   }
   return s;
@@ -3353,7 +3264,7 @@ static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   case OA_HTTP_CHUNK_DATA:
     n = p->num < avail ? (size_t)p->num : avail;
     p->num -= n;
-    if (p->num == 0) { p->state = OA_HTTP_DATA_CR; p->head_len = 0; }
+    if (p->num == 0) { p->state = OA_HTTP_CRLF; p->sub = OA_HTTP_AT_DATA; p->head_len = 0; }
     return oa_http_deliver(p, s, n);
   default: /* until close */
     if (p->body_max && avail > p->body_max - p->body_read) {
