@@ -2689,7 +2689,7 @@ enum {
 };
 
 /* The header fields the parser acts on (hdr); 0 is any other name. While a
- * name is read, hdr has bit k - 1 set for each name k still matching. */
+ * name is read, hdr is the one it still matches (oa_http_match). */
 enum {
   OA_HTTP_H_OTHER = 0,
   OA_HTTP_H_CONTENT_LENGTH,
@@ -2697,7 +2697,6 @@ enum {
   OA_HTTP_H_CONNECTION,
   OA_HTTP_H_RETRY_AFTER
 };
-#define OA_HTTP_H_ALL 0xfu
 
 /* Lowercase, as oa_http_match compares. */
 static const char *const oa_http_names[] = {
@@ -2747,26 +2746,33 @@ static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
   return s;
 }
 
-/* A word matched as its bytes arrive, in any case, against a list of
- * lowercase ones: bit k of mask is set while words[k] matches the pos bytes
- * read. c | 0x20 lowercases a letter and turns no other non-control byte
- * into a letter or '-' (see oa_word_ieq). A set bit guarantees words[k] is
- * at least pos bytes long, so words[k][pos] is always inside it. */
-static unsigned oa_http_match(const char *const *words, unsigned mask, unsigned pos, unsigned c)
+/* Whether a and b agree on their first n bytes (a may be shorter: its NUL
+ * differs). */
+static int oa_http_prefix(const char *a, const char *b, unsigned n)
 {
-  unsigned k, left = 0;
-  for (k = 0; mask >> k; k++)
-    if ((mask >> k & 1u) && (unsigned char)words[k][pos] == (c | 0x20u)) left |= 1u << k;
-  return left;
+  while (n && *a == *b) a++, b++, n--;
+  return n == 0;
 }
 
-/* The word the pos bytes matched whole: its index + 1, or 0. */
-static unsigned oa_http_matched(const char *const *words, unsigned mask, unsigned pos)
+/* A word matched as its bytes arrive, in any case, against a list of
+ * lowercase ones. k (index + 1) is the word that matched the *pos bytes
+ * before [s, t) (1 to start); returns the one that matches them and
+ * [s, t): k or a later word with the same first bytes; 0 once none does
+ * (then *pos no longer counts). c | 0x20 lowercases a letter and turns no
+ * other non-control byte into a letter or '-' (see oa_word_ieq). */
+static unsigned oa_http_match(const char *const *words, unsigned n, unsigned k, unsigned *pos,
+                              oa_http_ptr s, oa_http_ptr t)
 {
-  unsigned k;
-  for (k = 0; mask >> k; k++)
-    if ((mask >> k & 1u) && !words[k][pos]) return k + 1;
-  return 0;
+  unsigned i = *pos;
+  for (; s < t && k; s++, i++) {
+    const char *w = words[k - 1];
+    unsigned c = *s | 0x20u;
+    if ((unsigned char)w[i] == c) continue;
+    do k = k < n ? k + 1 : 0;
+    while (k && !(oa_http_prefix(words[k - 1], w, i) && (unsigned char)words[k - 1][i] == c));
+  }
+  *pos = i;
+  return k;
 }
 
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
@@ -2853,32 +2859,40 @@ static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
 }
 
 /* Connection: a comma-separated token list; "close" and "keep-alive", in
- * any case and with OWS around them, set their flags. sub: bit 0 in a
- * token, bit 1 OWS after it (any byte but ',' spoils the token), bits 2-3
- * the tokens still matching, from bit 4 the token's bytes matched. */
+ * any case and with OWS around them, set their flags. sub: OA_HTTP_C_IN in
+ * a token, OA_HTTP_C_AFTER in OWS after it (any byte but ',' spoils the
+ * token), bits 2-3 the token matching (oa_http_match: 0 none), from bit 4
+ * its bytes matched. */
 #define OA_HTTP_C_IN    0x1u
 #define OA_HTTP_C_AFTER 0x2u
 
 /* The ',' or CR ending a token. */
-static void oa_http_conn_end(oa_http *p)
+static void oa_http_conn_end(oa_http *p, unsigned k, unsigned pos)
 {
-  unsigned k = oa_http_matched(oa_http_tokens, p->sub >> 2 & 3u, p->sub >> 4);
-  if (k) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
-  p->sub = 0;
+  if (k && !oa_http_tokens[k - 1][pos]) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
 }
 
-static void oa_http_conn_byte(oa_http *p, unsigned c)
+static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
 {
-  unsigned sub = p->sub, mask = sub >> 2 & 3u, pos = sub >> 4;
-  if (c == ',') { oa_http_conn_end(p); return; }
-  if (oa_http_ows(c)) {
-    if (sub & OA_HTTP_C_IN) p->sub = sub | OA_HTTP_C_AFTER;
-    return;
+  unsigned phase = p->sub & 3u, k = p->sub >> 2 & 3u, pos = p->sub >> 4;
+  while (s < t) {
+    oa_http_ptr w = s;
+    if (*s == ',') {
+      oa_http_conn_end(p, k, pos);
+      phase = k = 0;
+      s++;
+    } else if (oa_http_ows(*s)) {
+      if (phase) phase = OA_HTTP_C_IN | OA_HTTP_C_AFTER;
+      s++;
+    } else {
+      while (w < t && *w != ',' && !oa_http_ows(*w)) w++;
+      if (!phase) { phase = OA_HTTP_C_IN; k = 1; pos = 0; } /* a token starts */
+      else if (phase & OA_HTTP_C_AFTER) k = 0;
+      if (k) k = oa_http_match(oa_http_tokens, 2, k, &pos, s, w);
+      s = w;
+    }
   }
-  if (sub & OA_HTTP_C_AFTER) mask = 0;
-  else if (!(sub & OA_HTTP_C_IN)) mask = 3u; /* a token starts */
-  if (mask) mask = oa_http_match(oa_http_tokens, mask, pos++, c);
-  p->sub = pos << 4 | mask << 2 | (sub & OA_HTTP_C_AFTER) | OA_HTTP_C_IN;
+  p->sub = pos << 4 | k << 2 | phase;
 }
 
 /* Retry-After: sub says what the value looks like so far. */
@@ -2958,16 +2972,22 @@ static odeus_result oa_http_name_end(oa_http *p)
   return ODEUS_OK;
 }
 
-/* A value byte of the header hdr (never CR nor a control byte). */
-static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
+/* Value bytes [s, t) of the header hdr, none of them CR or a control
+ * byte. Returns where it stopped: t, or an offending byte (p->error set). */
+static oa_http_ptr oa_http_known_value(oa_http *p, oa_http_ptr s, oa_http_ptr t)
 {
-  switch (p->hdr) {
-  case OA_HTTP_H_CONTENT_LENGTH: return oa_http_cl_byte(p, c);
-  case OA_HTTP_H_TRANSFER_ENCODING: return oa_http_te_byte(p, c);
-  case OA_HTTP_H_CONNECTION: oa_http_conn_byte(p, c); break;
-  default: oa_http_retry_byte(p, c); break;
+  odeus_result r = ODEUS_OK;
+  if (p->hdr == OA_HTTP_H_CONNECTION) {
+    oa_http_conn(p, s, t);
+    return t;
   }
-  return ODEUS_OK;
+  for (; s < t; s++) {
+    if (p->hdr == OA_HTTP_H_CONTENT_LENGTH) r = oa_http_cl_byte(p, *s);
+    else if (p->hdr == OA_HTTP_H_TRANSFER_ENCODING) r = oa_http_te_byte(p, *s);
+    else oa_http_retry_byte(p, *s);
+    if (r != ODEUS_OK) return oa_http_fail(p, s, r);
+  }
+  return s;
 }
 
 /* The CR ending a value of hdr. */
@@ -2982,7 +3002,7 @@ static odeus_result oa_http_value_end(oa_http *p)
     if (p->sub < 7) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: oa_http_conn_end(p); break;
+  case OA_HTTP_H_CONNECTION: oa_http_conn_end(p, p->sub >> 2 & 3u, p->sub >> 4); break;
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
@@ -3065,31 +3085,14 @@ static odeus_result oa_http_chunk_start(oa_http *p)
  * Each returns where it stopped; on an error p->error is set and the
  * position is that of the offending byte. */
 
-/* The CR at s ended a line: its LF comes next. */
-static oa_http_ptr oa_http_cr(oa_http *p, oa_http_ptr s, unsigned at)
+static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s);
+
+/* The CR at s ended a line: its LF comes next (read here when there). */
+static oa_http_ptr oa_http_cr(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigned at)
 {
   p->state = OA_HTTP_CRLF;
   p->sub = at;
-  return s + 1;
-}
-
-/* "HTTP/1.x NNN" then SP, or CR for an empty reason. */
-static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  static const char shape[] = "HTTP/1.0 000 "; /* '0': a digit */
-  for (; s < e; s++) {
-    unsigned c = *s, pos = p->sub;
-    if (c == '\r' && pos == 12) return oa_http_cr(p, s, OA_HTTP_AT_LINE);
-    if (!oa_http_text_byte(c) && c != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
-    if (shape[pos] == '0' ? !oa_is_digit(c) || (pos == 9 && c == '0') : c != (unsigned char)shape[pos])
-      return oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
-    if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
-    if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
-    if (pos >= 9 && pos < 12) p->status = p->status * 10 + (int)(c - '0');
-    p->sub = pos + 1;
-    if (pos == 12) { p->state = OA_HTTP_REASON; p->sub = 0; return s + 1; }
-  }
-  return s;
+  return ++s < e ? oa_http_crlf(p, s) : s;
 }
 
 static oa_http_ptr oa_http_reason(oa_http *p, oa_http_ptr s, oa_http_ptr e)
@@ -3103,53 +3106,79 @@ static oa_http_ptr oa_http_reason(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   p->reason[p->sub] = '\0';
   if (t == e) return t;
   if (*t != '\r') return oa_http_fail(p, t, ODEUS_ERR_HTTP_CONTROL);
-  return oa_http_cr(p, t, OA_HTTP_AT_LINE);
+  return oa_http_cr(p, t, e, OA_HTTP_AT_LINE);
 }
 
-/* The first byte of a line: a token character starts a field name (no
- * trailer name is matched: trailers never frame or steer); a CR ends the
- * head; anything else is an error. */
-static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s)
+/* "HTTP/1.x NNN" then SP and the reason, or CR for an empty reason. */
+static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  unsigned c = *s;
-  if (oa_http_tchar(c)) {
-    p->state = OA_HTTP_NAME;
-    p->hdr = p->flags & OA_HTTP_F_TRAILER ? 0u : OA_HTTP_H_ALL;
-    p->sub = 0;
-    return s;
+  static const char shape[] = "HTTP/1.0 000 "; /* '0': a digit */
+  unsigned pos = p->sub, c;
+  for (; s < e; s++, pos++) {
+    c = *s;
+    if (shape[pos] == '0' ? !oa_is_digit(c) || (pos == 9 && c == '0') : c != (unsigned char)shape[pos]) {
+      if (c == '\r' && pos == 12) return oa_http_cr(p, s, e, OA_HTTP_AT_LINE);
+      return oa_http_fail(p, s, oa_http_text_byte(c) || c == '\r' ? ODEUS_ERR_HTTP_STATUS_LINE
+                                                                : ODEUS_ERR_HTTP_CONTROL);
+    }
+    if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
+    if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
+    if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
+    if (pos == 12) {
+      p->state = OA_HTTP_REASON;
+      p->sub = 0;
+      return oa_http_reason(p, s + 1, e);
+    }
   }
-  if (c == '\r') return oa_http_cr(p, s, OA_HTTP_AT_END);
-  if (oa_http_ows(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
-  return oa_http_fail(p, s, oa_http_text_byte(c) ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
+  p->sub = pos;
+  return s;
 }
 
-static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  odeus_result r;
-  for (; s < e && oa_http_tchar(*s); s++)
-    if (p->hdr) p->hdr = oa_http_match(oa_http_names, p->hdr, p->sub++, *s);
-  if (s == e) return s;
-  if (*s != ':') /* not a token, or no ':' */
-    return oa_http_fail(p, s, oa_http_text_byte(*s) || *s == '\r' ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
-  p->hdr = oa_http_matched(oa_http_names, p->hdr, p->sub);
-  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
-  p->state = OA_HTTP_VALUE;
-  return s + 1;
-}
-
-/* Value bytes up to the CR: a known header's are read as they come. */
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
   oa_http_ptr t = s;
   while (t < e && oa_http_text_byte(*t)) t++;
-  if (p->hdr != OA_HTTP_H_OTHER)
-    for (; s < t; s++)
-      if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  if (p->hdr != OA_HTTP_H_OTHER) {
+    s = oa_http_known_value(p, s, t);
+    if (p->error) return s;
+  }
   if (t == e) return t;
   if (*t != '\r') return oa_http_fail(p, t, ODEUS_ERR_HTTP_CONTROL);
   if ((r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
-  return oa_http_cr(p, t, OA_HTTP_AT_LINE);
+  return oa_http_cr(p, t, e, OA_HTTP_AT_LINE);
+}
+
+static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  odeus_result r;
+  oa_http_ptr t = s;
+  while (t < e && oa_http_tchar(*t)) t++;
+  if (p->hdr) p->hdr = oa_http_match(oa_http_names, 4, p->hdr, &p->sub, s, t);
+  if (t == e) return t;
+  if (*t != ':') /* not a token, or no ':' */
+    return oa_http_fail(p, t, oa_http_text_byte(*t) || *t == '\r' ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
+  if (p->hdr && oa_http_names[p->hdr - 1][p->sub]) p->hdr = OA_HTTP_H_OTHER; /* a prefix of it */
+  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
+  p->state = OA_HTTP_VALUE;
+  return oa_http_value(p, t + 1, e);
+}
+
+/* The first byte of a line: a token character starts a field name (no
+ * trailer name is matched: trailers never frame or steer); a CR ends the
+ * head; anything else is an error. */
+static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  unsigned c = *s;
+  if (oa_http_tchar(c)) {
+    p->state = OA_HTTP_NAME;
+    p->hdr = p->flags & OA_HTTP_F_TRAILER ? 0u : 1u;
+    p->sub = 0;
+    return oa_http_name(p, s, e);
+  }
+  if (c == '\r') return oa_http_cr(p, s, e, OA_HTTP_AT_END);
+  if (oa_http_ows(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
+  return oa_http_fail(p, s, oa_http_text_byte(c) ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
 }
 
 /* Where a chunk-size line is (sub). */
@@ -3178,7 +3207,7 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     } else if (at != OA_HTTP_Z_START && at != OA_HTTP_Z_EXT && oa_http_ows(c)) {
       p->sub = OA_HTTP_Z_WS;
     } else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) {
-      return oa_http_cr(p, s, OA_HTTP_AT_CHUNK);
+      return oa_http_cr(p, s, e, OA_HTTP_AT_CHUNK);
     } else {
       return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
     }
@@ -3212,7 +3241,7 @@ static oa_http_ptr oa_http_text_run(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     switch (p->state) {
     case OA_HTTP_STATUS: s = oa_http_status(p, s, e); break;
     case OA_HTTP_REASON: s = oa_http_reason(p, s, e); break;
-    case OA_HTTP_LINE: s = oa_http_line(p, s); break;
+    case OA_HTTP_LINE: s = oa_http_line(p, s, e); break;
     case OA_HTTP_NAME: s = oa_http_name(p, s, e); break;
     case OA_HTTP_VALUE: s = oa_http_value(p, s, e); break;
     case OA_HTTP_CHUNK_SIZE: s = oa_http_chunk_size(p, s, e); break;
