@@ -2689,7 +2689,7 @@ enum {
 };
 
 /* The header fields the parser acts on (hdr); 0 is any other name. While a
- * name is read, hdr is the one it still matches (oa_http_match). */
+ * name is read, hdr is the one it still matches (oa_http_rematch). */
 enum {
   OA_HTTP_H_OTHER = 0,
   OA_HTTP_H_CONTENT_LENGTH,
@@ -2698,7 +2698,7 @@ enum {
   OA_HTTP_H_RETRY_AFTER
 };
 
-/* Lowercase, as oa_http_match compares. */
+/* Lowercase, as oa_http_rematch compares. */
 static const char *const oa_http_names[] = {
   "content-length", "transfer-encoding", "connection", "retry-after"
 };
@@ -2754,33 +2754,27 @@ static int oa_http_prefix(const char *a, const char *b, unsigned n)
   return n == 0;
 }
 
-/* A word matched as its bytes arrive, in any case, against a list of
- * lowercase ones. k (index + 1) is the word that matched the *pos bytes
- * before [s, t) (1 to start); returns the one that matches them and
- * [s, t): k or a later word with the same first bytes; 0 once none does
- * (then *pos no longer counts). c | 0x20 lowercases a letter and turns no
- * other non-control byte into a letter or '-' (see oa_word_ieq). */
-static unsigned oa_http_match(const char *const *words, unsigned n, unsigned k, unsigned *pos,
-                              oa_http_ptr s, oa_http_ptr t)
+/* Names and tokens are matched as their bytes arrive, in any case,
+ * against a list of lowercase words (letters and '-'): k (index + 1) is the
+ * word that matched the pos bytes read, 0 once none does. The next byte c,
+ * lowercased, either continues it (the callers test that) or a later word
+ * with the same first pos bytes (found here), or none. */
+static unsigned oa_http_rematch(const char *const *words, unsigned n, unsigned k, unsigned pos, unsigned c)
 {
-  unsigned i = *pos;
-  for (; s < t && k; s++, i++) {
-    const char *w = words[k - 1];
-    unsigned c = *s | 0x20u;
-    if ((unsigned char)w[i] == c) continue;
-    do k = k < n ? k + 1 : 0;
-    while (k && !(oa_http_prefix(words[k - 1], w, i) && (unsigned char)words[k - 1][i] == c));
-  }
-  *pos = i;
-  return k;
+  const char *w = words[k - 1];
+  while (++k <= n)
+    if (oa_http_prefix(words[k - 1], w, pos) && (unsigned char)words[k - 1][pos] == c) return k;
+  return 0;
 }
+
 
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
 
-/* Days from 1970-01-01 to y-m-d (y >= 1970), proleptic Gregorian. Years are
- * counted from March, so the leap day is the last day of the year and every
- * month's offset follows one formula. Years 1970..9999 give less than
- * 2^32; 32 bits keep a 64-bit division helper out of 32-bit builds. */
+/* Days from 1970-01-01 to y-m-d (y >= 1970; m = 13 is January of y + 1),
+ * proleptic Gregorian. Years are counted from March, so the leap day is the
+ * last day of the year and every month's offset follows one formula. Years
+ * 1970..9999 give less than 2^32; 32 bits keep a 64-bit division helper out
+ * of 32-bit builds. */
 static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
 {
   unsigned yy = m <= 2 ? y - 1 : y;
@@ -2798,7 +2792,7 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
   static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
   static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
   static const char wdays[] = "ThuFriSatSunMonTueWed"; /* from 1970-01-01, a Thursday */
-  unsigned num[5] = { 0 }, k = 0, x = 0, i, leap, mdays, mon = 1; /* day, year, hour, minute, second */
+  unsigned num[5] = { 0 }, k = 0, x = 0, i, mon = 1; /* day, year, hour, minute, second */
   uint32_t days;
   if (n != sizeof shape - 1) return 0;
   for (i = 0; i < n; i++) {
@@ -2812,13 +2806,10 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
     }
   }
   while (mon <= 12 && !OA_SAME(v + 8, months + 3 * (mon - 1), 3)) mon++;
-  leap = (num[1] % 4 == 0 && num[1] % 100 != 0) || num[1] % 400 == 0;
-  /* 31 days in odd months up to July, in even ones from August */
-  mdays = mon == 2 ? 28 + leap : 30 + ((mon ^ (mon >> 3)) & 1u);
-  if (mon > 12 || num[1] < 1970 || num[0] < 1 || num[0] > mdays ||
-      num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
+  if (mon > 12 || num[1] < 1970 || num[0] < 1 || num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
     return 0;
   days = oa_http_days(num[1], mon, num[0]);
+  if (days >= oa_http_days(num[1], mon + 1, 1)) return 0; /* past the month's last day */
   if (!OA_SAME(v, wdays + 3 * (days % 7), 3)) return 0;
   *out = (uint64_t)days * 86400u + (num[2] * 3600u + num[3] * 60u + num[4]);
   return 1;
@@ -2832,12 +2823,10 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
 static odeus_result oa_http_cl_byte(oa_http *p, unsigned c)
 {
   if (oa_is_digit(c)) {
-    uint64_t d = c - '0';
+    uint64_t d = c - '0', v = p->content_length * 10 + d;
     if (p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
-    if (p->content_length > UINT64_MAX / 10 ||
-        (p->content_length == UINT64_MAX / 10 && d > UINT64_MAX % 10))
-      return ODEUS_ERR_HTTP_CL_OVERFLOW;
-    p->content_length = p->content_length * 10 + d;
+    if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
+    p->content_length = v;
     p->sub = 1;
     return ODEUS_OK;
   }
@@ -2861,7 +2850,7 @@ static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
 /* Connection: a comma-separated token list; "close" and "keep-alive", in
  * any case and with OWS around them, set their flags. sub: OA_HTTP_C_IN in
  * a token, OA_HTTP_C_AFTER in OWS after it (any byte but ',' spoils the
- * token), bits 2-3 the token matching (oa_http_match: 0 none), from bit 4
+ * token), bits 2-3 the token matching (oa_http_rematch: 0 none), from bit 4
  * its bytes matched. */
 #define OA_HTTP_C_IN    0x1u
 #define OA_HTTP_C_AFTER 0x2u
@@ -2876,7 +2865,6 @@ static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
 {
   unsigned phase = p->sub & 3u, k = p->sub >> 2 & 3u, pos = p->sub >> 4;
   while (s < t) {
-    oa_http_ptr w = s;
     if (*s == ',') {
       oa_http_conn_end(p, k, pos);
       phase = k = 0;
@@ -2885,11 +2873,12 @@ static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
       if (phase) phase = OA_HTTP_C_IN | OA_HTTP_C_AFTER;
       s++;
     } else {
-      while (w < t && *w != ',' && !oa_http_ows(*w)) w++;
       if (!phase) { phase = OA_HTTP_C_IN; k = 1; pos = 0; } /* a token starts */
       else if (phase & OA_HTTP_C_AFTER) k = 0;
-      if (k) k = oa_http_match(oa_http_tokens, 2, k, &pos, s, w);
-      s = w;
+      for (; s < t && *s != ',' && !oa_http_ows(*s); s++, pos += k != 0) {
+        unsigned c = (unsigned)oa_lower(*s);
+        if (k && (unsigned char)oa_http_tokens[k - 1][pos] != c) k = oa_http_rematch(oa_http_tokens, 2, k, pos, c);
+      }
     }
   }
   p->sub = pos << 4 | k << 2 | phase;
@@ -3153,8 +3142,13 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
   oa_http_ptr t = s;
-  while (t < e && oa_http_tchar(*t)) t++;
-  if (p->hdr) p->hdr = oa_http_match(oa_http_names, 4, p->hdr, &p->sub, s, t);
+  unsigned k = p->hdr, pos = p->sub;
+  for (; t < e && oa_http_tchar(*t); t++, pos++) {
+    unsigned c = (unsigned)oa_lower(*t);
+    if (k && (unsigned char)oa_http_names[k - 1][pos] != c) k = oa_http_rematch(oa_http_names, 4, k, pos, c);
+  }
+  p->hdr = k;
+  p->sub = pos;
   if (t == e) return t;
   if (*t != ':') /* not a token, or no ':' */
     return oa_http_fail(p, t, oa_http_text_byte(*t) || *t == '\r' ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
@@ -5398,12 +5392,21 @@ enum {
  * always count it. */
 #define OA_X_IO_MAX ((size_t)0x40000000)
 
-/* Every way out of an exchange passes here: the window held the request, so
- * it is wiped on every path. */
+/* Wipes what of the window may hold request or answer bytes: all of it
+ * while sending; once the request is out (the window was wiped then), what
+ * the recvs filled, whose high-water mark win_len keeps while receiving. */
+static void oa_x_wipe(odeus_exchange *x)
+{
+  size_t n = x->internal.state == OA_X_RECV ? x->internal.win_len : x->internal.window_size;
+  if (x->internal.window) odeus_wipe(x->internal.window, n);
+  x->internal.win_len = x->internal.win_pos = 0;
+}
+
+/* Every way out of an exchange passes here: the window is wiped on every
+ * path. */
 static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 {
-  if (x->internal.window) odeus_wipe(x->internal.window, x->internal.window_size);
-  x->internal.win_len = x->internal.win_pos = 0;
+  oa_x_wipe(x);
   x->internal.state = OA_X_OVER;
   x->result = r;
   return r;
@@ -5495,6 +5498,8 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX), used = 0;
   odeus_result r;
   int n = io->recv(io->ctx, x->internal.window, cap);
+  if (n < 0 || (size_t)n > cap) x->internal.win_len = cap; /* what it wrote is unknown */
+  else if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
   if (n == 0) return oa_x_over(x, oa_x_peer_closed(x));
   if (n < 0) return oa_x_io_failure(x, n);
   if ((size_t)n > cap) return oa_x_over(x, ODEUS_ERR_IO);
@@ -5547,8 +5552,7 @@ ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
 ODEUS_API void odeus_exchange_end(odeus_exchange *x)
 {
   if (!x) return;
-  if (x->internal.window) odeus_wipe(x->internal.window, x->internal.window_size);
-  x->internal.win_len = x->internal.win_pos = 0;
+  if (x->internal.state != OA_X_OVER) oa_x_wipe(x); /* else oa_x_over wiped it */
   x->internal.state = OA_X_IDLE;
 }
 
