@@ -2689,7 +2689,7 @@ enum {
 };
 
 /* The header fields the parser acts on (hdr); 0 is any other name. While a
- * name is read, hdr is the one it still matches (oa_http_rematch). */
+ * name is read, hdr is the one it still matches (oa_http_word). */
 enum {
   OA_HTTP_H_OTHER = 0,
   OA_HTTP_H_CONTENT_LENGTH,
@@ -2698,7 +2698,7 @@ enum {
   OA_HTTP_H_RETRY_AFTER
 };
 
-/* Lowercase, as oa_http_rematch compares. */
+/* Lowercase, as oa_http_word compares. */
 static const char *const oa_http_names[] = {
   "content-length", "transfer-encoding", "connection", "retry-after"
 };
@@ -2722,7 +2722,7 @@ typedef const unsigned char *oa_http_ptr;
  * at there. */
 static int oa_http_text_byte(unsigned c)
 {
-  return c >= 0x20u ? c != 0x7fu : c == '\t';
+  return c != 0x7fu && (c >= 0x20u || c == '\t');
 }
 
 /* A token character (tchar): bit c - 0x20 of the set. */
@@ -2755,16 +2755,27 @@ static int oa_http_prefix(const char *a, const char *b, unsigned n)
 }
 
 /* Names and tokens are matched as their bytes arrive, in any case,
- * against a list of lowercase words (letters and '-'): k (index + 1) is the
- * word that matched the pos bytes read, 0 once none does. The next byte c,
- * lowercased, either continues it (the callers test that) or a later word
- * with the same first pos bytes (found here), or none. */
-static unsigned oa_http_rematch(const char *const *words, unsigned n, unsigned k, unsigned pos, unsigned c)
+ * against a list of lowercase words (letters and '-'): *kp (index + 1) is
+ * the word that matched the *pp bytes read, 0 once none does (then *pp is
+ * 0). Reads the tchars from s, each continuing that word, or a later one
+ * with the same first bytes, or none; returns where they end. */
+static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *kp, unsigned *pp,
+                                oa_http_ptr s, oa_http_ptr e)
 {
-  const char *w = words[k - 1];
-  while (++k <= n)
-    if (oa_http_prefix(words[k - 1], w, pos) && (unsigned char)words[k - 1][pos] == c) return k;
-  return 0;
+  unsigned k = *kp, pos = *pp;
+  const char *w = k ? words[k - 1] : "";
+  for (; s < e; s++) {
+    unsigned c = (unsigned)oa_lower(*s);
+    if ((unsigned char)w[pos] == c && c) { pos++; continue; } /* a letter or '-': a tchar */
+    if (!oa_http_tchar(c)) break;
+    if (!k) continue;
+    while (++k <= n && !(oa_http_prefix(words[k - 1], w, pos) && (unsigned char)words[k - 1][pos] == c)) {}
+    if (k > n) { k = pos = 0; w = ""; }
+    else { w = words[k - 1]; pos++; }
+  }
+  *kp = k;
+  *pp = pos;
+  return s;
 }
 
 
@@ -2850,7 +2861,7 @@ static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
 /* Connection: a comma-separated token list; "close" and "keep-alive", in
  * any case and with OWS around them, set their flags. sub: OA_HTTP_C_IN in
  * a token, OA_HTTP_C_AFTER in OWS after it (any byte but ',' spoils the
- * token), bits 2-3 the token matching (oa_http_rematch: 0 none), from bit 4
+ * token), bits 2-3 the token matching (oa_http_word: 0 none), from bit 4
  * its bytes matched. */
 #define OA_HTTP_C_IN    0x1u
 #define OA_HTTP_C_AFTER 0x2u
@@ -2874,11 +2885,9 @@ static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
       s++;
     } else {
       if (!phase) { phase = OA_HTTP_C_IN; k = 1; pos = 0; } /* a token starts */
-      else if (phase & OA_HTTP_C_AFTER) k = 0;
-      for (; s < t && *s != ',' && !oa_http_ows(*s); s++, pos += k != 0) {
-        unsigned c = (unsigned)oa_lower(*s);
-        if (k && (unsigned char)oa_http_tokens[k - 1][pos] != c) k = oa_http_rematch(oa_http_tokens, 2, k, pos, c);
-      }
+      else if (phase & OA_HTTP_C_AFTER) k = pos = 0;
+      s = oa_http_word(oa_http_tokens, 2, &k, &pos, s, t);
+      if (s < t && *s != ',' && !oa_http_ows(*s)) { k = pos = 0; s++; } /* no token we know */
     }
   }
   p->sub = pos << 4 | k << 2 | phase;
@@ -3141,14 +3150,7 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
-  oa_http_ptr t = s;
-  unsigned k = p->hdr, pos = p->sub;
-  for (; t < e && oa_http_tchar(*t); t++, pos++) {
-    unsigned c = (unsigned)oa_lower(*t);
-    if (k && (unsigned char)oa_http_names[k - 1][pos] != c) k = oa_http_rematch(oa_http_names, 4, k, pos, c);
-  }
-  p->hdr = k;
-  p->sub = pos;
+  oa_http_ptr t = oa_http_word(oa_http_names, 4, &p->hdr, &p->sub, s, e);
   if (t == e) return t;
   if (*t != ':') /* not a token, or no ':' */
     return oa_http_fail(p, t, oa_http_text_byte(*t) || *t == '\r' ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
@@ -3227,38 +3229,26 @@ static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
   return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
 }
 
-/* Runs the text states over [s, e) until a data state, the end of the
- * message, an error, or the start of a new bounded section. */
-static oa_http_ptr oa_http_text_run(oa_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  while (s < e && !p->error && p->state < OA_HTTP_BODY_CL && !(p->flags & OA_HTTP_F_SECTION)) {
-    switch (p->state) {
-    case OA_HTTP_STATUS: s = oa_http_status(p, s, e); break;
-    case OA_HTTP_REASON: s = oa_http_reason(p, s, e); break;
-    case OA_HTTP_LINE: s = oa_http_line(p, s, e); break;
-    case OA_HTTP_NAME: s = oa_http_name(p, s, e); break;
-    case OA_HTTP_VALUE: s = oa_http_value(p, s, e); break;
-    case OA_HTTP_CHUNK_SIZE: s = oa_http_chunk_size(p, s, e); break;
-    default: s = oa_http_crlf(p, s); break;
-    }
-  }
-  return s;
-}
-
-/* Text bytes within the section's head_max: past it, HEAD_TOO_LONG. */
+/* One text state's span from s, within the section's head_max (past it,
+ * HEAD_TOO_LONG). */
 static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t max = p->head_max ? p->head_max : (size_t)ODEUS_HTTP_HEAD_MAX;
   size_t room = p->head_len < max ? max - p->head_len : 0;
-  oa_http_ptr lim = (size_t)(e - s) > room ? s + room : e, t;
-  t = oa_http_text_run(p, s, lim);
-  if (p->flags & OA_HTTP_F_SECTION) { /* head_len already restarted at t */
-    p->flags &= ~OA_HTTP_F_SECTION;
-    return t;
+  oa_http_ptr t;
+  if (!room) return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEAD_TOO_LONG);
+  if ((size_t)(e - s) > room) e = s + room;
+  switch (p->state) {
+  case OA_HTTP_STATUS: t = oa_http_status(p, s, e); break;
+  case OA_HTTP_REASON: t = oa_http_reason(p, s, e); break;
+  case OA_HTTP_LINE: t = oa_http_line(p, s, e); break;
+  case OA_HTTP_NAME: t = oa_http_name(p, s, e); break;
+  case OA_HTTP_VALUE: t = oa_http_value(p, s, e); break;
+  case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, s, e); break;
+  default: t = oa_http_crlf(p, s); break;
   }
-  p->head_len += (size_t)(t - s);
-  if (t == lim && lim < e && !p->error && p->state < OA_HTTP_BODY_CL)
-    return oa_http_fail(p, t, ODEUS_ERR_HTTP_HEAD_TOO_LONG);
+  if (p->flags & OA_HTTP_F_SECTION) p->flags &= ~OA_HTTP_F_SECTION; /* head_len restarted at t */
+  else p->head_len += (size_t)(t - s);
   return t;
 }
 
