@@ -2604,16 +2604,15 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
   return r;
 }
 /* ---- HTTP/1.1 response parser -----------------------------------------------
- * Fed any split of the bytes: one byte at a time gives the same result as
- * all at once. Constant RAM (this struct); no line is ever buffered. Body
- * bytes (de-chunked) go to on_body, in as few calls as the input allows.
+ * Any split of the bytes gives the same result as one feed of them all.
+ * Constant RAM (this struct); no line is buffered. Body bytes (de-chunked)
+ * go to on_body in as few calls as the input allows.
  *
  * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase);
- * header fields, names case-insensitive; Content-Length; chunked bodies
- * with extensions (skipped) and trailers (checked, then ignored); a body
- * read until the peer closes (oa_http_finish). 1xx responses (101 too: we
- * never ask for an upgrade) are skipped: "100 Continue" then "200 OK" reads
- * as the 200. 1xx, 204 and 304 have no body.
+ * header fields, names in any case; Content-Length; chunked bodies with
+ * extensions (skipped) and trailers (checked, then ignored); a body read
+ * until the peer closes (oa_http_finish). 1xx responses (101 too: we never
+ * ask for an upgrade) are skipped. 1xx, 204 and 304 have no body.
  *
  * Strict, each with its own code: Content-Length with Transfer-Encoding
  * (CL_AND_TE); a Transfer-Encoding other than exactly "chunked", or a second
@@ -2627,41 +2626,36 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
  * line (CONTROL; HTAB is allowed in values); a field name that is not a
  * token or lacks its ':' (HEADER); anything but "HTTP/1.<digit> <100..999>
  * [reason]" as the status line (STATUS_LINE; lowercase "http" included);
- * a head longer than head_max (HEAD_TOO_LONG; the heads of skipped 1xx
- * responses count too; the trailer section, and each chunk-size line with
- * the CRLF ending the data before it, are bounded by head_max on their
- * own); a body past body_max (BODY_TOO_LARGE: for Content-Length and chunk
- * sizes as soon as they are read, else after delivering exactly body_max
- * bytes); the peer closing before the end of the message (TRUNCATED, from
+ * a head longer than head_max (HEAD_TOO_LONG; skipped 1xx heads count too;
+ * the trailers, and each chunk-size line with the CRLF before it, have a
+ * head_max of their own); a body past body_max (BODY_TOO_LARGE: as soon as
+ * a Content-Length or chunk size says so, else after delivering exactly
+ * body_max bytes); the peer closing before the end (TRUNCATED, from
  * oa_http_finish).
  *
  * keep_alive: HTTP/1.1 keeps the connection unless "Connection: close";
  * HTTP/1.0 closes it unless "Connection: keep-alive" (and always when it
  * carries Transfer-Encoding); a body read until close never keeps it.
  *
- * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past
- * 2^32-1 it is TOO_LARGE with UINT32_MAX) or an IMF-fixdate such as
- * "Sun, 06 Nov 1994 08:49:37 GMT" (DATE, value = 784111777: seconds since
- * 1970; the weekday must match the date; years before 1970 are INVALID).
- * Anything else, the obsolete RFC 850 and asctime forms and a second
- * Retry-After field included, is INVALID with value 0.
+ * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past 2^32-1
+ * TOO_LARGE with UINT32_MAX) or an IMF-fixdate such as "Sun, 06 Nov 1994
+ * 08:49:37 GMT" (DATE, value = 784111777: seconds since 1970; the weekday
+ * must match; years before 1970 are INVALID). Anything else, the RFC 850
+ * and asctime forms and a second Retry-After included, is INVALID, value 0.
  *
- * oa_http_init prepares for one response (for the next one on a kept-alive
- * connection, init again and feed it the bytes the last feed left unused).
- * oa_http_feed consumes bytes up to the end of the message: *used (may be
- * NULL) tells how many, the rest belongs to the next response; it returns
- * ODEUS_OK (more needed, or done is set), an ODEUS_ERR_HTTP_* code, or what
- * on_body returned when nonzero. On an error, *used counts the bytes before
- * the offending one (bytes handed to on_body count as used). Once done, a
- * feed consumes nothing and returns ODEUS_OK. oa_http_finish: the peer
- * closed; it completes a body read until close, else
- * ODEUS_ERR_HTTP_TRUNCATED unless done.
+ * oa_http_init prepares for one response (for the next on a kept-alive
+ * connection: init again and feed the bytes the last feed left unused).
+ * oa_http_feed consumes bytes up to the end of the message (*used, may be
+ * NULL, counts them); it returns ODEUS_OK (more needed, or done is set), an
+ * ODEUS_ERR_HTTP_* code, or on_body's nonzero return, and then the same on
+ * every later call. On an error *used counts the bytes before the offending
+ * one (bytes handed to on_body count as used). Once done, a feed consumes
+ * nothing. oa_http_finish: the peer closed; it completes a body read until
+ * close, else ODEUS_ERR_HTTP_TRUNCATED unless done.
  *
- * The implementation: a state machine whose whole memory is oa_http, so
- * any split of the input gives the same result. Each state consumes a span
- * in a tight loop; known header names and tokens are matched as their bytes
- * arrive, never gathered. Every error is decided by the first offending
- * byte alone: the same input fails at the same offset however it is split. */
+ * A state machine whose whole memory is oa_http; each state reads a span in
+ * a tight loop; known names and tokens are matched as they arrive. Every
+ * error is decided by the offending byte alone: same offset for any split. */
 
 enum {
   /* Text states: their bytes count against head_max. */
@@ -2673,7 +2667,7 @@ enum {
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
   OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
   /* Data states: body bytes, handed to on_body in spans. */
-  OA_HTTP_BODY_CL,      /* Content-Length bytes */
+  OA_HTTP_BODY_CL,      /* Content-Length bytes: num = bytes left */
   OA_HTTP_BODY_CLOSE,   /* everything until the peer closes */
   OA_HTTP_CHUNK_DATA,   /* num = bytes left in the chunk */
   OA_HTTP_DONE
@@ -2893,58 +2887,45 @@ static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
   p->sub = pos << 4 | k << 2 | phase;
 }
 
-/* Retry-After: sub says what the value looks like so far. */
-enum {
-  OA_HTTP_R_START = 0,  /* nothing but OWS yet */
-  OA_HTTP_R_DIGITS,     /* delta-seconds, num saturated at 2^32 */
-  OA_HTTP_R_DIGITS_END, /* OWS after the digits */
-  OA_HTTP_R_DATE,       /* a date, kept in val[] */
-  OA_HTTP_R_DATE_END,   /* val[] is full: only OWS may follow */
-  OA_HTTP_R_INVALID
-};
+/* Retry-After: sub says what the value looks like so far; with
+ * OA_HTTP_R_END, only OWS may follow. */
+#define OA_HTTP_R_DIGITS  1u  /* delta-seconds, num saturated at 2^32 */
+#define OA_HTTP_R_DATE    2u  /* a date, kept in val[] */
+#define OA_HTTP_R_END     4u
+#define OA_HTTP_R_INVALID 8u
 
 static void oa_http_retry_byte(oa_http *p, unsigned c)
 {
   int ows = oa_http_ows(c);
-  switch (p->sub) {
-  case OA_HTTP_R_START:
-    if (ows) break;
-    if (oa_is_digit(c)) { p->num = c - '0'; p->sub = OA_HTTP_R_DIGITS; break; }
-    p->sub = OA_HTTP_R_DATE;
-    /* fall through */
-  case OA_HTTP_R_DATE:
-    if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
-    else p->sub = ows ? OA_HTTP_R_DATE_END : OA_HTTP_R_INVALID;
-    break;
-  case OA_HTTP_R_DIGITS:
-    if (oa_is_digit(c)) {
-      p->num = p->num * 10 + (c - '0');
-      if (p->num > (uint64_t)UINT32_MAX + 1) p->num = (uint64_t)UINT32_MAX + 1;
-    } else {
-      p->sub = ows ? OA_HTTP_R_DIGITS_END : OA_HTTP_R_INVALID;
-    }
-    break;
-  case OA_HTTP_R_DIGITS_END:
-  case OA_HTTP_R_DATE_END:
+  if (p->sub & OA_HTTP_R_END) {
     if (!ows) p->sub = OA_HTTP_R_INVALID;
-    break;
-  default: break;
+  } else if (p->sub == 0 && oa_is_digit(c)) {
+    p->sub = OA_HTTP_R_DIGITS;
+    p->num = c - '0';
+  } else if (p->sub == OA_HTTP_R_DIGITS && oa_is_digit(c)) {
+    p->num = p->num * 10 + (c - '0');
+    if (p->num > (uint64_t)UINT32_MAX + 1) p->num = (uint64_t)UINT32_MAX + 1;
+  } else if (p->sub == OA_HTTP_R_DIGITS || (p->sub == OA_HTTP_R_DATE && p->vlen == sizeof p->val)) {
+    p->sub = ows ? p->sub | OA_HTTP_R_END : OA_HTTP_R_INVALID;
+  } else if ((p->sub == 0 && !ows) || p->sub == OA_HTTP_R_DATE) {
+    p->sub = OA_HTTP_R_DATE;
+    p->val[p->vlen++] = (char)c;
   }
 }
 
 static void oa_http_retry_end(oa_http *p)
 {
-  oa_retry_kind kind = OA_RETRY_INVALID;
+  unsigned form = p->sub & ~OA_HTTP_R_END;
   uint64_t value = 0;
-  if (p->sub == OA_HTTP_R_DIGITS || p->sub == OA_HTTP_R_DIGITS_END) {
-    kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
+  p->retry_kind = OA_RETRY_INVALID;
+  if (form == OA_HTTP_R_DIGITS) {
+    p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
     value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
-  } else if (p->sub == OA_HTTP_R_DATE || p->sub == OA_HTTP_R_DATE_END) {
+  } else if (form == OA_HTTP_R_DATE) {
     while (p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
-    if (oa_http_imf_date(p->val, p->vlen, &value)) kind = OA_RETRY_DATE;
+    if (oa_http_imf_date(p->val, p->vlen, &value)) p->retry_kind = OA_RETRY_DATE;
     else value = 0;
   }
-  p->retry_kind = kind;
   p->retry_value = value;
 }
 
@@ -3056,7 +3037,8 @@ static odeus_result oa_http_head_end(oa_http *p)
     oa_http_new_section(p, OA_HTTP_CHUNK_SIZE);
   } else if (p->has_content_length) {
     if (p->body_max && p->content_length > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
-    if (p->content_length == 0) oa_http_message_done(p);
+    p->num = p->content_length;
+    if (p->num == 0) oa_http_message_done(p);
     else p->state = OA_HTTP_BODY_CL;
   } else {
     p->keep_alive = 0;
@@ -3085,9 +3067,12 @@ static odeus_result oa_http_chunk_start(oa_http *p)
 
 static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s);
 
-/* The CR at s ended a line: its LF comes next (read here when there). */
-static oa_http_ptr oa_http_cr(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigned at)
+/* The byte at s ended a span of text: a CR ends the line (its LF, when
+ * there, is read here), any other byte is a control byte. */
+static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigned at)
 {
+  if (s == e) return s;
+  if (*s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
   p->state = OA_HTTP_CRLF;
   p->sub = at;
   return ++s < e ? oa_http_crlf(p, s) : s;
@@ -3102,9 +3087,7 @@ static oa_http_ptr oa_http_reason(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   memcpy(p->reason + p->sub, s, n);
   p->sub += (unsigned)n;
   p->reason[p->sub] = '\0';
-  if (t == e) return t;
-  if (*t != '\r') return oa_http_fail(p, t, ODEUS_ERR_HTTP_CONTROL);
-  return oa_http_cr(p, t, e, OA_HTTP_AT_LINE);
+  return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
 }
 
 /* "HTTP/1.x NNN" then SP and the reason, or CR for an empty reason. */
@@ -3115,7 +3098,7 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   for (; s < e; s++, pos++) {
     c = *s;
     if (shape[pos] == '0' ? !oa_is_digit(c) || (pos == 9 && c == '0') : c != (unsigned char)shape[pos]) {
-      if (c == '\r' && pos == 12) return oa_http_cr(p, s, e, OA_HTTP_AT_LINE);
+      if (c == '\r' && pos == 12) return oa_http_eol(p, s, e, OA_HTTP_AT_LINE);
       return oa_http_fail(p, s, oa_http_text_byte(c) || c == '\r' ? ODEUS_ERR_HTTP_STATUS_LINE
                                                                 : ODEUS_ERR_HTTP_CONTROL);
     }
@@ -3141,10 +3124,8 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     s = oa_http_known_value(p, s, t);
     if (p->error) return s;
   }
-  if (t == e) return t;
-  if (*t != '\r') return oa_http_fail(p, t, ODEUS_ERR_HTTP_CONTROL);
-  if ((r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
-  return oa_http_cr(p, t, e, OA_HTTP_AT_LINE);
+  if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
+  return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
 }
 
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
@@ -3172,7 +3153,7 @@ static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     p->sub = 0;
     return oa_http_name(p, s, e);
   }
-  if (c == '\r') return oa_http_cr(p, s, e, OA_HTTP_AT_END);
+  if (c == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
   if (oa_http_ows(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
   return oa_http_fail(p, s, oa_http_text_byte(c) ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
 }
@@ -3203,7 +3184,7 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     } else if (at != OA_HTTP_Z_START && at != OA_HTTP_Z_EXT && oa_http_ows(c)) {
       p->sub = OA_HTTP_Z_WS;
     } else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) {
-      return oa_http_cr(p, s, e, OA_HTTP_AT_CHUNK);
+      return oa_http_eol(p, s, e, OA_HTTP_AT_CHUNK);
     } else {
       return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
     }
@@ -3264,28 +3245,26 @@ static oa_http_ptr oa_http_deliver(oa_http *p, oa_http_ptr s, size_t n)
   return s + n;
 }
 
+/* Body bytes: num counts those left of the Content-Length or the chunk;
+ * a body read until close is bounded by body_max here. */
 static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  size_t avail = (size_t)(e - s), n;
-  uint64_t left;
-  switch (p->state) {
-  case OA_HTTP_BODY_CL:
-    left = p->content_length - p->body_read;
-    n = left < avail ? (size_t)left : avail;
-    if (n == left) oa_http_message_done(p);
-    return oa_http_deliver(p, s, n);
-  case OA_HTTP_CHUNK_DATA:
-    n = p->num < avail ? (size_t)p->num : avail;
-    p->num -= n;
-    if (p->num == 0) { p->state = OA_HTTP_CRLF; p->sub = OA_HTTP_AT_DATA; p->head_len = 0; }
-    return oa_http_deliver(p, s, n);
-  default: /* until close */
-    if (p->body_max && avail > p->body_max - p->body_read) {
-      s = oa_http_deliver(p, s, (size_t)(p->body_max - p->body_read));
-      return p->error ? s : oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
-    }
-    return oa_http_deliver(p, s, avail);
+  size_t n = (size_t)(e - s);
+  if (p->state == OA_HTTP_BODY_CLOSE) {
+    if (!p->body_max || n <= p->body_max - p->body_read) return oa_http_deliver(p, s, n);
+    s = oa_http_deliver(p, s, (size_t)(p->body_max - p->body_read));
+    return p->error ? s : oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
   }
+  if (p->num < n) n = (size_t)p->num;
+  p->num -= n;
+  if (p->num == 0 && p->state == OA_HTTP_BODY_CL) {
+    oa_http_message_done(p);
+  } else if (p->num == 0) { /* the CRLF after the chunk starts the next chunk line's bound */
+    p->state = OA_HTTP_CRLF;
+    p->sub = OA_HTTP_AT_DATA;
+    p->head_len = 0;
+  }
+  return oa_http_deliver(p, s, n);
 }
 
 /* ---- the API ------------------------------------------------------------------ */
