@@ -2662,41 +2662,33 @@ enum {
   OA_HTTP_STATUS = 0,   /* "HTTP/1.x NNN ": sub = position in it */
   OA_HTTP_REASON,       /* reason phrase: sub = bytes kept in reason[] */
   OA_HTTP_LINE,         /* start of a field line, or of the empty line */
-  OA_HTTP_NAME,         /* field name: hdr = known names still matching, sub = bytes read */
+  OA_HTTP_NAME,         /* field name: hdr and sub as oa_http_word keeps them */
   OA_HTTP_VALUE,        /* field value of hdr: sub = that header's own progress */
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
   OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
-  /* Data states: body bytes, handed to on_body in spans. */
-  OA_HTTP_BODY_CL,      /* Content-Length bytes: num = bytes left */
+  /* Data states: body bytes, handed to on_body in spans; num = bytes left. */
+  OA_HTTP_BODY_CL,
   OA_HTTP_BODY_CLOSE,   /* everything until the peer closes */
-  OA_HTTP_CHUNK_DATA,   /* num = bytes left in the chunk */
+  OA_HTTP_CHUNK_DATA,
   OA_HTTP_DONE
 };
 
-/* In OA_HTTP_CRLF: which line ends, so what follows its LF. */
-enum {
-  OA_HTTP_AT_LINE = 0,  /* the status line or a field line: CR read */
-  OA_HTTP_AT_END,       /* the empty line ending a head or the trailers: CR read */
-  OA_HTTP_AT_CHUNK,     /* a chunk-size line: CR read */
-  OA_HTTP_AT_DATA,      /* chunk data: CR expected (else CHUNK_CRLF) */
-  OA_HTTP_AT_DATA_LF    /* chunk data and CR: LF expected (else CHUNK_CRLF) */
-};
+/* In OA_HTTP_CRLF: the line whose CR was read, or chunk data's CRLF. */
+enum { OA_HTTP_AT_LINE = 0, OA_HTTP_AT_END, OA_HTTP_AT_CHUNK, OA_HTTP_AT_DATA, OA_HTTP_AT_DATA_LF };
 
-/* The header fields the parser acts on (hdr); 0 is any other name. While a
- * name is read, hdr is the one it still matches (oa_http_word). */
+/* In OA_HTTP_CHUNK_SIZE: before the hex digits, in them, whitespace after
+ * them (only ';' may follow), an extension (skipped up to CR). */
+enum { OA_HTTP_Z_START = 0, OA_HTTP_Z_DIGITS, OA_HTTP_Z_WS, OA_HTTP_Z_EXT };
+
+/* The header fields the parser acts on (hdr); 0 is any other name. */
 enum {
-  OA_HTTP_H_OTHER = 0,
-  OA_HTTP_H_CONTENT_LENGTH,
-  OA_HTTP_H_TRANSFER_ENCODING,
-  OA_HTTP_H_CONNECTION,
+  OA_HTTP_H_OTHER = 0, OA_HTTP_H_CONTENT_LENGTH, OA_HTTP_H_TRANSFER_ENCODING, OA_HTTP_H_CONNECTION,
   OA_HTTP_H_RETRY_AFTER
 };
-
-/* Lowercase, as oa_http_word compares. */
-static const char *const oa_http_names[] = {
+static const char *const oa_http_names[] = { /* by hdr - 1, lowercase */
   "content-length", "transfer-encoding", "connection", "retry-after"
 };
-/* The Connection tokens we act on: their flags are OA_HTTP_F_CLOSE << k. */
+/* The Connection tokens we act on: token k sets OA_HTTP_F_CLOSE << (k - 1). */
 static const char *const oa_http_tokens[] = { "close", "keep-alive" };
 
 /* flags: what this head said so far (reset for every head). */
@@ -2712,8 +2704,7 @@ static const char *const oa_http_tokens[] = { "close", "keep-alive" };
 typedef const unsigned char *oa_http_ptr;
 
 /* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR,
- * obs-text. CR, LF and the other control bytes end a span and are looked
- * at there. */
+ * obs-text. CR, LF and the other control bytes end a span. */
 static int oa_http_text_byte(unsigned c)
 {
   return c != 0x7fu && (c >= 0x20u || c == '\t');
@@ -2738,6 +2729,12 @@ static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
 {
   p->error = (int)r;
   return s;
+}
+
+/* A byte out of place: r, unless it is a control byte (CR aside). */
+static oa_http_ptr oa_http_stray(oa_http *p, oa_http_ptr s, odeus_result r)
+{
+  return oa_http_fail(p, s, oa_http_text_byte(*s) || *s == '\r' ? r : ODEUS_ERR_HTTP_CONTROL);
 }
 
 /* Whether a and b agree on their first n bytes (a may be shorter: its NUL
@@ -2772,7 +2769,6 @@ static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *
   return s;
 }
 
-
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
 
 /* Days from 1970-01-01 to y-m-d (y >= 1970; m = 13 is January of y + 1),
@@ -2802,13 +2798,10 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
   if (n != sizeof shape - 1) return 0;
   for (i = 0; i < n; i++) {
     unsigned c = (unsigned char)v[i];
-    if (shape[i] == '0') {
-      if (!oa_is_digit(c)) return 0;
-      x = x * 10 + (c - '0');
-      if (shape[i + 1] != '0') { num[k++] = x; x = 0; }
-    } else if (shape[i] != 'a' && c != (unsigned char)shape[i]) {
-      return 0;
-    }
+    if (shape[i] == '0' && !oa_is_digit(c)) return 0;
+    if (shape[i] != '0' && shape[i] != 'a' && c != (unsigned char)shape[i]) return 0;
+    if (shape[i] == '0') x = x * 10 + (c - '0');
+    if (shape[i] == '0' && shape[i + 1] != '0') { num[k++] = x; x = 0; }
   }
   while (mon <= 12 && !OA_SAME(v + 8, months + 3 * (mon - 1), 3)) mon++;
   if (mon > 12 || num[1] < 1970 || num[0] < 1 || num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
@@ -2820,23 +2813,22 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
   return 1;
 }
 
-/* ---- the header fields we act on, byte by byte ------------------------------
- * Each value is read as it arrives; sub holds the progress. Leading and
- * trailing whitespace (OWS) is skipped. */
+/* ---- the header fields we act on --------------------------------------------
+ * Each value is read as it arrives, sub holding the progress; OWS around it
+ * is skipped. */
 
 /* Content-Length: sub 0 before the digits, 1 in them, 2 after them. */
 static odeus_result oa_http_cl_byte(oa_http *p, unsigned c)
 {
-  if (oa_is_digit(c)) {
-    uint64_t d = c - '0', v = p->content_length * 10 + d;
-    if (p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
-    if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
-    p->content_length = v;
-    p->sub = 1;
+  uint64_t d = c - '0', v = p->content_length * 10 + d;
+  if (oa_http_ows(c)) {
+    if (p->sub == 1) p->sub = 2;
     return ODEUS_OK;
   }
-  if (!oa_http_ows(c)) return ODEUS_ERR_HTTP_CL_INVALID;
-  if (p->sub == 1) p->sub = 2;
+  if (!oa_is_digit(c) || p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
+  if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
+  p->content_length = v;
+  p->sub = 1;
   return ODEUS_OK;
 }
 
@@ -2855,8 +2847,7 @@ static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
 /* Connection: a comma-separated token list; "close" and "keep-alive", in
  * any case and with OWS around them, set their flags. sub: OA_HTTP_C_IN in
  * a token, OA_HTTP_C_AFTER in OWS after it (any byte but ',' spoils the
- * token), bits 2-3 the token matching (oa_http_word: 0 none), from bit 4
- * its bytes matched. */
+ * token), bits 2-3 and from bit 4 the token's match (oa_http_word). */
 #define OA_HTTP_C_IN    0x1u
 #define OA_HTTP_C_AFTER 0x2u
 
@@ -2932,8 +2923,7 @@ static void oa_http_retry_end(oa_http *p)
 /* The ':' after a field name (hdr): the checks that need only the name. */
 static odeus_result oa_http_name_end(oa_http *p)
 {
-  /* the flag each header sets, by hdr */
-  static const unsigned char seen[] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY };
+  static const unsigned char seen[] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY }; /* by hdr */
   unsigned f = seen[p->hdr];
   if (p->flags & f) {
     if (f == OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_DUPLICATE;
@@ -2945,9 +2935,8 @@ static odeus_result oa_http_name_end(oa_http *p)
     return ODEUS_ERR_HTTP_CL_AND_TE; /* the other one was seen */
   }
   p->flags |= f;
-  p->sub = 0;
+  p->sub = p->vlen = 0;
   p->num = 0;
-  p->vlen = 0;
   return ODEUS_OK;
 }
 
@@ -2960,13 +2949,12 @@ static oa_http_ptr oa_http_known_value(oa_http *p, oa_http_ptr s, oa_http_ptr t)
     oa_http_conn(p, s, t);
     return t;
   }
-  for (; s < t; s++) {
+  for (; s < t && r == ODEUS_OK; s++) {
     if (p->hdr == OA_HTTP_H_CONTENT_LENGTH) r = oa_http_cl_byte(p, *s);
     else if (p->hdr == OA_HTTP_H_TRANSFER_ENCODING) r = oa_http_te_byte(p, *s);
     else oa_http_retry_byte(p, *s);
-    if (r != ODEUS_OK) return oa_http_fail(p, s, r);
   }
-  return s;
+  return r == ODEUS_OK ? s : oa_http_fail(p, s - 1, r);
 }
 
 /* The CR ending a value of hdr. */
@@ -2995,12 +2983,9 @@ static odeus_result oa_http_value_end(oa_http *p)
 static void oa_http_new_head(oa_http *p)
 {
   p->state = OA_HTTP_STATUS;
-  p->chunked = 0;
-  p->keep_alive = 0;
-  p->has_content_length = 0;
-  p->content_length = 0;
+  p->chunked = p->keep_alive = p->has_content_length = 0;
+  p->content_length = p->retry_value = 0;
   p->retry_kind = OA_RETRY_ABSENT;
-  p->retry_value = 0;
   p->hdr = p->sub = p->flags = 0;
 }
 
@@ -3031,15 +3016,14 @@ static odeus_result oa_http_head_end(oa_http *p)
   if (f & OA_HTTP_F_CLOSE) p->keep_alive = 0;
   else if (f & OA_HTTP_F_HTTP10) p->keep_alive = (f & OA_HTTP_F_KEEP_ALIVE) && !p->chunked;
   else p->keep_alive = 1;
-  if (p->status == 204 || p->status == 304) {
+  p->num = p->content_length;
+  if (p->status == 204 || p->status == 304 || (p->has_content_length && !p->num)) {
     oa_http_message_done(p);
   } else if (p->chunked) {
     oa_http_new_section(p, OA_HTTP_CHUNK_SIZE);
   } else if (p->has_content_length) {
-    if (p->body_max && p->content_length > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
-    p->num = p->content_length;
-    if (p->num == 0) oa_http_message_done(p);
-    else p->state = OA_HTTP_BODY_CL;
+    if (p->body_max && p->num > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+    p->state = OA_HTTP_BODY_CL;
   } else {
     p->keep_alive = 0;
     p->state = OA_HTTP_BODY_CLOSE;
@@ -3065,7 +3049,23 @@ static odeus_result oa_http_chunk_start(oa_http *p)
  * Each returns where it stopped; on an error p->error is set and the
  * position is that of the offending byte. */
 
-static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s);
+/* The byte after a line's CR (LF, else BARE_CR), or the CRLF after chunk
+ * data (else CHUNK_CRLF). */
+static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
+{
+  unsigned at = p->sub;
+  odeus_result r = ODEUS_OK;
+  if (*s != (at == OA_HTTP_AT_DATA ? '\r' : '\n'))
+    return oa_http_fail(p, s, at >= OA_HTTP_AT_DATA ? ODEUS_ERR_HTTP_CHUNK_CRLF : ODEUS_ERR_HTTP_BARE_CR);
+  switch (at) {
+  case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
+  case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
+  case OA_HTTP_AT_CHUNK: r = oa_http_chunk_start(p); break;
+  case OA_HTTP_AT_DATA: p->sub = OA_HTTP_AT_DATA_LF; break;
+  default: p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; break;
+  }
+  return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
+}
 
 /* The byte at s ended a span of text: a CR ends the line (its LF, when
  * there, is read here), any other byte is a control byte. */
@@ -3081,9 +3081,9 @@ static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigne
 static oa_http_ptr oa_http_reason(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   oa_http_ptr t = s;
-  size_t room = sizeof p->reason - 1 - p->sub, n;
+  size_t n;
   while (t < e && oa_http_text_byte(*t)) t++;
-  n = OA_MIN((size_t)(t - s), room);
+  n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
   memcpy(p->reason + p->sub, s, n);
   p->sub += (unsigned)n;
   p->reason[p->sub] = '\0';
@@ -3097,11 +3097,9 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   unsigned pos = p->sub, c;
   for (; s < e; s++, pos++) {
     c = *s;
-    if (shape[pos] == '0' ? !oa_is_digit(c) || (pos == 9 && c == '0') : c != (unsigned char)shape[pos]) {
-      if (c == '\r' && pos == 12) return oa_http_eol(p, s, e, OA_HTTP_AT_LINE);
-      return oa_http_fail(p, s, oa_http_text_byte(c) || c == '\r' ? ODEUS_ERR_HTTP_STATUS_LINE
-                                                                : ODEUS_ERR_HTTP_CONTROL);
-    }
+    if (shape[pos] == '0' ? !oa_is_digit(c) || (pos == 9 && c == '0') : c != (unsigned char)shape[pos])
+      return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
+                                    : oa_http_stray(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
     if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
@@ -3120,10 +3118,7 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   odeus_result r;
   oa_http_ptr t = s;
   while (t < e && oa_http_text_byte(*t)) t++;
-  if (p->hdr != OA_HTTP_H_OTHER) {
-    s = oa_http_known_value(p, s, t);
-    if (p->error) return s;
-  }
+  if (p->hdr != OA_HTTP_H_OTHER && (s = oa_http_known_value(p, s, t)) != t) return s;
   if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
   return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
 }
@@ -3133,8 +3128,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   odeus_result r;
   oa_http_ptr t = oa_http_word(oa_http_names, 4, &p->hdr, &p->sub, s, e);
   if (t == e) return t;
-  if (*t != ':') /* not a token, or no ':' */
-    return oa_http_fail(p, t, oa_http_text_byte(*t) || *t == '\r' ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
+  if (*t != ':') return oa_http_stray(p, t, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
   if (p->hdr && oa_http_names[p->hdr - 1][p->sub]) p->hdr = OA_HTTP_H_OTHER; /* a prefix of it */
   if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
   p->state = OA_HTTP_VALUE;
@@ -3146,25 +3140,15 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
  * head; anything else is an error. */
 static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  unsigned c = *s;
-  if (oa_http_tchar(c)) {
+  if (oa_http_tchar(*s)) {
     p->state = OA_HTTP_NAME;
     p->hdr = p->flags & OA_HTTP_F_TRAILER ? 0u : 1u;
     p->sub = 0;
     return oa_http_name(p, s, e);
   }
-  if (c == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
-  if (oa_http_ows(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
-  return oa_http_fail(p, s, oa_http_text_byte(c) ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
+  if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
+  return oa_http_ows(*s) ? oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD) : oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER);
 }
-
-/* Where a chunk-size line is (sub). */
-enum {
-  OA_HTTP_Z_START = 0,  /* no hex digit yet */
-  OA_HTTP_Z_DIGITS,     /* in the hex digits */
-  OA_HTTP_Z_WS,         /* whitespace after them: only ';' may follow */
-  OA_HTTP_Z_EXT         /* a chunk extension: skipped up to CR */
-};
 
 /* The chunk-size line: hex digits, optional whitespace, an optional
  * extension, CR. Extensions mean nothing to us; they cannot hold CR or LF
@@ -3181,7 +3165,7 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
       /* skipped */
     } else if (at != OA_HTTP_Z_START && c == ';') {
       p->sub = OA_HTTP_Z_EXT;
-    } else if (at != OA_HTTP_Z_START && at != OA_HTTP_Z_EXT && oa_http_ows(c)) {
+    } else if ((at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_WS) && oa_http_ows(c)) {
       p->sub = OA_HTTP_Z_WS;
     } else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) {
       return oa_http_eol(p, s, e, OA_HTTP_AT_CHUNK);
@@ -3190,24 +3174,6 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     }
   }
   return s;
-}
-
-/* The byte after a line's CR (LF, else BARE_CR), or the CRLF after chunk
- * data (else CHUNK_CRLF). */
-static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
-{
-  unsigned at = p->sub;
-  odeus_result r = ODEUS_OK;
-  if (*s != (at == OA_HTTP_AT_DATA ? '\r' : '\n'))
-    return oa_http_fail(p, s, at >= OA_HTTP_AT_DATA ? ODEUS_ERR_HTTP_CHUNK_CRLF : ODEUS_ERR_HTTP_BARE_CR);
-  switch (at) {
-  case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
-  case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
-  case OA_HTTP_AT_CHUNK: r = oa_http_chunk_start(p); break;
-  case OA_HTTP_AT_DATA: p->sub = OA_HTTP_AT_DATA_LF; break;
-  default: p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; break;
-  }
-  return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
 }
 
 /* One text state's span from s, within the section's head_max (past it,
@@ -3283,8 +3249,7 @@ static odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_
   oa_http_ptr s = (oa_http_ptr)data, e;
   if (used) *used = 0;
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (p->error) return (odeus_result)p->error;
-  if (!len) return ODEUS_OK;
+  if (p->error || !len) return (odeus_result)p->error;
   e = s + len;
   while (s < e && !p->error && p->state != OA_HTTP_DONE)
     s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
