@@ -5326,21 +5326,15 @@ enum {
  * always count it. */
 #define OA_X_IO_MAX ((size_t)0x40000000)
 
-/* Wipes what of the window may hold request or answer bytes: all of it
- * while sending; once the request is out (the window was wiped then), what
- * the recvs filled, whose high-water mark win_len keeps while receiving. */
-static void oa_x_wipe(odeus_exchange *x)
+/* Every way out of an exchange passes here, and wipes what of the window
+ * may hold request or answer bytes: all of it while sending; once the
+ * request is out (the window was wiped then), what the recvs filled, whose
+ * high-water mark win_len keeps while receiving. */
+static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 {
   size_t n = x->internal.state == OA_X_RECV ? x->internal.win_len : x->internal.window_size;
   if (x->internal.window) odeus_wipe(x->internal.window, n);
   x->internal.win_len = x->internal.win_pos = 0;
-}
-
-/* Every way out of an exchange passes here: the window is wiped on every
- * path. */
-static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
-{
-  oa_x_wipe(x);
   x->internal.state = OA_X_OVER;
   x->result = r;
   return r;
@@ -5486,7 +5480,7 @@ ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
 ODEUS_API void odeus_exchange_end(odeus_exchange *x)
 {
   if (!x) return;
-  if (x->internal.state != OA_X_OVER) oa_x_wipe(x); /* else oa_x_over wiped it */
+  if (x->internal.state != OA_X_OVER) oa_x_over(x, x->result); /* else it wiped already */
   x->internal.state = OA_X_IDLE;
 }
 
@@ -5551,23 +5545,15 @@ static int oa_retry_worth(const oa_outcome *o)
  * longer than any wait. */
 static int oa_retry_after(const odeus_retry_policy *p, const oa_outcome *o, uint64_t *ms)
 {
-  uint64_t at, now;
-  switch (o->retry_kind) {
-  case OA_RETRY_SECONDS:
-    if (o->retry_value > UINT64_MAX / 1000u) return -1;
-    *ms = o->retry_value * 1000u;
-    break;
-  case OA_RETRY_DATE:
-    if (!p->clock) return 0;
-    if (o->retry_value > UINT64_MAX / 1000u) return -1;
-    at = o->retry_value * 1000u;
+  int date = o->retry_kind == OA_RETRY_DATE;
+  uint64_t now;
+  if (o->retry_kind == OA_RETRY_TOO_LARGE) return -1;
+  if (o->retry_kind != OA_RETRY_SECONDS && !(date && p->clock)) return 0;
+  if (o->retry_value > UINT64_MAX / 1000u) return -1;
+  *ms = o->retry_value * 1000u;
+  if (date) {
     now = p->clock(p->ctx);
-    *ms = at > now ? at - now : 0;
-    break;
-  case OA_RETRY_TOO_LARGE:
-    return -1;
-  default:
-    return 0;
+    *ms = *ms > now ? *ms - now : 0;
   }
   return *ms <= p->retry_after_max_ms ? 1 : -1;
 }
