@@ -2756,10 +2756,12 @@ static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *
   unsigned k = *kp, pos = *pp;
   const char *w = k ? words[k - 1] : "";
   for (; s < e; s++) {
-    unsigned c = (unsigned)oa_lower(*s);
-    if ((unsigned char)w[pos] == c && c) { pos++; continue; } /* a letter or '-': a tchar */
+    unsigned c = *s;
+    /* | 0x20 lowercases a letter; past the controls, only a letter or '-' so matches one */
+    if ((c | 0x20u) == (unsigned char)w[pos] && c >= 0x20u) { pos++; continue; }
     if (!oa_http_tchar(c)) break;
     if (!k) continue;
+    c = (unsigned)oa_lower((int)c);
     while (++k <= n && !(oa_http_prefix(words[k - 1], w, pos) && (unsigned char)words[k - 1][pos] == c)) {}
     if (k > n) { k = pos = 0; w = ""; }
     else { w = words[k - 1]; pos++; }
