@@ -2604,15 +2604,16 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
   return r;
 }
 /* ---- HTTP/1.1 response parser -----------------------------------------------
- * Any split of the bytes gives the same result as one feed of them all.
- * Constant RAM (this struct); no line is buffered. Body bytes (de-chunked)
- * go to on_body in as few calls as the input allows.
+ * Any split of the bytes gives what one feed of them all gives: the whole
+ * memory is this struct, no line is buffered, and every error is decided by
+ * the offending byte alone. Body bytes (de-chunked) go to on_body in as few
+ * calls as the input allows.
  *
  * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase);
  * header fields, names in any case; Content-Length; chunked bodies with
  * extensions (skipped) and trailers (checked, then ignored); a body read
- * until the peer closes (oa_http_finish). 1xx responses (101 too: we never
- * ask for an upgrade) are skipped. 1xx, 204 and 304 have no body.
+ * until the peer closes. 1xx responses (101 too: we never ask for an
+ * upgrade) are skipped. 1xx, 204 and 304 have no body.
  *
  * Strict, each with its own code: Content-Length with Transfer-Encoding
  * (CL_AND_TE); a Transfer-Encoding other than exactly "chunked", or a second
@@ -2630,8 +2631,7 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
  * the trailers, and each chunk-size line with the CRLF before it, have a
  * head_max of their own); a body past body_max (BODY_TOO_LARGE: as soon as
  * a Content-Length or chunk size says so, else after delivering exactly
- * body_max bytes); the peer closing before the end (TRUNCATED, from
- * oa_http_finish).
+ * body_max bytes); the peer closing before the end (TRUNCATED).
  *
  * keep_alive: HTTP/1.1 keeps the connection unless "Connection: close";
  * HTTP/1.0 closes it unless "Connection: keep-alive" (and always when it
@@ -2643,19 +2643,14 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
  * must match; years before 1970 are INVALID). Anything else, the RFC 850
  * and asctime forms and a second Retry-After included, is INVALID, value 0.
  *
- * oa_http_init prepares for one response (for the next on a kept-alive
- * connection: init again and feed the bytes the last feed left unused).
- * oa_http_feed consumes bytes up to the end of the message (*used, may be
- * NULL, counts them); it returns ODEUS_OK (more needed, or done is set), an
- * ODEUS_ERR_HTTP_* code, or on_body's nonzero return, and then the same on
- * every later call. On an error *used counts the bytes before the offending
- * one (bytes handed to on_body count as used). Once done, a feed consumes
- * nothing. oa_http_finish: the peer closed; it completes a body read until
- * close, else ODEUS_ERR_HTTP_TRUNCATED unless done.
- *
- * A state machine whose whole memory is oa_http; each state reads a span in
- * a tight loop; known names and tokens are matched as they arrive. Every
- * error is decided by the offending byte alone: same offset for any split. */
+ * oa_http_init: for one response (for the next on a kept-alive connection,
+ * init again and feed the bytes left unused). oa_http_feed consumes up to
+ * the end of the message (*used, may be NULL, counts; on an error, the
+ * bytes before the offending one, those handed to on_body included) and
+ * returns ODEUS_OK (more needed, or done is set), an ODEUS_ERR_HTTP_* code
+ * or on_body's nonzero return, then the same on every call. Once done it
+ * consumes nothing. oa_http_finish: the peer closed; it completes a body
+ * read until close, else ODEUS_ERR_HTTP_TRUNCATED unless done. */
 
 enum {
   /* Text states: their bytes count against head_max. */
@@ -2909,17 +2904,15 @@ static void oa_http_retry_byte(oa_http *p, unsigned c)
 static void oa_http_retry_end(oa_http *p)
 {
   unsigned form = p->sub & ~OA_HTTP_R_END;
-  uint64_t value = 0;
   p->retry_kind = OA_RETRY_INVALID;
+  p->retry_value = 0;
+  while (form == OA_HTTP_R_DATE && p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
   if (form == OA_HTTP_R_DIGITS) {
     p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
-    value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
-  } else if (form == OA_HTTP_R_DATE) {
-    while (p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
-    if (oa_http_imf_date(p->val, p->vlen, &value)) p->retry_kind = OA_RETRY_DATE;
-    else value = 0;
+    p->retry_value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
+  } else if (form == OA_HTTP_R_DATE && oa_http_imf_date(p->val, p->vlen, &p->retry_value)) {
+    p->retry_kind = OA_RETRY_DATE;
   }
-  p->retry_value = value;
 }
 
 /* The ':' after a field name (hdr): the checks that need only the name. */
@@ -3163,16 +3156,11 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
       if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
       p->num = p->num << 4 | v;
       p->sub = OA_HTTP_Z_DIGITS;
-    } else if (at == OA_HTTP_Z_EXT && oa_http_text_byte(c)) {
-      /* skipped */
-    } else if (at != OA_HTTP_Z_START && c == ';') {
-      p->sub = OA_HTTP_Z_EXT;
-    } else if ((at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_WS) && oa_http_ows(c)) {
-      p->sub = OA_HTTP_Z_WS;
-    } else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) {
-      return oa_http_eol(p, s, e, OA_HTTP_AT_CHUNK);
-    } else {
-      return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
+    } else if (at != OA_HTTP_Z_EXT || !oa_http_text_byte(c)) { /* an extension's bytes are skipped */
+      if (at != OA_HTTP_Z_START && c == ';') p->sub = OA_HTTP_Z_EXT;
+      else if ((at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_WS) && oa_http_ows(c)) p->sub = OA_HTTP_Z_WS;
+      else if (c == '\r' && (at & 1u)) return oa_http_eol(p, s, e, OA_HTTP_AT_CHUNK); /* DIGITS or EXT */
+      else return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
     }
   }
   return s;
