@@ -2904,15 +2904,17 @@ static void oa_http_retry_byte(oa_http *p, unsigned c)
 static void oa_http_retry_end(oa_http *p)
 {
   unsigned form = p->sub & ~OA_HTTP_R_END;
+  uint64_t value = 0;
   p->retry_kind = OA_RETRY_INVALID;
-  p->retry_value = 0;
-  while (form == OA_HTTP_R_DATE && p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
   if (form == OA_HTTP_R_DIGITS) {
     p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
-    p->retry_value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
-  } else if (form == OA_HTTP_R_DATE && oa_http_imf_date(p->val, p->vlen, &p->retry_value)) {
-    p->retry_kind = OA_RETRY_DATE;
+    value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
+  } else if (form == OA_HTTP_R_DATE) {
+    while (p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
+    if (oa_http_imf_date(p->val, p->vlen, &value)) p->retry_kind = OA_RETRY_DATE;
+    else value = 0;
   }
+  p->retry_value = value;
 }
 
 /* The ':' after a field name (hdr): the checks that need only the name. */
