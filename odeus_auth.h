@@ -2732,14 +2732,6 @@ static oa_http_ptr oa_http_stray(oa_http *p, oa_http_ptr s, odeus_result r)
   return oa_http_fail(p, s, oa_http_text_byte(*s) || *s == '\r' ? r : ODEUS_ERR_HTTP_CONTROL);
 }
 
-/* Whether a and b agree on their first n bytes (a may be shorter: its NUL
- * differs). */
-static int oa_http_prefix(const char *a, const char *b, unsigned n)
-{
-  while (n && *a == *b) a++, b++, n--;
-  return n == 0;
-}
-
 /* Names and tokens are matched as their bytes arrive, in any case,
  * against a list of lowercase words (letters and '-'): *kp (index + 1) is
  * the word that matched the *pp bytes read, 0 once none does (then *pp is
@@ -2748,7 +2740,7 @@ static int oa_http_prefix(const char *a, const char *b, unsigned n)
 static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *kp, unsigned *pp,
                                 oa_http_ptr s, oa_http_ptr e)
 {
-  unsigned k = *kp, pos = *pp;
+  unsigned k = *kp, pos = *pp, j;
   const char *w = k ? words[k - 1] : "";
   for (; s < e; s++) {
     unsigned c = *s;
@@ -2757,7 +2749,10 @@ static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *
     if (!oa_http_tchar(c)) break;
     if (!k) continue;
     c = (unsigned)oa_lower((int)c);
-    while (++k <= n && !(oa_http_prefix(words[k - 1], w, pos) && (unsigned char)words[k - 1][pos] == c)) {}
+    while (++k <= n) { /* a later word with w's first pos bytes (a shorter one differs at its NUL) */
+      for (j = 0; j < pos && words[k - 1][j] == w[j]; j++) {}
+      if (j == pos && (unsigned char)words[k - 1][pos] == c) break;
+    }
     if (k > n) { k = pos = 0; w = ""; }
     else { w = words[k - 1]; pos++; }
   }
