@@ -2708,9 +2708,7 @@ static int oa_http_text_byte(unsigned c)
 /* A token character (tchar): bit c - 0x20 of the set. */
 static int oa_http_tchar(unsigned c)
 {
-  static const unsigned char tchar[12] = {
-    0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57
-  };
+  static const unsigned char tchar[12] = { 0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57 };
   return (int)oa_in_set96(tchar, c);
 }
 
@@ -2877,7 +2875,7 @@ static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
 #define OA_HTTP_R_END     4u
 #define OA_HTTP_R_INVALID 8u
 
-static void oa_http_retry_byte(oa_http *p, unsigned c)
+static odeus_result oa_http_retry_byte(oa_http *p, unsigned c)
 {
   int ows = oa_http_ows(c);
   if (p->sub & OA_HTTP_R_END) {
@@ -2894,6 +2892,7 @@ static void oa_http_retry_byte(oa_http *p, unsigned c)
     p->sub = OA_HTTP_R_DATE;
     p->val[p->vlen++] = (char)c;
   }
+  return ODEUS_OK; /* whatever it holds, a Retry-After never fails the answer */
 }
 
 static void oa_http_retry_end(oa_http *p)
@@ -2930,23 +2929,6 @@ static odeus_result oa_http_name_end(oa_http *p)
   p->sub = p->vlen = 0;
   p->num = 0;
   return ODEUS_OK;
-}
-
-/* Value bytes [s, t) of the header hdr, none of them CR or a control
- * byte. Returns where it stopped: t, or an offending byte (p->error set). */
-static oa_http_ptr oa_http_known_value(oa_http *p, oa_http_ptr s, oa_http_ptr t)
-{
-  odeus_result r = ODEUS_OK;
-  if (p->hdr == OA_HTTP_H_CONNECTION) {
-    oa_http_conn(p, s, t);
-    return t;
-  }
-  for (; s < t && r == ODEUS_OK; s++) {
-    if (p->hdr == OA_HTTP_H_CONTENT_LENGTH) r = oa_http_cl_byte(p, *s);
-    else if (p->hdr == OA_HTTP_H_TRANSFER_ENCODING) r = oa_http_te_byte(p, *s);
-    else oa_http_retry_byte(p, *s);
-  }
-  return r == ODEUS_OK ? s : oa_http_fail(p, s - 1, r);
 }
 
 /* The CR ending a value of hdr. */
@@ -3095,22 +3077,25 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
-    if (pos == 12) {
-      p->state = OA_HTTP_REASON;
-      p->sub = 0;
-      return oa_http_reason(p, s + 1, e);
-    }
+    if (pos == 12) { p->state = OA_HTTP_REASON; p->sub = 0; return oa_http_reason(p, s + 1, e); }
   }
   p->sub = pos;
   return s;
 }
 
+/* Value bytes up to the CR: those of a header we act on are read as they come. */
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  odeus_result r;
+  odeus_result r = ODEUS_OK;
   oa_http_ptr t = s;
   while (t < e && oa_http_text_byte(*t)) t++;
-  if (p->hdr != OA_HTTP_H_OTHER && (s = oa_http_known_value(p, s, t)) != t) return s;
+  if (p->hdr == OA_HTTP_H_CONNECTION) oa_http_conn(p, s, t);
+  else if (p->hdr != OA_HTTP_H_OTHER)
+    for (; s < t && r == ODEUS_OK; s++)
+      r = p->hdr == OA_HTTP_H_CONTENT_LENGTH      ? oa_http_cl_byte(p, *s)
+          : p->hdr == OA_HTTP_H_TRANSFER_ENCODING ? oa_http_te_byte(p, *s)
+                                                  : oa_http_retry_byte(p, *s);
+  if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
   if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
   return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
 }
