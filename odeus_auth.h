@@ -2811,10 +2811,7 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
 static odeus_result oa_http_cl_byte(oa_http *p, unsigned c)
 {
   uint64_t d = c - '0', v = p->content_length * 10 + d;
-  if (oa_http_ows(c)) {
-    if (p->sub == 1) p->sub = 2;
-    return ODEUS_OK;
-  }
+  if (oa_http_ows(c)) { p->sub = p->sub ? 2 : 0; return ODEUS_OK; }
   if (!oa_is_digit(c) || p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
   if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
   p->content_length = v;
@@ -3008,14 +3005,9 @@ static odeus_result oa_http_head_end(oa_http *p)
 /* The LF of a chunk-size line: the data, or (size 0) the trailers. */
 static odeus_result oa_http_chunk_start(oa_http *p)
 {
-  if (p->num == 0) {
-    p->flags |= OA_HTTP_F_TRAILER;
-    oa_http_new_section(p, OA_HTTP_LINE);
-  } else if (p->body_max && p->num > p->body_max - p->body_read) {
-    return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
-  } else {
-    p->state = OA_HTTP_CHUNK_DATA;
-  }
+  if (p->num && p->body_max && p->num > p->body_max - p->body_read) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+  if (p->num) p->state = OA_HTTP_CHUNK_DATA;
+  else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_LINE); }
   return ODEUS_OK;
 }
 
@@ -3195,13 +3187,8 @@ static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   }
   if (p->num < n) n = (size_t)p->num;
   p->num -= n;
-  if (p->num == 0 && p->state == OA_HTTP_BODY_CL) {
-    oa_http_message_done(p);
-  } else if (p->num == 0) { /* the CRLF after the chunk starts the next chunk line's bound */
-    p->state = OA_HTTP_CRLF;
-    p->sub = OA_HTTP_AT_DATA;
-    p->head_len = 0;
-  }
+  if (p->num == 0 && p->state == OA_HTTP_BODY_CL) oa_http_message_done(p);
+  else if (p->num == 0) { p->state = OA_HTTP_CRLF; p->sub = OA_HTTP_AT_DATA; p->head_len = 0; } /* a new bound */
   return oa_http_deliver(p, s, n);
 }
 
