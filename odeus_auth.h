@@ -2964,9 +2964,8 @@ static void oa_http_new_head(oa_http *p)
 static void oa_http_new_section(oa_http *p, unsigned state)
 {
   p->state = state;
-  p->head_len = 0;
   p->flags |= OA_HTTP_F_SECTION;
-  p->sub = 0;
+  p->head_len = p->sub = 0;
   p->num = 0;
 }
 
@@ -3002,15 +3001,6 @@ static odeus_result oa_http_head_end(oa_http *p)
   return ODEUS_OK;
 }
 
-/* The LF of a chunk-size line: the data, or (size 0) the trailers. */
-static odeus_result oa_http_chunk_start(oa_http *p)
-{
-  if (p->num && p->body_max && p->num > p->body_max - p->body_read) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
-  if (p->num) p->state = OA_HTTP_CHUNK_DATA;
-  else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_LINE); }
-  return ODEUS_OK;
-}
-
 /* ---- the text states, one span at a time --------------------------------------
  * Each returns where it stopped; on an error p->error is set and the
  * position is that of the offending byte. */
@@ -3026,7 +3016,11 @@ static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
   switch (at) {
   case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
   case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
-  case OA_HTTP_AT_CHUNK: r = oa_http_chunk_start(p); break;
+  case OA_HTTP_AT_CHUNK: /* the data, or (size 0) the trailers */
+    if (p->num && p->body_max && p->num > p->body_max - p->body_read) r = ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+    else if (p->num) p->state = OA_HTTP_CHUNK_DATA;
+    else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_LINE); }
+    break;
   case OA_HTTP_AT_DATA: p->sub = OA_HTTP_AT_DATA_LF; break;
   default: p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; break;
   }
