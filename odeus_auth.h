@@ -5476,19 +5476,15 @@ static oa_outcome oa_outcome_of(const odeus_exchange *x, odeus_result r)
 
 /* Statuses that say "not now" rather than "not this": the same request may
  * well succeed later. Exactly the API reference's list, which the tool's
- * --retries promises: 408 is not in it. */
-static int oa_retry_status(int status)
-{
-  return status == 429 || status == 502 || status == 503 || status == 504;
-}
-
-/* A status counts only when the attempt ended on it: a 503 whose answer
- * broke the HTTP rules ended in that error, and that is not retried. */
+ * --retries promises: 408 is not in it. A status counts only when the
+ * attempt ended on it: a 503 whose answer broke the HTTP rules ended in
+ * that error, and that is not retried. */
 static int oa_retry_worth(const oa_outcome *o)
 {
+  int s = o->status;
   if (o->result == ODEUS_ERR_CONNECT) return 1;
   if (o->result != ODEUS_ERR_STATUS_429 && o->result != ODEUS_ERR_STATUS_5XX) return 0;
-  return oa_retry_status(o->status);
+  return s == 429 || s == 502 || s == 503 || s == 504;
 }
 
 /* What a Retry-After asks for: 1 with the wait in *ms when it is honoured,
@@ -5503,11 +5499,8 @@ static int oa_retry_after(const odeus_retry_policy *p, const oa_outcome *o, uint
   if (o->retry_kind == OA_RETRY_TOO_LARGE) return -1;
   if (o->retry_kind != OA_RETRY_SECONDS && !(date && p->clock)) return 0;
   if (o->retry_value > UINT64_MAX / 1000u) return -1;
-  *ms = o->retry_value * 1000u;
-  if (date) {
-    now = p->clock(p->ctx);
-    *ms = *ms > now ? *ms - now : 0;
-  }
+  now = date ? p->clock(p->ctx) : 0; /* a date is an instant: the wait is what is left of it */
+  *ms = o->retry_value * 1000u > now ? o->retry_value * 1000u - now : 0;
   return *ms <= p->retry_after_max_ms ? 1 : -1;
 }
 
