@@ -671,8 +671,7 @@ typedef int (*oa_body_fn)(void *ctx, const char *data, size_t len);
 
 typedef struct oa_http {
   /* set by oa_http_init, may be changed before the first feed */
-  size_t head_max;              /* bound of status line + headers
-                                   (ODEUS_HTTP_HEAD_MAX; 0 also means that) */
+  size_t head_max;              /* bound of a head (ODEUS_HTTP_HEAD_MAX; 0 too) */
   uint64_t body_max;            /* bound of the body (0: none) */
   oa_body_fn on_body; void *ctx;  /* on_body may be NULL: the body is skipped */
   /* results, valid once head_done */
@@ -2822,10 +2821,8 @@ static odeus_result oa_http_cl_byte(oa_http *p, unsigned c)
 /* Transfer-Encoding: sub = bytes of "chunked" matched, 8 after it. */
 static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
 {
-  if (oa_http_ows(c)) {
-    if (p->sub == 7) p->sub = 8;
-    return (p->sub == 0 || p->sub == 8) ? ODEUS_OK : ODEUS_ERR_HTTP_TE;
-  }
+  if (oa_http_ows(c) && p->sub >= 7) p->sub = 8;
+  if (oa_http_ows(c)) return (p->sub == 0 || p->sub == 8) ? ODEUS_OK : ODEUS_ERR_HTTP_TE;
   if (p->sub >= 7 || oa_lower((int)c) != "chunked"[p->sub]) return ODEUS_ERR_HTTP_TE;
   p->sub++;
   return ODEUS_OK;
@@ -2848,19 +2845,12 @@ static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
 {
   unsigned phase = p->sub & 3u, k = p->sub >> 2 & 3u, pos = p->sub >> 4;
   while (s < t) {
-    if (*s == ',') {
-      oa_http_conn_end(p, k, pos);
-      phase = k = 0;
-      s++;
-    } else if (oa_http_ows(*s)) {
-      if (phase) phase = OA_HTTP_C_IN | OA_HTTP_C_AFTER;
-      s++;
-    } else {
-      if (!phase) { phase = OA_HTTP_C_IN; k = 1; pos = 0; } /* a token starts */
-      else if (phase & OA_HTTP_C_AFTER) k = pos = 0;
-      s = oa_http_word(oa_http_tokens, 2, &k, &pos, s, t);
-      if (s < t && *s != ',' && !oa_http_ows(*s)) { k = pos = 0; s++; } /* no token we know */
-    }
+    if (*s == ',') { oa_http_conn_end(p, k, pos); phase = k = 0; s++; continue; }
+    if (oa_http_ows(*s)) { phase = phase ? OA_HTTP_C_IN | OA_HTTP_C_AFTER : 0; s++; continue; }
+    if (!phase) { phase = OA_HTTP_C_IN; k = 1; pos = 0; } /* a token starts */
+    else if (phase & OA_HTTP_C_AFTER) k = pos = 0;
+    s = oa_http_word(oa_http_tokens, 2, &k, &pos, s, t);
+    if (s < t && *s != ',' && !oa_http_ows(*s)) { k = pos = 0; s++; } /* no token we know */
   }
   p->sub = pos << 4 | k << 2 | phase;
 }
@@ -2994,7 +2984,7 @@ static odeus_result oa_http_head_end(oa_http *p)
   } else if (p->has_content_length) {
     if (p->body_max && p->num > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     p->state = OA_HTTP_BODY_CL;
-  } else {
+  } else { /* until close: never kept */
     p->keep_alive = 0;
     p->state = OA_HTTP_BODY_CLOSE;
   }
