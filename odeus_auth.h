@@ -5369,11 +5369,12 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX), used = 0;
   odeus_result r;
   int n = io->recv(io->ctx, x->internal.window, cap);
-  if (n < 0 || (size_t)n > cap) x->internal.win_len = cap; /* what it wrote is unknown */
-  else if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
   if (n == 0) return oa_x_over(x, oa_x_peer_closed(x));
-  if (n < 0) return oa_x_io_failure(x, n);
-  if ((size_t)n > cap) return oa_x_over(x, ODEUS_ERR_IO);
+  if (n < 0 || (size_t)n > cap) { /* what it wrote is unknown: all of the window, say */
+    x->internal.win_len = cap;
+    return n < 0 ? oa_x_io_failure(x, n) : oa_x_over(x, ODEUS_ERR_IO);
+  }
+  if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
   x->received += (uint64_t)n;
   r = oa_http_feed(&x->internal.http, (const char *)x->internal.window, (size_t)n, &used);
   if (r != ODEUS_OK) return oa_x_over(x, oa_x_body_failure(x, r));
