@@ -3088,14 +3088,13 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   return oa_http_value(p, t + 1, e);
 }
 
-/* The first byte of a line: a token character starts a field name (no
- * trailer name is matched: trailers never frame or steer); a CR ends the
- * head; anything else is an error. */
+/* The first byte of a line: a token character starts a field name, a CR
+ * ends the head (trailers never frame or steer); anything else is an error. */
 static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   if (oa_http_tchar(*s)) {
     p->state = OA_HTTP_NAME;
-    p->hdr = p->flags & OA_HTTP_F_TRAILER ? 0u : 1u;
+    p->hdr = p->flags & OA_HTTP_F_TRAILER ? 0u : 1u; /* matching from the first name, none in trailers */
     p->sub = 0;
     return oa_http_name(p, s, e);
   }
