@@ -689,7 +689,7 @@ typedef struct oa_http {
   /* private */
   unsigned state, hdr, sub, flags;
   size_t head_len;              /* bytes of the current head, chunk line or trailers */
-  uint64_t num;                 /* chunk size or bytes left in the chunk; Retry-After seconds */
+  uint64_t num;                 /* a chunk size; body bytes left; Retry-After seconds */
   unsigned vlen;                /* bytes in val */
   char val[32];                 /* a Retry-After date (29 bytes) */
   int error;                    /* the first error: every later call returns it */
@@ -2644,12 +2644,13 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
  *
  * oa_http_init: for one response (for the next on a kept-alive connection,
  * init again and feed the bytes left unused). oa_http_feed consumes up to
- * the end of the message (*used, may be NULL, counts; on an error, the
- * bytes before the offending one, those handed to on_body included) and
- * returns ODEUS_OK (more needed, or done is set), an ODEUS_ERR_HTTP_* code
- * or on_body's nonzero return, then the same on every call. Once done it
- * consumes nothing. oa_http_finish: the peer closed; it completes a body
- * read until close, else ODEUS_ERR_HTTP_TRUNCATED unless done. */
+ * the end of the message, the rest belonging to the next response (*used,
+ * may be NULL, counts; on an error, the bytes before the offending one,
+ * those handed to on_body included) and returns ODEUS_OK (more needed, or
+ * done is set), an ODEUS_ERR_HTTP_* code or on_body's nonzero return, then
+ * the same on every call. Once done it consumes nothing. oa_http_finish:
+ * the peer closed; it completes a body read until close, else
+ * ODEUS_ERR_HTTP_TRUNCATED unless done. */
 
 enum {
   /* Text states: their bytes count against head_max. */
@@ -2741,7 +2742,7 @@ static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *
   const char *w = k ? words[k - 1] : "";
   for (; s < e; s++) {
     unsigned c = *s;
-    /* | 0x20 lowercases a letter; past the controls, only a letter or '-' so matches one */
+    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or CR */
     if ((c | 0x20u) == (unsigned char)w[pos] && c >= 0x20u) { pos++; continue; }
     if (!oa_http_tchar(c)) break;
     if (!k) continue;
