@@ -3159,8 +3159,7 @@ static oa_http_ptr oa_http_deliver(oa_http *p, oa_http_ptr s, size_t n)
   return s + n;
 }
 
-/* Body bytes: num counts those left of the Content-Length or the chunk;
- * a body read until close is bounded by body_max here. */
+/* Body bytes: num counts a Content-Length or chunk down; body_max bounds a body read until close here. */
 static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t n = (size_t)(e - s);
