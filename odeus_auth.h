@@ -671,8 +671,7 @@ typedef int (*oa_body_fn)(void *ctx, const char *data, size_t len);
 
 typedef struct oa_http {
   /* set by oa_http_init, may be changed before the first feed */
-  size_t head_max;              /* bound of status line + headers
-                                   (ODEUS_HTTP_HEAD_MAX; 0 also means that) */
+  size_t head_max;              /* bound of a head (ODEUS_HTTP_HEAD_MAX; 0 too) */
   uint64_t body_max;            /* bound of the body (0: none) */
   oa_body_fn on_body; void *ctx;  /* on_body may be NULL: the body is skipped */
   /* results, valid once head_done */
@@ -690,9 +689,9 @@ typedef struct oa_http {
   /* private */
   unsigned state, hdr, sub, flags;
   size_t head_len;              /* bytes of the current head, chunk line or trailers */
-  uint64_t num;                 /* chunk size or bytes left in the chunk; Retry-After seconds */
+  uint64_t num;                 /* a chunk size; body bytes left; Retry-After seconds */
   unsigned vlen;                /* bytes in val */
-  char val[40];                 /* a Retry-After date */
+  char val[32];                 /* a Retry-After date (29 bytes) */
   int error;                    /* the first error: every later call returns it */
 } oa_http;
 
@@ -2604,16 +2603,16 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
   return r;
 }
 /* ---- HTTP/1.1 response parser -----------------------------------------------
- * Fed any split of the bytes: one byte at a time gives the same result as
- * all at once. Constant RAM (this struct); no line is ever buffered. Body
- * bytes (de-chunked) go to on_body, in as few calls as the input allows.
+ * Any split of the bytes gives what one feed of them all gives: the whole
+ * memory is this struct, no line is buffered, and every error is decided by
+ * the offending byte alone. Body bytes (de-chunked) go to on_body in as few
+ * calls as the input allows.
  *
  * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase);
- * header fields, names case-insensitive; Content-Length; chunked bodies
- * with extensions (skipped) and trailers (checked, then ignored); a body
- * read until the peer closes (oa_http_finish). 1xx responses (101
- * too: we never ask for an upgrade) are skipped: "100 Continue" then
- * "200 OK" reads as the 200. 1xx, 204 and 304 have no body.
+ * header fields, names in any case; Content-Length; chunked bodies with
+ * extensions (skipped) and trailers (checked, then ignored); a body read
+ * until the peer closes. 1xx responses (101 too: we never ask for an
+ * upgrade) are skipped. 1xx, 204 and 304 have no body.
  *
  * Strict, each with its own code: Content-Length with Transfer-Encoding
  * (CL_AND_TE); a Transfer-Encoding other than exactly "chunked", or a second
@@ -2627,78 +2626,65 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
  * line (CONTROL; HTAB is allowed in values); a field name that is not a
  * token or lacks its ':' (HEADER); anything but "HTTP/1.<digit> <100..999>
  * [reason]" as the status line (STATUS_LINE; lowercase "http" included);
- * a head longer than head_max (HEAD_TOO_LONG; the heads of skipped 1xx
- * responses count too; the trailer section, and each chunk-size line with
- * the CRLF ending the data before it, are bounded by head_max on their
- * own); a body past body_max (BODY_TOO_LARGE: for Content-Length and chunk
- * sizes as soon as they are read, else after delivering exactly body_max
- * bytes); the peer closing before the end of the message (TRUNCATED, from
- * oa_http_finish).
+ * a head longer than head_max (HEAD_TOO_LONG; skipped 1xx heads count too;
+ * the trailers, and each chunk-size line with the CRLF before it, have a
+ * head_max of their own); a body past body_max (BODY_TOO_LARGE: as soon as
+ * a Content-Length or chunk size says so, else after delivering exactly
+ * body_max bytes); the peer closing before the end (TRUNCATED).
  *
  * keep_alive: HTTP/1.1 keeps the connection unless "Connection: close";
  * HTTP/1.0 closes it unless "Connection: keep-alive" (and always when it
  * carries Transfer-Encoding); a body read until close never keeps it.
  *
- * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past
- * 2^32-1 it is TOO_LARGE with UINT32_MAX) or an IMF-fixdate such as
- * "Sun, 06 Nov 1994 08:49:37 GMT" (DATE, value = 784111777: seconds since
- * 1970; the weekday must match the date; years before 1970 are INVALID).
- * Anything else, the obsolete RFC 850 and asctime forms and a second
- * Retry-After field included, is INVALID with value 0.
+ * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past 2^32-1
+ * TOO_LARGE with UINT32_MAX) or an IMF-fixdate such as "Sun, 06 Nov 1994
+ * 08:49:37 GMT" (DATE, value = 784111777: seconds since 1970; the weekday
+ * must match; years before 1970 are INVALID). Anything else, the RFC 850
+ * and asctime forms and a second Retry-After included, is INVALID, value 0.
  *
- * oa_http_init prepares for one response (for the next one on a kept-alive
- * connection, init again and feed it the bytes the last feed left unused).
- * oa_http_feed consumes bytes up to the end of the message: *used (may be
- * NULL) tells how many, the rest belongs to the next response; it returns
- * ODEUS_OK (more needed, or done is set), an ODEUS_ERR_HTTP_* code, or what
- * on_body returned when nonzero. On an error, *used counts the bytes before
- * the offending one (bytes handed to on_body count as used). Once done, a
- * feed consumes nothing and returns ODEUS_OK. oa_http_finish: the peer
- * closed; it completes a body read until close, else
- * ODEUS_ERR_HTTP_TRUNCATED unless done.
- *
- * The implementation: a byte-exact state machine: everything it must remember between two feeds
- * lives in oa_http, so any split of the input gives the same result.
- * Each state consumes a whole span in a tight loop; state changes happen
- * only at the few bytes that matter (CR, LF, ':', the end of a chunk).
- * Every error is decided by the first offending byte alone, so the same
- * input reports the same error at the same offset however it is split. */
+ * oa_http_init: for one response (for the next on a kept-alive connection,
+ * init again and feed the bytes left unused). oa_http_feed consumes up to
+ * the end of the message, the rest belonging to the next response (*used,
+ * may be NULL, counts; on an error, the bytes before the offending one,
+ * those handed to on_body included) and returns ODEUS_OK (more needed, or
+ * done is set), an ODEUS_ERR_HTTP_* code or on_body's nonzero return, then
+ * the same on every call. Once done it consumes nothing. oa_http_finish:
+ * the peer closed; it completes a body read until close, else
+ * ODEUS_ERR_HTTP_TRUNCATED unless done. */
 
 enum {
   /* Text states: their bytes count against head_max. */
   OA_HTTP_STATUS = 0,   /* "HTTP/1.x NNN ": sub = position in it */
   OA_HTTP_REASON,       /* reason phrase: sub = bytes kept in reason[] */
-  OA_HTTP_STATUS_LF,    /* the status line's CR was read */
   OA_HTTP_LINE,         /* start of a field line, or of the empty line */
-  OA_HTTP_NAME,         /* field name: hdr = known name still matching, sub = its bytes read */
+  OA_HTTP_NAME,         /* field name: hdr and sub as oa_http_word keeps them */
   OA_HTTP_VALUE,        /* field value of hdr: sub = that header's own progress */
-  OA_HTTP_LINE_LF,      /* a field line's CR was read */
-  OA_HTTP_END_LF,       /* the empty line's CR was read */
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
-  OA_HTTP_CHUNK_LF,     /* the chunk-size line's CR was read */
-  OA_HTTP_DATA_CR,      /* chunk data read: CR expected */
-  OA_HTTP_DATA_LF,      /* chunk data and CR read: LF expected */
-  /* Data states: body bytes, handed to on_body in spans. */
-  OA_HTTP_BODY_CL,      /* Content-Length bytes */
+  OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
+  /* Data states: body bytes, handed to on_body in spans; num = bytes left. */
+  OA_HTTP_BODY_CL,
   OA_HTTP_BODY_CLOSE,   /* everything until the peer closes */
-  OA_HTTP_CHUNK_DATA,   /* num = bytes left in the chunk */
+  OA_HTTP_CHUNK_DATA,
   OA_HTTP_DONE
 };
 
-/* The header fields the parser acts on (hdr); index 0 is any other name. */
-enum {
-  OA_HTTP_H_OTHER = 0,
-  OA_HTTP_H_CONTENT_LENGTH,
-  OA_HTTP_H_TRANSFER_ENCODING,
-  OA_HTTP_H_CONNECTION,
-  OA_HTTP_H_RETRY_AFTER,
-  OA_HTTP_H_COUNT
-};
+/* In OA_HTTP_CRLF: the line whose CR was read, or chunk data's CRLF. */
+enum { OA_HTTP_AT_LINE = 0, OA_HTTP_AT_END, OA_HTTP_AT_CHUNK, OA_HTTP_AT_DATA, OA_HTTP_AT_DATA_LF };
 
-/* Lowercase, as matched against lowercased input. */
-static const char *const oa_http_names[OA_HTTP_H_COUNT] = {
-  "", "content-length", "transfer-encoding", "connection", "retry-after"
+/* In OA_HTTP_CHUNK_SIZE: before the hex digits, in them, whitespace after
+ * them (only ';' may follow), an extension (skipped up to CR). */
+enum { OA_HTTP_Z_START = 0, OA_HTTP_Z_DIGITS, OA_HTTP_Z_WS, OA_HTTP_Z_EXT };
+
+/* The header fields the parser acts on (hdr); 0 is any other name. */
+enum {
+  OA_HTTP_H_OTHER = 0, OA_HTTP_H_CONTENT_LENGTH, OA_HTTP_H_TRANSFER_ENCODING, OA_HTTP_H_CONNECTION,
+  OA_HTTP_H_RETRY_AFTER
 };
+static const char *const oa_http_names[] = { /* by hdr - 1, lowercase */
+  "content-length", "transfer-encoding", "connection", "retry-after"
+};
+/* The Connection tokens we act on: token k sets OA_HTTP_F_CLOSE << (k - 1). */
+static const char *const oa_http_tokens[] = { "close", "keep-alive" };
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
@@ -2710,25 +2696,26 @@ static const char *const oa_http_names[OA_HTTP_H_COUNT] = {
 #define OA_HTTP_F_TRAILER    0x40u  /* reading the trailer section */
 #define OA_HTTP_F_SECTION    0x80u  /* a new bounded text section just began */
 
-/* Byte classes. T: a token character (tchar), also allowed in a value.
- * V: allowed in a field value or the reason phrase (SP, HTAB, VCHAR,
- * obs-text). 0: a control byte; CR and LF are 0 too, and are looked at
- * wherever a scan stops. */
-#define OA_HTTP_T 3
-#define OA_HTTP_V 2
-/* Bit c - 0x20 set for the token characters of 0x20..0x7f. */
-static unsigned oa_http_class_of(unsigned c)
-{
-  static const unsigned char tchar[12] = {
-    0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57
-  };
-  if (c >= 0x80 || c == '\t') return OA_HTTP_V;
-  if (c < 0x20 || c == 0x7f) return 0;
-  return oa_in_set96(tchar, c) ? OA_HTTP_T : OA_HTTP_V;
-}
-#define OA_HTTP_CLASS(c) oa_http_class_of(c)
-
 typedef const unsigned char *oa_http_ptr;
+
+/* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR,
+ * obs-text. CR, LF and the other control bytes end a span. */
+static int oa_http_text_byte(unsigned c)
+{
+  return c != 0x7fu && (c >= 0x20u || c == '\t');
+}
+
+/* A token character (tchar): bit c - 0x20 of the set. */
+static int oa_http_tchar(unsigned c)
+{
+  static const unsigned char tchar[12] = { 0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57 };
+  return (int)oa_in_set96(tchar, c);
+}
+
+static int oa_http_ows(unsigned c)
+{
+  return c == ' ' || c == '\t';
+}
 
 /* Records the first error; s stays on the offending byte (not consumed). */
 static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
@@ -2737,49 +2724,48 @@ static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
   return s;
 }
 
-static int oa_http_ows(unsigned c)
+/* A byte out of place: r, unless it is a control byte (CR aside). */
+static oa_http_ptr oa_http_stray(oa_http *p, oa_http_ptr s, odeus_result r)
 {
-  return c == ' ' || c == '\t';
+  return oa_http_fail(p, s, oa_http_text_byte(*s) || *s == '\r' ? r : ODEUS_ERR_HTTP_CONTROL);
 }
 
-/* Where a run of value bytes ends: at a CR, or a byte no value may hold. */
-static oa_http_ptr oa_http_value_span(oa_http_ptr s, oa_http_ptr e)
+/* Names and tokens are matched as their bytes arrive, in any case,
+ * against a list of lowercase words (letters and '-'): *kp (index + 1) is
+ * the word that matched the *pp bytes read, 0 once none does (then *pp is
+ * 0). Reads the tchars from s, each continuing that word, or a later one
+ * with the same first bytes, or none; returns where they end. */
+static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *kp, unsigned *pp,
+                                oa_http_ptr s, oa_http_ptr e)
 {
-  while (s < e && OA_HTTP_CLASS(*s)) s++;
-  return s;
-}
-
-/* A piece of a field name or a Connection token that a feed cuts, kept in
- * val while it could still be one we know (none is longer than val): its
- * leading OWS dropped, and past val only whether a byte other than OWS came
- * (then vlen is sizeof val + 1), so the OWS around a token, however long,
- * never matters. */
-static void oa_http_keep(oa_http *p, oa_http_ptr s, oa_http_ptr t)
-{
-  if (!p->vlen)
-    while (s < t && oa_http_ows(*s)) s++;
-  for (; s < t; s++) {
-    if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)*s;
-    else if (!oa_http_ows(*s)) p->vlen = (unsigned)sizeof p->val + 1;
+  unsigned k = *kp, pos = *pp, j;
+  const char *w = k ? words[k - 1] : "";
+  for (; s < e; s++) {
+    unsigned c = *s;
+    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or CR */
+    if ((c | 0x20u) == (unsigned char)w[pos] && c >= 0x20u) { pos++; continue; }
+    if (!oa_http_tchar(c)) break;
+    if (!k) continue;
+    c = (unsigned)oa_lower((int)c);
+    while (++k <= n) { /* a later word with w's first pos bytes (a shorter one differs at its NUL) */
+      for (j = 0; j < pos && words[k - 1][j] == w[j]; j++) {}
+      if (j == pos && (unsigned char)words[k - 1][pos] == c) break;
+    }
+    if (k > n) { k = pos = 0; w = ""; }
+    else { w = words[k - 1]; pos++; }
   }
+  *kp = k;
+  *pp = pos;
+  return s;
 }
 
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
 
-/* The index of a three-letter name in a list of them (case-sensitive, as
- * RFC 9110 writes them), or -1. */
-static int oa_http_name3(const char *v, const char *list, unsigned count)
-{
-  unsigned i;
-  for (i = 0; i < count; i++)
-    if (OA_SAME(v, list + (size_t)3 * i, 3)) return (int)i;
-  return -1;
-}
-
-/* Days from 1970-01-01 to y-m-d (y >= 1970), proleptic Gregorian. Years are
- * counted from March, so the leap day is the last day of the year and every
- * month's offset follows one formula. Years 1970..9999 give less than
- * 2^32; 32 bits keep a 64-bit division helper out of 32-bit builds. */
+/* Days from 1970-01-01 to y-m-d (y >= 1970; m = 13 is January of y + 1),
+ * proleptic Gregorian. Years are counted from March, so the leap day is the
+ * last day of the year and every month's offset follows one formula. Years
+ * 1970..9999 give less than 2^32; 32 bits keep a 64-bit division helper out
+ * of 32-bit builds. */
 static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
 {
   unsigned yy = m <= 2 ? y - 1 : y;
@@ -2790,179 +2776,133 @@ static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
 }
 
 /* "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970. Exactly that
- * shape ('a': a letter of a name, '0': a digit, else that byte); the
- * weekday must be the date's. */
+ * shape ('a': a letter of a name, '0': a digit, else that byte), names in
+ * RFC 9110's case; the weekday must be the date's. */
 static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
 {
   static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
-  unsigned num[5] = { 0 }, k = 0, x = 0, i, leap, mdays, secs; /* day, year, hour, minute, second */
-  int wday, mon;
+  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  static const char wdays[] = "ThuFriSatSunMonTueWed"; /* from 1970-01-01, a Thursday */
+  unsigned num[5] = { 0 }, k = 0, x = 0, i, mon = 1; /* day, year, hour, minute, second */
   uint32_t days;
   if (n != sizeof shape - 1) return 0;
   for (i = 0; i < n; i++) {
     unsigned c = (unsigned char)v[i];
-    if (shape[i] == '0') {
-      if (!oa_is_digit(c)) return 0;
-      x = x * 10 + (c - '0');
-      if (shape[i + 1] != '0') { num[k++] = x; x = 0; }
-    } else if (shape[i] != 'a' && c != (unsigned char)shape[i]) {
-      return 0;
-    }
+    if (shape[i] == '0' && !oa_is_digit(c)) return 0;
+    if (shape[i] != '0' && shape[i] != 'a' && c != (unsigned char)shape[i]) return 0;
+    if (shape[i] == '0') x = x * 10 + (c - '0');
+    if (shape[i] == '0' && shape[i + 1] != '0') { num[k++] = x; x = 0; }
   }
-  wday = oa_http_name3(v, "SunMonTueWedThuFriSat", 7);
-  mon = oa_http_name3(v + 8, "JanFebMarAprMayJunJulAugSepOctNovDec", 12) + 1;
-  leap = (num[1] % 4 == 0 && num[1] % 100 != 0) || num[1] % 400 == 0;
-  /* 31 days in odd months up to July, in even ones from August */
-  mdays = mon == 2 ? 28 + leap : 30 + (((unsigned)mon ^ ((unsigned)mon >> 3)) & 1u);
-  if (wday < 0 || mon <= 0 || num[1] < 1970 || num[0] < 1 || num[0] > mdays ||
-      num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
+  while (mon <= 12 && !OA_SAME(v + 8, months + 3 * (mon - 1), 3)) mon++;
+  if (mon > 12 || num[1] < 1970 || num[0] < 1 || num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
     return 0;
-  days = oa_http_days(num[1], (unsigned)mon, num[0]);
-  if ((days + 4) % 7 != (unsigned)wday) return 0; /* 1970-01-01 was a Thursday */
-  secs = num[2] * 3600u + num[3] * 60u + num[4];
-  *out = (uint64_t)days * 86400u + secs;
+  days = oa_http_days(num[1], mon, num[0]);
+  if (days >= oa_http_days(num[1], mon + 1, 1)) return 0; /* past the month's last day */
+  if (!OA_SAME(v, wdays + 3 * (days % 7), 3)) return 0;
+  *out = (uint64_t)days * 86400u + (num[2] * 3600u + num[3] * 60u + num[4]);
   return 1;
 }
 
-/* ---- the header fields we act on, byte by byte ------------------------------
- * Each value is read as it arrives; sub holds the progress. Leading and
- * trailing whitespace (OWS) is skipped. */
+/* ---- the header fields we act on --------------------------------------------
+ * Each value is read as it arrives, sub holding the progress; OWS around it
+ * is skipped. */
 
 /* Content-Length: sub 0 before the digits, 1 in them, 2 after them. */
 static odeus_result oa_http_cl_byte(oa_http *p, unsigned c)
 {
-  if (oa_is_digit(c)) {
-    uint64_t d = c - '0';
-    if (p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
-    if (p->content_length > UINT64_MAX / 10 ||
-        (p->content_length == UINT64_MAX / 10 && d > UINT64_MAX % 10))
-      return ODEUS_ERR_HTTP_CL_OVERFLOW;
-    p->content_length = p->content_length * 10 + d;
-    p->sub = 1;
-    return ODEUS_OK;
-  }
-  if (!oa_http_ows(c)) return ODEUS_ERR_HTTP_CL_INVALID;
-  if (p->sub == 1) p->sub = 2;
+  uint64_t d = c - '0', v = p->content_length * 10 + d;
+  if (oa_http_ows(c)) { p->sub = p->sub ? 2 : 0; return ODEUS_OK; }
+  if (!oa_is_digit(c) || p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
+  if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
+  p->content_length = v;
+  p->sub = 1;
   return ODEUS_OK;
 }
 
 /* Transfer-Encoding: sub = bytes of "chunked" matched, 8 after it. */
 static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
 {
-  if (oa_http_ows(c)) {
-    if (p->sub == 7) p->sub = 8;
-    return (p->sub == 0 || p->sub == 8) ? ODEUS_OK : ODEUS_ERR_HTTP_TE;
-  }
+  if (oa_http_ows(c) && p->sub >= 7) p->sub = 8;
+  if (oa_http_ows(c)) return (p->sub == 0 || p->sub == 8) ? ODEUS_OK : ODEUS_ERR_HTTP_TE;
   if (p->sub >= 7 || oa_lower((int)c) != "chunked"[p->sub]) return ODEUS_ERR_HTTP_TE;
   p->sub++;
   return ODEUS_OK;
 }
 
-/* Connection: a comma-separated token list. A token is looked at whole,
- * at its ',' or CR: with its OWS trimmed, "close" or "keep-alive" in any
- * case. One that a feed cuts gathers in val (see oa_http_keep). */
-static int oa_http_conn_token(oa_http *p, oa_http_ptr s, oa_http_ptr t)
+/* Connection: a comma-separated token list; "close" and "keep-alive", in
+ * any case and with OWS around them, set their flags. sub: OA_HTTP_C_IN in
+ * a token, OA_HTTP_C_AFTER in OWS after it (any byte but ',' spoils the
+ * token), bits 2-3 and from bit 4 the token's match (oa_http_word). */
+#define OA_HTTP_C_IN    0x1u
+#define OA_HTTP_C_AFTER 0x2u
+
+/* The ',' or CR ending a token. */
+static void oa_http_conn_end(oa_http *p, unsigned k, unsigned pos)
 {
-  unsigned flag;
-  while (s < t && oa_http_ows(*s)) s++;
-  while (t > s && oa_http_ows(t[-1])) t--;
-  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
-  if (t - s == 5 && oa_word_ieq(s, "close", 5)) flag = OA_HTTP_F_CLOSE;
-  /* cppcheck-suppress knownConditionTrueFalse ; cppcheck loses s and t after the trimming loops */
-  else if (t - s == 10 && oa_word_ieq(s, "keep-alive", 10)) flag = OA_HTTP_F_KEEP_ALIVE;
-  else return 0;
-  p->flags |= flag;
-  return 1;
+  if (k && !oa_http_tokens[k - 1][pos]) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
 }
 
-/* The end of a token that began in an earlier feed. */
-static void oa_http_conn_token_end(oa_http *p)
+static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
 {
-  oa_http_ptr s = (oa_http_ptr)p->val;
-  if (p->vlen <= sizeof p->val) oa_http_conn_token(p, s, s + p->vlen);
-  p->vlen = 0;
-}
-
-/* Value bytes [s, t); last: t is the CR ending the value. */
-static void oa_http_conn_bytes(oa_http *p, oa_http_ptr s, oa_http_ptr t, int last)
-{
-  /* the usual value, one token in one feed, needs no search for commas */
-  if (last && !p->vlen && oa_http_conn_token(p, s, t)) return;
-  for (;;) {
-    oa_http_ptr c = s;
-    while (c < t && *c != ',') c++;
-    if (c == t && !last) { oa_http_keep(p, s, c); return; }
-    if (p->vlen) {
-      oa_http_keep(p, s, c);
-      oa_http_conn_token_end(p);
-    } else {
-      oa_http_conn_token(p, s, c);
-    }
-    if (c == t) return;
-    s = c + 1;
+  unsigned phase = p->sub & 3u, k = p->sub >> 2 & 3u, pos = p->sub >> 4;
+  while (s < t) {
+    if (*s == ',') { oa_http_conn_end(p, k, pos); phase = k = 0; s++; continue; }
+    if (oa_http_ows(*s)) { phase = phase ? OA_HTTP_C_IN | OA_HTTP_C_AFTER : 0; s++; continue; }
+    if (!phase) { phase = OA_HTTP_C_IN; k = 1; pos = 0; } /* a token starts */
+    else if (phase & OA_HTTP_C_AFTER) k = pos = 0;
+    s = oa_http_word(oa_http_tokens, 2, &k, &pos, s, t);
+    if (s < t && *s != ',' && !oa_http_ows(*s)) { k = pos = 0; s++; } /* no token we know */
   }
+  p->sub = pos << 4 | k << 2 | phase;
 }
 
-/* Retry-After: sub says what the value looks like so far. */
-enum {
-  OA_HTTP_R_START = 0,  /* nothing but OWS yet */
-  OA_HTTP_R_DIGITS,     /* delta-seconds, num saturated at 2^32 */
-  OA_HTTP_R_DIGITS_END, /* OWS after the digits */
-  OA_HTTP_R_DATE,       /* a date, kept in val[] */
-  OA_HTTP_R_DATE_END,   /* val[] is full: only OWS may follow */
-  OA_HTTP_R_INVALID
-};
+/* Retry-After: sub says what the value looks like so far; with
+ * OA_HTTP_R_END, only OWS may follow. */
+#define OA_HTTP_R_DIGITS  1u  /* delta-seconds, num saturated at 2^32 */
+#define OA_HTTP_R_DATE    2u  /* a date, kept in val[] */
+#define OA_HTTP_R_END     4u
+#define OA_HTTP_R_INVALID 8u
 
-static void oa_http_retry_byte(oa_http *p, unsigned c)
+static odeus_result oa_http_retry_byte(oa_http *p, unsigned c)
 {
   int ows = oa_http_ows(c);
-  switch (p->sub) {
-  case OA_HTTP_R_START:
-    if (ows) break;
-    if (oa_is_digit(c)) { p->num = c - '0'; p->sub = OA_HTTP_R_DIGITS; break; }
-    p->sub = OA_HTTP_R_DATE;
-    /* fall through */
-  case OA_HTTP_R_DATE:
-    if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
-    else p->sub = ows ? OA_HTTP_R_DATE_END : OA_HTTP_R_INVALID;
-    break;
-  case OA_HTTP_R_DIGITS:
-    if (oa_is_digit(c)) {
-      p->num = p->num * 10 + (c - '0');
-      if (p->num > (uint64_t)UINT32_MAX + 1) p->num = (uint64_t)UINT32_MAX + 1;
-    } else {
-      p->sub = ows ? OA_HTTP_R_DIGITS_END : OA_HTTP_R_INVALID;
-    }
-    break;
-  case OA_HTTP_R_DIGITS_END:
-  case OA_HTTP_R_DATE_END:
+  if (p->sub & OA_HTTP_R_END) {
     if (!ows) p->sub = OA_HTTP_R_INVALID;
-    break;
-  default: break;
+  } else if (p->sub == 0 && oa_is_digit(c)) {
+    p->sub = OA_HTTP_R_DIGITS;
+    p->num = c - '0';
+  } else if (p->sub == OA_HTTP_R_DIGITS && oa_is_digit(c)) {
+    p->num = p->num * 10 + (c - '0');
+    if (p->num > (uint64_t)UINT32_MAX + 1) p->num = (uint64_t)UINT32_MAX + 1;
+  } else if (p->sub == OA_HTTP_R_DIGITS || (p->sub == OA_HTTP_R_DATE && p->vlen == sizeof p->val)) {
+    p->sub = ows ? p->sub | OA_HTTP_R_END : OA_HTTP_R_INVALID;
+  } else if ((p->sub == 0 && !ows) || p->sub == OA_HTTP_R_DATE) {
+    p->sub = OA_HTTP_R_DATE;
+    p->val[p->vlen++] = (char)c;
   }
+  return ODEUS_OK; /* whatever it holds, a Retry-After never fails the answer */
 }
 
 static void oa_http_retry_end(oa_http *p)
 {
-  oa_retry_kind kind = OA_RETRY_INVALID;
+  unsigned form = p->sub & ~OA_HTTP_R_END;
   uint64_t value = 0;
-  if (p->sub == OA_HTTP_R_DIGITS || p->sub == OA_HTTP_R_DIGITS_END) {
-    kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
+  p->retry_kind = OA_RETRY_INVALID;
+  if (form == OA_HTTP_R_DIGITS) {
+    p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
     value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
-  } else if (p->sub == OA_HTTP_R_DATE || p->sub == OA_HTTP_R_DATE_END) {
+  } else if (form == OA_HTTP_R_DATE) {
     while (p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
-    if (oa_http_imf_date(p->val, p->vlen, &value)) kind = OA_RETRY_DATE;
+    if (oa_http_imf_date(p->val, p->vlen, &value)) p->retry_kind = OA_RETRY_DATE;
     else value = 0;
   }
-  p->retry_kind = kind;
   p->retry_value = value;
 }
 
 /* The ':' after a field name (hdr): the checks that need only the name. */
 static odeus_result oa_http_name_end(oa_http *p)
 {
-  /* the flag each header sets, by hdr */
-  static const unsigned char seen[OA_HTTP_H_COUNT] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY };
+  static const unsigned char seen[] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY }; /* by hdr */
   unsigned f = seen[p->hdr];
   if (p->flags & f) {
     if (f == OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_DUPLICATE;
@@ -2974,29 +2914,9 @@ static odeus_result oa_http_name_end(oa_http *p)
     return ODEUS_ERR_HTTP_CL_AND_TE; /* the other one was seen */
   }
   p->flags |= f;
-  p->sub = 0;
+  p->sub = p->vlen = 0;
   p->num = 0;
-  p->vlen = 0;
   return ODEUS_OK;
-}
-
-/* Value bytes [s, t) of the header hdr, none of them CR or a control
- * byte. Returns where it stopped: t, or an offending byte (p->error set). */
-static oa_http_ptr oa_http_known_value(oa_http *p, oa_http_ptr s, oa_http_ptr t, int last)
-{
-  odeus_result r = ODEUS_OK;
-  if (p->hdr == OA_HTTP_H_CONNECTION) {
-    oa_http_conn_bytes(p, s, t, last);
-    return t;
-  }
-  for (; s < t; s++) {
-    if (p->hdr == OA_HTTP_H_CONTENT_LENGTH) r = oa_http_cl_byte(p, *s);
-    else if (p->hdr == OA_HTTP_H_TRANSFER_ENCODING) r = oa_http_te_byte(p, *s);
-    else oa_http_retry_byte(p, *s);
-    if (r != ODEUS_OK) break;
-  }
-  if (r != ODEUS_OK) p->error = (int)r;
-  return s;
 }
 
 /* The CR ending a value of hdr. */
@@ -3011,7 +2931,7 @@ static odeus_result oa_http_value_end(oa_http *p)
     if (p->sub < 7) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: oa_http_conn_token_end(p); break;
+  case OA_HTTP_H_CONNECTION: oa_http_conn_end(p, p->sub >> 2 & 3u, p->sub >> 4); break;
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
@@ -3025,12 +2945,9 @@ static odeus_result oa_http_value_end(oa_http *p)
 static void oa_http_new_head(oa_http *p)
 {
   p->state = OA_HTTP_STATUS;
-  p->chunked = 0;
-  p->keep_alive = 0;
-  p->has_content_length = 0;
-  p->content_length = 0;
+  p->chunked = p->keep_alive = p->has_content_length = 0;
+  p->content_length = p->retry_value = 0;
   p->retry_kind = OA_RETRY_ABSENT;
-  p->retry_value = 0;
   p->hdr = p->sub = p->flags = 0;
 }
 
@@ -3038,9 +2955,8 @@ static void oa_http_new_head(oa_http *p)
 static void oa_http_new_section(oa_http *p, unsigned state)
 {
   p->state = state;
-  p->head_len = 0;
   p->flags |= OA_HTTP_F_SECTION;
-  p->sub = 0;
+  p->head_len = p->sub = 0;
   p->num = 0;
 }
 
@@ -3050,24 +2966,26 @@ static void oa_http_message_done(oa_http *p)
   p->done = 1;
 }
 
-/* The empty line after a head: decide how the body is framed. */
+/* The empty line after a head (decide how the body is framed) or after
+ * the trailers. */
 static odeus_result oa_http_head_end(oa_http *p)
 {
   unsigned f = p->flags;
+  if (f & OA_HTTP_F_TRAILER) { oa_http_message_done(p); return ODEUS_OK; }
   if (p->status < 200) { oa_http_new_head(p); return ODEUS_OK; } /* interim: skip */
   p->head_done = 1;
   if (f & OA_HTTP_F_CLOSE) p->keep_alive = 0;
   else if (f & OA_HTTP_F_HTTP10) p->keep_alive = (f & OA_HTTP_F_KEEP_ALIVE) && !p->chunked;
   else p->keep_alive = 1;
-  if (p->status == 204 || p->status == 304) {
+  p->num = p->content_length;
+  if (p->status == 204 || p->status == 304 || (p->has_content_length && !p->num)) {
     oa_http_message_done(p);
   } else if (p->chunked) {
     oa_http_new_section(p, OA_HTTP_CHUNK_SIZE);
   } else if (p->has_content_length) {
-    if (p->body_max && p->content_length > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
-    if (p->content_length == 0) oa_http_message_done(p);
-    else p->state = OA_HTTP_BODY_CL;
-  } else {
+    if (p->body_max && p->num > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+    p->state = OA_HTTP_BODY_CL;
+  } else { /* until close: never kept */
     p->keep_alive = 0;
     p->state = OA_HTTP_BODY_CLOSE;
   }
@@ -3078,165 +2996,112 @@ static odeus_result oa_http_head_end(oa_http *p)
  * Each returns where it stopped; on an error p->error is set and the
  * position is that of the offending byte. */
 
-/* "HTTP/1.x NNN" then SP, or CR for an empty reason. */
-static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+/* The byte after a line's CR (LF, else BARE_CR), or the CRLF after chunk
+ * data (else CHUNK_CRLF). */
+static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
 {
-  static const char prefix[] = "HTTP/1.";
-  while (s < e) {
-    unsigned c = *s, pos = p->sub;
-    int ok;
-    if (c == '\r') {
-      if (pos != 12) return oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
-      p->state = OA_HTTP_STATUS_LF;
-      return s + 1;
-    }
-    if (!OA_HTTP_CLASS(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
-    if (pos < 7) {
-      ok = c == (unsigned char)prefix[pos];
-    } else if (pos == 7) {
-      ok = oa_is_digit(c);
-      if (c == '0') p->flags |= OA_HTTP_F_HTTP10;
-    } else if (pos == 8 || pos == 12) {
-      ok = c == ' ';
-    } else {
-      ok = oa_is_digit(c) && !(pos == 9 && c == '0');
-      if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
-      p->status = p->status * 10 + (int)(c - '0');
-    }
-    if (!ok) return oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
-    s++;
-    if (pos == 12) { p->state = OA_HTTP_REASON; p->sub = 0; return s; }
-    p->sub = pos + 1;
+  unsigned at = p->sub;
+  odeus_result r = ODEUS_OK;
+  if (*s != (at == OA_HTTP_AT_DATA ? '\r' : '\n'))
+    return oa_http_fail(p, s, at >= OA_HTTP_AT_DATA ? ODEUS_ERR_HTTP_CHUNK_CRLF : ODEUS_ERR_HTTP_BARE_CR);
+  switch (at) {
+  case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
+  case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
+  case OA_HTTP_AT_CHUNK: /* the data, or (size 0) the trailers */
+    if (p->num && p->body_max && p->num > p->body_max - p->body_read) r = ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+    else if (p->num) p->state = OA_HTTP_CHUNK_DATA;
+    else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_LINE); }
+    break;
+  case OA_HTTP_AT_DATA: p->sub = OA_HTTP_AT_DATA_LF; break;
+  default: p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; break;
   }
-  return s;
+  return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
+}
+
+/* The byte at s ended a span of text: a CR ends the line (its LF, when
+ * there, is read here), any other byte is a control byte. */
+static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigned at)
+{
+  if (s == e) return s;
+  if (*s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
+  p->state = OA_HTTP_CRLF;
+  p->sub = at;
+  return ++s < e ? oa_http_crlf(p, s) : s;
 }
 
 static oa_http_ptr oa_http_reason(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   oa_http_ptr t = s;
-  size_t room = sizeof p->reason - 1 - p->sub, n;
-  while (t < e && OA_HTTP_CLASS(*t)) t++;
-  n = OA_MIN((size_t)(t - s), room);
+  size_t n;
+  while (t < e && oa_http_text_byte(*t)) t++;
+  n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
   memcpy(p->reason + p->sub, s, n);
   p->sub += (unsigned)n;
   p->reason[p->sub] = '\0';
-  if (t == e) return t;
-  if (*t != '\r') return oa_http_fail(p, t, ODEUS_ERR_HTTP_CONTROL);
-  p->state = OA_HTTP_STATUS_LF;
-  return t + 1;
+  return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
 }
 
-/* A byte that must be the LF of a CRLF. */
-static oa_http_ptr oa_http_lf(oa_http *p, oa_http_ptr s, unsigned next)
+/* "HTTP/1.x NNN" then SP and the reason, or CR for an empty reason. */
+static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
-  p->state = next;
-  return s + 1;
-}
-
-/* Where a run of token characters ends. */
-static oa_http_ptr oa_http_token_span(oa_http_ptr t, oa_http_ptr e)
-{
-  while (t < e && OA_HTTP_CLASS(*t) == OA_HTTP_T) t++;
-  return t;
-}
-
-/* A byte that cannot start a field line: the CR of the empty line, or an
- * error. */
-static oa_http_ptr oa_http_line_other(oa_http *p, oa_http_ptr s)
-{
-  unsigned c = *s;
-  if (c == '\r') { p->state = OA_HTTP_END_LF; return s + 1; }
-  if (oa_http_ows(c)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
-  return oa_http_fail(p, s, OA_HTTP_CLASS(c) ? ODEUS_ERR_HTTP_HEADER : ODEUS_ERR_HTTP_CONTROL);
-}
-
-/* The byte that ended a field name, when it is not ':'. */
-static oa_http_ptr oa_http_name_error(oa_http *p, oa_http_ptr s)
-{
-  if (!OA_HTTP_CLASS(*s) && *s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
-  return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
-}
-
-/* The known header a whole name is; trailers never frame or steer. */
-static unsigned oa_http_known(const oa_http *p, oa_http_ptr s, size_t n)
-{
-  unsigned k;
-  if (p->flags & OA_HTTP_F_TRAILER) return OA_HTTP_H_OTHER;
-  switch (n) {
-  case 14: k = OA_HTTP_H_CONTENT_LENGTH; break;
-  case 17: k = OA_HTTP_H_TRANSFER_ENCODING; break;
-  case 10: k = OA_HTTP_H_CONNECTION; break;
-  case 11: k = OA_HTTP_H_RETRY_AFTER; break;
-  default: return OA_HTTP_H_OTHER;
+  static const char shape[] = "HTTP/1.0 000 "; /* '0': a digit */
+  unsigned pos = p->sub, c;
+  for (; s < e; s++, pos++) {
+    c = *s;
+    if (shape[pos] == '0' ? !oa_is_digit(c) || (pos == 9 && c == '0') : c != (unsigned char)shape[pos])
+      return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
+                                    : oa_http_stray(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
+    if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
+    if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
+    if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
+    if (pos == 12) { p->state = OA_HTTP_REASON; p->sub = 0; return oa_http_reason(p, s + 1, e); }
   }
-  return oa_word_ieq(s, oa_http_names[k], n) ? k : (unsigned)OA_HTTP_H_OTHER;
+  p->sub = pos;
+  return s;
 }
 
-/* The ':' at t after the name of hdr: the checks that need only the name. */
-static oa_http_ptr oa_http_colon(oa_http *p, oa_http_ptr t)
+/* Value bytes up to the CR: those of a header we act on are read as they come. */
+static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  odeus_result r;
-  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
-  p->state = OA_HTTP_VALUE;
-  return t + 1;
+  odeus_result r = ODEUS_OK;
+  oa_http_ptr t = s;
+  while (t < e && oa_http_text_byte(*t)) t++;
+  if (p->hdr == OA_HTTP_H_CONNECTION) oa_http_conn(p, s, t);
+  else if (p->hdr != OA_HTTP_H_OTHER)
+    for (; s < t && r == ODEUS_OK; s++)
+      r = p->hdr == OA_HTTP_H_CONTENT_LENGTH      ? oa_http_cl_byte(p, *s)
+          : p->hdr == OA_HTTP_H_TRANSFER_ENCODING ? oa_http_te_byte(p, *s)
+                                                  : oa_http_retry_byte(p, *s);
+  if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
+  if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
+  return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
 }
 
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  oa_http_ptr t = oa_http_token_span(s, e);
-  oa_http_keep(p, s, t);
+  odeus_result r;
+  oa_http_ptr t = oa_http_word(oa_http_names, 4, &p->hdr, &p->sub, s, e);
   if (t == e) return t;
-  if (*t != ':') return oa_http_name_error(p, t);
-  p->hdr = oa_http_known(p, (oa_http_ptr)p->val, p->vlen);
-  return oa_http_colon(p, t);
+  if (*t != ':') return oa_http_stray(p, t, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
+  if (p->hdr && oa_http_names[p->hdr - 1][p->sub]) p->hdr = OA_HTTP_H_OTHER; /* a prefix of it */
+  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
+  p->state = OA_HTTP_VALUE;
+  return oa_http_value(p, t + 1, e);
 }
 
-/* Value bytes from s: a known header's are read as they come. */
-static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+/* The first byte of a line: a token character starts a field name, a CR
+ * ends the head (trailers never frame or steer); anything else is an error. */
+static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  odeus_result r;
-  oa_http_ptr t = oa_http_value_span(s, e);
-  if (p->hdr != OA_HTTP_H_OTHER) {
-    s = oa_http_known_value(p, s, t, t < e);
-    if (p->error) return s;
+  if (oa_http_tchar(*s)) {
+    p->state = OA_HTTP_NAME;
+    p->hdr = p->flags & OA_HTTP_F_TRAILER ? 0u : 1u; /* matching from the first name, none in trailers */
+    p->sub = 0;
+    return oa_http_name(p, s, e);
   }
-  s = t;
-  if (s == e) return s;
-  if (*s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
-  if ((r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
-  p->state = OA_HTTP_LINE_LF;
-  return s + 1;
+  if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
+  return oa_http_ows(*s) ? oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD) : oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER);
 }
-
-/* The first byte of a field line: a token character starts a name (the
- * NAME, VALUE and LINE_LF states read the rest); anything else ends the
- * head or is an error. */
-static oa_http_ptr oa_http_lines(oa_http *p, oa_http_ptr s)
-{
-  if (OA_HTTP_CLASS(*s) != OA_HTTP_T) return oa_http_line_other(p, s);
-  p->state = OA_HTTP_NAME;
-  p->vlen = 0;
-  return s;
-}
-
-/* The LF of the empty line: the end of a head, or of the trailers. */
-static oa_http_ptr oa_http_end_lf(oa_http *p, oa_http_ptr s)
-{
-  odeus_result r;
-  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
-  if (p->flags & OA_HTTP_F_TRAILER) { oa_http_message_done(p); return s + 1; }
-  if ((r = oa_http_head_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
-  return s + 1;
-}
-
-/* Where a chunk-size line is (sub). */
-enum {
-  OA_HTTP_Z_START = 0,  /* no hex digit yet */
-  OA_HTTP_Z_DIGITS,     /* in the hex digits */
-  OA_HTTP_Z_WS,         /* whitespace after them: only ';' may follow */
-  OA_HTTP_Z_EXT         /* a chunk extension: skipped up to CR */
-};
 
 /* The chunk-size line: hex digits, optional whitespace, an optional
  * extension, CR. Extensions mean nothing to us; they cannot hold CR or LF
@@ -3249,82 +3114,36 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
       if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
       p->num = p->num << 4 | v;
       p->sub = OA_HTTP_Z_DIGITS;
-    } else if (at == OA_HTTP_Z_EXT && OA_HTTP_CLASS(c)) {
-      /* skipped */
-    } else if (at != OA_HTTP_Z_START && c == ';') {
-      p->sub = OA_HTTP_Z_EXT;
-    } else if (at != OA_HTTP_Z_START && at != OA_HTTP_Z_EXT && oa_http_ows(c)) {
-      p->sub = OA_HTTP_Z_WS;
-    } else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) {
-      p->state = OA_HTTP_CHUNK_LF;
-      return s + 1;
-    } else {
-      return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
+    } else if (at != OA_HTTP_Z_EXT || !oa_http_text_byte(c)) { /* an extension's bytes are skipped */
+      if (at != OA_HTTP_Z_START && c == ';') p->sub = OA_HTTP_Z_EXT;
+      else if ((at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_WS) && oa_http_ows(c)) p->sub = OA_HTTP_Z_WS;
+      else if (c == '\r' && (at & 1u)) return oa_http_eol(p, s, e, OA_HTTP_AT_CHUNK); /* DIGITS or EXT */
+      else return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
     }
   }
   return s;
 }
 
-static oa_http_ptr oa_http_chunk_lf(oa_http *p, oa_http_ptr s)
-{
-  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
-  if (p->num == 0) { /* the last chunk: trailers follow */
-    p->flags |= OA_HTTP_F_TRAILER;
-    oa_http_new_section(p, OA_HTTP_LINE);
-    return s + 1;
-  }
-  if (p->body_max && p->num > p->body_max - p->body_read)
-    return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
-  p->state = OA_HTTP_CHUNK_DATA;
-  return s + 1;
-}
-
-/* CR then LF after chunk data. */
-static oa_http_ptr oa_http_data_crlf(oa_http *p, oa_http_ptr s)
-{
-  int cr = p->state == OA_HTTP_DATA_CR;
-  if (*s != (cr ? '\r' : '\n')) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_CRLF);
-  if (cr) p->state = OA_HTTP_DATA_LF;
-  else { p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; }
-  return s + 1;
-}
-
-/* Runs the text states over [s, e) until a data state, the end of the
- * message, an error, or the start of a new bounded section. */
-static oa_http_ptr oa_http_text_run(oa_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  while (s < e && !p->error && p->state < OA_HTTP_BODY_CL && !(p->flags & OA_HTTP_F_SECTION)) {
-    switch (p->state) {
-    case OA_HTTP_STATUS: s = oa_http_status(p, s, e); break;
-    case OA_HTTP_REASON: s = oa_http_reason(p, s, e); break;
-    case OA_HTTP_STATUS_LF: s = oa_http_lf(p, s, OA_HTTP_LINE); break;
-    case OA_HTTP_LINE: s = oa_http_lines(p, s); break;
-    case OA_HTTP_END_LF: s = oa_http_end_lf(p, s); break;
-    case OA_HTTP_NAME: s = oa_http_name(p, s, e); break;
-    case OA_HTTP_VALUE: s = oa_http_value(p, s, e); break;
-    case OA_HTTP_LINE_LF: s = oa_http_lf(p, s, OA_HTTP_LINE); break;
-    case OA_HTTP_CHUNK_SIZE: s = oa_http_chunk_size(p, s, e); break;
-    case OA_HTTP_CHUNK_LF: s = oa_http_chunk_lf(p, s); break;
-    default: s = oa_http_data_crlf(p, s); break;
-    }
-  }
-  return s;
-}
-
-/* Text bytes within the section's head_max: past it, HEAD_TOO_LONG. */
+/* One text state's span from s, within the section's head_max (past it,
+ * HEAD_TOO_LONG). */
 static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t max = p->head_max ? p->head_max : (size_t)ODEUS_HTTP_HEAD_MAX;
   size_t room = p->head_len < max ? max - p->head_len : 0;
-  oa_http_ptr lim = (size_t)(e - s) > room ? s + room : e, t;
-  t = oa_http_text_run(p, s, lim);
-  if (p->flags & OA_HTTP_F_SECTION) { /* head_len already restarted at t */
-    p->flags &= ~OA_HTTP_F_SECTION;
-    return t;
+  oa_http_ptr t;
+  if (!room) return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEAD_TOO_LONG);
+  if ((size_t)(e - s) > room) e = s + room;
+  switch (p->state) {
+  case OA_HTTP_STATUS: t = oa_http_status(p, s, e); break;
+  case OA_HTTP_REASON: t = oa_http_reason(p, s, e); break;
+  case OA_HTTP_LINE: t = oa_http_line(p, s, e); break;
+  case OA_HTTP_NAME: t = oa_http_name(p, s, e); break;
+  case OA_HTTP_VALUE: t = oa_http_value(p, s, e); break;
+  case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, s, e); break;
+  default: t = oa_http_crlf(p, s); break;
   }
-  p->head_len += (size_t)(t - s);
-  if (t == lim && lim < e && !p->error && p->state < OA_HTTP_BODY_CL)
-    return oa_http_fail(p, t, ODEUS_ERR_HTTP_HEAD_TOO_LONG);
+  if (p->flags & OA_HTTP_F_SECTION) p->flags &= ~OA_HTTP_F_SECTION; /* head_len restarted at t */
+  else p->head_len += (size_t)(t - s);
   return t;
 }
 
@@ -3340,28 +3159,20 @@ static oa_http_ptr oa_http_deliver(oa_http *p, oa_http_ptr s, size_t n)
   return s + n;
 }
 
+/* Body bytes: num counts a Content-Length or chunk down; body_max bounds a body read until close here. */
 static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  size_t avail = (size_t)(e - s), n;
-  uint64_t left;
-  switch (p->state) {
-  case OA_HTTP_BODY_CL:
-    left = p->content_length - p->body_read;
-    n = left < avail ? (size_t)left : avail;
-    if (n == left) oa_http_message_done(p);
-    return oa_http_deliver(p, s, n);
-  case OA_HTTP_CHUNK_DATA:
-    n = p->num < avail ? (size_t)p->num : avail;
-    p->num -= n;
-    if (p->num == 0) { p->state = OA_HTTP_DATA_CR; p->head_len = 0; }
-    return oa_http_deliver(p, s, n);
-  default: /* until close */
-    if (p->body_max && avail > p->body_max - p->body_read) {
-      s = oa_http_deliver(p, s, (size_t)(p->body_max - p->body_read));
-      return p->error ? s : oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
-    }
-    return oa_http_deliver(p, s, avail);
+  size_t n = (size_t)(e - s);
+  if (p->state == OA_HTTP_BODY_CLOSE) {
+    if (!p->body_max || n <= p->body_max - p->body_read) return oa_http_deliver(p, s, n);
+    s = oa_http_deliver(p, s, (size_t)(p->body_max - p->body_read));
+    return p->error ? s : oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
   }
+  if (p->num < n) n = (size_t)p->num;
+  p->num -= n;
+  if (p->num == 0 && p->state == OA_HTTP_BODY_CL) oa_http_message_done(p);
+  else if (p->num == 0) { p->state = OA_HTTP_CRLF; p->sub = OA_HTTP_AT_DATA; p->head_len = 0; } /* a new bound */
+  return oa_http_deliver(p, s, n);
 }
 
 /* ---- the API ------------------------------------------------------------------ */
@@ -3380,8 +3191,7 @@ static odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_
   oa_http_ptr s = (oa_http_ptr)data, e;
   if (used) *used = 0;
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (p->error) return (odeus_result)p->error;
-  if (!len) return ODEUS_OK;
+  if (p->error || !len) return (odeus_result)p->error;
   e = s + len;
   while (s < e && !p->error && p->state != OA_HTTP_DONE)
     s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
@@ -5215,11 +5025,14 @@ enum {
  * always count it. */
 #define OA_X_IO_MAX ((size_t)0x40000000)
 
-/* Every way out of an exchange passes here: the window held the request, so
- * it is wiped on every path. */
+/* Every way out of an exchange passes here, and wipes what of the window
+ * may hold request or answer bytes: all of it while sending; once the
+ * request is out (the window was wiped then), what the recvs filled, whose
+ * high-water mark win_len keeps while receiving. */
 static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 {
-  if (x->internal.window) odeus_wipe(x->internal.window, x->internal.window_size);
+  size_t n = x->internal.state == OA_X_RECV ? x->internal.win_len : x->internal.window_size;
+  if (x->internal.window) odeus_wipe(x->internal.window, n);
   x->internal.win_len = x->internal.win_pos = 0;
   x->internal.state = OA_X_OVER;
   x->result = r;
@@ -5313,8 +5126,11 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   odeus_result r;
   int n = io->recv(io->ctx, x->internal.window, cap);
   if (n == 0) return oa_x_over(x, oa_x_peer_closed(x));
-  if (n < 0) return oa_x_io_failure(x, n);
-  if ((size_t)n > cap) return oa_x_over(x, ODEUS_ERR_IO);
+  if (n < 0 || (size_t)n > cap) { /* what it wrote is unknown: all of the window, say */
+    x->internal.win_len = cap;
+    return n < 0 ? oa_x_io_failure(x, n) : oa_x_over(x, ODEUS_ERR_IO);
+  }
+  if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
   x->received += (uint64_t)n;
   r = oa_http_feed(&x->internal.http, (const char *)x->internal.window, (size_t)n, &used);
   if (r != ODEUS_OK) return oa_x_over(x, oa_x_body_failure(x, r));
@@ -5364,8 +5180,7 @@ ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
 ODEUS_API void odeus_exchange_end(odeus_exchange *x)
 {
   if (!x) return;
-  if (x->internal.window) odeus_wipe(x->internal.window, x->internal.window_size);
-  x->internal.win_len = x->internal.win_pos = 0;
+  if (x->internal.state != OA_X_OVER) oa_x_over(x, x->result); /* else it wiped already */
   x->internal.state = OA_X_IDLE;
 }
 
@@ -5408,19 +5223,15 @@ static oa_outcome oa_outcome_of(const odeus_exchange *x, odeus_result r)
 
 /* Statuses that say "not now" rather than "not this": the same request may
  * well succeed later. Exactly the API reference's list, which the tool's
- * --retries promises: 408 is not in it. */
-static int oa_retry_status(int status)
-{
-  return status == 429 || status == 502 || status == 503 || status == 504;
-}
-
-/* A status counts only when the attempt ended on it: a 503 whose answer
- * broke the HTTP rules ended in that error, and that is not retried. */
+ * --retries promises: 408 is not in it. A status counts only when the
+ * attempt ended on it: a 503 whose answer broke the HTTP rules ended in
+ * that error, and that is not retried. */
 static int oa_retry_worth(const oa_outcome *o)
 {
+  int s = o->status;
   if (o->result == ODEUS_ERR_CONNECT) return 1;
   if (o->result != ODEUS_ERR_STATUS_429 && o->result != ODEUS_ERR_STATUS_5XX) return 0;
-  return oa_retry_status(o->status);
+  return s == 429 || s == 502 || s == 503 || s == 504;
 }
 
 /* What a Retry-After asks for: 1 with the wait in *ms when it is honoured,
@@ -5430,24 +5241,13 @@ static int oa_retry_worth(const oa_outcome *o)
  * longer than any wait. */
 static int oa_retry_after(const odeus_retry_policy *p, const oa_outcome *o, uint64_t *ms)
 {
-  uint64_t at, now;
-  switch (o->retry_kind) {
-  case OA_RETRY_SECONDS:
-    if (o->retry_value > UINT64_MAX / 1000u) return -1;
-    *ms = o->retry_value * 1000u;
-    break;
-  case OA_RETRY_DATE:
-    if (!p->clock) return 0;
-    if (o->retry_value > UINT64_MAX / 1000u) return -1;
-    at = o->retry_value * 1000u;
-    now = p->clock(p->ctx);
-    *ms = at > now ? at - now : 0;
-    break;
-  case OA_RETRY_TOO_LARGE:
-    return -1;
-  default:
-    return 0;
-  }
+  int date = o->retry_kind == OA_RETRY_DATE;
+  uint64_t now;
+  if (o->retry_kind == OA_RETRY_TOO_LARGE) return -1;
+  if (o->retry_kind != OA_RETRY_SECONDS && !(date && p->clock)) return 0;
+  if (o->retry_value > UINT64_MAX / 1000u) return -1;
+  now = date ? p->clock(p->ctx) : 0; /* a date is an instant: the wait is what is left of it */
+  *ms = o->retry_value * 1000u > now ? o->retry_value * 1000u - now : 0;
   return *ms <= p->retry_after_max_ms ? 1 : -1;
 }
 

@@ -126,6 +126,7 @@ typedef struct fake {
   size_t received_at_fail;      /* response bytes handed out before the failure */
   int failed_in_send;
   int over_claim;               /* 1: claim one byte more than offered */
+  int scribble;                 /* 1: the failing recv first fills all it was offered */
 } fake;
 
 static void fake_init(fake *f, size_t send_max, size_t recv_max)
@@ -167,7 +168,10 @@ static int fake_recv(void *ctx, unsigned char *buf, size_t len)
   fake *f = (fake *)ctx;
   size_t n = response_len - f->recv_pos;
   int v;
-  if (fake_fails(f, 0, &v)) return v;
+  if (fake_fails(f, 0, &v)) {
+    if (f->scribble) memset(buf, '~', len);
+    return v;
+  }
   if (f->want && (f->toggle ^= 1)) return ODEUS_IO_WANT_READ;
   if (f->over_claim) return (int)len + 1;
   if (n > len) n = len;
@@ -392,6 +396,32 @@ static void test_over_claim(void)
   CHECK_EQ_INT(run(&f, 64), ODEUS_ERR_IO);
   CHECK(all_zero(window, 64));
   odeus_exchange_end(&x);
+}
+
+/* A recv that fails, or claims more than it was offered, says nothing true
+ * of what it wrote: all it was offered may hold answer bytes, and the whole
+ * window is wiped, though the recvs before it filled only 5 bytes. */
+static void test_failed_recv_wipes(void)
+{
+  static const int values[] = { -1, 65 };
+  size_t i;
+  long sends;
+  fake f;
+  fake_init(&f, 0, 5);
+  make_response("HTTP/1.1 200 OK\r\n", ok_body);
+  CHECK_EQ_INT(run(&f, 64), ODEUS_OK);
+  sends = f.sends;
+  odeus_exchange_end(&x);
+  for (i = 0; i < OA_COUNT(values); i++) {
+    fake_init(&f, 0, 5);
+    f.scribble = 1;
+    f.fail_at = sends + 3;        /* the fourth recv */
+    f.fail_value = values[i];
+    CHECK_EQ_INT(run(&f, 64), ODEUS_ERR_IO);
+    CHECK_EQ_INT(f.failed_in_send, 0);
+    CHECK(all_zero(window, 64));
+    odeus_exchange_end(&x);
+  }
 }
 
 /* ---- what the answer says ----------------------------------------------------- */
@@ -871,6 +901,7 @@ int main(void)
   test_end_mid_request();
   test_failures();
   test_over_claim();
+  test_failed_recv_wipes();
   test_statuses();
   test_until_close();
   test_keep_alive();
