@@ -1078,11 +1078,14 @@ ODEUS_API const char *odeus_result_text(odeus_result r)
   return "unknown result";
 }
 
+/* memset called through a volatile pointer: the compiler must load the
+ * pointer, so it cannot see that the stores are dead and drop them, and
+ * the C library's memset clears a window a word at a time. */
+static void *(*const volatile oa_memset)(void *, int, size_t) = memset;
+
 ODEUS_API void odeus_wipe(void *p, size_t n)
 {
-  /* Through a volatile pointer, so the stores cannot be optimised away. */
-  volatile unsigned char *v = (volatile unsigned char *)p;
-  while (n--) *v++ = 0;
+  if (p && n) (void)oa_memset(p, 0, n);
 }
 
 ODEUS_API odeus_str odeus_cstr(const char *s)
