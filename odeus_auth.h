@@ -1121,24 +1121,22 @@ static int oa_sink_full(const oa_sink *s)
 static void oa_put_edge(oa_sink *s, const char *p, size_t n)
 {
   size_t end = s->skip + s->cap;
-  if (s->buf && n && s->len < end && s->len + n > s->skip) {
+  if (s->buf && s->len < end && s->len + n > s->skip) {
     size_t from = s->len < s->skip ? s->skip - s->len : 0;
     size_t upto = OA_MIN(n, end - s->len);
     memcpy(s->buf + (s->len + from - s->skip), p + from, upto - from);
   }
-  s->len += n;
 }
 
-/* Small and hot: written so the compiler inlines the common case, all of
- * the bytes landing inside the window. */
+/* Small and hot: the common case, all of the bytes landing inside the
+ * window, is one comparison (at wraps around before the window), and a
+ * sink without a buffer only counts. */
 static void oa_put(oa_sink *s, const char *p, size_t n)
 {
-  if (s->buf && n && s->len >= s->skip && s->len + n <= s->skip + s->cap) {
-    memcpy(s->buf + (s->len - s->skip), p, n);
-    s->len += n;
-  } else {
-    oa_put_edge(s, p, n);
-  }
+  size_t at = s->len - s->skip;
+  if (at < s->cap && n <= s->cap - at) memcpy(s->buf + at, p, n);
+  else oa_put_edge(s, p, n);
+  s->len += n;
 }
 
 /* A string literal, its length known at compile time. */
@@ -2173,25 +2171,29 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 typedef struct oa_walk {
   oa_sink *s;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
-  int emit;                     /* 0: check only, write nothing */
+  const oa_stream *head;        /* non-NULL: the head is step 0 */
   size_t step;                  /* the step being considered */
   oa_mark from;                 /* steps before from.step are skipped */
   oa_mark mark;                 /* out: where the next window resumes */
-  int stop_when_full;
+  int emit;                     /* 0: check only, write nothing */
+  int window;                   /* stop once the window is full */
   int full;                     /* out: stopped because the window is full */
   int redact;
-  size_t content_length;
-  size_t api_key_len;
 } oa_walk;
 
-static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_mark *from)
+static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_stream *st)
 {
   static const oa_mark start = { 0, 0, 0, 0 };
-  memset(w, 0, sizeof *w);
   w->s = s;
-  w->emit = 1;
-  w->from = from ? *from : start;
+  w->check = NULL;
+  w->head = NULL;
+  w->step = 0;
+  w->from = st ? st->mark : start;
   w->mark = w->from;
+  w->emit = 1;
+  w->window = 0;
+  w->full = 0;
+  w->redact = st ? st->redact : 0;
   s->len = w->from.offset;
 }
 
@@ -2199,14 +2201,14 @@ static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_mark *from)
  * window is where the next window may resume. */
 static int oa_step(oa_walk *w)
 {
-  size_t k = w->step++;
-  if (!w->emit || w->full || k < w->from.step) return 0;
-  if (w->s->len <= w->s->skip + w->s->cap && !(w->from.inside && k == w->from.step)) {
+  size_t k = w->step++, end = w->s->skip + w->s->cap;
+  if (k < w->from.step || !w->emit || w->full) return 0;
+  if (w->s->len <= end && !(w->from.inside && k == w->from.step)) {
     w->mark.step = k;
     w->mark.offset = w->s->len;
     w->mark.inside = 0;
   }
-  if (w->stop_when_full && oa_sink_full(w->s)) {
+  if (w->window && w->s->len >= end) {
     w->full = 1; /* the loops stop too: nothing after this step is wanted */
     return 0;
   }
@@ -2219,77 +2221,88 @@ static int oa_resuming_inside(const oa_walk *w)
   return w->from.inside && w->step - 1 == w->from.step;
 }
 
-/* ,"key": or, for the first member of an object, "key": */
+/* ,"key": or, for the first member of an object, "key": (and the opening
+ * quote of a string or an enum), in one put: the longest key has 17 bytes. */
 static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
-  size_t quoted = m->kind <= OA_KIND_FIELD_TYPE; /* a string's or an enum's opening quote */
-  oa_put(s, &",\""[first], 2 - (size_t)first);
-  oa_puts(s, m->name);
-  oa_put(s, "\":\"", 2 + quoted);
+  char t[24];
+  const char *k = m->name;
+  size_t n = 0;
+  if (!first) t[n++] = ',';
+  t[n++] = '"';
+  while (*k) t[n++] = *k++;
+  t[n++] = '"';
+  t[n++] = ':';
+  if (m->kind <= OA_KIND_FIELD_TYPE) t[n++] = '"';
+  oa_put(s, t, n);
 }
 
-/* A set scalar member: its rules checked when the walk checks, its value
- * written into out unless out is NULL (after the prefix, which opened a
- * string's quote). A string is checked and escaped in the same pass. */
-static void oa_member_value(oa_walk *w, const void *obj, const oa_member *m, oa_where here, oa_sink *out)
+/* A set string member after its key: its rules checked when the walk
+ * checks, and written with its closing quote when emit is set; checked and
+ * escaped in the same pass. Through a window it may stop inside, marking
+ * where the next window resumes. */
+static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, oa_where here, int emit)
 {
-  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
-    const odeus_str *v = OA_CAT(obj, m, odeus_str);
-    oa_sink *text = out;
-    oa_resume stop = { 0, 0, 0 };
-    size_t units = 0, at = 0, from = 0;
-    int rule;
-    if (out && w->redact && (m->flags & OA_SECRET)) {
-      OA_PUT_LIT(out, "[REDACTED]");
-      text = NULL;
-    }
-    if (text && oa_resuming_inside(w)) {
-      from = w->from.in;
-      out->len = w->from.offset;
-    }
-    if (text && w->stop_when_full && oa_sink_full(text)) {
-      w->full = 1; /* the key filled the window: the step's start is the mark */
-      return;
-    }
-    if (text || w->check) {
-      rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at,
-                            text && w->stop_when_full ? &stop : NULL);
-      if (w->check) oa_judge_string(v, m, here, w->check, rule, units, at);
-    }
-    if (stop.hit) { /* the window is full inside this string */
-      w->mark.step = w->step - 1;
-      w->mark.offset = stop.out;
-      w->mark.in = from + stop.in;
-      w->mark.inside = 1;
-      w->full = 1;
-      return;
-    }
-    if (out) oa_putc(out, '"');
+  oa_sink *text = emit ? w->s : NULL;
+  oa_resume stop = { 0, 0, 0 };
+  size_t units = 0, at = 0, from = 0;
+  int rule;
+  if (text && w->redact && (m->flags & OA_SECRET)) {
+    OA_PUT_LIT(text, "[REDACTED]");
+    text = NULL;
+  }
+  if (text && oa_resuming_inside(w)) {
+    from = w->from.in;
+    text->len = w->from.offset;
+  }
+  if (text && w->window && oa_sink_full(text)) {
+    w->full = 1; /* the key filled the window: the step's start is the mark */
     return;
   }
-  if (w->check) oa_check_member(obj, m, here, w->check);
-  if (out) {
-    size_t len;
-    const char *text = oa_scalar_text(obj, m, &len);
-    if (text) oa_put(out, text, len); /* always valid once checked */
-    if (m->kind != OA_KIND_BOOL) oa_putc(out, '"'); /* an enum's prefix opened its quote */
+  if (text || w->check) {
+    rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at, text && w->window ? &stop : NULL);
+    if (w->check) oa_judge_string(v, m, here, w->check, rule, units, at);
   }
+  if (stop.hit) { /* the window is full inside this string */
+    w->mark.step = w->step - 1;
+    w->mark.offset = stop.out;
+    w->mark.in = from + stop.in;
+    w->mark.inside = 1;
+    w->full = 1;
+    return;
+  }
+  if (emit) oa_putc(w->s, '"');
 }
 
 /* One scalar member: required when missing, checked and written when set.
  * Its separator depends only on whether a member was set before it. */
 static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, oa_where at, int *first)
 {
-  int set = oa_member_set(obj, m);
+  int set = oa_member_set(obj, m), emit;
   oa_where here = oa_where_member(at, m);
-  int out = oa_step(w) && set;
+  if (w->step < w->from.step && !w->check) { /* before the window: only its separator counts */
+    w->step++;
+    *first &= !set;
+    return;
+  }
+  emit = oa_step(w) && set;
   if (!set) {
     if (w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, here, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
     return;
   }
-  if (out && !oa_resuming_inside(w)) oa_put_key_prefix(w->s, *first, m);
-  if (out || w->check) oa_member_value(w, obj, m, here, out ? w->s : NULL);
+  if (emit && !oa_resuming_inside(w)) oa_put_key_prefix(w->s, *first, m);
   *first = 0;
+  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
+    if (emit || w->check) oa_walk_string(w, OA_CAT(obj, m, odeus_str), m, here, emit);
+    return;
+  }
+  if (w->check) oa_check_member(obj, m, here, w->check);
+  if (emit) {
+    size_t len;
+    const char *text = oa_scalar_text(obj, m, &len);
+    if (text) oa_put(w->s, text, len); /* always valid once checked */
+    if (m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
+  }
 }
 
 /* A flat object (an auth field, the OAuth client): `open`, its members in
@@ -2326,13 +2339,17 @@ static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, const oa_member 
   if (oa_step(w)) oa_putc(w->s, ']');
 }
 
-/* The body: the root's members in table order; authFields and oauthClient
- * hold flat objects, so the walk needs no recursion. */
-static void oa_walk_body(oa_walk *w, const odeus_config *cfg)
+static void oa_put_head(oa_sink *s, const oa_stream *st);
+
+/* The request: the head when the walk has one, then the body: the root's
+ * members in table order; authFields and oauthClient hold flat objects, so
+ * the walk needs no recursion. */
+static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
 {
   oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
   size_t i;
   int first = 1;
+  if (w->head && oa_step(w)) oa_put_head(w->s, w->head);
   if (oa_step(w)) oa_putc(w->s, '{');
   for (i = 0; i < OA_COUNT(oa_root_members) && !w->full; i++) {
     const oa_member *m = &oa_root_members[i];
@@ -2354,71 +2371,19 @@ static void oa_walk_body(oa_walk *w, const odeus_config *cfg)
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
-ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
+/* The body into a sink, measured (a sink without a buffer only counts);
+ * with check set, every rule is checked in the same pass and the result is
+ * ODEUS_ERR_CONFIG if one is broken. emit 0 checks without writing. */
+static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact)
 {
-  odeus_problems none = { NULL, 0, 0 };
-  oa_sink s;
   oa_walk w;
-  size_t before;
-  if (!cfg || (!cfg->fields && cfg->field_count)) return ODEUS_ERR_ARGUMENT;
-  oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, NULL);
-  w.check = problems ? problems : &none;
-  w.emit = 0;
-  before = w.check->count;
-  oa_walk_body(&w, cfg);
-  return w.check->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
-}
-
-static void oa_put_head_lines(oa_sink *s, const odeus_request *req, const odeus_url *u, size_t key_len, int redact)
-{
-  OA_PUT_LIT(s, "PATCH ");
-  oa_put(s, u->prefix.ptr, u->prefix.len);
-  OA_PUT_LIT(s, "/integrations/v1/");
-  oa_put(s, req->integration_id, 36);
-  OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
-  oa_put(s, u->host.ptr, u->host.len);
-  if (u->explicit_port) { oa_putc(s, ':'); oa_put_uint(s, u->port); }
-  OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
-  if (redact) OA_PUT_LIT(s, "[REDACTED]");
-  else oa_put(s, req->api_key, key_len);
-  OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
-                "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
-}
-
-/* The rest of the head: Content-Length's value and the empty line. */
-static const char oa_head_end[4] = { '\r', '\n', '\r', '\n' };
-static void oa_put_head_end(oa_sink *s, size_t content_length)
-{
-  oa_put_uint(s, content_length);
-  oa_put(s, oa_head_end, sizeof oa_head_end);
-}
-
-static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *u)
-{
-  if (!oa_step(w)) return;
-  oa_put_head_lines(w->s, req, u, w->api_key_len, w->redact);
-  oa_put_head_end(w->s, w->content_length);
-}
-
-/* ---- writers ------------------------------------------------------------------------ */
-/* Walks the body into buf at offset `at` (when it fits there), measuring
- * it; with check set, every rule is checked in the same pass and the result
- * is ODEUS_ERR_CONFIG if one is broken. */
-static odeus_result oa_body_at(const odeus_config *cfg, char *buf, size_t cap, size_t at, int redact, int check,
-                               size_t *len)
-{
-  odeus_problems found = { NULL, 0, 0 };
-  oa_sink s;
-  oa_walk w;
-  if (buf && cap > at) oa_sink_init(&s, buf + at, cap - at, 0);
-  else oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, NULL);
+  size_t before = check ? check->count : 0;
+  oa_walk_init(&w, s, NULL);
+  w.check = check;
+  w.emit = emit;
   w.redact = redact;
-  w.check = check ? &found : NULL;
-  oa_walk_body(&w, cfg);
-  *len = s.len;
-  return found.count ? ODEUS_ERR_CONFIG : ODEUS_OK;
+  oa_walk_request(&w, cfg);
+  return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
 static int oa_config_usable(const odeus_config *cfg)
@@ -2426,24 +2391,59 @@ static int oa_config_usable(const odeus_config *cfg)
   return cfg && (cfg->fields || !cfg->field_count);
 }
 
+ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
+{
+  odeus_problems none = { NULL, 0, 0 };
+  oa_sink s;
+  if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
+  oa_sink_init(&s, NULL, 0, 0);
+  return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0);
+}
+
+/* The head: its lines, Content-Length the body's real length (a dump's
+ * too, though its secrets are redacted), and the empty line. */
+static void oa_put_head(oa_sink *s, const oa_stream *st)
+{
+  const odeus_request *req = st->req;
+  OA_PUT_LIT(s, "PATCH ");
+  oa_put(s, st->url.prefix.ptr, st->url.prefix.len);
+  OA_PUT_LIT(s, "/integrations/v1/");
+  oa_put(s, req->integration_id, 36);
+  OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
+  oa_put(s, st->url.host.ptr, st->url.host.len);
+  if (st->url.explicit_port) {
+    oa_putc(s, ':');
+    oa_put_uint(s, st->url.port);
+  }
+  OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
+  if (st->redact) OA_PUT_LIT(s, "[REDACTED]");
+  else oa_put(s, req->api_key, st->key_len);
+  OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+                "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
+  oa_put_uint(s, st->content_length);
+  OA_PUT_LIT(s, "\r\n\r\n");
+}
+
+/* ---- writers ------------------------------------------------------------------------ */
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed)
 {
-  size_t n;
+  odeus_problems found = { NULL, 0, 0 };
+  oa_sink s;
   odeus_result r;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
-  r = oa_body_at(cfg, buf, cap, 0, 0, 1, &n);
+  oa_sink_init(&s, buf, cap, 0);
+  r = oa_walk_body(cfg, &s, &found, 1, 0);
   if (r != ODEUS_OK) return r;
-  if (needed) *needed = n;
-  return n <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+  if (needed) *needed = s.len;
+  return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
 /* What can be wrong with a request besides its body, in the order a user
  * fixes it. */
-static odeus_result oa_check_request(const odeus_request *req, oa_stream *st, int redact)
+static odeus_result oa_check_request(const odeus_request *req, oa_stream *st)
 {
   const char *base;
   odeus_result r;
-  memset(st, 0, sizeof *st);
   if (!req || !oa_config_usable(req->config) || !req->integration_id) return ODEUS_ERR_ARGUMENT;
   base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
   r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
@@ -2452,109 +2452,72 @@ static odeus_result oa_check_request(const odeus_request *req, oa_stream *st, in
   st->key_len = oa_strlen(req->api_key);
   r = odeus_validate_api_key(req->api_key, st->key_len);
   if (r != ODEUS_OK) return r;
-  r = odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
-  st->req = req;
-  st->redact = redact;
-  return r;
+  return odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
 }
 
-/* The head's length for a body of st->content_length bytes. */
-static size_t oa_head_length(const oa_stream *st)
+/* The request as it is sent (redact: as it is dumped), checked in one walk
+ * that also measures the body, then ready to stream. */
+static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, int redact, int body_only)
 {
+  odeus_problems found = { NULL, 0, 0 };
   oa_sink s;
-  oa_walk w;
-  oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, NULL);
-  w.content_length = st->content_length;
-  w.api_key_len = st->key_len;
-  w.redact = st->redact;
-  oa_emit_head(&w, st->req, &st->url);
-  return s.len;
-}
-
-/* The request as it is sent (a redacted request is only ever written
- * whole, by oa_write_request): checked and measured, ready to stream. */
-static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
-{
   odeus_result r;
   if (!st) return ODEUS_ERR_ARGUMENT;
-  r = oa_check_request(req, st, 0);
-  if (r == ODEUS_OK) r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st->content_length);
-  if (r != ODEUS_OK) {
-    st->req = NULL;
-    return r;
+  memset(st, 0, sizeof *st);
+  r = body_only ? ODEUS_OK : oa_check_request(req, st);
+  oa_sink_init(&s, NULL, 0, 0);
+  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0);
+  if (r != ODEUS_OK) return r;
+  st->req = req;
+  st->content_length = s.len;
+  st->body_only = body_only;
+  st->redact = redact;
+  if (redact) oa_walk_body(req->config, &s, NULL, 1, 1); /* the dump's body is shorter */
+  st->total = s.len;
+  if (!body_only) {
+    oa_sink_init(&s, NULL, 0, 0);
+    oa_put_head(&s, st);
+    st->total += s.len;
   }
-  st->total = oa_head_length(st) + st->content_length;
   return ODEUS_OK;
 }
 
-/* Produces the bytes [offset, offset + cap) of the request into buf,
- * from where the previous window ended. */
-static size_t oa_stream_window(oa_stream *st, char *buf, size_t cap)
+static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
+{
+  return oa_stream_begin_as(st, req, 0, 0);
+}
+
+/* Produces the next bytes of the request into window, from where the
+ * previous window ended; 0 once all were produced. */
+static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 {
   oa_sink s;
   oa_walk w;
-  oa_sink_init(&s, buf, cap, st->offset);
-  oa_walk_init(&w, &s, &st->mark);
-  w.stop_when_full = 1;
-  w.redact = st->redact;
-  w.content_length = st->content_length;
-  w.api_key_len = st->key_len;
-  if (!st->body_only) oa_emit_head(&w, st->req, &st->url);
-  oa_walk_body(&w, st->req->config);
-  st->mark = w.mark;
-  return OA_MIN(cap, st->total - st->offset);
-}
-
-static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
-{
   size_t n;
   if (!st || !st->req || !window || st->offset >= st->total) return 0;
-  n = oa_stream_window(st, window, cap);
+  oa_sink_init(&s, window, cap, st->offset);
+  oa_walk_init(&w, &s, st);
+  w.window = 1;
+  if (!st->body_only) w.head = st;
+  oa_walk_request(&w, st->req->config);
+  st->mark = w.mark;
+  n = OA_MIN(cap, st->total - st->offset);
   st->offset += n;
   return n;
 }
 
-
-/* One walk in the common case, checking and writing together: the body is
- * written where it goes if the Content-Length has as many digits as
- * guessed, then the head before it. Only a wrong guess costs a second walk.
- * On an error the buffer's content is unspecified. */
+/* The whole request into buf; on an error the buffer's content is
+ * unspecified. */
 static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
 {
   oa_stream st;
-  oa_sink s;
-  oa_walk w;
-  size_t digits = 3, head0, head, body;
   odeus_result r;
   if (!buf && cap) return ODEUS_ERR_ARGUMENT;
-  r = oa_check_request(req, &st, redact);
+  r = oa_stream_begin_as(&st, req, redact, 0);
   if (r != ODEUS_OK) return r;
-  head0 = oa_head_length(&st) - 1; /* without the digits of Content-Length 0 */
-  if (redact) {
-    /* A dump's Content-Length is what is really sent, not the redacted size. */
-    r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st.content_length);
-    if (r != ODEUS_OK) return r;
-    digits = oa_digits(st.content_length);
-    oa_body_at(req->config, buf, cap, head0 + digits, 1, 0, &body);
-  } else {
-    r = oa_body_at(req->config, buf, cap, head0 + digits, 0, 1, &body);
-    if (r != ODEUS_OK) return r;
-    if (oa_digits(body) != digits) {
-      digits = oa_digits(body);
-      oa_body_at(req->config, buf, cap, head0 + digits, 0, 0, &body);
-    }
-    st.content_length = body;
-  }
-  head = head0 + digits;
-  oa_sink_init(&s, buf, OA_MIN(cap, head), 0);
-  oa_walk_init(&w, &s, NULL);
-  w.content_length = st.content_length;
-  w.api_key_len = st.key_len;
-  w.redact = redact;
-  oa_emit_head(&w, req, &st.url);
-  if (needed) *needed = head + body;
-  return head + body <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+  if (cap) (void)oa_stream_next(&st, buf, cap);
+  if (needed) *needed = st.total;
+  return st.total <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
 ODEUS_API odeus_result odeus_write_request_redacted(const odeus_request *req, char *buf, size_t cap,
@@ -2586,12 +2549,8 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
   size_t n;
   if (!window || !cap || !fn || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   memset(&req, 0, sizeof req);
-  memset(&st, 0, sizeof st);
   req.config = cfg;
-  st.req = &req;
-  st.body_only = 1;
-  r = oa_body_at(cfg, NULL, 0, 0, 0, 1, &st.total);
-  st.content_length = st.total;
+  r = oa_stream_begin_as(&st, &req, 0, 1);
   while (r == ODEUS_OK && (n = oa_stream_next(&st, window, cap)) > 0)
     if (fn(ctx, window, n) != 0) r = ODEUS_ERR_IO;
   odeus_wipe(window, cap); /* it may have held a clientSecret */
