@@ -1802,8 +1802,7 @@ ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_u
   odeus_url u;
   size_t i, end;
   if (!url || !out) return ODEUS_ERR_ARGUMENT;
-  memset(&u, 0, sizeof u);
-  i = oa_url_authority(url, len, &u);
+  i = oa_url_authority(url, len, &u); /* which sets every member but the prefix */
   if (!i) return ODEUS_ERR_BASE_URL;
   if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   for (end = i; end < len; end++) {
@@ -2171,6 +2170,7 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 typedef struct oa_walk {
   oa_sink *s;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
+  oa_where at;                  /* the object being walked */
   const oa_stream *head;        /* non-NULL: the head is step 0 */
   size_t step;                  /* the step being considered */
   oa_mark from;                 /* steps before from.step are skipped */
@@ -2181,14 +2181,15 @@ typedef struct oa_walk {
   int redact;
 } oa_walk;
 
+static const oa_mark oa_request_start = { 0, 0, 0, 0 };
+
 static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_stream *st)
 {
-  static const oa_mark start = { 0, 0, 0, 0 };
   w->s = s;
   w->check = NULL;
   w->head = NULL;
   w->step = 0;
-  w->from = st ? st->mark : start;
+  w->from = st ? st->mark : oa_request_start;
   w->mark = w->from;
   w->emit = 1;
   w->window = 0;
@@ -2276,15 +2277,16 @@ static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, o
 
 /* One scalar member: required when missing, checked and written when set.
  * Its separator depends only on whether a member was set before it. */
-static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, oa_where at, int *first)
+static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int *first)
 {
   int set = oa_member_set(obj, m), emit;
-  oa_where here = oa_where_member(at, m);
+  oa_where here;
   if (w->step < w->from.step && !w->check) { /* before the window: only its separator counts */
     w->step++;
     *first &= !set;
     return;
   }
+  here = oa_where_member(w->at, m);
   emit = oa_step(w) && set;
   if (!set) {
     if (w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, here, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
@@ -2312,7 +2314,8 @@ static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t
   size_t i;
   int first = 1;
   if (oa_step(w)) oa_puts(w->s, open);
-  for (i = 0; i < n && !w->full; i++) oa_walk_scalar(w, obj, &t[i], at, &first);
+  w->at = at;
+  for (i = 0; i < n && !w->full; i++) oa_walk_scalar(w, obj, &t[i], &first);
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
@@ -2363,7 +2366,8 @@ static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
       if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
       oa_walk_flat(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{", here);
     } else {
-      oa_walk_scalar(w, cfg, m, root, &first);
+      w->at = root;
+      oa_walk_scalar(w, cfg, m, &first);
       continue;
     }
     first = 0;
@@ -2463,12 +2467,14 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   oa_sink s;
   odeus_result r;
   if (!st) return ODEUS_ERR_ARGUMENT;
-  memset(st, 0, sizeof *st);
+  st->req = NULL;
   r = body_only ? ODEUS_OK : oa_check_request(req, st);
   oa_sink_init(&s, NULL, 0, 0);
   if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0);
   if (r != ODEUS_OK) return r;
   st->req = req;
+  st->offset = 0;
+  st->mark = oa_request_start;
   st->content_length = s.len;
   st->body_only = body_only;
   st->redact = redact;
