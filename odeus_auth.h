@@ -1868,29 +1868,33 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
   return at;
 }
 
-/* The rule a string of valid UTF-8 and `units` characters breaks as the
- * value of member m, else 0: what the walk reports. */
-static int oa_string_rule(const odeus_str *v, const oa_member *m, size_t units)
-{
-  if ((m->flags & OA_NONEMPTY) && units == 0) return ODEUS_RULE_EMPTY;
-  if (m->max && units > m->max) return ODEUS_RULE_TOO_LONG;
-  if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) return ODEUS_RULE_URL;
-  return 0;
-}
-
-/* Reports what a string pass found against the member's rules. */
+/* Reports what a string pass found (rule, the UTF-8 or NUL at byte `at`)
+ * or, for valid text of `units` characters, the member's rules it breaks;
+ * a length or a URL problem keeps the text, so that its line can say what
+ * is wrong with it. */
 static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
                             size_t units, size_t at)
 {
-  if (!rule) rule = oa_string_rule(v, m, units);
-  switch (rule) {
-  case 0: break;
-  case ODEUS_RULE_EMPTY: oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0); break;
-  /* the text, so that the line can say what is wrong with it */
-  case ODEUS_RULE_TOO_LONG: oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, v->ptr, v->len); break;
-  case ODEUS_RULE_URL: oa_report(pr, w, ODEUS_RULE_URL, 0, 0, v->ptr, v->len); break;
-  default: oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0); break; /* UTF8, NUL: at the byte */
+  size_t limit = 0, actual = at;
+  const char *text = NULL;
+  if (rule) {
+  } else if ((m->flags & OA_NONEMPTY) && units == 0) {
+    rule = ODEUS_RULE_EMPTY;
+    limit = 1;
+    actual = 0;
+  } else if (m->max && units > m->max) {
+    rule = ODEUS_RULE_TOO_LONG;
+    limit = m->max;
+    actual = units;
+    text = v->ptr;
+  } else if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) {
+    rule = ODEUS_RULE_URL;
+    actual = 0;
+    text = v->ptr;
+  } else {
+    return;
   }
+  oa_report(pr, w, (odeus_rule)rule, limit, actual, text, text ? v->len : 0);
 }
 
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
@@ -1931,28 +1935,21 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
 }
 
 /* The JSON text of a set boolean or enum member and its length, NULL when
- * the value is none of them: what the walk writes, and what breaks the
- * rule. */
-static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len)
+ * the value (*value) is none of them: what the walk writes, and what
+ * breaks the rule. */
+static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len, size_t *value)
 {
   const char *text;
   if (m->kind == OA_KIND_BOOL) {
     odeus_bool b = *OA_CAT(obj, m, odeus_bool);
+    *value = (size_t)b;
     *len = b == ODEUS_BOOL_TRUE ? 4 : 5;
     return b == ODEUS_BOOL_TRUE ? "true" : b == ODEUS_BOOL_FALSE ? "false" : NULL;
   }
-  text = oa_enum_name(m, oa_enum_value(obj, m));
+  *value = (size_t)(unsigned)oa_enum_value(obj, m);
+  text = oa_enum_name(m, (int)*value);
   *len = text ? oa_strlen(text) : 0;
   return text;
-}
-
-/* The rules of a set boolean or enum member (strings have oa_judge_string). */
-static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
-{
-  size_t actual = m->kind == OA_KIND_BOOL ? (size_t)*OA_CAT(obj, m, odeus_bool)
-                                          : (size_t)(unsigned)oa_enum_value(obj, m);
-  size_t len;
-  if (!oa_scalar_text(obj, m, &len)) oa_report(pr, w, ODEUS_RULE_ENUM, 0, actual, NULL, 0);
 }
 
 /* A JSON string with quotes; NULL gives null. */
@@ -2296,14 +2293,12 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   *first = 0;
   if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
     if (emit || w->check) oa_walk_string(w, OA_CAT(obj, m, odeus_str), m, here, emit);
-    return;
-  }
-  if (w->check) oa_check_member(obj, m, here, w->check);
-  if (emit) {
-    size_t len;
-    const char *text = oa_scalar_text(obj, m, &len);
-    if (text) oa_put(w->s, text, len); /* always valid once checked */
-    if (m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
+  } else {
+    size_t len, value;
+    const char *text = oa_scalar_text(obj, m, &len, &value);
+    if (!text && w->check) oa_report(w->check, here, ODEUS_RULE_ENUM, 0, value, NULL, 0);
+    if (text && emit) oa_put(w->s, text, len); /* always valid once checked */
+    if (emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
   }
 }
 
