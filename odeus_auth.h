@@ -1149,7 +1149,8 @@ static void oa_puts(oa_sink *s, const char *z)
 
 static void oa_putc(oa_sink *s, char c)
 {
-  oa_put(s, &c, 1);
+  size_t at = s->len++ - s->skip;
+  if (at < s->cap) s->buf[at] = c;
 }
 
 /* size_t, not uint64_t: a 64-bit division would pull in a libgcc helper
