@@ -2205,16 +2205,23 @@ static int oa_step(oa_walk *w)
 {
   size_t k = w->step++, end = w->s->skip + w->s->cap;
   if (k < w->from.step || !w->emit || w->full) return 0;
+  if (!w->window) return 1;
   if (w->s->len <= end && !(w->from.inside && k == w->from.step)) {
     w->mark.step = k;
     w->mark.offset = w->s->len;
     w->mark.inside = 0;
   }
-  if (w->window && w->s->len >= end) {
+  if (w->s->len >= end) {
     w->full = 1; /* the loops stop too: nothing after this step is wanted */
     return 0;
   }
   return 1;
+}
+
+/* A rule member m breaks, where the walk is. */
+static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule, size_t actual)
+{
+  oa_report(w->check, oa_where_member(w->at, m), rule, 0, actual, NULL, 0);
 }
 
 /* Whether the step just begun resumes inside its string value. */
@@ -2243,7 +2250,7 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
  * checks, and written with its closing quote when emit is set; checked and
  * escaped in the same pass. Through a window it may stop inside, marking
  * where the next window resumes. */
-static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, oa_where here, int emit)
+static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, int emit)
 {
   oa_sink *text = emit ? w->s : NULL;
   oa_resume stop = { 0, 0, 0 };
@@ -2263,7 +2270,7 @@ static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, o
   }
   if (text || w->check) {
     rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at, text && w->window ? &stop : NULL);
-    if (w->check) oa_judge_string(v, m, here, w->check, rule, units, at);
+    if (w->check) oa_judge_string(v, m, oa_where_member(w->at, m), w->check, rule, units, at);
   }
   if (stop.hit) { /* the window is full inside this string */
     w->mark.step = w->step - 1;
@@ -2281,26 +2288,24 @@ static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, o
 static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int *first)
 {
   int set = oa_member_set(obj, m), emit;
-  oa_where here;
   if (w->step < w->from.step && !w->check) { /* before the window: only its separator counts */
     w->step++;
     *first &= !set;
     return;
   }
-  here = oa_where_member(w->at, m);
   emit = oa_step(w) && set;
   if (!set) {
-    if (w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, here, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
+    if (w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
     return;
   }
   if (emit && !oa_resuming_inside(w)) oa_put_key_prefix(w->s, *first, m);
   *first = 0;
   if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
-    if (emit || w->check) oa_walk_string(w, OA_CAT(obj, m, odeus_str), m, here, emit);
+    if (emit || w->check) oa_walk_string(w, OA_CAT(obj, m, odeus_str), m, emit);
   } else {
     size_t len, value;
     const char *text = oa_scalar_text(obj, m, &len, &value);
-    if (!text && w->check) oa_report(w->check, here, ODEUS_RULE_ENUM, 0, value, NULL, 0);
+    if (!text && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
     if (text && emit) oa_put(w->s, text, len); /* always valid once checked */
     if (emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
   }
