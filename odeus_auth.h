@@ -1099,9 +1099,7 @@ ODEUS_API odeus_str odeus_cstr(const char *s)
  * past the end, so measuring and writing are the same code. */
 typedef struct oa_sink {
   char *buf;
-  size_t cap;
-  size_t skip;
-  size_t len;
+  size_t cap, skip, len;
 } oa_sink;
 
 static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
@@ -1117,25 +1115,17 @@ static int oa_sink_full(const oa_sink *s)
   return s->len >= s->skip + s->cap;
 }
 
-/* The part of oa_put for bytes that straddle the window or fall outside it. */
-static void oa_put_edge(oa_sink *s, const char *p, size_t n)
-{
-  size_t end = s->skip + s->cap;
-  if (s->buf && s->len < end && s->len + n > s->skip) {
-    size_t from = s->len < s->skip ? s->skip - s->len : 0;
-    size_t upto = OA_MIN(n, end - s->len);
-    memcpy(s->buf + (s->len + from - s->skip), p + from, upto - from);
-  }
-}
-
-/* Small and hot: the common case, all of the bytes landing inside the
- * window, is one comparison (at wraps around before the window), and a
- * sink without a buffer only counts. */
+/* The common case, all of the bytes inside the window, is one comparison
+ * (at wraps around before the window); a sink without a buffer only counts. */
 static void oa_put(oa_sink *s, const char *p, size_t n)
 {
-  size_t at = s->len - s->skip;
-  if (at < s->cap && n <= s->cap - at) memcpy(s->buf + at, p, n);
-  else oa_put_edge(s, p, n);
+  size_t at = s->len - s->skip, end = s->skip + s->cap;
+  if (at < s->cap && n <= s->cap - at) {
+    memcpy(s->buf + at, p, n);
+  } else if (s->buf && s->len < end && s->len + n > s->skip) { /* straddling an edge */
+    size_t from = s->len < s->skip ? s->skip - s->len : 0;
+    memcpy(s->buf + (s->len + from - s->skip), p + from, OA_MIN(n, end - s->len) - from);
+  }
   s->len += n;
 }
 
@@ -1165,10 +1155,7 @@ static size_t oa_digits(size_t v)
 /* The `digits` last decimal digits of v, at out. */
 static void oa_format_uint(char *out, size_t v, size_t digits)
 {
-  while (digits--) {
-    out[digits] = (char)('0' + (int)(v % 10));
-    v /= 10;
-  }
+  for (; digits--; v /= 10) out[digits] = (char)('0' + (int)(v % 10));
 }
 
 static void oa_put_uint(oa_sink *s, size_t v)
@@ -1572,14 +1559,16 @@ typedef struct oa_resume {
   int hit;
 } oa_resume;
 
-/* Input [a, b) went out as output [o, s->len) and filled the window: the
- * resume point. Copied bytes map one to one, so the window's end falls on
- * a known input byte (backed up to its character's start); an escape is
- * redone whole unless it ended exactly there. */
-static int oa_resume_at(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
-                        oa_resume *r)
+/* Whether a writing pass stops here: it was asked to stop at the window's
+ * end (stop given), and input [a, b), written from output offset o, filled
+ * the window; then *stop is where the next window resumes. Copied bytes map
+ * one to one, so the window's end falls on a known input byte (backed up to
+ * its character's start); an escape is redone whole unless it ended there. */
+static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
+                        oa_resume *stop)
 {
   size_t end = s->skip + s->cap, in = b;
+  if (!stop || s->len < end) return 0;
   if (s->len > end) {
     in = a;
     if (copied) {
@@ -1587,19 +1576,10 @@ static int oa_resume_at(const oa_sink *s, const unsigned char *u, size_t a, size
       while (in > a && (u[in] & 0xC0u) == 0x80u) in--;
     }
   }
-  r->in = in;
-  r->out = in == b ? s->len : o + (copied ? in - a : 0);
-  r->hit = 1;
+  stop->in = in;
+  stop->out = in == b ? s->len : o + (copied ? in - a : 0);
+  stop->hit = 1;
   return 1;
-}
-
-/* Whether a writing pass stops here: it was asked to stop at the window's
- * end (stop given), and input [a, b), written from output offset o, filled
- * the window. */
-static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
-                        oa_resume *stop)
-{
-  return stop && oa_sink_full(s) && oa_resume_at(s, u, a, b, o, copied, stop);
 }
 
 /* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
