@@ -1351,8 +1351,10 @@ OA_STATIC_ASSERT(field_type_names, OA_COUNT(oa_field_type_names) == ODEUS_FIELD_
 #define OA_AT(obj, m, type) ((type *)(void *)((char *)(obj) + (m)->offset))
 #define OA_CAT(obj, m, type) ((const type *)(const void *)((const char *)(obj) + (m)->offset))
 
+/* The value of a boolean or enum member, 0 when unset. */
 static int oa_enum_value(const void *obj, const oa_member *m)
 {
+  if (m->kind == OA_KIND_BOOL) return (int)*OA_CAT(obj, m, odeus_bool);
   return m->kind == OA_KIND_AUTH_TYPE ? (int)*OA_CAT(obj, m, odeus_auth_type)
                                       : (int)*OA_CAT(obj, m, odeus_field_type);
 }
@@ -1375,23 +1377,12 @@ static int oa_enum_lookup(const char *const *names, int count, const char *s, si
   return i;
 }
 
-static const char *oa_enum_name(const oa_member *m, int v)
-{
-  if (m->kind == OA_KIND_AUTH_TYPE)
-    return (v > 0 && v < (int)OA_COUNT(oa_auth_type_names)) ? oa_auth_type_names[v] : NULL;
-  return (v > 0 && v < (int)OA_COUNT(oa_field_type_names)) ? oa_field_type_names[v] : NULL;
-}
-
 /* Whether a scalar member is set (authFields and oauthClient are set when
  * their pointer is). */
 static int oa_member_set(const void *obj, const oa_member *m)
 {
-  switch (m->kind) {
-  case OA_KIND_STRING:
-  case OA_KIND_URL: return OA_CAT(obj, m, odeus_str)->ptr != NULL;
-  case OA_KIND_BOOL: return *OA_CAT(obj, m, odeus_bool) != ODEUS_BOOL_UNSET;
-  default: return oa_enum_value(obj, m) != 0;
-  }
+  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) return OA_CAT(obj, m, odeus_str)->ptr != NULL;
+  return oa_enum_value(obj, m) != 0;
 }
 
 /* The JSON name of a key, straight from the member tables: the keys are
@@ -1908,32 +1899,22 @@ static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeu
   }
 }
 
-static int oa_oauth_allowed(const odeus_config *cfg)
-{
-  return cfg->auth_type == ODEUS_AUTH_OAUTH || cfg->auth_type == ODEUS_AUTH_OAUTH_DCR;
-}
-
 static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_problems *pr)
 {
-  if (!oa_oauth_allowed(cfg)) oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
+  if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
+    oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
-/* The JSON text of a set boolean or enum member and its length, NULL when
- * the value (*value) is none of them: what the walk writes, and what
- * breaks the rule. */
-static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len, size_t *value)
+/* The JSON text of a set boolean or enum member, NULL when its value
+ * (*value) is none of them: what the walk writes, and what breaks the rule. */
+static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *value)
 {
-  const char *text;
-  if (m->kind == OA_KIND_BOOL) {
-    odeus_bool b = *OA_CAT(obj, m, odeus_bool);
-    *value = (size_t)b;
-    *len = b == ODEUS_BOOL_TRUE ? 4 : 5;
-    return b == ODEUS_BOOL_TRUE ? "true" : b == ODEUS_BOOL_FALSE ? "false" : NULL;
-  }
-  *value = (size_t)(unsigned)oa_enum_value(obj, m);
-  text = oa_enum_name(m, (int)*value);
-  *len = text ? oa_strlen(text) : 0;
-  return text;
+  static const char *const bools[] = { "", "false", "true" };
+  int bool_kind = m->kind == OA_KIND_BOOL, auth = m->kind == OA_KIND_AUTH_TYPE, v = oa_enum_value(obj, m);
+  unsigned count = bool_kind ? 3u : auth ? (unsigned)OA_COUNT(oa_auth_type_names) : (unsigned)OA_COUNT(oa_field_type_names);
+  *value = bool_kind ? (size_t)v : (size_t)(unsigned)v;
+  if ((unsigned)v - 1u >= count - 1u) return NULL;
+  return (bool_kind ? bools : auth ? oa_auth_type_names : oa_field_type_names)[v];
 }
 
 /* A JSON string with quotes; NULL gives null. */
@@ -2283,10 +2264,10 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
     if (emit || w->check) oa_walk_string(w, OA_CAT(obj, m, odeus_str), m, emit);
   } else {
-    size_t len, value;
-    const char *text = oa_scalar_text(obj, m, &len, &value);
+    size_t value;
+    const char *text = oa_scalar_text(obj, m, &value);
     if (!text && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
-    if (text && emit) oa_put(w->s, text, len); /* always valid once checked */
+    if (text && emit) oa_puts(w->s, text); /* always valid once checked */
     if (emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
   }
 }
