@@ -2197,13 +2197,17 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
   char t[24];
   const char *k = m->name;
-  size_t n = 0;
+  size_t quoted = m->kind <= OA_KIND_FIELD_TYPE, n = 0;
+  if (!s->buf) { /* only counting */
+    s->len += oa_strlen(k) + 4 + quoted - (size_t)first;
+    return;
+  }
   if (!first) t[n++] = ',';
   t[n++] = '"';
   while (*k) t[n++] = *k++;
   t[n++] = '"';
   t[n++] = ':';
-  if (m->kind <= OA_KIND_FIELD_TYPE) t[n++] = '"';
+  if (quoted) t[n++] = '"';
   oa_put(s, t, n);
 }
 
