@@ -1639,12 +1639,11 @@ static int oa_is_hex(unsigned c)
 
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
+  static const char form[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
   size_t i;
   if (!id || len != 36) return ODEUS_ERR_ID;
-  for (i = 0; i < 36; i++) {
-    int dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
-  }
+  for (i = 0; i < 36; i++)
+    if (form[i] == '-' ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
   return ODEUS_OK;
 }
 
@@ -1657,23 +1656,12 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
   return ODEUS_OK;
 }
 
-/* URL bytes below 0x80 by class (RFC 3986): 1, a registered name's byte
- * (letter, digit, '-', '.'); 2, a path's (unreserved, sub-delims, ':',
- * '@', '/', '%'). One table instead of chains of comparisons; in a size
- * build, two sets of 12 bytes. */
-#define OA_URL_HOST 1u
-#define OA_URL_PATH 2u
-/* Whether c is in a set of the bytes 0x20..0x7f: bit c - 0x20 of 12 bytes. */
-static unsigned oa_url_class(unsigned char c)
-{
-  static const unsigned char host[12] = {
-    0x00, 0x60, 0xff, 0x03, 0xfe, 0xff, 0xff, 0x07, 0xfe, 0xff, 0xff, 0x07
-  };
-  static const unsigned char path[12] = {
-    0xf2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87, 0xfe, 0xff, 0xff, 0x47
-  };
-  return oa_in_set96(host, c) * OA_URL_HOST | oa_in_set96(path, c) * OA_URL_PATH;
-}
+/* URL bytes (RFC 3986) as sets of 0x20..0x7f: a registered name's (letter,
+ * digit, '-', '.') and a path's (unreserved, sub-delims, ':', '@', '/', '%'). */
+static const unsigned char oa_url_host_bytes[12] = { 0x00, 0x60, 0xff, 0x03, 0xfe, 0xff, 0xff, 0x07,
+                                                     0xfe, 0xff, 0xff, 0x07 };
+static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87,
+                                                     0xfe, 0xff, 0xff, 0x47 };
 
 /* An IPv4 address in dotted decimal, as RFC 3986 writes dec-octet: four
  * numbers 0-255, without leading zeros. */
@@ -1694,9 +1682,8 @@ static int oa_url_ipv4(const char *s, size_t n)
  * one "::" standing for the rest; the last two may be an IPv4 address. */
 static int oa_url_ipv6(const char *s, size_t n)
 {
-  size_t i = 0, groups = 0;
   int gap = n >= 2 && s[0] == ':' && s[1] == ':';
-  if (gap) i = 2;
+  size_t i = gap ? 2 : 0, groups = 0;
   while (i < n) {
     size_t j = i;
     while (j < n && j - i < 5 && oa_is_hex((unsigned char)s[j])) j++;
@@ -1725,11 +1712,10 @@ static size_t oa_url_host(const char *s, size_t len)
 {
   size_t i = 0;
   if (len && s[0] == '[') {
-    i = 1;
-    while (i < len && s[i] != ']') i++;
+    for (i = 1; i < len && s[i] != ']'; i++) {}
     return i < len && oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
   }
-  while (i < len && (oa_url_class((unsigned char)s[i]) & OA_URL_HOST)) i++;
+  while (i < len && oa_in_set96(oa_url_host_bytes, (unsigned char)s[i])) i++;
   if (i == 0 || s[0] == '.' || s[0] == '-') return 0;
   return i;
 }
@@ -1748,13 +1734,10 @@ static size_t oa_url_scheme(const char *s, size_t len)
  * Returns the length of that prefix, 0 if invalid. */
 static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
-  size_t i, h;
+  size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0;
   unsigned long port = 0;
-  i = oa_url_scheme(s, len);
-  if (!i) return 0;
-  u->https = i == 8;
-  h = oa_url_host(s + i, len - i);
   if (!h) return 0;
+  u->https = i == 8;
   u->host.ptr = s + i;
   u->host.len = h;
   i += h;
@@ -1782,7 +1765,7 @@ ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_u
   if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   for (end = i; end < len; end++) {
     unsigned char c = (unsigned char)url[end];
-    if (!(oa_url_class(c) & OA_URL_PATH)) return ODEUS_ERR_BASE_URL;
+    if (!oa_in_set96(oa_url_path_bytes, c)) return ODEUS_ERR_BASE_URL;
     if (c == '%' && (end + 2 >= len || !oa_is_hex((unsigned char)url[end + 1]) ||
                      !oa_is_hex((unsigned char)url[end + 2])))
       return ODEUS_ERR_BASE_URL;
