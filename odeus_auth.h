@@ -1110,11 +1110,6 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
   s->len = 0;
 }
 
-static int oa_sink_full(const oa_sink *s)
-{
-  return s->len >= s->skip + s->cap;
-}
-
 /* The common case, all of the bytes inside the window, is one comparison
  * (at wraps around before the window); a sink without a buffer only counts. */
 static void oa_put(oa_sink *s, const char *p, size_t n)
@@ -1458,24 +1453,14 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 
 static const char oa_hex_digits[] = "0123456789abcdef";
 
-/* Writes the JSON escape of c (a control byte, '"' or '\\') into e, which
- * holds 6 bytes; returns its length. */
-static size_t oa_escape(unsigned char c, char *e)
-{
-  e[0] = '\\';
-  e[1] = (char)oa_json_escapes[c];
-  if (e[1] != 'u') return 2;
-  e[2] = '0';
-  e[3] = '0';
-  e[4] = oa_hex_digits[c >> 4];
-  e[5] = oa_hex_digits[c & 15];
-  return 6;
-}
-
+/* The JSON escape of c: a control byte, '"' or '\\'. */
 static void oa_put_escape(oa_sink *s, unsigned char c)
 {
-  char e[6];
-  oa_put(s, e, oa_escape(c, e));
+  char e[6] = { '\\', 0, '0', '0', 0, 0 };
+  e[1] = (char)oa_json_escapes[c];
+  e[4] = oa_hex_digits[c >> 4];
+  e[5] = oa_hex_digits[c & 15];
+  oa_put(s, e, e[1] == 'u' ? 6 : 2);
 }
 
 /* ---- text for display ------------------------------------------------------ */
@@ -2099,19 +2084,13 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 }
 
 /* ---- the walk: one traversal that checks and writes ----------------------------------
- * The body is produced by walking the member tables. The same walk checks
- * every rule on the way when asked to (the validator is a walk that only
- * checks; the writer checks and writes in one pass), so the order of keys
- * and the rules cannot drift apart.
- *
- * The output is a sequence of numbered steps (the head, each member, each
- * bracket); an auth field is always the same number of steps, so a walk
- * jumps straight to the field it resumes in. A window is produced from a
- * mark, the point where the previous window ended: a step, or a byte inside
- * a step's string (its input byte and output offset, the escape in
- * progress redone), and stops once the window is full. So streaming
- * through any window costs what writing once costs, whatever the size of
- * the config. */
+ * The request is produced by walking the member tables, checking every rule
+ * on the way when asked to, so the order of keys and the rules cannot drift
+ * apart. The output is a sequence of numbered steps (the head, each member,
+ * each bracket); an auth field is always the same number of steps, so a
+ * window jumps straight to the field it resumes in. A window starts at the
+ * mark where the previous one ended (a step, or a byte inside a step's
+ * string) and stops once full: streaming costs what writing once costs. */
 typedef struct oa_walk {
   oa_sink *s;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
@@ -2134,11 +2113,9 @@ static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_stream *st)
   w->check = NULL;
   w->head = NULL;
   w->step = 0;
-  w->from = st ? st->mark : oa_request_start;
-  w->mark = w->from;
+  w->mark = w->from = st ? st->mark : oa_request_start;
   w->emit = 1;
-  w->window = 0;
-  w->full = 0;
+  w->window = w->full = 0;
   w->redact = st ? st->redact : 0;
   s->len = w->from.offset;
 }
@@ -2194,10 +2171,9 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
   oa_put(s, t, n);
 }
 
-/* A set string member after its key: its rules checked when the walk
- * checks, and written with its closing quote when emit is set; checked and
- * escaped in the same pass. Through a window it may stop inside, marking
- * where the next window resumes. */
+/* A set string member after its key: checked when the walk checks, written
+ * with its closing quote when emit is set, in the same pass. Through a
+ * window it may stop inside, marking where the next window resumes. */
 static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, int emit)
 {
   oa_sink *text = emit ? w->s : NULL;
@@ -2212,7 +2188,7 @@ static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, i
     from = w->from.in;
     text->len = w->from.offset;
   }
-  if (text && w->window && oa_sink_full(text)) {
+  if (text && w->window && text->len >= text->skip + text->cap) {
     w->full = 1; /* the key filled the window: the step's start is the mark */
     return;
   }
@@ -2296,9 +2272,8 @@ static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, const oa_member 
 
 static void oa_put_head(oa_sink *s, const oa_stream *st);
 
-/* The request: the head when the walk has one, then the body: the root's
- * members in table order; authFields and oauthClient hold flat objects, so
- * the walk needs no recursion. */
+/* The head when the walk has one, then the body: the root's members in
+ * table order; authFields and oauthClient hold flat objects. */
 static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
 {
   oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
@@ -2327,9 +2302,9 @@ static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
-/* The body into a sink, measured (a sink without a buffer only counts);
- * with check set, every rule is checked in the same pass and the result is
- * ODEUS_ERR_CONFIG if one is broken. emit 0 checks without writing. */
+/* The body into a sink (one without a buffer only counts), every rule
+ * checked in the same pass when check is given: ODEUS_ERR_CONFIG if one is
+ * broken. emit 0 checks without writing. */
 static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact)
 {
   oa_walk w;
@@ -2356,8 +2331,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0);
 }
 
-/* The head: its lines, Content-Length the body's real length (a dump's
- * too, though its secrets are redacted), and the empty line. */
+/* The head; Content-Length is the body's real length, a dump's too. */
 static void oa_put_head(oa_sink *s, const oa_stream *st)
 {
   const odeus_request *req = st->req;
@@ -2411,8 +2385,8 @@ static odeus_result oa_check_request(const odeus_request *req, oa_stream *st)
   return odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
 }
 
-/* The request as it is sent (redact: as it is dumped), checked in one walk
- * that also measures the body, then ready to stream. */
+/* The request as sent (redact: as dumped), checked and measured in one
+ * walk, ready to stream. */
 static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, int redact, int body_only)
 {
   odeus_problems found = { NULL, 0, 0 };
@@ -2445,8 +2419,7 @@ static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
   return oa_stream_begin_as(st, req, 0, 0);
 }
 
-/* Produces the next bytes of the request into window, from where the
- * previous window ended; 0 once all were produced. */
+/* The next bytes of the request into window; 0 once all were produced. */
 static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 {
   oa_sink s;
@@ -2464,8 +2437,7 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   return n;
 }
 
-/* The whole request into buf; on an error the buffer's content is
- * unspecified. */
+/* The whole request into buf (unspecified on an error). */
 static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
 {
   oa_stream st;
