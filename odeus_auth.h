@@ -1920,15 +1920,23 @@ static void oa_put_path(oa_sink *s, const odeus_problem *p)
   }
 }
 
-/* The JSON type a key expects, for "expected ..." messages. */
-static const char *oa_expected_type(const odeus_problem *p)
+/* Text, then a number, then text (either may be NULL). */
+static void oa_put_number(oa_sink *s, const char *before, size_t v, const char *after)
+{
+  if (before) oa_puts(s, before);
+  oa_put_uint(s, v);
+  if (after) oa_puts(s, after);
+}
+
+/* "expected" and the JSON type a key expects. */
+static void oa_put_expected(oa_sink *s, const odeus_problem *p)
 {
   odeus_key k = p->member != ODEUS_KEY_NONE ? p->member : p->key;
-  if (p->key == ODEUS_KEY_NONE) return "an object";
-  if (k == ODEUS_KEY_REQUIRED) return "a boolean";
-  if (k == ODEUS_KEY_AUTH_FIELDS) return p->index == ODEUS_NO_INDEX ? "an array" : "an object";
-  if (k == ODEUS_KEY_OAUTH_CLIENT) return "an object";
-  return "a string";
+  oa_puts(s, "expected ");
+  if (p->key == ODEUS_KEY_NONE || k == ODEUS_KEY_OAUTH_CLIENT) oa_puts(s, "an object");
+  else if (k == ODEUS_KEY_REQUIRED) oa_puts(s, "a boolean");
+  else if (k == ODEUS_KEY_AUTH_FIELDS) oa_puts(s, p->index == ODEUS_NO_INDEX ? "an array" : "an object");
+  else oa_puts(s, "a string");
 }
 
 /* A length: "101 characters, max 100" when every character is one UTF-16
@@ -1940,18 +1948,10 @@ static void oa_put_length(oa_sink *s, const odeus_problem *p)
   size_t i, chars = 0;
   for (i = 0; p->text.ptr && i < p->text.len; i++) chars += ((unsigned char)p->text.ptr[i] & 0xC0u) != 0x80u;
   oa_put_uint(s, p->actual);
-  if (p->text.ptr && chars == p->actual) {
-    oa_puts(s, " characters");
-  } else {
-    oa_puts(s, " UTF-16 units");
-    if (p->text.ptr) {
-      oa_puts(s, " (");
-      oa_put_uint(s, chars);
-      oa_puts(s, " characters)");
-    }
-  }
-  oa_puts(s, ", max ");
-  oa_put_uint(s, p->limit);
+  if (p->text.ptr && chars == p->actual) oa_puts(s, " characters");
+  else oa_puts(s, " UTF-16 units");
+  if (p->text.ptr && chars != p->actual) oa_put_number(s, " (", chars, " characters)");
+  oa_put_number(s, ", max ", p->limit, NULL);
 }
 
 /* Why an OAuth URL is not one (oa_url_valid refused it): the first fault,
@@ -1993,13 +1993,8 @@ static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
     return;
   }
   for (k = end; k < len && (unsigned char)u[k] > 0x20 && u[k] != 0x7f; k++) {}
-  if (k < len) {
-    oa_puts(s, "a space or control character at byte ");
-    oa_put_uint(s, k);
-    oa_puts(s, " (percent-encode it)");
-    return;
-  }
-  oa_puts(s, "not an absolute http(s) URL with a host");
+  if (k < len) oa_put_number(s, "a space or control character at byte ", k, " (percent-encode it)");
+  else oa_puts(s, "not an absolute http(s) URL with a host");
 }
 
 static void oa_put_rule(oa_sink *s, const odeus_problem *p)
@@ -2008,26 +2003,24 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
    * member table's key "required", and a program that never formats a
    * problem would then link every text of this function along with it. */
   static const char required[] = "required";
+  int auth = p->key == ODEUS_KEY_AUTH_TYPE;
+  size_t i, count = auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
   switch (p->rule) {
   case ODEUS_RULE_REQUIRED: oa_puts(s, required); break;
   case ODEUS_RULE_EMPTY: oa_puts(s, "empty, min 1 character"); break;
   case ODEUS_RULE_TOO_LONG: oa_put_length(s, p); break;
-  case ODEUS_RULE_UTF8: oa_puts(s, "invalid UTF-8 at byte "); oa_put_uint(s, p->actual); break;
-  case ODEUS_RULE_NUL: oa_puts(s, "U+0000 at byte "); oa_put_uint(s, p->actual); break;
-  case ODEUS_RULE_ENUM: {
-    int auth = p->key == ODEUS_KEY_AUTH_TYPE;
-    const char *const *names = auth ? oa_auth_type_names : oa_field_type_names;
-    size_t i, count = auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
+  case ODEUS_RULE_UTF8: oa_put_number(s, "invalid UTF-8 at byte ", p->actual, NULL); break;
+  case ODEUS_RULE_NUL: oa_put_number(s, "U+0000 at byte ", p->actual, NULL); break;
+  case ODEUS_RULE_ENUM:
     if (p->text.ptr) { oa_putc(s, '"'); oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_QUOTED); oa_putc(s, '"'); }
-    else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
+    else oa_put_number(s, "value ", p->actual, NULL);
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
     for (i = 1; i < count; i++) {
       if (i > 1) oa_puts(s, ", ");
-      oa_puts(s, names[i]);
+      oa_puts(s, (auth ? oa_auth_type_names : oa_field_type_names)[i]);
     }
     break;
-  }
   case ODEUS_RULE_DUPLICATE_SLUG: /* escaped: a slug may hold any character */
     oa_puts(s, "duplicate slug \"");
     oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_JSON);
@@ -2038,28 +2031,22 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     if (p->text.ptr) oa_put_url_fault(s, p->text.ptr, p->text.len);
     else oa_puts(s, "not an absolute http(s) URL with a host");
     break;
-  case ODEUS_RULE_TYPE: oa_puts(s, "expected "); oa_puts(s, oa_expected_type(p)); break;
+  case ODEUS_RULE_TYPE: oa_put_expected(s, p); break;
   case ODEUS_RULE_NULL: /* the body or an element of authFields has no key to omit */
-    if (p->member == ODEUS_KEY_NONE && (p->key == ODEUS_KEY_NONE || p->index != ODEUS_NO_INDEX)) {
-      oa_puts(s, "expected ");
-      oa_puts(s, oa_expected_type(p));
-      oa_puts(s, ", not null");
-    } else {
+    if (p->member != ODEUS_KEY_NONE || (p->key != ODEUS_KEY_NONE && p->index == ODEUS_NO_INDEX)) {
       oa_puts(s, "null is not accepted (omit the key)");
+      break;
     }
+    oa_put_expected(s, p);
+    oa_puts(s, ", not null");
     break;
   case ODEUS_RULE_UNKNOWN_KEY: oa_puts(s, "unknown key"); break;
   case ODEUS_RULE_DUPLICATE_KEY: oa_puts(s, "duplicate key"); break;
   case ODEUS_RULE_JSON: /* "invalid JSON escape at byte 42" */
     oa_puts(s, odeus_result_text(p->cause));
-    oa_puts(s, " at byte ");
-    oa_put_uint(s, p->actual);
+    oa_put_number(s, " at byte ", p->actual, NULL);
     break;
-  case ODEUS_RULE_CAPACITY:
-    oa_puts(s, "more than the storage holds (");
-    oa_put_uint(s, p->limit);
-    oa_putc(s, ')');
-    break;
+  case ODEUS_RULE_CAPACITY: oa_put_number(s, "more than the storage holds (", p->limit, ")"); break;
   case ODEUS_RULE_LONE_SURROGATE: oa_puts(s, "\\u escape of a lone surrogate (it has no UTF-8 form)"); break;
   default: oa_puts(s, "invalid"); break;
   }
