@@ -1527,21 +1527,15 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Where a window filled inside a string: the next window resumes at input
- * byte `in` (a character boundary), whose output starts at offset `out`
- * (at or before the window's end). */
-typedef struct oa_resume {
-  size_t in, out;
-  int hit;
-} oa_resume;
-
 /* Whether a writing pass stops here: it was asked to stop at the window's
  * end (stop given), and input [a, b), written from output offset o, filled
- * the window; then *stop is where the next window resumes. Copied bytes map
- * one to one, so the window's end falls on a known input byte (backed up to
- * its character's start); an escape is redone whole unless it ended there. */
+ * the window; then the next window resumes inside, at input byte stop->in
+ * (a character boundary) whose output starts at stop->offset. Copied bytes
+ * map one to one, so the window's end falls on a known input byte (backed
+ * up to its character's start); an escape is redone whole unless it ended
+ * there. */
 static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
-                        oa_resume *stop)
+                        oa_mark *stop)
 {
   size_t end = s->skip + s->cap, in = b;
   if (!stop || s->len < end) return 0;
@@ -1553,8 +1547,8 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
     }
   }
   stop->in = in;
-  stop->out = in == b ? s->len : o + (copied ? in - a : 0);
-  stop->hit = 1;
+  stop->offset = in == b ? s->len : o + (copied ? in - a : 0);
+  stop->inside = 1;
   return 1;
 }
 
@@ -1566,7 +1560,7 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
  * is full, saying in *stop where the next window resumes, and reads no
  * further than the window needs (every input byte gives at least one
  * output byte; 3 more finish a character). */
-static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_resume *stop)
+static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
   size_t i = 0, run = 0, less = 0, grow = 0, k, o; /* less: bytes beyond the UTF-16 units */
@@ -2164,7 +2158,7 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, int emit)
 {
   oa_sink *text = emit ? w->s : NULL;
-  oa_resume stop = { 0, 0, 0 };
+  oa_mark stop = { 0, 0, 0, 0 };
   size_t units = 0, at = 0, from = 0;
   int rule;
   if (text && w->redact && (m->flags & OA_SECRET)) {
@@ -2183,11 +2177,10 @@ static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, i
     rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at, text && w->window ? &stop : NULL);
     if (w->check) oa_judge_string(v, m, oa_where_member(w->at, m), w->check, rule, units, at);
   }
-  if (stop.hit) { /* the window is full inside this string */
-    w->mark.step = w->step - 1;
-    w->mark.offset = stop.out;
-    w->mark.in = from + stop.in;
-    w->mark.inside = 1;
+  if (stop.inside) { /* the window is full inside this string */
+    stop.step = w->step - 1;
+    stop.in += from;
+    w->mark = stop;
     w->full = 1;
     return;
   }
@@ -2355,33 +2348,23 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
-/* What can be wrong with a request besides its body, in the order a user
- * fixes it. */
-static odeus_result oa_check_request(const odeus_request *req, oa_stream *st)
-{
-  const char *base;
-  odeus_result r;
-  if (!req || !oa_config_usable(req->config) || !req->integration_id) return ODEUS_ERR_ARGUMENT;
-  base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
-  r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
-  if (r != ODEUS_OK) return r;
-  if (!req->api_key) return ODEUS_ERR_API_KEY;
-  st->key_len = oa_strlen(req->api_key);
-  r = odeus_validate_api_key(req->api_key, st->key_len);
-  if (r != ODEUS_OK) return r;
-  return odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
-}
-
 /* The request as sent (redact: as dumped), checked and measured in one
  * walk, ready to stream. */
 static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, int redact, int body_only)
 {
   odeus_problems found = { NULL, 0, 0 };
   oa_sink s;
-  odeus_result r;
+  odeus_result r = ODEUS_OK;
   if (!st) return ODEUS_ERR_ARGUMENT;
   st->req = NULL;
-  r = body_only ? ODEUS_OK : oa_check_request(req, st);
+  if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
+  if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
+    const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
+    st->key_len = req->api_key ? oa_strlen(req->api_key) : 0;
+    r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
+    if (r == ODEUS_OK) r = odeus_validate_api_key(req->api_key, st->key_len);
+    if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
+  }
   oa_sink_init(&s, NULL, 0, 0);
   if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0);
   if (r != ODEUS_OK) return r;
