@@ -1618,11 +1618,10 @@ static int oa_is_hex(unsigned c)
 
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
-  static const char form[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
   size_t i;
   if (!id || len != 36) return ODEUS_ERR_ID;
   for (i = 0; i < 36; i++)
-    if (form[i] == '-' ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+    if (i == 8 || i == 13 || i == 18 || i == 23 ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
   return ODEUS_OK;
 }
 
@@ -1872,10 +1871,11 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
 static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *value)
 {
   static const char *const bools[] = { "", "false", "true" };
-  int bool_kind = m->kind == OA_KIND_BOOL, auth = m->kind == OA_KIND_AUTH_TYPE, v = oa_enum_value(obj, m);
+  int bool_kind = m->kind == OA_KIND_BOOL, auth = m->kind == OA_KIND_AUTH_TYPE;
+  unsigned v = (unsigned)oa_enum_value(obj, m);
   unsigned count = bool_kind ? 3u : auth ? (unsigned)OA_COUNT(oa_auth_type_names) : (unsigned)OA_COUNT(oa_field_type_names);
-  *value = bool_kind ? (size_t)v : (size_t)(unsigned)v;
-  if ((unsigned)v - 1u >= count - 1u) return NULL;
+  *value = v;
+  if (v - 1u >= count - 1u) return NULL;
   return (bool_kind ? bools : auth ? oa_auth_type_names : oa_field_type_names)[v];
 }
 
