@@ -2158,9 +2158,10 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, int emit)
 {
   oa_sink *text = emit ? w->s : NULL;
-  oa_mark stop = { 0, 0, 0, 0 };
+  oa_mark stop;
   size_t units = 0, at = 0, from = 0;
   int rule;
+  stop.inside = 0;
   if (text && w->redact && (m->flags & OA_SECRET)) {
     OA_PUT_LIT(text, "[REDACTED]");
     text = NULL;
@@ -2178,10 +2179,10 @@ static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, i
     if (w->check) oa_judge_string(v, m, oa_where_member(w->at, m), w->check, rule, units, at);
   }
   if (stop.inside) { /* the window is full inside this string */
-    stop.step = w->step - 1;
-    stop.in += from;
-    w->mark = stop;
-    w->full = 1;
+    w->mark.step = w->step - 1;
+    w->mark.offset = stop.offset;
+    w->mark.in = from + stop.in;
+    w->mark.inside = w->full = 1;
     return;
   }
   if (emit) oa_putc(w->s, '"');
