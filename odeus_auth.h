@@ -1893,6 +1893,14 @@ static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
  * A problem line is safe to show as it is: what it quotes from the config
  * passes through oa_put_shown. */
 
+/* Text, then a number, then text (either may be NULL). */
+static void oa_put_number(oa_sink *s, const char *before, size_t v, const char *after)
+{
+  if (before) oa_puts(s, before);
+  oa_put_uint(s, v);
+  if (after) oa_puts(s, after);
+}
+
 static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
 {
   if (k == ODEUS_KEY_OTHER) oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_QUOTED);
@@ -1903,23 +1911,8 @@ static void oa_put_path(oa_sink *s, const odeus_problem *p)
 {
   if (p->key == ODEUS_KEY_NONE) { oa_puts(s, "(body)"); return; }
   oa_put_key(s, p->key, p);
-  if (p->index != ODEUS_NO_INDEX) {
-    oa_putc(s, '[');
-    oa_put_uint(s, p->index);
-    oa_putc(s, ']');
-  }
-  if (p->member != ODEUS_KEY_NONE) {
-    oa_putc(s, '.');
-    oa_put_key(s, p->member, p);
-  }
-}
-
-/* Text, then a number, then text (either may be NULL). */
-static void oa_put_number(oa_sink *s, const char *before, size_t v, const char *after)
-{
-  if (before) oa_puts(s, before);
-  oa_put_uint(s, v);
-  if (after) oa_puts(s, after);
+  if (p->index != ODEUS_NO_INDEX) oa_put_number(s, "[", p->index, "]");
+  if (p->member != ODEUS_KEY_NONE) { oa_putc(s, '.'); oa_put_key(s, p->member, p); }
 }
 
 /* "expected" and the JSON type a key expects. */
@@ -2126,12 +2119,6 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule
   oa_report(w->check, oa_where_member(w->at, m), rule, 0, actual, NULL, 0);
 }
 
-/* Whether the step just begun resumes inside its string value. */
-static int oa_resuming_inside(const oa_walk *w)
-{
-  return w->from.inside && w->step - 1 == w->from.step;
-}
-
 /* ,"key": or, for the first member of an object, "key": (and the opening
  * quote of a string or an enum), in one put: the longest key has 17 bytes. */
 static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
@@ -2166,7 +2153,7 @@ static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, i
     OA_PUT_LIT(text, "[REDACTED]");
     text = NULL;
   }
-  if (text && oa_resuming_inside(w)) {
+  if (text && w->from.inside && w->step - 1 == w->from.step) { /* resuming inside */
     from = w->from.in;
     text->len = w->from.offset;
   }
@@ -2203,7 +2190,7 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
     if (w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
     return;
   }
-  if (emit && !oa_resuming_inside(w)) oa_put_key_prefix(w->s, *first, m);
+  if (emit && !(w->from.inside && w->step - 1 == w->from.step)) oa_put_key_prefix(w->s, *first, m);
   *first = 0;
   if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
     if (emit || w->check) oa_walk_string(w, OA_CAT(obj, m, odeus_str), m, emit);
@@ -2231,26 +2218,6 @@ static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t
 /* Steps of one auth field: its opening, its members, its closing brace. */
 #define OA_FIELD_STEPS (2 + OA_COUNT(oa_field_members))
 
-static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, const oa_member *m, oa_where at, int first)
-{
-  size_t i = 0;
-  if (oa_step(w)) {
-    oa_put_key_prefix(w->s, first, m);
-    oa_putc(w->s, '[');
-  }
-  if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
-    i = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
-    w->step += i * OA_FIELD_STEPS;
-  }
-  for (; i < cfg->field_count && !w->full; i++) {
-    at.index = i;
-    oa_walk_flat(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{", at);
-  }
-  at.index = ODEUS_NO_INDEX;
-  if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, at, w->check);
-  if (oa_step(w)) oa_putc(w->s, ']');
-}
-
 static void oa_put_head(oa_sink *s, const oa_stream *st);
 
 /* The head when the walk has one, then the body: the root's members in
@@ -2258,27 +2225,37 @@ static void oa_put_head(oa_sink *s, const oa_stream *st);
 static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
 {
   oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  size_t i;
+  size_t i, f;
   int first = 1;
   if (w->head && oa_step(w)) oa_put_head(w->s, w->head);
   if (oa_step(w)) oa_putc(w->s, '{');
   for (i = 0; i < OA_COUNT(oa_root_members) && !w->full; i++) {
     const oa_member *m = &oa_root_members[i];
     oa_where here = oa_where_member(root, m);
-    if (m->kind == OA_KIND_FIELDS) {
-      if (!cfg->fields) continue;
-      oa_walk_fields(w, cfg, m, here, first);
-    } else if (m->kind == OA_KIND_OAUTH) {
-      if (!cfg->oauth_client) continue;
+    if (m->kind == OA_KIND_FIELDS && cfg->fields) {
+      if (oa_step(w)) { oa_put_key_prefix(w->s, first, m); oa_putc(w->s, '['); }
+      f = 0;
+      if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
+        f = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
+        w->step += f * OA_FIELD_STEPS;
+      }
+      for (; f < cfg->field_count && !w->full; f++) {
+        here.index = f;
+        oa_walk_flat(w, &cfg->fields[f], oa_field_members, OA_COUNT(oa_field_members), f ? ",{" : "{", here);
+      }
+      here.index = ODEUS_NO_INDEX;
+      if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, here, w->check);
+      if (oa_step(w)) oa_putc(w->s, ']');
+      first = 0;
+    } else if (m->kind == OA_KIND_OAUTH && cfg->oauth_client) {
       if (w->check) oa_check_oauth_allowed(cfg, here, w->check);
       if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
       oa_walk_flat(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{", here);
-    } else {
+      first = 0;
+    } else if (m->kind != OA_KIND_FIELDS && m->kind != OA_KIND_OAUTH) {
       w->at = root;
       oa_walk_scalar(w, cfg, m, &first);
-      continue;
     }
-    first = 0;
   }
   if (oa_step(w)) oa_putc(w->s, '}');
 }
