@@ -1410,33 +1410,20 @@ static const char *oa_key_name(odeus_key k)
  * encoded surrogates (ED) and code points past U+10FFFF (F4). */
 static unsigned oa_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 {
-  *lo = 0x80;
-  *hi = 0xBF;
-  if (c < 0xC2) return 0;
-  if (c < 0xE0) return 1;
-  if (c < 0xF0) {
-    if (c == 0xE0) *lo = 0xA0;
-    if (c == 0xED) *hi = 0x9F;
-    return 2;
-  }
-  if (c < 0xF5) {
-    if (c == 0xF0) *lo = 0x90;
-    if (c == 0xF4) *hi = 0x8F;
-    return 3;
-  }
-  return 0;
+  *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+  return c < 0xC2 || c > 0xF4 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
 }
 
 /* How many of the n continuation bytes at p are valid (n when all are). */
 static unsigned oa_utf8_tail(const unsigned char *p, unsigned n, unsigned lo, unsigned hi)
 {
   unsigned i;
-  for (i = 0; i < n; i++) {
-    if (p[i] < lo || p[i] > hi) return i;
+  for (i = 0; i < n && p[i] >= lo && p[i] <= hi; i++) {
     lo = 0x80;
     hi = 0xBF;
   }
-  return n;
+  return i;
 }
 
 /* The length of the strict UTF-8 sequence at s (1..4, avail bytes there),
@@ -1474,16 +1461,11 @@ static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digi
  * one that can steer what a terminal shows, else 0. */
 static unsigned oa_display_steering(const unsigned char *p, size_t k)
 {
-  unsigned cp;
-  if (k == 2) {
-    cp = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
-    return cp < 0xA0 || cp == 0x61C ? cp : 0;
-  }
-  if (k != 3) return 0;
-  cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
-  if (cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-    return cp;
-  return 0;
+  unsigned cp = k == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
+                       : (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+  if (k == 2) return cp < 0xA0 || cp == 0x61C ? cp : 0;
+  return k == 3 && (cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+             ? cp : 0;
 }
 
 /* Text made safe to show, one loop for every use (see odeus_display_text):
@@ -1873,7 +1855,7 @@ static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *v
   static const char *const bools[] = { "", "false", "true" };
   int bool_kind = m->kind == OA_KIND_BOOL, auth = m->kind == OA_KIND_AUTH_TYPE;
   unsigned v = (unsigned)oa_enum_value(obj, m);
-  unsigned count = bool_kind ? 3u : auth ? (unsigned)OA_COUNT(oa_auth_type_names) : (unsigned)OA_COUNT(oa_field_type_names);
+  unsigned count = bool_kind ? 3u : auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
   *value = v;
   if (v - 1u >= count - 1u) return NULL;
   return (bool_kind ? bools : auth ? oa_auth_type_names : oa_field_type_names)[v];
