@@ -2055,10 +2055,8 @@ typedef struct oa_walk {
   size_t step;                  /* the step being considered */
   oa_mark from;                 /* steps before from.step are skipped */
   oa_mark mark;                 /* out: where the next window resumes */
-  int emit;                     /* 0: check only, write nothing */
-  int window;                   /* stop once the window is full */
+  int emit, window, redact;     /* write (else check only); stop when the window is full */
   int full;                     /* out: stopped because the window is full */
-  int redact;
 } oa_walk;
 
 static const oa_mark oa_request_start = { 0, 0, 0, 0 };
@@ -2299,11 +2297,9 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
 {
   odeus_problems found = { NULL, 0, 0 };
   oa_sink s;
-  odeus_result r;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap, 0);
-  r = oa_walk_body(cfg, &s, &found, 1, 0);
-  if (r != ODEUS_OK) return r;
+  if (oa_walk_body(cfg, &s, &found, 1, 0) != ODEUS_OK) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
@@ -2335,12 +2331,8 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   st->body_only = body_only;
   st->redact = redact;
   if (redact) oa_walk_body(req->config, &s, NULL, 1, 1); /* the dump's body is shorter */
+  if (!body_only) oa_put_head(&s, st);                   /* counted on from the body's end */
   st->total = s.len;
-  if (!body_only) {
-    oa_sink_init(&s, NULL, 0, 0);
-    oa_put_head(&s, st);
-    st->total += s.len;
-  }
   return ODEUS_OK;
 }
 
@@ -2371,9 +2363,7 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
 {
   oa_stream st;
-  odeus_result r;
-  if (!buf && cap) return ODEUS_ERR_ARGUMENT;
-  r = oa_stream_begin_as(&st, req, redact, 0);
+  odeus_result r = !buf && cap ? ODEUS_ERR_ARGUMENT : oa_stream_begin_as(&st, req, redact, 0);
   if (r != ODEUS_OK) return r;
   if (cap) (void)oa_stream_next(&st, buf, cap);
   if (needed) *needed = st.total;
@@ -2390,9 +2380,7 @@ ODEUS_API odeus_result odeus_write_head(const odeus_request *req, char *buf, siz
 {
   oa_stream st;
   size_t head;
-  odeus_result r;
-  if (!buf && cap) return ODEUS_ERR_ARGUMENT;
-  r = oa_stream_begin(&st, req);
+  odeus_result r = !buf && cap ? ODEUS_ERR_ARGUMENT : oa_stream_begin(&st, req);
   if (r != ODEUS_OK) return r;
   head = st.total - st.content_length;
   if (buf) (void)oa_stream_next(&st, buf, OA_MIN(cap, head));
