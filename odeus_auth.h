@@ -1690,12 +1690,21 @@ static size_t oa_url_scheme(const char *s, size_t len)
   return OA_SAME(s + i, "://", 3) ? i + 3 : 0;
 }
 
+/* The decimal number of at most 6 digits at s + i: *port, and the index after it. */
+static size_t oa_url_port(const char *s, size_t i, size_t len, unsigned long *port)
+{
+  size_t d = i;
+  for (*port = 0; i < len && oa_is_digit((unsigned char)s[i]) && i - d < 6; i++)
+    *port = *port * 10 + (unsigned long)(s[i] - '0');
+  return i;
+}
+
 /* scheme "://" host [":" port]: shared by the base URL and the OAuth URLs.
  * Returns the length of that prefix, 0 if invalid. */
 static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
-  size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0;
-  unsigned long port = 0;
+  size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0, d;
+  unsigned long port = i == 8 ? 443u : 80u;
   if (!h) return 0;
   u->https = i == 8;
   u->host.ptr = s + i;
@@ -1703,13 +1712,10 @@ static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
   i += h;
   u->explicit_port = 0;
   if (i < len && s[i] == ':') {
-    size_t d = ++i;
-    while (i < len && oa_is_digit((unsigned char)s[i]) && i - d < 6)
-      port = port * 10 + (unsigned long)(s[i++] - '0');
+    d = ++i;
+    i = oa_url_port(s, i, len, &port);
     if (i == d || port == 0 || port > 65535) return 0;
     u->explicit_port = port != (u->https ? 443u : 80u);
-  } else {
-    port = u->https ? 443u : 80u;
   }
   u->port = (uint16_t)port;
   return i;
@@ -1826,16 +1832,14 @@ static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, 
 static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeus_problems *pr)
 {
   size_t i, j;
+  w.member = ODEUS_KEY_SLUG;
   for (i = 1; i < n; i++) {
     const odeus_str *a = &f[i].slug;
-    if (!a->ptr) continue;
-    for (j = 0; j < i; j++) {
+    for (j = 0; a->ptr && j < i; j++) {
       const odeus_str *b = &f[j].slug;
       if (b->ptr && a->len == b->len && OA_SAME(a->ptr, b->ptr, a->len)) {
-        oa_where sw = w;
-        sw.index = i;
-        sw.member = ODEUS_KEY_SLUG;
-        oa_report(pr, sw, ODEUS_RULE_DUPLICATE_SLUG, 0, j, a->ptr, a->len);
+        w.index = i;
+        oa_report(pr, w, ODEUS_RULE_DUPLICATE_SLUG, 0, j, a->ptr, a->len);
         break;
       }
     }
@@ -1946,9 +1950,9 @@ static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
   if (i == end || u[i] == ':') { oa_puts(s, "no host"); return; }
   k = i + h;
   if (h && k < end && u[k] == ':') {
-    unsigned long port = 0;
-    for (d = ++k; k < end && oa_is_digit((unsigned char)u[k]) && k - d < 6; k++)
-      port = port * 10 + (unsigned long)(u[k] - '0');
+    unsigned long port;
+    d = ++k;
+    k = oa_url_port(u, k, end, &port);
     if (k == d || k < end) { oa_puts(s, "the port is not a number from 1 to 65535"); return; }
     if (port == 0 || port > 65535) {
       oa_puts(s, "port ");
