@@ -2123,21 +2123,38 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
   oa_put(s, t, n);
 }
 
-/* A set string member after its key: checked when the walk checks, written
- * with its closing quote when emit is set, in the same pass. Through a
- * window it may stop inside, marking where the next window resumes. */
-static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, int emit)
+/* One scalar member: required when missing, checked and written when set;
+ * its separator depends only on whether a member was set before it. A
+ * string is checked and escaped in the same pass; through a window it may
+ * stop inside, marking where the next window resumes. */
+static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int *first)
 {
-  oa_sink *text = emit ? w->s : NULL;
+  const odeus_str *v = OA_CAT(obj, m, odeus_str);
+  oa_sink *text;
   oa_mark stop;
-  size_t units = 0, at = 0, from = 0;
-  int rule;
-  stop.inside = 0;
-  if (text && w->redact && (m->flags & OA_SECRET)) {
-    OA_PUT_LIT(text, "[REDACTED]");
-    text = NULL;
+  size_t units = 0, at = 0, from = 0, value;
+  int set = oa_member_set(obj, m), emit, inside, rule;
+  if (w->step < w->from.step && !w->check) { /* before the window: only its separator counts */
+    w->step++;
+    *first &= !set;
+    return;
   }
-  if (text && w->from.inside && w->step - 1 == w->from.step) { /* resuming inside */
+  emit = oa_step(w) && set;
+  inside = w->from.inside && w->step - 1 == w->from.step; /* resuming inside its value */
+  if (!set && w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
+  if (!set) return;
+  if (emit && !inside) oa_put_key_prefix(w->s, *first, m);
+  *first = 0;
+  if (m->kind != OA_KIND_STRING && m->kind != OA_KIND_URL) {
+    const char *t = oa_scalar_text(obj, m, &value);
+    if (!t && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
+    if (t && emit) oa_puts(w->s, t); /* always valid once checked */
+    if (emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
+    return;
+  }
+  text = emit && !(w->redact && (m->flags & OA_SECRET)) ? w->s : NULL;
+  if (emit && !text) OA_PUT_LIT(w->s, "[REDACTED]");
+  if (text && inside) {
     from = w->from.in;
     text->len = w->from.offset;
   }
@@ -2145,6 +2162,7 @@ static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, i
     w->full = 1; /* the key filled the window: the step's start is the mark */
     return;
   }
+  stop.inside = 0;
   if (text || w->check) {
     rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at, text && w->window ? &stop : NULL);
     if (w->check) oa_judge_string(v, m, oa_where_member(w->at, m), w->check, rule, units, at);
@@ -2157,34 +2175,6 @@ static void oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m, i
     return;
   }
   if (emit) oa_putc(w->s, '"');
-}
-
-/* One scalar member: required when missing, checked and written when set.
- * Its separator depends only on whether a member was set before it. */
-static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int *first)
-{
-  int set = oa_member_set(obj, m), emit;
-  if (w->step < w->from.step && !w->check) { /* before the window: only its separator counts */
-    w->step++;
-    *first &= !set;
-    return;
-  }
-  emit = oa_step(w) && set;
-  if (!set) {
-    if (w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
-    return;
-  }
-  if (emit && !(w->from.inside && w->step - 1 == w->from.step)) oa_put_key_prefix(w->s, *first, m);
-  *first = 0;
-  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
-    if (emit || w->check) oa_walk_string(w, OA_CAT(obj, m, odeus_str), m, emit);
-  } else {
-    size_t value;
-    const char *text = oa_scalar_text(obj, m, &value);
-    if (!text && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
-    if (text && emit) oa_puts(w->s, text); /* always valid once checked */
-    if (emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
-  }
 }
 
 /* A flat object (an auth field, the OAuth client): `open`, its members in
