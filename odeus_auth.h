@@ -1187,10 +1187,9 @@ static int oa_lower(int c)
 }
 
 /* ---- plain bytes -------------------------------------------------------------
- * A plain byte needs no attention in a JSON string: printable ASCII other
- * than '"' and '\\' (DEL included). The writer (checking and escaping a
- * string) and the JSON reader both look for the first byte that is not
- * plain, through one table: a lookup a byte is the cheapest plain scan. */
+ * A plain byte needs no attention in a JSON string: ASCII from 0x20 (DEL
+ * too) but '"' and '\\'. The string writer and the JSON reader find the first
+ * byte that is not plain through one table: a lookup a byte, the cheapest. */
 
 /* The letter after the backslash of a byte's JSON escape ('u': \u00XX);
  * 0 for a plain byte, 1 for a byte above 0x7F. */
@@ -1397,12 +1396,10 @@ static const char *oa_key_name(odeus_key k)
 }
 
 /* ---- strings: one pass checks, counts and escapes -----------------------------
- * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
- * U+10FFFF, no truncated sequence; U+0000 is refused too. Characters are
- * counted as JavaScript counts them: one UTF-16 unit below U+10000, two
- * above. JSON escaping (RFC 8259): '"', '\\' and bytes below 0x20; all
- * else, UTF-8 included, passes through. Checking and escaping happen in the
- * same pass, runs of plain bytes found by the shared scanner. */
+ * Strict UTF-8 (RFC 3629): no overlong forms, surrogates, code points past
+ * U+10FFFF or truncated sequences; U+0000 is refused too. Characters count
+ * as in JavaScript: one UTF-16 unit below U+10000, two above. JSON escapes
+ * (RFC 8259) '"', '\\' and bytes below 0x20; all else passes through. */
 
 /* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
  * or one that only starts overlong forms or code points past U+10FFFF), and
@@ -1457,8 +1454,8 @@ static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digi
   while (digits--) oa_putc(s, oa_hex_digits[(v >> (4 * digits)) & 15u]);
 }
 
-/* The code point of the k-byte UTF-8 sequence at p (k 2 or 3) when it is
- * one that can steer what a terminal shows, else 0. */
+/* The code point of the k-byte UTF-8 sequence at p when it can steer what a
+ * terminal shows, else 0. */
 static unsigned oa_display_steering(const unsigned char *p, size_t k)
 {
   unsigned cp = k == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
@@ -1509,13 +1506,11 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a writing pass stops here: it was asked to stop at the window's
- * end (stop given), and input [a, b), written from output offset o, filled
- * the window; then the next window resumes inside, at input byte stop->in
- * (a character boundary) whose output starts at stop->offset. Copied bytes
+/* Whether a pass asked to stop at the window's end (stop given) stops: input
+ * [a, b), written from output offset o, filled the window. The next window
+ * resumes at input byte stop->in, output offset stop->offset: copied bytes
  * map one to one, so the window's end falls on a known input byte (backed
- * up to its character's start); an escape is redone whole unless it ended
- * there. */
+ * up to its character's start); an escape is redone unless it ended there. */
 static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
                         oa_mark *stop)
 {
@@ -1535,13 +1530,11 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
 }
 
 /* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
- * invalid UTF-8 as U+FFFD, U+0000 as \u0000, so any text gives valid
- * JSON). Returns 0 with the UTF-16 length in *units, or the first problem,
- * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at.
- * With stop given (and s), the pass only writes: it ends once the window
- * is full, saying in *stop where the next window resumes, and reads no
- * further than the window needs (every input byte gives at least one
- * output byte; 3 more finish a character). */
+ * invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
+ * Returns 0 with the UTF-16 length in *units, or the first problem,
+ * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. With stop
+ * (and s), it stops once the window is full and reads no further than the
+ * window needs (an input byte gives an output byte; 3 more end a character). */
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
@@ -1647,11 +1640,8 @@ static int oa_url_ipv6(const char *s, size_t n)
   while (i < n) {
     size_t j = i;
     while (j < n && j - i < 5 && oa_is_hex((unsigned char)s[j])) j++;
-    if (j < n && s[j] == '.') {                 /* the IPv4 tail */
-      if (!oa_url_ipv4(s + i, n - i)) return 0;
-      groups += 2;
-      break;
-    }
+    if (j < n && s[j] == '.') /* the IPv4 tail, two groups */
+      return oa_url_ipv4(s + i, n - i) && (gap ? groups + 2 <= 7 : groups + 2 == 8);
     if (j == i || j - i > 4) return 0;
     groups++;
     if (j == n) break;
@@ -1792,10 +1782,9 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
   return at;
 }
 
-/* Reports what a string pass found (rule, the UTF-8 or NUL at byte `at`)
- * or, for valid text of `units` characters, the member's rules it breaks;
- * a length or a URL problem keeps the text, so that its line can say what
- * is wrong with it. */
+/* Reports what a string pass found (rule, at byte `at`) or, for valid text
+ * of `units` characters, the member's rule it breaks; a length or URL
+ * problem keeps the text, so that its line can say what is wrong with it. */
 static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
                             size_t units, size_t at)
 {
