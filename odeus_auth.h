@@ -2022,13 +2022,8 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 {
   oa_sink s;
   oa_sink_init(&s, buf, cap, 0);
-  if (p && p->rule && p->in_answer) {
-    oa_put_answer_problem(&s, p);
-  } else if (p && p->rule) {
-    oa_put_path(&s, p);
-    oa_puts(&s, ": ");
-    oa_put_rule(&s, p);
-  }
+  if (p && p->rule && p->in_answer) oa_put_answer_problem(&s, p);
+  else if (p && p->rule) { oa_put_path(&s, p); oa_puts(&s, ": "); oa_put_rule(&s, p); }
   return oa_sink_cstr(&s);
 }
 
@@ -2374,13 +2369,11 @@ ODEUS_API odeus_result odeus_write_head(const odeus_request *req, char *buf, siz
 ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window, size_t cap,
                                            odeus_write_fn fn, void *ctx)
 {
-  odeus_request req;
+  odeus_request req = { NULL, NULL, NULL, cfg };
   oa_stream st;
   odeus_result r;
   size_t n;
   if (!window || !cap || !fn || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
-  memset(&req, 0, sizeof req);
-  req.config = cfg;
   r = oa_stream_begin_as(&st, &req, 0, 1);
   while (r == ODEUS_OK && (n = oa_stream_next(&st, window, cap)) > 0)
     if (fn(ctx, window, n) != 0) r = ODEUS_ERR_IO;
