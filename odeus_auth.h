@@ -1788,26 +1788,14 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
 static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
                             size_t units, size_t at)
 {
-  size_t limit = 0, actual = at;
-  const char *text = NULL;
-  if (rule) {
-  } else if ((m->flags & OA_NONEMPTY) && units == 0) {
-    rule = ODEUS_RULE_EMPTY;
-    limit = 1;
-    actual = 0;
-  } else if (m->max && units > m->max) {
-    rule = ODEUS_RULE_TOO_LONG;
-    limit = m->max;
-    actual = units;
-    text = v->ptr;
-  } else if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) {
-    rule = ODEUS_RULE_URL;
-    actual = 0;
-    text = v->ptr;
-  } else {
-    return;
-  }
-  oa_report(pr, w, (odeus_rule)rule, limit, actual, text, text ? v->len : 0);
+  int quote;
+  if (!rule && (m->flags & OA_NONEMPTY) && units == 0) rule = ODEUS_RULE_EMPTY;
+  else if (!rule && m->max && units > m->max) rule = ODEUS_RULE_TOO_LONG;
+  else if (!rule && m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) rule = ODEUS_RULE_URL;
+  if (!rule) return;
+  quote = rule == ODEUS_RULE_TOO_LONG || rule == ODEUS_RULE_URL; /* at is 0 but for UTF8 and NUL */
+  oa_report(pr, w, (odeus_rule)rule, rule == ODEUS_RULE_EMPTY ? 1 : rule == ODEUS_RULE_TOO_LONG ? m->max : 0,
+            rule == ODEUS_RULE_TOO_LONG ? units : at, quote ? v->ptr : NULL, quote ? v->len : 0);
 }
 
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
