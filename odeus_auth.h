@@ -1739,8 +1739,7 @@ static int oa_url_valid(const char *s, size_t len)
 {
   odeus_url u;
   size_t i = oa_url_authority(s, len, &u);
-  if (!i) return 0;
-  if (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#') return 0;
+  if (!i || (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#')) return 0;
   for (; i < len; i++)
     if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f) return 0;
   return 1;
@@ -2037,15 +2036,17 @@ typedef struct oa_walk {
 
 static const oa_mark oa_request_start = { 0, 0, 0, 0 };
 
+/* A walk writing into s; given a stream, its next window. */
 static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_stream *st)
 {
   w->s = s;
   w->check = NULL;
-  w->head = NULL;
+  w->head = st && !st->body_only ? st : NULL;
   w->step = 0;
   w->mark = w->from = st ? st->mark : oa_request_start;
   w->emit = 1;
-  w->window = w->full = 0;
+  w->window = st != NULL;
+  w->full = 0;
   w->redact = st ? st->redact : 0;
   s->len = w->from.offset;
 }
@@ -2316,8 +2317,6 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   if (!st || !st->req || !window || st->offset >= st->total) return 0;
   oa_sink_init(&s, window, cap, st->offset);
   oa_walk_init(&w, &s, st);
-  w.window = 1;
-  if (!st->body_only) w.head = st;
   oa_walk_request(&w, st->req->config);
   st->mark = w.mark;
   n = OA_MIN(cap, st->total - st->offset);
