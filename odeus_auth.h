@@ -584,8 +584,7 @@ typedef struct oa_stream {      /* the request through a window */
   size_t offset;                /* bytes produced so far */
   oa_mark mark;                 /* where the next window resumes */
   size_t key_len;
-  int redact;
-  int body_only;                /* the body alone (no head) */
+  int redact, body_only;        /* as dumped; the body alone (no head) */
 } oa_stream;
 
 /* the JSON reader */
@@ -1379,10 +1378,9 @@ static int oa_member_set(const void *obj, const oa_member *m)
   return oa_enum_value(obj, m) != 0;
 }
 
-/* The JSON name of a key, straight from the member tables: the keys are
- * numbered in the tables' order (the OAuth client's "label" excepted,
- * which shares the auth field's key); a unit test holds every table row
- * to it. "" for NONE and OTHER. */
+/* The JSON name of a key, from the member tables: keys are numbered in their
+ * order (but the OAuth client's "label", which shares the auth field's); a
+ * unit test holds every row to it. "" for NONE and OTHER. */
 static const char *oa_key_name(odeus_key k)
 {
   unsigned v = (unsigned)k;
@@ -1440,10 +1438,7 @@ static const char oa_hex_digits[] = "0123456789abcdef";
 /* The JSON escape of c: a control byte, '"' or '\\'. */
 static void oa_put_escape(oa_sink *s, unsigned char c)
 {
-  char e[6] = { '\\', 0, '0', '0', 0, 0 };
-  e[1] = (char)oa_json_escapes[c];
-  e[4] = oa_hex_digits[c >> 4];
-  e[5] = oa_hex_digits[c & 15];
+  char e[6] = { '\\', (char)oa_json_escapes[c], '0', '0', oa_hex_digits[c >> 4], oa_hex_digits[c & 15] };
   oa_put(s, e, e[1] == 'u' ? 6 : 2);
 }
 
@@ -1466,12 +1461,11 @@ static unsigned oa_display_steering(const unsigned char *p, size_t k)
 }
 
 /* Text made safe to show, one loop for every use (see odeus_display_text):
- * OA_SHOW_DISPLAY escapes a backslash, \n, \r and \t as JSON does and
- * another control byte as \xHH; OA_SHOW_QUOTED keeps the text's own
- * escapes (a backslash is not doubled: a key or value shows the escapes its
- * JSON text has) and writes a control byte as JSON does; OA_SHOW_JSON
- * escapes '"' and a backslash too. In all, DEL and a byte that is not UTF-8
- * are \xHH, a character that steers the terminal \uXXXX. */
+ * OA_SHOW_DISPLAY escapes a backslash, \n, \r and \t as JSON does and other
+ * control bytes as \xHH; OA_SHOW_QUOTED keeps the text's own escapes (a key
+ * or value shows those of its JSON text) and writes a control byte as JSON
+ * does; OA_SHOW_JSON escapes '"' and a backslash too. In all, DEL and a byte
+ * that is not UTF-8 are \xHH, a character steering the terminal \uXXXX. */
 enum { OA_SHOW_DISPLAY, OA_SHOW_QUOTED, OA_SHOW_JSON };
 
 static void oa_put_shown(oa_sink *s, const char *text, size_t len, int mode)
@@ -1674,9 +1668,8 @@ static size_t oa_url_host(const char *s, size_t len)
 static size_t oa_url_scheme(const char *s, size_t len)
 {
   const unsigned char *u = (const unsigned char *)s;
-  size_t i = 4;
+  size_t i = len >= 8 && (u[4] | 0x20u) == 's' ? 5 : 4;
   if (len < 8 || !oa_word_ieq(u, "http", 4)) return 0; /* the shortest URL, "http://h", has 8 bytes */
-  if ((u[4] | 0x20u) == 's') i++;
   return OA_SAME(s + i, "://", 3) ? i + 3 : 0;
 }
 
@@ -1897,8 +1890,7 @@ static void oa_put_length(oa_sink *s, const odeus_problem *p)
   size_t i, chars = 0;
   for (i = 0; p->text.ptr && i < p->text.len; i++) chars += ((unsigned char)p->text.ptr[i] & 0xC0u) != 0x80u;
   oa_put_uint(s, p->actual);
-  if (p->text.ptr && chars == p->actual) oa_puts(s, " characters");
-  else oa_puts(s, " UTF-16 units");
+  oa_puts(s, p->text.ptr && chars == p->actual ? " characters" : " UTF-16 units");
   if (p->text.ptr && chars != p->actual) oa_put_number(s, " (", chars, " characters)");
   oa_put_number(s, ", max ", p->limit, NULL);
 }
@@ -1909,8 +1901,8 @@ static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
 {
   size_t i = oa_url_scheme(u, len), end, k, h, d;
   if (!i) {
-    const unsigned char *b = (const unsigned char *)u;
-    int bare = (len == 7 || len == 8) && oa_word_ieq(b, "https", len - 3) && OA_SAME(u + len - 3, "://", 3);
+    int bare = (len == 7 || len == 8) && oa_word_ieq((const unsigned char *)u, "https", len - 3) &&
+               OA_SAME(u + len - 3, "://", 3);
     oa_puts(s, bare ? "no host" : "not an absolute URL: it must start with https:// or http://");
     return;
   }
@@ -2015,21 +2007,19 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 }
 
 /* ---- the walk: one traversal that checks and writes ----------------------------------
- * The request is produced by walking the member tables, checking every rule
- * on the way when asked to, so the order of keys and the rules cannot drift
- * apart. The output is a sequence of numbered steps (the head, each member,
- * each bracket); an auth field is always the same number of steps, so a
- * window jumps straight to the field it resumes in. A window starts at the
- * mark where the previous one ended (a step, or a byte inside a step's
- * string) and stops once full: streaming costs what writing once costs. */
+ * The request comes from walking the member tables, checking every rule on
+ * the way when asked to: keys and rules cannot drift apart. The output is a
+ * sequence of numbered steps (the head, each member, each bracket), an auth
+ * field always as many, so a window jumps to the field it resumes in: it
+ * starts at the mark where the last one ended (a step, or a byte inside a
+ * step's string) and stops once full, costing what writing once costs. */
 typedef struct oa_walk {
   oa_sink *s;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
   oa_where at;                  /* the object being walked */
   const oa_stream *head;        /* non-NULL: the head is step 0 */
   size_t step;                  /* the step being considered */
-  oa_mark from;                 /* steps before from.step are skipped */
-  oa_mark mark;                 /* out: where the next window resumes */
+  oa_mark from, mark;           /* skipped: the steps before from; out: the next window's */
   int emit, window, redact;     /* write (else check only); stop when the window is full */
   int full;                     /* out: stopped because the window is full */
 } oa_walk;
@@ -2207,9 +2197,8 @@ static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
-/* The body into a sink (one without a buffer only counts), every rule
- * checked in the same pass when check is given: ODEUS_ERR_CONFIG if one is
- * broken. emit 0 checks without writing. */
+/* The body into a sink (one without a buffer counts), checked in the same
+ * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. */
 static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact)
 {
   oa_walk w;
