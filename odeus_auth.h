@@ -2013,6 +2013,29 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
  * field always as many, so a window jumps to the field it resumes in: it
  * starts at the mark where the last one ended (a step, or a byte inside a
  * step's string) and stops once full, costing what writing once costs. */
+/* The head, step 0; Content-Length is the body's real length, a dump's too. */
+static void oa_put_head(oa_sink *s, const oa_stream *st)
+{
+  const odeus_request *req = st->req;
+  OA_PUT_LIT(s, "PATCH ");
+  oa_put(s, st->url.prefix.ptr, st->url.prefix.len);
+  OA_PUT_LIT(s, "/integrations/v1/");
+  oa_put(s, req->integration_id, 36);
+  OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
+  oa_put(s, st->url.host.ptr, st->url.host.len);
+  if (st->url.explicit_port) {
+    oa_putc(s, ':');
+    oa_put_uint(s, st->url.port);
+  }
+  OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
+  if (st->redact) OA_PUT_LIT(s, "[REDACTED]");
+  else oa_put(s, req->api_key, st->key_len);
+  OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+                "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
+  oa_put_uint(s, st->content_length);
+  OA_PUT_LIT(s, "\r\n\r\n");
+}
+
 typedef struct oa_walk {
   oa_sink *s;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
@@ -2140,8 +2163,7 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   if (emit) oa_putc(w->s, '"');
 }
 
-/* A flat object (an auth field, the OAuth client): `open`, its members in
- * table order, '}'. */
+/* A flat object (an auth field, the OAuth client): `open`, its members, '}'. */
 static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open, oa_where at)
 {
   size_t i;
@@ -2154,8 +2176,6 @@ static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t
 
 /* Steps of one auth field: its opening, its members, its closing brace. */
 #define OA_FIELD_STEPS (2 + OA_COUNT(oa_field_members))
-
-static void oa_put_head(oa_sink *s, const oa_stream *st);
 
 /* The head when the walk has one, then the body: the root's members in
  * table order; authFields and oauthClient hold flat objects. */
@@ -2223,29 +2243,6 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0, 0);
   return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0);
-}
-
-/* The head; Content-Length is the body's real length, a dump's too. */
-static void oa_put_head(oa_sink *s, const oa_stream *st)
-{
-  const odeus_request *req = st->req;
-  OA_PUT_LIT(s, "PATCH ");
-  oa_put(s, st->url.prefix.ptr, st->url.prefix.len);
-  OA_PUT_LIT(s, "/integrations/v1/");
-  oa_put(s, req->integration_id, 36);
-  OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
-  oa_put(s, st->url.host.ptr, st->url.host.len);
-  if (st->url.explicit_port) {
-    oa_putc(s, ':');
-    oa_put_uint(s, st->url.port);
-  }
-  OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
-  if (st->redact) OA_PUT_LIT(s, "[REDACTED]");
-  else oa_put(s, req->api_key, st->key_len);
-  OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
-                "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
-  oa_put_uint(s, st->content_length);
-  OA_PUT_LIT(s, "\r\n\r\n");
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
