@@ -2023,10 +2023,7 @@ static void oa_put_head(oa_sink *s, const oa_stream *st)
   oa_put(s, req->integration_id, 36);
   OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
   oa_put(s, st->url.host.ptr, st->url.host.len);
-  if (st->url.explicit_port) {
-    oa_putc(s, ':');
-    oa_put_uint(s, st->url.port);
-  }
+  if (st->url.explicit_port) { oa_putc(s, ':'); oa_put_uint(s, st->url.port); }
   OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
   if (st->redact) OA_PUT_LIT(s, "[REDACTED]");
   else oa_put(s, req->api_key, st->key_len);
@@ -2140,10 +2137,7 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   }
   text = emit && !(w->redact && (m->flags & OA_SECRET)) ? w->s : NULL;
   if (emit && !text) OA_PUT_LIT(w->s, "[REDACTED]");
-  if (text && inside) {
-    from = w->from.in;
-    text->len = w->from.offset;
-  }
+  if (text && inside) { from = w->from.in; text->len = w->from.offset; }
   if (text && w->window && text->len >= text->skip + text->cap) {
     w->full = 1; /* the key filled the window: the step's start is the mark */
     return;
