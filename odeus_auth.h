@@ -2122,7 +2122,7 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
     *first &= !set;
     return;
   }
-  emit = oa_step(w) && set;
+  emit = w->emit && oa_step(w) && set; /* a walk that only checks numbers no steps */
   inside = w->from.inside && w->step - 1 == w->from.step; /* resuming inside its value */
   if (!set && w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
   if (!set) return;
