@@ -584,8 +584,7 @@ typedef struct oa_stream {      /* the request through a window */
   size_t offset;                /* bytes produced so far */
   oa_mark mark;                 /* where the next window resumes */
   size_t key_len;
-  int redact;
-  int body_only;                /* the body alone (no head) */
+  int redact, body_only;        /* as dumped; the body alone (no head) */
 } oa_stream;
 
 /* the JSON reader */
@@ -1101,9 +1100,7 @@ ODEUS_API odeus_str odeus_cstr(const char *s)
  * past the end, so measuring and writing are the same code. */
 typedef struct oa_sink {
   char *buf;
-  size_t cap;
-  size_t skip;
-  size_t len;
+  size_t cap, skip, len;
 } oa_sink;
 
 static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
@@ -1114,33 +1111,18 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
   s->len = 0;
 }
 
-static int oa_sink_full(const oa_sink *s)
-{
-  return s->len >= s->skip + s->cap;
-}
-
-/* The part of oa_put for bytes that straddle the window or fall outside it. */
-static void oa_put_edge(oa_sink *s, const char *p, size_t n)
-{
-  size_t end = s->skip + s->cap;
-  if (s->buf && n && s->len < end && s->len + n > s->skip) {
-    size_t from = s->len < s->skip ? s->skip - s->len : 0;
-    size_t upto = OA_MIN(n, end - s->len);
-    memcpy(s->buf + (s->len + from - s->skip), p + from, upto - from);
-  }
-  s->len += n;
-}
-
-/* Small and hot: written so the compiler inlines the common case, all of
- * the bytes landing inside the window. */
+/* The common case, all of the bytes inside the window, is one comparison
+ * (at wraps around before the window); a sink without a buffer only counts. */
 static void oa_put(oa_sink *s, const char *p, size_t n)
 {
-  if (s->buf && n && s->len >= s->skip && s->len + n <= s->skip + s->cap) {
-    memcpy(s->buf + (s->len - s->skip), p, n);
-    s->len += n;
-  } else {
-    oa_put_edge(s, p, n);
+  size_t at = s->len - s->skip, end = s->skip + s->cap;
+  if (at < s->cap && n <= s->cap - at) {
+    memcpy(s->buf + at, p, n);
+  } else if (s->buf && s->len < end && s->len + n > s->skip) { /* straddling an edge */
+    size_t from = s->len < s->skip ? s->skip - s->len : 0;
+    memcpy(s->buf + (s->len + from - s->skip), p + from, OA_MIN(n, end - s->len) - from);
   }
+  s->len += n;
 }
 
 /* A string literal, its length known at compile time. */
@@ -1153,7 +1135,8 @@ static void oa_puts(oa_sink *s, const char *z)
 
 static void oa_putc(oa_sink *s, char c)
 {
-  oa_put(s, &c, 1);
+  size_t at = s->len++ - s->skip;
+  if (at < s->cap) s->buf[at] = c;
 }
 
 /* size_t, not uint64_t: a 64-bit division would pull in a libgcc helper
@@ -1168,10 +1151,7 @@ static size_t oa_digits(size_t v)
 /* The `digits` last decimal digits of v, at out. */
 static void oa_format_uint(char *out, size_t v, size_t digits)
 {
-  while (digits--) {
-    out[digits] = (char)('0' + (int)(v % 10));
-    v /= 10;
-  }
+  for (; digits--; v /= 10) out[digits] = (char)('0' + (int)(v % 10));
 }
 
 static void oa_put_uint(oa_sink *s, size_t v)
@@ -1208,9 +1188,20 @@ static int oa_lower(int c)
 }
 
 /* ---- plain bytes -------------------------------------------------------------
- * A plain byte needs no attention in a JSON string: printable ASCII other
- * than '"' and '\\'. The writer (checking and escaping a string) and the
- * JSON reader both look for the first byte that is not plain. */
+ * A plain byte needs no attention in a JSON string: ASCII from 0x20 (DEL
+ * too) but '"' and '\\'. The string writer and the JSON reader find the first
+ * byte that is not plain through one table: a lookup a byte, the cheapest. */
+
+/* The letter after the backslash of a byte's JSON escape ('u': \u00XX);
+ * 0 for a plain byte, 1 for a byte above 0x7F. */
+#define OA_J8(v) v, v, v, v, v, v, v, v
+static const unsigned char oa_json_escapes[256] = {
+  'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u', OA_J8('u'), OA_J8('u'),
+  0, 0, '"', 0, 0, 0, 0, 0, OA_J8(0), OA_J8(0), OA_J8(0), OA_J8(0), OA_J8(0), OA_J8(0),
+  0, 0, 0, 0, '\\', 0, 0, 0, OA_J8(0), OA_J8(0), OA_J8(0), OA_J8(0),
+  OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1),
+  OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1)
+};
 
 /* Whether the n bytes at s are word (lowercase letters and '-') in any
  * case. OR-ing 0x20 lowercases a letter and maps no other byte onto a
@@ -1235,7 +1226,7 @@ static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
 /* The first byte from p that is not plain, or end. */
 static const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
 {
-  while (p < end && *p - 0x20u < 0x60u && *p != '"' && *p != '\\') p++;
+  while (p < end && !oa_json_escapes[*p]) p++;
   return p;
 }
 
@@ -1355,8 +1346,10 @@ OA_STATIC_ASSERT(field_type_names, OA_COUNT(oa_field_type_names) == ODEUS_FIELD_
 #define OA_AT(obj, m, type) ((type *)(void *)((char *)(obj) + (m)->offset))
 #define OA_CAT(obj, m, type) ((const type *)(const void *)((const char *)(obj) + (m)->offset))
 
+/* The value of a boolean or enum member, 0 when unset. */
 static int oa_enum_value(const void *obj, const oa_member *m)
 {
+  if (m->kind == OA_KIND_BOOL) return (int)*OA_CAT(obj, m, odeus_bool);
   return m->kind == OA_KIND_AUTH_TYPE ? (int)*OA_CAT(obj, m, odeus_auth_type)
                                       : (int)*OA_CAT(obj, m, odeus_field_type);
 }
@@ -1379,29 +1372,17 @@ static int oa_enum_lookup(const char *const *names, int count, const char *s, si
   return i;
 }
 
-static const char *oa_enum_name(const oa_member *m, int v)
-{
-  if (m->kind == OA_KIND_AUTH_TYPE)
-    return (v > 0 && v < (int)OA_COUNT(oa_auth_type_names)) ? oa_auth_type_names[v] : NULL;
-  return (v > 0 && v < (int)OA_COUNT(oa_field_type_names)) ? oa_field_type_names[v] : NULL;
-}
-
 /* Whether a scalar member is set (authFields and oauthClient are set when
  * their pointer is). */
 static int oa_member_set(const void *obj, const oa_member *m)
 {
-  switch (m->kind) {
-  case OA_KIND_STRING:
-  case OA_KIND_URL: return OA_CAT(obj, m, odeus_str)->ptr != NULL;
-  case OA_KIND_BOOL: return *OA_CAT(obj, m, odeus_bool) != ODEUS_BOOL_UNSET;
-  default: return oa_enum_value(obj, m) != 0;
-  }
+  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) return OA_CAT(obj, m, odeus_str)->ptr != NULL;
+  return oa_enum_value(obj, m) != 0;
 }
 
-/* The JSON name of a key, straight from the member tables: the keys are
- * numbered in the tables' order (the OAuth client's "label" excepted,
- * which shares the auth field's key); a unit test holds every table row
- * to it. "" for NONE and OTHER. */
+/* The JSON name of a key, from the member tables: keys are numbered in their
+ * order (but the OAuth client's "label", which shares the auth field's); a
+ * unit test holds every row to it. "" for NONE and OTHER. */
 static const char *oa_key_name(odeus_key k)
 {
   unsigned v = (unsigned)k;
@@ -1415,12 +1396,10 @@ static const char *oa_key_name(odeus_key k)
 }
 
 /* ---- strings: one pass checks, counts and escapes -----------------------------
- * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
- * U+10FFFF, no truncated sequence; U+0000 is refused too. Characters are
- * counted as JavaScript counts them: one UTF-16 unit below U+10000, two
- * above. JSON escaping (RFC 8259): '"', '\\' and bytes below 0x20; all
- * else, UTF-8 included, passes through. Checking and escaping happen in the
- * same pass, runs of plain bytes found by the shared scanner. */
+ * Strict UTF-8 (RFC 3629): no overlong forms, surrogates, code points past
+ * U+10FFFF or truncated sequences; U+0000 is refused too. Characters count
+ * as in JavaScript: one UTF-16 unit below U+10000, two above. JSON escapes
+ * (RFC 8259) '"', '\\' and bytes below 0x20; all else passes through. */
 
 /* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
  * or one that only starts overlong forms or code points past U+10FFFF), and
@@ -1428,33 +1407,20 @@ static const char *oa_key_name(odeus_key k)
  * encoded surrogates (ED) and code points past U+10FFFF (F4). */
 static unsigned oa_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 {
-  *lo = 0x80;
-  *hi = 0xBF;
-  if (c < 0xC2) return 0;
-  if (c < 0xE0) return 1;
-  if (c < 0xF0) {
-    if (c == 0xE0) *lo = 0xA0;
-    if (c == 0xED) *hi = 0x9F;
-    return 2;
-  }
-  if (c < 0xF5) {
-    if (c == 0xF0) *lo = 0x90;
-    if (c == 0xF4) *hi = 0x8F;
-    return 3;
-  }
-  return 0;
+  *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+  return c < 0xC2 || c > 0xF4 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
 }
 
 /* How many of the n continuation bytes at p are valid (n when all are). */
 static unsigned oa_utf8_tail(const unsigned char *p, unsigned n, unsigned lo, unsigned hi)
 {
   unsigned i;
-  for (i = 0; i < n; i++) {
-    if (p[i] < lo || p[i] > hi) return i;
+  for (i = 0; i < n && p[i] >= lo && p[i] <= hi; i++) {
     lo = 0x80;
     hi = 0xBF;
   }
-  return n;
+  return i;
 }
 
 /* The length of the strict UTF-8 sequence at s (1..4, avail bytes there),
@@ -1471,32 +1437,11 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 
 static const char oa_hex_digits[] = "0123456789abcdef";
 
-/* Writes the JSON escape of c (a control byte, '"' or '\\') into e, which
- * holds 6 bytes; returns its length. */
-static size_t oa_escape(unsigned char c, char *e)
-{
-  e[0] = '\\';
-  switch (c) {
-  case '"': case '\\': e[1] = (char)c; return 2;
-  case '\b': e[1] = 'b'; return 2;
-  case '\f': e[1] = 'f'; return 2;
-  case '\n': e[1] = 'n'; return 2;
-  case '\r': e[1] = 'r'; return 2;
-  case '\t': e[1] = 't'; return 2;
-  default: break;
-  }
-  e[1] = 'u';
-  e[2] = '0';
-  e[3] = '0';
-  e[4] = oa_hex_digits[c >> 4];
-  e[5] = oa_hex_digits[c & 15];
-  return 6;
-}
-
+/* The JSON escape of c: a control byte, '"' or '\\'. */
 static void oa_put_escape(oa_sink *s, unsigned char c)
 {
-  char e[6];
-  oa_put(s, e, oa_escape(c, e));
+  char e[6] = { '\\', (char)oa_json_escapes[c], '0', '0', oa_hex_digits[c >> 4], oa_hex_digits[c & 15] };
+  oa_put(s, e, e[1] == 'u' ? 6 : 2);
 }
 
 /* ---- text for display ------------------------------------------------------ */
@@ -1506,29 +1451,23 @@ static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digi
   while (digits--) oa_putc(s, oa_hex_digits[(v >> (4 * digits)) & 15u]);
 }
 
-/* The code point of the k-byte UTF-8 sequence at p (k 2 or 3) when it is
- * one that can steer what a terminal shows, else 0. */
+/* The code point of the k-byte UTF-8 sequence at p when it can steer what a
+ * terminal shows, else 0. */
 static unsigned oa_display_steering(const unsigned char *p, size_t k)
 {
-  unsigned cp;
-  if (k == 2) {
-    cp = (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu);
-    return cp < 0xA0 || cp == 0x61C ? cp : 0;
-  }
-  if (k != 3) return 0;
-  cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
-  if (cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-    return cp;
-  return 0;
+  unsigned cp = k == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
+                       : (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+  if (k == 2) return cp < 0xA0 || cp == 0x61C ? cp : 0;
+  return k == 3 && (cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+             ? cp : 0;
 }
 
 /* Text made safe to show, one loop for every use (see odeus_display_text):
- * OA_SHOW_DISPLAY escapes a backslash, \n, \r and \t as JSON does and
- * another control byte as \xHH; OA_SHOW_QUOTED keeps the text's own
- * escapes (a backslash is not doubled: a key or value shows the escapes its
- * JSON text has) and writes a control byte as JSON does; OA_SHOW_JSON
- * escapes '"' and a backslash too. In all, DEL and a byte that is not UTF-8
- * are \xHH, a character that steers the terminal \uXXXX. */
+ * OA_SHOW_DISPLAY escapes a backslash, \n, \r and \t as JSON does and other
+ * control bytes as \xHH; OA_SHOW_QUOTED keeps the text's own escapes (a key
+ * or value shows those of its JSON text) and writes a control byte as JSON
+ * does; OA_SHOW_JSON escapes '"' and a backslash too. In all, DEL and a byte
+ * that is not UTF-8 are \xHH, a character steering the terminal \uXXXX. */
 enum { OA_SHOW_DISPLAY, OA_SHOW_QUOTED, OA_SHOW_JSON };
 
 static void oa_put_shown(oa_sink *s, const char *text, size_t len, int mode)
@@ -1563,22 +1502,16 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Where a window filled inside a string: the next window resumes at input
- * byte `in` (a character boundary), whose output starts at offset `out`
- * (at or before the window's end). */
-typedef struct oa_resume {
-  size_t in, out;
-  int hit;
-} oa_resume;
-
-/* Input [a, b) went out as output [o, s->len) and filled the window: the
- * resume point. Copied bytes map one to one, so the window's end falls on
- * a known input byte (backed up to its character's start); an escape is
- * redone whole unless it ended exactly there. */
-static int oa_resume_at(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
-                        oa_resume *r)
+/* Whether a pass asked to stop at the window's end (stop given) stops: input
+ * [a, b), written from output offset o, filled the window. The next window
+ * resumes at input byte stop->in, output offset stop->offset: copied bytes
+ * map one to one, so the window's end falls on a known input byte (backed
+ * up to its character's start); an escape is redone unless it ended there. */
+static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
+                        oa_mark *stop)
 {
   size_t end = s->skip + s->cap, in = b;
+  if (!stop || s->len < end) return 0;
   if (s->len > end) {
     in = a;
     if (copied) {
@@ -1586,83 +1519,65 @@ static int oa_resume_at(const oa_sink *s, const unsigned char *u, size_t a, size
       while (in > a && (u[in] & 0xC0u) == 0x80u) in--;
     }
   }
-  r->in = in;
-  r->out = in == b ? s->len : o + (copied ? in - a : 0);
-  r->hit = 1;
+  stop->in = in;
+  stop->offset = in == b ? s->len : o + (copied ? in - a : 0);
+  stop->inside = 1;
   return 1;
 }
 
-/* Whether a writing pass stops here: it was asked to stop at the window's
- * end (stop given), and input [a, b), written from output offset o, filled
- * the window. */
-static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
-                        oa_resume *stop)
-{
-  return stop && oa_sink_full(s) && oa_resume_at(s, u, a, b, o, copied, stop);
-}
-
 /* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
- * invalid UTF-8 as U+FFFD, U+0000 as \u0000, so any text gives valid
- * JSON). Returns 0 with the UTF-16 length in *units, or the first problem,
- * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at.
- * With stop given (and s), the pass only writes: it ends once the window
- * is full, saying in *stop where the next window resumes, and reads no
- * further than the window needs (every input byte gives at least one
- * output byte; 3 more finish a character). */
-static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_resume *stop)
+ * invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
+ * Returns 0 with the UTF-16 length in *units, or the first problem,
+ * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. With stop
+ * (and s), it stops once the window is full and reads no further than the
+ * window needs (an input byte gives an output byte; 3 more end a character). */
+static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
-  size_t i = 0, run = 0, count = 0, o;
+  size_t i = 0, run = 0, less = 0, grow = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
   if (stop) { /* the window is not full yet */
     size_t room = s->skip + s->cap - s->len;
     if (room < n && n - room > 3) n = room + 3;
   }
-  while (i < n) {
-    size_t plain = (size_t)(oa_plain_span(u + i, u + n) - (u + i));
+  for (;;) {
     unsigned c;
-    i += plain;
-    count += plain;
-    if (i >= n) break;
+    i = (size_t)(oa_plain_span(u + i, u + n) - u);
+    if (i == n) break;
     c = u[i];
-    if (c >= 0x80) {
-      size_t k = oa_utf8_length(u + i, n - i);
-      if (!k) {
-        /* Record the first problem; a writer goes on with U+FFFD. */
-        if (!rule) { rule = ODEUS_RULE_UTF8; *at = i; }
-        if (!s) break;
-        o = s->len;
-        oa_put(s, p + run, i - run);
-        if (oa_pass_full(s, u, run, i, o, 1, stop)) return rule;
-        o = s->len;
-        OA_PUT_LIT(s, "\xEF\xBF\xBD");
-        if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) return rule;
-        run = ++i;
-        continue;
-      }
-      count += k == 4 ? 2 : 1;
+    k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
+    if (k) { /* a character of 4 bytes is two UTF-16 units */
+      less += k == 4 ? 2 : k - 1;
       i += k;
-    } else { /* below 0x20, '"' or '\\': the scan stops at no other byte */
-      if (c == 0 && !rule) { rule = ODEUS_RULE_NUL; *at = i; }
-      if (c == 0 && !s) break;
-      if (s) {
-        o = s->len;
-        oa_put(s, p + run, i - run);
-        if (oa_pass_full(s, u, run, i, o, 1, stop)) return rule;
-        o = s->len;
-        oa_put_escape(s, (unsigned char)c);
-        if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) return rule;
-      }
-      run = ++i;
-      count++;
+      continue;
     }
+    if (!rule && (c >= 0x80 || c == 0)) { /* the first problem; a writer goes on */
+      rule = c ? ODEUS_RULE_UTF8 : ODEUS_RULE_NUL;
+      *at = i;
+    }
+    if (!s || !s->buf) { /* checking, or only counting: nothing to write */
+      if (!s && rule) break;
+      grow += c >= 0x80 ? 2 : oa_json_escapes[c] == 'u' ? 5 : 1; /* U+FFFD, \u00XX, \n */
+      i++;
+      continue;
+    }
+    o = s->len;
+    oa_put(s, p + run, i - run);
+    if (oa_pass_full(s, u, run, i, o, 1, stop)) return rule;
+    o = s->len;
+    if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
+    else oa_put_escape(s, (unsigned char)c);
+    if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) return rule;
+    run = ++i;
   }
-  if (s) {
+  if (s && !s->buf) {
+    s->len += n + grow;
+  } else if (s) {
     o = s->len;
     oa_put(s, p + run, n - run);
     (void)oa_pass_full(s, u, run, n, o, 1, stop);
   }
-  *units = count;
+  *units = n - less;
   return rule;
 }
 
@@ -1676,10 +1591,8 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   size_t i;
   if (!id || len != 36) return ODEUS_ERR_ID;
-  for (i = 0; i < 36; i++) {
-    int dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
-  }
+  for (i = 0; i < 36; i++)
+    if (i == 8 || i == 13 || i == 18 || i == 23 ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
   return ODEUS_OK;
 }
 
@@ -1692,23 +1605,12 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
   return ODEUS_OK;
 }
 
-/* URL bytes below 0x80 by class (RFC 3986): 1, a registered name's byte
- * (letter, digit, '-', '.'); 2, a path's (unreserved, sub-delims, ':',
- * '@', '/', '%'). One table instead of chains of comparisons; in a size
- * build, two sets of 12 bytes. */
-#define OA_URL_HOST 1u
-#define OA_URL_PATH 2u
-/* Whether c is in a set of the bytes 0x20..0x7f: bit c - 0x20 of 12 bytes. */
-static unsigned oa_url_class(unsigned char c)
-{
-  static const unsigned char host[12] = {
-    0x00, 0x60, 0xff, 0x03, 0xfe, 0xff, 0xff, 0x07, 0xfe, 0xff, 0xff, 0x07
-  };
-  static const unsigned char path[12] = {
-    0xf2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87, 0xfe, 0xff, 0xff, 0x47
-  };
-  return oa_in_set96(host, c) * OA_URL_HOST | oa_in_set96(path, c) * OA_URL_PATH;
-}
+/* URL bytes (RFC 3986) as sets of 0x20..0x7f: a registered name's (letter,
+ * digit, '-', '.') and a path's (unreserved, sub-delims, ':', '@', '/', '%'). */
+static const unsigned char oa_url_host_bytes[12] = { 0x00, 0x60, 0xff, 0x03, 0xfe, 0xff, 0xff, 0x07,
+                                                     0xfe, 0xff, 0xff, 0x07 };
+static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87,
+                                                     0xfe, 0xff, 0xff, 0x47 };
 
 /* An IPv4 address in dotted decimal, as RFC 3986 writes dec-octet: four
  * numbers 0-255, without leading zeros. */
@@ -1729,17 +1631,13 @@ static int oa_url_ipv4(const char *s, size_t n)
  * one "::" standing for the rest; the last two may be an IPv4 address. */
 static int oa_url_ipv6(const char *s, size_t n)
 {
-  size_t i = 0, groups = 0;
   int gap = n >= 2 && s[0] == ':' && s[1] == ':';
-  if (gap) i = 2;
+  size_t i = gap ? 2 : 0, groups = 0;
   while (i < n) {
     size_t j = i;
     while (j < n && j - i < 5 && oa_is_hex((unsigned char)s[j])) j++;
-    if (j < n && s[j] == '.') {                 /* the IPv4 tail */
-      if (!oa_url_ipv4(s + i, n - i)) return 0;
-      groups += 2;
-      break;
-    }
+    if (j < n && s[j] == '.') /* the IPv4 tail, two groups */
+      return oa_url_ipv4(s + i, n - i) && (gap ? groups + 2 <= 7 : groups + 2 == 8);
     if (j == i || j - i > 4) return 0;
     groups++;
     if (j == n) break;
@@ -1760,11 +1658,10 @@ static size_t oa_url_host(const char *s, size_t len)
 {
   size_t i = 0;
   if (len && s[0] == '[') {
-    i = 1;
-    while (i < len && s[i] != ']') i++;
+    for (i = 1; i < len && s[i] != ']'; i++) {}
     return i < len && oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
   }
-  while (i < len && (oa_url_class((unsigned char)s[i]) & OA_URL_HOST)) i++;
+  while (i < len && oa_in_set96(oa_url_host_bytes, (unsigned char)s[i])) i++;
   if (i == 0 || s[0] == '.' || s[0] == '-') return 0;
   return i;
 }
@@ -1773,35 +1670,37 @@ static size_t oa_url_host(const char *s, size_t len)
 static size_t oa_url_scheme(const char *s, size_t len)
 {
   const unsigned char *u = (const unsigned char *)s;
-  size_t i = 4;
+  size_t i = len >= 8 && (u[4] | 0x20u) == 's' ? 5 : 4;
   if (len < 8 || !oa_word_ieq(u, "http", 4)) return 0; /* the shortest URL, "http://h", has 8 bytes */
-  if ((u[4] | 0x20u) == 's') i++;
   return OA_SAME(s + i, "://", 3) ? i + 3 : 0;
+}
+
+/* The decimal number of at most 6 digits at s + i: *port, and the index after it. */
+static size_t oa_url_port(const char *s, size_t i, size_t len, unsigned long *port)
+{
+  size_t d = i;
+  for (*port = 0; i < len && oa_is_digit((unsigned char)s[i]) && i - d < 6; i++)
+    *port = *port * 10 + (unsigned long)(s[i] - '0');
+  return i;
 }
 
 /* scheme "://" host [":" port]: shared by the base URL and the OAuth URLs.
  * Returns the length of that prefix, 0 if invalid. */
 static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
-  size_t i, h;
-  unsigned long port = 0;
-  i = oa_url_scheme(s, len);
-  if (!i) return 0;
-  u->https = i == 8;
-  h = oa_url_host(s + i, len - i);
+  size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0, d;
+  unsigned long port = i == 8 ? 443u : 80u;
   if (!h) return 0;
+  u->https = i == 8;
   u->host.ptr = s + i;
   u->host.len = h;
   i += h;
   u->explicit_port = 0;
   if (i < len && s[i] == ':') {
-    size_t d = ++i;
-    while (i < len && oa_is_digit((unsigned char)s[i]) && i - d < 6)
-      port = port * 10 + (unsigned long)(s[i++] - '0');
+    d = ++i;
+    i = oa_url_port(s, i, len, &port);
     if (i == d || port == 0 || port > 65535) return 0;
     u->explicit_port = port != (u->https ? 443u : 80u);
-  } else {
-    port = u->https ? 443u : 80u;
   }
   u->port = (uint16_t)port;
   return i;
@@ -1812,13 +1711,12 @@ ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_u
   odeus_url u;
   size_t i, end;
   if (!url || !out) return ODEUS_ERR_ARGUMENT;
-  memset(&u, 0, sizeof u);
-  i = oa_url_authority(url, len, &u);
+  i = oa_url_authority(url, len, &u); /* which sets every member but the prefix */
   if (!i) return ODEUS_ERR_BASE_URL;
   if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   for (end = i; end < len; end++) {
     unsigned char c = (unsigned char)url[end];
-    if (!(oa_url_class(c) & OA_URL_PATH)) return ODEUS_ERR_BASE_URL;
+    if (!oa_in_set96(oa_url_path_bytes, c)) return ODEUS_ERR_BASE_URL;
     if (c == '%' && (end + 2 >= len || !oa_is_hex((unsigned char)url[end + 1]) ||
                      !oa_is_hex((unsigned char)url[end + 2])))
       return ODEUS_ERR_BASE_URL;
@@ -1836,8 +1734,7 @@ static int oa_url_valid(const char *s, size_t len)
 {
   odeus_url u;
   size_t i = oa_url_authority(s, len, &u);
-  if (!i) return 0;
-  if (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#') return 0;
+  if (!i || (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#')) return 0;
   for (; i < len; i++)
     if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f) return 0;
   return 1;
@@ -1879,29 +1776,20 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
   return at;
 }
 
-/* The rule a string of valid UTF-8 and `units` characters breaks as the
- * value of member m, else 0: what the walk reports. */
-static int oa_string_rule(const odeus_str *v, const oa_member *m, size_t units)
-{
-  if ((m->flags & OA_NONEMPTY) && units == 0) return ODEUS_RULE_EMPTY;
-  if (m->max && units > m->max) return ODEUS_RULE_TOO_LONG;
-  if (m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) return ODEUS_RULE_URL;
-  return 0;
-}
-
-/* Reports what a string pass found against the member's rules. */
+/* Reports what a string pass found (rule, at byte `at`) or, for valid text
+ * of `units` characters, the member's rule it breaks; a length or URL
+ * problem keeps the text, so that its line can say what is wrong with it. */
 static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
                             size_t units, size_t at)
 {
-  if (!rule) rule = oa_string_rule(v, m, units);
-  switch (rule) {
-  case 0: break;
-  case ODEUS_RULE_EMPTY: oa_report(pr, w, ODEUS_RULE_EMPTY, 1, 0, NULL, 0); break;
-  /* the text, so that the line can say what is wrong with it */
-  case ODEUS_RULE_TOO_LONG: oa_report(pr, w, ODEUS_RULE_TOO_LONG, m->max, units, v->ptr, v->len); break;
-  case ODEUS_RULE_URL: oa_report(pr, w, ODEUS_RULE_URL, 0, 0, v->ptr, v->len); break;
-  default: oa_report(pr, w, (odeus_rule)rule, 0, at, NULL, 0); break; /* UTF8, NUL: at the byte */
-  }
+  int quote;
+  if (!rule && (m->flags & OA_NONEMPTY) && units == 0) rule = ODEUS_RULE_EMPTY;
+  else if (!rule && m->max && units > m->max) rule = ODEUS_RULE_TOO_LONG;
+  else if (!rule && m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) rule = ODEUS_RULE_URL;
+  if (!rule) return;
+  quote = rule == ODEUS_RULE_TOO_LONG || rule == ODEUS_RULE_URL; /* at is 0 but for UTF8 and NUL */
+  oa_report(pr, w, (odeus_rule)rule, rule == ODEUS_RULE_EMPTY ? 1 : rule == ODEUS_RULE_TOO_LONG ? m->max : 0,
+            rule == ODEUS_RULE_TOO_LONG ? units : at, quote ? v->ptr : NULL, quote ? v->len : 0);
 }
 
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
@@ -1915,55 +1803,37 @@ static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, 
 static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeus_problems *pr)
 {
   size_t i, j;
+  w.member = ODEUS_KEY_SLUG;
   for (i = 1; i < n; i++) {
     const odeus_str *a = &f[i].slug;
-    if (!a->ptr) continue;
-    for (j = 0; j < i; j++) {
+    for (j = 0; a->ptr && j < i; j++) {
       const odeus_str *b = &f[j].slug;
       if (b->ptr && a->len == b->len && OA_SAME(a->ptr, b->ptr, a->len)) {
-        oa_where sw = w;
-        sw.index = i;
-        sw.member = ODEUS_KEY_SLUG;
-        oa_report(pr, sw, ODEUS_RULE_DUPLICATE_SLUG, 0, j, a->ptr, a->len);
+        w.index = i;
+        oa_report(pr, w, ODEUS_RULE_DUPLICATE_SLUG, 0, j, a->ptr, a->len);
         break;
       }
     }
   }
 }
 
-static int oa_oauth_allowed(const odeus_config *cfg)
-{
-  return cfg->auth_type == ODEUS_AUTH_OAUTH || cfg->auth_type == ODEUS_AUTH_OAUTH_DCR;
-}
-
 static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_problems *pr)
 {
-  if (!oa_oauth_allowed(cfg)) oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
+  if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
+    oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
-/* The JSON text of a set boolean or enum member and its length, NULL when
- * the value is none of them: what the walk writes, and what breaks the
- * rule. */
-static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *len)
+/* The JSON text of a set boolean or enum member, NULL when its value
+ * (*value) is none of them: what the walk writes, and what breaks the rule. */
+static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *value)
 {
-  const char *text;
-  if (m->kind == OA_KIND_BOOL) {
-    odeus_bool b = *OA_CAT(obj, m, odeus_bool);
-    *len = b == ODEUS_BOOL_TRUE ? 4 : 5;
-    return b == ODEUS_BOOL_TRUE ? "true" : b == ODEUS_BOOL_FALSE ? "false" : NULL;
-  }
-  text = oa_enum_name(m, oa_enum_value(obj, m));
-  *len = text ? oa_strlen(text) : 0;
-  return text;
-}
-
-/* The rules of a set boolean or enum member (strings have oa_judge_string). */
-static void oa_check_member(const void *obj, const oa_member *m, oa_where w, odeus_problems *pr)
-{
-  size_t actual = m->kind == OA_KIND_BOOL ? (size_t)*OA_CAT(obj, m, odeus_bool)
-                                          : (size_t)(unsigned)oa_enum_value(obj, m);
-  size_t len;
-  if (!oa_scalar_text(obj, m, &len)) oa_report(pr, w, ODEUS_RULE_ENUM, 0, actual, NULL, 0);
+  static const char *const bools[] = { "", "false", "true" };
+  int bool_kind = m->kind == OA_KIND_BOOL, auth = m->kind == OA_KIND_AUTH_TYPE;
+  unsigned v = (unsigned)oa_enum_value(obj, m);
+  unsigned count = bool_kind ? 3u : auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
+  *value = v;
+  if (v - 1u >= count - 1u) return NULL;
+  return (bool_kind ? bools : auth ? oa_auth_type_names : oa_field_type_names)[v];
 }
 
 /* A JSON string with quotes; NULL gives null. */
@@ -1980,6 +1850,14 @@ static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
  * A problem line is safe to show as it is: what it quotes from the config
  * passes through oa_put_shown. */
 
+/* Text, then a number, then text (either may be NULL). */
+static void oa_put_number(oa_sink *s, const char *before, size_t v, const char *after)
+{
+  if (before) oa_puts(s, before);
+  oa_put_uint(s, v);
+  if (after) oa_puts(s, after);
+}
+
 static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
 {
   if (k == ODEUS_KEY_OTHER) oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_QUOTED);
@@ -1990,26 +1868,19 @@ static void oa_put_path(oa_sink *s, const odeus_problem *p)
 {
   if (p->key == ODEUS_KEY_NONE) { oa_puts(s, "(body)"); return; }
   oa_put_key(s, p->key, p);
-  if (p->index != ODEUS_NO_INDEX) {
-    oa_putc(s, '[');
-    oa_put_uint(s, p->index);
-    oa_putc(s, ']');
-  }
-  if (p->member != ODEUS_KEY_NONE) {
-    oa_putc(s, '.');
-    oa_put_key(s, p->member, p);
-  }
+  if (p->index != ODEUS_NO_INDEX) oa_put_number(s, "[", p->index, "]");
+  if (p->member != ODEUS_KEY_NONE) { oa_putc(s, '.'); oa_put_key(s, p->member, p); }
 }
 
-/* The JSON type a key expects, for "expected ..." messages. */
-static const char *oa_expected_type(const odeus_problem *p)
+/* "expected" and the JSON type a key expects. */
+static void oa_put_expected(oa_sink *s, const odeus_problem *p)
 {
   odeus_key k = p->member != ODEUS_KEY_NONE ? p->member : p->key;
-  if (p->key == ODEUS_KEY_NONE) return "an object";
-  if (k == ODEUS_KEY_REQUIRED) return "a boolean";
-  if (k == ODEUS_KEY_AUTH_FIELDS) return p->index == ODEUS_NO_INDEX ? "an array" : "an object";
-  if (k == ODEUS_KEY_OAUTH_CLIENT) return "an object";
-  return "a string";
+  oa_puts(s, "expected ");
+  if (p->key == ODEUS_KEY_NONE || k == ODEUS_KEY_OAUTH_CLIENT) oa_puts(s, "an object");
+  else if (k == ODEUS_KEY_REQUIRED) oa_puts(s, "a boolean");
+  else if (k == ODEUS_KEY_AUTH_FIELDS) oa_puts(s, p->index == ODEUS_NO_INDEX ? "an array" : "an object");
+  else oa_puts(s, "a string");
 }
 
 /* A length: "101 characters, max 100" when every character is one UTF-16
@@ -2021,18 +1892,9 @@ static void oa_put_length(oa_sink *s, const odeus_problem *p)
   size_t i, chars = 0;
   for (i = 0; p->text.ptr && i < p->text.len; i++) chars += ((unsigned char)p->text.ptr[i] & 0xC0u) != 0x80u;
   oa_put_uint(s, p->actual);
-  if (p->text.ptr && chars == p->actual) {
-    oa_puts(s, " characters");
-  } else {
-    oa_puts(s, " UTF-16 units");
-    if (p->text.ptr) {
-      oa_puts(s, " (");
-      oa_put_uint(s, chars);
-      oa_puts(s, " characters)");
-    }
-  }
-  oa_puts(s, ", max ");
-  oa_put_uint(s, p->limit);
+  oa_puts(s, p->text.ptr && chars == p->actual ? " characters" : " UTF-16 units");
+  if (p->text.ptr && chars != p->actual) oa_put_number(s, " (", chars, " characters)");
+  oa_put_number(s, ", max ", p->limit, NULL);
 }
 
 /* Why an OAuth URL is not one (oa_url_valid refused it): the first fault,
@@ -2041,8 +1903,8 @@ static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
 {
   size_t i = oa_url_scheme(u, len), end, k, h, d;
   if (!i) {
-    const unsigned char *b = (const unsigned char *)u;
-    int bare = (len == 7 || len == 8) && oa_word_ieq(b, "https", len - 3) && OA_SAME(u + len - 3, "://", 3);
+    int bare = (len == 7 || len == 8) && oa_word_ieq((const unsigned char *)u, "https", len - 3) &&
+               OA_SAME(u + len - 3, "://", 3);
     oa_puts(s, bare ? "no host" : "not an absolute URL: it must start with https:// or http://");
     return;
   }
@@ -2058,9 +1920,9 @@ static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
   if (i == end || u[i] == ':') { oa_puts(s, "no host"); return; }
   k = i + h;
   if (h && k < end && u[k] == ':') {
-    unsigned long port = 0;
-    for (d = ++k; k < end && oa_is_digit((unsigned char)u[k]) && k - d < 6; k++)
-      port = port * 10 + (unsigned long)(u[k] - '0');
+    unsigned long port;
+    d = ++k;
+    k = oa_url_port(u, k, end, &port);
     if (k == d || k < end) { oa_puts(s, "the port is not a number from 1 to 65535"); return; }
     if (port == 0 || port > 65535) {
       oa_puts(s, "port ");
@@ -2074,13 +1936,8 @@ static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
     return;
   }
   for (k = end; k < len && (unsigned char)u[k] > 0x20 && u[k] != 0x7f; k++) {}
-  if (k < len) {
-    oa_puts(s, "a space or control character at byte ");
-    oa_put_uint(s, k);
-    oa_puts(s, " (percent-encode it)");
-    return;
-  }
-  oa_puts(s, "not an absolute http(s) URL with a host");
+  if (k < len) oa_put_number(s, "a space or control character at byte ", k, " (percent-encode it)");
+  else oa_puts(s, "not an absolute http(s) URL with a host");
 }
 
 static void oa_put_rule(oa_sink *s, const odeus_problem *p)
@@ -2089,26 +1946,24 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
    * member table's key "required", and a program that never formats a
    * problem would then link every text of this function along with it. */
   static const char required[] = "required";
+  int auth = p->key == ODEUS_KEY_AUTH_TYPE;
+  size_t i, count = auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
   switch (p->rule) {
   case ODEUS_RULE_REQUIRED: oa_puts(s, required); break;
   case ODEUS_RULE_EMPTY: oa_puts(s, "empty, min 1 character"); break;
   case ODEUS_RULE_TOO_LONG: oa_put_length(s, p); break;
-  case ODEUS_RULE_UTF8: oa_puts(s, "invalid UTF-8 at byte "); oa_put_uint(s, p->actual); break;
-  case ODEUS_RULE_NUL: oa_puts(s, "U+0000 at byte "); oa_put_uint(s, p->actual); break;
-  case ODEUS_RULE_ENUM: {
-    int auth = p->key == ODEUS_KEY_AUTH_TYPE;
-    const char *const *names = auth ? oa_auth_type_names : oa_field_type_names;
-    size_t i, count = auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
+  case ODEUS_RULE_UTF8: oa_put_number(s, "invalid UTF-8 at byte ", p->actual, NULL); break;
+  case ODEUS_RULE_NUL: oa_put_number(s, "U+0000 at byte ", p->actual, NULL); break;
+  case ODEUS_RULE_ENUM:
     if (p->text.ptr) { oa_putc(s, '"'); oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_QUOTED); oa_putc(s, '"'); }
-    else { oa_puts(s, "value "); oa_put_uint(s, p->actual); }
+    else oa_put_number(s, "value ", p->actual, NULL);
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
     for (i = 1; i < count; i++) {
       if (i > 1) oa_puts(s, ", ");
-      oa_puts(s, names[i]);
+      oa_puts(s, (auth ? oa_auth_type_names : oa_field_type_names)[i]);
     }
     break;
-  }
   case ODEUS_RULE_DUPLICATE_SLUG: /* escaped: a slug may hold any character */
     oa_puts(s, "duplicate slug \"");
     oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_JSON);
@@ -2119,28 +1974,22 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     if (p->text.ptr) oa_put_url_fault(s, p->text.ptr, p->text.len);
     else oa_puts(s, "not an absolute http(s) URL with a host");
     break;
-  case ODEUS_RULE_TYPE: oa_puts(s, "expected "); oa_puts(s, oa_expected_type(p)); break;
+  case ODEUS_RULE_TYPE: oa_put_expected(s, p); break;
   case ODEUS_RULE_NULL: /* the body or an element of authFields has no key to omit */
-    if (p->member == ODEUS_KEY_NONE && (p->key == ODEUS_KEY_NONE || p->index != ODEUS_NO_INDEX)) {
-      oa_puts(s, "expected ");
-      oa_puts(s, oa_expected_type(p));
-      oa_puts(s, ", not null");
-    } else {
+    if (p->member != ODEUS_KEY_NONE || (p->key != ODEUS_KEY_NONE && p->index == ODEUS_NO_INDEX)) {
       oa_puts(s, "null is not accepted (omit the key)");
+      break;
     }
+    oa_put_expected(s, p);
+    oa_puts(s, ", not null");
     break;
   case ODEUS_RULE_UNKNOWN_KEY: oa_puts(s, "unknown key"); break;
   case ODEUS_RULE_DUPLICATE_KEY: oa_puts(s, "duplicate key"); break;
   case ODEUS_RULE_JSON: /* "invalid JSON escape at byte 42" */
     oa_puts(s, odeus_result_text(p->cause));
-    oa_puts(s, " at byte ");
-    oa_put_uint(s, p->actual);
+    oa_put_number(s, " at byte ", p->actual, NULL);
     break;
-  case ODEUS_RULE_CAPACITY:
-    oa_puts(s, "more than the storage holds (");
-    oa_put_uint(s, p->limit);
-    oa_putc(s, ')');
-    break;
+  case ODEUS_RULE_CAPACITY: oa_put_number(s, "more than the storage holds (", p->limit, ")"); break;
   case ODEUS_RULE_LONE_SURROGATE: oa_puts(s, "\\u escape of a lone surrogate (it has no UTF-8 form)"); break;
   default: oa_puts(s, "invalid"); break;
   }
@@ -2154,52 +2003,63 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 {
   oa_sink s;
   oa_sink_init(&s, buf, cap, 0);
-  if (p && p->rule && p->in_answer) {
-    oa_put_answer_problem(&s, p);
-  } else if (p && p->rule) {
-    oa_put_path(&s, p);
-    oa_puts(&s, ": ");
-    oa_put_rule(&s, p);
-  }
+  if (p && p->rule && p->in_answer) oa_put_answer_problem(&s, p);
+  else if (p && p->rule) { oa_put_path(&s, p); oa_puts(&s, ": "); oa_put_rule(&s, p); }
   return oa_sink_cstr(&s);
 }
 
 /* ---- the walk: one traversal that checks and writes ----------------------------------
- * The body is produced by walking the member tables. The same walk checks
- * every rule on the way when asked to (the validator is a walk that only
- * checks; the writer checks and writes in one pass), so the order of keys
- * and the rules cannot drift apart.
- *
- * The output is a sequence of numbered steps (the head, each member, each
- * bracket); an auth field is always the same number of steps, so a walk
- * jumps straight to the field it resumes in. A window is produced from a
- * mark, the point where the previous window ended: a step, or a byte inside
- * a step's string (its input byte and output offset, the escape in
- * progress redone), and stops once the window is full. So streaming
- * through any window costs what writing once costs, whatever the size of
- * the config. */
+ * The request comes from walking the member tables, checking every rule on
+ * the way when asked to: keys and rules cannot drift apart. The output is a
+ * sequence of numbered steps (the head, each member, each bracket), an auth
+ * field always as many, so a window jumps to the field it resumes in: it
+ * starts at the mark where the last one ended (a step, or a byte inside a
+ * step's string) and stops once full, costing what writing once costs. */
+/* The head, step 0; Content-Length is the body's real length, a dump's too. */
+static void oa_put_head(oa_sink *s, const oa_stream *st)
+{
+  const odeus_request *req = st->req;
+  OA_PUT_LIT(s, "PATCH ");
+  oa_put(s, st->url.prefix.ptr, st->url.prefix.len);
+  OA_PUT_LIT(s, "/integrations/v1/");
+  oa_put(s, req->integration_id, 36);
+  OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
+  oa_put(s, st->url.host.ptr, st->url.host.len);
+  if (st->url.explicit_port) { oa_putc(s, ':'); oa_put_uint(s, st->url.port); }
+  OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
+  if (st->redact) OA_PUT_LIT(s, "[REDACTED]");
+  else oa_put(s, req->api_key, st->key_len);
+  OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
+                "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
+  oa_put_uint(s, st->content_length);
+  OA_PUT_LIT(s, "\r\n\r\n");
+}
+
 typedef struct oa_walk {
   oa_sink *s;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
-  int emit;                     /* 0: check only, write nothing */
+  oa_where at;                  /* the object being walked */
+  const oa_stream *head;        /* non-NULL: the head is step 0 */
   size_t step;                  /* the step being considered */
-  oa_mark from;                 /* steps before from.step are skipped */
-  oa_mark mark;                 /* out: where the next window resumes */
-  int stop_when_full;
+  oa_mark from, mark;           /* skipped: the steps before from; out: the next window's */
+  int emit, window, redact;     /* write (else check only); stop when the window is full */
   int full;                     /* out: stopped because the window is full */
-  int redact;
-  size_t content_length;
-  size_t api_key_len;
 } oa_walk;
 
-static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_mark *from)
+static const oa_mark oa_request_start = { 0, 0, 0, 0 };
+
+/* A walk writing into s; given a stream, its next window. */
+static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_stream *st)
 {
-  static const oa_mark start = { 0, 0, 0, 0 };
-  memset(w, 0, sizeof *w);
   w->s = s;
+  w->check = NULL;
+  w->head = st && !st->body_only ? st : NULL;
+  w->step = 0;
+  w->mark = w->from = st ? st->mark : oa_request_start;
   w->emit = 1;
-  w->from = from ? *from : start;
-  w->mark = w->from;
+  w->window = st != NULL;
+  w->full = 0;
+  w->redact = st ? st->redact : 0;
   s->len = w->from.offset;
 }
 
@@ -2207,226 +2067,164 @@ static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_mark *from)
  * window is where the next window may resume. */
 static int oa_step(oa_walk *w)
 {
-  size_t k = w->step++;
-  if (!w->emit || w->full || k < w->from.step) return 0;
-  if (w->s->len <= w->s->skip + w->s->cap && !(w->from.inside && k == w->from.step)) {
+  size_t k = w->step++, end = w->s->skip + w->s->cap;
+  if (k < w->from.step || !w->emit || w->full) return 0;
+  if (!w->window) return 1;
+  if (w->s->len <= end && !(w->from.inside && k == w->from.step)) {
     w->mark.step = k;
     w->mark.offset = w->s->len;
     w->mark.inside = 0;
   }
-  if (w->stop_when_full && oa_sink_full(w->s)) {
+  if (w->s->len >= end) {
     w->full = 1; /* the loops stop too: nothing after this step is wanted */
     return 0;
   }
   return 1;
 }
 
-/* Whether the step just begun resumes inside its string value. */
-static int oa_resuming_inside(const oa_walk *w)
+/* A rule member m breaks, where the walk is. */
+static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule, size_t actual)
 {
-  return w->from.inside && w->step - 1 == w->from.step;
+  oa_report(w->check, oa_where_member(w->at, m), rule, 0, actual, NULL, 0);
 }
 
-/* ,"key": or, for the first member of an object, "key": */
+/* ,"key": or, for the first member of an object, "key": (and the opening
+ * quote of a string or an enum), in one put: the longest key has 17 bytes. */
 static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
-  size_t quoted = m->kind <= OA_KIND_FIELD_TYPE; /* a string's or an enum's opening quote */
-  oa_put(s, &",\""[first], 2 - (size_t)first);
-  oa_puts(s, m->name);
-  oa_put(s, "\":\"", 2 + quoted);
-}
-
-/* A set scalar member: its rules checked when the walk checks, its value
- * written into out unless out is NULL (after the prefix, which opened a
- * string's quote). A string is checked and escaped in the same pass. */
-static void oa_member_value(oa_walk *w, const void *obj, const oa_member *m, oa_where here, oa_sink *out)
-{
-  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
-    const odeus_str *v = OA_CAT(obj, m, odeus_str);
-    oa_sink *text = out;
-    oa_resume stop = { 0, 0, 0 };
-    size_t units = 0, at = 0, from = 0;
-    int rule;
-    if (out && w->redact && (m->flags & OA_SECRET)) {
-      OA_PUT_LIT(out, "[REDACTED]");
-      text = NULL;
-    }
-    if (text && oa_resuming_inside(w)) {
-      from = w->from.in;
-      out->len = w->from.offset;
-    }
-    if (text && w->stop_when_full && oa_sink_full(text)) {
-      w->full = 1; /* the key filled the window: the step's start is the mark */
-      return;
-    }
-    if (text || w->check) {
-      rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at,
-                            text && w->stop_when_full ? &stop : NULL);
-      if (w->check) oa_judge_string(v, m, here, w->check, rule, units, at);
-    }
-    if (stop.hit) { /* the window is full inside this string */
-      w->mark.step = w->step - 1;
-      w->mark.offset = stop.out;
-      w->mark.in = from + stop.in;
-      w->mark.inside = 1;
-      w->full = 1;
-      return;
-    }
-    if (out) oa_putc(out, '"');
+  char t[24];
+  const char *k = m->name;
+  size_t quoted = m->kind <= OA_KIND_FIELD_TYPE, n = 0;
+  if (!s->buf) { /* only counting */
+    s->len += oa_strlen(k) + 4 + quoted - (size_t)first;
     return;
   }
-  if (w->check) oa_check_member(obj, m, here, w->check);
-  if (out) {
-    size_t len;
-    const char *text = oa_scalar_text(obj, m, &len);
-    if (text) oa_put(out, text, len); /* always valid once checked */
-    if (m->kind != OA_KIND_BOOL) oa_putc(out, '"'); /* an enum's prefix opened its quote */
-  }
+  if (!first) t[n++] = ',';
+  t[n++] = '"';
+  while (*k) t[n++] = *k++;
+  t[n++] = '"';
+  t[n++] = ':';
+  if (quoted) t[n++] = '"';
+  oa_put(s, t, n);
 }
 
-/* One scalar member: required when missing, checked and written when set.
- * Its separator depends only on whether a member was set before it. */
-static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, oa_where at, int *first)
+/* One scalar member: required when missing, checked and written when set;
+ * its separator depends only on whether a member was set before it. A
+ * string is checked and escaped in the same pass; through a window it may
+ * stop inside, marking where the next window resumes. */
+static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int *first)
 {
-  int set = oa_member_set(obj, m);
-  oa_where here = oa_where_member(at, m);
-  int out = oa_step(w) && set;
-  if (!set) {
-    if (w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, here, ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
+  const odeus_str *v = OA_CAT(obj, m, odeus_str);
+  oa_sink *text;
+  oa_mark stop;
+  size_t units = 0, at = 0, from = 0, value;
+  int set = oa_member_set(obj, m), emit, inside, rule;
+  if (w->step < w->from.step && !w->check) { /* before the window: only its separator counts */
+    w->step++;
+    *first &= !set;
     return;
   }
-  if (out && !oa_resuming_inside(w)) oa_put_key_prefix(w->s, *first, m);
-  if (out || w->check) oa_member_value(w, obj, m, here, out ? w->s : NULL);
+  emit = w->emit && oa_step(w) && set; /* a walk that only checks numbers no steps */
+  inside = w->from.inside && w->step - 1 == w->from.step; /* resuming inside its value */
+  if (!set && w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
+  if (!set) return;
+  if (emit && !inside) oa_put_key_prefix(w->s, *first, m);
   *first = 0;
+  if (m->kind != OA_KIND_STRING && m->kind != OA_KIND_URL) {
+    const char *t = oa_scalar_text(obj, m, &value);
+    if (!t && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
+    if (t && emit) oa_puts(w->s, t); /* always valid once checked */
+    if (emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
+    return;
+  }
+  text = emit && !(w->redact && (m->flags & OA_SECRET)) ? w->s : NULL;
+  if (emit && !text) OA_PUT_LIT(w->s, "[REDACTED]");
+  if (text && inside) { from = w->from.in; text->len = w->from.offset; }
+  if (text && w->window && text->len >= text->skip + text->cap) {
+    w->full = 1; /* the key filled the window: the step's start is the mark */
+    return;
+  }
+  stop.inside = 0;
+  if (text || w->check) {
+    rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at, text && w->window ? &stop : NULL);
+    if (w->check) oa_judge_string(v, m, oa_where_member(w->at, m), w->check, rule, units, at);
+  }
+  if (stop.inside) { /* the window is full inside this string */
+    w->mark.step = w->step - 1;
+    w->mark.offset = stop.offset;
+    w->mark.in = from + stop.in;
+    w->mark.inside = w->full = 1;
+    return;
+  }
+  if (emit) oa_putc(w->s, '"');
 }
 
-/* A flat object (an auth field, the OAuth client): `open`, its members in
- * table order, '}'. */
+/* A flat object (an auth field, the OAuth client): `open`, its members, '}'. */
 static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open, oa_where at)
 {
   size_t i;
   int first = 1;
   if (oa_step(w)) oa_puts(w->s, open);
-  for (i = 0; i < n && !w->full; i++) oa_walk_scalar(w, obj, &t[i], at, &first);
+  w->at = at;
+  for (i = 0; i < n && !w->full; i++) oa_walk_scalar(w, obj, &t[i], &first);
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
 /* Steps of one auth field: its opening, its members, its closing brace. */
 #define OA_FIELD_STEPS (2 + OA_COUNT(oa_field_members))
 
-static void oa_walk_fields(oa_walk *w, const odeus_config *cfg, const oa_member *m, oa_where at, int first)
-{
-  size_t i = 0;
-  if (oa_step(w)) {
-    oa_put_key_prefix(w->s, first, m);
-    oa_putc(w->s, '[');
-  }
-  if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
-    i = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
-    w->step += i * OA_FIELD_STEPS;
-  }
-  for (; i < cfg->field_count && !w->full; i++) {
-    at.index = i;
-    oa_walk_flat(w, &cfg->fields[i], oa_field_members, OA_COUNT(oa_field_members), i ? ",{" : "{", at);
-  }
-  at.index = ODEUS_NO_INDEX;
-  if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, at, w->check);
-  if (oa_step(w)) oa_putc(w->s, ']');
-}
-
-/* The body: the root's members in table order; authFields and oauthClient
- * hold flat objects, so the walk needs no recursion. */
-static void oa_walk_body(oa_walk *w, const odeus_config *cfg)
+/* The head when the walk has one, then the body: the root's members in
+ * table order; authFields and oauthClient hold flat objects. */
+static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
 {
   oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  size_t i;
+  size_t i, f;
   int first = 1;
+  if (w->head && oa_step(w)) oa_put_head(w->s, w->head);
   if (oa_step(w)) oa_putc(w->s, '{');
   for (i = 0; i < OA_COUNT(oa_root_members) && !w->full; i++) {
     const oa_member *m = &oa_root_members[i];
     oa_where here = oa_where_member(root, m);
-    if (m->kind == OA_KIND_FIELDS) {
-      if (!cfg->fields) continue;
-      oa_walk_fields(w, cfg, m, here, first);
-    } else if (m->kind == OA_KIND_OAUTH) {
-      if (!cfg->oauth_client) continue;
+    if (m->kind == OA_KIND_FIELDS && cfg->fields) {
+      if (oa_step(w)) { oa_put_key_prefix(w->s, first, m); oa_putc(w->s, '['); }
+      f = 0;
+      if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
+        f = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
+        w->step += f * OA_FIELD_STEPS;
+      }
+      for (; f < cfg->field_count && !w->full; f++) {
+        here.index = f;
+        oa_walk_flat(w, &cfg->fields[f], oa_field_members, OA_COUNT(oa_field_members), f ? ",{" : "{", here);
+      }
+      here.index = ODEUS_NO_INDEX;
+      if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, here, w->check);
+      if (oa_step(w)) oa_putc(w->s, ']');
+      first = 0;
+    } else if (m->kind == OA_KIND_OAUTH && cfg->oauth_client) {
       if (w->check) oa_check_oauth_allowed(cfg, here, w->check);
       if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
       oa_walk_flat(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{", here);
-    } else {
-      oa_walk_scalar(w, cfg, m, root, &first);
-      continue;
+      first = 0;
+    } else if (m->kind != OA_KIND_FIELDS && m->kind != OA_KIND_OAUTH) {
+      w->at = root;
+      oa_walk_scalar(w, cfg, m, &first);
     }
-    first = 0;
   }
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
-ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
+/* The body into a sink (one without a buffer counts), checked in the same
+ * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. */
+static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact)
 {
-  odeus_problems none = { NULL, 0, 0 };
-  oa_sink s;
   oa_walk w;
-  size_t before;
-  if (!cfg || (!cfg->fields && cfg->field_count)) return ODEUS_ERR_ARGUMENT;
-  oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, NULL);
-  w.check = problems ? problems : &none;
-  w.emit = 0;
-  before = w.check->count;
-  oa_walk_body(&w, cfg);
-  return w.check->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
-}
-
-static void oa_put_head_lines(oa_sink *s, const odeus_request *req, const odeus_url *u, size_t key_len, int redact)
-{
-  OA_PUT_LIT(s, "PATCH ");
-  oa_put(s, u->prefix.ptr, u->prefix.len);
-  OA_PUT_LIT(s, "/integrations/v1/");
-  oa_put(s, req->integration_id, 36);
-  OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
-  oa_put(s, u->host.ptr, u->host.len);
-  if (u->explicit_port) { oa_putc(s, ':'); oa_put_uint(s, u->port); }
-  OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
-  if (redact) OA_PUT_LIT(s, "[REDACTED]");
-  else oa_put(s, req->api_key, key_len);
-  OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
-                "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
-}
-
-/* The rest of the head: Content-Length's value and the empty line. */
-static const char oa_head_end[4] = { '\r', '\n', '\r', '\n' };
-static void oa_put_head_end(oa_sink *s, size_t content_length)
-{
-  oa_put_uint(s, content_length);
-  oa_put(s, oa_head_end, sizeof oa_head_end);
-}
-
-static void oa_emit_head(oa_walk *w, const odeus_request *req, const odeus_url *u)
-{
-  if (!oa_step(w)) return;
-  oa_put_head_lines(w->s, req, u, w->api_key_len, w->redact);
-  oa_put_head_end(w->s, w->content_length);
-}
-
-/* ---- writers ------------------------------------------------------------------------ */
-/* Walks the body into buf at offset `at` (when it fits there), measuring
- * it; with check set, every rule is checked in the same pass and the result
- * is ODEUS_ERR_CONFIG if one is broken. */
-static odeus_result oa_body_at(const odeus_config *cfg, char *buf, size_t cap, size_t at, int redact, int check,
-                               size_t *len)
-{
-  odeus_problems found = { NULL, 0, 0 };
-  oa_sink s;
-  oa_walk w;
-  if (buf && cap > at) oa_sink_init(&s, buf + at, cap - at, 0);
-  else oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, NULL);
+  size_t before = check ? check->count : 0;
+  oa_walk_init(&w, s, NULL);
+  w.check = check;
+  w.emit = emit;
   w.redact = redact;
-  w.check = check ? &found : NULL;
-  oa_walk_body(&w, cfg);
-  *len = s.len;
-  return found.count ? ODEUS_ERR_CONFIG : ODEUS_OK;
+  oa_walk_request(&w, cfg);
+  return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
 static int oa_config_usable(const odeus_config *cfg)
@@ -2434,135 +2232,89 @@ static int oa_config_usable(const odeus_config *cfg)
   return cfg && (cfg->fields || !cfg->field_count);
 }
 
+ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
+{
+  odeus_problems none = { NULL, 0, 0 };
+  oa_sink s;
+  if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
+  oa_sink_init(&s, NULL, 0, 0);
+  return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0);
+}
+
+/* ---- writers ------------------------------------------------------------------------ */
 ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size_t cap, size_t *needed)
 {
-  size_t n;
-  odeus_result r;
-  if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
-  r = oa_body_at(cfg, buf, cap, 0, 0, 1, &n);
-  if (r != ODEUS_OK) return r;
-  if (needed) *needed = n;
-  return n <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
-}
-
-/* What can be wrong with a request besides its body, in the order a user
- * fixes it. */
-static odeus_result oa_check_request(const odeus_request *req, oa_stream *st, int redact)
-{
-  const char *base;
-  odeus_result r;
-  memset(st, 0, sizeof *st);
-  if (!req || !oa_config_usable(req->config) || !req->integration_id) return ODEUS_ERR_ARGUMENT;
-  base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
-  r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
-  if (r != ODEUS_OK) return r;
-  if (!req->api_key) return ODEUS_ERR_API_KEY;
-  st->key_len = oa_strlen(req->api_key);
-  r = odeus_validate_api_key(req->api_key, st->key_len);
-  if (r != ODEUS_OK) return r;
-  r = odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
-  st->req = req;
-  st->redact = redact;
-  return r;
-}
-
-/* The head's length for a body of st->content_length bytes. */
-static size_t oa_head_length(const oa_stream *st)
-{
+  odeus_problems found = { NULL, 0, 0 };
   oa_sink s;
-  oa_walk w;
-  oa_sink_init(&s, NULL, 0, 0);
-  oa_walk_init(&w, &s, NULL);
-  w.content_length = st->content_length;
-  w.api_key_len = st->key_len;
-  w.redact = st->redact;
-  oa_emit_head(&w, st->req, &st->url);
-  return s.len;
+  if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
+  oa_sink_init(&s, buf, cap, 0);
+  if (oa_walk_body(cfg, &s, &found, 1, 0) != ODEUS_OK) return ODEUS_ERR_CONFIG;
+  if (needed) *needed = s.len;
+  return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
-/* The request as it is sent (a redacted request is only ever written
- * whole, by oa_write_request): checked and measured, ready to stream. */
-static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
+/* The request as sent (redact: as dumped), checked and measured in one
+ * walk, ready to stream. */
+static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, int redact, int body_only)
 {
-  odeus_result r;
+  odeus_problems found = { NULL, 0, 0 };
+  oa_sink s;
+  odeus_result r = ODEUS_OK;
   if (!st) return ODEUS_ERR_ARGUMENT;
-  r = oa_check_request(req, st, 0);
-  if (r == ODEUS_OK) r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st->content_length);
-  if (r != ODEUS_OK) {
-    st->req = NULL;
-    return r;
+  st->req = NULL;
+  if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
+  if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
+    const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
+    st->key_len = req->api_key ? oa_strlen(req->api_key) : 0;
+    r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
+    if (r == ODEUS_OK) r = odeus_validate_api_key(req->api_key, st->key_len);
+    if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
   }
-  st->total = oa_head_length(st) + st->content_length;
+  oa_sink_init(&s, NULL, 0, 0);
+  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0);
+  if (r != ODEUS_OK) return r;
+  st->req = req;
+  st->offset = 0;
+  st->mark = oa_request_start;
+  st->content_length = s.len;
+  st->body_only = body_only;
+  st->redact = redact;
+  if (redact) oa_walk_body(req->config, &s, NULL, 1, 1); /* the dump's body is shorter */
+  if (!body_only) oa_put_head(&s, st);                   /* counted on from the body's end */
+  st->total = s.len;
   return ODEUS_OK;
 }
 
-/* Produces the bytes [offset, offset + cap) of the request into buf,
- * from where the previous window ended. */
-static size_t oa_stream_window(oa_stream *st, char *buf, size_t cap)
+static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
+{
+  return oa_stream_begin_as(st, req, 0, 0);
+}
+
+/* The next bytes of the request into window; 0 once all were produced. */
+static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 {
   oa_sink s;
   oa_walk w;
-  oa_sink_init(&s, buf, cap, st->offset);
-  oa_walk_init(&w, &s, &st->mark);
-  w.stop_when_full = 1;
-  w.redact = st->redact;
-  w.content_length = st->content_length;
-  w.api_key_len = st->key_len;
-  if (!st->body_only) oa_emit_head(&w, st->req, &st->url);
-  oa_walk_body(&w, st->req->config);
-  st->mark = w.mark;
-  return OA_MIN(cap, st->total - st->offset);
-}
-
-static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
-{
   size_t n;
   if (!st || !st->req || !window || st->offset >= st->total) return 0;
-  n = oa_stream_window(st, window, cap);
+  oa_sink_init(&s, window, cap, st->offset);
+  oa_walk_init(&w, &s, st);
+  oa_walk_request(&w, st->req->config);
+  st->mark = w.mark;
+  n = OA_MIN(cap, st->total - st->offset);
   st->offset += n;
   return n;
 }
 
-
-/* One walk in the common case, checking and writing together: the body is
- * written where it goes if the Content-Length has as many digits as
- * guessed, then the head before it. Only a wrong guess costs a second walk.
- * On an error the buffer's content is unspecified. */
+/* The whole request into buf (unspecified on an error). */
 static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
 {
   oa_stream st;
-  oa_sink s;
-  oa_walk w;
-  size_t digits = 3, head0, head, body;
-  odeus_result r;
-  if (!buf && cap) return ODEUS_ERR_ARGUMENT;
-  r = oa_check_request(req, &st, redact);
+  odeus_result r = !buf && cap ? ODEUS_ERR_ARGUMENT : oa_stream_begin_as(&st, req, redact, 0);
   if (r != ODEUS_OK) return r;
-  head0 = oa_head_length(&st) - 1; /* without the digits of Content-Length 0 */
-  if (redact) {
-    /* A dump's Content-Length is what is really sent, not the redacted size. */
-    r = oa_body_at(req->config, NULL, 0, 0, 0, 1, &st.content_length);
-    if (r != ODEUS_OK) return r;
-    digits = oa_digits(st.content_length);
-    oa_body_at(req->config, buf, cap, head0 + digits, 1, 0, &body);
-  } else {
-    r = oa_body_at(req->config, buf, cap, head0 + digits, 0, 1, &body);
-    if (r != ODEUS_OK) return r;
-    if (oa_digits(body) != digits) {
-      digits = oa_digits(body);
-      oa_body_at(req->config, buf, cap, head0 + digits, 0, 0, &body);
-    }
-    st.content_length = body;
-  }
-  head = head0 + digits;
-  oa_sink_init(&s, buf, OA_MIN(cap, head), 0);
-  oa_walk_init(&w, &s, NULL);
-  w.content_length = st.content_length;
-  w.api_key_len = st.key_len;
-  w.redact = redact;
-  oa_emit_head(&w, req, &st.url);
-  if (needed) *needed = head + body;
-  return head + body <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+  if (cap) (void)oa_stream_next(&st, buf, cap);
+  if (needed) *needed = st.total;
+  return st.total <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
 ODEUS_API odeus_result odeus_write_request_redacted(const odeus_request *req, char *buf, size_t cap,
@@ -2575,9 +2327,7 @@ ODEUS_API odeus_result odeus_write_head(const odeus_request *req, char *buf, siz
 {
   oa_stream st;
   size_t head;
-  odeus_result r;
-  if (!buf && cap) return ODEUS_ERR_ARGUMENT;
-  r = oa_stream_begin(&st, req);
+  odeus_result r = !buf && cap ? ODEUS_ERR_ARGUMENT : oa_stream_begin(&st, req);
   if (r != ODEUS_OK) return r;
   head = st.total - st.content_length;
   if (buf) (void)oa_stream_next(&st, buf, OA_MIN(cap, head));
@@ -2588,18 +2338,12 @@ ODEUS_API odeus_result odeus_write_head(const odeus_request *req, char *buf, siz
 ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window, size_t cap,
                                            odeus_write_fn fn, void *ctx)
 {
-  odeus_request req;
+  odeus_request req = { NULL, NULL, NULL, cfg };
   oa_stream st;
   odeus_result r;
   size_t n;
   if (!window || !cap || !fn || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
-  memset(&req, 0, sizeof req);
-  memset(&st, 0, sizeof st);
-  req.config = cfg;
-  st.req = &req;
-  st.body_only = 1;
-  r = oa_body_at(cfg, NULL, 0, 0, 0, 1, &st.total);
-  st.content_length = st.total;
+  r = oa_stream_begin_as(&st, &req, 0, 1);
   while (r == ODEUS_OK && (n = oa_stream_next(&st, window, cap)) > 0)
     if (fn(ctx, window, n) != 0) r = ODEUS_ERR_IO;
   odeus_wipe(window, cap); /* it may have held a clientSecret */

@@ -919,10 +919,40 @@ static void test_key_prefixes(void)
   }
 }
 
+/* The plain-byte table against its definition: printable ASCII (0x20..0x7f)
+ * but '"' and '\\' is plain; every other byte is not, and each byte below
+ * 0x80 that is not plain names its escape. A string measured by a sink that
+ * only counts is as long as it is when written, for every byte. */
+static void test_plain_bytes(void)
+{
+  static const char letters[] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
+  char out[16], in[3];
+  unsigned c;
+  int bad = 0;
+  for (c = 0; c < 256; c++) {
+    int plain = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    oa_sink count, write;
+    size_t units, at;
+    if ((oa_json_escapes[c] == 0) != plain) bad++;
+    if (c < 0x20 && oa_json_escapes[c] != (unsigned char)letters[c]) bad++;
+    if ((c == '"' || c == '\\') && oa_json_escapes[c] != c) bad++;
+    in[0] = 'a';
+    in[1] = (char)c;
+    in[2] = 'z';
+    oa_sink_init(&count, NULL, 0, 0);
+    oa_sink_init(&write, out, sizeof out, 0);
+    (void)oa_string_pass(&count, in, 3, &units, &at, NULL);
+    (void)oa_string_pass(&write, in, 3, &units, &at, NULL);
+    if (count.len != write.len) bad++;
+  }
+  CHECK_EQ_INT(bad, 0);
+}
+
 int main(void)
 {
   test_golden();
   test_key_prefixes();
+  test_plain_bytes();
   test_redacted();
   test_capacities();
   test_streaming();
