@@ -1192,16 +1192,36 @@ static int oa_lower(int c)
  * too) but '"' and '\\'. The string writer and the JSON reader find the first
  * byte that is not plain through one table: a lookup a byte, the cheapest. */
 
-/* The letter after the backslash of a byte's JSON escape ('u': \u00XX);
- * 0 for a plain byte, 1 for a byte above 0x7F. */
-#define OA_J8(v) v, v, v, v, v, v, v, v
-static const unsigned char oa_json_escapes[256] = {
-  'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u', OA_J8('u'), OA_J8('u'),
-  0, 0, '"', 0, 0, 0, 0, 0, OA_J8(0), OA_J8(0), OA_J8(0), OA_J8(0), OA_J8(0), OA_J8(0),
-  0, 0, 0, 0, '\\', 0, 0, 0, OA_J8(0), OA_J8(0), OA_J8(0), OA_J8(0),
-  OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1),
-  OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1), OA_J8(1)
-};
+/* By byte, a letter: its class between tokens for the JSON reader is the
+ * letter's number (@ 0, A 1 ... M 13, enum oa_json_class), and a lowercase
+ * one (` for @) marks a plain byte. One lookup per byte serves the reader's
+ * two loops and the writer's scan. */
+static const char oa_json_classes[] =
+  "@@@@@@@@@AA@@A@@@@@@@@@@@@@@@@@@" /* 00 */
+  "a`F````````kbjl`hiiiiiiiiic`````" /* 20 */
+  "`````m`````````````````````d@e``" /* 40 */
+  "`````mg```````g`````g``````d`e``" /* 60 */
+  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* 80 */
+  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* A0 */
+  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* C0 */
+  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"; /* E0 */
+#define OA_JSON_CLASS(c) ((unsigned)oa_json_classes[c] & 31u)
+#define OA_JSON_PLAIN(c) ((unsigned)oa_json_classes[c] & 32u)
+
+/* The JSON escapes of one letter, as pairs of the letter and the byte it
+ * stands for: the reader maps a letter to its byte, the writer a byte to
+ * its letter ('/' is plain, so the writer never escapes it). */
+static const char oa_json_escape_pairs[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+
+/* The letter after the backslash of the escape of c (a control byte, '"'
+ * or '\\'): 'u' for \u00XX when c has no letter of its own. */
+static unsigned oa_escape_letter(unsigned c)
+{
+  const char *t;
+  for (t = oa_json_escape_pairs; *t; t += 2)
+    if ((unsigned char)t[1] == c) return (unsigned char)t[0];
+  return 'u';
+}
 
 /* Whether the n bytes at s are word (lowercase letters and '-') in any
  * case. OR-ing 0x20 lowercases a letter and maps no other byte onto a
@@ -1223,10 +1243,18 @@ static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
   return c - 0x20u < 96u ? ((unsigned)set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
 }
 
-/* The first byte from p that is not plain, or end. */
+/* The first byte from p that is not plain, or end: four bytes a turn, so
+ * that the bound is checked once for four. */
 static const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
 {
-  while (p < end && !oa_json_escapes[*p]) p++;
+  const unsigned char *const quads = p + ((size_t)(end - p) & ~(size_t)3);
+  for (; p != quads; p += 4) {
+    if (!OA_JSON_PLAIN(p[0])) return p;
+    if (!OA_JSON_PLAIN(p[1])) return p + 1;
+    if (!OA_JSON_PLAIN(p[2])) return p + 2;
+    if (!OA_JSON_PLAIN(p[3])) return p + 3;
+  }
+  while (p != end && OA_JSON_PLAIN(*p)) p++;
   return p;
 }
 
@@ -1440,7 +1468,7 @@ static const char oa_hex_digits[] = "0123456789abcdef";
 /* The JSON escape of c: a control byte, '"' or '\\'. */
 static void oa_put_escape(oa_sink *s, unsigned char c)
 {
-  char e[6] = { '\\', (char)oa_json_escapes[c], '0', '0', oa_hex_digits[c >> 4], oa_hex_digits[c & 15] };
+  char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', oa_hex_digits[c >> 4], oa_hex_digits[c & 15] };
   oa_put(s, e, e[1] == 'u' ? 6 : 2);
 }
 
@@ -1557,7 +1585,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     }
     if (!s || !s->buf) { /* checking, or only counting: nothing to write */
       if (!s && rule) break;
-      grow += c >= 0x80 ? 2 : oa_json_escapes[c] == 'u' ? 5 : 1; /* U+FFFD, \u00XX, \n */
+      grow += c >= 0x80 ? 2 : oa_escape_letter(c) == 'u' ? 5 : 1; /* U+FFFD, \u00XX, \n */
       i++;
       continue;
     }
@@ -3039,20 +3067,6 @@ enum oa_json_class {
   OA_JSON_C_CLOSE, OA_JSON_C_QUOTE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
   OA_JSON_C_MINUS, OA_JSON_C_PLUS, OA_JSON_C_DOT, OA_JSON_C_E
 };
-/* By byte, a letter: its class between tokens is the letter's number (@ 0,
- * A 1 ... M 13) and a lowercase one (` for @) marks a plain byte of a string,
- * printable ASCII but '"' and '\\'. One lookup per byte serves both loops. */
-static const char oa_json_classes[] =
-  "@@@@@@@@@AA@@A@@@@@@@@@@@@@@@@@@" /* 00 */
-  "a`F````````kbjl`hiiiiiiiiic`````" /* 20 */
-  "`````m`````````````````````d@e``" /* 40 */
-  "`````mg```````g`````g``````d`e``" /* 60 */
-  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* 80 */
-  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* A0 */
-  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* C0 */
-  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"; /* E0 */
-#define OA_JSON_CLASS(c) ((unsigned)oa_json_classes[c] & 31u)
-#define OA_JSON_PLAIN(c) ((unsigned)oa_json_classes[c] & 32u)
 
 /* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
  * and, by step (row) and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E',
@@ -3179,27 +3193,12 @@ static int oa_json_unicode(oa_json *js)
 /* The byte a one-letter escape stands for; 0 for any other letter. */
 static unsigned oa_json_escape(unsigned c)
 {
-  static const char pairs[] = "\"\"\\\\//b\bf\fn\nr\rt\t"; /* letter, byte */
   const char *s;
-  for (s = pairs; *s; s += 2)
+  for (s = oa_json_escape_pairs; *s; s += 2)
     if ((unsigned char)*s == c) return (unsigned char)s[1];
   return 0;
 }
 
-/* The first byte from p that is not plain, or end: four bytes a turn, so
- * that the bound is checked once for four. */
-static const unsigned char *oa_json_scan(const unsigned char *p, const unsigned char *end)
-{
-  const unsigned char *const quads = p + ((size_t)(end - p) & ~(size_t)3);
-  for (; p != quads; p += 4) {
-    if (!OA_JSON_PLAIN(p[0])) return p;
-    if (!OA_JSON_PLAIN(p[1])) return p + 1;
-    if (!OA_JSON_PLAIN(p[2])) return p + 2;
-    if (!OA_JSON_PLAIN(p[3])) return p + 3;
-  }
-  while (p != end && OA_JSON_PLAIN(*p)) p++;
-  return p;
-}
 
 /* Whether the container at depth d (0: the top-level one) is an object. */
 static unsigned oa_json_is_object(const oa_json *js, unsigned d)
@@ -3309,7 +3308,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       }
       run = p;
       for (;;) {
-        p = oa_json_scan(p, end);
+        p = oa_plain_span(p, end);
         if (p == end || *p < 0x80) break;
         /* a raw character, whole and valid, stays in the run */
         n = (unsigned)oa_utf8_length(p, (size_t)(end - p));

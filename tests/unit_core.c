@@ -919,9 +919,9 @@ static void test_key_prefixes(void)
   }
 }
 
-/* The plain-byte table against its definition: printable ASCII (0x20..0x7f)
- * but '"' and '\\' is plain; every other byte is not, and each byte below
- * 0x80 that is not plain names its escape. A string measured by a sink that
+/* The plain-byte table and scan against their definition: printable ASCII
+ * (0x20..0x7f) but '"' and '\\' is plain; every other byte is not, and each
+ * byte below 0x80 that is not plain names its escape. A string measured by a sink that
  * only counts is as long as it is when written, for every byte. */
 static void test_plain_bytes(void)
 {
@@ -933,9 +933,11 @@ static void test_plain_bytes(void)
     int plain = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
     oa_sink count, write;
     size_t units, at;
-    if ((oa_json_escapes[c] == 0) != plain) bad++;
-    if (c < 0x20 && oa_json_escapes[c] != (unsigned char)letters[c]) bad++;
-    if ((c == '"' || c == '\\') && oa_json_escapes[c] != c) bad++;
+    const unsigned char *u = (const unsigned char *)in + 1;
+    in[1] = (char)c;
+    if ((OA_JSON_PLAIN(c) != 0) != plain || (oa_plain_span(u, u + 1) == u + 1) != plain) bad++;
+    if (c < 0x20 && oa_escape_letter(c) != (unsigned char)letters[c]) bad++;
+    if ((c == '"' || c == '\\') && oa_escape_letter(c) != c) bad++;
     in[0] = 'a';
     in[1] = (char)c;
     in[2] = 'z';
