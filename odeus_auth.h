@@ -3043,8 +3043,7 @@ static odeus_result oa_http_finish(oa_http *p)
 enum oa_json_state {
   OA_JSON_BETWEEN,              /* between tokens: see expect */
   OA_JSON_STRING,               /* in a string or key */
-  OA_JSON_ESCAPE,               /* after a backslash */
-  OA_JSON_HEX,                  /* in \uXXXX, sub digits read */
+  OA_JSON_ESCAPE,               /* after a backslash, in its letter or \uXXXX */
   OA_JSON_UTF8,                 /* in a raw character invalid or cut by a piece's end */
   OA_JSON_NUMBER,               /* sub: the grammar step */
   OA_JSON_LITERAL               /* sub: letters matched */
@@ -3348,26 +3347,23 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     }
     switch (state) {
     case OA_JSON_ESCAPE:
+      /* sub: 0 at the letter, then 1 + the hex digits of \uXXXX read
+       * (code holds them: its low 16 bits, the last four) */
       c = *p;
-      if (c == 'u') {
-        state = OA_JSON_HEX;
-        js->sub = 0;
-        js->code = 0;
+      if (js->sub) {
+        n = oa_hex_value(c);
+        if (n > 15) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
+        js->code = js->code << 4 | n;
+        if (++js->sub < 5) break;
+        c = js->code & 0xFFFF;
+      } else if (c == 'u') {
+        js->sub = 1;
         break;
+      } else if (!(c = oa_json_escape(c))) {
+        OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
       }
-      c = oa_json_escape(c);
-      if (!c) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
       if (oa_json_put(js, c)) goto done;
       state = OA_JSON_STRING;
-      break;
-    case OA_JSON_HEX:
-      n = oa_hex_value(*p);
-      if (n > 15) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
-      js->code = js->code << 4 | n;
-      if (++js->sub == 4) {
-        if (oa_json_put(js, js->code)) goto done;
-        state = OA_JSON_STRING;
-      }
       break;
     case OA_JSON_UTF8:
       c = *p;
@@ -3409,6 +3405,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     if (state == OA_JSON_NUMBER) goto value_done;
     if (*p == '\\') {
       state = OA_JSON_ESCAPE;
+      js->sub = 0;
       p++;
       continue;
     }
