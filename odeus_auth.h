@@ -3231,7 +3231,6 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
   while (p != end) {
     if (state == OA_JSON_BETWEEN) {
       for (;; p++) {
-        unsigned d, object;
         if (p == end) goto done;
         c = *p;
         n = OA_JSON_CLASS(c);
@@ -3247,11 +3246,13 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
           expect = OA_JSON_WANT_VALUE;
           continue;
         }
-        if (n - OA_JSON_C_OPEN > 1) break;
-        if (!(expect & (n == OA_JSON_C_OPEN ? OA_JSON_WANT_VALUE : OA_JSON_WANT_CLOSE))) goto refuse;
+        break;
+      }
+      js->ev.offset = OA_JSON_AT(p);
+      if (n - OA_JSON_C_OPEN <= 1) {
         /* a bracket: '{' and '}' are the ones above 'z' */
-        d = js->depth;
-        object = c > 'z';
+        unsigned d = js->depth, object = c > 'z';
+        if (!(expect & (n == OA_JSON_C_OPEN ? OA_JSON_WANT_VALUE : OA_JSON_WANT_CLOSE))) goto refuse;
         if (n == OA_JSON_C_OPEN) {
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
           js->stack[d >> 3] =
@@ -3263,14 +3264,12 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
         js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (n - OA_JSON_C_OPEN));
         js->ev.depth = d;
-        js->ev.offset = OA_JSON_AT(p);
         if (oa_json_emit(js, 0, NULL, 0)) goto done;
-        if (n == OA_JSON_C_CLOSE) {
-          p++;
-          goto value_done;
-        }
+        p++;
+        if (n == OA_JSON_C_CLOSE) goto value_done;
         js->depth = d + 1;
         expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+        continue;
       }
       /* a value begins: a string or key (its run after the quote), a
        * literal or a number; or a byte no value begins with */
@@ -3280,13 +3279,12 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       js->flags = OA_JSON_FIRST;
       js->sub = 0;
       js->ev.depth = js->depth;
-      js->ev.offset = OA_JSON_AT(p);
       if (n == OA_JSON_C_QUOTE) {
         js->ev.type = expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING;
         state = OA_JSON_STRING;
         p++;
       } else if (n == OA_JSON_C_WORD) {
-        js->ev.type = c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL;
+        js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (c != 't') + (c == 'n'));
         js->flags = 0;
         state = OA_JSON_LITERAL;
         continue;
