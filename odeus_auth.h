@@ -3428,12 +3428,12 @@ done:
 }
 
 /* The end of the text ends a top-level number as a space after it would
- * (the space is not counted); anything else must be complete. */
+ * (not counted; after an error, feed changes nothing); anything else must
+ * be complete. */
 static odeus_result oa_json_finish(oa_json *js)
 {
   if (!js) return ODEUS_ERR_ARGUMENT;
-  if (!js->error && js->state == OA_JSON_NUMBER && !js->depth && !oa_json_feed(js, " ", 1))
-    js->offset--;
+  if (js->state == OA_JSON_NUMBER && !js->depth && !oa_json_feed(js, " ", 1)) js->offset--;
   if (!js->error && (js->state != OA_JSON_BETWEEN || js->expect != OA_JSON_WANT_END))
     js->error = ODEUS_ERR_JSON_TRUNCATED;
   return (odeus_result)js->error;
