@@ -3043,8 +3043,7 @@ static odeus_result oa_http_finish(oa_http *p)
 enum oa_json_state {
   OA_JSON_BETWEEN,              /* between tokens: see expect */
   OA_JSON_STRING,               /* in a string or key */
-  OA_JSON_ESCAPE,               /* after a backslash */
-  OA_JSON_HEX,                  /* in \uXXXX, sub digits read */
+  OA_JSON_ESCAPE,               /* after a backslash, in its letter or \uXXXX */
   OA_JSON_UTF8,                 /* in a raw character invalid or cut by a piece's end */
   OA_JSON_NUMBER,               /* sub: the grammar step */
   OA_JSON_LITERAL               /* sub: letters matched */
@@ -3099,14 +3098,6 @@ static int oa_json_ignore(void *ctx, const oa_json_event *ev)
   (void)ctx;
   (void)ev;
   return 0;
-}
-
-/* A token (or a bracket) begins at offset: the event's type, depth and offset. */
-static void oa_json_token(oa_json *js, unsigned type, size_t offset)
-{
-  js->ev.type = (oa_jev_type)type;
-  js->ev.depth = js->depth;
-  js->ev.offset = offset;
 }
 
 /* Delivers the event of the token, with the flags due (FIRST, LONE); a
@@ -3172,18 +3163,19 @@ static int oa_json_lone(oa_json *js)
   return 0;
 }
 
-/* The four hex digits of a \u escape are read (code): a low surrogate pairs
- * with the pending high one, a high one waits for its low half (high), a
- * lone one becomes U+FFFD. Returns 0, or nonzero on a stop. */
-static int oa_json_unicode(oa_json *js)
+/* Appends what an escape stands for: a low surrogate pairs with the pending
+ * high one, anything else leaves that one lone; a high one waits for its low
+ * half (high), a lone one becomes U+FFFD. Returns 0, or nonzero on a stop. */
+static int oa_json_put(oa_json *js, uint32_t cp)
 {
-  uint32_t cp = js->code, high = js->high;
+  uint32_t high = js->high;
   js->high = 0;
-  if (cp >= 0xDC00 && cp <= 0xDFFF)
-    return high ? oa_json_put_code(js, 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00))
-                : oa_json_lone(js);
-  if (high && oa_json_lone(js)) return 1;
-  if (cp >= 0xD800 && cp <= 0xDBFF) {
+  if (high) {
+    if (cp - 0xDC00 < 0x400) cp = 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00);
+    else if (oa_json_lone(js)) return 1;
+  }
+  if (cp - 0xD800 < 0x800) {
+    if (cp >= 0xDC00) return oa_json_lone(js);
     js->high = cp;
     return 0;
   }
@@ -3198,7 +3190,6 @@ static unsigned oa_json_escape(unsigned c)
     if ((unsigned char)*s == c) return (unsigned char)s[1];
   return 0;
 }
-
 
 /* Whether the container at depth d (0: the top-level one) is an object. */
 static unsigned oa_json_is_object(const oa_json *js, unsigned d)
@@ -3222,13 +3213,14 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
 /* Each turn of the loop reads what its state takes: between tokens, bytes
  * up to the start of a token, then, in a string, its run of plain bytes
  * (run is where it began in this piece), without a dispatch between the two;
- * in NUMBER, its bytes; in the other states, one byte. state and expect live
- * in locals until the end. On an error or a stop by the callback, p stays on
- * the byte that caused it. */
+ * in NUMBER, its bytes; in the other states, one byte. A string's or a
+ * number's bytes go out at one place (deliver); a value's end is one place
+ * too (value_done). state and expect live in locals until the end. On an
+ * error or a stop by the callback, p stays on the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
-  unsigned state, expect, c, n;
+  unsigned state, expect, c = 0, n, last;
   if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (js->error || !len) return (odeus_result)js->error;
   end = start + len;
@@ -3236,8 +3228,6 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
   expect = js->expect;
 #define OA_JSON_AT(q) (js->offset + (size_t)((q) - start))
 #define OA_JSON_FAIL(code) do { js->error = (code); goto done; } while (0)
-#define OA_JSON_VALUE_DONE() (state = OA_JSON_BETWEEN, \
-  expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : OA_JSON_WANT_END)
   while (p != end) {
     if (state == OA_JSON_BETWEEN) {
       for (;; p++) {
@@ -3256,26 +3246,30 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
           expect = OA_JSON_WANT_VALUE;
           continue;
         }
+        break;
+      }
+      js->ev.offset = OA_JSON_AT(p);
+      if (n - OA_JSON_C_OPEN <= 1) {
+        /* a bracket: '{' and '}' are the ones above 'z' */
+        unsigned d = js->depth, object = c > 'z';
+        if (!(expect & (n == OA_JSON_C_OPEN ? OA_JSON_WANT_VALUE : OA_JSON_WANT_CLOSE))) goto refuse;
         if (n == OA_JSON_C_OPEN) {
-          unsigned d = js->depth, object = c == '{';
-          if (!(expect & OA_JSON_WANT_VALUE)) goto refuse;
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
-          oa_json_token(js, object ? OA_JEV_OBJECT_BEGIN : OA_JEV_ARRAY_BEGIN, OA_JSON_AT(p));
-          if (oa_json_emit(js, 0, NULL, 0)) goto done;
           js->stack[d >> 3] =
               (unsigned char)((js->stack[d >> 3] & ~(1u << (d & 7))) | object << (d & 7));
-          js->depth = d + 1;
-          expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
-          continue;
+        } else {
+          if (object != oa_json_is_object(js, --d)) goto refuse;
+          js->depth = d;
         }
-        if (n != OA_JSON_C_CLOSE) break;
-        if (!(expect & OA_JSON_WANT_CLOSE)) goto refuse;
-        n = oa_json_is_object(js, js->depth - 1);
-        if (n != (c == '}')) goto refuse;
-        js->depth--;
-        oa_json_token(js, n ? OA_JEV_OBJECT_END : OA_JEV_ARRAY_END, OA_JSON_AT(p));
+        /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
+        js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (n - OA_JSON_C_OPEN));
+        js->ev.depth = d;
         if (oa_json_emit(js, 0, NULL, 0)) goto done;
-        OA_JSON_VALUE_DONE();
+        p++;
+        if (n == OA_JSON_C_CLOSE) goto value_done;
+        js->depth = d + 1;
+        expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+        continue;
       }
       /* a value begins: a string or key (its run after the quote), a
        * literal or a number; or a byte no value begins with */
@@ -3284,18 +3278,18 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         goto refuse;
       js->flags = OA_JSON_FIRST;
       js->sub = 0;
+      js->ev.depth = js->depth;
       if (n == OA_JSON_C_QUOTE) {
-        oa_json_token(js, expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING, OA_JSON_AT(p));
+        js->ev.type = expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING;
         state = OA_JSON_STRING;
         p++;
       } else if (n == OA_JSON_C_WORD) {
-        oa_json_token(js, c == 't' ? OA_JEV_TRUE : c == 'f' ? OA_JEV_FALSE : OA_JEV_NULL,
-                      OA_JSON_AT(p));
+        js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (c != 't') + (c == 'n'));
         js->flags = 0;
         state = OA_JSON_LITERAL;
         continue;
       } else {
-        oa_json_token(js, OA_JEV_NUMBER, OA_JSON_AT(p));
+        js->ev.type = OA_JEV_NUMBER;
         state = OA_JSON_NUMBER;
         continue;
       }
@@ -3315,84 +3309,59 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (!n) break;
         p += n;
       }
-      if (p == end) {
-        (void)oa_json_out(js, run, p, 0);
-        goto done;
-      }
-      c = *p;
+      c = p != end ? *p : 0;
       if (c == '"') {
         /* most strings: one raw run, nothing decoded */
         if (!js->tmp_len && p != run
                 ? oa_json_emit(js, OA_JSON_RAW | OA_JSON_LAST, run, (size_t)(p - run))
                 : oa_json_out(js, run, p, OA_JSON_LAST))
           goto done;
-        if (js->ev.type == OA_JEV_KEY) {
-          state = OA_JSON_BETWEEN;
-          expect = OA_JSON_WANT_COLON;
-        } else {
-          OA_JSON_VALUE_DONE();
-        }
-      } else if (c == '\\') {
-        if (oa_json_out(js, run, p, 0)) goto done;
-        state = OA_JSON_ESCAPE;
-      } else if (c < 0x80) {
-        OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
-      } else {
-        /* a character invalid, or cut by the end of the piece: read byte by
-         * byte into tmp, so that its error has its offset */
-        if (oa_json_out(js, run, p, 0)) goto done;
-        state = OA_JSON_UTF8;
-        js->need = 0;
+        p++;
+        if (js->ev.type != OA_JEV_KEY) goto value_done;
+        state = OA_JSON_BETWEEN;
+        expect = OA_JSON_WANT_COLON;
         continue;
       }
-      p++;
-      continue;
+      if (p != end && c != '\\' && c < 0x80) OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
+      last = 0;
+      goto deliver;
     }
-    switch (state) {
-    case OA_JSON_NUMBER:
+    if (state == OA_JSON_NUMBER) {
       for (run = p; p != end; p++) {
         n = OA_JSON_CLASS(*p);
         n = oa_json_number_next[js->sub][n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 6];
         if (!n) break;
         js->sub = n;
       }
-      if (p == end) {
-        (void)oa_json_out(js, run, p, 0);
-        goto done;
-      }
       /* the number ends at the byte after it, which must be one that may
        * follow a value; it is read again between tokens */
-      if (!(OA_JSON_N_COMPLETE >> js->sub & OA_JSON_N_FOLLOW >> OA_JSON_CLASS(*p) & 1))
-        OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
-      if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
-      OA_JSON_VALUE_DONE();
-      continue;
+      last = 0;
+      if (p != end) {
+        if (!(OA_JSON_N_COMPLETE >> js->sub & OA_JSON_N_FOLLOW >> OA_JSON_CLASS(*p) & 1))
+          OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
+        last = OA_JSON_LAST;
+      }
+      goto deliver;
+    }
+    switch (state) {
     case OA_JSON_ESCAPE:
+      /* sub: 0 at the letter, then 1 + the hex digits of \uXXXX read
+       * (code holds them: its low 16 bits, the last four) */
       c = *p;
-      /* after a pending high surrogate, any escape but \u leaves it lone */
-      if (js->high && c != 'u') {
-        js->high = 0;
-        if (oa_json_lone(js)) goto done;
-      }
-      if (c == 'u') {
-        state = OA_JSON_HEX;
-        js->sub = 0;
-        js->code = 0;
+      if (js->sub) {
+        n = oa_hex_value(c);
+        if (n > 15) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
+        js->code = js->code << 4 | n;
+        if (++js->sub < 5) break;
+        c = js->code & 0xFFFF;
+      } else if (c == 'u') {
+        js->sub = 1;
         break;
+      } else if (!(c = oa_json_escape(c))) {
+        OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
       }
-      c = oa_json_escape(c);
-      if (!c) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
-      if (oa_json_put_code(js, c)) goto done;
+      if (oa_json_put(js, c)) goto done;
       state = OA_JSON_STRING;
-      break;
-    case OA_JSON_HEX:
-      n = oa_hex_value(*p);
-      if (n > 15) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
-      js->code = js->code << 4 | n;
-      if (++js->sub == 4) {
-        if (oa_json_unicode(js)) goto done;
-        state = OA_JSON_STRING;
-      }
       break;
     case OA_JSON_UTF8:
       c = *p;
@@ -3416,12 +3385,34 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       if (word[++js->sub] == '\0') {
         /* a stop leaves offset on the literal's last letter */
         if (oa_json_emit(js, 0, word, js->sub)) goto done;
-        OA_JSON_VALUE_DONE();
+        p++;
+        goto value_done;
       }
       break;
     }
     }
     p++;
+    continue;
+  deliver:
+    /* the run [run, p) of a string or number, LAST at the number's end; a
+     * string goes on with an escape or a character read byte by byte (one
+     * invalid, or cut by the end of the piece, so that its error has its
+     * offset) */
+    if (oa_json_out(js, run, p, last)) goto done;
+    if (p == end) goto done;
+    if (state == OA_JSON_NUMBER) goto value_done;
+    if (*p == '\\') {
+      state = OA_JSON_ESCAPE;
+      js->sub = 0;
+      p++;
+      continue;
+    }
+    state = OA_JSON_UTF8;
+    js->need = 0;
+    continue;
+  value_done:
+    state = OA_JSON_BETWEEN;
+    expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : OA_JSON_WANT_END;
   }
   goto done;
 refuse:
@@ -3434,23 +3425,17 @@ done:
   return (odeus_result)js->error;
 #undef OA_JSON_AT
 #undef OA_JSON_FAIL
-#undef OA_JSON_VALUE_DONE
 }
 
+/* The end of the text ends a top-level number as a space after it would
+ * (not counted; after an error, feed changes nothing); anything else must
+ * be complete. */
 static odeus_result oa_json_finish(oa_json *js)
 {
   if (!js) return ODEUS_ERR_ARGUMENT;
-  if (js->error) return (odeus_result)js->error;
-  if (js->state == OA_JSON_NUMBER && js->depth == 0) {
-    /* the end of the text ends a top-level number */
-    if (!(OA_JSON_N_COMPLETE >> js->sub & 1)) js->error = ODEUS_ERR_JSON_NUMBER;
-    else if (!oa_json_flush(js, OA_JSON_LAST)) {
-      js->state = OA_JSON_BETWEEN;
-      js->expect = OA_JSON_WANT_END;
-    }
-  } else if (js->state != OA_JSON_BETWEEN || js->expect != OA_JSON_WANT_END) {
+  if (js->state == OA_JSON_NUMBER && !js->depth && !oa_json_feed(js, " ", 1)) js->offset--;
+  if (!js->error && (js->state != OA_JSON_BETWEEN || js->expect != OA_JSON_WANT_END))
     js->error = ODEUS_ERR_JSON_TRUNCATED;
-  }
   return (odeus_result)js->error;
 }
 
