@@ -2686,8 +2686,6 @@ enum {
 static const char *const oa_http_names[] = { /* by hdr - 1, lowercase */
   "content-length", "transfer-encoding", "connection", "retry-after"
 };
-/* The Connection tokens we act on: token k sets OA_HTTP_F_CLOSE << (k - 1). */
-static const char *const oa_http_tokens[] = { "close", "keep-alive" };
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
@@ -2772,37 +2770,38 @@ static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *
 static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
 {
   unsigned yy = m <= 2 ? y - 1 : y;
-  unsigned era = yy / 400, yoe = yy - era * 400;
-  unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return (uint32_t)(era * 146097u + doe - 719468u);
+  return 365u * yy + yy / 4 - yy / 100 + yy / 400 + (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1 - 719468u;
 }
 
-/* "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970. Exactly that
- * shape ('a': a letter of a name, '0': a digit, else that byte), names in
- * RFC 9110's case; the weekday must be the date's. */
-static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
+/* The n digits at v (checked already). */
+static unsigned oa_http_dec(const char *v, unsigned n)
+{
+  unsigned x = 0;
+  while (n--) x = x * 10 + (unsigned)(*v++ - '0');
+  return x;
+}
+
+/* The 29 bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
+ * Exactly that shape ('a': a letter of a name, '0': a digit, else that
+ * byte), names in RFC 9110's case; the weekday must be the date's. */
+static int oa_http_imf_date(const char *v, uint64_t *out)
 {
   static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
-  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  static const char wdays[] = "ThuFriSatSunMonTueWed"; /* from 1970-01-01, a Thursday */
-  unsigned num[5] = { 0 }, k = 0, x = 0, i, mon = 1; /* day, year, hour, minute, second */
+  static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDecThuFriSatSunMonTueWed"; /* 1970-01-01: a Thursday */
+  unsigned i, mon = 0, day = oa_http_dec(v + 5, 2), year = oa_http_dec(v + 12, 4);
+  unsigned hour = oa_http_dec(v + 17, 2), min = oa_http_dec(v + 20, 2), sec = oa_http_dec(v + 23, 2);
   uint32_t days;
-  if (n != sizeof shape - 1) return 0;
-  for (i = 0; i < n; i++) {
-    unsigned c = (unsigned char)v[i];
-    if (shape[i] == '0' && !oa_is_digit(c)) return 0;
-    if (shape[i] != '0' && shape[i] != 'a' && c != (unsigned char)shape[i]) return 0;
-    if (shape[i] == '0') x = x * 10 + (c - '0');
-    if (shape[i] == '0' && shape[i + 1] != '0') { num[k++] = x; x = 0; }
+  for (i = 0; i < 29; i++) {
+    unsigned c = (unsigned char)v[i], t = (unsigned char)shape[i];
+    if (t == '0' ? !oa_is_digit(c) : t != 'a' && c != t) return 0;
   }
-  while (mon <= 12 && !OA_SAME(v + 8, months + 3 * (mon - 1), 3)) mon++;
-  if (mon > 12 || num[1] < 1970 || num[0] < 1 || num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
+  while (mon < 12 && !OA_SAME(v + 8, names + 3 * mon, 3)) mon++;
+  if (mon == 12 || year < 1970 || !day || hour > 23 || min > 59 || sec > 60) /* 60: a leap second */
     return 0;
-  days = oa_http_days(num[1], mon, num[0]);
-  if (days >= oa_http_days(num[1], mon + 1, 1)) return 0; /* past the month's last day */
-  if (!OA_SAME(v, wdays + 3 * (days % 7), 3)) return 0;
-  *out = (uint64_t)days * 86400u + (num[2] * 3600u + num[3] * 60u + num[4]);
+  days = oa_http_days(year, mon + 1, day);
+  if (days >= oa_http_days(year, mon + 2, 1)) return 0; /* past the month's last day */
+  if (!OA_SAME(v, names + 36 + 3 * (days % 7), 3)) return 0;
+  *out = (uint64_t)days * 86400u + (hour * 3600u + min * 60u + sec);
   return 1;
 }
 
@@ -2810,94 +2809,83 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
  * Each value is read as it arrives, sub holding the progress; OWS around it
  * is skipped. */
 
-/* Content-Length: sub 0 before the digits, 1 in them, 2 after them. */
-static odeus_result oa_http_cl_byte(oa_http *p, unsigned c)
+/* Content-Length, Transfer-Encoding and each Connection token are one
+ * item: sub holds its phase (OA_HTTP_V_*), from bit 2 the word it may be
+ * (index + 1 in oa_http_words, 0 for none) and from bit 4 the bytes of it
+ * matched, in any case. Connection's "close" and "keep-alive" set
+ * OA_HTTP_F_CLOSE << (word - 1); any other token means nothing to us. */
+#define OA_HTTP_V_BEFORE 0u  /* OWS before the item */
+#define OA_HTTP_V_IN     1u
+#define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
+
+static const char *const oa_http_words[] = { "close", "keep-alive", "chunked" };
+
+static int oa_http_whole(unsigned k, unsigned pos)
 {
+  return k && !oa_http_words[k - 1][pos];
+}
+
+static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
+{
+  unsigned hdr = p->hdr, phase = p->sub & 3u, k = p->sub >> 2 & 3u, pos = p->sub >> 4;
+  int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
   uint64_t d = c - '0', v = p->content_length * 10 + d;
-  if (oa_http_ows(c)) { p->sub = p->sub ? 2 : 0; return ODEUS_OK; }
-  if (!oa_is_digit(c) || p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
-  if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
-  p->content_length = v;
-  p->sub = 1;
-  return ODEUS_OK;
-}
-
-/* Transfer-Encoding: sub = bytes of "chunked" matched, 8 after it. */
-static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
-{
-  if (oa_http_ows(c) && p->sub >= 7) p->sub = 8;
-  if (oa_http_ows(c)) return (p->sub == 0 || p->sub == 8) ? ODEUS_OK : ODEUS_ERR_HTTP_TE;
-  if (p->sub >= 7 || oa_lower((int)c) != "chunked"[p->sub]) return ODEUS_ERR_HTTP_TE;
-  p->sub++;
-  return ODEUS_OK;
-}
-
-/* Connection: a comma-separated token list; "close" and "keep-alive", in
- * any case and with OWS around them, set their flags. sub: OA_HTTP_C_IN in
- * a token, OA_HTTP_C_AFTER in OWS after it (any byte but ',' spoils the
- * token), bits 2-3 and from bit 4 the token's match (oa_http_word). */
-#define OA_HTTP_C_IN    0x1u
-#define OA_HTTP_C_AFTER 0x2u
-
-/* The ',' or CR ending a token. */
-static void oa_http_conn_end(oa_http *p, unsigned k, unsigned pos)
-{
-  if (k && !oa_http_tokens[k - 1][pos]) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
-}
-
-static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
-{
-  unsigned phase = p->sub & 3u, k = p->sub >> 2 & 3u, pos = p->sub >> 4;
-  while (s < t) {
-    if (*s == ',') { oa_http_conn_end(p, k, pos); phase = k = 0; s++; continue; }
-    if (oa_http_ows(*s)) { phase = phase ? OA_HTTP_C_IN | OA_HTTP_C_AFTER : 0; s++; continue; }
-    if (!phase) { phase = OA_HTTP_C_IN; k = 1; pos = 0; } /* a token starts */
-    else if (phase & OA_HTTP_C_AFTER) k = pos = 0;
-    s = oa_http_word(oa_http_tokens, 2, &k, &pos, s, t);
-    if (s < t && *s != ',' && !oa_http_ows(*s)) { k = pos = 0; s++; } /* no token we know */
+  if (oa_http_ows(c)) {
+    if (te && phase == OA_HTTP_V_IN && !oa_http_whole(k, pos)) return ODEUS_ERR_HTTP_TE;
+    if (phase) phase = OA_HTTP_V_AFTER;
+  } else if (conn && c == ',') {
+    if (oa_http_whole(k, pos)) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
+    phase = k = 0;
+  } else if (phase == OA_HTTP_V_AFTER && !conn) {
+    return te ? ODEUS_ERR_HTTP_TE : ODEUS_ERR_HTTP_CL_INVALID;
+  } else if (hdr == OA_HTTP_H_CONTENT_LENGTH) {
+    if (!oa_is_digit(c)) return ODEUS_ERR_HTTP_CL_INVALID;
+    if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
+    p->content_length = v;
+    phase = OA_HTTP_V_IN;
+  } else {
+    if (phase != OA_HTTP_V_IN) { /* an item starts; in Connection, a byte after OWS spoils the token */
+      k = te ? 3u : phase ? 0u : (c | 0x20u) == 'k' ? 2u : 1u;
+      pos = 0;
+      phase = OA_HTTP_V_IN;
+    }
+    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or CR */
+    if (k && (c | 0x20u) == (unsigned char)oa_http_words[k - 1][pos] && c >= 0x20u) pos++;
+    else if (te) return ODEUS_ERR_HTTP_TE;
+    else k = 0;
   }
   p->sub = pos << 4 | k << 2 | phase;
+  return ODEUS_OK;
 }
 
-/* Retry-After: sub says what the value looks like so far; with
- * OA_HTTP_R_END, only OWS may follow. */
-#define OA_HTTP_R_DIGITS  1u  /* delta-seconds, num saturated at 2^32 */
-#define OA_HTTP_R_DATE    2u  /* a date, kept in val[] */
-#define OA_HTTP_R_END     4u
-#define OA_HTTP_R_INVALID 8u
+/* Retry-After: the bytes from the first that is not OWS kept in val (a
+ * date has 29), num counting its digits (saturated at 2^32). */
+#define OA_HTTP_R_OWS    1u  /* the last byte was OWS */
+#define OA_HTTP_R_NOTNUM 2u  /* not delta-seconds: a non-digit, or OWS inside */
+#define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its 29 */
 
-static odeus_result oa_http_retry_byte(oa_http *p, unsigned c)
+static void oa_http_retry_byte(oa_http *p, unsigned c)
 {
-  int ows = oa_http_ows(c);
-  if (p->sub & OA_HTTP_R_END) {
-    if (!ows) p->sub = OA_HTTP_R_INVALID;
-  } else if (p->sub == 0 && oa_is_digit(c)) {
-    p->sub = OA_HTTP_R_DIGITS;
-    p->num = c - '0';
-  } else if (p->sub == OA_HTTP_R_DIGITS && oa_is_digit(c)) {
-    p->num = p->num * 10 + (c - '0');
-    if (p->num > (uint64_t)UINT32_MAX + 1) p->num = (uint64_t)UINT32_MAX + 1;
-  } else if (p->sub == OA_HTTP_R_DIGITS || (p->sub == OA_HTTP_R_DATE && p->vlen == sizeof p->val)) {
-    p->sub = ows ? p->sub | OA_HTTP_R_END : OA_HTTP_R_INVALID;
-  } else if ((p->sub == 0 && !ows) || p->sub == OA_HTTP_R_DATE) {
-    p->sub = OA_HTTP_R_DATE;
-    p->val[p->vlen++] = (char)c;
+  unsigned ows = (unsigned)oa_http_ows(c);
+  if (!p->vlen && ows) return;
+  if (!ows) {
+    if (!oa_is_digit(c) || (p->sub & OA_HTTP_R_OWS)) p->sub |= OA_HTTP_R_NOTNUM;
+    if (p->vlen >= 29) p->sub |= OA_HTTP_R_LONG;
+    p->num = OA_MIN(p->num * 10 + (c - '0'), (uint64_t)UINT32_MAX + 1);
   }
-  return ODEUS_OK; /* whatever it holds, a Retry-After never fails the answer */
+  p->sub = (p->sub & ~OA_HTTP_R_OWS) | ows;
+  if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
 }
 
 static void oa_http_retry_end(oa_http *p)
 {
-  unsigned form = p->sub & ~OA_HTTP_R_END;
   uint64_t value = 0;
   p->retry_kind = OA_RETRY_INVALID;
-  if (form == OA_HTTP_R_DIGITS) {
+  if (p->vlen && !(p->sub & OA_HTTP_R_NOTNUM)) {
     p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
-    value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
-  } else if (form == OA_HTTP_R_DATE) {
-    while (p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
-    if (oa_http_imf_date(p->val, p->vlen, &value)) p->retry_kind = OA_RETRY_DATE;
-    else value = 0;
+    value = OA_MIN(p->num, UINT32_MAX);
+  } else if (p->vlen >= 29 && !(p->sub & OA_HTTP_R_LONG) && oa_http_imf_date(p->val, &value)) {
+    p->retry_kind = OA_RETRY_DATE; /* what follows its 29 bytes is OWS */
   }
   p->retry_value = value;
 }
@@ -2925,16 +2913,19 @@ static odeus_result oa_http_name_end(oa_http *p)
 /* The CR ending a value of hdr. */
 static odeus_result oa_http_value_end(oa_http *p)
 {
+  unsigned k = p->sub >> 2 & 3u, pos = p->sub >> 4;
   switch (p->hdr) {
   case OA_HTTP_H_CONTENT_LENGTH:
-    if (p->sub == 0) return ODEUS_ERR_HTTP_CL_INVALID;
+    if (p->sub == OA_HTTP_V_BEFORE) return ODEUS_ERR_HTTP_CL_INVALID;
     p->has_content_length = 1;
     break;
   case OA_HTTP_H_TRANSFER_ENCODING:
-    if (p->sub < 7) return ODEUS_ERR_HTTP_TE;
+    if (!oa_http_whole(k, pos)) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: oa_http_conn_end(p, p->sub >> 2 & 3u, p->sub >> 4); break;
+  case OA_HTTP_H_CONNECTION:
+    if (oa_http_whole(k, pos)) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
+    break;
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
@@ -3069,12 +3060,10 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   odeus_result r = ODEUS_OK;
   oa_http_ptr t = s;
   while (t < e && oa_http_text_byte(*t)) t++;
-  if (p->hdr == OA_HTTP_H_CONNECTION) oa_http_conn(p, s, t);
+  if (p->hdr == OA_HTTP_H_RETRY_AFTER)
+    for (; s < t; s++) oa_http_retry_byte(p, *s);
   else if (p->hdr != OA_HTTP_H_OTHER)
-    for (; s < t && r == ODEUS_OK; s++)
-      r = p->hdr == OA_HTTP_H_CONTENT_LENGTH      ? oa_http_cl_byte(p, *s)
-          : p->hdr == OA_HTTP_H_TRANSFER_ENCODING ? oa_http_te_byte(p, *s)
-                                                  : oa_http_retry_byte(p, *s);
+    for (; s < t && r == ODEUS_OK; s++) r = oa_http_item_byte(p, *s);
   if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
   if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
   return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
