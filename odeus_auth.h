@@ -2923,9 +2923,7 @@ static odeus_result oa_http_value_end(oa_http *p)
     if (!oa_http_whole(k, pos)) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION:
-    if (oa_http_whole(k, pos)) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
-    break;
+  case OA_HTTP_H_CONNECTION: return oa_http_item_byte(p, ','); /* the last token ends as at a ',' */
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
