@@ -2658,10 +2658,9 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
 enum {
   /* Text states: their bytes count against head_max. */
   OA_HTTP_STATUS = 0,   /* "HTTP/1.x NNN ": sub = position in it */
-  OA_HTTP_REASON,       /* reason phrase: sub = bytes kept in reason[] */
   OA_HTTP_LINE,         /* start of a field line, or of the empty line */
   OA_HTTP_NAME,         /* field name: hdr and sub as oa_http_word keeps them */
-  OA_HTTP_VALUE,        /* field value of hdr: sub = that header's own progress */
+  OA_HTTP_VALUE,        /* field value of hdr, or the reason phrase: sub = hdr's progress */
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
   OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
   /* Data states: body bytes, handed to on_body in spans; num = bytes left. */
@@ -2681,7 +2680,7 @@ enum { OA_HTTP_Z_START = 0, OA_HTTP_Z_DIGITS, OA_HTTP_Z_WS, OA_HTTP_Z_EXT };
 /* The header fields the parser acts on (hdr); 0 is any other name. */
 enum {
   OA_HTTP_H_OTHER = 0, OA_HTTP_H_CONTENT_LENGTH, OA_HTTP_H_TRANSFER_ENCODING, OA_HTTP_H_CONNECTION,
-  OA_HTTP_H_RETRY_AFTER
+  OA_HTTP_H_RETRY_AFTER, OA_HTTP_H_REASON /* the status line's reason phrase: sub = bytes kept */
 };
 static const char *const oa_http_names[] = { /* by hdr - 1, lowercase */
   "content-length", "transfer-encoding", "connection", "retry-after"
@@ -3021,15 +3020,24 @@ static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigne
   return ++s < e ? oa_http_crlf(p, s) : s;
 }
 
-static oa_http_ptr oa_http_reason(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+/* Value bytes up to the CR: those of a header we act on are read as they come. */
+static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
+  odeus_result r = ODEUS_OK;
   oa_http_ptr t = s;
   size_t n;
   while (t < e && oa_http_text_byte(*t)) t++;
-  n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
-  memcpy(p->reason + p->sub, s, n);
-  p->sub += (unsigned)n;
-  p->reason[p->sub] = '\0';
+  if (p->hdr == OA_HTTP_H_REASON) {
+    n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
+    memcpy(p->reason + p->sub, s, n);
+    p->sub += (unsigned)n;
+    p->reason[p->sub] = '\0';
+  } else if (p->hdr == OA_HTTP_H_RETRY_AFTER)
+    for (; s < t; s++) oa_http_retry_byte(p, *s);
+  else if (p->hdr != OA_HTTP_H_OTHER)
+    for (; s < t && r == ODEUS_OK; s++) r = oa_http_item_byte(p, *s);
+  if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
+  if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
   return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
 }
 
@@ -3046,25 +3054,15 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
-    if (pos == 12) { p->state = OA_HTTP_REASON; p->sub = 0; return oa_http_reason(p, s + 1, e); }
+    if (pos == 12) {
+      p->state = OA_HTTP_VALUE;
+      p->hdr = OA_HTTP_H_REASON;
+      p->sub = 0;
+      return oa_http_value(p, s + 1, e);
+    }
   }
   p->sub = pos;
   return s;
-}
-
-/* Value bytes up to the CR: those of a header we act on are read as they come. */
-static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  odeus_result r = ODEUS_OK;
-  oa_http_ptr t = s;
-  while (t < e && oa_http_text_byte(*t)) t++;
-  if (p->hdr == OA_HTTP_H_RETRY_AFTER)
-    for (; s < t; s++) oa_http_retry_byte(p, *s);
-  else if (p->hdr != OA_HTTP_H_OTHER)
-    for (; s < t && r == ODEUS_OK; s++) r = oa_http_item_byte(p, *s);
-  if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
-  if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
-  return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
 }
 
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
@@ -3125,7 +3123,6 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if ((size_t)(e - s) > room) e = s + room;
   switch (p->state) {
   case OA_HTTP_STATUS: t = oa_http_status(p, s, e); break;
-  case OA_HTTP_REASON: t = oa_http_reason(p, s, e); break;
   case OA_HTTP_LINE: t = oa_http_line(p, s, e); break;
   case OA_HTTP_NAME: t = oa_http_name(p, s, e); break;
   case OA_HTTP_VALUE: t = oa_http_value(p, s, e); break;
