@@ -2738,7 +2738,7 @@ static oa_http_ptr oa_http_stray(oa_http *p, oa_http_ptr s, odeus_result r)
 static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *kp, unsigned *pp,
                                 oa_http_ptr s, oa_http_ptr e)
 {
-  unsigned k = *kp, pos = *pp, j;
+  unsigned k = *kp, pos = *pp;
   const char *w = k ? words[k - 1] : "";
   for (; s < e; s++) {
     unsigned c = *s;
@@ -2747,10 +2747,8 @@ static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *
     if (!oa_http_tchar(c)) break;
     if (!k) continue;
     c = (unsigned)oa_lower((int)c);
-    while (++k <= n) { /* a later word with w's first pos bytes (a shorter one differs at its NUL) */
-      for (j = 0; j < pos && words[k - 1][j] == w[j]; j++) {}
-      if (j == pos && (unsigned char)words[k - 1][pos] == c) break;
-    }
+    while (++k <= n) /* a later word with w's first pos bytes (a shorter one differs at its NUL) */
+      if (OA_SAME(words[k - 1], w, pos) && (unsigned char)words[k - 1][pos] == c) break;
     if (k > n) { k = pos = 0; w = ""; }
     else { w = words[k - 1]; pos++; }
   }
