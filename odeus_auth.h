@@ -2670,12 +2670,13 @@ enum {
   OA_HTTP_DONE
 };
 
-/* In OA_HTTP_CRLF: the line whose CR was read, or chunk data's CRLF. */
-enum { OA_HTTP_AT_LINE = 0, OA_HTTP_AT_END, OA_HTTP_AT_CHUNK, OA_HTTP_AT_DATA, OA_HTTP_AT_DATA_LF };
+/* In OA_HTTP_CRLF: the line whose CR was read. */
+enum { OA_HTTP_AT_LINE = 0, OA_HTTP_AT_END, OA_HTTP_AT_CHUNK };
 
 /* In OA_HTTP_CHUNK_SIZE: before the hex digits, in them, whitespace after
- * them (only ';' may follow), an extension (skipped up to CR). */
-enum { OA_HTTP_Z_START = 0, OA_HTTP_Z_DIGITS, OA_HTTP_Z_WS, OA_HTTP_Z_EXT };
+ * them (only ';' may follow), an extension (skipped up to CR); before
+ * them, the CR and the LF that end the chunk data before. */
+enum { OA_HTTP_Z_START = 0, OA_HTTP_Z_DIGITS, OA_HTTP_Z_WS, OA_HTTP_Z_EXT, OA_HTTP_Z_CR, OA_HTTP_Z_LF };
 
 /* The header fields the parser acts on (hdr); 0 is any other name. */
 enum {
@@ -2985,24 +2986,20 @@ static odeus_result oa_http_head_end(oa_http *p)
  * Each returns where it stopped; on an error p->error is set and the
  * position is that of the offending byte. */
 
-/* The byte after a line's CR (LF, else BARE_CR), or the CRLF after chunk
- * data (else CHUNK_CRLF). */
+/* The byte after a line's CR: LF, else BARE_CR. */
 static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
 {
   unsigned at = p->sub;
   odeus_result r = ODEUS_OK;
-  if (*s != (at == OA_HTTP_AT_DATA ? '\r' : '\n'))
-    return oa_http_fail(p, s, at >= OA_HTTP_AT_DATA ? ODEUS_ERR_HTTP_CHUNK_CRLF : ODEUS_ERR_HTTP_BARE_CR);
+  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
   switch (at) {
   case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
   case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
-  case OA_HTTP_AT_CHUNK: /* the data, or (size 0) the trailers */
+  default: /* AT_CHUNK: the data, or (size 0) the trailers */
     if (p->num && p->body_max && p->num > p->body_max - p->body_read) r = ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     else if (p->num) p->state = OA_HTTP_CHUNK_DATA;
     else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_LINE); }
     break;
-  case OA_HTTP_AT_DATA: p->sub = OA_HTTP_AT_DATA_LF; break;
-  default: p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; break;
   }
   return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
 }
@@ -3096,7 +3093,10 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   for (; s < e; s++) {
     unsigned c = *s, v = oa_hex_value(c), at = p->sub;
-    if (at <= OA_HTTP_Z_DIGITS && v < 16) {
+    if (at >= OA_HTTP_Z_CR) {
+      if (c != (at == OA_HTTP_Z_CR ? '\r' : '\n')) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_CRLF);
+      p->sub = at == OA_HTTP_Z_CR ? OA_HTTP_Z_LF : OA_HTTP_Z_START;
+    } else if (at <= OA_HTTP_Z_DIGITS && v < 16) {
       if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
       p->num = p->num << 4 | v;
       p->sub = OA_HTTP_Z_DIGITS;
@@ -3156,7 +3156,7 @@ static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if (p->num < n) n = (size_t)p->num;
   p->num -= n;
   if (p->num == 0 && p->state == OA_HTTP_BODY_CL) oa_http_message_done(p);
-  else if (p->num == 0) { p->state = OA_HTTP_CRLF; p->sub = OA_HTTP_AT_DATA; p->head_len = 0; } /* a new bound */
+  else if (p->num == 0) { p->state = OA_HTTP_CHUNK_SIZE; p->sub = OA_HTTP_Z_CR; p->head_len = 0; } /* a new bound */
   return oa_http_deliver(p, s, n);
 }
 
