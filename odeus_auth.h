@@ -2785,7 +2785,8 @@ static unsigned oa_http_dec(const char *v, unsigned n)
 static int oa_http_imf_date(const char *v, uint64_t *out)
 {
   static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
-  static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDecThuFriSatSunMonTueWed"; /* 1970-01-01: a Thursday */
+  /* the months, then the weekdays from 1970-01-01, a Thursday */
+  static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDecThuFriSatSunMonTueWed";
   unsigned i, mon = 0, day = oa_http_dec(v + 5, 2), year = oa_http_dec(v + 12, 4);
   unsigned hour = oa_http_dec(v + 17, 2), min = oa_http_dec(v + 20, 2), sec = oa_http_dec(v + 23, 2);
   uint32_t days;
@@ -2975,8 +2976,9 @@ static odeus_result oa_http_head_end(oa_http *p)
   } else if (p->has_content_length) {
     if (p->body_max && p->num > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     p->state = OA_HTTP_BODY_CL;
-  } else { /* until close: never kept */
+  } else { /* until close: never kept; num counts body_max down (no bound: 2^64 - 1) */
     p->keep_alive = 0;
+    p->num = p->body_max ? p->body_max : UINT64_MAX;
     p->state = OA_HTTP_BODY_CLOSE;
   }
   return ODEUS_OK;
@@ -3144,19 +3146,20 @@ static oa_http_ptr oa_http_deliver(oa_http *p, oa_http_ptr s, size_t n)
   return s + n;
 }
 
-/* Body bytes: num counts a Content-Length or chunk down; body_max bounds a body read until close here. */
+/* Body bytes: num counts down a Content-Length, a chunk, or body_max for a
+ * body read until close (a byte past it is BODY_TOO_LARGE). */
 static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t n = (size_t)(e - s);
-  if (p->state == OA_HTTP_BODY_CLOSE) {
-    if (!p->body_max || n <= p->body_max - p->body_read) return oa_http_deliver(p, s, n);
-    s = oa_http_deliver(p, s, (size_t)(p->body_max - p->body_read));
-    return p->error ? s : oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
-  }
+  if (p->num == 0) return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE); /* until close */
   if (p->num < n) n = (size_t)p->num;
   p->num -= n;
   if (p->num == 0 && p->state == OA_HTTP_BODY_CL) oa_http_message_done(p);
-  else if (p->num == 0) { p->state = OA_HTTP_CHUNK_SIZE; p->sub = OA_HTTP_Z_CR; p->head_len = 0; } /* a new bound */
+  else if (p->num == 0 && p->state == OA_HTTP_CHUNK_DATA) { /* its CRLF and the next size: a new bound */
+    p->state = OA_HTTP_CHUNK_SIZE;
+    p->sub = OA_HTTP_Z_CR;
+    p->head_len = 0;
+  }
   return oa_http_deliver(p, s, n);
 }
 
