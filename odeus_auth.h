@@ -3041,11 +3041,12 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 /* "HTTP/1.x NNN" then SP and the reason, or CR for an empty reason. */
 static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  static const char shape[] = "HTTP/1.0 000 "; /* '0': a digit */
-  unsigned pos = p->sub, c;
+  static const char shape[] = "HTTP/1.0 100 "; /* from pos 7, a digit: that one to '9' */
+  unsigned pos = p->sub, c, t;
   for (; s < e; s++, pos++) {
     c = *s;
-    if (shape[pos] == '0' ? !oa_is_digit(c) || (pos == 9 && c == '0') : c != (unsigned char)shape[pos])
+    t = (unsigned char)shape[pos];
+    if (pos >= 7 && oa_is_digit(t) ? c - t > '9' - t : c != t)
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_stray(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
     if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
