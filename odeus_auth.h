@@ -2809,32 +2809,36 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
  * is skipped. */
 
 /* Content-Length, Transfer-Encoding and each Connection token are one
- * item: sub holds its phase (OA_HTTP_V_*), from bit 2 the word it may be
- * (index + 1 in oa_http_words, 0 for none) and from bit 4 the bytes of it
- * matched, in any case. Connection's "close" and "keep-alive" set
- * OA_HTTP_F_CLOSE << (word - 1); any other token means nothing to us. */
+ * item: sub holds its phase (OA_HTTP_V_*) and from bit 2 where the word it
+ * may be (chosen by its first byte) goes on in oa_http_words, 0 for none.
+ * The word is whole there at its NUL: Connection's "close" and
+ * "keep-alive" set their flags, any other token means nothing to us. */
 #define OA_HTTP_V_BEFORE 0u  /* OWS before the item */
 #define OA_HTTP_V_IN     1u
 #define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
 
-static const char *const oa_http_words[] = { "close", "keep-alive", "chunked" };
+static const char oa_http_words[] = "\0close\0keep-alive\0chunked";
+#define OA_HTTP_W_CLOSE      1u  /* where each word starts */
+#define OA_HTTP_W_KEEP_ALIVE 7u
+#define OA_HTTP_W_CHUNKED    18u
 
-static int oa_http_whole(unsigned k, unsigned pos)
+/* The flag of the Connection token whole at w, if any. */
+static unsigned oa_http_conn_flag(unsigned w)
 {
-  return k && !oa_http_words[k - 1][pos];
+  return w == OA_HTTP_W_CLOSE + 5 ? OA_HTTP_F_CLOSE : w == OA_HTTP_W_KEEP_ALIVE + 10 ? OA_HTTP_F_KEEP_ALIVE : 0;
 }
 
 static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 {
-  unsigned hdr = p->hdr, phase = p->sub & 3u, k = p->sub >> 2 & 3u, pos = p->sub >> 4;
+  unsigned hdr = p->hdr, phase = p->sub & 3u, w = p->sub >> 2;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
   uint64_t d = c - '0', v = p->content_length * 10 + d;
   if (oa_http_ows(c)) {
-    if (te && phase == OA_HTTP_V_IN && !oa_http_whole(k, pos)) return ODEUS_ERR_HTTP_TE;
+    if (te && phase == OA_HTTP_V_IN && w != OA_HTTP_W_CHUNKED + 7) return ODEUS_ERR_HTTP_TE;
     if (phase) phase = OA_HTTP_V_AFTER;
   } else if (conn && c == ',') {
-    if (oa_http_whole(k, pos)) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
-    phase = k = 0;
+    p->flags |= oa_http_conn_flag(w);
+    phase = w = 0;
   } else if (phase == OA_HTTP_V_AFTER && !conn) {
     return te ? ODEUS_ERR_HTTP_TE : ODEUS_ERR_HTTP_CL_INVALID;
   } else if (hdr == OA_HTTP_H_CONTENT_LENGTH) {
@@ -2844,16 +2848,16 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     phase = OA_HTTP_V_IN;
   } else {
     if (phase != OA_HTTP_V_IN) { /* an item starts; in Connection, a byte after OWS spoils the token */
-      k = te ? 3u : phase ? 0u : (c | 0x20u) == 'k' ? 2u : 1u;
-      pos = 0;
+      w = te ? OA_HTTP_W_CHUNKED : phase ? 0u : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
       phase = OA_HTTP_V_IN;
     }
-    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or CR */
-    if (k && (c | 0x20u) == (unsigned char)oa_http_words[k - 1][pos] && c >= 0x20u) pos++;
+    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or
+     * CR; never the NUL at 0 */
+    if ((c | 0x20u) == (unsigned char)oa_http_words[w] && c >= 0x20u) w++;
     else if (te) return ODEUS_ERR_HTTP_TE;
-    else k = 0;
+    else w = 0;
   }
-  p->sub = pos << 4 | k << 2 | phase;
+  p->sub = w << 2 | phase;
   return ODEUS_OK;
 }
 
@@ -2912,14 +2916,13 @@ static odeus_result oa_http_name_end(oa_http *p)
 /* The CR ending a value of hdr. */
 static odeus_result oa_http_value_end(oa_http *p)
 {
-  unsigned k = p->sub >> 2 & 3u, pos = p->sub >> 4;
   switch (p->hdr) {
   case OA_HTTP_H_CONTENT_LENGTH:
     if (p->sub == OA_HTTP_V_BEFORE) return ODEUS_ERR_HTTP_CL_INVALID;
     p->has_content_length = 1;
     break;
   case OA_HTTP_H_TRANSFER_ENCODING:
-    if (!oa_http_whole(k, pos)) return ODEUS_ERR_HTTP_TE;
+    if (p->sub >> 2 != OA_HTTP_W_CHUNKED + 7) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
   case OA_HTTP_H_CONNECTION: return oa_http_item_byte(p, ','); /* the last token ends as at a ',' */
