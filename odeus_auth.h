@@ -2780,11 +2780,12 @@ static unsigned oa_http_dec(const char *v, unsigned n)
 }
 
 /* The 29 bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
- * Exactly that shape ('a': a letter of a name, '0': a digit, else that
- * byte), names in RFC 9110's case; the weekday must be the date's. */
+ * Exactly that shape ('a': a letter of a name, a digit: a digit up to that
+ * one, else that byte), names in RFC 9110's case; the weekday must be the
+ * date's. */
 static int oa_http_imf_date(const char *v, uint64_t *out)
 {
-  static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
+  static const char shape[] = "aaa, 39 aaa 9999 29:59:69 GMT";
   /* the months, then the weekdays from 1970-01-01, a Thursday */
   static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDecThuFriSatSunMonTueWed";
   unsigned i, mon = 0, day = oa_http_dec(v + 5, 2), year = oa_http_dec(v + 12, 4);
@@ -2792,10 +2793,10 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
   uint32_t days;
   for (i = 0; i < 29; i++) {
     unsigned c = (unsigned char)v[i], t = (unsigned char)shape[i];
-    if (t == '0' ? !oa_is_digit(c) : t != 'a' && c != t) return 0;
+    if (oa_is_digit(t) ? c - '0' > t - '0' : t != 'a' && c != t) return 0;
   }
   while (mon < 12 && !OA_SAME(v + 8, names + 3 * mon, 3)) mon++;
-  if (mon == 12 || year < 1970 || !day || hour > 23 || min > 59 || sec > 60) /* 60: a leap second */
+  if (mon == 12 || year < 1970 || !day || hour > 23 || sec > 60) /* 60: a leap second */
     return 0;
   days = oa_http_days(year, mon + 1, day);
   if (days >= oa_http_days(year, mon + 2, 1)) return 0; /* past the month's last day */
