@@ -2659,7 +2659,7 @@ enum {
   /* Text states: their bytes count against head_max. */
   OA_HTTP_STATUS = 0,   /* "HTTP/1.x NNN ": sub = position in it */
   OA_HTTP_LINE,         /* start of a field line, or of the empty line */
-  OA_HTTP_NAME,         /* field name: hdr and sub as oa_http_word keeps them */
+  OA_HTTP_NAME,         /* field name: sub = where it goes on in oa_http_names */
   OA_HTTP_VALUE,        /* field value of hdr, or the reason phrase: sub = hdr's progress */
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
   OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
@@ -2683,9 +2683,15 @@ enum {
   OA_HTTP_H_OTHER = 0, OA_HTTP_H_CONTENT_LENGTH, OA_HTTP_H_TRANSFER_ENCODING, OA_HTTP_H_CONNECTION,
   OA_HTTP_H_RETRY_AFTER, OA_HTTP_H_REASON /* the status line's reason phrase: sub = bytes kept */
 };
-static const char *const oa_http_names[] = { /* by hdr - 1, lowercase */
-  "content-length", "transfer-encoding", "connection", "retry-after"
-};
+/* Their names, lowercase, each after a NUL. A name is matched as its
+ * bytes arrive, in any case: its first byte chooses the name it may be,
+ * connection is taken up where it parts from content-length, and sub holds
+ * where the name goes on here (0: none; at a NUL: whole). */
+static const char oa_http_names[] = "\0content-length\0transfer-encoding\0connection\0retry-after";
+#define OA_HTTP_N_CONTENT_LENGTH    1u
+#define OA_HTTP_N_TRANSFER_ENCODING (OA_HTTP_N_CONTENT_LENGTH + sizeof "content-length")
+#define OA_HTTP_N_CONNECTION        (OA_HTTP_N_TRANSFER_ENCODING + sizeof "transfer-encoding")
+#define OA_HTTP_N_RETRY_AFTER       (OA_HTTP_N_CONNECTION + sizeof "connection")
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
@@ -2729,33 +2735,6 @@ static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
 static oa_http_ptr oa_http_stray(oa_http *p, oa_http_ptr s, odeus_result r)
 {
   return oa_http_fail(p, s, oa_http_text_byte(*s) || *s == '\r' ? r : ODEUS_ERR_HTTP_CONTROL);
-}
-
-/* Names and tokens are matched as their bytes arrive, in any case,
- * against a list of lowercase words (letters and '-'): *kp (index + 1) is
- * the word that matched the *pp bytes read, 0 once none does (then *pp is
- * 0). Reads the tchars from s, each continuing that word, or a later one
- * with the same first bytes, or none; returns where they end. */
-static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *kp, unsigned *pp,
-                                oa_http_ptr s, oa_http_ptr e)
-{
-  unsigned k = *kp, pos = *pp;
-  const char *w = k ? words[k - 1] : "";
-  for (; s < e; s++) {
-    unsigned c = *s;
-    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or CR */
-    if ((c | 0x20u) == (unsigned char)w[pos] && c >= 0x20u) { pos++; continue; }
-    if (!oa_http_tchar(c)) break;
-    if (!k) continue;
-    c = (unsigned)oa_lower((int)c);
-    while (++k <= n) /* a later word with w's first pos bytes (a shorter one differs at its NUL) */
-      if (OA_SAME(words[k - 1], w, pos) && (unsigned char)words[k - 1][pos] == c) break;
-    if (k > n) { k = pos = 0; w = ""; }
-    else { w = words[k - 1]; pos++; }
-  }
-  *kp = k;
-  *pp = pos;
-  return s;
 }
 
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
@@ -3070,23 +3049,39 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
-  oa_http_ptr t = oa_http_word(oa_http_names, 4, &p->hdr, &p->sub, s, e);
-  if (t == e) return t;
-  if (*t != ':') return oa_http_stray(p, t, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
-  if (p->hdr && oa_http_names[p->hdr - 1][p->sub]) p->hdr = OA_HTTP_H_OTHER; /* a prefix of it */
-  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
+  unsigned w = p->sub;
+  for (; s < e; s++) {
+    unsigned c = *s;
+    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or CR */
+    if ((c | 0x20u) == (unsigned char)oa_http_names[w] && c >= 0x20u) { w++; continue; }
+    if (!oa_http_tchar(c)) break;
+    w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0; /* "con" */
+  }
+  p->sub = w;
+  if (s == e) return s;
+  if (*s != ':') return oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
+  p->hdr = w == OA_HTTP_N_TRANSFER_ENCODING - 1 ? OA_HTTP_H_CONTENT_LENGTH
+           : w == OA_HTTP_N_CONNECTION - 1      ? OA_HTTP_H_TRANSFER_ENCODING
+           : w == OA_HTTP_N_RETRY_AFTER - 1     ? OA_HTTP_H_CONNECTION
+           : w == sizeof oa_http_names - 1      ? OA_HTTP_H_RETRY_AFTER
+                                                : OA_HTTP_H_OTHER;
+  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
   p->state = OA_HTTP_VALUE;
-  return oa_http_value(p, t + 1, e);
+  return oa_http_value(p, s + 1, e);
 }
 
 /* The first byte of a line: a token character starts a field name, a CR
  * ends the head (trailers never frame or steer); anything else is an error. */
 static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
+  int c = oa_lower(*s);
   if (oa_http_tchar(*s)) {
     p->state = OA_HTTP_NAME;
-    p->hdr = p->flags & OA_HTTP_F_TRAILER ? 0u : 1u; /* matching from the first name, none in trailers */
-    p->sub = 0;
+    p->sub = p->flags & OA_HTTP_F_TRAILER ? 0u /* no name in trailers */
+             : c == 'c'                   ? OA_HTTP_N_CONTENT_LENGTH
+             : c == 't'                   ? OA_HTTP_N_TRANSFER_ENCODING
+             : c == 'r'                   ? OA_HTTP_N_RETRY_AFTER
+                                          : 0u;
     return oa_http_name(p, s, e);
   }
   if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
