@@ -2819,18 +2819,16 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
   } else if (conn && c == ',') {
     p->flags |= oa_http_conn_flag(w);
     phase = w = 0;
-  } else if (phase == OA_HTTP_V_AFTER && !conn) {
-    return te ? ODEUS_ERR_HTTP_TE : ODEUS_ERR_HTTP_CL_INVALID;
   } else if (hdr == OA_HTTP_H_CONTENT_LENGTH) {
-    if (!oa_is_digit(c)) return ODEUS_ERR_HTTP_CL_INVALID;
+    if (!oa_is_digit(c) || phase == OA_HTTP_V_AFTER) return ODEUS_ERR_HTTP_CL_INVALID;
     if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
     p->content_length = v;
     phase = OA_HTTP_V_IN;
   } else {
-    if (phase != OA_HTTP_V_IN) { /* an item starts; in Connection, a byte after OWS spoils the token */
-      w = te ? OA_HTTP_W_CHUNKED : phase ? 0u : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
-      phase = OA_HTTP_V_IN;
-    }
+    if (phase == OA_HTTP_V_AFTER) w = 0; /* a byte after OWS: no word */
+    else if (phase == OA_HTTP_V_BEFORE)
+      w = te ? OA_HTTP_W_CHUNKED : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
+    phase = OA_HTTP_V_IN;
     /* c | 0x20 is a letter for that letter in either case, '-' for '-' or
      * CR; never the NUL at 0 */
     if ((c | 0x20u) == (unsigned char)oa_http_words[w] && c >= 0x20u) w++;
