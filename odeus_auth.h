@@ -2847,14 +2847,14 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 
 static void oa_http_retry_byte(oa_http *p, unsigned c)
 {
-  unsigned ows = (unsigned)oa_http_ows(c);
+  unsigned ows = (unsigned)oa_http_ows(c), sub = p->sub;
   if (!p->vlen && ows) return;
   if (!ows) {
-    if (!oa_is_digit(c) || (p->sub & OA_HTTP_R_OWS)) p->sub |= OA_HTTP_R_NOTNUM;
-    if (p->vlen >= 29) p->sub |= OA_HTTP_R_LONG;
+    if (!oa_is_digit(c) || (sub & OA_HTTP_R_OWS)) sub |= OA_HTTP_R_NOTNUM;
+    if (p->vlen >= 29) sub |= OA_HTTP_R_LONG;
     p->num = OA_MIN(p->num * 10 + (c - '0'), (uint64_t)UINT32_MAX + 1);
   }
-  p->sub = (p->sub & ~OA_HTTP_R_OWS) | ows;
+  p->sub = (sub & ~OA_HTTP_R_OWS) | ows;
   if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
 }
 
