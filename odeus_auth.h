@@ -2943,6 +2943,7 @@ static void oa_http_message_done(oa_http *p)
 static odeus_result oa_http_head_end(oa_http *p)
 {
   unsigned f = p->flags;
+  uint64_t bound = p->body_max ? p->body_max : UINT64_MAX;
   if (f & OA_HTTP_F_TRAILER) { oa_http_message_done(p); return ODEUS_OK; }
   if (p->status < 200) { oa_http_new_head(p); return ODEUS_OK; } /* interim: skip */
   p->head_done = 1;
@@ -2955,11 +2956,11 @@ static odeus_result oa_http_head_end(oa_http *p)
   } else if (p->chunked) {
     oa_http_new_section(p, OA_HTTP_CHUNK_SIZE);
   } else if (p->has_content_length) {
-    if (p->body_max && p->num > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+    if (p->num > bound) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     p->state = OA_HTTP_BODY_CL;
   } else { /* until close: never kept; num counts body_max down (no bound: 2^64 - 1) */
     p->keep_alive = 0;
-    p->num = p->body_max ? p->body_max : UINT64_MAX;
+    p->num = bound;
     p->state = OA_HTTP_BODY_CLOSE;
   }
   return ODEUS_OK;
