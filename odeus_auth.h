@@ -2695,13 +2695,10 @@ static const char oa_http_names[] = "\0content-length\0transfer-encoding\0connec
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
-#define OA_HTTP_F_CL         0x02u  /* a Content-Length field was seen */
-#define OA_HTTP_F_TE         0x04u  /* a Transfer-Encoding field was seen */
-#define OA_HTTP_F_CLOSE      0x08u  /* Connection has the token "close" */
-#define OA_HTTP_F_KEEP_ALIVE 0x10u  /* Connection has the token "keep-alive" */
-#define OA_HTTP_F_RETRY      0x20u  /* a Retry-After field was seen */
-#define OA_HTTP_F_TRAILER    0x40u  /* reading the trailer section */
-#define OA_HTTP_F_SECTION    0x80u  /* a new bounded text section just began */
+#define OA_HTTP_F_CLOSE      0x02u  /* Connection has the token "close" */
+#define OA_HTTP_F_KEEP_ALIVE 0x04u  /* Connection has the token "keep-alive" */
+#define OA_HTTP_F_TRAILER    0x08u  /* reading the trailer section */
+#define OA_HTTP_F_SECTION    0x10u  /* a new bounded text section just began */
 
 typedef const unsigned char *oa_http_ptr;
 
@@ -2871,21 +2868,21 @@ static void oa_http_retry_end(oa_http *p)
   p->retry_value = value;
 }
 
-/* The ':' after a field name (hdr): the checks that need only the name. */
+/* The ':' after a field name (hdr): the checks that need only the name.
+ * An earlier field of the same head was read whole (else the parser
+ * stopped there), so what it set says it was seen. */
 static odeus_result oa_http_name_end(oa_http *p)
 {
-  static const unsigned char seen[] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY }; /* by hdr */
-  unsigned f = seen[p->hdr];
-  if (p->flags & f) {
-    if (f == OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_DUPLICATE;
-    if (f == OA_HTTP_F_TE) return ODEUS_ERR_HTTP_TE; /* chunked twice is not chunked */
+  int cl = p->has_content_length, te = p->chunked;
+  if (p->hdr == OA_HTTP_H_CONTENT_LENGTH && (cl || te))
+    return cl ? ODEUS_ERR_HTTP_CL_DUPLICATE : ODEUS_ERR_HTTP_CL_AND_TE;
+  if (p->hdr == OA_HTTP_H_TRANSFER_ENCODING && (cl || te)) /* chunked twice is not chunked */
+    return te ? ODEUS_ERR_HTTP_TE : ODEUS_ERR_HTTP_CL_AND_TE;
+  if (p->hdr == OA_HTTP_H_RETRY_AFTER && p->retry_kind != OA_RETRY_ABSENT) {
     p->retry_kind = OA_RETRY_INVALID; /* two answers: neither is trusted */
     p->retry_value = 0;
     p->hdr = OA_HTTP_H_OTHER;
-  } else if ((f & (OA_HTTP_F_CL | OA_HTTP_F_TE)) && (p->flags & (OA_HTTP_F_CL | OA_HTTP_F_TE))) {
-    return ODEUS_ERR_HTTP_CL_AND_TE; /* the other one was seen */
   }
-  p->flags |= f;
   p->sub = p->vlen = 0;
   p->num = 0;
   return ODEUS_OK;
