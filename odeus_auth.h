@@ -2795,14 +2795,16 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 #define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
 
 static const char oa_http_words[] = "\0close\0keep-alive\0chunked";
-#define OA_HTTP_W_CLOSE      1u  /* where each word starts */
-#define OA_HTTP_W_KEEP_ALIVE 7u
-#define OA_HTTP_W_CHUNKED    18u
+#define OA_HTTP_W_CLOSE      1u  /* where each word starts; each one's NUL is before the next */
+#define OA_HTTP_W_KEEP_ALIVE (OA_HTTP_W_CLOSE + sizeof "close")
+#define OA_HTTP_W_CHUNKED    (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
+#define OA_HTTP_W_END        (OA_HTTP_W_CHUNKED + sizeof "chunked")
 
 /* The flag of the Connection token whole at w, if any. */
 static unsigned oa_http_conn_flag(unsigned w)
 {
-  return w == OA_HTTP_W_CLOSE + 5 ? OA_HTTP_F_CLOSE : w == OA_HTTP_W_KEEP_ALIVE + 10 ? OA_HTTP_F_KEEP_ALIVE : 0;
+  if (w == OA_HTTP_W_KEEP_ALIVE - 1) return OA_HTTP_F_CLOSE;
+  return w == OA_HTTP_W_CHUNKED - 1 ? OA_HTTP_F_KEEP_ALIVE : 0;
 }
 
 static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
@@ -2811,7 +2813,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
   uint64_t d = c - '0', v = p->content_length * 10 + d;
   if (oa_http_ows(c)) {
-    if (te && phase == OA_HTTP_V_IN && w != OA_HTTP_W_CHUNKED + 7) return ODEUS_ERR_HTTP_TE;
+    if (te && phase == OA_HTTP_V_IN && w != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
     if (phase) phase = OA_HTTP_V_AFTER;
   } else if (conn && c == ',') {
     p->flags |= oa_http_conn_flag(w);
@@ -2897,7 +2899,7 @@ static odeus_result oa_http_value_end(oa_http *p)
     p->has_content_length = 1;
     break;
   case OA_HTTP_H_TRANSFER_ENCODING:
-    if (p->sub >> 2 != OA_HTTP_W_CHUNKED + 7) return ODEUS_ERR_HTTP_TE;
+    if (p->sub >> 2 != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
   case OA_HTTP_H_CONNECTION: return oa_http_item_byte(p, ','); /* the last token ends as at a ',' */
