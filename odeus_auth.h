@@ -5025,18 +5025,14 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
   return r;
 }
 
-/* The answer reader needs the status, known only once the head is read. */
-static void oa_x_start_reader(odeus_exchange *x)
-{
-  if (x->internal.reader_started) return;
-  odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
-  x->internal.reader_started = 1;
-}
-
+/* Body bytes to the answer reader, begun at the first: it needs the
+ * status, known only once the head is read. */
 static int oa_x_on_body(void *ctx, const char *data, size_t len)
 {
   odeus_exchange *x = (odeus_exchange *)ctx;
-  oa_x_start_reader(x);
+  if (!x->internal.reader_started)
+    odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
+  x->internal.reader_started = 1;
   return (int)odeus_answer_feed(&x->internal.reader, data, len);
 }
 
@@ -5044,7 +5040,7 @@ static int oa_x_on_body(void *ctx, const char *data, size_t len)
 static odeus_result oa_x_answer_result(odeus_exchange *x)
 {
   if (!x->answer) return oa_status_result(x->internal.http.status);
-  oa_x_start_reader(x);
+  (void)oa_x_on_body(x, NULL, 0); /* begins the reader of a body without bytes */
   return odeus_answer_finish(&x->internal.reader, x->internal.http.reason);
 }
 
