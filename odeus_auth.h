@@ -2430,10 +2430,9 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
 enum {
   /* Text states: their bytes count against head_max. */
   OA_HTTP_STATUS = 0,   /* "HTTP/1.x NNN ": sub = position in it */
-  OA_HTTP_REASON,       /* reason phrase: sub = bytes kept in reason[] */
   OA_HTTP_LINE,         /* start of a field line, or of the empty line */
-  OA_HTTP_NAME,         /* field name: hdr and sub as oa_http_word keeps them */
-  OA_HTTP_VALUE,        /* field value of hdr: sub = that header's own progress */
+  OA_HTTP_NAME,         /* field name: sub = where it goes on in oa_http_names */
+  OA_HTTP_VALUE,        /* field value of hdr, or the reason phrase: sub = hdr's progress */
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
   OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
   /* Data states: body bytes, handed to on_body in spans; num = bytes left. */
@@ -2443,33 +2442,35 @@ enum {
   OA_HTTP_DONE
 };
 
-/* In OA_HTTP_CRLF: the line whose CR was read, or chunk data's CRLF. */
-enum { OA_HTTP_AT_LINE = 0, OA_HTTP_AT_END, OA_HTTP_AT_CHUNK, OA_HTTP_AT_DATA, OA_HTTP_AT_DATA_LF };
+/* In OA_HTTP_CRLF: the line whose CR was read. */
+enum { OA_HTTP_AT_LINE = 0, OA_HTTP_AT_END, OA_HTTP_AT_CHUNK };
 
 /* In OA_HTTP_CHUNK_SIZE: before the hex digits, in them, whitespace after
- * them (only ';' may follow), an extension (skipped up to CR). */
-enum { OA_HTTP_Z_START = 0, OA_HTTP_Z_DIGITS, OA_HTTP_Z_WS, OA_HTTP_Z_EXT };
+ * them (only ';' may follow), an extension (skipped up to CR); before
+ * them, the CR and the LF that end the chunk data before. */
+enum { OA_HTTP_Z_START = 0, OA_HTTP_Z_DIGITS, OA_HTTP_Z_WS, OA_HTTP_Z_EXT, OA_HTTP_Z_CR, OA_HTTP_Z_LF };
 
 /* The header fields the parser acts on (hdr); 0 is any other name. */
 enum {
   OA_HTTP_H_OTHER = 0, OA_HTTP_H_CONTENT_LENGTH, OA_HTTP_H_TRANSFER_ENCODING, OA_HTTP_H_CONNECTION,
-  OA_HTTP_H_RETRY_AFTER
+  OA_HTTP_H_RETRY_AFTER, OA_HTTP_H_REASON /* the status line's reason phrase: sub = bytes kept */
 };
-static const char *const oa_http_names[] = { /* by hdr - 1, lowercase */
-  "content-length", "transfer-encoding", "connection", "retry-after"
-};
-/* The Connection tokens we act on: token k sets OA_HTTP_F_CLOSE << (k - 1). */
-static const char *const oa_http_tokens[] = { "close", "keep-alive" };
+/* Their names, lowercase, each after a NUL. A name is matched as its
+ * bytes arrive, in any case: its first byte chooses the name it may be,
+ * connection is taken up where it parts from content-length, and sub holds
+ * where the name goes on here (0: none; at a NUL: whole). */
+static const char oa_http_names[] = "\0content-length\0transfer-encoding\0connection\0retry-after";
+#define OA_HTTP_N_CONTENT_LENGTH    1u
+#define OA_HTTP_N_TRANSFER_ENCODING (OA_HTTP_N_CONTENT_LENGTH + sizeof "content-length")
+#define OA_HTTP_N_CONNECTION        (OA_HTTP_N_TRANSFER_ENCODING + sizeof "transfer-encoding")
+#define OA_HTTP_N_RETRY_AFTER       (OA_HTTP_N_CONNECTION + sizeof "connection")
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
-#define OA_HTTP_F_CL         0x02u  /* a Content-Length field was seen */
-#define OA_HTTP_F_TE         0x04u  /* a Transfer-Encoding field was seen */
-#define OA_HTTP_F_CLOSE      0x08u  /* Connection has the token "close" */
-#define OA_HTTP_F_KEEP_ALIVE 0x10u  /* Connection has the token "keep-alive" */
-#define OA_HTTP_F_RETRY      0x20u  /* a Retry-After field was seen */
-#define OA_HTTP_F_TRAILER    0x40u  /* reading the trailer section */
-#define OA_HTTP_F_SECTION    0x80u  /* a new bounded text section just began */
+#define OA_HTTP_F_CLOSE      0x02u  /* Connection has the token "close" */
+#define OA_HTTP_F_KEEP_ALIVE 0x04u  /* Connection has the token "keep-alive" */
+#define OA_HTTP_F_TRAILER    0x08u  /* reading the trailer section */
+#define OA_HTTP_F_SECTION    0x10u  /* a new bounded text section just began */
 
 typedef const unsigned char *oa_http_ptr;
 
@@ -2505,35 +2506,6 @@ static oa_http_ptr oa_http_stray(oa_http *p, oa_http_ptr s, odeus_result r)
   return oa_http_fail(p, s, oa_http_text_byte(*s) || *s == '\r' ? r : ODEUS_ERR_HTTP_CONTROL);
 }
 
-/* Names and tokens are matched as their bytes arrive, in any case,
- * against a list of lowercase words (letters and '-'): *kp (index + 1) is
- * the word that matched the *pp bytes read, 0 once none does (then *pp is
- * 0). Reads the tchars from s, each continuing that word, or a later one
- * with the same first bytes, or none; returns where they end. */
-static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *kp, unsigned *pp,
-                                oa_http_ptr s, oa_http_ptr e)
-{
-  unsigned k = *kp, pos = *pp, j;
-  const char *w = k ? words[k - 1] : "";
-  for (; s < e; s++) {
-    unsigned c = *s;
-    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or CR */
-    if ((c | 0x20u) == (unsigned char)w[pos] && c >= 0x20u) { pos++; continue; }
-    if (!oa_http_tchar(c)) break;
-    if (!k) continue;
-    c = (unsigned)oa_lower((int)c);
-    while (++k <= n) { /* a later word with w's first pos bytes (a shorter one differs at its NUL) */
-      for (j = 0; j < pos && words[k - 1][j] == w[j]; j++) {}
-      if (j == pos && (unsigned char)words[k - 1][pos] == c) break;
-    }
-    if (k > n) { k = pos = 0; w = ""; }
-    else { w = words[k - 1]; pos++; }
-  }
-  *kp = k;
-  *pp = pos;
-  return s;
-}
-
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
 
 /* Days from 1970-01-01 to y-m-d (y >= 1970; m = 13 is January of y + 1),
@@ -2544,37 +2516,40 @@ static oa_http_ptr oa_http_word(const char *const *words, unsigned n, unsigned *
 static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
 {
   unsigned yy = m <= 2 ? y - 1 : y;
-  unsigned era = yy / 400, yoe = yy - era * 400;
-  unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return (uint32_t)(era * 146097u + doe - 719468u);
+  return 365u * yy + yy / 4 - yy / 100 + yy / 400 + (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1 - 719468u;
 }
 
-/* "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970. Exactly that
- * shape ('a': a letter of a name, '0': a digit, else that byte), names in
- * RFC 9110's case; the weekday must be the date's. */
-static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
+/* The n digits at v (checked already). */
+static unsigned oa_http_dec(const char *v, unsigned n)
 {
-  static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
-  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  static const char wdays[] = "ThuFriSatSunMonTueWed"; /* from 1970-01-01, a Thursday */
-  unsigned num[5] = { 0 }, k = 0, x = 0, i, mon = 1; /* day, year, hour, minute, second */
+  unsigned x = 0;
+  while (n--) x = x * 10 + (unsigned)(*v++ - '0');
+  return x;
+}
+
+/* The 29 bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
+ * Exactly that shape ('a': a letter of a name, a digit: a digit up to that
+ * one, else that byte), names in RFC 9110's case; the weekday must be the
+ * date's. */
+static int oa_http_imf_date(const char *v, uint64_t *out)
+{
+  static const char shape[] = "aaa, 39 aaa 9999 29:59:69 GMT";
+  /* the months, then the weekdays from 1970-01-01, a Thursday */
+  static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDecThuFriSatSunMonTueWed";
+  unsigned i, mon = 0, day = oa_http_dec(v + 5, 2), year = oa_http_dec(v + 12, 4);
+  unsigned hour = oa_http_dec(v + 17, 2), min = oa_http_dec(v + 20, 2), sec = oa_http_dec(v + 23, 2);
   uint32_t days;
-  if (n != sizeof shape - 1) return 0;
-  for (i = 0; i < n; i++) {
-    unsigned c = (unsigned char)v[i];
-    if (shape[i] == '0' && !oa_is_digit(c)) return 0;
-    if (shape[i] != '0' && shape[i] != 'a' && c != (unsigned char)shape[i]) return 0;
-    if (shape[i] == '0') x = x * 10 + (c - '0');
-    if (shape[i] == '0' && shape[i + 1] != '0') { num[k++] = x; x = 0; }
+  for (i = 0; i < 29; i++) {
+    unsigned c = (unsigned char)v[i], t = (unsigned char)shape[i];
+    if (oa_is_digit(t) ? c - '0' > t - '0' : t != 'a' && c != t) return 0;
   }
-  while (mon <= 12 && !OA_SAME(v + 8, months + 3 * (mon - 1), 3)) mon++;
-  if (mon > 12 || num[1] < 1970 || num[0] < 1 || num[2] > 23 || num[3] > 59 || num[4] > 60) /* 60: a leap second */
+  while (mon < 12 && !OA_SAME(v + 8, names + 3 * mon, 3)) mon++;
+  if (mon == 12 || year < 1970 || !day || hour > 23 || sec > 60) /* 60: a leap second */
     return 0;
-  days = oa_http_days(num[1], mon, num[0]);
-  if (days >= oa_http_days(num[1], mon + 1, 1)) return 0; /* past the month's last day */
-  if (!OA_SAME(v, wdays + 3 * (days % 7), 3)) return 0;
-  *out = (uint64_t)days * 86400u + (num[2] * 3600u + num[3] * 60u + num[4]);
+  days = oa_http_days(year, mon + 1, day);
+  if (days >= oa_http_days(year, mon + 2, 1)) return 0; /* past the month's last day */
+  if (!OA_SAME(v, names + 36 + 3 * (days % 7), 3)) return 0;
+  *out = (uint64_t)days * 86400u + (hour * 3600u + min * 60u + sec);
   return 1;
 }
 
@@ -2582,113 +2557,106 @@ static int oa_http_imf_date(const char *v, unsigned n, uint64_t *out)
  * Each value is read as it arrives, sub holding the progress; OWS around it
  * is skipped. */
 
-/* Content-Length: sub 0 before the digits, 1 in them, 2 after them. */
-static odeus_result oa_http_cl_byte(oa_http *p, unsigned c)
+/* Content-Length, Transfer-Encoding and each Connection token are one
+ * item: sub holds its phase (OA_HTTP_V_*) and from bit 2 where the word it
+ * may be (chosen by its first byte) goes on in oa_http_words, 0 for none.
+ * The word is whole there at its NUL: Connection's "close" and
+ * "keep-alive" set their flags, any other token means nothing to us. */
+#define OA_HTTP_V_BEFORE 0u  /* OWS before the item */
+#define OA_HTTP_V_IN     1u
+#define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
+
+static const char oa_http_words[] = "\0close\0keep-alive\0chunked";
+#define OA_HTTP_W_CLOSE      1u  /* where each word starts; each one's NUL is before the next */
+#define OA_HTTP_W_KEEP_ALIVE (OA_HTTP_W_CLOSE + sizeof "close")
+#define OA_HTTP_W_CHUNKED    (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
+#define OA_HTTP_W_END        (OA_HTTP_W_CHUNKED + sizeof "chunked")
+
+/* The flag of the Connection token whole at w, if any. */
+static unsigned oa_http_conn_flag(unsigned w)
 {
+  if (w == OA_HTTP_W_KEEP_ALIVE - 1) return OA_HTTP_F_CLOSE;
+  return w == OA_HTTP_W_CHUNKED - 1 ? OA_HTTP_F_KEEP_ALIVE : 0;
+}
+
+static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
+{
+  unsigned hdr = p->hdr, phase = p->sub & 3u, w = p->sub >> 2;
+  int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
   uint64_t d = c - '0', v = p->content_length * 10 + d;
-  if (oa_http_ows(c)) { p->sub = p->sub ? 2 : 0; return ODEUS_OK; }
-  if (!oa_is_digit(c) || p->sub == 2) return ODEUS_ERR_HTTP_CL_INVALID;
-  if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
-  p->content_length = v;
-  p->sub = 1;
+  if (oa_http_ows(c)) {
+    if (te && phase == OA_HTTP_V_IN && w != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
+    if (phase) phase = OA_HTTP_V_AFTER;
+  } else if (conn && c == ',') {
+    p->flags |= oa_http_conn_flag(w);
+    phase = w = 0;
+  } else if (hdr == OA_HTTP_H_CONTENT_LENGTH) {
+    if (!oa_is_digit(c) || phase == OA_HTTP_V_AFTER) return ODEUS_ERR_HTTP_CL_INVALID;
+    if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
+    p->content_length = v;
+    phase = OA_HTTP_V_IN;
+  } else {
+    if (phase == OA_HTTP_V_AFTER) w = 0; /* a byte after OWS: no word */
+    else if (phase == OA_HTTP_V_BEFORE)
+      w = te ? OA_HTTP_W_CHUNKED : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
+    phase = OA_HTTP_V_IN;
+    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or
+     * CR; never the NUL at 0 */
+    if ((c | 0x20u) == (unsigned char)oa_http_words[w] && c >= 0x20u) w++;
+    else if (te) return ODEUS_ERR_HTTP_TE;
+    else w = 0;
+  }
+  p->sub = w << 2 | phase;
   return ODEUS_OK;
 }
 
-/* Transfer-Encoding: sub = bytes of "chunked" matched, 8 after it. */
-static odeus_result oa_http_te_byte(oa_http *p, unsigned c)
-{
-  if (oa_http_ows(c) && p->sub >= 7) p->sub = 8;
-  if (oa_http_ows(c)) return (p->sub == 0 || p->sub == 8) ? ODEUS_OK : ODEUS_ERR_HTTP_TE;
-  if (p->sub >= 7 || oa_lower((int)c) != "chunked"[p->sub]) return ODEUS_ERR_HTTP_TE;
-  p->sub++;
-  return ODEUS_OK;
-}
+/* Retry-After: the bytes from the first that is not OWS kept in val (a
+ * date has 29), num counting its digits (saturated at 2^32). */
+#define OA_HTTP_R_OWS    1u  /* the last byte was OWS */
+#define OA_HTTP_R_NOTNUM 2u  /* not delta-seconds: a non-digit, or OWS inside */
+#define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its 29 */
 
-/* Connection: a comma-separated token list; "close" and "keep-alive", in
- * any case and with OWS around them, set their flags. sub: OA_HTTP_C_IN in
- * a token, OA_HTTP_C_AFTER in OWS after it (any byte but ',' spoils the
- * token), bits 2-3 and from bit 4 the token's match (oa_http_word). */
-#define OA_HTTP_C_IN    0x1u
-#define OA_HTTP_C_AFTER 0x2u
-
-/* The ',' or CR ending a token. */
-static void oa_http_conn_end(oa_http *p, unsigned k, unsigned pos)
+static void oa_http_retry_byte(oa_http *p, unsigned c)
 {
-  if (k && !oa_http_tokens[k - 1][pos]) p->flags |= OA_HTTP_F_CLOSE << (k - 1);
-}
-
-static void oa_http_conn(oa_http *p, oa_http_ptr s, oa_http_ptr t)
-{
-  unsigned phase = p->sub & 3u, k = p->sub >> 2 & 3u, pos = p->sub >> 4;
-  while (s < t) {
-    if (*s == ',') { oa_http_conn_end(p, k, pos); phase = k = 0; s++; continue; }
-    if (oa_http_ows(*s)) { phase = phase ? OA_HTTP_C_IN | OA_HTTP_C_AFTER : 0; s++; continue; }
-    if (!phase) { phase = OA_HTTP_C_IN; k = 1; pos = 0; } /* a token starts */
-    else if (phase & OA_HTTP_C_AFTER) k = pos = 0;
-    s = oa_http_word(oa_http_tokens, 2, &k, &pos, s, t);
-    if (s < t && *s != ',' && !oa_http_ows(*s)) { k = pos = 0; s++; } /* no token we know */
+  unsigned ows = (unsigned)oa_http_ows(c), sub = p->sub;
+  if (!p->vlen && ows) return;
+  if (!ows) {
+    if (!oa_is_digit(c) || (sub & OA_HTTP_R_OWS)) sub |= OA_HTTP_R_NOTNUM;
+    if (p->vlen >= 29) sub |= OA_HTTP_R_LONG;
+    p->num = OA_MIN(p->num * 10 + (c - '0'), (uint64_t)UINT32_MAX + 1);
   }
-  p->sub = pos << 4 | k << 2 | phase;
-}
-
-/* Retry-After: sub says what the value looks like so far; with
- * OA_HTTP_R_END, only OWS may follow. */
-#define OA_HTTP_R_DIGITS  1u  /* delta-seconds, num saturated at 2^32 */
-#define OA_HTTP_R_DATE    2u  /* a date, kept in val[] */
-#define OA_HTTP_R_END     4u
-#define OA_HTTP_R_INVALID 8u
-
-static odeus_result oa_http_retry_byte(oa_http *p, unsigned c)
-{
-  int ows = oa_http_ows(c);
-  if (p->sub & OA_HTTP_R_END) {
-    if (!ows) p->sub = OA_HTTP_R_INVALID;
-  } else if (p->sub == 0 && oa_is_digit(c)) {
-    p->sub = OA_HTTP_R_DIGITS;
-    p->num = c - '0';
-  } else if (p->sub == OA_HTTP_R_DIGITS && oa_is_digit(c)) {
-    p->num = p->num * 10 + (c - '0');
-    if (p->num > (uint64_t)UINT32_MAX + 1) p->num = (uint64_t)UINT32_MAX + 1;
-  } else if (p->sub == OA_HTTP_R_DIGITS || (p->sub == OA_HTTP_R_DATE && p->vlen == sizeof p->val)) {
-    p->sub = ows ? p->sub | OA_HTTP_R_END : OA_HTTP_R_INVALID;
-  } else if ((p->sub == 0 && !ows) || p->sub == OA_HTTP_R_DATE) {
-    p->sub = OA_HTTP_R_DATE;
-    p->val[p->vlen++] = (char)c;
-  }
-  return ODEUS_OK; /* whatever it holds, a Retry-After never fails the answer */
+  p->sub = (sub & ~OA_HTTP_R_OWS) | ows;
+  if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
 }
 
 static void oa_http_retry_end(oa_http *p)
 {
-  unsigned form = p->sub & ~OA_HTTP_R_END;
   uint64_t value = 0;
   p->retry_kind = OA_RETRY_INVALID;
-  if (form == OA_HTTP_R_DIGITS) {
+  if (p->vlen && !(p->sub & OA_HTTP_R_NOTNUM)) {
     p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
-    value = p->num > UINT32_MAX ? UINT32_MAX : p->num;
-  } else if (form == OA_HTTP_R_DATE) {
-    while (p->vlen && oa_http_ows((unsigned char)p->val[p->vlen - 1])) p->vlen--;
-    if (oa_http_imf_date(p->val, p->vlen, &value)) p->retry_kind = OA_RETRY_DATE;
-    else value = 0;
+    value = OA_MIN(p->num, UINT32_MAX);
+  } else if (p->vlen >= 29 && !(p->sub & OA_HTTP_R_LONG) && oa_http_imf_date(p->val, &value)) {
+    p->retry_kind = OA_RETRY_DATE; /* what follows its 29 bytes is OWS */
   }
   p->retry_value = value;
 }
 
-/* The ':' after a field name (hdr): the checks that need only the name. */
+/* The ':' after a field name (hdr): the checks that need only the name.
+ * An earlier field of the same head was read whole (else the parser
+ * stopped there), so what it set says it was seen. */
 static odeus_result oa_http_name_end(oa_http *p)
 {
-  static const unsigned char seen[] = { 0, OA_HTTP_F_CL, OA_HTTP_F_TE, 0, OA_HTTP_F_RETRY }; /* by hdr */
-  unsigned f = seen[p->hdr];
-  if (p->flags & f) {
-    if (f == OA_HTTP_F_CL) return ODEUS_ERR_HTTP_CL_DUPLICATE;
-    if (f == OA_HTTP_F_TE) return ODEUS_ERR_HTTP_TE; /* chunked twice is not chunked */
+  int cl = p->has_content_length, te = p->chunked;
+  if (p->hdr == OA_HTTP_H_CONTENT_LENGTH && (cl || te))
+    return cl ? ODEUS_ERR_HTTP_CL_DUPLICATE : ODEUS_ERR_HTTP_CL_AND_TE;
+  if (p->hdr == OA_HTTP_H_TRANSFER_ENCODING && (cl || te)) /* chunked twice is not chunked */
+    return te ? ODEUS_ERR_HTTP_TE : ODEUS_ERR_HTTP_CL_AND_TE;
+  if (p->hdr == OA_HTTP_H_RETRY_AFTER && p->retry_kind != OA_RETRY_ABSENT) {
     p->retry_kind = OA_RETRY_INVALID; /* two answers: neither is trusted */
     p->retry_value = 0;
     p->hdr = OA_HTTP_H_OTHER;
-  } else if ((f & (OA_HTTP_F_CL | OA_HTTP_F_TE)) && (p->flags & (OA_HTTP_F_CL | OA_HTTP_F_TE))) {
-    return ODEUS_ERR_HTTP_CL_AND_TE; /* the other one was seen */
   }
-  p->flags |= f;
   p->sub = p->vlen = 0;
   p->num = 0;
   return ODEUS_OK;
@@ -2699,14 +2667,14 @@ static odeus_result oa_http_value_end(oa_http *p)
 {
   switch (p->hdr) {
   case OA_HTTP_H_CONTENT_LENGTH:
-    if (p->sub == 0) return ODEUS_ERR_HTTP_CL_INVALID;
+    if (p->sub == OA_HTTP_V_BEFORE) return ODEUS_ERR_HTTP_CL_INVALID;
     p->has_content_length = 1;
     break;
   case OA_HTTP_H_TRANSFER_ENCODING:
-    if (p->sub < 7) return ODEUS_ERR_HTTP_TE;
+    if (p->sub >> 2 != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: oa_http_conn_end(p, p->sub >> 2 & 3u, p->sub >> 4); break;
+  case OA_HTTP_H_CONNECTION: return oa_http_item_byte(p, ','); /* the last token ends as at a ',' */
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
@@ -2746,6 +2714,7 @@ static void oa_http_message_done(oa_http *p)
 static odeus_result oa_http_head_end(oa_http *p)
 {
   unsigned f = p->flags;
+  uint64_t bound = p->body_max ? p->body_max : UINT64_MAX;
   if (f & OA_HTTP_F_TRAILER) { oa_http_message_done(p); return ODEUS_OK; }
   if (p->status < 200) { oa_http_new_head(p); return ODEUS_OK; } /* interim: skip */
   p->head_done = 1;
@@ -2758,10 +2727,11 @@ static odeus_result oa_http_head_end(oa_http *p)
   } else if (p->chunked) {
     oa_http_new_section(p, OA_HTTP_CHUNK_SIZE);
   } else if (p->has_content_length) {
-    if (p->body_max && p->num > p->body_max) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+    if (p->num > bound) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     p->state = OA_HTTP_BODY_CL;
-  } else { /* until close: never kept */
+  } else { /* until close: never kept; num counts body_max down (no bound: 2^64 - 1) */
     p->keep_alive = 0;
+    p->num = bound;
     p->state = OA_HTTP_BODY_CLOSE;
   }
   return ODEUS_OK;
@@ -2771,24 +2741,20 @@ static odeus_result oa_http_head_end(oa_http *p)
  * Each returns where it stopped; on an error p->error is set and the
  * position is that of the offending byte. */
 
-/* The byte after a line's CR (LF, else BARE_CR), or the CRLF after chunk
- * data (else CHUNK_CRLF). */
+/* The byte after a line's CR: LF, else BARE_CR. */
 static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
 {
   unsigned at = p->sub;
   odeus_result r = ODEUS_OK;
-  if (*s != (at == OA_HTTP_AT_DATA ? '\r' : '\n'))
-    return oa_http_fail(p, s, at >= OA_HTTP_AT_DATA ? ODEUS_ERR_HTTP_CHUNK_CRLF : ODEUS_ERR_HTTP_BARE_CR);
+  if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
   switch (at) {
   case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
   case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
-  case OA_HTTP_AT_CHUNK: /* the data, or (size 0) the trailers */
+  default: /* AT_CHUNK: the data, or (size 0) the trailers */
     if (p->num && p->body_max && p->num > p->body_max - p->body_read) r = ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     else if (p->num) p->state = OA_HTTP_CHUNK_DATA;
     else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_LINE); }
     break;
-  case OA_HTTP_AT_DATA: p->sub = OA_HTTP_AT_DATA_LF; break;
-  default: p->state = OA_HTTP_CHUNK_SIZE; p->sub = 0; p->num = 0; break;
   }
   return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
 }
@@ -2804,74 +2770,88 @@ static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigne
   return ++s < e ? oa_http_crlf(p, s) : s;
 }
 
-static oa_http_ptr oa_http_reason(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+/* Value bytes up to the CR: those of a header we act on are read as they come. */
+static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
+  odeus_result r = ODEUS_OK;
   oa_http_ptr t = s;
   size_t n;
   while (t < e && oa_http_text_byte(*t)) t++;
-  n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
-  memcpy(p->reason + p->sub, s, n);
-  p->sub += (unsigned)n;
-  p->reason[p->sub] = '\0';
+  if (p->hdr == OA_HTTP_H_REASON) {
+    n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
+    memcpy(p->reason + p->sub, s, n);
+    p->sub += (unsigned)n;
+    p->reason[p->sub] = '\0';
+  } else if (p->hdr == OA_HTTP_H_RETRY_AFTER)
+    for (; s < t; s++) oa_http_retry_byte(p, *s);
+  else if (p->hdr != OA_HTTP_H_OTHER)
+    for (; s < t && r == ODEUS_OK; s++) r = oa_http_item_byte(p, *s);
+  if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
+  if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
   return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
 }
 
 /* "HTTP/1.x NNN" then SP and the reason, or CR for an empty reason. */
 static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  static const char shape[] = "HTTP/1.0 000 "; /* '0': a digit */
-  unsigned pos = p->sub, c;
+  static const char shape[] = "HTTP/1.0 100 "; /* from pos 7, a digit: that one to '9' */
+  unsigned pos = p->sub, c, t;
   for (; s < e; s++, pos++) {
     c = *s;
-    if (shape[pos] == '0' ? !oa_is_digit(c) || (pos == 9 && c == '0') : c != (unsigned char)shape[pos])
+    t = (unsigned char)shape[pos];
+    if (pos >= 7 && oa_is_digit(t) ? c - t > '9' - t : c != t)
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_stray(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
     if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
-    if (pos == 12) { p->state = OA_HTTP_REASON; p->sub = 0; return oa_http_reason(p, s + 1, e); }
+    if (pos == 12) {
+      p->state = OA_HTTP_VALUE;
+      p->hdr = OA_HTTP_H_REASON;
+      p->sub = 0;
+      return oa_http_value(p, s + 1, e);
+    }
   }
   p->sub = pos;
   return s;
 }
 
-/* Value bytes up to the CR: those of a header we act on are read as they come. */
-static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  odeus_result r = ODEUS_OK;
-  oa_http_ptr t = s;
-  while (t < e && oa_http_text_byte(*t)) t++;
-  if (p->hdr == OA_HTTP_H_CONNECTION) oa_http_conn(p, s, t);
-  else if (p->hdr != OA_HTTP_H_OTHER)
-    for (; s < t && r == ODEUS_OK; s++)
-      r = p->hdr == OA_HTTP_H_CONTENT_LENGTH      ? oa_http_cl_byte(p, *s)
-          : p->hdr == OA_HTTP_H_TRANSFER_ENCODING ? oa_http_te_byte(p, *s)
-                                                  : oa_http_retry_byte(p, *s);
-  if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
-  if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
-  return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
-}
-
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
-  oa_http_ptr t = oa_http_word(oa_http_names, 4, &p->hdr, &p->sub, s, e);
-  if (t == e) return t;
-  if (*t != ':') return oa_http_stray(p, t, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
-  if (p->hdr && oa_http_names[p->hdr - 1][p->sub]) p->hdr = OA_HTTP_H_OTHER; /* a prefix of it */
-  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
+  unsigned w = p->sub;
+  for (; s < e; s++) {
+    unsigned c = *s;
+    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or CR */
+    if ((c | 0x20u) == (unsigned char)oa_http_names[w] && c >= 0x20u) { w++; continue; }
+    if (!oa_http_tchar(c)) break;
+    w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0; /* "con" */
+  }
+  p->sub = w;
+  if (s == e) return s;
+  if (*s != ':') return oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
+  p->hdr = w == OA_HTTP_N_TRANSFER_ENCODING - 1 ? OA_HTTP_H_CONTENT_LENGTH
+           : w == OA_HTTP_N_CONNECTION - 1      ? OA_HTTP_H_TRANSFER_ENCODING
+           : w == OA_HTTP_N_RETRY_AFTER - 1     ? OA_HTTP_H_CONNECTION
+           : w == sizeof oa_http_names - 1      ? OA_HTTP_H_RETRY_AFTER
+                                                : OA_HTTP_H_OTHER;
+  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
   p->state = OA_HTTP_VALUE;
-  return oa_http_value(p, t + 1, e);
+  return oa_http_value(p, s + 1, e);
 }
 
 /* The first byte of a line: a token character starts a field name, a CR
  * ends the head (trailers never frame or steer); anything else is an error. */
 static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
+  int c = oa_lower(*s);
   if (oa_http_tchar(*s)) {
     p->state = OA_HTTP_NAME;
-    p->hdr = p->flags & OA_HTTP_F_TRAILER ? 0u : 1u; /* matching from the first name, none in trailers */
-    p->sub = 0;
+    p->sub = p->flags & OA_HTTP_F_TRAILER ? 0u /* no name in trailers */
+             : c == 'c'                   ? OA_HTTP_N_CONTENT_LENGTH
+             : c == 't'                   ? OA_HTTP_N_TRANSFER_ENCODING
+             : c == 'r'                   ? OA_HTTP_N_RETRY_AFTER
+                                          : 0u;
     return oa_http_name(p, s, e);
   }
   if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
@@ -2885,7 +2865,10 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   for (; s < e; s++) {
     unsigned c = *s, v = oa_hex_value(c), at = p->sub;
-    if (at <= OA_HTTP_Z_DIGITS && v < 16) {
+    if (at >= OA_HTTP_Z_CR) {
+      if (c != (at == OA_HTTP_Z_CR ? '\r' : '\n')) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_CRLF);
+      p->sub = at == OA_HTTP_Z_CR ? OA_HTTP_Z_LF : OA_HTTP_Z_START;
+    } else if (at <= OA_HTTP_Z_DIGITS && v < 16) {
       if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
       p->num = p->num << 4 | v;
       p->sub = OA_HTTP_Z_DIGITS;
@@ -2910,7 +2893,6 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if ((size_t)(e - s) > room) e = s + room;
   switch (p->state) {
   case OA_HTTP_STATUS: t = oa_http_status(p, s, e); break;
-  case OA_HTTP_REASON: t = oa_http_reason(p, s, e); break;
   case OA_HTTP_LINE: t = oa_http_line(p, s, e); break;
   case OA_HTTP_NAME: t = oa_http_name(p, s, e); break;
   case OA_HTTP_VALUE: t = oa_http_value(p, s, e); break;
@@ -2934,19 +2916,20 @@ static oa_http_ptr oa_http_deliver(oa_http *p, oa_http_ptr s, size_t n)
   return s + n;
 }
 
-/* Body bytes: num counts a Content-Length or chunk down; body_max bounds a body read until close here. */
+/* Body bytes: num counts down a Content-Length, a chunk, or body_max for a
+ * body read until close (a byte past it is BODY_TOO_LARGE). */
 static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t n = (size_t)(e - s);
-  if (p->state == OA_HTTP_BODY_CLOSE) {
-    if (!p->body_max || n <= p->body_max - p->body_read) return oa_http_deliver(p, s, n);
-    s = oa_http_deliver(p, s, (size_t)(p->body_max - p->body_read));
-    return p->error ? s : oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
-  }
+  if (p->num == 0) return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE); /* until close */
   if (p->num < n) n = (size_t)p->num;
   p->num -= n;
   if (p->num == 0 && p->state == OA_HTTP_BODY_CL) oa_http_message_done(p);
-  else if (p->num == 0) { p->state = OA_HTTP_CRLF; p->sub = OA_HTTP_AT_DATA; p->head_len = 0; } /* a new bound */
+  else if (p->num == 0 && p->state == OA_HTTP_CHUNK_DATA) { /* its CRLF and the next size: a new bound */
+    p->state = OA_HTTP_CHUNK_SIZE;
+    p->sub = OA_HTTP_Z_CR;
+    p->head_len = 0;
+  }
   return oa_http_deliver(p, s, n);
 }
 
@@ -4770,18 +4753,14 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
   return r;
 }
 
-/* The answer reader needs the status, known only once the head is read. */
-static void oa_x_start_reader(odeus_exchange *x)
-{
-  if (x->internal.reader_started) return;
-  odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
-  x->internal.reader_started = 1;
-}
-
+/* Body bytes to the answer reader, begun at the first: it needs the
+ * status, known only once the head is read. */
 static int oa_x_on_body(void *ctx, const char *data, size_t len)
 {
   odeus_exchange *x = (odeus_exchange *)ctx;
-  oa_x_start_reader(x);
+  if (!x->internal.reader_started)
+    odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
+  x->internal.reader_started = 1;
   return (int)odeus_answer_feed(&x->internal.reader, data, len);
 }
 
@@ -4789,7 +4768,7 @@ static int oa_x_on_body(void *ctx, const char *data, size_t len)
 static odeus_result oa_x_answer_result(odeus_exchange *x)
 {
   if (!x->answer) return oa_status_result(x->internal.http.status);
-  oa_x_start_reader(x);
+  (void)oa_x_on_body(x, NULL, 0); /* begins the reader of a body without bytes */
   return odeus_answer_finish(&x->internal.reader, x->internal.http.reason);
 }
 

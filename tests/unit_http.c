@@ -480,6 +480,10 @@ static void test_connection(void)
     { "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 0 },
     { "HTTP/1.0 204 No Content\r\nConnection: keep-alive\r\n\r\n", 1 },
     { "HTTP/1.9 200 OK\r\nContent-Length: 0\r\n\r\n", 1 },
+    /* a token is what lies between commas: two words in one are neither */
+    { "HTTP/1.0 200 OK\r\nConnection: close keep-alive\r\nContent-Length: 0\r\n\r\n", 0 },
+    { "HTTP/1.1 200 OK\r\nConnection: keep-alive close\r\nContent-Length: 0\r\n\r\n", 1 },
+    { "HTTP/1.1 200 OK\r\nTransfer-Encoding: ChUnKeD\r\n\r\n0\r\n\r\n", 1 },
     /* tokens longer than any we know, and long OWS around one we know */
     { "HTTP/1.1 200 OK\r\nConnection: x123456789x123456789x123456789x123456789x1234, close\r\n"
       "Content-Length: 0\r\n\r\n", 0 },
@@ -619,6 +623,9 @@ static void test_retry_after(void)
     { "-1", OA_RETRY_INVALID, 0 },
     { "+1", OA_RETRY_INVALID, 0 },
     { "1.5", OA_RETRY_INVALID, 0 },
+    { "0 5", OA_RETRY_INVALID, 0 },
+    { "Sun, 06 Nov 1994 08:49:37 GM", OA_RETRY_INVALID, 0 },
+    { "Sun, 06 Nov 1994 08:49:37", OA_RETRY_INVALID, 0 },
   };
   static char buf[256];
   size_t i;
@@ -633,6 +640,11 @@ static void test_retry_after(void)
     CHECK_EQ_INT(r1.h.retry_kind, cases[i].kind);
     CHECK(r1.h.retry_value == cases[i].v);
   }
+  /* an interim head's longer date leaves nothing behind for the final head's */
+  PARSE("HTTP/1.1 103 Early Hints\r\nRetry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n"
+        "HTTP/1.1 503 Unavailable\r\nRetry-After: Sun, 06 Nov 1994 08:49:37\r\nContent-Length: 0\r\n\r\n");
+  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_INVALID);
+  CHECK_EQ_INT(r1.h.retry_value, 0);
   PARSE("HTTP/1.1 503 Unavailable\r\nretry-AFTER: 5\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n");
   CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_INVALID);  /* two answers: neither */
   CHECK_EQ_INT(r1.h.retry_value, 0);
