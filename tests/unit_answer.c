@@ -455,48 +455,55 @@ static void test_unknown_keys(void)
   CHECK(is_null(a.auth_test_code));
 }
 
-/* Which slot each key names in each scope: row i of the scope's members
- * (the integration's "id" first, then the request's root members in table
- * order); a key of another scope, a write-only member, a prefix or a longer
- * key names none. */
+/* Which slot (1 + row) each key names in each scope: the rows of the
+ * scope's members (the integration's "id" first, then the request's root
+ * members in table order); a key of another scope, a write-only member, a
+ * prefix or a longer key names none in an answer. The config parser reads
+ * the write-only members and not the answer's "id". */
 static void test_key_slots(void)
 {
   static const struct { unsigned scope; const char *key; unsigned slot; } keys[] = {
-    { OA_ANS_BODY, "integration", OA_ANS_INTEGRATION },
-    { OA_ANS_INTEG, "id", OA_ANS_ROW + 0 },
-    { OA_ANS_INTEG, "authType", OA_ANS_ROW + 1 },
-    { OA_ANS_INTEG, "authTestCode", OA_ANS_ROW + 3 },
-    { OA_ANS_INTEG, "authFields", OA_ANS_ROW + 2 },
-    { OA_ANS_INTEG, "oauthClient", OA_ANS_ROW + 4 },
-    { OA_ANS_FIELD, "slug", OA_ANS_ROW + 0 },
-    { OA_ANS_FIELD, "label", OA_ANS_ROW + 1 },
-    { OA_ANS_FIELD, "type", OA_ANS_ROW + 2 },
-    { OA_ANS_FIELD, "description", OA_ANS_ROW + 3 },
-    { OA_ANS_FIELD, "placeholder", OA_ANS_ROW + 4 },
-    { OA_ANS_FIELD, "required", OA_ANS_ROW + 5 },
-    { OA_ANS_OAUTH, "scopes", OA_ANS_ROW + 0 },
-    { OA_ANS_OAUTH, "label", OA_ANS_ROW + 5 },
-    { OA_ANS_OAUTH, "authorizationCode", OA_ANS_ROW + 6 },
-    { OA_ANS_OAUTH, "accessTokenCode", OA_ANS_ROW + 7 },
-    { OA_ANS_OAUTH, "refreshTokenCode", OA_ANS_ROW + 8 },
-    { OA_ANS_FIELD, "id", OA_ANS_SKIP },
-    { OA_ANS_INTEG, "label", OA_ANS_SKIP },
-    { OA_ANS_OAUTH, "clientId", OA_ANS_SKIP },      /* write-only: never in an answer */
-    { OA_ANS_OAUTH, "clientSecret", OA_ANS_SKIP },
-    { OA_ANS_OAUTH, "authUrl", OA_ANS_SKIP },
-    { OA_ANS_OAUTH, "tokenUrl", OA_ANS_SKIP },
-    { OA_ANS_BODY, "id", OA_ANS_SKIP },
-    { OA_ANS_INTEG, "", OA_ANS_SKIP },
-    { OA_ANS_INTEG, "authTyp", OA_ANS_SKIP },
-    { OA_ANS_INTEG, "authTypes", OA_ANS_SKIP },
-    { OA_ANS_FIELDS, "slug", OA_ANS_SKIP },
-    { OA_ANS_TOP, "integration", OA_ANS_SKIP },
-    { OA_ANS_DONE, "integration", OA_ANS_SKIP }
+    { OA_B_BODY, "integration", 1 },
+    { OA_B_INTEG, "id", 1 },
+    { OA_B_INTEG, "authType", 2 },
+    { OA_B_INTEG, "authTestCode", 4 },
+    { OA_B_INTEG, "authFields", 3 },
+    { OA_B_INTEG, "oauthClient", 5 },
+    { OA_B_FIELD, "slug", 1 },
+    { OA_B_FIELD, "label", 2 },
+    { OA_B_FIELD, "type", 3 },
+    { OA_B_FIELD, "description", 4 },
+    { OA_B_FIELD, "placeholder", 5 },
+    { OA_B_FIELD, "required", 6 },
+    { OA_B_OAUTH, "scopes", 1 },
+    { OA_B_OAUTH, "label", 6 },
+    { OA_B_OAUTH, "authorizationCode", 7 },
+    { OA_B_OAUTH, "accessTokenCode", 8 },
+    { OA_B_OAUTH, "refreshTokenCode", 9 },
+    { OA_B_FIELD, "id", 0 },
+    { OA_B_INTEG, "label", 0 },
+    { OA_B_OAUTH, "clientId", 0 },      /* write-only: never in an answer */
+    { OA_B_OAUTH, "clientSecret", 0 },
+    { OA_B_OAUTH, "authUrl", 0 },
+    { OA_B_OAUTH, "tokenUrl", 0 },
+    { OA_B_BODY, "id", 0 },
+    { OA_B_INTEG, "", 0 },
+    { OA_B_INTEG, "authTyp", 0 },
+    { OA_B_INTEG, "authTypes", 0 },
+    { OA_B_FIELDS, "slug", 0 },
+    { OA_B_TOP, "integration", 0 },
+    { OA_B_DONE, "integration", 0 }
   };
   size_t i;
   for (i = 0; i < OA_COUNT(keys); i++)
-    CHECK_EQ_INT(oa_ans_match(keys[i].scope, keys[i].key, strlen(keys[i].key)), keys[i].slot);
-  CHECK_EQ_INT(oa_ans_match(OA_ANS_INTEG, "id\0", 3), OA_ANS_SKIP);
+    CHECK_EQ_INT(oa_bind_match(keys[i].scope, OA_IN_ANSWER, keys[i].key, strlen(keys[i].key)), keys[i].slot);
+  CHECK_EQ_INT(oa_bind_match(OA_B_INTEG, OA_IN_ANSWER, "id\0", 3), 0);
+  /* the config parser's rows */
+  CHECK_EQ_INT(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "id", 2), 0);
+  CHECK_EQ_INT(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "authType", 8), 2);
+  CHECK_EQ_INT(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientId", 8), 4);
+  CHECK_EQ_INT(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientSecret", 12), 5);
+  CHECK_EQ_INT(oa_bind_match(OA_B_BODY, OA_IN_BODY, "integration", 11), 0);
 }
 
 static void test_enums(void)
@@ -548,8 +555,10 @@ static void test_enums(void)
   {
     int v;
     for (v = 1; v < 6; v++) {
-      CHECK_EQ_INT(oa_ans_auth_type(oa_auth_type_names[v], strlen(oa_auth_type_names[v])), v);
-      CHECK_EQ_INT(oa_ans_field_type(oa_field_type_names[v], strlen(oa_field_type_names[v])), v);
+      CHECK_EQ_INT(oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), oa_auth_type_names[v],
+                                  strlen(oa_auth_type_names[v])), v);
+      CHECK_EQ_INT(oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), oa_field_type_names[v],
+                                  strlen(oa_field_type_names[v])), v);
     }
   }
 }
