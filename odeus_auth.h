@@ -803,9 +803,9 @@ typedef struct odeus_answer {
 /* The binder: JSON events into a struct, by the member rows (private). */
 typedef struct oa_bind {
   unsigned scope;               /* OA_B_*: the object or array we are in */
-  unsigned slot;                /* 1 + the row whose value comes next; 0: none */
+  const struct oa_member *row;  /* the member whose value comes next; NULL: none */
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
-  uint32_t seen;                /* members met, one bit each */
+  uint32_t seen;                /* members met, one bit per odeus_key */
   unsigned strict;              /* the config parser's mode, else the answer's */
   unsigned in, nullable, decide; /* the mode: rows read, null allowed, fragment judged */
   size_t field, elements;       /* the authFields element; elements met */
@@ -4168,7 +4168,7 @@ enum {
 enum {
   OA_B_NONE,                    /* nothing to do (skipped, a key met, an allowed null) */
   OA_B_UNKNOWN,                 /* a key no row names: its value is skipped */
-  OA_B_DUPLICATE,               /* a key met before in its object (slot: its row) */
+  OA_B_DUPLICATE,               /* a key met before in its object (row: its row) */
   OA_B_TYPE,                    /* a value of another JSON type than its row's */
   OA_B_STRING,                  /* a fragment of a string value */
   OA_B_BOOL,                    /* true or false */
@@ -4181,31 +4181,32 @@ static const oa_member oa_ans_integration =
   OA_M_ANSWER("integration", ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
 static const oa_member oa_ans_id = OA_M_ANSWER("id", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
 
-/* Row i of the scope's object (the integration's "id" first, then the
- * request's root members), NULL past the last. */
+/* The rows of each scope's object: the answer's own member first, when
+ * there is one (the integration's "id" before the request's root members). */
+static const struct oa_bind_rows {
+  const oa_member *own;
+  const oa_member *table;
+  unsigned char count;
+} oa_bind_scopes[] = {
+  { NULL, NULL, 0 }, { &oa_ans_integration, NULL, 0 }, { &oa_ans_id, oa_root_members, OA_COUNT(oa_root_members) },
+  { NULL, NULL, 0 }, { NULL, oa_field_members, OA_COUNT(oa_field_members) },
+  { NULL, oa_oauth_members, OA_COUNT(oa_oauth_members) }, { NULL, NULL, 0 }
+};
+
+/* Row i of the scope's object, NULL past the last. */
 static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 {
-  switch (scope) {
-  case OA_B_BODY: return i == 0 ? &oa_ans_integration : NULL;
-  case OA_B_INTEG: return i == 0 ? &oa_ans_id : i <= OA_COUNT(oa_root_members) ? &oa_root_members[i - 1] : NULL;
-  case OA_B_FIELD: return i < OA_COUNT(oa_field_members) ? &oa_field_members[i] : NULL;
-  case OA_B_OAUTH: return i < OA_COUNT(oa_oauth_members) ? &oa_oauth_members[i] : NULL;
-  default: return NULL;
-  }
+  const struct oa_bind_rows *d = &oa_bind_scopes[scope];
+  if (d->own && i-- == 0) return d->own;
+  return i < d->count ? &d->table[i] : NULL;
 }
 
-/* The row whose value comes next, or NULL. */
-static const oa_member *oa_bind_slot_row(const oa_bind *b)
-{
-  return b->slot ? oa_bind_row(b->scope, b->slot - 1) : NULL;
-}
-
-/* A member met, one bit each: the body's and the integration's in the high
- * half (they outlive the nested objects), a nested object's in the low. */
-static uint32_t oa_bind_bit(unsigned scope, unsigned i)
-{
-  return (uint32_t)1 << (i + (scope == OA_B_INTEG ? 16u : scope == OA_B_BODY ? 24u : 0u));
-}
+/* A member met: its key's bit. The keys of one object differ, and those of
+ * the field and OAuth members (SLUG to REFRESH_TOKEN_CODE) are cleared when
+ * such an object opens, while the integration's outlive it. */
+#define OA_BIND_BIT(m) ((uint32_t)1 << (m)->key)
+#define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
+OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
 
 static void oa_bind_init(oa_bind *b, int strict)
 {
@@ -4239,28 +4240,26 @@ static int oa_bind_word(oa_bind *b, const oa_json_event *ev, const char **s, siz
   return (ev->flags & OA_JSON_LAST) != 0;
 }
 
-/* The slot (1 + row) a key names among the scope's rows read in this mode
- * (in: OA_IN_BODY or OA_IN_ANSWER), else 0. */
-static unsigned oa_bind_match(unsigned scope, unsigned in, const char *s, size_t n)
+/* The row a key names among the scope's rows read in this mode (in:
+ * OA_IN_BODY or OA_IN_ANSWER), else NULL. */
+static const oa_member *oa_bind_match(unsigned scope, unsigned in, const char *s, size_t n)
 {
   const oa_member *m;
   unsigned i;
   for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++)
-    if ((m->in & in) && m->name_len == n && memcmp(m->name, s, n) == 0) return i + 1;
-  return 0;
+    if ((m->in & in) && m->name_len == n && memcmp(m->name, s, n) == 0) return m;
+  return NULL;
 }
 
 static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 {
   const char *s;
   size_t n;
-  uint32_t bit;
   if (!oa_bind_word(b, ev, &s, &n)) return OA_B_NONE;
-  b->slot = oa_bind_match(b->scope, b->in, s, n);
-  if (!b->slot) return OA_B_UNKNOWN;
-  bit = oa_bind_bit(b->scope, b->slot - 1);
-  if (b->seen & bit) return OA_B_DUPLICATE;
-  b->seen |= bit;
+  b->row = oa_bind_match(b->scope, b->in, s, n);
+  if (!b->row) return OA_B_UNKNOWN;
+  if (b->seen & OA_BIND_BIT(b->row)) return OA_B_DUPLICATE;
+  b->seen |= OA_BIND_BIT(b->row);
   return OA_B_NONE;
 }
 
@@ -4273,10 +4272,10 @@ static void oa_bind_enter(oa_bind *b, const oa_member *m)
   else if (b->scope == OA_B_FIELDS) to = OA_B_FIELD;
   else if (m->kind == OA_KIND_FIELDS) to = OA_B_FIELDS;
   else to = m->kind == OA_KIND_OAUTH ? OA_B_OAUTH : OA_B_INTEG;
-  if (to == OA_B_FIELD || to == OA_B_OAUTH) b->seen &= 0xFFFF0000u; /* a new object: its members are new */
+  if (to == OA_B_FIELD || to == OA_B_OAUTH) b->seen &= ~OA_BIND_NESTED; /* a new object: its members are new */
   b->elements = to == OA_B_FIELDS ? 0 : b->elements;
   b->scope = to;
-  b->slot = 0;
+  b->row = NULL;
 }
 
 /* Leaves the object or array that closed (or one its consumer refused). */
@@ -4285,7 +4284,7 @@ static void oa_bind_leave(oa_bind *b)
   static const unsigned char parent[] = { OA_B_DONE, OA_B_DONE, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_INTEG,
                                           OA_B_DONE };
   b->scope = b->scope == OA_B_INTEG && b->strict ? (unsigned)OA_B_DONE : parent[b->scope];
-  b->slot = 0;
+  b->row = NULL;
 }
 
 /* A value of another type than its row's: a container of it is skipped. */
@@ -4298,7 +4297,7 @@ static unsigned oa_bind_wrong(oa_bind *b, const oa_json_event *ev)
 static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
 {
   unsigned t = (unsigned)ev->type, kind;
-  const oa_member *m = oa_bind_slot_row(b);
+  const oa_member *m = b->row;
   int judged = (t != OA_JEV_STRING && t != OA_JEV_NUMBER) || (ev->flags & b->decide);
   if (b->scope == OA_B_TOP || b->scope == OA_B_FIELDS) { /* the body or an element: an object */
     if (!judged) return OA_B_NONE;
@@ -4335,19 +4334,18 @@ static unsigned oa_bind_event(oa_bind *b, const oa_json_event *ev)
   return end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
 }
 
-/* The first member after slot `after` that the closing object must hold and
- * lacks, as a slot; 0 when none is missing. */
-static unsigned oa_bind_lacking(const oa_bind *b, unsigned after)
+/* The next member from row *i on that the closing object must hold and
+ * lacks; NULL when none is missing. */
+static const oa_member *oa_bind_lacking(const oa_bind *b, unsigned *i)
 {
   const oa_member *m;
-  unsigned i;
-  for (i = after; (m = oa_bind_row(b->scope, i)) != NULL; i++)
-    if ((m->flags & OA_REQUIRED) && (m->in & b->in) && !(b->seen & oa_bind_bit(b->scope, i))) return i + 1;
-  return 0;
+  while ((m = oa_bind_row(b->scope, (*i)++)) != NULL)
+    if ((m->flags & OA_REQUIRED) && (m->in & b->in) && !(b->seen & OA_BIND_BIT(m))) return m;
+  return NULL;
 }
 
-/* The path of a slot of the object the binder is in (0: the object). */
-static oa_where oa_bind_where(const oa_bind *b, unsigned slot)
+/* The path of a member of the object the binder is in (NULL: the object). */
+static oa_where oa_bind_where(const oa_bind *b, const oa_member *m)
 {
   oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
   if (b->scope == OA_B_FIELDS || b->scope == OA_B_FIELD) {
@@ -4356,7 +4354,7 @@ static oa_where oa_bind_where(const oa_bind *b, unsigned slot)
   } else if (b->scope == OA_B_OAUTH) {
     w.key = ODEUS_KEY_OAUTH_CLIENT;
   }
-  return slot ? oa_where_member(w, oa_bind_row(b->scope, slot - 1)) : w;
+  return m ? oa_where_member(w, m) : w;
 }
 
 /* ---- a request body given as JSON ---------------------------------------------------
@@ -4382,9 +4380,10 @@ typedef struct oa_cfg {
   unsigned str_flags;           /* its fragments' flags, ORed (OA_JSON_LONE) */
 } oa_cfg;
 
-static void oa_cfg_problem(oa_cfg *p, unsigned slot, odeus_rule rule, size_t limit, const char *text, size_t len)
+static void oa_cfg_problem(oa_cfg *p, const oa_member *m, odeus_rule rule, size_t limit, const char *text,
+                           size_t len)
 {
-  oa_report(p->pr, oa_bind_where(&p->b, slot), rule, limit, 0, text, len);
+  oa_report(p->pr, oa_bind_where(&p->b, m), rule, limit, 0, text, len);
 }
 
 /* The raw text of a string token (between its quotes) in the input, for
@@ -4409,7 +4408,7 @@ static void *oa_cfg_object(oa_cfg *p)
 
 static void oa_cfg_unknown(oa_cfg *p, const oa_json_event *ev)
 {
-  oa_where w = oa_bind_where(&p->b, 0);
+  oa_where w = oa_bind_where(&p->b, NULL);
   odeus_str raw = oa_cfg_raw_string(p, ev->offset);
   if (w.key == ODEUS_KEY_NONE) w.key = ODEUS_KEY_OTHER;
   else w.member = ODEUS_KEY_OTHER;
@@ -4422,7 +4421,7 @@ static int oa_cfg_element(oa_cfg *p)
 {
   size_t i = p->b.field;
   if (i >= p->st->field_capacity) {
-    oa_cfg_problem(p, 0, ODEUS_RULE_CAPACITY, p->st->field_capacity, NULL, 0);
+    oa_cfg_problem(p, NULL, ODEUS_RULE_CAPACITY, p->st->field_capacity, NULL, 0);
     return 0;
   }
   memset(&p->st->fields[i], 0, sizeof p->st->fields[i]);
@@ -4433,7 +4432,7 @@ static int oa_cfg_element(oa_cfg *p)
 static void oa_cfg_wrong_type(oa_cfg *p, const oa_json_event *ev)
 {
   if (p->b.scope == OA_B_FIELDS && !oa_cfg_element(p)) return;
-  oa_cfg_problem(p, p->b.slot, ev->type == OA_JEV_NULL ? ODEUS_RULE_NULL : ODEUS_RULE_TYPE, 0, NULL, 0);
+  oa_cfg_problem(p, p->b.row, ev->type == OA_JEV_NULL ? ODEUS_RULE_NULL : ODEUS_RULE_TYPE, 0, NULL, 0);
 }
 
 static void oa_cfg_open(oa_cfg *p, const oa_json_event *ev)
@@ -4452,7 +4451,7 @@ static void oa_cfg_open(oa_cfg *p, const oa_json_event *ev)
       p->cfg->oauth_client = p->st->oauth_client;
       return;
     }
-    oa_cfg_problem(p, 0, ODEUS_RULE_CAPACITY, 0, NULL, 0);
+    oa_cfg_problem(p, NULL, ODEUS_RULE_CAPACITY, 0, NULL, 0);
     break;
   default: /* the body */
     return;
@@ -4465,9 +4464,10 @@ static void oa_cfg_open(oa_cfg *p, const oa_json_event *ev)
  * across members. */
 static void oa_cfg_close(oa_cfg *p)
 {
-  unsigned slot = 0;
-  while ((slot = oa_bind_lacking(&p->b, slot)) != 0) oa_cfg_problem(p, slot, ODEUS_RULE_REQUIRED, 0, NULL, 0);
-  if (p->b.scope == OA_B_FIELDS) oa_check_slugs(p->cfg->fields, p->cfg->field_count, oa_bind_where(&p->b, 0), p->pr);
+  const oa_member *m;
+  unsigned i = 0;
+  while ((m = oa_bind_lacking(&p->b, &i)) != NULL) oa_cfg_problem(p, m, ODEUS_RULE_REQUIRED, 0, NULL, 0);
+  if (p->b.scope == OA_B_FIELDS) oa_check_slugs(p->cfg->fields, p->cfg->field_count, oa_bind_where(&p->b, NULL), p->pr);
   if (p->b.scope == OA_B_INTEG && p->cfg->oauth_client) {
     oa_where w = { ODEUS_KEY_OAUTH_CLIENT, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
     oa_check_oauth_allowed(p->cfg, w, p->pr);
@@ -4483,7 +4483,7 @@ static void oa_cfg_enum(oa_cfg *p, const oa_json_event *ev, const oa_member *m, 
   int i = oa_enum_lookup(auth ? oa_auth_type_names : oa_field_type_names, count, s, n);
   if (i == count) {
     odeus_str raw = oa_cfg_raw_string(p, ev->offset);
-    oa_cfg_problem(p, p->b.slot, ODEUS_RULE_ENUM, 0, raw.ptr, raw.len);
+    oa_cfg_problem(p, p->b.row, ODEUS_RULE_ENUM, 0, raw.ptr, raw.len);
   } else if (auth) {
     *OA_AT(obj, m, odeus_auth_type) = (odeus_auth_type)i;
   } else {
@@ -4495,19 +4495,19 @@ static void oa_cfg_string_done(oa_cfg *p, const oa_member *m, const char *text, 
 {
   odeus_str *v = OA_AT(oa_cfg_object(p), m, odeus_str);
   if (p->str_cut) {
-    oa_cfg_problem(p, p->b.slot, ODEUS_RULE_CAPACITY, p->st->strings_capacity, NULL, 0);
+    oa_cfg_problem(p, p->b.row, ODEUS_RULE_CAPACITY, p->st->strings_capacity, NULL, 0);
     return;
   }
   v->ptr = text;
   v->len = len;
-  oa_check_string(v, m, oa_bind_where(&p->b, p->b.slot), p->pr);
+  oa_check_string(v, m, oa_bind_where(&p->b, p->b.row), p->pr);
 }
 
 /* A fragment of a string value: one raw fragment is used in place, pieces
  * are joined in storage; an enum value is looked up by its name. */
 static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
 {
-  const oa_member *m = oa_bind_slot_row(&p->b);
+  const oa_member *m = p->b.row;
   const char *s;
   size_t n = ev->len;
   if (ev->flags & OA_JSON_FIRST) {
@@ -4535,7 +4535,7 @@ static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
     }
   }
   if (!(ev->flags & OA_JSON_LAST)) return;
-  if (p->str_flags & OA_JSON_LONE) oa_cfg_problem(p, p->b.slot, ODEUS_RULE_LONE_SURROGATE, 0, NULL, 0);
+  if (p->str_flags & OA_JSON_LONE) oa_cfg_problem(p, p->b.row, ODEUS_RULE_LONE_SURROGATE, 0, NULL, 0);
   oa_cfg_string_done(p, m, p->str ? p->str : "", p->str_len);
 }
 
@@ -4545,13 +4545,13 @@ static int oa_cfg_event(void *ctx, const oa_json_event *ev)
   switch (oa_bind_event(&p->b, ev)) {
   case OA_B_UNKNOWN: oa_cfg_unknown(p, ev); break;
   case OA_B_DUPLICATE:
-    oa_cfg_problem(p, p->b.slot, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
-    p->b.slot = 0; /* its value is skipped */
+    oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
+    p->b.row = NULL; /* its value is skipped */
     break;
   case OA_B_TYPE: oa_cfg_wrong_type(p, ev); break;
   case OA_B_STRING: oa_cfg_string(p, ev); break;
   case OA_B_BOOL:
-    *OA_AT(oa_cfg_object(p), oa_bind_slot_row(&p->b), odeus_bool) =
+    *OA_AT(oa_cfg_object(p), p->b.row, odeus_bool) =
       ev->type == OA_JEV_TRUE ? ODEUS_BOOL_TRUE : ODEUS_BOOL_FALSE;
     break;
   case OA_B_OPEN: oa_cfg_open(p, ev); break;
@@ -4631,11 +4631,11 @@ static char *oa_ans_record(const odeus_answer_reader *r)
 }
 
 /* Records the first problem; its code stops the JSON reader. */
-static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rule, unsigned slot,
+static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rule, const oa_member *m,
                        size_t offset)
 {
   odeus_problem *p = &r->out->problem;
-  oa_where w = oa_bind_where(&r->bind, slot);
+  oa_where w = oa_bind_where(&r->bind, m);
   p->rule = rule;
   p->key = w.key;
   p->index = w.index;
@@ -4747,12 +4747,13 @@ static void oa_ans_open(odeus_answer_reader *r)
 static int oa_ans_event(void *ctx, const oa_json_event *ev)
 {
   odeus_answer_reader *r = (odeus_answer_reader *)ctx;
-  unsigned slot;
+  const oa_member *m;
+  unsigned i = 0;
   switch (oa_bind_event(&r->bind, ev)) {
   case OA_B_STRING:
     if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST))
-      return oa_ans_string(r, ev, oa_bind_slot_row(&r->bind), oa_ans_record(r));
-    return oa_ans_string_part(r, ev, oa_bind_slot_row(&r->bind), oa_ans_record(r));
+      return oa_ans_string(r, ev, r->bind.row, oa_ans_record(r));
+    return oa_ans_string_part(r, ev, r->bind.row, oa_ans_record(r));
   case OA_B_BOOL: {
     char *record = oa_ans_record(r); /* "required", of a field */
     if (record) ((odeus_answer_field *)(void *)record)->required = ev->type == OA_JEV_TRUE;
@@ -4762,13 +4763,13 @@ static int oa_ans_event(void *ctx, const oa_json_event *ev)
     oa_ans_open(r);
     return 0;
   case OA_B_CLOSE:
-    slot = oa_bind_lacking(&r->bind, 0);
-    if (slot) return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, slot, ev->offset);
+    m = oa_bind_lacking(&r->bind, &i);
+    if (m) return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, m, ev->offset);
     oa_bind_leave(&r->bind);
     return 0;
   case OA_B_DUPLICATE:
-    return oa_ans_fail(r, ODEUS_ERR_ANSWER_DUPLICATE, ODEUS_RULE_DUPLICATE_KEY, r->bind.slot, ev->offset);
-  case OA_B_TYPE: return oa_ans_fail(r, ODEUS_ERR_ANSWER_TYPE, ODEUS_RULE_TYPE, r->bind.slot, ev->offset);
+    return oa_ans_fail(r, ODEUS_ERR_ANSWER_DUPLICATE, ODEUS_RULE_DUPLICATE_KEY, r->bind.row, ev->offset);
+  case OA_B_TYPE: return oa_ans_fail(r, ODEUS_ERR_ANSWER_TYPE, ODEUS_RULE_TYPE, r->bind.row, ev->offset);
   default: return 0; /* a key not read is skipped with its value */
   }
 }

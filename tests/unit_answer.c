@@ -455,55 +455,55 @@ static void test_unknown_keys(void)
   CHECK(is_null(a.auth_test_code));
 }
 
-/* Which slot (1 + row) each key names in each scope: the rows of the
- * scope's members (the integration's "id" first, then the request's root
- * members in table order); a key of another scope, a write-only member, a
- * prefix or a longer key names none in an answer. The config parser reads
- * the write-only members and not the answer's "id". */
+/* Which row each key names in each scope: the scope's members (the
+ * integration's "id" first, then the request's root members in table
+ * order); a key of another scope, a write-only member, a prefix or a longer
+ * key names none in an answer. The config parser reads the write-only
+ * members and not the answer's "id". */
 static void test_key_slots(void)
 {
-  static const struct { unsigned scope; const char *key; unsigned slot; } keys[] = {
-    { OA_B_BODY, "integration", 1 },
-    { OA_B_INTEG, "id", 1 },
-    { OA_B_INTEG, "authType", 2 },
-    { OA_B_INTEG, "authTestCode", 4 },
-    { OA_B_INTEG, "authFields", 3 },
-    { OA_B_INTEG, "oauthClient", 5 },
-    { OA_B_FIELD, "slug", 1 },
-    { OA_B_FIELD, "label", 2 },
-    { OA_B_FIELD, "type", 3 },
-    { OA_B_FIELD, "description", 4 },
-    { OA_B_FIELD, "placeholder", 5 },
-    { OA_B_FIELD, "required", 6 },
-    { OA_B_OAUTH, "scopes", 1 },
-    { OA_B_OAUTH, "label", 6 },
-    { OA_B_OAUTH, "authorizationCode", 7 },
-    { OA_B_OAUTH, "accessTokenCode", 8 },
-    { OA_B_OAUTH, "refreshTokenCode", 9 },
-    { OA_B_FIELD, "id", 0 },
-    { OA_B_INTEG, "label", 0 },
-    { OA_B_OAUTH, "clientId", 0 },      /* write-only: never in an answer */
-    { OA_B_OAUTH, "clientSecret", 0 },
-    { OA_B_OAUTH, "authUrl", 0 },
-    { OA_B_OAUTH, "tokenUrl", 0 },
-    { OA_B_BODY, "id", 0 },
-    { OA_B_INTEG, "", 0 },
-    { OA_B_INTEG, "authTyp", 0 },
-    { OA_B_INTEG, "authTypes", 0 },
-    { OA_B_FIELDS, "slug", 0 },
-    { OA_B_TOP, "integration", 0 },
-    { OA_B_DONE, "integration", 0 }
+  static const struct { unsigned scope; const char *key; const oa_member *row; } keys[] = {
+    { OA_B_BODY, "integration", &oa_ans_integration },
+    { OA_B_INTEG, "id", &oa_ans_id },
+    { OA_B_INTEG, "authType", &oa_root_members[0] },
+    { OA_B_INTEG, "authTestCode", &oa_root_members[2] },
+    { OA_B_INTEG, "authFields", &oa_root_members[1] },
+    { OA_B_INTEG, "oauthClient", &oa_root_members[3] },
+    { OA_B_FIELD, "slug", &oa_field_members[0] },
+    { OA_B_FIELD, "label", &oa_field_members[1] },
+    { OA_B_FIELD, "type", &oa_field_members[2] },
+    { OA_B_FIELD, "description", &oa_field_members[3] },
+    { OA_B_FIELD, "placeholder", &oa_field_members[4] },
+    { OA_B_FIELD, "required", &oa_field_members[5] },
+    { OA_B_OAUTH, "scopes", &oa_oauth_members[0] },
+    { OA_B_OAUTH, "label", &oa_oauth_members[5] },
+    { OA_B_OAUTH, "authorizationCode", &oa_oauth_members[6] },
+    { OA_B_OAUTH, "accessTokenCode", &oa_oauth_members[7] },
+    { OA_B_OAUTH, "refreshTokenCode", &oa_oauth_members[8] },
+    { OA_B_FIELD, "id", NULL },
+    { OA_B_INTEG, "label", NULL },
+    { OA_B_OAUTH, "clientId", NULL },      /* write-only: never in an answer */
+    { OA_B_OAUTH, "clientSecret", NULL },
+    { OA_B_OAUTH, "authUrl", NULL },
+    { OA_B_OAUTH, "tokenUrl", NULL },
+    { OA_B_BODY, "id", NULL },
+    { OA_B_INTEG, "", NULL },
+    { OA_B_INTEG, "authTyp", NULL },
+    { OA_B_INTEG, "authTypes", NULL },
+    { OA_B_FIELDS, "slug", NULL },
+    { OA_B_TOP, "integration", NULL },
+    { OA_B_DONE, "integration", NULL }
   };
   size_t i;
   for (i = 0; i < OA_COUNT(keys); i++)
-    CHECK_EQ_INT(oa_bind_match(keys[i].scope, OA_IN_ANSWER, keys[i].key, strlen(keys[i].key)), keys[i].slot);
-  CHECK_EQ_INT(oa_bind_match(OA_B_INTEG, OA_IN_ANSWER, "id\0", 3), 0);
+    CHECK(oa_bind_match(keys[i].scope, OA_IN_ANSWER, keys[i].key, strlen(keys[i].key)) == keys[i].row);
+  CHECK(oa_bind_match(OA_B_INTEG, OA_IN_ANSWER, "id\0", 3) == NULL);
   /* the config parser's rows */
-  CHECK_EQ_INT(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "id", 2), 0);
-  CHECK_EQ_INT(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "authType", 8), 2);
-  CHECK_EQ_INT(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientId", 8), 4);
-  CHECK_EQ_INT(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientSecret", 12), 5);
-  CHECK_EQ_INT(oa_bind_match(OA_B_BODY, OA_IN_BODY, "integration", 11), 0);
+  CHECK(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "id", 2) == NULL);
+  CHECK(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "authType", 8) == &oa_root_members[0]);
+  CHECK(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientId", 8) == &oa_oauth_members[3]);
+  CHECK(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientSecret", 12) == &oa_oauth_members[4]);
+  CHECK(oa_bind_match(OA_B_BODY, OA_IN_BODY, "integration", 11) == NULL);
 }
 
 static void test_enums(void)
