@@ -800,8 +800,13 @@ typedef struct odeus_answer {
   odeus_problem problem;
 } odeus_answer;
 
-/* The binder: JSON events into a struct, by the member rows (private). */
+/* The binder: JSON events into a struct, by the member rows (private). Its
+ * consumer is told what each event is (OA_B_*); a nonzero return stops the
+ * JSON reader, as for any reader callback. */
+typedef int (*oa_bind_fn)(void *ctx, unsigned what, const oa_json_event *ev);
+
 typedef struct oa_bind {
+  oa_bind_fn fn; void *ctx;     /* the consumer */
   unsigned scope;               /* OA_B_*: the object or array we are in */
   const struct oa_member *row;  /* the member whose value comes next; NULL: none */
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
@@ -4208,9 +4213,11 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 #define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
 OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
 
-static void oa_bind_init(oa_bind *b, int strict)
+static void oa_bind_init(oa_bind *b, int strict, oa_bind_fn fn, void *ctx)
 {
   memset(b, 0, sizeof *b);
+  b->fn = fn;
+  b->ctx = ctx;
   b->strict = (unsigned)strict;
   b->in = strict ? OA_IN_BODY : OA_IN_ANSWER;
   b->nullable = strict ? 0u : OA_ANS_NULL;
@@ -4240,22 +4247,31 @@ static int oa_bind_word(oa_bind *b, const oa_json_event *ev, const char **s, siz
   return (ev->flags & OA_JSON_LAST) != 0;
 }
 
-/* The row a key names among the scope's rows read in this mode (in:
- * OA_IN_BODY or OA_IN_ANSWER), else NULL. */
+/* Whether row m is read in this mode (in: OA_IN_BODY or OA_IN_ANSWER) and
+ * named by the n bytes at s. */
+static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
+{
+  return (m->in & in) && m->name_len == n && m->name[0] == s[0] && memcmp(m->name, s, n) == 0;
+}
+
+/* The row a key names among the scope's rows read in this mode, else NULL. */
 static const oa_member *oa_bind_match(unsigned scope, unsigned in, const char *s, size_t n)
 {
-  const oa_member *m;
+  const struct oa_bind_rows *d = &oa_bind_scopes[scope];
+  const oa_member *m = d->table;
   unsigned i;
-  for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++)
-    if ((m->in & in) && m->name_len == n && memcmp(m->name, s, n) == 0) return m;
+  if (d->own && oa_bind_names(d->own, in, s, n)) return d->own;
+  for (i = 0; i < d->count; i++, m++)
+    if (oa_bind_names(m, in, s, n)) return m;
   return NULL;
 }
 
 static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 {
-  const char *s;
-  size_t n;
-  if (!oa_bind_word(b, ev, &s, &n)) return OA_B_NONE;
+  const char *s = ev->text;
+  size_t n = ev->len;
+  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) != (OA_JSON_FIRST | OA_JSON_LAST) && !oa_bind_word(b, ev, &s, &n))
+    return OA_B_NONE;
   b->row = oa_bind_match(b->scope, b->in, s, n);
   if (!b->row) return OA_B_UNKNOWN;
   if (b->seen & OA_BIND_BIT(b->row)) return OA_B_DUPLICATE;
@@ -4265,17 +4281,17 @@ static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 
 /* Enters the object or array a value opens (m: its row; NULL for the body
  * and for an element of authFields). */
-static void oa_bind_enter(oa_bind *b, const oa_member *m)
+static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
 {
   unsigned to;
-  if (b->scope == OA_B_TOP) to = b->strict ? OA_B_INTEG : OA_B_BODY;
-  else if (b->scope == OA_B_FIELDS) to = OA_B_FIELD;
+  if (!m) to = b->scope == OA_B_FIELDS ? OA_B_FIELD : b->strict ? OA_B_INTEG : OA_B_BODY;
   else if (m->kind == OA_KIND_FIELDS) to = OA_B_FIELDS;
   else to = m->kind == OA_KIND_OAUTH ? OA_B_OAUTH : OA_B_INTEG;
   if (to == OA_B_FIELD || to == OA_B_OAUTH) b->seen &= ~OA_BIND_NESTED; /* a new object: its members are new */
-  b->elements = to == OA_B_FIELDS ? 0 : b->elements;
+  if (to == OA_B_FIELDS) b->elements = 0;
   b->scope = to;
   b->row = NULL;
+  return OA_B_OPEN;
 }
 
 /* Leaves the object or array that closed (or one its consumer refused). */
@@ -4287,51 +4303,46 @@ static void oa_bind_leave(oa_bind *b)
   b->row = NULL;
 }
 
-/* A value of another type than its row's: a container of it is skipped. */
-static unsigned oa_bind_wrong(oa_bind *b, const oa_json_event *ev)
-{
-  if (ev->type == OA_JEV_OBJECT_BEGIN || ev->type == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
-  return OA_B_TYPE;
-}
-
+/* What a value is: of its row's JSON type or not. */
 static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
 {
-  unsigned t = (unsigned)ev->type, kind;
+  /* the JSON type of each OA_KIND_* (a boolean: OA_JEV_TRUE) */
+  static const unsigned char json_type[] = { 0, OA_JEV_STRING, OA_JEV_STRING, OA_JEV_STRING, OA_JEV_STRING,
+                                             OA_JEV_TRUE, OA_JEV_ARRAY_BEGIN, OA_JEV_OBJECT_BEGIN,
+                                             OA_JEV_OBJECT_BEGIN };
+  unsigned t = (unsigned)ev->type;
   const oa_member *m = b->row;
-  int judged = (t != OA_JEV_STRING && t != OA_JEV_NUMBER) || (ev->flags & b->decide);
-  if (b->scope == OA_B_TOP || b->scope == OA_B_FIELDS) { /* the body or an element: an object */
-    if (!judged) return OA_B_NONE;
-    if (b->scope == OA_B_FIELDS) b->field = b->elements++;
-    if (t != OA_JEV_OBJECT_BEGIN) return oa_bind_wrong(b, ev);
-    oa_bind_enter(b, NULL);
-    return OA_B_OPEN;
-  }
-  if (!m) { /* the value of a key not read */
+  if (m) {
+    if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == json_type[m->kind])
+      return t == OA_JEV_STRING ? (unsigned)OA_B_STRING : t <= OA_JEV_ARRAY_END ? oa_bind_enter(b, m) : (unsigned)OA_B_BOOL;
+    if (t == OA_JEV_NULL && (m->in & b->nullable)) return OA_B_NONE;
+  } else if (b->scope == OA_B_TOP || b->scope == OA_B_FIELDS) { /* the body or an element: an object */
+    if (t == OA_JEV_OBJECT_BEGIN) {
+      b->field = b->elements++;
+      return oa_bind_enter(b, NULL);
+    }
+    if ((ev->flags & b->decide) || (t != OA_JEV_STRING && t != OA_JEV_NUMBER)) b->field = b->elements++;
+  } else { /* the value of a key not read */
     if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
     return OA_B_NONE;
   }
-  kind = m->kind;
-  if (kind <= OA_KIND_FIELD_TYPE ? t == OA_JEV_STRING
-      : kind == OA_KIND_BOOL ? t == OA_JEV_TRUE || t == OA_JEV_FALSE
-      : t == (kind == OA_KIND_FIELDS ? (unsigned)OA_JEV_ARRAY_BEGIN : (unsigned)OA_JEV_OBJECT_BEGIN)) {
-    if (t == OA_JEV_STRING) return OA_B_STRING;
-    if (kind == OA_KIND_BOOL) return OA_B_BOOL;
-    oa_bind_enter(b, m);
-    return OA_B_OPEN;
-  }
-  if (t == OA_JEV_NULL && (m->in & b->nullable)) return OA_B_NONE;
-  return judged ? oa_bind_wrong(b, ev) : (unsigned)OA_B_NONE;
+  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & b->decide)) return OA_B_NONE;
+  if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1; /* skipped */
+  return OA_B_TYPE;
 }
 
-static unsigned oa_bind_event(oa_bind *b, const oa_json_event *ev)
+/* The JSON reader's callback: what the event is, to the consumer. */
+static int oa_bind_event(void *ctx, const oa_json_event *ev)
 {
+  oa_bind *b = (oa_bind *)ctx;
+  unsigned what;
   int end = ev->type == OA_JEV_OBJECT_END || ev->type == OA_JEV_ARRAY_END;
   if (b->skip) {
     if (end && ev->depth + 1 == b->skip) b->skip = 0;
-    return OA_B_NONE;
+    return 0;
   }
-  if (ev->type == OA_JEV_KEY) return oa_bind_key(b, ev);
-  return end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
+  what = ev->type == OA_JEV_KEY ? oa_bind_key(b, ev) : end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
+  return what == OA_B_NONE ? 0 : b->fn(b->ctx, what, ev);
 }
 
 /* The next member from row *i on that the closing object must hold and
@@ -4539,10 +4550,10 @@ static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
   oa_cfg_string_done(p, m, p->str ? p->str : "", p->str_len);
 }
 
-static int oa_cfg_event(void *ctx, const oa_json_event *ev)
+static int oa_cfg_bound(void *ctx, unsigned what, const oa_json_event *ev)
 {
   oa_cfg *p = (oa_cfg *)ctx;
-  switch (oa_bind_event(&p->b, ev)) {
+  switch (what) {
   case OA_B_UNKNOWN: oa_cfg_unknown(p, ev); break;
   case OA_B_DUPLICATE:
     oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
@@ -4574,7 +4585,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   memset(&no_storage, 0, sizeof no_storage);
   memset(&p, 0, sizeof p);
   memset(cfg, 0, sizeof *cfg);
-  oa_bind_init(&p.b, 1);
+  oa_bind_init(&p.b, 1, oa_cfg_bound, &p);
   p.json = json;
   p.json_len = len;
   p.cfg = cfg;
@@ -4584,7 +4595,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   /* A lone surrogate escape (the API refuses it: it has no UTF-8 form)
    * becomes U+FFFD with OA_JSON_LONE, a problem at the string's path,
    * so the rest of the body is still checked. */
-  oa_json_init(&js, oa_cfg_event, &p);
+  oa_json_init(&js, oa_bind_event, &p.b);
   r = oa_json_feed(&js, json, len);
   if (r == ODEUS_OK) r = oa_json_finish(&js);
   /* Nesting too deep inside a value already reported (of the wrong type,
@@ -4683,34 +4694,12 @@ static void oa_ans_string_done(odeus_answer_reader *r, odeus_str *t, size_t star
   r->used = start + n + 1;
 }
 
-/* A string value in one fragment (no escape, not cut by the end of a
- * piece): the usual case, stored at once. */
-static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev, const oa_member *m, char *record)
+/* A fragment of a string value: copied while the whole string (and its
+ * NUL) still fits the storage left; an enum's value is looked up too. */
+static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  odeus_answer *out = r->out;
-  size_t n = ev->len, at = r->used;
-  odeus_str *t = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
-  char *dst;
-  if (m->kind >= OA_KIND_AUTH_TYPE) oa_ans_set_enum(r, m, record, ev->text, n);
-  if (!t || !n || n >= out->strings_capacity - at) { /* empty, cut, or a field not kept */
-    oa_ans_string_done(r, t, at, n, 1);
-    return 0;
-  }
-  /* the bookkeeping first, so that nothing waits for the copy */
-  dst = out->strings + at;
-  dst[n] = '\0';
-  t->ptr = dst;
-  t->len = n;
-  r->used = at + n + 1;
-  out->strings_needed = oa_ans_add(out->strings_needed, n + 1);
-  memcpy(dst, ev->text, n);
-  return 0;
-}
-
-/* A fragment of a string value cut into several: copied while the whole
- * string (and its NUL) still fits the storage left. */
-static int oa_ans_string_part(odeus_answer_reader *r, const oa_json_event *ev, const oa_member *m, char *record)
-{
+  const oa_member *m = r->bind.row;
+  char *record = oa_ans_record(r);
   const char *s;
   size_t n = ev->len;
   if (ev->flags & OA_JSON_FIRST) {
@@ -4744,16 +4733,13 @@ static void oa_ans_open(odeus_answer_reader *r)
   }
 }
 
-static int oa_ans_event(void *ctx, const oa_json_event *ev)
+static int oa_ans_bound(void *ctx, unsigned what, const oa_json_event *ev)
 {
   odeus_answer_reader *r = (odeus_answer_reader *)ctx;
   const oa_member *m;
   unsigned i = 0;
-  switch (oa_bind_event(&r->bind, ev)) {
-  case OA_B_STRING:
-    if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST))
-      return oa_ans_string(r, ev, r->bind.row, oa_ans_record(r));
-    return oa_ans_string_part(r, ev, r->bind.row, oa_ans_record(r));
+  switch (what) {
+  case OA_B_STRING: return oa_ans_string(r, ev);
   case OA_B_BOOL: {
     char *record = oa_ans_record(r); /* "required", of a field */
     if (record) ((odeus_answer_field *)(void *)record)->required = ev->type == OA_JEV_TRUE;
@@ -4770,7 +4756,7 @@ static int oa_ans_event(void *ctx, const oa_json_event *ev)
   case OA_B_DUPLICATE:
     return oa_ans_fail(r, ODEUS_ERR_ANSWER_DUPLICATE, ODEUS_RULE_DUPLICATE_KEY, r->bind.row, ev->offset);
   case OA_B_TYPE: return oa_ans_fail(r, ODEUS_ERR_ANSWER_TYPE, ODEUS_RULE_TYPE, r->bind.row, ev->offset);
-  default: return 0; /* a key not read is skipped with its value */
+  default: return 0; /* a key not read: skipped with its value */
   }
 }
 
@@ -5089,9 +5075,10 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
 {
   if (!r) return;
   /* the JSON reader clears itself; the rest of the reader starts at zero */
-  oa_json_init(&r->json, oa_ans_mapped(status) ? oa_ans_event : oa_msg_event, r);
+  if (oa_ans_mapped(status)) oa_json_init(&r->json, oa_bind_event, &r->bind);
+  else oa_json_init(&r->json, oa_msg_event, r);
   memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
-  oa_bind_init(&r->bind, 0);
+  oa_bind_init(&r->bind, 0, oa_ans_bound, r);
   r->out = out;
   r->status = status;
   if (!out) {
@@ -5153,14 +5140,10 @@ static const char *oa_ans_expected(const odeus_problem *p)
   odeus_key k = p->member != ODEUS_KEY_NONE ? p->member : p->key;
   unsigned scope = p->member != ODEUS_KEY_NONE ? (p->key == ODEUS_KEY_OAUTH_CLIENT ? OA_B_OAUTH : OA_B_FIELD)
                                                : OA_B_INTEG;
-  const oa_member *m = NULL;
-  unsigned i;
-  int row = p->member != ODEUS_KEY_NONE ||
-            (p->key != ODEUS_KEY_NONE && p->key != ODEUS_KEY_INTEGRATION && p->index == ODEUS_NO_INDEX);
-  if (row) /* else the body, "integration" or an authFields element: an object */
-    for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++)
-      if (m->key == (unsigned)k && (m->in & OA_IN_ANSWER)) break;
-  if (!m) return "an object";
+  const char *name = oa_key_name(k);
+  const oa_member *m = oa_bind_match(scope, OA_IN_ANSWER, name, oa_strlen(name));
+  /* the body, "integration" or an authFields element: an object */
+  if (!m || (p->member == ODEUS_KEY_NONE && p->index != ODEUS_NO_INDEX)) return "an object";
   switch (m->kind) {
   case OA_KIND_BOOL: return "a boolean";
   case OA_KIND_FIELDS: return "an array";
