@@ -4345,14 +4345,14 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
   return what == OA_B_NONE ? 0 : b->fn(b->ctx, what, ev);
 }
 
-/* The next member from row *i on that the closing object must hold and
- * lacks; NULL when none is missing. */
-static const oa_member *oa_bind_lacking(const oa_bind *b, unsigned *i)
+/* The first member from row i on that the closing object must hold and
+ * lacks, as 1 + its row; 0 when none is missing. */
+static unsigned oa_bind_lacking(const oa_bind *b, unsigned i)
 {
   const oa_member *m;
-  while ((m = oa_bind_row(b->scope, (*i)++)) != NULL)
-    if ((m->flags & OA_REQUIRED) && (m->in & b->in) && !(b->seen & OA_BIND_BIT(m))) return m;
-  return NULL;
+  for (; (m = oa_bind_row(b->scope, i)) != NULL; i++)
+    if ((m->flags & OA_REQUIRED) && (m->in & b->in) && !(b->seen & OA_BIND_BIT(m))) return i + 1;
+  return 0;
 }
 
 /* The path of a member of the object the binder is in (NULL: the object). */
@@ -4475,9 +4475,9 @@ static void oa_cfg_open(oa_cfg *p, const oa_json_event *ev)
  * across members. */
 static void oa_cfg_close(oa_cfg *p)
 {
-  const oa_member *m;
   unsigned i = 0;
-  while ((m = oa_bind_lacking(&p->b, &i)) != NULL) oa_cfg_problem(p, m, ODEUS_RULE_REQUIRED, 0, NULL, 0);
+  while ((i = oa_bind_lacking(&p->b, i)) != 0)
+    oa_cfg_problem(p, oa_bind_row(p->b.scope, i - 1), ODEUS_RULE_REQUIRED, 0, NULL, 0);
   if (p->b.scope == OA_B_FIELDS) oa_check_slugs(p->cfg->fields, p->cfg->field_count, oa_bind_where(&p->b, NULL), p->pr);
   if (p->b.scope == OA_B_INTEG && p->cfg->oauth_client) {
     oa_where w = { ODEUS_KEY_OAUTH_CLIENT, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
@@ -4701,20 +4701,20 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   const oa_member *m = r->bind.row;
   char *record = oa_ans_record(r);
   const char *s;
-  size_t n = ev->len;
+  size_t n = ev->len, len = r->str_len, at;
   if (ev->flags & OA_JSON_FIRST) {
     r->target = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
     r->str_start = r->used;
-    r->str_len = 0;
     r->str_cut = r->target == NULL;
+    len = 0;
   }
+  at = r->str_start + len;
   if (n && !r->str_cut) {
-    size_t at = r->str_start + r->str_len;
     if (n < r->out->strings_capacity - at) memcpy(r->out->strings + at, ev->text, n);
     else r->str_cut = 1;
   }
-  r->str_len = oa_ans_add(r->str_len, n);
-  if (ev->flags & OA_JSON_LAST) oa_ans_string_done(r, r->target, r->str_start, r->str_len, r->str_cut);
+  r->str_len = len = oa_ans_add(len, n);
+  if (ev->flags & OA_JSON_LAST) oa_ans_string_done(r, r->target, r->str_start, len, r->str_cut);
   if (m->kind >= OA_KIND_AUTH_TYPE && oa_bind_word(&r->bind, ev, &s, &n)) oa_ans_set_enum(r, m, record, s, n);
   return 0;
 }
@@ -4736,8 +4736,7 @@ static void oa_ans_open(odeus_answer_reader *r)
 static int oa_ans_bound(void *ctx, unsigned what, const oa_json_event *ev)
 {
   odeus_answer_reader *r = (odeus_answer_reader *)ctx;
-  const oa_member *m;
-  unsigned i = 0;
+  unsigned i;
   switch (what) {
   case OA_B_STRING: return oa_ans_string(r, ev);
   case OA_B_BOOL: {
@@ -4749,8 +4748,8 @@ static int oa_ans_bound(void *ctx, unsigned what, const oa_json_event *ev)
     oa_ans_open(r);
     return 0;
   case OA_B_CLOSE:
-    m = oa_bind_lacking(&r->bind, &i);
-    if (m) return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, m, ev->offset);
+    i = oa_bind_lacking(&r->bind, 0);
+    if (i) return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(r->bind.scope, i - 1), ev->offset);
     oa_bind_leave(&r->bind);
     return 0;
   case OA_B_DUPLICATE:
@@ -5073,10 +5072,10 @@ static void oa_ans_clear(odeus_answer *out)
 
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
 {
+  int mapped = oa_ans_mapped(status);
   if (!r) return;
   /* the JSON reader clears itself; the rest of the reader starts at zero */
-  if (oa_ans_mapped(status)) oa_json_init(&r->json, oa_bind_event, &r->bind);
-  else oa_json_init(&r->json, oa_msg_event, r);
+  oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, mapped ? (void *)&r->bind : (void *)r);
   memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
   oa_bind_init(&r->bind, 0, oa_ans_bound, r);
   r->out = out;
@@ -5095,16 +5094,9 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
 static odeus_result oa_ans_json_error(odeus_answer_reader *r, odeus_result code)
 {
   if (!r->error) {
-    odeus_problem *p = &r->out->problem;
-    memset(p, 0, sizeof *p);
-    p->rule = ODEUS_RULE_JSON;
-    p->key = ODEUS_KEY_NONE;
-    p->index = ODEUS_NO_INDEX;
-    p->member = ODEUS_KEY_NONE;
-    p->cause = code;
-    p->actual = r->json.offset;
-    p->in_answer = 1;
-    r->error = (int)code;
+    r->bind.scope = OA_B_TOP; /* the path: the body */
+    r->out->problem.cause = code;
+    (void)oa_ans_fail(r, code, ODEUS_RULE_JSON, NULL, r->json.offset);
   }
   return (odeus_result)r->error;
 }
