@@ -4313,8 +4313,10 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
   unsigned t = (unsigned)ev->type;
   const oa_member *m = b->row;
   if (m) {
-    if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == json_type[m->kind])
-      return t == OA_JEV_STRING ? (unsigned)OA_B_STRING : t <= OA_JEV_ARRAY_END ? oa_bind_enter(b, m) : (unsigned)OA_B_BOOL;
+    if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == json_type[m->kind]) {
+      if (t == OA_JEV_STRING) return OA_B_STRING;
+      return t <= OA_JEV_ARRAY_END ? oa_bind_enter(b, m) : (unsigned)OA_B_BOOL;
+    }
     if (t == OA_JEV_NULL && (m->in & b->nullable)) return OA_B_NONE;
   } else if (b->scope == OA_B_TOP || b->scope == OA_B_FIELDS) { /* the body or an element: an object */
     if (t == OA_JEV_OBJECT_BEGIN) {
@@ -4478,7 +4480,8 @@ static void oa_cfg_close(oa_cfg *p)
   unsigned i = 0;
   while ((i = oa_bind_lacking(&p->b, i)) != 0)
     oa_cfg_problem(p, oa_bind_row(p->b.scope, i - 1), ODEUS_RULE_REQUIRED, 0, NULL, 0);
-  if (p->b.scope == OA_B_FIELDS) oa_check_slugs(p->cfg->fields, p->cfg->field_count, oa_bind_where(&p->b, NULL), p->pr);
+  if (p->b.scope == OA_B_FIELDS)
+    oa_check_slugs(p->cfg->fields, p->cfg->field_count, oa_bind_where(&p->b, NULL), p->pr);
   if (p->b.scope == OA_B_INTEG && p->cfg->oauth_client) {
     oa_where w = { ODEUS_KEY_OAUTH_CLIENT, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
     oa_check_oauth_allowed(p->cfg, w, p->pr);
@@ -4749,7 +4752,9 @@ static int oa_ans_bound(void *ctx, unsigned what, const oa_json_event *ev)
     return 0;
   case OA_B_CLOSE:
     i = oa_bind_lacking(&r->bind, 0);
-    if (i) return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(r->bind.scope, i - 1), ev->offset);
+    if (i)
+      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(r->bind.scope, i - 1),
+                         ev->offset);
     oa_bind_leave(&r->bind);
     return 0;
   case OA_B_DUPLICATE:
@@ -5159,78 +5164,68 @@ static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p)
 
 /* ---- writing the answer back ---- */
 
-/* ,"key":value for a string (null without a value). */
-static void oa_ans_put_member(oa_sink *s, const char *key_prefix, odeus_str v)
+/* The members of a record that are not objects, in table order, after the
+ * brace that opens it: ,"key":value. A string that may be null, or that
+ * must be there, is null without a value; any other is left out without
+ * one (as the server left it out), so that the output reads back as the
+ * answer it came from. An enum is its name, else its text. */
+static void oa_ans_put_record(oa_sink *s, const char *record, unsigned scope)
 {
-  oa_puts(s, key_prefix);
-  oa_put_json_str(s, v.ptr, v.len);
-}
-
-/* The same for a member that is a string or absent (never null): left out
- * without a value, so that the output reads back as the answer it came from. */
-static void oa_ans_put_present(oa_sink *s, const char *key_prefix, odeus_str v)
-{
-  if (v.ptr) oa_ans_put_member(s, key_prefix, v);
-}
-
-static void oa_ans_put_enum(oa_sink *s, const char *key_prefix, const char *known, odeus_str text)
-{
-  oa_puts(s, key_prefix);
-  if (known) {
+  const oa_member *m;
+  unsigned i;
+  char sep = '{';
+  for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++) {
+    const void *a = record, *at = record + m->answer_offset;
+    const odeus_str *v = (const odeus_str *)at;
+    const char *known = NULL;
+    if (!(m->in & OA_IN_ANSWER) || m->kind >= OA_KIND_FIELDS ||
+        (m->kind != OA_KIND_BOOL && !v->ptr && !(m->flags & OA_REQUIRED) && !(m->in & OA_ANS_NULL)))
+      continue;
+    oa_putc(s, sep);
     oa_putc(s, '"');
-    oa_puts(s, known);
-    oa_putc(s, '"');
-  } else {
-    oa_put_json_str(s, text.ptr, text.len);
+    oa_puts(s, m->name);
+    oa_puts(s, "\":");
+    sep = ',';
+    if (m->kind == OA_KIND_BOOL) {
+      oa_puts(s, *(const int *)at ? "true" : "false");
+      continue;
+    }
+    if (m->kind == OA_KIND_AUTH_TYPE) known = oa_enum_name(m, (int)((const odeus_answer *)a)->auth_type);
+    if (m->kind == OA_KIND_FIELD_TYPE) known = oa_enum_name(m, (int)((const odeus_answer_field *)a)->type);
+    if (known) {
+      oa_putc(s, '"');
+      oa_puts(s, known);
+      oa_putc(s, '"');
+    } else {
+      oa_put_json_str(s, v->ptr, v->len);
+    }
   }
-}
-
-static void oa_ans_put_field(oa_sink *s, const odeus_answer_field *f)
-{
-  int t = (int)f->type;
-  oa_ans_put_member(s, "{\"slug\":", f->slug);
-  oa_ans_put_member(s, ",\"label\":", f->label);
-  oa_ans_put_enum(s, ",\"type\":", t > 0 && t < ODEUS_FIELD_UNKNOWN ? oa_field_type_names[t] : NULL,
-                  f->type_text);
-  oa_ans_put_present(s, ",\"description\":", f->description);
-  oa_ans_put_member(s, ",\"placeholder\":", f->placeholder);
-  oa_puts(s, f->required ? ",\"required\":true}" : ",\"required\":false}");
-}
-
-static void oa_ans_put_oauth(oa_sink *s, const odeus_answer_oauth *o)
-{
-  oa_ans_put_member(s, "{\"scopes\":", o->scopes);
-  oa_ans_put_member(s, ",\"label\":", o->label);
-  oa_ans_put_present(s, ",\"authorizationCode\":", o->authorization_code);
-  oa_ans_put_present(s, ",\"accessTokenCode\":", o->access_token_code);
-  oa_ans_put_present(s, ",\"refreshTokenCode\":", o->refresh_token_code);
-  oa_putc(s, '}');
 }
 
 ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size_t cap, size_t *needed)
 {
   oa_sink s;
   size_t i;
-  int t;
   if (needed) *needed = 0;
   if (!a || (!buf && cap)) return ODEUS_ERR_ARGUMENT;
   /* Writing a cut answer would print something we did not fully read. */
   if (a->cut || a->field_count > a->field_capacity) return ODEUS_ERR_ANSWER_CUT;
   if (!a->id.ptr || a->problem.rule || (a->field_count && !a->fields)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap, 0);
-  t = (int)a->auth_type;
-  oa_ans_put_member(&s, "{\"id\":", a->id);
-  oa_ans_put_enum(&s, ",\"authType\":", t > 0 && t < ODEUS_AUTH_UNKNOWN ? oa_auth_type_names[t] : NULL,
-                  a->auth_type_text);
-  oa_ans_put_member(&s, ",\"authTestCode\":", a->auth_test_code);
+  oa_ans_put_record(&s, (const char *)a, OA_B_INTEG);
   oa_puts(&s, ",\"authFields\":[");
   for (i = 0; i < a->field_count; i++) {
     if (i) oa_putc(&s, ',');
-    oa_ans_put_field(&s, &a->fields[i]);
+    oa_ans_put_record(&s, (const char *)&a->fields[i], OA_B_FIELD);
+    oa_putc(&s, '}');
   }
   oa_puts(&s, "],\"oauthClient\":");
-  if (a->has_oauth_client) oa_ans_put_oauth(&s, &a->oauth_client);
-  else oa_puts(&s, "null");
+  if (a->has_oauth_client) {
+    oa_ans_put_record(&s, (const char *)&a->oauth_client, OA_B_OAUTH);
+    oa_putc(&s, '}');
+  } else {
+    oa_puts(&s, "null");
+  }
   oa_putc(&s, '}');
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
