@@ -4251,7 +4251,7 @@ static int oa_bind_word(oa_bind *b, const oa_json_event *ev, const char **s, siz
  * named by the n bytes at s. */
 static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
 {
-  return (m->in & in) && m->name_len == n && m->name[0] == s[0] && memcmp(m->name, s, n) == 0;
+  return m->name_len == n && (m->in & in) && memcmp(m->name, s, n) == 0;
 }
 
 /* The row a key names among the scope's rows read in this mode, else NULL. */
@@ -4259,9 +4259,9 @@ static const oa_member *oa_bind_match(unsigned scope, unsigned in, const char *s
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[scope];
   const oa_member *m = d->table;
-  unsigned i;
+  unsigned left = d->count;
   if (d->own && oa_bind_names(d->own, in, s, n)) return d->own;
-  for (i = 0; i < d->count; i++, m++)
+  for (; left; left--, m++)
     if (oa_bind_names(m, in, s, n)) return m;
   return NULL;
 }
@@ -5164,11 +5164,11 @@ static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p)
 
 /* ---- writing the answer back ---- */
 
-/* The members of a record that are not objects, in table order, after the
- * brace that opens it: ,"key":value. A string that may be null, or that
- * must be there, is null without a value; any other is left out without
- * one (as the server left it out), so that the output reads back as the
- * answer it came from. An enum is its name, else its text. */
+/* A record opened with its brace, then its members that are neither array
+ * nor object, in table order (the caller closes it). A string that may be
+ * null, or must be there, is null without a value; any other is left out
+ * (as the server left it out), so that the output reads back as the answer
+ * it came from. An enum is its name, else its text. */
 static void oa_ans_put_record(oa_sink *s, const char *record, unsigned scope)
 {
   const oa_member *m;
