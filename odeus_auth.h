@@ -4770,26 +4770,13 @@ static int oa_ans_bound(void *ctx, unsigned what, const oa_json_event *ev)
  * it. A candidate of higher priority ("message" over "error") takes the
  * storage over at its first byte; one of equal or lower priority is not
  * read once a candidate holds text. */
-enum {
-  OA_MSG_PRI_ERROR = 1,
-  OA_MSG_PRI_MESSAGE = 2
-};
-
-/* Where we are inside the member being read (ctx). */
-enum {
-  OA_MSG_NOWHERE,
-  OA_MSG_LIST,                  /* the array of "message" */
-  OA_MSG_ERROR_OBJECT           /* the object of "error" */
-};
-
-/* What the next value is (sub). */
-enum {
-  OA_MSG_NONE,
-  OA_MSG_TEXT,                  /* the "message" of the "error" object */
-  OA_MSG_PATH,                  /* an item's "path" */
-  OA_MSG_MESSAGE,               /* an item's "message" */
-  OA_MSG_PATH_LIST              /* inside an item's "path" array */
-};
+enum { OA_MSG_PRI_ERROR = 1, OA_MSG_PRI_MESSAGE = 2 };
+/* Where we are inside the member being read (ctx): in the array of
+ * "message", in the object of "error". */
+enum { OA_MSG_NOWHERE, OA_MSG_LIST, OA_MSG_ERROR_OBJECT };
+/* What the next value is (sub): the "message" of the "error" object, an
+ * item's "path" or "message", an element of an item's "path" array. */
+enum { OA_MSG_NONE, OA_MSG_TEXT, OA_MSG_PATH, OA_MSG_MESSAGE, OA_MSG_PATH_LIST };
 
 static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
 {
@@ -4836,11 +4823,11 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned part, const char *
 
 static void oa_msg_reverse(char *s, size_t n)
 {
-  size_t i;
-  for (i = 0; i < n / 2; i++) {
-    char c = s[i];
-    s[i] = s[n - 1 - i];
-    s[n - 1 - i] = c;
+  char *e = s + n, c;
+  while (s + 1 < e) {
+    c = *s;
+    *s++ = *--e;
+    *e = c;
   }
 }
 
@@ -4907,6 +4894,7 @@ static void oa_msg_text(odeus_answer_reader *r, const oa_json_event *ev)
 {
   unsigned first = ev->flags & OA_JSON_FIRST;
   int string = ev->type == OA_JEV_STRING;
+  if (first && ev->depth < 4) r->part_started = 0; /* a new value: a new part (a path's elements are one) */
   switch (ev->depth) {
   case 1: /* "message" or "error" as a string */
     if (r->cur && string) oa_msg_candidate(r, ev);
@@ -4916,17 +4904,13 @@ static void oa_msg_text(odeus_answer_reader *r, const oa_json_event *ev)
     if (r->ctx == OA_MSG_ERROR_OBJECT && r->sub == OA_MSG_TEXT) {
       oa_msg_candidate(r, ev);
     } else if (r->ctx == OA_MSG_LIST) { /* an item that is a plain string */
-      if (first) {
-        oa_msg_item_begin(r);
-        r->part_started = 0;
-      }
+      if (first) oa_msg_item_begin(r);
       oa_msg_part_text(r, OA_MSG_MESSAGE, ev->text, ev->len);
       if (ev->flags & OA_JSON_LAST) oa_msg_item_end(r);
     }
     return;
   case 3:
     if (!string || !r->in_item || (r->sub != OA_MSG_PATH && r->sub != OA_MSG_MESSAGE)) return;
-    if (first) r->part_started = 0;
     oa_msg_part_text(r, r->sub, ev->text, ev->len);
     return;
   case 4: /* an element of an item's path array */
