@@ -4660,65 +4660,51 @@ static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rul
   return (int)code;
 }
 
-/* An enum's value as well as its text; an unknown one is the type's
- * UNKNOWN (the length of its list of names). */
-static void oa_ans_set_enum(odeus_answer_reader *r, const oa_member *m, char *record, const char *s, size_t n)
-{
-  if (m->kind == OA_KIND_AUTH_TYPE)
-    r->out->auth_type =
-      (odeus_auth_type)oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), s, n);
-  else if (record)
-    ((odeus_answer_field *)(void *)record)->type =
-      (odeus_field_type)oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), s, n);
-}
-
-/* A string of n bytes is read; unless cut, it is at storage[start]. Keep
- * it where it fit, count it anyway. */
-static void oa_ans_string_done(odeus_answer_reader *r, odeus_str *t, size_t start, size_t n, int cut)
-{
-  odeus_answer *out = r->out;
-  if (!n) {
-    if (t) {
-      t->ptr = oa_ans_empty;
-      t->len = 0;
-    }
-    return;
-  }
-  out->strings_needed = oa_ans_add(out->strings_needed, n + 1);
-  if (!t) return;
-  t->len = n;
-  if (cut) {
-    t->ptr = NULL;
-    out->cut = 1;
-    return;
-  }
-  out->strings[start + n] = '\0';
-  t->ptr = out->strings + start;
-  r->used = start + n + 1;
-}
-
 /* A fragment of a string value: copied while the whole string (and its
- * NUL) still fits the storage left; an enum's value is looked up too. */
+ * NUL) still fits the storage left. At its end the string is kept where it
+ * fit (an empty one needs no storage) and counted anyway; an enum's value
+ * is looked up by its text (an unknown one is the length of the list of
+ * names: the type's UNKNOWN). */
 static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
   const oa_member *m = r->bind.row;
+  odeus_answer *out = r->out;
   char *record = oa_ans_record(r);
+  odeus_str *t;
   const char *s;
-  size_t n = ev->len, len = r->str_len, at;
+  size_t n = ev->len, len = r->str_len;
   if (ev->flags & OA_JSON_FIRST) {
     r->target = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
     r->str_start = r->used;
     r->str_cut = r->target == NULL;
     len = 0;
   }
-  at = r->str_start + len;
   if (n && !r->str_cut) {
-    if (n < r->out->strings_capacity - at) memcpy(r->out->strings + at, ev->text, n);
+    if (n < out->strings_capacity - (r->str_start + len)) memcpy(out->strings + r->str_start + len, ev->text, n);
     else r->str_cut = 1;
   }
   r->str_len = len = oa_ans_add(len, n);
-  if (ev->flags & OA_JSON_LAST) oa_ans_string_done(r, r->target, r->str_start, len, r->str_cut);
-  if (m->kind >= OA_KIND_AUTH_TYPE && oa_bind_word(&r->bind, ev, &s, &n)) oa_ans_set_enum(r, m, record, s, n);
+  if (m->kind >= OA_KIND_AUTH_TYPE && oa_bind_word(&r->bind, ev, &s, &n)) {
+    if (m->kind == OA_KIND_AUTH_TYPE)
+      out->auth_type = (odeus_auth_type)oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), s, n);
+    else if (record)
+      ((odeus_answer_field *)(void *)record)->type =
+        (odeus_field_type)oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), s, n);
+  }
+  if (!(ev->flags & OA_JSON_LAST)) return 0;
+  if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
+  if ((t = r->target) == NULL) return 0;
+  t->len = len;
+  if (!len) {
+    t->ptr = oa_ans_empty;
+  } else if (r->str_cut) {
+    t->ptr = NULL;
+    out->cut = 1;
+  } else {
+    out->strings[r->str_start + len] = '\0';
+    t->ptr = out->strings + r->str_start;
+    r->used = r->str_start + len + 1;
+  }
   return 0;
 }
 
