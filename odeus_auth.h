@@ -4351,9 +4351,12 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
  * lacks, as 1 + its row; 0 when none is missing. */
 static unsigned oa_bind_lacking(const oa_bind *b, unsigned i)
 {
-  const oa_member *m;
-  for (; (m = oa_bind_row(b->scope, i)) != NULL; i++)
+  const struct oa_bind_rows *d = &oa_bind_scopes[b->scope];
+  unsigned own = d->own != NULL;
+  for (; i < own + d->count; i++) {
+    const oa_member *m = i < own ? d->own : &d->table[i - own];
     if ((m->flags & OA_REQUIRED) && (m->in & b->in) && !(b->seen & OA_BIND_BIT(m))) return i + 1;
+  }
   return 0;
 }
 
@@ -4669,11 +4672,12 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
   const oa_member *m = r->bind.row;
   odeus_answer *out = r->out;
-  char *record = oa_ans_record(r);
+  char *record;
   odeus_str *t;
   const char *s;
   size_t n = ev->len, len = r->str_len;
   if (ev->flags & OA_JSON_FIRST) {
+    record = oa_ans_record(r);
     r->target = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
     r->str_start = r->used;
     r->str_cut = r->target == NULL;
@@ -4685,6 +4689,7 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   }
   r->str_len = len = oa_ans_add(len, n);
   if (m->kind >= OA_KIND_AUTH_TYPE && oa_bind_word(&r->bind, ev, &s, &n)) {
+    record = oa_ans_record(r);
     if (m->kind == OA_KIND_AUTH_TYPE)
       out->auth_type = (odeus_auth_type)oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), s, n);
     else if (record)
