@@ -1268,12 +1268,10 @@ enum {
 #define OA_NONEMPTY 2u          /* at least 1 character */
 #define OA_SECRET 4u            /* redacted in dumps, wiped after use */
 
-/* Where a member is read (the `in` column of its row): in a request body
- * (the config parser), in a 200 answer (the answer mapper), and whether the
- * answer may hold null for it (the API reference's "|null"). */
-#define OA_IN_BODY 1u
-#define OA_IN_ANSWER 2u
-#define OA_ANS_NULL 4u
+/* Where a member is read (the `in` column of its row). */
+#define OA_IN_BODY 1u           /* a request body: the config parser reads it */
+#define OA_IN_ANSWER 2u         /* a 200 answer: the answer mapper reads it */
+#define OA_ANS_NULL 4u          /* the answer may hold null (the API reference's "|null") */
 
 typedef struct oa_member {
   const char *name;             /* the JSON key */
@@ -4147,27 +4145,19 @@ static odeus_result oa_json_finish(oa_json *js)
 }
 
 /* ---- the binder: JSON events -> a struct, by the member rows ------------------------
- * One reader of JSON into the model, for the strict config parser (every
- * problem reported with its path, in document order, and the reading goes
- * on) and the lenient answer mapper (keys it does not read are skipped,
- * null is allowed where the Odeus API reference allows it, the first
- * problem stops it). The binder follows the objects, matches each key to a
- * row of its object's table, remembers the members met, checks each value's
- * JSON type against its row, and says what the event is (OA_B_*); its
- * consumer stores the value or reports the problem its own way. Each
- * consumer lives in functions of its own, so a firmware that only runs
- * exchanges carries none of the config parser. */
+ * One reader of JSON into the model, strict for a config (every problem
+ * reported with its path, and the reading goes on) and lenient for an
+ * answer (keys not read are skipped, null where the API reference allows
+ * it, the first problem stops it). It follows the objects, matches keys to
+ * rows, remembers the members met, checks each value's JSON type against
+ * its row and says what the event is (OA_B_*); the consumer stores or
+ * reports. Each consumer is reached through a pointer, so a firmware that
+ * only runs exchanges carries none of the config parser. */
 
-/* The object or array the binder is in. */
-enum {
-  OA_B_TOP,                     /* before the body's object */
-  OA_B_BODY,                    /* an answer's body: "integration" */
-  OA_B_INTEG,                   /* the integration, or a config: the root members */
-  OA_B_FIELDS,                  /* "authFields" */
-  OA_B_FIELD,                   /* an element of authFields: the field members */
-  OA_B_OAUTH,                   /* "oauthClient": the OAuth members */
-  OA_B_DONE                     /* the body's object closed */
-};
+/* The object or array the binder is in: before the body, an answer's body
+ * ("integration"), the integration (a config's body), authFields, one of
+ * its elements, oauthClient, after the body. */
+enum { OA_B_TOP, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_FIELD, OA_B_OAUTH, OA_B_DONE };
 
 /* What an event is, for the consumer. */
 enum {
@@ -4221,10 +4211,9 @@ static void oa_bind_init(oa_bind *b, int strict, oa_bind_fn fn, void *ctx)
   b->strict = (unsigned)strict;
   b->in = strict ? OA_IN_BODY : OA_IN_ANSWER;
   b->nullable = strict ? 0u : OA_ANS_NULL;
-  /* A string or number of the wrong type: the config is whole, so at its
-   * first fragment; an answer comes in pieces, so at its last, for a token
-   * the JSON reader then finds broken ends in the JSON error however the
-   * body was split. */
+  /* A string or number of the wrong type is judged at its first fragment
+   * in a config (given whole), at its last in an answer: a token the JSON
+   * reader then finds broken ends in the JSON error however it was split. */
   b->decide = strict ? OA_JSON_FIRST : OA_JSON_LAST;
 }
 
@@ -4351,12 +4340,9 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
  * lacks, as 1 + its row; 0 when none is missing. */
 static unsigned oa_bind_lacking(const oa_bind *b, unsigned i)
 {
-  const struct oa_bind_rows *d = &oa_bind_scopes[b->scope];
-  unsigned own = d->own != NULL;
-  for (; i < own + d->count; i++) {
-    const oa_member *m = i < own ? d->own : &d->table[i - own];
+  const oa_member *m;
+  for (; (m = oa_bind_row(b->scope, i)) != NULL; i++)
     if ((m->flags & OA_REQUIRED) && (m->in & b->in) && !(b->seen & OA_BIND_BIT(m))) return i + 1;
-  }
   return 0;
 }
 
@@ -4713,23 +4699,10 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   return 0;
 }
 
-/* An object or array entered: a field is counted, and kept while there is
- * room for it. */
-static void oa_ans_open(odeus_answer_reader *r)
-{
-  odeus_answer *out = r->out;
-  if (r->bind.scope == OA_B_FIELD) {
-    out->field_count = r->bind.elements;
-    if (r->bind.field < out->field_capacity) memset(&out->fields[r->bind.field], 0, sizeof *out->fields);
-    else out->cut = 1;
-  } else if (r->bind.scope == OA_B_OAUTH) {
-    out->has_oauth_client = 1;
-  }
-}
-
 static int oa_ans_bound(void *ctx, unsigned what, const oa_json_event *ev)
 {
   odeus_answer_reader *r = (odeus_answer_reader *)ctx;
+  odeus_answer *out = r->out;
   unsigned i;
   switch (what) {
   case OA_B_STRING: return oa_ans_string(r, ev);
@@ -4738,8 +4711,14 @@ static int oa_ans_bound(void *ctx, unsigned what, const oa_json_event *ev)
     if (record) ((odeus_answer_field *)(void *)record)->required = ev->type == OA_JEV_TRUE;
     return 0;
   }
-  case OA_B_OPEN:
-    oa_ans_open(r);
+  case OA_B_OPEN: /* a field is counted, and kept while there is room for it */
+    if (r->bind.scope == OA_B_FIELD) {
+      out->field_count = r->bind.elements;
+      if (r->bind.field < out->field_capacity) memset(&out->fields[r->bind.field], 0, sizeof *out->fields);
+      else out->cut = 1;
+    } else if (r->bind.scope == OA_B_OAUTH) {
+      out->has_oauth_client = 1;
+    }
     return 0;
   case OA_B_CLOSE:
     i = oa_bind_lacking(&r->bind, 0);
@@ -4789,26 +4768,23 @@ static void oa_msg_own(odeus_answer_reader *r)
   r->msg_stored = 0;
 }
 
-/* The first byte of an item's path or message: the separators go first. */
-static void oa_msg_part_start(odeus_answer_reader *r, unsigned part)
-{
-  r->part_started = 1;
-  oa_msg_own(r);
-  if (r->item_parts++ == 0) {
-    r->item_sep = r->msg_len;
-    if (r->parts++) oa_msg_put(r, "; ", 2);
-    r->item_start = r->msg_len;
-    r->first_part = part;
-  } else {
-    oa_msg_put(r, ": ", 2);
-    r->second_start = r->msg_len;
-  }
-}
-
+/* Text of an item's path or message; before its first byte, the separators. */
 static void oa_msg_part_text(odeus_answer_reader *r, unsigned part, const char *p, size_t n)
 {
   if (!n) return;
-  if (!r->part_started) oa_msg_part_start(r, part);
+  if (!r->part_started) {
+    r->part_started = 1;
+    oa_msg_own(r);
+    if (r->item_parts++ == 0) {
+      r->item_sep = r->msg_len;
+      if (r->parts++) oa_msg_put(r, "; ", 2);
+      r->item_start = r->msg_len;
+      r->first_part = part;
+    } else {
+      oa_msg_put(r, ": ", 2);
+      r->second_start = r->msg_len;
+    }
+  }
   oa_msg_put(r, p, n);
 }
 
