@@ -5001,17 +5001,16 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
  * ODEUS_ERR_STATUS_OTHER. */
 static odeus_result oa_status_result(int status)
 {
-  switch (status) {
-  case 400: return ODEUS_ERR_STATUS_400;
-  case 401: return ODEUS_ERR_STATUS_401;
-  case 403: return ODEUS_ERR_STATUS_403;
-  case 404: return ODEUS_ERR_STATUS_404;
-  case 429: return ODEUS_ERR_STATUS_429;
-  default: break;
-  }
+  static const short own[] = { 400, 401, 403, 404, 429 }; /* in the order of their results */
+  int i = 0;
   if (oa_ans_mapped(status)) return ODEUS_OK;
-  return status >= 500 && status <= 599 ? ODEUS_ERR_STATUS_5XX : ODEUS_ERR_STATUS_OTHER;
+  while (i < 5 && own[i] != status) i++;
+  if (i == 5 && (status < 500 || status > 599)) i = 6; /* not 5XX: OTHER */
+  return (odeus_result)((int)ODEUS_ERR_STATUS_400 - i);
 }
+OA_STATIC_ASSERT(status_results, ODEUS_ERR_STATUS_429 == ODEUS_ERR_STATUS_400 - 4 &&
+                                 ODEUS_ERR_STATUS_5XX == ODEUS_ERR_STATUS_400 - 5 &&
+                                 ODEUS_ERR_STATUS_OTHER == ODEUS_ERR_STATUS_400 - 6);
 
 /* Forgets an earlier answer; the caller's storage stays. */
 static void oa_ans_clear(odeus_answer *out)
