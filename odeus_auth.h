@@ -4240,7 +4240,7 @@ static int oa_bind_word(oa_bind *b, const oa_json_event *ev, const char **s, siz
  * named by the n bytes at s. */
 static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
 {
-  return m->name_len == n && (m->in & in) && memcmp(m->name, s, n) == 0;
+  return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
 }
 
 /* The row a key names among the scope's rows read in this mode, else NULL. */
