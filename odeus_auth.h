@@ -801,22 +801,23 @@ typedef struct odeus_answer {
 } odeus_answer;
 
 /* The binder: JSON events into a struct, by the member rows (private). Its
- * consumer is told what each event is (OA_B_*); a nonzero return stops the
- * JSON reader, as for any reader callback. */
-typedef int (*oa_bind_fn)(void *ctx, unsigned what, const oa_json_event *ev);
+ * consumer, given the binder it holds, is told what each event is
+ * (OA_B_*); a nonzero return stops the JSON reader, as for any callback. */
+typedef struct oa_bind oa_bind;
+typedef int (*oa_bind_fn)(oa_bind *b, unsigned what, const oa_json_event *ev);
 
-typedef struct oa_bind {
-  oa_bind_fn fn; void *ctx;     /* the consumer */
-  unsigned scope;               /* OA_B_*: the object or array we are in */
+struct oa_bind {
+  oa_bind_fn fn;                /* the consumer */
   const struct oa_member *row;  /* the member whose value comes next; NULL: none */
-  unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
   uint32_t seen;                /* members met, one bit per odeus_key */
-  unsigned strict;              /* the config parser's mode, else the answer's */
-  unsigned in, nullable, decide; /* the mode: rows read, null allowed, fragment judged */
+  unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
   size_t field, elements;       /* the authFields element; elements met */
-  unsigned word_len;            /* a key or enum value in pieces: bytes so far */
+  unsigned char scope;          /* OA_B_*: the object or array we are in */
+  unsigned char in, nullable, decide; /* the mode: rows read (OA_IN_BODY: strict),
+                                   null allowed, the fragment a wrong type is judged at */
+  unsigned char word_len;       /* a key or enum value in pieces: bytes so far */
   char word[20];
-} oa_bind;
+};
 
 /* The answer reader (tier 2; an exchange holds one of its own): fed the
  * body in pieces as an HTTP client delivers it, it maps a 200 answer, or
@@ -4203,14 +4204,12 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 #define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
 OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
 
-static void oa_bind_init(oa_bind *b, int strict, oa_bind_fn fn, void *ctx)
+static void oa_bind_init(oa_bind *b, int strict, oa_bind_fn fn)
 {
   memset(b, 0, sizeof *b);
   b->fn = fn;
-  b->ctx = ctx;
-  b->strict = (unsigned)strict;
   b->in = strict ? OA_IN_BODY : OA_IN_ANSWER;
-  b->nullable = strict ? 0u : OA_ANS_NULL;
+  b->nullable = strict ? 0 : OA_ANS_NULL;
   /* A string or number of the wrong type is judged at its first fragment
    * in a config (given whole), at its last in an answer: a token the JSON
    * reader then finds broken ends in the JSON error however it was split. */
@@ -4229,7 +4228,7 @@ static int oa_bind_word(oa_bind *b, const oa_json_event *ev, const char **s, siz
   if (b->word_len <= sizeof b->word) {
     size_t room = sizeof b->word - b->word_len;
     if (ev->len <= room) memcpy(b->word + b->word_len, ev->text, ev->len);
-    b->word_len = ev->len <= room ? b->word_len + (unsigned)ev->len : (unsigned)sizeof b->word + 1;
+    b->word_len = (unsigned char)(ev->len <= room ? b->word_len + ev->len : sizeof b->word + 1);
   }
   *s = b->word;
   *n = b->word_len;
@@ -4273,12 +4272,12 @@ static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
 {
   unsigned to;
-  if (!m) to = b->scope == OA_B_FIELDS ? OA_B_FIELD : b->strict ? OA_B_INTEG : OA_B_BODY;
+  if (!m) to = b->scope == OA_B_FIELDS ? OA_B_FIELD : b->in == OA_IN_BODY ? OA_B_INTEG : OA_B_BODY;
   else if (m->kind == OA_KIND_FIELDS) to = OA_B_FIELDS;
   else to = m->kind == OA_KIND_OAUTH ? OA_B_OAUTH : OA_B_INTEG;
   if (to == OA_B_FIELD || to == OA_B_OAUTH) b->seen &= ~OA_BIND_NESTED; /* a new object: its members are new */
   if (to == OA_B_FIELDS) b->elements = 0;
-  b->scope = to;
+  b->scope = (unsigned char)to;
   b->row = NULL;
   return OA_B_OPEN;
 }
@@ -4288,7 +4287,7 @@ static void oa_bind_leave(oa_bind *b)
 {
   static const unsigned char parent[] = { OA_B_DONE, OA_B_DONE, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_INTEG,
                                           OA_B_DONE };
-  b->scope = b->scope == OA_B_INTEG && b->strict ? (unsigned)OA_B_DONE : parent[b->scope];
+  b->scope = b->scope == OA_B_INTEG && b->in == OA_IN_BODY ? (unsigned char)OA_B_DONE : parent[b->scope];
   b->row = NULL;
 }
 
@@ -4333,7 +4332,7 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
     return 0;
   }
   what = ev->type == OA_JEV_KEY ? oa_bind_key(b, ev) : end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
-  return what == OA_B_NONE ? 0 : b->fn(b->ctx, what, ev);
+  return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
 }
 
 /* The first member from row i on that the closing object must hold and
@@ -4542,9 +4541,9 @@ static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
   oa_cfg_string_done(p, m, p->str ? p->str : "", p->str_len);
 }
 
-static int oa_cfg_bound(void *ctx, unsigned what, const oa_json_event *ev)
+static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
-  oa_cfg *p = (oa_cfg *)ctx;
+  oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
   switch (what) {
   case OA_B_UNKNOWN: oa_cfg_unknown(p, ev); break;
   case OA_B_DUPLICATE:
@@ -4577,7 +4576,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   memset(&no_storage, 0, sizeof no_storage);
   memset(&p, 0, sizeof p);
   memset(cfg, 0, sizeof *cfg);
-  oa_bind_init(&p.b, 1, oa_cfg_bound, &p);
+  oa_bind_init(&p.b, 1, oa_cfg_bound);
   p.json = json;
   p.json_len = len;
   p.cfg = cfg;
@@ -4699,9 +4698,9 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   return 0;
 }
 
-static int oa_ans_bound(void *ctx, unsigned what, const oa_json_event *ev)
+static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
-  odeus_answer_reader *r = (odeus_answer_reader *)ctx;
+  odeus_answer_reader *r = (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
   odeus_answer *out = r->out;
   unsigned i;
   switch (what) {
@@ -5032,7 +5031,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   /* the JSON reader clears itself; the rest of the reader starts at zero */
   oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, mapped ? (void *)&r->bind : (void *)r);
   memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
-  oa_bind_init(&r->bind, 0, oa_ans_bound, r);
+  oa_bind_init(&r->bind, 0, oa_ans_bound);
   r->out = out;
   r->status = status;
   if (!out) {
