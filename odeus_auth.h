@@ -811,7 +811,7 @@ struct oa_bind {
   const struct oa_member *row;  /* the member whose value comes next; NULL: none */
   uint32_t seen;                /* members met, one bit per odeus_key */
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
-  size_t field, elements;       /* the authFields element; elements met */
+  size_t field;                 /* the authFields element (counted from -1 as they come) */
   unsigned char scope;          /* OA_B_*: the object or array we are in */
   unsigned char in, nullable, decide; /* the mode: rows read (OA_IN_BODY: strict),
                                    null allowed, the fragment a wrong type is judged at */
@@ -4276,7 +4276,7 @@ static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
   else if (m->kind == OA_KIND_FIELDS) to = OA_B_FIELDS;
   else to = m->kind == OA_KIND_OAUTH ? OA_B_OAUTH : OA_B_INTEG;
   if (to == OA_B_FIELD || to == OA_B_OAUTH) b->seen &= ~OA_BIND_NESTED; /* a new object: its members are new */
-  if (to == OA_B_FIELDS) b->elements = 0;
+  if (to == OA_B_FIELDS) b->field = (size_t)-1;
   b->scope = (unsigned char)to;
   b->row = NULL;
   return OA_B_OPEN;
@@ -4308,10 +4308,10 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
     if (t == OA_JEV_NULL && (m->in & b->nullable)) return OA_B_NONE;
   } else if (b->scope == OA_B_TOP || b->scope == OA_B_FIELDS) { /* the body or an element: an object */
     if (t == OA_JEV_OBJECT_BEGIN) {
-      b->field = b->elements++;
+      b->field++;
       return oa_bind_enter(b, NULL);
     }
-    if ((ev->flags & b->decide) || (t != OA_JEV_STRING && t != OA_JEV_NUMBER)) b->field = b->elements++;
+    if ((ev->flags & b->decide) || (t != OA_JEV_STRING && t != OA_JEV_NUMBER)) b->field++;
   } else { /* the value of a key not read */
     if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
     return OA_B_NONE;
@@ -4712,7 +4712,7 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   }
   case OA_B_OPEN: /* a field is counted, and kept while there is room for it */
     if (r->bind.scope == OA_B_FIELD) {
-      out->field_count = r->bind.elements;
+      out->field_count = r->bind.field + 1;
       if (r->bind.field < out->field_capacity) memset(&out->fields[r->bind.field], 0, sizeof *out->fields);
       else out->cut = 1;
     } else if (r->bind.scope == OA_B_OAUTH) {
