@@ -835,9 +835,9 @@ typedef struct odeus_answer_reader {
   size_t str_start, str_len;    /* where it starts in storage; bytes so far */
   int str_cut;                  /* it does not fit */
   /* the error message */
-  unsigned cur, have;           /* priority of the member read / of the text stored */
-  unsigned ctx, sub, in_item;   /* where we are in "message" / "error" */
-  unsigned item_seen, item_parts, first_part, part_started, path_elems, parts;
+  unsigned char cur, have;      /* priority of the member read / of the text stored */
+  unsigned char where, role;    /* the container followed, what its next value is */
+  unsigned char item_seen, item_parts, first_part, part_started, path_elems, parts;
   size_t item_sep, item_start, second_start;
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
 } odeus_answer_reader;
@@ -4734,18 +4734,29 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 }
 
 /* ---- the message of an error answer ----
- * The message is assembled in storage as it arrives. Its full length
- * (msg_len) is always counted; the bytes kept (msg_stored) are a prefix of
- * it. A candidate of higher priority ("message" over "error") takes the
- * storage over at its first byte; one of equal or lower priority is not
- * read once a candidate holds text. */
-enum { OA_MSG_PRI_ERROR = 1, OA_MSG_PRI_MESSAGE = 2 };
-/* Where we are inside the member being read (ctx): in the array of
- * "message", in the object of "error". */
-enum { OA_MSG_NOWHERE, OA_MSG_LIST, OA_MSG_ERROR_OBJECT };
-/* What the next value is (sub): the "message" of the "error" object, an
- * item's "path" or "message", an element of an item's "path" array. */
-enum { OA_MSG_NONE, OA_MSG_TEXT, OA_MSG_PATH, OA_MSG_MESSAGE, OA_MSG_PATH_LIST };
+ * A small consumer of the JSON events, by depth: it follows only the
+ * containers that can hold the message (where) and knows what their next
+ * value is (role). The message is assembled in storage as it arrives. Its
+ * full length (msg_len) is always counted; the bytes kept (msg_stored) are
+ * a prefix of it. A candidate of higher priority ("message" over "error")
+ * takes the storage over at its first byte; one of equal or lower priority
+ * is not read once a candidate holds text. A plain string is an item of
+ * one part, the message. */
+
+/* The containers followed: the body, the array of "message", the object of
+ * "error", an item of that array, an item's "path" array. */
+enum { OA_MSG_BODY, OA_MSG_LIST, OA_MSG_ERROR_OBJECT, OA_MSG_ITEM, OA_MSG_PATH_LIST };
+/* What a value is: not read, the body's "error" or "message" (their
+ * priorities), a message, an element of the list, an item's path, an
+ * element of a path. */
+enum { OA_MSG_NONE, OA_MSG_ERROR, OA_MSG_MESSAGE, OA_MSG_TEXT, OA_MSG_ELEMENT, OA_MSG_PATH, OA_MSG_PATH_PART };
+
+/* Per container: the depth of its values, its parent, the role of its
+ * values (an object's come with their keys). */
+static const unsigned char oa_msg_containers[][3] = {
+  { 1, OA_MSG_BODY, OA_MSG_NONE }, { 2, OA_MSG_BODY, OA_MSG_ELEMENT }, { 2, OA_MSG_BODY, OA_MSG_NONE },
+  { 3, OA_MSG_LIST, OA_MSG_NONE }, { 4, OA_MSG_ITEM, OA_MSG_PATH_PART }
+};
 
 static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
 {
@@ -4758,27 +4769,24 @@ static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
   r->msg_len = oa_ans_add(r->msg_len, n);
 }
 
-/* The member being read has text: it takes the storage over. */
-static void oa_msg_own(odeus_answer_reader *r)
-{
-  if (r->have == r->cur) return;
-  r->have = r->cur;
-  r->msg_len = 0;
-  r->msg_stored = 0;
-}
-
-/* Text of an item's path or message; before its first byte, the separators. */
+/* Text of an item's part; before its first byte, the separators. The
+ * member being read has text: it takes the storage over. */
 static void oa_msg_part_text(odeus_answer_reader *r, unsigned part, const char *p, size_t n)
 {
   if (!n) return;
   if (!r->part_started) {
     r->part_started = 1;
-    oa_msg_own(r);
+    if (r->have != r->cur) {
+      r->have = r->cur;
+      r->msg_len = 0;
+      r->msg_stored = 0;
+    }
     if (r->item_parts++ == 0) {
       r->item_sep = r->msg_len;
-      if (r->parts++) oa_msg_put(r, "; ", 2);
+      if (r->parts) oa_msg_put(r, "; ", 2);
+      r->parts = 1;
       r->item_start = r->msg_len;
-      r->first_part = part;
+      r->first_part = (unsigned char)part;
     } else {
       oa_msg_put(r, ": ", 2);
       r->second_start = r->msg_len;
@@ -4797,22 +4805,12 @@ static void oa_msg_reverse(char *s, size_t n)
   }
 }
 
-static void oa_msg_item_begin(odeus_answer_reader *r)
-{
-  r->in_item = 1;
-  r->item_seen = 0;
-  r->item_parts = 0;
-  r->sub = OA_MSG_NONE;
-}
-
 /* An item whose message came before its path reads "message: path" so far:
  * turn it into "path: message" in place (three reversals). If storage cut
  * it, drop what was kept of it, so the kept text stays a prefix. */
 static void oa_msg_item_end(odeus_answer_reader *r)
 {
-  r->in_item = 0;
-  r->sub = OA_MSG_NONE;
-  if (r->item_parts != 2 || r->first_part != OA_MSG_MESSAGE) return;
+  if (r->item_parts != 2 || r->first_part != OA_MSG_TEXT) return;
   if (r->msg_stored == r->msg_len) {
     char *s = r->out->strings + r->item_start;
     size_t all = r->msg_len - r->item_start, path = r->msg_len - r->second_start;
@@ -4825,115 +4823,75 @@ static void oa_msg_item_end(odeus_answer_reader *r)
   }
 }
 
-/* A key: which member or part its value is. */
+/* A key: what its value is. Of an item (or of "error"), the first
+ * "message" and the first "path" (not in "error") are read. */
 static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
 {
   const char *s;
   size_t n;
-  int message;
+  unsigned role;
   if (!oa_bind_word(&r->bind, ev, &s, &n)) return;
-  message = oa_spells("message", s, n);
-  if (ev->depth == 1) {
-    unsigned pri = message ? OA_MSG_PRI_MESSAGE : oa_spells("error", s, n) ? OA_MSG_PRI_ERROR : 0;
-    r->cur = pri > r->have ? pri : 0;
-    r->ctx = OA_MSG_NOWHERE;
-  } else if (ev->depth == 2 && r->ctx == OA_MSG_ERROR_OBJECT) {
-    r->sub = !r->item_seen && message ? OA_MSG_TEXT : OA_MSG_NONE;
-    r->item_seen |= r->sub != OA_MSG_NONE;
-  } else if (ev->depth == 3 && r->in_item) {
-    unsigned part = message ? OA_MSG_MESSAGE : oa_spells("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
-    if (r->item_seen & (1u << part)) part = OA_MSG_NONE;
-    r->item_seen |= 1u << part;
-    r->sub = part;
-  }
-}
-
-/* A fragment of a candidate that is a plain string. */
-static void oa_msg_candidate(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  if (ev->len) oa_msg_own(r);
-  oa_msg_put(r, ev->text, ev->len);
-}
-
-/* A fragment of a string or number. */
-static void oa_msg_text(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  unsigned first = ev->flags & OA_JSON_FIRST;
-  int string = ev->type == OA_JEV_STRING;
-  if (first && ev->depth < 4) r->part_started = 0; /* a new value: a new part (a path's elements are one) */
-  switch (ev->depth) {
-  case 1: /* "message" or "error" as a string */
-    if (r->cur && string) oa_msg_candidate(r, ev);
-    return;
-  case 2:
-    if (!string) return;
-    if (r->ctx == OA_MSG_ERROR_OBJECT && r->sub == OA_MSG_TEXT) {
-      oa_msg_candidate(r, ev);
-    } else if (r->ctx == OA_MSG_LIST) { /* an item that is a plain string */
-      if (first) oa_msg_item_begin(r);
-      oa_msg_part_text(r, OA_MSG_MESSAGE, ev->text, ev->len);
-      if (ev->flags & OA_JSON_LAST) oa_msg_item_end(r);
-    }
-    return;
-  case 3:
-    if (!string || !r->in_item || (r->sub != OA_MSG_PATH && r->sub != OA_MSG_MESSAGE)) return;
-    oa_msg_part_text(r, r->sub, ev->text, ev->len);
-    return;
-  case 4: /* an element of an item's path array */
-    if (!r->in_item || r->sub != OA_MSG_PATH_LIST) return;
-    if (first && r->path_elems++) oa_msg_part_text(r, OA_MSG_PATH, ".", 1);
-    oa_msg_part_text(r, OA_MSG_PATH, ev->text, ev->len);
-    return;
-  default:
+  if (r->where == OA_MSG_BODY) {
+    role = oa_spells("message", s, n) ? OA_MSG_MESSAGE : oa_spells("error", s, n) ? OA_MSG_ERROR : OA_MSG_NONE;
+    r->cur = r->role = (unsigned char)(role > r->have ? role : 0u);
+    r->parts = 0;
     return;
   }
+  role = oa_spells("message", s, n) ? OA_MSG_TEXT
+         : r->where == OA_MSG_ITEM && oa_spells("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
+  if (r->item_seen & (1u << role)) role = OA_MSG_NONE;
+  r->item_seen |= (unsigned char)(1u << role);
+  r->role = (unsigned char)role;
 }
 
-static void oa_msg_open(odeus_answer_reader *r, const oa_json_event *ev)
+static void oa_msg_enter(odeus_answer_reader *r, unsigned where)
 {
-  int object = ev->type == OA_JEV_OBJECT_BEGIN;
-  if (ev->depth == 1) {
-    if (r->cur == OA_MSG_PRI_ERROR && object) {
-      r->ctx = OA_MSG_ERROR_OBJECT;
-      r->item_seen = 0;
-      r->sub = OA_MSG_NONE;
-    } else if (r->cur == OA_MSG_PRI_MESSAGE && !object) {
-      r->ctx = OA_MSG_LIST;
-      r->parts = 0;
-      r->in_item = 0;
-    }
-  } else if (ev->depth == 2 && r->ctx == OA_MSG_LIST && object) {
-    oa_msg_item_begin(r);
-  } else if (ev->depth == 3 && r->in_item && r->sub == OA_MSG_PATH && !object) {
-    r->sub = OA_MSG_PATH_LIST;
-    r->path_elems = 0;
-    r->part_started = 0;
-  }
-}
-
-static void oa_msg_close(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  if (ev->depth == 1) {
-    r->ctx = OA_MSG_NOWHERE;
-  } else if (ev->depth == 2 && r->in_item && ev->type == OA_JEV_OBJECT_END) {
-    oa_msg_item_end(r);
-  } else if (ev->depth == 3 && r->sub == OA_MSG_PATH_LIST) {
-    r->sub = OA_MSG_NONE;
-  }
+  r->where = (unsigned char)where;
+  r->role = oa_msg_containers[where][2];
+  r->path_elems = 0;
+  r->part_started = 0;
+  if (where == OA_MSG_PATH_LIST) return;
+  r->item_seen = 0;
+  r->item_parts = 0;
 }
 
 /* Events of an error answer: never an error, whatever the body. */
 static int oa_msg_event(void *ctx, const oa_json_event *ev)
 {
   odeus_answer_reader *r = (odeus_answer_reader *)ctx;
-  switch (ev->type) {
+  unsigned t = (unsigned)ev->type, role = r->role, depth = oa_msg_containers[r->where][0];
+  if (ev->depth != depth) { /* inside a value not read, or the end of the container */
+    if (ev->depth + 1 == depth && (t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END)) {
+      if (r->where == OA_MSG_ITEM) oa_msg_item_end(r);
+      r->where = oa_msg_containers[r->where][1];
+      r->role = oa_msg_containers[r->where][2];
+    }
+    return 0;
+  }
+  switch (t) {
   case OA_JEV_KEY: oa_msg_key(r, ev); break;
-  case OA_JEV_STRING:
-  case OA_JEV_NUMBER: oa_msg_text(r, ev); break;
   case OA_JEV_OBJECT_BEGIN:
-  case OA_JEV_ARRAY_BEGIN: oa_msg_open(r, ev); break;
-  case OA_JEV_OBJECT_END:
-  case OA_JEV_ARRAY_END: oa_msg_close(r, ev); break;
+    if (role == OA_MSG_ERROR || role == OA_MSG_ELEMENT)
+      oa_msg_enter(r, role == OA_MSG_ERROR ? OA_MSG_ERROR_OBJECT : OA_MSG_ITEM);
+    break;
+  case OA_JEV_ARRAY_BEGIN:
+    if (role == OA_MSG_MESSAGE || role == OA_MSG_PATH)
+      oa_msg_enter(r, role == OA_MSG_MESSAGE ? OA_MSG_LIST : OA_MSG_PATH_LIST);
+    break;
+  case OA_JEV_NUMBER:
+  case OA_JEV_STRING:
+    if (role == OA_MSG_PATH_PART) { /* one part: its elements joined by '.' */
+      if ((ev->flags & OA_JSON_FIRST) && r->path_elems) oa_msg_part_text(r, OA_MSG_PATH, ".", 1);
+      r->path_elems = 1;
+    } else if (role == OA_MSG_NONE || t == OA_JEV_NUMBER) {
+      break;
+    } else if (ev->flags & OA_JSON_FIRST) { /* a new part; a plain string, a new item */
+      r->part_started = 0;
+      if (role != OA_MSG_TEXT && role != OA_MSG_PATH) r->item_parts = 0;
+    }
+    oa_msg_part_text(r, role == OA_MSG_PATH || role == OA_MSG_PATH_PART ? OA_MSG_PATH : OA_MSG_TEXT, ev->text,
+                     ev->len);
+    break;
   default: break;
   }
   return 0;
