@@ -4217,22 +4217,22 @@ static void oa_bind_init(oa_bind *b, int strict, oa_bind_fn fn)
 }
 
 /* A key or string, once its last fragment came: in the event when it came
- * in one, else gathered in word (past the buffer n is sizeof word + 1:
- * longer than any name). 0 before its last fragment. */
-static int oa_bind_word(oa_bind *b, const oa_json_event *ev, const char **s, size_t *n)
+ * in one, else gathered in word; its length in word_len (sizeof word + 1
+ * when longer: longer than any name). NULL before its last fragment. */
+static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
 {
-  *s = ev->text;
-  *n = ev->len;
-  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST)) return 1;
+  size_t len = ev->len;
+  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST)) {
+    b->word_len = (unsigned char)(len <= sizeof b->word ? len : sizeof b->word + 1);
+    return ev->text;
+  }
   if (ev->flags & OA_JSON_FIRST) b->word_len = 0;
   if (b->word_len <= sizeof b->word) {
     size_t room = sizeof b->word - b->word_len;
-    if (ev->len <= room) memcpy(b->word + b->word_len, ev->text, ev->len);
-    b->word_len = (unsigned char)(ev->len <= room ? b->word_len + ev->len : sizeof b->word + 1);
+    if (len <= room) memcpy(b->word + b->word_len, ev->text, len);
+    b->word_len = (unsigned char)(len <= room ? b->word_len + len : sizeof b->word + 1);
   }
-  *s = b->word;
-  *n = b->word_len;
-  return (ev->flags & OA_JSON_LAST) != 0;
+  return ev->flags & OA_JSON_LAST ? b->word : NULL;
 }
 
 /* Whether row m is read in this mode (in: OA_IN_BODY or OA_IN_ANSWER) and
@@ -4256,11 +4256,9 @@ static const oa_member *oa_bind_match(unsigned scope, unsigned in, const char *s
 
 static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 {
-  const char *s = ev->text;
-  size_t n = ev->len;
-  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) != (OA_JSON_FIRST | OA_JSON_LAST) && !oa_bind_word(b, ev, &s, &n))
-    return OA_B_NONE;
-  b->row = oa_bind_match(b->scope, b->in, s, n);
+  const char *s = oa_bind_word(b, ev);
+  if (!s) return OA_B_NONE;
+  b->row = oa_bind_match(b->scope, b->in, s, b->word_len);
   if (!b->row) return OA_B_UNKNOWN;
   if (b->seen & OA_BIND_BIT(b->row)) return OA_B_DUPLICATE;
   b->seen |= OA_BIND_BIT(b->row);
@@ -4520,7 +4518,7 @@ static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
   }
   p->str_flags |= ev->flags;
   if (m->kind == OA_KIND_AUTH_TYPE || m->kind == OA_KIND_FIELD_TYPE) {
-    if (oa_bind_word(&p->b, ev, &s, &n)) oa_cfg_enum(p, ev, m, s, n);
+    if ((s = oa_bind_word(&p->b, ev)) != NULL) oa_cfg_enum(p, ev, m, s, p->b.word_len);
     return;
   }
   if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) == (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) {
@@ -4673,7 +4671,8 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
     else r->str_cut = 1;
   }
   r->str_len = len = oa_ans_add(len, n);
-  if (m->kind >= OA_KIND_AUTH_TYPE && oa_bind_word(&r->bind, ev, &s, &n)) {
+  if (m->kind >= OA_KIND_AUTH_TYPE && (s = oa_bind_word(&r->bind, ev)) != NULL) {
+    n = r->bind.word_len;
     record = oa_ans_record(r);
     if (m->kind == OA_KIND_AUTH_TYPE)
       out->auth_type = (odeus_auth_type)oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), s, n);
@@ -4830,7 +4829,8 @@ static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
   const char *s;
   size_t n;
   unsigned role;
-  if (!oa_bind_word(&r->bind, ev, &s, &n)) return;
+  if ((s = oa_bind_word(&r->bind, ev)) == NULL) return;
+  n = r->bind.word_len;
   if (r->where == OA_MSG_BODY) {
     role = oa_spells("message", s, n) ? OA_MSG_MESSAGE : oa_spells("error", s, n) ? OA_MSG_ERROR : OA_MSG_NONE;
     r->cur = r->role = (unsigned char)(role > r->have ? role : 0u);
