@@ -4969,18 +4969,13 @@ OA_STATIC_ASSERT(status_results, ODEUS_ERR_STATUS_429 == ODEUS_ERR_STATUS_400 - 
                                  ODEUS_ERR_STATUS_5XX == ODEUS_ERR_STATUS_400 - 5 &&
                                  ODEUS_ERR_STATUS_OTHER == ODEUS_ERR_STATUS_400 - 6);
 
-/* Forgets an earlier answer; the caller's storage stays. */
+/* Forgets an earlier answer; the caller's storage (the members before
+ * status) stays. */
 static void oa_ans_clear(odeus_answer *out)
 {
-  odeus_answer_field *fields = out->fields;
-  size_t field_capacity = out->field_capacity, strings_capacity = out->strings_capacity;
-  char *strings = out->strings;
-  memset(out, 0, sizeof *out);
-  out->fields = fields;
-  out->field_capacity = field_capacity;
-  out->strings = strings;
-  out->strings_capacity = strings_capacity;
+  memset((char *)out + offsetof(odeus_answer, status), 0, sizeof *out - offsetof(odeus_answer, status));
 }
+OA_STATIC_ASSERT(answer_storage_first, offsetof(odeus_answer, strings_capacity) < offsetof(odeus_answer, status));
 
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
 {
