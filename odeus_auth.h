@@ -4826,19 +4826,18 @@ static void oa_msg_item_end(odeus_answer_reader *r)
  * "message" and the first "path" (not in "error") are read. */
 static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  const char *s;
-  size_t n;
-  unsigned role;
-  if ((s = oa_bind_word(&r->bind, ev)) == NULL) return;
-  n = r->bind.word_len;
+  static const char *const names[] = { "", "error", "message", "path" }; /* 1, 2: the priorities */
+  const char *s = oa_bind_word(&r->bind, ev);
+  unsigned role, k;
+  if (!s) return;
+  k = (unsigned)oa_enum_lookup(names, 4, s, r->bind.word_len);
   if (r->where == OA_MSG_BODY) {
-    role = oa_spells("message", s, n) ? OA_MSG_MESSAGE : oa_spells("error", s, n) ? OA_MSG_ERROR : OA_MSG_NONE;
-    r->cur = r->role = (unsigned char)(role > r->have ? role : 0u);
+    role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
+    r->cur = r->role = (unsigned char)role;
     r->parts = 0;
     return;
   }
-  role = oa_spells("message", s, n) ? OA_MSG_TEXT
-         : r->where == OA_MSG_ITEM && oa_spells("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
+  role = k == OA_MSG_MESSAGE ? OA_MSG_TEXT : k == 3 && r->where == OA_MSG_ITEM ? OA_MSG_PATH : OA_MSG_NONE;
   if (r->item_seen & (1u << role)) role = OA_MSG_NONE;
   r->item_seen |= (unsigned char)(1u << role);
   r->role = (unsigned char)role;
