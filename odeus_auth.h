@@ -4932,10 +4932,10 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
     if (reason && *reason) {
       oa_msg_put_reason(r, reason);
     } else {
-      char text[8] = "HTTP ";
-      size_t status = (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0);
-      oa_format_uint(text + 5, status, 3);
-      oa_msg_put(r, text, 8);
+      char digits[3];
+      oa_format_uint(digits, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
+      oa_msg_put(r, "HTTP ", 5);
+      oa_msg_put(r, digits, 3);
     }
   }
   out->strings_needed = oa_ans_add(r->msg_len, 1);
