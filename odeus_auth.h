@@ -4742,19 +4742,21 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
  * is not read once a candidate holds text. A plain string is an item of
  * one part, the message. */
 
-/* The containers followed: the body, the array of "message", the object of
- * "error", an item of that array, an item's "path" array. */
-enum { OA_MSG_BODY, OA_MSG_LIST, OA_MSG_ERROR_OBJECT, OA_MSG_ITEM, OA_MSG_PATH_LIST };
+/* The containers followed: the body, the object of "error", the array of
+ * "message", an item of that array, an item's "path" array. */
+enum { OA_MSG_BODY, OA_MSG_ERROR_OBJECT, OA_MSG_LIST, OA_MSG_ITEM, OA_MSG_PATH_LIST };
 /* What a value is: not read, the body's "error" or "message" (their
- * priorities), a message, an element of the list, an item's path, an
- * element of a path. */
-enum { OA_MSG_NONE, OA_MSG_ERROR, OA_MSG_MESSAGE, OA_MSG_TEXT, OA_MSG_ELEMENT, OA_MSG_PATH, OA_MSG_PATH_PART };
+ * priorities), an element of the list, an item's path (each of these four
+ * opens the container of its number when it is one), a message, an element
+ * of a path. */
+enum { OA_MSG_NONE, OA_MSG_ERROR, OA_MSG_MESSAGE, OA_MSG_ELEMENT, OA_MSG_PATH, OA_MSG_TEXT, OA_MSG_PATH_PART };
 
 /* Per container: the depth of its values, its parent, the role of its
- * values (an object's come with their keys). */
-static const unsigned char oa_msg_containers[][3] = {
-  { 1, OA_MSG_BODY, OA_MSG_NONE }, { 2, OA_MSG_BODY, OA_MSG_ELEMENT }, { 2, OA_MSG_BODY, OA_MSG_NONE },
-  { 3, OA_MSG_LIST, OA_MSG_NONE }, { 4, OA_MSG_ITEM, OA_MSG_PATH_PART }
+ * values (an object's come with their keys), the event that opens it. */
+static const unsigned char oa_msg_containers[][4] = {
+  { 1, OA_MSG_BODY, OA_MSG_NONE, 0 }, { 2, OA_MSG_BODY, OA_MSG_NONE, OA_JEV_OBJECT_BEGIN },
+  { 2, OA_MSG_BODY, OA_MSG_ELEMENT, OA_JEV_ARRAY_BEGIN }, { 3, OA_MSG_LIST, OA_MSG_NONE, OA_JEV_OBJECT_BEGIN },
+  { 4, OA_MSG_ITEM, OA_MSG_PATH_PART, OA_JEV_ARRAY_BEGIN }
 };
 
 static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
@@ -4870,12 +4872,8 @@ static int oa_msg_event(void *ctx, const oa_json_event *ev)
   switch (t) {
   case OA_JEV_KEY: oa_msg_key(r, ev); break;
   case OA_JEV_OBJECT_BEGIN:
-    if (role == OA_MSG_ERROR || role == OA_MSG_ELEMENT)
-      oa_msg_enter(r, role == OA_MSG_ERROR ? OA_MSG_ERROR_OBJECT : OA_MSG_ITEM);
-    break;
   case OA_JEV_ARRAY_BEGIN:
-    if (role == OA_MSG_MESSAGE || role == OA_MSG_PATH)
-      oa_msg_enter(r, role == OA_MSG_MESSAGE ? OA_MSG_LIST : OA_MSG_PATH_LIST);
+    if (role - 1u < OA_MSG_PATH && t == oa_msg_containers[role][3]) oa_msg_enter(r, role);
     break;
   case OA_JEV_NUMBER:
   case OA_JEV_STRING:
