@@ -4746,9 +4746,9 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
  * "message", an item of that array, an item's "path" array. */
 enum { OA_MSG_BODY, OA_MSG_ERROR_OBJECT, OA_MSG_LIST, OA_MSG_ITEM, OA_MSG_PATH_LIST };
 /* What a value is: not read, the body's "error" or "message" (their
- * priorities), an element of the list, an item's path (each of these four
- * opens the container of its number when it is one), a message, an element
- * of a path. */
+ * priorities), an element of the list, an item's path (an object or array
+ * of one of these four is the container of the same number), a message,
+ * an element of a path. */
 enum { OA_MSG_NONE, OA_MSG_ERROR, OA_MSG_MESSAGE, OA_MSG_ELEMENT, OA_MSG_PATH, OA_MSG_TEXT, OA_MSG_PATH_PART };
 
 /* Per container: the depth of its values, its parent, the role of its
@@ -4839,7 +4839,7 @@ static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
     r->parts = 0;
     return;
   }
-  role = k == OA_MSG_MESSAGE ? OA_MSG_TEXT : k == 3 && r->where == OA_MSG_ITEM ? OA_MSG_PATH : OA_MSG_NONE;
+  role = k == OA_MSG_MESSAGE ? OA_MSG_TEXT : k == 3 /* path */ && r->where == OA_MSG_ITEM ? OA_MSG_PATH : OA_MSG_NONE;
   if (r->item_seen & (1u << role)) role = OA_MSG_NONE;
   r->item_seen |= (unsigned char)(1u << role);
   r->role = (unsigned char)role;
