@@ -4828,11 +4828,12 @@ static void oa_msg_item_end(odeus_answer_reader *r)
  * "message" and the first "path" (not in "error") are read. */
 static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  static const char *const names[] = { "", "error", "message", "path" }; /* 1, 2: the priorities */
   const char *s = oa_bind_word(&r->bind, ev);
   unsigned role, k;
+  size_t n = r->bind.word_len;
   if (!s) return;
-  k = (unsigned)oa_enum_lookup(names, 4, s, r->bind.word_len);
+  /* which name: the body's "message" and "error" as their priorities, 3 "path" */
+  k = oa_spells("message", s, n) ? 2u : oa_spells("error", s, n) ? 1u : oa_spells("path", s, n) ? 3u : 0u;
   if (r->where == OA_MSG_BODY) {
     role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
     r->cur = r->role = (unsigned char)role;
