@@ -798,33 +798,44 @@ typedef struct odeus_answer {
   odeus_problem problem;
 } odeus_answer;
 
+/* The binder: JSON events into a struct, by the member rows (private). Its
+ * consumer, given the binder it holds, is told what each event is
+ * (OA_B_*); a nonzero return stops the JSON reader, as for any callback. */
+typedef struct oa_bind oa_bind;
+typedef int (*oa_bind_fn)(oa_bind *b, unsigned what, const oa_json_event *ev);
+
+struct oa_bind {
+  oa_bind_fn fn;                /* the consumer */
+  const struct oa_member *row;  /* the member whose value comes next; NULL: none */
+  uint32_t seen;                /* members met, one bit per odeus_key */
+  unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
+  size_t field;                 /* the authFields element (counted from -1 as they come) */
+  unsigned char scope;          /* OA_B_*: the object or array we are in */
+  unsigned char in, nullable, decide; /* the mode: rows read (OA_IN_BODY: strict),
+                                   null allowed, the fragment a wrong type is judged at */
+  unsigned char word_len;       /* a key or enum value in pieces: bytes so far */
+  char word[20];
+};
+
 /* The answer reader (tier 2; an exchange holds one of its own): fed the
  * body in pieces as an HTTP client delivers it, it maps a 200 answer, or
  * extracts the message of an error answer. Every member is private: declare
  * one and hand it to odeus_answer_begin / _feed / _finish. RAM: this
  * struct, whatever the size of the answer. */
 typedef struct odeus_answer_reader {
-  oa_json json;              /* the JSON reader under it */
+  oa_json json;                 /* the JSON reader under it */
   odeus_answer *out;
   int status;                   /* the HTTP status given to begin */
   int error;                    /* 0, or the result every later call returns */
-  /* private: the 200 mapper */
-  unsigned scope;               /* the object or array we are in */
-  unsigned slot;                /* the member whose value comes next */
-  unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
-  uint32_t seen;                /* members met (one bit each), for duplicates */
-  size_t field;                 /* the authFields element being read */
-  char *record;                 /* where the strings of the scope's members go */
+  oa_bind bind;                 /* the 200 mapper; keys of the error message */
   size_t used;                  /* bytes of storage taken */
   odeus_str *target;            /* the string being stored; NULL: counted only */
   size_t str_start, str_len;    /* where it starts in storage; bytes so far */
   int str_cut;                  /* it does not fit */
-  unsigned word_len;            /* a key or enum value in pieces: bytes so far */
-  char word[20];
-  /* private: the error message */
-  unsigned cur, have;           /* priority of the member read / of the text stored */
-  unsigned ctx, sub, in_item;   /* where we are in "message" / "error" */
-  unsigned item_seen, item_parts, first_part, part_started, path_elems, parts;
+  /* the error message */
+  unsigned char cur, have;      /* priority of the member read / of the text stored */
+  unsigned char where, role;    /* the container followed, what its next value is */
+  unsigned char item_seen, item_parts, first_part, part_started, path_elems, parts;
   size_t item_sep, item_start, second_start;
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
 } odeus_answer_reader;
@@ -1259,9 +1270,10 @@ static const unsigned char *oa_plain_span(const unsigned char *p, const unsigned
 }
 
 /* ---- core: the one table of members ------------------------------------------
- * Every member of the request body is described once, here. The validator,
- * the body writer and the config parser all walk these tables, so a rule
- * (a limit, a requirement, a key name, the key order) lives in one place. */
+ * Every member of the request body and of the answer is described once,
+ * here. The validator, the body writer and the binder (the config parser
+ * and the answer mapper) all walk these tables, so a rule (a limit, a
+ * requirement, a key name, the key order) lives in one place. */
 
 enum {
   OA_KIND_STRING = 1,           /* odeus_str */
@@ -1270,94 +1282,86 @@ enum {
   OA_KIND_FIELD_TYPE,           /* odeus_field_type */
   OA_KIND_BOOL,                 /* odeus_bool */
   OA_KIND_FIELDS,               /* const odeus_auth_field * + field_count */
-  OA_KIND_OAUTH                 /* const odeus_oauth_client * */
+  OA_KIND_OAUTH,                /* const odeus_oauth_client * */
+  OA_KIND_INTEGRATION           /* the answer's "integration" object */
 };
 
 #define OA_REQUIRED 1u          /* must be set */
 #define OA_NONEMPTY 2u          /* at least 1 character */
 #define OA_SECRET 4u            /* redacted in dumps, wiped after use */
 
-/* How a member reads in a 200 answer (the answer column of its row). The
- * string kinds are contiguous, STRING to FIELD_TYPE, the enums last. */
-enum oa_ans_kind {
-  OA_ANS_K_NONE,                /* not in an answer (write-only): skipped */
-  OA_ANS_K_ARRAY,               /* "authFields" */
-  OA_ANS_K_OBJECT_OR_NULL,      /* "oauthClient" */
-  OA_ANS_K_BOOL,
-  OA_ANS_K_STRING,
-  OA_ANS_K_STRING_OR_NULL,
-  OA_ANS_K_AUTH_TYPE,           /* a string naming an odeus_auth_type */
-  OA_ANS_K_FIELD_TYPE           /* a string naming an odeus_field_type */
-};
-#define OA_ANS_KIND 0x0Fu       /* the oa_ans_kind in `answer` */
-#define OA_ANS_REQUIRED 0x10u   /* an answer without it is refused */
-#define OA_ANS_IS_STRING(kind) ((unsigned)(kind) - OA_ANS_K_STRING <= OA_ANS_K_FIELD_TYPE - OA_ANS_K_STRING)
+/* Where a member is read (the `in` column of its row). */
+#define OA_IN_BODY 1u           /* a request body: the config parser reads it */
+#define OA_IN_ANSWER 2u         /* a 200 answer: the answer mapper reads it */
+#define OA_ANS_NULL 4u          /* the answer may hold null (the API reference's "|null") */
 
 typedef struct oa_member {
   const char *name;             /* the JSON key */
+  unsigned char name_len;
   unsigned char key;            /* odeus_key */
   unsigned char kind;           /* OA_KIND_* */
   unsigned char flags;          /* OA_REQUIRED | OA_NONEMPTY | OA_SECRET */
-  unsigned char answer;         /* in an answer: oa_ans_kind | OA_ANS_REQUIRED */
+  unsigned char in;             /* OA_IN_BODY | OA_IN_ANSWER | OA_ANS_NULL */
   unsigned short max;           /* max characters (UTF-16 units); 0: no limit */
   unsigned short offset;        /* where the member lives in its struct */
   unsigned short answer_offset; /* where it goes in the answer's record */
 } oa_member;
 
-/* A row: the request's columns, then the answer's (OA_W: not in an answer). */
+/* A row: the request's columns, then the answer's: 0 or OA_ANS_NULL, the
+ * record member (OA_W: not in an answer). OA_REQUIRED holds in both. */
 #define OA_M(name, key, kind, flags, max, type, field, answer, atype, afield) \
-  { name, key, kind, flags, answer, max, (unsigned short)offsetof(type, field), \
-    (unsigned short)offsetof(atype, afield) }
+  { name, sizeof name - 1, key, kind, flags, OA_IN_BODY | OA_IN_ANSWER | (answer), max, \
+    (unsigned short)offsetof(type, field), (unsigned short)offsetof(atype, afield) }
 #define OA_W(name, key, kind, flags, max, type, field) \
-  { name, key, kind, flags, OA_ANS_K_NONE, max, (unsigned short)offsetof(type, field), 0 }
+  { name, sizeof name - 1, key, kind, flags, OA_IN_BODY, max, (unsigned short)offsetof(type, field), 0 }
 /* A row of the answer alone. */
-#define OA_M_ANSWER(name, key, answer, atype, afield) \
-  { name, key, 0, 0, answer, 0, 0, (unsigned short)offsetof(atype, afield) }
+#define OA_M_ANSWER(name, key, kind, atype, afield) \
+  { name, sizeof name - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, (unsigned short)offsetof(atype, afield) }
 
 /* The documented key order of the body is the order of these tables. */
 static const oa_member oa_root_members[] = {
   OA_M("authType", ODEUS_KEY_AUTH_TYPE, OA_KIND_AUTH_TYPE, OA_REQUIRED, 0, odeus_config, auth_type,
-       OA_ANS_K_AUTH_TYPE | OA_ANS_REQUIRED, odeus_answer, auth_type_text),
+       0, odeus_answer, auth_type_text),
   OA_M("authFields", ODEUS_KEY_AUTH_FIELDS, OA_KIND_FIELDS, 0, 0, odeus_config, fields,
-       OA_ANS_K_ARRAY, odeus_answer, fields),
+       0, odeus_answer, fields),
   OA_M("authTestCode", ODEUS_KEY_AUTH_TEST_CODE, OA_KIND_STRING, 0, 1000, odeus_config, auth_test_code,
-       OA_ANS_K_STRING_OR_NULL, odeus_answer, auth_test_code),
+       OA_ANS_NULL, odeus_answer, auth_test_code),
   OA_M("oauthClient", ODEUS_KEY_OAUTH_CLIENT, OA_KIND_OAUTH, 0, 0, odeus_config, oauth_client,
-       OA_ANS_K_OBJECT_OR_NULL, odeus_answer, oauth_client)
+       OA_ANS_NULL, odeus_answer, oauth_client)
 };
 
 static const oa_member oa_field_members[] = {
   OA_M("slug", ODEUS_KEY_SLUG, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, slug,
-       OA_ANS_K_STRING | OA_ANS_REQUIRED, odeus_answer_field, slug),
+       0, odeus_answer_field, slug),
   OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, OA_REQUIRED | OA_NONEMPTY, 100, odeus_auth_field, label,
-       OA_ANS_K_STRING | OA_ANS_REQUIRED, odeus_answer_field, label),
+       0, odeus_answer_field, label),
   OA_M("type", ODEUS_KEY_TYPE, OA_KIND_FIELD_TYPE, OA_REQUIRED, 0, odeus_auth_field, type,
-       OA_ANS_K_FIELD_TYPE | OA_ANS_REQUIRED, odeus_answer_field, type_text),
+       0, odeus_answer_field, type_text),
   OA_M("description", ODEUS_KEY_DESCRIPTION, OA_KIND_STRING, 0, 500, odeus_auth_field, description,
-       OA_ANS_K_STRING, odeus_answer_field, description),
+       0, odeus_answer_field, description),
   OA_M("placeholder", ODEUS_KEY_PLACEHOLDER, OA_KIND_STRING, 0, 200, odeus_auth_field, placeholder,
-       OA_ANS_K_STRING_OR_NULL, odeus_answer_field, placeholder),
+       OA_ANS_NULL, odeus_answer_field, placeholder),
   OA_M("required", ODEUS_KEY_REQUIRED, OA_KIND_BOOL, 0, 0, odeus_auth_field, required,
-       OA_ANS_K_BOOL, odeus_answer_field, required)
+       0, odeus_answer_field, required)
 };
 
 /* authUrl, tokenUrl, clientId and clientSecret are write-only: the server
  * never returns them. */
 static const oa_member oa_oauth_members[] = {
   OA_M("scopes", ODEUS_KEY_SCOPES, OA_KIND_STRING, 0, 2000, odeus_oauth_client, scopes,
-       OA_ANS_K_STRING_OR_NULL, odeus_answer_oauth, scopes),
+       OA_ANS_NULL, odeus_answer_oauth, scopes),
   OA_W("authUrl", ODEUS_KEY_AUTH_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, auth_url),
   OA_W("tokenUrl", ODEUS_KEY_TOKEN_URL, OA_KIND_URL, 0, 0, odeus_oauth_client, token_url),
   OA_W("clientId", ODEUS_KEY_CLIENT_ID, OA_KIND_STRING, 0, 500, odeus_oauth_client, client_id),
   OA_W("clientSecret", ODEUS_KEY_CLIENT_SECRET, OA_KIND_STRING, OA_SECRET, 500, odeus_oauth_client, client_secret),
   OA_M("label", ODEUS_KEY_LABEL, OA_KIND_STRING, 0, 100, odeus_oauth_client, label,
-       OA_ANS_K_STRING_OR_NULL, odeus_answer_oauth, label),
+       OA_ANS_NULL, odeus_answer_oauth, label),
   OA_M("authorizationCode", ODEUS_KEY_AUTHORIZATION_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client,
-       authorization_code, OA_ANS_K_STRING, odeus_answer_oauth, authorization_code),
+       authorization_code, 0, odeus_answer_oauth, authorization_code),
   OA_M("accessTokenCode", ODEUS_KEY_ACCESS_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client,
-       access_token_code, OA_ANS_K_STRING, odeus_answer_oauth, access_token_code),
+       access_token_code, 0, odeus_answer_oauth, access_token_code),
   OA_M("refreshTokenCode", ODEUS_KEY_REFRESH_TOKEN_CODE, OA_KIND_STRING, 0, 1000, odeus_oauth_client,
-       refresh_token_code, OA_ANS_K_STRING, odeus_answer_oauth, refresh_token_code)
+       refresh_token_code, 0, odeus_answer_oauth, refresh_token_code)
 };
 
 /* Enum spellings, indexed by the enum value (0 = unset). */
@@ -3422,48 +3426,244 @@ static odeus_result oa_json_finish(oa_json *js)
   return (odeus_result)js->error;
 }
 
-/* ---- a request body given as JSON ---------------------------------------------------
- * Driven by the JSON reader's events, guided by the same member tables as
- * the validator and the writer. Each value is checked as it is stored, and
- * each object's missing members when it closes, so every problem is found
- * once, in document order, with its path. */
+/* ---- the binder: JSON events -> a struct, by the member rows ------------------------
+ * One reader of JSON into the model, strict for a config (every problem
+ * reported with its path, and the reading goes on) and lenient for an
+ * answer (keys not read are skipped, null where the API reference allows
+ * it, the first problem stops it). It follows the objects, matches keys to
+ * rows, remembers the members met, checks each value's JSON type against
+ * its row and says what the event is (OA_B_*); the consumer stores or
+ * reports. Each consumer is reached through a pointer, so a firmware that
+ * only runs exchanges carries none of the config parser. */
 
-enum { OA_CFG_TOP, OA_CFG_ROOT, OA_CFG_FIELDS, OA_CFG_FIELD, OA_CFG_OAUTH };
+/* The object or array the binder is in: before the body, an answer's body
+ * ("integration"), the integration (a config's body), authFields, one of
+ * its elements, oauthClient, after the body. */
+enum { OA_B_TOP, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_FIELD, OA_B_OAUTH, OA_B_DONE };
+
+/* What an event is, for the consumer. */
+enum {
+  OA_B_NONE,                    /* nothing to do (skipped, a key met, an allowed null) */
+  OA_B_UNKNOWN,                 /* a key no row names: its value is skipped */
+  OA_B_DUPLICATE,               /* a key met before in its object (row: its row) */
+  OA_B_TYPE,                    /* a value of another JSON type than its row's */
+  OA_B_STRING,                  /* a fragment of a string value */
+  OA_B_BOOL,                    /* true or false */
+  OA_B_OPEN,                    /* an object or array entered (scope: the new one) */
+  OA_B_CLOSE                    /* the end of the object or array the binder is in */
+};
+
+/* The two members of an answer that a request does not have. */
+static const oa_member oa_ans_integration =
+  OA_M_ANSWER("integration", ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
+static const oa_member oa_ans_id = OA_M_ANSWER("id", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
+
+/* The rows of each scope's object: the answer's own member first, when
+ * there is one (the integration's "id" before the request's root members). */
+static const struct oa_bind_rows {
+  const oa_member *own;
+  const oa_member *table;
+  unsigned char count;
+} oa_bind_scopes[] = {
+  { NULL, NULL, 0 }, { &oa_ans_integration, NULL, 0 }, { &oa_ans_id, oa_root_members, OA_COUNT(oa_root_members) },
+  { NULL, NULL, 0 }, { NULL, oa_field_members, OA_COUNT(oa_field_members) },
+  { NULL, oa_oauth_members, OA_COUNT(oa_oauth_members) }, { NULL, NULL, 0 }
+};
+
+/* Row i of the scope's object, NULL past the last. */
+static const oa_member *oa_bind_row(unsigned scope, unsigned i)
+{
+  const struct oa_bind_rows *d = &oa_bind_scopes[scope];
+  if (d->own && i-- == 0) return d->own;
+  return i < d->count ? &d->table[i] : NULL;
+}
+
+/* A member met: its key's bit. The keys of one object differ, and those of
+ * the field and OAuth members (SLUG to REFRESH_TOKEN_CODE) are cleared when
+ * such an object opens, while the integration's outlive it. */
+#define OA_BIND_BIT(m) ((uint32_t)1 << (m)->key)
+#define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
+OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
+
+static void oa_bind_init(oa_bind *b, int strict, oa_bind_fn fn)
+{
+  memset(b, 0, sizeof *b);
+  b->fn = fn;
+  b->in = strict ? OA_IN_BODY : OA_IN_ANSWER;
+  b->nullable = strict ? 0 : OA_ANS_NULL;
+  /* A string or number of the wrong type is judged at its first fragment
+   * in a config (given whole), at its last in an answer: a token the JSON
+   * reader then finds broken ends in the JSON error however it was split. */
+  b->decide = strict ? OA_JSON_FIRST : OA_JSON_LAST;
+}
+
+/* A key or string, once its last fragment came: in the event when it came
+ * in one, else gathered in word; its length in word_len (sizeof word + 1
+ * when longer: longer than any name). NULL before its last fragment. */
+static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
+{
+  size_t len = ev->len;
+  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST)) {
+    b->word_len = (unsigned char)(len <= sizeof b->word ? len : sizeof b->word + 1);
+    return ev->text;
+  }
+  if (ev->flags & OA_JSON_FIRST) b->word_len = 0;
+  if (b->word_len <= sizeof b->word) {
+    size_t room = sizeof b->word - b->word_len;
+    if (len <= room) memcpy(b->word + b->word_len, ev->text, len);
+    b->word_len = (unsigned char)(len <= room ? b->word_len + len : sizeof b->word + 1);
+  }
+  return ev->flags & OA_JSON_LAST ? b->word : NULL;
+}
+
+/* Whether row m is read in this mode (in: OA_IN_BODY or OA_IN_ANSWER) and
+ * named by the n bytes at s. */
+static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
+{
+  return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
+}
+
+/* The row a key names among the scope's rows read in this mode, else NULL. */
+static const oa_member *oa_bind_match(unsigned scope, unsigned in, const char *s, size_t n)
+{
+  const struct oa_bind_rows *d = &oa_bind_scopes[scope];
+  const oa_member *m = d->table;
+  unsigned left = d->count;
+  if (d->own && oa_bind_names(d->own, in, s, n)) return d->own;
+  for (; left; left--, m++)
+    if (oa_bind_names(m, in, s, n)) return m;
+  return NULL;
+}
+
+static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
+{
+  const char *s = oa_bind_word(b, ev);
+  if (!s) return OA_B_NONE;
+  b->row = oa_bind_match(b->scope, b->in, s, b->word_len);
+  if (!b->row) return OA_B_UNKNOWN;
+  if (b->seen & OA_BIND_BIT(b->row)) return OA_B_DUPLICATE;
+  b->seen |= OA_BIND_BIT(b->row);
+  return OA_B_NONE;
+}
+
+/* Enters the object or array a value opens (m: its row; NULL for the body
+ * and for an element of authFields). */
+static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
+{
+  unsigned to;
+  if (!m) to = b->scope == OA_B_FIELDS ? OA_B_FIELD : b->in == OA_IN_BODY ? OA_B_INTEG : OA_B_BODY;
+  else if (m->kind == OA_KIND_FIELDS) to = OA_B_FIELDS;
+  else to = m->kind == OA_KIND_OAUTH ? OA_B_OAUTH : OA_B_INTEG;
+  if (to == OA_B_FIELD || to == OA_B_OAUTH) b->seen &= ~OA_BIND_NESTED; /* a new object: its members are new */
+  if (to == OA_B_FIELDS) b->field = (size_t)-1;
+  b->scope = (unsigned char)to;
+  b->row = NULL;
+  return OA_B_OPEN;
+}
+
+/* Leaves the object or array that closed (or one its consumer refused). */
+static void oa_bind_leave(oa_bind *b)
+{
+  static const unsigned char parent[] = { OA_B_DONE, OA_B_DONE, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_INTEG,
+                                          OA_B_DONE };
+  b->scope = b->scope == OA_B_INTEG && b->in == OA_IN_BODY ? (unsigned char)OA_B_DONE : parent[b->scope];
+  b->row = NULL;
+}
+
+/* What a value is: of its row's JSON type or not. */
+static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
+{
+  /* the JSON type of each OA_KIND_* (a boolean: OA_JEV_TRUE) */
+  static const unsigned char json_type[] = { 0, OA_JEV_STRING, OA_JEV_STRING, OA_JEV_STRING, OA_JEV_STRING,
+                                             OA_JEV_TRUE, OA_JEV_ARRAY_BEGIN, OA_JEV_OBJECT_BEGIN,
+                                             OA_JEV_OBJECT_BEGIN };
+  unsigned t = (unsigned)ev->type;
+  const oa_member *m = b->row;
+  if (m) {
+    if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == json_type[m->kind]) {
+      if (t == OA_JEV_STRING) return OA_B_STRING;
+      return t <= OA_JEV_ARRAY_END ? oa_bind_enter(b, m) : (unsigned)OA_B_BOOL;
+    }
+    if (t == OA_JEV_NULL && (m->in & b->nullable)) return OA_B_NONE;
+  } else if (b->scope == OA_B_TOP || b->scope == OA_B_FIELDS) { /* the body or an element: an object */
+    if (t == OA_JEV_OBJECT_BEGIN) {
+      b->field++;
+      return oa_bind_enter(b, NULL);
+    }
+    if ((ev->flags & b->decide) || (t != OA_JEV_STRING && t != OA_JEV_NUMBER)) b->field++;
+  } else { /* the value of a key not read */
+    if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
+    return OA_B_NONE;
+  }
+  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & b->decide)) return OA_B_NONE;
+  if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1; /* skipped */
+  return OA_B_TYPE;
+}
+
+/* The JSON reader's callback: what the event is, to the consumer. */
+static int oa_bind_event(void *ctx, const oa_json_event *ev)
+{
+  oa_bind *b = (oa_bind *)ctx;
+  unsigned what;
+  int end = ev->type == OA_JEV_OBJECT_END || ev->type == OA_JEV_ARRAY_END;
+  if (b->skip) {
+    if (end && ev->depth + 1 == b->skip) b->skip = 0;
+    return 0;
+  }
+  what = ev->type == OA_JEV_KEY ? oa_bind_key(b, ev) : end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
+  return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
+}
+
+/* The first member from row i on that the closing object must hold and
+ * lacks, as 1 + its row; 0 when none is missing. */
+static unsigned oa_bind_lacking(const oa_bind *b, unsigned i)
+{
+  const oa_member *m;
+  for (; (m = oa_bind_row(b->scope, i)) != NULL; i++)
+    if ((m->flags & OA_REQUIRED) && (m->in & b->in) && !(b->seen & OA_BIND_BIT(m))) return i + 1;
+  return 0;
+}
+
+/* The path of a member of the object the binder is in (NULL: the object). */
+static oa_where oa_bind_where(const oa_bind *b, const oa_member *m)
+{
+  oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+  if (b->scope == OA_B_FIELDS || b->scope == OA_B_FIELD) {
+    w.key = ODEUS_KEY_AUTH_FIELDS;
+    w.index = b->field;
+  } else if (b->scope == OA_B_OAUTH) {
+    w.key = ODEUS_KEY_OAUTH_CLIENT;
+  }
+  return m ? oa_where_member(w, m) : w;
+}
+
+/* ---- a request body given as JSON ---------------------------------------------------
+ * The binder in its strict mode. Strings without escapes are used in place
+ * (zero copy), others decoded into storage; each value is checked as it is
+ * stored, and each object's missing members when it closes. */
 
 /* An empty authFields array needs a non-NULL pointer even without storage. */
 static const odeus_auth_field oa_cfg_no_fields[1] = { { { NULL, 0 }, { NULL, 0 }, ODEUS_FIELD_UNSET,
                                                         { NULL, 0 }, { NULL, 0 }, ODEUS_BOOL_UNSET } };
 
 typedef struct oa_cfg {
+  oa_bind b;
   const char *json;
   size_t json_len;
   odeus_config *cfg;
   odeus_config_storage *st;
   odeus_problems *pr;
-  unsigned scope;               /* OA_CFG_*: the object or array we are in */
-  unsigned skip;                /* > 0: inside a value being skipped, its depth */
-  const oa_member *member;      /* the member whose value comes next, or NULL */
-  oa_where where;               /* its path */
-  unsigned seen_root, seen_field, seen_oauth; /* members met, by table index */
-  size_t field;                 /* the current authFields element */
-  size_t field_index;           /* elements of authFields met so far */
   size_t strings_used;
   char *str;                    /* a string being assembled in storage */
   size_t str_len;
   int str_cut;                  /* it did not fit */
   unsigned str_flags;           /* its fragments' flags, ORed (OA_JSON_LONE) */
-  char word[24];                /* a key or enum value being assembled */
-  size_t word_len;
 } oa_cfg;
 
-static int oa_cfg_is_begin(const oa_json_event *ev)
+static void oa_cfg_problem(oa_cfg *p, const oa_member *m, odeus_rule rule, size_t limit, const char *text,
+                           size_t len)
 {
-  return ev->type == OA_JEV_OBJECT_BEGIN || ev->type == OA_JEV_ARRAY_BEGIN;
-}
-
-static void oa_cfg_problem(oa_cfg *p, oa_where w, odeus_rule rule, size_t limit, const char *text, size_t len)
-{
-  oa_report(p->pr, w, rule, limit, 0, text, len);
+  oa_report(p->pr, oa_bind_where(&p->b, m), rule, limit, 0, text, len);
 }
 
 /* The raw text of a string token (between its quotes) in the input, for
@@ -3478,294 +3678,167 @@ static odeus_str oa_cfg_raw_string(const oa_cfg *p, size_t offset)
   return r;
 }
 
-static const oa_member *oa_cfg_table(unsigned scope, size_t *n, unsigned **seen, oa_cfg *p)
-{
-  if (scope == OA_CFG_FIELD) { *n = OA_COUNT(oa_field_members); *seen = &p->seen_field; return oa_field_members; }
-  if (scope == OA_CFG_OAUTH) { *n = OA_COUNT(oa_oauth_members); *seen = &p->seen_oauth; return oa_oauth_members; }
-  *n = OA_COUNT(oa_root_members);
-  *seen = &p->seen_root;
-  return oa_root_members;
-}
-
-/* The object a member of the current scope lives in. */
+/* The struct the members of the current object live in. */
 static void *oa_cfg_object(oa_cfg *p)
 {
-  if (p->scope == OA_CFG_FIELD) return &p->st->fields[p->field];
-  if (p->scope == OA_CFG_OAUTH) return p->st->oauth_client;
+  if (p->b.scope == OA_B_FIELD) return &p->st->fields[p->b.field];
+  if (p->b.scope == OA_B_OAUTH) return p->st->oauth_client;
   return p->cfg;
 }
 
-static oa_where oa_cfg_here(const oa_cfg *p)
+static void oa_cfg_unknown(oa_cfg *p, const oa_json_event *ev)
 {
-  oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  if (p->scope == OA_CFG_FIELDS || p->scope == OA_CFG_FIELD) {
-    w.key = ODEUS_KEY_AUTH_FIELDS;
-    if (p->scope == OA_CFG_FIELD) w.index = p->field;
-  } else if (p->scope == OA_CFG_OAUTH) {
-    w.key = ODEUS_KEY_OAUTH_CLIENT;
-  }
-  return w;
-}
-
-static void oa_cfg_key(oa_cfg *p, const oa_json_event *ev)
-{
-  size_t n, i;
-  unsigned *seen;
-  const oa_member *t = oa_cfg_table(p->scope, &n, &seen, p);
+  oa_where w = oa_bind_where(&p->b, NULL);
   odeus_str raw = oa_cfg_raw_string(p, ev->offset);
-  p->member = NULL;
-  p->where = oa_cfg_here(p);
-  for (i = 0; i < n; i++) {
-    if (oa_spells(t[i].name, p->word, p->word_len)) break;
-  }
-  if (i == n) {
-    oa_where w = p->where;
-    if (w.key == ODEUS_KEY_NONE) w.key = ODEUS_KEY_OTHER;
-    else w.member = ODEUS_KEY_OTHER;
-    oa_cfg_problem(p, w, ODEUS_RULE_UNKNOWN_KEY, 0, raw.ptr, raw.len);
-    return;
-  }
-  p->where = oa_where_member(p->where, &t[i]);
-  if (*seen & (1u << i)) {
-    oa_cfg_problem(p, p->where, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
-    return;
-  }
-  *seen |= 1u << i;
-  p->member = &t[i];
+  if (w.key == ODEUS_KEY_NONE) w.key = ODEUS_KEY_OTHER;
+  else w.member = ODEUS_KEY_OTHER;
+  oa_report(p->pr, w, ODEUS_RULE_UNKNOWN_KEY, 0, 0, raw.ptr, raw.len);
 }
 
-/* Missing required members of the object that just closed. */
-static void oa_cfg_missing(oa_cfg *p, const oa_member *t, size_t n, unsigned seen)
+/* Element i of authFields is stored in fields[i], so that problem paths and
+ * storage agree even around a broken element; 0 past the storage. */
+static int oa_cfg_element(oa_cfg *p)
 {
-  size_t i;
-  for (i = 0; i < n; i++)
-    if ((t[i].flags & OA_REQUIRED) && !(seen & (1u << i)))
-      oa_cfg_problem(p, oa_where_member(oa_cfg_here(p), &t[i]), ODEUS_RULE_REQUIRED, 0, NULL, 0);
+  size_t i = p->b.field;
+  if (i >= p->st->field_capacity) {
+    oa_cfg_problem(p, NULL, ODEUS_RULE_CAPACITY, p->st->field_capacity, NULL, 0);
+    return 0;
+  }
+  memset(&p->st->fields[i], 0, sizeof p->st->fields[i]);
+  p->cfg->field_count = i + 1;
+  return 1;
 }
 
 static void oa_cfg_wrong_type(oa_cfg *p, const oa_json_event *ev)
 {
-  oa_cfg_problem(p, p->where, ev->type == OA_JEV_NULL ? ODEUS_RULE_NULL : ODEUS_RULE_TYPE, 0, NULL, 0);
-  if (oa_cfg_is_begin(ev)) p->skip = 1;
+  if (p->b.scope == OA_B_FIELDS && !oa_cfg_element(p)) return;
+  oa_cfg_problem(p, p->b.row, ev->type == OA_JEV_NULL ? ODEUS_RULE_NULL : ODEUS_RULE_TYPE, 0, NULL, 0);
 }
 
-static void oa_cfg_begin_value_container(oa_cfg *p, const oa_json_event *ev)
+static void oa_cfg_open(oa_cfg *p, const oa_json_event *ev)
 {
-  const oa_member *m = p->member;
-  if (m && m->kind == OA_KIND_FIELDS && ev->type == OA_JEV_ARRAY_BEGIN) {
+  switch (p->b.scope) {
+  case OA_B_FIELDS:
     p->cfg->fields = p->st->fields ? p->st->fields : oa_cfg_no_fields;
     p->cfg->field_count = 0;
-    p->field_index = 0;
-    p->scope = OA_CFG_FIELDS;
-  } else if (m && m->kind == OA_KIND_OAUTH && ev->type == OA_JEV_OBJECT_BEGIN && p->st->oauth_client) {
-    memset(p->st->oauth_client, 0, sizeof *p->st->oauth_client);
-    p->cfg->oauth_client = p->st->oauth_client;
-    p->seen_oauth = 0;
-    p->scope = OA_CFG_OAUTH;
-  } else if (m && m->kind == OA_KIND_OAUTH && ev->type == OA_JEV_OBJECT_BEGIN) {
-    oa_cfg_problem(p, p->where, ODEUS_RULE_CAPACITY, 0, NULL, 0);
-    p->skip = 1;
-  } else if (m) {
-    oa_cfg_wrong_type(p, ev);
-  } else {
-    p->skip = 1; /* the value of an unknown or duplicate key */
-  }
-}
-
-/* An element of authFields: element i is stored in fields[i], so that
- * problem paths and storage agree even around a broken element. */
-static void oa_cfg_begin_field(oa_cfg *p, const oa_json_event *ev)
-{
-  size_t i = p->field_index++;
-  oa_where w = oa_cfg_here(p);
-  w.index = i;
-  p->where = w;
-  if (i >= p->st->field_capacity) {
-    oa_cfg_problem(p, w, ODEUS_RULE_CAPACITY, p->st->field_capacity, NULL, 0);
-    if (oa_cfg_is_begin(ev)) p->skip = 1;
     return;
-  }
-  memset(&p->st->fields[i], 0, sizeof p->st->fields[i]);
-  p->cfg->field_count = i + 1;
-  if (ev->type != OA_JEV_OBJECT_BEGIN) {
-    oa_cfg_wrong_type(p, ev);
-    return;
-  }
-  p->field = i;
-  p->seen_field = 0;
-  p->scope = OA_CFG_FIELD;
-}
-
-static void oa_cfg_end(oa_cfg *p)
-{
-  oa_where w = oa_cfg_here(p);
-  switch (p->scope) {
-  case OA_CFG_FIELD:
-    oa_cfg_missing(p, oa_field_members, OA_COUNT(oa_field_members), p->seen_field);
-    p->scope = OA_CFG_FIELDS;
+  case OA_B_FIELD:
+    if (oa_cfg_element(p)) return;
     break;
-  case OA_CFG_FIELDS:
-    oa_check_slugs(p->cfg->fields, p->cfg->field_count, w, p->pr);
-    p->scope = OA_CFG_ROOT;
-    break;
-  case OA_CFG_OAUTH:
-    p->scope = OA_CFG_ROOT;
-    break;
-  default: /* the body */
-    oa_cfg_missing(p, oa_root_members, OA_COUNT(oa_root_members), p->seen_root);
-    if (p->cfg->oauth_client) {
-      w.key = ODEUS_KEY_OAUTH_CLIENT;
-      oa_check_oauth_allowed(p->cfg, w, p->pr);
-    }
-    p->scope = OA_CFG_TOP;
-    break;
-  }
-  p->member = NULL;
-}
-
-/* A string value is complete: store it, or match it against the enum. */
-static void oa_cfg_string_done(oa_cfg *p, const oa_json_event *ev, const char *text, size_t len)
-{
-  const oa_member *m = p->member;
-  void *obj = oa_cfg_object(p);
-  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) {
-    odeus_str *v = OA_AT(obj, m, odeus_str);
-    if (p->str_cut) {
-      oa_cfg_problem(p, p->where, ODEUS_RULE_CAPACITY, p->st->strings_capacity, NULL, 0);
+  case OA_B_OAUTH:
+    if (p->st->oauth_client) {
+      memset(p->st->oauth_client, 0, sizeof *p->st->oauth_client);
+      p->cfg->oauth_client = p->st->oauth_client;
       return;
     }
-    v->ptr = text;
-    v->len = len;
-    oa_check_string(v, m, p->where, p->pr);
-  } else if (m->kind == OA_KIND_AUTH_TYPE || m->kind == OA_KIND_FIELD_TYPE) {
-    int auth = m->kind == OA_KIND_AUTH_TYPE;
-    int n = auth ? (int)OA_COUNT(oa_auth_type_names) : (int)OA_COUNT(oa_field_type_names);
-    int i = oa_enum_lookup(auth ? oa_auth_type_names : oa_field_type_names, n, text, len);
-    if (i < n) {
-      if (m->kind == OA_KIND_AUTH_TYPE) *OA_AT(obj, m, odeus_auth_type) = (odeus_auth_type)i;
-      else *OA_AT(obj, m, odeus_field_type) = (odeus_field_type)i;
-    } else {
-      odeus_str raw = oa_cfg_raw_string(p, ev->offset);
-      oa_cfg_problem(p, p->where, ODEUS_RULE_ENUM, 0, raw.ptr, raw.len);
-    }
-  }
-}
-
-/* String and key fragments: one raw fragment is used in place (zero copy);
- * otherwise the pieces are joined in storage (strings) or in word[] (keys,
- * enum values; longer ones cannot match and are cut). */
-static void oa_cfg_fragment(oa_cfg *p, const oa_json_event *ev, int to_storage)
-{
-  if (ev->flags & OA_JSON_FIRST) {
-    p->word_len = 0;
-    p->str_len = 0;
-    p->str_cut = 0;
-    p->str = p->st->strings ? p->st->strings + p->strings_used : NULL;
-  }
-  if (!to_storage) {
-    size_t n = OA_MIN(ev->len, sizeof p->word - p->word_len);
-    memcpy(p->word + p->word_len, ev->text, n);
-    p->word_len += ev->len;
-    if (p->word_len > sizeof p->word) p->word_len = sizeof p->word;
+    oa_cfg_problem(p, NULL, ODEUS_RULE_CAPACITY, 0, NULL, 0);
+    break;
+  default: /* the body */
     return;
   }
-  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) ==
-      (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW))
-    return; /* used in place */
-  if (ev->len == 0) return;
-  if (p->str_cut || !p->st->strings || p->strings_used + ev->len > p->st->strings_capacity) {
-    p->str_cut = 1;
+  oa_bind_leave(&p->b); /* no room for it: skipped */
+  p->b.skip = ev->depth + 1;
+}
+
+/* The object or array that closes: its missing members, then the rules
+ * across members. */
+static void oa_cfg_close(oa_cfg *p)
+{
+  unsigned i = 0;
+  while ((i = oa_bind_lacking(&p->b, i)) != 0)
+    oa_cfg_problem(p, oa_bind_row(p->b.scope, i - 1), ODEUS_RULE_REQUIRED, 0, NULL, 0);
+  if (p->b.scope == OA_B_FIELDS)
+    oa_check_slugs(p->cfg->fields, p->cfg->field_count, oa_bind_where(&p->b, NULL), p->pr);
+  if (p->b.scope == OA_B_INTEG && p->cfg->oauth_client) {
+    oa_where w = { ODEUS_KEY_OAUTH_CLIENT, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+    oa_check_oauth_allowed(p->cfg, w, p->pr);
+  }
+  oa_bind_leave(&p->b);
+}
+
+static void oa_cfg_enum(oa_cfg *p, const oa_json_event *ev, const oa_member *m, const char *s, size_t n)
+{
+  void *obj = oa_cfg_object(p);
+  int auth = m->kind == OA_KIND_AUTH_TYPE;
+  int count = auth ? (int)OA_COUNT(oa_auth_type_names) : (int)OA_COUNT(oa_field_type_names);
+  int i = oa_enum_lookup(auth ? oa_auth_type_names : oa_field_type_names, count, s, n);
+  if (i == count) {
+    odeus_str raw = oa_cfg_raw_string(p, ev->offset);
+    oa_cfg_problem(p, p->b.row, ODEUS_RULE_ENUM, 0, raw.ptr, raw.len);
+  } else if (auth) {
+    *OA_AT(obj, m, odeus_auth_type) = (odeus_auth_type)i;
+  } else {
+    *OA_AT(obj, m, odeus_field_type) = (odeus_field_type)i;
+  }
+}
+
+static void oa_cfg_string_done(oa_cfg *p, const oa_member *m, const char *text, size_t len)
+{
+  odeus_str *v = OA_AT(oa_cfg_object(p), m, odeus_str);
+  if (p->str_cut) {
+    oa_cfg_problem(p, p->b.row, ODEUS_RULE_CAPACITY, p->st->strings_capacity, NULL, 0);
     return;
   }
-  memcpy(p->st->strings + p->strings_used, ev->text, ev->len);
-  p->strings_used += ev->len;
-  p->str_len += ev->len;
+  v->ptr = text;
+  v->len = len;
+  oa_check_string(v, m, oa_bind_where(&p->b, p->b.row), p->pr);
 }
 
-static int oa_cfg_is_string_member(const oa_member *m)
-{
-  return m && (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL);
-}
-
+/* A fragment of a string value: one raw fragment is used in place, pieces
+ * are joined in storage; an enum value is looked up by its name. */
 static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
 {
-  int whole = (ev->flags & (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) ==
-              (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW);
-  const oa_member *m = p->member;
-  if (!m) return;
-  if (m->kind != OA_KIND_STRING && m->kind != OA_KIND_URL && m->kind != OA_KIND_AUTH_TYPE &&
-      m->kind != OA_KIND_FIELD_TYPE) {
-    if (ev->flags & OA_JSON_FIRST) oa_cfg_wrong_type(p, ev);
+  const oa_member *m = p->b.row;
+  const char *s;
+  size_t n = ev->len;
+  if (ev->flags & OA_JSON_FIRST) {
+    p->str = p->st->strings ? p->st->strings + p->strings_used : NULL;
+    p->str_len = 0;
+    p->str_cut = 0;
+    p->str_flags = 0;
+  }
+  p->str_flags |= ev->flags;
+  if (m->kind == OA_KIND_AUTH_TYPE || m->kind == OA_KIND_FIELD_TYPE) {
+    if ((s = oa_bind_word(&p->b, ev)) != NULL) oa_cfg_enum(p, ev, m, s, p->b.word_len);
     return;
   }
-  oa_cfg_fragment(p, ev, oa_cfg_is_string_member(m));
-  p->str_flags = (ev->flags & OA_JSON_FIRST ? 0u : p->str_flags) | ev->flags;
+  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) == (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) {
+    oa_cfg_string_done(p, m, ev->text, n);
+    return;
+  }
+  if (n && !p->str_cut) {
+    if (!p->st->strings || p->strings_used + n > p->st->strings_capacity) {
+      p->str_cut = 1;
+    } else {
+      memcpy(p->st->strings + p->strings_used, ev->text, n);
+      p->strings_used += n;
+      p->str_len += n;
+    }
+  }
   if (!(ev->flags & OA_JSON_LAST)) return;
-  /* An enum value holding one is reported as not one of the names. */
-  if ((p->str_flags & OA_JSON_LONE) && oa_cfg_is_string_member(m))
-    oa_cfg_problem(p, p->where, ODEUS_RULE_LONE_SURROGATE, 0, NULL, 0);
-  if (whole) oa_cfg_string_done(p, ev, ev->text, ev->len);
-  else if (oa_cfg_is_string_member(m)) oa_cfg_string_done(p, ev, p->str ? p->str : "", p->str_len);
-  else oa_cfg_string_done(p, ev, p->word, p->word_len);
+  if (p->str_flags & OA_JSON_LONE) oa_cfg_problem(p, p->b.row, ODEUS_RULE_LONE_SURROGATE, 0, NULL, 0);
+  oa_cfg_string_done(p, m, p->str ? p->str : "", p->str_len);
 }
 
-static void oa_cfg_scalar(oa_cfg *p, const oa_json_event *ev)
+static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
-  const oa_member *m = p->member;
-  if (!m) return;
-  if (m->kind == OA_KIND_BOOL && (ev->type == OA_JEV_TRUE || ev->type == OA_JEV_FALSE)) {
-    *OA_AT(oa_cfg_object(p), m, odeus_bool) = ev->type == OA_JEV_TRUE ? ODEUS_BOOL_TRUE : ODEUS_BOOL_FALSE;
-    return;
+  oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
+  switch (what) {
+  case OA_B_UNKNOWN: oa_cfg_unknown(p, ev); break;
+  case OA_B_DUPLICATE:
+    oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
+    p->b.row = NULL; /* its value is skipped */
+    break;
+  case OA_B_TYPE: oa_cfg_wrong_type(p, ev); break;
+  case OA_B_STRING: oa_cfg_string(p, ev); break;
+  case OA_B_BOOL:
+    *OA_AT(oa_cfg_object(p), p->b.row, odeus_bool) =
+      ev->type == OA_JEV_TRUE ? ODEUS_BOOL_TRUE : ODEUS_BOOL_FALSE;
+    break;
+  case OA_B_OPEN: oa_cfg_open(p, ev); break;
+  case OA_B_CLOSE: oa_cfg_close(p); break;
+  default: break;
   }
-  if (ev->type == OA_JEV_NUMBER && !(ev->flags & OA_JSON_FIRST)) return;
-  oa_cfg_wrong_type(p, ev);
-}
-
-static int oa_cfg_event(void *ctx, const oa_json_event *ev)
-{
-  oa_cfg *p = (oa_cfg *)ctx;
-  int begin = oa_cfg_is_begin(ev);
-  int end = ev->type == OA_JEV_OBJECT_END || ev->type == OA_JEV_ARRAY_END;
-  if (p->skip) {
-    p->skip += (unsigned)begin;
-    p->skip -= (unsigned)end;
-    return 0;
-  }
-  if (ev->type == OA_JEV_KEY) {
-    if (!(ev->flags & OA_JSON_FIRST) || !(ev->flags & OA_JSON_LAST) || !(ev->flags & OA_JSON_RAW))
-      oa_cfg_fragment(p, ev, 0);
-    else {
-      p->word_len = OA_MIN(ev->len, sizeof p->word);
-      memcpy(p->word, ev->text, p->word_len);
-      if (ev->len > sizeof p->word) p->word_len = sizeof p->word;
-    }
-    if (ev->flags & OA_JSON_LAST) oa_cfg_key(p, ev);
-    return 0;
-  }
-  if (end) {
-    oa_cfg_end(p);
-    return 0;
-  }
-  if (p->scope == OA_CFG_TOP) {
-    if (ev->type == OA_JEV_OBJECT_BEGIN) {
-      p->scope = OA_CFG_ROOT;
-    } else if (!(ev->type == OA_JEV_NUMBER && !(ev->flags & OA_JSON_FIRST)) &&
-               !(ev->type == OA_JEV_STRING && !(ev->flags & OA_JSON_FIRST))) {
-      p->where = oa_cfg_here(p);
-      oa_cfg_wrong_type(p, ev);
-    }
-    return 0;
-  }
-  if (p->scope == OA_CFG_FIELDS) {
-    if (ev->type == OA_JEV_NUMBER || ev->type == OA_JEV_STRING) {
-      if (!(ev->flags & OA_JSON_FIRST)) return 0;
-    }
-    oa_cfg_begin_field(p, ev);
-    return 0;
-  }
-  if (begin) oa_cfg_begin_value_container(p, ev);
-  else if (ev->type == OA_JEV_STRING) oa_cfg_string(p, ev);
-  else oa_cfg_scalar(p, ev);
   return 0;
 }
 
@@ -3782,98 +3855,36 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   memset(&no_storage, 0, sizeof no_storage);
   memset(&p, 0, sizeof p);
   memset(cfg, 0, sizeof *cfg);
+  oa_bind_init(&p.b, 1, oa_cfg_bound);
   p.json = json;
   p.json_len = len;
   p.cfg = cfg;
   p.st = storage ? storage : &no_storage;
   p.pr = problems ? problems : &none;
-  p.scope = OA_CFG_TOP;
   before = p.pr->count;
   /* A lone surrogate escape (the API refuses it: it has no UTF-8 form)
    * becomes U+FFFD with OA_JSON_LONE, a problem at the string's path,
    * so the rest of the body is still checked. */
-  oa_json_init(&js, oa_cfg_event, &p);
+  oa_json_init(&js, oa_bind_event, &p.b);
   r = oa_json_feed(&js, json, len);
   if (r == ODEUS_OK) r = oa_json_finish(&js);
   /* Nesting too deep inside a value already reported (of the wrong type,
    * under an unknown key) is that one fault: not a second problem. */
-  if (r != ODEUS_OK && !(r == ODEUS_ERR_JSON_DEPTH && p.skip)) {
+  if (r != ODEUS_OK && !(r == ODEUS_ERR_JSON_DEPTH && p.b.skip)) {
     oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
     oa_report(p.pr, w, ODEUS_RULE_JSON, 0, js.offset, NULL, 0);
     if (p.pr->count <= p.pr->capacity && p.pr->items) p.pr->items[p.pr->count - 1].cause = r;
   }
   return p.pr->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
 }
+
 /* ---- the answer (implementation) ----------------------------------------------------
  * Two consumers of the JSON reader's events, chosen by the status: the 200
- * mapper and the error-message extractor. Both keep a few words of state
- * and work per event, never per byte: a key is matched by its length, then
- * a constant-length memcmp, against the few keys of its object; string
- * fragments are copied into storage with memcpy. */
+ * mapper (the binder in its lenient mode) and the error-message extractor.
+ * Both keep a few words of state and work per event, never per byte:
+ * string fragments are copied into storage with memcpy. */
 
-
-/* ---- the 200 mapper ----
- * Driven by the member tables, as the config parser is: a member's answer
- * columns say how it reads in a 200 answer (its JSON type, whether it may be
- * null or must be there, where its string goes), so the request and the
- * answer name each member once. The integration's own "id" is the one row
- * the request does not have. */
-
-/* The object or array the mapper is in. */
-enum oa_ans_scope {
-  OA_ANS_TOP,                   /* before the body's object */
-  OA_ANS_BODY,                  /* the body's object */
-  OA_ANS_INTEG,                 /* "integration": oa_ans_id, then the root members */
-  OA_ANS_FIELDS,                /* "authFields" */
-  OA_ANS_FIELD,                 /* an element of authFields: the field members */
-  OA_ANS_OAUTH,                 /* "oauthClient": the OAuth members */
-  OA_ANS_DONE,                  /* the body's object closed */
-  OA_ANS_SCOPE_FORCE_32BIT = 0x7fffffff
-};
-
-/* What the next value is: skipped, one of the few values without a row,
- * or (OA_ANS_ROW + i) row i of the scope's members. */
-enum {
-  OA_ANS_SKIP,                  /* a member not read: its value is skipped */
-  OA_ANS_INTEGRATION,           /* the body's "integration" */
-  OA_ANS_BODY_VALUE,            /* the top-level value */
-  OA_ANS_ELEMENT,               /* an element of authFields */
-  OA_ANS_ROW
-};
-
-/* The integration's id: read, never written. */
-static const oa_member oa_ans_id =
-  OA_M_ANSWER("id", ODEUS_KEY_ID, OA_ANS_K_STRING | OA_ANS_REQUIRED, odeus_answer, id);
-
-/* The members of the scope's object, by index (NULL past the last). */
-static const oa_member *oa_ans_row(unsigned scope, unsigned i)
-{
-  if (scope == OA_ANS_INTEG) return i == 0 ? &oa_ans_id : i <= OA_COUNT(oa_root_members) ? &oa_root_members[i - 1] : NULL;
-  if (scope == OA_ANS_FIELD) return i < OA_COUNT(oa_field_members) ? &oa_field_members[i] : NULL;
-  if (scope == OA_ANS_OAUTH) return i < OA_COUNT(oa_oauth_members) ? &oa_oauth_members[i] : NULL;
-  return NULL;
-}
-
-/* The row the next value belongs to, or NULL. */
-static const oa_member *oa_ans_slot_row(const odeus_answer_reader *r)
-{
-  return r->slot >= OA_ANS_ROW ? oa_ans_row(r->scope, r->slot - OA_ANS_ROW) : NULL;
-}
-
-/* How the next value reads (OA_ANS_K_*, the flags stripped). */
-static unsigned oa_ans_kind_of(const odeus_answer_reader *r)
-{
-  const oa_member *m = oa_ans_slot_row(r);
-  return m ? m->answer & OA_ANS_KIND : (unsigned)OA_ANS_K_NONE;
-}
-
-/* A member met, one bit each: the integration's in the high half (they
- * outlive its nested objects), the nested object's in the low half. */
-static uint32_t oa_ans_bit(unsigned scope, unsigned slot)
-{
-  if (scope == OA_ANS_BODY) return 1u << 31;
-  return scope == OA_ANS_INTEG ? 1u << (16 + slot) : 1u << slot;
-}
+/* ---- the 200 mapper ---- */
 
 /* What an empty string points at: it needs no storage. */
 static const char oa_ans_empty[1] = "";
@@ -3890,379 +3901,143 @@ static size_t oa_ans_add(size_t a, size_t b)
   return a + b >= a ? a + b : (size_t)-1;
 }
 
-/* The slot a key names in a scope, else OA_ANS_SKIP: a member the answer
- * does not carry (a write-only one) or this version does not read (the
- * field's own "id") is skipped like any other. */
-static unsigned oa_ans_match(unsigned scope, const char *s, size_t n)
+/* The record the strings of the current object go to; NULL for a field
+ * past the caller's capacity, whose strings are only counted. */
+static char *oa_ans_record(const odeus_answer_reader *r)
 {
-  const oa_member *m;
-  unsigned i;
-  if (scope == OA_ANS_BODY) return oa_spells("integration", s, n) ? OA_ANS_INTEGRATION : OA_ANS_SKIP;
-  for (i = 0; (m = oa_ans_row(scope, i)) != NULL; i++)
-    if ((m->answer & OA_ANS_KIND) != OA_ANS_K_NONE && oa_spells(m->name, s, n)) return OA_ANS_ROW + i;
-  return OA_ANS_SKIP;
-}
-
-/* The enum value a string names, else the type's UNKNOWN, looked up in the
- * writer's tables (whose length is the UNKNOWN value). */
-static odeus_auth_type oa_ans_auth_type(const char *s, size_t n)
-{
-  return (odeus_auth_type)oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), s, n);
-}
-
-static odeus_field_type oa_ans_field_type(const char *s, size_t n)
-{
-  return (odeus_field_type)oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), s, n);
-}
-
-/* Gathers a key or enum value delivered in several fragments; past the
- * buffer only the length goes on counting (it then names nothing we know). */
-static void oa_ans_word(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  if (ev->flags & OA_JSON_FIRST) r->word_len = 0;
-  if (r->word_len <= sizeof r->word) {
-    size_t room = sizeof r->word - r->word_len;
-    if (ev->len <= room) memcpy(r->word + r->word_len, ev->text, ev->len);
-    r->word_len = ev->len <= room ? r->word_len + (unsigned)ev->len : (unsigned)sizeof r->word + 1;
-  }
-}
-
-/* A key, once its last fragment came: in the event when it came in one,
- * else gathered in word (past the buffer n is sizeof word + 1: longer
- * than any key read). 0 before its last fragment. */
-static int oa_ans_whole_key(odeus_answer_reader *r, const oa_json_event *ev, const char **s, size_t *n)
-{
-  *s = ev->text;
-  *n = ev->len;
-  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) != (OA_JSON_FIRST | OA_JSON_LAST)) {
-    oa_ans_word(r, ev);
-    if (!(ev->flags & OA_JSON_LAST)) return 0;
-    *s = r->word;
-    *n = r->word_len;
-  }
-  return 1;
-}
-
-/* Where a slot of the current scope is, for a problem. */
-static void oa_ans_where(const odeus_answer_reader *r, unsigned slot, odeus_problem *p)
-{
-  const oa_member *m = slot >= OA_ANS_ROW ? oa_ans_row(r->scope, slot - OA_ANS_ROW) : NULL;
-  odeus_key member = m ? (odeus_key)m->key : ODEUS_KEY_NONE;
-  p->key = ODEUS_KEY_NONE;
-  p->index = ODEUS_NO_INDEX;
-  p->member = ODEUS_KEY_NONE;
-  p->text.ptr = NULL;
-  p->text.len = 0;
-  switch (r->scope) {
-  case OA_ANS_BODY: p->key = ODEUS_KEY_INTEGRATION; break;
-  case OA_ANS_INTEG: p->key = member; break;
-  case OA_ANS_FIELDS:
-    p->key = ODEUS_KEY_AUTH_FIELDS;
-    p->index = r->out->field_count;
-    break;
-  case OA_ANS_FIELD:
-    p->key = ODEUS_KEY_AUTH_FIELDS;
-    p->index = r->field;
-    p->member = member;
-    break;
-  case OA_ANS_OAUTH:
-    p->key = ODEUS_KEY_OAUTH_CLIENT;
-    p->member = member;
-    break;
-  default: break; /* the body */
-  }
+  odeus_answer *out = r->out;
+  if (r->bind.scope == OA_B_FIELD)
+    return r->bind.field < out->field_capacity ? (char *)&out->fields[r->bind.field] : NULL;
+  return r->bind.scope == OA_B_OAUTH ? (char *)&out->oauth_client : (char *)out;
 }
 
 /* Records the first problem; its code stops the JSON reader. */
-static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rule, unsigned slot,
+static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rule, const oa_member *m,
                        size_t offset)
 {
   odeus_problem *p = &r->out->problem;
-  oa_ans_where(r, slot, p);
+  oa_where w = oa_bind_where(&r->bind, m);
   p->rule = rule;
-  p->limit = 0;
+  p->key = w.key;
+  p->index = w.index;
+  p->member = w.member;
   p->actual = offset;
   p->in_answer = 1;
   r->error = (int)code;
   return (int)code;
 }
 
-static int oa_ans_type_error(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  return oa_ans_fail(r, ODEUS_ERR_ANSWER_TYPE, ODEUS_RULE_TYPE, r->slot, ev->offset);
-}
-
-/* Enters an object whose string members go to `record` (NULL: a field past
- * the caller's capacity, whose strings are only counted). */
-static void oa_ans_enter(odeus_answer_reader *r, unsigned scope, void *record)
-{
-  r->scope = scope;
-  r->record = (char *)record;
-}
-
-static odeus_str *oa_ans_target(const odeus_answer_reader *r)
-{
-  return r->record ? (odeus_str *)(void *)(r->record + oa_ans_slot_row(r)->answer_offset) : NULL;
-}
-
-static void oa_ans_set_enum(odeus_answer_reader *r, unsigned kind, const char *s, size_t n)
-{
-  if (kind == OA_ANS_K_AUTH_TYPE) r->out->auth_type = oa_ans_auth_type(s, n);
-  else if (r->record) ((odeus_answer_field *)(void *)r->record)->type = oa_ans_field_type(s, n);
-}
-
-/* A string of n bytes is read; unless cut, it is at storage[start]. Keep
- * it where it fit, count it anyway. */
-static void oa_ans_string_done(odeus_answer_reader *r, odeus_str *t, size_t start, size_t n, int cut)
-{
-  odeus_answer *out = r->out;
-  if (!n) {
-    if (t) {
-      t->ptr = oa_ans_empty;
-      t->len = 0;
-    }
-    return;
-  }
-  out->strings_needed = oa_ans_add(out->strings_needed, n + 1);
-  if (!t) return;
-  t->len = n;
-  if (cut) {
-    t->ptr = NULL;
-    out->cut = 1;
-    return;
-  }
-  out->strings[start + n] = '\0';
-  t->ptr = out->strings + start;
-  r->used = start + n + 1;
-}
-
-/* A string value in one fragment (no escape, not cut by the end of a
- * piece): the usual case, stored at once. */
+/* A fragment of a string value: copied while the whole string (and its
+ * NUL) still fits the storage left. At its end the string is kept where it
+ * fit (an empty one needs no storage) and counted anyway; an enum's value
+ * is looked up by its text (an unknown one is the length of the list of
+ * names: the type's UNKNOWN). */
 static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  unsigned kind = oa_ans_kind_of(r);
+  const oa_member *m = r->bind.row;
   odeus_answer *out = r->out;
-  size_t n = ev->len, at = r->used;
+  char *record;
   odeus_str *t;
-  char *dst;
-  if (!OA_ANS_IS_STRING(kind)) return r->slot == OA_ANS_SKIP ? 0 : oa_ans_type_error(r, ev);
-  if (kind >= OA_ANS_K_AUTH_TYPE) oa_ans_set_enum(r, kind, ev->text, n);
-  if (!r->record || !n || n >= out->strings_capacity - at) { /* empty, cut, or a field not kept */
-    oa_ans_string_done(r, oa_ans_target(r), at, n, 1);
-    return 0;
-  }
-  /* the bookkeeping first, so that nothing waits for the copy */
-  t = oa_ans_target(r);
-  dst = out->strings + at;
-  dst[n] = '\0';
-  t->ptr = dst;
-  t->len = n;
-  r->used = at + n + 1;
-  out->strings_needed = oa_ans_add(out->strings_needed, n + 1);
-  memcpy(dst, ev->text, n);
-  return 0;
-}
-
-/* A string or number of the wrong type is refused at its last fragment,
- * not its first: a token the JSON reader then finds invalid must end in
- * the JSON error however the body was split (the first fragment of a token
- * goes out at the end of a piece, before the reader has seen all of it). */
-static int oa_ans_wrong_token(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  if (r->slot == OA_ANS_SKIP || !(ev->flags & OA_JSON_LAST)) return 0;
-  return oa_ans_type_error(r, ev);
-}
-
-/* A fragment of a string value cut into several: copied while the whole
- * string (and its NUL) still fits the storage left. */
-static int oa_ans_string_part(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  unsigned kind = oa_ans_kind_of(r);
-  size_t n = ev->len;
-  if (!OA_ANS_IS_STRING(kind)) return oa_ans_wrong_token(r, ev);
+  const char *s;
+  size_t n = ev->len, len = r->str_len;
   if (ev->flags & OA_JSON_FIRST) {
-    r->target = oa_ans_target(r);
+    record = oa_ans_record(r);
+    r->target = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
     r->str_start = r->used;
-    r->str_len = 0;
     r->str_cut = r->target == NULL;
+    len = 0;
   }
   if (n && !r->str_cut) {
-    size_t at = r->str_start + r->str_len;
-    if (n < r->out->strings_capacity - at) memcpy(r->out->strings + at, ev->text, n);
+    if (n < out->strings_capacity - (r->str_start + len)) memcpy(out->strings + r->str_start + len, ev->text, n);
     else r->str_cut = 1;
   }
-  r->str_len = oa_ans_add(r->str_len, n);
-  if (kind >= OA_ANS_K_AUTH_TYPE) oa_ans_word(r, ev);
-  if (ev->flags & OA_JSON_LAST) {
-    oa_ans_string_done(r, r->target, r->str_start, r->str_len, r->str_cut);
-    if (kind >= OA_ANS_K_AUTH_TYPE)
-      oa_ans_set_enum(r, kind, r->word, r->word_len <= sizeof r->word ? r->word_len : 0);
+  r->str_len = len = oa_ans_add(len, n);
+  if (m->kind >= OA_KIND_AUTH_TYPE && (s = oa_bind_word(&r->bind, ev)) != NULL) {
+    n = r->bind.word_len;
+    record = oa_ans_record(r);
+    if (m->kind == OA_KIND_AUTH_TYPE)
+      out->auth_type = (odeus_auth_type)oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), s, n);
+    else if (record)
+      ((odeus_answer_field *)(void *)record)->type =
+        (odeus_field_type)oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), s, n);
   }
-  return 0;
-}
-
-static int oa_ans_key(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  const char *s;
-  size_t n;
-  unsigned slot;
-  if (!oa_ans_whole_key(r, ev, &s, &n)) return 0;
-  slot = oa_ans_match(r->scope, s, n);
-  r->slot = slot;
-  if (slot == OA_ANS_SKIP) return 0;
-  if (r->seen & oa_ans_bit(r->scope, slot))
-    return oa_ans_fail(r, ODEUS_ERR_ANSWER_DUPLICATE, ODEUS_RULE_DUPLICATE_KEY, slot, ev->offset);
-  r->seen |= oa_ans_bit(r->scope, slot);
-  return 0;
-}
-
-static void oa_ans_field_begin(odeus_answer_reader *r)
-{
-  odeus_answer *out = r->out;
-  odeus_answer_field *f = NULL;
-  r->field = out->field_count++;
-  r->seen &= 0xFFFF0000u; /* a new element: its members are new */
-  if (r->field < out->field_capacity) {
-    f = &out->fields[r->field];
-    memset(f, 0, sizeof *f);
-  } else {
+  if (!(ev->flags & OA_JSON_LAST)) return 0;
+  if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
+  if ((t = r->target) == NULL) return 0;
+  t->len = len;
+  if (!len) {
+    t->ptr = oa_ans_empty;
+  } else if (r->str_cut) {
+    t->ptr = NULL;
     out->cut = 1;
+  } else {
+    out->strings[r->str_start + len] = '\0';
+    t->ptr = out->strings + r->str_start;
+    r->used = r->str_start + len + 1;
   }
-  oa_ans_enter(r, OA_ANS_FIELD, f);
-}
-
-/* The value of a member without a row: the body, an authFields element,
- * the body's "integration". */
-static int oa_ans_object(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  if (ev->type != OA_JEV_OBJECT_BEGIN) return oa_ans_type_error(r, ev);
-  if (r->slot == OA_ANS_ELEMENT) oa_ans_field_begin(r);
-  else if (r->slot == OA_ANS_BODY_VALUE) oa_ans_enter(r, OA_ANS_BODY, NULL);
-  else oa_ans_enter(r, OA_ANS_INTEG, r->out);
   return 0;
 }
 
-/* Any other value: a container, a literal, a number fragment. */
-static int oa_ans_value(odeus_answer_reader *r, const oa_json_event *ev)
+static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
-  unsigned type = (unsigned)ev->type, kind = oa_ans_kind_of(r);
-  if (type == OA_JEV_NUMBER) return oa_ans_wrong_token(r, ev);
-  if (r->slot == OA_ANS_SKIP) {
-    if (type == OA_JEV_OBJECT_BEGIN || type == OA_JEV_ARRAY_BEGIN) r->skip = ev->depth + 1;
-    return 0;
-  }
-  if (r->slot < OA_ANS_ROW) return oa_ans_object(r, ev);
-  switch (kind) {
-  case OA_ANS_K_ARRAY:
-    if (type != OA_JEV_ARRAY_BEGIN) break;
-    oa_ans_enter(r, OA_ANS_FIELDS, NULL);
-    r->slot = OA_ANS_ELEMENT;
-    return 0;
-  case OA_ANS_K_OBJECT_OR_NULL:
-    if (type == OA_JEV_NULL) return 0;
-    if (type != OA_JEV_OBJECT_BEGIN) break;
-    r->seen &= 0xFFFF0000u;
-    oa_ans_enter(r, OA_ANS_OAUTH, &r->out->oauth_client);
-    r->out->has_oauth_client = 1;
-    return 0;
-  case OA_ANS_K_BOOL:
-    if (type != OA_JEV_TRUE && type != OA_JEV_FALSE) break;
-    if (r->record) ((odeus_answer_field *)(void *)r->record)->required = type == OA_JEV_TRUE;
-    return 0;
-  case OA_ANS_K_STRING_OR_NULL:
-    if (type == OA_JEV_NULL) return 0;
-    break;
-  default:
-    break;
-  }
-  return oa_ans_type_error(r, ev);
-}
-
-static int oa_ans_missing(odeus_answer_reader *r, unsigned slot, const oa_json_event *ev)
-{
-  return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, slot, ev->offset);
-}
-
-/* The first member the object that closes must hold and lacks, as a slot;
- * OA_ANS_SKIP when none is missing. */
-static unsigned oa_ans_lacking(const odeus_answer_reader *r)
-{
-  const oa_member *m;
+  odeus_answer_reader *r = (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
+  odeus_answer *out = r->out;
   unsigned i;
-  if (r->scope == OA_ANS_BODY)
-    return (r->seen & oa_ans_bit(OA_ANS_BODY, 0)) ? (unsigned)OA_ANS_SKIP : (unsigned)OA_ANS_INTEGRATION;
-  for (i = 0; (m = oa_ans_row(r->scope, i)) != NULL; i++)
-    if ((m->answer & OA_ANS_REQUIRED) && !(r->seen & oa_ans_bit(r->scope, OA_ANS_ROW + i))) return OA_ANS_ROW + i;
-  return OA_ANS_SKIP;
-}
-
-/* The end of an object or array the mapper is in: check what it must hold. */
-static int oa_ans_close(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  unsigned lacking = oa_ans_lacking(r);
-  if (lacking != OA_ANS_SKIP) return oa_ans_missing(r, lacking, ev);
-  switch (r->scope) {
-  case OA_ANS_FIELD:
-    oa_ans_enter(r, OA_ANS_FIELDS, NULL);
-    r->slot = OA_ANS_ELEMENT;
-    return 0;
-  case OA_ANS_INTEG:
-    oa_ans_enter(r, OA_ANS_BODY, NULL);
-    return 0;
-  case OA_ANS_BODY:
-    oa_ans_enter(r, OA_ANS_DONE, NULL);
-    return 0;
-  default: /* the end of authFields or oauthClient */
-    oa_ans_enter(r, OA_ANS_INTEG, r->out);
+  switch (what) {
+  case OA_B_STRING: return oa_ans_string(r, ev);
+  case OA_B_BOOL: {
+    char *record = oa_ans_record(r); /* "required", of a field */
+    if (record) ((odeus_answer_field *)(void *)record)->required = ev->type == OA_JEV_TRUE;
     return 0;
   }
-}
-
-static int oa_ans_event(void *ctx, const oa_json_event *ev)
-{
-  odeus_answer_reader *r = (odeus_answer_reader *)ctx;
-  if (r->skip) {
-    if ((ev->type == OA_JEV_OBJECT_END || ev->type == OA_JEV_ARRAY_END) && ev->depth + 1 == r->skip)
-      r->skip = 0;
+  case OA_B_OPEN: /* a field is counted, and kept while there is room for it */
+    if (r->bind.scope == OA_B_FIELD) {
+      out->field_count = r->bind.field + 1;
+      if (r->bind.field < out->field_capacity) memset(&out->fields[r->bind.field], 0, sizeof *out->fields);
+      else out->cut = 1;
+    } else if (r->bind.scope == OA_B_OAUTH) {
+      out->has_oauth_client = 1;
+    }
     return 0;
-  }
-  switch (ev->type) {
-  case OA_JEV_KEY: return oa_ans_key(r, ev);
-  case OA_JEV_STRING:
-    if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST))
-      return oa_ans_string(r, ev);
-    return oa_ans_string_part(r, ev);
-  case OA_JEV_OBJECT_END:
-  case OA_JEV_ARRAY_END: return oa_ans_close(r, ev);
-  default: return oa_ans_value(r, ev);
+  case OA_B_CLOSE:
+    i = oa_bind_lacking(&r->bind, 0);
+    if (i)
+      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(r->bind.scope, i - 1),
+                         ev->offset);
+    oa_bind_leave(&r->bind);
+    return 0;
+  case OA_B_DUPLICATE:
+    return oa_ans_fail(r, ODEUS_ERR_ANSWER_DUPLICATE, ODEUS_RULE_DUPLICATE_KEY, r->bind.row, ev->offset);
+  case OA_B_TYPE: return oa_ans_fail(r, ODEUS_ERR_ANSWER_TYPE, ODEUS_RULE_TYPE, r->bind.row, ev->offset);
+  default: return 0; /* a key not read: skipped with its value */
   }
 }
 
 /* ---- the message of an error answer ----
- * The message is assembled in storage as it arrives. Its full length
- * (msg_len) is always counted; the bytes kept (msg_stored) are a prefix of
- * it. A candidate of higher priority ("message" over "error") takes the
- * storage over at its first byte; one of equal or lower priority is not
- * read once a candidate holds text. */
-enum {
-  OA_MSG_PRI_ERROR = 1,
-  OA_MSG_PRI_MESSAGE = 2
-};
+ * A small consumer of the JSON events, by depth: it follows only the
+ * containers that can hold the message (where) and knows what their next
+ * value is (role). The message is assembled in storage as it arrives. Its
+ * full length (msg_len) is always counted; the bytes kept (msg_stored) are
+ * a prefix of it. A candidate of higher priority ("message" over "error")
+ * takes the storage over at its first byte; one of equal or lower priority
+ * is not read once a candidate holds text. A plain string is an item of
+ * one part, the message. */
 
-/* Where we are inside the member being read (ctx). */
-enum {
-  OA_MSG_NOWHERE,
-  OA_MSG_LIST,                  /* the array of "message" */
-  OA_MSG_ERROR_OBJECT           /* the object of "error" */
-};
+/* The containers followed: the body, the object of "error", the array of
+ * "message", an item of that array, an item's "path" array. */
+enum { OA_MSG_BODY, OA_MSG_ERROR_OBJECT, OA_MSG_LIST, OA_MSG_ITEM, OA_MSG_PATH_LIST };
+/* What a value is: not read, the body's "error" or "message" (their
+ * priorities), an element of the list, an item's path (an object or array
+ * of one of these four is the container of the same number), a message,
+ * an element of a path. */
+enum { OA_MSG_NONE, OA_MSG_ERROR, OA_MSG_MESSAGE, OA_MSG_ELEMENT, OA_MSG_PATH, OA_MSG_TEXT, OA_MSG_PATH_PART };
 
-/* What the next value is (sub). */
-enum {
-  OA_MSG_NONE,
-  OA_MSG_TEXT,                  /* the "message" of the "error" object */
-  OA_MSG_PATH,                  /* an item's "path" */
-  OA_MSG_MESSAGE,               /* an item's "message" */
-  OA_MSG_PATH_LIST              /* inside an item's "path" array */
+/* Per container: the depth of its values, its parent, the role of its
+ * values (an object's come with their keys), the event that opens it. */
+static const unsigned char oa_msg_containers[][4] = {
+  { 1, OA_MSG_BODY, OA_MSG_NONE, 0 }, { 2, OA_MSG_BODY, OA_MSG_NONE, OA_JEV_OBJECT_BEGIN },
+  { 2, OA_MSG_BODY, OA_MSG_ELEMENT, OA_JEV_ARRAY_BEGIN }, { 3, OA_MSG_LIST, OA_MSG_NONE, OA_JEV_OBJECT_BEGIN },
+  { 4, OA_MSG_ITEM, OA_MSG_PATH_PART, OA_JEV_ARRAY_BEGIN }
 };
 
 static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
@@ -4276,54 +4051,40 @@ static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
   r->msg_len = oa_ans_add(r->msg_len, n);
 }
 
-/* The member being read has text: it takes the storage over. */
-static void oa_msg_own(odeus_answer_reader *r)
-{
-  if (r->have == r->cur) return;
-  r->have = r->cur;
-  r->msg_len = 0;
-  r->msg_stored = 0;
-}
-
-/* The first byte of an item's path or message: the separators go first. */
-static void oa_msg_part_start(odeus_answer_reader *r, unsigned part)
-{
-  r->part_started = 1;
-  oa_msg_own(r);
-  if (r->item_parts++ == 0) {
-    r->item_sep = r->msg_len;
-    if (r->parts++) oa_msg_put(r, "; ", 2);
-    r->item_start = r->msg_len;
-    r->first_part = part;
-  } else {
-    oa_msg_put(r, ": ", 2);
-    r->second_start = r->msg_len;
-  }
-}
-
+/* Text of an item's part; before its first byte, the separators. The
+ * member being read has text: it takes the storage over. */
 static void oa_msg_part_text(odeus_answer_reader *r, unsigned part, const char *p, size_t n)
 {
   if (!n) return;
-  if (!r->part_started) oa_msg_part_start(r, part);
+  if (!r->part_started) {
+    r->part_started = 1;
+    if (r->have != r->cur) {
+      r->have = r->cur;
+      r->msg_len = 0;
+      r->msg_stored = 0;
+    }
+    if (r->item_parts++ == 0) {
+      r->item_sep = r->msg_len;
+      if (r->parts) oa_msg_put(r, "; ", 2);
+      r->parts = 1;
+      r->item_start = r->msg_len;
+      r->first_part = (unsigned char)part;
+    } else {
+      oa_msg_put(r, ": ", 2);
+      r->second_start = r->msg_len;
+    }
+  }
   oa_msg_put(r, p, n);
 }
 
 static void oa_msg_reverse(char *s, size_t n)
 {
-  size_t i;
-  for (i = 0; i < n / 2; i++) {
-    char c = s[i];
-    s[i] = s[n - 1 - i];
-    s[n - 1 - i] = c;
+  char *e = s + n, c;
+  while (s + 1 < e) {
+    c = *s;
+    *s++ = *--e;
+    *e = c;
   }
-}
-
-static void oa_msg_item_begin(odeus_answer_reader *r)
-{
-  r->in_item = 1;
-  r->item_seen = 0;
-  r->item_parts = 0;
-  r->sub = OA_MSG_NONE;
 }
 
 /* An item whose message came before its path reads "message: path" so far:
@@ -4331,9 +4092,7 @@ static void oa_msg_item_begin(odeus_answer_reader *r)
  * it, drop what was kept of it, so the kept text stays a prefix. */
 static void oa_msg_item_end(odeus_answer_reader *r)
 {
-  r->in_item = 0;
-  r->sub = OA_MSG_NONE;
-  if (r->item_parts != 2 || r->first_part != OA_MSG_MESSAGE) return;
+  if (r->item_parts != 2 || r->first_part != OA_MSG_TEXT) return;
   if (r->msg_stored == r->msg_len) {
     char *s = r->out->strings + r->item_start;
     size_t all = r->msg_len - r->item_start, path = r->msg_len - r->second_start;
@@ -4346,118 +4105,72 @@ static void oa_msg_item_end(odeus_answer_reader *r)
   }
 }
 
-/* A key: which member or part its value is. */
+/* A key: what its value is. Of an item (or of "error"), the first
+ * "message" and the first "path" (not in "error") are read. */
 static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  const char *s;
-  size_t n;
-  int message;
-  if (!oa_ans_whole_key(r, ev, &s, &n)) return;
-  message = oa_spells("message", s, n);
-  if (ev->depth == 1) {
-    unsigned pri = message ? OA_MSG_PRI_MESSAGE : oa_spells("error", s, n) ? OA_MSG_PRI_ERROR : 0;
-    r->cur = pri > r->have ? pri : 0;
-    r->ctx = OA_MSG_NOWHERE;
-  } else if (ev->depth == 2 && r->ctx == OA_MSG_ERROR_OBJECT) {
-    r->sub = !r->item_seen && message ? OA_MSG_TEXT : OA_MSG_NONE;
-    r->item_seen |= r->sub != OA_MSG_NONE;
-  } else if (ev->depth == 3 && r->in_item) {
-    unsigned part = message ? OA_MSG_MESSAGE : oa_spells("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
-    if (r->item_seen & (1u << part)) part = OA_MSG_NONE;
-    r->item_seen |= 1u << part;
-    r->sub = part;
-  }
-}
-
-/* A fragment of a candidate that is a plain string. */
-static void oa_msg_candidate(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  if (ev->len) oa_msg_own(r);
-  oa_msg_put(r, ev->text, ev->len);
-}
-
-/* A fragment of a string or number. */
-static void oa_msg_text(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  unsigned first = ev->flags & OA_JSON_FIRST;
-  int string = ev->type == OA_JEV_STRING;
-  switch (ev->depth) {
-  case 1: /* "message" or "error" as a string */
-    if (r->cur && string) oa_msg_candidate(r, ev);
-    return;
-  case 2:
-    if (!string) return;
-    if (r->ctx == OA_MSG_ERROR_OBJECT && r->sub == OA_MSG_TEXT) {
-      oa_msg_candidate(r, ev);
-    } else if (r->ctx == OA_MSG_LIST) { /* an item that is a plain string */
-      if (first) {
-        oa_msg_item_begin(r);
-        r->part_started = 0;
-      }
-      oa_msg_part_text(r, OA_MSG_MESSAGE, ev->text, ev->len);
-      if (ev->flags & OA_JSON_LAST) oa_msg_item_end(r);
-    }
-    return;
-  case 3:
-    if (!string || !r->in_item || (r->sub != OA_MSG_PATH && r->sub != OA_MSG_MESSAGE)) return;
-    if (first) r->part_started = 0;
-    oa_msg_part_text(r, r->sub, ev->text, ev->len);
-    return;
-  case 4: /* an element of an item's path array */
-    if (!r->in_item || r->sub != OA_MSG_PATH_LIST) return;
-    if (first && r->path_elems++) oa_msg_part_text(r, OA_MSG_PATH, ".", 1);
-    oa_msg_part_text(r, OA_MSG_PATH, ev->text, ev->len);
-    return;
-  default:
+  const char *s = oa_bind_word(&r->bind, ev);
+  unsigned role, k;
+  size_t n = r->bind.word_len;
+  if (!s) return;
+  /* which name: the body's "message" and "error" as their priorities, 3 "path" */
+  k = oa_spells("message", s, n) ? 2u : oa_spells("error", s, n) ? 1u : oa_spells("path", s, n) ? 3u : 0u;
+  if (r->where == OA_MSG_BODY) {
+    role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
+    r->cur = r->role = (unsigned char)role;
+    r->parts = 0;
     return;
   }
+  role = k == OA_MSG_MESSAGE ? OA_MSG_TEXT : k == 3 /* path */ && r->where == OA_MSG_ITEM ? OA_MSG_PATH : OA_MSG_NONE;
+  if (r->item_seen & (1u << role)) role = OA_MSG_NONE;
+  r->item_seen |= (unsigned char)(1u << role);
+  r->role = (unsigned char)role;
 }
 
-static void oa_msg_open(odeus_answer_reader *r, const oa_json_event *ev)
+static void oa_msg_enter(odeus_answer_reader *r, unsigned where)
 {
-  int object = ev->type == OA_JEV_OBJECT_BEGIN;
-  if (ev->depth == 1) {
-    if (r->cur == OA_MSG_PRI_ERROR && object) {
-      r->ctx = OA_MSG_ERROR_OBJECT;
-      r->item_seen = 0;
-      r->sub = OA_MSG_NONE;
-    } else if (r->cur == OA_MSG_PRI_MESSAGE && !object) {
-      r->ctx = OA_MSG_LIST;
-      r->parts = 0;
-      r->in_item = 0;
-    }
-  } else if (ev->depth == 2 && r->ctx == OA_MSG_LIST && object) {
-    oa_msg_item_begin(r);
-  } else if (ev->depth == 3 && r->in_item && r->sub == OA_MSG_PATH && !object) {
-    r->sub = OA_MSG_PATH_LIST;
-    r->path_elems = 0;
-    r->part_started = 0;
-  }
-}
-
-static void oa_msg_close(odeus_answer_reader *r, const oa_json_event *ev)
-{
-  if (ev->depth == 1) {
-    r->ctx = OA_MSG_NOWHERE;
-  } else if (ev->depth == 2 && r->in_item && ev->type == OA_JEV_OBJECT_END) {
-    oa_msg_item_end(r);
-  } else if (ev->depth == 3 && r->sub == OA_MSG_PATH_LIST) {
-    r->sub = OA_MSG_NONE;
-  }
+  r->where = (unsigned char)where;
+  r->role = oa_msg_containers[where][2];
+  r->path_elems = 0;
+  r->part_started = 0;
+  if (where == OA_MSG_PATH_LIST) return;
+  r->item_seen = 0;
+  r->item_parts = 0;
 }
 
 /* Events of an error answer: never an error, whatever the body. */
 static int oa_msg_event(void *ctx, const oa_json_event *ev)
 {
   odeus_answer_reader *r = (odeus_answer_reader *)ctx;
-  switch (ev->type) {
+  unsigned t = (unsigned)ev->type, role = r->role, depth = oa_msg_containers[r->where][0];
+  if (ev->depth != depth) { /* inside a value not read, or the end of the container */
+    if (ev->depth + 1 == depth && (t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END)) {
+      if (r->where == OA_MSG_ITEM) oa_msg_item_end(r);
+      r->where = oa_msg_containers[r->where][1];
+      r->role = oa_msg_containers[r->where][2];
+    }
+    return 0;
+  }
+  switch (t) {
   case OA_JEV_KEY: oa_msg_key(r, ev); break;
-  case OA_JEV_STRING:
-  case OA_JEV_NUMBER: oa_msg_text(r, ev); break;
   case OA_JEV_OBJECT_BEGIN:
-  case OA_JEV_ARRAY_BEGIN: oa_msg_open(r, ev); break;
-  case OA_JEV_OBJECT_END:
-  case OA_JEV_ARRAY_END: oa_msg_close(r, ev); break;
+  case OA_JEV_ARRAY_BEGIN:
+    if (role - 1u < OA_MSG_PATH && t == oa_msg_containers[role][3]) oa_msg_enter(r, role);
+    break;
+  case OA_JEV_NUMBER:
+  case OA_JEV_STRING:
+    if (role == OA_MSG_PATH_PART) { /* one part: its elements joined by '.' */
+      if ((ev->flags & OA_JSON_FIRST) && r->path_elems) oa_msg_part_text(r, OA_MSG_PATH, ".", 1);
+      r->path_elems = 1;
+    } else if (role == OA_MSG_NONE || t == OA_JEV_NUMBER) {
+      break;
+    } else if (ev->flags & OA_JSON_FIRST) { /* a new part; a plain string, a new item */
+      r->part_started = 0;
+      if (role != OA_MSG_TEXT && role != OA_MSG_PATH) r->item_parts = 0;
+    }
+    oa_msg_part_text(r, role == OA_MSG_PATH || role == OA_MSG_PATH_PART ? OA_MSG_PATH : OA_MSG_TEXT, ev->text,
+                     ev->len);
+    break;
   default: break;
   }
   return 0;
@@ -4499,10 +4212,10 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
     if (reason && *reason) {
       oa_msg_put_reason(r, reason);
     } else {
-      char text[8] = "HTTP ";
-      size_t status = (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0);
-      oa_format_uint(text + 5, status, 3);
-      oa_msg_put(r, text, 8);
+      char digits[3];
+      oa_format_uint(digits, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
+      oa_msg_put(r, "HTTP ", 5);
+      oa_msg_put(r, digits, 3);
     }
   }
   out->strings_needed = oa_ans_add(r->msg_len, 1);
@@ -4524,40 +4237,35 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
  * ODEUS_ERR_STATUS_OTHER. */
 static odeus_result oa_status_result(int status)
 {
-  switch (status) {
-  case 400: return ODEUS_ERR_STATUS_400;
-  case 401: return ODEUS_ERR_STATUS_401;
-  case 403: return ODEUS_ERR_STATUS_403;
-  case 404: return ODEUS_ERR_STATUS_404;
-  case 429: return ODEUS_ERR_STATUS_429;
-  default: break;
-  }
+  static const short own[] = { 400, 401, 403, 404, 429 }; /* in the order of their results */
+  int i = 0;
   if (oa_ans_mapped(status)) return ODEUS_OK;
-  return status >= 500 && status <= 599 ? ODEUS_ERR_STATUS_5XX : ODEUS_ERR_STATUS_OTHER;
+  while (i < 5 && own[i] != status) i++;
+  if (i == 5 && (status < 500 || status > 599)) i = 6; /* not 5XX: OTHER */
+  return (odeus_result)((int)ODEUS_ERR_STATUS_400 - i);
 }
+OA_STATIC_ASSERT(status_results, ODEUS_ERR_STATUS_429 == ODEUS_ERR_STATUS_400 - 4 &&
+                                 ODEUS_ERR_STATUS_5XX == ODEUS_ERR_STATUS_400 - 5 &&
+                                 ODEUS_ERR_STATUS_OTHER == ODEUS_ERR_STATUS_400 - 6);
 
-/* Forgets an earlier answer; the caller's storage stays. */
+/* Forgets an earlier answer; the caller's storage (the members before
+ * status) stays. */
 static void oa_ans_clear(odeus_answer *out)
 {
-  odeus_answer_field *fields = out->fields;
-  size_t field_capacity = out->field_capacity, strings_capacity = out->strings_capacity;
-  char *strings = out->strings;
-  memset(out, 0, sizeof *out);
-  out->fields = fields;
-  out->field_capacity = field_capacity;
-  out->strings = strings;
-  out->strings_capacity = strings_capacity;
+  memset((char *)out + offsetof(odeus_answer, status), 0, sizeof *out - offsetof(odeus_answer, status));
 }
+OA_STATIC_ASSERT(answer_storage_first, offsetof(odeus_answer, strings_capacity) < offsetof(odeus_answer, status));
 
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
 {
+  int mapped = oa_ans_mapped(status);
   if (!r) return;
   /* the JSON reader clears itself; the rest of the reader starts at zero */
-  oa_json_init(&r->json, oa_ans_mapped(status) ? oa_ans_event : oa_msg_event, r);
+  oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, mapped ? (void *)&r->bind : (void *)r);
   memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
+  oa_bind_init(&r->bind, 0, oa_ans_bound);
   r->out = out;
   r->status = status;
-  r->slot = OA_ANS_BODY_VALUE;
   if (!out) {
     r->error = ODEUS_ERR_ARGUMENT;
     return;
@@ -4572,16 +4280,9 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
 static odeus_result oa_ans_json_error(odeus_answer_reader *r, odeus_result code)
 {
   if (!r->error) {
-    odeus_problem *p = &r->out->problem;
-    memset(p, 0, sizeof *p);
-    p->rule = ODEUS_RULE_JSON;
-    p->key = ODEUS_KEY_NONE;
-    p->index = ODEUS_NO_INDEX;
-    p->member = ODEUS_KEY_NONE;
-    p->cause = code;
-    p->actual = r->json.offset;
-    p->in_answer = 1;
-    r->error = (int)code;
+    r->bind.scope = OA_B_TOP; /* the path: the body */
+    r->out->problem.cause = code;
+    (void)oa_ans_fail(r, code, ODEUS_RULE_JSON, NULL, r->json.offset);
   }
   return (odeus_result)r->error;
 }
@@ -4614,22 +4315,19 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
 
 static const char *oa_ans_expected(const odeus_problem *p)
 {
-  /* by oa_ans_kind: what a member's value must be; NONE: an object */
-  static const char *const texts[] = {
-    "an object", "an array", "an object or null", "a boolean", "a string", "a string or null", "a string",
-    "a string"
-  };
   odeus_key k = p->member != ODEUS_KEY_NONE ? p->member : p->key;
-  unsigned scope = p->member != ODEUS_KEY_NONE ? (p->key == ODEUS_KEY_OAUTH_CLIENT ? OA_ANS_OAUTH : OA_ANS_FIELD)
-                                               : OA_ANS_INTEG;
-  const oa_member *m = NULL;
-  unsigned i;
-  int row = p->member != ODEUS_KEY_NONE ||
-            (p->key != ODEUS_KEY_NONE && p->key != ODEUS_KEY_INTEGRATION && p->index == ODEUS_NO_INDEX);
-  if (row) /* else the body, "integration" or an authFields element: an object */
-    for (i = 0; (m = oa_ans_row(scope, i)) != NULL; i++)
-      if (m->key == (unsigned)k && (m->answer & OA_ANS_KIND) != OA_ANS_K_NONE) break;
-  return texts[m ? m->answer & OA_ANS_KIND : (unsigned)OA_ANS_K_NONE];
+  unsigned scope = p->member != ODEUS_KEY_NONE ? (p->key == ODEUS_KEY_OAUTH_CLIENT ? OA_B_OAUTH : OA_B_FIELD)
+                                               : OA_B_INTEG;
+  const char *name = oa_key_name(k);
+  const oa_member *m = oa_bind_match(scope, OA_IN_ANSWER, name, oa_strlen(name));
+  /* the body, "integration" or an authFields element: an object */
+  if (!m || (p->member == ODEUS_KEY_NONE && p->index != ODEUS_NO_INDEX)) return "an object";
+  switch (m->kind) {
+  case OA_KIND_BOOL: return "a boolean";
+  case OA_KIND_FIELDS: return "an array";
+  case OA_KIND_OAUTH: return "an object or null";
+  default: return m->in & OA_ANS_NULL ? "a string or null" : "a string";
+  }
 }
 
 static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p)
@@ -4647,78 +4345,68 @@ static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p)
 
 /* ---- writing the answer back ---- */
 
-/* ,"key":value for a string (null without a value). */
-static void oa_ans_put_member(oa_sink *s, const char *key_prefix, odeus_str v)
+/* A record opened with its brace, then its members that are neither array
+ * nor object, in table order (the caller closes it). A string that may be
+ * null, or must be there, is null without a value; any other is left out
+ * (as the server left it out), so that the output reads back as the answer
+ * it came from. An enum is its name, else its text. */
+static void oa_ans_put_record(oa_sink *s, const char *record, unsigned scope)
 {
-  oa_puts(s, key_prefix);
-  oa_put_json_str(s, v.ptr, v.len);
-}
-
-/* The same for a member that is a string or absent (never null): left out
- * without a value, so that the output reads back as the answer it came from. */
-static void oa_ans_put_present(oa_sink *s, const char *key_prefix, odeus_str v)
-{
-  if (v.ptr) oa_ans_put_member(s, key_prefix, v);
-}
-
-static void oa_ans_put_enum(oa_sink *s, const char *key_prefix, const char *known, odeus_str text)
-{
-  oa_puts(s, key_prefix);
-  if (known) {
+  const oa_member *m;
+  unsigned i;
+  char sep = '{';
+  for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++) {
+    const void *a = record, *at = record + m->answer_offset;
+    const odeus_str *v = (const odeus_str *)at;
+    const char *known = NULL;
+    if (!(m->in & OA_IN_ANSWER) || m->kind >= OA_KIND_FIELDS ||
+        (m->kind != OA_KIND_BOOL && !v->ptr && !(m->flags & OA_REQUIRED) && !(m->in & OA_ANS_NULL)))
+      continue;
+    oa_putc(s, sep);
     oa_putc(s, '"');
-    oa_puts(s, known);
-    oa_putc(s, '"');
-  } else {
-    oa_put_json_str(s, text.ptr, text.len);
+    oa_puts(s, m->name);
+    oa_puts(s, "\":");
+    sep = ',';
+    if (m->kind == OA_KIND_BOOL) {
+      oa_puts(s, *(const int *)at ? "true" : "false");
+      continue;
+    }
+    if (m->kind == OA_KIND_AUTH_TYPE) known = oa_enum_name(m, (int)((const odeus_answer *)a)->auth_type);
+    if (m->kind == OA_KIND_FIELD_TYPE) known = oa_enum_name(m, (int)((const odeus_answer_field *)a)->type);
+    if (known) {
+      oa_putc(s, '"');
+      oa_puts(s, known);
+      oa_putc(s, '"');
+    } else {
+      oa_put_json_str(s, v->ptr, v->len);
+    }
   }
-}
-
-static void oa_ans_put_field(oa_sink *s, const odeus_answer_field *f)
-{
-  int t = (int)f->type;
-  oa_ans_put_member(s, "{\"slug\":", f->slug);
-  oa_ans_put_member(s, ",\"label\":", f->label);
-  oa_ans_put_enum(s, ",\"type\":", t > 0 && t < ODEUS_FIELD_UNKNOWN ? oa_field_type_names[t] : NULL,
-                  f->type_text);
-  oa_ans_put_present(s, ",\"description\":", f->description);
-  oa_ans_put_member(s, ",\"placeholder\":", f->placeholder);
-  oa_puts(s, f->required ? ",\"required\":true}" : ",\"required\":false}");
-}
-
-static void oa_ans_put_oauth(oa_sink *s, const odeus_answer_oauth *o)
-{
-  oa_ans_put_member(s, "{\"scopes\":", o->scopes);
-  oa_ans_put_member(s, ",\"label\":", o->label);
-  oa_ans_put_present(s, ",\"authorizationCode\":", o->authorization_code);
-  oa_ans_put_present(s, ",\"accessTokenCode\":", o->access_token_code);
-  oa_ans_put_present(s, ",\"refreshTokenCode\":", o->refresh_token_code);
-  oa_putc(s, '}');
 }
 
 ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size_t cap, size_t *needed)
 {
   oa_sink s;
   size_t i;
-  int t;
   if (needed) *needed = 0;
   if (!a || (!buf && cap)) return ODEUS_ERR_ARGUMENT;
   /* Writing a cut answer would print something we did not fully read. */
   if (a->cut || a->field_count > a->field_capacity) return ODEUS_ERR_ANSWER_CUT;
   if (!a->id.ptr || a->problem.rule || (a->field_count && !a->fields)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap, 0);
-  t = (int)a->auth_type;
-  oa_ans_put_member(&s, "{\"id\":", a->id);
-  oa_ans_put_enum(&s, ",\"authType\":", t > 0 && t < ODEUS_AUTH_UNKNOWN ? oa_auth_type_names[t] : NULL,
-                  a->auth_type_text);
-  oa_ans_put_member(&s, ",\"authTestCode\":", a->auth_test_code);
+  oa_ans_put_record(&s, (const char *)a, OA_B_INTEG);
   oa_puts(&s, ",\"authFields\":[");
   for (i = 0; i < a->field_count; i++) {
     if (i) oa_putc(&s, ',');
-    oa_ans_put_field(&s, &a->fields[i]);
+    oa_ans_put_record(&s, (const char *)&a->fields[i], OA_B_FIELD);
+    oa_putc(&s, '}');
   }
   oa_puts(&s, "],\"oauthClient\":");
-  if (a->has_oauth_client) oa_ans_put_oauth(&s, &a->oauth_client);
-  else oa_puts(&s, "null");
+  if (a->has_oauth_client) {
+    oa_ans_put_record(&s, (const char *)&a->oauth_client, OA_B_OAUTH);
+    oa_putc(&s, '}');
+  } else {
+    oa_puts(&s, "null");
+  }
   oa_putc(&s, '}');
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;

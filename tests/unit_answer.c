@@ -455,48 +455,55 @@ static void test_unknown_keys(void)
   CHECK(is_null(a.auth_test_code));
 }
 
-/* Which slot each key names in each scope: row i of the scope's members
- * (the integration's "id" first, then the request's root members in table
+/* Which row each key names in each scope: the scope's members (the
+ * integration's "id" first, then the request's root members in table
  * order); a key of another scope, a write-only member, a prefix or a longer
- * key names none. */
+ * key names none in an answer. The config parser reads the write-only
+ * members and not the answer's "id". */
 static void test_key_slots(void)
 {
-  static const struct { unsigned scope; const char *key; unsigned slot; } keys[] = {
-    { OA_ANS_BODY, "integration", OA_ANS_INTEGRATION },
-    { OA_ANS_INTEG, "id", OA_ANS_ROW + 0 },
-    { OA_ANS_INTEG, "authType", OA_ANS_ROW + 1 },
-    { OA_ANS_INTEG, "authTestCode", OA_ANS_ROW + 3 },
-    { OA_ANS_INTEG, "authFields", OA_ANS_ROW + 2 },
-    { OA_ANS_INTEG, "oauthClient", OA_ANS_ROW + 4 },
-    { OA_ANS_FIELD, "slug", OA_ANS_ROW + 0 },
-    { OA_ANS_FIELD, "label", OA_ANS_ROW + 1 },
-    { OA_ANS_FIELD, "type", OA_ANS_ROW + 2 },
-    { OA_ANS_FIELD, "description", OA_ANS_ROW + 3 },
-    { OA_ANS_FIELD, "placeholder", OA_ANS_ROW + 4 },
-    { OA_ANS_FIELD, "required", OA_ANS_ROW + 5 },
-    { OA_ANS_OAUTH, "scopes", OA_ANS_ROW + 0 },
-    { OA_ANS_OAUTH, "label", OA_ANS_ROW + 5 },
-    { OA_ANS_OAUTH, "authorizationCode", OA_ANS_ROW + 6 },
-    { OA_ANS_OAUTH, "accessTokenCode", OA_ANS_ROW + 7 },
-    { OA_ANS_OAUTH, "refreshTokenCode", OA_ANS_ROW + 8 },
-    { OA_ANS_FIELD, "id", OA_ANS_SKIP },
-    { OA_ANS_INTEG, "label", OA_ANS_SKIP },
-    { OA_ANS_OAUTH, "clientId", OA_ANS_SKIP },      /* write-only: never in an answer */
-    { OA_ANS_OAUTH, "clientSecret", OA_ANS_SKIP },
-    { OA_ANS_OAUTH, "authUrl", OA_ANS_SKIP },
-    { OA_ANS_OAUTH, "tokenUrl", OA_ANS_SKIP },
-    { OA_ANS_BODY, "id", OA_ANS_SKIP },
-    { OA_ANS_INTEG, "", OA_ANS_SKIP },
-    { OA_ANS_INTEG, "authTyp", OA_ANS_SKIP },
-    { OA_ANS_INTEG, "authTypes", OA_ANS_SKIP },
-    { OA_ANS_FIELDS, "slug", OA_ANS_SKIP },
-    { OA_ANS_TOP, "integration", OA_ANS_SKIP },
-    { OA_ANS_DONE, "integration", OA_ANS_SKIP }
+  static const struct { unsigned scope; const char *key; const oa_member *row; } keys[] = {
+    { OA_B_BODY, "integration", &oa_ans_integration },
+    { OA_B_INTEG, "id", &oa_ans_id },
+    { OA_B_INTEG, "authType", &oa_root_members[0] },
+    { OA_B_INTEG, "authTestCode", &oa_root_members[2] },
+    { OA_B_INTEG, "authFields", &oa_root_members[1] },
+    { OA_B_INTEG, "oauthClient", &oa_root_members[3] },
+    { OA_B_FIELD, "slug", &oa_field_members[0] },
+    { OA_B_FIELD, "label", &oa_field_members[1] },
+    { OA_B_FIELD, "type", &oa_field_members[2] },
+    { OA_B_FIELD, "description", &oa_field_members[3] },
+    { OA_B_FIELD, "placeholder", &oa_field_members[4] },
+    { OA_B_FIELD, "required", &oa_field_members[5] },
+    { OA_B_OAUTH, "scopes", &oa_oauth_members[0] },
+    { OA_B_OAUTH, "label", &oa_oauth_members[5] },
+    { OA_B_OAUTH, "authorizationCode", &oa_oauth_members[6] },
+    { OA_B_OAUTH, "accessTokenCode", &oa_oauth_members[7] },
+    { OA_B_OAUTH, "refreshTokenCode", &oa_oauth_members[8] },
+    { OA_B_FIELD, "id", NULL },
+    { OA_B_INTEG, "label", NULL },
+    { OA_B_OAUTH, "clientId", NULL },      /* write-only: never in an answer */
+    { OA_B_OAUTH, "clientSecret", NULL },
+    { OA_B_OAUTH, "authUrl", NULL },
+    { OA_B_OAUTH, "tokenUrl", NULL },
+    { OA_B_BODY, "id", NULL },
+    { OA_B_INTEG, "", NULL },
+    { OA_B_INTEG, "authTyp", NULL },
+    { OA_B_INTEG, "authTypes", NULL },
+    { OA_B_FIELDS, "slug", NULL },
+    { OA_B_TOP, "integration", NULL },
+    { OA_B_DONE, "integration", NULL }
   };
   size_t i;
   for (i = 0; i < OA_COUNT(keys); i++)
-    CHECK_EQ_INT(oa_ans_match(keys[i].scope, keys[i].key, strlen(keys[i].key)), keys[i].slot);
-  CHECK_EQ_INT(oa_ans_match(OA_ANS_INTEG, "id\0", 3), OA_ANS_SKIP);
+    CHECK(oa_bind_match(keys[i].scope, OA_IN_ANSWER, keys[i].key, strlen(keys[i].key)) == keys[i].row);
+  CHECK(oa_bind_match(OA_B_INTEG, OA_IN_ANSWER, "id\0", 3) == NULL);
+  /* the config parser's rows */
+  CHECK(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "id", 2) == NULL);
+  CHECK(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "authType", 8) == &oa_root_members[0]);
+  CHECK(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientId", 8) == &oa_oauth_members[3]);
+  CHECK(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientSecret", 12) == &oa_oauth_members[4]);
+  CHECK(oa_bind_match(OA_B_BODY, OA_IN_BODY, "integration", 11) == NULL);
 }
 
 static void test_enums(void)
@@ -548,8 +555,10 @@ static void test_enums(void)
   {
     int v;
     for (v = 1; v < 6; v++) {
-      CHECK_EQ_INT(oa_ans_auth_type(oa_auth_type_names[v], strlen(oa_auth_type_names[v])), v);
-      CHECK_EQ_INT(oa_ans_field_type(oa_field_type_names[v], strlen(oa_field_type_names[v])), v);
+      CHECK_EQ_INT(oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), oa_auth_type_names[v],
+                                  strlen(oa_auth_type_names[v])), v);
+      CHECK_EQ_INT(oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), oa_field_type_names[v],
+                                  strlen(oa_field_type_names[v])), v);
     }
   }
 }
