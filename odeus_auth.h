@@ -1855,17 +1855,24 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
     oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
+/* The JSON text of value v of a boolean or enum kind, NULL when v is none
+ * of them (unset, or out of range). */
+static const char *oa_enum_name(unsigned kind, unsigned v)
+{
+  static const char *const bools[] = { "", "false", "true" };
+  int bool_kind = kind == OA_KIND_BOOL, auth = kind == OA_KIND_AUTH_TYPE;
+  unsigned count = bool_kind ? 3u : auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
+  if (v - 1u >= count - 1u) return NULL;
+  return (bool_kind ? bools : auth ? oa_auth_type_names : oa_field_type_names)[v];
+}
+
 /* The JSON text of a set boolean or enum member, NULL when its value
  * (*value) is none of them: what the walk writes, and what breaks the rule. */
 static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *value)
 {
-  static const char *const bools[] = { "", "false", "true" };
-  int bool_kind = m->kind == OA_KIND_BOOL, auth = m->kind == OA_KIND_AUTH_TYPE;
   unsigned v = (unsigned)oa_enum_value(obj, m);
-  unsigned count = bool_kind ? 3u : auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
   *value = v;
-  if (v - 1u >= count - 1u) return NULL;
-  return (bool_kind ? bools : auth ? oa_auth_type_names : oa_field_type_names)[v];
+  return oa_enum_name(m->kind, v);
 }
 
 /* A JSON string with quotes; NULL gives null. */
@@ -4371,8 +4378,8 @@ static void oa_ans_put_record(oa_sink *s, const char *record, unsigned scope)
       oa_puts(s, *(const int *)at ? "true" : "false");
       continue;
     }
-    if (m->kind == OA_KIND_AUTH_TYPE) known = oa_enum_name(m, (int)((const odeus_answer *)a)->auth_type);
-    if (m->kind == OA_KIND_FIELD_TYPE) known = oa_enum_name(m, (int)((const odeus_answer_field *)a)->type);
+    if (m->kind == OA_KIND_AUTH_TYPE) known = oa_enum_name(m->kind, (unsigned)((const odeus_answer *)a)->auth_type);
+    if (m->kind == OA_KIND_FIELD_TYPE) known = oa_enum_name(m->kind, (unsigned)((const odeus_answer_field *)a)->type);
     if (known) {
       oa_putc(s, '"');
       oa_puts(s, known);
