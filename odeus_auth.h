@@ -1562,7 +1562,7 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
-  size_t i = 0, run = 0, less = 0, grow = 0, k, o; /* less: bytes beyond the UTF-16 units */
+  size_t i = 0, run = 0, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
   if (stop) { /* the window is not full yet */
     size_t room = s->skip + s->cap - s->len;
@@ -1583,9 +1583,8 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
       rule = c ? ODEUS_RULE_UTF8 : ODEUS_RULE_NUL;
       *at = i;
     }
-    if (!s || !s->buf) { /* checking, or only counting: nothing to write */
-      if (!s && rule) break;
-      grow += c >= 0x80 ? 2 : oa_escape_letter(c) == 'u' ? 5 : 1; /* U+FFFD, \u00XX, \n */
+    if (!s) { /* checking: nothing to write */
+      if (rule) break;
       i++;
       continue;
     }
@@ -1598,9 +1597,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) return rule;
     run = ++i;
   }
-  if (s && !s->buf) {
-    s->len += n + grow;
-  } else if (s) {
+  if (s) {
     o = s->len;
     oa_put(s, p + run, n - run);
     (void)oa_pass_full(s, u, run, n, o, 1, stop);
