@@ -2119,18 +2119,18 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
   char t[24];
   const char *k = m->name;
-  size_t quoted = m->kind <= OA_KIND_FIELD_TYPE, n = 0;
+  size_t n = 2;
   if (!s->buf) { /* only counting */
-    s->len += oa_strlen(k) + 4 + quoted - (size_t)first;
+    s->len += oa_strlen(k) + 3 - (size_t)first + (m->kind <= OA_KIND_FIELD_TYPE);
     return;
   }
-  if (!first) t[n++] = ',';
-  t[n++] = '"';
+  t[0] = ',';
+  t[1] = '"';
   while (*k) t[n++] = *k++;
   t[n++] = '"';
   t[n++] = ':';
-  if (quoted) t[n++] = '"';
-  oa_put(s, t, n);
+  t[n] = '"';
+  oa_put(s, t + first, n - (size_t)first + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
 /* One scalar member: required when missing, checked and written when set;
