@@ -2121,7 +2121,7 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
   const char *k = m->name;
   size_t n = 2;
   if (!s->buf) { /* only counting */
-    s->len += oa_strlen(k) + 3 - (size_t)first + (m->kind <= OA_KIND_FIELD_TYPE);
+    s->len += oa_strlen(k) + 4 - (size_t)first + (m->kind <= OA_KIND_FIELD_TYPE);
     return;
   }
   t[0] = ',';
