@@ -2184,58 +2184,63 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   if (emit) oa_putc(w->s, '"');
 }
 
-/* A flat object (an auth field, the OAuth client): `open`, its members, '}'. */
-static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open, oa_where at)
+static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first, oa_where here);
+
+/* An object: `open`, its members in table order, '}'. The root's
+ * authFields and oauthClient hold flat objects (an auth field, the OAuth
+ * client). */
+static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open, oa_where at)
 {
   size_t i;
   int first = 1;
   if (oa_step(w)) oa_puts(w->s, open);
-  w->at = at;
-  for (i = 0; i < n && !w->full; i++) oa_walk_scalar(w, obj, &t[i], &first);
+  for (i = 0; i < n && !w->full; i++) {
+    w->at = at;
+    if (t[i].kind >= OA_KIND_FIELDS) oa_walk_nested(w, (const odeus_config *)obj, &t[i], &first, oa_where_member(at, &t[i]));
+    else oa_walk_scalar(w, obj, &t[i], &first);
+  }
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
 /* Steps of one auth field: its opening, its members, its closing brace. */
 #define OA_FIELD_STEPS (2 + OA_COUNT(oa_field_members))
 
-/* The head when the walk has one, then the body: the root's members in
- * table order; authFields and oauthClient hold flat objects. */
+/* authFields or oauthClient, when set: its key, then an array of auth
+ * fields or the OAuth client. */
+static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first, oa_where here)
+{
+  size_t f = 0;
+  int oauth = m->kind == OA_KIND_OAUTH;
+  if (oauth ? !cfg->oauth_client : !cfg->fields) return;
+  if (oauth && w->check) oa_check_oauth_allowed(cfg, here, w->check);
+  if (oa_step(w)) {
+    oa_put_key_prefix(w->s, *first, m);
+    if (!oauth) oa_putc(w->s, '[');
+  }
+  *first = 0;
+  if (oauth) {
+    oa_walk_object(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{", here);
+    return;
+  }
+  if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
+    f = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
+    w->step += f * OA_FIELD_STEPS;
+  }
+  for (; f < cfg->field_count && !w->full; f++) {
+    here.index = f;
+    oa_walk_object(w, &cfg->fields[f], oa_field_members, OA_COUNT(oa_field_members), f ? ",{" : "{", here);
+  }
+  here.index = ODEUS_NO_INDEX;
+  if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, here, w->check);
+  if (oa_step(w)) oa_putc(w->s, ']');
+}
+
+/* The head when the walk has one, then the body. */
 static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
 {
-  oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  size_t i, f;
-  int first = 1;
+  static const oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
   if (w->head && oa_step(w)) oa_put_head(w->s, w->head);
-  if (oa_step(w)) oa_putc(w->s, '{');
-  for (i = 0; i < OA_COUNT(oa_root_members) && !w->full; i++) {
-    const oa_member *m = &oa_root_members[i];
-    oa_where here = oa_where_member(root, m);
-    if (m->kind == OA_KIND_FIELDS && cfg->fields) {
-      if (oa_step(w)) { oa_put_key_prefix(w->s, first, m); oa_putc(w->s, '['); }
-      f = 0;
-      if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
-        f = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
-        w->step += f * OA_FIELD_STEPS;
-      }
-      for (; f < cfg->field_count && !w->full; f++) {
-        here.index = f;
-        oa_walk_flat(w, &cfg->fields[f], oa_field_members, OA_COUNT(oa_field_members), f ? ",{" : "{", here);
-      }
-      here.index = ODEUS_NO_INDEX;
-      if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, here, w->check);
-      if (oa_step(w)) oa_putc(w->s, ']');
-      first = 0;
-    } else if (m->kind == OA_KIND_OAUTH && cfg->oauth_client) {
-      if (w->check) oa_check_oauth_allowed(cfg, here, w->check);
-      if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
-      oa_walk_flat(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{", here);
-      first = 0;
-    } else if (m->kind != OA_KIND_FIELDS && m->kind != OA_KIND_OAUTH) {
-      w->at = root;
-      oa_walk_scalar(w, cfg, m, &first);
-    }
-  }
-  if (oa_step(w)) oa_putc(w->s, '}');
+  oa_walk_object(w, cfg, oa_root_members, OA_COUNT(oa_root_members), "{", root);
 }
 
 /* The body into a sink (one without a buffer counts), checked in the same
