@@ -2073,18 +2073,19 @@ typedef struct oa_walk {
 
 static const oa_mark oa_request_start = { 0, 0, 0, 0 };
 
-/* A walk writing into s; given a stream, its next window. */
+/* A walk writing into s from the request's start; given a stream, its
+ * next window. */
 static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_stream *st)
 {
+  memset(w, 0, sizeof *w); /* no check, no head, no window, nothing skipped */
   w->s = s;
-  w->check = NULL;
-  w->head = st && !st->body_only ? st : NULL;
-  w->step = 0;
-  w->mark = w->from = st ? st->mark : oa_request_start;
   w->emit = 1;
-  w->window = st != NULL;
-  w->full = 0;
-  w->redact = st ? st->redact : 0;
+  if (st) {
+    w->head = st->body_only ? NULL : st;
+    w->mark = w->from = st->mark;
+    w->window = 1;
+    w->redact = st->redact;
+  }
   s->len = w->from.offset;
 }
 
