@@ -2077,7 +2077,8 @@ static const oa_mark oa_request_start = { 0, 0, 0, 0 };
  * next window. */
 static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_stream *st)
 {
-  memset(w, 0, sizeof *w); /* no check, no head, no window, nothing skipped */
+  memset(w, 0, sizeof *w); /* no check, no head, no window, nothing skipped, at the body */
+  w->at.index = ODEUS_NO_INDEX;
   w->s = s;
   w->emit = 1;
   if (st) {
@@ -2185,19 +2186,20 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   if (emit) oa_putc(w->s, '"');
 }
 
-static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first, oa_where here);
+static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first);
 
-/* An object: `open`, its members in table order, '}'. The root's
- * authFields and oauthClient hold flat objects (an auth field, the OAuth
- * client). */
-static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open, oa_where at)
+/* An object found at w->at: `open`, its members in table order, '}'. The
+ * root's authFields and oauthClient hold flat objects (an auth field, the
+ * OAuth client). */
+static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open)
 {
+  oa_where at = w->at;
   size_t i;
   int first = 1;
   if (oa_step(w)) oa_puts(w->s, open);
   for (i = 0; i < n && !w->full; i++) {
     w->at = at;
-    if (t[i].kind >= OA_KIND_FIELDS) oa_walk_nested(w, (const odeus_config *)obj, &t[i], &first, oa_where_member(at, &t[i]));
+    if (t[i].kind >= OA_KIND_FIELDS) oa_walk_nested(w, (const odeus_config *)obj, &t[i], &first);
     else oa_walk_scalar(w, obj, &t[i], &first);
   }
   if (oa_step(w)) oa_putc(w->s, '}');
@@ -2208,19 +2210,20 @@ static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size
 
 /* authFields or oauthClient, when set: its key, then an array of auth
  * fields or the OAuth client. */
-static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first, oa_where here)
+static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first)
 {
   size_t f = 0;
   int oauth = m->kind == OA_KIND_OAUTH;
   if (oauth ? !cfg->oauth_client : !cfg->fields) return;
-  if (oauth && w->check) oa_check_oauth_allowed(cfg, here, w->check);
+  w->at = oa_where_member(w->at, m);
+  if (oauth && w->check) oa_check_oauth_allowed(cfg, w->at, w->check);
   if (oa_step(w)) {
     oa_put_key_prefix(w->s, *first, m);
     if (!oauth) oa_putc(w->s, '[');
   }
   *first = 0;
   if (oauth) {
-    oa_walk_object(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{", here);
+    oa_walk_object(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{");
     return;
   }
   if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
@@ -2228,20 +2231,19 @@ static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member 
     w->step += f * OA_FIELD_STEPS;
   }
   for (; f < cfg->field_count && !w->full; f++) {
-    here.index = f;
-    oa_walk_object(w, &cfg->fields[f], oa_field_members, OA_COUNT(oa_field_members), f ? ",{" : "{", here);
+    w->at.index = f;
+    oa_walk_object(w, &cfg->fields[f], oa_field_members, OA_COUNT(oa_field_members), f ? ",{" : "{");
   }
-  here.index = ODEUS_NO_INDEX;
-  if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, here, w->check);
+  w->at.index = ODEUS_NO_INDEX;
+  if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, w->at, w->check);
   if (oa_step(w)) oa_putc(w->s, ']');
 }
 
 /* The head when the walk has one, then the body. */
 static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
 {
-  static const oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
   if (w->head && oa_step(w)) oa_put_head(w->s, w->head);
-  oa_walk_object(w, cfg, oa_root_members, OA_COUNT(oa_root_members), "{", root);
+  oa_walk_object(w, cfg, oa_root_members, OA_COUNT(oa_root_members), "{");
 }
 
 /* The body into a sink (one without a buffer counts), checked in the same
