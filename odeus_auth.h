@@ -1642,14 +1642,14 @@ static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xf
 static int oa_url_ipv4(const char *s, size_t n)
 {
   size_t i = 0, octets = 0;
-  while (octets < 4) {
+  for (;;) {
     size_t d = i;
     unsigned v = 0;
     while (i < n && oa_is_digit((unsigned char)s[i]) && i - d < 3) v = v * 10 + (unsigned)(s[i++] - '0');
     if (i == d || v > 255 || (s[d] == '0' && i - d > 1)) return 0;
-    if (++octets < 4 && (i >= n || s[i++] != '.')) return 0;
+    if (++octets == 4) return i == n;
+    if (i >= n || s[i++] != '.') return 0;
   }
-  return i == n;
 }
 
 /* RFC 3986 IPv6address: eight groups of 1 to 4 hex digits, or fewer with
