@@ -1437,7 +1437,7 @@ static unsigned oa_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 {
   *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
   *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-  return c < 0xC2 || c > 0xF4 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+  return c - 0xC2u > 0xF4u - 0xC2u ? 0 : 1u + (c >= 0xE0) + (c >= 0xF0);
 }
 
 /* How many of the n continuation bytes at p are valid (n when all are). */
@@ -1616,8 +1616,8 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   size_t i;
   if (!id || len != 36) return ODEUS_ERR_ID;
-  for (i = 0; i < 36; i++)
-    if (i == 8 || i == 13 || i == 18 || i == 23 ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+  for (i = 0; i < 36; i++) /* 8-4-4-4-12: dashes at 8, 13, 18 and 23 */
+    if (i < 24 && (0x842100u >> i & 1u) ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
   return ODEUS_OK;
 }
 
