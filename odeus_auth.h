@@ -1609,7 +1609,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
 /* ---- ids, keys and URLs -------------------------------------------------------- */
 static int oa_is_hex(unsigned c)
 {
-  return oa_hex_value(c) < 16;
+  return oa_is_digit(c) || (c | 0x20u) - 'a' < 6u;
 }
 
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
