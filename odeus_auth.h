@@ -2146,11 +2146,6 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   oa_mark stop;
   size_t units = 0, at = 0, from = 0, value;
   int set = oa_member_set(obj, m), emit, inside, rule;
-  if (w->step < w->from.step && !w->check) { /* before the window: only its separator counts */
-    w->step++;
-    *first &= !set;
-    return;
-  }
   emit = w->emit && oa_step(w) && set; /* a walk that only checks numbers no steps */
   inside = w->from.inside && w->step - 1 == w->from.step; /* resuming inside its value */
   if (!set && w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
