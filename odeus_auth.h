@@ -2073,23 +2073,6 @@ typedef struct oa_walk {
 
 static const oa_mark oa_request_start = { 0, 0, 0, 0 };
 
-/* A walk writing into s from the request's start; given a stream, its
- * next window. */
-static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_stream *st)
-{
-  memset(w, 0, sizeof *w); /* no check, no head, no window, nothing skipped, at the body */
-  w->at.index = ODEUS_NO_INDEX;
-  w->s = s;
-  w->emit = 1;
-  if (st) {
-    w->head = st->body_only ? NULL : st;
-    w->mark = w->from = st->mark;
-    w->window = 1;
-    w->redact = st->redact;
-  }
-  s->len = w->from.offset;
-}
-
 /* Whether the next step is to be emitted; a step that starts within the
  * window is where the next window may resume. */
 static int oa_step(oa_walk *w)
@@ -2242,16 +2225,28 @@ static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
 }
 
 /* The body into a sink (one without a buffer counts), checked in the same
- * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. */
-static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact)
+ * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. Given a
+ * stream, its next window instead: the head too, from where the last one
+ * ended, and where this one ends into st->mark. */
+static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact,
+                                 oa_stream *st)
 {
   oa_walk w;
   size_t before = check ? check->count : 0;
-  oa_walk_init(&w, s, NULL);
+  memset(&w, 0, sizeof w); /* no head, no window, nothing skipped, at the body */
+  w.at.index = ODEUS_NO_INDEX;
+  w.s = s;
   w.check = check;
   w.emit = emit;
   w.redact = redact;
+  if (st) {
+    w.head = st->body_only ? NULL : st;
+    w.mark = w.from = st->mark;
+    w.window = 1;
+  }
+  s->len = w.from.offset;
   oa_walk_request(&w, cfg);
+  if (st) st->mark = w.mark;
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
@@ -2266,7 +2261,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0, 0);
-  return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0);
+  return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0, NULL);
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
@@ -2276,7 +2271,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   oa_sink s;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap, 0);
-  if (oa_walk_body(cfg, &s, &found, 1, 0) != ODEUS_OK) return ODEUS_ERR_CONFIG;
+  if (oa_walk_body(cfg, &s, &found, 1, 0, NULL) != ODEUS_OK) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
@@ -2299,7 +2294,7 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
   }
   oa_sink_init(&s, NULL, 0, 0);
-  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0);
+  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0, NULL);
   if (r != ODEUS_OK) return r;
   st->req = req;
   st->offset = 0;
@@ -2307,7 +2302,7 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   st->content_length = s.len;
   st->body_only = body_only;
   st->redact = redact;
-  if (redact) oa_walk_body(req->config, &s, NULL, 1, 1); /* the dump's body is shorter */
+  if (redact) oa_walk_body(req->config, &s, NULL, 1, 1, NULL); /* the dump's body is shorter */
   if (!body_only) oa_put_head(&s, st);                   /* counted on from the body's end */
   st->total = s.len;
   return ODEUS_OK;
@@ -2322,13 +2317,10 @@ static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
 static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 {
   oa_sink s;
-  oa_walk w;
   size_t n;
   if (!st || !st->req || !window || st->offset >= st->total) return 0;
   oa_sink_init(&s, window, cap, st->offset);
-  oa_walk_init(&w, &s, st);
-  oa_walk_request(&w, st->req->config);
-  st->mark = w.mark;
+  (void)oa_walk_body(st->req->config, &s, NULL, 1, st->redact, st);
   n = OA_MIN(cap, st->total - st->offset);
   st->offset += n;
   return n;
