@@ -1807,14 +1807,20 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
 static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
                             size_t units, size_t at)
 {
-  int quote;
-  if (!rule && (m->flags & OA_NONEMPTY) && units == 0) rule = ODEUS_RULE_EMPTY;
-  else if (!rule && m->max && units > m->max) rule = ODEUS_RULE_TOO_LONG;
-  else if (!rule && m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) rule = ODEUS_RULE_URL;
-  if (!rule) return;
-  quote = rule == ODEUS_RULE_TOO_LONG || rule == ODEUS_RULE_URL; /* at is 0 but for UTF8 and NUL */
-  oa_report(pr, w, (odeus_rule)rule, rule == ODEUS_RULE_EMPTY ? 1 : rule == ODEUS_RULE_TOO_LONG ? m->max : 0,
-            rule == ODEUS_RULE_TOO_LONG ? units : at, quote ? v->ptr : NULL, quote ? v->len : 0);
+  size_t limit = 0;
+  int quote = !rule; /* a rule of the member's own: its text says what is wrong */
+  if (!rule && (m->flags & OA_NONEMPTY) && units == 0) {
+    rule = ODEUS_RULE_EMPTY;
+    limit = 1;
+    quote = 0;
+  } else if (!rule && m->max && units > m->max) {
+    rule = ODEUS_RULE_TOO_LONG;
+    limit = m->max;
+    at = units;
+  } else if (!rule && m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) {
+    rule = ODEUS_RULE_URL;
+  }
+  if (rule) oa_report(pr, w, (odeus_rule)rule, limit, at, quote ? v->ptr : NULL, quote ? v->len : 0);
 }
 
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
@@ -2071,8 +2077,6 @@ typedef struct oa_walk {
   int full;                     /* out: stopped because the window is full */
 } oa_walk;
 
-static const oa_mark oa_request_start = { 0, 0, 0, 0 };
-
 /* Whether the next step is to be emitted; a step that starts within the
  * window is where the next window may resume. */
 static int oa_step(oa_walk *w)
@@ -2284,7 +2288,7 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   oa_sink s;
   odeus_result r = ODEUS_OK;
   if (!st) return ODEUS_ERR_ARGUMENT;
-  st->req = NULL;
+  memset(st, 0, sizeof *st); /* not ready (no req); at the request's start */
   if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
   if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
     const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
@@ -2297,13 +2301,11 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0, NULL);
   if (r != ODEUS_OK) return r;
   st->req = req;
-  st->offset = 0;
-  st->mark = oa_request_start;
   st->content_length = s.len;
   st->body_only = body_only;
   st->redact = redact;
   if (redact) oa_walk_body(req->config, &s, NULL, 1, 1, NULL); /* the dump's body is shorter */
-  if (!body_only) oa_put_head(&s, st);                   /* counted on from the body's end */
+  if (!body_only) oa_put_head(&s, st);                         /* counted on from the body's end */
   st->total = s.len;
   return ODEUS_OK;
 }
