@@ -1465,11 +1465,13 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 
 static const char oa_hex_digits[] = "0123456789abcdef";
 
-/* The JSON escape of c: a control byte, '"' or '\\'. */
+/* The JSON text of a byte that cannot stand for itself: the escape of a
+ * control byte, '"' or '\\'; U+FFFD for a byte that is not UTF-8. */
 static void oa_put_escape(oa_sink *s, unsigned char c)
 {
   char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', oa_hex_digits[c >> 4], oa_hex_digits[c & 15] };
-  oa_put(s, e, e[1] == 'u' ? 6 : 2);
+  if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
+  else oa_put(s, e, e[1] == 'u' ? 6 : 2);
 }
 
 /* ---- text for display ------------------------------------------------------ */
@@ -1575,7 +1577,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     c = u[i];
     k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
     if (k) { /* a character of 4 bytes is two UTF-16 units */
-      less += k == 4 ? 2 : k - 1;
+      less += k - 1 - (k == 4);
       i += k;
       continue;
     }
@@ -1592,8 +1594,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     oa_put(s, p + run, i - run);
     if (oa_pass_full(s, u, run, i, o, 1, stop)) return rule;
     o = s->len;
-    if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
-    else oa_put_escape(s, (unsigned char)c);
+    oa_put_escape(s, (unsigned char)c);
     if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) return rule;
     run = ++i;
   }
