@@ -2149,7 +2149,7 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   }
   text = emit && !(w->redact && (m->flags & OA_SECRET)) ? w->s : NULL;
   if (emit && !text) OA_PUT_LIT(w->s, "[REDACTED]");
-  if (text && inside) { from = w->from.in; text->len = w->from.offset; }
+  if (text && inside) from = w->from.in; /* the sink is at w->from.offset: nothing before was written */
   if (text && w->window && text->len >= text->skip + text->cap) {
     w->full = 1; /* the key filled the window: the step's start is the mark */
     return;
