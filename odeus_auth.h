@@ -2209,7 +2209,7 @@ static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member 
     oa_walk_object(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{");
     return;
   }
-  if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
+  if (w->from.step > w->step) { /* resuming (never when checking): straight to its field */
     f = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
     w->step += f * OA_FIELD_STEPS;
   }
