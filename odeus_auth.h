@@ -2110,10 +2110,6 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
   char t[24];
   const char *k = m->name;
   size_t n = 2;
-  if (!s->buf) { /* only counting */
-    s->len += oa_strlen(k) + 4 - (size_t)first + (m->kind <= OA_KIND_FIELD_TYPE);
-    return;
-  }
   t[0] = ',';
   t[1] = '"';
   while (*k) t[n++] = *k++;
