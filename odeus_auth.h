@@ -1463,18 +1463,20 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
   return n + 1;
 }
 
-static const char oa_hex_digits[] = "0123456789abcdef";
-
 /* The JSON text of a byte that cannot stand for itself: the escape of a
  * control byte, '"' or '\\'; U+FFFD for a byte that is not UTF-8. */
 static void oa_put_escape(oa_sink *s, unsigned char c)
 {
-  char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', oa_hex_digits[c >> 4], oa_hex_digits[c & 15] };
+  unsigned lo = c & 15u; /* \u00XX: a control byte's high digit is 0 or 1 */
+  char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', (char)('0' + (c >> 4)),
+                (char)(lo + (lo < 10 ? '0' : 'a' - 10)) };
   if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
   else oa_put(s, e, e[1] == 'u' ? 6 : 2);
 }
 
 /* ---- text for display ------------------------------------------------------ */
+static const char oa_hex_digits[] = "0123456789abcdef";
+
 static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digits)
 {
   oa_puts(s, prefix);
