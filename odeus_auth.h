@@ -1572,11 +1572,10 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     size_t room = s->skip + s->cap - s->len;
     if (room < n && n - room > 3) n = room + 3;
   }
-  for (;;) {
+  for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c;
     i = (size_t)(oa_plain_span(u + i, u + n) - u);
-    if (i == n) break;
-    c = u[i];
+    c = i < n ? u[i] : 0x20;
     k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
     if (k) { /* a character of 4 bytes is two UTF-16 units */
       less += k - 1 - (k == 4);
@@ -1588,22 +1587,17 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
       *at = i;
     }
     if (!s) { /* checking: nothing to write */
-      if (rule) break;
+      if (rule || i == n) break;
       i++;
       continue;
     }
     o = s->len;
     oa_put(s, p + run, i - run);
-    if (oa_pass_full(s, u, run, i, o, 1, stop)) return rule;
+    if (oa_pass_full(s, u, run, i, o, 1, stop) || i == n) break;
     o = s->len;
     oa_put_escape(s, (unsigned char)c);
-    if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) return rule;
+    if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) break;
     run = ++i;
-  }
-  if (s) {
-    o = s->len;
-    oa_put(s, p + run, n - run);
-    (void)oa_pass_full(s, u, run, n, o, 1, stop);
   }
   *units = n - less;
   return rule;
