@@ -2122,9 +2122,10 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int *first)
 {
   const odeus_str *v = OA_CAT(obj, m, odeus_str);
+  const char *p;
   oa_sink *text;
   oa_mark stop;
-  size_t units = 0, at = 0, from = 0, value;
+  size_t n, units = 0, at = 0, from = 0, value;
   int set = oa_member_set(obj, m), emit, inside, rule;
   emit = w->emit && oa_step(w) && set; /* a walk that only checks numbers no steps */
   inside = w->from.inside && w->step - 1 == w->from.step; /* resuming inside its value */
@@ -2139,8 +2140,13 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
     if (emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
     return;
   }
-  text = emit && !(w->redact && (m->flags & OA_SECRET)) ? w->s : NULL;
-  if (emit && !text) OA_PUT_LIT(w->s, "[REDACTED]");
+  p = v->ptr;
+  n = v->len;
+  if (w->redact && (m->flags & OA_SECRET)) { /* a dump writes a secret so; a walk that checks never redacts */
+    p = "[REDACTED]";
+    n = 10;
+  }
+  text = emit ? w->s : NULL;
   if (text && inside) from = w->from.in; /* the sink is at w->from.offset: nothing before was written */
   if (text && w->window && text->len >= text->skip + text->cap) {
     w->full = 1; /* the key filled the window: the step's start is the mark */
@@ -2148,7 +2154,7 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   }
   stop.inside = 0;
   if (text || w->check) {
-    rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at, text && w->window ? &stop : NULL);
+    rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
     if (w->check) oa_judge_string(v, m, oa_where_member(w->at, m), w->check, rule, units, at);
   }
   if (stop.inside) { /* the window is full inside this string */
