@@ -2197,7 +2197,7 @@ static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member 
   int oauth = m->kind == OA_KIND_OAUTH;
   if (oauth ? !cfg->oauth_client : !cfg->fields) return;
   w->at = oa_where_member(w->at, m);
-  if (oauth && w->check) oa_check_oauth_allowed(cfg, w->at, w->check);
+  if (oauth) oa_check_oauth_allowed(cfg, w->at, w->check); /* reports nothing without w->check */
   if (oa_step(w)) {
     oa_put_key_prefix(w->s, *first, m);
     if (!oauth) oa_putc(w->s, '[');
