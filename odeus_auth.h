@@ -1441,7 +1441,7 @@ static unsigned oa_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 {
   *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
   *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-  return c < 0xC2 || c > 0xF4 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+  return c - 0xC2u > 0xF4u - 0xC2u ? 0 : 1u + (c >= 0xE0) + (c >= 0xF0);
 }
 
 /* How many of the n continuation bytes at p are valid (n when all are). */
@@ -1467,16 +1467,20 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
   return n + 1;
 }
 
-static const char oa_hex_digits[] = "0123456789abcdef";
-
-/* The JSON escape of c: a control byte, '"' or '\\'. */
+/* The JSON text of a byte that cannot stand for itself: the escape of a
+ * control byte, '"' or '\\'; U+FFFD for a byte that is not UTF-8. */
 static void oa_put_escape(oa_sink *s, unsigned char c)
 {
-  char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', oa_hex_digits[c >> 4], oa_hex_digits[c & 15] };
-  oa_put(s, e, e[1] == 'u' ? 6 : 2);
+  unsigned lo = c & 15u; /* \u00XX: a control byte's high digit is 0 or 1 */
+  char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', (char)('0' + (c >> 4)),
+                (char)(lo + (lo < 10 ? '0' : 'a' - 10)) };
+  if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
+  else oa_put(s, e, e[1] == 'u' ? 6 : 2);
 }
 
 /* ---- text for display ------------------------------------------------------ */
+static const char oa_hex_digits[] = "0123456789abcdef";
+
 static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digits)
 {
   oa_puts(s, prefix);
@@ -1566,20 +1570,19 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
-  size_t i = 0, run = 0, less = 0, grow = 0, k, o; /* less: bytes beyond the UTF-16 units */
+  size_t i = 0, run = 0, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
   if (stop) { /* the window is not full yet */
     size_t room = s->skip + s->cap - s->len;
     if (room < n && n - room > 3) n = room + 3;
   }
-  for (;;) {
+  for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c;
     i = (size_t)(oa_plain_span(u + i, u + n) - u);
-    if (i == n) break;
-    c = u[i];
+    c = i < n ? u[i] : 0x20;
     k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
     if (k) { /* a character of 4 bytes is two UTF-16 units */
-      less += k == 4 ? 2 : k - 1;
+      less += k - 1 - (k == 4);
       i += k;
       continue;
     }
@@ -1587,27 +1590,18 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
       rule = c ? ODEUS_RULE_UTF8 : ODEUS_RULE_NUL;
       *at = i;
     }
-    if (!s || !s->buf) { /* checking, or only counting: nothing to write */
-      if (!s && rule) break;
-      grow += c >= 0x80 ? 2 : oa_escape_letter(c) == 'u' ? 5 : 1; /* U+FFFD, \u00XX, \n */
+    if (!s) { /* checking: nothing to write */
+      if (rule || i == n) break;
       i++;
       continue;
     }
     o = s->len;
     oa_put(s, p + run, i - run);
-    if (oa_pass_full(s, u, run, i, o, 1, stop)) return rule;
+    if (oa_pass_full(s, u, run, i, o, 1, stop) || i == n) break;
     o = s->len;
-    if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
-    else oa_put_escape(s, (unsigned char)c);
-    if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) return rule;
+    oa_put_escape(s, (unsigned char)c);
+    if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) break;
     run = ++i;
-  }
-  if (s && !s->buf) {
-    s->len += n + grow;
-  } else if (s) {
-    o = s->len;
-    oa_put(s, p + run, n - run);
-    (void)oa_pass_full(s, u, run, n, o, 1, stop);
   }
   *units = n - less;
   return rule;
@@ -1616,15 +1610,15 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
 /* ---- ids, keys and URLs -------------------------------------------------------- */
 static int oa_is_hex(unsigned c)
 {
-  return oa_hex_value(c) < 16;
+  return oa_is_digit(c) || (c | 0x20u) - 'a' < 6u;
 }
 
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   size_t i;
   if (!id || len != 36) return ODEUS_ERR_ID;
-  for (i = 0; i < 36; i++)
-    if (i == 8 || i == 13 || i == 18 || i == 23 ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+  for (i = 0; i < 36; i++) /* 8-4-4-4-12: dashes at 8, 13, 18 and 23 */
+    if (i < 24 && (0x842100u >> i & 1u) ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
   return ODEUS_OK;
 }
 
@@ -1649,14 +1643,14 @@ static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xf
 static int oa_url_ipv4(const char *s, size_t n)
 {
   size_t i = 0, octets = 0;
-  while (octets < 4) {
+  for (;;) {
     size_t d = i;
     unsigned v = 0;
     while (i < n && oa_is_digit((unsigned char)s[i]) && i - d < 3) v = v * 10 + (unsigned)(s[i++] - '0');
     if (i == d || v > 255 || (s[d] == '0' && i - d > 1)) return 0;
-    if (++octets < 4 && (i >= n || s[i++] != '.')) return 0;
+    if (++octets == 4) return i == n;
+    if (i >= n || s[i++] != '.') return 0;
   }
-  return i == n;
 }
 
 /* RFC 3986 IPv6address: eight groups of 1 to 4 hex digits, or fewer with
@@ -1814,14 +1808,20 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
 static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
                             size_t units, size_t at)
 {
-  int quote;
-  if (!rule && (m->flags & OA_NONEMPTY) && units == 0) rule = ODEUS_RULE_EMPTY;
-  else if (!rule && m->max && units > m->max) rule = ODEUS_RULE_TOO_LONG;
-  else if (!rule && m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) rule = ODEUS_RULE_URL;
-  if (!rule) return;
-  quote = rule == ODEUS_RULE_TOO_LONG || rule == ODEUS_RULE_URL; /* at is 0 but for UTF8 and NUL */
-  oa_report(pr, w, (odeus_rule)rule, rule == ODEUS_RULE_EMPTY ? 1 : rule == ODEUS_RULE_TOO_LONG ? m->max : 0,
-            rule == ODEUS_RULE_TOO_LONG ? units : at, quote ? v->ptr : NULL, quote ? v->len : 0);
+  size_t limit = 0;
+  int quote = !rule; /* a rule of the member's own: its text says what is wrong */
+  if (!rule && (m->flags & OA_NONEMPTY) && units == 0) {
+    rule = ODEUS_RULE_EMPTY;
+    limit = 1;
+    quote = 0;
+  } else if (!rule && m->max && units > m->max) {
+    rule = ODEUS_RULE_TOO_LONG;
+    limit = m->max;
+    at = units;
+  } else if (!rule && m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) {
+    rule = ODEUS_RULE_URL;
+  }
+  if (rule) oa_report(pr, w, (odeus_rule)rule, limit, at, quote ? v->ptr : NULL, quote ? v->len : 0);
 }
 
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
@@ -2085,23 +2085,6 @@ typedef struct oa_walk {
   int full;                     /* out: stopped because the window is full */
 } oa_walk;
 
-static const oa_mark oa_request_start = { 0, 0, 0, 0 };
-
-/* A walk writing into s; given a stream, its next window. */
-static void oa_walk_init(oa_walk *w, oa_sink *s, const oa_stream *st)
-{
-  w->s = s;
-  w->check = NULL;
-  w->head = st && !st->body_only ? st : NULL;
-  w->step = 0;
-  w->mark = w->from = st ? st->mark : oa_request_start;
-  w->emit = 1;
-  w->window = st != NULL;
-  w->full = 0;
-  w->redact = st ? st->redact : 0;
-  s->len = w->from.offset;
-}
-
 /* Whether the next step is to be emitted; a step that starts within the
  * window is where the next window may resume. */
 static int oa_step(oa_walk *w)
@@ -2133,18 +2116,14 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 {
   char t[24];
   const char *k = m->name;
-  size_t quoted = m->kind <= OA_KIND_FIELD_TYPE, n = 0;
-  if (!s->buf) { /* only counting */
-    s->len += oa_strlen(k) + 4 + quoted - (size_t)first;
-    return;
-  }
-  if (!first) t[n++] = ',';
-  t[n++] = '"';
+  size_t n = 2;
+  t[0] = ',';
+  t[1] = '"';
   while (*k) t[n++] = *k++;
   t[n++] = '"';
   t[n++] = ':';
-  if (quoted) t[n++] = '"';
-  oa_put(s, t, n);
+  t[n] = '"';
+  oa_put(s, t + first, n - (size_t)first + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
 /* One scalar member: required when missing, checked and written when set;
@@ -2154,15 +2133,11 @@ static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
 static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int *first)
 {
   const odeus_str *v = OA_CAT(obj, m, odeus_str);
+  const char *p;
   oa_sink *text;
   oa_mark stop;
-  size_t units = 0, at = 0, from = 0, value;
+  size_t n, units = 0, at = 0, from = 0, value;
   int set = oa_member_set(obj, m), emit, inside, rule;
-  if (w->step < w->from.step && !w->check) { /* before the window: only its separator counts */
-    w->step++;
-    *first &= !set;
-    return;
-  }
   emit = w->emit && oa_step(w) && set; /* a walk that only checks numbers no steps */
   inside = w->from.inside && w->step - 1 == w->from.step; /* resuming inside its value */
   if (!set && w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
@@ -2176,16 +2151,21 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
     if (emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
     return;
   }
-  text = emit && !(w->redact && (m->flags & OA_SECRET)) ? w->s : NULL;
-  if (emit && !text) OA_PUT_LIT(w->s, "[REDACTED]");
-  if (text && inside) { from = w->from.in; text->len = w->from.offset; }
+  p = v->ptr;
+  n = v->len;
+  if (w->redact && (m->flags & OA_SECRET)) { /* a dump writes a secret so; a walk that checks never redacts */
+    p = "[REDACTED]";
+    n = 10;
+  }
+  text = emit ? w->s : NULL;
+  if (text && inside) from = w->from.in; /* the sink is at w->from.offset: nothing before was written */
   if (text && w->window && text->len >= text->skip + text->cap) {
     w->full = 1; /* the key filled the window: the step's start is the mark */
     return;
   }
   stop.inside = 0;
   if (text || w->check) {
-    rule = oa_string_pass(text, v->ptr + from, v->len - from, &units, &at, text && w->window ? &stop : NULL);
+    rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
     if (w->check) oa_judge_string(v, m, oa_where_member(w->at, m), w->check, rule, units, at);
   }
   if (stop.inside) { /* the window is full inside this string */
@@ -2198,71 +2178,89 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   if (emit) oa_putc(w->s, '"');
 }
 
-/* A flat object (an auth field, the OAuth client): `open`, its members, '}'. */
-static void oa_walk_flat(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open, oa_where at)
+static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first);
+
+/* An object found at w->at: `open`, its members in table order, '}'. The
+ * root's authFields and oauthClient hold flat objects (an auth field, the
+ * OAuth client). */
+static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open)
 {
+  oa_where at = w->at;
   size_t i;
   int first = 1;
   if (oa_step(w)) oa_puts(w->s, open);
-  w->at = at;
-  for (i = 0; i < n && !w->full; i++) oa_walk_scalar(w, obj, &t[i], &first);
+  for (i = 0; i < n && !w->full; i++) {
+    w->at = at;
+    if (t[i].kind >= OA_KIND_FIELDS) oa_walk_nested(w, (const odeus_config *)obj, &t[i], &first);
+    else oa_walk_scalar(w, obj, &t[i], &first);
+  }
   if (oa_step(w)) oa_putc(w->s, '}');
 }
 
 /* Steps of one auth field: its opening, its members, its closing brace. */
 #define OA_FIELD_STEPS (2 + OA_COUNT(oa_field_members))
 
-/* The head when the walk has one, then the body: the root's members in
- * table order; authFields and oauthClient hold flat objects. */
+/* authFields or oauthClient, when set: its key, then an array of auth
+ * fields or the OAuth client. */
+static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first)
+{
+  size_t f = 0;
+  int oauth = m->kind == OA_KIND_OAUTH;
+  if (oauth ? !cfg->oauth_client : !cfg->fields) return;
+  w->at = oa_where_member(w->at, m);
+  if (oauth) oa_check_oauth_allowed(cfg, w->at, w->check); /* reports nothing without w->check */
+  if (oa_step(w)) {
+    oa_put_key_prefix(w->s, *first, m);
+    if (!oauth) oa_putc(w->s, '[');
+  }
+  *first = 0;
+  if (oauth) {
+    oa_walk_object(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{");
+    return;
+  }
+  if (w->from.step > w->step) { /* resuming (never when checking): straight to its field */
+    f = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
+    w->step += f * OA_FIELD_STEPS;
+  }
+  for (; f < cfg->field_count && !w->full; f++) {
+    w->at.index = f;
+    oa_walk_object(w, &cfg->fields[f], oa_field_members, OA_COUNT(oa_field_members), f ? ",{" : "{");
+  }
+  w->at.index = ODEUS_NO_INDEX;
+  if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, w->at, w->check);
+  if (oa_step(w)) oa_putc(w->s, ']');
+}
+
+/* The head when the walk has one, then the body. */
 static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
 {
-  oa_where root = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  size_t i, f;
-  int first = 1;
   if (w->head && oa_step(w)) oa_put_head(w->s, w->head);
-  if (oa_step(w)) oa_putc(w->s, '{');
-  for (i = 0; i < OA_COUNT(oa_root_members) && !w->full; i++) {
-    const oa_member *m = &oa_root_members[i];
-    oa_where here = oa_where_member(root, m);
-    if (m->kind == OA_KIND_FIELDS && cfg->fields) {
-      if (oa_step(w)) { oa_put_key_prefix(w->s, first, m); oa_putc(w->s, '['); }
-      f = 0;
-      if (w->from.step > w->step && !w->check) { /* resuming: straight to its field */
-        f = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
-        w->step += f * OA_FIELD_STEPS;
-      }
-      for (; f < cfg->field_count && !w->full; f++) {
-        here.index = f;
-        oa_walk_flat(w, &cfg->fields[f], oa_field_members, OA_COUNT(oa_field_members), f ? ",{" : "{", here);
-      }
-      here.index = ODEUS_NO_INDEX;
-      if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, here, w->check);
-      if (oa_step(w)) oa_putc(w->s, ']');
-      first = 0;
-    } else if (m->kind == OA_KIND_OAUTH && cfg->oauth_client) {
-      if (w->check) oa_check_oauth_allowed(cfg, here, w->check);
-      if (oa_step(w)) oa_put_key_prefix(w->s, first, m);
-      oa_walk_flat(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{", here);
-      first = 0;
-    } else if (m->kind != OA_KIND_FIELDS && m->kind != OA_KIND_OAUTH) {
-      w->at = root;
-      oa_walk_scalar(w, cfg, m, &first);
-    }
-  }
-  if (oa_step(w)) oa_putc(w->s, '}');
+  oa_walk_object(w, cfg, oa_root_members, OA_COUNT(oa_root_members), "{");
 }
 
 /* The body into a sink (one without a buffer counts), checked in the same
- * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. */
-static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact)
+ * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. Given a
+ * stream, its next window instead: the head too, from where the last one
+ * ended, and where this one ends into st->mark. */
+static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact,
+                                 oa_stream *st)
 {
   oa_walk w;
   size_t before = check ? check->count : 0;
-  oa_walk_init(&w, s, NULL);
+  memset(&w, 0, sizeof w); /* no head, no window, nothing skipped, at the body */
+  w.at.index = ODEUS_NO_INDEX;
+  w.s = s;
   w.check = check;
   w.emit = emit;
   w.redact = redact;
+  if (st) {
+    w.head = st->body_only ? NULL : st;
+    w.mark = w.from = st->mark;
+    w.window = 1;
+  }
+  s->len = w.from.offset;
   oa_walk_request(&w, cfg);
+  if (st) st->mark = w.mark;
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
@@ -2277,7 +2275,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0, 0);
-  return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0);
+  return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0, NULL);
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
@@ -2287,7 +2285,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   oa_sink s;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap, 0);
-  if (oa_walk_body(cfg, &s, &found, 1, 0) != ODEUS_OK) return ODEUS_ERR_CONFIG;
+  if (oa_walk_body(cfg, &s, &found, 1, 0, NULL) != ODEUS_OK) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
@@ -2300,7 +2298,7 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   oa_sink s;
   odeus_result r = ODEUS_OK;
   if (!st) return ODEUS_ERR_ARGUMENT;
-  st->req = NULL;
+  memset(st, 0, sizeof *st); /* not ready (no req); at the request's start */
   if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
   if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
     const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
@@ -2310,16 +2308,14 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
   }
   oa_sink_init(&s, NULL, 0, 0);
-  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0);
+  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0, NULL);
   if (r != ODEUS_OK) return r;
   st->req = req;
-  st->offset = 0;
-  st->mark = oa_request_start;
   st->content_length = s.len;
   st->body_only = body_only;
   st->redact = redact;
-  if (redact) oa_walk_body(req->config, &s, NULL, 1, 1); /* the dump's body is shorter */
-  if (!body_only) oa_put_head(&s, st);                   /* counted on from the body's end */
+  if (redact) oa_walk_body(req->config, &s, NULL, 1, 1, NULL); /* the dump's body is shorter */
+  if (!body_only) oa_put_head(&s, st);                         /* counted on from the body's end */
   st->total = s.len;
   return ODEUS_OK;
 }
@@ -2333,13 +2329,10 @@ static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
 static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 {
   oa_sink s;
-  oa_walk w;
   size_t n;
   if (!st || !st->req || !window || st->offset >= st->total) return 0;
   oa_sink_init(&s, window, cap, st->offset);
-  oa_walk_init(&w, &s, st);
-  oa_walk_request(&w, st->req->config);
-  st->mark = w.mark;
+  (void)oa_walk_body(st->req->config, &s, NULL, 1, st->redact, st);
   n = OA_MIN(cap, st->total - st->offset);
   st->offset += n;
   return n;
