@@ -2178,11 +2178,8 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   if (emit) oa_putc(w->s, '"');
 }
 
-static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first);
-
-/* An object found at w->at: `open`, its members in table order, '}'. The
- * root's authFields and oauthClient hold flat objects (an auth field, the
- * OAuth client). */
+/* A flat object found at w->at (an auth field, the OAuth client): `open`,
+ * its members in table order, '}'. */
 static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open)
 {
   oa_where at = w->at;
@@ -2191,8 +2188,7 @@ static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size
   if (oa_step(w)) oa_puts(w->s, open);
   for (i = 0; i < n && !w->full; i++) {
     w->at = at;
-    if (t[i].kind >= OA_KIND_FIELDS) oa_walk_nested(w, (const odeus_config *)obj, &t[i], &first);
-    else oa_walk_scalar(w, obj, &t[i], &first);
+    oa_walk_scalar(w, obj, &t[i], &first);
   }
   if (oa_step(w)) oa_putc(w->s, '}');
 }
@@ -2231,11 +2227,24 @@ static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member 
   if (oa_step(w)) oa_putc(w->s, ']');
 }
 
-/* The head when the walk has one, then the body. */
+/* The head when the walk has one, then the body: the root object, whose
+ * authFields and oauthClient hold flat objects. Written apart from
+ * oa_walk_object so that no function calls itself: the stack bound is the
+ * call graph's, without recursion. */
 static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
 {
+  const oa_member *t = oa_root_members;
+  oa_where at = w->at;
+  size_t i;
+  int first = 1;
   if (w->head && oa_step(w)) oa_put_head(w->s, w->head);
-  oa_walk_object(w, cfg, oa_root_members, OA_COUNT(oa_root_members), "{");
+  if (oa_step(w)) oa_putc(w->s, '{');
+  for (i = 0; i < OA_COUNT(oa_root_members) && !w->full; i++) {
+    w->at = at;
+    if (t[i].kind >= OA_KIND_FIELDS) oa_walk_nested(w, cfg, &t[i], &first);
+    else oa_walk_scalar(w, cfg, &t[i], &first);
+  }
+  if (oa_step(w)) oa_putc(w->s, '}');
 }
 
 /* The body into a sink (one without a buffer counts), checked in the same
