@@ -1310,13 +1310,13 @@ typedef struct oa_member {
 /* A row: the request's columns, then the answer's: 0 or OA_ANS_NULL, the
  * record member (OA_W: not in an answer). OA_REQUIRED holds in both. */
 #define OA_M(name, key, kind, flags, max, type, field, answer, atype, afield) \
-  { name, sizeof name - 1, key, kind, flags, OA_IN_BODY | OA_IN_ANSWER | (answer), max, \
+  { name, sizeof(name) - 1, key, kind, flags, OA_IN_BODY | OA_IN_ANSWER | (answer), max, \
     (unsigned short)offsetof(type, field), (unsigned short)offsetof(atype, afield) }
 #define OA_W(name, key, kind, flags, max, type, field) \
-  { name, sizeof name - 1, key, kind, flags, OA_IN_BODY, max, (unsigned short)offsetof(type, field), 0 }
+  { name, sizeof(name) - 1, key, kind, flags, OA_IN_BODY, max, (unsigned short)offsetof(type, field), 0 }
 /* A row of the answer alone. */
 #define OA_M_ANSWER(name, key, kind, atype, afield) \
-  { name, sizeof name - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, (unsigned short)offsetof(atype, afield) }
+  { name, sizeof(name) - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, (unsigned short)offsetof(atype, afield) }
 
 /* The documented key order of the body is the order of these tables. */
 static const oa_member oa_root_members[] = {
@@ -2556,12 +2556,12 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
     unsigned c = (unsigned char)v[i], t = (unsigned char)shape[i];
     if (oa_is_digit(t) ? c - '0' > t - '0' : t != 'a' && c != t) return 0;
   }
-  while (mon < 12 && !OA_SAME(v + 8, names + 3 * mon, 3)) mon++;
+  while (mon < 12 && !OA_SAME(v + 8, names + (size_t)3 * mon, 3)) mon++;
   if (mon == 12 || year < 1970 || !day || hour > 23 || sec > 60) /* 60: a leap second */
     return 0;
   days = oa_http_days(year, mon + 1, day);
   if (days >= oa_http_days(year, mon + 2, 1)) return 0; /* past the month's last day */
-  if (!OA_SAME(v, names + 36 + 3 * (days % 7), 3)) return 0;
+  if (!OA_SAME(v, names + 36 + (size_t)3 * (days % 7), 3)) return 0;
   *out = (uint64_t)days * 86400u + (hour * 3600u + min * 60u + sec);
   return 1;
 }
@@ -3949,6 +3949,7 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   odeus_str *t;
   const char *s;
   size_t n = ev->len, len = r->str_len;
+  if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
   if (ev->flags & OA_JSON_FIRST) {
     record = oa_ans_record(r);
     r->target = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
