@@ -1185,6 +1185,8 @@ static int oa_is_digit(unsigned c)
   return c - '0' < 10u;
 }
 
+static const char oa_hex_digits[] = "0123456789abcdef";
+
 /* The value of a hexadecimal digit, either case; 16 for any other byte. */
 static unsigned oa_hex_value(unsigned c)
 {
@@ -1471,15 +1473,12 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
  * control byte, '"' or '\\'; U+FFFD for a byte that is not UTF-8. */
 static void oa_put_escape(oa_sink *s, unsigned char c)
 {
-  unsigned lo = c & 15u; /* \u00XX: a control byte's high digit is 0 or 1 */
-  char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', (char)('0' + (c >> 4)),
-                (char)(lo + (lo < 10 ? '0' : 'a' - 10)) };
+  char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
   if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
   else oa_put(s, e, e[1] == 'u' ? 6 : 2);
 }
 
 /* ---- text for display ------------------------------------------------------ */
-static const char oa_hex_digits[] = "0123456789abcdef";
 
 static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digits)
 {
@@ -1610,7 +1609,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
 /* ---- ids, keys and URLs -------------------------------------------------------- */
 static int oa_is_hex(unsigned c)
 {
-  return oa_is_digit(c) || (c | 0x20u) - 'a' < 6u;
+  return oa_hex_value(c) < 16;
 }
 
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
@@ -5086,7 +5085,7 @@ static size_t oa_tls_ip(const char *s, unsigned char *out)
   size_t n = 0, gap = 16;
   if (!strchr(s, ':')) return oa_tls_ipv4(s, out);
   while (*s && n <= 14) {
-    unsigned v = 0;
+    unsigned v = 0, d;
     if (s[0] == ':' && s[1] == ':') {
       gap = n;
       s += 2;
@@ -5097,7 +5096,7 @@ static size_t oa_tls_ip(const char *s, unsigned char *out)
       n += n <= 12 ? oa_tls_ipv4(s, w + n) : 0;
       break;
     }
-    for (; oa_is_hex((unsigned char)*s); s++) v = v * 16 + (unsigned)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
+    for (; (d = oa_hex_value((unsigned char)*s)) < 16; s++) v = v * 16 + d;
     w[n++] = (unsigned char)(v >> 8);
     w[n++] = (unsigned char)v;
   }
