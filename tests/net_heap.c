@@ -14,16 +14,13 @@
 #include <stdlib.h>
 
 #include "heap_count.h"
+#include "mock_request.h"
 
 static odeus_answer_field fields[4];
 static char strings[2048];
 
 int main(int argc, char **argv)
 {
-  static const odeus_auth_field f[] = {
-    { ODEUS_LIT("api_key"), ODEUS_LIT("API Key"), ODEUS_FIELD_PASSWORD, ODEUS_LIT("Found under Settings > API"),
-      ODEUS_LIT("sk-..."), ODEUS_BOOL_TRUE }
-  };
   odeus_config cfg;
   odeus_request req;
   odeus_answer a;
@@ -35,15 +32,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: net_heap PORT\n");
     return 2;
   }
-  snprintf(base, sizeof base, "https://localhost:%s", argv[1]);
-  memset(&cfg, 0, sizeof cfg);
-  cfg.auth_type = ODEUS_AUTH_API_KEY;
-  cfg.fields = f;
-  cfg.field_count = 1;
-  req.base_url = base;
-  req.api_key = "test-key";
-  req.integration_id = "550e8400-e29b-41d4-a716-446655440000";
-  req.config = &cfg;
+  mock_request(&cfg, &req, base, argv[1]);
   memset(&a, 0, sizeof a);
   a.fields = fields;
   a.field_capacity = 4;

@@ -24,6 +24,7 @@
 
 /* ---- mbedTLS' heap ---------------------------------------------------------- */
 #include "heap_count.h"
+#include "mock_request.h"
 #define LWST_ALLOC(n) __real_calloc(1, (n))
 #define LWST_FREE(p) __real_free(p)
 #include "lwip_stack.h"
@@ -74,10 +75,6 @@ void mem_free(void *q)
 }
 
 /* ---- the request --------------------------------------------------------- */
-static const odeus_auth_field key_fields[] = {
-  { ODEUS_LIT("api_key"), ODEUS_LIT("API Key"), ODEUS_FIELD_PASSWORD, ODEUS_LIT("Found under Settings > API"),
-    ODEUS_LIT("sk-..."), ODEUS_BOOL_TRUE }
-};
 static odeus_config cfg;
 static odeus_request req;
 static odeus_answer_field fields[4];
@@ -238,15 +235,7 @@ int main(int argc, char **argv)
   n = atoi(argv[2]);
   rounds = atoi(argv[3]);
   if (n < 1 || rounds < 1 || rounds > 64) die("bad N or ROUNDS");
-  snprintf(base, sizeof base, "https://localhost:%s", argv[1]);
-  memset(&cfg, 0, sizeof cfg);
-  cfg.auth_type = ODEUS_AUTH_API_KEY;
-  cfg.fields = key_fields;
-  cfg.field_count = 1;
-  req.base_url = base;
-  req.api_key = "test-key";
-  req.integration_id = "550e8400-e29b-41d4-a716-446655440000";
-  req.config = &cfg;
+  mock_request(&cfg, &req, base, argv[1]);
   lwst_start();
   lwst_relay(atoi(argv[1]), 0);
   peak_ram();
