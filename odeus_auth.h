@@ -635,9 +635,6 @@ typedef struct oa_json {
                                    number */
   unsigned depth;               /* containers open now */
   int error;                    /* 0, or the result every later call returns */
-  int lone_surrogate_error;     /* set after init: a \u escape of a lone
-                                   surrogate is ODEUS_ERR_JSON_ESCAPE instead
-                                   of U+FFFD (0) */
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
                                    token's type, depth and offset */
@@ -811,8 +808,7 @@ struct oa_bind {
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
   size_t field;                 /* the authFields element (counted from -1 as they come) */
   unsigned char scope;          /* OA_B_*: the object or array we are in */
-  unsigned char in, nullable, decide; /* the mode: rows read (OA_IN_BODY: strict),
-                                   null allowed, the fragment a wrong type is judged at */
+  unsigned char in;             /* the mode: rows read (OA_IN_BODY: strict) */
   unsigned char word_len;       /* a key or enum value in pieces: bytes so far */
   char word[20];
 };
@@ -941,7 +937,6 @@ typedef struct odeus_exchange {
     unsigned char *window; size_t window_size;
     size_t win_len, win_pos;    /* request bytes in the window, sent so far */
     unsigned state;
-    int reader_started;
   } internal;
 } odeus_exchange;
 
@@ -1399,15 +1394,16 @@ static int oa_spells(const char *name, const char *s, size_t n)
 
 /* The value a spelling names in a list of them (index 0, unset, is never
  * named), or the list's length (an UNKNOWN value) when it names none. */
-static int oa_enum_lookup(const char *const *names, int count, const char *s, size_t n)
+static int oa_enum_lookup(unsigned kind, const char *s, size_t n)
 {
-  int i = 1;
+  int auth = kind == OA_KIND_AUTH_TYPE, i = 1;
+  int count = auth ? (int)OA_COUNT(oa_auth_type_names) : (int)OA_COUNT(oa_field_type_names);
+  const char *const *names = auth ? oa_auth_type_names : oa_field_type_names;
   while (i < count && !oa_spells(names[i], s, n)) i++;
   return i;
 }
 
-/* Whether a scalar member is set (authFields and oauthClient are set when
- * their pointer is). */
+/* Whether a string, URL, boolean or enum member is set. */
 static int oa_member_set(const void *obj, const oa_member *m)
 {
   if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) return OA_CAT(obj, m, odeus_str)->ptr != NULL;
@@ -1888,10 +1884,10 @@ static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
  * A problem line is safe to show as it is: what it quotes from the config
  * passes through oa_put_shown. */
 
-/* Text, then a number, then text (either may be NULL). */
+/* Text, then a number, then text (after may be NULL). */
 static void oa_put_number(oa_sink *s, const char *before, size_t v, const char *after)
 {
-  if (before) oa_puts(s, before);
+  oa_puts(s, before);
   oa_put_uint(s, v);
   if (after) oa_puts(s, after);
 }
@@ -2137,7 +2133,7 @@ static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int 
   oa_mark stop;
   size_t n, units = 0, at = 0, from = 0, value;
   int set = oa_member_set(obj, m), emit, inside, rule;
-  emit = w->emit && oa_step(w) && set; /* a walk that only checks numbers no steps */
+  emit = w->emit && oa_step(w) && set; /* a walk that only checks never reads steps: skip the call */
   inside = w->from.inside && w->step - 1 == w->from.step; /* resuming inside its value */
   if (!set && w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
   if (!set) return;
@@ -2584,6 +2580,14 @@ static const char oa_http_words[] = "\0close\0keep-alive\0chunked";
 #define OA_HTTP_W_CHUNKED    (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
 #define OA_HTTP_W_END        (OA_HTTP_W_CHUNKED + sizeof "chunked")
 
+/* Where a name or word matched as its bytes arrive goes on after c (w + 1
+ * when c is table[w] in either case), else 0. c | 0x20 is a letter for that
+ * letter in either case, '-' for '-' or CR; never the NUL at 0. */
+static unsigned oa_http_next(const char *table, unsigned w, unsigned c)
+{
+  return (c | 0x20u) == (unsigned char)table[w] && c >= 0x20u ? w + 1 : 0;
+}
+
 /* The flag of the Connection token whole at w, if any. */
 static unsigned oa_http_conn_flag(unsigned w)
 {
@@ -2612,18 +2616,15 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     else if (phase == OA_HTTP_V_BEFORE)
       w = te ? OA_HTTP_W_CHUNKED : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
     phase = OA_HTTP_V_IN;
-    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or
-     * CR; never the NUL at 0 */
-    if ((c | 0x20u) == (unsigned char)oa_http_words[w] && c >= 0x20u) w++;
-    else if (te) return ODEUS_ERR_HTTP_TE;
-    else w = 0;
+    w = oa_http_next(oa_http_words, w, c);
+    if (!w && te) return ODEUS_ERR_HTTP_TE;
   }
   p->sub = w << 2 | phase;
   return ODEUS_OK;
 }
 
 /* Retry-After: the bytes from the first that is not OWS kept in val (a
- * date has 29), num counting its digits (saturated at 2^32). */
+ * date has 29), num holding its value as delta-seconds (saturated at 2^32). */
 #define OA_HTTP_R_OWS    1u  /* the last byte was OWS */
 #define OA_HTTP_R_NOTNUM 2u  /* not delta-seconds: a non-digit, or OWS inside */
 #define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its 29 */
@@ -2833,9 +2834,8 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   odeus_result r;
   unsigned w = p->sub;
   for (; s < e; s++) {
-    unsigned c = *s;
-    /* c | 0x20 is a letter for that letter in either case, '-' for '-' or CR */
-    if ((c | 0x20u) == (unsigned char)oa_http_names[w] && c >= 0x20u) { w++; continue; }
+    unsigned c = *s, next = oa_http_next(oa_http_names, w, c);
+    if (next) { w = next; continue; }
     if (!oa_http_tchar(c)) break;
     w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0; /* "con" */
   }
@@ -3152,7 +3152,6 @@ static int oa_json_put_code(oa_json *js, uint32_t cp)
  * asked to refuse them (a request body has no UTF-8 form for one). */
 static int oa_json_lone(oa_json *js)
 {
-  if (js->lone_surrogate_error) return js->error = ODEUS_ERR_JSON_ESCAPE;
   if (oa_json_put_code(js, 0xFFFD)) return 1;
   js->flags |= OA_JSON_LONE;
   return 0;
@@ -3498,11 +3497,6 @@ static void oa_bind_init(oa_bind *b, int strict, oa_bind_fn fn)
   memset(b, 0, sizeof *b);
   b->fn = fn;
   b->in = strict ? OA_IN_BODY : OA_IN_ANSWER;
-  b->nullable = strict ? 0 : OA_ANS_NULL;
-  /* A string or number of the wrong type is judged at its first fragment
-   * in a config (given whole), at its last in an answer: a token the JSON
-   * reader then finds broken ends in the JSON error however it was split. */
-  b->decide = strict ? OA_JSON_FIRST : OA_JSON_LAST;
 }
 
 /* A key or string, once its last fragment came: in the event when it came
@@ -3534,11 +3528,9 @@ static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t 
 /* The row a key names among the scope's rows read in this mode, else NULL. */
 static const oa_member *oa_bind_match(unsigned scope, unsigned in, const char *s, size_t n)
 {
-  const struct oa_bind_rows *d = &oa_bind_scopes[scope];
-  const oa_member *m = d->table;
-  unsigned left = d->count;
-  if (d->own && oa_bind_names(d->own, in, s, n)) return d->own;
-  for (; left; left--, m++)
+  const oa_member *m;
+  unsigned i;
+  for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++)
     if (oa_bind_names(m, in, s, n)) return m;
   return NULL;
 }
@@ -3586,24 +3578,28 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
                                              OA_JEV_TRUE, OA_JEV_ARRAY_BEGIN, OA_JEV_OBJECT_BEGIN,
                                              OA_JEV_OBJECT_BEGIN };
   unsigned t = (unsigned)ev->type;
+  /* A string or number of the wrong type is judged at its first fragment
+   * in a config (given whole), at its last in an answer: a token the JSON
+   * reader then finds broken ends in the JSON error however it was split. */
+  unsigned decide = b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST;
   const oa_member *m = b->row;
   if (m) {
     if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == json_type[m->kind]) {
       if (t == OA_JEV_STRING) return OA_B_STRING;
       return t <= OA_JEV_ARRAY_END ? oa_bind_enter(b, m) : (unsigned)OA_B_BOOL;
     }
-    if (t == OA_JEV_NULL && (m->in & b->nullable)) return OA_B_NONE;
+    if (t == OA_JEV_NULL && b->in == OA_IN_ANSWER && (m->in & OA_ANS_NULL)) return OA_B_NONE;
   } else if (b->scope == OA_B_TOP || b->scope == OA_B_FIELDS) { /* the body or an element: an object */
     if (t == OA_JEV_OBJECT_BEGIN) {
       b->field++;
       return oa_bind_enter(b, NULL);
     }
-    if ((ev->flags & b->decide) || (t != OA_JEV_STRING && t != OA_JEV_NUMBER)) b->field++;
+    if ((ev->flags & decide) || (t != OA_JEV_STRING && t != OA_JEV_NUMBER)) b->field++;
   } else { /* the value of a key not read */
     if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
     return OA_B_NONE;
   }
-  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & b->decide)) return OA_B_NONE;
+  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & decide)) return OA_B_NONE;
   if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1; /* skipped */
   return OA_B_TYPE;
 }
@@ -3767,10 +3763,8 @@ static void oa_cfg_close(oa_cfg *p)
 static void oa_cfg_enum(oa_cfg *p, const oa_json_event *ev, const oa_member *m, const char *s, size_t n)
 {
   void *obj = oa_cfg_object(p);
-  int auth = m->kind == OA_KIND_AUTH_TYPE;
-  int count = auth ? (int)OA_COUNT(oa_auth_type_names) : (int)OA_COUNT(oa_field_type_names);
-  int i = oa_enum_lookup(auth ? oa_auth_type_names : oa_field_type_names, count, s, n);
-  if (i == count) {
+  int auth = m->kind == OA_KIND_AUTH_TYPE, i = oa_enum_lookup(m->kind, s, n);
+  if (i == (auth ? (int)ODEUS_AUTH_UNKNOWN : (int)ODEUS_FIELD_UNKNOWN)) {
     odeus_str raw = oa_cfg_raw_string(p, ev->offset);
     oa_cfg_problem(p, p->b.row, ODEUS_RULE_ENUM, 0, raw.ptr, raw.len);
   } else if (auth) {
@@ -3965,10 +3959,10 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
     n = r->bind.word_len;
     record = oa_ans_record(r);
     if (m->kind == OA_KIND_AUTH_TYPE)
-      out->auth_type = (odeus_auth_type)oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), s, n);
+      out->auth_type = (odeus_auth_type)oa_enum_lookup(m->kind, s, n);
     else if (record)
       ((odeus_answer_field *)(void *)record)->type =
-        (odeus_field_type)oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), s, n);
+        (odeus_field_type)oa_enum_lookup(m->kind, s, n);
   }
   if (!(ev->flags & OA_JSON_LAST)) return 0;
   if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
@@ -4455,9 +4449,8 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 static int oa_x_on_body(void *ctx, const char *data, size_t len)
 {
   odeus_exchange *x = (odeus_exchange *)ctx;
-  if (!x->internal.reader_started)
+  if (!x->internal.reader.out) /* begun: out is the exchange's answer, never NULL here */
     odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
-  x->internal.reader_started = 1;
   return (int)odeus_answer_feed(&x->internal.reader, data, len);
 }
 

@@ -555,9 +555,9 @@ static void test_enums(void)
   {
     int v;
     for (v = 1; v < 6; v++) {
-      CHECK_EQ_INT(oa_enum_lookup(oa_auth_type_names, (int)OA_COUNT(oa_auth_type_names), oa_auth_type_names[v],
+      CHECK_EQ_INT(oa_enum_lookup(OA_KIND_AUTH_TYPE, oa_auth_type_names[v],
                                   strlen(oa_auth_type_names[v])), v);
-      CHECK_EQ_INT(oa_enum_lookup(oa_field_type_names, (int)OA_COUNT(oa_field_type_names), oa_field_type_names[v],
+      CHECK_EQ_INT(oa_enum_lookup(OA_KIND_FIELD_TYPE, oa_field_type_names[v],
                                   strlen(oa_field_type_names[v])), v);
     }
   }
