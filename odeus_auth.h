@@ -1749,6 +1749,14 @@ ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_u
   return ODEUS_OK;
 }
 
+/* Where the bytes from i stop being visible ASCII (no space, no control
+ * byte): len when they all are. The check and its message read the same. */
+static size_t oa_url_visible(const char *s, size_t i, size_t len)
+{
+  while (i < len && (unsigned char)s[i] > 0x20 && s[i] != 0x7f) i++;
+  return i;
+}
+
 /* An OAuth endpoint: absolute http(s) URL with a host; any visible path,
  * query and fragment after it, but no spaces or control bytes. */
 static int oa_url_valid(const char *s, size_t len)
@@ -1756,9 +1764,7 @@ static int oa_url_valid(const char *s, size_t len)
   odeus_url u;
   size_t i = oa_url_authority(s, len, &u);
   if (!i || (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#')) return 0;
-  for (; i < len; i++)
-    if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f) return 0;
-  return 1;
+  return oa_url_visible(s, i, len) == len;
 }
 
 /* ---- validation ------------------------------------------------------------------ */
@@ -1969,7 +1975,7 @@ static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
                            : "the host is not a name (letters, digits, '-', '.') nor an IP address");
     return;
   }
-  for (k = end; k < len && (unsigned char)u[k] > 0x20 && u[k] != 0x7f; k++) {}
+  k = oa_url_visible(u, end, len);
   if (k < len) oa_put_number(s, "a space or control character at byte ", k, " (percent-encode it)");
   else oa_puts(s, "not an absolute http(s) URL with a host");
 }
@@ -1980,8 +1986,8 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
    * member table's key "required", and a program that never formats a
    * problem would then link every text of this function along with it. */
   static const char required[] = "required";
-  int auth = p->key == ODEUS_KEY_AUTH_TYPE;
-  size_t i, count = auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
+  unsigned kind = p->key == ODEUS_KEY_AUTH_TYPE ? OA_KIND_AUTH_TYPE : OA_KIND_FIELD_TYPE, i;
+  const char *name;
   switch (p->rule) {
   case ODEUS_RULE_REQUIRED: oa_puts(s, required); break;
   case ODEUS_RULE_EMPTY: oa_puts(s, "empty, min 1 character"); break;
@@ -1993,9 +1999,9 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     else oa_put_number(s, "value ", p->actual, NULL);
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
-    for (i = 1; i < count; i++) {
+    for (i = 1; (name = oa_enum_name(kind, i)) != NULL; i++) {
       if (i > 1) oa_puts(s, ", ");
-      oa_puts(s, (auth ? oa_auth_type_names : oa_field_type_names)[i]);
+      oa_puts(s, name);
     }
     break;
   case ODEUS_RULE_DUPLICATE_SLUG: /* escaped: a slug may hold any character */
