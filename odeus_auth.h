@@ -1634,8 +1634,8 @@ static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xf
                                                      0xfe, 0xff, 0xff, 0x47 };
 
 /* An IPv4 address in dotted decimal, as RFC 3986 writes dec-octet: four
- * numbers 0-255, without leading zeros. */
-static int oa_url_ipv4(const char *s, size_t n)
+ * numbers 0-255, without leading zeros; its bytes into out unless NULL. */
+static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
 {
   size_t i = 0, octets = 0;
   for (;;) {
@@ -1643,6 +1643,7 @@ static int oa_url_ipv4(const char *s, size_t n)
     unsigned v = 0;
     while (i < n && oa_is_digit((unsigned char)s[i]) && i - d < 3) v = v * 10 + (unsigned)(s[i++] - '0');
     if (i == d || v > 255 || (s[d] == '0' && i - d > 1)) return 0;
+    if (out) out[octets] = (unsigned char)v;
     if (++octets == 4) return i == n;
     if (i >= n || s[i++] != '.') return 0;
   }
@@ -1658,7 +1659,7 @@ static int oa_url_ipv6(const char *s, size_t n)
     size_t j = i;
     while (j < n && j - i < 5 && oa_is_hex((unsigned char)s[j])) j++;
     if (j < n && s[j] == '.') /* the IPv4 tail, two groups */
-      return oa_url_ipv4(s + i, n - i) && (gap ? groups + 2 <= 7 : groups + 2 == 8);
+      return oa_url_ipv4(s + i, n - i, NULL) && (gap ? groups + 2 <= 7 : groups + 2 == 8);
     if (j == i || j - i > 4) return 0;
     groups++;
     if (j == n) break;
@@ -5061,18 +5062,11 @@ static odeus_result oa_tls_load_ca(odeus_client *c, const odeus_client_options *
   return ODEUS_OK;
 }
 
-/* The address of an IPv4 literal ("192.0.2.10") in out[4]: 4, else 0. */
+/* The address of an IPv4 literal ("192.0.2.10") in out[4]: 4, else 0. The
+ * base URL's rule: with a leading zero ("010.0.0.1") it is a name. */
 static size_t oa_tls_ipv4(const char *s, unsigned char *out)
 {
-  size_t n;
-  for (n = 0; n < 4; n++) {
-    unsigned v = 0, digits = 0;
-    while (oa_is_digit((unsigned char)*s) && digits++ < 3) v = v * 10 + (unsigned)(*s++ - '0');
-    if (!digits || v > 255 || *s != (n < 3 ? '.' : '\0')) return 0;
-    out[n] = (unsigned char)v;
-    s += n < 3;
-  }
-  return 4;
+  return oa_url_ipv4(s, strlen(s), out) ? 4 : 0;
 }
 
 /* The address of an IP-literal host in out[16]: 4 (IPv4), 16 (IPv6), or 0

@@ -728,7 +728,11 @@ static void test_ip_names(void)
     { "1:2:3:4:5:6:1.2.3.4", 16, { 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 1, 2, 3, 4 } },
     { "::ffff:1.2.3.4", 16, { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4 } },
     { "localhost", 0, { 0 } }, { "1.2.3", 0, { 0 } }, { "1.2.3.256", 0, { 0 } }, { "10.0.0.1.example", 0, { 0 } },
-    { "0010.0.0.1", 0, { 0 } }, { "1.2.3.4.", 0, { 0 } }
+    { "0010.0.0.1", 0, { 0 } }, { "1.2.3.4.", 0, { 0 } },
+    /* a leading zero makes it a name, as the base URL's parser says: no
+     * decimal guess at what a resolver would read as octal */
+    { "010.0.0.1", 0, { 0 } }, { "1.02.3.4", 0, { 0 } },
+    { "0.0.0.0", 4, { 0, 0, 0, 0 } }
   };
   mbedtls_x509_crt ca, crt;
   char path[64];
