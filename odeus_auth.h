@@ -2349,33 +2349,32 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   return n;
 }
 
-/* The whole request into buf (unspecified on an error). */
-static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int redact)
+/* The request into buf (unspecified on an error), snprintf-like: mode 0,
+ * or OA_WRITE_REDACTED (secrets as [REDACTED]), or OA_WRITE_HEAD (the head
+ * alone). */
+#define OA_WRITE_REDACTED 1
+#define OA_WRITE_HEAD 2
+static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int mode)
 {
   oa_stream st;
-  odeus_result r = !buf && cap ? ODEUS_ERR_ARGUMENT : oa_stream_begin_as(&st, req, redact, 0);
+  size_t n;
+  odeus_result r = !buf && cap ? ODEUS_ERR_ARGUMENT : oa_stream_begin_as(&st, req, mode & OA_WRITE_REDACTED, 0);
   if (r != ODEUS_OK) return r;
-  if (cap) (void)oa_stream_next(&st, buf, cap);
-  if (needed) *needed = st.total;
-  return st.total <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+  n = mode & OA_WRITE_HEAD ? st.total - st.content_length : st.total;
+  if (cap) (void)oa_stream_next(&st, buf, OA_MIN(cap, n));
+  if (needed) *needed = n;
+  return n <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
 ODEUS_API odeus_result odeus_write_request_redacted(const odeus_request *req, char *buf, size_t cap,
                                                     size_t *needed)
 {
-  return oa_write_request(req, buf, cap, needed, 1);
+  return oa_write_request(req, buf, cap, needed, OA_WRITE_REDACTED);
 }
 
 ODEUS_API odeus_result odeus_write_head(const odeus_request *req, char *buf, size_t cap, size_t *needed)
 {
-  oa_stream st;
-  size_t head;
-  odeus_result r = !buf && cap ? ODEUS_ERR_ARGUMENT : oa_stream_begin(&st, req);
-  if (r != ODEUS_OK) return r;
-  head = st.total - st.content_length;
-  if (buf) (void)oa_stream_next(&st, buf, OA_MIN(cap, head));
-  if (needed) *needed = head;
-  return head <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
+  return oa_write_request(req, buf, cap, needed, OA_WRITE_HEAD);
 }
 
 ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window, size_t cap,
