@@ -4586,7 +4586,9 @@ ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
 ODEUS_API void odeus_exchange_end(odeus_exchange *x)
 {
   if (!x) return;
-  if (x->internal.state != OA_X_OVER) oa_x_over(x, x->result); /* else it wiped already */
+  /* Over: it wiped already. Idle: never begun, or ended, and the window is
+   * the caller's again. */
+  if (x->internal.state == OA_X_SEND || x->internal.state == OA_X_RECV) oa_x_over(x, x->result);
   x->internal.state = OA_X_IDLE;
 }
 
