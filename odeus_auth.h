@@ -569,11 +569,13 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  * JSON reader). They are declared here only because odeus_exchange and
  * odeus_answer_reader hold them by value: no member is part of the API.
  * Each part is documented where it is implemented. */
-typedef struct oa_mark {        /* where a window of the request resumes */
-  size_t step;                  /* the step to resume at */
-  size_t offset;                /* output offset where it (or `in`) resumes */
+typedef struct oa_mark {        /* where the request's walk is; where a window resumes */
+  size_t field;                 /* the auth field it is in */
+  size_t offset;                /* output offset of the item (inside: of byte `in`) */
   size_t in;                    /* inside: the string's input byte */
-  int inside;                   /* resume inside the step's string value */
+  unsigned char obj, i;         /* the object (OA_OBJ_*) and its item: 0 its brace, then the members */
+  unsigned char set;            /* OA_SET_*: a member written before, in the root or the nested object */
+  unsigned char inside;         /* resume inside the member's string value */
 } oa_mark;
 
 typedef struct oa_stream {      /* the request through a window */
@@ -1293,7 +1295,7 @@ enum {
 #define OA_ANS_NULL 4u          /* the answer may hold null (the API reference's "|null") */
 
 typedef struct oa_member {
-  const char *name;             /* the JSON key */
+  const char *name;             /* the JSON key (name_len bytes, not NUL-terminated: see OA_NAME) */
   unsigned char name_len;
   unsigned char key;            /* odeus_key */
   unsigned char kind;           /* OA_KIND_* */
@@ -1304,16 +1306,19 @@ typedef struct oa_member {
   unsigned short answer_offset; /* where it goes in the answer's record */
 } oa_member;
 
+/* A key inside the text the body writes before its value, ,"key":" (the
+ * quote opens a string's value): the walk writes that in one put. */
+#define OA_NAME(name) (&(",\"" name "\":\"")[2])
 /* A row: the request's columns, then the answer's: 0 or OA_ANS_NULL, the
  * record member (OA_W: not in an answer). OA_REQUIRED holds in both. */
 #define OA_M(name, key, kind, flags, max, type, field, answer, atype, afield) \
-  { name, sizeof(name) - 1, key, kind, flags, OA_IN_BODY | OA_IN_ANSWER | (answer), max, \
+  { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY | OA_IN_ANSWER | (answer), max, \
     (unsigned short)offsetof(type, field), (unsigned short)offsetof(atype, afield) }
 #define OA_W(name, key, kind, flags, max, type, field) \
-  { name, sizeof(name) - 1, key, kind, flags, OA_IN_BODY, max, (unsigned short)offsetof(type, field), 0 }
+  { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY, max, (unsigned short)offsetof(type, field), 0 }
 /* A row of the answer alone. */
 #define OA_M_ANSWER(name, key, kind, atype, afield) \
-  { name, sizeof(name) - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, (unsigned short)offsetof(atype, afield) }
+  { OA_NAME(name), sizeof(name) - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, (unsigned short)offsetof(atype, afield) }
 
 /* The documented key order of the body is the order of these tables. */
 static const oa_member oa_root_members[] = {
@@ -1413,16 +1418,18 @@ static int oa_member_set(const void *obj, const oa_member *m)
 /* The JSON name of a key, from the member tables: keys are numbered in their
  * order (but the OAuth client's "label", which shares the auth field's); a
  * unit test holds every row to it. "" for NONE and OTHER. */
-static const char *oa_key_name(odeus_key k)
+static odeus_str oa_key_name(odeus_key k)
 {
   unsigned v = (unsigned)k;
-  if (v - ODEUS_KEY_AUTH_TYPE < OA_COUNT(oa_root_members)) return oa_root_members[v - ODEUS_KEY_AUTH_TYPE].name;
-  if (v - ODEUS_KEY_SLUG < OA_COUNT(oa_field_members)) return oa_field_members[v - ODEUS_KEY_SLUG].name;
-  if (v - ODEUS_KEY_SCOPES < 5u) return oa_oauth_members[v - ODEUS_KEY_SCOPES].name;
-  if (v - ODEUS_KEY_AUTHORIZATION_CODE < 3u) return oa_oauth_members[v - ODEUS_KEY_AUTHORIZATION_CODE + 6].name;
-  if (k == ODEUS_KEY_ID) return "id";
-  if (k == ODEUS_KEY_INTEGRATION) return "integration";
-  return "";
+  const oa_member *m = NULL;
+  odeus_str r;
+  if (v - ODEUS_KEY_AUTH_TYPE < OA_COUNT(oa_root_members)) m = &oa_root_members[v - ODEUS_KEY_AUTH_TYPE];
+  if (v - ODEUS_KEY_SLUG < OA_COUNT(oa_field_members)) m = &oa_field_members[v - ODEUS_KEY_SLUG];
+  if (v - ODEUS_KEY_SCOPES < 5u) m = &oa_oauth_members[v - ODEUS_KEY_SCOPES];
+  if (v - ODEUS_KEY_AUTHORIZATION_CODE < 3u) m = &oa_oauth_members[v - ODEUS_KEY_AUTHORIZATION_CODE + 6];
+  r.ptr = m ? m->name : k == ODEUS_KEY_ID ? "id" : k == ODEUS_KEY_INTEGRATION ? "integration" : "";
+  r.len = m ? m->name_len : oa_strlen(r.ptr);
+  return r;
 }
 
 /* ---- strings: one pass checks, counts and escapes -----------------------------
@@ -1902,7 +1909,10 @@ static void oa_put_number(oa_sink *s, const char *before, size_t v, const char *
 static void oa_put_key(oa_sink *s, odeus_key k, const odeus_problem *p)
 {
   if (k == ODEUS_KEY_OTHER) oa_put_shown(s, p->text.ptr, p->text.len, OA_SHOW_QUOTED);
-  else oa_puts(s, oa_key_name(k));
+  else {
+    odeus_str name = oa_key_name(k);
+    oa_put(s, name.ptr, name.len);
+  }
 }
 
 static void oa_put_path(oa_sink *s, const odeus_problem *p)
@@ -2076,177 +2086,180 @@ static void oa_put_head(oa_sink *s, const oa_stream *st)
   OA_PUT_LIT(s, "\r\n\r\n");
 }
 
+/* Where the walk is (oa_mark.obj): the head, the root object, an auth
+ * field, the ']' after the auth fields, the OAuth client, past the end. */
+enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_FIELDS_END, OA_OBJ_OAUTH, OA_OBJ_DONE };
+/* oa_mark.set: the root, or the object nested in it, has a member written
+ * (the next one takes a comma). */
+#define OA_SET_ROOT 1u
+#define OA_SET_INNER 2u
+/* The root item after authFields or oauthClient (items: 0 the brace, then
+ * the members from 1; keys are numbered in table order). */
+#define OA_ROOT_AFTER(key) ((unsigned char)((key) - ODEUS_KEY_AUTH_TYPE + 2))
+
 typedef struct oa_walk {
   oa_sink *s;
+  const odeus_config *cfg;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
-  oa_where at;                  /* the object being walked */
-  const oa_stream *head;        /* non-NULL: the head is step 0 */
-  size_t step;                  /* the step being considered */
-  oa_mark from, mark;           /* skipped: the steps before from; out: the next window's */
+  const oa_stream *head;        /* the stream whose head is the first item */
+  oa_mark at;                   /* the item being walked */
+  oa_mark mark;                 /* out: where the next window resumes */
   int emit, window, redact;     /* write (else check only); stop when the window is full */
-  int full;                     /* out: stopped because the window is full */
 } oa_walk;
 
-/* Whether the next step is to be emitted; a step that starts within the
- * window is where the next window may resume. */
-static int oa_step(oa_walk *w)
+/* The path of member m (NULL: of the object) where the walk is. */
+static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
 {
-  size_t k = w->step++, end = w->s->skip + w->s->cap;
-  if (k < w->from.step || !w->emit || w->full) return 0;
-  if (!w->window) return 1;
-  if (w->s->len <= end && !(w->from.inside && k == w->from.step)) {
-    w->mark.step = k;
-    w->mark.offset = w->s->len;
-    w->mark.inside = 0;
-  }
-  if (w->s->len >= end) {
-    w->full = 1; /* the loops stop too: nothing after this step is wanted */
-    return 0;
-  }
-  return 1;
+  oa_where at = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+  unsigned obj = w->at.obj;
+  if (obj == OA_OBJ_FIELD || obj == OA_OBJ_FIELDS_END) at.key = ODEUS_KEY_AUTH_FIELDS;
+  if (obj == OA_OBJ_FIELD) at.index = w->at.field;
+  if (obj == OA_OBJ_OAUTH) at.key = ODEUS_KEY_OAUTH_CLIENT;
+  return m ? oa_where_member(at, m) : at;
 }
 
-/* A rule member m breaks, where the walk is. */
-static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule, size_t actual)
+/* ,"key": and, but for a boolean or a nested value, the quote opening the
+ * value; no comma before the object's first member. */
+static void oa_walk_key(oa_walk *w, const oa_member *m)
 {
-  oa_report(w->check, oa_where_member(w->at, m), rule, 0, actual, NULL, 0);
+  unsigned bit = w->at.obj == OA_OBJ_ROOT ? OA_SET_ROOT : OA_SET_INNER, first = !(w->at.set & bit);
+  w->at.set |= (unsigned char)bit;
+  if (w->emit) oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
-/* ,"key": or, for the first member of an object, "key": (and the opening
- * quote of a string or an enum), in one put: the longest key has 17 bytes. */
-static void oa_put_key_prefix(oa_sink *s, int first, const oa_member *m)
+/* A string value, checked and written in one pass; through a window it may
+ * stop inside, marking where the next window resumes. 0 when the window
+ * filled. */
+static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
-  char t[24];
-  const char *k = m->name;
-  size_t n = 2;
-  t[0] = ',';
-  t[1] = '"';
-  while (*k) t[n++] = *k++;
-  t[n++] = '"';
-  t[n++] = ':';
-  t[n] = '"';
-  oa_put(s, t + first, n - (size_t)first + (m->kind <= OA_KIND_FIELD_TYPE));
-}
-
-/* One scalar member: required when missing, checked and written when set;
- * its separator depends only on whether a member was set before it. A
- * string is checked and escaped in the same pass; through a window it may
- * stop inside, marking where the next window resumes. */
-static void oa_walk_scalar(oa_walk *w, const void *obj, const oa_member *m, int *first)
-{
-  const odeus_str *v = OA_CAT(obj, m, odeus_str);
-  const char *p;
-  oa_sink *text;
+  oa_sink *text = w->emit ? w->s : NULL;
+  const char *p = v->ptr;
+  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0;
   oa_mark stop;
-  size_t n, units = 0, at = 0, from = 0, value;
-  int set = oa_member_set(obj, m), emit, inside, rule;
-  emit = w->emit && oa_step(w) && set; /* a walk that only checks never reads steps: skip the call */
-  inside = w->from.inside && w->step - 1 == w->from.step; /* resuming inside its value */
-  if (!set && w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
-  if (!set) return;
-  if (emit && !inside) oa_put_key_prefix(w->s, *first, m);
-  *first = 0;
-  if (m->kind != OA_KIND_STRING && m->kind != OA_KIND_URL) {
-    const char *t = oa_scalar_text(obj, m, &value);
-    if (!t && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
-    if (t && emit) oa_puts(w->s, t); /* always valid once checked */
-    if (emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* an enum's prefix opened its quote */
-    return;
-  }
-  p = v->ptr;
-  n = v->len;
+  int rule;
   if (w->redact && (m->flags & OA_SECRET)) { /* a dump writes a secret so; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
-  text = emit ? w->s : NULL;
-  if (text && inside) from = w->from.in; /* the sink is at w->from.offset: nothing before was written */
-  if (text && w->window && text->len >= text->skip + text->cap) {
-    w->full = 1; /* the key filled the window: the step's start is the mark */
-    return;
-  }
+  if (text && w->window && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
   stop.inside = 0;
-  if (text || w->check) {
-    rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
-    if (w->check) oa_judge_string(v, m, oa_where_member(w->at, m), w->check, rule, units, at);
-  }
-  if (stop.inside) { /* the window is full inside this string */
-    w->mark.step = w->step - 1;
+  rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
+  if (w->check) oa_judge_string(v, m, oa_walk_where(w, m), w->check, rule, units, at);
+  if (stop.inside) {
+    w->mark = w->at;
     w->mark.offset = stop.offset;
     w->mark.in = from + stop.in;
-    w->mark.inside = w->full = 1;
-    return;
+    w->mark.inside = 1;
+    return 0;
   }
-  if (emit) oa_putc(w->s, '"');
+  if (text) oa_putc(text, '"');
+  return 1;
 }
 
-/* A flat object found at w->at (an auth field, the OAuth client): `open`,
- * its members in table order, '}'. */
-static void oa_walk_object(oa_walk *w, const void *obj, const oa_member *t, size_t n, const char *open)
+/* authFields or oauthClient, when set: its key, then into its array of
+ * auth fields or its object. */
+static void oa_walk_enter(oa_walk *w, const oa_member *m)
 {
-  oa_where at = w->at;
-  size_t i;
-  int first = 1;
-  if (oa_step(w)) oa_puts(w->s, open);
-  for (i = 0; i < n && !w->full; i++) {
-    w->at = at;
-    oa_walk_scalar(w, obj, &t[i], &first);
-  }
-  if (oa_step(w)) oa_putc(w->s, '}');
-}
-
-/* Steps of one auth field: its opening, its members, its closing brace. */
-#define OA_FIELD_STEPS (2 + OA_COUNT(oa_field_members))
-
-/* authFields or oauthClient, when set: its key, then an array of auth
- * fields or the OAuth client. */
-static void oa_walk_nested(oa_walk *w, const odeus_config *cfg, const oa_member *m, int *first)
-{
-  size_t f = 0;
+  const odeus_config *cfg = w->cfg;
   int oauth = m->kind == OA_KIND_OAUTH;
   if (oauth ? !cfg->oauth_client : !cfg->fields) return;
-  w->at = oa_where_member(w->at, m);
-  if (oauth) oa_check_oauth_allowed(cfg, w->at, w->check); /* reports nothing without w->check */
-  if (oa_step(w)) {
-    oa_put_key_prefix(w->s, *first, m);
-    if (!oauth) oa_putc(w->s, '[');
-  }
-  *first = 0;
-  if (oauth) {
-    oa_walk_object(w, cfg->oauth_client, oa_oauth_members, OA_COUNT(oa_oauth_members), "{");
-    return;
-  }
-  if (w->from.step > w->step) { /* resuming (never when checking): straight to its field */
-    f = OA_MIN((w->from.step - w->step) / OA_FIELD_STEPS, cfg->field_count);
-    w->step += f * OA_FIELD_STEPS;
-  }
-  for (; f < cfg->field_count && !w->full; f++) {
-    w->at.index = f;
-    oa_walk_object(w, &cfg->fields[f], oa_field_members, OA_COUNT(oa_field_members), f ? ",{" : "{");
-  }
-  w->at.index = ODEUS_NO_INDEX;
-  if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, w->at, w->check);
-  if (oa_step(w)) oa_putc(w->s, ']');
+  if (oauth && w->check) oa_check_oauth_allowed(cfg, oa_walk_where(w, m), w->check);
+  oa_walk_key(w, m);
+  if (w->emit) oa_putc(w->s, oauth ? '{' : '[');
+  w->at.obj = oauth ? OA_OBJ_OAUTH : cfg->field_count ? OA_OBJ_FIELD : OA_OBJ_FIELDS_END;
+  w->at.i = (unsigned char)oauth; /* the client's brace is written: straight to its members */
+  w->at.set &= (unsigned char)~OA_SET_INNER;
 }
 
-/* The head when the walk has one, then the body: the root object, whose
- * authFields and oauthClient hold flat objects. Written apart from
- * oa_walk_object so that no function calls itself: the stack bound is the
- * call graph's, without recursion. */
-static void oa_walk_request(oa_walk *w, const odeus_config *cfg)
+/* One member: required when missing, checked and written when set. 0 when
+ * the window filled inside it. */
+static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
-  const oa_member *t = oa_root_members;
-  oa_where at = w->at;
-  size_t i;
-  int first = 1;
-  if (w->head && oa_step(w)) oa_put_head(w->s, w->head);
-  if (oa_step(w)) oa_putc(w->s, '{');
-  for (i = 0; i < OA_COUNT(oa_root_members) && !w->full; i++) {
-    w->at = at;
-    if (t[i].kind >= OA_KIND_FIELDS) oa_walk_nested(w, cfg, &t[i], &first);
-    else oa_walk_scalar(w, cfg, &t[i], &first);
+  const void *obj = w->at.obj == OA_OBJ_FIELD ? (const void *)&w->cfg->fields[w->at.field]
+                    : w->at.obj == OA_OBJ_OAUTH ? (const void *)w->cfg->oauth_client : (const void *)w->cfg;
+  size_t value;
+  if (m->kind >= OA_KIND_FIELDS) {
+    w->at.i++;
+    oa_walk_enter(w, m);
+    return 1;
   }
-  if (oa_step(w)) oa_putc(w->s, '}');
+  if (!oa_member_set(obj, m)) {
+    if (w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, oa_walk_where(w, m), ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
+  } else if (m->kind <= OA_KIND_URL) {
+    if (!w->at.inside) oa_walk_key(w, m);
+    if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
+    w->at.inside = 0;
+  } else {
+    const char *t = oa_scalar_text(obj, m, &value);
+    oa_walk_key(w, m);
+    if (!t && w->check) oa_report(w->check, oa_walk_where(w, m), ODEUS_RULE_ENUM, 0, value, NULL, 0);
+    if (t && w->emit) oa_puts(w->s, t); /* always valid once checked */
+    if (w->emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
+  }
+  w->at.i++;
+  return 1;
+}
+
+/* An object's closing brace, and where the walk goes on. */
+static void oa_walk_close(oa_walk *w)
+{
+  oa_mark *at = &w->at;
+  if (w->emit) oa_putc(w->s, '}');
+  if (at->obj == OA_OBJ_ROOT) {
+    at->obj = OA_OBJ_DONE;
+  } else if (at->obj == OA_OBJ_OAUTH) {
+    at->obj = OA_OBJ_ROOT;
+    at->i = OA_ROOT_AFTER(ODEUS_KEY_OAUTH_CLIENT);
+  } else if (++at->field < w->cfg->field_count) {
+    at->i = 0;
+  } else {
+    at->obj = OA_OBJ_FIELDS_END;
+  }
+}
+
+/* The walk, one item at a time (the head, a bracket, a member) from where
+ * it is: an item that starts within the window is where the next window
+ * may resume, so a window costs what its bytes cost. */
+static void oa_walk_request(oa_walk *w)
+{
+  oa_mark *at = &w->at;
+  oa_sink *s = w->s;
+  size_t end = s->skip + s->cap;
+  const oa_member *t;
+  unsigned n;
+  while (at->obj != OA_OBJ_DONE) {
+    if (w->window) {
+      if (s->len <= end) {
+        w->mark = *at;
+        w->mark.offset = s->len;
+      }
+      if (s->len >= end) return;
+    }
+    if (at->obj == OA_OBJ_HEAD) {
+      if (w->emit) oa_put_head(s, w->head);
+      at->obj = OA_OBJ_ROOT;
+      continue;
+    }
+    if (at->obj == OA_OBJ_FIELDS_END) {
+      if (w->check) oa_check_slugs(w->cfg->fields, w->cfg->field_count, oa_walk_where(w, NULL), w->check);
+      if (w->emit) oa_putc(s, ']');
+      at->obj = OA_OBJ_ROOT;
+      at->i = OA_ROOT_AFTER(ODEUS_KEY_AUTH_FIELDS);
+      continue;
+    }
+    t = at->obj == OA_OBJ_FIELD ? oa_field_members : at->obj == OA_OBJ_OAUTH ? oa_oauth_members : oa_root_members;
+    n = at->obj == OA_OBJ_FIELD ? OA_COUNT(oa_field_members)
+        : at->obj == OA_OBJ_OAUTH ? OA_COUNT(oa_oauth_members) : OA_COUNT(oa_root_members);
+    if (at->i == 0) { /* the root's brace, or an auth field's */
+      if (w->emit) oa_puts(s, at->obj == OA_OBJ_FIELD && at->field ? ",{" : "{");
+      at->i = 1;
+      at->set &= (unsigned char)~OA_SET_INNER;
+    } else if (at->i > n) {
+      oa_walk_close(w);
+    } else if (!oa_walk_member(w, &t[at->i - 1])) {
+      return;
+    }
+  }
 }
 
 /* The body into a sink (one without a buffer counts), checked in the same
@@ -2258,19 +2271,21 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
 {
   oa_walk w;
   size_t before = check ? check->count : 0;
-  memset(&w, 0, sizeof w); /* no head, no window, nothing skipped, at the body */
-  w.at.index = ODEUS_NO_INDEX;
+  memset(&w, 0, sizeof w); /* no window; at the head, nothing written */
   w.s = s;
+  w.cfg = cfg;
   w.check = check;
   w.emit = emit;
   w.redact = redact;
   if (st) {
     w.head = st->body_only ? NULL : st;
-    w.mark = w.from = st->mark;
+    w.at = st->mark;
     w.window = 1;
   }
-  s->len = w.from.offset;
-  oa_walk_request(&w, cfg);
+  if (w.at.obj == OA_OBJ_HEAD && !w.head) w.at.obj = OA_OBJ_ROOT;
+  w.mark = w.at;
+  s->len = w.at.offset;
+  oa_walk_request(&w);
   if (st) st->mark = w.mark;
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
@@ -4327,8 +4342,8 @@ static const char *oa_ans_expected(const odeus_problem *p)
   odeus_key k = p->member != ODEUS_KEY_NONE ? p->member : p->key;
   unsigned scope = p->member != ODEUS_KEY_NONE ? (p->key == ODEUS_KEY_OAUTH_CLIENT ? OA_B_OAUTH : OA_B_FIELD)
                                                : OA_B_INTEG;
-  const char *name = oa_key_name(k);
-  const oa_member *m = oa_bind_match(scope, OA_IN_ANSWER, name, oa_strlen(name));
+  odeus_str name = oa_key_name(k);
+  const oa_member *m = oa_bind_match(scope, OA_IN_ANSWER, name.ptr, name.len);
   /* the body, "integration" or an authFields element: an object */
   if (!m || (p->member == ODEUS_KEY_NONE && p->index != ODEUS_NO_INDEX)) return "an object";
   switch (m->kind) {
@@ -4372,9 +4387,7 @@ static void oa_ans_put_record(oa_sink *s, const char *record, unsigned scope)
         (m->kind != OA_KIND_BOOL && !v->ptr && !(m->flags & OA_REQUIRED) && !(m->in & OA_ANS_NULL)))
       continue;
     oa_putc(s, sep);
-    oa_putc(s, '"');
-    oa_puts(s, m->name);
-    oa_puts(s, "\":");
+    oa_put(s, m->name - 1, m->name_len + 3u); /* "key": */
     sep = ',';
     if (m->kind == OA_KIND_BOOL) {
       oa_puts(s, *(const int *)at ? "true" : "false");

@@ -597,21 +597,24 @@ static void test_ids_keys_urls(void)
   }
   CHECK_EQ_INT(odeus_parse_base_url("https://h/a%4z", 14, &u), ODEUS_ERR_BASE_URL);
   CHECK_EQ_INT(odeus_parse_base_url("https://h/a%4F", 14, &u), ODEUS_OK);
-  CHECK_STR(oa_key_name(ODEUS_KEY_AUTH_FIELDS), "authFields");
-  CHECK_STR(oa_key_name(ODEUS_KEY_ID), "id");
-  CHECK_STR(oa_key_name(ODEUS_KEY_OTHER), "");
-  CHECK_STR(oa_key_name(ODEUS_KEY_INTEGRATION), "integration");
-  CHECK_STR(oa_key_name(ODEUS_KEY_NONE), "");
-  { /* every row of every member table names its key */
+#define CHECK_KEY_NAME(k, want) do { odeus_str n_ = oa_key_name(k); CHECK_MEM(n_.ptr, n_.len, want, strlen(want)); } while (0)
+  CHECK_KEY_NAME(ODEUS_KEY_AUTH_FIELDS, "authFields");
+  CHECK_KEY_NAME(ODEUS_KEY_ID, "id");
+  CHECK_KEY_NAME(ODEUS_KEY_OTHER, "");
+  CHECK_KEY_NAME(ODEUS_KEY_INTEGRATION, "integration");
+  CHECK_KEY_NAME(ODEUS_KEY_NONE, "");
+  { /* every row of every member table names its key, and is written ,"key":" before its value */
     size_t row;
-    for (row = 0; row < OA_COUNT(oa_root_members); row++)
-      CHECK_STR(oa_key_name((odeus_key)oa_root_members[row].key), oa_root_members[row].name);
-    for (row = 0; row < OA_COUNT(oa_field_members); row++)
-      CHECK_STR(oa_key_name((odeus_key)oa_field_members[row].key), oa_field_members[row].name);
+#define CHECK_ROW(m) do { odeus_str n_ = oa_key_name((odeus_key)(m).key); \
+    CHECK_MEM(n_.ptr, n_.len, (m).name, (m).name_len); \
+    CHECK_MEM((m).name - 2, 2, ",\"", 2); CHECK_MEM((m).name + (m).name_len, 3, "\":\"", 3); } while (0)
+    for (row = 0; row < OA_COUNT(oa_root_members); row++) CHECK_ROW(oa_root_members[row]);
+    for (row = 0; row < OA_COUNT(oa_field_members); row++) CHECK_ROW(oa_field_members[row]);
     for (row = 0; row < OA_COUNT(oa_oauth_members); row++)
-      if (oa_oauth_members[row].key != ODEUS_KEY_LABEL)
-        CHECK_STR(oa_key_name((odeus_key)oa_oauth_members[row].key), oa_oauth_members[row].name);
+      if (oa_oauth_members[row].key != ODEUS_KEY_LABEL) CHECK_ROW(oa_oauth_members[row]);
+#undef CHECK_ROW
   }
+#undef CHECK_KEY_NAME
   CHECK_EQ_INT(odeus_parse_base_url("https://odeus.example.com/api/public/", 37, &u), ODEUS_OK);
   CHECK_EQ_INT(u.https, 1);
   CHECK_MEM(u.host.ptr, u.host.len, "odeus.example.com", 17);
@@ -910,9 +913,16 @@ static void test_key_prefixes(void)
       for (first = 0; first <= 1; first++) {
         char want[64], got[64];
         oa_sink s;
-        int n = snprintf(want, sizeof want, "%s\"%s\":%s", first ? "" : ",", m->name, string ? "\"" : "");
+        oa_walk w;
+        int n = snprintf(want, sizeof want, "%s\"%.*s\":%s", first ? "" : ",", (int)m->name_len, m->name,
+                         string ? "\"" : "");
         oa_sink_init(&s, got, sizeof got, 0);
-        oa_put_key_prefix(&s, first, m);
+        memset(&w, 0, sizeof w);
+        w.s = &s;
+        w.emit = 1;
+        w.at.obj = OA_OBJ_FIELD;
+        w.at.set = first ? 0 : OA_SET_INNER;
+        oa_walk_key(&w, m);
         CHECK_MEM(got, s.len, want, (size_t)n);
       }
     }
