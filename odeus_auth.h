@@ -2061,12 +2061,11 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 
 /* ---- the walk: one traversal that checks and writes ----------------------------------
  * The request comes from walking the member tables, checking every rule on
- * the way when asked to: keys and rules cannot drift apart. The output is a
- * sequence of numbered steps (the head, each member, each bracket), an auth
- * field always as many, so a window jumps to the field it resumes in: it
- * starts at the mark where the last one ended (a step, or a byte inside a
- * step's string) and stops once full, costing what writing once costs. */
-/* The head, step 0; Content-Length is the body's real length, a dump's too. */
+ * the way when asked to: keys and rules cannot drift apart. It goes one item
+ * at a time (the head, a bracket, a member), its position kept as data
+ * (oa_mark), so a window starts at the item, or the byte inside a string,
+ * where the last one ended and stops once full: it costs what its bytes cost. */
+/* The head, the first item; Content-Length is the body's real length, a dump's too. */
 static void oa_put_head(oa_sink *s, const oa_stream *st)
 {
   const odeus_request *req = st->req;
@@ -2116,6 +2115,12 @@ static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
   if (obj == OA_OBJ_FIELD) at.index = w->at.field;
   if (obj == OA_OBJ_OAUTH) at.key = ODEUS_KEY_OAUTH_CLIENT;
   return m ? oa_where_member(at, m) : at;
+}
+
+/* Member m breaks a rule (actual: the value that does) where the walk is. */
+static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule, size_t actual)
+{
+  oa_report(w->check, oa_walk_where(w, m), rule, 0, actual, NULL, 0);
 }
 
 /* ,"key": and, but for a boolean or a nested value, the quote opening the
@@ -2184,7 +2189,7 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     return 1;
   }
   if (!oa_member_set(obj, m)) {
-    if (w->check && (m->flags & OA_REQUIRED)) oa_report(w->check, oa_walk_where(w, m), ODEUS_RULE_REQUIRED, 0, 0, NULL, 0);
+    if (w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
   } else if (m->kind <= OA_KIND_URL) {
     if (!w->at.inside) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
@@ -2192,7 +2197,7 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
   } else {
     const char *t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
-    if (!t && w->check) oa_report(w->check, oa_walk_where(w, m), ODEUS_RULE_ENUM, 0, value, NULL, 0);
+    if (!t && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
     if (t && w->emit) oa_puts(w->s, t); /* always valid once checked */
     if (w->emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
   }

@@ -691,7 +691,7 @@ static void test_request_variants(void)
 }
 
 /* ---- the stream against the one-shot writers ---------------------------------
- * A window of the stream resumes from a mark: a step, or a byte inside a
+ * A window of the stream resumes from a mark: an item, or a byte inside a
  * string (a character's start, an escape in progress redone). The whole
  * request written at once (oa_write_request, odeus_write_body) must be the
  * bytes the stream gives through any window. Generated configs mix plain
