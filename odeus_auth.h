@@ -1301,10 +1301,17 @@ typedef struct oa_member {
   unsigned char kind;           /* OA_KIND_* */
   unsigned char flags;          /* OA_REQUIRED | OA_NONEMPTY | OA_SECRET */
   unsigned char in;             /* OA_IN_BODY | OA_IN_ANSWER | OA_ANS_NULL */
-  unsigned short max;           /* max characters (UTF-16 units); 0: no limit */
-  unsigned short offset;        /* where the member lives in its struct */
-  unsigned short answer_offset; /* where it goes in the answer's record */
+  unsigned char max100;         /* max characters (UTF-16 units) / 100; 0: no limit */
+  unsigned char offset;         /* where the member lives in its struct */
+  unsigned char answer_offset;  /* where it goes in the answer's record */
 } oa_member;
+/* A row takes a pointer and 8 bytes: each limit of the API reference is a
+ * multiple of 100 characters (OA_MAX100 fails to compile otherwise), and
+ * every member lies within 256 bytes of its struct's start. */
+#define OA_MAX100(max) ((max) / 100 + 0 * sizeof(char[(max) % 100 == 0 ? 1 : -1]))
+OA_STATIC_ASSERT(member_offsets, sizeof(odeus_config) <= 256 && sizeof(odeus_auth_field) <= 256 &&
+                 sizeof(odeus_oauth_client) <= 256 && offsetof(odeus_answer, oauth_client) < 256 &&
+                 sizeof(odeus_answer_field) <= 256 && sizeof(odeus_answer_oauth) <= 256);
 
 /* A key inside the text the body writes before its value, ,"key":" (the
  * quote opens a string's value): the walk writes that in one put. */
@@ -1312,13 +1319,13 @@ typedef struct oa_member {
 /* A row: the request's columns, then the answer's: 0 or OA_ANS_NULL, the
  * record member (OA_W: not in an answer). OA_REQUIRED holds in both. */
 #define OA_M(name, key, kind, flags, max, type, field, answer, atype, afield) \
-  { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY | OA_IN_ANSWER | (answer), max, \
-    (unsigned short)offsetof(type, field), (unsigned short)offsetof(atype, afield) }
+  { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY | OA_IN_ANSWER | (answer), OA_MAX100(max), \
+    (unsigned char)offsetof(type, field), (unsigned char)offsetof(atype, afield) }
 #define OA_W(name, key, kind, flags, max, type, field) \
-  { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY, max, (unsigned short)offsetof(type, field), 0 }
+  { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY, OA_MAX100(max), (unsigned char)offsetof(type, field), 0 }
 /* A row of the answer alone. */
 #define OA_M_ANSWER(name, key, kind, atype, afield) \
-  { OA_NAME(name), sizeof(name) - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, (unsigned short)offsetof(atype, afield) }
+  { OA_NAME(name), sizeof(name) - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, (unsigned char)offsetof(atype, afield) }
 
 /* The documented key order of the body is the order of these tables. */
 static const oa_member oa_root_members[] = {
@@ -1823,9 +1830,9 @@ static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, 
     rule = ODEUS_RULE_EMPTY;
     limit = 1;
     quote = 0;
-  } else if (!rule && m->max && units > m->max) {
+  } else if (!rule && m->max100 && units > m->max100 * (size_t)100) {
     rule = ODEUS_RULE_TOO_LONG;
-    limit = m->max;
+    limit = m->max100 * (size_t)100;
     at = units;
   } else if (!rule && m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) {
     rule = ODEUS_RULE_URL;
