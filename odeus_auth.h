@@ -1434,8 +1434,9 @@ static odeus_str oa_key_name(odeus_key k)
   if (v - ODEUS_KEY_SLUG < OA_COUNT(oa_field_members)) m = &oa_field_members[v - ODEUS_KEY_SLUG];
   if (v - ODEUS_KEY_SCOPES < 5u) m = &oa_oauth_members[v - ODEUS_KEY_SCOPES];
   if (v - ODEUS_KEY_AUTHORIZATION_CODE < 3u) m = &oa_oauth_members[v - ODEUS_KEY_AUTHORIZATION_CODE + 6];
-  r.ptr = m ? m->name : k == ODEUS_KEY_ID ? "id" : k == ODEUS_KEY_INTEGRATION ? "integration" : "";
-  r.len = m ? m->name_len : oa_strlen(r.ptr);
+  /* the answer's own keys as their rows spell them: one copy of each text */
+  r.ptr = m ? m->name : k == ODEUS_KEY_ID ? OA_NAME("id") : k == ODEUS_KEY_INTEGRATION ? OA_NAME("integration") : "";
+  r.len = m ? m->name_len : k == ODEUS_KEY_ID ? 2u : k == ODEUS_KEY_INTEGRATION ? 11u : 0u;
   return r;
 }
 
@@ -4358,12 +4359,10 @@ static const char *oa_ans_expected(const odeus_problem *p)
   const oa_member *m = oa_bind_match(scope, OA_IN_ANSWER, name.ptr, name.len);
   /* the body, "integration" or an authFields element: an object */
   if (!m || (p->member == ODEUS_KEY_NONE && p->index != ODEUS_NO_INDEX)) return "an object";
-  switch (m->kind) {
-  case OA_KIND_BOOL: return "a boolean";
-  case OA_KIND_FIELDS: return "an array";
-  case OA_KIND_OAUTH: return "an object or null";
-  default: return m->in & OA_ANS_NULL ? "a string or null" : "a string";
-  }
+  if (m->kind == OA_KIND_BOOL) return "a boolean";
+  if (m->kind == OA_KIND_FIELDS) return "an array";
+  if (m->kind == OA_KIND_OAUTH) return "an object or null";
+  return m->in & OA_ANS_NULL ? "a string or null" : "a string";
 }
 
 static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p)
@@ -4402,7 +4401,7 @@ static void oa_ans_put_record(oa_sink *s, const char *record, unsigned scope)
     oa_put(s, m->name - 1, m->name_len + 3u); /* "key": */
     sep = ',';
     if (m->kind == OA_KIND_BOOL) {
-      oa_puts(s, *(const int *)at ? "true" : "false");
+      oa_puts(s, oa_json_words[!*(const int *)at]); /* true, false */
       continue;
     }
     if (m->kind == OA_KIND_AUTH_TYPE) known = oa_enum_name(m->kind, (unsigned)((const odeus_answer *)a)->auth_type);
@@ -4439,7 +4438,7 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
     oa_ans_put_record(&s, (const char *)&a->oauth_client, OA_B_OAUTH);
     oa_putc(&s, '}');
   } else {
-    oa_puts(&s, "null");
+    oa_puts(&s, oa_json_words[2]); /* null */
   }
   oa_putc(&s, '}');
   if (needed) *needed = s.len;
