@@ -1120,8 +1120,10 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
 }
 
 /* The common case, all of the bytes inside the window, is one comparison
- * (at wraps around before the window); a sink without a buffer only counts. */
-static void oa_put(oa_sink *s, const char *p, size_t n)
+ * (at wraps around before the window); a sink without a buffer only counts.
+ * Inline where the compiler finds it pays: most puts are literals, whose
+ * copy then needs no call (a size build keeps one copy of it). */
+static inline void oa_put(oa_sink *s, const char *p, size_t n)
 {
   size_t at = s->len - s->skip, end = s->skip + s->cap;
   if (at < s->cap && n <= s->cap - at) {
