@@ -2266,7 +2266,8 @@ static void oa_walk_request(oa_walk *w)
     n = at->obj == OA_OBJ_FIELD ? OA_COUNT(oa_field_members)
         : at->obj == OA_OBJ_OAUTH ? OA_COUNT(oa_oauth_members) : OA_COUNT(oa_root_members);
     if (at->i == 0) { /* the root's brace, or an auth field's */
-      if (w->emit) oa_puts(s, at->obj == OA_OBJ_FIELD && at->field ? ",{" : "{");
+      unsigned comma = at->obj == OA_OBJ_FIELD && at->field;
+      if (w->emit) oa_put(s, &",{"[!comma], 1u + comma);
       at->i = 1;
       at->set &= (unsigned char)~OA_SET_INNER;
     } else if (at->i > n) {
