@@ -2605,7 +2605,6 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 {
   unsigned hdr = p->hdr, phase = p->sub & 3u, w = p->sub >> 2;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
-  uint64_t d = c - '0', v = p->content_length * 10 + d;
   if (oa_http_ows(c)) {
     if (te && phase == OA_HTTP_V_IN && w != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
     if (phase) phase = OA_HTTP_V_AFTER;
@@ -2613,7 +2612,8 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     p->flags |= oa_http_conn_flag(w);
     phase = w = 0;
   } else if (hdr == OA_HTTP_H_CONTENT_LENGTH) {
-    if (!oa_is_digit(c) || phase == OA_HTTP_V_AFTER) return ODEUS_ERR_HTTP_CL_INVALID;
+    uint64_t d = c - '0', v = p->content_length * 10 + d;
+    if (d > 9 || phase == OA_HTTP_V_AFTER) return ODEUS_ERR_HTTP_CL_INVALID;
     if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
     p->content_length = v;
     phase = OA_HTTP_V_IN;
@@ -2693,7 +2693,7 @@ static odeus_result oa_http_value_end(oa_http *p)
     if (p->sub >> 2 != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: return oa_http_item_byte(p, ','); /* the last token ends as at a ',' */
+  case OA_HTTP_H_CONNECTION: p->flags |= oa_http_conn_flag(p->sub >> 2); break; /* as at a ',' */
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
@@ -4572,8 +4572,8 @@ ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io)
   if (x->internal.state == OA_X_OVER) return x->result;
   if (x->internal.state == OA_X_IDLE) return ODEUS_ERR_STATE;
   if (!io || !io->send || !io->recv) return ODEUS_ERR_ARGUMENT;
-  while (r == ODEUS_OK && x->internal.state == OA_X_SEND) r = oa_x_send_step(x, io);
-  while (r == ODEUS_OK && x->internal.state == OA_X_RECV) r = oa_x_recv_step(x, io);
+  while (r == ODEUS_OK && x->internal.state != OA_X_OVER)
+    r = x->internal.state == OA_X_SEND ? oa_x_send_step(x, io) : oa_x_recv_step(x, io);
   return r;
 }
 
