@@ -2630,7 +2630,8 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 }
 
 /* Retry-After: the bytes from the first that is not OWS kept in val (a
- * date has 29), num holding its value as delta-seconds (saturated at 2^32). */
+ * date has 29), num holding its value as delta-seconds (no longer grown
+ * once past 2^32 - 1). */
 #define OA_HTTP_R_OWS    1u  /* the last byte was OWS */
 #define OA_HTTP_R_NOTNUM 2u  /* not delta-seconds: a non-digit, or OWS inside */
 #define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its 29 */
@@ -2642,7 +2643,7 @@ static void oa_http_retry_byte(oa_http *p, unsigned c)
   if (!ows) {
     if (!oa_is_digit(c) || (sub & OA_HTTP_R_OWS)) sub |= OA_HTTP_R_NOTNUM;
     if (p->vlen >= 29) sub |= OA_HTTP_R_LONG;
-    p->num = OA_MIN(p->num * 10 + (c - '0'), (uint64_t)UINT32_MAX + 1);
+    if (p->num <= UINT32_MAX) p->num = p->num * 10 + (c - '0');
   }
   p->sub = (sub & ~OA_HTTP_R_OWS) | ows;
   if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
