@@ -2586,12 +2586,12 @@ static const char oa_http_words[] = "\0close\0keep-alive\0chunked";
 #define OA_HTTP_W_CHUNKED    (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
 #define OA_HTTP_W_END        (OA_HTTP_W_CHUNKED + sizeof "chunked")
 
-/* Where a name or word matched as its bytes arrive goes on after c (w + 1
- * when c is table[w] in either case), else 0. c | 0x20 is a letter for that
- * letter in either case, '-' for '-' or CR; never the NUL at 0. */
-static unsigned oa_http_next(const char *table, unsigned w, unsigned c)
+/* Whether c goes on a name or word matched as its bytes arrive: it is
+ * table[w] in either case. c | 0x20 is a letter for that letter in either
+ * case, '-' for '-' or CR; never the NUL at 0 or at a word's end. */
+static int oa_http_goes_on(const char *table, unsigned w, unsigned c)
 {
-  return (c | 0x20u) == (unsigned char)table[w] && c >= 0x20u ? w + 1 : 0;
+  return (c | 0x20u) == (unsigned char)table[w] && c >= 0x20u;
 }
 
 /* The flag of the Connection token whole at w, if any. */
@@ -2622,7 +2622,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     else if (phase == OA_HTTP_V_BEFORE)
       w = te ? OA_HTTP_W_CHUNKED : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
     phase = OA_HTTP_V_IN;
-    w = oa_http_next(oa_http_words, w, c);
+    w = oa_http_goes_on(oa_http_words, w, c) ? w + 1 : 0;
     if (!w && te) return ODEUS_ERR_HTTP_TE;
   }
   p->sub = w << 2 | phase;
@@ -2841,10 +2841,11 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   odeus_result r;
   unsigned w = p->sub;
   for (; s < e; s++) {
-    unsigned c = *s, next = oa_http_next(oa_http_names, w, c);
-    if (next) { w = next; continue; }
-    if (!oa_http_tchar(c)) break;
-    w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0; /* "con" */
+    unsigned c = *s;
+    if (oa_http_goes_on(oa_http_names, w, c)) w++;
+    else if (oa_http_tchar(c)) /* "con": connection parts from content-length */
+      w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0;
+    else break;
   }
   p->sub = w;
   if (s == e) return s;
