@@ -4554,10 +4554,9 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
   odeus_result r;
   if (!x) return ODEUS_ERR_ARGUMENT;
   memset(x, 0, sizeof *x);
-  if (!window || !window_size) return oa_x_over(x, ODEUS_ERR_ARGUMENT);
   x->internal.window = window;
   x->internal.window_size = window_size;
-  r = oa_stream_begin(&x->internal.out, req);
+  r = !window || !window_size ? ODEUS_ERR_ARGUMENT : oa_stream_begin(&x->internal.out, req);
   if (r != ODEUS_OK) return oa_x_over(x, r);
   x->answer = answer;
   oa_http_init(&x->internal.http, answer ? oa_x_on_body : NULL, x);
