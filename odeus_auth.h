@@ -2797,6 +2797,7 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   oa_http_ptr t = s;
   size_t n;
   while (t < e && oa_http_text_byte(*t)) t++;
+  if (p->hdr == OA_HTTP_H_OTHER) return oa_http_eol(p, t, e, OA_HTTP_AT_LINE); /* the common case */
   if (p->hdr == OA_HTTP_H_REASON) {
     n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
     memcpy(p->reason + p->sub, s, n);
@@ -2804,7 +2805,7 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     p->reason[p->sub] = '\0';
   } else if (p->hdr == OA_HTTP_H_RETRY_AFTER)
     for (; s < t; s++) oa_http_retry_byte(p, *s);
-  else if (p->hdr != OA_HTTP_H_OTHER)
+  else
     for (; s < t && r == ODEUS_OK; s++) r = oa_http_item_byte(p, *s);
   if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
   if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
