@@ -686,7 +686,7 @@ typedef struct oa_http {
   unsigned state, hdr, sub, flags;
   size_t head_len;              /* bytes of the current head, chunk line or trailers */
   uint64_t num;                 /* a chunk size; body bytes left; Retry-After seconds */
-  unsigned vlen;                /* bytes in val */
+  unsigned vlen;                /* bytes in val; an item's phase (OA_HTTP_V_*) */
   char val[32];                 /* a Retry-After date (29 bytes) */
   int error;                    /* the first error: every later call returns it */
 } oa_http;
@@ -2572,8 +2572,8 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
  * is skipped. */
 
 /* Content-Length, Transfer-Encoding and each Connection token are one
- * item: sub holds its phase (OA_HTTP_V_*) and from bit 2 where the word it
- * may be (chosen by its first byte) goes on in oa_http_words, 0 for none.
+ * item: vlen holds its phase (OA_HTTP_V_*) and sub where the word it may
+ * be (chosen by its first byte) goes on in oa_http_words, 0 for none.
  * The word is whole there at its NUL: Connection's "close" and
  * "keep-alive" set their flags, any other token means nothing to us. */
 #define OA_HTTP_V_BEFORE 0u  /* OWS before the item */
@@ -2603,7 +2603,7 @@ static unsigned oa_http_conn_flag(unsigned w)
 
 static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 {
-  unsigned hdr = p->hdr, phase = p->sub & 3u, w = p->sub >> 2;
+  unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
   if (oa_http_ows(c)) {
     if (te && phase == OA_HTTP_V_IN && w != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
@@ -2625,7 +2625,8 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     w = oa_http_goes_on(oa_http_words, w, c) ? w + 1 : 0;
     if (!w && te) return ODEUS_ERR_HTTP_TE;
   }
-  p->sub = w << 2 | phase;
+  p->sub = w;
+  p->vlen = phase;
   return ODEUS_OK;
 }
 
@@ -2687,14 +2688,14 @@ static odeus_result oa_http_value_end(oa_http *p)
 {
   switch (p->hdr) {
   case OA_HTTP_H_CONTENT_LENGTH:
-    if (p->sub == OA_HTTP_V_BEFORE) return ODEUS_ERR_HTTP_CL_INVALID;
+    if (p->vlen == OA_HTTP_V_BEFORE) return ODEUS_ERR_HTTP_CL_INVALID;
     p->has_content_length = 1;
     break;
   case OA_HTTP_H_TRANSFER_ENCODING:
-    if (p->sub >> 2 != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
+    if (p->sub != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: p->flags |= oa_http_conn_flag(p->sub >> 2); break; /* as at a ',' */
+  case OA_HTTP_H_CONNECTION: p->flags |= oa_http_conn_flag(p->sub); break; /* as at a ',' */
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
