@@ -2931,7 +2931,7 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 static oa_http_ptr oa_http_deliver(oa_http *p, oa_http_ptr s, size_t n)
 {
   p->body_read += n;
-  if (n && p->on_body) {
+  if (p->on_body) { /* n > 0: data never passes an empty span */
     int rc = p->on_body(p->ctx, (const char *)s, n);
     if (rc) p->error = rc;
   }
