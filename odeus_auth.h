@@ -2824,6 +2824,7 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (pos >= 7 && oa_is_digit(t) ? c - t > '9' - t : c != t)
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_stray(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
+    if (pos < 7) continue; /* "HTTP/1." */
     if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
