@@ -2631,8 +2631,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 }
 
 /* Retry-After: the bytes from the first that is not OWS kept in val (a
- * date has 29), num holding its value as delta-seconds (no longer grown
- * once past 2^32 - 1). */
+ * date has 29), num its value as delta-seconds (it stops once past 2^32 - 1). */
 #define OA_HTTP_R_OWS    1u  /* the last byte was OWS */
 #define OA_HTTP_R_NOTNUM 2u  /* not delta-seconds: a non-digit, or OWS inside */
 #define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its 29 */
