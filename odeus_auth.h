@@ -688,7 +688,7 @@ typedef struct oa_http {
   unsigned state, hdr, sub, flags;
   size_t head_len;              /* bytes of the current head, chunk line or trailers */
   uint64_t num;                 /* a chunk size; body bytes left; Retry-After seconds */
-  unsigned vlen;                /* bytes in val */
+  unsigned vlen;                /* bytes in val; an item's phase (OA_HTTP_V_*) */
   char val[32];                 /* a Retry-After date (29 bytes) */
   int error;                    /* the first error: every later call returns it */
 } oa_http;
@@ -2603,8 +2603,8 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
  * is skipped. */
 
 /* Content-Length, Transfer-Encoding and each Connection token are one
- * item: sub holds its phase (OA_HTTP_V_*) and from bit 2 where the word it
- * may be (chosen by its first byte) goes on in oa_http_words, 0 for none.
+ * item: vlen holds its phase (OA_HTTP_V_*) and sub where the word it may
+ * be (chosen by its first byte) goes on in oa_http_words, 0 for none.
  * The word is whole there at its NUL: Connection's "close" and
  * "keep-alive" set their flags, any other token means nothing to us. */
 #define OA_HTTP_V_BEFORE 0u  /* OWS before the item */
@@ -2617,12 +2617,12 @@ static const char oa_http_words[] = "\0close\0keep-alive\0chunked";
 #define OA_HTTP_W_CHUNKED    (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
 #define OA_HTTP_W_END        (OA_HTTP_W_CHUNKED + sizeof "chunked")
 
-/* Where a name or word matched as its bytes arrive goes on after c (w + 1
- * when c is table[w] in either case), else 0. c | 0x20 is a letter for that
- * letter in either case, '-' for '-' or CR; never the NUL at 0. */
-static unsigned oa_http_next(const char *table, unsigned w, unsigned c)
+/* Whether c goes on a name or word matched as its bytes arrive: it is
+ * table[w] in either case. c | 0x20 is a letter for that letter in either
+ * case, '-' for '-' or CR; never the NUL at 0 or at a word's end. */
+static int oa_http_goes_on(const char *table, unsigned w, unsigned c)
 {
-  return (c | 0x20u) == (unsigned char)table[w] && c >= 0x20u ? w + 1 : 0;
+  return (c | 0x20u) == (unsigned char)table[w] && c >= 0x20u;
 }
 
 /* The flag of the Connection token whole at w, if any. */
@@ -2634,9 +2634,8 @@ static unsigned oa_http_conn_flag(unsigned w)
 
 static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 {
-  unsigned hdr = p->hdr, phase = p->sub & 3u, w = p->sub >> 2;
+  unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
-  uint64_t d = c - '0', v = p->content_length * 10 + d;
   if (oa_http_ows(c)) {
     if (te && phase == OA_HTTP_V_IN && w != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
     if (phase) phase = OA_HTTP_V_AFTER;
@@ -2644,7 +2643,8 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     p->flags |= oa_http_conn_flag(w);
     phase = w = 0;
   } else if (hdr == OA_HTTP_H_CONTENT_LENGTH) {
-    if (!oa_is_digit(c) || phase == OA_HTTP_V_AFTER) return ODEUS_ERR_HTTP_CL_INVALID;
+    uint64_t d = c - '0', v = p->content_length * 10 + d;
+    if (d > 9 || phase == OA_HTTP_V_AFTER) return ODEUS_ERR_HTTP_CL_INVALID;
     if (p->content_length > UINT64_MAX / 10 || v < d) return ODEUS_ERR_HTTP_CL_OVERFLOW; /* v wrapped */
     p->content_length = v;
     phase = OA_HTTP_V_IN;
@@ -2653,15 +2653,16 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     else if (phase == OA_HTTP_V_BEFORE)
       w = te ? OA_HTTP_W_CHUNKED : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
     phase = OA_HTTP_V_IN;
-    w = oa_http_next(oa_http_words, w, c);
+    w = oa_http_goes_on(oa_http_words, w, c) ? w + 1 : 0;
     if (!w && te) return ODEUS_ERR_HTTP_TE;
   }
-  p->sub = w << 2 | phase;
+  p->sub = w;
+  p->vlen = phase;
   return ODEUS_OK;
 }
 
 /* Retry-After: the bytes from the first that is not OWS kept in val (a
- * date has 29), num holding its value as delta-seconds (saturated at 2^32). */
+ * date has 29), num its value as delta-seconds (it stops once past 2^32 - 1). */
 #define OA_HTTP_R_OWS    1u  /* the last byte was OWS */
 #define OA_HTTP_R_NOTNUM 2u  /* not delta-seconds: a non-digit, or OWS inside */
 #define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its 29 */
@@ -2673,7 +2674,7 @@ static void oa_http_retry_byte(oa_http *p, unsigned c)
   if (!ows) {
     if (!oa_is_digit(c) || (sub & OA_HTTP_R_OWS)) sub |= OA_HTTP_R_NOTNUM;
     if (p->vlen >= 29) sub |= OA_HTTP_R_LONG;
-    p->num = OA_MIN(p->num * 10 + (c - '0'), (uint64_t)UINT32_MAX + 1);
+    if (p->num <= UINT32_MAX) p->num = p->num * 10 + (c - '0');
   }
   p->sub = (sub & ~OA_HTTP_R_OWS) | ows;
   if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
@@ -2717,14 +2718,14 @@ static odeus_result oa_http_value_end(oa_http *p)
 {
   switch (p->hdr) {
   case OA_HTTP_H_CONTENT_LENGTH:
-    if (p->sub == OA_HTTP_V_BEFORE) return ODEUS_ERR_HTTP_CL_INVALID;
+    if (p->vlen == OA_HTTP_V_BEFORE) return ODEUS_ERR_HTTP_CL_INVALID;
     p->has_content_length = 1;
     break;
   case OA_HTTP_H_TRANSFER_ENCODING:
-    if (p->sub >> 2 != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
+    if (p->sub != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: return oa_http_item_byte(p, ','); /* the last token ends as at a ',' */
+  case OA_HTTP_H_CONNECTION: p->flags |= oa_http_conn_flag(p->sub); break; /* as at a ',' */
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
@@ -2827,6 +2828,7 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   oa_http_ptr t = s;
   size_t n;
   while (t < e && oa_http_text_byte(*t)) t++;
+  if (p->hdr == OA_HTTP_H_OTHER) return oa_http_eol(p, t, e, OA_HTTP_AT_LINE); /* the common case */
   if (p->hdr == OA_HTTP_H_REASON) {
     n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
     memcpy(p->reason + p->sub, s, n);
@@ -2834,7 +2836,7 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     p->reason[p->sub] = '\0';
   } else if (p->hdr == OA_HTTP_H_RETRY_AFTER)
     for (; s < t; s++) oa_http_retry_byte(p, *s);
-  else if (p->hdr != OA_HTTP_H_OTHER)
+  else
     for (; s < t && r == ODEUS_OK; s++) r = oa_http_item_byte(p, *s);
   if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
   if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
@@ -2852,6 +2854,7 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (pos >= 7 && oa_is_digit(t) ? c - t > '9' - t : c != t)
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_stray(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
+    if (pos < 7) continue; /* "HTTP/1." */
     if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
@@ -2871,10 +2874,11 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   odeus_result r;
   unsigned w = p->sub;
   for (; s < e; s++) {
-    unsigned c = *s, next = oa_http_next(oa_http_names, w, c);
-    if (next) { w = next; continue; }
-    if (!oa_http_tchar(c)) break;
-    w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0; /* "con" */
+    unsigned c = *s;
+    if (oa_http_goes_on(oa_http_names, w, c)) w++;
+    else if (oa_http_tchar(c)) /* "con": connection parts from content-length */
+      w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0;
+    else break;
   }
   p->sub = w;
   if (s == e) return s;
@@ -2958,7 +2962,7 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 static oa_http_ptr oa_http_deliver(oa_http *p, oa_http_ptr s, size_t n)
 {
   p->body_read += n;
-  if (n && p->on_body) {
+  if (p->on_body) { /* n > 0: data never passes an empty span */
     int rc = p->on_body(p->ctx, (const char *)s, n);
     if (rc) p->error = rc;
   }
@@ -4579,10 +4583,9 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
   odeus_result r;
   if (!x) return ODEUS_ERR_ARGUMENT;
   memset(x, 0, sizeof *x);
-  if (!window || !window_size) return oa_x_over(x, ODEUS_ERR_ARGUMENT);
   x->internal.window = window;
   x->internal.window_size = window_size;
-  r = oa_stream_begin(&x->internal.out, req);
+  r = !window || !window_size ? ODEUS_ERR_ARGUMENT : oa_stream_begin(&x->internal.out, req);
   if (r != ODEUS_OK) return oa_x_over(x, r);
   x->answer = answer;
   oa_http_init(&x->internal.http, answer ? oa_x_on_body : NULL, x);
@@ -4599,8 +4602,8 @@ ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io)
   if (x->internal.state == OA_X_OVER) return x->result;
   if (x->internal.state == OA_X_IDLE) return ODEUS_ERR_STATE;
   if (!io || !io->send || !io->recv) return ODEUS_ERR_ARGUMENT;
-  while (r == ODEUS_OK && x->internal.state == OA_X_SEND) r = oa_x_send_step(x, io);
-  while (r == ODEUS_OK && x->internal.state == OA_X_RECV) r = oa_x_recv_step(x, io);
+  while (r == ODEUS_OK && x->internal.state != OA_X_OVER)
+    r = x->internal.state == OA_X_SEND ? oa_x_send_step(x, io) : oa_x_recv_step(x, io);
   return r;
 }
 
