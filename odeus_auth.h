@@ -681,8 +681,8 @@ typedef struct oa_http {
   int keep_alive;               /* the connection may be reused */
   int has_content_length;
   uint64_t content_length;
-  oa_retry_kind retry_kind;
-  uint64_t retry_value;
+  oa_retry_kind retry_kind;     /* Retry-After: read both through */
+  uint64_t retry_value;         /* oa_http_retry_after (a date is read there) */
   uint64_t body_read;           /* body bytes delivered */
   /* private */
   unsigned state, hdr, sub, flags;
@@ -2687,10 +2687,20 @@ static void oa_http_retry_end(oa_http *p)
   if (p->vlen && !(p->sub & OA_HTTP_R_NOTNUM)) {
     p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
     value = OA_MIN(p->num, UINT32_MAX);
-  } else if (p->vlen >= 29 && !(p->sub & OA_HTTP_R_LONG) && oa_http_imf_date(p->val, &value)) {
-    p->retry_kind = OA_RETRY_DATE; /* what follows its 29 bytes is OWS */
+  } else if (p->vlen >= 29 && !(p->sub & OA_HTTP_R_LONG)) {
+    p->retry_kind = OA_RETRY_DATE; /* what follows its 29 bytes is OWS; read when asked */
   }
   p->retry_value = value;
+}
+
+/* The head's Retry-After: its kind, and in *value its seconds (a date's
+ * since 1970). A date's 29 bytes wait in val and are read here, when a
+ * retry asks: a program that never retries carries no calendar. */
+static oa_retry_kind oa_http_retry_after(const oa_http *p, uint64_t *value)
+{
+  *value = p->retry_value;
+  if (p->retry_kind != OA_RETRY_DATE) return p->retry_kind;
+  return oa_http_imf_date(p->val, value) ? OA_RETRY_DATE : OA_RETRY_INVALID;
 }
 
 /* The ':' after a field name (hdr): the checks that need only the name.
@@ -4653,8 +4663,7 @@ static oa_outcome oa_outcome_of(const odeus_exchange *x, odeus_result r)
   o.result = r;
   if (x && x->internal.http.head_done) {
     o.status = x->internal.http.status;
-    o.retry_kind = x->internal.http.retry_kind;
-    o.retry_value = x->internal.http.retry_value;
+    o.retry_kind = oa_http_retry_after(&x->internal.http, &o.retry_value);
   }
   return o;
 }

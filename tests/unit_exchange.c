@@ -465,8 +465,11 @@ static void test_statuses(void)
 
   CHECK_EQ_INT(run_answer("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 2\r\n\r\n{}", 0),
                ODEUS_ERR_STATUS_429);
-  CHECK_EQ_INT(x.internal.http.retry_kind, OA_RETRY_SECONDS);
-  CHECK_EQ_INT(x.internal.http.retry_value, 7);
+  {
+    uint64_t seconds;
+    CHECK_EQ_INT(oa_http_retry_after(&x.internal.http, &seconds), OA_RETRY_SECONDS);
+    CHECK_EQ_INT(seconds, 7);
+  }
   {
     oa_outcome o = oa_outcome_of(&x, ODEUS_ERR_STATUS_429);
     CHECK_EQ_INT(o.result, ODEUS_ERR_STATUS_429);

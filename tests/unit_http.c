@@ -22,6 +22,20 @@ typedef struct run {
   int stop_after;               /* on_body returns 77 on this call (0: never) */
 } run;
 
+/* A head's Retry-After as the retry logic reads it: kind and value. */
+static oa_retry_kind RK(const oa_http *h)
+{
+  uint64_t v;
+  return oa_http_retry_after(h, &v);
+}
+
+static uint64_t RV(const oa_http *h)
+{
+  uint64_t v;
+  (void)oa_http_retry_after(h, &v);
+  return v;
+}
+
 static int collect(void *ctx, const char *data, size_t len)
 {
   run *r = (run *)ctx;
@@ -90,7 +104,7 @@ static const char *differ(const run *a, const run *b)
   if (a->h.chunked != b->h.chunked || a->h.keep_alive != b->h.keep_alive) return "flags";
   if (a->h.has_content_length != b->h.has_content_length ||
       a->h.content_length != b->h.content_length) return "content length";
-  if (a->h.retry_kind != b->h.retry_kind || a->h.retry_value != b->h.retry_value) return "retry";
+  if (RK(&a->h) != RK(&b->h) || RV(&a->h) != RV(&b->h)) return "retry";
   if (a->h.body_read != b->h.body_read || a->body_len != b->body_len ||
       a->overflow != b->overflow || memcmp(a->body, b->body, a->body_len) != 0) return "body";
   return NULL;
@@ -339,8 +353,8 @@ static void test_content_length(void)
   CHECK_EQ_INT(r1.h.body_read, 11);
   CHECK_MEM(r1.body, r1.body_len, "hello world", 11);
   CHECK_EQ_INT(r1.calls, 1);                    /* one span, one call */
-  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_ABSENT);
-  CHECK_EQ_INT(r1.h.retry_value, 0);
+  CHECK_EQ_INT(RK(&r1.h), OA_RETRY_ABSENT);
+  CHECK_EQ_INT(RV(&r1.h), 0);
 
   PARSE("HTTP/1.1 404 Not Found\r\nContent-Length: 000\r\n\r\n");
   CHECK_EQ_INT(r1.feed_rc, ODEUS_OK);
@@ -364,7 +378,7 @@ static void test_content_length(void)
   CHECK_EQ_INT(r1.feed_rc, ODEUS_OK);
   CHECK_EQ_INT(r1.h.keep_alive, 1);
   CHECK_EQ_INT(r1.h.chunked, 0);
-  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_ABSENT);
+  CHECK_EQ_INT(RK(&r1.h), OA_RETRY_ABSENT);
   CHECK_MEM(r1.body, r1.body_len, "ok", 2);
 }
 
@@ -435,7 +449,7 @@ static void test_interim(void)
   CHECK_EQ_INT(r1.h.status, 201);
   CHECK_STR(r1.h.reason, "Created");
   CHECK_EQ_INT(r1.h.keep_alive, 1);             /* the 103's Connection is forgotten */
-  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_ABSENT);
+  CHECK_EQ_INT(RK(&r1.h), OA_RETRY_ABSENT);
   CHECK_EQ_INT(r1.h.content_length, 2);
   CHECK_MEM(r1.body, r1.body_len, "hi", 2);
   CHECK_EQ_INT(r1.h.done, 1);
@@ -635,24 +649,24 @@ static void test_retry_after(void)
                                 "Content-Length: 0\r\n\r\n", cases[i].value);
     parse(buf, n);
     CHECK_EQ_INT(r1.feed_rc, ODEUS_OK);
-    if (r1.h.retry_kind != cases[i].kind || r1.h.retry_value != cases[i].v)
+    if (RK(&r1.h) != cases[i].kind || RV(&r1.h) != cases[i].v)
       fprintf(stderr, "retry case %u: \"%s\"\n", (unsigned)i, cases[i].value);
-    CHECK_EQ_INT(r1.h.retry_kind, cases[i].kind);
-    CHECK(r1.h.retry_value == cases[i].v);
+    CHECK_EQ_INT(RK(&r1.h), cases[i].kind);
+    CHECK(RV(&r1.h) == cases[i].v);
   }
   /* an interim head's longer date leaves nothing behind for the final head's */
   PARSE("HTTP/1.1 103 Early Hints\r\nRetry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n"
         "HTTP/1.1 503 Unavailable\r\nRetry-After: Sun, 06 Nov 1994 08:49:37\r\nContent-Length: 0\r\n\r\n");
-  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_INVALID);
-  CHECK_EQ_INT(r1.h.retry_value, 0);
+  CHECK_EQ_INT(RK(&r1.h), OA_RETRY_INVALID);
+  CHECK_EQ_INT(RV(&r1.h), 0);
   PARSE("HTTP/1.1 503 Unavailable\r\nretry-AFTER: 5\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n");
-  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_INVALID);  /* two answers: neither */
-  CHECK_EQ_INT(r1.h.retry_value, 0);
+  CHECK_EQ_INT(RK(&r1.h), OA_RETRY_INVALID);  /* two answers: neither */
+  CHECK_EQ_INT(RV(&r1.h), 0);
   PARSE("HTTP/1.1 503 Unavailable\r\nRetry-After: x\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n");
-  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_INVALID);
+  CHECK_EQ_INT(RK(&r1.h), OA_RETRY_INVALID);
   PARSE("HTTP/1.1 503 Unavailable\r\nContent-Length: 0\r\n\r\n");
-  CHECK_EQ_INT(r1.h.retry_kind, OA_RETRY_ABSENT);
-  CHECK_EQ_INT(r1.h.retry_value, 0);
+  CHECK_EQ_INT(RK(&r1.h), OA_RETRY_ABSENT);
+  CHECK_EQ_INT(RV(&r1.h), 0);
 }
 
 /* ---- the caller's side: leftovers, on_body, arguments ------------------------ */
@@ -710,7 +724,7 @@ static void test_arguments(void)
   oa_http_init(&h, NULL, NULL);
   CHECK_EQ_INT(h.head_max, ODEUS_HTTP_HEAD_MAX);
   CHECK(h.body_max == 0);
-  CHECK_EQ_INT(h.retry_kind, OA_RETRY_ABSENT);
+  CHECK_EQ_INT(RK(&h), OA_RETRY_ABSENT);
   CHECK_EQ_INT(oa_http_feed(NULL, "x", 1, &u), ODEUS_ERR_ARGUMENT);
   CHECK_EQ_INT(u, 0);
   CHECK_EQ_INT(oa_http_feed(&h, NULL, 1, NULL), ODEUS_ERR_ARGUMENT);
@@ -940,7 +954,7 @@ static void test_generated(void)
     else if (!r.h.head_done || !r.h.done) why = "done";
     else if (r.h.keep_alive != gw.keep_alive || r.h.chunked != gw.chunked) why = "flags";
     else if (r.h.has_content_length != gw.has_cl || r.h.content_length != gw.cl) why = "length";
-    else if (r.h.retry_kind != gw.retry_kind || r.h.retry_value != gw.retry_value) why = "retry";
+    else if (RK(&r.h) != gw.retry_kind || RV(&r.h) != gw.retry_value) why = "retry";
     else if (r.body_len != gw.body_len || memcmp(r.body, gw.body, gw.body_len) != 0) why = "body";
     if (why && bad++ < 5) fprintf(stderr, "generated %d: %s differs\n%.*s\n", i, why,
                                   (int)(gen_len < 300 ? gen_len : 300), gen_buf);

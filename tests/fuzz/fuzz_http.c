@@ -58,6 +58,8 @@ static size_t next_piece(splitter *sp, size_t left)
 static void check_invariants(const outcome *o, size_t fed)
 {
   const oa_http *h = &o->h;
+  oa_retry_kind kind;
+  uint64_t value;
   if (o->used > fed) abort();
   if (h->done && !h->head_done) abort();
   if (h->body_read != o->b.len) abort();
@@ -67,11 +69,13 @@ static void check_invariants(const outcome *o, size_t fed)
   if (o->feed == ODEUS_OK && !h->done && o->used != fed) abort(); /* all consumed until done */
   if (o->feed == ODEUS_OK && o->finish != ODEUS_OK && o->finish != ODEUS_ERR_HTTP_TRUNCATED) abort();
   if (o->feed != ODEUS_OK && o->finish != o->feed) abort();    /* errors stick */
-  if (h->retry_kind != OA_RETRY_ABSENT && h->retry_kind != OA_RETRY_SECONDS &&
-      h->retry_kind != OA_RETRY_DATE && h->retry_kind != OA_RETRY_INVALID &&
-      h->retry_kind != OA_RETRY_TOO_LARGE) abort();
-  if (h->retry_kind == OA_RETRY_TOO_LARGE && h->retry_value != UINT32_MAX) abort();
-  if (h->retry_kind == OA_RETRY_SECONDS && h->retry_value > UINT32_MAX) abort();
+  kind = oa_http_retry_after(h, &value);
+  if (kind != OA_RETRY_ABSENT && kind != OA_RETRY_SECONDS && kind != OA_RETRY_DATE && kind != OA_RETRY_INVALID &&
+      kind != OA_RETRY_TOO_LARGE) abort();
+  if (kind == OA_RETRY_TOO_LARGE && value != UINT32_MAX) abort();
+  if (kind == OA_RETRY_SECONDS && value > UINT32_MAX) abort();
+  if (kind == OA_RETRY_DATE && value > 253402300799ull) abort(); /* 9999-12-31T23:59:59Z at most */
+  if ((kind == OA_RETRY_ABSENT || kind == OA_RETRY_INVALID) && value != 0) abort();
 }
 
 static void start(outcome *o, const char *base, size_t base_len, size_t head_max, uint64_t body_max)
@@ -94,7 +98,10 @@ static void compare(const outcome *a, const outcome *b)
   if (a->h.chunked != b->h.chunked || a->h.keep_alive != b->h.keep_alive) abort();
   if (a->h.has_content_length != b->h.has_content_length) abort();
   if (a->h.content_length != b->h.content_length) abort();
-  if (a->h.retry_kind != b->h.retry_kind || a->h.retry_value != b->h.retry_value) abort();
+  {
+    uint64_t va, vb;
+    if (oa_http_retry_after(&a->h, &va) != oa_http_retry_after(&b->h, &vb) || va != vb) abort();
+  }
   if (a->h.body_read != b->h.body_read || a->b.len != b->b.len || a->b.hash != b->b.hash) abort();
 }
 
