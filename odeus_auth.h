@@ -809,6 +809,7 @@ struct oa_bind {
   size_t field;                 /* the authFields element (counted from -1 as they come) */
   unsigned char scope;          /* OA_B_*: the object or array we are in */
   unsigned char in;             /* the mode: rows read (OA_IN_BODY: strict) */
+  unsigned char next;           /* the row a key is tried against first */
   unsigned char word_len;       /* a key or enum value in pieces: bytes so far */
   char word[20];
 };
@@ -3498,13 +3499,6 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 #define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
 OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
 
-static void oa_bind_init(oa_bind *b, int strict, oa_bind_fn fn)
-{
-  memset(b, 0, sizeof *b);
-  b->fn = fn;
-  b->in = strict ? OA_IN_BODY : OA_IN_ANSWER;
-}
-
 /* A key or string, once its last fragment came: in the event when it came
  * in one, else gathered in word; its length in word_len (sizeof word + 1
  * when longer: longer than any name). NULL before its last fragment. */
@@ -3525,30 +3519,53 @@ static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
 }
 
 /* Whether row m is read in this mode (in: OA_IN_BODY or OA_IN_ANSWER) and
- * named by the n bytes at s. */
+ * named by the n bytes at s (the length and first byte decide most). */
 static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
 {
-  return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
+  return m->name_len == n && m->name[0] == s[0] && (m->in & in) && OA_SAME(m->name + 1, s + 1, n - 1);
+}
+
+/* The row of the scope a key names, read in this mode, else NULL; tried
+ * from row *next on, round to the one before, and *next left on the row
+ * after the one found. */
+static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s, size_t n, unsigned char *next)
+{
+  const struct oa_bind_rows *d = &oa_bind_scopes[scope];
+  unsigned own = d->own != NULL, count = own + d->count, i = *next, k;
+  for (k = 0; k < count; k++, i++) {
+    const oa_member *m;
+    if (i >= count) i = 0;
+    m = i < own ? d->own : &d->table[i - own];
+    if (oa_bind_names(m, in, s, n)) {
+      *next = (unsigned char)(i + 1);
+      return m;
+    }
+  }
+  return NULL;
 }
 
 /* The row a key names among the scope's rows read in this mode, else NULL. */
 static const oa_member *oa_bind_match(unsigned scope, unsigned in, const char *s, size_t n)
 {
-  const oa_member *m;
-  unsigned i;
-  for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++)
-    if (oa_bind_names(m, in, s, n)) return m;
-  return NULL;
+  unsigned char first = 0;
+  return oa_bind_find(scope, in, s, n, &first);
 }
 
+/* A key: its row, and whether it came before. The server writes the keys
+ * in table order: the row after the last one found is tried first. */
 static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 {
-  const char *s = oa_bind_word(b, ev);
-  if (!s) return OA_B_NONE;
-  b->row = oa_bind_match(b->scope, b->in, s, b->word_len);
-  if (!b->row) return OA_B_UNKNOWN;
-  if (b->seen & OA_BIND_BIT(b->row)) return OA_B_DUPLICATE;
-  b->seen |= OA_BIND_BIT(b->row);
+  const char *s = ev->text;
+  const oa_member *m;
+  size_t n = ev->len;
+  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) != (OA_JSON_FIRST | OA_JSON_LAST)) {
+    if ((s = oa_bind_word(b, ev)) == NULL) return OA_B_NONE;
+    n = b->word_len;
+  }
+  b->row = m = oa_bind_find(b->scope, b->in, s, n, &b->next);
+  if (!m) return OA_B_UNKNOWN;
+  if (b->seen & OA_BIND_BIT(m)) return OA_B_DUPLICATE;
+  b->seen |= OA_BIND_BIT(m);
   return OA_B_NONE;
 }
 
@@ -3564,6 +3581,7 @@ static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
   if (to == OA_B_FIELDS) b->field = (size_t)-1;
   b->scope = (unsigned char)to;
   b->row = NULL;
+  b->next = 0;
   return OA_B_OPEN;
 }
 
@@ -3614,13 +3632,13 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
 static int oa_bind_event(void *ctx, const oa_json_event *ev)
 {
   oa_bind *b = (oa_bind *)ctx;
-  unsigned what;
-  int end = ev->type == OA_JEV_OBJECT_END || ev->type == OA_JEV_ARRAY_END;
+  unsigned t = (unsigned)ev->type, what;
+  int end = t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END;
   if (b->skip) {
     if (end && ev->depth + 1 == b->skip) b->skip = 0;
     return 0;
   }
-  what = ev->type == OA_JEV_KEY ? oa_bind_key(b, ev) : end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
+  what = t == OA_JEV_KEY ? oa_bind_key(b, ev) : end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
   return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
 }
 
@@ -3828,6 +3846,7 @@ static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
   oa_cfg_string_done(p, m, p->str ? p->str : "", p->str_len);
 }
 
+/* The config's consumer: never a stop, every problem is reported. */
 static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
   oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
@@ -3863,7 +3882,8 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   memset(&no_storage, 0, sizeof no_storage);
   memset(&p, 0, sizeof p);
   memset(cfg, 0, sizeof *cfg);
-  oa_bind_init(&p.b, 1, oa_cfg_bound);
+  p.b.in = OA_IN_BODY;
+  p.b.fn = oa_cfg_bound;
   p.json = json;
   p.json_len = len;
   p.cfg = cfg;
@@ -3944,35 +3964,33 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
   const oa_member *m = r->bind.row;
   odeus_answer *out = r->out;
-  char *record;
   odeus_str *t;
   const char *s;
-  size_t n = ev->len, len = r->str_len;
+  size_t n = ev->len, len;
   if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
   if (ev->flags & OA_JSON_FIRST) {
-    record = oa_ans_record(r);
+    char *record = oa_ans_record(r);
     r->target = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
     r->str_start = r->used;
-    r->str_cut = r->target == NULL;
-    len = 0;
+    r->str_cut = record == NULL;
+    r->str_len = 0;
   }
+  len = r->str_len;
   if (n && !r->str_cut) {
     if (n < out->strings_capacity - (r->str_start + len)) memcpy(out->strings + r->str_start + len, ev->text, n);
     else r->str_cut = 1;
   }
   r->str_len = len = oa_ans_add(len, n);
+  t = r->target;
   if (m->kind >= OA_KIND_AUTH_TYPE && (s = oa_bind_word(&r->bind, ev)) != NULL) {
-    n = r->bind.word_len;
-    record = oa_ans_record(r);
-    if (m->kind == OA_KIND_AUTH_TYPE)
-      out->auth_type = (odeus_auth_type)oa_enum_lookup(m->kind, s, n);
-    else if (record)
-      ((odeus_answer_field *)(void *)record)->type =
-        (odeus_field_type)oa_enum_lookup(m->kind, s, n);
+    int v = oa_enum_lookup(m->kind, s, r->bind.word_len);
+    /* the enum lies in the record beside its text */
+    if (m->kind == OA_KIND_AUTH_TYPE) out->auth_type = (odeus_auth_type)v;
+    else if (t) ((odeus_answer_field *)(void *)((char *)t - m->answer_offset))->type = (odeus_field_type)v;
   }
   if (!(ev->flags & OA_JSON_LAST)) return 0;
   if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
-  if ((t = r->target) == NULL) return 0;
+  if (t == NULL) return 0;
   t->len = len;
   if (!len) {
     t->ptr = oa_ans_empty;
@@ -3987,6 +4005,8 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   return 0;
 }
 
+/* The answer's consumer: what the binder found, stored, or the first
+ * problem (its code stops the JSON reader). */
 static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
   odeus_answer_reader *r = (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
@@ -4272,7 +4292,8 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   /* the JSON reader clears itself; the rest of the reader starts at zero */
   oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, mapped ? (void *)&r->bind : (void *)r);
   memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
-  oa_bind_init(&r->bind, 0, oa_ans_bound);
+  r->bind.in = OA_IN_ANSWER;
+  r->bind.fn = oa_ans_bound;
   r->out = out;
   r->status = status;
   if (!out) {
