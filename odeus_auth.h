@@ -3522,26 +3522,27 @@ static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
  * named by the n bytes at s (the length and first byte decide most). */
 static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
 {
-  return m->name_len == n && m->name[0] == s[0] && (m->in & in) && OA_SAME(m->name + 1, s + 1, n - 1);
+  return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
 }
 
-/* The row of the scope a key names, read in this mode, else NULL; tried
- * from row *next on, round to the one before, and *next left on the row
+/* The row a key names among the scope's rows read in this mode, else NULL,
+ * tried from row *next on, then from the first; *next is left on the row
  * after the one found. */
 static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s, size_t n, unsigned char *next)
 {
-  const struct oa_bind_rows *d = &oa_bind_scopes[scope];
-  unsigned own = d->own != NULL, count = own + d->count, i = *next, k;
-  for (k = 0; k < count; k++, i++) {
-    const oa_member *m;
-    if (i >= count) i = 0;
-    m = i < own ? d->own : &d->table[i - own];
-    if (oa_bind_names(m, in, s, n)) {
-      *next = (unsigned char)(i + 1);
-      return m;
+  const oa_member *m;
+  unsigned i = *next, from = i;
+  for (;; i++) {
+    if ((m = oa_bind_row(scope, i)) == NULL) {
+      if (!from) return NULL;
+      from = 0;
+      i = (unsigned)-1; /* the first row next */
+    } else if (oa_bind_names(m, in, s, n)) {
+      break;
     }
   }
-  return NULL;
+  *next = (unsigned char)(i + 1);
+  return m;
 }
 
 /* The row a key names among the scope's rows read in this mode, else NULL. */
@@ -3964,33 +3965,35 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
   const oa_member *m = r->bind.row;
   odeus_answer *out = r->out;
+  char *record;
   odeus_str *t;
   const char *s;
-  size_t n = ev->len, len;
+  size_t n = ev->len, len = r->str_len;
   if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
   if (ev->flags & OA_JSON_FIRST) {
-    char *record = oa_ans_record(r);
+    record = oa_ans_record(r);
     r->target = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
     r->str_start = r->used;
-    r->str_cut = record == NULL;
-    r->str_len = 0;
+    r->str_cut = r->target == NULL;
+    len = 0;
   }
-  len = r->str_len;
   if (n && !r->str_cut) {
     if (n < out->strings_capacity - (r->str_start + len)) memcpy(out->strings + r->str_start + len, ev->text, n);
     else r->str_cut = 1;
   }
   r->str_len = len = oa_ans_add(len, n);
-  t = r->target;
   if (m->kind >= OA_KIND_AUTH_TYPE && (s = oa_bind_word(&r->bind, ev)) != NULL) {
-    int v = oa_enum_lookup(m->kind, s, r->bind.word_len);
-    /* the enum lies in the record beside its text */
-    if (m->kind == OA_KIND_AUTH_TYPE) out->auth_type = (odeus_auth_type)v;
-    else if (t) ((odeus_answer_field *)(void *)((char *)t - m->answer_offset))->type = (odeus_field_type)v;
+    n = r->bind.word_len;
+    record = oa_ans_record(r);
+    if (m->kind == OA_KIND_AUTH_TYPE)
+      out->auth_type = (odeus_auth_type)oa_enum_lookup(m->kind, s, n);
+    else if (record)
+      ((odeus_answer_field *)(void *)record)->type =
+        (odeus_field_type)oa_enum_lookup(m->kind, s, n);
   }
   if (!(ev->flags & OA_JSON_LAST)) return 0;
   if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
-  if (t == NULL) return 0;
+  if ((t = r->target) == NULL) return 0;
   t->len = len;
   if (!len) {
     t->ptr = oa_ans_empty;
