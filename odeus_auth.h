@@ -4083,9 +4083,10 @@ static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
   r->msg_len = oa_ans_add(r->msg_len, n);
 }
 
-/* Text of an item's part; before its first byte, the separators. The
- * member being read has text: it takes the storage over. */
-static void oa_msg_part_text(odeus_answer_reader *r, unsigned part, const char *p, size_t n)
+/* Text of an item's part (role: of the value it comes from; only whether
+ * it is OA_MSG_TEXT, the message, matters); before its first byte, the
+ * separators. The member being read has text: it takes the storage over. */
+static void oa_msg_part_text(odeus_answer_reader *r, unsigned role, const char *p, size_t n)
 {
   if (!n) return;
   if (!r->part_started) {
@@ -4100,7 +4101,7 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned part, const char *
       if (r->parts) oa_msg_put(r, "; ", 2);
       r->parts = 1;
       r->item_start = r->msg_len;
-      r->first_part = (unsigned char)part;
+      r->first_part = (unsigned char)role;
     } else {
       oa_msg_put(r, ": ", 2);
       r->second_start = r->msg_len;
@@ -4183,27 +4184,21 @@ static int oa_msg_event(void *ctx, const oa_json_event *ev)
     }
     return 0;
   }
-  switch (t) {
-  case OA_JEV_KEY: oa_msg_key(r, ev); break;
-  case OA_JEV_OBJECT_BEGIN:
-  case OA_JEV_ARRAY_BEGIN:
-    if (role - 1u < OA_MSG_PATH && t == oa_msg_containers[role][3]) oa_msg_enter(r, role);
-    break;
-  case OA_JEV_NUMBER:
-  case OA_JEV_STRING:
+  if (t == OA_JEV_KEY) {
+    oa_msg_key(r, ev);
+  } else if (role - 1u < OA_MSG_PATH && t == oa_msg_containers[role][3]) {
+    oa_msg_enter(r, role); /* the object or array of a value followed */
+  } else if (t == OA_JEV_STRING || t == OA_JEV_NUMBER) {
     if (role == OA_MSG_PATH_PART) { /* one part: its elements joined by '.' */
-      if ((ev->flags & OA_JSON_FIRST) && r->path_elems) oa_msg_part_text(r, OA_MSG_PATH, ".", 1);
+      if ((ev->flags & OA_JSON_FIRST) && r->path_elems) oa_msg_part_text(r, role, ".", 1);
       r->path_elems = 1;
     } else if (role == OA_MSG_NONE || t == OA_JEV_NUMBER) {
-      break;
+      return 0;
     } else if (ev->flags & OA_JSON_FIRST) { /* a new part; a plain string, a new item */
       r->part_started = 0;
       if (role != OA_MSG_TEXT && role != OA_MSG_PATH) r->item_parts = 0;
     }
-    oa_msg_part_text(r, role == OA_MSG_PATH || role == OA_MSG_PATH_PART ? OA_MSG_PATH : OA_MSG_TEXT, ev->text,
-                     ev->len);
-    break;
-  default: break;
+    oa_msg_part_text(r, role, ev->text, ev->len);
   }
   return 0;
 }
