@@ -3472,23 +3472,22 @@ static const oa_member oa_ans_integration =
   OA_M_ANSWER("integration", ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
 static const oa_member oa_ans_id = OA_M_ANSWER("id", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
 
-/* The rows of each scope's object: the answer's own member first, when
- * there is one (the integration's "id" before the request's root members). */
+/* The rows of each scope's object; the integration's come after the
+ * answer's own "id" (id_first). */
 static const struct oa_bind_rows {
-  const oa_member *own;
   const oa_member *table;
-  unsigned char count;
+  unsigned char count, id_first;
 } oa_bind_scopes[] = {
-  { NULL, NULL, 0 }, { &oa_ans_integration, NULL, 0 }, { &oa_ans_id, oa_root_members, OA_COUNT(oa_root_members) },
-  { NULL, NULL, 0 }, { NULL, oa_field_members, OA_COUNT(oa_field_members) },
-  { NULL, oa_oauth_members, OA_COUNT(oa_oauth_members) }, { NULL, NULL, 0 }
+  { NULL, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_root_members, OA_COUNT(oa_root_members), 1 },
+  { NULL, 0, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
+  { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 }, { NULL, 0, 0 }
 };
 
 /* Row i of the scope's object, NULL past the last. */
 static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[scope];
-  if (d->own && i-- == 0) return d->own;
+  if (d->id_first && i-- == 0) return &oa_ans_id;
   return i < d->count ? &d->table[i] : NULL;
 }
 
@@ -3930,6 +3929,13 @@ static size_t oa_ans_add(size_t a, size_t b)
   return a + b >= a ? a + b : (size_t)-1;
 }
 
+/* The reader a binder is part of (both of its consumers are reached with
+ * its binder). */
+static odeus_answer_reader *oa_ans_reader(oa_bind *b)
+{
+  return (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
+}
+
 /* The record the strings of the current object go to; NULL for a field
  * past the caller's capacity, whose strings are only counted. */
 static char *oa_ans_record(const odeus_answer_reader *r)
@@ -4012,7 +4018,7 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
  * problem (its code stops the JSON reader). */
 static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
-  odeus_answer_reader *r = (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
+  odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
   unsigned i;
   switch (what) {
@@ -4174,7 +4180,7 @@ static void oa_msg_enter(odeus_answer_reader *r, unsigned where)
 /* Events of an error answer: never an error, whatever the body. */
 static int oa_msg_event(void *ctx, const oa_json_event *ev)
 {
-  odeus_answer_reader *r = (odeus_answer_reader *)ctx;
+  odeus_answer_reader *r = oa_ans_reader((oa_bind *)ctx);
   unsigned t = (unsigned)ev->type, role = r->role, depth = oa_msg_containers[r->where][0];
   if (ev->depth != depth) { /* inside a value not read, or the end of the container */
     if (ev->depth + 1 == depth && (t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END)) {
@@ -4288,7 +4294,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   int mapped = oa_ans_mapped(status);
   if (!r) return;
   /* the JSON reader clears itself; the rest of the reader starts at zero */
-  oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, mapped ? (void *)&r->bind : (void *)r);
+  oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, &r->bind);
   memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
   r->bind.in = OA_IN_ANSWER;
   r->bind.fn = oa_ans_bound;
