@@ -3602,10 +3602,6 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
                                              OA_JEV_TRUE, OA_JEV_ARRAY_BEGIN, OA_JEV_OBJECT_BEGIN,
                                              OA_JEV_OBJECT_BEGIN };
   unsigned t = (unsigned)ev->type;
-  /* A string or number of the wrong type is judged at its first fragment
-   * in a config (given whole), at its last in an answer: a token the JSON
-   * reader then finds broken ends in the JSON error however it was split. */
-  unsigned decide = b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST;
   const oa_member *m = b->row;
   if (m) {
     if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == json_type[m->kind]) {
@@ -3613,17 +3609,19 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
       return t <= OA_JEV_ARRAY_END ? oa_bind_enter(b, m) : (unsigned)OA_B_BOOL;
     }
     if (t == OA_JEV_NULL && b->in == OA_IN_ANSWER && (m->in & OA_ANS_NULL)) return OA_B_NONE;
-  } else if (b->scope == OA_B_TOP || b->scope == OA_B_FIELDS) { /* the body or an element: an object */
-    if (t == OA_JEV_OBJECT_BEGIN) {
-      b->field++;
-      return oa_bind_enter(b, NULL);
-    }
-    if ((ev->flags & decide) || (t != OA_JEV_STRING && t != OA_JEV_NUMBER)) b->field++;
-  } else { /* the value of a key not read */
+  } else if (b->scope != OA_B_TOP && b->scope != OA_B_FIELDS) { /* the value of a key not read */
     if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
     return OA_B_NONE;
+  } else if (t == OA_JEV_OBJECT_BEGIN) { /* the body or an element: an object */
+    b->field++;
+    return oa_bind_enter(b, NULL);
   }
-  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & decide)) return OA_B_NONE;
+  /* Of another type. A string or number is judged at its first fragment
+   * in a config (given whole), at its last in an answer: a token the JSON
+   * reader then finds broken ends in the JSON error however it was split. */
+  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & (b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST)))
+    return OA_B_NONE;
+  if (!m) b->field++; /* the element is counted */
   if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1; /* skipped */
   return OA_B_TYPE;
 }
