@@ -4018,35 +4018,30 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
+  const oa_member *m = b->row;
   unsigned i;
-  switch (what) {
-  case OA_B_STRING: return oa_ans_string(r, ev);
-  case OA_B_BOOL: {
+  if (what == OA_B_STRING) return oa_ans_string(r, ev);
+  if (what == OA_B_BOOL) {
     char *record = oa_ans_record(r); /* "required", of a field */
     if (record) ((odeus_answer_field *)(void *)record)->required = ev->type == OA_JEV_TRUE;
-    return 0;
-  }
-  case OA_B_OPEN: /* a field is counted, and kept while there is room for it */
-    if (r->bind.scope == OA_B_FIELD) {
-      out->field_count = r->bind.field + 1;
-      if (r->bind.field < out->field_capacity) memset(&out->fields[r->bind.field], 0, sizeof *out->fields);
+  } else if (what == OA_B_OPEN) { /* a field is counted, and kept while there is room for it */
+    if (b->scope == OA_B_FIELD) {
+      out->field_count = b->field + 1;
+      if (b->field < out->field_capacity) memset(&out->fields[b->field], 0, sizeof *out->fields);
       else out->cut = 1;
-    } else if (r->bind.scope == OA_B_OAUTH) {
+    } else if (b->scope == OA_B_OAUTH) {
       out->has_oauth_client = 1;
     }
-    return 0;
-  case OA_B_CLOSE:
-    i = oa_bind_lacking(&r->bind, 0);
-    if (i)
-      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(r->bind.scope, i - 1),
-                         ev->offset);
-    oa_bind_leave(&r->bind);
-    return 0;
-  case OA_B_DUPLICATE:
-    return oa_ans_fail(r, ODEUS_ERR_ANSWER_DUPLICATE, ODEUS_RULE_DUPLICATE_KEY, r->bind.row, ev->offset);
-  case OA_B_TYPE: return oa_ans_fail(r, ODEUS_ERR_ANSWER_TYPE, ODEUS_RULE_TYPE, r->bind.row, ev->offset);
-  default: return 0; /* a key not read: skipped with its value */
+  } else if (what == OA_B_CLOSE) {
+    i = oa_bind_lacking(b, 0);
+    if (i) return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(b->scope, i - 1), ev->offset);
+    oa_bind_leave(b);
+  } else if (what != OA_B_UNKNOWN) { /* (a key not read is skipped with its value) */
+    int twice = what == OA_B_DUPLICATE;
+    return oa_ans_fail(r, twice ? ODEUS_ERR_ANSWER_DUPLICATE : ODEUS_ERR_ANSWER_TYPE,
+                       twice ? ODEUS_RULE_DUPLICATE_KEY : ODEUS_RULE_TYPE, m, ev->offset);
   }
+  return 0;
 }
 
 /* ---- the message of an error answer ----
