@@ -3518,7 +3518,7 @@ static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
 }
 
 /* Whether row m is read in this mode (in: OA_IN_BODY or OA_IN_ANSWER) and
- * named by the n bytes at s (the length and first byte decide most). */
+ * named by the n bytes at s. */
 static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
 {
   return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
@@ -3619,7 +3619,8 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
   /* Of another type. A string or number is judged at its first fragment
    * in a config (given whole), at its last in an answer: a token the JSON
    * reader then finds broken ends in the JSON error however it was split. */
-  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & (b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST)))
+  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER)
+      && !(ev->flags & (b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST)))
     return OA_B_NONE;
   if (!m) b->field++; /* the element is counted */
   if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1; /* skipped */
@@ -3927,8 +3928,7 @@ static size_t oa_ans_add(size_t a, size_t b)
   return a + b >= a ? a + b : (size_t)-1;
 }
 
-/* The reader a binder is part of (both of its consumers are reached with
- * its binder). */
+/* The reader a binder is part of (both consumers get the binder). */
 static odeus_answer_reader *oa_ans_reader(oa_bind *b)
 {
   return (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
@@ -4034,7 +4034,8 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
     }
   } else if (what == OA_B_CLOSE) {
     i = oa_bind_lacking(b, 0);
-    if (i) return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(b->scope, i - 1), ev->offset);
+    if (i)
+      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(b->scope, i - 1), ev->offset);
     oa_bind_leave(b);
   } else if (what != OA_B_UNKNOWN) { /* (a key not read is skipped with its value) */
     int twice = what == OA_B_DUPLICATE;
