@@ -811,6 +811,7 @@ struct oa_bind {
   size_t field;                 /* the authFields element (counted from -1 as they come) */
   unsigned char scope;          /* OA_B_*: the object or array we are in */
   unsigned char in;             /* the mode: rows read (OA_IN_BODY: strict) */
+  unsigned char next;           /* the row a key is tried against first */
   unsigned char word_len;       /* a key or enum value in pieces: bytes so far */
   char word[20];
 };
@@ -3516,23 +3517,22 @@ static const oa_member oa_ans_integration =
   OA_M_ANSWER("integration", ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
 static const oa_member oa_ans_id = OA_M_ANSWER("id", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
 
-/* The rows of each scope's object: the answer's own member first, when
- * there is one (the integration's "id" before the request's root members). */
+/* The rows of each scope's object; the integration's come after the
+ * answer's own "id" (id_first). */
 static const struct oa_bind_rows {
-  const oa_member *own;
   const oa_member *table;
-  unsigned char count;
+  unsigned char count, id_first;
 } oa_bind_scopes[] = {
-  { NULL, NULL, 0 }, { &oa_ans_integration, NULL, 0 }, { &oa_ans_id, oa_root_members, OA_COUNT(oa_root_members) },
-  { NULL, NULL, 0 }, { NULL, oa_field_members, OA_COUNT(oa_field_members) },
-  { NULL, oa_oauth_members, OA_COUNT(oa_oauth_members) }, { NULL, NULL, 0 }
+  { NULL, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_root_members, OA_COUNT(oa_root_members), 1 },
+  { NULL, 0, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
+  { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 }, { NULL, 0, 0 }
 };
 
 /* Row i of the scope's object, NULL past the last. */
 static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[scope];
-  if (d->own && i-- == 0) return d->own;
+  if (d->id_first && i-- == 0) return &oa_ans_id;
   return i < d->count ? &d->table[i] : NULL;
 }
 
@@ -3542,13 +3542,6 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 #define OA_BIND_BIT(m) ((uint32_t)1 << (m)->key)
 #define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
 OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
-
-static void oa_bind_init(oa_bind *b, int strict, oa_bind_fn fn)
-{
-  memset(b, 0, sizeof *b);
-  b->fn = fn;
-  b->in = strict ? OA_IN_BODY : OA_IN_ANSWER;
-}
 
 /* A key or string, once its last fragment came: in the event when it came
  * in one, else gathered in word; its length in word_len (sizeof word + 1
@@ -3576,24 +3569,48 @@ static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t 
   return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
 }
 
+/* The row a key names among the scope's rows read in this mode, else NULL,
+ * tried from row *next on, then from the first; *next is left on the row
+ * after the one found. */
+static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s, size_t n, unsigned char *next)
+{
+  const oa_member *m;
+  unsigned i = *next, from = i;
+  for (;; i++) {
+    if ((m = oa_bind_row(scope, i)) == NULL) {
+      if (!from) return NULL;
+      from = 0;
+      i = (unsigned)-1; /* the first row next */
+    } else if (oa_bind_names(m, in, s, n)) {
+      break;
+    }
+  }
+  *next = (unsigned char)(i + 1);
+  return m;
+}
+
 /* The row a key names among the scope's rows read in this mode, else NULL. */
 static const oa_member *oa_bind_match(unsigned scope, unsigned in, const char *s, size_t n)
 {
-  const oa_member *m;
-  unsigned i;
-  for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++)
-    if (oa_bind_names(m, in, s, n)) return m;
-  return NULL;
+  unsigned char first = 0;
+  return oa_bind_find(scope, in, s, n, &first);
 }
 
+/* A key: its row, and whether it came before. The server writes the keys
+ * in table order: the row after the last one found is tried first. */
 static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 {
-  const char *s = oa_bind_word(b, ev);
-  if (!s) return OA_B_NONE;
-  b->row = oa_bind_match(b->scope, b->in, s, b->word_len);
-  if (!b->row) return OA_B_UNKNOWN;
-  if (b->seen & OA_BIND_BIT(b->row)) return OA_B_DUPLICATE;
-  b->seen |= OA_BIND_BIT(b->row);
+  const char *s = ev->text;
+  const oa_member *m;
+  size_t n = ev->len;
+  if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) != (OA_JSON_FIRST | OA_JSON_LAST)) {
+    if ((s = oa_bind_word(b, ev)) == NULL) return OA_B_NONE;
+    n = b->word_len;
+  }
+  b->row = m = oa_bind_find(b->scope, b->in, s, n, &b->next);
+  if (!m) return OA_B_UNKNOWN;
+  if (b->seen & OA_BIND_BIT(m)) return OA_B_DUPLICATE;
+  b->seen |= OA_BIND_BIT(m);
   return OA_B_NONE;
 }
 
@@ -3609,6 +3626,7 @@ static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
   if (to == OA_B_FIELDS) b->field = (size_t)-1;
   b->scope = (unsigned char)to;
   b->row = NULL;
+  b->next = 0;
   return OA_B_OPEN;
 }
 
@@ -3629,10 +3647,6 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
                                              OA_JEV_TRUE, OA_JEV_ARRAY_BEGIN, OA_JEV_OBJECT_BEGIN,
                                              OA_JEV_OBJECT_BEGIN };
   unsigned t = (unsigned)ev->type;
-  /* A string or number of the wrong type is judged at its first fragment
-   * in a config (given whole), at its last in an answer: a token the JSON
-   * reader then finds broken ends in the JSON error however it was split. */
-  unsigned decide = b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST;
   const oa_member *m = b->row;
   if (m) {
     if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == json_type[m->kind]) {
@@ -3640,17 +3654,20 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
       return t <= OA_JEV_ARRAY_END ? oa_bind_enter(b, m) : (unsigned)OA_B_BOOL;
     }
     if (t == OA_JEV_NULL && b->in == OA_IN_ANSWER && (m->in & OA_ANS_NULL)) return OA_B_NONE;
-  } else if (b->scope == OA_B_TOP || b->scope == OA_B_FIELDS) { /* the body or an element: an object */
-    if (t == OA_JEV_OBJECT_BEGIN) {
-      b->field++;
-      return oa_bind_enter(b, NULL);
-    }
-    if ((ev->flags & decide) || (t != OA_JEV_STRING && t != OA_JEV_NUMBER)) b->field++;
-  } else { /* the value of a key not read */
+  } else if (b->scope != OA_B_TOP && b->scope != OA_B_FIELDS) { /* the value of a key not read */
     if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
     return OA_B_NONE;
+  } else if (t == OA_JEV_OBJECT_BEGIN) { /* the body or an element: an object */
+    b->field++;
+    return oa_bind_enter(b, NULL);
   }
-  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & decide)) return OA_B_NONE;
+  /* Of another type. A string or number is judged at its first fragment
+   * in a config (given whole), at its last in an answer: a token the JSON
+   * reader then finds broken ends in the JSON error however it was split. */
+  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER)
+      && !(ev->flags & (b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST)))
+    return OA_B_NONE;
+  if (!m) b->field++; /* the element is counted */
   if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1; /* skipped */
   return OA_B_TYPE;
 }
@@ -3659,13 +3676,13 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
 static int oa_bind_event(void *ctx, const oa_json_event *ev)
 {
   oa_bind *b = (oa_bind *)ctx;
-  unsigned what;
-  int end = ev->type == OA_JEV_OBJECT_END || ev->type == OA_JEV_ARRAY_END;
+  unsigned t = (unsigned)ev->type, what;
+  int end = t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END;
   if (b->skip) {
     if (end && ev->depth + 1 == b->skip) b->skip = 0;
     return 0;
   }
-  what = ev->type == OA_JEV_KEY ? oa_bind_key(b, ev) : end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
+  what = t == OA_JEV_KEY ? oa_bind_key(b, ev) : end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
   return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
 }
 
@@ -3873,6 +3890,7 @@ static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
   oa_cfg_string_done(p, m, p->str ? p->str : "", p->str_len);
 }
 
+/* The config's consumer: never a stop, every problem is reported. */
 static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
   oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
@@ -3908,7 +3926,8 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   memset(&no_storage, 0, sizeof no_storage);
   memset(&p, 0, sizeof p);
   memset(cfg, 0, sizeof *cfg);
-  oa_bind_init(&p.b, 1, oa_cfg_bound);
+  p.b.in = OA_IN_BODY;
+  p.b.fn = oa_cfg_bound;
   p.json = json;
   p.json_len = len;
   p.cfg = cfg;
@@ -3952,6 +3971,12 @@ static int oa_ans_mapped(int status)
 static size_t oa_ans_add(size_t a, size_t b)
 {
   return a + b >= a ? a + b : (size_t)-1;
+}
+
+/* The reader a binder is part of (both consumers get the binder). */
+static odeus_answer_reader *oa_ans_reader(oa_bind *b)
+{
+  return (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
 }
 
 /* The record the strings of the current object go to; NULL for a field
@@ -4032,39 +4057,37 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   return 0;
 }
 
+/* The answer's consumer: what the binder found, stored, or the first
+ * problem (its code stops the JSON reader). */
 static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
-  odeus_answer_reader *r = (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
+  odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
+  const oa_member *m = b->row;
   unsigned i;
-  switch (what) {
-  case OA_B_STRING: return oa_ans_string(r, ev);
-  case OA_B_BOOL: {
+  if (what == OA_B_STRING) return oa_ans_string(r, ev);
+  if (what == OA_B_BOOL) {
     char *record = oa_ans_record(r); /* "required", of a field */
     if (record) ((odeus_answer_field *)(void *)record)->required = ev->type == OA_JEV_TRUE;
-    return 0;
-  }
-  case OA_B_OPEN: /* a field is counted, and kept while there is room for it */
-    if (r->bind.scope == OA_B_FIELD) {
-      out->field_count = r->bind.field + 1;
-      if (r->bind.field < out->field_capacity) memset(&out->fields[r->bind.field], 0, sizeof *out->fields);
+  } else if (what == OA_B_OPEN) { /* a field is counted, and kept while there is room for it */
+    if (b->scope == OA_B_FIELD) {
+      out->field_count = b->field + 1;
+      if (b->field < out->field_capacity) memset(&out->fields[b->field], 0, sizeof *out->fields);
       else out->cut = 1;
-    } else if (r->bind.scope == OA_B_OAUTH) {
+    } else if (b->scope == OA_B_OAUTH) {
       out->has_oauth_client = 1;
     }
-    return 0;
-  case OA_B_CLOSE:
-    i = oa_bind_lacking(&r->bind, 0);
+  } else if (what == OA_B_CLOSE) {
+    i = oa_bind_lacking(b, 0);
     if (i)
-      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(r->bind.scope, i - 1),
-                         ev->offset);
-    oa_bind_leave(&r->bind);
-    return 0;
-  case OA_B_DUPLICATE:
-    return oa_ans_fail(r, ODEUS_ERR_ANSWER_DUPLICATE, ODEUS_RULE_DUPLICATE_KEY, r->bind.row, ev->offset);
-  case OA_B_TYPE: return oa_ans_fail(r, ODEUS_ERR_ANSWER_TYPE, ODEUS_RULE_TYPE, r->bind.row, ev->offset);
-  default: return 0; /* a key not read: skipped with its value */
+      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(b->scope, i - 1), ev->offset);
+    oa_bind_leave(b);
+  } else if (what != OA_B_UNKNOWN) { /* (a key not read is skipped with its value) */
+    int twice = what == OA_B_DUPLICATE;
+    return oa_ans_fail(r, twice ? ODEUS_ERR_ANSWER_DUPLICATE : ODEUS_ERR_ANSWER_TYPE,
+                       twice ? ODEUS_RULE_DUPLICATE_KEY : ODEUS_RULE_TYPE, m, ev->offset);
   }
+  return 0;
 }
 
 /* ---- the message of an error answer ----
@@ -4105,9 +4128,10 @@ static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
   r->msg_len = oa_ans_add(r->msg_len, n);
 }
 
-/* Text of an item's part; before its first byte, the separators. The
- * member being read has text: it takes the storage over. */
-static void oa_msg_part_text(odeus_answer_reader *r, unsigned part, const char *p, size_t n)
+/* Text of an item's part (role: of the value it comes from; only whether
+ * it is OA_MSG_TEXT, the message, matters); before its first byte, the
+ * separators. The member being read has text: it takes the storage over. */
+static void oa_msg_part_text(odeus_answer_reader *r, unsigned role, const char *p, size_t n)
 {
   if (!n) return;
   if (!r->part_started) {
@@ -4122,7 +4146,7 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned part, const char *
       if (r->parts) oa_msg_put(r, "; ", 2);
       r->parts = 1;
       r->item_start = r->msg_len;
-      r->first_part = (unsigned char)part;
+      r->first_part = (unsigned char)role;
     } else {
       oa_msg_put(r, ": ", 2);
       r->second_start = r->msg_len;
@@ -4195,7 +4219,7 @@ static void oa_msg_enter(odeus_answer_reader *r, unsigned where)
 /* Events of an error answer: never an error, whatever the body. */
 static int oa_msg_event(void *ctx, const oa_json_event *ev)
 {
-  odeus_answer_reader *r = (odeus_answer_reader *)ctx;
+  odeus_answer_reader *r = oa_ans_reader((oa_bind *)ctx);
   unsigned t = (unsigned)ev->type, role = r->role, depth = oa_msg_containers[r->where][0];
   if (ev->depth != depth) { /* inside a value not read, or the end of the container */
     if (ev->depth + 1 == depth && (t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END)) {
@@ -4205,27 +4229,21 @@ static int oa_msg_event(void *ctx, const oa_json_event *ev)
     }
     return 0;
   }
-  switch (t) {
-  case OA_JEV_KEY: oa_msg_key(r, ev); break;
-  case OA_JEV_OBJECT_BEGIN:
-  case OA_JEV_ARRAY_BEGIN:
-    if (role - 1u < OA_MSG_PATH && t == oa_msg_containers[role][3]) oa_msg_enter(r, role);
-    break;
-  case OA_JEV_NUMBER:
-  case OA_JEV_STRING:
+  if (t == OA_JEV_KEY) {
+    oa_msg_key(r, ev);
+  } else if (role - 1u < OA_MSG_PATH && t == oa_msg_containers[role][3]) {
+    oa_msg_enter(r, role); /* the object or array of a value followed */
+  } else if (t == OA_JEV_STRING || t == OA_JEV_NUMBER) {
     if (role == OA_MSG_PATH_PART) { /* one part: its elements joined by '.' */
-      if ((ev->flags & OA_JSON_FIRST) && r->path_elems) oa_msg_part_text(r, OA_MSG_PATH, ".", 1);
+      if ((ev->flags & OA_JSON_FIRST) && r->path_elems) oa_msg_part_text(r, role, ".", 1);
       r->path_elems = 1;
     } else if (role == OA_MSG_NONE || t == OA_JEV_NUMBER) {
-      break;
+      return 0;
     } else if (ev->flags & OA_JSON_FIRST) { /* a new part; a plain string, a new item */
       r->part_started = 0;
       if (role != OA_MSG_TEXT && role != OA_MSG_PATH) r->item_parts = 0;
     }
-    oa_msg_part_text(r, role == OA_MSG_PATH || role == OA_MSG_PATH_PART ? OA_MSG_PATH : OA_MSG_TEXT, ev->text,
-                     ev->len);
-    break;
-  default: break;
+    oa_msg_part_text(r, role, ev->text, ev->len);
   }
   return 0;
 }
@@ -4315,9 +4333,10 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   int mapped = oa_ans_mapped(status);
   if (!r) return;
   /* the JSON reader clears itself; the rest of the reader starts at zero */
-  oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, mapped ? (void *)&r->bind : (void *)r);
+  oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, &r->bind);
   memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
-  oa_bind_init(&r->bind, 0, oa_ans_bound);
+  r->bind.in = OA_IN_ANSWER;
+  r->bind.fn = oa_ans_bound;
   r->out = out;
   r->status = status;
   if (!out) {
