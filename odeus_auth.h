@@ -1122,8 +1122,9 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
 
 /* The common case, all of the bytes inside the window, is one comparison
  * (at wraps around before the window); a sink without a buffer only counts.
- * Inline where the compiler finds it pays: most puts are literals, whose
- * copy then needs no call (a size build keeps one copy of it). */
+ * `inline` here and on a few other small functions of the per-member and
+ * per-event paths: a speed build copies them into their callers (most puts
+ * are literals, whose copy then needs no call); a size build keeps one. */
 static inline void oa_put(oa_sink *s, const char *p, size_t n)
 {
   size_t at = s->len - s->skip, end = s->skip + s->cap;
@@ -1139,7 +1140,7 @@ static inline void oa_put(oa_sink *s, const char *p, size_t n)
 /* A string literal, its length known at compile time. */
 #define OA_PUT_LIT(s, lit) oa_put((s), (lit), sizeof(lit) - 1)
 
-static void oa_puts(oa_sink *s, const char *z)
+static inline void oa_puts(oa_sink *s, const char *z)
 {
   oa_put(s, z, oa_strlen(z));
 }
@@ -1258,7 +1259,7 @@ static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
 
 /* The first byte from p that is not plain, or end: four bytes a turn, so
  * that the bound is checked once for four. */
-static const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
+static inline const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
 {
   const unsigned char *const quads = p + ((size_t)(end - p) & ~(size_t)3);
   for (; p != quads; p += 4) {
@@ -1485,7 +1486,7 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 
 /* The JSON text of a byte that cannot stand for itself: the escape of a
  * control byte, '"' or '\\'; U+FFFD for a byte that is not UTF-8. */
-static void oa_put_escape(oa_sink *s, unsigned char c)
+static inline void oa_put_escape(oa_sink *s, unsigned char c)
 {
   char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
   if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
@@ -1825,7 +1826,7 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
 /* Reports what a string pass found (rule, at byte `at`) or, for valid text
  * of `units` characters, the member's rule it breaks; a length or URL
  * problem keeps the text, so that its line can say what is wrong with it. */
-static void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
+static inline void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
                             size_t units, size_t at)
 {
   size_t limit = 0;
@@ -2136,7 +2137,7 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule
 
 /* ,"key": and, but for a boolean or a nested value, the quote opening the
  * value; no comma before the object's first member. */
-static void oa_walk_key(oa_walk *w, const oa_member *m)
+static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 {
   unsigned bit = w->at.obj == OA_OBJ_ROOT ? OA_SET_ROOT : OA_SET_INNER, first = !(w->at.set & bit);
   w->at.set |= (unsigned char)bit;
@@ -3169,7 +3170,7 @@ static int oa_json_flush(oa_json *js, unsigned flags)
 /* The raw run [run, p) of the token, after what waits in tmp. last (LAST or
  * 0) goes on whichever is delivered last: tmp, even empty, when the run is,
  * so that RAW always means "inside the fed data". */
-static int oa_json_out(oa_json *js, const unsigned char *run, const unsigned char *p,
+static inline int oa_json_out(oa_json *js, const unsigned char *run, const unsigned char *p,
                        unsigned last)
 {
   if (p == run) return last ? oa_json_flush(js, last) : 0;
