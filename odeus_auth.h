@@ -1314,8 +1314,10 @@ typedef struct oa_member {
  * every member lies within 256 bytes of its struct's start. */
 #define OA_MAX100(max) ((max) / 100 + 0 * sizeof(char[(max) % 100 == 0 ? 1 : -1]))
 OA_STATIC_ASSERT(member_offsets, sizeof(odeus_config) <= 256 && sizeof(odeus_auth_field) <= 256 &&
-                 sizeof(odeus_oauth_client) <= 256 && offsetof(odeus_answer, oauth_client) < 256 &&
-                 sizeof(odeus_answer_field) <= 256 && sizeof(odeus_answer_oauth) <= 256);
+                 sizeof(odeus_oauth_client) <= 256 && sizeof(odeus_answer_field) <= 256 &&
+                 sizeof(odeus_answer_oauth) <= 256 && offsetof(odeus_answer, id) < 256 &&
+                 offsetof(odeus_answer, auth_type_text) < 256 && offsetof(odeus_answer, fields) < 256 &&
+                 offsetof(odeus_answer, auth_test_code) < 256 && offsetof(odeus_answer, oauth_client) < 256);
 
 /* A key inside the text the body writes before its value, ,"key":" (the
  * quote opens a string's value): the walk writes that in one put. */
