@@ -37,7 +37,12 @@ echo "x86-64, gcc $(gcc -dumpversion) -O2; instructions counted by callgrind"
 echo
 X=$(ins exchange 0 20)
 M=$(ins exchange_memcpy 0 20)
+V=$(ins validate 0 20)
+R=$(ins example_request 0 20)
 printf '%-64s %10s\n' "one exchange (validate, 256-byte window, 64-byte reads)" "$X"
+printf '%-64s %10s\n' "  of which the caller's validation" "$V"
+printf '%-64s %10s\n' "  of which the request checked, measured and sent" "$R"
+printf '%-64s %10s\n' "  of which the answer: HTTP head, body, mapping" "$((X - V - R))"
 printf '%-64s %10s\n' "  baseline: the same bytes moved by memcpy, nothing checked" "$M"
 echo
 echo "the answer read in pieces of (the same exchange):"
