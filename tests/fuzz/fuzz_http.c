@@ -74,7 +74,7 @@ static void check_invariants(const outcome *o, size_t fed)
       kind != OA_RETRY_TOO_LARGE) abort();
   if (kind == OA_RETRY_TOO_LARGE && value != UINT32_MAX) abort();
   if (kind == OA_RETRY_SECONDS && value > UINT32_MAX) abort();
-  if (kind == OA_RETRY_DATE && value > 253402300799ull) abort(); /* 9999-12-31T23:59:59Z at most */
+  if (kind == OA_RETRY_DATE && value > 253402300800ull) abort(); /* 9999-12-31T23:59:60Z (a leap second) at most */
   if ((kind == OA_RETRY_ABSENT || kind == OA_RETRY_INVALID) && value != 0) abort();
 }
 
