@@ -1227,14 +1227,15 @@ static const char oa_json_classes[] =
  * its letter ('/' is plain, so the writer never escapes it). */
 static const char oa_json_escape_pairs[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
 
-/* The letter after the backslash of the escape of c (a control byte, '"'
- * or '\\'): 'u' for \u00XX when c has no letter of its own. */
-static unsigned oa_escape_letter(unsigned c)
+/* The other half of the escape pair whose half `side` (0: the letter, 1:
+ * the byte) is c: a letter's byte for the reader, a byte's letter for the
+ * writer; 0 when there is none. */
+static unsigned oa_escape_pair(unsigned c, unsigned side)
 {
   const char *t;
   for (t = oa_json_escape_pairs; *t; t += 2)
-    if ((unsigned char)t[1] == c) return (unsigned char)t[0];
-  return 'u';
+    if ((unsigned char)t[side] == c) return (unsigned char)t[1 - side];
+  return 0;
 }
 
 /* Whether the n bytes at s are word (lowercase letters and '-') in any
@@ -1490,7 +1491,8 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
  * control byte, '"' or '\\'; U+FFFD for a byte that is not UTF-8. */
 static inline void oa_put_escape(oa_sink *s, unsigned char c)
 {
-  char e[6] = { '\\', (char)oa_escape_letter(c), '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
+  unsigned letter = oa_escape_pair(c, 1); /* none: \u00XX */
+  char e[6] = { '\\', (char)(letter ? letter : 'u'), '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
   if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
   else oa_put(s, e, e[1] == 'u' ? 6 : 2);
 }
@@ -3231,15 +3233,6 @@ static int oa_json_put(oa_json *js, uint32_t cp)
   return oa_json_put_code(js, cp);
 }
 
-/* The byte a one-letter escape stands for; 0 for any other letter. */
-static unsigned oa_json_escape(unsigned c)
-{
-  const char *s;
-  for (s = oa_json_escape_pairs; *s; s += 2)
-    if ((unsigned char)*s == c) return (unsigned char)s[1];
-  return 0;
-}
-
 /* Whether the container at depth d (0: the top-level one) is an object. */
 static unsigned oa_json_is_object(const oa_json *js, unsigned d)
 {
@@ -3406,7 +3399,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       } else if (c == 'u') {
         js->sub = 1;
         break;
-      } else if (!(c = oa_json_escape(c))) {
+      } else if (!(c = oa_escape_pair(c, 0))) { /* a letter with no escape */
         OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
       }
       if (oa_json_put(js, c)) goto done;
