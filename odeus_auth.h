@@ -1196,11 +1196,6 @@ static unsigned oa_hex_value(unsigned c)
   return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 16;
 }
 
-static int oa_lower(int c)
-{
-  return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
 /* ---- plain bytes -------------------------------------------------------------
  * A plain byte needs no attention in a JSON string: ASCII from 0x20 (DEL
  * too) but '"' and '\\'. The string writer and the JSON reader find the first
@@ -2913,7 +2908,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
  * ends the head (trailers never frame or steer); anything else is an error. */
 static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  int c = oa_lower(*s);
+  unsigned c = *s | 0x20u; /* a letter in lowercase (the names' first letters) */
   if (oa_http_tchar(*s)) {
     p->state = OA_HTTP_NAME;
     p->sub = p->flags & OA_HTTP_F_TRAILER ? 0u /* no name in trailers */
