@@ -1706,13 +1706,15 @@ static size_t oa_url_host(const char *s, size_t len)
   return i;
 }
 
-/* "http://" or "https://", the letters in either case: the length, or 0. */
+/* "http://" or "https://", the letters in either case: the length, or 0.
+ * Whether a host follows is the caller's to say. */
 static size_t oa_url_scheme(const char *s, size_t len)
 {
   const unsigned char *u = (const unsigned char *)s;
-  size_t i = len >= 8 && (u[4] | 0x20u) == 's' ? 5 : 4;
-  if (len < 8 || !oa_word_ieq(u, "http", 4)) return 0; /* the shortest URL, "http://h", has 8 bytes */
-  return OA_SAME(s + i, "://", 3) ? i + 3 : 0;
+  size_t i;
+  if (len < 7 || !oa_word_ieq(u, "http", 4)) return 0;
+  i = (u[4] | 0x20u) == 's' ? 5 : 4;
+  return i + 3 <= len && OA_SAME(s + i, "://", 3) ? i + 3 : 0;
 }
 
 /* The decimal number of at most 6 digits at s + i: *port, and the index after it. */
@@ -1965,9 +1967,7 @@ static void oa_put_url_fault(oa_sink *s, const char *u, size_t len)
 {
   size_t i = oa_url_scheme(u, len), end, k, h, d;
   if (!i) {
-    int bare = (len == 7 || len == 8) && oa_word_ieq((const unsigned char *)u, "https", len - 3) &&
-               OA_SAME(u + len - 3, "://", 3);
-    oa_puts(s, bare ? "no host" : "not an absolute URL: it must start with https:// or http://");
+    oa_puts(s, "not an absolute URL: it must start with https:// or http://");
     return;
   }
   for (end = i; end < len && u[end] != '/' && u[end] != '?' && u[end] != '#'; end++) {}

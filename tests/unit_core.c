@@ -380,6 +380,8 @@ static void test_rules(void)
       { "https:/x.example.com", "not an absolute URL: it must start with https:// or http://" },
       { "https://", "no host" },
       { "HTTP://", "no host" },
+      { "https:/", "not an absolute URL: it must start with https:// or http://" },
+      { "http:/", "not an absolute URL: it must start with https:// or http://" },
       { "https:///path", "no host" },
       { "https://:443/", "no host" },
       { "https://user:pw@idp.example.com/", "a user name (user@) before the host is not accepted" },
