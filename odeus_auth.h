@@ -3580,13 +3580,6 @@ static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s,
   return m;
 }
 
-/* The row a key names among the scope's rows read in this mode, else NULL. */
-static const oa_member *oa_bind_match(unsigned scope, unsigned in, const char *s, size_t n)
-{
-  unsigned char first = 0;
-  return oa_bind_find(scope, in, s, n, &first);
-}
-
 /* A key: its row, and whether it came before. The server writes the keys
  * in table order: the row after the last one found is tried first. */
 static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
@@ -4382,8 +4375,9 @@ static const char *oa_ans_expected(const odeus_problem *p)
   odeus_key k = p->member != ODEUS_KEY_NONE ? p->member : p->key;
   unsigned scope = p->member != ODEUS_KEY_NONE ? (p->key == ODEUS_KEY_OAUTH_CLIENT ? OA_B_OAUTH : OA_B_FIELD)
                                                : OA_B_INTEG;
-  odeus_str name = oa_key_name(k);
-  const oa_member *m = oa_bind_match(scope, OA_IN_ANSWER, name.ptr, name.len);
+  const oa_member *m;
+  unsigned i = 0;
+  while ((m = oa_bind_row(scope, i++)) != NULL && (m->key != k || !(m->in & OA_IN_ANSWER))) {}
   /* the body, "integration" or an authFields element: an object */
   if (!m || (p->member == ODEUS_KEY_NONE && p->index != ODEUS_NO_INDEX)) return "an object";
   if (m->kind == OA_KIND_BOOL) return "a boolean";

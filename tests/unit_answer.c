@@ -460,7 +460,7 @@ static void test_unknown_keys(void)
  * order); a key of another scope, a write-only member, a prefix or a longer
  * key names none in an answer. The config parser reads the write-only
  * members and not the answer's "id". */
-static void test_key_slots(void)
+static void test_key_rows(void)
 {
   static const struct { unsigned scope; const char *key; const oa_member *row; } keys[] = {
     { OA_B_BODY, "integration", &oa_ans_integration },
@@ -495,15 +495,25 @@ static void test_key_slots(void)
     { OA_B_DONE, "integration", NULL }
   };
   size_t i;
+  unsigned char next;
+#define FIND(scope, in, key, n) (next = 0, oa_bind_find((scope), (in), (key), (n), &next))
   for (i = 0; i < OA_COUNT(keys); i++)
-    CHECK(oa_bind_match(keys[i].scope, OA_IN_ANSWER, keys[i].key, strlen(keys[i].key)) == keys[i].row);
-  CHECK(oa_bind_match(OA_B_INTEG, OA_IN_ANSWER, "id\0", 3) == NULL);
+    CHECK(FIND(keys[i].scope, OA_IN_ANSWER, keys[i].key, strlen(keys[i].key)) == keys[i].row);
+  CHECK(FIND(OA_B_INTEG, OA_IN_ANSWER, "id\0", 3) == NULL);
   /* the config parser's rows */
-  CHECK(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "id", 2) == NULL);
-  CHECK(oa_bind_match(OA_B_INTEG, OA_IN_BODY, "authType", 8) == &oa_root_members[0]);
-  CHECK(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientId", 8) == &oa_oauth_members[3]);
-  CHECK(oa_bind_match(OA_B_OAUTH, OA_IN_BODY, "clientSecret", 12) == &oa_oauth_members[4]);
-  CHECK(oa_bind_match(OA_B_BODY, OA_IN_BODY, "integration", 11) == NULL);
+  CHECK(FIND(OA_B_INTEG, OA_IN_BODY, "id", 2) == NULL);
+  CHECK(FIND(OA_B_INTEG, OA_IN_BODY, "authType", 8) == &oa_root_members[0]);
+  CHECK(FIND(OA_B_OAUTH, OA_IN_BODY, "clientId", 8) == &oa_oauth_members[3]);
+  CHECK(FIND(OA_B_OAUTH, OA_IN_BODY, "clientSecret", 12) == &oa_oauth_members[4]);
+  CHECK(FIND(OA_B_BODY, OA_IN_BODY, "integration", 11) == NULL);
+#undef FIND
+  /* the row after the last one found is tried first, and the search wraps
+   * round: a key before it is still found, and next follows the find */
+  next = 3;
+  CHECK(oa_bind_find(OA_B_FIELD, OA_IN_ANSWER, "label", 5, &next) == &oa_field_members[1]);
+  CHECK_EQ_INT(next, 2);
+  CHECK(oa_bind_find(OA_B_FIELD, OA_IN_ANSWER, "type", 4, &next) == &oa_field_members[2]);
+  CHECK_EQ_INT(next, 3);
 }
 
 static void test_enums(void)
@@ -1267,7 +1277,7 @@ int main(void)
   test_field_capacity();
   test_reuse();
   test_unknown_keys();
-  test_key_slots();
+  test_key_rows();
   test_enums();
   test_strings();
   test_nullable();
