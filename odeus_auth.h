@@ -938,7 +938,9 @@ typedef struct odeus_exchange {
     oa_http http;
     odeus_answer_reader reader;
     unsigned char *window; size_t window_size;
-    size_t win_len, win_pos;    /* request bytes in the window, sent so far */
+    size_t win_len, win_pos;    /* sending: request bytes in the window, sent so far;
+                                   receiving: the most of the window a recv may have
+                                   written (what the end wipes) */
     unsigned state;
   } internal;
 } odeus_exchange;
@@ -4577,7 +4579,7 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   odeus_result r;
   int n = io->recv(io->ctx, x->internal.window, cap);
   if (n == 0) return oa_x_over(x, oa_x_peer_closed(x));
-  if (n < 0 || (size_t)n > cap) { /* what it wrote is unknown: all of the window, say */
+  if (n < 0 || (size_t)n > cap) { /* what it wrote is unknown (a want too): all of the window, say */
     x->internal.win_len = cap;
     return n < 0 ? oa_x_io_failure(x, n) : oa_x_over(x, ODEUS_ERR_IO);
   }
