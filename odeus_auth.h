@@ -607,9 +607,8 @@ typedef enum oa_jev_type {
 /* The fragment points into the fed data, unchanged (no escape decoded). */
 #define OA_JSON_RAW 4u
 /* A \u escape of a lone surrogate became U+FFFD in this token: set on the
- * fragment that holds the U+FFFD or on a later one (a reader with
- * lone_surrogate_error set stops there instead). OR the flags of a token's
- * fragments to know. */
+ * fragment that holds the U+FFFD or on a later one. OR the flags of a
+ * token's fragments to know. */
 #define OA_JSON_LONE 8u
 
 typedef struct oa_json_event {
@@ -3202,8 +3201,7 @@ static int oa_json_put_code(oa_json *js, uint32_t cp)
 }
 
 /* A lone surrogate escape: U+FFFD, flagged on the fragment holding it (set
- * after the put: a flush it made went out before), or an error for a reader
- * asked to refuse them (a request body has no UTF-8 form for one). */
+ * after the put: a flush it made went out before). */
 static int oa_json_lone(oa_json *js)
 {
   if (oa_json_put_code(js, 0xFFFD)) return 1;
