@@ -3348,11 +3348,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       }
       c = p != end ? *p : 0;
       if (c == '"') {
-        /* most strings: one raw run, nothing decoded */
-        if (!js->tmp_len && p != run
-                ? oa_json_emit(js, OA_JSON_RAW | OA_JSON_LAST, run, (size_t)(p - run))
-                : oa_json_out(js, run, p, OA_JSON_LAST))
-          goto done;
+        if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
         p++;
         if (js->ev.type != OA_JEV_KEY) goto value_done;
         state = OA_JSON_BETWEEN;
