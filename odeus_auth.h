@@ -833,7 +833,7 @@ typedef struct odeus_answer_reader {
   /* the error message */
   unsigned char cur, have;      /* priority of the member read / of the text stored */
   unsigned char where, role;    /* the container followed, what its next value is */
-  unsigned char item_seen, item_parts, first_part, part_started, path_elems, parts;
+  unsigned char item_seen, item_parts, first_part, part_started, path_elems;
   size_t item_sep, item_start, second_start;
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
 } odeus_answer_reader;
@@ -4123,8 +4123,7 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned role, const char *
     }
     if (r->item_parts++ == 0) {
       r->item_sep = r->msg_len;
-      if (r->parts) oa_msg_put(r, "; ", 2);
-      r->parts = 1;
+      if (r->msg_len) oa_msg_put(r, "; ", 2); /* an item of the message before */
       r->item_start = r->msg_len;
       r->first_part = (unsigned char)role;
     } else {
@@ -4171,15 +4170,15 @@ static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
   unsigned role, k;
   size_t n = r->bind.word_len;
   if (!s) return;
-  /* which name: the body's "message" and "error" as their priorities, 3 "path" */
-  k = oa_spells("message", s, n) ? 2u : oa_spells("error", s, n) ? 1u : oa_spells("path", s, n) ? 3u : 0u;
+  /* which name: the body's "message" and "error" are their priorities */
+  k = oa_spells("message", s, n) ? OA_MSG_MESSAGE : oa_spells("error", s, n) ? OA_MSG_ERROR
+      : oa_spells("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
   if (r->where == OA_MSG_BODY) {
     role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
     r->cur = r->role = (unsigned char)role;
-    r->parts = 0;
     return;
   }
-  role = k == OA_MSG_MESSAGE ? OA_MSG_TEXT : k == 3 /* path */ && r->where == OA_MSG_ITEM ? OA_MSG_PATH : OA_MSG_NONE;
+  role = k == OA_MSG_MESSAGE ? OA_MSG_TEXT : k == OA_MSG_PATH && r->where == OA_MSG_ITEM ? OA_MSG_PATH : OA_MSG_NONE;
   if (r->item_seen & (1u << role)) role = OA_MSG_NONE;
   r->item_seen |= (unsigned char)(1u << role);
   r->role = (unsigned char)role;
