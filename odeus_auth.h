@@ -3484,8 +3484,8 @@ static odeus_result oa_json_finish(oa_json *js)
 
 /* The object or array the binder is in: before the body, an answer's body
  * ("integration"), the integration (a config's body), authFields, one of
- * its elements, oauthClient, after the body. */
-enum { OA_B_TOP, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_FIELD, OA_B_OAUTH, OA_B_DONE };
+ * its elements, oauthClient. */
+enum { OA_B_TOP, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_FIELD, OA_B_OAUTH };
 
 /* What an event is, for the consumer. */
 enum {
@@ -3512,7 +3512,7 @@ static const struct oa_bind_rows {
 } oa_bind_scopes[] = {
   { NULL, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_root_members, OA_COUNT(oa_root_members), 1 },
   { NULL, 0, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
-  { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 }, { NULL, 0, 0 }
+  { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 }
 };
 
 /* Row i of the scope's object, NULL past the last. */
@@ -3613,9 +3613,11 @@ static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
 /* Leaves the object or array that closed (or one its consumer refused). */
 static void oa_bind_leave(oa_bind *b)
 {
-  static const unsigned char parent[] = { OA_B_DONE, OA_B_DONE, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_INTEG,
-                                          OA_B_DONE };
-  b->scope = b->scope == OA_B_INTEG && b->in == OA_IN_BODY ? (unsigned char)OA_B_DONE : parent[b->scope];
+  /* Nothing comes after the body (the JSON reader lets only space follow
+   * it), so where a closed body leads is never read: a config's, the
+   * integration, leads where an answer's would. */
+  static const unsigned char parent[] = { OA_B_TOP, OA_B_TOP, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_INTEG };
+  b->scope = parent[b->scope];
   b->row = NULL;
 }
 

@@ -491,8 +491,7 @@ static void test_key_rows(void)
     { OA_B_INTEG, "authTyp", NULL },
     { OA_B_INTEG, "authTypes", NULL },
     { OA_B_FIELDS, "slug", NULL },
-    { OA_B_TOP, "integration", NULL },
-    { OA_B_DONE, "integration", NULL }
+    { OA_B_TOP, "integration", NULL }
   };
   size_t i;
   unsigned char next;
