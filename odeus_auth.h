@@ -1376,6 +1376,11 @@ static const oa_member oa_oauth_members[] = {
        refresh_token_code, 0, odeus_answer_oauth, refresh_token_code)
 };
 
+/* The two members of an answer that a request does not have. */
+static const oa_member oa_ans_integration =
+  OA_M_ANSWER("integration", ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
+static const oa_member oa_ans_id = OA_M_ANSWER("id", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
+
 /* Enum spellings, indexed by the enum value (0 = unset). */
 static const char *const oa_auth_type_names[] = {
   "", "NONE", "API_KEY", "SERVICE_ACCOUNT", "OAUTH", "OAUTH_DCR"
@@ -1437,9 +1442,10 @@ static odeus_str oa_key_name(odeus_key k)
   if (v - ODEUS_KEY_SLUG < OA_COUNT(oa_field_members)) m = &oa_field_members[v - ODEUS_KEY_SLUG];
   if (v - ODEUS_KEY_SCOPES < 5u) m = &oa_oauth_members[v - ODEUS_KEY_SCOPES];
   if (v - ODEUS_KEY_AUTHORIZATION_CODE < 3u) m = &oa_oauth_members[v - ODEUS_KEY_AUTHORIZATION_CODE + 6];
-  /* the answer's own keys as their rows spell them: one copy of each text */
-  r.ptr = m ? m->name : k == ODEUS_KEY_ID ? OA_NAME("id") : k == ODEUS_KEY_INTEGRATION ? OA_NAME("integration") : "";
-  r.len = m ? m->name_len : k == ODEUS_KEY_ID ? 2u : k == ODEUS_KEY_INTEGRATION ? 11u : 0u;
+  if (k == ODEUS_KEY_ID) m = &oa_ans_id;
+  if (k == ODEUS_KEY_INTEGRATION) m = &oa_ans_integration;
+  r.ptr = m ? m->name : "";
+  r.len = m ? m->name_len : 0u;
   return r;
 }
 
@@ -3498,11 +3504,6 @@ enum {
   OA_B_OPEN,                    /* an object or array entered (scope: the new one) */
   OA_B_CLOSE                    /* the end of the object or array the binder is in */
 };
-
-/* The two members of an answer that a request does not have. */
-static const oa_member oa_ans_integration =
-  OA_M_ANSWER("integration", ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
-static const oa_member oa_ans_id = OA_M_ANSWER("id", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
 
 /* The rows of each scope's object; the integration's come after the
  * answer's own "id" (id_first). */
