@@ -656,7 +656,8 @@ typedef struct oa_json {
 typedef enum oa_retry_kind {
   OA_RETRY_ABSENT = 0,
   OA_RETRY_SECONDS,          /* delta-seconds in value (saturated, see TOO_LARGE) */
-  OA_RETRY_DATE,             /* IMF-fixdate: value = seconds since 1970 */
+  OA_RETRY_DATE,             /* IMF-fixdate: value = seconds since 1970 (the parser
+                                keeps the date's text: oa_http_retry_after reads it) */
   OA_RETRY_INVALID,
   OA_RETRY_TOO_LARGE,        /* a number past 2^32-1 seconds: value = UINT32_MAX */
   OA_RETRY_FORCE_32BIT = 0x7fffffff
@@ -1325,10 +1326,12 @@ OA_STATIC_ASSERT(member_offsets, sizeof(odeus_config) <= 256 && sizeof(odeus_aut
   { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY | OA_IN_ANSWER | (answer), OA_MAX100(max), \
     (unsigned char)offsetof(type, field), (unsigned char)offsetof(atype, afield) }
 #define OA_W(name, key, kind, flags, max, type, field) \
-  { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY, OA_MAX100(max), (unsigned char)offsetof(type, field), 0 }
+  { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY, OA_MAX100(max), \
+    (unsigned char)offsetof(type, field), 0 }
 /* A row of the answer alone. */
 #define OA_M_ANSWER(name, key, kind, atype, afield) \
-  { OA_NAME(name), sizeof(name) - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, (unsigned char)offsetof(atype, afield) }
+  { OA_NAME(name), sizeof(name) - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, \
+    (unsigned char)offsetof(atype, afield) }
 
 /* The documented key order of the body is the order of these tables. */
 static const oa_member oa_root_members[] = {
@@ -2581,23 +2584,27 @@ static unsigned oa_http_dec(const char *v, unsigned n)
 }
 
 /* The 29 bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
- * Exactly that shape ('a': a letter of a name, a digit: a digit up to that
- * one, else that byte), names in RFC 9110's case; the weekday must be the
- * date's. */
+ * Exactly that shape ('a': a letter of a name, '0': a digit, else that
+ * byte), names in RFC 9110's case, each number in its range; the weekday
+ * must be the date's. */
 static int oa_http_imf_date(const char *v, uint64_t *out)
 {
-  static const char shape[] = "aaa, 39 aaa 9999 29:59:69 GMT";
+  static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
   /* the months, then the weekdays from 1970-01-01, a Thursday */
   static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDecThuFriSatSunMonTueWed";
-  unsigned i, mon = 0, day = oa_http_dec(v + 5, 2), year = oa_http_dec(v + 12, 4);
-  unsigned hour = oa_http_dec(v + 17, 2), min = oa_http_dec(v + 20, 2), sec = oa_http_dec(v + 23, 2);
+  unsigned i, mon = 0, day, year, hour, min, sec;
   uint32_t days;
   for (i = 0; i < 29; i++) {
     unsigned c = (unsigned char)v[i], t = (unsigned char)shape[i];
-    if (oa_is_digit(t) ? c - '0' > t - '0' : t != 'a' && c != t) return 0;
+    if (t == '0' ? !oa_is_digit(c) : t != 'a' && c != t) return 0;
   }
+  day = oa_http_dec(v + 5, 2);
+  year = oa_http_dec(v + 12, 4);
+  hour = oa_http_dec(v + 17, 2);
+  min = oa_http_dec(v + 20, 2);
+  sec = oa_http_dec(v + 23, 2);
   while (mon < 12 && !OA_SAME(v + 8, names + (size_t)3 * mon, 3)) mon++;
-  if (mon == 12 || year < 1970 || !day || hour > 23 || sec > 60) /* 60: a leap second */
+  if (mon == 12 || year < 1970 || !day || hour > 23 || min > 59 || sec > 60) /* 60: a leap second */
     return 0;
   days = oa_http_days(year, mon + 1, day);
   if (days >= oa_http_days(year, mon + 2, 1)) return 0; /* past the month's last day */
@@ -2820,7 +2827,7 @@ static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
   case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
   case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
   default: /* AT_CHUNK: the data, or (size 0) the trailers */
-    if (p->num && p->body_max && p->num > p->body_max - p->body_read) r = ODEUS_ERR_HTTP_BODY_TOO_LARGE;
+    if (p->body_max && p->num > p->body_max - p->body_read) r = ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     else if (p->num) p->state = OA_HTTP_CHUNK_DATA;
     else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_LINE); }
     break;
@@ -2946,7 +2953,7 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     } else if (at != OA_HTTP_Z_EXT || !oa_http_text_byte(c)) { /* an extension's bytes are skipped */
       if (at != OA_HTTP_Z_START && c == ';') p->sub = OA_HTTP_Z_EXT;
       else if ((at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_WS) && oa_http_ows(c)) p->sub = OA_HTTP_Z_WS;
-      else if (c == '\r' && (at & 1u)) return oa_http_eol(p, s, e, OA_HTTP_AT_CHUNK); /* DIGITS or EXT */
+      else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) return oa_http_eol(p, s, e, OA_HTTP_AT_CHUNK);
       else return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
     }
   }
