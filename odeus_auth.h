@@ -1384,16 +1384,17 @@ static const oa_member oa_ans_integration =
   OA_M_ANSWER("integration", ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
 static const oa_member oa_ans_id = OA_M_ANSWER("id", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
 
-/* Enum spellings, indexed by the enum value (0 = unset). */
-static const char *const oa_auth_type_names[] = {
-  "", "NONE", "API_KEY", "SERVICE_ACCOUNT", "OAUTH", "OAUTH_DCR"
-};
-static const char *const oa_field_type_names[] = {
-  "", "TEXT", "MULTI_LINE_TEXT", "PASSWORD", "NUMBER", "EMBEDDING_MODEL"
-};
-/* A name not in a list looks up as the list's length: the UNKNOWN value. */
-OA_STATIC_ASSERT(auth_type_names, OA_COUNT(oa_auth_type_names) == ODEUS_AUTH_UNKNOWN);
-OA_STATIC_ASSERT(field_type_names, OA_COUNT(oa_field_type_names) == ODEUS_FIELD_UNKNOWN);
+/* The spellings of the enum kinds (auth type, field type, boolean), each
+ * kind's names in value order from 1, each after its length (octal), a 0
+ * ending the kind: a name is found and written without measuring it, and
+ * without a table of pointers. A name not in a list looks up as the value
+ * after its last: the UNKNOWN value. The golden requests and the problem
+ * lines listing every name hold each length. */
+#define OA_AUTH_TYPE_SPELLINGS "\4NONE\7API_KEY\17SERVICE_ACCOUNT\5OAUTH\11OAUTH_DCR"
+#define OA_FIELD_TYPE_SPELLINGS "\4TEXT\17MULTI_LINE_TEXT\10PASSWORD\6NUMBER\17EMBEDDING_MODEL"
+static const char oa_enum_spellings[] =
+  OA_AUTH_TYPE_SPELLINGS "\0" OA_FIELD_TYPE_SPELLINGS "\0" "\5false\4true";
+OA_STATIC_ASSERT(enum_counts, ODEUS_AUTH_UNKNOWN == 6 && ODEUS_FIELD_UNKNOWN == 6);
 
 #define OA_AT(obj, m, type) ((type *)(void *)((char *)(obj) + (m)->offset))
 #define OA_CAT(obj, m, type) ((const type *)(const void *)((const char *)(obj) + (m)->offset))
@@ -1415,15 +1416,21 @@ static int oa_spells(const char *name, const char *s, size_t n)
   return name[n] == '\0';
 }
 
-/* The value a spelling names in a list of them (index 0, unset, is never
- * named), or the list's length (an UNKNOWN value) when it names none. */
+/* The names of an enum kind: its first one's length byte. */
+static const char *oa_enum_names(unsigned kind)
+{
+  return oa_enum_spellings + (kind == OA_KIND_AUTH_TYPE ? 0 : sizeof OA_AUTH_TYPE_SPELLINGS)
+         + (kind == OA_KIND_BOOL ? sizeof OA_FIELD_TYPE_SPELLINGS : 0);
+}
+
+/* The value of a kind whose spelling is the n bytes at s (0, unset, is
+ * never named), or the value after the last (UNKNOWN) when none is. */
 static int oa_enum_lookup(unsigned kind, const char *s, size_t n)
 {
-  int auth = kind == OA_KIND_AUTH_TYPE, i = 1;
-  int count = auth ? (int)OA_COUNT(oa_auth_type_names) : (int)OA_COUNT(oa_field_type_names);
-  const char *const *names = auth ? oa_auth_type_names : oa_field_type_names;
-  while (i < count && !oa_spells(names[i], s, n)) i++;
-  return i;
+  const char *t = oa_enum_names(kind);
+  int v = 1;
+  for (; *t && !((size_t)*t == n && OA_SAME(t + 1, s, n)); t += *t + 1) v++;
+  return v;
 }
 
 /* Whether a string, URL, boolean or enum member is set. */
@@ -1887,20 +1894,23 @@ static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_pr
     oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
-/* The JSON text of value v of a boolean or enum kind, NULL when v is none
- * of them (unset, or out of range). */
-static const char *oa_enum_name(unsigned kind, unsigned v)
+/* The JSON text of value v of a boolean or enum kind; ptr NULL when v is
+ * none of them (unset, or out of range). */
+static inline odeus_str oa_enum_name(unsigned kind, unsigned v)
 {
-  static const char *const bools[] = { "", "false", "true" };
-  int bool_kind = kind == OA_KIND_BOOL, auth = kind == OA_KIND_AUTH_TYPE;
-  unsigned count = bool_kind ? 3u : auth ? OA_COUNT(oa_auth_type_names) : OA_COUNT(oa_field_type_names);
-  if (v - 1u >= count - 1u) return NULL;
-  return (bool_kind ? bools : auth ? oa_auth_type_names : oa_field_type_names)[v];
+  const char *t = oa_enum_names(kind);
+  odeus_str r = { NULL, 0 };
+  for (; v > 1 && *t; v--) t += *t + 1;
+  if (v == 1 && *t) {
+    r.ptr = t + 1;
+    r.len = (size_t)*t;
+  }
+  return r;
 }
 
-/* The JSON text of a set boolean or enum member, NULL when its value
+/* The JSON text of a set boolean or enum member, ptr NULL when its value
  * (*value) is none of them: what the walk writes, and what breaks the rule. */
-static const char *oa_scalar_text(const void *obj, const oa_member *m, size_t *value)
+static odeus_str oa_scalar_text(const void *obj, const oa_member *m, size_t *value)
 {
   unsigned v = (unsigned)oa_enum_value(obj, m);
   *value = v;
@@ -2019,7 +2029,7 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
    * problem would then link every text of this function along with it. */
   static const char required[] = "required";
   unsigned kind = p->key == ODEUS_KEY_AUTH_TYPE ? OA_KIND_AUTH_TYPE : OA_KIND_FIELD_TYPE, i;
-  const char *name;
+  odeus_str name;
   switch (p->rule) {
   case ODEUS_RULE_REQUIRED: oa_puts(s, required); break;
   case ODEUS_RULE_EMPTY: oa_puts(s, "empty, min 1 character"); break;
@@ -2031,9 +2041,9 @@ static void oa_put_rule(oa_sink *s, const odeus_problem *p)
     else oa_put_number(s, "value ", p->actual, NULL);
     oa_puts(s, " is not one of ");
     if (p->member == ODEUS_KEY_REQUIRED) { oa_puts(s, "true, false"); break; }
-    for (i = 1; (name = oa_enum_name(kind, i)) != NULL; i++) {
+    for (i = 1; (name = oa_enum_name(kind, i)).ptr; i++) {
       if (i > 1) oa_puts(s, ", ");
-      oa_puts(s, name);
+      oa_put(s, name.ptr, name.len);
     }
     break;
   case ODEUS_RULE_DUPLICATE_SLUG: /* escaped: a slug may hold any character */
@@ -2216,10 +2226,10 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
     w->at.inside = 0;
   } else {
-    const char *t = oa_scalar_text(obj, m, &value);
+    odeus_str t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
-    if (!t && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
-    if (t && w->emit) oa_puts(w->s, t); /* always valid once checked */
+    if (!t.ptr && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
+    if (w->emit) oa_put(w->s, t.ptr, t.len); /* always valid once checked */
     if (w->emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
   }
   w->at.i++;
@@ -4419,7 +4429,7 @@ static void oa_ans_put_record(oa_sink *s, const char *record, unsigned scope)
   for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++) {
     const void *a = record, *at = record + m->answer_offset;
     const odeus_str *v = (const odeus_str *)at;
-    const char *known = NULL;
+    odeus_str known = { NULL, 0 };
     if (!(m->in & OA_IN_ANSWER) || m->kind >= OA_KIND_FIELDS ||
         (m->kind != OA_KIND_BOOL && !v->ptr && !(m->flags & OA_REQUIRED) && !(m->in & OA_ANS_NULL)))
       continue;
@@ -4432,9 +4442,9 @@ static void oa_ans_put_record(oa_sink *s, const char *record, unsigned scope)
     }
     if (m->kind == OA_KIND_AUTH_TYPE) known = oa_enum_name(m->kind, (unsigned)((const odeus_answer *)a)->auth_type);
     if (m->kind == OA_KIND_FIELD_TYPE) known = oa_enum_name(m->kind, (unsigned)((const odeus_answer_field *)a)->type);
-    if (known) {
+    if (known.ptr) {
       oa_putc(s, '"');
-      oa_puts(s, known);
+      oa_put(s, known.ptr, known.len);
       oa_putc(s, '"');
     } else {
       oa_put_json_str(s, v->ptr, v->len);

@@ -560,15 +560,26 @@ static void test_enums(void)
       CHECK(str_is(a.auth_type_text, auth[v]));
     }
   }
-  /* the reader knows the spellings the writer uses */
+  /* the spellings, each after its length, and the reader knows the ones
+   * the writer uses */
   {
-    int v;
-    for (v = 1; v < 6; v++) {
-      CHECK_EQ_INT(oa_enum_lookup(OA_KIND_AUTH_TYPE, oa_auth_type_names[v],
-                                  strlen(oa_auth_type_names[v])), v);
-      CHECK_EQ_INT(oa_enum_lookup(OA_KIND_FIELD_TYPE, oa_field_type_names[v],
-                                  strlen(oa_field_type_names[v])), v);
+    static const char *const names[3][6] = {
+      { "NONE", "API_KEY", "SERVICE_ACCOUNT", "OAUTH", "OAUTH_DCR", NULL },
+      { "TEXT", "MULTI_LINE_TEXT", "PASSWORD", "NUMBER", "EMBEDDING_MODEL", NULL },
+      { "false", "true", NULL, NULL, NULL, NULL } };
+    unsigned k, v;
+    for (k = 0; k < 3; k++) {
+      for (v = 1; v <= 6; v++) {
+        odeus_str n = oa_enum_name(OA_KIND_AUTH_TYPE + k, v);
+        const char *want = names[k][v - 1];
+        CHECK(want ? n.ptr && n.len == strlen(want) && memcmp(n.ptr, want, n.len) == 0 : n.ptr == NULL);
+        if (want && k < 2) CHECK_EQ_INT(oa_enum_lookup(OA_KIND_AUTH_TYPE + k, want, strlen(want)), (int)v);
+        if (!want) break;
+      }
+      CHECK(oa_enum_name(OA_KIND_AUTH_TYPE + k, 0).ptr == NULL);
     }
+    CHECK_EQ_INT(oa_enum_lookup(OA_KIND_AUTH_TYPE, "NONE_", 5), ODEUS_AUTH_UNKNOWN);
+    CHECK_EQ_INT(oa_enum_lookup(OA_KIND_FIELD_TYPE, "", 0), ODEUS_FIELD_UNKNOWN);
   }
 }
 
