@@ -811,7 +811,6 @@ struct oa_bind {
   size_t field;                 /* the authFields element (counted from -1 as they come) */
   unsigned char scope;          /* OA_B_*: the object or array we are in */
   unsigned char in;             /* the mode: rows read (OA_IN_BODY: strict) */
-  unsigned char next;           /* the row a key is tried against first */
   unsigned char word_len;       /* a key or enum value in pieces: bytes so far */
   char word[20];
 };
@@ -3513,13 +3512,14 @@ enum {
 };
 
 /* The rows of each scope's object; the integration's come after the
- * answer's own "id" (id_first). */
+ * answer's own "id" (id_first). A scope that is no object has none (any
+ * table, count 0). */
 static const struct oa_bind_rows {
   const oa_member *table;
   unsigned char count, id_first;
 } oa_bind_scopes[] = {
-  { NULL, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_root_members, OA_COUNT(oa_root_members), 1 },
-  { NULL, 0, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
+  { oa_root_members, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_root_members, OA_COUNT(oa_root_members), 1 },
+  { oa_root_members, 0, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
   { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 }
 };
 
@@ -3564,28 +3564,19 @@ static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t 
   return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
 }
 
-/* The row a key names among the scope's rows read in this mode, else NULL,
- * tried from row *next on, then from the first; *next is left on the row
- * after the one found. */
-static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s, size_t n, unsigned char *next)
+/* The row a key names among the scope's rows read in this mode, else NULL.
+ * The names of one scope differ, so the order they are tried in is free. */
+static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s, size_t n)
 {
-  const oa_member *m;
-  unsigned i = *next, from = i;
-  for (;; i++) {
-    if ((m = oa_bind_row(scope, i)) == NULL) {
-      if (!from) return NULL;
-      from = 0;
-      i = (unsigned)-1; /* the first row next */
-    } else if (oa_bind_names(m, in, s, n)) {
-      break;
-    }
-  }
-  *next = (unsigned char)(i + 1);
-  return m;
+  const struct oa_bind_rows *d = &oa_bind_scopes[scope];
+  const oa_member *m = d->table, *const end = m + d->count;
+  if (d->id_first && oa_bind_names(&oa_ans_id, in, s, n)) return &oa_ans_id;
+  for (; m != end; m++)
+    if (oa_bind_names(m, in, s, n)) return m;
+  return NULL;
 }
 
-/* A key: its row, and whether it came before. The server writes the keys
- * in table order: the row after the last one found is tried first. */
+/* A key: its row, and whether it came before. */
 static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 {
   const char *s = ev->text;
@@ -3595,7 +3586,7 @@ static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
     if ((s = oa_bind_word(b, ev)) == NULL) return OA_B_NONE;
     n = b->word_len;
   }
-  b->row = m = oa_bind_find(b->scope, b->in, s, n, &b->next);
+  b->row = m = oa_bind_find(b->scope, b->in, s, n);
   if (!m) return OA_B_UNKNOWN;
   if (b->seen & OA_BIND_BIT(m)) return OA_B_DUPLICATE;
   b->seen |= OA_BIND_BIT(m);
@@ -3614,7 +3605,6 @@ static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
   if (to == OA_B_FIELDS) b->field = (size_t)-1;
   b->scope = (unsigned char)to;
   b->row = NULL;
-  b->next = 0;
   return OA_B_OPEN;
 }
 
