@@ -3893,8 +3893,10 @@ static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   return 0;
 }
 
-ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_config *cfg,
-                                          odeus_config_storage *storage, odeus_problems *problems)
+/* The body, read in two pieces split at cut (at len: whole). Its problems
+ * are the same wherever it is split; the unit tests split it everywhere. */
+static odeus_result oa_cfg_parse(const char *json, size_t len, size_t cut, odeus_config *cfg,
+                                 odeus_config_storage *storage, odeus_problems *problems)
 {
   odeus_problems none = { NULL, 0, 0 };
   odeus_config_storage no_storage;
@@ -3918,8 +3920,20 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
    * becomes U+FFFD with OA_JSON_LONE, a problem at the string's path,
    * so the rest of the body is still checked. */
   oa_json_init(&js, oa_bind_event, &p.b);
-  r = oa_json_feed(&js, json, len);
+  r = oa_json_feed(&js, json, cut);
+  if (r == ODEUS_OK) r = oa_json_feed(&js, json + cut, len - cut);
   if (r == ODEUS_OK) r = oa_json_finish(&js);
+  /* A string or number value the text breaks is judged at its first
+   * fragment, as any other (a value of the wrong type, then the JSON
+   * error: two causes to fix); when it broke before one was delivered
+   * (which depends on where the text was split), its type is judged here,
+   * so that every split gives the same problems. */
+  if (r != ODEUS_OK && (js.flags & OA_JSON_FIRST) && js.ev.type != OA_JEV_KEY) {
+    js.ev.flags = OA_JSON_FIRST;
+    js.ev.text = "";
+    js.ev.len = 0;
+    (void)oa_bind_event(&p.b, &js.ev);
+  }
   /* Nesting too deep inside a value already reported (of the wrong type,
    * under an unknown key) is that one fault: not a second problem. */
   if (r != ODEUS_OK && !(r == ODEUS_ERR_JSON_DEPTH && p.b.skip)) {
@@ -3928,6 +3942,12 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
     if (p.pr->count <= p.pr->capacity && p.pr->items) p.pr->items[p.pr->count - 1].cause = r;
   }
   return p.pr->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
+}
+
+ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_config *cfg,
+                                          odeus_config_storage *storage, odeus_problems *problems)
+{
+  return oa_cfg_parse(json, len, len, cfg, storage, problems);
 }
 
 /* ---- the answer (implementation) ----------------------------------------------------
