@@ -4005,6 +4005,10 @@ static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rul
   return (int)code;
 }
 
+#define OA_ANS_ENUM_BEFORE (offsetof(odeus_answer, auth_type_text) - offsetof(odeus_answer, auth_type))
+OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_field, type_text) -
+                                                        offsetof(odeus_answer_field, type));
+
 /* A fragment of a string value: copied while the whole string (and its
  * NUL) still fits the storage left. At its end the string is kept where it
  * fit (an empty one needs no storage) and counted anyway; an enum's value
@@ -4031,14 +4035,12 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
     else r->str_cut = 1;
   }
   r->str_len = len = oa_ans_add(len, n);
-  if (m->kind >= OA_KIND_AUTH_TYPE && (s = oa_bind_word(&r->bind, ev)) != NULL) {
-    n = r->bind.word_len;
-    record = oa_ans_record(r);
-    if (m->kind == OA_KIND_AUTH_TYPE)
-      out->auth_type = (odeus_auth_type)oa_enum_lookup(m->kind, s, n);
-    else if (record)
-      ((odeus_answer_field *)(void *)record)->type =
-        (odeus_field_type)oa_enum_lookup(m->kind, s, n);
+  /* an enum's value lies just before its text, in the integration as in a field */
+  if (m->kind >= OA_KIND_AUTH_TYPE && r->target && (s = oa_bind_word(&r->bind, ev)) != NULL) {
+    int v = oa_enum_lookup(m->kind, s, r->bind.word_len);
+    record = (char *)r->target - OA_ANS_ENUM_BEFORE;
+    if (m->kind == OA_KIND_AUTH_TYPE) *(odeus_auth_type *)(void *)record = (odeus_auth_type)v;
+    else *(odeus_field_type *)(void *)record = (odeus_field_type)v;
   }
   if (!(ev->flags & OA_JSON_LAST)) return 0;
   if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
