@@ -827,6 +827,8 @@ typedef struct odeus_answer_reader {
   int error;                    /* 0, or the result every later call returns */
   oa_bind bind;                 /* the 200 mapper; keys of the error message */
   size_t used;                  /* bytes of storage taken */
+  char *record;                 /* where the current object's strings go (the answer, a field,
+                                   the OAuth client); NULL: a field past the capacity */
   odeus_str *target;            /* the string being stored; NULL: counted only */
   size_t str_start, str_len;    /* where it starts in storage; bytes so far */
   int str_cut;                  /* it does not fit */
@@ -3979,16 +3981,6 @@ static odeus_answer_reader *oa_ans_reader(oa_bind *b)
   return (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
 }
 
-/* The record the strings of the current object go to; NULL for a field
- * past the caller's capacity, whose strings are only counted. */
-static char *oa_ans_record(const odeus_answer_reader *r)
-{
-  odeus_answer *out = r->out;
-  if (r->bind.scope == OA_B_FIELD)
-    return r->bind.field < out->field_capacity ? (char *)&out->fields[r->bind.field] : NULL;
-  return r->bind.scope == OA_B_OAUTH ? (char *)&out->oauth_client : (char *)out;
-}
-
 /* Records the first problem; its code stops the JSON reader. */
 static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rule, const oa_member *m,
                        size_t offset)
@@ -4024,8 +4016,7 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   size_t n = ev->len, len = r->str_len;
   if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
   if (ev->flags & OA_JSON_FIRST) {
-    record = oa_ans_record(r);
-    r->target = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
+    r->target = r->record ? (odeus_str *)(void *)(r->record + m->answer_offset) : NULL;
     r->str_start = r->used;
     r->str_cut = r->target == NULL;
     len = 0;
@@ -4068,22 +4059,24 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   const oa_member *m = b->row;
   unsigned i;
   if (what == OA_B_STRING) return oa_ans_string(r, ev);
-  if (what == OA_B_BOOL) {
-    char *record = oa_ans_record(r); /* "required", of a field */
-    if (record) ((odeus_answer_field *)(void *)record)->required = ev->type == OA_JEV_TRUE;
+  if (what == OA_B_BOOL) { /* "required", of a field */
+    if (r->record) ((odeus_answer_field *)(void *)r->record)->required = ev->type == OA_JEV_TRUE;
   } else if (what == OA_B_OPEN) { /* a field is counted, and kept while there is room for it */
     if (b->scope == OA_B_FIELD) {
       out->field_count = b->field + 1;
-      if (b->field < out->field_capacity) memset(&out->fields[b->field], 0, sizeof *out->fields);
+      r->record = NULL;
+      if (b->field < out->field_capacity) memset(r->record = (char *)&out->fields[b->field], 0, sizeof *out->fields);
       else out->cut = 1;
     } else if (b->scope == OA_B_OAUTH) {
       out->has_oauth_client = 1;
+      r->record = (char *)&out->oauth_client;
     }
   } else if (what == OA_B_CLOSE) {
     i = oa_bind_lacking(b, 0);
     if (i)
       return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(b->scope, i - 1), ev->offset);
     oa_bind_leave(b);
+    r->record = (char *)out; /* what encloses a field or the OAuth client: the integration */
   } else if (what != OA_B_UNKNOWN) { /* (a key not read is skipped with its value) */
     int twice = what == OA_B_DUPLICATE;
     return oa_ans_fail(r, twice ? ODEUS_ERR_ANSWER_DUPLICATE : ODEUS_ERR_ANSWER_TYPE,
@@ -4339,6 +4332,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   r->bind.in = OA_IN_ANSWER;
   r->bind.fn = oa_ans_bound;
   r->out = out;
+  r->record = (char *)out;
   r->status = status;
   if (!out) {
     r->error = ODEUS_ERR_ARGUMENT;
