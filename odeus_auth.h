@@ -3668,14 +3668,19 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
   return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
 }
 
-/* The first member from row i on that the closing object must hold and
- * lacks, as 1 + its row; 0 when none is missing. */
-static unsigned oa_bind_lacking(const oa_bind *b, unsigned i)
+/* Whether the closing object must hold row m and lacks it. */
+#define OA_BIND_LACKS(b, m) (((m)->flags & OA_REQUIRED) && ((m)->in & (b)->in) && !((b)->seen & OA_BIND_BIT(m)))
+
+/* The first member after row `after` (NULL: from the first row) that the
+ * closing object must hold and lacks; NULL when none is missing. */
+static const oa_member *oa_bind_lacking(const oa_bind *b, const oa_member *after)
 {
-  const oa_member *m;
-  for (; (m = oa_bind_row(b->scope, i)) != NULL; i++)
-    if ((m->flags & OA_REQUIRED) && (m->in & b->in) && !(b->seen & OA_BIND_BIT(m))) return i + 1;
-  return 0;
+  const struct oa_bind_rows *d = &oa_bind_scopes[b->scope];
+  const oa_member *m = after && after != &oa_ans_id ? after + 1 : d->table, *const end = d->table + d->count;
+  if (!after && d->id_first && OA_BIND_LACKS(b, &oa_ans_id)) return &oa_ans_id;
+  for (; m != end; m++)
+    if (OA_BIND_LACKS(b, m)) return m;
+  return NULL;
 }
 
 /* The path of a member of the object the binder is in (NULL: the object). */
@@ -3798,9 +3803,8 @@ static void oa_cfg_open(oa_cfg *p, const oa_json_event *ev)
  * across members. */
 static void oa_cfg_close(oa_cfg *p)
 {
-  unsigned i = 0;
-  while ((i = oa_bind_lacking(&p->b, i)) != 0)
-    oa_cfg_problem(p, oa_bind_row(p->b.scope, i - 1), ODEUS_RULE_REQUIRED, 0, NULL, 0);
+  const oa_member *m = NULL;
+  while ((m = oa_bind_lacking(&p->b, m)) != NULL) oa_cfg_problem(p, m, ODEUS_RULE_REQUIRED, 0, NULL, 0);
   if (p->b.scope == OA_B_FIELDS)
     oa_check_slugs(p->cfg->fields, p->cfg->field_count, oa_bind_where(&p->b, NULL), p->pr);
   if (p->b.scope == OA_B_INTEG && p->cfg->oauth_client) {
@@ -4057,7 +4061,6 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
   const oa_member *m = b->row;
-  unsigned i;
   if (what == OA_B_STRING) return oa_ans_string(r, ev);
   if (what == OA_B_BOOL) { /* "required", of a field */
     if (r->record) ((odeus_answer_field *)(void *)r->record)->required = ev->type == OA_JEV_TRUE;
@@ -4072,9 +4075,8 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
       r->record = (char *)&out->oauth_client;
     }
   } else if (what == OA_B_CLOSE) {
-    i = oa_bind_lacking(b, 0);
-    if (i)
-      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(b->scope, i - 1), ev->offset);
+    if ((m = oa_bind_lacking(b, NULL)) != NULL)
+      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, m, ev->offset);
     oa_bind_leave(b);
     r->record = (char *)out; /* what encloses a field or the OAuth client: the integration */
   } else if (what != OA_B_UNKNOWN) { /* (a key not read is skipped with its value) */
