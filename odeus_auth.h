@@ -812,6 +812,8 @@ struct oa_bind {
   unsigned char scope;          /* OA_B_*: the object or array we are in */
   unsigned char in;             /* the mode: rows read (OA_IN_BODY: strict) */
   unsigned char word_len;       /* a key or enum value in pieces: bytes so far */
+  unsigned char unknown;        /* what a key no row names is: OA_B_UNKNOWN (a config), or
+                                   OA_B_NONE (0: an answer skips it) */
   char word[20];
 };
 
@@ -3589,7 +3591,7 @@ static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
     n = b->word_len;
   }
   b->row = m = oa_bind_find(b->scope, b->in, s, n);
-  if (!m) return OA_B_UNKNOWN;
+  if (!m) return b->unknown;
   if (b->seen & OA_BIND_BIT(m)) return OA_B_DUPLICATE;
   b->seen |= OA_BIND_BIT(m);
   return OA_B_NONE;
@@ -3915,6 +3917,7 @@ static odeus_result oa_cfg_parse(const char *json, size_t len, size_t cut, odeus
   memset(&p, 0, sizeof p);
   memset(cfg, 0, sizeof *cfg);
   p.b.in = OA_IN_BODY;
+  p.b.unknown = OA_B_UNKNOWN;
   p.b.fn = oa_cfg_bound;
   p.json = json;
   p.json_len = len;
@@ -4079,7 +4082,7 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
       return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, m, ev->offset);
     oa_bind_leave(b);
     r->record = (char *)out; /* what encloses a field or the OAuth client: the integration */
-  } else if (what != OA_B_UNKNOWN) { /* (a key not read is skipped with its value) */
+  } else { /* a key not read is skipped with its value: the binder does not tell it */
     int twice = what == OA_B_DUPLICATE;
     return oa_ans_fail(r, twice ? ODEUS_ERR_ANSWER_DUPLICATE : ODEUS_ERR_ANSWER_TYPE,
                        twice ? ODEUS_RULE_DUPLICATE_KEY : ODEUS_RULE_TYPE, m, ev->offset);
