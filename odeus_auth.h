@@ -811,8 +811,9 @@ struct oa_bind {
   size_t field;                 /* the authFields element (counted from -1 as they come) */
   unsigned char scope;          /* OA_B_*: the object or array we are in */
   unsigned char in;             /* the mode: rows read (OA_IN_BODY: strict) */
-  unsigned char next;           /* the row a key is tried against first */
   unsigned char word_len;       /* a key or enum value in pieces: bytes so far */
+  unsigned char unknown;        /* what a key no row names is: OA_B_UNKNOWN (a config), or
+                                   OA_B_NONE (0: an answer skips it) */
   char word[20];
 };
 
@@ -828,6 +829,8 @@ typedef struct odeus_answer_reader {
   int error;                    /* 0, or the result every later call returns */
   oa_bind bind;                 /* the 200 mapper; keys of the error message */
   size_t used;                  /* bytes of storage taken */
+  char *record;                 /* where the current object's strings go (the answer, a field,
+                                   the OAuth client); NULL: a field past the capacity */
   odeus_str *target;            /* the string being stored; NULL: counted only */
   size_t str_start, str_len;    /* where it starts in storage; bytes so far */
   int str_cut;                  /* it does not fit */
@@ -3523,13 +3526,14 @@ enum {
 };
 
 /* The rows of each scope's object; the integration's come after the
- * answer's own "id" (id_first). */
+ * answer's own "id" (id_first). A scope that is no object has none (any
+ * table, count 0). */
 static const struct oa_bind_rows {
   const oa_member *table;
   unsigned char count, id_first;
 } oa_bind_scopes[] = {
-  { NULL, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_root_members, OA_COUNT(oa_root_members), 1 },
-  { NULL, 0, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
+  { oa_root_members, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_root_members, OA_COUNT(oa_root_members), 1 },
+  { oa_root_members, 0, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
   { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 }
 };
 
@@ -3574,28 +3578,19 @@ static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t 
   return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
 }
 
-/* The row a key names among the scope's rows read in this mode, else NULL,
- * tried from row *next on, then from the first; *next is left on the row
- * after the one found. */
-static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s, size_t n, unsigned char *next)
+/* The row a key names among the scope's rows read in this mode, else NULL.
+ * The names of one scope differ, so the order they are tried in is free. */
+static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s, size_t n)
 {
-  const oa_member *m;
-  unsigned i = *next, from = i;
-  for (;; i++) {
-    if ((m = oa_bind_row(scope, i)) == NULL) {
-      if (!from) return NULL;
-      from = 0;
-      i = (unsigned)-1; /* the first row next */
-    } else if (oa_bind_names(m, in, s, n)) {
-      break;
-    }
-  }
-  *next = (unsigned char)(i + 1);
-  return m;
+  const struct oa_bind_rows *d = &oa_bind_scopes[scope];
+  const oa_member *m = d->table, *const end = m + d->count;
+  if (d->id_first && oa_bind_names(&oa_ans_id, in, s, n)) return &oa_ans_id;
+  for (; m != end; m++)
+    if (oa_bind_names(m, in, s, n)) return m;
+  return NULL;
 }
 
-/* A key: its row, and whether it came before. The server writes the keys
- * in table order: the row after the last one found is tried first. */
+/* A key: its row, and whether it came before. */
 static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 {
   const char *s = ev->text;
@@ -3605,8 +3600,8 @@ static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
     if ((s = oa_bind_word(b, ev)) == NULL) return OA_B_NONE;
     n = b->word_len;
   }
-  b->row = m = oa_bind_find(b->scope, b->in, s, n, &b->next);
-  if (!m) return OA_B_UNKNOWN;
+  b->row = m = oa_bind_find(b->scope, b->in, s, n);
+  if (!m) return b->unknown;
   if (b->seen & OA_BIND_BIT(m)) return OA_B_DUPLICATE;
   b->seen |= OA_BIND_BIT(m);
   return OA_B_NONE;
@@ -3624,7 +3619,6 @@ static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
   if (to == OA_B_FIELDS) b->field = (size_t)-1;
   b->scope = (unsigned char)to;
   b->row = NULL;
-  b->next = 0;
   return OA_B_OPEN;
 }
 
@@ -3686,14 +3680,19 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
   return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
 }
 
-/* The first member from row i on that the closing object must hold and
- * lacks, as 1 + its row; 0 when none is missing. */
-static unsigned oa_bind_lacking(const oa_bind *b, unsigned i)
+/* Whether the closing object must hold row m and lacks it. */
+#define OA_BIND_LACKS(b, m) (((m)->flags & OA_REQUIRED) && ((m)->in & (b)->in) && !((b)->seen & OA_BIND_BIT(m)))
+
+/* The first member after row `after` (NULL: from the first row) that the
+ * closing object must hold and lacks; NULL when none is missing. */
+static const oa_member *oa_bind_lacking(const oa_bind *b, const oa_member *after)
 {
-  const oa_member *m;
-  for (; (m = oa_bind_row(b->scope, i)) != NULL; i++)
-    if ((m->flags & OA_REQUIRED) && (m->in & b->in) && !(b->seen & OA_BIND_BIT(m))) return i + 1;
-  return 0;
+  const struct oa_bind_rows *d = &oa_bind_scopes[b->scope];
+  const oa_member *m = after && after != &oa_ans_id ? after + 1 : d->table, *const end = d->table + d->count;
+  if (!after && d->id_first && OA_BIND_LACKS(b, &oa_ans_id)) return &oa_ans_id;
+  for (; m != end; m++)
+    if (OA_BIND_LACKS(b, m)) return m;
+  return NULL;
 }
 
 /* The path of a member of the object the binder is in (NULL: the object). */
@@ -3816,9 +3815,8 @@ static void oa_cfg_open(oa_cfg *p, const oa_json_event *ev)
  * across members. */
 static void oa_cfg_close(oa_cfg *p)
 {
-  unsigned i = 0;
-  while ((i = oa_bind_lacking(&p->b, i)) != 0)
-    oa_cfg_problem(p, oa_bind_row(p->b.scope, i - 1), ODEUS_RULE_REQUIRED, 0, NULL, 0);
+  const oa_member *m = NULL;
+  while ((m = oa_bind_lacking(&p->b, m)) != NULL) oa_cfg_problem(p, m, ODEUS_RULE_REQUIRED, 0, NULL, 0);
   if (p->b.scope == OA_B_FIELDS)
     oa_check_slugs(p->cfg->fields, p->cfg->field_count, oa_bind_where(&p->b, NULL), p->pr);
   if (p->b.scope == OA_B_INTEG && p->cfg->oauth_client) {
@@ -3913,8 +3911,10 @@ static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   return 0;
 }
 
-ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_config *cfg,
-                                          odeus_config_storage *storage, odeus_problems *problems)
+/* The body, read in two pieces split at cut (at len: whole). Its problems
+ * are the same wherever it is split; the unit tests split it everywhere. */
+static odeus_result oa_cfg_parse(const char *json, size_t len, size_t cut, odeus_config *cfg,
+                                 odeus_config_storage *storage, odeus_problems *problems)
 {
   odeus_problems none = { NULL, 0, 0 };
   odeus_config_storage no_storage;
@@ -3927,6 +3927,7 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
   memset(&p, 0, sizeof p);
   memset(cfg, 0, sizeof *cfg);
   p.b.in = OA_IN_BODY;
+  p.b.unknown = OA_B_UNKNOWN;
   p.b.fn = oa_cfg_bound;
   p.json = json;
   p.json_len = len;
@@ -3938,8 +3939,20 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
    * becomes U+FFFD with OA_JSON_LONE, a problem at the string's path,
    * so the rest of the body is still checked. */
   oa_json_init(&js, oa_bind_event, &p.b);
-  r = oa_json_feed(&js, json, len);
+  r = oa_json_feed(&js, json, cut);
+  if (r == ODEUS_OK) r = oa_json_feed(&js, json + cut, len - cut);
   if (r == ODEUS_OK) r = oa_json_finish(&js);
+  /* A string or number value the text breaks is judged at its first
+   * fragment, as any other (a value of the wrong type, then the JSON
+   * error: two causes to fix); when it broke before one was delivered
+   * (which depends on where the text was split), its type is judged here,
+   * so that every split gives the same problems. */
+  if (r != ODEUS_OK && (js.flags & OA_JSON_FIRST) && js.ev.type != OA_JEV_KEY) {
+    js.ev.flags = OA_JSON_FIRST;
+    js.ev.text = "";
+    js.ev.len = 0;
+    (void)oa_bind_event(&p.b, &js.ev);
+  }
   /* Nesting too deep inside a value already reported (of the wrong type,
    * under an unknown key) is that one fault: not a second problem. */
   if (r != ODEUS_OK && !(r == ODEUS_ERR_JSON_DEPTH && p.b.skip)) {
@@ -3948,6 +3961,12 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
     if (p.pr->count <= p.pr->capacity && p.pr->items) p.pr->items[p.pr->count - 1].cause = r;
   }
   return p.pr->count == before ? ODEUS_OK : ODEUS_ERR_CONFIG;
+}
+
+ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_config *cfg,
+                                          odeus_config_storage *storage, odeus_problems *problems)
+{
+  return oa_cfg_parse(json, len, len, cfg, storage, problems);
 }
 
 /* ---- the answer (implementation) ----------------------------------------------------
@@ -3979,16 +3998,6 @@ static odeus_answer_reader *oa_ans_reader(oa_bind *b)
   return (odeus_answer_reader *)(void *)((char *)b - offsetof(odeus_answer_reader, bind));
 }
 
-/* The record the strings of the current object go to; NULL for a field
- * past the caller's capacity, whose strings are only counted. */
-static char *oa_ans_record(const odeus_answer_reader *r)
-{
-  odeus_answer *out = r->out;
-  if (r->bind.scope == OA_B_FIELD)
-    return r->bind.field < out->field_capacity ? (char *)&out->fields[r->bind.field] : NULL;
-  return r->bind.scope == OA_B_OAUTH ? (char *)&out->oauth_client : (char *)out;
-}
-
 /* Records the first problem; its code stops the JSON reader. */
 static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rule, const oa_member *m,
                        size_t offset)
@@ -4005,6 +4014,10 @@ static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rul
   return (int)code;
 }
 
+#define OA_ANS_ENUM_BEFORE (offsetof(odeus_answer, auth_type_text) - offsetof(odeus_answer, auth_type))
+OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_field, type_text) -
+                                                        offsetof(odeus_answer_field, type));
+
 /* A fragment of a string value: copied while the whole string (and its
  * NUL) still fits the storage left. At its end the string is kept where it
  * fit (an empty one needs no storage) and counted anyway; an enum's value
@@ -4020,8 +4033,7 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   size_t n = ev->len, len = r->str_len;
   if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
   if (ev->flags & OA_JSON_FIRST) {
-    record = oa_ans_record(r);
-    r->target = record ? (odeus_str *)(void *)(record + m->answer_offset) : NULL;
+    r->target = r->record ? (odeus_str *)(void *)(r->record + m->answer_offset) : NULL;
     r->str_start = r->used;
     r->str_cut = r->target == NULL;
     len = 0;
@@ -4031,14 +4043,12 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
     else r->str_cut = 1;
   }
   r->str_len = len = oa_ans_add(len, n);
-  if (m->kind >= OA_KIND_AUTH_TYPE && (s = oa_bind_word(&r->bind, ev)) != NULL) {
-    n = r->bind.word_len;
-    record = oa_ans_record(r);
-    if (m->kind == OA_KIND_AUTH_TYPE)
-      out->auth_type = (odeus_auth_type)oa_enum_lookup(m->kind, s, n);
-    else if (record)
-      ((odeus_answer_field *)(void *)record)->type =
-        (odeus_field_type)oa_enum_lookup(m->kind, s, n);
+  /* an enum's value lies just before its text, in the integration as in a field */
+  if (m->kind >= OA_KIND_AUTH_TYPE && r->target && (s = oa_bind_word(&r->bind, ev)) != NULL) {
+    int v = oa_enum_lookup(m->kind, s, r->bind.word_len);
+    record = (char *)r->target - OA_ANS_ENUM_BEFORE;
+    if (m->kind == OA_KIND_AUTH_TYPE) *(odeus_auth_type *)(void *)record = (odeus_auth_type)v;
+    else *(odeus_field_type *)(void *)record = (odeus_field_type)v;
   }
   if (!(ev->flags & OA_JSON_LAST)) return 0;
   if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
@@ -4064,25 +4074,25 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
   const oa_member *m = b->row;
-  unsigned i;
   if (what == OA_B_STRING) return oa_ans_string(r, ev);
-  if (what == OA_B_BOOL) {
-    char *record = oa_ans_record(r); /* "required", of a field */
-    if (record) ((odeus_answer_field *)(void *)record)->required = ev->type == OA_JEV_TRUE;
+  if (what == OA_B_BOOL) { /* "required", of a field */
+    if (r->record) ((odeus_answer_field *)(void *)r->record)->required = ev->type == OA_JEV_TRUE;
   } else if (what == OA_B_OPEN) { /* a field is counted, and kept while there is room for it */
     if (b->scope == OA_B_FIELD) {
       out->field_count = b->field + 1;
-      if (b->field < out->field_capacity) memset(&out->fields[b->field], 0, sizeof *out->fields);
+      r->record = NULL;
+      if (b->field < out->field_capacity) memset(r->record = (char *)&out->fields[b->field], 0, sizeof *out->fields);
       else out->cut = 1;
     } else if (b->scope == OA_B_OAUTH) {
       out->has_oauth_client = 1;
+      r->record = (char *)&out->oauth_client;
     }
   } else if (what == OA_B_CLOSE) {
-    i = oa_bind_lacking(b, 0);
-    if (i)
-      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, oa_bind_row(b->scope, i - 1), ev->offset);
+    if ((m = oa_bind_lacking(b, NULL)) != NULL)
+      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, m, ev->offset);
     oa_bind_leave(b);
-  } else if (what != OA_B_UNKNOWN) { /* (a key not read is skipped with its value) */
+    r->record = (char *)out; /* what encloses a field or the OAuth client: the integration */
+  } else { /* a key not read is skipped with its value: the binder does not tell it */
     int twice = what == OA_B_DUPLICATE;
     return oa_ans_fail(r, twice ? ODEUS_ERR_ANSWER_DUPLICATE : ODEUS_ERR_ANSWER_TYPE,
                        twice ? ODEUS_RULE_DUPLICATE_KEY : ODEUS_RULE_TYPE, m, ev->offset);
@@ -4337,6 +4347,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   r->bind.in = OA_IN_ANSWER;
   r->bind.fn = oa_ans_bound;
   r->out = out;
+  r->record = (char *)out;
   r->status = status;
   if (!out) {
     r->error = ODEUS_ERR_ARGUMENT;

@@ -100,6 +100,67 @@ static void test_shapes(void)
   CHECK(str_is(cfg.auth_test_code, "\xf0\x9f\x98\x80\xc3\xa9\""));
 }
 
+/* The problems of a body read in two pieces split at cut. */
+static const char *problems_split(const char *json, size_t cut)
+{
+  static char all[2048];
+  size_t i, n = 0;
+  storage.fields = fields;
+  storage.field_capacity = 8;
+  storage.oauth_client = &oauth;
+  storage.strings = strings;
+  storage.strings_capacity = sizeof strings;
+  probs.items = items;
+  probs.capacity = 16;
+  probs.count = 0;
+  all[0] = '\0';
+  if (oa_cfg_parse(json, strlen(json), cut, &cfg, &storage, &probs) == ODEUS_OK) return "OK";
+  for (i = 0; i < probs.count && i < probs.capacity; i++) {
+    n += odeus_problem_format(&items[i], all + n, sizeof all - n);
+    if (n + 1 < sizeof all) all[n++] = '\n';
+    all[n] = '\0';
+  }
+  return all;
+}
+
+/* A value of the wrong type that is also broken JSON: both are causes to
+ * fix, so both are reported, in the order they are met (the type at the
+ * value's start), whole and in every split. A broken literal is not a
+ * value of any type yet: the JSON error alone. */
+static void test_broken_values(void)
+{
+  static const struct { const char *json, *lines; } cases[] = {
+    { "\"ab", "(body): expected an object\n(body): JSON text ends early at byte 3\n" },
+    { "\"", "(body): expected an object\n(body): JSON text ends early at byte 1\n" },
+    { "\"a\x01\"", "(body): expected an object\n(body): control character in JSON string at byte 2\n" },
+    { "\"\x01\"", "(body): expected an object\n(body): control character in JSON string at byte 1\n" },
+    { "\"\\q\"", "(body): expected an object\n(body): invalid JSON escape at byte 2\n" },
+    { "\"a\\q\"", "(body): expected an object\n(body): invalid JSON escape at byte 3\n" },
+    { "\"\xff\"", "(body): expected an object\n(body): invalid UTF-8 in JSON at byte 1\n" },
+    { "1x", "(body): expected an object\n(body): invalid JSON number at byte 1\n" },
+    { "01", "(body): expected an object\n(body): invalid JSON number at byte 1\n" },
+    { "-", "(body): expected an object\n(body): invalid JSON number at byte 1\n" },
+    { "tru", "(body): JSON text ends early at byte 3\n" },
+    { "{\"authFields\":\"ab", "authFields: expected an array\n(body): JSON text ends early at byte 17\n" },
+    { "{\"authType\":1x}", "authType: expected a string\n(body): invalid JSON number at byte 13\n" },
+    { "{\"authType\":\"NONE\",\"authFields\":[\"\\q\"]}",
+      "authFields[0]: expected an object\n(body): invalid JSON escape at byte 35\n" },
+    { "{\"authType\":\"NONE\",\"authTestCode\":12.}",
+      "authTestCode: expected a string\n(body): invalid JSON number at byte 37\n" },
+    { "{\"authType\":\"NONE\",\"oauthClient\":\"\\u12x\"}",
+      "oauthClient: expected an object\n(body): invalid JSON escape at byte 38\n" },
+    /* of the right type, or under a key not read: the JSON error alone */
+    { "{\"authType\":\"x\\q\"}", "(body): invalid JSON escape at byte 15\n" },
+    { "{\"zz\":\"\\q\"}", "zz: unknown key\n(body): invalid JSON escape at byte 8\n" },
+    { "{\"authType\":\"NONE\",\"authTestCode\":tru}", "(body): invalid JSON at byte 37\n" }
+  };
+  size_t i, cut;
+  for (i = 0; i < OA_COUNT(cases); i++) {
+    CHECK_STR(problems_of(cases[i].json), cases[i].lines);
+    for (cut = 0; cut <= strlen(cases[i].json); cut++) CHECK_STR(problems_split(cases[i].json, cut), cases[i].lines);
+  }
+}
+
 static void test_problems(void)
 {
   CHECK_STR(problems_of("{}"), "authType: required\n");
@@ -396,6 +457,7 @@ int main(void)
   test_example();
   test_shapes();
   test_problems();
+  test_broken_values();
   test_storage();
   test_round_trip();
   return TEST_END();
