@@ -1067,8 +1067,10 @@ static size_t oa_strlen(const char *s)
 static int oa_same(const void *a, const void *b, size_t n)
 {
   const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-  while (n && *x == *y) { x++; y++; n--; }
-  return n == 0;
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (x[i] != y[i]) return 0;
+  return 1;
 }
 #define OA_SAME(a, b, n) oa_same((a), (b), (n))
 
