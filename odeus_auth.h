@@ -2511,15 +2511,22 @@ enum {
   OA_HTTP_H_OTHER = 0, OA_HTTP_H_CONTENT_LENGTH, OA_HTTP_H_TRANSFER_ENCODING, OA_HTTP_H_CONNECTION,
   OA_HTTP_H_RETRY_AFTER, OA_HTTP_H_REASON /* the status line's reason phrase: sub = bytes kept */
 };
-/* Their names, lowercase, each after a NUL. A name is matched as its
- * bytes arrive, in any case: its first byte chooses the name it may be,
- * connection is taken up where it parts from content-length, and sub holds
- * where the name goes on here (0: none; at a NUL: whole). */
-static const char oa_http_names[] = "\0content-length\0transfer-encoding\0connection\0retry-after";
+/* Their names, then the words an item may be (see oa_http_item_byte),
+ * lowercase. A name or word is matched as its bytes arrive, in any case:
+ * its first byte chooses the entry it may be, connection is taken up where
+ * it parts from content-length, and sub holds where it goes on here (0:
+ * none). The control byte after an entry is what it means, whole: a name's
+ * OA_HTTP_H_*, a Connection token's flag (OA_HTTP_F_CLOSE, _KEEP_ALIVE),
+ * nonzero for chunked. */
+static const char oa_http_names[] =
+  "\0content-length\1transfer-encoding\2connection\3retry-after\4close\2keep-alive\4chunked\1";
 #define OA_HTTP_N_CONTENT_LENGTH    1u
 #define OA_HTTP_N_TRANSFER_ENCODING (OA_HTTP_N_CONTENT_LENGTH + sizeof "content-length")
 #define OA_HTTP_N_CONNECTION        (OA_HTTP_N_TRANSFER_ENCODING + sizeof "transfer-encoding")
 #define OA_HTTP_N_RETRY_AFTER       (OA_HTTP_N_CONNECTION + sizeof "connection")
+#define OA_HTTP_W_CLOSE             (OA_HTTP_N_RETRY_AFTER + sizeof "retry-after")
+#define OA_HTTP_W_KEEP_ALIVE        (OA_HTTP_W_CLOSE + sizeof "close")
+#define OA_HTTP_W_CHUNKED           (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
@@ -2619,32 +2626,26 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 
 /* Content-Length, Transfer-Encoding and each Connection token are one
  * item: vlen holds its phase (OA_HTTP_V_*) and sub where the word it may
- * be (chosen by its first byte) goes on in oa_http_words, 0 for none.
- * The word is whole there at its NUL: Connection's "close" and
- * "keep-alive" set their flags, any other token means nothing to us. */
+ * be (chosen by its first byte) goes on in oa_http_names, 0 for none.
+ * Connection's "close" and "keep-alive" set their flags, any other token
+ * means nothing to us. */
 #define OA_HTTP_V_BEFORE 0u  /* OWS before the item */
 #define OA_HTTP_V_IN     1u
 #define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
 
-static const char oa_http_words[] = "\0close\0keep-alive\0chunked";
-#define OA_HTTP_W_CLOSE      1u  /* where each word starts; each one's NUL is before the next */
-#define OA_HTTP_W_KEEP_ALIVE (OA_HTTP_W_CLOSE + sizeof "close")
-#define OA_HTTP_W_CHUNKED    (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
-#define OA_HTTP_W_END        (OA_HTTP_W_CHUNKED + sizeof "chunked")
-
-/* Whether c goes on a name or word matched as its bytes arrive: it is
- * table[w] in either case. c | 0x20 is a letter for that letter in either
- * case, '-' for '-' or CR; never the NUL at 0 or at a word's end. */
-static int oa_http_goes_on(const char *table, unsigned w, unsigned c)
+/* Whether c goes on the entry at w: it is oa_http_names[w] in either
+ * case (c | 0x20 is a letter for that letter in either case, never an
+ * entry's end; it is '-' for '-' and CR, and a value holds no CR). */
+static int oa_http_goes_on(unsigned w, unsigned c)
 {
-  return (c | 0x20u) == (unsigned char)table[w] && c >= 0x20u;
+  return (c | 0x20u) == (unsigned char)oa_http_names[w];
 }
 
-/* The flag of the Connection token whole at w, if any. */
-static unsigned oa_http_conn_flag(unsigned w)
+/* What the entry whole at w means (0: none is whole there). */
+static unsigned oa_http_whole(unsigned w)
 {
-  if (w == OA_HTTP_W_KEEP_ALIVE - 1) return OA_HTTP_F_CLOSE;
-  return w == OA_HTTP_W_CHUNKED - 1 ? OA_HTTP_F_KEEP_ALIVE : 0;
+  unsigned m = (unsigned char)oa_http_names[w];
+  return m < 0x20u ? m : 0u;
 }
 
 static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
@@ -2652,10 +2653,10 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
   unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
   if (oa_http_ows(c)) {
-    if (te && phase == OA_HTTP_V_IN && w != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
+    if (te && phase == OA_HTTP_V_IN && !oa_http_whole(w)) return ODEUS_ERR_HTTP_TE;
     if (phase) phase = OA_HTTP_V_AFTER;
   } else if (conn && c == ',') {
-    p->flags |= oa_http_conn_flag(w);
+    p->flags |= oa_http_whole(w);
     phase = w = 0;
   } else if (hdr == OA_HTTP_H_CONTENT_LENGTH) {
     uint64_t d = c - '0', v = p->content_length * 10 + d;
@@ -2668,7 +2669,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     else if (phase == OA_HTTP_V_BEFORE)
       w = te ? OA_HTTP_W_CHUNKED : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
     phase = OA_HTTP_V_IN;
-    w = oa_http_goes_on(oa_http_words, w, c) ? w + 1 : 0;
+    w = oa_http_goes_on(w, c) ? w + 1 : 0;
     if (!w && te) return ODEUS_ERR_HTTP_TE;
   }
   p->sub = w;
@@ -2747,10 +2748,10 @@ static odeus_result oa_http_value_end(oa_http *p)
     p->has_content_length = 1;
     break;
   case OA_HTTP_H_TRANSFER_ENCODING:
-    if (p->sub != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
+    if (!oa_http_whole(p->sub)) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: p->flags |= oa_http_conn_flag(p->sub); break; /* as at a ',' */
+  case OA_HTTP_H_CONNECTION: p->flags |= oa_http_whole(p->sub); break; /* as at a ',' */
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
@@ -2900,7 +2901,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   unsigned w = p->sub;
   for (; s < e; s++) {
     unsigned c = *s;
-    if (oa_http_goes_on(oa_http_names, w, c)) w++;
+    if (oa_http_goes_on(w, c) && c != '\r') w++; /* CR | 0x20 is '-' */
     else if (oa_http_tchar(c)) /* "con": connection parts from content-length */
       w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0;
     else break;
@@ -2908,11 +2909,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   p->sub = w;
   if (s == e) return s;
   if (*s != ':') return oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
-  p->hdr = w == OA_HTTP_N_TRANSFER_ENCODING - 1 ? OA_HTTP_H_CONTENT_LENGTH
-           : w == OA_HTTP_N_CONNECTION - 1      ? OA_HTTP_H_TRANSFER_ENCODING
-           : w == OA_HTTP_N_RETRY_AFTER - 1     ? OA_HTTP_H_CONNECTION
-           : w == sizeof oa_http_names - 1      ? OA_HTTP_H_RETRY_AFTER
-                                                : OA_HTTP_H_OTHER;
+  p->hdr = oa_http_whole(w);
   if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
   p->state = OA_HTTP_VALUE;
   return oa_http_value(p, s + 1, e);
