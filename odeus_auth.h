@@ -2541,7 +2541,7 @@ typedef const unsigned char *oa_http_ptr;
  * obs-text. CR, LF and the other control bytes end a span. */
 static int oa_http_text_byte(unsigned c)
 {
-  return c != 0x7fu && (c >= 0x20u || c == '\t');
+  return (unsigned char)(c - 0x20u) < 0x5fu || c >= 0x80u || c == '\t';
 }
 
 /* A token character (tchar): bit c - 0x20 of the set. */
@@ -2847,26 +2847,29 @@ static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigne
   return ++s < e ? oa_http_crlf(p, s) : s;
 }
 
+/* A value byte of hdr (not OA_HTTP_H_OTHER). */
+static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
+{
+  if (p->hdr == OA_HTTP_H_REASON) {
+    if (p->sub < sizeof p->reason - 1) p->reason[p->sub++] = (char)c; /* cut to fit */
+    p->reason[p->sub] = '\0';
+  } else if (p->hdr == OA_HTTP_H_RETRY_AFTER) {
+    oa_http_retry_byte(p, c);
+  } else {
+    return oa_http_item_byte(p, c);
+  }
+  return ODEUS_OK;
+}
+
 /* Value bytes up to the CR: those of a header we act on are read as they come. */
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r = ODEUS_OK;
-  oa_http_ptr t = s;
-  size_t n;
-  while (t < e && oa_http_text_byte(*t)) t++;
-  if (p->hdr == OA_HTTP_H_OTHER) return oa_http_eol(p, t, e, OA_HTTP_AT_LINE); /* the common case */
-  if (p->hdr == OA_HTTP_H_REASON) {
-    n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
-    memcpy(p->reason + p->sub, s, n);
-    p->sub += (unsigned)n;
-    p->reason[p->sub] = '\0';
-  } else if (p->hdr == OA_HTTP_H_RETRY_AFTER)
-    for (; s < t; s++) oa_http_retry_byte(p, *s);
-  else
-    for (; s < t && r == ODEUS_OK; s++) r = oa_http_item_byte(p, *s);
-  if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
-  if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
-  return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
+  unsigned hdr = p->hdr;
+  for (; s < e && oa_http_text_byte(*s); s++)
+    if (hdr != OA_HTTP_H_OTHER && (r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  if (s < e && *s == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  return oa_http_eol(p, s, e, OA_HTTP_AT_LINE);
 }
 
 /* "HTTP/1.x NNN" then SP and the reason, or CR for an empty reason. */
