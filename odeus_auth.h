@@ -2486,8 +2486,8 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
 enum {
   /* Text states: their bytes count against head_max. */
   OA_HTTP_STATUS = 0,   /* "HTTP/1.x NNN ": sub = position in it */
-  OA_HTTP_LINE,         /* start of a field line, or of the empty line */
-  OA_HTTP_NAME,         /* field name: sub = where it goes on in oa_http_names */
+  OA_HTTP_NAME,         /* a field line's name, or the empty line: sub = where it
+                           goes on in oa_http_names (0: the line's start) */
   OA_HTTP_VALUE,        /* field value of hdr, or the reason phrase: sub = hdr's progress */
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
   OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
@@ -2514,8 +2514,8 @@ enum {
 /* Their names, then the words an item may be (see oa_http_item_byte),
  * lowercase. A name or word is matched as its bytes arrive, in any case:
  * its first byte chooses the entry it may be, connection is taken up where
- * it parts from content-length, and sub holds where it goes on here (0:
- * none). The control byte after an entry is what it means, whole: a name's
+ * it parts from content-length, and sub holds where it goes on here
+ * (OA_HTTP_N_NONE for a name, 0 for a word: none). The control byte after an entry is what it means, whole: a name's
  * OA_HTTP_H_*, a Connection token's flag (OA_HTTP_F_CLOSE, _KEEP_ALIVE),
  * nonzero for chunked. */
 static const char oa_http_names[] =
@@ -2527,6 +2527,7 @@ static const char oa_http_names[] =
 #define OA_HTTP_W_CLOSE             (OA_HTTP_N_RETRY_AFTER + sizeof "retry-after")
 #define OA_HTTP_W_KEEP_ALIVE        (OA_HTTP_W_CLOSE + sizeof "close")
 #define OA_HTTP_W_CHUNKED           (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
+#define OA_HTTP_N_NONE              (sizeof oa_http_names - 1)  /* its NUL: nothing goes on it */
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
@@ -2825,12 +2826,12 @@ static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
   odeus_result r = ODEUS_OK;
   if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
   switch (at) {
-  case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
+  case OA_HTTP_AT_LINE: p->state = OA_HTTP_NAME; break; /* sub: 0, the line's start */
   case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
   default: /* AT_CHUNK: the data, or (size 0) the trailers */
     if (p->body_max && p->num > p->body_max - p->body_read) r = ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     else if (p->num) p->state = OA_HTTP_CHUNK_DATA;
-    else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_LINE); }
+    else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_NAME); }
     break;
   }
   return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
@@ -2898,15 +2899,35 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   return s;
 }
 
+/* The first byte of a line (a tchar): the name it may begin (none in
+ * trailers, which never frame or steer). */
+static unsigned oa_http_name_start(const oa_http *p, unsigned c)
+{
+  c |= 0x20u; /* a letter in lowercase (the names' first letters) */
+  return p->flags & OA_HTTP_F_TRAILER ? OA_HTTP_N_NONE
+         : c == 'c'                   ? OA_HTTP_N_CONTENT_LENGTH
+         : c == 't'                   ? OA_HTTP_N_TRANSFER_ENCODING
+         : c == 'r'                   ? OA_HTTP_N_RETRY_AFTER
+                                      : OA_HTTP_N_NONE;
+}
+
+/* A line: a token character starts a field name, a CR at its start ends
+ * the head; anything else there is an error. */
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
   unsigned w = p->sub;
+  if (!w) { /* the line's start: s < e */
+    if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
+    if (oa_http_ows(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
+    if (!oa_http_tchar(*s)) return oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER);
+    w = oa_http_name_start(p, *s);
+  }
   for (; s < e; s++) {
     unsigned c = *s;
     if (oa_http_goes_on(w, c) && c != '\r') w++; /* CR | 0x20 is '-' */
     else if (oa_http_tchar(c)) /* "con": connection parts from content-length */
-      w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0;
+      w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : OA_HTTP_N_NONE;
     else break;
   }
   p->sub = w;
@@ -2916,24 +2937,6 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
   p->state = OA_HTTP_VALUE;
   return oa_http_value(p, s + 1, e);
-}
-
-/* The first byte of a line: a token character starts a field name, a CR
- * ends the head (trailers never frame or steer); anything else is an error. */
-static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  unsigned c = *s | 0x20u; /* a letter in lowercase (the names' first letters) */
-  if (oa_http_tchar(*s)) {
-    p->state = OA_HTTP_NAME;
-    p->sub = p->flags & OA_HTTP_F_TRAILER ? 0u /* no name in trailers */
-             : c == 'c'                   ? OA_HTTP_N_CONTENT_LENGTH
-             : c == 't'                   ? OA_HTTP_N_TRANSFER_ENCODING
-             : c == 'r'                   ? OA_HTTP_N_RETRY_AFTER
-                                          : 0u;
-    return oa_http_name(p, s, e);
-  }
-  if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
-  return oa_http_ows(*s) ? oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD) : oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER);
 }
 
 /* The chunk-size line: hex digits, optional whitespace, an optional
@@ -2971,7 +2974,6 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if ((size_t)(e - s) > room) e = s + room;
   switch (p->state) {
   case OA_HTTP_STATUS: t = oa_http_status(p, s, e); break;
-  case OA_HTTP_LINE: t = oa_http_line(p, s, e); break;
   case OA_HTTP_NAME: t = oa_http_name(p, s, e); break;
   case OA_HTTP_VALUE: t = oa_http_value(p, s, e); break;
   case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, s, e); break;
