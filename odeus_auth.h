@@ -677,7 +677,8 @@ typedef struct oa_http {
   char reason[64];              /* reason phrase, NUL-terminated, cut to fit */
   int head_done;                /* the final (non-1xx) head was read */
   int done;                     /* the whole message was read */
-  int chunked;
+  int chunked;                  /* from here to flags: what a head said (a 1xx's is
+                                   forgotten at once: oa_http_new_head) */
   int keep_alive;               /* the connection may be reused */
   int has_content_length;
   uint64_t content_length;
@@ -2762,14 +2763,13 @@ static odeus_result oa_http_value_end(oa_http *p)
 /* ---- heads, sections, the end of a message ---------------------------------- */
 
 /* Before a status line: forget what an earlier (1xx) head said, but its
- * status and reason, kept until the next status line has its own. */
+ * status and reason, kept until the next status line has its own. The
+ * fields from chunked to flags are that, and zero is their start
+ * (OA_RETRY_ABSENT, OA_HTTP_STATUS; no body was read); head_len is not:
+ * skipped heads count too. */
 static void oa_http_new_head(oa_http *p)
 {
-  p->state = OA_HTTP_STATUS;
-  p->chunked = p->keep_alive = p->has_content_length = 0;
-  p->content_length = p->retry_value = 0;
-  p->retry_kind = OA_RETRY_ABSENT;
-  p->hdr = p->sub = p->flags = 0;
+  memset((char *)p + offsetof(oa_http, chunked), 0, offsetof(oa_http, head_len) - offsetof(oa_http, chunked));
 }
 
 /* The trailer section and each chunk line get a head_max of their own. */
