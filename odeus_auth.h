@@ -4512,46 +4512,30 @@ static int oa_x_on_body(void *ctx, const char *data, size_t len)
   return (int)odeus_answer_feed(&x->internal.reader, data, len);
 }
 
-/* The whole answer was read: what it means. */
-static odeus_result oa_x_answer_result(odeus_exchange *x)
+/* The exchange ends with r: ODEUS_OK when the whole answer was read, and
+ * then the result is what it means. So it is too for a failure once the
+ * head of an error answer was read (its body cut short, too large, broken,
+ * or the connection failed under it): the status is what the server said,
+ * and the message falls back to the reason phrase. An error body never
+ * makes the answer fail. A 200's body is the integration: there r stands. */
+static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
 {
-  if (!x->answer) return oa_status_result(x->internal.http.status);
+  if (r != ODEUS_OK && (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)))
+    return oa_x_over(x, r);
+  if (!x->answer) return oa_x_over(x, oa_status_result(x->internal.http.status));
   (void)oa_x_on_body(x, NULL, 0); /* begins the reader of a body without bytes */
-  return odeus_answer_finish(&x->internal.reader, x->internal.http.reason);
+  return oa_x_over(x, odeus_answer_finish(&x->internal.reader, x->internal.http.reason));
 }
 
-/* A failure r once the head of an error answer was read (its body cut
- * short, too large, broken, or the connection failed under it): the status
- * is what the server said, and the message falls back to the reason
- * phrase. An error body never makes the answer fail. A 200's
- * body is the integration: there r stands. */
-static odeus_result oa_x_body_failure(odeus_exchange *x, odeus_result r)
-{
-  if (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)) return r;
-  return oa_x_answer_result(x);
-}
-
-/* A negative or zero count from send/recv. */
+/* A negative or zero count from send/recv (zero from recv: see
+ * oa_x_recv_step). */
 static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
 {
   if (n == ODEUS_IO_WANT_READ) return ODEUS_WANT_READ;
   if (n == ODEUS_IO_WANT_WRITE) return ODEUS_WANT_WRITE;
   if (n == 0) return oa_x_over(x, ODEUS_ERR_CLOSED);
   x->io_error = n;
-  return oa_x_over(x, oa_x_body_failure(x, ODEUS_ERR_IO));
-}
-
-/* The peer closed while we were reading. Before any byte of an answer that
- * is ODEUS_ERR_CLOSED (a kept-alive connection the server dropped, say);
- * after, the parser decides: a body read until close is complete, anything
- * else is truncated. */
-static odeus_result oa_x_peer_closed(odeus_exchange *x)
-{
-  odeus_result r;
-  if (x->received == 0) return ODEUS_ERR_CLOSED;
-  r = oa_http_finish(&x->internal.http);
-  if (r != ODEUS_OK) return oa_x_body_failure(x, r);
-  return oa_x_answer_result(x);
+  return oa_x_end(x, ODEUS_ERR_IO);
 }
 
 /* One send: refills the window when it was all sent; a short write keeps
@@ -4583,7 +4567,11 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX), used = 0;
   odeus_result r;
   int n = io->recv(io->ctx, x->internal.window, cap);
-  if (n == 0) return oa_x_over(x, oa_x_peer_closed(x));
+  /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED
+   * (a kept-alive connection the server dropped, say); after, the parser
+   * decides: a body read until close is complete, anything else is
+   * truncated. */
+  if (n == 0) return x->received ? oa_x_end(x, oa_http_finish(&x->internal.http)) : oa_x_over(x, ODEUS_ERR_CLOSED);
   if (n < 0 || (size_t)n > cap) { /* what it wrote is unknown (a want too): all of the window, say */
     x->internal.win_len = cap;
     return n < 0 ? oa_x_io_failure(x, n) : oa_x_over(x, ODEUS_ERR_IO);
@@ -4591,10 +4579,11 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
   x->received += (uint64_t)n;
   r = oa_http_feed(&x->internal.http, (const char *)x->internal.window, (size_t)n, &used);
-  if (r != ODEUS_OK) return oa_x_over(x, oa_x_body_failure(x, r));
-  if (!x->internal.http.done) return ODEUS_OK;
-  x->leftover = (size_t)n - used;
-  return oa_x_over(x, oa_x_answer_result(x));
+  if (r == ODEUS_OK) {
+    if (!x->internal.http.done) return ODEUS_OK;
+    x->leftover = (size_t)n - used;
+  }
+  return oa_x_end(x, r);
 }
 
 ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
