@@ -2655,7 +2655,10 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
   unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
   if (oa_http_ows(c)) {
-    if (te && phase == OA_HTTP_V_IN && !oa_http_whole(w)) return ODEUS_ERR_HTTP_TE;
+    if (phase && !oa_http_whole(w)) { /* a word cut short is no word */
+      if (te) return ODEUS_ERR_HTTP_TE;
+      w = 0;
+    }
     if (phase) phase = OA_HTTP_V_AFTER;
   } else if (conn && c == ',') {
     p->flags |= oa_http_whole(w);
@@ -2667,8 +2670,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     p->content_length = v;
     phase = OA_HTTP_V_IN;
   } else {
-    if (phase == OA_HTTP_V_AFTER) w = 0; /* a byte after OWS: no word */
-    else if (phase == OA_HTTP_V_BEFORE)
+    if (phase == OA_HTTP_V_BEFORE) /* (after OWS, w is whole or none: nothing goes on it) */
       w = te ? OA_HTTP_W_CHUNKED : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
     phase = OA_HTTP_V_IN;
     w = oa_http_goes_on(w, c) ? w + 1 : 0;
