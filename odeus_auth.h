@@ -2878,24 +2878,26 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 /* "HTTP/1.x NNN" then SP and the reason, or CR for an empty reason. */
 static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  static const char shape[] = "HTTP/1.0 100 "; /* from pos 7, a digit: that one to '9' */
+  static const char shape[] = "HTTP/1.\0 \1\0\0 "; /* a byte below 10: a digit, that one to 9 */
   unsigned pos = p->sub, c, t;
   for (; s < e; s++, pos++) {
     c = *s;
     t = (unsigned char)shape[pos];
-    if (pos >= 7 && oa_is_digit(t) ? c - t > '9' - t : c != t)
+    if (t >= 10 ? c != t : c < '0' + t || c > '9')
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_stray(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
-    if (pos < 7) continue; /* "HTTP/1." */
-    if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
-    if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
-    if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
     if (pos == 12) {
       p->state = OA_HTTP_VALUE;
       p->hdr = OA_HTTP_H_REASON;
       p->sub = 0;
       return oa_http_value(p, s + 1, e);
     }
+    if (pos < 9) { /* "HTTP/1.x " */
+      if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
+      continue;
+    }
+    if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
+    p->status = p->status * 10 + (int)(c - '0');
   }
   p->sub = pos;
   return s;
