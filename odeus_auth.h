@@ -4576,7 +4576,7 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
    * decides: a body read until close is complete, anything else is
    * truncated. */
   if (n == 0) return x->received ? oa_x_end(x, oa_http_finish(&x->internal.http)) : oa_x_over(x, ODEUS_ERR_CLOSED);
-  if (n < 0 || (size_t)n > cap) { /* what it wrote is unknown (a want too): all of the window, say */
+  if ((size_t)n > cap) { /* n < 0 too. What it wrote is unknown (a want too): all of the window, say */
     x->internal.win_len = cap;
     return n < 0 ? oa_x_io_failure(x, n) : oa_x_over(x, ODEUS_ERR_IO);
   }
