@@ -3033,7 +3033,7 @@ static odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_
   oa_http_ptr s = (oa_http_ptr)data, e;
   if (used) *used = 0;
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (p->error || !len) return (odeus_result)p->error;
+  if (!len) return (odeus_result)p->error; /* (an error stops the loop below) */
   e = s + len;
   while (s < e && !p->error && p->state != OA_HTTP_DONE)
     s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
