@@ -4611,14 +4611,15 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
 
 ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io)
 {
-  odeus_result r = ODEUS_OK;
+  odeus_result r;
   if (!x) return ODEUS_ERR_ARGUMENT;
-  if (x->internal.state == OA_X_OVER) return x->result;
   if (x->internal.state == OA_X_IDLE) return ODEUS_ERR_STATE;
-  if (!io || !io->send || !io->recv) return ODEUS_ERR_ARGUMENT;
-  while (r == ODEUS_OK && x->internal.state != OA_X_OVER)
+  if (x->internal.state != OA_X_OVER && (!io || !io->send || !io->recv)) return ODEUS_ERR_ARGUMENT;
+  while (x->internal.state != OA_X_OVER) { /* a step that ends it returns the result */
     r = x->internal.state == OA_X_SEND ? oa_x_send_step(x, io) : oa_x_recv_step(x, io);
-  return r;
+    if (r != ODEUS_OK) return r;
+  }
+  return x->result;
 }
 
 ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
