@@ -2565,12 +2565,6 @@ static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
   return s;
 }
 
-/* A byte out of place: r, unless it is a control byte (CR aside). */
-static oa_http_ptr oa_http_stray(oa_http *p, oa_http_ptr s, odeus_result r)
-{
-  return oa_http_fail(p, s, oa_http_text_byte(*s) || *s == '\r' ? r : ODEUS_ERR_HTTP_CONTROL);
-}
-
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
 
 /* Days from 1970-01-01 to y-m-d (y >= 1970; m = 13 is January of y + 1),
@@ -2885,7 +2879,7 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     t = (unsigned char)shape[pos];
     if (t >= 10 ? c != t : c < '0' + t || c > '9')
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
-                                    : oa_http_stray(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
+                                    : oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
     if (pos == 12) {
       p->state = OA_HTTP_VALUE;
       p->hdr = OA_HTTP_H_REASON;
@@ -2924,7 +2918,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if (!w) { /* the line's start: s < e */
     if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
     if (oa_http_ows(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
-    if (!oa_http_tchar(*s)) return oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER);
+    if (!oa_http_tchar(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER);
     w = oa_http_name_start(p, *s);
   }
   for (; s < e; s++) {
@@ -2936,7 +2930,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   }
   p->sub = w;
   if (s == e) return s;
-  if (*s != ':') return oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
+  if (*s != ':') return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
   p->hdr = oa_http_whole(w);
   if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
   p->state = OA_HTTP_VALUE;
@@ -2983,6 +2977,11 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, s, e); break;
   default: t = oa_http_crlf(p, s); break;
   }
+  /* A byte out of place in a status line or a field name: a control byte
+   * (CR aside) is that error rather. */
+  if ((p->error == ODEUS_ERR_HTTP_STATUS_LINE || p->error == ODEUS_ERR_HTTP_HEADER) && *t != '\r' &&
+      !oa_http_text_byte(*t))
+    p->error = ODEUS_ERR_HTTP_CONTROL;
   if (p->flags & OA_HTTP_F_SECTION) p->flags &= ~OA_HTTP_F_SECTION; /* head_len restarted at t */
   else p->head_len += (size_t)(t - s);
   return t;
