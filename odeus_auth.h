@@ -2586,18 +2586,22 @@ static unsigned oa_http_dec(const char *v, unsigned n)
   return x;
 }
 
-/* The 29 bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
- * Exactly that shape ('a': a letter of a name, '0': a digit, else that
- * byte), names in RFC 9110's case, each number in its range; the weekday
- * must be the date's. */
+/* An IMF-fixdate's shape ('a': a letter of a name, '0': a digit, else
+ * that byte), and its length. */
+#define OA_HTTP_DATE_SHAPE "aaa, 00 aaa 0000 00:00:00 GMT"
+#define OA_HTTP_DATE_LEN   (sizeof OA_HTTP_DATE_SHAPE - 1)
+
+/* The bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
+ * Exactly that shape, names in RFC 9110's case, each number in its range;
+ * the weekday must be the date's. */
 static int oa_http_imf_date(const char *v, uint64_t *out)
 {
-  static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
+  static const char shape[] = OA_HTTP_DATE_SHAPE;
   /* the months, then the weekdays from 1970-01-01, a Thursday */
   static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDecThuFriSatSunMonTueWed";
   unsigned i, mon = 0, day, year, hour, min, sec;
   uint32_t days;
-  for (i = 0; i < 29; i++) {
+  for (i = 0; i < OA_HTTP_DATE_LEN; i++) {
     unsigned c = (unsigned char)v[i], t = (unsigned char)shape[i];
     if (t == '0' ? !oa_is_digit(c) : t != 'a' && c != t) return 0;
   }
@@ -2676,10 +2680,10 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 }
 
 /* Retry-After: the bytes from the first that is not OWS kept in val (a
- * date has 29), num its value as delta-seconds (it stops once past 2^32 - 1). */
+ * date's fit), num its value as delta-seconds (it stops once past 2^32 - 1). */
 #define OA_HTTP_R_OWS    1u  /* the last byte was OWS */
 #define OA_HTTP_R_NOTNUM 2u  /* not delta-seconds: a non-digit, or OWS inside */
-#define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its 29 */
+#define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its length */
 
 static void oa_http_retry_byte(oa_http *p, unsigned c)
 {
@@ -2687,7 +2691,7 @@ static void oa_http_retry_byte(oa_http *p, unsigned c)
   if (!p->vlen && ows) return;
   if (!ows) {
     if (!oa_is_digit(c) || (sub & OA_HTTP_R_OWS)) sub |= OA_HTTP_R_NOTNUM;
-    if (p->vlen >= 29) sub |= OA_HTTP_R_LONG;
+    if (p->vlen >= OA_HTTP_DATE_LEN) sub |= OA_HTTP_R_LONG;
     if (p->num <= UINT32_MAX) p->num = p->num * 10 + (c - '0');
   }
   p->sub = (sub & ~OA_HTTP_R_OWS) | ows;
@@ -2701,14 +2705,14 @@ static void oa_http_retry_end(oa_http *p)
   if (p->vlen && !(p->sub & OA_HTTP_R_NOTNUM)) {
     p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
     value = OA_MIN(p->num, UINT32_MAX);
-  } else if (p->vlen >= 29 && !(p->sub & OA_HTTP_R_LONG)) {
-    p->retry_kind = OA_RETRY_DATE; /* what follows its 29 bytes is OWS; read when asked */
+  } else if (p->vlen >= OA_HTTP_DATE_LEN && !(p->sub & OA_HTTP_R_LONG)) {
+    p->retry_kind = OA_RETRY_DATE; /* what follows its bytes is OWS; read when asked */
   }
   p->retry_value = value;
 }
 
 /* The head's Retry-After: its kind, and in *value its seconds (a date's
- * since 1970). A date's 29 bytes wait in val and are read here, when a
+ * since 1970). A date's bytes wait in val and are read here, when a
  * retry asks: a program that never retries carries no calendar. */
 static oa_retry_kind oa_http_retry_after(const oa_http *p, uint64_t *value)
 {
