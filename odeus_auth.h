@@ -2772,13 +2772,14 @@ static void oa_http_new_head(oa_http *p)
   memset((char *)p + offsetof(oa_http, chunked), 0, offsetof(oa_http, head_len) - offsetof(oa_http, chunked));
 }
 
-/* The trailer section and each chunk line get a head_max of their own. */
+/* The trailer section and each chunk line get a head_max of their own.
+ * (num is 0 at both: a chunked head has no Content-Length, the trailers
+ * follow the chunk of size 0.) */
 static void oa_http_new_section(oa_http *p, unsigned state)
 {
   p->state = state;
   p->flags |= OA_HTTP_F_SECTION;
   p->head_len = p->sub = 0;
-  p->num = 0;
 }
 
 static void oa_http_message_done(oa_http *p)
