@@ -4504,8 +4504,7 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 {
   size_t n = x->internal.state == OA_X_RECV ? x->internal.win_len : x->internal.window_size;
   odeus_wipe(x->internal.window, n); /* a NULL window (a failed begin): nothing */
-  x->internal.win_len = x->internal.win_pos = 0;
-  x->internal.state = OA_X_OVER;
+  x->internal.state = OA_X_OVER; /* (win_len and win_pos mean nothing now) */
   x->result = r;
   return r;
 }
