@@ -2495,8 +2495,7 @@ enum {
   /* Data states: body bytes, handed to on_body in spans; num = bytes left. */
   OA_HTTP_BODY_CL,
   OA_HTTP_BODY_CLOSE,   /* everything until the peer closes */
-  OA_HTTP_CHUNK_DATA,
-  OA_HTTP_DONE
+  OA_HTTP_CHUNK_DATA     /* (done says the message ended, in any state) */
 };
 
 /* In OA_HTTP_CRLF: the line whose CR was read. */
@@ -2784,7 +2783,6 @@ static void oa_http_new_section(oa_http *p, unsigned state)
 
 static void oa_http_message_done(oa_http *p)
 {
-  p->state = OA_HTTP_DONE;
   p->done = 1;
 }
 
@@ -3039,7 +3037,7 @@ static odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (!len) return (odeus_result)p->error; /* (an error stops the loop below) */
   e = s + len;
-  while (s < e && !p->error && p->state != OA_HTTP_DONE)
+  while (s < e && !p->error && !p->done)
     s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
   if (used) *used = (size_t)(s - (oa_http_ptr)data);
   return (odeus_result)p->error;
