@@ -2515,9 +2515,9 @@ enum {
  * lowercase. A name or word is matched as its bytes arrive, in any case:
  * its first byte chooses the entry it may be, connection is taken up where
  * it parts from content-length, and sub holds where it goes on here
- * (OA_HTTP_N_NONE for a name, 0 for a word: none). The control byte after an entry is what it means, whole: a name's
- * OA_HTTP_H_*, a Connection token's flag (OA_HTTP_F_CLOSE, _KEEP_ALIVE),
- * nonzero for chunked. */
+ * (OA_HTTP_N_NONE for a name, 0 for a word: none). The control byte after
+ * an entry is what it means, whole: a name's OA_HTTP_H_*, a Connection
+ * token's flag (OA_HTTP_F_CLOSE, _KEEP_ALIVE), nonzero for chunked. */
 static const char oa_http_names[] =
   "\0content-length\1transfer-encoding\2connection\3retry-after\4close\2keep-alive\4chunked\1";
 #define OA_HTTP_N_CONTENT_LENGTH    1u
@@ -2679,7 +2679,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 }
 
 /* Retry-After: the bytes from the first that is not OWS kept in val (a
- * date's fit), num its value as delta-seconds (it stops once past 2^32 - 1). */
+ * whole date fits), num its value as delta-seconds (it stops once past 2^32 - 1). */
 #define OA_HTTP_R_OWS    1u  /* the last byte was OWS */
 #define OA_HTTP_R_NOTNUM 2u  /* not delta-seconds: a non-digit, or OWS inside */
 #define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its length */
@@ -2980,8 +2980,8 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, s, e); break;
   default: t = oa_http_crlf(p, s); break;
   }
-  /* A byte out of place in a status line or a field name: a control byte
-   * (CR aside) is that error rather. */
+  /* A byte out of place in a status line or a field name is
+   * ODEUS_ERR_HTTP_CONTROL when it is a control byte (CR aside). */
   if ((p->error == ODEUS_ERR_HTTP_STATUS_LINE || p->error == ODEUS_ERR_HTTP_HEADER) && *t != '\r' &&
       !oa_http_text_byte(*t))
     p->error = ODEUS_ERR_HTTP_CONTROL;
