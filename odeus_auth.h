@@ -677,7 +677,8 @@ typedef struct oa_http {
   char reason[64];              /* reason phrase, NUL-terminated, cut to fit */
   int head_done;                /* the final (non-1xx) head was read */
   int done;                     /* the whole message was read */
-  int chunked;
+  int chunked;                  /* from here to flags: what a head said (a 1xx's is
+                                   forgotten at once: oa_http_new_head) */
   int keep_alive;               /* the connection may be reused */
   int has_content_length;
   uint64_t content_length;
@@ -2501,16 +2502,15 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
 enum {
   /* Text states: their bytes count against head_max. */
   OA_HTTP_STATUS = 0,   /* "HTTP/1.x NNN ": sub = position in it */
-  OA_HTTP_LINE,         /* start of a field line, or of the empty line */
-  OA_HTTP_NAME,         /* field name: sub = where it goes on in oa_http_names */
+  OA_HTTP_NAME,         /* a field line's name, or the empty line: sub = where it
+                           goes on in oa_http_names (0: the line's start) */
   OA_HTTP_VALUE,        /* field value of hdr, or the reason phrase: sub = hdr's progress */
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
   OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
   /* Data states: body bytes, handed to on_body in spans; num = bytes left. */
   OA_HTTP_BODY_CL,
   OA_HTTP_BODY_CLOSE,   /* everything until the peer closes */
-  OA_HTTP_CHUNK_DATA,
-  OA_HTTP_DONE
+  OA_HTTP_CHUNK_DATA     /* (done says the message ended, in any state) */
 };
 
 /* In OA_HTTP_CRLF: the line whose CR was read. */
@@ -2526,15 +2526,23 @@ enum {
   OA_HTTP_H_OTHER = 0, OA_HTTP_H_CONTENT_LENGTH, OA_HTTP_H_TRANSFER_ENCODING, OA_HTTP_H_CONNECTION,
   OA_HTTP_H_RETRY_AFTER, OA_HTTP_H_REASON /* the status line's reason phrase: sub = bytes kept */
 };
-/* Their names, lowercase, each after a NUL. A name is matched as its
- * bytes arrive, in any case: its first byte chooses the name it may be,
- * connection is taken up where it parts from content-length, and sub holds
- * where the name goes on here (0: none; at a NUL: whole). */
-static const char oa_http_names[] = "\0content-length\0transfer-encoding\0connection\0retry-after";
+/* Their names, then the words an item may be (see oa_http_item_byte),
+ * lowercase. A name or word is matched as its bytes arrive, in any case:
+ * its first byte chooses the entry it may be, connection is taken up where
+ * it parts from content-length, and sub holds where it goes on here
+ * (OA_HTTP_N_NONE for a name, 0 for a word: none). The control byte after
+ * an entry is what it means, whole: a name's OA_HTTP_H_*, a Connection
+ * token's flag (OA_HTTP_F_CLOSE, _KEEP_ALIVE), nonzero for chunked. */
+static const char oa_http_names[] =
+  "\0content-length\1transfer-encoding\2connection\3retry-after\4close\2keep-alive\4chunked\1";
 #define OA_HTTP_N_CONTENT_LENGTH    1u
 #define OA_HTTP_N_TRANSFER_ENCODING (OA_HTTP_N_CONTENT_LENGTH + sizeof "content-length")
 #define OA_HTTP_N_CONNECTION        (OA_HTTP_N_TRANSFER_ENCODING + sizeof "transfer-encoding")
 #define OA_HTTP_N_RETRY_AFTER       (OA_HTTP_N_CONNECTION + sizeof "connection")
+#define OA_HTTP_W_CLOSE             (OA_HTTP_N_RETRY_AFTER + sizeof "retry-after")
+#define OA_HTTP_W_KEEP_ALIVE        (OA_HTTP_W_CLOSE + sizeof "close")
+#define OA_HTTP_W_CHUNKED           (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
+#define OA_HTTP_N_NONE              (sizeof oa_http_names - 1)  /* its NUL: nothing goes on it */
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
@@ -2549,7 +2557,7 @@ typedef const unsigned char *oa_http_ptr;
  * obs-text. CR, LF and the other control bytes end a span. */
 static int oa_http_text_byte(unsigned c)
 {
-  return c != 0x7fu && (c >= 0x20u || c == '\t');
+  return (unsigned char)(c - 0x20u) < 0x5fu || c >= 0x80u || c == '\t';
 }
 
 /* A token character (tchar): bit c - 0x20 of the set. */
@@ -2569,12 +2577,6 @@ static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
 {
   p->error = (int)r;
   return s;
-}
-
-/* A byte out of place: r, unless it is a control byte (CR aside). */
-static oa_http_ptr oa_http_stray(oa_http *p, oa_http_ptr s, odeus_result r)
-{
-  return oa_http_fail(p, s, oa_http_text_byte(*s) || *s == '\r' ? r : ODEUS_ERR_HTTP_CONTROL);
 }
 
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
@@ -2598,18 +2600,22 @@ static unsigned oa_http_dec(const char *v, unsigned n)
   return x;
 }
 
-/* The 29 bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
- * Exactly that shape ('a': a letter of a name, '0': a digit, else that
- * byte), names in RFC 9110's case, each number in its range; the weekday
- * must be the date's. */
+/* An IMF-fixdate's shape ('a': a letter of a name, '0': a digit, else
+ * that byte), and its length. */
+#define OA_HTTP_DATE_SHAPE "aaa, 00 aaa 0000 00:00:00 GMT"
+#define OA_HTTP_DATE_LEN   (sizeof OA_HTTP_DATE_SHAPE - 1)
+
+/* The bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
+ * Exactly that shape, names in RFC 9110's case, each number in its range;
+ * the weekday must be the date's. */
 static int oa_http_imf_date(const char *v, uint64_t *out)
 {
-  static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
+  static const char shape[] = OA_HTTP_DATE_SHAPE;
   /* the months, then the weekdays from 1970-01-01, a Thursday */
   static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDecThuFriSatSunMonTueWed";
   unsigned i, mon = 0, day, year, hour, min, sec;
   uint32_t days;
-  for (i = 0; i < 29; i++) {
+  for (i = 0; i < OA_HTTP_DATE_LEN; i++) {
     unsigned c = (unsigned char)v[i], t = (unsigned char)shape[i];
     if (t == '0' ? !oa_is_digit(c) : t != 'a' && c != t) return 0;
   }
@@ -2634,32 +2640,26 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 
 /* Content-Length, Transfer-Encoding and each Connection token are one
  * item: vlen holds its phase (OA_HTTP_V_*) and sub where the word it may
- * be (chosen by its first byte) goes on in oa_http_words, 0 for none.
- * The word is whole there at its NUL: Connection's "close" and
- * "keep-alive" set their flags, any other token means nothing to us. */
+ * be (chosen by its first byte) goes on in oa_http_names, 0 for none.
+ * Connection's "close" and "keep-alive" set their flags, any other token
+ * means nothing to us. */
 #define OA_HTTP_V_BEFORE 0u  /* OWS before the item */
 #define OA_HTTP_V_IN     1u
 #define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
 
-static const char oa_http_words[] = "\0close\0keep-alive\0chunked";
-#define OA_HTTP_W_CLOSE      1u  /* where each word starts; each one's NUL is before the next */
-#define OA_HTTP_W_KEEP_ALIVE (OA_HTTP_W_CLOSE + sizeof "close")
-#define OA_HTTP_W_CHUNKED    (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
-#define OA_HTTP_W_END        (OA_HTTP_W_CHUNKED + sizeof "chunked")
-
-/* Whether c goes on a name or word matched as its bytes arrive: it is
- * table[w] in either case. c | 0x20 is a letter for that letter in either
- * case, '-' for '-' or CR; never the NUL at 0 or at a word's end. */
-static int oa_http_goes_on(const char *table, unsigned w, unsigned c)
+/* Whether c goes on the entry at w: it is oa_http_names[w] in either
+ * case (c | 0x20 is a letter for that letter in either case, never an
+ * entry's end; it is '-' for '-' and CR, and a value holds no CR). */
+static int oa_http_goes_on(unsigned w, unsigned c)
 {
-  return (c | 0x20u) == (unsigned char)table[w] && c >= 0x20u;
+  return (c | 0x20u) == (unsigned char)oa_http_names[w];
 }
 
-/* The flag of the Connection token whole at w, if any. */
-static unsigned oa_http_conn_flag(unsigned w)
+/* What the entry whole at w means (0: none is whole there). */
+static unsigned oa_http_whole(unsigned w)
 {
-  if (w == OA_HTTP_W_KEEP_ALIVE - 1) return OA_HTTP_F_CLOSE;
-  return w == OA_HTTP_W_CHUNKED - 1 ? OA_HTTP_F_KEEP_ALIVE : 0;
+  unsigned m = (unsigned char)oa_http_names[w];
+  return m < 0x20u ? m : 0u;
 }
 
 static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
@@ -2667,10 +2667,13 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
   unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
   if (oa_http_ows(c)) {
-    if (te && phase == OA_HTTP_V_IN && w != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
+    if (phase && !oa_http_whole(w)) { /* a word cut short is no word */
+      if (te) return ODEUS_ERR_HTTP_TE;
+      w = 0;
+    }
     if (phase) phase = OA_HTTP_V_AFTER;
   } else if (conn && c == ',') {
-    p->flags |= oa_http_conn_flag(w);
+    p->flags |= oa_http_whole(w);
     phase = w = 0;
   } else if (hdr == OA_HTTP_H_CONTENT_LENGTH) {
     uint64_t d = c - '0', v = p->content_length * 10 + d;
@@ -2679,11 +2682,10 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     p->content_length = v;
     phase = OA_HTTP_V_IN;
   } else {
-    if (phase == OA_HTTP_V_AFTER) w = 0; /* a byte after OWS: no word */
-    else if (phase == OA_HTTP_V_BEFORE)
+    if (phase == OA_HTTP_V_BEFORE) /* (after OWS, w is whole or none: nothing goes on it) */
       w = te ? OA_HTTP_W_CHUNKED : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
     phase = OA_HTTP_V_IN;
-    w = oa_http_goes_on(oa_http_words, w, c) ? w + 1 : 0;
+    w = oa_http_goes_on(w, c) ? w + 1 : 0;
     if (!w && te) return ODEUS_ERR_HTTP_TE;
   }
   p->sub = w;
@@ -2692,10 +2694,10 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 }
 
 /* Retry-After: the bytes from the first that is not OWS kept in val (a
- * date has 29), num its value as delta-seconds (it stops once past 2^32 - 1). */
+ * whole date fits), num its value as delta-seconds (it stops once past 2^32 - 1). */
 #define OA_HTTP_R_OWS    1u  /* the last byte was OWS */
 #define OA_HTTP_R_NOTNUM 2u  /* not delta-seconds: a non-digit, or OWS inside */
-#define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its 29 */
+#define OA_HTTP_R_LONG   4u  /* not a date: a byte that is not OWS past its length */
 
 static void oa_http_retry_byte(oa_http *p, unsigned c)
 {
@@ -2703,7 +2705,7 @@ static void oa_http_retry_byte(oa_http *p, unsigned c)
   if (!p->vlen && ows) return;
   if (!ows) {
     if (!oa_is_digit(c) || (sub & OA_HTTP_R_OWS)) sub |= OA_HTTP_R_NOTNUM;
-    if (p->vlen >= 29) sub |= OA_HTTP_R_LONG;
+    if (p->vlen >= OA_HTTP_DATE_LEN) sub |= OA_HTTP_R_LONG;
     if (p->num <= UINT32_MAX) p->num = p->num * 10 + (c - '0');
   }
   p->sub = (sub & ~OA_HTTP_R_OWS) | ows;
@@ -2717,14 +2719,14 @@ static void oa_http_retry_end(oa_http *p)
   if (p->vlen && !(p->sub & OA_HTTP_R_NOTNUM)) {
     p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
     value = OA_MIN(p->num, UINT32_MAX);
-  } else if (p->vlen >= 29 && !(p->sub & OA_HTTP_R_LONG)) {
-    p->retry_kind = OA_RETRY_DATE; /* what follows its 29 bytes is OWS; read when asked */
+  } else if (p->vlen >= OA_HTTP_DATE_LEN && !(p->sub & OA_HTTP_R_LONG)) {
+    p->retry_kind = OA_RETRY_DATE; /* what follows its bytes is OWS; read when asked */
   }
   p->retry_value = value;
 }
 
 /* The head's Retry-After: its kind, and in *value its seconds (a date's
- * since 1970). A date's 29 bytes wait in val and are read here, when a
+ * since 1970). A date's bytes wait in val and are read here, when a
  * retry asks: a program that never retries carries no calendar. */
 static oa_retry_kind oa_http_retry_after(const oa_http *p, uint64_t *value)
 {
@@ -2762,10 +2764,10 @@ static odeus_result oa_http_value_end(oa_http *p)
     p->has_content_length = 1;
     break;
   case OA_HTTP_H_TRANSFER_ENCODING:
-    if (p->sub != OA_HTTP_W_END - 1) return ODEUS_ERR_HTTP_TE;
+    if (!oa_http_whole(p->sub)) return ODEUS_ERR_HTTP_TE;
     p->chunked = 1;
     break;
-  case OA_HTTP_H_CONNECTION: p->flags |= oa_http_conn_flag(p->sub); break; /* as at a ',' */
+  case OA_HTTP_H_CONNECTION: p->flags |= oa_http_whole(p->sub); break; /* as at a ',' */
   case OA_HTTP_H_RETRY_AFTER: oa_http_retry_end(p); break;
   default: break;
   }
@@ -2775,28 +2777,27 @@ static odeus_result oa_http_value_end(oa_http *p)
 /* ---- heads, sections, the end of a message ---------------------------------- */
 
 /* Before a status line: forget what an earlier (1xx) head said, but its
- * status and reason, kept until the next status line has its own. */
+ * status and reason, kept until the next status line has its own. The
+ * fields from chunked to flags are that, and zero is their start
+ * (OA_RETRY_ABSENT, OA_HTTP_STATUS; no body was read); head_len is not:
+ * skipped heads count too. */
 static void oa_http_new_head(oa_http *p)
 {
-  p->state = OA_HTTP_STATUS;
-  p->chunked = p->keep_alive = p->has_content_length = 0;
-  p->content_length = p->retry_value = 0;
-  p->retry_kind = OA_RETRY_ABSENT;
-  p->hdr = p->sub = p->flags = 0;
+  memset((char *)p + offsetof(oa_http, chunked), 0, offsetof(oa_http, head_len) - offsetof(oa_http, chunked));
 }
 
-/* The trailer section and each chunk line get a head_max of their own. */
+/* The trailer section and each chunk line get a head_max of their own.
+ * (num is 0 at both: a chunked head has no Content-Length, the trailers
+ * follow the chunk of size 0.) */
 static void oa_http_new_section(oa_http *p, unsigned state)
 {
   p->state = state;
   p->flags |= OA_HTTP_F_SECTION;
   p->head_len = p->sub = 0;
-  p->num = 0;
 }
 
 static void oa_http_message_done(oa_http *p)
 {
-  p->state = OA_HTTP_DONE;
   p->done = 1;
 }
 
@@ -2839,12 +2840,12 @@ static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
   odeus_result r = ODEUS_OK;
   if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
   switch (at) {
-  case OA_HTTP_AT_LINE: p->state = OA_HTTP_LINE; break;
+  case OA_HTTP_AT_LINE: p->state = OA_HTTP_NAME; break; /* sub: 0, the line's start */
   case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
   default: /* AT_CHUNK: the data, or (size 0) the trailers */
     if (p->body_max && p->num > p->body_max - p->body_read) r = ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     else if (p->num) p->state = OA_HTTP_CHUNK_DATA;
-    else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_LINE); }
+    else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_NAME); }
     break;
   }
   return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
@@ -2861,94 +2862,97 @@ static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigne
   return ++s < e ? oa_http_crlf(p, s) : s;
 }
 
+/* A value byte of hdr (not OA_HTTP_H_OTHER). */
+static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
+{
+  if (p->hdr == OA_HTTP_H_REASON) {
+    if (p->sub < sizeof p->reason - 1) p->reason[p->sub++] = (char)c; /* cut to fit */
+    p->reason[p->sub] = '\0';
+  } else if (p->hdr == OA_HTTP_H_RETRY_AFTER) {
+    oa_http_retry_byte(p, c);
+  } else {
+    return oa_http_item_byte(p, c);
+  }
+  return ODEUS_OK;
+}
+
 /* Value bytes up to the CR: those of a header we act on are read as they come. */
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r = ODEUS_OK;
-  oa_http_ptr t = s;
-  size_t n;
-  while (t < e && oa_http_text_byte(*t)) t++;
-  if (p->hdr == OA_HTTP_H_OTHER) return oa_http_eol(p, t, e, OA_HTTP_AT_LINE); /* the common case */
-  if (p->hdr == OA_HTTP_H_REASON) {
-    n = OA_MIN((size_t)(t - s), sizeof p->reason - 1 - p->sub);
-    memcpy(p->reason + p->sub, s, n);
-    p->sub += (unsigned)n;
-    p->reason[p->sub] = '\0';
-  } else if (p->hdr == OA_HTTP_H_RETRY_AFTER)
-    for (; s < t; s++) oa_http_retry_byte(p, *s);
-  else
-    for (; s < t && r == ODEUS_OK; s++) r = oa_http_item_byte(p, *s);
-  if (r != ODEUS_OK) return oa_http_fail(p, s - 1, r);
-  if (t < e && *t == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, t, r);
-  return oa_http_eol(p, t, e, OA_HTTP_AT_LINE);
+  unsigned hdr = p->hdr;
+  for (; s < e && oa_http_text_byte(*s); s++)
+    if (hdr != OA_HTTP_H_OTHER && (r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  if (s < e && *s == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  return oa_http_eol(p, s, e, OA_HTTP_AT_LINE);
 }
 
 /* "HTTP/1.x NNN" then SP and the reason, or CR for an empty reason. */
 static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  static const char shape[] = "HTTP/1.0 100 "; /* from pos 7, a digit: that one to '9' */
+  static const char shape[] = "HTTP/1.\0 \1\0\0 "; /* a byte below 10: a digit, that one to 9 */
   unsigned pos = p->sub, c, t;
   for (; s < e; s++, pos++) {
     c = *s;
     t = (unsigned char)shape[pos];
-    if (pos >= 7 && oa_is_digit(t) ? c - t > '9' - t : c != t)
+    if (t >= 10 ? c != t : c < '0' + t || c > '9')
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
-                                    : oa_http_stray(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
-    if (pos < 7) continue; /* "HTTP/1." */
-    if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
-    if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
-    if (pos - 9 < 3u) p->status = p->status * 10 + (int)(c - '0');
+                                    : oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
     if (pos == 12) {
       p->state = OA_HTTP_VALUE;
       p->hdr = OA_HTTP_H_REASON;
       p->sub = 0;
       return oa_http_value(p, s + 1, e);
     }
+    if (pos < 9) { /* "HTTP/1.x " */
+      if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
+      continue;
+    }
+    if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
+    p->status = p->status * 10 + (int)(c - '0');
   }
   p->sub = pos;
   return s;
 }
 
+/* The first byte of a line (a tchar): the name it may begin (none in
+ * trailers, which never frame or steer). */
+static unsigned oa_http_name_start(const oa_http *p, unsigned c)
+{
+  c |= 0x20u; /* a letter in lowercase (the names' first letters) */
+  return p->flags & OA_HTTP_F_TRAILER ? OA_HTTP_N_NONE
+         : c == 'c'                   ? OA_HTTP_N_CONTENT_LENGTH
+         : c == 't'                   ? OA_HTTP_N_TRANSFER_ENCODING
+         : c == 'r'                   ? OA_HTTP_N_RETRY_AFTER
+                                      : OA_HTTP_N_NONE;
+}
+
+/* A line: a token character starts a field name, a CR at its start ends
+ * the head; anything else there is an error. */
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
   unsigned w = p->sub;
+  if (!w) { /* the line's start: s < e */
+    if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
+    if (oa_http_ows(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
+    if (!oa_http_tchar(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER);
+    w = oa_http_name_start(p, *s);
+  }
   for (; s < e; s++) {
     unsigned c = *s;
-    if (oa_http_goes_on(oa_http_names, w, c)) w++;
+    if (oa_http_goes_on(w, c) && c != '\r') w++; /* CR | 0x20 is '-' */
     else if (oa_http_tchar(c)) /* "con": connection parts from content-length */
-      w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : 0;
+      w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : OA_HTTP_N_NONE;
     else break;
   }
   p->sub = w;
   if (s == e) return s;
-  if (*s != ':') return oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
-  p->hdr = w == OA_HTTP_N_TRANSFER_ENCODING - 1 ? OA_HTTP_H_CONTENT_LENGTH
-           : w == OA_HTTP_N_CONNECTION - 1      ? OA_HTTP_H_TRANSFER_ENCODING
-           : w == OA_HTTP_N_RETRY_AFTER - 1     ? OA_HTTP_H_CONNECTION
-           : w == sizeof oa_http_names - 1      ? OA_HTTP_H_RETRY_AFTER
-                                                : OA_HTTP_H_OTHER;
+  if (*s != ':') return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
+  p->hdr = oa_http_whole(w);
   if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
   p->state = OA_HTTP_VALUE;
   return oa_http_value(p, s + 1, e);
-}
-
-/* The first byte of a line: a token character starts a field name, a CR
- * ends the head (trailers never frame or steer); anything else is an error. */
-static oa_http_ptr oa_http_line(oa_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  unsigned c = *s | 0x20u; /* a letter in lowercase (the names' first letters) */
-  if (oa_http_tchar(*s)) {
-    p->state = OA_HTTP_NAME;
-    p->sub = p->flags & OA_HTTP_F_TRAILER ? 0u /* no name in trailers */
-             : c == 'c'                   ? OA_HTTP_N_CONTENT_LENGTH
-             : c == 't'                   ? OA_HTTP_N_TRANSFER_ENCODING
-             : c == 'r'                   ? OA_HTTP_N_RETRY_AFTER
-                                          : 0u;
-    return oa_http_name(p, s, e);
-  }
-  if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
-  return oa_http_ows(*s) ? oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD) : oa_http_stray(p, s, ODEUS_ERR_HTTP_HEADER);
 }
 
 /* The chunk-size line: hex digits, optional whitespace, an optional
@@ -2986,12 +2990,16 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if ((size_t)(e - s) > room) e = s + room;
   switch (p->state) {
   case OA_HTTP_STATUS: t = oa_http_status(p, s, e); break;
-  case OA_HTTP_LINE: t = oa_http_line(p, s, e); break;
   case OA_HTTP_NAME: t = oa_http_name(p, s, e); break;
   case OA_HTTP_VALUE: t = oa_http_value(p, s, e); break;
   case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, s, e); break;
   default: t = oa_http_crlf(p, s); break;
   }
+  /* A byte out of place in a status line or a field name is
+   * ODEUS_ERR_HTTP_CONTROL when it is a control byte (CR aside). */
+  if ((p->error == ODEUS_ERR_HTTP_STATUS_LINE || p->error == ODEUS_ERR_HTTP_HEADER) && *t != '\r' &&
+      !oa_http_text_byte(*t))
+    p->error = ODEUS_ERR_HTTP_CONTROL;
   if (p->flags & OA_HTTP_F_SECTION) p->flags &= ~OA_HTTP_F_SECTION; /* head_len restarted at t */
   else p->head_len += (size_t)(t - s);
   return t;
@@ -3042,9 +3050,9 @@ static odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_
   oa_http_ptr s = (oa_http_ptr)data, e;
   if (used) *used = 0;
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (p->error || !len) return (odeus_result)p->error;
+  if (!len) return (odeus_result)p->error; /* (an error stops the loop below) */
   e = s + len;
-  while (s < e && !p->error && p->state != OA_HTTP_DONE)
+  while (s < e && !p->error && !p->done)
     s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
   if (used) *used = (size_t)(s - (oa_http_ptr)data);
   return (odeus_result)p->error;
@@ -4516,9 +4524,8 @@ enum {
 static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 {
   size_t n = x->internal.state == OA_X_RECV ? x->internal.win_len : x->internal.window_size;
-  if (x->internal.window) odeus_wipe(x->internal.window, n);
-  x->internal.win_len = x->internal.win_pos = 0;
-  x->internal.state = OA_X_OVER;
+  odeus_wipe(x->internal.window, n); /* a NULL window (a failed begin): nothing */
+  x->internal.state = OA_X_OVER; /* (win_len and win_pos mean nothing now) */
   x->result = r;
   return r;
 }
@@ -4533,46 +4540,30 @@ static int oa_x_on_body(void *ctx, const char *data, size_t len)
   return (int)odeus_answer_feed(&x->internal.reader, data, len);
 }
 
-/* The whole answer was read: what it means. */
-static odeus_result oa_x_answer_result(odeus_exchange *x)
+/* The exchange ends with r: ODEUS_OK when the whole answer was read, and
+ * then the result is what it means. So it is too for a failure once the
+ * head of an error answer was read (its body cut short, too large, broken,
+ * or the connection failed under it): the status is what the server said,
+ * and the message falls back to the reason phrase. An error body never
+ * makes the answer fail. A 200's body is the integration: there r stands. */
+static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
 {
-  if (!x->answer) return oa_status_result(x->internal.http.status);
+  if (r != ODEUS_OK && (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)))
+    return oa_x_over(x, r);
+  if (!x->answer) return oa_x_over(x, oa_status_result(x->internal.http.status));
   (void)oa_x_on_body(x, NULL, 0); /* begins the reader of a body without bytes */
-  return odeus_answer_finish(&x->internal.reader, x->internal.http.reason);
+  return oa_x_over(x, odeus_answer_finish(&x->internal.reader, x->internal.http.reason));
 }
 
-/* A failure r once the head of an error answer was read (its body cut
- * short, too large, broken, or the connection failed under it): the status
- * is what the server said, and the message falls back to the reason
- * phrase. An error body never makes the answer fail. A 200's
- * body is the integration: there r stands. */
-static odeus_result oa_x_body_failure(odeus_exchange *x, odeus_result r)
-{
-  if (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)) return r;
-  return oa_x_answer_result(x);
-}
-
-/* A negative or zero count from send/recv. */
+/* A negative or zero count from send/recv (zero from recv: see
+ * oa_x_recv_step). */
 static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
 {
   if (n == ODEUS_IO_WANT_READ) return ODEUS_WANT_READ;
   if (n == ODEUS_IO_WANT_WRITE) return ODEUS_WANT_WRITE;
   if (n == 0) return oa_x_over(x, ODEUS_ERR_CLOSED);
   x->io_error = n;
-  return oa_x_over(x, oa_x_body_failure(x, ODEUS_ERR_IO));
-}
-
-/* The peer closed while we were reading. Before any byte of an answer that
- * is ODEUS_ERR_CLOSED (a kept-alive connection the server dropped, say);
- * after, the parser decides: a body read until close is complete, anything
- * else is truncated. */
-static odeus_result oa_x_peer_closed(odeus_exchange *x)
-{
-  odeus_result r;
-  if (x->received == 0) return ODEUS_ERR_CLOSED;
-  r = oa_http_finish(&x->internal.http);
-  if (r != ODEUS_OK) return oa_x_body_failure(x, r);
-  return oa_x_answer_result(x);
+  return oa_x_end(x, ODEUS_ERR_IO);
 }
 
 /* One send: refills the window when it was all sent; a short write keeps
@@ -4604,18 +4595,23 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX), used = 0;
   odeus_result r;
   int n = io->recv(io->ctx, x->internal.window, cap);
-  if (n == 0) return oa_x_over(x, oa_x_peer_closed(x));
-  if (n < 0 || (size_t)n > cap) { /* what it wrote is unknown (a want too): all of the window, say */
+  /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED
+   * (a kept-alive connection the server dropped, say); after, the parser
+   * decides: a body read until close is complete, anything else is
+   * truncated. */
+  if (n == 0) return x->received ? oa_x_end(x, oa_http_finish(&x->internal.http)) : oa_x_over(x, ODEUS_ERR_CLOSED);
+  if ((size_t)n > cap) { /* n < 0 too. What it wrote is unknown (a want too): all of the window, say */
     x->internal.win_len = cap;
     return n < 0 ? oa_x_io_failure(x, n) : oa_x_over(x, ODEUS_ERR_IO);
   }
   if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
   x->received += (uint64_t)n;
   r = oa_http_feed(&x->internal.http, (const char *)x->internal.window, (size_t)n, &used);
-  if (r != ODEUS_OK) return oa_x_over(x, oa_x_body_failure(x, r));
-  if (!x->internal.http.done) return ODEUS_OK;
-  x->leftover = (size_t)n - used;
-  return oa_x_over(x, oa_x_answer_result(x));
+  if (r == ODEUS_OK) {
+    if (!x->internal.http.done) return ODEUS_OK;
+    x->leftover = (size_t)n - used;
+  }
+  return oa_x_end(x, r);
 }
 
 ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
@@ -4639,14 +4635,15 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
 
 ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io)
 {
-  odeus_result r = ODEUS_OK;
+  odeus_result r;
   if (!x) return ODEUS_ERR_ARGUMENT;
-  if (x->internal.state == OA_X_OVER) return x->result;
   if (x->internal.state == OA_X_IDLE) return ODEUS_ERR_STATE;
-  if (!io || !io->send || !io->recv) return ODEUS_ERR_ARGUMENT;
-  while (r == ODEUS_OK && x->internal.state != OA_X_OVER)
+  if (x->internal.state != OA_X_OVER && (!io || !io->send || !io->recv)) return ODEUS_ERR_ARGUMENT;
+  while (x->internal.state != OA_X_OVER) { /* a step that ends it returns the result */
     r = x->internal.state == OA_X_SEND ? oa_x_send_step(x, io) : oa_x_recv_step(x, io);
-  return r;
+    if (r != ODEUS_OK) return r;
+  }
+  return x->result;
 }
 
 ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
