@@ -13,7 +13,8 @@ static odeus_problems probs;
 static odeus_config cfg;
 static char line[256];
 
-static odeus_result parse(const char *json)
+/* Fresh storage and problems for the next parse. */
+static void parse_setup(void)
 {
   storage.fields = fields;
   storage.field_capacity = 8;
@@ -23,6 +24,11 @@ static odeus_result parse(const char *json)
   probs.items = items;
   probs.capacity = 16;
   probs.count = 0;
+}
+
+static odeus_result parse(const char *json)
+{
+  parse_setup();
   return odeus_parse_config(json, strlen(json), &cfg, &storage, &probs);
 }
 
@@ -105,15 +111,8 @@ static const char *problems_split(const char *json, size_t cut)
 {
   static char all[2048];
   size_t i, n = 0;
-  storage.fields = fields;
-  storage.field_capacity = 8;
-  storage.oauth_client = &oauth;
-  storage.strings = strings;
-  storage.strings_capacity = sizeof strings;
-  probs.items = items;
-  probs.capacity = 16;
-  probs.count = 0;
   all[0] = '\0';
+  parse_setup();
   if (oa_cfg_parse(json, strlen(json), cut, &cfg, &storage, &probs) == ODEUS_OK) return "OK";
   for (i = 0; i < probs.count && i < probs.capacity; i++) {
     n += odeus_problem_format(&items[i], all + n, sizeof all - n);
