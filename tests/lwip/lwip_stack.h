@@ -107,9 +107,8 @@ static void lwst_start(void)
  * pending message, which once corrupted the heap). The thread moves bytes
  * both ways without blocking and waits for what it can do next. */
 #define LWST_BUF 16384
-#define LWST_ACTIVE_MS 100     /* a pair that moved bytes this recently expects more soon */
-#define LWST_ACTIVE_WAIT_US 200 /* ... and looks at lwIP this often while it waits on the server */
-#define LWST_IDLE_WAIT_MS 10   /* an idle pair sees the server this late at worst */
+#define LWST_WAIT_MIN_US 500    /* how long a pair that just moved waits on one side ... */
+#define LWST_WAIT_MAX_US 16000  /* ... doubling while nothing moves, up to this */
 
 /* How one direction stands: its bytes still come (OPEN), its sender closed
  * (FIN) or reset (RESET) it, or it is over (DONE: the FIN passed on, or no
@@ -125,15 +124,9 @@ typedef struct lwst_pair {
   int lw, host, port;
   int up, down;    /* the client's bytes to the server, the server's to the client */
   int host_failed; /* a send to the server failed: its end is a reset */
+  int expect_host; /* the server should speak next (the client spoke last) */
   lwst_buf to_host, to_lw;
 } lwst_pair;
-
-static long lwst_now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int lwst_would_block(void)
 {
@@ -191,6 +184,7 @@ static int lwst_step_up(lwst_pair *p)
     if (n > 0) {
       b->at = 0;
       b->len = (size_t)n;
+      p->expect_host = 1;
       return 1;
     }
     p->up = n == 0 ? LWST_FIN : LWST_RESET;
@@ -201,6 +195,34 @@ static int lwst_step_up(lwst_pair *p)
     return 1;
   }
   return 0;
+}
+
+/* The server's FIN to the client; returns 0 when it must wait. lwIP 2.1.3
+ * loses a PCB that ends in LAST_ACK after its socket read the peer's FIN
+ * (tcp_input frees it without telling the netconn, and closing the socket
+ * frees it again: a double free). A FIN sent by lwip_shutdown after the
+ * client's FIN came in, but before it was read, leads there. So while the
+ * client's side is open, the FIN is sent under the core lock (so that the
+ * client's FIN cannot come in meanwhile) only from ESTABLISHED, and waits
+ * while a FIN of the client's is still to be read; once it was read,
+ * lwip_shutdown closes the PCB whole. */
+static int lwst_fin_to_client(lwst_pair *p)
+{
+  struct lwip_sock *s;
+  int sent = 1;
+  if (p->up != LWST_OPEN) {
+    lwip_shutdown(p->lw, SHUT_WR);
+    return 1;
+  }
+  s = lwip_socket_dbg_get_socket(p->lw);
+  LOCK_TCPIP_CORE();
+  if (s && s->conn && s->conn->pcb.tcp) {
+    struct tcp_pcb *pcb = s->conn->pcb.tcp;
+    if (pcb->state == CLOSE_WAIT) sent = 0;
+    else if (pcb->state == ESTABLISHED) sent = tcp_shutdown(pcb, 0, 1) == ERR_OK;
+  }
+  UNLOCK_TCPIP_CORE();
+  return sent;
 }
 
 /* The server's bytes to the client, then its FIN. Returns 1 when anything
@@ -226,13 +248,14 @@ static int lwst_step_down(lwst_pair *p)
     if (n > 0) {
       b->at = 0;
       b->len = (size_t)n;
+      p->expect_host = 0;
       return 1;
     }
     /* a failed send took the reset's error: the end that follows is still one */
     p->down = n == 0 && !p->host_failed ? LWST_FIN : LWST_RESET;
   }
   if (p->down == LWST_FIN) {
-    lwip_shutdown(p->lw, SHUT_WR);
+    if (!lwst_fin_to_client(p)) return 0;
     p->down = LWST_DONE;
     return 1;
   }
@@ -261,13 +284,12 @@ static void lwst_host_wait(int fd, short events, long us)
   select(fd + 1, &rd, &wr, NULL, &tv);
 }
 
-/* Waits until a side can likely move: an lwIP socket and a system one cannot
- * be waited on together. With one side to wait on, it waits there. With
- * both, a pair that moved bytes lately waits on the server (its answer
- * comes next), looking at lwIP every LWST_ACTIVE_WAIT_US; an idle one waits
- * on lwIP (a client speaks first on a kept-alive connection), looking at
- * the server every LWST_IDLE_WAIT_MS. */
-static void lwst_wait(const lwst_pair *p, int active)
+/* Waits at most us until a side can likely move: an lwIP socket and a
+ * system one cannot be waited on together. With both sides to wait on, it
+ * waits on the side expected to speak next (the server after the client's
+ * bytes, the client after the server's), so that the usual exchange moves
+ * at once; what the other side brings waits for the end of us. */
+static void lwst_wait(const lwst_pair *p, long us)
 {
   struct pollfd lw;
   short host = 0;
@@ -280,15 +302,16 @@ static void lwst_wait(const lwst_pair *p, int active)
   if (lwst_pending(&p->to_host)) host |= POLLOUT;
   if (!lw.events) lwst_host_wait(p->host, host, 100000);
   else if (!host) lwip_poll(&lw, 1, 100);
-  else if (active) lwst_host_wait(p->host, host, LWST_ACTIVE_WAIT_US);
-  else lwip_poll(&lw, 1, LWST_IDLE_WAIT_MS);
+  else if (p->expect_host) lwst_host_wait(p->host, host, us);
+  else lwip_poll(&lw, 1, (int)((us + 999) / 1000));
 }
 
 /* Both directions until both are over, or one side resets: then the other
- * is reset too. */
+ * is reset too. The wait on one side doubles while nothing moves, so an
+ * idle pair costs little and a busy one answers within LWST_WAIT_MIN_US. */
 static void lwst_serve(lwst_pair *p)
 {
-  long moved_at = lwst_now_ms();
+  long us = LWST_WAIT_MIN_US;
   for (;;) {
     int moved = lwst_step_up(p) | lwst_step_down(p);
     if (p->up == LWST_RESET) { /* the client reset: so does the relay */
@@ -302,8 +325,12 @@ static void lwst_serve(lwst_pair *p)
       return;
     }
     if (p->up == LWST_DONE && p->down == LWST_DONE) return;
-    if (moved) moved_at = lwst_now_ms();
-    else lwst_wait(p, lwst_now_ms() - moved_at < LWST_ACTIVE_MS);
+    if (moved) {
+      us = LWST_WAIT_MIN_US;
+    } else {
+      lwst_wait(p, us);
+      if (us < LWST_WAIT_MAX_US) us *= 2;
+    }
   }
 }
 
