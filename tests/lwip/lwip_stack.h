@@ -26,6 +26,9 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/select.h>
+#include <poll.h>
+#include <time.h>
 
 #include "lwip/opt.h"
 #include "lwip/api.h"
@@ -97,59 +100,247 @@ static void lwst_start(void)
 }
 
 /* ---- the relays ------------------------------------------------------------ */
+/* One thread serves each connection and is the only one to call lwIP for
+ * its socket: Debian's lwIP is built without LWIP_NETCONN_FULLDUPLEX, where
+ * a socket must not be used by two threads at once (a receive in one thread
+ * beside a send or shutdown in another share the netconn's one semaphore and
+ * pending message, which once corrupted the heap). The thread moves bytes
+ * both ways without blocking and waits for what it can do next. */
+#define LWST_BUF 16384
+#define LWST_WAIT_MIN_US 500    /* how long a pair that just moved waits on one side ... */
+#define LWST_WAIT_MAX_US 16000  /* ... doubling while nothing moves, up to this */
+
+/* How one direction stands: its bytes still come (OPEN), its sender closed
+ * (FIN) or reset (RESET) it, or it is over (DONE: the FIN passed on, or no
+ * receiver is left). FIN and RESET are passed on as soon as they are read. */
+enum { LWST_OPEN, LWST_FIN, LWST_RESET, LWST_DONE };
+
+typedef struct lwst_buf {
+  size_t at, len; /* data[at..len) is still to be written */
+  char data[LWST_BUF];
+} lwst_buf;
+
 typedef struct lwst_pair {
   int lw, host, port;
-  volatile int server_reset, h_done;
+  int up, down;    /* the client's bytes to the server, the server's to the client */
+  int host_failed; /* a send to the server failed: its end is a reset */
+  int expect_host; /* the server should speak next (the client spoke last) */
+  lwst_buf to_host, to_lw;
 } lwst_pair;
 
-static int lwst_send_all(int lwip, int fd, const char *p, size_t n)
+static int lwst_would_block(void)
 {
-  while (n) {
-    ssize_t w = lwip ? lwip_send(fd, p, n, 0) : send(fd, p, n, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return -1;
-    p += w;
-    n -= (size_t)w;
+  return errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR;
+}
+
+static int lwst_pending(const lwst_buf *b)
+{
+  return b->at < b->len;
+}
+
+/* A reset (RST) of an lwIP connection: lwIP's sockets close with FIN even
+ * under SO_LINGER 0 once all data is acknowledged, so the PCB is aborted.
+ * What lwIP still queues of the server's bytes goes out first (an abort
+ * drops it), as the system's TCP delivers the bytes sent before a reset. */
+static void lwst_abort(int fd)
+{
+  struct lwip_sock *s = lwip_socket_dbg_get_socket(fd);
+  int waited;
+  for (waited = 0; waited < 1000; waited++) {
+    struct timespec ms = { 0, 1000000 };
+    int queued;
+    LOCK_TCPIP_CORE();
+    queued = s && s->conn && s->conn->pcb.tcp && s->conn->pcb.tcp->unsent;
+    UNLOCK_TCPIP_CORE();
+    if (!queued) break;
+    nanosleep(&ms, NULL);
+  }
+  LOCK_TCPIP_CORE();
+  if (s && s->conn && s->conn->pcb.tcp && s->conn->pcb.tcp->state != TIME_WAIT) tcp_abort(s->conn->pcb.tcp);
+  UNLOCK_TCPIP_CORE();
+}
+
+/* The client's bytes to the server, then its FIN. Returns 1 when anything
+ * moved. Reads only when all read before is written. */
+static int lwst_step_up(lwst_pair *p)
+{
+  lwst_buf *b = &p->to_host;
+  ssize_t n;
+  if (lwst_pending(b)) {
+    n = send(p->host, b->data + b->at, b->len - b->at, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && lwst_would_block()) return 0;
+    if (n <= 0) { /* the server's connection broke under the client's bytes */
+      p->host_failed = 1;
+      p->up = LWST_DONE;
+      b->at = b->len = 0;
+      return 1;
+    }
+    b->at += (size_t)n;
+    return 1;
+  }
+  if (p->up == LWST_OPEN) {
+    n = lwip_recv(p->lw, b->data, sizeof b->data, MSG_DONTWAIT);
+    if (n < 0 && lwst_would_block()) return 0;
+    if (n > 0) {
+      b->at = 0;
+      b->len = (size_t)n;
+      p->expect_host = 1;
+      return 1;
+    }
+    p->up = n == 0 ? LWST_FIN : LWST_RESET;
+  }
+  if (p->up == LWST_FIN) {
+    shutdown(p->host, SHUT_WR); /* the server closes in turn */
+    p->up = LWST_DONE;
+    return 1;
   }
   return 0;
 }
 
-/* A reset (RST) of an lwIP connection: lwIP's sockets close with FIN even
- * under SO_LINGER 0 once all data is acknowledged, so the PCB is aborted. */
-static void lwst_abort(int fd)
+/* The server's FIN to the client; returns 0 when it must wait. lwIP 2.1.3
+ * loses a PCB that ends in LAST_ACK after its socket read the peer's FIN
+ * (tcp_input frees it without telling the netconn, and closing the socket
+ * frees it again: a double free). A FIN sent by lwip_shutdown after the
+ * client's FIN came in, but before it was read, leads there. So while the
+ * client's side is open, the FIN is sent under the core lock (so that the
+ * client's FIN cannot come in meanwhile) only from ESTABLISHED, and waits
+ * while a FIN of the client's is still to be read; once it was read,
+ * lwip_shutdown closes the PCB whole. */
+static int lwst_fin_to_client(lwst_pair *p)
 {
-  struct lwip_sock *s = lwip_socket_dbg_get_socket(fd);
-  LOCK_TCPIP_CORE();
-  if (s && s->conn && s->conn->pcb.tcp) tcp_abort(s->conn->pcb.tcp);
-  UNLOCK_TCPIP_CORE();
-}
-
-/* The server's bytes into lwIP, its FIN as a FIN, its RST as a reset. */
-static void *lwst_host_to_lwip(void *arg)
-{
-  lwst_pair *p = (lwst_pair *)arg;
-  char buf[16384];
-  for (;;) {
-    ssize_t n = recv(p->host, buf, sizeof buf, 0);
-    if (n > 0 && lwst_send_all(1, p->lw, buf, (size_t)n) == 0) continue;
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0) lwip_shutdown(p->lw, SHUT_WR);
-    else if (n < 0) p->server_reset = 1;
-    break;
+  struct lwip_sock *s;
+  int sent = 1;
+  if (p->up != LWST_OPEN) {
+    lwip_shutdown(p->lw, SHUT_WR);
+    return 1;
   }
-  p->h_done = 1;
-  return NULL;
+  s = lwip_socket_dbg_get_socket(p->lw);
+  LOCK_TCPIP_CORE();
+  if (s && s->conn && s->conn->pcb.tcp) {
+    struct tcp_pcb *pcb = s->conn->pcb.tcp;
+    if (pcb->state == CLOSE_WAIT) sent = 0;
+    else if (pcb->state == ESTABLISHED) sent = tcp_shutdown(pcb, 0, 1) == ERR_OK;
+  }
+  UNLOCK_TCPIP_CORE();
+  return sent;
 }
 
-/* The client's bytes to the server (this thread), and back (another). */
+/* The server's bytes to the client, then its FIN. Returns 1 when anything
+ * moved. */
+static int lwst_step_down(lwst_pair *p)
+{
+  lwst_buf *b = &p->to_lw;
+  ssize_t n;
+  if (lwst_pending(b)) {
+    n = lwip_send(p->lw, b->data + b->at, b->len - b->at, MSG_DONTWAIT);
+    if (n < 0 && lwst_would_block()) return 0;
+    if (n <= 0) { /* the client is gone: what it does next ends the pair */
+      p->down = LWST_DONE;
+      b->at = b->len = 0;
+      return 1;
+    }
+    b->at += (size_t)n;
+    return 1;
+  }
+  if (p->down == LWST_OPEN) {
+    n = recv(p->host, b->data, sizeof b->data, MSG_DONTWAIT);
+    if (n < 0 && lwst_would_block()) return 0;
+    if (n > 0) {
+      b->at = 0;
+      b->len = (size_t)n;
+      p->expect_host = 0;
+      return 1;
+    }
+    /* a failed send took the reset's error: the end that follows is still one */
+    p->down = n == 0 && !p->host_failed ? LWST_FIN : LWST_RESET;
+  }
+  if (p->down == LWST_FIN) {
+    if (!lwst_fin_to_client(p)) return 0;
+    p->down = LWST_DONE;
+    return 1;
+  }
+  return 0;
+}
+
+/* The server's socket, until it can do one of events or us pass. */
+static void lwst_host_wait(int fd, short events, long us)
+{
+  fd_set rd, wr;
+  struct timeval tv;
+  if (fd >= FD_SETSIZE) { /* not with this test's few sockets; poll counts in ms */
+    struct pollfd pf;
+    pf.fd = fd;
+    pf.events = events;
+    pf.revents = 0;
+    poll(&pf, 1, (int)(us / 1000) + 1);
+    return;
+  }
+  FD_ZERO(&rd);
+  FD_ZERO(&wr);
+  if (events & POLLIN) FD_SET(fd, &rd);
+  if (events & POLLOUT) FD_SET(fd, &wr);
+  tv.tv_sec = us / 1000000;
+  tv.tv_usec = us % 1000000;
+  select(fd + 1, &rd, &wr, NULL, &tv);
+}
+
+/* Waits at most us until a side can likely move: an lwIP socket and a
+ * system one cannot be waited on together. With both sides to wait on, it
+ * waits on the side expected to speak next (the server after the client's
+ * bytes, the client after the server's), so that the usual exchange moves
+ * at once; what the other side brings waits for the end of us. */
+static void lwst_wait(const lwst_pair *p, long us)
+{
+  struct pollfd lw;
+  short host = 0;
+  lw.fd = p->lw;
+  lw.events = 0;
+  lw.revents = 0;
+  if (p->up == LWST_OPEN && !lwst_pending(&p->to_host)) lw.events |= POLLIN;
+  if (lwst_pending(&p->to_lw)) lw.events |= POLLOUT;
+  if (p->down == LWST_OPEN && !lwst_pending(&p->to_lw)) host |= POLLIN;
+  if (lwst_pending(&p->to_host)) host |= POLLOUT;
+  if (!lw.events) lwst_host_wait(p->host, host, 100000);
+  else if (!host) lwip_poll(&lw, 1, 100);
+  else if (p->expect_host) lwst_host_wait(p->host, host, us);
+  else lwip_poll(&lw, 1, (int)((us + 999) / 1000));
+}
+
+/* Both directions until both are over, or one side resets: then the other
+ * is reset too. The wait on one side doubles while nothing moves, so an
+ * idle pair costs little and a busy one answers within LWST_WAIT_MIN_US. */
+static void lwst_serve(lwst_pair *p)
+{
+  long us = LWST_WAIT_MIN_US;
+  for (;;) {
+    int moved = lwst_step_up(p) | lwst_step_down(p);
+    if (p->up == LWST_RESET) { /* the client reset: so does the relay */
+      struct linger lg = { 1, 0 };
+      setsockopt(p->host, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+      shutdown(p->host, SHUT_RDWR);
+      return;
+    }
+    if (p->down == LWST_RESET) {
+      lwst_abort(p->lw);
+      return;
+    }
+    if (p->up == LWST_DONE && p->down == LWST_DONE) return;
+    if (moved) {
+      us = LWST_WAIT_MIN_US;
+    } else {
+      lwst_wait(p, us);
+      if (us < LWST_WAIT_MAX_US) us *= 2;
+    }
+  }
+}
+
+/* One connection accepted in lwIP: the server's connection, then both
+ * directions; the lwIP socket is closed here, once, when both are over. */
 static void *lwst_pair_main(void *arg)
 {
   lwst_pair *p = (lwst_pair *)arg;
   struct sockaddr_in sa;
-  struct timeval tv = { 0, 20000 };
-  pthread_t h;
-  int one = 1, client_fin = 0;
-  char buf[16384];
+  int one = 1;
   memset(&sa, 0, sizeof sa);
   sa.sin_family = AF_INET;
   sa.sin_port = htons((uint16_t)p->port);
@@ -157,28 +348,11 @@ static void *lwst_pair_main(void *arg)
   p->host = socket(AF_INET, SOCK_STREAM, 0);
   if (p->host < 0 || connect(p->host, (struct sockaddr *)&sa, sizeof sa) != 0) {
     lwst_abort(p->lw);
-    goto done;
+  } else {
+    setsockopt(p->host, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    lwip_setsockopt(p->lw, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    lwst_serve(p);
   }
-  setsockopt(p->host, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  lwip_setsockopt(p->lw, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  lwip_setsockopt(p->lw, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (pthread_create(&h, NULL, lwst_host_to_lwip, p) != 0) abort();
-  for (;;) {
-    ssize_t n = lwip_recv(p->lw, buf, sizeof buf, 0);
-    if (n > 0 && lwst_send_all(0, p->host, buf, (size_t)n) == 0) continue;
-    if (n < 0 && (errno == EWOULDBLOCK || errno == EAGAIN || errno == EINTR) && !p->server_reset) continue;
-    client_fin = n == 0;
-    break;
-  }
-  if (client_fin) shutdown(p->host, SHUT_WR); /* the server closes in turn */
-  else if (!p->server_reset) { /* the client reset: so does the relay */
-    struct linger lg = { 1, 0 };
-    setsockopt(p->host, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    shutdown(p->host, SHUT_RDWR);
-  }
-  pthread_join(h, NULL);
-  if (p->server_reset) lwst_abort(p->lw);
-done:
   lwip_close(p->lw);
   if (p->host >= 0) close(p->host);
   LWST_FREE(p);
@@ -189,6 +363,8 @@ typedef struct lwst_listener {
   int fd, port;
 } lwst_listener;
 
+/* Accepts in lwIP and hands each connection to a thread of its own: this
+ * thread uses only the listening socket, never an accepted one. */
 static void *lwst_accept_main(void *arg)
 {
   lwst_listener *l = (lwst_listener *)arg;
@@ -202,6 +378,7 @@ static void *lwst_accept_main(void *arg)
     p->lw = fd;
     p->host = -1;
     p->port = l->port;
+    p->up = p->down = LWST_OPEN;
     if (pthread_create(&t, NULL, lwst_pair_main, p) != 0) abort();
     pthread_detach(t);
   }
