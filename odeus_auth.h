@@ -2235,7 +2235,7 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     odeus_str t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
     if (!t.ptr && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
-    if (w->emit) oa_put(w->s, t.ptr, t.len); /* always valid once checked */
+    if (t.ptr && w->emit) oa_put(w->s, t.ptr, t.len); /* always valid once checked */
     if (w->emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
   }
   w->at.i++;

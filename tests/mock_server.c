@@ -23,9 +23,10 @@
  *                     modes (1); the cycle repeats per integration id
  *   --prefix P        accept only this path prefix (any prefix by default)
  *   --stall S         how long the stall mode holds a connection (30)
- *   --idle S          idle time before a kept-alive connection is closed, and
- *                     the longest a send may wait for a client that stops
- *                     reading (15)
+ *   --idle S          idle time before a kept-alive connection is closed (a
+ *                     handshake and a first request wait at least 15 s),
+ *                     and the longest a send may wait for a client that
+ *                     stops reading (15)
  *   --huge-mb N       size of the huge answers in MiB (50)
  *   --byte-delay-us N pause after each byte of the bytewise modes (100)
  *   --resumption cache|tickets|both|none   TLS resumption offered (both)
@@ -784,13 +785,38 @@ static unsigned long g_conn_serial;
 
 static long idle_ms(void) { return (long)opt.idle_s * 1000; }
 
+/* How long a read waits: the idle time once a request was served (a
+ * kept-alive connection waiting for its next one); for the TLS handshake
+ * and the first request, never less than the default idle time, so that a
+ * slow client (under valgrind, on a loaded machine) is not taken for an
+ * idle one. */
+static uint32_t conn_wait_ms(const conn *c)
+{
+  long ms = idle_ms();
+  if (!c->requests && ms < 15000) ms = 15000;
+  return (uint32_t)ms;
+}
+
+/* mbedTLS' BIO over the connection, reads bounded by conn_wait_ms. */
+static int conn_bio_send(void *ctx, const unsigned char *p, size_t n)
+{
+  return mbedtls_net_send(&((conn *)ctx)->net, p, n);
+}
+
+static int conn_bio_recv(void *ctx, unsigned char *p, size_t n, uint32_t timeout)
+{
+  conn *c = (conn *)ctx;
+  (void)timeout; /* the config's, the same for every connection */
+  return mbedtls_net_recv_timeout(&c->net, p, n, conn_wait_ms(c));
+}
+
 /* > 0 bytes, 0 closed, -1 error or idle timeout. */
 static int conn_recv(conn *c, unsigned char *p, size_t n)
 {
   int r;
   for (;;) {
     if (c->tls) r = mbedtls_ssl_read(&c->ssl, p, n);
-    else r = mbedtls_net_recv_timeout(&c->net, p, n, (uint32_t)idle_ms());
+    else r = mbedtls_net_recv_timeout(&c->net, p, n, conn_wait_ms(c));
     if (r > 0) return r;
     if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == MBEDTLS_ERR_SSL_CONN_EOF) return 0;
     if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
@@ -1777,7 +1803,7 @@ static int tls_handshake(conn *c)
   int r;
   mbedtls_ssl_init(&c->ssl);
   if (mbedtls_ssl_setup(&c->ssl, &g_conf) != 0) return -1;
-  mbedtls_ssl_set_bio(&c->ssl, &c->net, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
+  mbedtls_ssl_set_bio(&c->ssl, c, conn_bio_send, NULL, conn_bio_recv);
   t_resumed = 0;
   do r = mbedtls_ssl_handshake(&c->ssl);
   while (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE);
