@@ -1846,33 +1846,40 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
   return at;
 }
 
-/* Reports what a string pass found (rule, at byte `at`) or, for valid text
- * of `units` characters, the member's rule it breaks; a length or URL
- * problem keeps the text, so that its line can say what is wrong with it. */
-static inline void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
-                            size_t units, size_t at)
+/* What a string pass found (rule, at byte `at`) or, for valid text of
+ * `units` characters, the member's rule it breaks (its limit in *limit);
+ * 0 when none. The caller builds the problem's path only for a rule. */
+static inline int oa_judge_string(const odeus_str *v, const oa_member *m, int rule, size_t units, size_t *limit,
+                                  size_t *at)
 {
-  size_t limit = 0;
-  int quote = !rule; /* a rule of the member's own: its text says what is wrong */
-  if (!rule && (m->flags & OA_NONEMPTY) && units == 0) {
-    rule = ODEUS_RULE_EMPTY;
-    limit = 1;
-    quote = 0;
-  } else if (!rule && m->max100 && units > m->max100 * (size_t)100) {
-    rule = ODEUS_RULE_TOO_LONG;
-    limit = m->max100 * (size_t)100;
-    at = units;
-  } else if (!rule && m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) {
-    rule = ODEUS_RULE_URL;
+  *limit = 0;
+  if (rule) return rule;
+  if ((m->flags & OA_NONEMPTY) && units == 0) {
+    *limit = 1;
+    return ODEUS_RULE_EMPTY;
   }
-  if (rule) oa_report(pr, w, (odeus_rule)rule, limit, at, quote ? v->ptr : NULL, quote ? v->len : 0);
+  if (m->max100 && units > m->max100 * (size_t)100) {
+    *limit = m->max100 * (size_t)100;
+    *at = units;
+    return ODEUS_RULE_TOO_LONG;
+  }
+  return m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len) ? ODEUS_RULE_URL : 0;
+}
+
+/* A length or URL problem keeps the text, so that its line can say what is
+ * wrong with it. */
+static void oa_report_string(odeus_problems *pr, oa_where w, const odeus_str *v, int rule, size_t limit, size_t at)
+{
+  int quote = rule == ODEUS_RULE_TOO_LONG || rule == ODEUS_RULE_URL;
+  oa_report(pr, w, (odeus_rule)rule, limit, at, quote ? v->ptr : NULL, quote ? v->len : 0);
 }
 
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
 {
-  size_t units = 0, at = 0;
+  size_t units = 0, at = 0, limit;
   int rule = oa_string_pass(NULL, v->ptr, v->len, &units, &at, NULL);
-  oa_judge_string(v, m, w, pr, rule, units, at);
+  rule = oa_judge_string(v, m, rule, units, &limit, &at);
+  if (rule) oa_report_string(pr, w, v, rule, limit, at);
 }
 
 /* Unique slugs: the later of two equal slugs is reported, naming it. */
@@ -2175,7 +2182,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
-  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0;
+  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0, limit;
   oa_mark stop;
   int rule;
   if (w->redact && (m->flags & OA_SECRET)) { /* a dump writes a secret so; a walk that checks never redacts */
@@ -2185,7 +2192,8 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   if (text && w->window && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
   stop.inside = 0;
   rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
-  if (w->check) oa_judge_string(v, m, oa_walk_where(w, m), w->check, rule, units, at);
+  if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
+    oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, at);
   if (stop.inside) {
     w->mark = w->at;
     w->mark.offset = stop.offset;
