@@ -1127,17 +1127,21 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
   s->len = 0;
 }
 
-/* The common case, all of the bytes inside the window, is one comparison
- * (at wraps around before the window); a sink without a buffer only counts.
+/* A sink without a buffer only counts, and says so first: the walk that
+ * measures puts as often as the one that writes. Else the common case, all
+ * of the bytes inside the window, is one comparison (at wraps around
+ * before the window).
  * `inline` here and on a few other small functions of the per-member and
  * per-event paths: a speed build copies them into their callers (most puts
  * are literals, whose copy then needs no call); a size build keeps one. */
 static inline void oa_put(oa_sink *s, const char *p, size_t n)
 {
   size_t at = s->len - s->skip, end = s->skip + s->cap;
-  if (at < s->cap && n <= s->cap - at) {
+  if (!s->buf) {
+    /* counting */
+  } else if (at < s->cap && n <= s->cap - at) {
     memcpy(s->buf + at, p, n);
-  } else if (s->buf && s->len < end && s->len + n > s->skip) { /* straddling an edge */
+  } else if (s->len < end && s->len + n > s->skip) { /* straddling an edge */
     size_t from = s->len < s->skip ? s->skip - s->len : 0;
     memcpy(s->buf + (s->len + from - s->skip), p + from, OA_MIN(n, end - s->len) - from);
   }
