@@ -2174,9 +2174,12 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule
  * value; no comma before the object's first member. */
 static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 {
-  unsigned bit = w->at.obj == OA_OBJ_ROOT ? OA_SET_ROOT : OA_SET_INNER, first = !(w->at.set & bit);
+  unsigned bit, first;
+  if (!w->emit) return; /* the commas are all the set bits are for */
+  bit = w->at.obj == OA_OBJ_ROOT ? OA_SET_ROOT : OA_SET_INNER;
+  first = !(w->at.set & bit);
   w->at.set |= (unsigned char)bit;
-  if (w->emit) oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
+  oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
 /* A string value, checked and written in one pass; through a window it may
