@@ -2388,7 +2388,9 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     st->key_len = req->api_key ? oa_strlen(req->api_key) : 0;
     r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
     if (r == ODEUS_OK) r = odeus_validate_api_key(req->api_key, st->key_len);
-    if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
+    /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
+    if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, 36);
+    if (r == ODEUS_OK && req->integration_id[36]) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0, 0);
   if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0, NULL);
