@@ -1616,18 +1616,20 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     if (room < n && n - room > 3) n = room + 3;
   }
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
-    unsigned c;
+    unsigned c = 0;
     i = (size_t)(oa_plain_span(u + i, u + n) - u);
-    c = i < n ? u[i] : 0x20;
-    k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
-    if (k) { /* a character of 4 bytes is two UTF-16 units */
-      less += k - 1 - (k == 4);
-      i += k;
-      continue;
-    }
-    if (!rule && (c >= 0x80 || c == 0)) { /* the first problem; a writer goes on */
-      rule = c ? ODEUS_RULE_UTF8 : ODEUS_RULE_NUL;
-      *at = i;
+    if (i < n) {
+      c = u[i];
+      k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
+      if (k) { /* a character of 4 bytes is two UTF-16 units */
+        less += k - 1 - (k == 4);
+        i += k;
+        continue;
+      }
+      if (!rule && (c >= 0x80 || c == 0)) { /* the first problem; a writer goes on */
+        rule = c ? ODEUS_RULE_UTF8 : ODEUS_RULE_NUL;
+        *at = i;
+      }
     }
     if (!s) { /* checking: nothing to write */
       if (rule || i == n) break;
