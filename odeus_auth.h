@@ -1230,8 +1230,9 @@ static const char oa_json_classes[] =
 
 /* The JSON escapes of one letter, as pairs of the letter and the byte it
  * stands for: the reader maps a letter to its byte, the writer a byte to
- * its letter ('/' is plain, so the writer never escapes it). */
-static const char oa_json_escape_pairs[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+ * its letter ('/' is plain, so the writer never escapes it). Each half is
+ * unique, so the order is free: the likeliest in text come first. */
+static const char oa_json_escape_pairs[] = "n\n\"\"\\\\t\tr\r//b\bf\f";
 
 /* The other half of the escape pair whose half `side` (0: the letter, 1:
  * the byte) is c: a letter's byte for the reader, a byte's letter for the
