@@ -2138,10 +2138,10 @@ static void oa_put_head(oa_sink *s, const oa_stream *st)
 /* Where the walk is (oa_mark.obj): the head, the root object, an auth
  * field, the ']' after the auth fields, the OAuth client, past the end. */
 enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_FIELDS_END, OA_OBJ_OAUTH, OA_OBJ_DONE };
-/* oa_mark.set: the root, or the object nested in it, has a member written
- * (the next one takes a comma). */
-#define OA_SET_ROOT 1u
-#define OA_SET_INNER 2u
+/* oa_mark.set: the object the walk is in has a member written (the next
+ * one takes a comma). Back in the root from a nested object, it has: the
+ * member that holds that object. */
+#define OA_SET_MEMBER 1
 /* The root item after authFields or oauthClient (items: 0 the brace, then
  * the members from 1; keys are numbered in table order). */
 #define OA_ROOT_AFTER(key) ((unsigned char)((key) - ODEUS_KEY_AUTH_TYPE + 2))
@@ -2177,11 +2177,10 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule
  * value; no comma before the object's first member. */
 static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 {
-  unsigned bit, first;
-  if (!w->emit) return; /* the commas are all the set bits are for */
-  bit = w->at.obj == OA_OBJ_ROOT ? OA_SET_ROOT : OA_SET_INNER;
-  first = !(w->at.set & bit);
-  w->at.set |= (unsigned char)bit;
+  unsigned first;
+  if (!w->emit) return; /* the commas are all the set bit is for */
+  first = !w->at.set;
+  w->at.set = OA_SET_MEMBER;
   oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
@@ -2227,7 +2226,7 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   if (w->emit) oa_putc(w->s, oauth ? '{' : '[');
   w->at.obj = oauth ? OA_OBJ_OAUTH : cfg->field_count ? OA_OBJ_FIELD : OA_OBJ_FIELDS_END;
   w->at.i = (unsigned char)oauth; /* the client's brace is written: straight to its members */
-  w->at.set &= (unsigned char)~OA_SET_INNER;
+  w->at.set = 0;
 }
 
 /* One member: required when missing, checked and written when set. 0 when
@@ -2269,6 +2268,7 @@ static void oa_walk_close(oa_walk *w)
   } else if (at->obj == OA_OBJ_OAUTH) {
     at->obj = OA_OBJ_ROOT;
     at->i = OA_ROOT_AFTER(ODEUS_KEY_OAUTH_CLIENT);
+    at->set = OA_SET_MEMBER;
   } else if (++at->field < w->cfg->field_count) {
     at->i = 0;
   } else {
@@ -2303,6 +2303,7 @@ static void oa_walk_request(oa_walk *w)
       if (w->check) oa_check_slugs(w->cfg->fields, w->cfg->field_count, oa_walk_where(w, NULL), w->check);
       if (w->emit) oa_putc(s, ']');
       at->obj = OA_OBJ_ROOT;
+      at->set = OA_SET_MEMBER;
       at->i = OA_ROOT_AFTER(ODEUS_KEY_AUTH_FIELDS);
       continue;
     }
@@ -2313,7 +2314,7 @@ static void oa_walk_request(oa_walk *w)
       unsigned comma = at->obj == OA_OBJ_FIELD && at->field;
       if (w->emit) oa_put(s, &",{"[!comma], 1u + comma);
       at->i = 1;
-      at->set &= (unsigned char)~OA_SET_INNER;
+      at->set = 0;
     } else if (at->i > n) {
       oa_walk_close(w);
     } else if (!oa_walk_member(w, &t[at->i - 1])) {
