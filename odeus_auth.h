@@ -1659,8 +1659,8 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   size_t i;
   if (!id || len != 36) return ODEUS_ERR_ID;
-  for (i = 0; i < 36; i++) /* 8-4-4-4-12: dashes at 8, 13, 18 and 23 */
-    if (i < 24 && (0x842100u >> i & 1u) ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+  for (i = 0; i < 36; i++) /* 8-4-4-4-12: dashes at 8, 13, 18 and 23 (no bit 24 to 31, nor 0 to 3 for 32 to 35) */
+    if (0x842100u >> (i & 31u) & 1u ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
   return ODEUS_OK;
 }
 
