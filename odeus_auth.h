@@ -1446,7 +1446,7 @@ static int oa_enum_lookup(unsigned kind, const char *s, size_t n)
 /* Whether a string, URL, boolean or enum member is set. */
 static int oa_member_set(const void *obj, const oa_member *m)
 {
-  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) return OA_CAT(obj, m, odeus_str)->ptr != NULL;
+  if (m->kind <= OA_KIND_URL) return OA_CAT(obj, m, odeus_str)->ptr != NULL; /* a string or URL */
   return oa_enum_value(obj, m) != 0;
 }
 
