@@ -1514,9 +1514,13 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 static inline void oa_put_escape(oa_sink *s, unsigned char c)
 {
   unsigned letter = oa_escape_pair(c, 1); /* none: \u00XX */
-  char e[6] = { '\\', (char)(letter ? letter : 'u'), '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
-  if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
-  else oa_put(s, e, e[1] == 'u' ? 6 : 2);
+  char e[6] = { '\\', (char)letter, '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
+  if (c >= 0x80) {
+    OA_PUT_LIT(s, "\xEF\xBF\xBD");
+    return;
+  }
+  if (!letter) e[1] = 'u';
+  oa_put(s, e, letter ? 2 : 6);
 }
 
 /* ---- text for display ------------------------------------------------------ */
