@@ -1128,17 +1128,21 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
   s->len = 0;
 }
 
-/* The common case, all of the bytes inside the window, is one comparison
- * (at wraps around before the window); a sink without a buffer only counts.
+/* A sink without a buffer only counts, and says so first: the walk that
+ * measures puts as often as the one that writes. Else the common case, all
+ * of the bytes inside the window, is one comparison (at wraps around
+ * before the window).
  * `inline` here and on a few other small functions of the per-member and
  * per-event paths: a speed build copies them into their callers (most puts
  * are literals, whose copy then needs no call); a size build keeps one. */
 static inline void oa_put(oa_sink *s, const char *p, size_t n)
 {
   size_t at = s->len - s->skip, end = s->skip + s->cap;
-  if (at < s->cap && n <= s->cap - at) {
+  if (!s->buf) {
+    /* counting */
+  } else if (at < s->cap && n <= s->cap - at) {
     memcpy(s->buf + at, p, n);
-  } else if (s->buf && s->len < end && s->len + n > s->skip) { /* straddling an edge */
+  } else if (s->len < end && s->len + n > s->skip) { /* straddling an edge */
     size_t from = s->len < s->skip ? s->skip - s->len : 0;
     memcpy(s->buf + (s->len + from - s->skip), p + from, OA_MIN(n, end - s->len) - from);
   }
@@ -1227,8 +1231,9 @@ static const char oa_json_classes[] =
 
 /* The JSON escapes of one letter, as pairs of the letter and the byte it
  * stands for: the reader maps a letter to its byte, the writer a byte to
- * its letter ('/' is plain, so the writer never escapes it). */
-static const char oa_json_escape_pairs[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+ * its letter ('/' is plain, so the writer never escapes it). Each half is
+ * unique, so the order is free: the likeliest in text come first. */
+static const char oa_json_escape_pairs[] = "n\n\"\"\\\\t\tr\r//b\bf\f";
 
 /* The other half of the escape pair whose half `side` (0: the letter, 1:
  * the byte) is c: a letter's byte for the reader, a byte's letter for the
@@ -1442,7 +1447,7 @@ static int oa_enum_lookup(unsigned kind, const char *s, size_t n)
 /* Whether a string, URL, boolean or enum member is set. */
 static int oa_member_set(const void *obj, const oa_member *m)
 {
-  if (m->kind == OA_KIND_STRING || m->kind == OA_KIND_URL) return OA_CAT(obj, m, odeus_str)->ptr != NULL;
+  if (m->kind <= OA_KIND_URL) return OA_CAT(obj, m, odeus_str)->ptr != NULL; /* a string or URL */
   return oa_enum_value(obj, m) != 0;
 }
 
@@ -1510,9 +1515,13 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 static inline void oa_put_escape(oa_sink *s, unsigned char c)
 {
   unsigned letter = oa_escape_pair(c, 1); /* none: \u00XX */
-  char e[6] = { '\\', (char)(letter ? letter : 'u'), '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
-  if (c >= 0x80) OA_PUT_LIT(s, "\xEF\xBF\xBD");
-  else oa_put(s, e, e[1] == 'u' ? 6 : 2);
+  char e[6] = { '\\', (char)letter, '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
+  if (c >= 0x80) {
+    OA_PUT_LIT(s, "\xEF\xBF\xBD");
+    return;
+  }
+  if (!letter) e[1] = 'u';
+  oa_put(s, e, letter ? 2 : 6);
 }
 
 /* ---- text for display ------------------------------------------------------ */
@@ -1613,18 +1622,20 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     if (room < n && n - room > 3) n = room + 3;
   }
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
-    unsigned c;
+    unsigned c = 0;
     i = (size_t)(oa_plain_span(u + i, u + n) - u);
-    c = i < n ? u[i] : 0x20;
-    k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
-    if (k) { /* a character of 4 bytes is two UTF-16 units */
-      less += k - 1 - (k == 4);
-      i += k;
-      continue;
-    }
-    if (!rule && (c >= 0x80 || c == 0)) { /* the first problem; a writer goes on */
-      rule = c ? ODEUS_RULE_UTF8 : ODEUS_RULE_NUL;
-      *at = i;
+    if (i < n) {
+      c = u[i];
+      k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
+      if (k) { /* a character of 4 bytes is two UTF-16 units */
+        less += k - 1 - (k == 4);
+        i += k;
+        continue;
+      }
+      if (!rule && (c >= 0x80 || c == 0)) { /* the first problem; a writer goes on */
+        rule = c ? ODEUS_RULE_UTF8 : ODEUS_RULE_NUL;
+        *at = i;
+      }
     }
     if (!s) { /* checking: nothing to write */
       if (rule || i == n) break;
@@ -1653,8 +1664,8 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   size_t i;
   if (!id || len != 36) return ODEUS_ERR_ID;
-  for (i = 0; i < 36; i++) /* 8-4-4-4-12: dashes at 8, 13, 18 and 23 */
-    if (i < 24 && (0x842100u >> i & 1u) ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+  for (i = 0; i < 36; i++) /* 8-4-4-4-12: dashes at 8, 13, 18 and 23 (no bit 24 to 31, nor 0 to 3 for 32 to 35) */
+    if (0x842100u >> (i & 31u) & 1u ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
   return ODEUS_OK;
 }
 
@@ -1847,33 +1858,40 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
   return at;
 }
 
-/* Reports what a string pass found (rule, at byte `at`) or, for valid text
- * of `units` characters, the member's rule it breaks; a length or URL
- * problem keeps the text, so that its line can say what is wrong with it. */
-static inline void oa_judge_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr, int rule,
-                            size_t units, size_t at)
+/* What a string pass found (rule, at byte `at`) or, for valid text of
+ * `units` characters, the member's rule it breaks (its limit in *limit);
+ * 0 when none. The caller builds the problem's path only for a rule. */
+static inline int oa_judge_string(const odeus_str *v, const oa_member *m, int rule, size_t units, size_t *limit,
+                                  size_t *at)
 {
-  size_t limit = 0;
-  int quote = !rule; /* a rule of the member's own: its text says what is wrong */
-  if (!rule && (m->flags & OA_NONEMPTY) && units == 0) {
-    rule = ODEUS_RULE_EMPTY;
-    limit = 1;
-    quote = 0;
-  } else if (!rule && m->max100 && units > m->max100 * (size_t)100) {
-    rule = ODEUS_RULE_TOO_LONG;
-    limit = m->max100 * (size_t)100;
-    at = units;
-  } else if (!rule && m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len)) {
-    rule = ODEUS_RULE_URL;
+  *limit = 0;
+  if (rule) return rule;
+  if ((m->flags & OA_NONEMPTY) && units == 0) {
+    *limit = 1;
+    return ODEUS_RULE_EMPTY;
   }
-  if (rule) oa_report(pr, w, (odeus_rule)rule, limit, at, quote ? v->ptr : NULL, quote ? v->len : 0);
+  if (m->max100 && units > m->max100 * (size_t)100) {
+    *limit = m->max100 * (size_t)100;
+    *at = units;
+    return ODEUS_RULE_TOO_LONG;
+  }
+  return m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len) ? ODEUS_RULE_URL : 0;
+}
+
+/* A length or URL problem keeps the text, so that its line can say what is
+ * wrong with it. */
+static void oa_report_string(odeus_problems *pr, oa_where w, const odeus_str *v, int rule, size_t limit, size_t at)
+{
+  int quote = rule == ODEUS_RULE_TOO_LONG || rule == ODEUS_RULE_URL;
+  oa_report(pr, w, (odeus_rule)rule, limit, at, quote ? v->ptr : NULL, quote ? v->len : 0);
 }
 
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
 {
-  size_t units = 0, at = 0;
+  size_t units = 0, at = 0, limit;
   int rule = oa_string_pass(NULL, v->ptr, v->len, &units, &at, NULL);
-  oa_judge_string(v, m, w, pr, rule, units, at);
+  rule = oa_judge_string(v, m, rule, units, &limit, &at);
+  if (rule) oa_report_string(pr, w, v, rule, limit, at);
 }
 
 /* Unique slugs: the later of two equal slugs is reported, naming it. */
@@ -2125,10 +2143,10 @@ static void oa_put_head(oa_sink *s, const oa_stream *st)
 /* Where the walk is (oa_mark.obj): the head, the root object, an auth
  * field, the ']' after the auth fields, the OAuth client, past the end. */
 enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_FIELDS_END, OA_OBJ_OAUTH, OA_OBJ_DONE };
-/* oa_mark.set: the root, or the object nested in it, has a member written
- * (the next one takes a comma). */
-#define OA_SET_ROOT 1u
-#define OA_SET_INNER 2u
+/* oa_mark.set: the object the walk is in has a member written (the next
+ * one takes a comma). Back in the root from a nested object, it has: the
+ * member that holds that object. */
+#define OA_SET_MEMBER 1
 /* The root item after authFields or oauthClient (items: 0 the brace, then
  * the members from 1; keys are numbered in table order). */
 #define OA_ROOT_AFTER(key) ((unsigned char)((key) - ODEUS_KEY_AUTH_TYPE + 2))
@@ -2164,9 +2182,11 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule
  * value; no comma before the object's first member. */
 static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 {
-  unsigned bit = w->at.obj == OA_OBJ_ROOT ? OA_SET_ROOT : OA_SET_INNER, first = !(w->at.set & bit);
-  w->at.set |= (unsigned char)bit;
-  if (w->emit) oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
+  unsigned first;
+  if (!w->emit) return; /* the commas are all the set bit is for */
+  first = !w->at.set;
+  w->at.set = OA_SET_MEMBER;
+  oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
 /* A string value, checked and written in one pass; through a window it may
@@ -2176,7 +2196,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
-  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0;
+  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0, limit;
   oa_mark stop;
   int rule;
   if (w->redact && (m->flags & OA_SECRET)) { /* a dump writes a secret so; a walk that checks never redacts */
@@ -2186,7 +2206,8 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   if (text && w->window && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
   stop.inside = 0;
   rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
-  if (w->check) oa_judge_string(v, m, oa_walk_where(w, m), w->check, rule, units, at);
+  if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
+    oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, at);
   if (stop.inside) {
     w->mark = w->at;
     w->mark.offset = stop.offset;
@@ -2210,7 +2231,7 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   if (w->emit) oa_putc(w->s, oauth ? '{' : '[');
   w->at.obj = oauth ? OA_OBJ_OAUTH : cfg->field_count ? OA_OBJ_FIELD : OA_OBJ_FIELDS_END;
   w->at.i = (unsigned char)oauth; /* the client's brace is written: straight to its members */
-  w->at.set &= (unsigned char)~OA_SET_INNER;
+  w->at.set = 0;
 }
 
 /* One member: required when missing, checked and written when set. 0 when
@@ -2252,6 +2273,7 @@ static void oa_walk_close(oa_walk *w)
   } else if (at->obj == OA_OBJ_OAUTH) {
     at->obj = OA_OBJ_ROOT;
     at->i = OA_ROOT_AFTER(ODEUS_KEY_OAUTH_CLIENT);
+    at->set = OA_SET_MEMBER;
   } else if (++at->field < w->cfg->field_count) {
     at->i = 0;
   } else {
@@ -2286,6 +2308,7 @@ static void oa_walk_request(oa_walk *w)
       if (w->check) oa_check_slugs(w->cfg->fields, w->cfg->field_count, oa_walk_where(w, NULL), w->check);
       if (w->emit) oa_putc(s, ']');
       at->obj = OA_OBJ_ROOT;
+      at->set = OA_SET_MEMBER;
       at->i = OA_ROOT_AFTER(ODEUS_KEY_AUTH_FIELDS);
       continue;
     }
@@ -2296,7 +2319,7 @@ static void oa_walk_request(oa_walk *w)
       unsigned comma = at->obj == OA_OBJ_FIELD && at->field;
       if (w->emit) oa_put(s, &",{"[!comma], 1u + comma);
       at->i = 1;
-      at->set &= (unsigned char)~OA_SET_INNER;
+      at->set = 0;
     } else if (at->i > n) {
       oa_walk_close(w);
     } else if (!oa_walk_member(w, &t[at->i - 1])) {
@@ -2374,7 +2397,9 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     st->key_len = req->api_key ? oa_strlen(req->api_key) : 0;
     r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
     if (r == ODEUS_OK) r = odeus_validate_api_key(req->api_key, st->key_len);
-    if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, oa_strlen(req->integration_id));
+    /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
+    if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, 36);
+    if (r == ODEUS_OK && req->integration_id[36]) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0, 0);
   if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0, NULL);

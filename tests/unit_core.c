@@ -923,7 +923,7 @@ static void test_key_prefixes(void)
         w.s = &s;
         w.emit = 1;
         w.at.obj = OA_OBJ_FIELD;
-        w.at.set = first ? 0 : OA_SET_INNER;
+        w.at.set = first ? 0 : OA_SET_MEMBER;
         oa_walk_key(&w, m);
         CHECK_MEM(got, s.len, want, (size_t)n);
       }
