@@ -574,7 +574,7 @@ typedef struct oa_mark {        /* where the request's walk is; where a window r
   size_t offset;                /* output offset of the item (inside: of byte `in`) */
   size_t in;                    /* inside: the string's input byte */
   unsigned char obj, i;         /* the object (OA_OBJ_*) and its item: 0 its brace, then the members */
-  unsigned char set;            /* OA_SET_*: a member written before, in the root or the nested object */
+  unsigned char set;            /* OA_SET_MEMBER: the object the walk is in has a member written */
   unsigned char inside;         /* resume inside the member's string value */
 } oa_mark;
 
