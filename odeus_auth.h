@@ -1702,28 +1702,32 @@ static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
 }
 
 /* RFC 3986 IPv6address: eight groups of 1 to 4 hex digits, or fewer with
- * one "::" standing for the rest; the last two may be an IPv4 address. */
+ * one "::" standing for the rest; the last two may be an IPv4 address.
+ * One byte at a time: a ':' after digits ends a group (never the address),
+ * a ':' after a ':' is the "::", a '.' starts the IPv4 tail at the digits. */
 static int oa_url_ipv6(const char *s, size_t n)
 {
-  int gap = n >= 2 && s[0] == ':' && s[1] == ':';
-  size_t i = gap ? 2 : 0, groups = 0;
-  while (i < n) {
-    size_t j = i;
-    while (j < n && j - i < 5 && oa_is_hex((unsigned char)s[j])) j++;
-    if (j < n && s[j] == '.') /* the IPv4 tail, two groups */
-      return oa_url_ipv4(s + i, n - i, NULL) && (gap ? groups + 2 <= 7 : groups + 2 == 8);
-    if (j == i || j - i > 4) return 0;
-    groups++;
-    if (j == n) break;
-    if (s[j] != ':' || j + 1 == n) return 0;    /* a ':' ends a group, never the address */
-    i = j + 1;
-    if (s[i] == ':') {
-      if (gap) return 0;
-      gap = 1;
-      i++;
+  size_t gap = n >= 2 && s[0] == ':' && s[1] == ':', i = 2 * gap, digits = 0, groups = 0;
+  for (; i < n; i++) {
+    unsigned c = (unsigned char)s[i];
+    if (oa_is_hex(c)) {
+      if (++digits > 4) return 0;
+    } else if (c == '.') {
+      if (!oa_url_ipv4(s + i - digits, n - i + digits, NULL)) return 0;
+      groups++; /* two groups, with the one counted below */
+      break;
+    } else if (c != ':') {
+      return 0;
+    } else if (digits) {
+      if (i + 1 == n) return 0;
+      groups++;
+      digits = 0;
+    } else if (!i || gap++) {
+      return 0;
     }
   }
-  return gap ? groups <= 7 : groups == 8;
+  groups += digits != 0;
+  return gap ? groups < 8 : groups == 8;
 }
 
 /* Host: a registered name (letters, digits, '-', '.'), which also covers
