@@ -1685,6 +1685,20 @@ static const unsigned char oa_url_host_bytes[12] = { 0x00, 0x60, 0xff, 0x03, 0xf
 static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87,
                                                      0xfe, 0xff, 0xff, 0x47 };
 
+/* Where the run of bytes of set from s + i stops, len if it does not: a
+ * '%' (only the path's set has it) must begin an escape of 2 hex digits. */
+static size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, size_t len)
+{
+  for (; i < len; i++) {
+    unsigned c = (unsigned char)s[i];
+    if (!oa_in_set96(set, c) || (c == '%' && (i + 2 >= len || /* 16 is "not hex": one test for both */
+                                               (oa_hex_value((unsigned char)s[i + 1]) |
+                                                oa_hex_value((unsigned char)s[i + 2])) > 15)))
+      break;
+  }
+  return i;
+}
+
 /* An IPv4 address in dotted decimal, as RFC 3986 writes dec-octet: four
  * numbers 0-255, without leading zeros; its bytes into out unless NULL. */
 static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
@@ -1739,7 +1753,7 @@ static size_t oa_url_host(const char *s, size_t len)
     for (i = 1; i < len && s[i] != ']'; i++) {}
     return i < len && oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
   }
-  while (i < len && oa_in_set96(oa_url_host_bytes, (unsigned char)s[i])) i++;
+  i = oa_url_run(oa_url_host_bytes, s, 0, len);
   if (i == 0 || s[0] == '.' || s[0] == '-') return 0;
   return i;
 }
@@ -1794,13 +1808,8 @@ ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_u
   i = oa_url_authority(url, len, &u); /* which sets every member but the prefix */
   if (!i) return ODEUS_ERR_BASE_URL;
   if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
-  for (end = i; end < len; end++) {
-    unsigned char c = (unsigned char)url[end];
-    if (!oa_in_set96(oa_url_path_bytes, c)) return ODEUS_ERR_BASE_URL;
-    if (c == '%' && (end + 2 >= len || !oa_is_hex((unsigned char)url[end + 1]) ||
-                     !oa_is_hex((unsigned char)url[end + 2])))
-      return ODEUS_ERR_BASE_URL;
-  }
+  end = oa_url_run(oa_url_path_bytes, url, i, len);
+  if (end < len) return ODEUS_ERR_BASE_URL;
   while (end > i && url[end - 1] == '/') end--; /* ".../api/public/" is ".../api/public" */
   u.prefix.ptr = url + i;
   u.prefix.len = end - i;
