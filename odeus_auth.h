@@ -1707,8 +1707,12 @@ static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
   for (;;) {
     size_t d = i;
     unsigned v = 0;
-    while (i < n && oa_is_digit((unsigned char)s[i]) && i - d < 3) v = v * 10 + (unsigned)(s[i++] - '0');
-    if (i == d || v > 255 || (s[d] == '0' && i - d > 1)) return 0;
+    for (; i < n && oa_is_digit((unsigned char)s[i]); i++) {
+      if (i > d && v == 0) return 0; /* a leading zero */
+      v = v * 10 + (unsigned)(s[i] - '0');
+      if (v > 255) return 0;
+    }
+    if (i == d) return 0;
     if (out) out[octets] = (unsigned char)v;
     if (++octets == 4) return i == n;
     if (i >= n || s[i++] != '.') return 0;
