@@ -1725,8 +1725,8 @@ static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
  * a ':' after a ':' is the "::", a '.' starts the IPv4 tail at the digits. */
 static int oa_url_ipv6(const char *s, size_t n)
 {
-  size_t gap = n >= 2 && s[0] == ':' && s[1] == ':', i = 2 * gap, digits = 0, groups = 0;
-  for (; i < n; i++) {
+  size_t gap = 0, i, digits = 0, groups = 0;
+  for (i = 0; i < n; i++) {
     unsigned c = (unsigned char)s[i];
     if (oa_is_hex(c)) {
       if (++digits > 4) return 0;
@@ -1736,11 +1736,11 @@ static int oa_url_ipv6(const char *s, size_t n)
       break;
     } else if (c != ':') {
       return 0;
-    } else if (digits) {
-      if (i + 1 == n) return 0;
-      groups++;
+    } else if (digits || !i) { /* after a group, or the first of a leading "::" */
+      if (i + 1 == n || (!digits && s[1] != ':')) return 0;
+      groups += digits != 0;
       digits = 0;
-    } else if (!i || gap++) {
+    } else if (gap++) {
       return 0;
     }
   }
