@@ -564,7 +564,17 @@ static void test_ids_keys_urls(void)
     "https://[1.2.3.4]:8443", "https://[ab]", "https://[:::]", "https://[1:2:3:4:5:6:7:8:9]",
     "https://[1::2::3]", "https://[12345::]", "https://[::1.2.3.04]", "https://[::1.2.3.256]",
     "https://[fe80::1%25eth0]", "https://[]", "https://[::1", "https://[1:2:3:4:5:6:7:1.2.3.4]",
-    "https://[1::2:]", "https://[:1::]", "https://[v1.x]"
+    "https://[1::2:]", "https://[:1::]", "https://[v1.x]",
+    /* a lone ':' at either end, a ':' after the "::", a group of 5 digits before
+       an IPv4 tail, a tail that is not last or has too many groups before it */
+    "https://[:]", "https://[:1:2:3:4:5:6:7]", "https://[1:2:3:4:5:6:7:]", "https://[1:::]",
+    "https://[::12345.1.1.1]", "https://[::1.2.3.4:5]", "https://[1:2:3:4:5:6:7::1.2.3.4]",
+    "https://[1:2:3:4:5:1.2.3.4]", "https://[::1.2.3]", "https://[::1.2.3.4.5]", "https://[::.1.2.3]",
+    "https://[::a.1.2.3]", "https://[::1.2.3.4a]", "https://[1::2:3:4:5:6:7:8]",
+    /* leading zeros in an IPv4 tail's octets, octets over 255 */
+    "https://[::00.1.2.3]", "https://[::1.2.3.0255]", "https://[::1000.1.2.3]",
+    /* the path: an escape cut short, a byte outside the set; the port: 6 digits */
+    "https://h/%4", "https://h/a%", "https://h/a\\b", "https://h/<", "https://h:065536", "http://h:1000000"
   };
   /* each with the host it names, and its port */
   static const struct { const char *url, *host; unsigned port; } good_hosts[] = {
@@ -573,7 +583,12 @@ static void test_ids_keys_urls(void)
     { "http://[ABCD:ef01::9]/p", "[ABCD:ef01::9]", 80 },
     { "https://[::ffff:192.168.0.1]:8443", "[::ffff:192.168.0.1]", 8443 },
     { "https://[1:2:3:4:5:6:1.2.3.4]", "[1:2:3:4:5:6:1.2.3.4]", 443 },
-    { "https://[::2:3:4:5:6:7:8]:1", "[::2:3:4:5:6:7:8]", 1 }
+    { "https://[::2:3:4:5:6:7:8]:1", "[::2:3:4:5:6:7:8]", 1 },
+    { "https://[1::2:3.4.5.6]", "[1::2:3.4.5.6]", 443 }, { "https://[::1.2.3.4]", "[::1.2.3.4]", 443 },
+    { "https://[1:2:3:4:5::0.0.0.0]", "[1:2:3:4:5::0.0.0.0]", 443 },
+    { "https://[1:2:3:4:5:6:7::]", "[1:2:3:4:5:6:7::]", 443 },
+    { "https://[::ffff:255.255.255.255]/%2F/", "[::ffff:255.255.255.255]", 443 },
+    { "http://a-b.c:065535/%aF", "a-b.c", 65535 }, { "hTtPs://h:000443", "h", 443 }
   };
   size_t i;
   CHECK_EQ_INT(odeus_validate_id("550e8400-e29b-41d4-a716-446655440000", 36), ODEUS_OK);
