@@ -1787,19 +1787,18 @@ static size_t oa_url_port(const char *s, size_t i, size_t len, unsigned long *po
 static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
   size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0, d;
-  unsigned long port = i == 8 ? 443u : 80u;
+  unsigned long scheme_port = i == 8 ? 443u : 80u, port = scheme_port;
   if (!h) return 0;
   u->https = i == 8;
   u->host.ptr = s + i;
   u->host.len = h;
   i += h;
-  u->explicit_port = 0;
   if (i < len && s[i] == ':') {
     d = ++i;
     i = oa_url_port(s, i, len, &port);
     if (i == d || port == 0 || port > 65535) return 0;
-    u->explicit_port = port != (u->https ? 443u : 80u);
   }
+  u->explicit_port = port != scheme_port;
   u->port = (uint16_t)port;
   return i;
 }
