@@ -1703,20 +1703,22 @@ static size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, s
  * numbers 0-255, without leading zeros; its bytes into out unless NULL. */
 static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
 {
-  size_t i = 0, octets = 0;
-  for (;;) {
-    size_t d = i;
-    unsigned v = 0;
-    for (; i < n && oa_is_digit((unsigned char)s[i]); i++) {
-      if (i > d && v == 0) return 0; /* a leading zero */
-      v = v * 10 + (unsigned)(s[i] - '0');
-      if (v > 255) return 0;
+  size_t i, d = 0, dots = 0; /* d: where the octet began */
+  unsigned v = 0;
+  for (i = 0; i < n; i++) {
+    unsigned c = (unsigned char)s[i];
+    if (c == '.' && i > d && dots < 3) {
+      if (out) out[dots] = (unsigned char)v;
+      dots++;
+      v = 0;
+      d = i + 1;
+    } else if (!oa_is_digit(c) || (i > d && v == 0) || (v = v * 10 + c - '0') > 255) {
+      return 0; /* not a digit, a digit after a leading 0, an octet over 255 */
     }
-    if (i == d) return 0;
-    if (out) out[octets] = (unsigned char)v;
-    if (++octets == 4) return i == n;
-    if (i >= n || s[i++] != '.') return 0;
   }
+  if (dots < 3 || n == d) return 0;
+  if (out) out[3] = (unsigned char)v;
+  return 1;
 }
 
 /* RFC 3986 IPv6address: eight groups of 1 to 4 hex digits, or fewer with
