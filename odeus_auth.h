@@ -1685,17 +1685,14 @@ static const unsigned char oa_url_host_bytes[12] = { 0x00, 0x60, 0xff, 0x03, 0xf
 static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87,
                                                      0xfe, 0xff, 0xff, 0x47 };
 
-/* Where the run of bytes of set from s + i stops, len if it does not: a
- * '%' (only the path's set has it) must begin an escape of 2 hex digits. */
+/* Where the run of bytes of set from s + i stops, len if it does not: a '%' (only the path's
+ * set has it) must begin an escape of 2 hex digits (oa_hex_value gives 16 for a non-hex byte). */
 static size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, size_t len)
 {
-  for (; i < len; i++) {
-    unsigned c = (unsigned char)s[i];
-    if (!oa_in_set96(set, c) || (c == '%' && (i + 2 >= len || /* 16 is "not hex": one test for both */
-                                               (oa_hex_value((unsigned char)s[i + 1]) |
-                                                oa_hex_value((unsigned char)s[i + 2])) > 15)))
-      break;
-  }
+  const unsigned char *u = (const unsigned char *)s;
+  while (i < len && oa_in_set96(set, u[i]) &&
+         (u[i] != '%' || (i + 2 < len && (oa_hex_value(u[i + 1]) | oa_hex_value(u[i + 2])) < 16)))
+    i++;
   return i;
 }
 
@@ -1716,15 +1713,13 @@ static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
       return 0; /* not a digit, a digit after a leading 0, an octet over 255 */
     }
   }
-  if (dots < 3 || n == d) return 0;
-  if (out) out[3] = (unsigned char)v;
-  return 1;
+  if (out && dots == 3 && n > d) out[3] = (unsigned char)v;
+  return dots == 3 && n > d;
 }
 
-/* RFC 3986 IPv6address: eight groups of 1 to 4 hex digits, or fewer with
- * one "::" standing for the rest; the last two may be an IPv4 address.
- * One byte at a time: a ':' after digits ends a group (never the address),
- * a ':' after a ':' is the "::", a '.' starts the IPv4 tail at the digits. */
+/* RFC 3986 IPv6address: eight groups of 1 to 4 hex digits, or fewer with one "::" standing for
+ * the rest; the last two may be an IPv4 address. A ':' after digits ends a group (never the
+ * address), a ':' after a ':' is the "::", a '.' starts the IPv4 tail at the digits before it. */
 static int oa_url_ipv6(const char *s, size_t n)
 {
   size_t gap = 0, i, digits = 0, groups = 0;
