@@ -1783,7 +1783,7 @@ static size_t oa_url_port(const char *s, size_t i, size_t len, unsigned long *po
  * Returns the length of that prefix, 0 if invalid. */
 static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
-  size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0, d;
+  size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0;
   unsigned long scheme_port = i == 8 ? 443u : 80u, port = scheme_port;
   if (!h) return 0;
   u->https = i == 8;
@@ -1791,9 +1791,8 @@ static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
   u->host.len = h;
   i += h;
   if (i < len && s[i] == ':') {
-    d = ++i;
-    i = oa_url_port(s, i, len, &port);
-    if (i == d || port == 0 || port > 65535) return 0;
+    i = oa_url_port(s, i + 1, len, &port);
+    if (port == 0 || port > 65535) return 0; /* no digit reads as 0 */
   }
   u->explicit_port = port != scheme_port;
   u->port = (uint16_t)port;
