@@ -1726,22 +1726,21 @@ static int oa_url_ipv6(const char *s, size_t n)
   for (i = 0; i < n; i++) {
     unsigned c = (unsigned char)s[i];
     if (oa_is_hex(c)) {
+      groups += !digits; /* a group counts from its first digit */
       if (++digits > 4) return 0;
     } else if (c == '.') {
       if (!oa_url_ipv4(s + i - digits, n - i + digits, NULL)) return 0;
-      groups++; /* two groups, with the one counted below */
+      groups++; /* two groups, with the one its first digits opened */
       break;
     } else if (c != ':') {
       return 0;
     } else if (digits || !i) { /* after a group, or the first of a leading "::" */
       if (i + 1 == n || (!digits && s[1] != ':')) return 0;
-      groups += digits != 0;
       digits = 0;
     } else if (gap++) {
       return 0;
     }
   }
-  groups += digits != 0;
   return gap ? groups < 8 : groups == 8;
 }
 
