@@ -1246,19 +1246,6 @@ static unsigned oa_escape_pair(unsigned c, unsigned side)
   return 0;
 }
 
-/* Whether the n bytes at s are word (lowercase letters and '-') in any
- * case. OR-ing 0x20 lowercases a letter and maps no other byte onto a
- * letter, nor any byte but a control byte (CR) onto '-': exact for words of
- * letters, and for words with '-' where s holds no control byte. */
-static int oa_word_ieq(const unsigned char *s, const char *word, size_t n)
-{
-  size_t i;
-  for (i = 0; i < n; i++)
-    /* cppcheck-suppress arrayIndexOutOfBounds ; every caller passes n <= strlen(word) (cppcheck mixes the call sites' n and word) */
-    if ((s[i] | 0x20u) != (unsigned char)word[i]) return 0;
-  return 1;
-}
-
 /* Whether c (0x20..0x7f) is in a set of those 96 bytes: bit c & 7 of
  * byte (c - 0x20) / 8. */
 static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
@@ -1762,11 +1749,17 @@ static size_t oa_url_host(const char *s, size_t len)
  * Whether a host follows is the caller's to say. */
 static size_t oa_url_scheme(const char *s, size_t len)
 {
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i;
-  if (len < 7 || !oa_word_ieq(u, "http", 4)) return 0;
-  i = (u[4] | 0x20u) == 's' ? 5 : 4;
-  return i + 3 <= len && OA_SAME(s + i, "://", 3) ? i + 3 : 0;
+  static const char word[] = "https://"; /* the 's' (k 4) may be missing */
+  size_t i = 0, k;
+  for (k = 0; k < 8; k++) {
+    unsigned c;
+    if (i == len) return 0;
+    /* the scheme in any case: OR-ing 0x20 maps only 'H' and 'h' onto 'h', and so on */
+    c = (unsigned char)s[i] | (k < 5 ? 0x20u : 0u);
+    if (c == (unsigned char)word[k]) i++;
+    else if (k != 4) return 0;
+  }
+  return i;
 }
 
 /* The decimal number of at most 6 digits at s + i: *port, and the index after it. */
