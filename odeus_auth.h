@@ -4353,12 +4353,12 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
  * ODEUS_ERR_STATUS_OTHER. */
 static odeus_result oa_status_result(int status)
 {
-  static const short own[] = { 400, 401, 403, 404, 429 }; /* in the order of their results */
-  int i = 0;
+  static const unsigned char own[] = { 0, 1, 3, 4, 29 }; /* 400 + these, in the order of their results */
+  unsigned d = (unsigned)status - 400u, i = 0;
   if (oa_ans_mapped(status)) return ODEUS_OK;
-  while (i < 5 && own[i] != status) i++;
-  if (i == 5 && (status < 500 || status > 599)) i = 6; /* not 5XX: OTHER */
-  return (odeus_result)((int)ODEUS_ERR_STATUS_400 - i);
+  while (i < 5 && own[i] != d) i++;
+  if (i == 5 && d - 100u >= 100u) i = 6; /* not 5XX: OTHER */
+  return (odeus_result)((int)ODEUS_ERR_STATUS_400 - (int)i);
 }
 OA_STATIC_ASSERT(status_results, ODEUS_ERR_STATUS_429 == ODEUS_ERR_STATUS_400 - 4 &&
                                  ODEUS_ERR_STATUS_5XX == ODEUS_ERR_STATUS_400 - 5 &&
@@ -4421,9 +4421,8 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
   if (!r) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
   if (!oa_ans_mapped(r->status)) {
-    res = oa_status_result(r->status);
     oa_msg_finish(r, reason);
-    return res;
+    return oa_status_result(r->status);
   }
   res = oa_json_finish(&r->json);
   return res == ODEUS_OK ? ODEUS_OK : oa_ans_json_error(r, res);
