@@ -4295,12 +4295,12 @@ static int oa_msg_event(void *ctx, const oa_json_event *ev)
 /* n, less a UTF-8 character cut at the end of s. */
 static size_t oa_msg_whole_chars(const char *s, size_t n)
 {
-  size_t i = n, lead, need;
+  size_t i = n;
+  unsigned lead;
   while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
-  if (i == 0) return n;
-  lead = (unsigned char)s[i - 1];
-  need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  return n - (i - 1) < need ? i - 1 : n;
+  if (i-- == 0) return n;
+  lead = (unsigned char)s[i];
+  return n - i < 1u + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0) ? i : n;
 }
 
 /* The reason phrase as the message. HTTP lets it hold any byte from 0x80
