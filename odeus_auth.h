@@ -4322,6 +4322,7 @@ static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
 static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
 {
   odeus_answer *out = r->out;
+  size_t len, kept;
   if (oa_json_finish(&r->json) != ODEUS_OK || !r->have) {
     r->msg_len = 0;
     r->msg_stored = 0;
@@ -4334,16 +4335,17 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
       oa_msg_put(r, digits, 3);
     }
   }
-  out->strings_needed = oa_ans_add(r->msg_len, 1);
-  out->message.len = r->msg_len;
-  out->message.ptr = NULL;
-  if (out->strings_capacity) {
-    if (r->msg_stored < r->msg_len) r->msg_stored = oa_msg_whole_chars(out->strings, r->msg_stored);
-    out->strings[r->msg_stored] = '\0';
+  len = r->msg_len;
+  kept = r->msg_stored;
+  out->strings_needed = oa_ans_add(len, 1);
+  out->cut = kept < len;
+  if (out->strings_capacity) { /* else message.ptr stays NULL, as begin left it */
+    if (kept < len) r->msg_stored = kept = oa_msg_whole_chars(out->strings, kept);
+    out->strings[kept] = '\0';
     out->message.ptr = out->strings;
-    out->message.len = r->msg_stored;
+    len = kept;
   }
-  out->cut = r->msg_stored < r->msg_len;
+  out->message.len = len;
 }
 
 /* ---- the API ---- */
