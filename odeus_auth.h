@@ -4165,12 +4165,13 @@ static const unsigned char oa_msg_containers[][4] = {
 static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
 {
   odeus_answer *out = r->out;
-  if (r->msg_stored == r->msg_len && out->strings_capacity) {
-    size_t k = OA_MIN(n, out->strings_capacity - 1 - r->msg_stored);
-    if (k) memcpy(out->strings + r->msg_stored, p, k);
-    r->msg_stored += k;
+  size_t len = r->msg_len, kept = r->msg_stored;
+  if (kept == len && out->strings_capacity) {
+    size_t k = OA_MIN(n, out->strings_capacity - 1 - kept);
+    if (k) memcpy(out->strings + kept, p, k);
+    r->msg_stored = kept + k;
   }
-  r->msg_len = oa_ans_add(r->msg_len, n);
+  r->msg_len = oa_ans_add(len, n);
 }
 
 /* Text of an item's part (role: of the value it comes from; only whether
