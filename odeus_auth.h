@@ -4232,13 +4232,14 @@ static void oa_msg_item_end(odeus_answer_reader *r)
  * "message" and the first "path" (not in "error") are read. */
 static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  const char *s = oa_bind_word(&r->bind, ev);
+  const char *s = oa_bind_word(&r->bind, ev), *name = "error\0message\0\0path";
   unsigned role, k;
   size_t n = r->bind.word_len;
   if (!s) return;
-  /* which name: the body's "message" and "error" are their priorities */
-  k = oa_spells("message", s, n) ? OA_MSG_MESSAGE : oa_spells("error", s, n) ? OA_MSG_ERROR
-      : oa_spells("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
+  /* which name: the body's "message" and "error" are their priorities; an
+   * empty key stops at OA_MSG_ELEMENT, no name at OA_MSG_TEXT: both read as none */
+  for (k = OA_MSG_ERROR; k <= OA_MSG_PATH && !oa_spells(name, s, n); k++)
+    while (*name++ != '\0') {}
   if (r->where == OA_MSG_BODY) {
     role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
     r->cur = r->role = (unsigned char)role;
