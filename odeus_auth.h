@@ -4268,7 +4268,8 @@ static int oa_msg_event(void *ctx, const oa_json_event *ev)
   odeus_answer_reader *r = oa_ans_reader((oa_bind *)ctx);
   unsigned t = (unsigned)ev->type, role = r->role, depth = oa_msg_containers[r->where][0];
   if (ev->depth != depth) { /* inside a value not read, or the end of the container */
-    if (ev->depth + 1 == depth && (t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END)) {
+    if (ev->depth + 1 == depth) { /* its end, the first event at that depth (at the top: the
+                                     body's own, which leaves the body as it is) */
       if (r->where == OA_MSG_ITEM) oa_msg_item_end(r);
       r->where = oa_msg_containers[r->where][1];
       r->role = oa_msg_containers[r->where][2];
