@@ -4326,17 +4326,17 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
 {
   odeus_answer *out = r->out;
   size_t len, kept;
+  char http[9];
   if (oa_json_finish(&r->json) != ODEUS_OK || !r->have) {
     r->msg_len = 0;
     r->msg_stored = 0;
-    if (reason && *reason) {
-      oa_msg_put_reason(r, reason);
-    } else {
-      char digits[3];
-      oa_format_uint(digits, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
-      oa_msg_put(r, "HTTP ", 5);
-      oa_msg_put(r, digits, 3);
+    if (!reason || !*reason) { /* "HTTP " and the status, read as a reason */
+      memcpy(http, "HTTP ", 5);
+      oa_format_uint(http + 5, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
+      http[8] = '\0';
+      reason = http;
     }
+    oa_msg_put_reason(r, reason);
   }
   len = r->msg_len;
   kept = r->msg_stored;
