@@ -838,7 +838,7 @@ typedef struct odeus_answer_reader {
   /* the error message */
   unsigned char cur, have;      /* priority of the member read / of the text stored */
   unsigned char where, role;    /* the container followed, what its next value is */
-  unsigned char item_seen, item_parts, first_part, part_started, path_elems;
+  unsigned char part_started, path_elems, item_seen, item_parts, first_part; /* the first four: reset together */
   size_t item_sep, item_start, second_start;
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
 } odeus_answer_reader;
