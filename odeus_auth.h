@@ -4200,9 +4200,9 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned role, const char *
   oa_msg_put(r, p, n);
 }
 
-static void oa_msg_reverse(char *s, size_t n)
+static void oa_msg_reverse(char *s, char *e)
 {
-  char *e = s + n, c;
+  char c;
   while (s + 1 < e) {
     c = *s;
     *s++ = *--e;
@@ -4217,12 +4217,12 @@ static void oa_msg_item_end(odeus_answer_reader *r)
 {
   if (r->item_parts != 2 || r->first_part != OA_MSG_TEXT) return;
   if (r->msg_stored == r->msg_len) {
-    char *s = r->out->strings + r->item_start;
-    size_t all = r->msg_len - r->item_start, path = r->msg_len - r->second_start;
-    oa_msg_reverse(s, all);
-    oa_msg_reverse(s, path);
-    oa_msg_reverse(s + path, 2);
-    oa_msg_reverse(s + path + 2, all - path - 2);
+    char *s = r->out->strings + r->item_start, *e = r->out->strings + r->msg_len;
+    char *path_end = s + (r->msg_len - r->second_start);
+    oa_msg_reverse(s, e);
+    oa_msg_reverse(s, path_end);
+    oa_msg_reverse(path_end, path_end + 2);
+    oa_msg_reverse(path_end + 2, e);
   } else if (r->msg_stored > r->item_sep) {
     r->msg_stored = r->item_sep;
   }
