@@ -839,7 +839,8 @@ typedef struct odeus_answer_reader {
   unsigned char cur, have;      /* priority of the member read / of the text stored */
   unsigned char where, role;    /* the container followed, what its next value is */
   unsigned char part_started, path_elems, item_seen, item_parts, first_part; /* the first four: reset together */
-  size_t item_sep, item_start, second_start;
+  size_t item_sep, second_start;   /* the length before an item's "; " (the item starts 2 on,
+                                     unless it is the first) / before its second part */
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
 } odeus_answer_reader;
 
@@ -4190,7 +4191,6 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned role, const char *
     if (r->item_parts++ == 0) {
       r->item_sep = r->msg_len;
       if (r->msg_len) oa_msg_put(r, "; ", 2); /* an item of the message before */
-      r->item_start = r->msg_len;
       r->first_part = (unsigned char)role;
     } else {
       oa_msg_put(r, ": ", 2);
@@ -4211,13 +4211,14 @@ static void oa_msg_reverse(char *s, char *e)
 }
 
 /* An item whose message came before its path reads "message: path" so far:
- * turn it into "path: message" in place (three reversals). If storage cut
- * it, drop what was kept of it, so the kept text stays a prefix. */
+ * turn it into "path: message" in place (the whole reversed, then each of
+ * its three pieces). If storage cut it, drop what was kept of it, so the
+ * kept text stays a prefix. */
 static void oa_msg_item_end(odeus_answer_reader *r)
 {
   if (r->item_parts != 2 || r->first_part != OA_MSG_TEXT) return;
   if (r->msg_stored == r->msg_len) {
-    char *s = r->out->strings + r->item_start, *e = r->out->strings + r->msg_len;
+    char *s = r->out->strings + r->item_sep + (r->item_sep ? 2 : 0), *e = r->out->strings + r->msg_len;
     char *path_end = s + (r->msg_len - r->second_start);
     oa_msg_reverse(s, e);
     oa_msg_reverse(s, path_end);
