@@ -4169,7 +4169,7 @@ static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
   size_t len = r->msg_len, kept = r->msg_stored;
   if (kept == len && out->strings_capacity) {
     size_t k = OA_MIN(n, out->strings_capacity - 1 - kept);
-    if (k) memcpy(out->strings + kept, p, k);
+    memcpy(out->strings + kept, p, k); /* p is never NULL: every text put has bytes */
     r->msg_stored = kept + k;
   }
   r->msg_len = oa_ans_add(len, n);
