@@ -839,8 +839,7 @@ typedef struct odeus_answer_reader {
   unsigned char cur, have;      /* priority of the member read / of the text stored */
   unsigned char where, role;    /* the container followed, what its next value is */
   unsigned char part_started, path_elems, item_seen, item_parts, first_part; /* the first four: reset together */
-  size_t item_sep, second_start;   /* the length before an item's "; " (the item starts 2 on,
-                                     unless it is the first) / before its second part */
+  size_t item_sep, second_start;   /* the length before an item's "; " / its second part */
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
 } odeus_answer_reader;
 
@@ -4269,8 +4268,7 @@ static int oa_msg_event(void *ctx, const oa_json_event *ev)
   odeus_answer_reader *r = oa_ans_reader((oa_bind *)ctx);
   unsigned t = (unsigned)ev->type, role = r->role, depth = oa_msg_containers[r->where][0];
   if (ev->depth != depth) { /* inside a value not read, or the end of the container */
-    if (ev->depth + 1 == depth) { /* its end, the first event at that depth (at the top: the
-                                     body's own, which leaves the body as it is) */
+    if (ev->depth + 1 == depth) { /* its end: the first event at that depth (or the body's) */
       if (r->where == OA_MSG_ITEM) oa_msg_item_end(r);
       r->where = oa_msg_containers[r->where][1];
       r->role = oa_msg_containers[r->where][2];
