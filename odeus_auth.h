@@ -838,8 +838,8 @@ typedef struct odeus_answer_reader {
   /* the error message */
   unsigned char cur, have;      /* priority of the member read / of the text stored */
   unsigned char where, role;    /* the container followed, what its next value is */
-  unsigned char item_seen, item_parts, first_part, part_started, path_elems;
-  size_t item_sep, item_start, second_start;
+  unsigned char part_started, path_elems, item_seen, item_parts, first_part; /* the first four: reset together */
+  size_t item_sep, second_start;   /* the length before an item's "; " / its second part */
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
 } odeus_answer_reader;
 
@@ -4167,12 +4167,13 @@ static const unsigned char oa_msg_containers[][4] = {
 static void oa_msg_put(odeus_answer_reader *r, const char *p, size_t n)
 {
   odeus_answer *out = r->out;
-  if (r->msg_stored == r->msg_len && out->strings_capacity) {
-    size_t k = OA_MIN(n, out->strings_capacity - 1 - r->msg_stored);
-    if (k) memcpy(out->strings + r->msg_stored, p, k);
-    r->msg_stored += k;
+  size_t len = r->msg_len, kept = r->msg_stored;
+  if (kept == len && out->strings_capacity) {
+    size_t k = OA_MIN(n, out->strings_capacity - 1 - kept);
+    memcpy(out->strings + kept, p, k); /* p is never NULL: every text put has bytes */
+    r->msg_stored = kept + k;
   }
-  r->msg_len = oa_ans_add(r->msg_len, n);
+  r->msg_len = oa_ans_add(len, n);
 }
 
 /* Text of an item's part (role: of the value it comes from; only whether
@@ -4191,7 +4192,6 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned role, const char *
     if (r->item_parts++ == 0) {
       r->item_sep = r->msg_len;
       if (r->msg_len) oa_msg_put(r, "; ", 2); /* an item of the message before */
-      r->item_start = r->msg_len;
       r->first_part = (unsigned char)role;
     } else {
       oa_msg_put(r, ": ", 2);
@@ -4201,9 +4201,9 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned role, const char *
   oa_msg_put(r, p, n);
 }
 
-static void oa_msg_reverse(char *s, size_t n)
+static void oa_msg_reverse(char *s, char *e)
 {
-  char *e = s + n, c;
+  char c;
   while (s + 1 < e) {
     c = *s;
     *s++ = *--e;
@@ -4212,18 +4212,19 @@ static void oa_msg_reverse(char *s, size_t n)
 }
 
 /* An item whose message came before its path reads "message: path" so far:
- * turn it into "path: message" in place (three reversals). If storage cut
- * it, drop what was kept of it, so the kept text stays a prefix. */
+ * turn it into "path: message" in place (the whole reversed, then each of
+ * its three pieces). If storage cut it, drop what was kept of it, so the
+ * kept text stays a prefix. */
 static void oa_msg_item_end(odeus_answer_reader *r)
 {
   if (r->item_parts != 2 || r->first_part != OA_MSG_TEXT) return;
   if (r->msg_stored == r->msg_len) {
-    char *s = r->out->strings + r->item_start;
-    size_t all = r->msg_len - r->item_start, path = r->msg_len - r->second_start;
-    oa_msg_reverse(s, all);
-    oa_msg_reverse(s, path);
-    oa_msg_reverse(s + path, 2);
-    oa_msg_reverse(s + path + 2, all - path - 2);
+    char *s = r->out->strings + r->item_sep + (r->item_sep ? 2 : 0), *e = r->out->strings + r->msg_len;
+    char *path_end = s + (r->msg_len - r->second_start);
+    oa_msg_reverse(s, e);
+    oa_msg_reverse(s, path_end);
+    oa_msg_reverse(path_end, path_end + 2);
+    oa_msg_reverse(path_end + 2, e);
   } else if (r->msg_stored > r->item_sep) {
     r->msg_stored = r->item_sep;
   }
@@ -4233,13 +4234,14 @@ static void oa_msg_item_end(odeus_answer_reader *r)
  * "message" and the first "path" (not in "error") are read. */
 static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  const char *s = oa_bind_word(&r->bind, ev);
+  const char *s = oa_bind_word(&r->bind, ev), *name = "error\0message\0\0path";
   unsigned role, k;
   size_t n = r->bind.word_len;
   if (!s) return;
-  /* which name: the body's "message" and "error" are their priorities */
-  k = oa_spells("message", s, n) ? OA_MSG_MESSAGE : oa_spells("error", s, n) ? OA_MSG_ERROR
-      : oa_spells("path", s, n) ? OA_MSG_PATH : OA_MSG_NONE;
+  /* which name: the body's "message" and "error" are their priorities; an
+   * empty key stops at OA_MSG_ELEMENT, no name at OA_MSG_TEXT: both read as none */
+  for (k = OA_MSG_ERROR; k <= OA_MSG_PATH && !oa_spells(name, s, n); k++)
+    while (*name++ != '\0') {}
   if (r->where == OA_MSG_BODY) {
     role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
     r->cur = r->role = (unsigned char)role;
@@ -4268,7 +4270,7 @@ static int oa_msg_event(void *ctx, const oa_json_event *ev)
   odeus_answer_reader *r = oa_ans_reader((oa_bind *)ctx);
   unsigned t = (unsigned)ev->type, role = r->role, depth = oa_msg_containers[r->where][0];
   if (ev->depth != depth) { /* inside a value not read, or the end of the container */
-    if (ev->depth + 1 == depth && (t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END)) {
+    if (ev->depth + 1 == depth) { /* its end: the first event at that depth (or the body's) */
       if (r->where == OA_MSG_ITEM) oa_msg_item_end(r);
       r->where = oa_msg_containers[r->where][1];
       r->role = oa_msg_containers[r->where][2];
@@ -4297,12 +4299,12 @@ static int oa_msg_event(void *ctx, const oa_json_event *ev)
 /* n, less a UTF-8 character cut at the end of s. */
 static size_t oa_msg_whole_chars(const char *s, size_t n)
 {
-  size_t i = n, lead, need;
+  size_t i = n;
+  unsigned lead;
   while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
-  if (i == 0) return n;
-  lead = (unsigned char)s[i - 1];
-  need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  return n - (i - 1) < need ? i - 1 : n;
+  if (i-- == 0) return n;
+  lead = (unsigned char)s[i];
+  return n - i < 1u + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0) ? i : n;
 }
 
 /* The reason phrase as the message. HTTP lets it hold any byte from 0x80
@@ -4324,28 +4326,30 @@ static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
 static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
 {
   odeus_answer *out = r->out;
+  size_t len, kept;
+  char http[9];
   if (oa_json_finish(&r->json) != ODEUS_OK || !r->have) {
     r->msg_len = 0;
     r->msg_stored = 0;
-    if (reason && *reason) {
-      oa_msg_put_reason(r, reason);
-    } else {
-      char digits[3];
-      oa_format_uint(digits, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
-      oa_msg_put(r, "HTTP ", 5);
-      oa_msg_put(r, digits, 3);
+    if (!reason || !*reason) { /* "HTTP " and the status, read as a reason */
+      memcpy(http, "HTTP ", 5);
+      oa_format_uint(http + 5, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
+      http[8] = '\0';
+      reason = http;
     }
+    oa_msg_put_reason(r, reason);
   }
-  out->strings_needed = oa_ans_add(r->msg_len, 1);
-  out->message.len = r->msg_len;
-  out->message.ptr = NULL;
-  if (out->strings_capacity) {
-    if (r->msg_stored < r->msg_len) r->msg_stored = oa_msg_whole_chars(out->strings, r->msg_stored);
-    out->strings[r->msg_stored] = '\0';
+  len = r->msg_len;
+  kept = r->msg_stored;
+  out->strings_needed = oa_ans_add(len, 1);
+  out->cut = kept < len;
+  if (out->strings_capacity) { /* else message.ptr stays NULL, as begin left it */
+    if (kept < len) r->msg_stored = kept = oa_msg_whole_chars(out->strings, kept);
+    out->strings[kept] = '\0';
     out->message.ptr = out->strings;
-    out->message.len = r->msg_stored;
+    len = kept;
   }
-  out->cut = r->msg_stored < r->msg_len;
+  out->message.len = len;
 }
 
 /* ---- the API ---- */
@@ -4355,12 +4359,12 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
  * ODEUS_ERR_STATUS_OTHER. */
 static odeus_result oa_status_result(int status)
 {
-  static const short own[] = { 400, 401, 403, 404, 429 }; /* in the order of their results */
-  int i = 0;
+  static const unsigned char own[] = { 0, 1, 3, 4, 29 }; /* 400 + these, in the order of their results */
+  unsigned d = (unsigned)status - 400u, i = 0;
   if (oa_ans_mapped(status)) return ODEUS_OK;
-  while (i < 5 && own[i] != status) i++;
-  if (i == 5 && (status < 500 || status > 599)) i = 6; /* not 5XX: OTHER */
-  return (odeus_result)((int)ODEUS_ERR_STATUS_400 - i);
+  while (i < 5 && own[i] != d) i++;
+  if (i == 5 && d - 100u >= 100u) i = 6; /* not 5XX: OTHER */
+  return (odeus_result)((int)ODEUS_ERR_STATUS_400 - (int)i);
 }
 OA_STATIC_ASSERT(status_results, ODEUS_ERR_STATUS_429 == ODEUS_ERR_STATUS_400 - 4 &&
                                  ODEUS_ERR_STATUS_5XX == ODEUS_ERR_STATUS_400 - 5 &&
@@ -4423,9 +4427,8 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
   if (!r) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
   if (!oa_ans_mapped(r->status)) {
-    res = oa_status_result(r->status);
     oa_msg_finish(r, reason);
-    return res;
+    return oa_status_result(r->status);
   }
   res = oa_json_finish(&r->json);
   return res == ODEUS_OK ? ODEUS_OK : oa_ans_json_error(r, res);

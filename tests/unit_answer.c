@@ -935,6 +935,11 @@ static void test_error_answers(void)
                  ODEUS_ERR_STATUS_400, "\xc3\xa9\xf0\x9f\x98\x80");
   expect_message(400, "{\"message\":\"a\\\"b\\n\"}", "B", ODEUS_ERR_STATUS_400, "a\"b\n");
   expect_message(400, "{\"error\":\"y\",\"message\":[{\"path\":\"p\"}]}", "B", ODEUS_ERR_STATUS_400, "p");
+  /* keys near the names read: empty, a prefix, longer, another case */
+  expect_message(400, "{\"\":\"e\",\"messag\":\"f\",\"errors\":\"g\",\"Message\":\"h\",\"error\":\"y\"}", "B",
+                 ODEUS_ERR_STATUS_400, "y");
+  expect_message(400, "{\"message\":[{\"\":\"e\",\"pat\":\"f\",\"paths\":\"g\",\"message\":\"m\",\"path\":\"p\"}]}", "B",
+                 ODEUS_ERR_STATUS_400, "p: m");
 }
 
 /* The message capped at every storage size: NUL-terminated, nothing
