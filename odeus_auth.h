@@ -1405,15 +1405,6 @@ static int oa_enum_value(const void *obj, const oa_member *m)
                                       : (int)*OA_CAT(obj, m, odeus_field_type);
 }
 
-/* Whether the n bytes at s spell the C string name (s may hold 0 bytes). */
-static int oa_spells(const char *name, const char *s, size_t n)
-{
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (name[i] != s[i] || name[i] == '\0') return 0;
-  return name[n] == '\0';
-}
-
 /* The names of an enum kind: its first one's length byte. */
 static const char *oa_enum_names(unsigned kind)
 {
@@ -4240,8 +4231,11 @@ static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
   if (!s) return;
   /* which name: the body's "message" and "error" are their priorities; an
    * empty key stops at OA_MSG_ELEMENT, no name at OA_MSG_TEXT: both read as none */
-  for (k = OA_MSG_ERROR; k <= OA_MSG_PATH && !oa_spells(name, s, n); k++)
-    while (*name++ != '\0') {}
+  for (k = OA_MSG_ERROR; k <= OA_MSG_PATH; k++) {
+    size_t len = oa_strlen(name);
+    if (len == n && OA_SAME(name, s, n)) break;
+    name += len + 1;
+  }
   if (r->where == OA_MSG_BODY) {
     role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
     r->cur = r->role = (unsigned char)role;
