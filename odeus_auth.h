@@ -1691,8 +1691,9 @@ static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
       return 0; /* not a digit, a digit after a leading 0, an octet over 255 */
     }
   }
-  if (out && dots == 3 && n > d) out[3] = (unsigned char)v;
-  return dots == 3 && n > d;
+  if (dots < 3 || n == d) return 0; /* four octets, the last not empty */
+  if (out) out[3] = (unsigned char)v;
+  return 1;
 }
 
 /* RFC 3986 IPv6address: eight groups of 1 to 4 hex digits, or fewer with one "::" standing for
