@@ -2141,9 +2141,15 @@ enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_FIELDS_END, OA_OBJ_OAUTH, 
  * one takes a comma). Back in the root from a nested object, it has: the
  * member that holds that object. */
 #define OA_SET_MEMBER 1
-/* The root item after authFields or oauthClient (items: 0 the brace, then
- * the members from 1; keys are numbered in table order). */
-#define OA_ROOT_AFTER(key) ((unsigned char)((key) - ODEUS_KEY_AUTH_TYPE + 2))
+/* Back in the root from the value of its member `key` (authFields or
+ * oauthClient): at the next item (0 is the brace, then the members from 1;
+ * keys are numbered in table order), with a member written. */
+static void oa_walk_to_root(oa_mark *at, unsigned key)
+{
+  at->obj = OA_OBJ_ROOT;
+  at->i = (unsigned char)(key - ODEUS_KEY_AUTH_TYPE + 2);
+  at->set = OA_SET_MEMBER;
+}
 
 typedef struct oa_walk {
   oa_sink *s;
@@ -2265,9 +2271,7 @@ static void oa_walk_close(oa_walk *w)
   if (at->obj == OA_OBJ_ROOT) {
     at->obj = OA_OBJ_DONE;
   } else if (at->obj == OA_OBJ_OAUTH) {
-    at->obj = OA_OBJ_ROOT;
-    at->i = OA_ROOT_AFTER(ODEUS_KEY_OAUTH_CLIENT);
-    at->set = OA_SET_MEMBER;
+    oa_walk_to_root(at, ODEUS_KEY_OAUTH_CLIENT);
   } else if (++at->field < w->cfg->field_count) {
     at->i = 0;
   } else {
@@ -2301,9 +2305,7 @@ static void oa_walk_request(oa_walk *w)
     if (at->obj == OA_OBJ_FIELDS_END) {
       if (w->check) oa_check_slugs(w->cfg->fields, w->cfg->field_count, oa_walk_where(w, NULL), w->check);
       if (w->emit) oa_putc(s, ']');
-      at->obj = OA_OBJ_ROOT;
-      at->set = OA_SET_MEMBER;
-      at->i = OA_ROOT_AFTER(ODEUS_KEY_AUTH_FIELDS);
+      oa_walk_to_root(at, ODEUS_KEY_AUTH_FIELDS);
       continue;
     }
     t = at->obj == OA_OBJ_FIELD ? oa_field_members : at->obj == OA_OBJ_OAUTH ? oa_oauth_members : oa_root_members;
