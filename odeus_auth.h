@@ -1429,22 +1429,24 @@ static int oa_member_set(const void *obj, const oa_member *m)
   return oa_enum_value(obj, m) != 0;
 }
 
-/* The JSON name of a key, from the member tables: keys are numbered in their
- * order (but the OAuth client's "label", which shares the auth field's); a
- * unit test holds every row to it. "" for NONE and OTHER. */
+/* The JSON name of a key: that of the first row of the member tables
+ * holding it (the OAuth client's "label" is the auth field's too); "" for
+ * NONE and OTHER, which no row holds. */
 static odeus_str oa_key_name(odeus_key k)
 {
-  unsigned v = (unsigned)k;
-  const oa_member *m = NULL;
-  odeus_str r;
-  if (v - ODEUS_KEY_AUTH_TYPE < OA_COUNT(oa_root_members)) m = &oa_root_members[v - ODEUS_KEY_AUTH_TYPE];
-  if (v - ODEUS_KEY_SLUG < OA_COUNT(oa_field_members)) m = &oa_field_members[v - ODEUS_KEY_SLUG];
-  if (v - ODEUS_KEY_SCOPES < 5u) m = &oa_oauth_members[v - ODEUS_KEY_SCOPES];
-  if (v - ODEUS_KEY_AUTHORIZATION_CODE < 3u) m = &oa_oauth_members[v - ODEUS_KEY_AUTHORIZATION_CODE + 6];
-  if (k == ODEUS_KEY_ID) m = &oa_ans_id;
-  if (k == ODEUS_KEY_INTEGRATION) m = &oa_ans_integration;
-  r.ptr = m ? m->name : "";
-  r.len = m ? m->name_len : 0u;
+  static const struct { const oa_member *rows; unsigned char count; } tables[] = {
+    { oa_root_members, OA_COUNT(oa_root_members) }, { oa_field_members, OA_COUNT(oa_field_members) },
+    { oa_oauth_members, OA_COUNT(oa_oauth_members) }, { &oa_ans_id, 1 }, { &oa_ans_integration, 1 }
+  };
+  odeus_str r = { "", 0 };
+  size_t t, i;
+  for (t = 0; t < OA_COUNT(tables); t++)
+    for (i = 0; i < tables[t].count; i++)
+      if (tables[t].rows[i].key == (unsigned)k) {
+        r.ptr = tables[t].rows[i].name;
+        r.len = tables[t].rows[i].name_len;
+        return r;
+      }
   return r;
 }
 
