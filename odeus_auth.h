@@ -2671,8 +2671,10 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 #define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
 
 /* Whether c goes on the entry at w: it is oa_http_names[w] in either
- * case (c | 0x20 is a letter for that letter in either case, never an
- * entry's end; it is '-' for '-' and CR, and a value holds no CR). */
+ * case. c | 0x20 is a letter for that letter in either case, never an
+ * entry's end, and '-' for '-' but also for CR: a value holds no CR, and
+ * the name loop refuses it itself ("Content\rLength" is no header of ours;
+ * the test there costs less than one here, which every byte would pay). */
 static int oa_http_goes_on(unsigned w, unsigned c)
 {
   return (c | 0x20u) == (unsigned char)oa_http_names[w];

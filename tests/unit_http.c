@@ -180,6 +180,7 @@ static const reject rejects[] = {
   R(S200 "Foo", "\t: x\r\n\r\n", ODEUS_ERR_HTTP_HEADER),
   R(S200, ": x\r\n\r\n", ODEUS_ERR_HTTP_HEADER),
   R(S200 "NoColon", "\r\n\r\n", ODEUS_ERR_HTTP_HEADER),
+  R(S200 "Content", "\rLength: 5\r\n\r\nhello", ODEUS_ERR_HTTP_HEADER), /* CR | 0x20 is '-' */
   R(S200 "Fo", "(o: x\r\n\r\n", ODEUS_ERR_HTTP_HEADER),
   R(S200 "X", "\xc3\xa9: x\r\n\r\n", ODEUS_ERR_HTTP_HEADER),
   R(S200, "\xc3\xa9: x\r\n\r\n", ODEUS_ERR_HTTP_HEADER),
