@@ -466,11 +466,6 @@ static void test_statuses(void)
   CHECK_EQ_INT(run_answer("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 2\r\n\r\n{}", 0),
                ODEUS_ERR_STATUS_429);
   {
-    uint64_t seconds;
-    CHECK_EQ_INT(oa_http_retry_after(&x.internal.http, &seconds), OA_RETRY_SECONDS);
-    CHECK_EQ_INT(seconds, 7);
-  }
-  {
     oa_outcome o = oa_outcome_of(&x, ODEUS_ERR_STATUS_429);
     CHECK_EQ_INT(o.result, ODEUS_ERR_STATUS_429);
     CHECK_EQ_INT(o.status, 429);
@@ -486,6 +481,26 @@ static void test_statuses(void)
     CHECK_EQ_INT(d, 0);
   }
   odeus_exchange_end(&x);
+
+  /* a date is read when the outcome asks for it: its seconds since 1970, or
+   * nothing when its weekday is not that date's */
+  {
+    static const struct { const char *date; int kind; uint32_t value; } dates[] = {
+      { "Sun, 06 Nov 1994 08:49:37 GMT", OA_RETRY_DATE, 784111777u },
+      { "Mon, 06 Nov 1994 08:49:37 GMT", OA_RETRY_INVALID, 0 } };
+    size_t k;
+    for (k = 0; k < 2; k++) {
+      char head[160];
+      oa_outcome o;
+      snprintf(head, sizeof head, "HTTP/1.1 429 Too Many Requests\r\nRetry-After: %s\r\nContent-Length: 0\r\n\r\n",
+               dates[k].date);
+      CHECK_EQ_INT(run_answer(head, 0), ODEUS_ERR_STATUS_429);
+      o = oa_outcome_of(&x, ODEUS_ERR_STATUS_429);
+      CHECK_EQ_INT(o.retry_kind, dates[k].kind);
+      CHECK(o.retry_value == dates[k].value);
+      odeus_exchange_end(&x);
+    }
+  }
 
   CHECK_EQ_INT(run_answer("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html\r\n"
                           "Content-Length: 13\r\n\r\n<h1>down</h1>", 4),
