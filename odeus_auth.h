@@ -1412,14 +1412,20 @@ static const char *oa_enum_names(unsigned kind)
          + (kind == OA_KIND_BOOL ? sizeof OA_FIELD_TYPE_SPELLINGS : 0);
 }
 
+/* The position from 1 of the n bytes at s in a list of names, each after
+ * its length, a 0 ending the list; the position after the last when none. */
+static int oa_name_lookup(const char *t, const char *s, size_t n)
+{
+  int v = 1;
+  for (; *t && !((size_t)*t == n && OA_SAME(t + 1, s, n)); t += *t + 1) v++;
+  return v;
+}
+
 /* The value of a kind whose spelling is the n bytes at s (0, unset, is
  * never named), or the value after the last (UNKNOWN) when none is. */
 static int oa_enum_lookup(unsigned kind, const char *s, size_t n)
 {
-  const char *t = oa_enum_names(kind);
-  int v = 1;
-  for (; *t && !((size_t)*t == n && OA_SAME(t + 1, s, n)); t += *t + 1) v++;
-  return v;
+  return oa_name_lookup(oa_enum_names(kind), s, n);
 }
 
 /* Whether a string, URL, boolean or enum member is set. */
@@ -4232,17 +4238,13 @@ static void oa_msg_item_end(odeus_answer_reader *r)
  * "message" and the first "path" (not in "error") are read. */
 static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
 {
-  const char *s = oa_bind_word(&r->bind, ev), *name = "error\0message\0\0path";
+  const char *s = oa_bind_word(&r->bind, ev);
   unsigned role, k;
-  size_t n = r->bind.word_len;
   if (!s) return;
-  /* which name: the body's "message" and "error" are their priorities; an
-   * empty key stops at OA_MSG_ELEMENT, no name at OA_MSG_TEXT: both read as none */
-  for (k = OA_MSG_ERROR; k <= OA_MSG_PATH; k++) {
-    size_t len = oa_strlen(name);
-    if (len == n && OA_SAME(name, s, n)) break;
-    name += len + 1;
-  }
+  /* which name, as its role: the body's "error" and "message" are their
+   * priorities. OA_MSG_ELEMENT's place holds a name no key has but "\0"
+   * (U+0000), and no name is OA_MSG_TEXT: both read as none below. */
+  k = (unsigned)oa_name_lookup("\5error\7message\1\0\4path", s, r->bind.word_len);
   if (r->where == OA_MSG_BODY) {
     role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
     r->cur = r->role = (unsigned char)role;
