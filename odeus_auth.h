@@ -813,8 +813,6 @@ struct oa_bind {
   unsigned char scope;          /* OA_B_*: the object or array we are in */
   unsigned char in;             /* the mode: rows read (OA_IN_BODY: strict) */
   unsigned char word_len;       /* a key or enum value in pieces: bytes so far */
-  unsigned char unknown;        /* what a key no row names is: OA_B_UNKNOWN (a config), or
-                                   OA_B_NONE (0: an answer skips it) */
   char word[20];
 };
 
@@ -3642,7 +3640,7 @@ static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
     n = b->word_len;
   }
   b->row = m = oa_bind_find(b->scope, b->in, s, n);
-  if (!m) return b->unknown;
+  if (!m) return b->in == OA_IN_BODY ? (unsigned)OA_B_UNKNOWN : (unsigned)OA_B_NONE; /* an answer skips it */
   if (b->seen & OA_BIND_BIT(m)) return OA_B_DUPLICATE;
   b->seen |= OA_BIND_BIT(m);
   return OA_B_NONE;
@@ -3968,7 +3966,6 @@ static odeus_result oa_cfg_parse(const char *json, size_t len, size_t cut, odeus
   memset(&p, 0, sizeof p);
   memset(cfg, 0, sizeof *cfg);
   p.b.in = OA_IN_BODY;
-  p.b.unknown = OA_B_UNKNOWN;
   p.b.fn = oa_cfg_bound;
   p.json = json;
   p.json_len = len;
