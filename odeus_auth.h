@@ -836,7 +836,8 @@ typedef struct odeus_answer_reader {
   /* the error message */
   unsigned char cur, have;      /* priority of the member read / of the text stored */
   unsigned char where, role;    /* the container followed, what its next value is */
-  unsigned char part_started, path_elems, item_seen, item_parts, first_part; /* the first four: reset together */
+  /* the first four side by side: entering a container clears them in few stores */
+  unsigned char part_started, path_elems, item_seen, item_parts, first_part;
   size_t item_sep, second_start;   /* the length before an item's "; " / its second part */
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
 } odeus_answer_reader;
@@ -3695,8 +3696,9 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
     return oa_bind_enter(b, NULL);
   }
   /* Of another type. A string or number is judged at its first fragment
-   * in a config (given whole), at its last in an answer: a token the JSON
-   * reader then finds broken ends in the JSON error however it was split. */
+   * in a config (one the text breaks before its first fragment is judged
+   * by oa_cfg_parse: two problems, however it was split), at its last in
+   * an answer (a token found broken ends in the JSON error alone). */
   if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER)
       && !(ev->flags & (b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST)))
     return OA_B_NONE;

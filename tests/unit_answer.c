@@ -494,17 +494,15 @@ static void test_key_rows(void)
     { OA_B_TOP, "integration", NULL }
   };
   size_t i;
-#define FIND(scope, in, key, n) oa_bind_find((scope), (in), (key), (n))
   for (i = 0; i < OA_COUNT(keys); i++)
-    CHECK(FIND(keys[i].scope, OA_IN_ANSWER, keys[i].key, strlen(keys[i].key)) == keys[i].row);
-  CHECK(FIND(OA_B_INTEG, OA_IN_ANSWER, "id\0", 3) == NULL);
+    CHECK(oa_bind_find(keys[i].scope, OA_IN_ANSWER, keys[i].key, strlen(keys[i].key)) == keys[i].row);
+  CHECK(oa_bind_find(OA_B_INTEG, OA_IN_ANSWER, "id\0", 3) == NULL);
   /* the config parser's rows */
-  CHECK(FIND(OA_B_INTEG, OA_IN_BODY, "id", 2) == NULL);
-  CHECK(FIND(OA_B_INTEG, OA_IN_BODY, "authType", 8) == &oa_root_members[0]);
-  CHECK(FIND(OA_B_OAUTH, OA_IN_BODY, "clientId", 8) == &oa_oauth_members[3]);
-  CHECK(FIND(OA_B_OAUTH, OA_IN_BODY, "clientSecret", 12) == &oa_oauth_members[4]);
-  CHECK(FIND(OA_B_BODY, OA_IN_BODY, "integration", 11) == NULL);
-#undef FIND
+  CHECK(oa_bind_find(OA_B_INTEG, OA_IN_BODY, "id", 2) == NULL);
+  CHECK(oa_bind_find(OA_B_INTEG, OA_IN_BODY, "authType", 8) == &oa_root_members[0]);
+  CHECK(oa_bind_find(OA_B_OAUTH, OA_IN_BODY, "clientId", 8) == &oa_oauth_members[3]);
+  CHECK(oa_bind_find(OA_B_OAUTH, OA_IN_BODY, "clientSecret", 12) == &oa_oauth_members[4]);
+  CHECK(oa_bind_find(OA_B_BODY, OA_IN_BODY, "integration", 11) == NULL);
 }
 
 static void test_enums(void)
