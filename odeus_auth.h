@@ -2945,16 +2945,14 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   return s;
 }
 
-/* The first byte of a line (a tchar): the name it may begin (none in
- * trailers, which never frame or steer). */
+/* The first byte of a line (a tchar): the name it may begin, picked by
+ * its low three bits, which tell r, c and t apart (the loop checks the
+ * letter itself); none in trailers, which never frame or steer. */
 static unsigned oa_http_name_start(const oa_http *p, unsigned c)
 {
-  c |= 0x20u; /* a letter in lowercase (the names' first letters) */
-  return p->flags & OA_HTTP_F_TRAILER ? OA_HTTP_N_NONE
-         : c == 'c'                   ? OA_HTTP_N_CONTENT_LENGTH
-         : c == 't'                   ? OA_HTTP_N_TRANSFER_ENCODING
-         : c == 'r'                   ? OA_HTTP_N_RETRY_AFTER
-                                      : OA_HTTP_N_NONE;
+  static const unsigned char start[8] = { OA_HTTP_N_NONE, OA_HTTP_N_NONE, OA_HTTP_N_RETRY_AFTER,
+    OA_HTTP_N_CONTENT_LENGTH, OA_HTTP_N_TRANSFER_ENCODING, OA_HTTP_N_NONE, OA_HTTP_N_NONE, OA_HTTP_N_NONE };
+  return p->flags & OA_HTTP_F_TRAILER ? OA_HTTP_N_NONE : start[c & 7u];
 }
 
 /* A line: a token character starts a field name, a CR at its start ends
