@@ -2577,7 +2577,6 @@ static const char oa_http_names[] =
 #define OA_HTTP_F_CLOSE      0x02u  /* Connection has the token "close" */
 #define OA_HTTP_F_KEEP_ALIVE 0x04u  /* Connection has the token "keep-alive" */
 #define OA_HTTP_F_TRAILER    0x08u  /* reading the trailer section */
-#define OA_HTTP_F_SECTION    0x10u  /* a new bounded text section just began */
 
 typedef const unsigned char *oa_http_ptr;
 
@@ -2816,14 +2815,16 @@ static void oa_http_new_head(oa_http *p)
   memset((char *)p + offsetof(oa_http, chunked), 0, offsetof(oa_http, head_len) - offsetof(oa_http, chunked));
 }
 
-/* The trailer section and each chunk line get a head_max of their own.
- * (num is 0 at both: a chunked head has no Content-Length, the trailers
- * follow the chunk of size 0.) */
-static void oa_http_new_section(oa_http *p, unsigned state)
+/* The trailer section and each chunk line get a head_max of their own:
+ * head_len restarts as the rest of the span oa_http_text counted (what
+ * follows the LF; oa_http_text takes off what is left unread). (num is 0
+ * at both: a chunked head has no Content-Length, the trailers follow the
+ * chunk of size 0.) */
+static void oa_http_new_section(oa_http *p, unsigned state, size_t rest)
 {
   p->state = state;
-  p->flags |= OA_HTTP_F_SECTION;
-  p->head_len = p->sub = 0;
+  p->head_len = rest;
+  p->sub = 0;
 }
 
 static void oa_http_message_done(oa_http *p)
@@ -2833,7 +2834,7 @@ static void oa_http_message_done(oa_http *p)
 
 /* The empty line after a head (decide how the body is framed) or after
  * the trailers. */
-static odeus_result oa_http_head_end(oa_http *p)
+static odeus_result oa_http_head_end(oa_http *p, size_t rest)
 {
   unsigned f = p->flags;
   uint64_t bound = p->body_max ? p->body_max : UINT64_MAX;
@@ -2847,7 +2848,7 @@ static odeus_result oa_http_head_end(oa_http *p)
   if (p->status == 204 || p->status == 304 || (p->has_content_length && !p->num)) {
     oa_http_message_done(p);
   } else if (p->chunked) {
-    oa_http_new_section(p, OA_HTTP_CHUNK_SIZE);
+    oa_http_new_section(p, OA_HTTP_CHUNK_SIZE, rest);
   } else if (p->has_content_length) {
     if (p->num > bound) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     p->state = OA_HTTP_BODY_CL;
@@ -2864,18 +2865,18 @@ static odeus_result oa_http_head_end(oa_http *p)
  * position is that of the offending byte. */
 
 /* The byte after a line's CR: LF, else BARE_CR. */
-static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s)
+static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   unsigned at = p->sub;
   odeus_result r = ODEUS_OK;
   if (*s != '\n') return oa_http_fail(p, s, ODEUS_ERR_HTTP_BARE_CR);
   switch (at) {
   case OA_HTTP_AT_LINE: p->state = OA_HTTP_NAME; break; /* sub: 0, the line's start */
-  case OA_HTTP_AT_END: r = oa_http_head_end(p); break;
+  case OA_HTTP_AT_END: r = oa_http_head_end(p, (size_t)(e - s) - 1); break;
   default: /* AT_CHUNK: the data, or (size 0) the trailers */
     if (p->body_max && p->num > p->body_max - p->body_read) r = ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     else if (p->num) p->state = OA_HTTP_CHUNK_DATA;
-    else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_NAME); }
+    else { p->flags |= OA_HTTP_F_TRAILER; oa_http_new_section(p, OA_HTTP_NAME, (size_t)(e - s) - 1); }
     break;
   }
   return r != ODEUS_OK ? oa_http_fail(p, s, r) : s + 1;
@@ -2889,7 +2890,7 @@ static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigne
   if (*s != '\r') return oa_http_fail(p, s, ODEUS_ERR_HTTP_CONTROL);
   p->state = OA_HTTP_CRLF;
   p->sub = at;
-  return ++s < e ? oa_http_crlf(p, s) : s;
+  return ++s < e ? oa_http_crlf(p, s, e) : s;
 }
 
 /* A value byte of hdr (not OA_HTTP_H_OTHER). */
@@ -3016,20 +3017,20 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   oa_http_ptr t;
   if (!room) return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEAD_TOO_LONG);
   if ((size_t)(e - s) > room) e = s + room;
+  p->head_len += (size_t)(e - s); /* the span, less what it leaves (below) */
   switch (p->state) {
   case OA_HTTP_STATUS: t = oa_http_status(p, s, e); break;
   case OA_HTTP_NAME: t = oa_http_name(p, s, e); break;
   case OA_HTTP_VALUE: t = oa_http_value(p, s, e); break;
   case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, s, e); break;
-  default: t = oa_http_crlf(p, s); break;
+  default: t = oa_http_crlf(p, s, e); break;
   }
   /* A byte out of place in a status line or a field name is
    * ODEUS_ERR_HTTP_CONTROL when it is a control byte (CR aside). */
   if ((p->error == ODEUS_ERR_HTTP_STATUS_LINE || p->error == ODEUS_ERR_HTTP_HEADER) && *t != '\r' &&
       !oa_http_text_byte(*t))
     p->error = ODEUS_ERR_HTTP_CONTROL;
-  if (p->flags & OA_HTTP_F_SECTION) p->flags &= ~OA_HTTP_F_SECTION; /* head_len restarted at t */
-  else p->head_len += (size_t)(t - s);
+  p->head_len -= (size_t)(e - t);
   return t;
 }
 
