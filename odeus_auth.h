@@ -4584,10 +4584,12 @@ static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
   return oa_x_over(x, odeus_answer_finish(&x->internal.reader, x->internal.http.reason));
 }
 
-/* A negative or zero count from send/recv (zero from recv: see
- * oa_x_recv_step). */
+/* A count from send/recv that is not a count of bytes it took or gave:
+ * negative, zero (from recv: see oa_x_recv_step), or more than it was
+ * offered (an io that claims too much). */
 static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
 {
+  if (n > 0) return oa_x_over(x, ODEUS_ERR_IO);
   if (n == ODEUS_IO_WANT_READ) return ODEUS_WANT_READ;
   if (n == ODEUS_IO_WANT_WRITE) return ODEUS_WANT_WRITE;
   if (n == 0) return oa_x_over(x, ODEUS_ERR_CLOSED);
@@ -4612,8 +4614,7 @@ static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
   }
   left = OA_MIN(x->internal.win_len - x->internal.win_pos, OA_X_IO_MAX);
   n = io->send(io->ctx, x->internal.window + x->internal.win_pos, left);
-  if (n <= 0) return oa_x_io_failure(x, n);
-  if ((size_t)n > left) return oa_x_over(x, ODEUS_ERR_IO); /* an io that claims too much */
+  if (n <= 0 || (size_t)n > left) return oa_x_io_failure(x, n);
   x->internal.win_pos += (size_t)n;
   return ODEUS_OK;
 }
@@ -4625,13 +4626,13 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   odeus_result r;
   int n = io->recv(io->ctx, x->internal.window, cap);
   /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED
-   * (a kept-alive connection the server dropped, say); after, the parser
-   * decides: a body read until close is complete, anything else is
-   * truncated. */
-  if (n == 0) return x->received ? oa_x_end(x, oa_http_finish(&x->internal.http)) : oa_x_over(x, ODEUS_ERR_CLOSED);
-  if ((size_t)n > cap) { /* n < 0 too. What it wrote is unknown (a want too): all of the window, say */
-    x->internal.win_len = cap;
-    return n < 0 ? oa_x_io_failure(x, n) : oa_x_over(x, ODEUS_ERR_IO);
+   * (a kept-alive connection the server dropped, say: oa_x_io_failure);
+   * after, the parser decides: a body read until close is complete,
+   * anything else is truncated. */
+  if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
+  if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of the window, say */
+    if (n) x->internal.win_len = cap;
+    return oa_x_io_failure(x, n);
   }
   if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
   x->received += (uint64_t)n;
