@@ -2711,8 +2711,9 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
     p->content_length = v;
     phase = OA_HTTP_V_IN;
   } else {
-    if (phase == OA_HTTP_V_BEFORE) /* (after OWS, w is whole or none: nothing goes on it) */
-      w = te ? OA_HTTP_W_CHUNKED : (c | 0x20u) == 'k' ? OA_HTTP_W_KEEP_ALIVE : OA_HTTP_W_CLOSE;
+    static const unsigned char first[3] = { OA_HTTP_W_CLOSE, OA_HTTP_W_KEEP_ALIVE, OA_HTTP_W_CHUNKED };
+    if (phase == OA_HTTP_V_BEFORE) /* c and k differ in bit 3 (after OWS, w is whole or none: nothing goes on it) */
+      w = first[te ? 2 : (c >> 3) & 1u];
     phase = OA_HTTP_V_IN;
     w = oa_http_goes_on(w, c) ? w + 1 : 0;
     if (!w && te) return ODEUS_ERR_HTTP_TE;
