@@ -687,9 +687,9 @@ typedef struct oa_http {
   uint64_t body_read;           /* body bytes delivered */
   /* private */
   unsigned state, hdr, sub, flags;
-  size_t head_len;              /* bytes of the current head, chunk line or trailers */
   uint64_t num;                 /* a chunk size; body bytes left; Retry-After seconds */
   unsigned vlen;                /* bytes in val; an item's phase (OA_HTTP_V_*) */
+  size_t head_len;              /* bytes of the current head, chunk line or trailers */
   char val[32];                 /* a Retry-After date (29 bytes) */
   int error;                    /* the first error: every later call returns it */
 } oa_http;
@@ -2778,8 +2778,7 @@ static odeus_result oa_http_name_end(oa_http *p)
     p->retry_value = 0;
     p->hdr = OA_HTTP_H_OTHER;
   }
-  p->sub = p->vlen = 0;
-  p->num = 0;
+  p->sub = p->vlen = 0; /* (num is 0: nothing but a Retry-After sets it in a head) */
   return ODEUS_OK;
 }
 
@@ -2806,7 +2805,7 @@ static odeus_result oa_http_value_end(oa_http *p)
 
 /* Before a status line: forget what an earlier (1xx) head said, but its
  * status and reason, kept until the next status line has its own. The
- * fields from chunked to flags are that, and zero is their start
+ * fields from chunked to vlen are that, and zero is their start
  * (OA_RETRY_ABSENT, OA_HTTP_STATUS; no body was read); head_len is not:
  * skipped heads count too. */
 static void oa_http_new_head(oa_http *p)
