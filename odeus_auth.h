@@ -683,7 +683,7 @@ typedef struct oa_http {
   int has_content_length;
   uint64_t content_length;
   oa_retry_kind retry_kind;     /* Retry-After: read both through */
-  uint64_t retry_value;         /* oa_http_retry_after (a date is read there) */
+  uint64_t retry_value;         /* oa_http_retry_after (a date and TOO_LARGE are told there) */
   uint64_t body_read;           /* body bytes delivered */
   /* private */
   unsigned state, hdr, sub, flags;
@@ -2742,25 +2742,30 @@ static void oa_http_retry_byte(oa_http *p, unsigned c)
   if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
 }
 
+/* (retry_value is 0 here: the head's first Retry-After.) Seconds past
+ * 2^32 - 1 are told apart when asked. */
 static void oa_http_retry_end(oa_http *p)
 {
-  uint64_t value = 0;
   p->retry_kind = OA_RETRY_INVALID;
   if (p->vlen && !(p->sub & OA_HTTP_R_NOTNUM)) {
-    p->retry_kind = p->num > UINT32_MAX ? OA_RETRY_TOO_LARGE : OA_RETRY_SECONDS;
-    value = OA_MIN(p->num, UINT32_MAX);
+    p->retry_kind = OA_RETRY_SECONDS;
+    p->retry_value = p->num;
   } else if (p->vlen >= OA_HTTP_DATE_LEN && !(p->sub & OA_HTTP_R_LONG)) {
     p->retry_kind = OA_RETRY_DATE; /* what follows its bytes is OWS; read when asked */
   }
-  p->retry_value = value;
 }
 
 /* The head's Retry-After: its kind, and in *value its seconds (a date's
  * since 1970). A date's bytes wait in val and are read here, when a
- * retry asks: a program that never retries carries no calendar. */
+ * retry asks, and so are seconds past 2^32 - 1: a program that never
+ * retries carries no calendar. */
 static oa_retry_kind oa_http_retry_after(const oa_http *p, uint64_t *value)
 {
   *value = p->retry_value;
+  if (p->retry_kind == OA_RETRY_SECONDS && *value > UINT32_MAX) {
+    *value = UINT32_MAX;
+    return OA_RETRY_TOO_LARGE;
+  }
   if (p->retry_kind != OA_RETRY_DATE) return p->retry_kind;
   return oa_http_imf_date(p->val, value) ? OA_RETRY_DATE : OA_RETRY_INVALID;
 }
