@@ -2556,17 +2556,17 @@ enum {
 };
 /* Their names, then the words an item may be (see oa_http_item_byte),
  * lowercase. A name or word is matched as its bytes arrive, in any case:
- * its first byte chooses the entry it may be, connection is taken up where
- * it parts from content-length, and sub holds where it goes on here
- * (OA_HTTP_N_NONE for a name, 0 for a word: none). The control byte after
- * an entry is what it means, whole: a name's OA_HTTP_H_*, a Connection
- * token's flag (OA_HTTP_F_CLOSE, _KEEP_ALIVE), nonzero for chunked. */
+ * its first byte chooses the entry it may be, connection (held past "conn")
+ * is taken up where it parts from content-length, and sub holds where it
+ * goes on here (OA_HTTP_N_NONE for a name, 0 for a word: none). The control
+ * byte after an entry is what it means, whole: a name's OA_HTTP_H_*, a
+ * Connection token's flag (OA_HTTP_F_CLOSE, _KEEP_ALIVE), 1 for chunked. */
 static const char oa_http_names[] =
-  "\0content-length\1transfer-encoding\2connection\3retry-after\4close\2keep-alive\4chunked\1";
+  "\0content-length\1transfer-encoding\2ection\3retry-after\4close\2keep-alive\4chunked\1";
 #define OA_HTTP_N_CONTENT_LENGTH    1u
 #define OA_HTTP_N_TRANSFER_ENCODING (OA_HTTP_N_CONTENT_LENGTH + sizeof "content-length")
-#define OA_HTTP_N_CONNECTION        (OA_HTTP_N_TRANSFER_ENCODING + sizeof "transfer-encoding")
-#define OA_HTTP_N_RETRY_AFTER       (OA_HTTP_N_CONNECTION + sizeof "connection")
+#define OA_HTTP_N_CONNECTION_CONN   (OA_HTTP_N_TRANSFER_ENCODING + sizeof "transfer-encoding")
+#define OA_HTTP_N_RETRY_AFTER       (OA_HTTP_N_CONNECTION_CONN + sizeof "ection")
 #define OA_HTTP_W_CLOSE             (OA_HTTP_N_RETRY_AFTER + sizeof "retry-after")
 #define OA_HTTP_W_KEEP_ALIVE        (OA_HTTP_W_CLOSE + sizeof "close")
 #define OA_HTTP_W_CHUNKED           (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
@@ -2975,7 +2975,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     unsigned c = *s;
     if (oa_http_goes_on(w, c) && c != '\r') w++; /* CR | 0x20 is '-' */
     else if (oa_http_tchar(c)) /* "con": connection parts from content-length */
-      w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION + 4 : OA_HTTP_N_NONE;
+      w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION_CONN : OA_HTTP_N_NONE;
     else break;
   }
   p->sub = w;
