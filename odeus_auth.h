@@ -2775,9 +2775,13 @@ static oa_retry_kind oa_http_retry_after(const oa_http *p, uint64_t *value)
  * stopped there), so what it set says it was seen. */
 static odeus_result oa_http_name_end(oa_http *p)
 {
-  int cl = p->has_content_length, te = p->chunked, is_cl = p->hdr == OA_HTTP_H_CONTENT_LENGTH;
-  if ((is_cl || p->hdr == OA_HTTP_H_TRANSFER_ENCODING) && (cl || te)) /* framed twice (chunked twice is not chunked) */
-    return !(is_cl ? cl : te) ? ODEUS_ERR_HTTP_CL_AND_TE : is_cl ? ODEUS_ERR_HTTP_CL_DUPLICATE : ODEUS_ERR_HTTP_TE;
+  /* Framed twice: the code of a Content-Length (0) or Transfer-Encoding
+   * (1) after none, Content-Length or chunked (chunked twice is not chunked). */
+  static const signed char twice[2][3] = { { 0, ODEUS_ERR_HTTP_CL_DUPLICATE, ODEUS_ERR_HTTP_CL_AND_TE },
+                                           { 0, ODEUS_ERR_HTTP_CL_AND_TE, ODEUS_ERR_HTTP_TE } };
+  unsigned hdr = p->hdr - OA_HTTP_H_CONTENT_LENGTH;
+  int r = hdr < 2 ? twice[hdr][p->has_content_length | p->chunked << 1] : 0;
+  if (r) return (odeus_result)r;
   if (p->hdr == OA_HTTP_H_RETRY_AFTER && p->retry_kind != OA_RETRY_ABSENT) {
     p->retry_kind = OA_RETRY_INVALID; /* two answers: neither is trusted */
     p->retry_value = 0;
