@@ -2942,10 +2942,8 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
       p->sub = 0;
       return oa_http_value(p, s + 1, e);
     }
-    if (pos < 9) { /* "HTTP/1.x " */
-      if (pos == 7 && c == '0') p->flags |= OA_HTTP_F_HTTP10;
-      continue;
-    }
+    if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
+    if (pos < 9) continue; /* "HTTP/1.x " */
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     p->status = p->status * 10 + (int)(c - '0');
   }
