@@ -2742,30 +2742,24 @@ static void oa_http_retry_byte(oa_http *p, unsigned c)
   if (p->vlen < sizeof p->val) p->val[p->vlen++] = (char)c;
 }
 
-/* (retry_value is 0 here: the head's first Retry-After.) Seconds past
- * 2^32 - 1 are told apart when asked. */
 static void oa_http_retry_end(oa_http *p)
 {
   p->retry_kind = OA_RETRY_INVALID;
   if (p->vlen && !(p->sub & OA_HTTP_R_NOTNUM)) {
     p->retry_kind = OA_RETRY_SECONDS;
-    p->retry_value = p->num;
+    p->retry_value = p->num; /* (0 before: the head's first Retry-After) */
   } else if (p->vlen >= OA_HTTP_DATE_LEN && !(p->sub & OA_HTTP_R_LONG)) {
     p->retry_kind = OA_RETRY_DATE; /* what follows its bytes is OWS; read when asked */
   }
 }
 
 /* The head's Retry-After: its kind, and in *value its seconds (a date's
- * since 1970). A date's bytes wait in val and are read here, when a
- * retry asks, and so are seconds past 2^32 - 1: a program that never
- * retries carries no calendar. */
+ * since 1970). A date is read from val, and seconds past 2^32 - 1 told, here
+ * when a retry asks: a program that never retries carries neither. */
 static oa_retry_kind oa_http_retry_after(const oa_http *p, uint64_t *value)
 {
-  *value = p->retry_value;
-  if (p->retry_kind == OA_RETRY_SECONDS && *value > UINT32_MAX) {
-    *value = UINT32_MAX;
-    return OA_RETRY_TOO_LARGE;
-  }
+  *value = OA_MIN(p->retry_value, UINT32_MAX); /* (0 but for seconds) */
+  if (p->retry_kind == OA_RETRY_SECONDS && p->retry_value > UINT32_MAX) return OA_RETRY_TOO_LARGE;
   if (p->retry_kind != OA_RETRY_DATE) return p->retry_kind;
   return oa_http_imf_date(p->val, value) ? OA_RETRY_DATE : OA_RETRY_INVALID;
 }
@@ -2775,8 +2769,7 @@ static oa_retry_kind oa_http_retry_after(const oa_http *p, uint64_t *value)
  * stopped there), so what it set says it was seen. */
 static odeus_result oa_http_name_end(oa_http *p)
 {
-  /* Framed twice: the code of a Content-Length (0) or Transfer-Encoding
-   * (1) after none, Content-Length or chunked (chunked twice is not chunked). */
+  /* framed twice: by header (CL, TE) and what framed first (none, CL, chunked) */
   static const signed char twice[2][3] = { { 0, ODEUS_ERR_HTTP_CL_DUPLICATE, ODEUS_ERR_HTTP_CL_AND_TE },
                                            { 0, ODEUS_ERR_HTTP_CL_AND_TE, ODEUS_ERR_HTTP_TE } };
   unsigned hdr = p->hdr - OA_HTTP_H_CONTENT_LENGTH;
@@ -2823,10 +2816,8 @@ static void oa_http_new_head(oa_http *p)
 }
 
 /* The trailer section and each chunk line get a head_max of their own:
- * head_len restarts as the rest of the span oa_http_text counted (what
- * follows the LF; oa_http_text takes off what is left unread). (num is 0
- * at both: a chunked head has no Content-Length, the trailers follow the
- * chunk of size 0.) */
+ * head_len restarts as what of oa_http_text's span follows the LF. (num is
+ * 0 at both: a chunked head has no Content-Length, trailers follow size 0.) */
 static void oa_http_new_section(oa_http *p, unsigned state, size_t rest)
 {
   p->state = state;
@@ -4591,9 +4582,8 @@ static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
   return oa_x_over(x, odeus_answer_finish(&x->internal.reader, x->internal.http.reason));
 }
 
-/* A count from send/recv that is not a count of bytes it took or gave:
- * negative, zero (from recv: see oa_x_recv_step), or more than it was
- * offered (an io that claims too much). */
+/* A count from send/recv that counts no bytes taken or given: negative,
+ * zero (from recv: see oa_x_recv_step), or more than it was offered. */
 static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
 {
   if (n > 0) return oa_x_over(x, ODEUS_ERR_IO);
