@@ -2841,7 +2841,7 @@ static odeus_result oa_http_head_end(oa_http *p, size_t rest)
   p->head_done = 1;
   /* Kept: bit i of 0x1131, i the three flags below 8 and chunked as 8: 0, 4,
    * 8, 12 (HTTP/1.1 without close) and 5 (HTTP/1.0 keep-alive, not chunked). */
-  p->keep_alive = (0x1131u >> ((f & 7u) | (unsigned)p->chunked << 3)) & 1u;
+  p->keep_alive = (int)((0x1131u >> ((f & 7u) | (unsigned)p->chunked << 3)) & 1u);
   p->num = p->content_length;
   if (p->status == 204 || p->status == 304 || (p->has_content_length && !p->num)) {
     oa_http_message_done(p);
