@@ -688,7 +688,7 @@ typedef struct oa_http {
   /* private */
   unsigned state, hdr, sub, flags;
   uint64_t num;                 /* a chunk size; body bytes left; Retry-After seconds */
-  unsigned vlen;                /* bytes in val; an item's phase (OA_HTTP_V_*) */
+  unsigned vlen;                /* bytes in val or reason; an item's phase (OA_HTTP_V_*) */
   size_t head_len;              /* bytes of the current head, chunk line or trailers */
   char val[32];                 /* a Retry-After date (29 bytes) */
   int error;                    /* the first error: every later call returns it */
@@ -2552,7 +2552,7 @@ enum { OA_HTTP_Z_START = 0, OA_HTTP_Z_DIGITS, OA_HTTP_Z_WS, OA_HTTP_Z_EXT, OA_HT
 /* The header fields the parser acts on (hdr); 0 is any other name. */
 enum {
   OA_HTTP_H_OTHER = 0, OA_HTTP_H_CONTENT_LENGTH, OA_HTTP_H_TRANSFER_ENCODING, OA_HTTP_H_CONNECTION,
-  OA_HTTP_H_RETRY_AFTER, OA_HTTP_H_REASON /* the status line's reason phrase: sub = bytes kept */
+  OA_HTTP_H_RETRY_AFTER, OA_HTTP_H_REASON /* the status line's reason phrase: vlen = bytes kept */
 };
 /* Their names, then the words an item may be (see oa_http_item_byte),
  * lowercase. A name or word is matched as its bytes arrive, in any case:
@@ -2895,8 +2895,8 @@ static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigne
 static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
 {
   if (p->hdr == OA_HTTP_H_REASON) {
-    if (p->sub < sizeof p->reason - 1) p->reason[p->sub++] = (char)c; /* cut to fit */
-    p->reason[p->sub] = '\0';
+    if (p->vlen < sizeof p->reason - 1) p->reason[p->vlen++] = (char)c; /* cut to fit */
+    p->reason[p->vlen] = '\0';
   } else if (p->hdr == OA_HTTP_H_RETRY_AFTER) {
     oa_http_retry_byte(p, c);
   } else {
@@ -2929,8 +2929,7 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
                                     : oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
     if (pos == 12) {
       p->state = OA_HTTP_VALUE;
-      p->hdr = OA_HTTP_H_REASON;
-      p->sub = 0;
+      p->hdr = OA_HTTP_H_REASON; /* (vlen, its count, is 0: nothing set it in this head) */
       return oa_http_value(p, s + 1, e);
     }
     if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
