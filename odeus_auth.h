@@ -4325,12 +4325,12 @@ static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
 }
 
 /* The message of an error answer, from the body or else the reason. */
-static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
+static void oa_msg_finish(odeus_answer_reader *r, const char *reason, odeus_result json)
 {
   odeus_answer *out = r->out;
   size_t len, kept;
   char http[9];
-  if (oa_json_finish(&r->json) != ODEUS_OK || !r->have) {
+  if (json != ODEUS_OK || !r->have) {
     r->msg_len = 0;
     r->msg_stored = 0;
     if (!reason || !*reason) { /* "HTTP " and the status, read as a reason */
@@ -4428,11 +4428,11 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
   odeus_result res;
   if (!r) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
+  res = oa_json_finish(&r->json);
   if (!oa_ans_mapped(r->status)) {
-    oa_msg_finish(r, reason);
+    oa_msg_finish(r, reason, res);
     return oa_status_result(r->status);
   }
-  res = oa_json_finish(&r->json);
   return res == ODEUS_OK ? ODEUS_OK : oa_ans_json_error(r, res);
 }
 
