@@ -3549,9 +3549,12 @@ static odeus_result oa_json_finish(oa_json *js)
  * only runs exchanges carries none of the config parser. */
 
 /* The object or array the binder is in: before the body, an answer's body
- * ("integration"), the integration (a config's body), authFields, one of
- * its elements, oauthClient. */
-enum { OA_B_TOP, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_FIELD, OA_B_OAUTH };
+ * ("integration"), an element of authFields, then the three a row opens, in
+ * the order of their kinds: authFields, oauthClient, the integration (a
+ * config's body). */
+enum { OA_B_TOP, OA_B_BODY, OA_B_FIELD, OA_B_FIELDS, OA_B_OAUTH, OA_B_INTEG };
+OA_STATIC_ASSERT(bind_row_scopes, OA_KIND_OAUTH - OA_KIND_FIELDS == OA_B_OAUTH - OA_B_FIELDS &&
+                                  OA_KIND_INTEGRATION - OA_KIND_FIELDS == OA_B_INTEG - OA_B_FIELDS);
 
 /* What an event is, for the consumer. */
 enum {
@@ -3572,9 +3575,9 @@ static const struct oa_bind_rows {
   const oa_member *table;
   unsigned char count, id_first;
 } oa_bind_scopes[] = {
-  { oa_root_members, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_root_members, OA_COUNT(oa_root_members), 1 },
-  { oa_root_members, 0, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
-  { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 }
+  { oa_root_members, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
+  { oa_root_members, 0, 0 }, { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 },
+  { oa_root_members, OA_COUNT(oa_root_members), 1 }
 };
 
 /* Row i of the scope's object, NULL past the last. */
@@ -3653,8 +3656,7 @@ static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
 {
   unsigned to;
   if (!m) to = b->scope == OA_B_FIELDS ? OA_B_FIELD : b->in == OA_IN_BODY ? OA_B_INTEG : OA_B_BODY;
-  else if (m->kind == OA_KIND_FIELDS) to = OA_B_FIELDS;
-  else to = m->kind == OA_KIND_OAUTH ? OA_B_OAUTH : OA_B_INTEG;
+  else to = m->kind - OA_KIND_FIELDS + OA_B_FIELDS;
   if (to == OA_B_FIELD || to == OA_B_OAUTH) b->seen &= ~OA_BIND_NESTED; /* a new object: its members are new */
   if (to == OA_B_FIELDS) b->field = (size_t)-1;
   b->scope = (unsigned char)to;
@@ -3668,7 +3670,7 @@ static void oa_bind_leave(oa_bind *b)
   /* Nothing comes after the body (the JSON reader lets only space follow
    * it), so where a closed body leads is never read: a config's, the
    * integration, leads where an answer's would. */
-  static const unsigned char parent[] = { OA_B_TOP, OA_B_TOP, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_INTEG };
+  static const unsigned char parent[] = { OA_B_TOP, OA_B_TOP, OA_B_FIELDS, OA_B_INTEG, OA_B_INTEG, OA_B_BODY };
   b->scope = parent[b->scope];
   b->row = NULL;
 }
@@ -3680,21 +3682,21 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
   static const unsigned char json_type[] = { 0, OA_JEV_STRING, OA_JEV_STRING, OA_JEV_STRING, OA_JEV_STRING,
                                              OA_JEV_TRUE, OA_JEV_ARRAY_BEGIN, OA_JEV_OBJECT_BEGIN,
                                              OA_JEV_OBJECT_BEGIN };
-  unsigned t = (unsigned)ev->type;
+  unsigned t = (unsigned)ev->type, want = OA_JEV_OBJECT_BEGIN; /* the body or an element: an object */
   const oa_member *m = b->row;
   if (m) {
-    if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == json_type[m->kind]) {
-      if (t == OA_JEV_STRING) return OA_B_STRING;
-      return t <= OA_JEV_ARRAY_END ? oa_bind_enter(b, m) : (unsigned)OA_B_BOOL;
-    }
-    if (t == OA_JEV_NULL && b->in == OA_IN_ANSWER && (m->in & OA_ANS_NULL)) return OA_B_NONE;
+    want = json_type[m->kind];
   } else if (b->scope != OA_B_TOP && b->scope != OA_B_FIELDS) { /* the value of a key not read */
     if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
     return OA_B_NONE;
-  } else if (t == OA_JEV_OBJECT_BEGIN) { /* the body or an element: an object */
-    b->field++;
-    return oa_bind_enter(b, NULL);
   }
+  if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == want) {
+    if (t == OA_JEV_STRING) return OA_B_STRING;
+    if (t > OA_JEV_ARRAY_END) return OA_B_BOOL;
+    if (!m) b->field++;
+    return oa_bind_enter(b, m);
+  }
+  if (m && t == OA_JEV_NULL && b->in == OA_IN_ANSWER && (m->in & OA_ANS_NULL)) return OA_B_NONE;
   /* Of another type. A string or number is judged at its first fragment
    * in a config (one the text breaks before its first fragment is judged
    * by oa_cfg_parse: two problems, however it was split), at its last in
