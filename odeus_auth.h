@@ -4348,7 +4348,7 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason, odeus_resu
   out->strings_needed = oa_ans_add(len, 1);
   out->cut = kept < len;
   if (out->strings_capacity) { /* else message.ptr stays NULL, as begin left it */
-    if (kept < len) r->msg_stored = kept = oa_msg_whole_chars(out->strings, kept);
+    if (kept < len) kept = oa_msg_whole_chars(out->strings, kept);
     out->strings[kept] = '\0';
     out->message.ptr = out->strings;
     len = kept;
