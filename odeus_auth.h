@@ -4404,10 +4404,11 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
     r->error = ODEUS_ERR_ARGUMENT;
 }
 
-/* A JSON error in a 200 answer is its problem. */
-static odeus_result oa_ans_json_error(odeus_answer_reader *r, odeus_result code)
+/* The JSON reader's result for a 200 answer: the first problem (a JSON
+ * error is one), or ODEUS_OK. */
+static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
 {
-  if (!r->error) {
+  if (code != ODEUS_OK && !r->error) {
     r->bind.scope = OA_B_TOP; /* the path: the body */
     r->out->problem.cause = code;
     (void)oa_ans_fail(r, code, ODEUS_RULE_JSON, NULL, r->json.offset);
@@ -4421,8 +4422,7 @@ ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *dat
   if (!r || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
   res = oa_json_feed(&r->json, data, len);
-  if (res == ODEUS_OK || !oa_ans_mapped(r->status)) return ODEUS_OK;
-  return oa_ans_json_error(r, res);
+  return oa_ans_mapped(r->status) ? oa_ans_result(r, res) : ODEUS_OK;
 }
 
 ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *reason)
@@ -4435,7 +4435,7 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
     oa_msg_finish(r, reason, res);
     return oa_status_result(r->status);
   }
-  return res == ODEUS_OK ? ODEUS_OK : oa_ans_json_error(r, res);
+  return oa_ans_result(r, res);
 }
 
 /* ---- the problem of a refused answer ---- */
