@@ -827,11 +827,11 @@ typedef struct odeus_answer_reader {
   int status;                   /* the HTTP status given to begin */
   int error;                    /* 0, or the result every later call returns */
   oa_bind bind;                 /* the 200 mapper; keys of the error message */
-  size_t used;                  /* bytes of storage taken */
+  size_t used;                  /* bytes of storage taken: a string being stored starts there */
   char *record;                 /* where the current object's strings go (the answer, a field,
                                    the OAuth client); NULL: a field past the capacity */
   odeus_str *target;            /* the string being stored; NULL: counted only */
-  size_t str_start, str_len;    /* where it starts in storage; bytes so far */
+  size_t str_len;               /* its bytes so far */
   int str_cut;                  /* it does not fit */
   /* the error message */
   unsigned char cur, have;      /* priority of the member read / of the text stored */
@@ -4076,12 +4076,11 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
   if (ev->flags & OA_JSON_FIRST) {
     r->target = r->record ? (odeus_str *)(void *)(r->record + m->answer_offset) : NULL;
-    r->str_start = r->used;
     r->str_cut = r->target == NULL;
     len = 0;
   }
   if (n && !r->str_cut) {
-    if (n < out->strings_capacity - (r->str_start + len)) memcpy(out->strings + r->str_start + len, ev->text, n);
+    if (n < out->strings_capacity - (r->used + len)) memcpy(out->strings + r->used + len, ev->text, n);
     else r->str_cut = 1;
   }
   r->str_len = len = oa_ans_add(len, n);
@@ -4102,9 +4101,9 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
     t->ptr = NULL;
     out->cut = 1;
   } else {
-    out->strings[r->str_start + len] = '\0';
-    t->ptr = out->strings + r->str_start;
-    r->used = r->str_start + len + 1;
+    out->strings[r->used + len] = '\0';
+    t->ptr = out->strings + r->used;
+    r->used += len + 1;
   }
   return 0;
 }
