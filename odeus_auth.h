@@ -822,11 +822,10 @@ struct oa_bind {
  * one and hand it to odeus_answer_begin / _feed / _finish. RAM: this
  * struct, whatever the size of the answer. */
 typedef struct odeus_answer_reader {
-  oa_json json;                 /* the JSON reader under it */
+  oa_bind bind;                 /* the 200 mapper; keys of the error message */
   odeus_answer *out;
   int status;                   /* the HTTP status given to begin */
   int error;                    /* 0, or the result every later call returns */
-  oa_bind bind;                 /* the 200 mapper; keys of the error message */
   size_t used;                  /* bytes of storage taken: a string being stored starts there */
   char *record;                 /* where the current object's strings go (the answer, a field,
                                    the OAuth client); NULL: a field past the capacity */
@@ -840,6 +839,8 @@ typedef struct odeus_answer_reader {
   unsigned char part_started, path_elems, item_seen, item_parts, first_part;
   size_t item_sep, second_start;   /* the length before an item's "; " / its second part */
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
+  oa_json json;                 /* the JSON reader under it (last: the consumers reach the rest
+                                   from the binder at the start in short offsets) */
 } odeus_answer_reader;
 
 /* Starts reading the body of an answer with this status into out (its
@@ -4387,7 +4388,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   if (!r) return;
   /* the JSON reader clears itself; the rest of the reader starts at zero */
   oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, &r->bind);
-  memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
+  memset(r, 0, offsetof(odeus_answer_reader, json));
   r->bind.in = OA_IN_ANSWER;
   r->bind.fn = oa_ans_bound;
   r->out = out;
