@@ -833,10 +833,11 @@ typedef struct odeus_answer_reader {
   size_t str_len;               /* its bytes so far */
   int str_cut;                  /* it does not fit */
   /* the error message */
-  unsigned char cur, have;      /* priority of the member read / of the text stored */
-  unsigned char where, role;    /* the container followed, what its next value is */
-  /* the first four side by side: entering a container clears them in few stores */
-  unsigned char part_started, path_elems, item_seen, item_parts, first_part;
+  unsigned cur, have;           /* priority of the member read / of the text stored */
+  unsigned where, role;         /* the container followed, what its next value is */
+  /* the first four side by side: entering a container clears them in two
+   * stores. Words, not bytes: all within short offsets of the reader. */
+  unsigned part_started, path_elems, item_seen, item_parts, first_part;
   size_t item_sep, second_start;   /* the length before an item's "; " / its second part */
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
   oa_json json;                 /* the JSON reader under it (last: the consumers reach the rest
@@ -4197,7 +4198,7 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned role, const char *
     if (r->item_parts++ == 0) {
       r->item_sep = r->msg_len;
       if (r->msg_len) oa_msg_put(r, "; ", 2); /* an item of the message before */
-      r->first_part = (unsigned char)role;
+      r->first_part = role;
     } else {
       oa_msg_put(r, ": ", 2);
       r->second_start = r->msg_len;
@@ -4248,18 +4249,18 @@ static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
   k = (unsigned)oa_name_lookup("\5error\7message\1\0\4path", s, r->bind.word_len);
   if (r->where == OA_MSG_BODY) {
     role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
-    r->cur = r->role = (unsigned char)role;
+    r->cur = r->role = role;
     return;
   }
   role = k == OA_MSG_MESSAGE ? OA_MSG_TEXT : k == OA_MSG_PATH && r->where == OA_MSG_ITEM ? OA_MSG_PATH : OA_MSG_NONE;
   if (r->item_seen & (1u << role)) role = OA_MSG_NONE;
-  r->item_seen |= (unsigned char)(1u << role);
-  r->role = (unsigned char)role;
+  r->item_seen |= 1u << role;
+  r->role = role;
 }
 
 static void oa_msg_enter(odeus_answer_reader *r, unsigned where)
 {
-  r->where = (unsigned char)where;
+  r->where = where;
   r->role = oa_msg_containers[where][2];
   r->path_elems = 0;
   r->part_started = 0;
