@@ -4385,11 +4385,10 @@ OA_STATIC_ASSERT(answer_storage_first, offsetof(odeus_answer, strings_capacity) 
 
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
 {
-  int mapped = oa_ans_mapped(status);
   if (!r) return;
-  /* the JSON reader clears itself; the rest of the reader starts at zero */
-  oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, &r->bind);
+  /* the rest of the reader starts at zero; the JSON reader clears itself */
   memset(r, 0, offsetof(odeus_answer_reader, json));
+  oa_json_init(&r->json, oa_ans_mapped(status) ? oa_bind_event : oa_msg_event, &r->bind);
   r->bind.in = OA_IN_ANSWER;
   r->bind.fn = oa_ans_bound;
   r->out = out;
