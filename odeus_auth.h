@@ -835,13 +835,11 @@ typedef struct odeus_answer_reader {
   /* the error message */
   unsigned cur, have;           /* priority of the member read / of the text stored */
   unsigned where, role;         /* the container followed, what its next value is */
-  /* the first four side by side: entering a container clears them in two
-   * stores. Words, not bytes: all within short offsets of the reader. */
+  /* words, at short offsets; the first four side by side: entering a container clears them in two stores */
   unsigned part_started, path_elems, item_seen, item_parts, first_part;
   size_t item_sep, second_start;   /* the length before an item's "; " / its second part */
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
-  oa_json json;                 /* the JSON reader under it (last: the consumers reach the rest
-                                   from the binder at the start in short offsets) */
+  oa_json json;                 /* the JSON reader under it; last, so the rest lies at short offsets */
 } odeus_answer_reader;
 
 /* Starts reading the body of an answer with this status into out (its
@@ -3550,10 +3548,8 @@ static odeus_result oa_json_finish(oa_json *js)
  * reports. Each consumer is reached through a pointer, so a firmware that
  * only runs exchanges carries none of the config parser. */
 
-/* The object or array the binder is in: before the body, an answer's body
- * ("integration"), an element of authFields, then the three a row opens, in
- * the order of their kinds: authFields, oauthClient, the integration (a
- * config's body). */
+/* The object or array the binder is in: before the body, an answer's body, an element of authFields,
+ * then the three a row opens, as its kinds run: authFields, oauthClient, the integration (a config's body). */
 enum { OA_B_TOP, OA_B_BODY, OA_B_FIELD, OA_B_FIELDS, OA_B_OAUTH, OA_B_INTEG };
 OA_STATIC_ASSERT(bind_row_scopes, OA_KIND_OAUTH - OA_KIND_FIELDS == OA_B_OAUTH - OA_B_FIELDS &&
                                   OA_KIND_INTEGRATION - OA_KIND_FIELDS == OA_B_INTEG - OA_B_FIELDS);
