@@ -4308,14 +4308,12 @@ static size_t oa_msg_whole_chars(const char *s, size_t n)
   return n - i < 1u + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0) ? i : n;
 }
 
-/* The reason phrase as the message. HTTP lets it hold any byte from 0x80
- * (obs-text); the message is UTF-8, so what is not becomes U+FFFD. But a
- * character cut at the end of a phrase that filled oa_http.reason was
- * cut by the parser, not sent broken: it is dropped. */
-static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
+/* The n bytes of a reason phrase as the message. HTTP lets it hold any
+ * byte from 0x80 (obs-text); the message is UTF-8, so what is not becomes
+ * U+FFFD. */
+static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason, size_t n)
 {
-  size_t n = oa_strlen(reason), i, k;
-  if (n == sizeof ((oa_http *)0)->reason - 1) n = oa_msg_whole_chars(reason, n);
+  size_t i, k;
   for (i = 0; i < n; i += k ? k : 1) {
     k = oa_utf8_length((const unsigned char *)reason + i, n - i);
     if (k) oa_msg_put(r, reason + i, k);
@@ -4328,17 +4326,20 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason, odeus_resu
 {
   odeus_answer *out = r->out;
   size_t len, kept;
-  char http[9];
+  char http[8];
   if (json != ODEUS_OK || !r->have) {
     r->msg_len = 0;
     r->msg_stored = 0;
-    if (!reason || !*reason) { /* "HTTP " and the status, read as a reason */
+    if (reason && *reason) { /* a character cut where it filled oa_http.reason was cut by the parser: dropped */
+      len = oa_strlen(reason);
+      if (len == sizeof ((oa_http *)0)->reason - 1) len = oa_msg_whole_chars(reason, len);
+    } else { /* "HTTP " and the status, read as a reason */
       memcpy(http, "HTTP ", 5);
       oa_format_uint(http + 5, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
-      http[8] = '\0';
       reason = http;
+      len = sizeof http;
     }
-    oa_msg_put_reason(r, reason);
+    oa_msg_put_reason(r, reason, len);
   }
   len = r->msg_len;
   kept = r->msg_stored;
