@@ -3592,6 +3592,7 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 #define OA_BIND_BIT(m) ((uint32_t)1 << (m)->key)
 #define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
 OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
+OA_STATIC_ASSERT(bind_modes, OA_IN_BODY == OA_JSON_FIRST && OA_IN_ANSWER == OA_JSON_LAST);
 
 /* A key or string, once its last fragment came: in the event when it came
  * in one, else gathered in word; its length in word_len (sizeof word + 1
@@ -3698,10 +3699,9 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
   /* Of another type. A string or number is judged at its first fragment
    * in a config (one the text breaks before its first fragment is judged
    * by oa_cfg_parse: two problems, however it was split), at its last in
-   * an answer (a token found broken ends in the JSON error alone). */
-  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER)
-      && !(ev->flags & (b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST)))
-    return OA_B_NONE;
+   * an answer (a token found broken ends in the JSON error alone): the
+   * mode's bit is that fragment's flag. */
+  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & b->in)) return OA_B_NONE;
   if (!m) b->field++; /* the element is counted */
   if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1; /* skipped */
   return OA_B_TYPE;
