@@ -4067,7 +4067,7 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
   const oa_member *m = r->bind.row;
   odeus_answer *out = r->out;
-  char *record;
+  char *record, *at;
   odeus_str *t;
   const char *s;
   size_t n = ev->len, len = r->str_len;
@@ -4099,8 +4099,8 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
     t->ptr = NULL;
     out->cut = 1;
   } else {
-    out->strings[r->used + len] = '\0';
-    t->ptr = out->strings + r->used;
+    t->ptr = at = out->strings + r->used;
+    at[len] = '\0';
     r->used += len + 1;
   }
   return 0;
