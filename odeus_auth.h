@@ -831,7 +831,7 @@ typedef struct odeus_answer_reader {
                                    the OAuth client); NULL: a field past the capacity */
   odeus_str *target;            /* the string being stored; NULL: counted only */
   size_t str_len;               /* its bytes so far */
-  int str_cut;                  /* it does not fit */
+  size_t str_room;              /* the storage it may take, its NUL included (0: counted only) */
   /* the error message */
   unsigned cur, have;           /* priority of the member read / of the text stored */
   unsigned where, role;         /* the container followed, what its next value is */
@@ -4074,13 +4074,10 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
   if (ev->flags & OA_JSON_FIRST) {
     r->target = r->record ? (odeus_str *)(void *)(r->record + m->answer_offset) : NULL;
-    r->str_cut = r->target == NULL;
+    r->str_room = r->target ? out->strings_capacity - r->used : 0;
     len = 0;
   }
-  if (n && !r->str_cut) {
-    if (n < out->strings_capacity - (r->used + len)) memcpy(out->strings + r->used + len, ev->text, n);
-    else r->str_cut = 1;
-  }
+  if (n && len < r->str_room && n < r->str_room - len) memcpy(out->strings + r->used + len, ev->text, n);
   r->str_len = len = oa_ans_add(len, n);
   /* an enum's value lies just before its text, in the integration as in a field */
   if (m->kind >= OA_KIND_AUTH_TYPE && r->target && (s = oa_bind_word(&r->bind, ev)) != NULL) {
@@ -4095,7 +4092,7 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   t->len = len;
   if (!len) {
     t->ptr = oa_ans_empty;
-  } else if (r->str_cut) {
+  } else if (len >= r->str_room) { /* a fragment did not fit */
     t->ptr = NULL;
     out->cut = 1;
   } else {
