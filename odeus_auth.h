@@ -4323,18 +4323,18 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason, odeus_resu
 {
   odeus_answer *out = r->out;
   size_t len, kept;
-  char http[8];
+  char digits[3];
   if (json != ODEUS_OK || !r->have) {
     r->msg_len = 0;
     r->msg_stored = 0;
     if (reason && *reason) { /* a character cut where it filled oa_http.reason was cut by the parser: dropped */
       len = oa_strlen(reason);
       if (len == sizeof ((oa_http *)0)->reason - 1) len = oa_msg_whole_chars(reason, len);
-    } else { /* "HTTP " and the status, read as a reason */
-      memcpy(http, "HTTP ", 5);
-      oa_format_uint(http + 5, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
-      reason = http;
-      len = sizeof http;
+    } else { /* "HTTP " and the status' digits */
+      oa_msg_put(r, "HTTP ", 5);
+      oa_format_uint(digits, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
+      reason = digits;
+      len = sizeof digits;
     }
     oa_msg_put_reason(r, reason, len);
   }
