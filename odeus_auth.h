@@ -4332,7 +4332,7 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason, odeus_resu
       if (len == sizeof ((oa_http *)0)->reason - 1) len = oa_msg_whole_chars(reason, len);
     } else { /* "HTTP " and the status' digits */
       oa_msg_put(r, "HTTP ", 5);
-      oa_format_uint(digits, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
+      oa_format_uint(digits, (unsigned)r->status < 1000u ? (size_t)r->status : 0u, 3); /* 0..999, else 000 */
       reason = digits;
       len = sizeof digits;
     }
