@@ -4302,7 +4302,8 @@ static size_t oa_msg_whole_chars(const char *s, size_t n)
   while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
   if (i-- == 0) return n;
   lead = (unsigned char)s[i];
-  return n - i < 1u + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0) ? i : n;
+  /* the bytes its lead asks for: 1, 2 from C0, 3 from E0, 4 from F0 (2 bits a high nibble) */
+  return n - i < 1u + ((0xE5000000u >> (lead >> 4) * 2) & 3u) ? i : n;
 }
 
 /* The n bytes of a reason phrase as the message. HTTP lets it hold any
