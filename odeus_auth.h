@@ -3551,6 +3551,7 @@ static odeus_result oa_json_finish(oa_json *js)
 /* The object or array the binder is in: before the body, an answer's body, an element of authFields,
  * then the three a row opens, as its kinds run: authFields, oauthClient, the integration (a config's body). */
 enum { OA_B_TOP, OA_B_BODY, OA_B_FIELD, OA_B_FIELDS, OA_B_OAUTH, OA_B_INTEG };
+#define OA_B_UNKEYED (1u << OA_B_TOP | 1u << OA_B_FIELDS) /* the two whose values have no key, as bits */
 OA_STATIC_ASSERT(bind_row_scopes, OA_KIND_OAUTH - OA_KIND_FIELDS == OA_B_OAUTH - OA_B_FIELDS &&
                                   OA_KIND_INTEGRATION - OA_KIND_FIELDS == OA_B_INTEG - OA_B_FIELDS);
 
@@ -3685,7 +3686,7 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
   const oa_member *m = b->row;
   if (m) {
     want = json_type[m->kind];
-  } else if (b->scope != OA_B_TOP && b->scope != OA_B_FIELDS) { /* the value of a key not read */
+  } else if (!(OA_B_UNKEYED >> b->scope & 1u)) { /* in an object: the value of a key not read */
     if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
     return OA_B_NONE;
   }
