@@ -822,24 +822,24 @@ struct oa_bind {
  * one and hand it to odeus_answer_begin / _feed / _finish. RAM: this
  * struct, whatever the size of the answer. */
 typedef struct odeus_answer_reader {
-  oa_json json;                 /* the JSON reader under it */
+  oa_bind bind;                 /* the 200 mapper; keys of the error message */
   odeus_answer *out;
   int status;                   /* the HTTP status given to begin */
   int error;                    /* 0, or the result every later call returns */
-  oa_bind bind;                 /* the 200 mapper; keys of the error message */
-  size_t used;                  /* bytes of storage taken */
+  size_t used;                  /* bytes of storage taken: a string being stored starts there */
   char *record;                 /* where the current object's strings go (the answer, a field,
                                    the OAuth client); NULL: a field past the capacity */
   odeus_str *target;            /* the string being stored; NULL: counted only */
-  size_t str_start, str_len;    /* where it starts in storage; bytes so far */
-  int str_cut;                  /* it does not fit */
+  size_t str_len;               /* its bytes so far */
+  size_t str_room;              /* the storage it may take, its NUL included (0: counted only) */
   /* the error message */
-  unsigned char cur, have;      /* priority of the member read / of the text stored */
-  unsigned char where, role;    /* the container followed, what its next value is */
-  /* the first four side by side: entering a container clears them in few stores */
-  unsigned char part_started, path_elems, item_seen, item_parts, first_part;
+  unsigned cur, have;           /* priority of the member read / of the text stored */
+  unsigned where, role;         /* the container followed, what its next value is */
+  /* words, at short offsets; the first four side by side: entering a container clears them in two stores */
+  unsigned part_started, path_elems, item_seen, item_parts, first_part;
   size_t item_sep, second_start;   /* the length before an item's "; " / its second part */
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
+  oa_json json;                 /* the JSON reader under it; last, so the rest lies at short offsets */
 } odeus_answer_reader;
 
 /* Starts reading the body of an answer with this status into out (its
@@ -3542,10 +3542,12 @@ static odeus_result oa_json_finish(oa_json *js)
  * reports. Each consumer is reached through a pointer, so a firmware that
  * only runs exchanges carries none of the config parser. */
 
-/* The object or array the binder is in: before the body, an answer's body
- * ("integration"), the integration (a config's body), authFields, one of
- * its elements, oauthClient. */
-enum { OA_B_TOP, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_FIELD, OA_B_OAUTH };
+/* The object or array the binder is in: before the body, an answer's body, an element of authFields,
+ * then the three a row opens, as its kinds run: authFields, oauthClient, the integration (a config's body). */
+enum { OA_B_TOP, OA_B_BODY, OA_B_FIELD, OA_B_FIELDS, OA_B_OAUTH, OA_B_INTEG };
+#define OA_B_UNKEYED (1u << OA_B_TOP | 1u << OA_B_FIELDS) /* the two whose values have no key, as bits */
+OA_STATIC_ASSERT(bind_row_scopes, OA_KIND_OAUTH - OA_KIND_FIELDS == OA_B_OAUTH - OA_B_FIELDS &&
+                                  OA_KIND_INTEGRATION - OA_KIND_FIELDS == OA_B_INTEG - OA_B_FIELDS);
 
 /* What an event is, for the consumer. */
 enum {
@@ -3566,9 +3568,9 @@ static const struct oa_bind_rows {
   const oa_member *table;
   unsigned char count, id_first;
 } oa_bind_scopes[] = {
-  { oa_root_members, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_root_members, OA_COUNT(oa_root_members), 1 },
-  { oa_root_members, 0, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
-  { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 }
+  { oa_root_members, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
+  { oa_root_members, 0, 0 }, { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 },
+  { oa_root_members, OA_COUNT(oa_root_members), 1 }
 };
 
 /* Row i of the scope's object, NULL past the last. */
@@ -3585,6 +3587,7 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 #define OA_BIND_BIT(m) ((uint32_t)1 << (m)->key)
 #define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
 OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
+OA_STATIC_ASSERT(bind_modes, OA_IN_BODY == OA_JSON_FIRST && OA_IN_ANSWER == OA_JSON_LAST);
 
 /* A key or string, once its last fragment came: in the event when it came
  * in one, else gathered in word; its length in word_len (sizeof word + 1
@@ -3647,8 +3650,7 @@ static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
 {
   unsigned to;
   if (!m) to = b->scope == OA_B_FIELDS ? OA_B_FIELD : b->in == OA_IN_BODY ? OA_B_INTEG : OA_B_BODY;
-  else if (m->kind == OA_KIND_FIELDS) to = OA_B_FIELDS;
-  else to = m->kind == OA_KIND_OAUTH ? OA_B_OAUTH : OA_B_INTEG;
+  else to = m->kind - OA_KIND_FIELDS + OA_B_FIELDS;
   if (to == OA_B_FIELD || to == OA_B_OAUTH) b->seen &= ~OA_BIND_NESTED; /* a new object: its members are new */
   if (to == OA_B_FIELDS) b->field = (size_t)-1;
   b->scope = (unsigned char)to;
@@ -3662,7 +3664,7 @@ static void oa_bind_leave(oa_bind *b)
   /* Nothing comes after the body (the JSON reader lets only space follow
    * it), so where a closed body leads is never read: a config's, the
    * integration, leads where an answer's would. */
-  static const unsigned char parent[] = { OA_B_TOP, OA_B_TOP, OA_B_BODY, OA_B_INTEG, OA_B_FIELDS, OA_B_INTEG };
+  static const unsigned char parent[] = { OA_B_TOP, OA_B_TOP, OA_B_FIELDS, OA_B_INTEG, OA_B_INTEG, OA_B_BODY };
   b->scope = parent[b->scope];
   b->row = NULL;
 }
@@ -3674,28 +3676,27 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
   static const unsigned char json_type[] = { 0, OA_JEV_STRING, OA_JEV_STRING, OA_JEV_STRING, OA_JEV_STRING,
                                              OA_JEV_TRUE, OA_JEV_ARRAY_BEGIN, OA_JEV_OBJECT_BEGIN,
                                              OA_JEV_OBJECT_BEGIN };
-  unsigned t = (unsigned)ev->type;
+  unsigned t = (unsigned)ev->type, want = OA_JEV_OBJECT_BEGIN; /* the body or an element: an object */
   const oa_member *m = b->row;
   if (m) {
-    if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == json_type[m->kind]) {
-      if (t == OA_JEV_STRING) return OA_B_STRING;
-      return t <= OA_JEV_ARRAY_END ? oa_bind_enter(b, m) : (unsigned)OA_B_BOOL;
-    }
-    if (t == OA_JEV_NULL && b->in == OA_IN_ANSWER && (m->in & OA_ANS_NULL)) return OA_B_NONE;
-  } else if (b->scope != OA_B_TOP && b->scope != OA_B_FIELDS) { /* the value of a key not read */
+    want = json_type[m->kind];
+  } else if (!(OA_B_UNKEYED >> b->scope & 1u)) { /* in an object: the value of a key not read */
     if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1;
     return OA_B_NONE;
-  } else if (t == OA_JEV_OBJECT_BEGIN) { /* the body or an element: an object */
-    b->field++;
-    return oa_bind_enter(b, NULL);
   }
+  if ((t == OA_JEV_FALSE ? (unsigned)OA_JEV_TRUE : t) == want) {
+    if (t == OA_JEV_STRING) return OA_B_STRING;
+    if (t > OA_JEV_ARRAY_END) return OA_B_BOOL;
+    if (!m) b->field++;
+    return oa_bind_enter(b, m);
+  }
+  if (m && t == OA_JEV_NULL && b->in == OA_IN_ANSWER && (m->in & OA_ANS_NULL)) return OA_B_NONE;
   /* Of another type. A string or number is judged at its first fragment
    * in a config (one the text breaks before its first fragment is judged
    * by oa_cfg_parse: two problems, however it was split), at its last in
-   * an answer (a token found broken ends in the JSON error alone). */
-  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER)
-      && !(ev->flags & (b->in == OA_IN_BODY ? OA_JSON_FIRST : OA_JSON_LAST)))
-    return OA_B_NONE;
+   * an answer (a token found broken ends in the JSON error alone): the
+   * mode's bit is that fragment's flag. */
+  if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & b->in)) return OA_B_NONE;
   if (!m) b->field++; /* the element is counted */
   if (t == OA_JEV_OBJECT_BEGIN || t == OA_JEV_ARRAY_BEGIN) b->skip = ev->depth + 1; /* skipped */
   return OA_B_TYPE;
@@ -4061,21 +4062,17 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
 {
   const oa_member *m = r->bind.row;
   odeus_answer *out = r->out;
-  char *record;
+  char *record, *at;
   odeus_str *t;
   const char *s;
   size_t n = ev->len, len = r->str_len;
   if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
   if (ev->flags & OA_JSON_FIRST) {
     r->target = r->record ? (odeus_str *)(void *)(r->record + m->answer_offset) : NULL;
-    r->str_start = r->used;
-    r->str_cut = r->target == NULL;
+    r->str_room = r->target ? out->strings_capacity - r->used : 0;
     len = 0;
   }
-  if (n && !r->str_cut) {
-    if (n < out->strings_capacity - (r->str_start + len)) memcpy(out->strings + r->str_start + len, ev->text, n);
-    else r->str_cut = 1;
-  }
+  if (n && len < r->str_room && n < r->str_room - len) memcpy(out->strings + r->used + len, ev->text, n);
   r->str_len = len = oa_ans_add(len, n);
   /* an enum's value lies just before its text, in the integration as in a field */
   if (m->kind >= OA_KIND_AUTH_TYPE && r->target && (s = oa_bind_word(&r->bind, ev)) != NULL) {
@@ -4090,13 +4087,13 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
   t->len = len;
   if (!len) {
     t->ptr = oa_ans_empty;
-  } else if (r->str_cut) {
+  } else if (len >= r->str_room) { /* a fragment did not fit */
     t->ptr = NULL;
     out->cut = 1;
   } else {
-    out->strings[r->str_start + len] = '\0';
-    t->ptr = out->strings + r->str_start;
-    r->used = r->str_start + len + 1;
+    t->ptr = at = out->strings + r->used;
+    at[len] = '\0';
+    r->used += len + 1;
   }
   return 0;
 }
@@ -4189,7 +4186,7 @@ static void oa_msg_part_text(odeus_answer_reader *r, unsigned role, const char *
     if (r->item_parts++ == 0) {
       r->item_sep = r->msg_len;
       if (r->msg_len) oa_msg_put(r, "; ", 2); /* an item of the message before */
-      r->first_part = (unsigned char)role;
+      r->first_part = role;
     } else {
       oa_msg_put(r, ": ", 2);
       r->second_start = r->msg_len;
@@ -4240,18 +4237,18 @@ static void oa_msg_key(odeus_answer_reader *r, const oa_json_event *ev)
   k = (unsigned)oa_name_lookup("\5error\7message\1\0\4path", s, r->bind.word_len);
   if (r->where == OA_MSG_BODY) {
     role = k <= OA_MSG_MESSAGE && k > r->have ? k : 0u;
-    r->cur = r->role = (unsigned char)role;
+    r->cur = r->role = role;
     return;
   }
   role = k == OA_MSG_MESSAGE ? OA_MSG_TEXT : k == OA_MSG_PATH && r->where == OA_MSG_ITEM ? OA_MSG_PATH : OA_MSG_NONE;
   if (r->item_seen & (1u << role)) role = OA_MSG_NONE;
-  r->item_seen |= (unsigned char)(1u << role);
-  r->role = (unsigned char)role;
+  r->item_seen |= 1u << role;
+  r->role = role;
 }
 
 static void oa_msg_enter(odeus_answer_reader *r, unsigned where)
 {
-  r->where = (unsigned char)where;
+  r->where = where;
   r->role = oa_msg_containers[where][2];
   r->path_elems = 0;
   r->part_started = 0;
@@ -4300,17 +4297,16 @@ static size_t oa_msg_whole_chars(const char *s, size_t n)
   while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
   if (i-- == 0) return n;
   lead = (unsigned char)s[i];
-  return n - i < 1u + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0) ? i : n;
+  /* the bytes its lead asks for: 1, 2 from C0, 3 from E0, 4 from F0 (2 bits a high nibble) */
+  return n - i < 1u + ((0xE5000000u >> (lead >> 4) * 2) & 3u) ? i : n;
 }
 
-/* The reason phrase as the message. HTTP lets it hold any byte from 0x80
- * (obs-text); the message is UTF-8, so what is not becomes U+FFFD. But a
- * character cut at the end of a phrase that filled oa_http.reason was
- * cut by the parser, not sent broken: it is dropped. */
-static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
+/* The n bytes of a reason phrase as the message. HTTP lets it hold any
+ * byte from 0x80 (obs-text); the message is UTF-8, so what is not becomes
+ * U+FFFD. */
+static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason, size_t n)
 {
-  size_t n = oa_strlen(reason), i, k;
-  if (n == sizeof ((oa_http *)0)->reason - 1) n = oa_msg_whole_chars(reason, n);
+  size_t i, k;
   for (i = 0; i < n; i += k ? k : 1) {
     k = oa_utf8_length((const unsigned char *)reason + i, n - i);
     if (k) oa_msg_put(r, reason + i, k);
@@ -4319,28 +4315,31 @@ static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason)
 }
 
 /* The message of an error answer, from the body or else the reason. */
-static void oa_msg_finish(odeus_answer_reader *r, const char *reason)
+static void oa_msg_finish(odeus_answer_reader *r, const char *reason, odeus_result json)
 {
   odeus_answer *out = r->out;
   size_t len, kept;
-  char http[9];
-  if (oa_json_finish(&r->json) != ODEUS_OK || !r->have) {
+  char digits[3];
+  if (json != ODEUS_OK || !r->have) {
     r->msg_len = 0;
     r->msg_stored = 0;
-    if (!reason || !*reason) { /* "HTTP " and the status, read as a reason */
-      memcpy(http, "HTTP ", 5);
-      oa_format_uint(http + 5, (size_t)(r->status > 0 && r->status < 1000 ? r->status : 0), 3);
-      http[8] = '\0';
-      reason = http;
+    if (reason && *reason) { /* a character cut where it filled oa_http.reason was cut by the parser: dropped */
+      len = oa_strlen(reason);
+      if (len == sizeof ((oa_http *)0)->reason - 1) len = oa_msg_whole_chars(reason, len);
+    } else { /* "HTTP " and the status' digits */
+      oa_msg_put(r, "HTTP ", 5);
+      oa_format_uint(digits, (unsigned)r->status < 1000u ? (size_t)r->status : 0u, 3); /* 0..999, else 000 */
+      reason = digits;
+      len = sizeof digits;
     }
-    oa_msg_put_reason(r, reason);
+    oa_msg_put_reason(r, reason, len);
   }
   len = r->msg_len;
   kept = r->msg_stored;
   out->strings_needed = oa_ans_add(len, 1);
   out->cut = kept < len;
   if (out->strings_capacity) { /* else message.ptr stays NULL, as begin left it */
-    if (kept < len) r->msg_stored = kept = oa_msg_whole_chars(out->strings, kept);
+    if (kept < len) kept = oa_msg_whole_chars(out->strings, kept);
     out->strings[kept] = '\0';
     out->message.ptr = out->strings;
     len = kept;
@@ -4376,11 +4375,10 @@ OA_STATIC_ASSERT(answer_storage_first, offsetof(odeus_answer, strings_capacity) 
 
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
 {
-  int mapped = oa_ans_mapped(status);
   if (!r) return;
-  /* the JSON reader clears itself; the rest of the reader starts at zero */
-  oa_json_init(&r->json, mapped ? oa_bind_event : oa_msg_event, &r->bind);
-  memset((char *)r + offsetof(odeus_answer_reader, out), 0, sizeof *r - offsetof(odeus_answer_reader, out));
+  /* the rest of the reader starts at zero; the JSON reader clears itself */
+  memset(r, 0, offsetof(odeus_answer_reader, json));
+  oa_json_init(&r->json, oa_ans_mapped(status) ? oa_bind_event : oa_msg_event, &r->bind);
   r->bind.in = OA_IN_ANSWER;
   r->bind.fn = oa_ans_bound;
   r->out = out;
@@ -4396,10 +4394,11 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
     r->error = ODEUS_ERR_ARGUMENT;
 }
 
-/* A JSON error in a 200 answer is its problem. */
-static odeus_result oa_ans_json_error(odeus_answer_reader *r, odeus_result code)
+/* The JSON reader's result for a 200 answer: the first problem (a JSON
+ * error is one), or ODEUS_OK. */
+static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
 {
-  if (!r->error) {
+  if (code != ODEUS_OK && !r->error) {
     r->bind.scope = OA_B_TOP; /* the path: the body */
     r->out->problem.cause = code;
     (void)oa_ans_fail(r, code, ODEUS_RULE_JSON, NULL, r->json.offset);
@@ -4413,8 +4412,7 @@ ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *dat
   if (!r || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
   res = oa_json_feed(&r->json, data, len);
-  if (res == ODEUS_OK || !oa_ans_mapped(r->status)) return ODEUS_OK;
-  return oa_ans_json_error(r, res);
+  return oa_ans_mapped(r->status) ? oa_ans_result(r, res) : ODEUS_OK;
 }
 
 ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *reason)
@@ -4422,12 +4420,12 @@ ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *r
   odeus_result res;
   if (!r) return ODEUS_ERR_ARGUMENT;
   if (r->error) return (odeus_result)r->error;
+  res = oa_json_finish(&r->json);
   if (!oa_ans_mapped(r->status)) {
-    oa_msg_finish(r, reason);
+    oa_msg_finish(r, reason, res);
     return oa_status_result(r->status);
   }
-  res = oa_json_finish(&r->json);
-  return res == ODEUS_OK ? ODEUS_OK : oa_ans_json_error(r, res);
+  return oa_ans_result(r, res);
 }
 
 /* ---- the problem of a refused answer ---- */
