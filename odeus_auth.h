@@ -2164,7 +2164,7 @@ typedef struct oa_walk {
   odeus_problems *check;        /* non-NULL: check every rule, report here */
   const oa_stream *head;        /* the stream whose head is the first item */
   oa_mark at;                   /* the item being walked */
-  oa_mark mark;                 /* out: where the next window resumes */
+  oa_mark *mark;                /* a window's: where the next window resumes */
   int emit, window, redact;     /* write (else check only); stop when the window is full */
 } oa_walk;
 
@@ -2216,10 +2216,10 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, at);
   if (stop.inside) {
-    w->mark = w->at;
-    w->mark.offset = stop.offset;
-    w->mark.in = from + stop.in;
-    w->mark.inside = 1;
+    *w->mark = w->at;
+    w->mark->offset = stop.offset;
+    w->mark->in = from + stop.in;
+    w->mark->inside = 1;
     return 0;
   }
   if (text) oa_putc(text, '"');
@@ -2299,8 +2299,8 @@ static void oa_walk_request(oa_walk *w)
   while (at->obj != OA_OBJ_DONE) {
     if (w->window) {
       if (s->len <= end) {
-        w->mark = *at;
-        w->mark.offset = s->len;
+        *w->mark = *at;
+        w->mark->offset = s->len;
       }
       if (s->len >= end) return;
     }
@@ -2349,13 +2349,12 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
   if (st) {
     w.head = st->body_only ? NULL : st;
     w.at = st->mark;
+    w.mark = &st->mark;
     w.window = 1;
   }
   if (w.at.obj == OA_OBJ_HEAD && !w.head) w.at.obj = OA_OBJ_ROOT;
-  w.mark = w.at;
   s->len = w.at.offset;
   oa_walk_request(&w);
-  if (st) st->mark = w.mark;
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
