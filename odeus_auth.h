@@ -2144,6 +2144,12 @@ static void oa_put_head(oa_sink *s, const oa_stream *st)
 /* Where the walk is (oa_mark.obj): the head, the root object, an auth
  * field, the ']' after the auth fields, the OAuth client, past the end. */
 enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_FIELDS_END, OA_OBJ_OAUTH, OA_OBJ_DONE };
+/* By object from the root: its members, their count, the key its problems are under. */
+static const struct { const oa_member *rows; unsigned char count, key; } oa_walk_objects[] = {
+  { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE },
+  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS }, { NULL, 0, ODEUS_KEY_AUTH_FIELDS },
+  { oa_oauth_members, OA_COUNT(oa_oauth_members), ODEUS_KEY_OAUTH_CLIENT }
+};
 /* oa_mark.set: the object the walk is in has a member written (the next
  * one takes a comma). Back in the root from a nested object, it has: the
  * member that holds that object. */
@@ -2172,10 +2178,8 @@ typedef struct oa_walk {
 static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
 {
   oa_where at = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  unsigned obj = w->at.obj;
-  if (obj == OA_OBJ_FIELD || obj == OA_OBJ_FIELDS_END) at.key = ODEUS_KEY_AUTH_FIELDS;
-  if (obj == OA_OBJ_FIELD) at.index = w->at.field;
-  if (obj == OA_OBJ_OAUTH) at.key = ODEUS_KEY_OAUTH_CLIENT;
+  at.key = (odeus_key)oa_walk_objects[w->at.obj - OA_OBJ_ROOT].key;
+  if (w->at.obj == OA_OBJ_FIELD) at.index = w->at.field;
   return m ? oa_where_member(at, m) : at;
 }
 
@@ -2315,9 +2319,8 @@ static void oa_walk_request(oa_walk *w)
       oa_walk_to_root(at, ODEUS_KEY_AUTH_FIELDS);
       continue;
     }
-    t = at->obj == OA_OBJ_FIELD ? oa_field_members : at->obj == OA_OBJ_OAUTH ? oa_oauth_members : oa_root_members;
-    n = at->obj == OA_OBJ_FIELD ? OA_COUNT(oa_field_members)
-        : at->obj == OA_OBJ_OAUTH ? OA_COUNT(oa_oauth_members) : OA_COUNT(oa_root_members);
+    t = oa_walk_objects[at->obj - OA_OBJ_ROOT].rows;
+    n = oa_walk_objects[at->obj - OA_OBJ_ROOT].count;
     if (at->i == 0) { /* the root's brace, or an auth field's */
       unsigned comma = at->obj == OA_OBJ_FIELD && at->field;
       if (w->emit) oa_put(s, &",{"[!comma], 1u + comma);
