@@ -573,7 +573,7 @@ typedef struct oa_mark {        /* where the request's walk is; where a window r
   size_t field;                 /* the auth field it is in */
   size_t offset;                /* output offset of the item (inside: of byte `in`) */
   size_t in;                    /* inside: the string's input byte */
-  unsigned char obj, i;         /* the object (OA_OBJ_*) and its item: 0 its brace, then the members */
+  unsigned char obj, i;         /* the object (OA_OBJ_*) and its item: the members from 0, then its close */
   unsigned char set;            /* OA_SET_MEMBER: the object the walk is in has a member written */
   unsigned char inside;         /* resume inside the member's string value */
 } oa_mark;
@@ -2141,13 +2141,14 @@ static void oa_put_head(oa_sink *s, const oa_stream *st)
   OA_PUT_LIT(s, "\r\n\r\n");
 }
 
-/* Where the walk is (oa_mark.obj): the head, the root object, an auth
- * field, the ']' after the auth fields, the OAuth client, past the end. */
-enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_FIELDS_END, OA_OBJ_OAUTH, OA_OBJ_DONE };
+/* Where the walk is (oa_mark.obj): the head (and the root's brace), the
+ * root object, an auth field (the last one's close ends the array), the
+ * OAuth client, past the end. */
+enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH, OA_OBJ_DONE };
 /* By object from the root: its members, their count, the key its problems are under. */
 static const struct { const oa_member *rows; unsigned char count, key; } oa_walk_objects[] = {
   { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE },
-  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS }, { NULL, 0, ODEUS_KEY_AUTH_FIELDS },
+  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS },
   { oa_oauth_members, OA_COUNT(oa_oauth_members), ODEUS_KEY_OAUTH_CLIENT }
 };
 /* oa_mark.set: the object the walk is in has a member written (the next
@@ -2155,12 +2156,12 @@ static const struct { const oa_member *rows; unsigned char count, key; } oa_walk
  * member that holds that object. */
 #define OA_SET_MEMBER 1
 /* Back in the root from the value of its member `key` (authFields or
- * oauthClient): at the next item (0 is the brace, then the members from 1;
- * keys are numbered in table order), with a member written. */
+ * oauthClient): at the next member (keys are numbered in table order),
+ * with a member written. */
 static void oa_walk_to_root(oa_mark *at, unsigned key)
 {
   at->obj = OA_OBJ_ROOT;
-  at->i = (unsigned char)(key - ODEUS_KEY_AUTH_TYPE + 2);
+  at->i = (unsigned char)(key - ODEUS_KEY_AUTH_TYPE + 1);
   at->set = OA_SET_MEMBER;
 }
 
@@ -2230,18 +2231,19 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   return 1;
 }
 
-/* authFields or oauthClient, when set: its key, then into its array of
- * auth fields or its object. */
+/* authFields or oauthClient, when set: its key, then into its object or
+ * the first auth field ([] when there is none: the walk stays in the root). */
 static void oa_walk_enter(oa_walk *w, const oa_member *m)
 {
   const odeus_config *cfg = w->cfg;
-  int oauth = m->kind == OA_KIND_OAUTH;
+  unsigned oauth = m->kind == OA_KIND_OAUTH;
   if (oauth ? !cfg->oauth_client : !cfg->fields) return;
   if (oauth && w->check) oa_check_oauth_allowed(cfg, oa_walk_where(w, m), w->check);
   oa_walk_key(w, m);
-  if (w->emit) oa_putc(w->s, oauth ? '{' : '[');
-  w->at.obj = oauth ? OA_OBJ_OAUTH : cfg->field_count ? OA_OBJ_FIELD : OA_OBJ_FIELDS_END;
-  w->at.i = (unsigned char)oauth; /* the client's brace is written: straight to its members */
+  if (w->emit) oa_put(w->s, oauth ? "{" : cfg->field_count ? "[{" : "[]", 2u - oauth);
+  if (!oauth && !cfg->field_count) return;
+  w->at.obj = oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD;
+  w->at.i = 0;
   w->at.set = 0;
 }
 
@@ -2274,23 +2276,28 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
   return 1;
 }
 
-/* An object's closing brace, and where the walk goes on. */
+/* An object's closing brace and where the walk goes on: into the next auth
+ * field, or out of the last one and of the array, where the slugs are
+ * compared. */
 static void oa_walk_close(oa_walk *w)
 {
   oa_mark *at = &w->at;
-  if (w->emit) oa_putc(w->s, '}');
-  if (at->obj == OA_OBJ_ROOT) {
-    at->obj = OA_OBJ_DONE;
-  } else if (at->obj == OA_OBJ_OAUTH) {
-    oa_walk_to_root(at, ODEUS_KEY_OAUTH_CLIENT);
-  } else if (++at->field < w->cfg->field_count) {
+  const odeus_config *cfg = w->cfg;
+  unsigned obj = at->obj, next = obj == OA_OBJ_FIELD && ++at->field < cfg->field_count;
+  if (w->emit) oa_put(w->s, next ? "},{" : "}]", next ? 3u : 1u + (obj == OA_OBJ_FIELD));
+  if (next) {
     at->i = 0;
+    at->set = 0;
+  } else if (obj == OA_OBJ_ROOT) {
+    at->obj = OA_OBJ_DONE;
   } else {
-    at->obj = OA_OBJ_FIELDS_END;
+    if (obj == OA_OBJ_FIELD && w->check)
+      oa_check_slugs(cfg->fields, cfg->field_count, oa_walk_where(w, NULL), w->check);
+    oa_walk_to_root(at, obj == OA_OBJ_FIELD ? ODEUS_KEY_AUTH_FIELDS : ODEUS_KEY_OAUTH_CLIENT);
   }
 }
 
-/* The walk, one item at a time (the head, a bracket, a member) from where
+/* The walk, one item at a time (the head, a member, a close) from where
  * it is: an item that starts within the window is where the next window
  * may resume, so a window costs what its bytes cost. */
 static void oa_walk_request(oa_walk *w)
@@ -2309,28 +2316,15 @@ static void oa_walk_request(oa_walk *w)
       if (s->len >= end) return;
     }
     if (at->obj == OA_OBJ_HEAD) {
-      if (w->emit) oa_put_head(s, w->head);
+      if (w->head) oa_put_head(s, w->head);
+      if (w->emit) oa_putc(s, '{');
       at->obj = OA_OBJ_ROOT;
-      continue;
-    }
-    if (at->obj == OA_OBJ_FIELDS_END) {
-      if (w->check) oa_check_slugs(w->cfg->fields, w->cfg->field_count, oa_walk_where(w, NULL), w->check);
-      if (w->emit) oa_putc(s, ']');
-      oa_walk_to_root(at, ODEUS_KEY_AUTH_FIELDS);
       continue;
     }
     t = oa_walk_objects[at->obj - OA_OBJ_ROOT].rows;
     n = oa_walk_objects[at->obj - OA_OBJ_ROOT].count;
-    if (at->i == 0) { /* the root's brace, or an auth field's */
-      unsigned comma = at->obj == OA_OBJ_FIELD && at->field;
-      if (w->emit) oa_put(s, &",{"[!comma], 1u + comma);
-      at->i = 1;
-      at->set = 0;
-    } else if (at->i > n) {
-      oa_walk_close(w);
-    } else if (!oa_walk_member(w, &t[at->i - 1])) {
-      return;
-    }
+    if (at->i == n) oa_walk_close(w);
+    else if (!oa_walk_member(w, &t[at->i])) return;
   }
 }
 
@@ -2343,7 +2337,7 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
 {
   oa_walk w;
   size_t before = check ? check->count : 0;
-  memset(&w, 0, sizeof w); /* no window; at the head, nothing written */
+  memset(&w, 0, sizeof w); /* no window; at the head (the brace alone but in a stream's), nothing written */
   w.s = s;
   w.cfg = cfg;
   w.check = check;
@@ -2355,7 +2349,6 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
     w.mark = &st->mark;
     w.window = 1;
   }
-  if (w.at.obj == OA_OBJ_HEAD && !w.head) w.at.obj = OA_OBJ_ROOT;
   s->len = w.at.offset;
   oa_walk_request(&w);
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
