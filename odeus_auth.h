@@ -1913,10 +1913,14 @@ static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeu
   }
 }
 
+static int oa_oauth_allowed(const odeus_config *cfg)
+{
+  return cfg->auth_type == ODEUS_AUTH_OAUTH || cfg->auth_type == ODEUS_AUTH_OAUTH_DCR;
+}
+
 static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_problems *pr)
 {
-  if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
-    oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
+  if (!oa_oauth_allowed(cfg)) oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
 /* The JSON text of value v of a boolean or enum kind; ptr NULL when v is
@@ -2184,10 +2188,11 @@ static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
   return m ? oa_where_member(at, m) : at;
 }
 
-/* Member m breaks a rule (actual: the value that does) where the walk is. */
-static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule, size_t actual)
+/* Member m breaks a rule where the walk is (see oa_report_string). */
+static void oa_walk_report(const oa_walk *w, const oa_member *m, int rule, size_t limit, size_t actual,
+                           const odeus_str *v)
 {
-  oa_report(w->check, oa_walk_where(w, m), rule, 0, actual, NULL, 0);
+  if (w->check) oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, actual);
 }
 
 /* ,"key": and, but for a boolean or a nested value, the quote opening the
@@ -2219,7 +2224,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   stop.inside = 0;
   rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
-    oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, at);
+    oa_walk_report(w, m, rule, limit, at, v);
   if (stop.inside) {
     *w->mark = w->at;
     w->mark->offset = stop.offset;
@@ -2238,7 +2243,7 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   const odeus_config *cfg = w->cfg;
   unsigned oauth = m->kind == OA_KIND_OAUTH;
   if (oauth ? !cfg->oauth_client : !cfg->fields) return;
-  if (oauth && w->check) oa_check_oauth_allowed(cfg, oa_walk_where(w, m), w->check);
+  if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m);
   if (w->emit) oa_put(w->s, oauth ? "{" : cfg->field_count ? "[{" : "[]", 2u - oauth);
   if (!oauth && !cfg->field_count) return;
@@ -2260,7 +2265,7 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     return 1;
   }
   if (!oa_member_set(obj, m)) {
-    if (w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
+    if (m->flags & OA_REQUIRED) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0, 0, NULL);
   } else if (m->kind <= OA_KIND_URL) {
     if (!w->at.inside) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
@@ -2268,7 +2273,7 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
   } else {
     odeus_str t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
-    if (!t.ptr && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
+    if (!t.ptr) oa_walk_report(w, m, ODEUS_RULE_ENUM, 0, value, NULL);
     if (t.ptr && w->emit) oa_put(w->s, t.ptr, t.len); /* always valid once checked */
     if (w->emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
   }
