@@ -2212,24 +2212,24 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
-  oa_mark *stop = w->window ? w->mark : NULL; /* a window's walk writes: text is set */
   const char *p = v->ptr;
   size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0, limit;
+  oa_mark stop;
   int rule;
   if (w->redact && (m->flags & OA_SECRET)) { /* a dump writes a secret so; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
-  if (stop) { /* the mark if the window fills in the string; else the next item, in the window, marks */
-    if (text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
-    *stop = w->at;
-    stop->inside = 0;
-  }
-  rule = oa_string_pass(text, p + from, n - from, &units, &at, stop);
+  if (text && w->window && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
+  stop.inside = 0;
+  rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
-  if (stop && stop->inside) {
-    stop->in += from;
+  if (stop.inside) {
+    *w->mark = w->at;
+    w->mark->offset = stop.offset;
+    w->mark->in = from + stop.in;
+    w->mark->inside = 1;
     return 0;
   }
   if (text) oa_putc(text, '"');
