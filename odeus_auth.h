@@ -2176,7 +2176,7 @@ typedef struct oa_walk {
   const oa_stream *head;        /* the stream whose head is the first item */
   oa_mark at;                   /* the item being walked */
   oa_mark *mark;                /* a window's: where the next window resumes */
-  int emit, window, redact;     /* write (else check only); stop when the window is full */
+  int emit, window, redact;     /* write the strings (else only check them); stop when the window is full */
 } oa_walk;
 
 /* The path of member m (NULL: of the object) where the walk is. */
@@ -2200,7 +2200,7 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, int rule, size_
 static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 {
   unsigned first;
-  if (!w->emit) return; /* the commas are all the set bit is for */
+  if (!w->emit) return; /* a walk that only checks counts no keys: the commas are all the set bit is for */
   first = !w->at.set;
   w->at.set = OA_SET_MEMBER;
   oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
@@ -2245,7 +2245,7 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   if (oauth ? !cfg->oauth_client : !cfg->fields) return;
   if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m);
-  if (w->emit) oa_put(w->s, oauth ? "{" : cfg->field_count ? "[{" : "[]", 2u - oauth);
+  oa_put(w->s, oauth ? "{" : cfg->field_count ? "[{" : "[]", 2u - oauth);
   if (!oauth && !cfg->field_count) return;
   w->at.obj = oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD;
   w->at.i = 0;
@@ -2274,8 +2274,8 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     odeus_str t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
     if (!t.ptr) oa_walk_report(w, m, ODEUS_RULE_ENUM, 0, value, NULL);
-    if (t.ptr && w->emit) oa_put(w->s, t.ptr, t.len); /* always valid once checked */
-    if (w->emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
+    else oa_put(w->s, t.ptr, t.len); /* always valid once checked */
+    if (m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
   }
   w->at.i++;
   return 1;
@@ -2289,7 +2289,7 @@ static void oa_walk_close(oa_walk *w)
   oa_mark *at = &w->at;
   const odeus_config *cfg = w->cfg;
   unsigned obj = at->obj, next = obj == OA_OBJ_FIELD && ++at->field < cfg->field_count;
-  if (w->emit) oa_put(w->s, next ? "},{" : "}]", next ? 3u : 1u + (obj == OA_OBJ_FIELD));
+  oa_put(w->s, next ? "},{" : "}]", next ? 3u : 1u + (obj == OA_OBJ_FIELD));
   if (next) {
     at->i = 0;
     at->set = 0;
@@ -2322,7 +2322,7 @@ static void oa_walk_request(oa_walk *w)
     }
     if (at->obj == OA_OBJ_HEAD) {
       if (w->head) oa_put_head(s, w->head);
-      if (w->emit) oa_putc(s, '{');
+      oa_putc(s, '{');
       at->obj = OA_OBJ_ROOT;
       continue;
     }
