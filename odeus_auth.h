@@ -2175,8 +2175,8 @@ typedef struct oa_walk {
   odeus_problems *check;        /* non-NULL: check every rule, report here */
   const oa_stream *head;        /* the stream whose head is the first item */
   oa_mark at;                   /* the item being walked */
-  oa_mark *mark;                /* a window's: where the next window resumes */
-  int emit, window, redact;     /* write the strings (else only check them); stop when the window is full */
+  oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
+  int emit, redact;             /* write the strings (else only check them) */
 } oa_walk;
 
 /* The path of member m (NULL: of the object) where the walk is. */
@@ -2220,9 +2220,9 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     p = "[REDACTED]";
     n = 10;
   }
-  if (text && w->window && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
+  if (text && w->mark && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
   stop.inside = 0;
-  rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
+  rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->mark ? &stop : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
   if (stop.inside) {
@@ -2313,7 +2313,7 @@ static void oa_walk_request(oa_walk *w)
   const oa_member *t;
   unsigned n;
   while (at->obj != OA_OBJ_DONE) {
-    if (w->window) {
+    if (w->mark) {
       if (s->len <= end) {
         *w->mark = *at;
         w->mark->offset = s->len;
@@ -2352,7 +2352,6 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
     w.head = st->body_only ? NULL : st;
     w.at = st->mark;
     w.mark = &st->mark;
-    w.window = 1;
   }
   s->len = w.at.offset;
   oa_walk_request(&w);
