@@ -2391,7 +2391,6 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   odeus_problems found = { NULL, 0, 0 };
   oa_sink s;
   odeus_result r = ODEUS_OK;
-  if (!st) return ODEUS_ERR_ARGUMENT;
   memset(st, 0, sizeof *st); /* not ready (no req); at the request's start */
   if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
   if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
@@ -2426,7 +2425,7 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 {
   oa_sink s;
   size_t n;
-  if (!st || !st->req || !window || st->offset >= st->total) return 0;
+  if (st->offset >= st->total) return 0; /* a stream that did not begin has no bytes */
   oa_sink_init(&s, window, cap, st->offset);
   (void)oa_walk_body(st->req->config, &s, NULL, 1, st->redact, st);
   n = OA_MIN(cap, st->total - st->offset);
