@@ -2232,7 +2232,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     w->mark->inside = 1;
     return 0;
   }
-  if (text) oa_putc(text, '"');
+  oa_putc(w->s, '"');
   return 1;
 }
 
