@@ -1654,13 +1654,18 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
   return ODEUS_OK;
 }
 
+/* How many of the len bytes from key are visible ASCII (no space): an API
+ * key's bytes. A NUL ends the run. */
+static size_t oa_key_run(const char *key, size_t len)
+{
+  size_t i = 0;
+  while (i < len && (unsigned char)key[i] - 0x21u <= 0x7Eu - 0x21u) i++;
+  return i;
+}
+
 ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
 {
-  size_t i;
-  if (!key || len == 0) return ODEUS_ERR_API_KEY;
-  for (i = 0; i < len; i++)
-    if ((unsigned char)key[i] - 0x21u > 0x7Eu - 0x21u) return ODEUS_ERR_API_KEY;
-  return ODEUS_OK;
+  return key && len && oa_key_run(key, len) == len ? ODEUS_OK : ODEUS_ERR_API_KEY;
 }
 
 /* URL bytes (RFC 3986) as sets of 0x20..0x7f: a registered name's (letter,
@@ -2220,9 +2225,9 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     p = "[REDACTED]";
     n = 10;
   }
-  if (text && w->mark && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
+  if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled it: resume there */
   stop.inside = 0;
-  rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->mark ? &stop : NULL);
+  rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &stop : NULL); /* a window's walk writes */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
   if (stop.inside) {
@@ -2395,9 +2400,9 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
   if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
     const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
-    st->key_len = req->api_key ? oa_strlen(req->api_key) : 0;
+    st->key_len = req->api_key ? oa_key_run(req->api_key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
     r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
-    if (r == ODEUS_OK) r = odeus_validate_api_key(req->api_key, st->key_len);
+    if (r == ODEUS_OK && (!st->key_len || req->api_key[st->key_len])) r = ODEUS_ERR_API_KEY;
     /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
     if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, 36);
     if (r == ODEUS_OK && req->integration_id[36]) r = ODEUS_ERR_ID;
