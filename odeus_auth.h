@@ -1163,13 +1163,16 @@ static void oa_putc(oa_sink *s, char c)
 }
 
 /* size_t, not uint64_t: a 64-bit division would pull in a libgcc helper
- * of about 700 bytes on 32-bit targets. */
+ * of about 700 bytes on 32-bit targets. The bundled transport alone counts
+ * digits first (its port as text). */
+#ifdef ODEUS_AUTH_MBEDTLS
 static size_t oa_digits(size_t v)
 {
   size_t d = 1;
   while (v >= 10) { v /= 10; d++; }
   return d;
 }
+#endif
 
 /* The `digits` last decimal digits of v, at out. */
 static void oa_format_uint(char *out, size_t v, size_t digits)
@@ -1177,12 +1180,13 @@ static void oa_format_uint(char *out, size_t v, size_t digits)
   for (; digits--; v /= 10) out[digits] = (char)('0' + (int)(v % 10));
 }
 
+/* The digits from the last, in one pass. */
 static void oa_put_uint(oa_sink *s, size_t v)
 {
   char tmp[20];
-  size_t n = oa_digits(v);
-  oa_format_uint(tmp, v, n);
-  oa_put(s, tmp, n);
+  size_t i = sizeof tmp;
+  do tmp[--i] = (char)('0' + (int)(v % 10)); while (v /= 10);
+  oa_put(s, tmp + i, sizeof tmp - i);
 }
 
 /* The snprintf contract for text results: NUL-terminated when cap > 0. */
