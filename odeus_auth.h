@@ -1658,8 +1658,7 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
   return ODEUS_OK;
 }
 
-/* How many of the len bytes from key are visible ASCII (no space): an API
- * key's bytes. A NUL ends the run. */
+/* How many of the len bytes from key are visible ASCII (no space), as an API key's are. */
 static size_t oa_key_run(const char *key, size_t len)
 {
   size_t i = 0;
@@ -2168,15 +2167,6 @@ static const struct { const oa_member *rows; unsigned char count, key; } oa_walk
  * one takes a comma). Back in the root from a nested object, it has: the
  * member that holds that object. */
 #define OA_SET_MEMBER 1
-/* Back in the root from the value of its member `key` (authFields or
- * oauthClient): at the next member (keys are numbered in table order),
- * with a member written. */
-static void oa_walk_to_root(oa_mark *at, unsigned key)
-{
-  at->obj = OA_OBJ_ROOT;
-  at->i = (unsigned char)(key - ODEUS_KEY_AUTH_TYPE + 1);
-  at->set = OA_SET_MEMBER;
-}
 
 typedef struct oa_walk {
   oa_sink *s;
@@ -2292,7 +2282,8 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
 
 /* An object's closing brace and where the walk goes on: into the next auth
  * field, or out of the last one and of the array, where the slugs are
- * compared. */
+ * compared; back in the root, at the member after the one holding the
+ * object (its key; keys are numbered in table order), with a member written. */
 static void oa_walk_close(oa_walk *w)
 {
   oa_mark *at = &w->at;
@@ -2307,7 +2298,9 @@ static void oa_walk_close(oa_walk *w)
   } else {
     if (obj == OA_OBJ_FIELD && w->check)
       oa_check_slugs(cfg->fields, cfg->field_count, oa_walk_where(w, NULL), w->check);
-    oa_walk_to_root(at, obj == OA_OBJ_FIELD ? ODEUS_KEY_AUTH_FIELDS : ODEUS_KEY_OAUTH_CLIENT);
+    at->i = (unsigned char)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
+    at->obj = OA_OBJ_ROOT;
+    at->set = OA_SET_MEMBER;
   }
 }
 
