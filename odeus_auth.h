@@ -2178,13 +2178,13 @@ typedef struct oa_walk {
   int emit, redact;             /* write the strings (else only check them) */
 } oa_walk;
 
-/* The path of member m (NULL: of the object) where the walk is. */
+/* The path of member m where the walk is. */
 static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
 {
   oa_where at = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
   at.key = (odeus_key)oa_walk_objects[w->at.obj - OA_OBJ_ROOT].key;
   if (w->at.obj == OA_OBJ_FIELD) at.index = w->at.field;
-  return m ? oa_where_member(at, m) : at;
+  return oa_where_member(at, m);
 }
 
 /* Member m breaks a rule where the walk is (see oa_report_string). */
@@ -2296,8 +2296,8 @@ static void oa_walk_close(oa_walk *w)
   } else if (obj == OA_OBJ_ROOT) {
     at->obj = OA_OBJ_DONE;
   } else {
-    if (obj == OA_OBJ_FIELD && w->check)
-      oa_check_slugs(cfg->fields, cfg->field_count, oa_walk_where(w, NULL), w->check);
+    oa_where fields = { ODEUS_KEY_AUTH_FIELDS, 0, ODEUS_KEY_NONE }; /* oa_check_slugs sets the rest */
+    if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, fields, w->check);
     at->i = (unsigned char)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
     at->obj = OA_OBJ_ROOT;
     at->set = OA_SET_MEMBER;
