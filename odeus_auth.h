@@ -1572,25 +1572,24 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a pass asked to stop at the window's end (stop given) stops: input
- * [a, b), written from output offset o, filled the window. The next window
- * resumes at input byte stop->in, output offset stop->offset: copied bytes
- * map one to one, so the window's end falls on a known input byte (backed
- * up to its character's start); an escape is redone unless it ended there. */
-static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
+/* Whether a pass asked to stop at the window's end (stop given) stops after
+ * a turn that wrote input [a, i) from output offset o, then escaped byte i
+ * unless the input ended there (b: the input after the turn), filling the
+ * window. The next window resumes at input byte stop->in, output offset
+ * stop->offset: copied bytes map one to one, so the window's end falls on a
+ * known input byte (backed up to its character's start); an escape is
+ * redone unless it ended there. */
+static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t b, size_t o,
                         oa_mark *stop)
 {
   size_t end = s->skip + s->cap, in = b;
   if (!stop || s->len < end) return 0;
   if (s->len > end) {
-    in = a;
-    if (copied) {
-      in = a + (end - o);
-      while (in > a && (u[in] & 0xC0u) == 0x80u) in--;
-    }
+    in = end - o < i - a ? a + (end - o) : i;
+    while (in > a && in < i && (u[in] & 0xC0u) == 0x80u) in--;
   }
   stop->in = in;
-  stop->offset = in == b ? s->len : o + (copied ? in - a : 0);
+  stop->offset = in == b ? s->len : o + (in - a);
   stop->inside = 1;
   return 1;
 }
@@ -1633,10 +1632,8 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     }
     o = s->len;
     oa_put(s, p + run, i - run);
-    if (oa_pass_full(s, u, run, i, o, 1, stop) || i == n) break;
-    o = s->len;
-    oa_put_escape(s, (unsigned char)c);
-    if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) break;
+    if (i < n) oa_put_escape(s, (unsigned char)c); /* past a full window, it only counts */
+    if (oa_pass_full(s, u, run, i, i + (i < n), o, stop) || i == n) break;
     run = ++i;
   }
   *units = n - less;
