@@ -2165,6 +2165,7 @@ static const struct { const oa_member *rows; unsigned char count, key; } oa_walk
  * member that holds that object. */
 #define OA_SET_MEMBER 1
 
+enum { OA_EMIT_CHECK, OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes beside its brackets, in this order */
 typedef struct oa_walk {
   oa_sink *s;
   const odeus_config *cfg;
@@ -2172,7 +2173,7 @@ typedef struct oa_walk {
   const oa_stream *head;        /* the stream whose head is the first item */
   oa_mark at;                   /* the item being walked */
   oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
-  int emit, redact;             /* write the strings (else only check them) */
+  int emit;                     /* OA_EMIT_*: write the strings (else only check them), secrets redacted */
 } oa_walk;
 
 /* The path of member m where the walk is. */
@@ -2212,7 +2213,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0, limit;
   oa_mark stop;
   int rule;
-  if (w->redact && (m->flags & OA_SECRET)) { /* a dump writes a secret so; a walk that checks never redacts */
+  if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
@@ -2335,9 +2336,8 @@ static void oa_walk_request(oa_walk *w)
 /* The body into a sink (one without a buffer counts), checked in the same
  * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. Given a
  * stream, its next window instead: the head too, from where the last one
- * ended, and where this one ends into st->mark. */
-static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact,
-                                 oa_stream *st)
+ * ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
+static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
 {
   oa_walk w;
   size_t before = check ? check->count : 0;
@@ -2346,7 +2346,6 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
   w.cfg = cfg;
   w.check = check;
   w.emit = emit;
-  w.redact = redact;
   if (st) {
     w.head = st->body_only ? NULL : st;
     w.at = st->mark;
@@ -2368,7 +2367,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0, 0);
-  return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0, NULL);
+  return oa_walk_body(cfg, &s, problems ? problems : &none, OA_EMIT_CHECK, NULL);
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
@@ -2378,7 +2377,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   oa_sink s;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap, 0);
-  if (oa_walk_body(cfg, &s, &found, 1, 0, NULL) != ODEUS_OK) return ODEUS_ERR_CONFIG;
+  if (oa_walk_body(cfg, &s, &found, OA_EMIT, NULL) != ODEUS_OK) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
@@ -2402,13 +2401,13 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     if (r == ODEUS_OK && req->integration_id[36]) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0, 0);
-  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0, NULL);
+  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, OA_EMIT, NULL);
   if (r != ODEUS_OK) return r;
   st->req = req;
   st->content_length = s.len;
   st->body_only = body_only;
   st->redact = redact;
-  if (redact) oa_walk_body(req->config, &s, NULL, 1, 1, NULL); /* the dump's body is shorter */
+  if (redact) oa_walk_body(req->config, &s, NULL, OA_EMIT_REDACTED, NULL); /* the dump's body is shorter */
   if (!body_only) oa_put_head(&s, st);                         /* counted on from the body's end */
   st->total = s.len;
   return ODEUS_OK;
@@ -2426,7 +2425,7 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   size_t n;
   if (st->offset >= st->total) return 0; /* a stream that did not begin has no bytes */
   oa_sink_init(&s, window, cap, st->offset);
-  (void)oa_walk_body(st->req->config, &s, NULL, 1, st->redact, st);
+  (void)oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
   n = OA_MIN(cap, st->total - st->offset);
   st->offset += n;
   return n;
