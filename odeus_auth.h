@@ -2209,6 +2209,7 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
+  int window = w->emit && w->mark; /* (a window's walk always writes) */
   const char *p = v->ptr;
   size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0, limit;
   oa_mark stop;
@@ -2217,9 +2218,9 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     p = "[REDACTED]";
     n = 10;
   }
-  if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled it: resume there */
+  if (window && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
   stop.inside = 0;
-  rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &stop : NULL); /* a window's walk writes */
+  rule = oa_string_pass(text, p + from, n - from, &units, &at, window ? &stop : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
   if (stop.inside) {
@@ -2393,9 +2394,11 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
   if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
     const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
-    st->key_len = req->api_key ? oa_key_run(req->api_key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
+    const char *key = req->api_key;
+    size_t key_len = key ? oa_key_run(key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
     r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
-    if (r == ODEUS_OK && (!st->key_len || req->api_key[st->key_len])) r = ODEUS_ERR_API_KEY;
+    if (r == ODEUS_OK && (!key_len || key[key_len])) r = ODEUS_ERR_API_KEY;
+    st->key_len = key_len;
     /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
     if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, 36);
     if (r == ODEUS_OK && req->integration_id[36]) r = ODEUS_ERR_ID;
