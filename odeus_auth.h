@@ -1163,9 +1163,9 @@ static void oa_putc(oa_sink *s, char c)
 }
 
 /* size_t, not uint64_t: a 64-bit division would pull in a libgcc helper
- * of about 700 bytes on 32-bit targets. The bundled transport alone counts
- * digits first (its port as text). */
-#ifdef ODEUS_AUTH_MBEDTLS
+ * of about 700 bytes on 32-bit targets. The bundled POSIX transport alone
+ * counts digits first (its port as text). */
+#if defined(ODEUS_AUTH_MBEDTLS) && !defined(ODEUS_AUTH_NO_POSIX)
 static size_t oa_digits(size_t v)
 {
   size_t d = 1;
