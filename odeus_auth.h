@@ -1605,7 +1605,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
   const unsigned char *u = (const unsigned char *)p;
   size_t i = 0, run = 0, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (stop) { /* the window is not full yet */
+  if (s && stop) { /* the window is not full yet */
     size_t room = s->skip + s->cap - s->len;
     if (room < n && n - room > 3) n = room + 3;
   }
@@ -2209,7 +2209,6 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
-  int window = w->emit && w->mark; /* (a window's walk always writes) */
   const char *p = v->ptr;
   size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0, limit;
   oa_mark stop;
@@ -2218,9 +2217,9 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     p = "[REDACTED]";
     n = 10;
   }
-  if (window && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
+  if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled it: resume there */
   stop.inside = 0;
-  rule = oa_string_pass(text, p + from, n - from, &units, &at, window ? &stop : NULL);
+  rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &stop : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
   if (stop.inside) {
