@@ -573,7 +573,7 @@ typedef struct oa_mark {        /* where the request's walk is; where a window r
   size_t field;                 /* the auth field it is in */
   size_t offset;                /* output offset of the item (inside: of byte `in`) */
   size_t in;                    /* inside: the string's input byte */
-  unsigned char obj, i;         /* the object (OA_OBJ_*) and its item: 0 its brace, then the members */
+  unsigned char obj, i;         /* the object (OA_OBJ_*) and its item: the members from 0, then its close */
   unsigned char set;            /* OA_SET_MEMBER: the object the walk is in has a member written */
   unsigned char inside;         /* resume inside the member's string value */
 } oa_mark;
@@ -1163,13 +1163,16 @@ static void oa_putc(oa_sink *s, char c)
 }
 
 /* size_t, not uint64_t: a 64-bit division would pull in a libgcc helper
- * of about 700 bytes on 32-bit targets. */
+ * of about 700 bytes on 32-bit targets. The bundled POSIX transport alone
+ * counts digits first (its port as text). */
+#if defined(ODEUS_AUTH_MBEDTLS) && !defined(ODEUS_AUTH_NO_POSIX)
 static size_t oa_digits(size_t v)
 {
   size_t d = 1;
   while (v >= 10) { v /= 10; d++; }
   return d;
 }
+#endif
 
 /* The `digits` last decimal digits of v, at out. */
 static void oa_format_uint(char *out, size_t v, size_t digits)
@@ -1177,12 +1180,13 @@ static void oa_format_uint(char *out, size_t v, size_t digits)
   for (; digits--; v /= 10) out[digits] = (char)('0' + (int)(v % 10));
 }
 
+/* The digits from the last, in one pass. */
 static void oa_put_uint(oa_sink *s, size_t v)
 {
   char tmp[20];
-  size_t n = oa_digits(v);
-  oa_format_uint(tmp, v, n);
-  oa_put(s, tmp, n);
+  size_t i = sizeof tmp;
+  do tmp[--i] = (char)('0' + (int)(v % 10)); while (v /= 10);
+  oa_put(s, tmp + i, sizeof tmp - i);
 }
 
 /* The snprintf contract for text results: NUL-terminated when cap > 0. */
@@ -1568,25 +1572,24 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a pass asked to stop at the window's end (stop given) stops: input
- * [a, b), written from output offset o, filled the window. The next window
- * resumes at input byte stop->in, output offset stop->offset: copied bytes
- * map one to one, so the window's end falls on a known input byte (backed
- * up to its character's start); an escape is redone unless it ended there. */
-static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t b, size_t o, int copied,
+/* Whether a pass asked to stop at the window's end (stop given) stops after
+ * a turn that wrote input [a, i) from output offset o, then escaped byte i
+ * unless the input ended there (b: the input after the turn), filling the
+ * window. The next window resumes at input byte stop->in, output offset
+ * stop->offset: copied bytes map one to one, so the window's end falls on a
+ * known input byte (backed up to its character's start); an escape is
+ * redone unless it ended there. */
+static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t b, size_t o,
                         oa_mark *stop)
 {
   size_t end = s->skip + s->cap, in = b;
   if (!stop || s->len < end) return 0;
   if (s->len > end) {
-    in = a;
-    if (copied) {
-      in = a + (end - o);
-      while (in > a && (u[in] & 0xC0u) == 0x80u) in--;
-    }
+    in = end - o < i - a ? a + (end - o) : i;
+    while (in > a && in < i && (u[in] & 0xC0u) == 0x80u) in--;
   }
   stop->in = in;
-  stop->offset = in == b ? s->len : o + (copied ? in - a : 0);
+  stop->offset = in == b ? s->len : o + (in - a);
   stop->inside = 1;
   return 1;
 }
@@ -1602,7 +1605,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
   const unsigned char *u = (const unsigned char *)p;
   size_t i = 0, run = 0, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (stop) { /* the window is not full yet */
+  if (s && stop) { /* the window is not full yet */
     size_t room = s->skip + s->cap - s->len;
     if (room < n && n - room > 3) n = room + 3;
   }
@@ -1629,10 +1632,8 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     }
     o = s->len;
     oa_put(s, p + run, i - run);
-    if (oa_pass_full(s, u, run, i, o, 1, stop) || i == n) break;
-    o = s->len;
-    oa_put_escape(s, (unsigned char)c);
-    if (oa_pass_full(s, u, i, i + 1, o, 0, stop)) break;
+    if (i < n) oa_put_escape(s, (unsigned char)c); /* past a full window, it only counts */
+    if (oa_pass_full(s, u, run, i, i + (i < n), o, stop) || i == n) break;
     run = ++i;
   }
   *units = n - less;
@@ -1654,13 +1655,17 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
   return ODEUS_OK;
 }
 
+/* How many of the len bytes from key are visible ASCII (no space), as an API key's are. */
+static size_t oa_key_run(const char *key, size_t len)
+{
+  size_t i = 0;
+  while (i < len && (unsigned char)key[i] - 0x21u <= 0x7Eu - 0x21u) i++;
+  return i;
+}
+
 ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
 {
-  size_t i;
-  if (!key || len == 0) return ODEUS_ERR_API_KEY;
-  for (i = 0; i < len; i++)
-    if ((unsigned char)key[i] - 0x21u > 0x7Eu - 0x21u) return ODEUS_ERR_API_KEY;
-  return ODEUS_OK;
+  return key && len && oa_key_run(key, len) == len ? ODEUS_OK : ODEUS_ERR_API_KEY;
 }
 
 /* URL bytes (RFC 3986) as sets of 0x20..0x7f: a registered name's (letter,
@@ -1913,10 +1918,14 @@ static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeu
   }
 }
 
+static int oa_oauth_allowed(const odeus_config *cfg)
+{
+  return cfg->auth_type == ODEUS_AUTH_OAUTH || cfg->auth_type == ODEUS_AUTH_OAUTH_DCR;
+}
+
 static void oa_check_oauth_allowed(const odeus_config *cfg, oa_where w, odeus_problems *pr)
 {
-  if (cfg->auth_type != ODEUS_AUTH_OAUTH && cfg->auth_type != ODEUS_AUTH_OAUTH_DCR)
-    oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
+  if (!oa_oauth_allowed(cfg)) oa_report(pr, w, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL, 0);
 }
 
 /* The JSON text of value v of a boolean or enum kind; ptr NULL when v is
@@ -2141,48 +2150,46 @@ static void oa_put_head(oa_sink *s, const oa_stream *st)
   OA_PUT_LIT(s, "\r\n\r\n");
 }
 
-/* Where the walk is (oa_mark.obj): the head, the root object, an auth
- * field, the ']' after the auth fields, the OAuth client, past the end. */
-enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_FIELDS_END, OA_OBJ_OAUTH, OA_OBJ_DONE };
+/* Where the walk is (oa_mark.obj): the head (and the root's brace), the
+ * root object, an auth field (the last one's close ends the array), the
+ * OAuth client, past the end. */
+enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH, OA_OBJ_DONE };
+/* By object from the root: its members, their count, the key its problems are under. */
+static const struct { const oa_member *rows; unsigned char count, key; } oa_walk_objects[] = {
+  { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE },
+  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS },
+  { oa_oauth_members, OA_COUNT(oa_oauth_members), ODEUS_KEY_OAUTH_CLIENT }
+};
 /* oa_mark.set: the object the walk is in has a member written (the next
  * one takes a comma). Back in the root from a nested object, it has: the
  * member that holds that object. */
 #define OA_SET_MEMBER 1
-/* Back in the root from the value of its member `key` (authFields or
- * oauthClient): at the next item (0 is the brace, then the members from 1;
- * keys are numbered in table order), with a member written. */
-static void oa_walk_to_root(oa_mark *at, unsigned key)
-{
-  at->obj = OA_OBJ_ROOT;
-  at->i = (unsigned char)(key - ODEUS_KEY_AUTH_TYPE + 2);
-  at->set = OA_SET_MEMBER;
-}
 
+enum { OA_EMIT_CHECK, OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes beside its brackets, in this order */
 typedef struct oa_walk {
   oa_sink *s;
   const odeus_config *cfg;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
   const oa_stream *head;        /* the stream whose head is the first item */
   oa_mark at;                   /* the item being walked */
-  oa_mark mark;                 /* out: where the next window resumes */
-  int emit, window, redact;     /* write (else check only); stop when the window is full */
+  oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
+  int emit;                     /* OA_EMIT_*: write the strings (else only check them), secrets redacted */
 } oa_walk;
 
-/* The path of member m (NULL: of the object) where the walk is. */
+/* The path of member m where the walk is. */
 static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
 {
   oa_where at = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  unsigned obj = w->at.obj;
-  if (obj == OA_OBJ_FIELD || obj == OA_OBJ_FIELDS_END) at.key = ODEUS_KEY_AUTH_FIELDS;
-  if (obj == OA_OBJ_FIELD) at.index = w->at.field;
-  if (obj == OA_OBJ_OAUTH) at.key = ODEUS_KEY_OAUTH_CLIENT;
-  return m ? oa_where_member(at, m) : at;
+  at.key = (odeus_key)oa_walk_objects[w->at.obj - OA_OBJ_ROOT].key;
+  if (w->at.obj == OA_OBJ_FIELD) at.index = w->at.field;
+  return oa_where_member(at, m);
 }
 
-/* Member m breaks a rule (actual: the value that does) where the walk is. */
-static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule, size_t actual)
+/* Member m breaks a rule where the walk is (see oa_report_string). */
+static void oa_walk_report(const oa_walk *w, const oa_member *m, int rule, size_t limit, size_t actual,
+                           const odeus_str *v)
 {
-  oa_report(w->check, oa_walk_where(w, m), rule, 0, actual, NULL, 0);
+  if (w->check) oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, actual);
 }
 
 /* ,"key": and, but for a boolean or a nested value, the quote opening the
@@ -2190,7 +2197,7 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, odeus_rule rule
 static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 {
   unsigned first;
-  if (!w->emit) return; /* the commas are all the set bit is for */
+  if (!w->emit) return; /* a walk that only checks counts no keys: the commas are all the set bit is for */
   first = !w->at.set;
   w->at.set = OA_SET_MEMBER;
   oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
@@ -2206,38 +2213,39 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0, limit;
   oa_mark stop;
   int rule;
-  if (w->redact && (m->flags & OA_SECRET)) { /* a dump writes a secret so; a walk that checks never redacts */
+  if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
-  if (text && w->window && text->len >= text->skip + text->cap) return 0; /* the key filled it: resume there */
+  if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled it: resume there */
   stop.inside = 0;
-  rule = oa_string_pass(text, p + from, n - from, &units, &at, text && w->window ? &stop : NULL);
+  rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &stop : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
-    oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, at);
+    oa_walk_report(w, m, rule, limit, at, v);
   if (stop.inside) {
-    w->mark = w->at;
-    w->mark.offset = stop.offset;
-    w->mark.in = from + stop.in;
-    w->mark.inside = 1;
+    *w->mark = w->at;
+    w->mark->offset = stop.offset;
+    w->mark->in = from + stop.in;
+    w->mark->inside = 1;
     return 0;
   }
-  if (text) oa_putc(text, '"');
+  oa_putc(w->s, '"');
   return 1;
 }
 
-/* authFields or oauthClient, when set: its key, then into its array of
- * auth fields or its object. */
+/* authFields or oauthClient, when set: its key, then into its object or
+ * the first auth field ([] when there is none: the walk stays in the root). */
 static void oa_walk_enter(oa_walk *w, const oa_member *m)
 {
   const odeus_config *cfg = w->cfg;
-  int oauth = m->kind == OA_KIND_OAUTH;
+  unsigned oauth = m->kind == OA_KIND_OAUTH;
   if (oauth ? !cfg->oauth_client : !cfg->fields) return;
-  if (oauth && w->check) oa_check_oauth_allowed(cfg, oa_walk_where(w, m), w->check);
+  if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m);
-  if (w->emit) oa_putc(w->s, oauth ? '{' : '[');
-  w->at.obj = oauth ? OA_OBJ_OAUTH : cfg->field_count ? OA_OBJ_FIELD : OA_OBJ_FIELDS_END;
-  w->at.i = (unsigned char)oauth; /* the client's brace is written: straight to its members */
+  oa_put(w->s, oauth ? "{" : cfg->field_count ? "[{" : "[]", 2u - oauth);
+  if (!oauth && !cfg->field_count) return;
+  w->at.obj = oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD;
+  w->at.i = 0;
   w->at.set = 0;
 }
 
@@ -2254,7 +2262,7 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     return 1;
   }
   if (!oa_member_set(obj, m)) {
-    if (w->check && (m->flags & OA_REQUIRED)) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0);
+    if (m->flags & OA_REQUIRED) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0, 0, NULL);
   } else if (m->kind <= OA_KIND_URL) {
     if (!w->at.inside) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
@@ -2262,31 +2270,39 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
   } else {
     odeus_str t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
-    if (!t.ptr && w->check) oa_walk_report(w, m, ODEUS_RULE_ENUM, value);
-    if (t.ptr && w->emit) oa_put(w->s, t.ptr, t.len); /* always valid once checked */
-    if (w->emit && m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
+    if (!t.ptr) oa_walk_report(w, m, ODEUS_RULE_ENUM, 0, value, NULL);
+    else oa_put(w->s, t.ptr, t.len); /* always valid once checked */
+    if (m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
   }
   w->at.i++;
   return 1;
 }
 
-/* An object's closing brace, and where the walk goes on. */
+/* An object's closing brace and where the walk goes on: into the next auth
+ * field, or out of the last one and of the array, where the slugs are
+ * compared; back in the root, at the member after the one holding the
+ * object (its key; keys are numbered in table order), with a member written. */
 static void oa_walk_close(oa_walk *w)
 {
   oa_mark *at = &w->at;
-  if (w->emit) oa_putc(w->s, '}');
-  if (at->obj == OA_OBJ_ROOT) {
-    at->obj = OA_OBJ_DONE;
-  } else if (at->obj == OA_OBJ_OAUTH) {
-    oa_walk_to_root(at, ODEUS_KEY_OAUTH_CLIENT);
-  } else if (++at->field < w->cfg->field_count) {
+  const odeus_config *cfg = w->cfg;
+  unsigned obj = at->obj, next = obj == OA_OBJ_FIELD && ++at->field < cfg->field_count;
+  oa_put(w->s, next ? "},{" : "}]", next ? 3u : 1u + (obj == OA_OBJ_FIELD));
+  if (next) {
     at->i = 0;
+    at->set = 0;
+  } else if (obj == OA_OBJ_ROOT) {
+    at->obj = OA_OBJ_DONE;
   } else {
-    at->obj = OA_OBJ_FIELDS_END;
+    oa_where fields = { ODEUS_KEY_AUTH_FIELDS, 0, ODEUS_KEY_NONE }; /* oa_check_slugs sets the rest */
+    if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, fields, w->check);
+    at->i = (unsigned char)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
+    at->obj = OA_OBJ_ROOT;
+    at->set = OA_SET_MEMBER;
   }
 }
 
-/* The walk, one item at a time (the head, a bracket, a member) from where
+/* The walk, one item at a time (the head, a member, a close) from where
  * it is: an item that starts within the window is where the next window
  * may resume, so a window costs what its bytes cost. */
 static void oa_walk_request(oa_walk *w)
@@ -2297,65 +2313,46 @@ static void oa_walk_request(oa_walk *w)
   const oa_member *t;
   unsigned n;
   while (at->obj != OA_OBJ_DONE) {
-    if (w->window) {
+    if (w->mark) {
       if (s->len <= end) {
-        w->mark = *at;
-        w->mark.offset = s->len;
+        *w->mark = *at;
+        w->mark->offset = s->len;
       }
       if (s->len >= end) return;
     }
     if (at->obj == OA_OBJ_HEAD) {
-      if (w->emit) oa_put_head(s, w->head);
+      if (w->head) oa_put_head(s, w->head);
+      oa_putc(s, '{');
       at->obj = OA_OBJ_ROOT;
       continue;
     }
-    if (at->obj == OA_OBJ_FIELDS_END) {
-      if (w->check) oa_check_slugs(w->cfg->fields, w->cfg->field_count, oa_walk_where(w, NULL), w->check);
-      if (w->emit) oa_putc(s, ']');
-      oa_walk_to_root(at, ODEUS_KEY_AUTH_FIELDS);
-      continue;
-    }
-    t = at->obj == OA_OBJ_FIELD ? oa_field_members : at->obj == OA_OBJ_OAUTH ? oa_oauth_members : oa_root_members;
-    n = at->obj == OA_OBJ_FIELD ? OA_COUNT(oa_field_members)
-        : at->obj == OA_OBJ_OAUTH ? OA_COUNT(oa_oauth_members) : OA_COUNT(oa_root_members);
-    if (at->i == 0) { /* the root's brace, or an auth field's */
-      unsigned comma = at->obj == OA_OBJ_FIELD && at->field;
-      if (w->emit) oa_put(s, &",{"[!comma], 1u + comma);
-      at->i = 1;
-      at->set = 0;
-    } else if (at->i > n) {
-      oa_walk_close(w);
-    } else if (!oa_walk_member(w, &t[at->i - 1])) {
-      return;
-    }
+    t = oa_walk_objects[at->obj - OA_OBJ_ROOT].rows;
+    n = oa_walk_objects[at->obj - OA_OBJ_ROOT].count;
+    if (at->i == n) oa_walk_close(w);
+    else if (!oa_walk_member(w, &t[at->i])) return;
   }
 }
 
 /* The body into a sink (one without a buffer counts), checked in the same
  * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. Given a
  * stream, its next window instead: the head too, from where the last one
- * ended, and where this one ends into st->mark. */
-static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, int redact,
-                                 oa_stream *st)
+ * ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
+static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
 {
   oa_walk w;
   size_t before = check ? check->count : 0;
-  memset(&w, 0, sizeof w); /* no window; at the head, nothing written */
+  memset(&w, 0, sizeof w); /* no window; at the head (the brace alone but in a stream's), nothing written */
   w.s = s;
   w.cfg = cfg;
   w.check = check;
   w.emit = emit;
-  w.redact = redact;
   if (st) {
     w.head = st->body_only ? NULL : st;
     w.at = st->mark;
-    w.window = 1;
+    w.mark = &st->mark;
   }
-  if (w.at.obj == OA_OBJ_HEAD && !w.head) w.at.obj = OA_OBJ_ROOT;
-  w.mark = w.at;
   s->len = w.at.offset;
   oa_walk_request(&w);
-  if (st) st->mark = w.mark;
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
@@ -2370,7 +2367,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0, 0);
-  return oa_walk_body(cfg, &s, problems ? problems : &none, 0, 0, NULL);
+  return oa_walk_body(cfg, &s, problems ? problems : &none, OA_EMIT_CHECK, NULL);
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
@@ -2380,7 +2377,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   oa_sink s;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap, 0);
-  if (oa_walk_body(cfg, &s, &found, 1, 0, NULL) != ODEUS_OK) return ODEUS_ERR_CONFIG;
+  if (oa_walk_body(cfg, &s, &found, OA_EMIT, NULL) != ODEUS_OK) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
@@ -2392,26 +2389,27 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   odeus_problems found = { NULL, 0, 0 };
   oa_sink s;
   odeus_result r = ODEUS_OK;
-  if (!st) return ODEUS_ERR_ARGUMENT;
   memset(st, 0, sizeof *st); /* not ready (no req); at the request's start */
   if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
   if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
     const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
-    st->key_len = req->api_key ? oa_strlen(req->api_key) : 0;
+    const char *key = req->api_key;
+    size_t key_len = key ? oa_key_run(key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
     r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
-    if (r == ODEUS_OK) r = odeus_validate_api_key(req->api_key, st->key_len);
+    if (r == ODEUS_OK && (!key_len || key[key_len])) r = ODEUS_ERR_API_KEY;
+    st->key_len = key_len;
     /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
     if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, 36);
     if (r == ODEUS_OK && req->integration_id[36]) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0, 0);
-  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, 1, 0, NULL);
+  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, OA_EMIT, NULL);
   if (r != ODEUS_OK) return r;
   st->req = req;
   st->content_length = s.len;
   st->body_only = body_only;
   st->redact = redact;
-  if (redact) oa_walk_body(req->config, &s, NULL, 1, 1, NULL); /* the dump's body is shorter */
+  if (redact) oa_walk_body(req->config, &s, NULL, OA_EMIT_REDACTED, NULL); /* the dump's body is shorter */
   if (!body_only) oa_put_head(&s, st);                         /* counted on from the body's end */
   st->total = s.len;
   return ODEUS_OK;
@@ -2427,9 +2425,9 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 {
   oa_sink s;
   size_t n;
-  if (!st || !st->req || !window || st->offset >= st->total) return 0;
+  if (st->offset >= st->total) return 0; /* a stream that did not begin has no bytes */
   oa_sink_init(&s, window, cap, st->offset);
-  (void)oa_walk_body(st->req->config, &s, NULL, 1, st->redact, st);
+  (void)oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
   n = OA_MIN(cap, st->total - st->offset);
   st->offset += n;
   return n;
