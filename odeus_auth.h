@@ -642,8 +642,7 @@ typedef struct oa_json {
   unsigned char stack[8];       /* bit i of these 64: container i+1 is an object */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
-  unsigned state;               /* inside which token, if any */
-  unsigned expect;              /* between tokens: what may come next */
+  unsigned state;               /* inside which token, or what may come next */
   unsigned flags;               /* FIRST, LONE: due on the next fragment */
   unsigned sub;                 /* number step / literal letters / hex digits */
   unsigned need;                /* UTF-8 continuation bytes still expected */
@@ -3149,36 +3148,43 @@ static odeus_result oa_http_finish(oa_http *p)
 
 /* ---- push JSON reader (implementation) -------------------------------------
  * One loop over the bytes, as in jsmn and coreJSON. Between tokens the reader
- * holds what may come next (expect); inside a token, which one and how far
- * (state, sub). Inside a string, plain bytes are skipped by a one-lookup
+ * holds what may come next (state, a set of byte classes); inside a token,
+ * which one and how far (state, sub). Inside a string, plain bytes are skipped by a one-lookup
  * scan and go out as one raw run; only escapes and a UTF-8 character cut by
  * the end of a piece are copied, into tmp. */
 
+/* Inside which token the reader is. Between tokens, state is what may come
+ * next instead: a set of enum oa_json_expect, each with space (bit 1), which
+ * none of these has. */
 enum oa_json_state {
-  OA_JSON_BETWEEN,              /* between tokens: see expect */
-  OA_JSON_STRING,               /* in a string or key */
-  OA_JSON_ESCAPE,               /* after a backslash, in its letter or \uXXXX */
-  OA_JSON_UTF8,                 /* in a raw character invalid or cut by a piece's end */
-  OA_JSON_NUMBER,               /* sub: the grammar step */
-  OA_JSON_LITERAL               /* sub: letters matched */
+  OA_JSON_STRING = 0,           /* in a string or key */
+  OA_JSON_ESCAPE = 1,           /* after a backslash, in its letter or \uXXXX */
+  OA_JSON_UTF8 = 4,             /* in a raw character invalid or cut by a piece's end */
+  OA_JSON_NUMBER = 5,           /* sub: the grammar step */
+  OA_JSON_LITERAL = 8           /* sub: letters matched */
 };
 
-/* What may come next, between tokens. */
-enum oa_json_expect {
-  OA_JSON_WANT_VALUE = 1,
-  OA_JSON_WANT_KEY = 2,
-  OA_JSON_WANT_CLOSE = 4,       /* the bracket closing the innermost container */
-  OA_JSON_WANT_COMMA = 8,
-  OA_JSON_WANT_COLON = 16,
-  OA_JSON_WANT_END = 32         /* the top-level value is complete: only space may follow */
-};
-
-/* The class of a byte between tokens. A value begins with one from QUOTE to
+/* The class of a byte between tokens. A value begins with one from OPEN to
  * MINUS; from ZERO on, they are in the order of the number grammar's columns. */
 enum oa_json_class {
   OA_JSON_C_NONE, OA_JSON_C_SPACE, OA_JSON_C_COMMA, OA_JSON_C_COLON, OA_JSON_C_OPEN,
   OA_JSON_C_CLOSE, OA_JSON_C_QUOTE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
   OA_JSON_C_MINUS, OA_JSON_C_PLUS, OA_JSON_C_DOT, OA_JSON_C_E
+};
+
+/* What may come next, between tokens: the set of the classes that may (bit n
+ * for class n: one test a byte refuses any byte out of place), space in each.
+ * KEY marks a quote that begins a key. */
+enum oa_json_expect {
+  OA_JSON_WANT_END = 1u << OA_JSON_C_SPACE, /* the top-level value is complete */
+  OA_JSON_KEY = 1u << 14,
+  OA_JSON_WANT_VALUE = OA_JSON_WANT_END | 1u << OA_JSON_C_OPEN | 1u << OA_JSON_C_QUOTE
+                       | 1u << OA_JSON_C_WORD | 1u << OA_JSON_C_ZERO | 1u << OA_JSON_C_DIGIT
+                       | 1u << OA_JSON_C_MINUS,
+  OA_JSON_WANT_KEY = OA_JSON_WANT_END | 1u << OA_JSON_C_QUOTE | OA_JSON_KEY,
+  OA_JSON_WANT_CLOSE = 1u << OA_JSON_C_CLOSE, /* the innermost container's bracket */
+  OA_JSON_WANT_COLON = OA_JSON_WANT_END | 1u << OA_JSON_C_COLON,
+  OA_JSON_WANT_COMMA = OA_JSON_WANT_END | 1u << OA_JSON_C_COMMA | OA_JSON_WANT_CLOSE
 };
 
 /* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
@@ -3310,52 +3316,48 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
   memset(js, 0, sizeof *js);
   js->fn = fn ? fn : oa_json_ignore;
   js->ctx = ctx;
-  js->expect = OA_JSON_WANT_VALUE;
+  js->state = OA_JSON_WANT_VALUE;
 }
 
 /* Each turn of the loop reads what its state takes: between tokens, bytes
  * up to the start of a token, then, in a string, its run of plain bytes
  * (run is where it began in this piece), without a dispatch between the two;
- * in NUMBER, its bytes; in the other states, one byte. A string's or a
- * number's bytes go out at one place (deliver); a value's end is one place
- * too (value_done). state and expect live in locals until the end. On an
- * error or a stop by the callback, p stays on the byte that caused it. */
+ * in NUMBER and LITERAL, their bytes; in the other states, one byte. A
+ * string's or a number's bytes go out at one place (deliver); a value's end
+ * is one place too (value_done), which goes on between tokens at once (so
+ * does a key's end). state lives in a local until the end. On an error or a
+ * stop by the callback, p stays on the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
-  unsigned state, expect, c = 0, n, last;
+  unsigned state, c = 0, n, last;
   if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (js->error || !len) return (odeus_result)js->error;
   end = start + len;
   state = js->state;
-  expect = js->expect;
 #define OA_JSON_AT(q) (js->offset + (size_t)((q) - start))
 #define OA_JSON_FAIL(code) do { js->error = (code); goto done; } while (0)
   while (p != end) {
-    if (state == OA_JSON_BETWEEN) {
+    if (state & OA_JSON_WANT_END) { /* between tokens */
+    between:
       for (;; p++) {
         if (p == end) goto done;
         c = *p;
         n = OA_JSON_CLASS(c);
+        if (!(state & 1u << n)) goto refuse;
         if (n == OA_JSON_C_QUOTE) break;
         if (n == OA_JSON_C_SPACE) continue;
-        if (n == OA_JSON_C_COMMA) {
-          if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
-          expect = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
-          continue;
-        }
-        if (n == OA_JSON_C_COLON) {
-          if (!(expect & OA_JSON_WANT_COLON)) goto refuse;
-          expect = OA_JSON_WANT_VALUE;
-          continue;
-        }
-        break;
+        if (n == OA_JSON_C_COMMA)
+          state = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+        else if (n == OA_JSON_C_COLON)
+          state = OA_JSON_WANT_VALUE;
+        else
+          break;
       }
       js->ev.offset = OA_JSON_AT(p);
       if (n - OA_JSON_C_OPEN <= 1) {
         /* a bracket: '{' and '}' are the ones above 'z' */
         unsigned d = js->depth, object = c > 'z';
-        if (!(expect & (n == OA_JSON_C_OPEN ? OA_JSON_WANT_VALUE : OA_JSON_WANT_CLOSE))) goto refuse;
         if (n == OA_JSON_C_OPEN) {
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
           js->stack[d >> 3] =
@@ -3371,19 +3373,16 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         p++;
         if (n == OA_JSON_C_CLOSE) goto value_done;
         js->depth = d + 1;
-        expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+        state = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
         continue;
       }
-      /* a value begins: a string or key (its run after the quote), a
-       * literal or a number; or a byte no value begins with */
-      if (n - OA_JSON_C_QUOTE > OA_JSON_C_MINUS - OA_JSON_C_QUOTE
-          || !(expect & (n == OA_JSON_C_QUOTE ? OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE)))
-        goto refuse;
+      /* a value begins (state let it): a string or key (its run after
+       * the quote), a literal or a number */
       js->flags = OA_JSON_FIRST;
       js->sub = 0;
       js->ev.depth = js->depth;
       if (n == OA_JSON_C_QUOTE) {
-        js->ev.type = expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING;
+        js->ev.type = state & OA_JSON_KEY ? OA_JEV_KEY : OA_JEV_STRING;
         state = OA_JSON_STRING;
         p++;
       } else if (n == OA_JSON_C_WORD) {
@@ -3417,9 +3416,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
         p++;
         if (js->ev.type != OA_JEV_KEY) goto value_done;
-        state = OA_JSON_BETWEEN;
-        expect = OA_JSON_WANT_COLON;
-        continue;
+        state = OA_JSON_WANT_COLON;
+        goto between;
       }
       if (p != end && c != '\\' && c < 0x80) OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
       last = 0;
@@ -3442,6 +3440,19 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       }
       goto deliver;
     }
+    if (state == OA_JSON_LITERAL) {
+      const char *word = oa_json_words[js->ev.type - OA_JEV_TRUE];
+      for (; p != end; p++) {
+        if (*p != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
+        if (word[++js->sub] == '\0') {
+          /* a stop leaves offset on the literal's last letter */
+          if (oa_json_emit(js, 0, word, js->sub)) goto done;
+          p++;
+          goto value_done;
+        }
+      }
+      goto done;
+    }
     switch (state) {
     case OA_JSON_ESCAPE:
       /* sub: 0 at the letter, then 1 + the hex digits of \uXXXX read
@@ -3462,7 +3473,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       if (oa_json_put(js, c)) goto done;
       state = OA_JSON_STRING;
       break;
-    case OA_JSON_UTF8:
+    default: /* OA_JSON_UTF8 */
       c = *p;
       if (!js->need) {
         /* the lead byte: the whole character must fit in tmp */
@@ -3478,17 +3489,6 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       }
       js->tmp[js->tmp_len++] = (char)c;
       break;
-    default: { /* OA_JSON_LITERAL */
-      const char *word = oa_json_words[js->ev.type - OA_JEV_TRUE];
-      if (*p != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
-      if (word[++js->sub] == '\0') {
-        /* a stop leaves offset on the literal's last letter */
-        if (oa_json_emit(js, 0, word, js->sub)) goto done;
-        p++;
-        goto value_done;
-      }
-      break;
-    }
     }
     p++;
     continue;
@@ -3510,16 +3510,15 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     js->need = 0;
     continue;
   value_done:
-    state = OA_JSON_BETWEEN;
-    expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : OA_JSON_WANT_END;
+    state = js->depth ? OA_JSON_WANT_COMMA : OA_JSON_WANT_END;
+    goto between;
   }
   goto done;
 refuse:
   /* a byte that may not come here; after the top-level value, only space may */
-  js->error = expect == OA_JSON_WANT_END ? ODEUS_ERR_JSON_TRAILING : ODEUS_ERR_JSON_SYNTAX;
+  js->error = state == OA_JSON_WANT_END ? ODEUS_ERR_JSON_TRAILING : ODEUS_ERR_JSON_SYNTAX;
 done:
   js->state = state;
-  js->expect = expect;
   js->offset = OA_JSON_AT(p);
   return (odeus_result)js->error;
 #undef OA_JSON_AT
@@ -3533,7 +3532,7 @@ static odeus_result oa_json_finish(oa_json *js)
 {
   if (!js) return ODEUS_ERR_ARGUMENT;
   if (js->state == OA_JSON_NUMBER && !js->depth && !oa_json_feed(js, " ", 1)) js->offset--;
-  if (!js->error && (js->state != OA_JSON_BETWEEN || js->expect != OA_JSON_WANT_END))
+  if (!js->error && js->state != OA_JSON_WANT_END)
     js->error = ODEUS_ERR_JSON_TRUNCATED;
   return (odeus_result)js->error;
 }
