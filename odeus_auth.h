@@ -3189,13 +3189,14 @@ enum oa_json_expect {
 
 /* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
  * and, by step (row) and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E',
- * any other), the next one: START (0) when the byte is not part of the number. */
+ * any other), the next one, four bits a column: START (0) when the byte is not
+ * part of the number. */
 enum { OA_JSON_N_START, OA_JSON_N_MINUS, OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_DOT,
        OA_JSON_N_FRAC, OA_JSON_N_EXP, OA_JSON_N_SIGN, OA_JSON_N_EXP_DIGITS };
 #define OA_JSON_N(zero, digit, minus, plus, dot, e) \
-  { OA_JSON_N_##zero, OA_JSON_N_##digit, OA_JSON_N_##minus, OA_JSON_N_##plus, OA_JSON_N_##dot, \
-    OA_JSON_N_##e, 0 }
-static const unsigned char oa_json_number_next[9][7] = {
+  ((uint32_t)OA_JSON_N_##zero | (uint32_t)OA_JSON_N_##digit << 4 | (uint32_t)OA_JSON_N_##minus << 8 \
+   | (uint32_t)OA_JSON_N_##plus << 12 | (uint32_t)OA_JSON_N_##dot << 16 | (uint32_t)OA_JSON_N_##e << 20)
+static const uint32_t oa_json_number_next[9] = {
   OA_JSON_N(ZERO, INT, MINUS, START, START, START),                 /* START */
   OA_JSON_N(ZERO, INT, START, START, START, START),                 /* MINUS */
   OA_JSON_N(START, START, START, START, DOT, EXP),                  /* ZERO */
@@ -3385,6 +3386,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         js->ev.type = state & OA_JSON_KEY ? OA_JEV_KEY : OA_JEV_STRING;
         state = OA_JSON_STRING;
         p++;
+        goto scan; /* no high surrogate waits at a string's start */
       } else if (n == OA_JSON_C_WORD) {
         js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (c != 't') + (c == 'n'));
         js->flags = 0;
@@ -3402,6 +3404,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         js->high = 0;
         if (oa_json_lone(js)) goto done;
       }
+    scan:
       run = p;
       for (;;) {
         p = oa_plain_span(p, end);
@@ -3426,7 +3429,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     if (state == OA_JSON_NUMBER) {
       for (run = p; p != end; p++) {
         n = OA_JSON_CLASS(*p);
-        n = oa_json_number_next[js->sub][n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 6];
+        n = oa_json_number_next[js->sub] >> 4 * (n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 6) & 15;
         if (!n) break;
         js->sub = n;
       }
