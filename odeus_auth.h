@@ -3189,28 +3189,28 @@ enum oa_json_expect {
 
 /* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
  * and, by step (row) and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E',
- * any other), the next one, four bits a column: START (0) when the byte is not
- * part of the number. */
+ * one that may follow a value (space , ] }), any other), the next one, four bits
+ * a column: START (0) when the byte is not part of the number, END when it
+ * may end the number there. */
 enum { OA_JSON_N_START, OA_JSON_N_MINUS, OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_DOT,
-       OA_JSON_N_FRAC, OA_JSON_N_EXP, OA_JSON_N_SIGN, OA_JSON_N_EXP_DIGITS };
-#define OA_JSON_N(zero, digit, minus, plus, dot, e) \
+       OA_JSON_N_FRAC, OA_JSON_N_EXP, OA_JSON_N_SIGN, OA_JSON_N_EXP_DIGITS, OA_JSON_N_END };
+#define OA_JSON_N(zero, digit, minus, plus, dot, e, follow) \
   ((uint32_t)OA_JSON_N_##zero | (uint32_t)OA_JSON_N_##digit << 4 | (uint32_t)OA_JSON_N_##minus << 8 \
-   | (uint32_t)OA_JSON_N_##plus << 12 | (uint32_t)OA_JSON_N_##dot << 16 | (uint32_t)OA_JSON_N_##e << 20)
+   | (uint32_t)OA_JSON_N_##plus << 12 | (uint32_t)OA_JSON_N_##dot << 16 | (uint32_t)OA_JSON_N_##e << 20 \
+   | (uint32_t)OA_JSON_N_##follow << 24)
 static const uint32_t oa_json_number_next[9] = {
-  OA_JSON_N(ZERO, INT, MINUS, START, START, START),                 /* START */
-  OA_JSON_N(ZERO, INT, START, START, START, START),                 /* MINUS */
-  OA_JSON_N(START, START, START, START, DOT, EXP),                  /* ZERO */
-  OA_JSON_N(INT, INT, START, START, DOT, EXP),                      /* INT */
-  OA_JSON_N(FRAC, FRAC, START, START, START, START),                /* DOT */
-  OA_JSON_N(FRAC, FRAC, START, START, START, EXP),                  /* FRAC */
-  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, SIGN, SIGN, START, START),      /* EXP */
-  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START),    /* SIGN */
-  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START)     /* EXP_DIGITS */
+  OA_JSON_N(ZERO, INT, MINUS, START, START, START, START),                 /* START */
+  OA_JSON_N(ZERO, INT, START, START, START, START, START),                 /* MINUS */
+  OA_JSON_N(START, START, START, START, DOT, EXP, END),                    /* ZERO */
+  OA_JSON_N(INT, INT, START, START, DOT, EXP, END),                        /* INT */
+  OA_JSON_N(FRAC, FRAC, START, START, START, START, START),                /* DOT */
+  OA_JSON_N(FRAC, FRAC, START, START, START, EXP, END),                    /* FRAC */
+  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, SIGN, SIGN, START, START, START),      /* EXP */
+  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START, START),    /* SIGN */
+  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START, END)       /* EXP_DIGITS */
 };
 #undef OA_JSON_N
-/* The steps a number may end in, and the classes of the bytes that may follow it. */
-#define OA_JSON_N_COMPLETE (1u << OA_JSON_N_ZERO | 1u << OA_JSON_N_INT | 1u << OA_JSON_N_FRAC \
-                            | 1u << OA_JSON_N_EXP_DIGITS)
+/* The classes of the bytes that may follow a number. */
 #define OA_JSON_N_FOLLOW (1u << OA_JSON_C_SPACE | 1u << OA_JSON_C_COMMA | 1u << OA_JSON_C_CLOSE)
 
 /* The callback of a reader that only checks the text. */
@@ -3429,18 +3429,15 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     if (state == OA_JSON_NUMBER) {
       for (run = p; p != end; p++) {
         n = OA_JSON_CLASS(*p);
-        n = oa_json_number_next[js->sub] >> 4 * (n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 6) & 15;
-        if (!n) break;
+        n = n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 7 - (OA_JSON_N_FOLLOW >> n & 1);
+        n = oa_json_number_next[js->sub] >> 4 * n & 15;
+        if (n == OA_JSON_N_END) break;
+        if (!n) OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
         js->sub = n;
       }
-      /* the number ends at the byte after it, which must be one that may
-       * follow a value; it is read again between tokens */
-      last = 0;
-      if (p != end) {
-        if (!(OA_JSON_N_COMPLETE >> js->sub & OA_JSON_N_FOLLOW >> OA_JSON_CLASS(*p) & 1))
-          OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
-        last = OA_JSON_LAST;
-      }
+      /* the number ends at the byte after it (one that may follow a value),
+       * read again between tokens */
+      last = p != end ? OA_JSON_LAST : 0;
       goto deliver;
     }
     if (state == OA_JSON_LITERAL) {
