@@ -3155,7 +3155,7 @@ static odeus_result oa_http_finish(oa_http *p)
 
 /* Inside which token the reader is. Between tokens, state is what may come
  * next instead: a set of enum oa_json_expect, each with space (bit 1), which
- * none of these has. */
+ * none of these has. A literal alone has bit 3: one test finds it. */
 enum oa_json_state {
   OA_JSON_STRING = 0,           /* in a string or key */
   OA_JSON_ESCAPE = 1,           /* after a backslash, in its letter or \uXXXX */
@@ -3440,7 +3440,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       last = p != end ? OA_JSON_LAST : 0;
       goto deliver;
     }
-    if (state == OA_JSON_LITERAL) {
+    if (state & OA_JSON_LITERAL) { /* a bit test, not a jump table over the states */
       const char *word = oa_json_words[js->ev.type - OA_JEV_TRUE];
       for (; p != end; p++) {
         if (*p != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
