@@ -639,7 +639,8 @@ typedef struct oa_json {
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
                                    token's type, depth and offset */
-  unsigned char stack[8];       /* bit i of these 64: container i+1 is an object */
+  unsigned char stack[8];       /* bit i of these 64: container i+1 is an object
+                                   (0 above the open ones) */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
@@ -3257,8 +3258,10 @@ static int oa_json_room(oa_json *js, unsigned n)
   return js->tmp_len + n > sizeof js->tmp ? oa_json_flush(js, 0) : 0;
 }
 
-/* Appends the UTF-8 form of the code point cp to tmp. */
-static int oa_json_put_code(oa_json *js, uint32_t cp)
+/* Appends the UTF-8 form of the code point cp to tmp; flag (LONE for the
+ * U+FFFD of a lone surrogate escape) goes on the fragment holding it (set
+ * after the put: a flush it made went out before). */
+static int oa_json_put_code(oa_json *js, uint32_t cp, unsigned flag)
 {
   unsigned n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, i;
   char *u;
@@ -3270,15 +3273,7 @@ static int oa_json_put_code(oa_json *js, uint32_t cp)
   }
   u[0] = (char)(n == 1 ? cp : (0xF00u >> n) | cp); /* lead: 0xC0, 0xE0 or 0xF0 */
   js->tmp_len += n;
-  return 0;
-}
-
-/* A lone surrogate escape: U+FFFD, flagged on the fragment holding it (set
- * after the put: a flush it made went out before). */
-static int oa_json_lone(oa_json *js)
-{
-  if (oa_json_put_code(js, 0xFFFD)) return 1;
-  js->flags |= OA_JSON_LONE;
+  js->flags |= flag;
   return 0;
 }
 
@@ -3291,14 +3286,14 @@ static int oa_json_put(oa_json *js, uint32_t cp)
   js->high = 0;
   if (high) {
     if (cp - 0xDC00 < 0x400) cp = 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00);
-    else if (oa_json_lone(js)) return 1;
+    else if (oa_json_put_code(js, 0xFFFD, OA_JSON_LONE)) return 1;
   }
   if (cp - 0xD800 < 0x800) {
-    if (cp >= 0xDC00) return oa_json_lone(js);
+    if (cp >= 0xDC00) return oa_json_put_code(js, 0xFFFD, OA_JSON_LONE);
     js->high = cp;
     return 0;
   }
-  return oa_json_put_code(js, cp);
+  return oa_json_put_code(js, cp, 0);
 }
 
 /* Whether the container at depth d (0: the top-level one) is an object. */
@@ -3361,12 +3356,12 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         unsigned d = js->depth, object = c > 'z';
         if (n == OA_JSON_C_OPEN) {
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
-          js->stack[d >> 3] =
-              (unsigned char)((js->stack[d >> 3] & ~(1u << (d & 7))) | object << (d & 7));
         } else {
           if (object != oa_json_is_object(js, --d)) goto refuse;
           js->depth = d;
         }
+        /* the bit of container d: set by its opening, cleared by its end */
+        js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
         js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (n - OA_JSON_C_OPEN));
         js->ev.depth = d;
@@ -3402,7 +3397,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       /* after a high surrogate, anything but "\u" leaves it lone */
       if (js->high && *p != '\\') {
         js->high = 0;
-        if (oa_json_lone(js)) goto done;
+        if (oa_json_put_code(js, 0xFFFD, OA_JSON_LONE)) goto done;
       }
     scan:
       run = p;
