@@ -3327,11 +3327,13 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
   unsigned state, c = 0, n, last;
+  size_t base;
   if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (js->error || !len) return (odeus_result)js->error;
   end = start + len;
   state = js->state;
-#define OA_JSON_AT(q) (js->offset + (size_t)((q) - start))
+  base = js->offset - (size_t)(uintptr_t)start; /* plus a byte's address: its offset */
+#define OA_JSON_AT(q) (base + (size_t)(uintptr_t)(q))
 #define OA_JSON_FAIL(code) do { js->error = (code); goto done; } while (0)
   while (p != end) {
     if (state & OA_JSON_WANT_END) { /* between tokens */
