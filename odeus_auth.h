@@ -3263,7 +3263,7 @@ static int oa_json_room(oa_json *js, unsigned n)
  * after the put: a flush it made went out before). */
 static int oa_json_put_code(oa_json *js, uint32_t cp, unsigned flag)
 {
-  unsigned n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, i;
+  unsigned n = 1u + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000), i;
   char *u;
   if (oa_json_room(js, n)) return 1;
   u = js->tmp + js->tmp_len;
@@ -3385,7 +3385,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         p++;
         goto scan; /* no high surrogate waits at a string's start */
       } else if (n == OA_JSON_C_WORD) {
-        js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (c != 't') + (c == 'n'));
+        js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (((c ^ 't') + 6) >> 4)); /* t 0, f 1, n 2 */
         js->flags = 0;
         state = OA_JSON_LITERAL;
         continue;
