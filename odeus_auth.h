@@ -1217,10 +1217,10 @@ static unsigned oa_hex_value(unsigned c)
  * one (` for @) marks a plain byte. One lookup per byte serves the reader's
  * two loops and the writer's scan. */
 static const char oa_json_classes[] =
-  "@@@@@@@@@AA@@A@@@@@@@@@@@@@@@@@@" /* 00 */
-  "a`F````````kbjl`hiiiiiiiiic`````" /* 20 */
-  "`````m`````````````````````d@e``" /* 40 */
-  "`````mg```````g`````g``````d`e``" /* 60 */
+  "@@@@@@@@@EE@@E@@@@@@@@@@@@@@@@@@" /* 00 */
+  "e`F````````kajl`hiiiiiiiiib`````" /* 20 */
+  "`````m`````````````````````d@c``" /* 40 */
+  "`````mg```````g`````g``````d`c``" /* 60 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* 80 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* A0 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* C0 */
@@ -3155,7 +3155,7 @@ static odeus_result oa_http_finish(oa_http *p)
  * the end of a piece are copied, into tmp. */
 
 /* Inside which token the reader is. Between tokens, state is what may come
- * next instead: a set of enum oa_json_expect, each with space (bit 1), which
+ * next instead: a set of enum oa_json_expect, each with space (bit 5), which
  * none of these has. A literal alone has bit 3: one test finds it. */
 enum oa_json_state {
   OA_JSON_STRING = 0,           /* in a string or key */
@@ -3166,23 +3166,24 @@ enum oa_json_state {
 };
 
 /* The class of a byte between tokens. A value begins with one from OPEN to
- * MINUS; from ZERO on, they are in the order of the number grammar's columns. */
+ * MINUS but SPACE, which lies among them so that the set of what may begin a
+ * value (with space) is seven bits in a row; from ZERO on, they are in the
+ * order of the number grammar's columns. */
 enum oa_json_class {
-  OA_JSON_C_NONE, OA_JSON_C_SPACE, OA_JSON_C_COMMA, OA_JSON_C_COLON, OA_JSON_C_OPEN,
-  OA_JSON_C_CLOSE, OA_JSON_C_QUOTE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
+  OA_JSON_C_NONE, OA_JSON_C_COMMA, OA_JSON_C_COLON, OA_JSON_C_CLOSE, OA_JSON_C_OPEN,
+  OA_JSON_C_SPACE, OA_JSON_C_QUOTE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
   OA_JSON_C_MINUS, OA_JSON_C_PLUS, OA_JSON_C_DOT, OA_JSON_C_E
 };
 
 /* What may come next, between tokens: the set of the classes that may (bit n
  * for class n: one test a byte refuses any byte out of place), space in each.
- * KEY marks a quote that begins a key. */
+ * A quote begins a key where an opening bracket may not come. */
 enum oa_json_expect {
   OA_JSON_WANT_END = 1u << OA_JSON_C_SPACE, /* the top-level value is complete */
-  OA_JSON_KEY = 1u << 14,
   OA_JSON_WANT_VALUE = OA_JSON_WANT_END | 1u << OA_JSON_C_OPEN | 1u << OA_JSON_C_QUOTE
                        | 1u << OA_JSON_C_WORD | 1u << OA_JSON_C_ZERO | 1u << OA_JSON_C_DIGIT
                        | 1u << OA_JSON_C_MINUS,
-  OA_JSON_WANT_KEY = OA_JSON_WANT_END | 1u << OA_JSON_C_QUOTE | OA_JSON_KEY,
+  OA_JSON_WANT_KEY = OA_JSON_WANT_END | 1u << OA_JSON_C_QUOTE,
   OA_JSON_WANT_CLOSE = 1u << OA_JSON_C_CLOSE, /* the innermost container's bracket */
   OA_JSON_WANT_COLON = OA_JSON_WANT_END | 1u << OA_JSON_C_COLON,
   OA_JSON_WANT_COMMA = OA_JSON_WANT_END | 1u << OA_JSON_C_COMMA | OA_JSON_WANT_CLOSE
@@ -3353,7 +3354,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
           break;
       }
       js->ev.offset = OA_JSON_AT(p);
-      if (n - OA_JSON_C_OPEN <= 1) {
+      if (n - OA_JSON_C_CLOSE <= 1) {
         /* a bracket: '{' and '}' are the ones above 'z' */
         unsigned d = js->depth, object = c > 'z';
         if (n == OA_JSON_C_OPEN) {
@@ -3365,7 +3366,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         /* the bit of container d: set by its opening, cleared by its end */
         js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
-        js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (n - OA_JSON_C_OPEN));
+        js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (OA_JSON_C_OPEN - n));
         js->ev.depth = d;
         if (oa_json_emit(js, 0, NULL, 0)) goto done;
         p++;
@@ -3380,7 +3381,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       js->sub = 0;
       js->ev.depth = js->depth;
       if (n == OA_JSON_C_QUOTE) {
-        js->ev.type = state & OA_JSON_KEY ? OA_JEV_KEY : OA_JEV_STRING;
+        js->ev.type = state & 1u << OA_JSON_C_OPEN ? OA_JEV_STRING : OA_JEV_KEY;
         state = OA_JSON_STRING;
         p++;
         goto scan; /* no high surrogate waits at a string's start */
