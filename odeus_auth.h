@@ -3381,7 +3381,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       js->sub = 0;
       js->ev.depth = js->depth;
       if (n == OA_JSON_C_QUOTE) {
-        js->ev.type = state & 1u << OA_JSON_C_OPEN ? OA_JEV_STRING : OA_JEV_KEY;
+        js->ev.type = (state & 1u << OA_JSON_C_OPEN) ? OA_JEV_STRING : OA_JEV_KEY;
         state = OA_JSON_STRING;
         p++;
         goto scan; /* no high surrogate waits at a string's start */
