@@ -3345,12 +3345,11 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         n = OA_JSON_CLASS(c);
         if (!(state & 1u << n)) goto refuse;
         if (n == OA_JSON_C_QUOTE) break;
-        if (n == OA_JSON_C_SPACE) continue;
         if (n == OA_JSON_C_COMMA)
           state = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         else if (n == OA_JSON_C_COLON)
           state = OA_JSON_WANT_VALUE;
-        else
+        else if (n != OA_JSON_C_SPACE)
           break;
       }
       js->ev.offset = OA_JSON_AT(p);
