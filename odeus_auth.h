@@ -3248,9 +3248,11 @@ static int oa_json_flush(oa_json *js, unsigned flags)
 static inline int oa_json_out(oa_json *js, const unsigned char *run, const unsigned char *p,
                        unsigned last)
 {
-  if (p == run) return last ? oa_json_flush(js, last) : 0;
-  if (js->tmp_len && oa_json_flush(js, 0)) return 1;
-  return oa_json_emit(js, OA_JSON_RAW | last, run, (size_t)(p - run));
+  if (p != run) {
+    if (js->tmp_len && oa_json_flush(js, 0)) return 1;
+    return oa_json_emit(js, OA_JSON_RAW | last, run, (size_t)(p - run));
+  }
+  return last ? oa_json_flush(js, last) : 0;
 }
 
 /* Makes room in tmp for n bytes (a whole character: no fragment splits one). */
