@@ -639,11 +639,11 @@ typedef struct oa_json {
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
                                    token's type, depth and offset */
-  unsigned char stack[8];       /* bit i of these 64: container i+1 is an object */
+  unsigned char stack[8];       /* bit i of these 64: container i+1 is an object
+                                   (0 above the open ones) */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
-  unsigned state;               /* inside which token, if any */
-  unsigned expect;              /* between tokens: what may come next */
+  unsigned state;               /* inside which token, or what may come next */
   unsigned flags;               /* FIRST, LONE: due on the next fragment */
   unsigned sub;                 /* number step / literal letters / hex digits */
   unsigned need;                /* UTF-8 continuation bytes still expected */
@@ -1221,10 +1221,10 @@ static unsigned oa_hex_value(unsigned c)
  * one (` for @) marks a plain byte. One lookup per byte serves the reader's
  * two loops and the writer's scan. */
 static const char oa_json_classes[] =
-  "@@@@@@@@@AA@@A@@@@@@@@@@@@@@@@@@" /* 00 */
-  "a`F````````kbjl`hiiiiiiiiic`````" /* 20 */
-  "`````m`````````````````````d@e``" /* 40 */
-  "`````mg```````g`````g``````d`e``" /* 60 */
+  "@@@@@@@@@EE@@E@@@@@@@@@@@@@@@@@@" /* 00 */
+  "e`F````````kajl`hiiiiiiiiib`````" /* 20 */
+  "`````m`````````````````````d@c``" /* 40 */
+  "`````mg```````g`````g``````d`c``" /* 60 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* 80 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* A0 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* C0 */
@@ -3141,61 +3141,70 @@ static odeus_result oa_http_finish(oa_http *p)
 
 /* ---- push JSON reader (implementation) -------------------------------------
  * One loop over the bytes, as in jsmn and coreJSON. Between tokens the reader
- * holds what may come next (expect); inside a token, which one and how far
- * (state, sub). Inside a string, plain bytes are skipped by a one-lookup
+ * holds what may come next (state, a set of byte classes); inside a token,
+ * which one and how far (state, sub). Inside a string, plain bytes are skipped by a one-lookup
  * scan and go out as one raw run; only escapes and a UTF-8 character cut by
  * the end of a piece are copied, into tmp. */
 
+/* Inside which token the reader is. Between tokens, state is what may come
+ * next instead: a set of enum oa_json_expect, each with space (bit 5), which
+ * none of these has. A literal alone has bit 3: one test finds it. */
 enum oa_json_state {
-  OA_JSON_BETWEEN,              /* between tokens: see expect */
-  OA_JSON_STRING,               /* in a string or key */
-  OA_JSON_ESCAPE,               /* after a backslash, in its letter or \uXXXX */
-  OA_JSON_UTF8,                 /* in a raw character invalid or cut by a piece's end */
-  OA_JSON_NUMBER,               /* sub: the grammar step */
-  OA_JSON_LITERAL               /* sub: letters matched */
+  OA_JSON_STRING = 0,           /* in a string or key */
+  OA_JSON_ESCAPE = 1,           /* after a backslash, in its letter or \uXXXX */
+  OA_JSON_UTF8 = 4,             /* in a raw character invalid or cut by a piece's end */
+  OA_JSON_NUMBER = 5,           /* sub: the grammar step */
+  OA_JSON_LITERAL = 8           /* sub: letters matched */
 };
 
-/* What may come next, between tokens. */
-enum oa_json_expect {
-  OA_JSON_WANT_VALUE = 1,
-  OA_JSON_WANT_KEY = 2,
-  OA_JSON_WANT_CLOSE = 4,       /* the bracket closing the innermost container */
-  OA_JSON_WANT_COMMA = 8,
-  OA_JSON_WANT_COLON = 16,
-  OA_JSON_WANT_END = 32         /* the top-level value is complete: only space may follow */
-};
-
-/* The class of a byte between tokens. A value begins with one from QUOTE to
- * MINUS; from ZERO on, they are in the order of the number grammar's columns. */
+/* The class of a byte between tokens. A value begins with one from OPEN to
+ * MINUS but SPACE, which lies among them so that the set of what may begin a
+ * value (with space) is seven bits in a row; from ZERO on, they are in the
+ * order of the number grammar's columns. */
 enum oa_json_class {
-  OA_JSON_C_NONE, OA_JSON_C_SPACE, OA_JSON_C_COMMA, OA_JSON_C_COLON, OA_JSON_C_OPEN,
-  OA_JSON_C_CLOSE, OA_JSON_C_QUOTE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
+  OA_JSON_C_NONE, OA_JSON_C_COMMA, OA_JSON_C_COLON, OA_JSON_C_CLOSE, OA_JSON_C_OPEN,
+  OA_JSON_C_SPACE, OA_JSON_C_QUOTE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
   OA_JSON_C_MINUS, OA_JSON_C_PLUS, OA_JSON_C_DOT, OA_JSON_C_E
+};
+
+/* What may come next, between tokens: the set of the classes that may (bit n
+ * for class n: one test a byte refuses any byte out of place), space in each.
+ * A quote begins a key where an opening bracket may not come. */
+enum oa_json_expect {
+  OA_JSON_WANT_END = 1u << OA_JSON_C_SPACE, /* the top-level value is complete */
+  OA_JSON_WANT_VALUE = OA_JSON_WANT_END | 1u << OA_JSON_C_OPEN | 1u << OA_JSON_C_QUOTE
+                       | 1u << OA_JSON_C_WORD | 1u << OA_JSON_C_ZERO | 1u << OA_JSON_C_DIGIT
+                       | 1u << OA_JSON_C_MINUS,
+  OA_JSON_WANT_KEY = OA_JSON_WANT_END | 1u << OA_JSON_C_QUOTE,
+  OA_JSON_WANT_CLOSE = 1u << OA_JSON_C_CLOSE, /* the innermost container's bracket */
+  OA_JSON_WANT_COLON = OA_JSON_WANT_END | 1u << OA_JSON_C_COLON,
+  OA_JSON_WANT_COMMA = OA_JSON_WANT_END | 1u << OA_JSON_C_COMMA | OA_JSON_WANT_CLOSE
 };
 
 /* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
  * and, by step (row) and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E',
- * any other), the next one: START (0) when the byte is not part of the number. */
+ * one that may follow a value (space , ] }), any other), the next one, four bits
+ * a column: START (0) when the byte is not part of the number, END when it
+ * may end the number there. */
 enum { OA_JSON_N_START, OA_JSON_N_MINUS, OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_DOT,
-       OA_JSON_N_FRAC, OA_JSON_N_EXP, OA_JSON_N_SIGN, OA_JSON_N_EXP_DIGITS };
-#define OA_JSON_N(zero, digit, minus, plus, dot, e) \
-  { OA_JSON_N_##zero, OA_JSON_N_##digit, OA_JSON_N_##minus, OA_JSON_N_##plus, OA_JSON_N_##dot, \
-    OA_JSON_N_##e, 0 }
-static const unsigned char oa_json_number_next[9][7] = {
-  OA_JSON_N(ZERO, INT, MINUS, START, START, START),                 /* START */
-  OA_JSON_N(ZERO, INT, START, START, START, START),                 /* MINUS */
-  OA_JSON_N(START, START, START, START, DOT, EXP),                  /* ZERO */
-  OA_JSON_N(INT, INT, START, START, DOT, EXP),                      /* INT */
-  OA_JSON_N(FRAC, FRAC, START, START, START, START),                /* DOT */
-  OA_JSON_N(FRAC, FRAC, START, START, START, EXP),                  /* FRAC */
-  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, SIGN, SIGN, START, START),      /* EXP */
-  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START),    /* SIGN */
-  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START)     /* EXP_DIGITS */
+       OA_JSON_N_FRAC, OA_JSON_N_EXP, OA_JSON_N_SIGN, OA_JSON_N_EXP_DIGITS, OA_JSON_N_END };
+#define OA_JSON_N(zero, digit, minus, plus, dot, e, follow) \
+  ((uint32_t)OA_JSON_N_##zero | (uint32_t)OA_JSON_N_##digit << 4 | (uint32_t)OA_JSON_N_##minus << 8 \
+   | (uint32_t)OA_JSON_N_##plus << 12 | (uint32_t)OA_JSON_N_##dot << 16 | (uint32_t)OA_JSON_N_##e << 20 \
+   | (uint32_t)OA_JSON_N_##follow << 24)
+static const uint32_t oa_json_number_next[9] = {
+  OA_JSON_N(ZERO, INT, MINUS, START, START, START, START),                 /* START */
+  OA_JSON_N(ZERO, INT, START, START, START, START, START),                 /* MINUS */
+  OA_JSON_N(START, START, START, START, DOT, EXP, END),                    /* ZERO */
+  OA_JSON_N(INT, INT, START, START, DOT, EXP, END),                        /* INT */
+  OA_JSON_N(FRAC, FRAC, START, START, START, START, START),                /* DOT */
+  OA_JSON_N(FRAC, FRAC, START, START, START, EXP, END),                    /* FRAC */
+  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, SIGN, SIGN, START, START, START),      /* EXP */
+  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START, START),    /* SIGN */
+  OA_JSON_N(EXP_DIGITS, EXP_DIGITS, START, START, START, START, END)       /* EXP_DIGITS */
 };
 #undef OA_JSON_N
-/* The steps a number may end in, and the classes of the bytes that may follow it. */
-#define OA_JSON_N_COMPLETE (1u << OA_JSON_N_ZERO | 1u << OA_JSON_N_INT | 1u << OA_JSON_N_FRAC \
-                            | 1u << OA_JSON_N_EXP_DIGITS)
+/* The classes of the bytes that may follow a number. */
 #define OA_JSON_N_FOLLOW (1u << OA_JSON_C_SPACE | 1u << OA_JSON_C_COMMA | 1u << OA_JSON_C_CLOSE)
 
 /* The callback of a reader that only checks the text. */
@@ -3231,9 +3240,11 @@ static int oa_json_flush(oa_json *js, unsigned flags)
 static inline int oa_json_out(oa_json *js, const unsigned char *run, const unsigned char *p,
                        unsigned last)
 {
-  if (p == run) return last ? oa_json_flush(js, last) : 0;
-  if (js->tmp_len && oa_json_flush(js, 0)) return 1;
-  return oa_json_emit(js, OA_JSON_RAW | last, run, (size_t)(p - run));
+  if (p != run) {
+    if (js->tmp_len && oa_json_flush(js, 0)) return 1;
+    return oa_json_emit(js, OA_JSON_RAW | last, run, (size_t)(p - run));
+  }
+  return last ? oa_json_flush(js, last) : 0;
 }
 
 /* Makes room in tmp for n bytes (a whole character: no fragment splits one). */
@@ -3242,10 +3253,12 @@ static int oa_json_room(oa_json *js, unsigned n)
   return js->tmp_len + n > sizeof js->tmp ? oa_json_flush(js, 0) : 0;
 }
 
-/* Appends the UTF-8 form of the code point cp to tmp. */
-static int oa_json_put_code(oa_json *js, uint32_t cp)
+/* Appends the UTF-8 form of the code point cp to tmp; flag (LONE for the
+ * U+FFFD of a lone surrogate escape) goes on the fragment holding it (set
+ * after the put: a flush it made went out before). */
+static int oa_json_put_code(oa_json *js, uint32_t cp, unsigned flag)
 {
-  unsigned n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, i;
+  unsigned n = 1u + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000), i;
   char *u;
   if (oa_json_room(js, n)) return 1;
   u = js->tmp + js->tmp_len;
@@ -3255,15 +3268,7 @@ static int oa_json_put_code(oa_json *js, uint32_t cp)
   }
   u[0] = (char)(n == 1 ? cp : (0xF00u >> n) | cp); /* lead: 0xC0, 0xE0 or 0xF0 */
   js->tmp_len += n;
-  return 0;
-}
-
-/* A lone surrogate escape: U+FFFD, flagged on the fragment holding it (set
- * after the put: a flush it made went out before). */
-static int oa_json_lone(oa_json *js)
-{
-  if (oa_json_put_code(js, 0xFFFD)) return 1;
-  js->flags |= OA_JSON_LONE;
+  js->flags |= flag;
   return 0;
 }
 
@@ -3276,14 +3281,14 @@ static int oa_json_put(oa_json *js, uint32_t cp)
   js->high = 0;
   if (high) {
     if (cp - 0xDC00 < 0x400) cp = 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00);
-    else if (oa_json_lone(js)) return 1;
+    else if (oa_json_put_code(js, 0xFFFD, OA_JSON_LONE)) return 1;
   }
   if (cp - 0xD800 < 0x800) {
-    if (cp >= 0xDC00) return oa_json_lone(js);
+    if (cp >= 0xDC00) return oa_json_put_code(js, 0xFFFD, OA_JSON_LONE);
     js->high = cp;
     return 0;
   }
-  return oa_json_put_code(js, cp);
+  return oa_json_put_code(js, cp, 0);
 }
 
 /* Whether the container at depth d (0: the top-level one) is an object. */
@@ -3302,84 +3307,79 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
   memset(js, 0, sizeof *js);
   js->fn = fn ? fn : oa_json_ignore;
   js->ctx = ctx;
-  js->expect = OA_JSON_WANT_VALUE;
+  js->state = OA_JSON_WANT_VALUE;
 }
 
 /* Each turn of the loop reads what its state takes: between tokens, bytes
  * up to the start of a token, then, in a string, its run of plain bytes
  * (run is where it began in this piece), without a dispatch between the two;
- * in NUMBER, its bytes; in the other states, one byte. A string's or a
- * number's bytes go out at one place (deliver); a value's end is one place
- * too (value_done). state and expect live in locals until the end. On an
- * error or a stop by the callback, p stays on the byte that caused it. */
+ * in NUMBER and LITERAL, their bytes; in the other states, one byte. A
+ * string's or a number's bytes go out at one place (deliver); a value's end
+ * is one place too (value_done), which goes on between tokens at once (so
+ * does a key's end). state lives in a local until the end. On an error or a
+ * stop by the callback, p stays on the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
-  unsigned state, expect, c = 0, n, last;
+  unsigned state, c = 0, n, last;
+  size_t base;
   if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (js->error || !len) return (odeus_result)js->error;
   end = start + len;
   state = js->state;
-  expect = js->expect;
-#define OA_JSON_AT(q) (js->offset + (size_t)((q) - start))
+  base = js->offset - (size_t)(uintptr_t)start; /* plus a byte's address: its offset */
+#define OA_JSON_AT(q) (base + (size_t)(uintptr_t)(q))
 #define OA_JSON_FAIL(code) do { js->error = (code); goto done; } while (0)
   while (p != end) {
-    if (state == OA_JSON_BETWEEN) {
+    if (state & OA_JSON_WANT_END) { /* between tokens */
+    between:
       for (;; p++) {
         if (p == end) goto done;
         c = *p;
         n = OA_JSON_CLASS(c);
+        if (!(state & 1u << n)) goto refuse;
         if (n == OA_JSON_C_QUOTE) break;
-        if (n == OA_JSON_C_SPACE) continue;
-        if (n == OA_JSON_C_COMMA) {
-          if (!(expect & OA_JSON_WANT_COMMA)) goto refuse;
-          expect = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
-          continue;
-        }
-        if (n == OA_JSON_C_COLON) {
-          if (!(expect & OA_JSON_WANT_COLON)) goto refuse;
-          expect = OA_JSON_WANT_VALUE;
-          continue;
-        }
-        break;
+        if (n == OA_JSON_C_COMMA)
+          state = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+        else if (n == OA_JSON_C_COLON)
+          state = OA_JSON_WANT_VALUE;
+        else if (n != OA_JSON_C_SPACE)
+          break;
       }
       js->ev.offset = OA_JSON_AT(p);
-      if (n - OA_JSON_C_OPEN <= 1) {
+      if (n - OA_JSON_C_CLOSE <= 1) {
         /* a bracket: '{' and '}' are the ones above 'z' */
         unsigned d = js->depth, object = c > 'z';
-        if (!(expect & (n == OA_JSON_C_OPEN ? OA_JSON_WANT_VALUE : OA_JSON_WANT_CLOSE))) goto refuse;
         if (n == OA_JSON_C_OPEN) {
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
-          js->stack[d >> 3] =
-              (unsigned char)((js->stack[d >> 3] & ~(1u << (d & 7))) | object << (d & 7));
         } else {
           if (object != oa_json_is_object(js, --d)) goto refuse;
           js->depth = d;
         }
+        /* the bit of container d: set by its opening, cleared by its end */
+        js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
-        js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (n - OA_JSON_C_OPEN));
+        js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (OA_JSON_C_OPEN - n));
         js->ev.depth = d;
         if (oa_json_emit(js, 0, NULL, 0)) goto done;
         p++;
         if (n == OA_JSON_C_CLOSE) goto value_done;
         js->depth = d + 1;
-        expect = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+        state = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
         continue;
       }
-      /* a value begins: a string or key (its run after the quote), a
-       * literal or a number; or a byte no value begins with */
-      if (n - OA_JSON_C_QUOTE > OA_JSON_C_MINUS - OA_JSON_C_QUOTE
-          || !(expect & (n == OA_JSON_C_QUOTE ? OA_JSON_WANT_VALUE | OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE)))
-        goto refuse;
+      /* a value begins (state let it): a string or key (its run after
+       * the quote), a literal or a number */
       js->flags = OA_JSON_FIRST;
       js->sub = 0;
       js->ev.depth = js->depth;
       if (n == OA_JSON_C_QUOTE) {
-        js->ev.type = expect & OA_JSON_WANT_KEY ? OA_JEV_KEY : OA_JEV_STRING;
+        js->ev.type = (state & 1u << OA_JSON_C_OPEN) ? OA_JEV_STRING : OA_JEV_KEY;
         state = OA_JSON_STRING;
         p++;
+        goto scan; /* no high surrogate waits at a string's start */
       } else if (n == OA_JSON_C_WORD) {
-        js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (c != 't') + (c == 'n'));
+        js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (((c ^ 't') + 6) >> 4)); /* t 0, f 1, n 2 */
         js->flags = 0;
         state = OA_JSON_LITERAL;
         continue;
@@ -3393,8 +3393,9 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       /* after a high surrogate, anything but "\u" leaves it lone */
       if (js->high && *p != '\\') {
         js->high = 0;
-        if (oa_json_lone(js)) goto done;
+        if (oa_json_put_code(js, 0xFFFD, OA_JSON_LONE)) goto done;
       }
+    scan:
       run = p;
       for (;;) {
         p = oa_plain_span(p, end);
@@ -3409,9 +3410,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
         p++;
         if (js->ev.type != OA_JEV_KEY) goto value_done;
-        state = OA_JSON_BETWEEN;
-        expect = OA_JSON_WANT_COLON;
-        continue;
+        state = OA_JSON_WANT_COLON;
+        goto between;
       }
       if (p != end && c != '\\' && c < 0x80) OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
       last = 0;
@@ -3420,19 +3420,29 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     if (state == OA_JSON_NUMBER) {
       for (run = p; p != end; p++) {
         n = OA_JSON_CLASS(*p);
-        n = oa_json_number_next[js->sub][n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 6];
-        if (!n) break;
+        n = n >= OA_JSON_C_ZERO ? n - OA_JSON_C_ZERO : 7 - (OA_JSON_N_FOLLOW >> n & 1);
+        n = oa_json_number_next[js->sub] >> 4 * n & 15;
+        if (n == OA_JSON_N_END) break;
+        if (!n) OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
         js->sub = n;
       }
-      /* the number ends at the byte after it, which must be one that may
-       * follow a value; it is read again between tokens */
-      last = 0;
-      if (p != end) {
-        if (!(OA_JSON_N_COMPLETE >> js->sub & OA_JSON_N_FOLLOW >> OA_JSON_CLASS(*p) & 1))
-          OA_JSON_FAIL(ODEUS_ERR_JSON_NUMBER);
-        last = OA_JSON_LAST;
-      }
+      /* the number ends at the byte after it (one that may follow a value),
+       * read again between tokens */
+      last = p != end ? OA_JSON_LAST : 0;
       goto deliver;
+    }
+    if (state & OA_JSON_LITERAL) { /* a bit test, not a jump table over the states */
+      const char *word = oa_json_words[js->ev.type - OA_JEV_TRUE];
+      for (; p != end; p++) {
+        if (*p != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
+        if (word[++js->sub] == '\0') {
+          /* a stop leaves offset on the literal's last letter */
+          if (oa_json_emit(js, 0, word, js->sub)) goto done;
+          p++;
+          goto value_done;
+        }
+      }
+      goto done;
     }
     switch (state) {
     case OA_JSON_ESCAPE:
@@ -3454,7 +3464,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       if (oa_json_put(js, c)) goto done;
       state = OA_JSON_STRING;
       break;
-    case OA_JSON_UTF8:
+    default: /* OA_JSON_UTF8 */
       c = *p;
       if (!js->need) {
         /* the lead byte: the whole character must fit in tmp */
@@ -3470,17 +3480,6 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       }
       js->tmp[js->tmp_len++] = (char)c;
       break;
-    default: { /* OA_JSON_LITERAL */
-      const char *word = oa_json_words[js->ev.type - OA_JEV_TRUE];
-      if (*p != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
-      if (word[++js->sub] == '\0') {
-        /* a stop leaves offset on the literal's last letter */
-        if (oa_json_emit(js, 0, word, js->sub)) goto done;
-        p++;
-        goto value_done;
-      }
-      break;
-    }
     }
     p++;
     continue;
@@ -3502,16 +3501,15 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     js->need = 0;
     continue;
   value_done:
-    state = OA_JSON_BETWEEN;
-    expect = js->depth ? OA_JSON_WANT_COMMA | OA_JSON_WANT_CLOSE : OA_JSON_WANT_END;
+    state = js->depth ? OA_JSON_WANT_COMMA : OA_JSON_WANT_END;
+    goto between;
   }
   goto done;
 refuse:
   /* a byte that may not come here; after the top-level value, only space may */
-  js->error = expect == OA_JSON_WANT_END ? ODEUS_ERR_JSON_TRAILING : ODEUS_ERR_JSON_SYNTAX;
+  js->error = state == OA_JSON_WANT_END ? ODEUS_ERR_JSON_TRAILING : ODEUS_ERR_JSON_SYNTAX;
 done:
   js->state = state;
-  js->expect = expect;
   js->offset = OA_JSON_AT(p);
   return (odeus_result)js->error;
 #undef OA_JSON_AT
@@ -3525,7 +3523,7 @@ static odeus_result oa_json_finish(oa_json *js)
 {
   if (!js) return ODEUS_ERR_ARGUMENT;
   if (js->state == OA_JSON_NUMBER && !js->depth && !oa_json_feed(js, " ", 1)) js->offset--;
-  if (!js->error && (js->state != OA_JSON_BETWEEN || js->expect != OA_JSON_WANT_END))
+  if (!js->error && js->state != OA_JSON_WANT_END)
     js->error = ODEUS_ERR_JSON_TRUNCATED;
   return (odeus_result)js->error;
 }
