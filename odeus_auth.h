@@ -1473,7 +1473,7 @@ static unsigned oa_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 {
   *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
   *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-  return c - 0xC2u > 0xF4u - 0xC2u ? 0 : 1u + (c >= 0xE0) + (c >= 0xF0);
+  return c - 0xC2u > 0xF4u - 0xC2u ? 0 : (c >> 4) - 12u + (c < 0xD0); /* C and D: 1, E: 2, F: 3 */
 }
 
 /* How many of the n continuation bytes at p are valid (n when all are). */
