@@ -1616,7 +1616,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
       c = u[i];
       k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
       if (k) { /* a character of 4 bytes is two UTF-16 units */
-        less += k - 1 - (k == 4);
+        less += k - 1 - (k >> 2);
         i += k;
         continue;
       }
