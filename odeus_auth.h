@@ -2339,13 +2339,8 @@ static void oa_walk_request(oa_walk *w)
  * ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
 static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
 {
-  oa_walk w;
+  oa_walk w = { s, cfg, check, NULL, { 0, 0, 0, 0, 0, 0, 0 }, NULL, emit }; /* no window; at the head */
   size_t before = check ? check->count : 0;
-  memset(&w, 0, sizeof w); /* no window; at the head (the brace alone but in a stream's), nothing written */
-  w.s = s;
-  w.cfg = cfg;
-  w.check = check;
-  w.emit = emit;
   if (st) {
     w.head = st->body_only ? NULL : st;
     w.at = st->mark;
