@@ -2239,7 +2239,7 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
 {
   const odeus_config *cfg = w->cfg;
   unsigned oauth = m->kind == OA_KIND_OAUTH;
-  if (oauth ? !cfg->oauth_client : !cfg->fields) return;
+  if (!*OA_CAT(cfg, m, void *const)) return; /* fields or oauth_client, read as a pointer: NULL is unset */
   if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m);
   oa_put(w->s, oauth ? "{" : cfg->field_count ? "[{" : "[]", 2u - oauth);
