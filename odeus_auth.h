@@ -1934,8 +1934,8 @@ static inline odeus_str oa_enum_name(unsigned kind, unsigned v)
 {
   const char *t = oa_enum_names(kind);
   odeus_str r = { NULL, 0 };
-  for (; v > 1 && *t; v--) t += *t + 1;
-  if (v == 1 && *t) {
+  while (*t && --v) t += *t + 1; /* 0 wraps round: past the end, as a value after the last is */
+  if (*t) {
     r.ptr = t + 1;
     r.len = (size_t)*t;
   }
