@@ -1605,10 +1605,8 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
   const unsigned char *u = (const unsigned char *)p;
   size_t i = 0, run = 0, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (s && stop) { /* the window is not full yet */
-    size_t room = s->skip + s->cap - s->len;
-    if (room < n && n - room > 3) n = room + 3;
-  }
+  if (stop && n > s->skip + s->cap - s->len + 3) /* the window's room (not full yet), and 3 */
+    n = s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
     i = (size_t)(oa_plain_span(u + i, u + n) - u);
