@@ -2337,8 +2337,12 @@ static void oa_walk_request(oa_walk *w)
  * ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
 static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
 {
-  oa_walk w = { s, cfg, check, NULL, { 0, 0, 0, 0, 0, 0, 0 }, NULL, emit }; /* no window; at the head */
+  oa_walk w = { NULL, NULL, NULL, NULL, { 0, 0, 0, 0, 0, 0, 0 }, NULL, 0 }; /* no window; at the head */
   size_t before = check ? check->count : 0;
+  w.s = s;
+  w.cfg = cfg;
+  w.check = check;
+  w.emit = emit;
   if (st) {
     w.head = st->body_only ? NULL : st;
     w.at = st->mark;
