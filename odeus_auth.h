@@ -1471,7 +1471,7 @@ static odeus_str oa_key_name(odeus_key k)
  * encoded surrogates (ED) and code points past U+10FFFF (F4). */
 static unsigned oa_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 {
-  *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  *lo = (c | 0x10u) == 0xF0 ? 0x180u - c : 0x80; /* E0: A0, F0: 90 */
   *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
   return c - 0xC2u > 0xF4u - 0xC2u ? 0 : (c >> 4) - 12u + (c < 0xD0); /* C and D: 1, E: 2, F: 3 */
 }
