@@ -1688,20 +1688,20 @@ static size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, s
  * numbers 0-255, without leading zeros; its bytes into out unless NULL. */
 static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
 {
-  size_t i, d = 0, dots = 0; /* d: where the octet began */
+  size_t i, k = 0, dots = 0; /* k: the octet's digits */
   unsigned v = 0;
   for (i = 0; i < n; i++) {
     unsigned c = (unsigned char)s[i];
-    if (c == '.' && i > d && dots < 3) {
+    if (c == '.' && k && dots < 3) {
       if (out) out[dots] = (unsigned char)v;
       dots++;
       v = 0;
-      d = i + 1;
-    } else if (!oa_is_digit(c) || (i > d && v == 0) || (v = v * 10 + c - '0') > 255) {
+      k = 0;
+    } else if (!oa_is_digit(c) || (k++ && v == 0) || (v = v * 10 + c - '0') > 255) {
       return 0; /* not a digit, a digit after a leading 0, an octet over 255 */
     }
   }
-  if (dots < 3 || n == d) return 0; /* four octets, the last not empty */
+  if (dots < 3 || !k) return 0; /* four octets, the last not empty */
   if (out) out[3] = (unsigned char)v;
   return 1;
 }
