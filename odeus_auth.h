@@ -1471,9 +1471,9 @@ static odeus_str oa_key_name(odeus_key k)
  * encoded surrogates (ED) and code points past U+10FFFF (F4). */
 static unsigned oa_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 {
-  *lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  *lo = (c | 0x10u) == 0xF0 ? 0x180u - c : 0x80; /* E0: A0, F0: 90 */
   *hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-  return c - 0xC2u > 0xF4u - 0xC2u ? 0 : 1u + (c >= 0xE0) + (c >= 0xF0);
+  return c - 0xC2u > 0xF4u - 0xC2u ? 0 : (c >> 4) - 12u + (c < 0xD0); /* C and D: 1, E: 2, F: 3 */
 }
 
 /* How many of the n continuation bytes at p are valid (n when all are). */
@@ -1598,17 +1598,13 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
  * invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
  * Returns 0 with the UTF-16 length in *units, or the first problem,
  * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. With stop
- * (and s), it stops once the window is full and reads no further than the
- * window needs (an input byte gives an output byte; 3 more end a character). */
+ * (and s), it stops once the window is full; a window's walk gives it no more
+ * than the window needs (an input byte gives an output byte; 3 more end a character). */
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
   size_t i = 0, run = 0, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (s && stop) { /* the window is not full yet */
-    size_t room = s->skip + s->cap - s->len;
-    if (room < n && n - room > 3) n = room + 3;
-  }
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
     i = (size_t)(oa_plain_span(u + i, u + n) - u);
@@ -1616,7 +1612,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
       c = u[i];
       k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
       if (k) { /* a character of 4 bytes is two UTF-16 units */
-        less += k - 1 - (k == 4);
+        less += k - 1 - (k >> 2);
         i += k;
         continue;
       }
@@ -1690,20 +1686,20 @@ static size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, s
  * numbers 0-255, without leading zeros; its bytes into out unless NULL. */
 static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
 {
-  size_t i, d = 0, dots = 0; /* d: where the octet began */
+  size_t i, k = 0, dots = 0; /* k: the octet's digits */
   unsigned v = 0;
   for (i = 0; i < n; i++) {
     unsigned c = (unsigned char)s[i];
-    if (c == '.' && i > d && dots < 3) {
+    if (c == '.' && k && dots < 3) {
       if (out) out[dots] = (unsigned char)v;
       dots++;
       v = 0;
-      d = i + 1;
-    } else if (!oa_is_digit(c) || (i > d && v == 0) || (v = v * 10 + c - '0') > 255) {
+      k = 0;
+    } else if (!oa_is_digit(c) || (k++ && v == 0) || (v = v * 10 + c - '0') > 255) {
       return 0; /* not a digit, a digit after a leading 0, an octet over 255 */
     }
   }
-  if (dots < 3 || n == d) return 0; /* four octets, the last not empty */
+  if (dots < 3 || !k) return 0; /* four octets, the last not empty */
   if (out) out[3] = (unsigned char)v;
   return 1;
 }
@@ -1934,8 +1930,8 @@ static inline odeus_str oa_enum_name(unsigned kind, unsigned v)
 {
   const char *t = oa_enum_names(kind);
   odeus_str r = { NULL, 0 };
-  for (; v > 1 && *t; v--) t += *t + 1;
-  if (v == 1 && *t) {
+  while (*t && --v) t += *t + 1; /* 0 wraps round: past the end, as a value after the last is */
+  if (*t) {
     r.ptr = t + 1;
     r.len = (size_t)*t;
   }
@@ -2217,7 +2213,11 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     p = "[REDACTED]";
     n = 10;
   }
-  if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled it: resume there */
+  if (w->mark) { /* the pass reads no more than the window's room and 3 bytes (that end a character) */
+    size_t end = w->s->skip + w->s->cap;
+    if (w->s->len >= end) return 0; /* the key filled it: resume there */
+    if (n - from > end - w->s->len + 3) n = from + end - w->s->len + 3;
+  }
   stop.inside = 0;
   rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &stop : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
@@ -2239,7 +2239,7 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
 {
   const odeus_config *cfg = w->cfg;
   unsigned oauth = m->kind == OA_KIND_OAUTH;
-  if (oauth ? !cfg->oauth_client : !cfg->fields) return;
+  if (!*OA_CAT(cfg, m, void *const)) return; /* fields or oauth_client, read as a pointer: NULL is unset */
   if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m);
   oa_put(w->s, oauth ? "{" : cfg->field_count ? "[{" : "[]", 2u - oauth);
@@ -2339,9 +2339,8 @@ static void oa_walk_request(oa_walk *w)
  * ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
 static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
 {
-  oa_walk w;
+  oa_walk w = { NULL, NULL, NULL, NULL, { 0, 0, 0, 0, 0, 0, 0 }, NULL, 0 }; /* no window; at the head */
   size_t before = check ? check->count : 0;
-  memset(&w, 0, sizeof w); /* no window; at the head (the brace alone but in a stream's), nothing written */
   w.s = s;
   w.cfg = cfg;
   w.check = check;
