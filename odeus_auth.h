@@ -1163,16 +1163,7 @@ static void oa_putc(oa_sink *s, char c)
 }
 
 /* size_t, not uint64_t: a 64-bit division would pull in a libgcc helper
- * of about 700 bytes on 32-bit targets. The bundled POSIX transport alone
- * counts digits first (its port as text). */
-#if defined(ODEUS_AUTH_MBEDTLS) && !defined(ODEUS_AUTH_NO_POSIX)
-static size_t oa_digits(size_t v)
-{
-  size_t d = 1;
-  while (v >= 10) { v /= 10; d++; }
-  return d;
-}
-#endif
+ * of about 700 bytes on 32-bit targets. */
 
 /* The `digits` last decimal digits of v, at out. */
 static void oa_format_uint(char *out, size_t v, size_t digits)
@@ -5462,6 +5453,7 @@ static odeus_result oa_posix_open(void *ctx, const char *host, uint16_t port, ui
   struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)&ss;
   struct addrinfo hints, *list = NULL, *entry, one;
   char service[6];
+  oa_sink text;
   size_t left = 0, n;
   unsigned char ip[16];
   odeus_result r = ODEUS_ERR_CONNECT;
@@ -5484,9 +5476,9 @@ static odeus_result oa_posix_open(void *ctx, const char *host, uint16_t port, ui
     memcpy(&v6->sin6_addr, ip, 16);
     one.ai_addrlen = (socklen_t)sizeof *v6;
   } else {
-    n = oa_digits(port); /* the port as text */
-    oa_format_uint(service, port, n);
-    service[n] = '\0';
+    oa_sink_init(&text, service, sizeof service, 0); /* the port as text */
+    oa_put_uint(&text, port);
+    (void)oa_sink_cstr(&text);
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
