@@ -2128,9 +2128,8 @@ static void oa_put_head(oa_sink *s, const oa_stream *st)
   OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
   oa_put(s, st->url.host.ptr, st->url.host.len);
   if (st->url.explicit_port) { oa_putc(s, ':'); oa_put_uint(s, st->url.port); }
-  OA_PUT_LIT(s, "\r\nAuthorization: Bearer ");
-  if (st->redact) OA_PUT_LIT(s, "[REDACTED]");
-  else oa_put(s, req->api_key, st->key_len);
+  oa_put(s, "\r\nAuthorization: Bearer [REDACTED]", st->redact ? 34 : 24); /* a dump's key */
+  if (!st->redact) oa_put(s, req->api_key, st->key_len);
   OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
                 "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
   oa_put_uint(s, st->content_length);
@@ -2384,13 +2383,12 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
     const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
     const char *key = req->api_key;
-    size_t key_len = key ? oa_key_run(key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
+    size_t key_len = st->key_len = key ? oa_key_run(key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
+    odeus_result key_r = key_len && !key[key_len] ? ODEUS_OK : ODEUS_ERR_API_KEY;
     r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
-    if (r == ODEUS_OK && (!key_len || key[key_len])) r = ODEUS_ERR_API_KEY;
-    st->key_len = key_len;
+    if (r == ODEUS_OK) r = key_r;
     /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
-    if (r == ODEUS_OK) r = odeus_validate_id(req->integration_id, 36);
-    if (r == ODEUS_OK && req->integration_id[36]) r = ODEUS_ERR_ID;
+    if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0, 0);
   if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, OA_EMIT, NULL);
