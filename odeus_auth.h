@@ -1741,11 +1741,11 @@ static size_t oa_url_scheme(const char *s, size_t len)
   static const char word[] = "https://"; /* the 's' (k 4) may be missing */
   size_t i = 0, k;
   for (k = 0; k < 8; k++) {
-    unsigned c;
+    unsigned w = (unsigned char)word[k];
     if (i == len) return 0;
-    /* the scheme in any case: OR-ing 0x20 maps only 'H' and 'h' onto 'h', and so on */
-    c = (unsigned char)s[i] | (k < 5 ? 0x20u : 0u);
-    if (c == (unsigned char)word[k]) i++;
+    /* the letters in any case: OR-ing 0x20 (bit 6 of a letter, not of ':' or '/', shifted)
+     * maps only 'H' and 'h' onto 'h', and so on */
+    if (((unsigned char)s[i] | (w >> 1 & 0x20u)) == w) i++;
     else if (k != 4) return 0;
   }
   return i;
