@@ -1710,11 +1710,10 @@ static int oa_url_ipv6(const char *s, size_t n)
       if (!oa_url_ipv4(s + i - digits, n - i + digits, NULL)) return 0;
       groups++; /* two groups, with the one its first digits opened */
       break;
-    } else if (c == ':' && (digits || !i)) { /* after a group, or the first of a leading "::" */
-      if (i + 1 == n || (!digits && s[1] != ':')) return 0;
+    } else if (c != ':' || (digits ? i + 1 == n : i ? gap++ : n < 2 || s[1] != ':')) {
+      return 0; /* another byte, a ':' ending the address, a second "::", a leading ':' alone */
+    } else {
       digits = 0;
-    } else if (c != ':' || gap++) { /* another byte, or a second "::" */
-      return 0;
     }
   }
   return gap ? groups < 8 : groups == 8;
