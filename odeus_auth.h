@@ -1725,12 +1725,12 @@ static size_t oa_url_host(const char *s, size_t len)
 {
   size_t i = 0;
   if (len && s[0] == '[') {
-    for (i = 1; i < len && s[i] != ']'; i++) {}
-    return i < len && oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
+    for (i = 1; i < len; i++)
+      if (s[i] == ']') return oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
+    return 0;
   }
   i = oa_url_run(oa_url_host_bytes, s, 0, len);
-  if (i == 0 || s[0] == '.' || s[0] == '-') return 0;
-  return i;
+  return i && s[0] != '.' && s[0] != '-' ? i : 0;
 }
 
 /* "http://" or "https://", the letters in either case: the length, or 0.
