@@ -1764,9 +1764,9 @@ static size_t oa_url_port(const char *s, size_t i, size_t len, unsigned long *po
 static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
   size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0;
-  unsigned long scheme_port = i == 8 ? 443u : 80u, port = scheme_port;
+  unsigned long scheme_port = 80u + 363u * (i - 7u), port = scheme_port; /* i is 7 or 8 with a host */
   if (!h) return 0;
-  u->https = i == 8;
+  u->https = (int)(i - 7u);
   u->host.ptr = s + i;
   u->host.len = h;
   i += h;
@@ -1782,16 +1782,14 @@ static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out)
 {
   odeus_url u;
-  size_t i, end;
+  size_t i;
   if (!url || !out) return ODEUS_ERR_ARGUMENT;
   i = oa_url_authority(url, len, &u); /* which sets every member but the prefix */
-  if (!i) return ODEUS_ERR_BASE_URL;
-  if (i < len && url[i] != '/') return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
-  end = oa_url_run(oa_url_path_bytes, url, i, len);
-  if (end < len) return ODEUS_ERR_BASE_URL;
-  while (end > i && url[end - 1] == '/') end--; /* ".../api/public/" is ".../api/public" */
+  if (!i || (i < len && url[i] != '/') || oa_url_run(oa_url_path_bytes, url, i, len) < len)
+    return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
+  while (len > i && url[len - 1] == '/') len--; /* ".../api/public/" is ".../api/public" */
   u.prefix.ptr = url + i;
-  u.prefix.len = end - i;
+  u.prefix.len = len - i;
   *out = u;
   return ODEUS_OK;
 }
