@@ -2409,11 +2409,10 @@ static odeus_result oa_stream_begin(oa_stream *st, const odeus_request *req)
 static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
 {
   oa_sink s;
-  size_t n;
-  if (st->offset >= st->total) return 0; /* a stream that did not begin has no bytes */
+  size_t n = OA_MIN(cap, st->total - st->offset);
+  if (!n) return 0; /* none left (every window has room); a stream that did not begin has none */
   oa_sink_init(&s, window, cap, st->offset);
   (void)oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
-  n = OA_MIN(cap, st->total - st->offset);
   st->offset += n;
   return n;
 }
