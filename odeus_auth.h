@@ -1686,8 +1686,8 @@ static int oa_url_ipv4(const char *s, size_t n, unsigned char *out)
       dots++;
       v = 0;
       k = 0;
-    } else if (!oa_is_digit(c) || (k++ && v == 0) || (v = v * 10 + c - '0') > 255) {
-      return 0; /* not a digit, a digit after a leading 0, an octet over 255 */
+    } else if (!oa_is_digit(c) || k++ > v || (v = v * 10 + c - '0') > 255) {
+      return 0; /* not a digit, a digit after a leading 0 (k is 1, v 0), an octet over 255 */
     }
   }
   if (dots < 3 || !k) return 0; /* four octets, the last not empty */
