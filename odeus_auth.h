@@ -2214,10 +2214,10 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
   if (stop.inside) {
+    w->at.offset = stop.offset;
+    w->at.in = from + stop.in;
+    w->at.inside = 1;
     *w->mark = w->at;
-    w->mark->offset = stop.offset;
-    w->mark->in = from + stop.in;
-    w->mark->inside = 1;
     return 0;
   }
   oa_putc(w->s, '"');
@@ -2306,8 +2306,8 @@ static void oa_walk_request(oa_walk *w)
   while (at->obj != OA_OBJ_DONE) {
     if (w->mark) {
       if (s->len <= end) {
+        at->offset = s->len;
         *w->mark = *at;
-        w->mark->offset = s->len;
       }
       if (s->len >= end) return;
     }
