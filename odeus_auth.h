@@ -1575,10 +1575,9 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
 {
   size_t end = s->skip + s->cap, in = b;
   if (!stop || s->len < end) return 0;
-  if (s->len > end) {
-    in = end - o < i - a ? a + (end - o) : i;
-    while (in > a && in < i && (u[in] & 0xC0u) == 0x80u) in--;
-  }
+  if (s->len > end && end - o < i - a) /* in the run, which starts with a whole character */
+    for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
+  else if (s->len > end) in = i;
   stop->in = in;
   stop->offset = in == b ? s->len : o + (in - a);
   stop->inside = 1;
