@@ -1579,7 +1579,7 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
     for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
   else if (s->len > end) in = i;
   stop->in = in;
-  stop->offset = in == b ? s->len : o + (in - a);
+  stop->offset = s->len > end ? o + (in - a) : s->len;
   stop->inside = 1;
   return 1;
 }
