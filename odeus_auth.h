@@ -1575,12 +1575,11 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
 {
   size_t end = s->skip + s->cap, in = b;
   if (!stop || s->len < end) return 0;
-  if (s->len > end) {
-    in = end - o < i - a ? a + (end - o) : i;
-    while (in > a && in < i && (u[in] & 0xC0u) == 0x80u) in--;
-  }
+  if (s->len > end && end - o < i - a) /* in the run, which starts with a whole character */
+    for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
+  else if (s->len > end) in = i;
   stop->in = in;
-  stop->offset = in == b ? s->len : o + (in - a);
+  stop->offset = s->len > end ? o + (in - a) : s->len;
   stop->inside = 1;
   return 1;
 }
@@ -2210,10 +2209,10 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
   if (stop.inside) {
+    w->at.offset = stop.offset;
+    w->at.in = from + stop.in;
+    w->at.inside = 1;
     *w->mark = w->at;
-    w->mark->offset = stop.offset;
-    w->mark->in = from + stop.in;
-    w->mark->inside = 1;
     return 0;
   }
   oa_putc(w->s, '"');
@@ -2302,8 +2301,8 @@ static void oa_walk_request(oa_walk *w)
   while (at->obj != OA_OBJ_DONE) {
     if (w->mark) {
       if (s->len <= end) {
+        at->offset = s->len;
         *w->mark = *at;
-        w->mark->offset = s->len;
       }
       if (s->len >= end) return;
     }
