@@ -1162,10 +1162,9 @@ static void oa_putc(oa_sink *s, char c)
   if (at < s->cap) s->buf[at] = c;
 }
 
-/* size_t, not uint64_t: a 64-bit division would pull in a libgcc helper
- * of about 700 bytes on 32-bit targets. */
-
-/* The `digits` last decimal digits of v, at out. */
+/* The `digits` last decimal digits of v, at out. Numbers are size_t, not
+ * uint64_t: a 64-bit division would pull in a libgcc helper of about 700
+ * bytes on 32-bit targets. */
 static void oa_format_uint(char *out, size_t v, size_t digits)
 {
   for (; digits--; v /= 10) out[digits] = (char)('0' + (int)(v % 10));
@@ -2124,7 +2123,8 @@ static void oa_put_head(oa_sink *s, const oa_stream *st)
   OA_PUT_LIT(s, "/auth HTTP/1.1\r\nHost: ");
   oa_put(s, st->url.host.ptr, st->url.host.len);
   if (st->url.explicit_port) { oa_putc(s, ':'); oa_put_uint(s, st->url.port); }
-  oa_put(s, "\r\nAuthorization: Bearer [REDACTED]", st->redact ? 34 : 24); /* a dump's key */
+  oa_put(s, "\r\nAuthorization: Bearer [REDACTED]", /* a dump's key is the literal's end */
+         sizeof "\r\nAuthorization: Bearer " - 1 + (st->redact ? sizeof "[REDACTED]" - 1 : 0));
   if (!st->redact) oa_put(s, req->api_key, st->key_len);
   OA_PUT_LIT(s, "\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
                 "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
