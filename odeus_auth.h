@@ -677,7 +677,7 @@ typedef struct oa_http {
   char reason[64];              /* reason phrase, NUL-terminated, cut to fit */
   int head_done;                /* the final (non-1xx) head was read */
   int done;                     /* the whole message was read */
-  int chunked;                  /* from here to flags: what a head said (a 1xx's is
+  int chunked;                  /* from here to vlen: what a head said (a 1xx's is
                                    forgotten at once: oa_http_new_head) */
   int keep_alive;               /* the connection may be reused */
   int has_content_length;
@@ -2761,7 +2761,7 @@ static odeus_result oa_http_name_end(oa_http *p)
     p->retry_value = 0;
     p->hdr = OA_HTTP_H_OTHER;
   }
-  p->sub = p->vlen = 0; /* (num is 0: nothing but a Retry-After sets it in a head) */
+  p->sub = p->vlen = 0; /* (num: read by a head's first Retry-After only; head_end sets it anew) */
   return ODEUS_OK;
 }
 
@@ -2795,6 +2795,8 @@ static void oa_http_new_head(oa_http *p)
 {
   memset((char *)p + offsetof(oa_http, chunked), 0, offsetof(oa_http, head_len) - offsetof(oa_http, chunked));
 }
+OA_STATIC_ASSERT(http_head_fields, offsetof(oa_http, vlen) < offsetof(oa_http, head_len) &&
+                                   offsetof(oa_http, head_len) < offsetof(oa_http, val));
 
 /* The trailer section and each chunk line get a head_max of their own:
  * head_len restarts as what of oa_http_text's span follows the LF. (num is
@@ -2806,18 +2808,13 @@ static void oa_http_new_section(oa_http *p, unsigned state, size_t rest)
   p->sub = 0;
 }
 
-static void oa_http_message_done(oa_http *p)
-{
-  p->done = 1;
-}
-
 /* The empty line after a head (decide how the body is framed) or after
  * the trailers. */
 static odeus_result oa_http_head_end(oa_http *p, size_t rest)
 {
   unsigned f = p->flags;
   uint64_t bound = p->body_max ? p->body_max : UINT64_MAX;
-  if (f & OA_HTTP_F_TRAILER) { oa_http_message_done(p); return ODEUS_OK; }
+  if (f & OA_HTTP_F_TRAILER) { p->done = 1; return ODEUS_OK; }
   if (p->status < 200) { oa_http_new_head(p); return ODEUS_OK; } /* interim: skip */
   p->head_done = 1;
   /* Kept: bit i of 0x1131, i the three flags below 8 and chunked as 8: 0, 4,
@@ -2825,7 +2822,7 @@ static odeus_result oa_http_head_end(oa_http *p, size_t rest)
   p->keep_alive = (int)((0x1131u >> ((f & 7u) | (unsigned)p->chunked << 3)) & 1u);
   p->num = p->content_length;
   if (p->status == 204 || p->status == 304 || (p->has_content_length && !p->num)) {
-    oa_http_message_done(p);
+    p->done = 1;
   } else if (p->chunked) {
     oa_http_new_section(p, OA_HTTP_CHUNK_SIZE, rest);
   } else if (p->has_content_length) {
@@ -3030,7 +3027,7 @@ static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if (p->num == 0) return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE); /* until close */
   if (p->num < n) n = (size_t)p->num;
   p->num -= n;
-  if (p->num == 0 && p->state == OA_HTTP_BODY_CL) oa_http_message_done(p);
+  if (p->num == 0 && p->state == OA_HTTP_BODY_CL) p->done = 1;
   else if (p->num == 0 && p->state == OA_HTTP_CHUNK_DATA) { /* its CRLF and the next size: a new bound */
     p->state = OA_HTTP_CHUNK_SIZE;
     p->sub = OA_HTTP_Z_CR;
@@ -3067,7 +3064,7 @@ static odeus_result oa_http_finish(oa_http *p)
 {
   if (!p) return ODEUS_ERR_ARGUMENT;
   if (p->error) return (odeus_result)p->error;
-  if (p->state == OA_HTTP_BODY_CLOSE) oa_http_message_done(p);
+  if (p->state == OA_HTTP_BODY_CLOSE) p->done = 1;
   if (!p->done) p->error = ODEUS_ERR_HTTP_TRUNCATED;
   return (odeus_result)p->error;
 }
