@@ -399,6 +399,7 @@ static void test_over_claim(void)
   f.over_claim = 1;
   make_response("HTTP/1.1 200 OK\r\n", ok_body);
   CHECK_EQ_INT(run(&f, 64), ODEUS_ERR_IO);
+  CHECK_EQ_INT(x.io_error, 0); /* a count, not an error code of the io's */
   CHECK(all_zero(window, 64));
   odeus_exchange_end(&x);
 }
@@ -423,6 +424,7 @@ static void test_failed_recv_wipes(void)
     f.fail_at = sends + 3;        /* the fourth recv */
     f.fail_value = values[i];
     CHECK_EQ_INT(run(&f, 64), ODEUS_ERR_IO);
+    CHECK_EQ_INT(x.io_error, (values[i] < 0 ? values[i] : 0));
     CHECK_EQ_INT(f.failed_in_send, 0);
     CHECK(all_zero(window, 64));
     odeus_exchange_end(&x);
@@ -592,6 +594,18 @@ static void test_until_close(void)
   f.fail_value = HARD_ERROR;
   CHECK_EQ_INT(run(&f, 100), ODEUS_ERR_STATUS_404);
   CHECK_EQ_INT(x.io_error, HARD_ERROR);
+  CHECK_EQ_INT(x.internal.http.head_done, 1);
+  odeus_exchange_end(&x);
+  /* but an io that claims more than it was offered is broken, not failing:
+   * its count is no error code, and the status does not stand for it */
+  {
+    long calls = f.calls;
+    fake_init(&f, 0, 7);
+    f.fail_at = calls - 2;
+  }
+  f.fail_value = 100000;
+  CHECK_EQ_INT(run(&f, 100), ODEUS_ERR_IO);
+  CHECK_EQ_INT(x.io_error, 0);
   CHECK_EQ_INT(x.internal.http.head_done, 1);
   odeus_exchange_end(&x);
   /* a 200's body is the integration: cut short, it fails */
