@@ -835,11 +835,12 @@ typedef struct odeus_answer_reader {
   /* the error message */
   unsigned cur, have;           /* priority of the member read / of the text stored */
   unsigned where, role;         /* the container followed, what its next value is */
-  /* words, at short offsets; the first four side by side: entering a container clears them in two stores */
+  /* words, at short offsets; the first four side by side: entering a container clears them together */
   unsigned part_started, path_elems, item_seen, item_parts, first_part;
   size_t item_sep, second_start;   /* the length before an item's "; " / its second part */
   size_t msg_len, msg_stored;   /* the whole message / bytes of it in storage */
-  oa_json json;                 /* the JSON reader under it; last, so the rest lies at short offsets */
+  oa_json json;                 /* the JSON reader under it; last, so the rest lies at short offsets
+                                   (and odeus_answer_begin clears all before it) */
 } odeus_answer_reader;
 
 /* Starts reading the body of an answer with this status into out (its
@@ -3128,7 +3129,9 @@ static odeus_result oa_http_finish(oa_http *p)
 
 /* Inside which token the reader is. Between tokens, state is what may come
  * next instead: a set of enum oa_json_expect, each with space (bit 5), which
- * none of these has. A literal alone has bit 3: one test finds it. */
+ * none of these has. Of these, a literal alone has bit 3, so one test finds
+ * it once the between-tokens test came first (WANT_CLOSE is bit 3 too, but
+ * only ever joined to a set with space). */
 enum oa_json_state {
   OA_JSON_STRING = 0,           /* in a string or key */
   OA_JSON_ESCAPE = 1,           /* after a backslash, in its letter or \uXXXX */
@@ -4348,6 +4351,9 @@ static void oa_ans_clear(odeus_answer *out)
   memset((char *)out + offsetof(odeus_answer, status), 0, sizeof *out - offsetof(odeus_answer, status));
 }
 OA_STATIC_ASSERT(answer_storage_first, offsetof(odeus_answer, strings_capacity) < offsetof(odeus_answer, status));
+
+OA_STATIC_ASSERT(answer_reader_json_last,
+                 offsetof(odeus_answer_reader, json) + sizeof(oa_json) == sizeof(odeus_answer_reader));
 
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
 {
