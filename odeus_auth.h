@@ -4051,8 +4051,8 @@ static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
     r->str_room = r->target ? out->strings_capacity - r->used : 0;
     len = 0;
   }
-  if (n && len < r->str_room && n < r->str_room - len) memcpy(out->strings + r->used + len, ev->text, n);
-  r->str_len = len = oa_ans_add(len, n);
+  r->str_len = len = oa_ans_add(len, n); /* past SIZE_MAX it stays there: never below the room */
+  if (n && len < r->str_room) memcpy(out->strings + r->used + (len - n), ev->text, n);
   /* an enum's value lies just before its text, in the integration as in a field */
   if (m->kind >= OA_KIND_AUTH_TYPE && r->target && (s = oa_bind_word(&r->bind, ev)) != NULL) {
     int v = oa_enum_lookup(m->kind, s, r->bind.word_len);
