@@ -2888,9 +2888,10 @@ static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r = ODEUS_OK;
-  unsigned hdr = p->hdr;
+  if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
+    while (s < e && oa_http_text_byte(*s)) s++;
   for (; s < e && oa_http_text_byte(*s); s++)
-    if (hdr != OA_HTTP_H_OTHER && (r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
+    if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
   if (s < e && *s == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
   return oa_http_eol(p, s, e, OA_HTTP_AT_LINE);
 }
@@ -2945,9 +2946,13 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   for (; s < e; s++) {
     unsigned c = *s;
     if (oa_http_goes_on(w, c) && c != '\r') w++; /* CR | 0x20 is '-' */
-    else if (oa_http_tchar(c)) /* "con": connection parts from content-length */
-      w = w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n' ? OA_HTTP_N_CONNECTION_CONN : OA_HTTP_N_NONE;
-    else break;
+    else if (!oa_http_tchar(c)) break;
+    else if (w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n') w = OA_HTTP_N_CONNECTION_CONN; /* "con" */
+    else { /* no name of ours: the rest is only checked */
+      w = OA_HTTP_N_NONE;
+      while (++s < e && oa_http_tchar(*s)) {}
+      break;
+    }
   }
   p->sub = w;
   if (s == e) return s;
@@ -2992,12 +2997,15 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if (!room) return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEAD_TOO_LONG);
   if ((size_t)(e - s) > room) e = s + room;
   p->head_len += (size_t)(e - s); /* the span, less what it leaves (below) */
-  switch (p->state) {
-  case OA_HTTP_STATUS: t = oa_http_status(p, s, e); break;
-  case OA_HTTP_NAME: t = oa_http_name(p, s, e); break;
-  case OA_HTTP_VALUE: t = oa_http_value(p, s, e); break;
-  case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, s, e); break;
-  default: t = oa_http_crlf(p, s, e); break;
+  for (t = s;;) { /* line after line, while the text goes on */
+    switch (p->state) {
+    case OA_HTTP_STATUS: t = oa_http_status(p, t, e); break;
+    case OA_HTTP_NAME: t = oa_http_name(p, t, e); break;
+    case OA_HTTP_VALUE: t = oa_http_value(p, t, e); break;
+    case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, t, e); break;
+    default: t = oa_http_crlf(p, t, e); break;
+    }
+    if (t == e || p->error || p->state != OA_HTTP_NAME) break; /* (a head's end leaves CRLF) */
   }
   /* A byte out of place in a status line or a field name is
    * ODEUS_ERR_HTTP_CONTROL when it is a control byte (CR aside). */
@@ -3048,15 +3056,21 @@ static void oa_http_init(oa_http *p, oa_body_fn on_body, void *ctx)
   p->ctx = ctx;
 }
 
-static odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_t *used)
+/* Bytes s..e (s < e) into a parser not stopped: where it stopped (e, done, failed). */
+static oa_http_ptr oa_http_run(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
-  oa_http_ptr s = (oa_http_ptr)data, e;
+  do s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
+  while (s < e && !p->error && !p->done);
+  return s;
+}
+
+/* inline: not called (nor warned of) where only an exchange runs the parser. */
+static inline odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_t *used)
+{
+  oa_http_ptr s = (oa_http_ptr)data;
   if (used) *used = 0;
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (!len) return (odeus_result)p->error; /* (an error stops the loop below) */
-  e = s + len;
-  while (s < e && !p->error && !p->done)
-    s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
+  if (len && !p->error && !p->done) s = oa_http_run(p, s, s + len);
   if (used) *used = (size_t)(s - (oa_http_ptr)data);
   return (odeus_result)p->error;
 }
@@ -4598,8 +4612,8 @@ static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
 /* One recv, fed to the parser (whose on_body feeds the answer reader). */
 static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
 {
-  size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX), used = 0;
-  odeus_result r;
+  size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX);
+  oa_http_ptr end, stop;
   int n = io->recv(io->ctx, x->internal.window, cap);
   /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED
    * (a kept-alive connection the server dropped, say: oa_x_io_failure);
@@ -4612,12 +4626,13 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   }
   if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
   x->received += (uint64_t)n;
-  r = oa_http_feed(&x->internal.http, (const char *)x->internal.window, (size_t)n, &used);
-  if (r == ODEUS_OK) {
+  end = x->internal.window + n;
+  stop = oa_http_run(&x->internal.http, x->internal.window, end); /* (it had not stopped: else the exchange is over) */
+  if (!x->internal.http.error) {
     if (!x->internal.http.done) return ODEUS_OK;
-    x->leftover = (size_t)n - used;
+    x->leftover = (size_t)(end - stop);
   }
-  return oa_x_end(x, r);
+  return oa_x_end(x, (odeus_result)x->internal.http.error);
 }
 
 ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
