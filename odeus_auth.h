@@ -2677,6 +2677,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 {
   unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
+  if (oa_http_goes_on(w, c)) { p->sub = w + 1; return ODEUS_OK; } /* a word goes on (phase IN: else w is 0 or whole) */
   if (oa_http_ows(c)) {
     if (phase && !oa_http_whole(w)) { /* a word cut short is no word */
       if (te) return ODEUS_ERR_HTTP_TE;
@@ -3018,21 +3019,12 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 
 /* ---- the body ---------------------------------------------------------------- */
 
-static oa_http_ptr oa_http_deliver(oa_http *p, oa_http_ptr s, size_t n)
-{
-  p->body_read += n;
-  if (p->on_body) { /* n > 0: data never passes an empty span */
-    int rc = p->on_body(p->ctx, (const char *)s, n);
-    if (rc) p->error = rc;
-  }
-  return s + n;
-}
-
 /* Body bytes: num counts down a Content-Length, a chunk, or body_max for a
  * body read until close (a byte past it is BODY_TOO_LARGE). */
 static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t n = (size_t)(e - s);
+  int rc;
   if (p->num == 0) return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE); /* until close */
   if (p->num < n) n = (size_t)p->num;
   p->num -= n;
@@ -3042,12 +3034,14 @@ static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     p->sub = OA_HTTP_Z_CR;
     p->head_len = 0;
   }
-  return oa_http_deliver(p, s, n);
+  p->body_read += n;
+  if (p->on_body && (rc = p->on_body(p->ctx, (const char *)s, n)) != 0) p->error = rc; /* (n > 0: never an empty span) */
+  return s + n;
 }
 
 /* ---- the API ------------------------------------------------------------------ */
 
-static void oa_http_init(oa_http *p, oa_body_fn on_body, void *ctx)
+static inline void oa_http_init(oa_http *p, oa_body_fn on_body, void *ctx) /* inline: as oa_http_feed */
 {
   if (!p) return;
   memset(p, 0, sizeof *p); /* zero is also the start of a head: OA_HTTP_STATUS, no flags */
@@ -4647,7 +4641,9 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
   r = !window || !window_size ? ODEUS_ERR_ARGUMENT : oa_stream_begin(&x->internal.out, req);
   if (r != ODEUS_OK) return oa_x_over(x, r);
   x->answer = answer;
-  oa_http_init(&x->internal.http, answer ? oa_x_on_body : NULL, x);
+  x->internal.http.head_max = ODEUS_HTTP_HEAD_MAX; /* as oa_http_init, on a zeroed parser */
+  x->internal.http.on_body = answer ? oa_x_on_body : NULL;
+  x->internal.http.ctx = x;
   x->internal.http.body_max = ODEUS_EXCHANGE_BODY_MAX;
   x->result = ODEUS_ERR_STATE;
   x->internal.state = OA_X_SEND;
