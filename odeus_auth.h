@@ -3041,13 +3041,19 @@ static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 
 /* ---- the API ------------------------------------------------------------------ */
 
-static inline void oa_http_init(oa_http *p, oa_body_fn on_body, void *ctx) /* inline: as oa_http_feed */
+/* Sets up a zeroed parser (zero is also the start of a head: OA_HTTP_STATUS, no flags). */
+static void oa_http_setup(oa_http *p, oa_body_fn on_body, void *ctx)
 {
-  if (!p) return;
-  memset(p, 0, sizeof *p); /* zero is also the start of a head: OA_HTTP_STATUS, no flags */
   p->head_max = ODEUS_HTTP_HEAD_MAX;
   p->on_body = on_body;
   p->ctx = ctx;
+}
+
+static inline void oa_http_init(oa_http *p, oa_body_fn on_body, void *ctx) /* inline: as oa_http_feed */
+{
+  if (!p) return;
+  memset(p, 0, sizeof *p);
+  oa_http_setup(p, on_body, ctx);
 }
 
 /* Bytes s..e (s < e) into a parser not stopped: where it stopped (e, done, failed). */
@@ -4641,9 +4647,7 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
   r = !window || !window_size ? ODEUS_ERR_ARGUMENT : oa_stream_begin(&x->internal.out, req);
   if (r != ODEUS_OK) return oa_x_over(x, r);
   x->answer = answer;
-  x->internal.http.head_max = ODEUS_HTTP_HEAD_MAX; /* as oa_http_init, on a zeroed parser */
-  x->internal.http.on_body = answer ? oa_x_on_body : NULL;
-  x->internal.http.ctx = x;
+  oa_http_setup(&x->internal.http, answer ? oa_x_on_body : NULL, x); /* zeroed with x */
   x->internal.http.body_max = ODEUS_EXCHANGE_BODY_MAX;
   x->result = ODEUS_ERR_STATE;
   x->internal.state = OA_X_SEND;
