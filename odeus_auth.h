@@ -1495,13 +1495,18 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 static inline void oa_put_escape(oa_sink *s, unsigned char c)
 {
   unsigned letter = oa_escape_pair(c, 1); /* none: \u00XX */
-  char e[6] = { '\\', (char)letter, '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
-  if (c >= 0x80) {
-    OA_PUT_LIT(s, "\xEF\xBF\xBD");
-    return;
+  char e[6] = { '\\', 'u', '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
+  const char *text = e;
+  size_t n = 6;
+  if (letter) {
+    e[1] = (char)letter;
+    n = 2;
   }
-  if (!letter) e[1] = 'u';
-  oa_put(s, e, letter ? 2 : 6);
+  if (c >= 0x80) {
+    text = "\xEF\xBF\xBD";
+    n = 3;
+  }
+  oa_put(s, text, n);
 }
 
 /* ---- text for display ------------------------------------------------------ */
