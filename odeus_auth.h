@@ -2206,7 +2206,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     if (w->s->len >= end) return 0; /* the key filled it: resume there */
     if (n - from > end - w->s->len + 3) n = from + end - w->s->len + 3;
   }
-  stop.inside = 0;
+  stop.inside = w->at.inside = 0; /* resumed (if it was): the pass sets the stop afresh */
   rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &stop : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
@@ -2254,7 +2254,6 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
   } else if (m->kind <= OA_KIND_URL) {
     if (!w->at.inside) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
-    w->at.inside = 0;
   } else {
     odeus_str t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
