@@ -2328,17 +2328,16 @@ static inline void oa_walk_request(oa_walk *w)
  * ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
 static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
 {
-  oa_walk w = { NULL, NULL, NULL, NULL, { 0, 0, 0, 0, 0, 0, 0 }, NULL, 0 }; /* no window; at the head */
+  oa_walk w;
   size_t before = check ? check->count : 0;
   w.s = s;
   w.cfg = cfg;
   w.check = check;
   w.emit = emit;
-  if (st) {
-    w.head = st->body_only ? NULL : st;
-    w.at = st->mark;
-    w.mark = &st->mark;
-  }
+  w.head = st && !st->body_only ? st : NULL;
+  w.mark = st ? &st->mark : NULL; /* no window */
+  if (st) w.at = st->mark;
+  else memset(&w.at, 0, sizeof w.at); /* at the head */
   s->len = w.at.offset;
   oa_walk_request(&w);
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
