@@ -2194,7 +2194,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
-  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0, limit;
+  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units, at = 0, limit;
   oa_mark stop;
   int rule;
   if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
