@@ -1498,6 +1498,7 @@ static inline void oa_put_escape(oa_sink *s, unsigned char c)
   char e[6] = { '\\', 'u', '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
   const char *text = e;
   size_t n = 6;
+  /* cppcheck-suppress unreadVariable ; e[1] is read through text */
   if (letter) { e[1] = (char)letter; n = 2; }
   if (c >= 0x80) { text = "\xEF\xBF\xBD"; n = 3; } /* not UTF-8: no letter */
   oa_put(s, text, n);
