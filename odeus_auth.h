@@ -1495,13 +1495,13 @@ static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 static inline void oa_put_escape(oa_sink *s, unsigned char c)
 {
   unsigned letter = oa_escape_pair(c, 1); /* none: \u00XX */
-  char e[6] = { '\\', (char)letter, '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
-  if (c >= 0x80) {
-    OA_PUT_LIT(s, "\xEF\xBF\xBD");
-    return;
-  }
-  if (!letter) e[1] = 'u';
-  oa_put(s, e, letter ? 2 : 6);
+  char e[6] = { '\\', 'u', '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
+  const char *text = e;
+  size_t n = 6;
+  /* cppcheck-suppress unreadVariable ; e[1] is read through text */
+  if (letter) { e[1] = (char)letter; n = 2; }
+  if (c >= 0x80) { text = "\xEF\xBF\xBD"; n = 3; } /* not UTF-8: no letter */
+  oa_put(s, text, n);
 }
 
 /* ---- text for display ------------------------------------------------------ */
@@ -1662,8 +1662,9 @@ static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xf
                                                      0xfe, 0xff, 0xff, 0x47 };
 
 /* Where the run of bytes of set from s + i stops, len if it does not: a '%' (only the path's
- * set has it) must begin an escape of 2 hex digits (oa_hex_value gives 16 for a non-hex byte). */
-static size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, size_t len)
+ * set has it) must begin an escape of 2 hex digits (oa_hex_value gives 16 for a non-hex byte).
+ * `inline` here and on oa_url_authority (see oa_put): a speed build copies them in. */
+static inline size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, size_t len)
 {
   const unsigned char *u = (const unsigned char *)s;
   while (i < len && oa_in_set96(set, u[i]) &&
@@ -1760,7 +1761,7 @@ static size_t oa_url_port(const char *s, size_t i, size_t len, unsigned long *po
 
 /* scheme "://" host [":" port]: shared by the base URL and the OAuth URLs.
  * Returns the length of that prefix, 0 if invalid. */
-static size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
+static inline size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
   size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0;
   unsigned long scheme_port = 80u + 363u * (i - 7u), port = scheme_port; /* i is 7 or 8 with a host */
@@ -2113,8 +2114,9 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
  * at a time (the head, a bracket, a member), its position kept as data
  * (oa_mark), so a window starts at the item, or the byte inside a string,
  * where the last one ended and stops once full: it costs what its bytes cost. */
-/* The head, the first item; Content-Length is the body's real length, a dump's too. */
-static void oa_put_head(oa_sink *s, const oa_stream *st)
+/* The head, the first item; Content-Length is the body's real length, a dump's too.
+ * `inline` (see oa_put): its literals' puts need no call in a speed build. */
+static inline void oa_put_head(oa_sink *s, const oa_stream *st)
 {
   const odeus_request *req = st->req;
   OA_PUT_LIT(s, "PATCH ");
@@ -2193,7 +2195,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
-  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units = 0, at = 0, limit;
+  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units, at = 0, limit;
   oa_mark stop;
   int rule;
   if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
@@ -2205,7 +2207,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     if (w->s->len >= end) return 0; /* the key filled it: resume there */
     if (n - from > end - w->s->len + 3) n = from + end - w->s->len + 3;
   }
-  stop.inside = 0;
+  stop.inside = w->at.inside = 0; /* resumed (if it was): the pass sets the stop afresh */
   rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &stop : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
@@ -2253,7 +2255,6 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
   } else if (m->kind <= OA_KIND_URL) {
     if (!w->at.inside) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
-    w->at.inside = 0;
   } else {
     odeus_str t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
@@ -2291,8 +2292,10 @@ static void oa_walk_close(oa_walk *w)
 
 /* The walk, one item at a time (the head, a member, a close) from where
  * it is: an item that starts within the window is where the next window
- * may resume, so a window costs what its bytes cost. */
-static void oa_walk_request(oa_walk *w)
+ * may resume, so a window costs what its bytes cost. `inline`: a speed
+ * build then walks in oa_walk_body's frame, where the walk is its own
+ * local (about 200 instructions an exchange); a size build did already. */
+static inline void oa_walk_request(oa_walk *w)
 {
   oa_mark *at = &w->at;
   oa_sink *s = w->s;
@@ -2326,17 +2329,16 @@ static void oa_walk_request(oa_walk *w)
  * ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
 static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
 {
-  oa_walk w = { NULL, NULL, NULL, NULL, { 0, 0, 0, 0, 0, 0, 0 }, NULL, 0 }; /* no window; at the head */
+  oa_walk w;
   size_t before = check ? check->count : 0;
   w.s = s;
   w.cfg = cfg;
   w.check = check;
   w.emit = emit;
-  if (st) {
-    w.head = st->body_only ? NULL : st;
-    w.at = st->mark;
-    w.mark = &st->mark;
-  }
+  w.head = st && !st->body_only ? st : NULL;
+  w.mark = st ? &st->mark : NULL; /* no window */
+  if (st) w.at = st->mark;
+  else memset(&w.at, 0, sizeof w.at); /* at the head */
   s->len = w.at.offset;
   oa_walk_request(&w);
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
