@@ -1496,12 +1496,10 @@ static inline void oa_put_escape(oa_sink *s, unsigned char c)
 {
   unsigned letter = oa_escape_pair(c, 1); /* none: \u00XX */
   char e[6] = { '\\', 'u', '0', '0', oa_hex_digits[c >> 4 & 15u], oa_hex_digits[c & 15u] };
-  const char *text = e;
   size_t n = 6;
-  /* cppcheck-suppress unreadVariable ; e[1] is read through text */
   if (letter) { e[1] = (char)letter; n = 2; }
-  if (c >= 0x80) { text = "\xEF\xBF\xBD"; n = 3; } /* not UTF-8: no letter */
-  oa_put(s, text, n);
+  if (c >= 0x80) n = 3; /* not UTF-8: U+FFFD, no letter */
+  oa_put(s, c >= 0x80 ? "\xEF\xBF\xBD" : e, n);
 }
 
 /* ---- text for display ------------------------------------------------------ */
