@@ -3394,6 +3394,10 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         p++;
         if (js->ev.type != OA_JEV_KEY) goto value_done;
         state = OA_JSON_WANT_COLON;
+        if (p != end && *p == ':') { /* compact text's colon, not read between tokens */
+          state = OA_JSON_WANT_VALUE;
+          p++;
+        }
         goto between;
       }
       if (p != end && c != '\\' && c < 0x80) OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
