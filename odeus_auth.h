@@ -638,7 +638,8 @@ typedef struct oa_json {
   int error;                    /* 0, or the result every later call returns */
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
-                                   token's type, depth and offset */
+                                   token's type, depth and offset (its depth is
+                                   always depth: a bracket sets both) */
   unsigned char stack[8];       /* bit i of these 64: container i+1 is an object
                                    (0 above the open ones) */
   uint32_t code;                /* \u accumulator */
@@ -3347,7 +3348,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (oa_json_emit(js, 0, NULL, 0)) goto done;
         p++;
         if (n == OA_JSON_C_CLOSE) goto value_done;
-        js->depth = d + 1;
+        js->depth = js->ev.depth = d + 1; /* a value's depth is set here, not per value */
         state = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
         continue;
       }
@@ -3355,7 +3356,6 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
        * the quote), a literal or a number */
       js->flags = OA_JSON_FIRST;
       js->sub = 0;
-      js->ev.depth = js->depth;
       if (n == OA_JSON_C_QUOTE) {
         js->ev.type = (state & 1u << OA_JSON_C_OPEN) ? OA_JEV_STRING : OA_JEV_KEY;
         state = OA_JSON_STRING;
