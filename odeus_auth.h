@@ -3298,9 +3298,11 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
  * up to the start of a token, then, in a string, its run of plain bytes
  * (run is where it began in this piece), without a dispatch between the two;
  * in NUMBER and LITERAL, their bytes; in the other states, one byte. A
- * string's or a number's bytes go out at one place (deliver); a value's end
- * is one place too (value_done), which goes on between tokens at once (so
- * does a key's end). state lives in a local until the end. On an error or a
+ * string plain and whole in the piece goes out from its opening quote
+ * (quote), one event with no flags or tmp to look at; other runs go out at
+ * the closing quote or at deliver. A value's end is one place (value_done),
+ * which goes on between tokens at once (so does a key's end, string_done).
+ * state lives in a local until the end. On an error or a
  * stop by the callback, p stays on the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
@@ -3322,7 +3324,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         c = *p;
         n = OA_JSON_CLASS(c);
         if (!(state & 1u << n)) goto refuse;
-        if (n == OA_JSON_C_QUOTE) break;
+        if (n == OA_JSON_C_QUOTE) goto quote;
         if (n == OA_JSON_C_COMMA)
           state = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         else if (n == OA_JSON_C_COLON)
@@ -3352,16 +3354,10 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         state = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
         continue;
       }
-      /* a value begins (state let it): a string or key (its run after
-       * the quote), a literal or a number */
+      /* a value begins (state let it): a literal or a number */
       js->flags = OA_JSON_FIRST;
       js->sub = 0;
-      if (n == OA_JSON_C_QUOTE) {
-        js->ev.type = (state & 1u << OA_JSON_C_OPEN) ? OA_JEV_STRING : OA_JEV_KEY;
-        state = OA_JSON_STRING;
-        p++;
-        goto scan; /* no high surrogate waits at a string's start */
-      } else if (n == OA_JSON_C_WORD) {
+      if (n == OA_JSON_C_WORD) {
         js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (((c ^ 't') + 6) >> 4)); /* t 0, f 1, n 2 */
         js->flags = 0;
         state = OA_JSON_LITERAL;
@@ -3378,10 +3374,10 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         js->high = 0;
         if (oa_json_put_code(js, 0xFFFD, OA_JSON_LONE)) goto done;
       }
-    scan:
       run = p;
       for (;;) {
         p = oa_plain_span(p, end);
+      spanned:
         if (p == end || *p < 0x80) break;
         /* a raw character, whole and valid, stays in the run */
         n = (unsigned)oa_utf8_length(p, (size_t)(end - p));
@@ -3391,14 +3387,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       c = p != end ? *p : 0;
       if (c == '"') {
         if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
-        p++;
-        if (js->ev.type != OA_JEV_KEY) goto value_done;
-        state = OA_JSON_WANT_COLON;
-        if (p != end && *p == ':') { /* compact text's colon, not read between tokens */
-          state = OA_JSON_WANT_VALUE;
-          p++;
-        }
-        goto between;
+        goto string_done;
       }
       if (p != end && c != '\\' && c < 0x80) OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
       last = 0;
@@ -3487,6 +3476,29 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     state = OA_JSON_UTF8;
     js->need = 0;
     continue;
+  quote:
+    /* a string or key (a key where no bracket may open) begins at p; an
+     * empty one goes the long way, as its event is not RAW */
+    js->ev.offset = OA_JSON_AT(p);
+    js->ev.type = (state & 1u << OA_JSON_C_OPEN) ? OA_JEV_STRING : OA_JEV_KEY;
+    state = OA_JSON_STRING;
+    run = ++p;
+    p = oa_plain_span(p, end);
+    if (p == end || *p != '"' || p == run) {
+      js->flags = OA_JSON_FIRST;
+      goto spanned; /* no high surrogate waits at a string's start */
+    }
+    if (oa_json_emit(js, OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW, run, (size_t)(p - run)))
+      goto done;
+  string_done:
+    p++; /* after the closing quote */
+    if (js->ev.type != OA_JEV_KEY) goto value_done;
+    state = OA_JSON_WANT_COLON;
+    if (p != end && *p == ':') { /* compact text's colon, not read between tokens */
+      state = OA_JSON_WANT_VALUE;
+      p++;
+    }
+    goto between;
   value_done:
     state = js->depth ? OA_JSON_WANT_COMMA : OA_JSON_WANT_END;
     goto between;
