@@ -3476,9 +3476,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     state = OA_JSON_UTF8;
     js->need = 0;
     continue;
-  quote:
-    /* a string or key (a key where no bracket may open) begins at p; an
-     * empty one goes the long way, as its event is not RAW */
+  quote: /* a string or key (a key where no bracket may open); "" is not RAW */
     js->ev.offset = OA_JSON_AT(p);
     js->ev.type = (state & 1u << OA_JSON_C_OPEN) ? OA_JEV_STRING : OA_JEV_KEY;
     state = OA_JSON_STRING;
