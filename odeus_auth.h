@@ -638,8 +638,7 @@ typedef struct oa_json {
   int error;                    /* 0, or the result every later call returns */
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
-                                   token's type, depth and offset (its depth is
-                                   always depth: a bracket sets both) */
+                                   token's type, offset and depth (= depth) */
   unsigned char stack[8];       /* bit i of these 64: container i+1 is an object
                                    (0 above the open ones) */
   uint32_t code;                /* \u accumulator */
@@ -3199,15 +3198,20 @@ static int oa_json_ignore(void *ctx, const oa_json_event *ev)
   return 0;
 }
 
-/* Delivers the event of the token, with the flags due (FIRST, LONE); a
- * nonzero answer of the callback is the error from then on. */
+/* Delivers the event, ev.flags set; a nonzero answer is the error from then on. */
+static int oa_json_call(oa_json *js, const void *text, size_t len)
+{
+  js->ev.text = (const char *)text;
+  js->ev.len = len;
+  return js->error = js->fn(js->ctx, &js->ev);
+}
+
+/* Delivers the event of the token, with the flags due (FIRST, LONE). */
 static int oa_json_emit(oa_json *js, unsigned flags, const void *text, size_t len)
 {
   js->ev.flags = flags | js->flags;
-  js->ev.text = (const char *)text;
-  js->ev.len = len;
   js->flags = 0;
-  return js->error = js->fn(js->ctx, &js->ev);
+  return oa_json_call(js, text, len);
 }
 
 /* Delivers the decoded bytes waiting in tmp. */
@@ -3298,12 +3302,12 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
  * up to the start of a token, then, in a string, its run of plain bytes
  * (run is where it began in this piece), without a dispatch between the two;
  * in NUMBER and LITERAL, their bytes; in the other states, one byte. A
- * string plain and whole in the piece goes out from its opening quote
- * (quote), one event with no flags or tmp to look at; other runs go out at
- * the closing quote or at deliver. A value's end is one place (value_done),
- * which goes on between tokens at once (so does a key's end, string_done).
- * state lives in a local until the end. On an error or a
- * stop by the callback, p stays on the byte that caused it. */
+ * string plain and whole in the piece is one event from its opening quote
+ * (quote), with no flags due or tmp to look at; other runs go out at the
+ * closing quote or at deliver. A value's end is one place (value_done), a
+ * key's too (string_done), each going on between tokens at once. state lives
+ * in a local until the end. On an error or a stop by the callback, p stays on
+ * the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
@@ -3340,13 +3344,12 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
         } else {
           if (object != oa_json_is_object(js, --d)) goto refuse;
-          js->depth = d;
+          js->depth = js->ev.depth = d;
         }
         /* the bit of container d: set by its opening, cleared by its end */
         js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
         js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (OA_JSON_C_OPEN - n));
-        js->ev.depth = d;
         if (oa_json_emit(js, 0, NULL, 0)) goto done;
         p++;
         if (n == OA_JSON_C_CLOSE) goto value_done;
@@ -3354,19 +3357,17 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         state = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
         continue;
       }
-      /* a value begins (state let it): a literal or a number */
-      js->flags = OA_JSON_FIRST;
+      /* a value begins (state let it): a literal (no flags due) or a number */
       js->sub = 0;
       if (n == OA_JSON_C_WORD) {
         js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (((c ^ 't') + 6) >> 4)); /* t 0, f 1, n 2 */
-        js->flags = 0;
         state = OA_JSON_LITERAL;
         continue;
-      } else {
-        js->ev.type = OA_JEV_NUMBER;
-        state = OA_JSON_NUMBER;
-        continue;
       }
+      js->flags = OA_JSON_FIRST;
+      js->ev.type = OA_JEV_NUMBER;
+      state = OA_JSON_NUMBER;
+      continue;
     }
     if (state == OA_JSON_STRING) {
       /* after a high surrogate, anything but "\u" leaves it lone */
@@ -3486,8 +3487,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       js->flags = OA_JSON_FIRST;
       goto spanned; /* no high surrogate waits at a string's start */
     }
-    if (oa_json_emit(js, OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW, run, (size_t)(p - run)))
-      goto done;
+    js->ev.flags = OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW; /* none due between tokens */
+    if (oa_json_call(js, run, (size_t)(p - run))) goto done;
   string_done:
     p++; /* after the closing quote */
     if (js->ev.type != OA_JEV_KEY) goto value_done;
