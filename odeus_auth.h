@@ -3298,16 +3298,14 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
   js->state = OA_JSON_WANT_VALUE;
 }
 
-/* Each turn of the loop reads what its state takes: between tokens, bytes
- * up to the start of a token, then, in a string, its run of plain bytes
- * (run is where it began in this piece), without a dispatch between the two;
- * in NUMBER and LITERAL, their bytes; in the other states, one byte. A
- * string plain and whole in the piece is one event from its opening quote
- * (quote), with no flags due or tmp to look at; other runs go out at the
- * closing quote or at deliver. A value's end is one place (value_done), a
- * key's too (string_done), each going on between tokens at once. state lives
- * in a local until the end. On an error or a stop by the callback, p stays on
- * the byte that caused it. */
+/* Each turn of the loop reads what its state takes: between tokens, bytes up to the start
+ * of a token, then, in a string, its run of plain bytes (run is where it began in this
+ * piece), without a dispatch between the two; in NUMBER and LITERAL, their bytes; in the
+ * other states, one byte. A string plain and whole in the piece is one event from its
+ * opening quote (quote), with no flags due or tmp to look at; other runs go out at the
+ * closing quote or at deliver. A value's end is one place (value_done), a key's too
+ * (string_done), each going on between tokens at once. state lives in a local until the
+ * end. On an error or a stop by the callback, p stays on the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
@@ -3350,7 +3348,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
         js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (OA_JSON_C_OPEN - n));
-        if (oa_json_emit(js, 0, NULL, 0)) goto done;
+        js->ev.flags = 0; /* none are due between tokens */
+        if (oa_json_call(js, NULL, 0)) goto done;
         p++;
         if (n == OA_JSON_C_CLOSE) goto value_done;
         js->depth = js->ev.depth = d + 1; /* a value's depth is set here, not per value */
@@ -3414,7 +3413,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (*p != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
         if (word[++js->sub] == '\0') {
           /* a stop leaves offset on the literal's last letter */
-          if (oa_json_emit(js, 0, word, js->sub)) goto done;
+          js->ev.flags = 0;
+          if (oa_json_call(js, word, js->sub)) goto done;
           p++;
           goto value_done;
         }
