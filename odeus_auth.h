@@ -3325,8 +3325,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (p == end) goto done;
         c = *p;
         n = OA_JSON_CLASS(c);
+        if (n == OA_JSON_C_QUOTE && (state & 1u << n)) goto quote; /* the likeliest first */
         if (!(state & 1u << n)) goto refuse;
-        if (n == OA_JSON_C_QUOTE) goto quote;
         if (n == OA_JSON_C_COMMA)
           state = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         else if (n == OA_JSON_C_COLON)
