@@ -3479,7 +3479,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     continue;
   quote: /* a string or key (a key where no bracket may open); "" is not RAW */
     js->ev.offset = OA_JSON_AT(p);
-    js->ev.type = (state & 1u << OA_JSON_C_OPEN) ? OA_JEV_STRING : OA_JEV_KEY;
+    js->ev.type = (oa_jev_type)(OA_JEV_KEY + (state >> OA_JSON_C_OPEN & 1u)); /* STRING: KEY + 1 */
     state = OA_JSON_STRING;
     run = ++p;
     p = oa_plain_span(p, end);
