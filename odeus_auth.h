@@ -3483,7 +3483,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     state = OA_JSON_STRING;
     run = ++p;
     p = oa_plain_span(p, end);
-    if (p == end || *p != '"' || p == run) {
+    if (p == run || p == end || *p != '"') {
       js->flags = OA_JSON_FIRST;
       goto spanned; /* no high surrogate waits at a string's start */
     }
@@ -3493,9 +3493,9 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     p++; /* after the closing quote */
     if (js->ev.type != OA_JEV_KEY) goto value_done;
     state = OA_JSON_WANT_COLON;
-    if (p != end && *p == ':') { /* compact text's colon, not read between tokens */
+    if (p != end && *p == ':') { /* compact text's colon (and quote), not read between tokens */
       state = OA_JSON_WANT_VALUE;
-      p++;
+      if (++p != end && *p == '"') goto quote;
     }
     goto between;
   value_done:
