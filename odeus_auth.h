@@ -638,7 +638,7 @@ typedef struct oa_json {
   int error;                    /* 0, or the result every later call returns */
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
-                                   token's type, depth and offset */
+                                   token's type, offset and depth (= depth) */
   unsigned char stack[8];       /* bit i of these 64: container i+1 is an object
                                    (0 above the open ones) */
   uint32_t code;                /* \u accumulator */
@@ -3212,15 +3212,20 @@ static int oa_json_ignore(void *ctx, const oa_json_event *ev)
   return 0;
 }
 
-/* Delivers the event of the token, with the flags due (FIRST, LONE); a
- * nonzero answer of the callback is the error from then on. */
+/* Delivers the event, ev.flags set; a nonzero answer is the error from then on. */
+static int oa_json_call(oa_json *js, const void *text, size_t len)
+{
+  js->ev.text = (const char *)text;
+  js->ev.len = len;
+  return js->error = js->fn(js->ctx, &js->ev);
+}
+
+/* Delivers the event of the token, with the flags due (FIRST, LONE). */
 static int oa_json_emit(oa_json *js, unsigned flags, const void *text, size_t len)
 {
   js->ev.flags = flags | js->flags;
-  js->ev.text = (const char *)text;
-  js->ev.len = len;
   js->flags = 0;
-  return js->error = js->fn(js->ctx, &js->ev);
+  return oa_json_call(js, text, len);
 }
 
 /* Delivers the decoded bytes waiting in tmp. */
@@ -3307,14 +3312,14 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
   js->state = OA_JSON_WANT_VALUE;
 }
 
-/* Each turn of the loop reads what its state takes: between tokens, bytes
- * up to the start of a token, then, in a string, its run of plain bytes
- * (run is where it began in this piece), without a dispatch between the two;
- * in NUMBER and LITERAL, their bytes; in the other states, one byte. A
- * string's or a number's bytes go out at one place (deliver); a value's end
- * is one place too (value_done), which goes on between tokens at once (so
- * does a key's end). state lives in a local until the end. On an error or a
- * stop by the callback, p stays on the byte that caused it. */
+/* Each turn of the loop reads what its state takes: between tokens, bytes up to the start
+ * of a token, then, in a string, its run of plain bytes (run is where it began in this
+ * piece), without a dispatch between the two; in NUMBER and LITERAL, their bytes; in the
+ * other states, one byte. A string plain and whole in the piece is one event from its
+ * opening quote (quote), with no flags due or tmp to look at; other runs go out at the
+ * closing quote or at deliver. A value's end is one place (value_done), a key's too
+ * (string_done), each going on between tokens at once. state lives in a local until the
+ * end. On an error or a stop by the callback, p stays on the byte that caused it. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
@@ -3334,8 +3339,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (p == end) goto done;
         c = *p;
         n = OA_JSON_CLASS(c);
+        if (n == OA_JSON_C_QUOTE && (state & 1u << n)) goto quote; /* the likeliest first */
         if (!(state & 1u << n)) goto refuse;
-        if (n == OA_JSON_C_QUOTE) break;
         if (n == OA_JSON_C_COMMA)
           state = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         else if (n == OA_JSON_C_COLON)
@@ -3351,40 +3356,31 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
         } else {
           if (object != oa_json_is_object(js, --d)) goto refuse;
-          js->depth = d;
+          js->depth = js->ev.depth = d;
         }
         /* the bit of container d: set by its opening, cleared by its end */
         js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
         js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (OA_JSON_C_OPEN - n));
-        js->ev.depth = d;
-        if (oa_json_emit(js, 0, NULL, 0)) goto done;
+        js->ev.flags = 0; /* none are due between tokens */
+        if (oa_json_call(js, NULL, 0)) goto done;
         p++;
         if (n == OA_JSON_C_CLOSE) goto value_done;
-        js->depth = d + 1;
+        js->depth = js->ev.depth = d + 1; /* a value's depth is set here, not per value */
         state = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
         continue;
       }
-      /* a value begins (state let it): a string or key (its run after
-       * the quote), a literal or a number */
-      js->flags = OA_JSON_FIRST;
+      /* a value begins (state let it): a literal (no flags due) or a number */
       js->sub = 0;
-      js->ev.depth = js->depth;
-      if (n == OA_JSON_C_QUOTE) {
-        js->ev.type = (state & 1u << OA_JSON_C_OPEN) ? OA_JEV_STRING : OA_JEV_KEY;
-        state = OA_JSON_STRING;
-        p++;
-        goto scan; /* no high surrogate waits at a string's start */
-      } else if (n == OA_JSON_C_WORD) {
+      if (n == OA_JSON_C_WORD) {
         js->ev.type = (oa_jev_type)(OA_JEV_TRUE + (((c ^ 't') + 6) >> 4)); /* t 0, f 1, n 2 */
-        js->flags = 0;
         state = OA_JSON_LITERAL;
         continue;
-      } else {
-        js->ev.type = OA_JEV_NUMBER;
-        state = OA_JSON_NUMBER;
-        continue;
       }
+      js->flags = OA_JSON_FIRST;
+      js->ev.type = OA_JEV_NUMBER;
+      state = OA_JSON_NUMBER;
+      continue;
     }
     if (state == OA_JSON_STRING) {
       /* after a high surrogate, anything but "\u" leaves it lone */
@@ -3392,10 +3388,10 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         js->high = 0;
         if (oa_json_put_code(js, 0xFFFD, OA_JSON_LONE)) goto done;
       }
-    scan:
       run = p;
       for (;;) {
         p = oa_plain_span(p, end);
+      spanned:
         if (p == end || *p < 0x80) break;
         /* a raw character, whole and valid, stays in the run */
         n = (unsigned)oa_utf8_length(p, (size_t)(end - p));
@@ -3405,10 +3401,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
       c = p != end ? *p : 0;
       if (c == '"') {
         if (oa_json_out(js, run, p, OA_JSON_LAST)) goto done;
-        p++;
-        if (js->ev.type != OA_JEV_KEY) goto value_done;
-        state = OA_JSON_WANT_COLON;
-        goto between;
+        goto string_done;
       }
       if (p != end && c != '\\' && c < 0x80) OA_JSON_FAIL(ODEUS_ERR_JSON_CONTROL);
       last = 0;
@@ -3434,7 +3427,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (*p != (unsigned char)word[js->sub]) OA_JSON_FAIL(ODEUS_ERR_JSON_SYNTAX);
         if (word[++js->sub] == '\0') {
           /* a stop leaves offset on the literal's last letter */
-          if (oa_json_emit(js, 0, word, js->sub)) goto done;
+          js->ev.flags = 0;
+          if (oa_json_call(js, word, js->sub)) goto done;
           p++;
           goto value_done;
         }
@@ -3497,6 +3491,27 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     state = OA_JSON_UTF8;
     js->need = 0;
     continue;
+  quote: /* a string or key (a key where no bracket may open); "" is not RAW */
+    js->ev.offset = OA_JSON_AT(p);
+    js->ev.type = (oa_jev_type)(OA_JEV_KEY + (state >> OA_JSON_C_OPEN & 1u)); /* STRING: KEY + 1 */
+    state = OA_JSON_STRING;
+    run = ++p;
+    p = oa_plain_span(p, end);
+    if (p == run || p == end || *p != '"') {
+      js->flags = OA_JSON_FIRST;
+      goto spanned; /* no high surrogate waits at a string's start */
+    }
+    js->ev.flags = OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW; /* none due between tokens */
+    if (oa_json_call(js, run, (size_t)(p - run))) goto done;
+  string_done:
+    p++; /* after the closing quote */
+    if (js->ev.type != OA_JEV_KEY) goto value_done;
+    state = OA_JSON_WANT_COLON;
+    if (p != end && *p == ':') { /* compact text's colon (and quote), not read between tokens */
+      state = OA_JSON_WANT_VALUE;
+      if (++p != end && *p == '"') goto quote;
+    }
+    goto between;
   value_done:
     state = js->depth ? OA_JSON_WANT_COMMA : OA_JSON_WANT_END;
     goto between;
