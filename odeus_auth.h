@@ -3697,8 +3697,9 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
   /* each kind of event returns on its own, so that only a key's path (which may gather it) takes a frame */
   if (t == OA_JEV_KEY) return (what = oa_bind_key(b, ev)) == OA_B_NONE ? 0 : b->fn(b, what, ev);
   if (end) return b->fn(b, OA_B_CLOSE, ev);
+  /* the most frequent event, a string or URL's fragment (of the row's type: none else to check) */
+  if (t == OA_JEV_STRING && b->row && b->row->kind <= OA_KIND_URL) return b->str(b, ev);
   what = oa_bind_value(b, ev);
-  if (what == OA_B_STRING && b->row->kind <= OA_KIND_URL) return b->str(b, ev);
   return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
 }
 
