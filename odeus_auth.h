@@ -3875,13 +3875,12 @@ static void oa_cfg_string_done(oa_cfg *p, const oa_member *m, const char *text, 
   oa_check_string(v, m, oa_bind_where(&p->b, p->b.row), p->pr);
 }
 
-/* A fragment of a string value: one raw fragment is used in place, pieces
- * are joined in storage; an enum value is looked up by its name. */
+/* A fragment of a string or URL value: one raw fragment is used in place,
+ * pieces are joined in storage. */
 static int oa_cfg_string(oa_bind *b, const oa_json_event *ev)
 {
   oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
   const oa_member *m = p->b.row;
-  const char *s;
   size_t n = ev->len;
   if (ev->flags & OA_JSON_FIRST) {
     p->str = p->st->strings ? p->st->strings + p->strings_used : NULL;
@@ -3890,10 +3889,6 @@ static int oa_cfg_string(oa_bind *b, const oa_json_event *ev)
     p->str_flags = 0;
   }
   p->str_flags |= ev->flags;
-  if (m->kind == OA_KIND_AUTH_TYPE || m->kind == OA_KIND_FIELD_TYPE) {
-    if ((s = oa_bind_word(&p->b, ev)) != NULL) oa_cfg_enum(p, ev, m, s, p->b.word_len);
-    return 0;
-  }
   if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) == (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) {
     oa_cfg_string_done(p, m, ev->text, n);
     return 0;
@@ -3917,6 +3912,7 @@ static int oa_cfg_string(oa_bind *b, const oa_json_event *ev)
 static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
   oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
+  const char *s;
   switch (what) {
   case OA_B_UNKNOWN: oa_cfg_unknown(p, ev); break;
   case OA_B_DUPLICATE:
@@ -3924,7 +3920,9 @@ static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
     p->b.row = NULL; /* its value is skipped */
     break;
   case OA_B_TYPE: oa_cfg_wrong_type(p, ev); break;
-  case OA_B_STRING: return oa_cfg_string(b, ev);
+  case OA_B_STRING: /* of an enum: looked up by its name */
+    if ((s = oa_bind_word(b, ev)) != NULL) oa_cfg_enum(p, ev, p->b.row, s, p->b.word_len);
+    break;
   case OA_B_BOOL:
     *OA_AT(oa_cfg_object(p), p->b.row, odeus_bool) =
       ev->type == OA_JEV_TRUE ? ODEUS_BOOL_TRUE : ODEUS_BOOL_FALSE;
