@@ -800,15 +800,15 @@ typedef struct odeus_answer {
 
 /* The binder: JSON events into a struct, by the member rows (private). Its
  * consumer, given the binder it holds, is told what each event is
- * (OA_B_*), a fragment of a string that is no enum straight (str: the
- * most frequent event, not told twice); a nonzero return stops the JSON
- * reader, as for any callback. */
+ * (OA_B_*), but a fragment of a string or URL value goes straight to its
+ * str (the most frequent event, not told twice); a nonzero return stops
+ * the JSON reader, as for any callback. */
 typedef struct oa_bind oa_bind;
 typedef int (*oa_bind_fn)(oa_bind *b, unsigned what, const oa_json_event *ev);
 
 struct oa_bind {
   oa_bind_fn fn;                /* the consumer */
-  int (*str)(oa_bind *b, const oa_json_event *ev); /* its OA_B_STRING of a string or URL */
+  int (*str)(oa_bind *b, const oa_json_event *ev); /* its reader of a string or URL's fragments */
   const struct oa_member *row;  /* the member whose value comes next; NULL: none */
   uint32_t seen;                /* members met, one bit per odeus_key */
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
@@ -3537,7 +3537,7 @@ enum {
   OA_B_UNKNOWN,                 /* a key no row names: its value is skipped */
   OA_B_DUPLICATE,               /* a key met before in its object (row: its row) */
   OA_B_TYPE,                    /* a value of another JSON type than its row's */
-  OA_B_STRING,                  /* a fragment of a string value */
+  OA_B_STRING,                  /* a fragment of an enum's value (a string or URL's: to str) */
   OA_B_BOOL,                    /* true or false */
   OA_B_OPEN,                    /* an object or array entered (scope: the new one) */
   OA_B_CLOSE                    /* the end of the object or array the binder is in */
