@@ -4051,7 +4051,6 @@ static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
   odeus_answer *out = r->out;
   odeus_str *t;
   size_t n = ev->len, len = r->str_len, used = r->used;
-  if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
   if (ev->flags & OA_JSON_FIRST) {
     r->target = r->record ? (odeus_str *)(void *)(r->record + b->row->answer_offset) : NULL;
     r->str_room = r->target ? out->strings_capacity - used : 0;
