@@ -800,12 +800,15 @@ typedef struct odeus_answer {
 
 /* The binder: JSON events into a struct, by the member rows (private). Its
  * consumer, given the binder it holds, is told what each event is
- * (OA_B_*); a nonzero return stops the JSON reader, as for any callback. */
+ * (OA_B_*), but a fragment of a string or URL value goes straight to its
+ * str (the most frequent event, not told twice); a nonzero return stops
+ * the JSON reader, as for any callback. */
 typedef struct oa_bind oa_bind;
 typedef int (*oa_bind_fn)(oa_bind *b, unsigned what, const oa_json_event *ev);
 
 struct oa_bind {
   oa_bind_fn fn;                /* the consumer */
+  int (*str)(oa_bind *b, const oa_json_event *ev); /* its reader of a string or URL's fragments */
   const struct oa_member *row;  /* the member whose value comes next; NULL: none */
   uint32_t seen;                /* members met, one bit per odeus_key */
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
@@ -3563,7 +3566,7 @@ enum {
   OA_B_UNKNOWN,                 /* a key no row names: its value is skipped */
   OA_B_DUPLICATE,               /* a key met before in its object (row: its row) */
   OA_B_TYPE,                    /* a value of another JSON type than its row's */
-  OA_B_STRING,                  /* a fragment of a string value */
+  OA_B_STRING,                  /* a fragment of an enum's value (a string or URL's: to str) */
   OA_B_BOOL,                    /* true or false */
   OA_B_OPEN,                    /* an object or array entered (scope: the new one) */
   OA_B_CLOSE                    /* the end of the object or array the binder is in */
@@ -3720,7 +3723,12 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
     if (end && ev->depth + 1 == b->skip) b->skip = 0;
     return 0;
   }
-  what = t == OA_JEV_KEY ? oa_bind_key(b, ev) : end ? (unsigned)OA_B_CLOSE : oa_bind_value(b, ev);
+  /* each kind of event returns on its own, so that only a key's path (which may gather it) takes a frame */
+  if (t == OA_JEV_KEY) return (what = oa_bind_key(b, ev)) == OA_B_NONE ? 0 : b->fn(b, what, ev);
+  if (end) return b->fn(b, OA_B_CLOSE, ev);
+  /* the most frequent event, a string or URL's fragment (of the row's type: none else to check) */
+  if (t == OA_JEV_STRING && b->row && b->row->kind <= OA_KIND_URL) return b->str(b, ev);
+  what = oa_bind_value(b, ev);
   return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
 }
 
@@ -3896,12 +3904,12 @@ static void oa_cfg_string_done(oa_cfg *p, const oa_member *m, const char *text, 
   oa_check_string(v, m, oa_bind_where(&p->b, p->b.row), p->pr);
 }
 
-/* A fragment of a string value: one raw fragment is used in place, pieces
- * are joined in storage; an enum value is looked up by its name. */
-static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
+/* A fragment of a string or URL value: one raw fragment is used in place,
+ * pieces are joined in storage. */
+static int oa_cfg_string(oa_bind *b, const oa_json_event *ev)
 {
+  oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
   const oa_member *m = p->b.row;
-  const char *s;
   size_t n = ev->len;
   if (ev->flags & OA_JSON_FIRST) {
     p->str = p->st->strings ? p->st->strings + p->strings_used : NULL;
@@ -3910,13 +3918,9 @@ static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
     p->str_flags = 0;
   }
   p->str_flags |= ev->flags;
-  if (m->kind == OA_KIND_AUTH_TYPE || m->kind == OA_KIND_FIELD_TYPE) {
-    if ((s = oa_bind_word(&p->b, ev)) != NULL) oa_cfg_enum(p, ev, m, s, p->b.word_len);
-    return;
-  }
   if ((ev->flags & (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) == (OA_JSON_FIRST | OA_JSON_LAST | OA_JSON_RAW)) {
     oa_cfg_string_done(p, m, ev->text, n);
-    return;
+    return 0;
   }
   if (n && !p->str_cut) {
     if (!p->st->strings || p->strings_used + n > p->st->strings_capacity) {
@@ -3927,15 +3931,17 @@ static void oa_cfg_string(oa_cfg *p, const oa_json_event *ev)
       p->str_len += n;
     }
   }
-  if (!(ev->flags & OA_JSON_LAST)) return;
+  if (!(ev->flags & OA_JSON_LAST)) return 0;
   if (p->str_flags & OA_JSON_LONE) oa_cfg_problem(p, p->b.row, ODEUS_RULE_LONE_SURROGATE, 0, NULL, 0);
   oa_cfg_string_done(p, m, p->str ? p->str : "", p->str_len);
+  return 0;
 }
 
 /* The config's consumer: never a stop, every problem is reported. */
 static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
   oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
+  const char *s;
   switch (what) {
   case OA_B_UNKNOWN: oa_cfg_unknown(p, ev); break;
   case OA_B_DUPLICATE:
@@ -3943,7 +3949,9 @@ static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
     p->b.row = NULL; /* its value is skipped */
     break;
   case OA_B_TYPE: oa_cfg_wrong_type(p, ev); break;
-  case OA_B_STRING: oa_cfg_string(p, ev); break;
+  case OA_B_STRING: /* of an enum: looked up by its name */
+    if ((s = oa_bind_word(b, ev)) != NULL) oa_cfg_enum(p, ev, p->b.row, s, p->b.word_len);
+    break;
   case OA_B_BOOL:
     *OA_AT(oa_cfg_object(p), p->b.row, odeus_bool) =
       ev->type == OA_JEV_TRUE ? ODEUS_BOOL_TRUE : ODEUS_BOOL_FALSE;
@@ -3972,6 +3980,7 @@ static odeus_result oa_cfg_parse(const char *json, size_t len, size_t cut, odeus
   memset(cfg, 0, sizeof *cfg);
   p.b.in = OA_IN_BODY;
   p.b.fn = oa_cfg_bound;
+  p.b.str = oa_cfg_string;
   p.json = json;
   p.json_len = len;
   p.cfg = cfg;
@@ -4063,46 +4072,37 @@ OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_fi
 
 /* A fragment of a string value: copied while the whole string (and its
  * NUL) still fits the storage left. At its end the string is kept where it
- * fit (an empty one needs no storage) and counted anyway; an enum's value
- * is looked up by its text (an unknown one is the length of the list of
- * names: the type's UNKNOWN). */
-static int oa_ans_string(odeus_answer_reader *r, const oa_json_event *ev)
+ * fit (an empty one needs no storage) and counted anyway. The copy comes
+ * last, so that nothing waits for it: no registers are saved for it. */
+static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
 {
-  const oa_member *m = r->bind.row;
+  odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
-  char *record, *at;
   odeus_str *t;
-  const char *s;
-  size_t n = ev->len, len = r->str_len;
-  if (!out) return 0; /* never: the mapper runs only with an answer (said for the analysers) */
+  size_t n = ev->len, len = r->str_len, used = r->used;
   if (ev->flags & OA_JSON_FIRST) {
-    r->target = r->record ? (odeus_str *)(void *)(r->record + m->answer_offset) : NULL;
-    r->str_room = r->target ? out->strings_capacity - r->used : 0;
+    r->target = r->record ? (odeus_str *)(void *)(r->record + b->row->answer_offset) : NULL;
+    r->str_room = r->target ? out->strings_capacity - used : 0;
     len = 0;
   }
   r->str_len = len = oa_ans_add(len, n); /* past SIZE_MAX it stays there: never below the room */
-  if (n && len < r->str_room) memcpy(out->strings + r->used + (len - n), ev->text, n);
-  /* an enum's value lies just before its text, in the integration as in a field */
-  if (m->kind >= OA_KIND_AUTH_TYPE && r->target && (s = oa_bind_word(&r->bind, ev)) != NULL) {
-    int v = oa_enum_lookup(m->kind, s, r->bind.word_len);
-    record = (char *)r->target - OA_ANS_ENUM_BEFORE;
-    if (m->kind == OA_KIND_AUTH_TYPE) *(odeus_auth_type *)(void *)record = (odeus_auth_type)v;
-    else *(odeus_field_type *)(void *)record = (odeus_field_type)v;
+  if (ev->flags & OA_JSON_LAST) {
+    if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
+    if ((t = r->target) != NULL) {
+      t->len = len;
+      if (!len) {
+        t->ptr = oa_ans_empty;
+      } else if (len >= r->str_room) { /* a fragment did not fit */
+        t->ptr = NULL;
+        out->cut = 1;
+      } else {
+        t->ptr = out->strings + used;
+        out->strings[used + len] = '\0';
+        r->used = used + len + 1;
+      }
+    }
   }
-  if (!(ev->flags & OA_JSON_LAST)) return 0;
-  if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
-  if ((t = r->target) == NULL) return 0;
-  t->len = len;
-  if (!len) {
-    t->ptr = oa_ans_empty;
-  } else if (len >= r->str_room) { /* a fragment did not fit */
-    t->ptr = NULL;
-    out->cut = 1;
-  } else {
-    t->ptr = at = out->strings + r->used;
-    at[len] = '\0';
-    r->used += len + 1;
-  }
+  if (n && len < r->str_room) memcpy(out->strings + used + (len - n), ev->text, n);
   return 0;
 }
 
@@ -4113,7 +4113,18 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
   const oa_member *m = b->row;
-  if (what == OA_B_STRING) return oa_ans_string(r, ev);
+  const char *s;
+  char *record;
+  if (what == OA_B_STRING) { /* of an enum: its text as any string's, then its value, looked up by the text */
+    (void)oa_ans_string(b, ev);
+    if (r->target && (s = oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
+      int v = oa_enum_lookup(m->kind, s, b->word_len);
+      record = (char *)r->target - OA_ANS_ENUM_BEFORE; /* where the value lies, in the integration as in a field */
+      if (m->kind == OA_KIND_AUTH_TYPE) *(odeus_auth_type *)(void *)record = (odeus_auth_type)v;
+      else *(odeus_field_type *)(void *)record = (odeus_field_type)v;
+    }
+    return 0;
+  }
   if (what == OA_B_BOOL) { /* "required", of a field */
     if (r->record) ((odeus_answer_field *)(void *)r->record)->required = ev->type == OA_JEV_TRUE;
   } else if (what == OA_B_OPEN) { /* a field is counted, and kept while there is room for it */
@@ -4392,6 +4403,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   oa_json_init(&r->json, oa_ans_mapped(status) ? oa_bind_event : oa_msg_event, &r->bind);
   r->bind.in = OA_IN_ANSWER;
   r->bind.fn = oa_ans_bound;
+  r->bind.str = oa_ans_string;
   r->out = out;
   r->record = (char *)out;
   r->status = status;
