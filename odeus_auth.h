@@ -3206,6 +3206,7 @@ static const uint32_t oa_json_number_next[9] = {
 #undef OA_JSON_N
 /* The classes of the bytes that may follow a number. */
 #define OA_JSON_N_FOLLOW (1u << OA_JSON_C_SPACE | 1u << OA_JSON_C_COMMA | 1u << OA_JSON_C_CLOSE)
+OA_STATIC_ASSERT(json_quote_type, OA_JEV_STRING == OA_JEV_KEY + 1); /* a quote's: KEY + "a bracket may open" */
 
 /* The callback of a reader that only checks the text. */
 static int oa_json_ignore(void *ctx, const oa_json_event *ev)
