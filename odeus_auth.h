@@ -3545,14 +3545,12 @@ static odeus_result oa_json_finish(oa_json *js)
 }
 
 /* ---- the binder: JSON events -> a struct, by the member rows ------------------------
- * One reader of JSON into the model, strict for a config (every problem
- * reported with its path, and the reading goes on) and lenient for an
- * answer (keys not read are skipped, null where the API reference allows
- * it, the first problem stops it). It follows the objects, matches keys to
- * rows, remembers the members met, checks each value's JSON type against
- * its row and says what the event is (OA_B_*); the consumer stores or
- * reports. Each consumer is reached through a pointer, so a firmware that
- * only runs exchanges carries none of the config parser. */
+ * One reader of JSON into the model, strict for a config (every problem reported with its path, and
+ * the reading goes on) and lenient for an answer (keys not read are skipped, null where the API
+ * reference allows it, the first problem stops it). It follows the objects, matches keys to rows,
+ * remembers the members met, checks each value's JSON type against its row and says what the event
+ * is (OA_B_*); the consumer stores or reports. Each consumer is reached through a pointer, so a
+ * firmware that only runs exchanges carries none of the config parser. */
 
 /* The object or array the binder is in: before the body, an answer's body, an element of authFields,
  * then the three a row opens, as its kinds run: authFields, oauthClient, the integration (a config's body). */
@@ -3703,10 +3701,9 @@ static unsigned oa_bind_value(oa_bind *b, const oa_json_event *ev)
     return oa_bind_enter(b, m);
   }
   if (m && t == OA_JEV_NULL && b->in == OA_IN_ANSWER && (m->in & OA_ANS_NULL)) return OA_B_NONE;
-  /* Of another type. A string or number is judged at its first fragment
-   * in a config (one the text breaks before its first fragment is judged
-   * by oa_cfg_parse: two problems, however it was split), at its last in
-   * an answer (a token found broken ends in the JSON error alone): the
+  /* Of another type. A string or number is judged at its first fragment in a config (one the text
+   * breaks before its first fragment is judged by oa_cfg_parse: two problems, however it was
+   * split), at its last in an answer (a token found broken ends in the JSON error alone): the
    * mode's bit is that fragment's flag. */
   if ((t == OA_JEV_STRING || t == OA_JEV_NUMBER) && !(ev->flags & b->in)) return OA_B_NONE;
   if (!m) b->field++; /* the element is counted */
@@ -4023,10 +4020,9 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
 }
 
 /* ---- the answer (implementation) ----------------------------------------------------
- * Two consumers of the JSON reader's events, chosen by the status: the 200
- * mapper (the binder in its lenient mode) and the error-message extractor.
- * Both keep a few words of state and work per event, never per byte:
- * string fragments are copied into storage with memcpy. */
+ * Two consumers of the JSON reader's events, chosen by the status: the 200 mapper (the binder in
+ * its lenient mode) and the error-message extractor. Both keep a few words of state and work per
+ * event, never per byte: string fragments are copied into storage with memcpy. */
 
 /* ---- the 200 mapper ---- */
 
@@ -4071,10 +4067,9 @@ static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rul
 OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_field, type_text) -
                                                         offsetof(odeus_answer_field, type));
 
-/* A fragment of a string value: copied while the whole string (and its
- * NUL) still fits the storage left. At its end the string is kept where it
- * fit (an empty one needs no storage) and counted anyway. The copy comes
- * last, so that nothing waits for it: no registers are saved for it. */
+/* A fragment of a string value: copied while the whole string (and its NUL) still fits the storage
+ * left. At its end the string is kept where it fit (an empty one needs no storage) and counted
+ * anyway. The copy comes last, so that nothing waits for it: no registers are saved for it. */
 static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
@@ -4152,22 +4147,19 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 }
 
 /* ---- the message of an error answer ----
- * A small consumer of the JSON events, by depth: it follows only the
- * containers that can hold the message (where) and knows what their next
- * value is (role). The message is assembled in storage as it arrives. Its
- * full length (msg_len) is always counted; the bytes kept (msg_stored) are
- * a prefix of it. A candidate of higher priority ("message" over "error")
- * takes the storage over at its first byte; one of equal or lower priority
- * is not read once a candidate holds text. A plain string is an item of
- * one part, the message. */
+ * A small consumer of the JSON events, by depth: it follows only the containers that can hold the
+ * message (where) and knows what their next value is (role). The message is assembled in storage as
+ * it arrives. Its full length (msg_len) is always counted; the bytes kept (msg_stored) are a prefix
+ * of it. A candidate of higher priority ("message" over "error") takes the storage over at its
+ * first byte; one of equal or lower priority is not read once a candidate holds text. A plain
+ * string is an item of one part, the message. */
 
 /* The containers followed: the body, the object of "error", the array of
  * "message", an item of that array, an item's "path" array. */
 enum { OA_MSG_BODY, OA_MSG_ERROR_OBJECT, OA_MSG_LIST, OA_MSG_ITEM, OA_MSG_PATH_LIST };
-/* What a value is: not read, the body's "error" or "message" (their
- * priorities), an element of the list, an item's path (an object or array
- * of one of these four is the container of the same number), a message,
- * an element of a path. */
+/* What a value is: not read, the body's "error" or "message" (their priorities), an element of the
+ * list, an item's path (an object or array of one of these four is the container of the same
+ * number), a message, an element of a path. */
 enum { OA_MSG_NONE, OA_MSG_ERROR, OA_MSG_MESSAGE, OA_MSG_ELEMENT, OA_MSG_PATH, OA_MSG_TEXT, OA_MSG_PATH_PART };
 
 /* Per container: the depth of its values, its parent, the role of its
@@ -4225,10 +4217,9 @@ static void oa_msg_reverse(char *s, char *e)
   }
 }
 
-/* An item whose message came before its path reads "message: path" so far:
- * turn it into "path: message" in place (the whole reversed, then each of
- * its three pieces). If storage cut it, drop what was kept of it, so the
- * kept text stays a prefix. */
+/* An item whose message came before its path reads "message: path" so far: turn it into "path:
+ * message" in place (the whole reversed, then each of its three pieces). If storage cut it, drop
+ * what was kept of it, so the kept text stays a prefix. */
 static void oa_msg_item_end(odeus_answer_reader *r)
 {
   if (r->item_parts != 2 || r->first_part != OA_MSG_TEXT) return;
@@ -4485,11 +4476,10 @@ static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p)
 
 /* ---- writing the answer back ---- */
 
-/* A record opened with its brace, then its members that are neither array
- * nor object, in table order (the caller closes it). A string that may be
- * null, or must be there, is null without a value; any other is left out
- * (as the server left it out), so that the output reads back as the answer
- * it came from. An enum is its name, else its text. */
+/* A record opened with its brace, then its members that are neither array nor object, in table
+ * order (the caller closes it). A string that may be null, or must be there, is null without a
+ * value; any other is left out (as the server left it out), so that the output reads back as the
+ * answer it came from. An enum is its name, else its text. */
 static void oa_ans_put_record(oa_sink *s, const char *record, unsigned scope)
 {
   const oa_member *m;
@@ -4565,10 +4555,9 @@ enum {
  * always count it. */
 #define OA_X_IO_MAX ((size_t)0x40000000)
 
-/* Every way out of an exchange passes here, and wipes what of the window
- * may hold request or answer bytes: all of it while sending; once the
- * request is out (the window was wiped then), what the recvs filled, whose
- * high-water mark win_len keeps while receiving. */
+/* Every way out of an exchange passes here, and wipes what of the window may hold request or answer
+ * bytes: all of it while sending; once the request is out (the window was wiped then), what the
+ * recvs filled, whose high-water mark win_len keeps while receiving. */
 static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 {
   size_t n = x->internal.state == OA_X_RECV ? x->internal.win_len : x->internal.window_size;
@@ -4588,12 +4577,11 @@ static int oa_x_on_body(void *ctx, const char *data, size_t len)
   return (int)odeus_answer_feed(&x->internal.reader, data, len);
 }
 
-/* The exchange ends with r: ODEUS_OK when the whole answer was read, and
- * then the result is what it means. So it is too for a failure once the
- * head of an error answer was read (its body cut short, too large, broken,
- * or the connection failed under it): the status is what the server said,
- * and the message falls back to the reason phrase. An error body never
- * makes the answer fail. A 200's body is the integration: there r stands. */
+/* The exchange ends with r: ODEUS_OK when the whole answer was read, and then the result is what it
+ * means. So it is too for a failure once the head of an error answer was read (its body cut short,
+ * too large, broken, or the connection failed under it): the status is what the server said, and
+ * the message falls back to the reason phrase. An error body never makes the answer fail. A 200's
+ * body is the integration: there r stands. */
 static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
 {
   if (r != ODEUS_OK && (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)))
