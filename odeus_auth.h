@@ -573,9 +573,9 @@ typedef struct oa_mark {        /* where the request's walk is; where a window r
   size_t field;                 /* the auth field it is in */
   size_t offset;                /* output offset of the item (inside: of byte `in`) */
   size_t in;                    /* inside: the string's input byte */
-  unsigned char obj, i;         /* the object (OA_OBJ_*) and its item: the members from 0, then its close */
-  unsigned char set;            /* OA_SET_MEMBER: the object the walk is in has a member written */
-  unsigned char inside;         /* resume inside the member's string value */
+  unsigned obj, i;              /* the object (OA_OBJ_*) and its item: the members from 0, then its close */
+  unsigned set;                 /* OA_SET_MEMBER: the object the walk is in has a member written */
+  unsigned inside;              /* resume inside the member's string value */
 } oa_mark;
 
 typedef struct oa_stream {      /* the request through a window */
@@ -2282,7 +2282,7 @@ static void oa_walk_close(oa_walk *w)
   } else {
     oa_where fields = { ODEUS_KEY_AUTH_FIELDS, 0, ODEUS_KEY_NONE }; /* oa_check_slugs sets the rest */
     if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, fields, w->check);
-    at->i = (unsigned char)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
+    at->i = (unsigned)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
     at->obj = OA_OBJ_ROOT;
     at->set = OA_SET_MEMBER;
   }
