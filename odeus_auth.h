@@ -2194,7 +2194,6 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
   size_t n = v->len, from = w->at.inside ? w->at.in : 0, units, at = 0, limit;
-  oa_mark stop;
   int rule;
   if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
@@ -2205,14 +2204,12 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     if (w->s->len >= end) return 0; /* the key filled it: resume there */
     if (n - from > end - w->s->len + 3) n = from + end - w->s->len + 3;
   }
-  stop.inside = w->at.inside = 0; /* resumed (if it was): the pass sets the stop afresh */
-  rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &stop : NULL);
+  w->at.inside = 0; /* resumed (if it was): the pass marks its stop in the walk afresh */
+  rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &w->at : NULL);
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
-  if (stop.inside) {
-    w->at.offset = stop.offset;
-    w->at.in = from + stop.in;
-    w->at.inside = 1;
+  if (w->at.inside) { /* the stop's input byte counts from the pass's start */
+    w->at.in += from;
     *w->mark = w->at;
     return 0;
   }
