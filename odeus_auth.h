@@ -1777,19 +1777,25 @@ static inline size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
   return i;
 }
 
-ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out)
+/* odeus_parse_base_url past its argument checks, as a stream's start runs it:
+ * *u is unspecified on an error (the stream is then not ready). */
+static odeus_result oa_parse_base_url(const char *url, size_t len, odeus_url *u)
 {
-  odeus_url u;
-  size_t i;
-  if (!url || !out) return ODEUS_ERR_ARGUMENT;
-  i = oa_url_authority(url, len, &u); /* which sets every member but the prefix */
+  size_t i = oa_url_authority(url, len, u); /* which sets every member but the prefix */
   if (!i || (i < len && url[i] != '/') || oa_url_run(oa_url_path_bytes, url, i, len) < len)
     return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   while (len > i && url[len - 1] == '/') len--; /* ".../api/public/" is ".../api/public" */
-  u.prefix.ptr = url + i;
-  u.prefix.len = len - i;
-  *out = u;
+  u->prefix.ptr = url + i;
+  u->prefix.len = len - i;
   return ODEUS_OK;
+}
+
+ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out)
+{
+  odeus_url u;
+  odeus_result r = url && out ? oa_parse_base_url(url, len, &u) : ODEUS_ERR_ARGUMENT;
+  if (r == ODEUS_OK) *out = u;
+  return r;
 }
 
 /* Where the bytes from i stop being visible ASCII (no space, no control
@@ -2379,7 +2385,7 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     const char *key = req->api_key;
     size_t key_len = st->key_len = key ? oa_key_run(key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
     odeus_result key_r = key_len && !key[key_len] ? ODEUS_OK : ODEUS_ERR_API_KEY;
-    r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
+    r = oa_parse_base_url(base, oa_strlen(base), &st->url);
     if (r == ODEUS_OK) r = key_r;
     /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
