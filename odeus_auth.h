@@ -1586,12 +1586,14 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
  * invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
  * Returns 0 with the UTF-16 length in *units, or the first problem,
  * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. With stop
- * (and s), it stops once the window is full; a window's walk gives it no more
- * than the window needs (an input byte gives an output byte; 3 more end a character). */
+ * (and s), it starts at input byte *at (*units then counts the bytes before
+ * as characters) and stops once the window is full; a window's walk gives it
+ * no more than the window needs (an input byte gives an output byte; 3 more
+ * end a character). */
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
-  size_t i = 0, run = 0, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
+  size_t i = stop ? *at : 0, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
@@ -2199,7 +2201,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
-  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units, at = 0, limit;
+  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units, at = from, limit;
   int rule;
   if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
@@ -2211,11 +2213,10 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     if (n - from > end - w->s->len + 3) n = from + end - w->s->len + 3;
   }
   w->at.inside = 0; /* resumed (if it was): the pass marks its stop in the walk afresh */
-  rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &w->at : NULL);
+  rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `from` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
-  if (w->at.inside) { /* the stop's input byte counts from the pass's start */
-    w->at.in += from;
+  if (w->at.inside) {
     *w->mark = w->at;
     return 0;
   }
