@@ -1587,14 +1587,15 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
  * Returns 0 with the UTF-16 length in *units, or the first problem,
  * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. With stop
  * (and s), it starts at input byte *at (*units then counts the bytes before
- * as characters) and stops once the window is full; a window's walk gives it
- * no more than the window needs (an input byte gives an output byte; 3 more
- * end a character). */
+ * as characters), reads no more than the window needs (an input byte gives
+ * an output byte; 3 more end a character) and stops once it is full. */
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
   size_t i = stop ? *at : 0, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
+  if (stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
+    n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
     i = (size_t)(oa_plain_span(u + i, u + n) - u);
@@ -2207,11 +2208,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     p = "[REDACTED]";
     n = 10;
   }
-  if (w->mark) { /* the pass reads no more than the window's room and 3 bytes (that end a character) */
-    size_t end = w->s->skip + w->s->cap;
-    if (w->s->len >= end) return 0; /* the key filled it: resume there */
-    if (n - from > end - w->s->len + 3) n = from + end - w->s->len + 3;
-  }
+  if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled the window: resume there */
   w->at.inside = 0; /* resumed (if it was): the pass marks its stop in the walk afresh */
   rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `from` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
