@@ -1594,7 +1594,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
   const unsigned char *u = (const unsigned char *)p;
   size_t i = stop ? *at : 0, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
+  if (s && stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
@@ -2334,10 +2334,14 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
   w.cfg = cfg;
   w.check = check;
   w.emit = emit;
-  w.head = st && !st->body_only ? st : NULL;
-  w.mark = st ? &st->mark : NULL; /* no window */
-  if (st) w.at = st->mark;
-  else memset(&w.at, 0, sizeof w.at); /* at the head */
+  w.head = NULL;
+  w.mark = NULL; /* no window */
+  memset(&w.at, 0, sizeof w.at); /* at the head, unless a window resumes */
+  if (st) {
+    w.head = st->body_only ? NULL : st;
+    w.mark = &st->mark;
+    w.at = st->mark;
+  }
   s->len = w.at.offset;
   oa_walk_request(&w);
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
@@ -2412,7 +2416,9 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   oa_sink s;
   size_t n = OA_MIN(cap, st->total - st->offset);
   if (!n) return 0; /* none left (every window has room); a stream that did not begin has none */
-  oa_sink_init(&s, window, cap, st->offset);
+  s.buf = window; /* never NULL: no test of it; the walk sets s.len where it starts */
+  s.cap = cap;
+  s.skip = st->offset;
   (void)oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
   st->offset += n;
   return n;
