@@ -2229,9 +2229,15 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   unsigned oauth = m->kind == OA_KIND_OAUTH;
   if (!*OA_CAT(cfg, m, void *const)) return; /* fields or oauth_client, read as a pointer: NULL is unset */
   if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
-  oa_walk_key(w, m);
-  oa_put(w->s, oauth ? "{" : cfg->field_count ? "[{" : "[]", 2u - oauth);
-  if (!oauth && !cfg->field_count) return;
+  oa_walk_key(w, m); /* then [{, [] or {, a byte at a time: no literal to choose and load */
+  if (!oauth) {
+    oa_putc(w->s, '[');
+    if (!cfg->field_count) {
+      oa_putc(w->s, ']'); /* none: the walk stays in the root */
+      return;
+    }
+  }
+  oa_putc(w->s, '{');
   w->at.obj = oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD;
   w->at.i = 0;
   w->at.set = 0;
@@ -2273,16 +2279,21 @@ static void oa_walk_close(oa_walk *w)
 {
   oa_mark *at = &w->at;
   const odeus_config *cfg = w->cfg;
-  unsigned obj = at->obj, next = obj == OA_OBJ_FIELD && ++at->field < cfg->field_count;
-  oa_put(w->s, next ? "},{" : "}]", next ? 3u : 1u + (obj == OA_OBJ_FIELD));
-  if (next) {
+  unsigned obj = at->obj;
+  oa_putc(w->s, '}'); /* then ,{ or ], a byte at a time (see oa_walk_enter) */
+  if (obj == OA_OBJ_FIELD && ++at->field < cfg->field_count) {
+    oa_putc(w->s, ',');
+    oa_putc(w->s, '{');
     at->i = 0;
     at->set = 0;
   } else if (obj == OA_OBJ_ROOT) {
     at->obj = OA_OBJ_DONE;
   } else {
     oa_where fields = { ODEUS_KEY_AUTH_FIELDS, 0, ODEUS_KEY_NONE }; /* oa_check_slugs sets the rest */
-    if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, fields, w->check);
+    if (obj == OA_OBJ_FIELD) {
+      oa_putc(w->s, ']');
+      if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, fields, w->check);
+    }
     at->i = (unsigned)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
     at->obj = OA_OBJ_ROOT;
     at->set = OA_SET_MEMBER;
