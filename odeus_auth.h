@@ -2146,11 +2146,14 @@ static inline void oa_put_head(oa_sink *s, const oa_stream *st)
  * root object, an auth field (the last one's close ends the array), the
  * OAuth client, past the end. */
 enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH, OA_OBJ_DONE };
-/* By object from the root: its members, their count, the key its problems are under. */
-static const struct { const oa_member *rows; unsigned char count, key; } oa_walk_objects[] = {
-  { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE },
-  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS },
-  { oa_oauth_members, OA_COUNT(oa_oauth_members), ODEUS_KEY_OAUTH_CLIENT }
+/* By object from the root: its members, their count, the key its problems are under,
+ * and where its struct is: the config itself (at 0), or at the pointer at byte `at`
+ * of the config, an auth field `size` bytes apart by its index. */
+static const struct { const oa_member *rows; unsigned char count, key, at, size; } oa_walk_objects[] = {
+  { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE, 0, 0 },
+  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS, offsetof(odeus_config, fields),
+    sizeof(odeus_auth_field) },
+  { oa_oauth_members, OA_COUNT(oa_oauth_members), ODEUS_KEY_OAUTH_CLIENT, offsetof(odeus_config, oauth_client), 0 }
 };
 /* oa_mark.set: the object the walk is in has a member written (the next
  * one takes a comma). Back in the root from a nested object, it has: the
@@ -2247,9 +2250,12 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
  * the window filled inside it. */
 static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
-  const void *obj = w->at.obj == OA_OBJ_FIELD ? (const void *)&w->cfg->fields[w->at.field]
-                    : w->at.obj == OA_OBJ_OAUTH ? (const void *)w->cfg->oauth_client : (const void *)w->cfg;
+  const void *obj = w->cfg;
+  unsigned o = w->at.obj - OA_OBJ_ROOT, at = oa_walk_objects[o].at;
   size_t value;
+  if (at) /* read as a pointer, as oa_walk_enter reads it */
+    obj = (const char *)*(const void *const *)(const void *)((const char *)obj + at)
+          + w->at.field * oa_walk_objects[o].size;
   if (m->kind >= OA_KIND_FIELDS) {
     w->at.i++;
     oa_walk_enter(w, m);
