@@ -1582,13 +1582,12 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
   return 1;
 }
 
-/* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
- * invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
- * Returns 0 with the UTF-16 length in *units, or the first problem,
- * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. With stop
- * (and s), it starts at input byte *at (*units then counts the bytes before
- * as characters), reads no more than the window needs (an input byte gives
- * an output byte; 3 more end a character) and stops once it is full. */
+/* Checks p[0..n) and, when s is given, writes it escaped (without quotes; invalid UTF-8 as
+ * U+FFFD, U+0000 as \u0000: any text gives valid JSON). Returns 0 with the UTF-16 length in
+ * *units, or the first problem, ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at.
+ * With stop (and s), it starts at input byte *at (*units then counts the bytes before as
+ * characters), reads no more than the window needs (an input byte gives an output byte; 3
+ * more end a character) and stops once it is full. */
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
@@ -2146,9 +2145,8 @@ static inline void oa_put_head(oa_sink *s, const oa_stream *st)
  * root object, an auth field (the last one's close ends the array), the
  * OAuth client, past the end. */
 enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH, OA_OBJ_DONE };
-/* By object from the root: its members, their count, the key its problems are under,
- * and where its struct is: the config itself (at 0), or at the pointer at byte `at`
- * of the config, an auth field `size` bytes apart by its index. */
+/* By object from the root: its members, their count, the key its problems are under, where its
+ * struct is (the config, or the pointer at its byte `at`) and how far apart auth fields are. */
 static const struct { const oa_member *rows; unsigned char count, key, at, size; } oa_walk_objects[] = {
   { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE, 0, 0 },
   { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS, offsetof(odeus_config, fields),
@@ -2233,13 +2231,8 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   if (!*OA_CAT(cfg, m, void *const)) return; /* fields or oauth_client, read as a pointer: NULL is unset */
   if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m); /* then [{, [] or {, a byte at a time: no literal to choose and load */
-  if (!oauth) {
-    oa_putc(w->s, '[');
-    if (!cfg->field_count) {
-      oa_putc(w->s, ']'); /* none: the walk stays in the root */
-      return;
-    }
-  }
+  if (!oauth) oa_putc(w->s, '[');
+  if (!oauth && !cfg->field_count) { oa_putc(w->s, ']'); return; } /* none: the walk stays in the root */
   oa_putc(w->s, '{');
   w->at.obj = oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD;
   w->at.i = 0;
@@ -2296,10 +2289,8 @@ static void oa_walk_close(oa_walk *w)
     at->obj = OA_OBJ_DONE;
   } else {
     oa_where fields = { ODEUS_KEY_AUTH_FIELDS, 0, ODEUS_KEY_NONE }; /* oa_check_slugs sets the rest */
-    if (obj == OA_OBJ_FIELD) {
-      oa_putc(w->s, ']');
-      if (w->check) oa_check_slugs(cfg->fields, cfg->field_count, fields, w->check);
-    }
+    if (obj == OA_OBJ_FIELD) oa_putc(w->s, ']');
+    if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, fields, w->check);
     at->i = (unsigned)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
     at->obj = OA_OBJ_ROOT;
     at->set = OA_SET_MEMBER;
