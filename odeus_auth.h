@@ -573,9 +573,9 @@ typedef struct oa_mark {        /* where the request's walk is; where a window r
   size_t field;                 /* the auth field it is in */
   size_t offset;                /* output offset of the item (inside: of byte `in`) */
   size_t in;                    /* inside: the string's input byte */
-  unsigned char obj, i;         /* the object (OA_OBJ_*) and its item: the members from 0, then its close */
-  unsigned char set;            /* OA_SET_MEMBER: the object the walk is in has a member written */
-  unsigned char inside;         /* resume inside the member's string value */
+  unsigned obj, i;              /* the object (OA_OBJ_*) and its item: the members from 0, then its close */
+  unsigned set;                 /* OA_SET_MEMBER: the object the walk is in has a member written */
+  unsigned inside;              /* resume inside the member's string value */
 } oa_mark;
 
 typedef struct oa_stream {      /* the request through a window */
@@ -1585,17 +1585,19 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
   return 1;
 }
 
-/* Checks p[0..n) and, when s is given, writes it escaped (without quotes;
- * invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
- * Returns 0 with the UTF-16 length in *units, or the first problem,
- * ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at. With stop
- * (and s), it stops once the window is full; a window's walk gives it no more
- * than the window needs (an input byte gives an output byte; 3 more end a character). */
+/* Checks p[0..n) and, when s is given, writes it escaped (without quotes; invalid UTF-8 as
+ * U+FFFD, U+0000 as \u0000: any text gives valid JSON). Returns 0 with the UTF-16 length in
+ * *units, or the first problem, ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at.
+ * With stop (and s), it starts at input byte *at (*units then counts the bytes before as
+ * characters), reads no more than the window needs (an input byte gives an output byte; 3
+ * more end a character) and stops once it is full. */
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
-  size_t i = 0, run = 0, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
+  size_t i = stop ? *at : 0, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
+  if (s && stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
+    n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
     i = (size_t)(oa_plain_span(u + i, u + n) - u);
@@ -1780,19 +1782,25 @@ static inline size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
   return i;
 }
 
-ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out)
+/* odeus_parse_base_url past its argument checks, as a stream's start runs it:
+ * *u is unspecified on an error (the stream is then not ready). */
+static odeus_result oa_parse_base_url(const char *url, size_t len, odeus_url *u)
 {
-  odeus_url u;
-  size_t i;
-  if (!url || !out) return ODEUS_ERR_ARGUMENT;
-  i = oa_url_authority(url, len, &u); /* which sets every member but the prefix */
+  size_t i = oa_url_authority(url, len, u); /* which sets every member but the prefix */
   if (!i || (i < len && url[i] != '/') || oa_url_run(oa_url_path_bytes, url, i, len) < len)
     return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   while (len > i && url[len - 1] == '/') len--; /* ".../api/public/" is ".../api/public" */
-  u.prefix.ptr = url + i;
-  u.prefix.len = len - i;
-  *out = u;
+  u->prefix.ptr = url + i;
+  u->prefix.len = len - i;
   return ODEUS_OK;
+}
+
+ODEUS_API odeus_result odeus_parse_base_url(const char *url, size_t len, odeus_url *out)
+{
+  odeus_url u;
+  odeus_result r = url && out ? oa_parse_base_url(url, len, &u) : ODEUS_ERR_ARGUMENT;
+  if (r == ODEUS_OK) *out = u;
+  return r;
 }
 
 /* Where the bytes from i stop being visible ASCII (no space, no control
@@ -2140,11 +2148,13 @@ static inline void oa_put_head(oa_sink *s, const oa_stream *st)
  * root object, an auth field (the last one's close ends the array), the
  * OAuth client, past the end. */
 enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH, OA_OBJ_DONE };
-/* By object from the root: its members, their count, the key its problems are under. */
-static const struct { const oa_member *rows; unsigned char count, key; } oa_walk_objects[] = {
-  { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE },
-  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS },
-  { oa_oauth_members, OA_COUNT(oa_oauth_members), ODEUS_KEY_OAUTH_CLIENT }
+/* By object from the root: its members, their count, the key its problems are under, where its
+ * struct is (the config, or the pointer at its byte `at`) and how far apart auth fields are. */
+static const struct { const oa_member *rows; unsigned char count, key, at, size; } oa_walk_objects[] = {
+  { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE, 0, 0 },
+  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS, offsetof(odeus_config, fields),
+    sizeof(odeus_auth_field) },
+  { oa_oauth_members, OA_COUNT(oa_oauth_members), ODEUS_KEY_OAUTH_CLIENT, offsetof(odeus_config, oauth_client), 0 }
 };
 /* oa_mark.set: the object the walk is in has a member written (the next
  * one takes a comma). Back in the root from a nested object, it has: the
@@ -2196,26 +2206,18 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
-  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units, at = 0, limit;
-  oa_mark stop;
+  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units, at = from, limit;
   int rule;
   if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
-  if (w->mark) { /* the pass reads no more than the window's room and 3 bytes (that end a character) */
-    size_t end = w->s->skip + w->s->cap;
-    if (w->s->len >= end) return 0; /* the key filled it: resume there */
-    if (n - from > end - w->s->len + 3) n = from + end - w->s->len + 3;
-  }
-  stop.inside = w->at.inside = 0; /* resumed (if it was): the pass sets the stop afresh */
-  rule = oa_string_pass(text, p + from, n - from, &units, &at, w->mark ? &stop : NULL);
+  if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled the window: resume there */
+  w->at.inside = 0; /* resumed (if it was): the pass marks its stop in the walk afresh */
+  rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `from` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
-  if (stop.inside) {
-    w->at.offset = stop.offset;
-    w->at.in = from + stop.in;
-    w->at.inside = 1;
+  if (w->at.inside) {
     *w->mark = w->at;
     return 0;
   }
@@ -2231,9 +2233,10 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   unsigned oauth = m->kind == OA_KIND_OAUTH;
   if (!*OA_CAT(cfg, m, void *const)) return; /* fields or oauth_client, read as a pointer: NULL is unset */
   if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
-  oa_walk_key(w, m);
-  oa_put(w->s, oauth ? "{" : cfg->field_count ? "[{" : "[]", 2u - oauth);
-  if (!oauth && !cfg->field_count) return;
+  oa_walk_key(w, m); /* then [{, [] or {, a byte at a time: no literal to choose and load */
+  if (!oauth) oa_putc(w->s, '[');
+  if (!oauth && !cfg->field_count) { oa_putc(w->s, ']'); return; } /* none: the walk stays in the root */
+  oa_putc(w->s, '{');
   w->at.obj = oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD;
   w->at.i = 0;
   w->at.set = 0;
@@ -2243,9 +2246,12 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
  * the window filled inside it. */
 static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
-  const void *obj = w->at.obj == OA_OBJ_FIELD ? (const void *)&w->cfg->fields[w->at.field]
-                    : w->at.obj == OA_OBJ_OAUTH ? (const void *)w->cfg->oauth_client : (const void *)w->cfg;
+  const void *obj = w->cfg;
+  unsigned o = w->at.obj - OA_OBJ_ROOT, at = oa_walk_objects[o].at;
   size_t value;
+  if (at) /* read as a pointer, as oa_walk_enter reads it */
+    obj = (const char *)*(const void *const *)(const void *)((const char *)obj + at)
+          + w->at.field * oa_walk_objects[o].size;
   if (m->kind >= OA_KIND_FIELDS) {
     w->at.i++;
     oa_walk_enter(w, m);
@@ -2275,17 +2281,20 @@ static void oa_walk_close(oa_walk *w)
 {
   oa_mark *at = &w->at;
   const odeus_config *cfg = w->cfg;
-  unsigned obj = at->obj, next = obj == OA_OBJ_FIELD && ++at->field < cfg->field_count;
-  oa_put(w->s, next ? "},{" : "}]", next ? 3u : 1u + (obj == OA_OBJ_FIELD));
-  if (next) {
+  unsigned obj = at->obj;
+  oa_putc(w->s, '}'); /* then ,{ or ], a byte at a time (see oa_walk_enter) */
+  if (obj == OA_OBJ_FIELD && ++at->field < cfg->field_count) {
+    oa_putc(w->s, ',');
+    oa_putc(w->s, '{');
     at->i = 0;
     at->set = 0;
   } else if (obj == OA_OBJ_ROOT) {
     at->obj = OA_OBJ_DONE;
   } else {
     oa_where fields = { ODEUS_KEY_AUTH_FIELDS, 0, ODEUS_KEY_NONE }; /* oa_check_slugs sets the rest */
+    if (obj == OA_OBJ_FIELD) oa_putc(w->s, ']');
     if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, fields, w->check);
-    at->i = (unsigned char)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
+    at->i = (unsigned)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
     at->obj = OA_OBJ_ROOT;
     at->set = OA_SET_MEMBER;
   }
@@ -2336,10 +2345,14 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
   w.cfg = cfg;
   w.check = check;
   w.emit = emit;
-  w.head = st && !st->body_only ? st : NULL;
-  w.mark = st ? &st->mark : NULL; /* no window */
-  if (st) w.at = st->mark;
-  else memset(&w.at, 0, sizeof w.at); /* at the head */
+  w.head = NULL;
+  w.mark = NULL; /* no window */
+  memset(&w.at, 0, sizeof w.at); /* at the head, unless a window resumes */
+  if (st) {
+    w.head = st->body_only ? NULL : st;
+    w.mark = &st->mark;
+    w.at = st->mark;
+  }
   s->len = w.at.offset;
   oa_walk_request(&w);
   return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
@@ -2385,7 +2398,7 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     const char *key = req->api_key;
     size_t key_len = st->key_len = key ? oa_key_run(key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
     odeus_result key_r = key_len && !key[key_len] ? ODEUS_OK : ODEUS_ERR_API_KEY;
-    r = odeus_parse_base_url(base, oa_strlen(base), &st->url);
+    r = oa_parse_base_url(base, oa_strlen(base), &st->url);
     if (r == ODEUS_OK) r = key_r;
     /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
@@ -2414,7 +2427,9 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   oa_sink s;
   size_t n = OA_MIN(cap, st->total - st->offset);
   if (!n) return 0; /* none left (every window has room); a stream that did not begin has none */
-  oa_sink_init(&s, window, cap, st->offset);
+  s.buf = window; /* never NULL: no test of it; the walk sets s.len where it starts */
+  s.cap = cap;
+  s.skip = st->offset;
   (void)oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
   st->offset += n;
   return n;
