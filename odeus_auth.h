@@ -1131,13 +1131,11 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
   s->len = 0;
 }
 
-/* A sink without a buffer only counts, and says so first: the walk that
- * measures puts as often as the one that writes. Else the common case, all
- * of the bytes inside the window, is one comparison (at wraps around
- * before the window).
- * `inline` here and on a few other small functions of the per-member and
- * per-event paths: a speed build copies them into their callers (most puts
- * are literals, whose copy then needs no call); a size build keeps one. */
+/* A sink without a buffer only counts, and says so first: the walk that measures puts as often as
+ * the one that writes. Else the common case, all of the bytes inside the window, is one comparison
+ * (at wraps around before the window). `inline` here and on a few other small functions of the
+ * per-member and per-event paths: a speed build copies them into their callers (most puts are
+ * literals, whose copy then needs no call); a size build keeps one. */
 static inline void oa_put(oa_sink *s, const char *p, size_t n)
 {
   size_t at = s->len - s->skip, end = s->skip + s->cap;
@@ -1324,8 +1322,8 @@ OA_STATIC_ASSERT(member_offsets, sizeof(odeus_config) <= 256 && sizeof(odeus_aut
   { OA_NAME(name), sizeof(name) - 1, key, kind, flags, OA_IN_BODY, OA_MAX100(max), \
     (unsigned char)offsetof(type, field), 0 }
 /* A row of the answer alone. */
-#define OA_M_ANSWER(name, key, kind, atype, afield) \
-  { OA_NAME(name), sizeof(name) - 1, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, \
+#define OA_M_ANSWER(quoted, key, kind, atype, afield) /* quoted: ,"name":" */ \
+  { (quoted) + 2, sizeof(quoted) - 6, key, kind, OA_REQUIRED, OA_IN_ANSWER, 0, 0, \
     (unsigned char)offsetof(atype, afield) }
 
 /* The documented key order of the body is the order of these tables. */
@@ -1374,10 +1372,13 @@ static const oa_member oa_oauth_members[] = {
        refresh_token_code, 0, odeus_answer_oauth, refresh_token_code)
 };
 
-/* The two members of an answer that a request does not have. */
+/* The two members of an answer that a request does not have. The name of "integration" is an
+ * array of its own: as a literal it would lie among the request's names, in one section that a
+ * program that only writes requests keeps whole. */
+static const char oa_ans_integration_name[] = ",\"integration\":\"";
 static const oa_member oa_ans_integration =
-  OA_M_ANSWER("integration", ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
-static const oa_member oa_ans_id = OA_M_ANSWER("id", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
+  OA_M_ANSWER(oa_ans_integration_name, ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
+static const oa_member oa_ans_id = OA_M_ANSWER(",\"id\":\"", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
 
 /* The spellings of the enum kinds (auth type, field type, boolean), each
  * kind's names in value order from 1, each after its length (octal), a 0
@@ -1564,13 +1565,11 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a pass asked to stop at the window's end (stop given) stops after
- * a turn that wrote input [a, i) from output offset o, then escaped byte i
- * unless the input ended there (b: the input after the turn), filling the
- * window. The next window resumes at input byte stop->in, output offset
- * stop->offset: copied bytes map one to one, so the window's end falls on a
- * known input byte (backed up to its character's start); an escape is
- * redone unless it ended there. */
+/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote input
+ * [a, i) from output offset o, then escaped byte i unless the input ended there (b: the input after
+ * the turn), filling the window. The next window resumes at input byte stop->in, output offset
+ * stop->offset: copied bytes map one to one, so the window's end falls on a known input byte
+ * (backed up to its character's start); an escape is redone unless it ended there. */
 static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t b, size_t o,
                         oa_mark *stop)
 {
@@ -1894,9 +1893,11 @@ static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, 
 }
 
 /* Unique slugs: the later of two equal slugs is reported, naming it. */
-static void oa_check_slugs(const odeus_auth_field *f, size_t n, oa_where w, odeus_problems *pr)
+static void oa_check_slugs(const odeus_auth_field *f, size_t n, odeus_problems *pr)
 {
+  oa_where w; /* set one by one: a constant for it would keep the unit's unnamed constants on Thumb */
   size_t i, j;
+  w.key = ODEUS_KEY_AUTH_FIELDS;
   w.member = ODEUS_KEY_SLUG;
   for (i = 1; i < n; i++) {
     const odeus_str *a = &f[i].slug;
@@ -2291,9 +2292,8 @@ static void oa_walk_close(oa_walk *w)
   } else if (obj == OA_OBJ_ROOT) {
     at->obj = OA_OBJ_DONE;
   } else {
-    oa_where fields = { ODEUS_KEY_AUTH_FIELDS, 0, ODEUS_KEY_NONE }; /* oa_check_slugs sets the rest */
     if (obj == OA_OBJ_FIELD) oa_putc(w->s, ']');
-    if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, fields, w->check);
+    if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, w->check);
     at->i = (unsigned)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
     at->obj = OA_OBJ_ROOT;
     at->set = OA_SET_MEMBER;
@@ -2765,9 +2765,8 @@ static oa_retry_kind oa_http_retry_after(const oa_http *p, uint64_t *value)
   return oa_http_imf_date(p->val, value) ? OA_RETRY_DATE : OA_RETRY_INVALID;
 }
 
-/* The ':' after a field name (hdr): the checks that need only the name.
- * An earlier field of the same head was read whole (else the parser
- * stopped there), so what it set says it was seen. */
+/* The ':' after a field name (hdr): the checks that need only the name. An earlier field of the
+ * same head was read whole (else the parser stopped there), so what it set says it was seen. */
 static odeus_result oa_http_name_end(oa_http *p)
 {
   /* framed twice: by header (CL, TE) and what framed first (none, CL, chunked) */
@@ -2806,11 +2805,10 @@ static odeus_result oa_http_value_end(oa_http *p)
 
 /* ---- heads, sections, the end of a message ---------------------------------- */
 
-/* Before a status line: forget what an earlier (1xx) head said, but its
- * status and reason, kept until the next status line has its own. The
- * fields from chunked to vlen are that, and zero is their start
- * (OA_RETRY_ABSENT, OA_HTTP_STATUS; no body was read); head_len is not:
- * skipped heads count too. */
+/* Before a status line: forget what an earlier (1xx) head said, but its status and reason, kept
+ * until the next status line has its own. The fields from chunked to vlen are that, and zero is
+ * their start (OA_RETRY_ABSENT, OA_HTTP_STATUS; no body was read); head_len is not: skipped heads
+ * count too. */
 static void oa_http_new_head(oa_http *p)
 {
   memset((char *)p + offsetof(oa_http, chunked), 0, offsetof(oa_http, head_len) - offsetof(oa_http, chunked));
@@ -3159,11 +3157,10 @@ static odeus_result oa_http_finish(oa_http *p)
  * scan and go out as one raw run; only escapes and a UTF-8 character cut by
  * the end of a piece are copied, into tmp. */
 
-/* Inside which token the reader is. Between tokens, state is what may come
- * next instead: a set of enum oa_json_expect, each with space (bit 5), which
- * none of these has. Of these, a literal alone has bit 3, so one test finds
- * it once the between-tokens test came first (WANT_CLOSE is bit 3 too, but
- * only ever joined to a set with space). */
+/* Inside which token the reader is. Between tokens, state is what may come next instead: a set of
+ * enum oa_json_expect, each with space (bit 5), which none of these has. Of these, a literal alone
+ * has bit 3, so one test finds it once the between-tokens test came first (WANT_CLOSE is bit 3 too,
+ * but only ever joined to a set with space). */
 enum oa_json_state {
   OA_JSON_STRING = 0,           /* in a string or key */
   OA_JSON_ESCAPE = 1,           /* after a backslash, in its letter or \uXXXX */
@@ -3172,10 +3169,9 @@ enum oa_json_state {
   OA_JSON_LITERAL = 8           /* sub: letters matched */
 };
 
-/* The class of a byte between tokens. A value begins with one from OPEN to
- * MINUS but SPACE, which lies among them so that the set of what may begin a
- * value (with space) is seven bits in a row; from ZERO on, they are in the
- * order of the number grammar's columns. */
+/* The class of a byte between tokens. A value begins with one from OPEN to MINUS but SPACE, which
+ * lies among them so that the set of what may begin a value (with space) is seven bits in a row;
+ * from ZERO on, they are in the order of the number grammar's columns. */
 enum oa_json_class {
   OA_JSON_C_NONE, OA_JSON_C_COMMA, OA_JSON_C_COLON, OA_JSON_C_CLOSE, OA_JSON_C_OPEN,
   OA_JSON_C_SPACE, OA_JSON_C_QUOTE, OA_JSON_C_WORD, OA_JSON_C_ZERO, OA_JSON_C_DIGIT,
@@ -3255,9 +3251,8 @@ static int oa_json_flush(oa_json *js, unsigned flags)
   return oa_json_emit(js, flags, js->tmp, n);
 }
 
-/* The raw run [run, p) of the token, after what waits in tmp. last (LAST or
- * 0) goes on whichever is delivered last: tmp, even empty, when the run is,
- * so that RAW always means "inside the fed data". */
+/* The raw run [run, p) of the token, after what waits in tmp. last (LAST or 0) goes on whichever is
+ * delivered last: tmp, even empty, when the run is, so that RAW always means "inside the fed data". */
 static inline int oa_json_out(oa_json *js, const unsigned char *run, const unsigned char *p,
                        unsigned last)
 {
@@ -3274,9 +3269,8 @@ static int oa_json_room(oa_json *js, unsigned n)
   return js->tmp_len + n > sizeof js->tmp ? oa_json_flush(js, 0) : 0;
 }
 
-/* Appends the UTF-8 form of the code point cp to tmp; flag (LONE for the
- * U+FFFD of a lone surrogate escape) goes on the fragment holding it (set
- * after the put: a flush it made went out before). */
+/* Appends the UTF-8 form of the code point cp to tmp; flag (LONE for the U+FFFD of a lone surrogate
+ * escape) goes on the fragment holding it (set after the put: a flush it made went out before). */
 static int oa_json_put_code(oa_json *js, uint32_t cp, unsigned flag)
 {
   unsigned n = 1u + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000), i;
@@ -3547,9 +3541,8 @@ done:
 #undef OA_JSON_FAIL
 }
 
-/* The end of the text ends a top-level number as a space after it would
- * (not counted; after an error, feed changes nothing); anything else must
- * be complete. */
+/* The end of the text ends a top-level number as a space after it would (not counted; after an
+ * error, feed changes nothing); anything else must be complete. */
 static odeus_result oa_json_finish(oa_json *js)
 {
   if (!js) return ODEUS_ERR_ARGUMENT;
@@ -3586,9 +3579,8 @@ enum {
   OA_B_CLOSE                    /* the end of the object or array the binder is in */
 };
 
-/* The rows of each scope's object; the integration's come after the
- * answer's own "id" (id_first). A scope that is no object has none (any
- * table, count 0). */
+/* The rows of each scope's object; the integration's come after the answer's own "id" (id_first). A
+ * scope that is no object has none (any table, count 0). */
 static const struct oa_bind_rows {
   const oa_member *table;
   unsigned char count, id_first;
@@ -3686,9 +3678,8 @@ static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
 /* Leaves the object or array that closed (or one its consumer refused). */
 static void oa_bind_leave(oa_bind *b)
 {
-  /* Nothing comes after the body (the JSON reader lets only space follow
-   * it), so where a closed body leads is never read: a config's, the
-   * integration, leads where an answer's would. */
+  /* Nothing comes after the body (the JSON reader lets only space follow it), so where a closed
+   * body leads is never read: a config's, the integration, leads where an answer's would. */
   static const unsigned char parent[] = { OA_B_TOP, OA_B_TOP, OA_B_FIELDS, OA_B_INTEG, OA_B_INTEG, OA_B_BODY };
   b->scope = parent[b->scope];
   b->row = NULL;
@@ -3883,7 +3874,7 @@ static void oa_cfg_close(oa_cfg *p)
   const oa_member *m = NULL;
   while ((m = oa_bind_lacking(&p->b, m)) != NULL) oa_cfg_problem(p, m, ODEUS_RULE_REQUIRED, 0, NULL, 0);
   if (p->b.scope == OA_B_FIELDS)
-    oa_check_slugs(p->cfg->fields, p->cfg->field_count, oa_bind_where(&p->b, NULL), p->pr);
+    oa_check_slugs(p->cfg->fields, p->cfg->field_count, p->pr);
   if (p->b.scope == OA_B_INTEG && p->cfg->oauth_client) {
     oa_where w = { ODEUS_KEY_OAUTH_CLIENT, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
     oa_check_oauth_allowed(p->cfg, w, p->pr);
@@ -4000,18 +3991,16 @@ static odeus_result oa_cfg_parse(const char *json, size_t len, size_t cut, odeus
   p.st = storage ? storage : &no_storage;
   p.pr = problems ? problems : &none;
   before = p.pr->count;
-  /* A lone surrogate escape (the API refuses it: it has no UTF-8 form)
-   * becomes U+FFFD with OA_JSON_LONE, a problem at the string's path,
-   * so the rest of the body is still checked. */
+  /* A lone surrogate escape (the API refuses it: it has no UTF-8 form) becomes U+FFFD with
+   * OA_JSON_LONE, a problem at the string's path, so the rest of the body is still checked. */
   oa_json_init(&js, oa_bind_event, &p.b);
   r = oa_json_feed(&js, json, cut);
   if (r == ODEUS_OK) r = oa_json_feed(&js, json + cut, len - cut);
   if (r == ODEUS_OK) r = oa_json_finish(&js);
-  /* A string or number value the text breaks is judged at its first
-   * fragment, as any other (a value of the wrong type, then the JSON
-   * error: two causes to fix); when it broke before one was delivered
-   * (which depends on where the text was split), its type is judged here,
-   * so that every split gives the same problems. */
+  /* A string or number value the text breaks is judged at its first fragment, as any other (a value
+   * of the wrong type, then the JSON error: two causes to fix); when it broke before one was
+   * delivered (which depends on where the text was split), its type is judged here, so that every
+   * split gives the same problems. */
   if (r != ODEUS_OK && (js.flags & OA_JSON_FIRST) && js.ev.type != OA_JEV_KEY) {
     js.ev.flags = OA_JSON_FIRST;
     js.ev.text = "";
@@ -4327,9 +4316,8 @@ static size_t oa_msg_whole_chars(const char *s, size_t n)
   return n - i < 1u + ((0xE5000000u >> (lead >> 4) * 2) & 3u) ? i : n;
 }
 
-/* The n bytes of a reason phrase as the message. HTTP lets it hold any
- * byte from 0x80 (obs-text); the message is UTF-8, so what is not becomes
- * U+FFFD. */
+/* The n bytes of a reason phrase as the message. HTTP lets it hold any byte from 0x80 (obs-text);
+ * the message is UTF-8, so what is not becomes U+FFFD. */
 static void oa_msg_put_reason(odeus_answer_reader *r, const char *reason, size_t n)
 {
   size_t i, k;
@@ -4375,9 +4363,8 @@ static void oa_msg_finish(odeus_answer_reader *r, const char *reason, odeus_resu
 
 /* ---- the API ---- */
 
-/* The result code of an HTTP status: ODEUS_OK for 200; 400, 401, 403, 404,
- * 429 their own; 500..599 ODEUS_ERR_STATUS_5XX; anything else
- * ODEUS_ERR_STATUS_OTHER. */
+/* The result code of an HTTP status: ODEUS_OK for 200; 400, 401, 403, 404, 429 their own; 500..599
+ * ODEUS_ERR_STATUS_5XX; anything else ODEUS_ERR_STATUS_OTHER. */
 static odeus_result oa_status_result(int status)
 {
   static const unsigned char own[] = { 0, 1, 3, 4, 29 }; /* 400 + these, in the order of their results */
@@ -4646,10 +4633,9 @@ static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX);
   oa_http_ptr end, stop;
   int n = io->recv(io->ctx, x->internal.window, cap);
-  /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED
-   * (a kept-alive connection the server dropped, say: oa_x_io_failure);
-   * after, the parser decides: a body read until close is complete,
-   * anything else is truncated. */
+  /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive connection
+   * the server dropped, say: oa_x_io_failure); after, the parser decides: a body read until close
+   * is complete, anything else is truncated. */
   if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
   if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of the window, say */
     if (n) x->internal.win_len = cap;
@@ -4734,9 +4720,8 @@ static odeus_retry_policy oa_retry_defaults(const odeus_retry_policy *given)
   return p;
 }
 
-/* The outcome of an exchange that ended in r (status and Retry-After from
- * its answer head, when one was read). x may be NULL (no exchange: a
- * failed connect, say). */
+/* The outcome of an exchange that ended in r (status and Retry-After from its answer head, when one
+ * was read). x may be NULL (no exchange: a failed connect, say). */
 static oa_outcome oa_outcome_of(const odeus_exchange *x, odeus_result r)
 {
   oa_outcome o;
@@ -4762,10 +4747,9 @@ static int oa_retry_worth(const oa_outcome *o)
   return s == 429 || s == 502 || s == 503 || s == 504;
 }
 
-/* What a Retry-After asks for: 1 with the wait in *ms when it is honoured,
- * 0 when there is none to use, -1 when it is longer than we may wait. The
- * parser keeps retry_value far below 2^64 / 1000, but an outcome built
- * otherwise (a test's) may not: a value whose milliseconds would wrap is
+/* What a Retry-After asks for: 1 with the wait in *ms when it is honoured, 0 when there is none to
+ * use, -1 when it is longer than we may wait. The parser keeps retry_value far below 2^64 / 1000,
+ * but an outcome built otherwise (a test's) may not: a value whose milliseconds would wrap is
  * longer than any wait. */
 static int oa_retry_after(const odeus_retry_policy *p, const oa_outcome *o, uint64_t *ms)
 {
@@ -4790,9 +4774,8 @@ static uint32_t oa_retry_backoff(const odeus_retry_policy *p, unsigned attempt)
   return (uint32_t)(((uint64_t)p->random(p->ctx) * (bound + 1)) >> 32);
 }
 
-/* After attempt number `attempt` (1 for the first) ended in *o: 1 with the
- * wait in *delay_ms when another attempt should follow, else 0 (and
- * *delay_ms = 0). policy may be NULL: every default. */
+/* After attempt number `attempt` (1 for the first) ended in *o: 1 with the wait in *delay_ms when
+ * another attempt should follow, else 0 (and *delay_ms = 0). policy may be NULL: every default. */
 static int oa_retry_decide(const odeus_retry_policy *policy, unsigned attempt, const oa_outcome *o,
                            uint32_t *delay_ms)
 {
