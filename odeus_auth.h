@@ -1816,8 +1816,7 @@ static int oa_url_valid(const char *s, size_t len)
 {
   odeus_url u;
   size_t i = oa_url_authority(s, len, &u);
-  if (!i || (i < len && s[i] != '/' && s[i] != '?' && s[i] != '#')) return 0;
-  return oa_url_visible(s, i, len) == len;
+  return i && (i == len || s[i] == '/' || s[i] == '?' || s[i] == '#') && oa_url_visible(s, i, len) == len;
 }
 
 /* ---- validation ------------------------------------------------------------------ */
