@@ -1123,11 +1123,11 @@ typedef struct oa_sink {
   size_t cap, skip, len;
 } oa_sink;
 
-static void oa_sink_init(oa_sink *s, char *buf, size_t cap, size_t skip)
+static void oa_sink_init(oa_sink *s, char *buf, size_t cap) /* from offset 0: a window sets its own skip */
 {
   s->buf = buf;
   s->cap = buf ? cap : 0;
-  s->skip = skip;
+  s->skip = 0;
   s->len = 0;
 }
 
@@ -1560,7 +1560,7 @@ static void oa_put_display(oa_sink *s, const char *text, size_t len)
 ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, size_t cap)
 {
   oa_sink s;
-  oa_sink_init(&s, buf, cap, 0);
+  oa_sink_init(&s, buf, cap);
   if (text) oa_put_display(&s, text, len);
   return oa_sink_cstr(&s);
 }
@@ -2111,7 +2111,7 @@ static void oa_put_answer_problem(oa_sink *s, const odeus_problem *p);
 ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t cap)
 {
   oa_sink s;
-  oa_sink_init(&s, buf, cap, 0);
+  oa_sink_init(&s, buf, cap);
   if (p && p->rule && p->in_answer) oa_put_answer_problem(&s, p);
   else if (p && p->rule) { oa_put_path(&s, p); oa_puts(&s, ": "); oa_put_rule(&s, p); }
   return oa_sink_cstr(&s);
@@ -2367,7 +2367,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   odeus_problems none = { NULL, 0, 0 };
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
-  oa_sink_init(&s, NULL, 0, 0);
+  oa_sink_init(&s, NULL, 0);
   return oa_walk_body(cfg, &s, problems ? problems : &none, OA_EMIT_CHECK, NULL);
 }
 
@@ -2377,7 +2377,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   odeus_problems found = { NULL, 0, 0 };
   oa_sink s;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
-  oa_sink_init(&s, buf, cap, 0);
+  oa_sink_init(&s, buf, cap);
   if (oa_walk_body(cfg, &s, &found, OA_EMIT, NULL) != ODEUS_OK) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
@@ -2402,7 +2402,7 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
   }
-  oa_sink_init(&s, NULL, 0, 0);
+  oa_sink_init(&s, NULL, 0);
   if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, OA_EMIT, NULL);
   if (r != ODEUS_OK) return r;
   st->req = req;
@@ -4521,7 +4521,7 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
   /* Writing a cut answer would print something we did not fully read. */
   if (a->cut || a->field_count > a->field_capacity) return ODEUS_ERR_ANSWER_CUT;
   if (!a->id.ptr || a->problem.rule || (a->field_count && !a->fields)) return ODEUS_ERR_ARGUMENT;
-  oa_sink_init(&s, buf, cap, 0);
+  oa_sink_init(&s, buf, cap);
   oa_ans_put_record(&s, (const char *)a, OA_B_INTEG);
   oa_puts(&s, ",\"authFields\":[");
   for (i = 0; i < a->field_count; i++) {
@@ -5500,7 +5500,7 @@ static odeus_result oa_posix_open(void *ctx, const char *host, uint16_t port, ui
     memcpy(&v6->sin6_addr, ip, 16);
     one.ai_addrlen = (socklen_t)sizeof *v6;
   } else {
-    oa_sink_init(&text, service, sizeof service, 0); /* the port as text */
+    oa_sink_init(&text, service, sizeof service); /* the port as text */
     oa_put_uint(&text, port);
     (void)oa_sink_cstr(&text);
     memset(&hints, 0, sizeof hints);
@@ -5901,7 +5901,7 @@ ODEUS_API size_t odeus_client_failure(const odeus_client *c, odeus_result r, con
                                       char *buf, size_t cap)
 {
   oa_sink s;
-  oa_sink_init(&s, buf, cap, 0);
+  oa_sink_init(&s, buf, cap);
   /* A 200 that is not JSON: its problem line says it all. */
   if (a && a->problem.rule == ODEUS_RULE_JSON) oa_puts(&s, "HTTP 200 answer");
   else oa_puts(&s, odeus_result_text(r));

@@ -933,7 +933,7 @@ static void test_key_prefixes(void)
         oa_walk w;
         int n = snprintf(want, sizeof want, "%s\"%.*s\":%s", first ? "" : ",", (int)m->name_len, m->name,
                          string ? "\"" : "");
-        oa_sink_init(&s, got, sizeof got, 0);
+        oa_sink_init(&s, got, sizeof got);
         memset(&w, 0, sizeof w);
         w.s = &s;
         w.emit = 1;
@@ -970,8 +970,8 @@ static void test_plain_bytes(void)
     in[0] = 'a';
     in[1] = (char)c;
     in[2] = 'z';
-    oa_sink_init(&count, NULL, 0, 0);
-    oa_sink_init(&write, out, sizeof out, 0);
+    oa_sink_init(&count, NULL, 0);
+    oa_sink_init(&write, out, sizeof out);
     (void)oa_string_pass(&count, in, 3, &units, &at, NULL);
     (void)oa_string_pass(&write, in, 3, &units, &at, NULL);
     if (count.len != write.len) bad++;
