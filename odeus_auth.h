@@ -644,6 +644,7 @@ typedef struct oa_json {
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
+  unsigned comma_next;          /* what may come after a comma in the innermost container */
   unsigned flags;               /* FIRST, LONE: due on the next fragment */
   unsigned sub;                 /* number step / literal letters / hex digits */
   unsigned need;                /* UTF-8 continuation bytes still expected */
@@ -3354,7 +3355,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (n == OA_JSON_C_QUOTE && (state & 1u << n)) goto quote; /* the likeliest first */
         if (!(state & 1u << n)) goto refuse;
         if (n == OA_JSON_C_COMMA)
-          state = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+          state = js->comma_next;
         else if (n == OA_JSON_C_COLON)
           state = OA_JSON_WANT_VALUE;
         else if (n != OA_JSON_C_SPACE)
@@ -3369,6 +3370,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         } else {
           if (object != oa_json_is_object(js, --d)) goto refuse;
           js->depth = js->ev.depth = d;
+          if (d) js->comma_next = oa_json_is_object(js, d - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         }
         /* the bit of container d: set by its opening, cleared by its end */
         js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
@@ -3379,7 +3381,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         p++;
         if (n == OA_JSON_C_CLOSE) goto value_done;
         js->depth = js->ev.depth = d + 1; /* a value's depth is set here, not per value */
-        state = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+        js->comma_next = object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+        state = js->comma_next | OA_JSON_WANT_CLOSE;
         continue;
       }
       /* a value begins (state let it): a literal (no flags due) or a number */
@@ -3525,7 +3528,13 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     }
     goto between;
   value_done:
-    state = js->depth ? OA_JSON_WANT_COMMA : OA_JSON_WANT_END;
+    state = OA_JSON_WANT_END;
+    if (!js->depth) goto between;
+    state = OA_JSON_WANT_COMMA;
+    if (p != end && *p == ',') { /* compact text's comma (and quote), as after a key */
+      state = js->comma_next;
+      if (++p != end && *p == '"') goto quote;
+    }
     goto between;
   }
   goto done;
