@@ -3507,8 +3507,9 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     js->need = 0;
     continue;
   quote: /* a string or key (a key where no bracket may open); "" is not RAW */
-    js->ev.offset = OA_JSON_AT(p);
     js->ev.type = (oa_jev_type)(OA_JEV_KEY + (state >> OA_JSON_C_OPEN & 1u)); /* STRING: KEY + 1 */
+  typed_quote:
+    js->ev.offset = OA_JSON_AT(p);
     state = OA_JSON_STRING;
     run = ++p;
     p = oa_plain_span(p, end);
@@ -3524,7 +3525,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     state = OA_JSON_WANT_COLON;
     if (p != end && *p == ':') { /* compact text's colon (and quote), not read between tokens */
       state = OA_JSON_WANT_VALUE;
-      if (++p != end && *p == '"') goto quote;
+      js->ev.type = OA_JEV_STRING;
+      if (++p != end && *p == '"') goto typed_quote;
     }
     goto between;
   value_done:
