@@ -3100,62 +3100,51 @@ static odeus_result oa_http_finish(oa_http *p)
   return (odeus_result)p->error;
 }
 /* ---- push JSON reader --------------------------------------------------------
- * Strict RFC 8259, fed in pieces of any size; events through a callback.
- * Feeding the text one byte at a time gives the same events (fragments
- * joined) and the same result as feeding it at once.
+ * Strict RFC 8259, fed in pieces of any size; events through a callback. Feeding the text one byte
+ * at a time gives the same events (fragments joined) and the same result as feeding it at once.
  *
- * Rejected, each with its code: trailing commas, missing or extra separators,
- * single quotes, comments, a BOM, NaN/Infinity, ".5", "+1", bytes other than
- * the four JSON whitespace bytes between tokens (ODEUS_ERR_JSON_SYNTAX);
- * leading zeros, "-", "1.", "1e", "0x1", and any byte glued to a number
- * other than whitespace , ] } (ODEUS_ERR_JSON_NUMBER); unknown escapes and
- * \u with fewer than four hex digits (ODEUS_ERR_JSON_ESCAPE); raw bytes below
- * 0x20 in a string (ODEUS_ERR_JSON_CONTROL); invalid UTF-8 in a string:
- * overlong forms, encoded surrogates, above U+10FFFF, stray or missing
- * continuation bytes (ODEUS_ERR_JSON_UTF8); nesting deeper than
- * ODEUS_JSON_MAX_DEPTH (ODEUS_ERR_JSON_DEPTH); anything but whitespace after
- * the top-level value (ODEUS_ERR_JSON_TRAILING); a text that ends inside its
- * value (ODEUS_ERR_JSON_TRUNCATED, from oa_json_finish; but a top-level
- * number the end leaves invalid, such as "1.", is ODEUS_ERR_JSON_NUMBER).
+ * Rejected, each with its code: trailing commas, missing or extra separators, single quotes,
+ * comments, a BOM, NaN/Infinity, ".5", "+1", bytes other than the four JSON whitespace bytes
+ * between tokens (ODEUS_ERR_JSON_SYNTAX); leading zeros, "-", "1.", "1e", "0x1", and any byte glued
+ * to a number other than whitespace , ] } (ODEUS_ERR_JSON_NUMBER); unknown escapes and \u with
+ * fewer than four hex digits (ODEUS_ERR_JSON_ESCAPE); raw bytes below 0x20 in a string
+ * (ODEUS_ERR_JSON_CONTROL); invalid UTF-8 in a string: overlong forms, encoded surrogates, above
+ * U+10FFFF, stray or missing continuation bytes (ODEUS_ERR_JSON_UTF8); nesting deeper than
+ * ODEUS_JSON_MAX_DEPTH (ODEUS_ERR_JSON_DEPTH); anything but whitespace after the top-level value
+ * (ODEUS_ERR_JSON_TRAILING); a text that ends inside its value (ODEUS_ERR_JSON_TRUNCATED, from
+ * oa_json_finish; but a top-level number the end leaves invalid, such as "1.", is
+ * ODEUS_ERR_JSON_NUMBER).
  *
- * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to
- * UTF-8, a lone surrogate (a high one not followed by a low one, or a low one
- * alone) to U+FFFD (EF BF BD), flagged OA_JSON_LONE. \u0000 is delivered as
- * a 0 byte: whether a string may hold it is the consumer's rule. Duplicate
- * keys are delivered, each: the consumers decide.
+ * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to UTF-8, a lone
+ * surrogate (a high one not followed by a low one, or a low one alone) to U+FFFD (EF BF BD),
+ * flagged OA_JSON_LONE. \u0000 is delivered as a 0 byte: whether a string may hold it is the
+ * consumer's rule. Duplicate keys are delivered, each: the consumers decide.
  *
- * Fragments. KEY, STRING and NUMBER arrive as one or more fragments, the first
- * with OA_JSON_FIRST, the last with OA_JSON_LAST. A fragment flagged
- * OA_JSON_RAW points straight into the fed data (bytes needing no
- * decoding); others point into the reader (decoded escapes, or a character
- * cut by the end of a piece). A run of raw bytes ends at an escape, at the
- * end of a fed piece or at the closing quote, so a string written without
- * escapes and fed inside one piece is exactly ONE event, FIRST|LAST|RAW,
- * pointing into the fed data (zero copy). An empty string is one event
- * FIRST|LAST with len 0. Only a last fragment can be empty (when a piece
- * ended just before the closing quote, or when the text ends right after a
- * top-level number: oa_json_finish delivers it). A string fragment never
- * splits a UTF-8 character. Fragments are valid during the callback only.
+ * Fragments. KEY, STRING and NUMBER arrive as one or more fragments, the first with OA_JSON_FIRST,
+ * the last with OA_JSON_LAST. A fragment flagged OA_JSON_RAW points straight into the fed data
+ * (bytes needing no decoding); others point into the reader (decoded escapes, or a character cut by
+ * the end of a piece). A run of raw bytes ends at an escape, at the end of a fed piece or at the
+ * closing quote, so a string written without escapes and fed inside one piece is exactly ONE event,
+ * FIRST|LAST|RAW, pointing into the fed data (zero copy). An empty string is one event FIRST|LAST
+ * with len 0. Only a last fragment can be empty (when a piece ended just before the closing quote,
+ * or when the text ends right after a top-level number: oa_json_finish delivers it). A string
+ * fragment never splits a UTF-8 character. Fragments are valid during the callback only.
  *
- * offset is the byte offset, in the whole stream, of the value's first byte
- * (for a string or key: its opening quote; for an *_END event: the closing
- * bracket); every fragment of a token carries the token's offset. depth
- * counts the containers open around the value: 0 at the top, 1 for a key of
- * the top-level object and its value; an *_END event has the depth of its
- * *_BEGIN. text/len are NULL/0 for container events; a literal's event points
- * at "true", "false" or "null".
+ * offset is the byte offset, in the whole stream, of the value's first byte (for a string or key:
+ * its opening quote; for an *_END event: the closing bracket); every fragment of a token carries
+ * the token's offset. depth counts the containers open around the value: 0 at the top, 1 for a key
+ * of the top-level object and its value; an *_END event has the depth of its *_BEGIN. text/len are
+ * NULL/0 for container events; a literal's event points at "true", "false" or "null".
  *
- * oa_json_init starts a new text; oa_json_feed returns ODEUS_OK, an
- * ODEUS_ERR_JSON_* code, or what the callback returned, reading only the
- * bytes given (after an error every call returns it); oa_json_finish checks
- * that one complete value was read (a top-level number ends there). */
+ * oa_json_init starts a new text; oa_json_feed returns ODEUS_OK, an ODEUS_ERR_JSON_* code, or what
+ * the callback returned, reading only the bytes given (after an error every call returns it);
+ * oa_json_finish checks that one complete value was read (a top-level number ends there). */
 
 /* ---- push JSON reader (implementation) -------------------------------------
- * One loop over the bytes, as in jsmn and coreJSON. Between tokens the reader
- * holds what may come next (state, a set of byte classes); inside a token,
- * which one and how far (state, sub). Inside a string, plain bytes are skipped by a one-lookup
- * scan and go out as one raw run; only escapes and a UTF-8 character cut by
- * the end of a piece are copied, into tmp. */
+ * One loop over the bytes, as in jsmn and coreJSON. Between tokens the reader holds what may come
+ * next (state, a set of byte classes); inside a token, which one and how far (state, sub). Inside a
+ * string, plain bytes are skipped by a one-lookup scan and go out as one raw run; only escapes and
+ * a UTF-8 character cut by the end of a piece are copied, into tmp. */
 
 /* Inside which token the reader is. Between tokens, state is what may come next instead: a set of
  * enum oa_json_expect, each with space (bit 5), which none of these has. Of these, a literal alone
