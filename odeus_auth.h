@@ -644,6 +644,7 @@ typedef struct oa_json {
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
+  unsigned comma_next;          /* what may come after a comma in the innermost container */
   unsigned flags;               /* FIRST, LONE: due on the next fragment */
   unsigned sub;                 /* number step / literal letters / hex digits */
   unsigned need;                /* UTF-8 continuation bytes still expected */
@@ -3099,62 +3100,51 @@ static odeus_result oa_http_finish(oa_http *p)
   return (odeus_result)p->error;
 }
 /* ---- push JSON reader --------------------------------------------------------
- * Strict RFC 8259, fed in pieces of any size; events through a callback.
- * Feeding the text one byte at a time gives the same events (fragments
- * joined) and the same result as feeding it at once.
+ * Strict RFC 8259, fed in pieces of any size; events through a callback. Feeding the text one byte
+ * at a time gives the same events (fragments joined) and the same result as feeding it at once.
  *
- * Rejected, each with its code: trailing commas, missing or extra separators,
- * single quotes, comments, a BOM, NaN/Infinity, ".5", "+1", bytes other than
- * the four JSON whitespace bytes between tokens (ODEUS_ERR_JSON_SYNTAX);
- * leading zeros, "-", "1.", "1e", "0x1", and any byte glued to a number
- * other than whitespace , ] } (ODEUS_ERR_JSON_NUMBER); unknown escapes and
- * \u with fewer than four hex digits (ODEUS_ERR_JSON_ESCAPE); raw bytes below
- * 0x20 in a string (ODEUS_ERR_JSON_CONTROL); invalid UTF-8 in a string:
- * overlong forms, encoded surrogates, above U+10FFFF, stray or missing
- * continuation bytes (ODEUS_ERR_JSON_UTF8); nesting deeper than
- * ODEUS_JSON_MAX_DEPTH (ODEUS_ERR_JSON_DEPTH); anything but whitespace after
- * the top-level value (ODEUS_ERR_JSON_TRAILING); a text that ends inside its
- * value (ODEUS_ERR_JSON_TRUNCATED, from oa_json_finish; but a top-level
- * number the end leaves invalid, such as "1.", is ODEUS_ERR_JSON_NUMBER).
+ * Rejected, each with its code: trailing commas, missing or extra separators, single quotes,
+ * comments, a BOM, NaN/Infinity, ".5", "+1", bytes other than the four JSON whitespace bytes
+ * between tokens (ODEUS_ERR_JSON_SYNTAX); leading zeros, "-", "1.", "1e", "0x1", and any byte glued
+ * to a number other than whitespace , ] } (ODEUS_ERR_JSON_NUMBER); unknown escapes and \u with
+ * fewer than four hex digits (ODEUS_ERR_JSON_ESCAPE); raw bytes below 0x20 in a string
+ * (ODEUS_ERR_JSON_CONTROL); invalid UTF-8 in a string: overlong forms, encoded surrogates, above
+ * U+10FFFF, stray or missing continuation bytes (ODEUS_ERR_JSON_UTF8); nesting deeper than
+ * ODEUS_JSON_MAX_DEPTH (ODEUS_ERR_JSON_DEPTH); anything but whitespace after the top-level value
+ * (ODEUS_ERR_JSON_TRAILING); a text that ends inside its value (ODEUS_ERR_JSON_TRUNCATED, from
+ * oa_json_finish; but a top-level number the end leaves invalid, such as "1.", is
+ * ODEUS_ERR_JSON_NUMBER).
  *
- * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to
- * UTF-8, a lone surrogate (a high one not followed by a low one, or a low one
- * alone) to U+FFFD (EF BF BD), flagged OA_JSON_LONE. \u0000 is delivered as
- * a 0 byte: whether a string may hold it is the consumer's rule. Duplicate
- * keys are delivered, each: the consumers decide.
+ * Strings and keys are decoded: every escape, \uD83D\uDE00 surrogate pairs to UTF-8, a lone
+ * surrogate (a high one not followed by a low one, or a low one alone) to U+FFFD (EF BF BD),
+ * flagged OA_JSON_LONE. \u0000 is delivered as a 0 byte: whether a string may hold it is the
+ * consumer's rule. Duplicate keys are delivered, each: the consumers decide.
  *
- * Fragments. KEY, STRING and NUMBER arrive as one or more fragments, the first
- * with OA_JSON_FIRST, the last with OA_JSON_LAST. A fragment flagged
- * OA_JSON_RAW points straight into the fed data (bytes needing no
- * decoding); others point into the reader (decoded escapes, or a character
- * cut by the end of a piece). A run of raw bytes ends at an escape, at the
- * end of a fed piece or at the closing quote, so a string written without
- * escapes and fed inside one piece is exactly ONE event, FIRST|LAST|RAW,
- * pointing into the fed data (zero copy). An empty string is one event
- * FIRST|LAST with len 0. Only a last fragment can be empty (when a piece
- * ended just before the closing quote, or when the text ends right after a
- * top-level number: oa_json_finish delivers it). A string fragment never
- * splits a UTF-8 character. Fragments are valid during the callback only.
+ * Fragments. KEY, STRING and NUMBER arrive as one or more fragments, the first with OA_JSON_FIRST,
+ * the last with OA_JSON_LAST. A fragment flagged OA_JSON_RAW points straight into the fed data
+ * (bytes needing no decoding); others point into the reader (decoded escapes, or a character cut by
+ * the end of a piece). A run of raw bytes ends at an escape, at the end of a fed piece or at the
+ * closing quote, so a string written without escapes and fed inside one piece is exactly ONE event,
+ * FIRST|LAST|RAW, pointing into the fed data (zero copy). An empty string is one event FIRST|LAST
+ * with len 0. Only a last fragment can be empty (when a piece ended just before the closing quote,
+ * or when the text ends right after a top-level number: oa_json_finish delivers it). A string
+ * fragment never splits a UTF-8 character. Fragments are valid during the callback only.
  *
- * offset is the byte offset, in the whole stream, of the value's first byte
- * (for a string or key: its opening quote; for an *_END event: the closing
- * bracket); every fragment of a token carries the token's offset. depth
- * counts the containers open around the value: 0 at the top, 1 for a key of
- * the top-level object and its value; an *_END event has the depth of its
- * *_BEGIN. text/len are NULL/0 for container events; a literal's event points
- * at "true", "false" or "null".
+ * offset is the byte offset, in the whole stream, of the value's first byte (for a string or key:
+ * its opening quote; for an *_END event: the closing bracket); every fragment of a token carries
+ * the token's offset. depth counts the containers open around the value: 0 at the top, 1 for a key
+ * of the top-level object and its value; an *_END event has the depth of its *_BEGIN. text/len are
+ * NULL/0 for container events; a literal's event points at "true", "false" or "null".
  *
- * oa_json_init starts a new text; oa_json_feed returns ODEUS_OK, an
- * ODEUS_ERR_JSON_* code, or what the callback returned, reading only the
- * bytes given (after an error every call returns it); oa_json_finish checks
- * that one complete value was read (a top-level number ends there). */
+ * oa_json_init starts a new text; oa_json_feed returns ODEUS_OK, an ODEUS_ERR_JSON_* code, or what
+ * the callback returned, reading only the bytes given (after an error every call returns it);
+ * oa_json_finish checks that one complete value was read (a top-level number ends there). */
 
 /* ---- push JSON reader (implementation) -------------------------------------
- * One loop over the bytes, as in jsmn and coreJSON. Between tokens the reader
- * holds what may come next (state, a set of byte classes); inside a token,
- * which one and how far (state, sub). Inside a string, plain bytes are skipped by a one-lookup
- * scan and go out as one raw run; only escapes and a UTF-8 character cut by
- * the end of a piece are copied, into tmp. */
+ * One loop over the bytes, as in jsmn and coreJSON. Between tokens the reader holds what may come
+ * next (state, a set of byte classes); inside a token, which one and how far (state, sub). Inside a
+ * string, plain bytes are skipped by a one-lookup scan and go out as one raw run; only escapes and
+ * a UTF-8 character cut by the end of a piece are copied, into tmp. */
 
 /* Inside which token the reader is. Between tokens, state is what may come next instead: a set of
  * enum oa_json_expect, each with space (bit 5), which none of these has. Of these, a literal alone
@@ -3354,7 +3344,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         if (n == OA_JSON_C_QUOTE && (state & 1u << n)) goto quote; /* the likeliest first */
         if (!(state & 1u << n)) goto refuse;
         if (n == OA_JSON_C_COMMA)
-          state = oa_json_is_object(js, js->depth - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+          state = js->comma_next;
         else if (n == OA_JSON_C_COLON)
           state = OA_JSON_WANT_VALUE;
         else if (n != OA_JSON_C_SPACE)
@@ -3369,6 +3359,7 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         } else {
           if (object != oa_json_is_object(js, --d)) goto refuse;
           js->depth = js->ev.depth = d;
+          if (d) js->comma_next = oa_json_is_object(js, d - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         }
         /* the bit of container d: set by its opening, cleared by its end */
         js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
@@ -3379,7 +3370,8 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
         p++;
         if (n == OA_JSON_C_CLOSE) goto value_done;
         js->depth = js->ev.depth = d + 1; /* a value's depth is set here, not per value */
-        state = (object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE) | OA_JSON_WANT_CLOSE;
+        js->comma_next = object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+        state = js->comma_next | OA_JSON_WANT_CLOSE;
         continue;
       }
       /* a value begins (state let it): a literal (no flags due) or a number */
@@ -3504,8 +3496,9 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     js->need = 0;
     continue;
   quote: /* a string or key (a key where no bracket may open); "" is not RAW */
-    js->ev.offset = OA_JSON_AT(p);
     js->ev.type = (oa_jev_type)(OA_JEV_KEY + (state >> OA_JSON_C_OPEN & 1u)); /* STRING: KEY + 1 */
+  typed_quote:
+    js->ev.offset = OA_JSON_AT(p);
     state = OA_JSON_STRING;
     run = ++p;
     p = oa_plain_span(p, end);
@@ -3521,11 +3514,18 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     state = OA_JSON_WANT_COLON;
     if (p != end && *p == ':') { /* compact text's colon (and quote), not read between tokens */
       state = OA_JSON_WANT_VALUE;
-      if (++p != end && *p == '"') goto quote;
+      js->ev.type = OA_JEV_STRING;
+      if (++p != end && *p == '"') goto typed_quote;
     }
     goto between;
   value_done:
-    state = js->depth ? OA_JSON_WANT_COMMA : OA_JSON_WANT_END;
+    state = OA_JSON_WANT_END;
+    if (!js->depth) goto between;
+    state = OA_JSON_WANT_COMMA;
+    if (p != end && *p == ',') { /* compact text's comma (and quote), as after a key */
+      state = js->comma_next;
+      if (++p != end && *p == '"') goto quote;
+    }
     goto between;
   }
   goto done;
