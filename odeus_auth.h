@@ -3745,11 +3745,11 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
     if (end && ev->depth + 1 == b->skip) b->skip = 0;
     return 0;
   }
-  /* each kind of event returns on its own, so that only a key's path (which may gather it) takes a frame */
+  /* each kind of event returns on its own, so that only a key's path (which may gather it) takes a
+   * frame; the most frequent first, a string or URL's fragment (of the row's type: none else to check) */
+  if (t == OA_JEV_STRING && b->row && b->row->kind <= OA_KIND_URL) return b->str(b, ev);
   if (t == OA_JEV_KEY) return (what = oa_bind_key(b, ev)) == OA_B_NONE ? 0 : b->fn(b, what, ev);
   if (end) return b->fn(b, OA_B_CLOSE, ev);
-  /* the most frequent event, a string or URL's fragment (of the row's type: none else to check) */
-  if (t == OA_JEV_STRING && b->row && b->row->kind <= OA_KIND_URL) return b->str(b, ev);
   what = oa_bind_value(b, ev);
   return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
 }
