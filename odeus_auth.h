@@ -3755,7 +3755,7 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
 }
 
 /* Whether the closing object must hold row m and lacks it. */
-#define OA_BIND_LACKS(b, m) (((m)->flags & OA_REQUIRED) && ((m)->in & (b)->in) && !((b)->seen & OA_BIND_BIT(m)))
+#define OA_BIND_LACKS(b, m) (!((b)->seen & OA_BIND_BIT(m)) && ((m)->flags & OA_REQUIRED) && ((m)->in & (b)->in))
 
 /* The first member after row `after` (NULL: from the first row) that the
  * closing object must hold and lacks; NULL when none is missing. */
