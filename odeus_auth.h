@@ -798,11 +798,10 @@ typedef struct odeus_answer {
   odeus_problem problem;
 } odeus_answer;
 
-/* The binder: JSON events into a struct, by the member rows (private). Its
- * consumer, given the binder it holds, is told what each event is
- * (OA_B_*), but a fragment of a string or URL value goes straight to its
- * str (the most frequent event, not told twice); a nonzero return stops
- * the JSON reader, as for any callback. */
+/* The binder: JSON events into a struct, by the member rows (private). Its consumer, given the
+ * binder it holds, is told what each event is (OA_B_*), but a fragment of a string or URL value
+ * goes straight to its str (the most frequent event, not told twice); a nonzero return stops the
+ * JSON reader, as for any callback. */
 typedef struct oa_bind oa_bind;
 typedef int (*oa_bind_fn)(oa_bind *b, unsigned what, const oa_json_event *ev);
 
@@ -819,10 +818,9 @@ struct oa_bind {
   char word[20];
 };
 
-/* The answer reader (tier 2; an exchange holds one of its own): fed the
- * body in pieces as an HTTP client delivers it, it maps a 200 answer, or
- * extracts the message of an error answer. Every member is private: declare
- * one and hand it to odeus_answer_begin / _feed / _finish. RAM: this
+/* The answer reader (tier 2; an exchange holds one of its own): fed the body in pieces as an HTTP
+ * client delivers it, it maps a 200 answer, or extracts the message of an error answer. Every
+ * member is private: declare one and hand it to odeus_answer_begin / _feed / _finish. RAM: this
  * struct, whatever the size of the answer. */
 typedef struct odeus_answer_reader {
   oa_bind bind;                 /* the 200 mapper; keys of the error message */
@@ -3597,17 +3595,15 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
   return i < d->count ? &d->table[i] : NULL;
 }
 
-/* A member met: its key's bit. The keys of one object differ, and those of
- * the field and OAuth members (SLUG to REFRESH_TOKEN_CODE) are cleared when
- * such an object opens, while the integration's outlive it. */
+/* A member met: its key's bit. The keys of one object differ; those of the field and OAuth members
+ * (SLUG..REFRESH_TOKEN_CODE) are cleared as such an object opens; the integration's outlive it. */
 #define OA_BIND_BIT(m) ((uint32_t)1 << (m)->key)
 #define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
 OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
 OA_STATIC_ASSERT(bind_modes, OA_IN_BODY == OA_JSON_FIRST && OA_IN_ANSWER == OA_JSON_LAST);
 
-/* A key or string, once its last fragment came: in the event when it came
- * in one, else gathered in word; its length in word_len (sizeof word + 1
- * when longer: longer than any name). NULL before its last fragment. */
+/* A key or string at its last fragment: in the event when whole, else gathered in word; its length
+ * in word_len (sizeof word + 1 when longer: longer than any name); NULL before its last one. */
 static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
 {
   size_t len = ev->len;
@@ -3624,27 +3620,19 @@ static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
   return ev->flags & OA_JSON_LAST ? b->word : NULL;
 }
 
-/* The four bytes at p as one word, in the machine's order (only compared). */
-static uint32_t oa_bind_word4(const char *p)
-{
-  uint32_t w;
-  memcpy(&w, p, sizeof w);
-  return w;
-}
-
-/* Whether the n bytes at a and b are equal (n >= 2: a row's name), four at a time, the last four
- * overlapping those before. */
+/* Whether the n bytes at a and b are equal (n >= 2: a row's name), four at a time as words in the
+ * machine's order, the last four overlapping those before. */
 static inline int oa_bind_same(const char *a, const char *b, size_t n)
 {
+  uint32_t x, y;
   size_t i;
   if (n < 4) return OA_SAME(a, b, n);
   for (i = 0; i + 4 < n; i += 4)
-    if (oa_bind_word4(a + i) != oa_bind_word4(b + i)) return 0;
-  return oa_bind_word4(a + n - 4) == oa_bind_word4(b + n - 4);
+    if ((memcpy(&x, a + i, 4), x) != (memcpy(&y, b + i, 4), y)) return 0;
+  return (memcpy(&x, a + n - 4, 4), x) == (memcpy(&y, b + n - 4, 4), y);
 }
 
-/* Whether row m is read in this mode (in: OA_IN_BODY or OA_IN_ANSWER) and
- * named by the n bytes at s. */
+/* Whether row m is read in this mode (OA_IN_BODY or OA_IN_ANSWER) and named by the n bytes at s. */
 static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
 {
   return m->name_len == n && (m->in & in) && oa_bind_same(m->name, s, n);
@@ -3679,8 +3667,7 @@ static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
   return OA_B_NONE;
 }
 
-/* Enters the object or array a value opens (m: its row; NULL for the body
- * and for an element of authFields). */
+/* Enters the object or array a value opens (m: its row; NULL: the body, an authFields element). */
 static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
 {
   unsigned to;
@@ -3885,8 +3872,7 @@ static void oa_cfg_open(oa_cfg *p, const oa_json_event *ev)
   p->b.skip = ev->depth + 1;
 }
 
-/* The object or array that closes: its missing members, then the rules
- * across members. */
+/* The object or array that closes: its missing members, then the rules across members. */
 static void oa_cfg_close(oa_cfg *p)
 {
   const oa_member *m = NULL;
@@ -3926,8 +3912,7 @@ static void oa_cfg_string_done(oa_cfg *p, const oa_member *m, const char *text, 
   oa_check_string(v, m, oa_bind_where(&p->b, p->b.row), p->pr);
 }
 
-/* A fragment of a string or URL value: one raw fragment is used in place,
- * pieces are joined in storage. */
+/* A string or URL's fragment: a value in one raw piece is used in place, pieces joined in storage. */
 static int oa_cfg_string(oa_bind *b, const oa_json_event *ev)
 {
   oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
@@ -3966,8 +3951,7 @@ static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   const char *s;
   switch (what) {
   case OA_B_UNKNOWN: oa_cfg_unknown(p, ev); break;
-  case OA_B_DUPLICATE:
-    oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
+  case OA_B_DUPLICATE: oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
     p->b.row = NULL; /* its value is skipped */
     break;
   case OA_B_TYPE: oa_cfg_wrong_type(p, ev); break;
@@ -4124,8 +4108,7 @@ static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
   return 0;
 }
 
-/* The answer's consumer: what the binder found, stored, or the first
- * problem (its code stops the JSON reader). */
+/* The answer's consumer: what the binder found, stored, or the first problem (its code stops). */
 static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
@@ -4396,8 +4379,7 @@ OA_STATIC_ASSERT(status_results, ODEUS_ERR_STATUS_429 == ODEUS_ERR_STATUS_400 - 
                                  ODEUS_ERR_STATUS_5XX == ODEUS_ERR_STATUS_400 - 5 &&
                                  ODEUS_ERR_STATUS_OTHER == ODEUS_ERR_STATUS_400 - 6);
 
-/* Forgets an earlier answer; the caller's storage (the members before
- * status) stays. */
+/* Forgets an earlier answer; the caller's storage (the members before status) stays. */
 static void oa_ans_clear(odeus_answer *out)
 {
   memset((char *)out + offsetof(odeus_answer, status), 0, sizeof *out - offsetof(odeus_answer, status));
@@ -4429,8 +4411,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
     r->error = ODEUS_ERR_ARGUMENT;
 }
 
-/* The JSON reader's result for a 200 answer: the first problem (a JSON
- * error is one), or ODEUS_OK. */
+/* The result of a 200 answer's JSON: its first problem (a JSON error is one), or ODEUS_OK. */
 static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
 {
   if (code != ODEUS_OK && !r->error) {
