@@ -3728,13 +3728,13 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
   oa_bind *b = (oa_bind *)ctx;
   unsigned t = (unsigned)ev->type, what;
   int end = t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END;
+  /* each kind returns on its own (only a key's path, which may gather it, takes a frame); first the
+   * most frequent, a string or URL's fragment (of its row's type; no row while a value is skipped) */
+  if (t == OA_JEV_STRING && b->row && b->row->kind <= OA_KIND_URL) return b->str(b, ev);
   if (b->skip) {
     if (end && ev->depth + 1 == b->skip) b->skip = 0;
     return 0;
   }
-  /* each kind of event returns on its own, so that only a key's path (which may gather it) takes a
-   * frame; the most frequent first, a string or URL's fragment (of the row's type: none else to check) */
-  if (t == OA_JEV_STRING && b->row && b->row->kind <= OA_KIND_URL) return b->str(b, ev);
   if (t == OA_JEV_KEY) return (what = oa_bind_key(b, ev)) == OA_B_NONE ? 0 : b->fn(b, what, ev);
   if (end) return b->fn(b, OA_B_CLOSE, ev);
   what = oa_bind_value(b, ev);
@@ -3954,7 +3954,7 @@ static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   case OA_B_DUPLICATE: oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
     p->b.row = NULL; /* its value is skipped */
     break;
-  case OA_B_TYPE: oa_cfg_wrong_type(p, ev); break;
+  case OA_B_TYPE: oa_cfg_wrong_type(p, ev); p->b.row = NULL; break; /* the value is not read */
   case OA_B_STRING: /* of an enum: looked up by its name */
     if ((s = oa_bind_word(b, ev)) != NULL) oa_cfg_enum(p, ev, p->b.row, s, p->b.word_len);
     break;
