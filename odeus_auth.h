@@ -808,7 +808,7 @@ typedef int (*oa_bind_fn)(oa_bind *b, unsigned what, const oa_json_event *ev);
 struct oa_bind {
   oa_bind_fn fn;                /* the consumer */
   int (*str)(oa_bind *b, const oa_json_event *ev); /* its reader of a string or URL's fragments */
-  const struct oa_member *row;  /* the member whose value comes next; NULL: none */
+  const struct oa_member *row;  /* the member whose value comes next; NULL: none (always while skipping) */
   uint32_t seen;                /* members met, one bit per odeus_key */
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
   size_t field;                 /* the authFields element (counted from -1 as they come) */
