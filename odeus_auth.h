@@ -799,18 +799,17 @@ typedef struct odeus_answer {
   odeus_problem problem;
 } odeus_answer;
 
-/* The binder: JSON events into a struct, by the member rows (private). Its
- * consumer, given the binder it holds, is told what each event is
- * (OA_B_*), but a fragment of a string or URL value goes straight to its
- * str (the most frequent event, not told twice); a nonzero return stops
- * the JSON reader, as for any callback. */
+/* The binder: JSON events into a struct, by the member rows (private). Its consumer, given the
+ * binder it holds, is told what each event is (OA_B_*), but a fragment of a string or URL value
+ * goes straight to its str (the most frequent event, not told twice); a nonzero return stops the
+ * JSON reader, as for any callback. */
 typedef struct oa_bind oa_bind;
 typedef int (*oa_bind_fn)(oa_bind *b, unsigned what, const oa_json_event *ev);
 
 struct oa_bind {
   oa_bind_fn fn;                /* the consumer */
   int (*str)(oa_bind *b, const oa_json_event *ev); /* its reader of a string or URL's fragments */
-  const struct oa_member *row;  /* the member whose value comes next; NULL: none */
+  const struct oa_member *row;  /* the member whose value comes next; NULL: none (always while skipping) */
   uint32_t seen;                /* members met, one bit per odeus_key */
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
   size_t field;                 /* the authFields element (counted from -1 as they come) */
@@ -820,10 +819,9 @@ struct oa_bind {
   char word[20];
 };
 
-/* The answer reader (tier 2; an exchange holds one of its own): fed the
- * body in pieces as an HTTP client delivers it, it maps a 200 answer, or
- * extracts the message of an error answer. Every member is private: declare
- * one and hand it to odeus_answer_begin / _feed / _finish. RAM: this
+/* The answer reader (tier 2; an exchange holds one of its own): fed the body in pieces as an HTTP
+ * client delivers it, it maps a 200 answer, or extracts the message of an error answer. Every
+ * member is private: declare one and hand it to odeus_answer_begin / _feed / _finish. RAM: this
  * struct, whatever the size of the answer. */
 typedef struct odeus_answer_reader {
   oa_bind bind;                 /* the 200 mapper; keys of the error message */
@@ -1373,13 +1371,13 @@ static const oa_member oa_oauth_members[] = {
        refresh_token_code, 0, odeus_answer_oauth, refresh_token_code)
 };
 
-/* The two members of an answer that a request does not have. The name of "integration" is an
- * array of its own: as a literal it would lie among the request's names, in one section that a
- * program that only writes requests keeps whole. */
-static const char oa_ans_integration_name[] = ",\"integration\":\"";
+/* The two members of an answer that a request does not have. Their names are arrays of their
+ * own: as literals they would lie among the request's names, in one section that a program that
+ * only writes requests keeps whole. */
+static const char oa_ans_integration_name[] = ",\"integration\":\"", oa_ans_id_name[] = ",\"id\":\"";
 static const oa_member oa_ans_integration =
   OA_M_ANSWER(oa_ans_integration_name, ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
-static const oa_member oa_ans_id = OA_M_ANSWER(",\"id\":\"", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
+static const oa_member oa_ans_id = OA_M_ANSWER(oa_ans_id_name, ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
 
 /* The spellings of the enum kinds (auth type, field type, boolean), each
  * kind's names in value order from 1, each after its length (octal), a 0
@@ -3597,17 +3595,15 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
   return i < d->count ? &d->table[i] : NULL;
 }
 
-/* A member met: its key's bit. The keys of one object differ, and those of
- * the field and OAuth members (SLUG to REFRESH_TOKEN_CODE) are cleared when
- * such an object opens, while the integration's outlive it. */
+/* A member met: its key's bit. The keys of one object differ; those of the field and OAuth members
+ * (SLUG..REFRESH_TOKEN_CODE) are cleared as such an object opens; the integration's outlive it. */
 #define OA_BIND_BIT(m) ((uint32_t)1 << (m)->key)
 #define OA_BIND_NESTED ((((uint32_t)2 << ODEUS_KEY_REFRESH_TOKEN_CODE) - 1) & ~(((uint32_t)1 << ODEUS_KEY_SLUG) - 1))
 OA_STATIC_ASSERT(bind_keys, ODEUS_KEY_INTEGRATION < 32 && ODEUS_KEY_ID > ODEUS_KEY_REFRESH_TOKEN_CODE);
 OA_STATIC_ASSERT(bind_modes, OA_IN_BODY == OA_JSON_FIRST && OA_IN_ANSWER == OA_JSON_LAST);
 
-/* A key or string, once its last fragment came: in the event when it came
- * in one, else gathered in word; its length in word_len (sizeof word + 1
- * when longer: longer than any name). NULL before its last fragment. */
+/* A key or string at its last fragment: in the event when whole, else gathered in word; its length
+ * in word_len (sizeof word + 1 when longer: longer than any name); NULL before its last one. */
 static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
 {
   size_t len = ev->len;
@@ -3624,11 +3620,22 @@ static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
   return ev->flags & OA_JSON_LAST ? b->word : NULL;
 }
 
-/* Whether row m is read in this mode (in: OA_IN_BODY or OA_IN_ANSWER) and
- * named by the n bytes at s. */
+/* Whether the n bytes at a and b are equal (n >= 2: a row's name), four at a time as words in the
+ * machine's order, the last four overlapping those before. */
+static inline int oa_bind_same(const char *a, const char *b, size_t n)
+{
+  uint32_t x, y;
+  size_t i;
+  if (n < 4) return OA_SAME(a, b, n);
+  for (i = 0; i + 4 < n; i += 4)
+    if ((memcpy(&x, a + i, 4), x) != (memcpy(&y, b + i, 4), y)) return 0;
+  return (memcpy(&x, a + n - 4, 4), x) == (memcpy(&y, b + n - 4, 4), y);
+}
+
+/* Whether row m is read in this mode (OA_IN_BODY or OA_IN_ANSWER) and named by the n bytes at s. */
 static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
 {
-  return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
+  return m->name_len == n && (m->in & in) && oa_bind_same(m->name, s, n);
 }
 
 /* The row a key names among the scope's rows read in this mode, else NULL.
@@ -3660,8 +3667,7 @@ static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
   return OA_B_NONE;
 }
 
-/* Enters the object or array a value opens (m: its row; NULL for the body
- * and for an element of authFields). */
+/* Enters the object or array a value opens (m: its row; NULL: the body, an authFields element). */
 static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
 {
   unsigned to;
@@ -3722,21 +3728,21 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
   oa_bind *b = (oa_bind *)ctx;
   unsigned t = (unsigned)ev->type, what;
   int end = t == OA_JEV_OBJECT_END || t == OA_JEV_ARRAY_END;
+  /* each kind returns on its own (only a key's path, which may gather it, takes a frame); first the
+   * most frequent, a string or URL's fragment (of its row's type; no row while a value is skipped) */
+  if (t == OA_JEV_STRING && b->row && b->row->kind <= OA_KIND_URL) return b->str(b, ev);
   if (b->skip) {
     if (end && ev->depth + 1 == b->skip) b->skip = 0;
     return 0;
   }
-  /* each kind of event returns on its own, so that only a key's path (which may gather it) takes a frame */
   if (t == OA_JEV_KEY) return (what = oa_bind_key(b, ev)) == OA_B_NONE ? 0 : b->fn(b, what, ev);
   if (end) return b->fn(b, OA_B_CLOSE, ev);
-  /* the most frequent event, a string or URL's fragment (of the row's type: none else to check) */
-  if (t == OA_JEV_STRING && b->row && b->row->kind <= OA_KIND_URL) return b->str(b, ev);
   what = oa_bind_value(b, ev);
   return what == OA_B_NONE ? 0 : b->fn(b, what, ev);
 }
 
 /* Whether the closing object must hold row m and lacks it. */
-#define OA_BIND_LACKS(b, m) (((m)->flags & OA_REQUIRED) && ((m)->in & (b)->in) && !((b)->seen & OA_BIND_BIT(m)))
+#define OA_BIND_LACKS(b, m) (!((b)->seen & OA_BIND_BIT(m)) && ((m)->flags & OA_REQUIRED) && ((m)->in & (b)->in))
 
 /* The first member after row `after` (NULL: from the first row) that the
  * closing object must hold and lacks; NULL when none is missing. */
@@ -3866,8 +3872,7 @@ static void oa_cfg_open(oa_cfg *p, const oa_json_event *ev)
   p->b.skip = ev->depth + 1;
 }
 
-/* The object or array that closes: its missing members, then the rules
- * across members. */
+/* The object or array that closes: its missing members, then the rules across members. */
 static void oa_cfg_close(oa_cfg *p)
 {
   const oa_member *m = NULL;
@@ -3907,8 +3912,7 @@ static void oa_cfg_string_done(oa_cfg *p, const oa_member *m, const char *text, 
   oa_check_string(v, m, oa_bind_where(&p->b, p->b.row), p->pr);
 }
 
-/* A fragment of a string or URL value: one raw fragment is used in place,
- * pieces are joined in storage. */
+/* A string or URL's fragment: a value in one raw piece is used in place, pieces joined in storage. */
 static int oa_cfg_string(oa_bind *b, const oa_json_event *ev)
 {
   oa_cfg *p = (oa_cfg *)(void *)b; /* its first member */
@@ -3947,11 +3951,10 @@ static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   const char *s;
   switch (what) {
   case OA_B_UNKNOWN: oa_cfg_unknown(p, ev); break;
-  case OA_B_DUPLICATE:
-    oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
+  case OA_B_DUPLICATE: oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
     p->b.row = NULL; /* its value is skipped */
     break;
-  case OA_B_TYPE: oa_cfg_wrong_type(p, ev); break;
+  case OA_B_TYPE: oa_cfg_wrong_type(p, ev); p->b.row = NULL; break; /* the value is not read */
   case OA_B_STRING: /* of an enum: looked up by its name */
     if ((s = oa_bind_word(b, ev)) != NULL) oa_cfg_enum(p, ev, p->b.row, s, p->b.word_len);
     break;
@@ -4105,8 +4108,7 @@ static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
   return 0;
 }
 
-/* The answer's consumer: what the binder found, stored, or the first
- * problem (its code stops the JSON reader). */
+/* The answer's consumer: what the binder found, stored, or the first problem (its code stops). */
 static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
@@ -4377,8 +4379,7 @@ OA_STATIC_ASSERT(status_results, ODEUS_ERR_STATUS_429 == ODEUS_ERR_STATUS_400 - 
                                  ODEUS_ERR_STATUS_5XX == ODEUS_ERR_STATUS_400 - 5 &&
                                  ODEUS_ERR_STATUS_OTHER == ODEUS_ERR_STATUS_400 - 6);
 
-/* Forgets an earlier answer; the caller's storage (the members before
- * status) stays. */
+/* Forgets an earlier answer; the caller's storage (the members before status) stays. */
 static void oa_ans_clear(odeus_answer *out)
 {
   memset((char *)out + offsetof(odeus_answer, status), 0, sizeof *out - offsetof(odeus_answer, status));
@@ -4410,8 +4411,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
     r->error = ODEUS_ERR_ARGUMENT;
 }
 
-/* The JSON reader's result for a 200 answer: the first problem (a JSON
- * error is one), or ODEUS_OK. */
+/* The result of a 200 answer's JSON: its first problem (a JSON error is one), or ODEUS_OK. */
 static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
 {
   if (code != ODEUS_OK && !r->error) {
