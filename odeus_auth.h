@@ -3951,7 +3951,8 @@ static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   const char *s;
   switch (what) {
   case OA_B_UNKNOWN: oa_cfg_unknown(p, ev); break;
-  case OA_B_DUPLICATE: oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
+  case OA_B_DUPLICATE:
+    oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
     p->b.row = NULL; /* its value is skipped */
     break;
   case OA_B_TYPE: oa_cfg_wrong_type(p, ev); p->b.row = NULL; break; /* the value is not read */
