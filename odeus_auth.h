@@ -4593,7 +4593,7 @@ static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
 }
 
 /* A count from send/recv that counts no bytes taken or given: negative,
- * zero (from recv: see oa_x_recv_step), or more than it was offered. */
+ * zero (from recv: see oa_x_recv_steps), or more than it was offered. */
 static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
 {
   if (n > 0) return oa_x_over(x, ODEUS_ERR_IO);
@@ -4626,28 +4626,29 @@ static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
   return ODEUS_OK;
 }
 
-/* One recv, fed to the parser (whose on_body feeds the answer reader). */
-static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
+/* Recvs fed to the parser (whose on_body feeds the answer reader), until the answer ends or the io
+ * has no bytes for now. */
+static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
 {
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX);
   oa_http_ptr end, stop;
-  int n = io->recv(io->ctx, x->internal.window, cap);
-  /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive connection
-   * the server dropped, say: oa_x_io_failure); after, the parser decides: a body read until close
-   * is complete, anything else is truncated. */
-  if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
-  if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of the window, say */
-    if (n) x->internal.win_len = cap;
-    return oa_x_io_failure(x, n);
-  }
-  if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
-  x->received += (uint64_t)n;
-  end = x->internal.window + n;
-  stop = oa_http_run(&x->internal.http, x->internal.window, end); /* (it had not stopped: else the exchange is over) */
-  if (!x->internal.http.error) {
-    if (!x->internal.http.done) return ODEUS_OK;
-    x->leftover = (size_t)(end - stop);
-  }
+  int n;
+  do {
+    n = io->recv(io->ctx, x->internal.window, cap);
+    /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive connection
+     * the server dropped, say: oa_x_io_failure); after, the parser decides: a body read until close
+     * is complete, anything else is truncated. */
+    if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
+    if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of the window, say */
+      if (n) x->internal.win_len = cap;
+      return oa_x_io_failure(x, n);
+    }
+    if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
+    x->received += (uint64_t)n;
+    end = x->internal.window + n;
+    stop = oa_http_run(&x->internal.http, x->internal.window, end); /* (it had not stopped: else the exchange is over) */
+  } while (!x->internal.http.error && !x->internal.http.done);
+  if (!x->internal.http.error) x->leftover = (size_t)(end - stop);
   return oa_x_end(x, (odeus_result)x->internal.http.error);
 }
 
@@ -4677,7 +4678,7 @@ ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io)
   if (x->internal.state == OA_X_IDLE) return ODEUS_ERR_STATE;
   if (x->internal.state != OA_X_OVER && (!io || !io->send || !io->recv)) return ODEUS_ERR_ARGUMENT;
   while (x->internal.state != OA_X_OVER) { /* a step that ends it returns the result */
-    r = x->internal.state == OA_X_SEND ? oa_x_send_step(x, io) : oa_x_recv_step(x, io);
+    r = x->internal.state == OA_X_SEND ? oa_x_send_step(x, io) : oa_x_recv_steps(x, io);
     if (r != ODEUS_OK) return r;
   }
   return x->result;
