@@ -2928,13 +2928,15 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (t >= 10 ? c != t : c < '0' + t || c > '9')
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
+    if (pos < 9) { /* "HTTP/1.x " */
+      if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
+      continue;
+    }
     if (pos == 12) {
       p->state = OA_HTTP_VALUE;
       p->hdr = OA_HTTP_H_REASON; /* (vlen, its count, is 0: nothing set it in this head) */
       return oa_http_value(p, s + 1, e);
     }
-    if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
-    if (pos < 9) continue; /* "HTTP/1.x " */
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     p->status = p->status * 10 + (int)(c - '0');
   }
@@ -2960,8 +2962,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   unsigned w = p->sub;
   if (!w) { /* the line's start: s < e */
     if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
-    if (oa_http_ows(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
-    if (!oa_http_tchar(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER);
+    if (!oa_http_tchar(*s)) return oa_http_fail(p, s, oa_http_ows(*s) ? ODEUS_ERR_HTTP_OBS_FOLD : ODEUS_ERR_HTTP_HEADER);
     w = oa_http_name_start(p, *s);
   }
   for (; s < e; s++) {
