@@ -4648,11 +4648,11 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
   int n;
   do {
     n = io->recv(io->ctx, x->internal.window, cap);
-    /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive connection
-     * the server dropped, say: oa_x_io_failure); after, the parser decides: a body read until close
-     * is complete, anything else is truncated. */
-    if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
     if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of the window, say */
+      /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive connection
+       * the server dropped, say: oa_x_io_failure); after, the parser decides: a body read until close
+       * is complete, anything else is truncated. */
+      if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
       if (n) x->internal.win_len = cap;
       return oa_x_io_failure(x, n);
     }
