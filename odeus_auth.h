@@ -2549,9 +2549,9 @@ enum {
  * entry it may be, connection (held past "conn") is taken up where it parts from content-length,
  * and sub holds where it goes on here (OA_HTTP_N_NONE for a name, 0 for a word: none). The control
  * byte after an entry is what it means, whole: a name's OA_HTTP_H_*, a Connection token's flag
- * (OA_HTTP_F_CLOSE, _KEEP_ALIVE), 1 for chunked. Four NULs end it: a turn reads four from none. */
+ * (OA_HTTP_F_CLOSE, _KEEP_ALIVE), 1 for chunked. */
 static const char oa_http_names[] =
-  "\0content-length\1transfer-encoding\2ection\3retry-after\4close\2keep-alive\4chunked\1\0\0\0";
+  "\0content-length\1transfer-encoding\2ection\3retry-after\4close\2keep-alive\4chunked\1";
 #define OA_HTTP_N_CONTENT_LENGTH    1u
 #define OA_HTTP_N_TRANSFER_ENCODING (OA_HTTP_N_CONTENT_LENGTH + sizeof "content-length")
 #define OA_HTTP_N_CONNECTION_CONN   (OA_HTTP_N_TRANSFER_ENCODING + sizeof "transfer-encoding")
@@ -2559,7 +2559,7 @@ static const char oa_http_names[] =
 #define OA_HTTP_W_CLOSE             (OA_HTTP_N_RETRY_AFTER + sizeof "retry-after")
 #define OA_HTTP_W_KEEP_ALIVE        (OA_HTTP_W_CLOSE + sizeof "close")
 #define OA_HTTP_W_CHUNKED           (OA_HTTP_W_KEEP_ALIVE + sizeof "keep-alive")
-#define OA_HTTP_N_NONE              (sizeof oa_http_names - 4)  /* its NULs: nothing goes on them */
+#define OA_HTTP_N_NONE              (sizeof oa_http_names - 1)  /* its NUL: nothing goes on it */
 
 /* flags: what this head said so far (reset for every head). */
 #define OA_HTTP_F_HTTP10     0x01u  /* the status line said HTTP/1.0 */
@@ -2951,12 +2951,6 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
     if (!oa_http_tchar(*s)) return oa_http_fail(p, s, oa_http_ows(*s) ? ODEUS_ERR_HTTP_OBS_FOLD : ODEUS_ERR_HTTP_HEADER);
     w = oa_http_name_start(p, *s);
-  }
-  for (; e - s >= 4; s += 4, w += 4) { /* four bytes a turn while they go on the name: a letter */
-    uint32_t v, n;                     /* (bit 6) in either case, a control byte in none, else itself */
-    memcpy(&v, s, 4);
-    memcpy(&n, oa_http_names + w, 4);
-    if ((v | ((n >> 1 | ~n) & 0x20202020u)) != n) break;
   }
   for (; s < e; s++) {
     unsigned c = *s;
