@@ -2891,13 +2891,8 @@ static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r = ODEUS_OK;
-  if (p->hdr == OA_HTTP_H_OTHER) { /* a value nobody reads: only its bytes are checked, four a turn */
-    uint32_t v; /* v - 0x20 or v + 1 sets the top bit of a byte below 0x20 or DEL (a borrow or carry
-                   may stop a turn early, never late); the byte loop goes on from there, HTAB too */
-    for (; e - s >= 4; s += 4)
-      if (memcpy(&v, s, 4), ((v - 0x20202020u) | (v + 0x01010101u)) & ~v & 0x80808080u) break;
+  if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
     while (s < e && oa_http_text_byte(*s)) s++;
-  }
   for (; s < e && oa_http_text_byte(*s); s++)
     if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
   if (s < e && *s == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
