@@ -2476,53 +2476,44 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
   return r;
 }
 /* ---- HTTP/1.1 response parser -----------------------------------------------
- * Any split of the bytes gives what one feed of them all gives: the whole
- * memory is this struct, no line is buffered, and every error is decided by
- * the offending byte alone. Body bytes (de-chunked) go to on_body in as few
- * calls as the input allows.
+ * Any split of the bytes gives what one feed of them all gives: the whole memory is this struct, no
+ * line is buffered, and every error is decided by the offending byte alone. Body bytes (de-chunked)
+ * go to on_body in as few calls as the input allows.
  *
- * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase);
- * header fields, names in any case; Content-Length; chunked bodies with
- * extensions (skipped) and trailers (checked, then ignored); a body read
- * until the peer closes. 1xx responses (101 too: we never ask for an
- * upgrade) are skipped. 1xx, 204 and 304 have no body.
+ * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase); header fields, names in
+ * any case; Content-Length; chunked bodies with extensions (skipped) and trailers (checked, then
+ * ignored); a body read until the peer closes. 1xx responses (101 too: we never ask for an upgrade)
+ * are skipped. 1xx, 204 and 304 have no body.
  *
- * Strict, each with its own code: Content-Length with Transfer-Encoding
- * (CL_AND_TE); a Transfer-Encoding other than exactly "chunked", or a second
- * one (TE); a second Content-Length, even identical (CL_DUPLICATE); one that
- * is empty or holds a non-digit, a list included (CL_INVALID), or exceeds
- * 2^64-1 (CL_OVERFLOW); a chunk size that is empty, holds a non-hex byte or
- * whitespace not followed by ';' (CHUNK_SIZE) or exceeds 2^64-1
- * (CHUNK_OVERFLOW); chunk data not followed by CRLF (CHUNK_CRLF); a line
- * starting with SP or HTAB (OBS_FOLD); CR not followed by LF (BARE_CR); NUL,
- * DEL, a bare LF or another control byte in the head, trailers or a chunk
- * line (CONTROL; HTAB is allowed in values); a field name that is not a
- * token or lacks its ':' (HEADER); anything but "HTTP/1.<digit> <100..999>
- * [reason]" as the status line (STATUS_LINE; lowercase "http" included);
- * a head longer than head_max (HEAD_TOO_LONG; skipped 1xx heads count too;
- * the trailers, and each chunk-size line with the CRLF before it, have a
- * head_max of their own); a body past body_max (BODY_TOO_LARGE: as soon as
- * a Content-Length or chunk size says so, else after delivering exactly
- * body_max bytes); the peer closing before the end (TRUNCATED).
+ * Strict, each with its own code: Content-Length with Transfer-Encoding (CL_AND_TE); a
+ * Transfer-Encoding other than exactly "chunked", or a second one (TE); a second Content-Length,
+ * even identical (CL_DUPLICATE); one that is empty or holds a non-digit, a list included
+ * (CL_INVALID), or exceeds 2^64-1 (CL_OVERFLOW); a chunk size that is empty, holds a non-hex byte
+ * or whitespace not followed by ';' (CHUNK_SIZE) or exceeds 2^64-1 (CHUNK_OVERFLOW); chunk data not
+ * followed by CRLF (CHUNK_CRLF); a line starting with SP or HTAB (OBS_FOLD); CR not followed by LF
+ * (BARE_CR); NUL, DEL, a bare LF or another control byte in the head, trailers or a chunk line
+ * (CONTROL; HTAB is allowed in values); a field name that is not a token or lacks its ':' (HEADER);
+ * anything but "HTTP/1.<digit> <100..999> [reason]" as the status line (STATUS_LINE; lowercase
+ * "http" included); a head longer than head_max (HEAD_TOO_LONG; skipped 1xx heads count too; the
+ * trailers, and each chunk-size line with the CRLF before it, have a head_max of their own); a body
+ * past body_max (BODY_TOO_LARGE: as soon as a Content-Length or chunk size says so, else after
+ * delivering exactly body_max bytes); the peer closing before the end (TRUNCATED).
  *
- * keep_alive: HTTP/1.1 keeps the connection unless "Connection: close";
- * HTTP/1.0 closes it unless "Connection: keep-alive" (and always when it
- * carries Transfer-Encoding); a body read until close never keeps it.
+ * keep_alive: HTTP/1.1 keeps the connection unless "Connection: close"; HTTP/1.0 closes it unless
+ * "Connection: keep-alive" (and always when it carries Transfer-Encoding); a body read until close
+ * never keeps it.
  *
- * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past 2^32-1
- * TOO_LARGE with UINT32_MAX) or an IMF-fixdate such as "Sun, 06 Nov 1994
- * 08:49:37 GMT" (DATE, value = 784111777: seconds since 1970; the weekday
- * must match; years before 1970 are INVALID). Anything else, the RFC 850
- * and asctime forms and a second Retry-After included, is INVALID, value 0.
+ * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past 2^32-1 TOO_LARGE with
+ * UINT32_MAX) or an IMF-fixdate such as "Sun, 06 Nov 1994 08:49:37 GMT" (DATE, value = 784111777:
+ * seconds since 1970; the weekday must match; years before 1970 are INVALID). Anything else, the
+ * RFC 850 and asctime forms and a second Retry-After included, is INVALID, value 0.
  *
- * oa_http_init: for one response (for the next on a kept-alive connection,
- * init again and feed the bytes left unused). oa_http_feed consumes up to
- * the end of the message, the rest belonging to the next response (*used,
- * may be NULL, counts; on an error, the bytes before the offending one,
- * those handed to on_body included) and returns ODEUS_OK (more needed, or
- * done is set), an ODEUS_ERR_HTTP_* code or on_body's nonzero return, then
- * the same on every call. Once done it consumes nothing. oa_http_finish:
- * the peer closed; it completes a body read until close, else
+ * oa_http_init: for one response (for the next on a kept-alive connection, init again and feed the
+ * bytes left unused). oa_http_feed consumes up to the end of the message, the rest belonging to the
+ * next response (*used, may be NULL, counts; on an error, the bytes before the offending one, those
+ * handed to on_body included) and returns ODEUS_OK (more needed, or done is set), an
+ * ODEUS_ERR_HTTP_* code or on_body's nonzero return, then the same on every call. Once done it
+ * consumes nothing. oa_http_finish: the peer closed; it completes a body read until close, else
  * ODEUS_ERR_HTTP_TRUNCATED unless done. */
 
 enum {
@@ -2553,12 +2544,11 @@ enum {
   OA_HTTP_H_RETRY_AFTER, OA_HTTP_H_REASON /* the status line's reason phrase: vlen = bytes kept */
 };
 /* Their names, then the words an item may be (see oa_http_item_byte),
- * lowercase. A name or word is matched as its bytes arrive, in any case:
- * its first byte chooses the entry it may be, connection (held past "conn")
- * is taken up where it parts from content-length, and sub holds where it
- * goes on here (OA_HTTP_N_NONE for a name, 0 for a word: none). The control
- * byte after an entry is what it means, whole: a name's OA_HTTP_H_*, a
- * Connection token's flag (OA_HTTP_F_CLOSE, _KEEP_ALIVE), 1 for chunked. */
+ * lowercase. A name or word is matched as its bytes arrive, in any case: its first byte chooses the
+ * entry it may be, connection (held past "conn") is taken up where it parts from content-length,
+ * and sub holds where it goes on here (OA_HTTP_N_NONE for a name, 0 for a word: none). The control
+ * byte after an entry is what it means, whole: a name's OA_HTTP_H_*, a Connection token's flag
+ * (OA_HTTP_F_CLOSE, _KEEP_ALIVE), 1 for chunked. */
 static const char oa_http_names[] =
   "\0content-length\1transfer-encoding\2ection\3retry-after\4close\2keep-alive\4chunked\1";
 #define OA_HTTP_N_CONTENT_LENGTH    1u
@@ -2607,10 +2597,9 @@ static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
 /* ---- Retry-After: an IMF-fixdate ------------------------------------------ */
 
 /* Days from 1970-01-01 to y-m-d (y >= 1970; m = 13 is January of y + 1),
- * proleptic Gregorian. Years are counted from March, so the leap day is the
- * last day of the year and every month's offset follows one formula. Years
- * 1970..9999 give less than 2^32; 32 bits keep a 64-bit division helper out
- * of 32-bit builds. */
+ * proleptic Gregorian. Years are counted from March, so the leap day is the last day of the year
+ * and every month's offset follows one formula. Years 1970..9999 give less than 2^32; 32 bits keep
+ * a 64-bit division helper out of 32-bit builds. */
 static uint32_t oa_http_days(unsigned y, unsigned m, unsigned d)
 {
   unsigned yy = m <= 2 ? y - 1 : y;
@@ -2631,8 +2620,8 @@ static unsigned oa_http_dec(const char *v, unsigned n)
 #define OA_HTTP_DATE_LEN   (sizeof OA_HTTP_DATE_SHAPE - 1)
 
 /* The bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
- * Exactly that shape, names in RFC 9110's case, each number in its range;
- * the weekday must be the date's. */
+ * Exactly that shape, names in RFC 9110's case, each number in its range; the weekday must be the
+ * date's. */
 static int oa_http_imf_date(const char *v, uint64_t *out)
 {
   static const char shape[] = OA_HTTP_DATE_SHAPE;
@@ -2664,19 +2653,17 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
  * is skipped. */
 
 /* Content-Length, Transfer-Encoding and each Connection token are one
- * item: vlen holds its phase (OA_HTTP_V_*) and sub where the word it may
- * be (chosen by its first byte) goes on in oa_http_names, 0 for none.
- * Connection's "close" and "keep-alive" set their flags, any other token
- * means nothing to us. */
+ * item: vlen holds its phase (OA_HTTP_V_*) and sub where the word it may be (chosen by its first
+ * byte) goes on in oa_http_names, 0 for none. Connection's "close" and "keep-alive" set their
+ * flags, any other token means nothing to us. */
 #define OA_HTTP_V_BEFORE 0u  /* OWS before the item */
 #define OA_HTTP_V_IN     1u
 #define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
 
 /* Whether c goes on the entry at w: it is oa_http_names[w] in either
- * case. c | 0x20 is a letter for that letter in either case, never an
- * entry's end, and '-' for '-' but also for CR: a value holds no CR, and
- * the name loop refuses it itself ("Content\rLength" is no header of ours;
- * the test there costs less than one here, which every byte would pay). */
+ * case. c | 0x20 is a letter for that letter in either case, never an entry's end, and '-' for '-'
+ * but also for CR: a value holds no CR, and the name loop refuses it itself ("Content\rLength" is
+ * no header of ours; the test there costs less than one here, which every byte would pay). */
 static int oa_http_goes_on(unsigned w, unsigned c)
 {
   return (c | 0x20u) == (unsigned char)oa_http_names[w];
@@ -2753,8 +2740,8 @@ static void oa_http_retry_end(oa_http *p)
 }
 
 /* The head's Retry-After: its kind, and in *value its seconds (a date's
- * since 1970). A date is read from val, and seconds past 2^32 - 1 told, here
- * when a retry asks: a program that never retries carries neither. */
+ * since 1970). A date is read from val, and seconds past 2^32 - 1 told, here when a retry asks: a
+ * program that never retries carries neither. */
 static oa_retry_kind oa_http_retry_after(const oa_http *p, uint64_t *value)
 {
   *value = OA_MIN(p->retry_value, UINT32_MAX); /* (0 but for seconds) */
@@ -2815,8 +2802,8 @@ OA_STATIC_ASSERT(http_head_fields, offsetof(oa_http, vlen) < offsetof(oa_http, h
                                    offsetof(oa_http, head_len) < offsetof(oa_http, val));
 
 /* The trailer section and each chunk line get a head_max of their own:
- * head_len restarts as what of oa_http_text's span follows the LF. (num is
- * 0 at both: a chunked head has no Content-Length, trailers follow size 0.) */
+ * head_len restarts as what of oa_http_text's span follows the LF. (num is 0 at both: a chunked
+ * head has no Content-Length, trailers follow size 0.) */
 static void oa_http_new_section(oa_http *p, unsigned state, size_t rest)
 {
   p->state = state;
@@ -2922,13 +2909,15 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (t >= 10 ? c != t : c < '0' + t || c > '9')
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
+    if (pos < 9) { /* "HTTP/1.x " */
+      if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
+      continue;
+    }
     if (pos == 12) {
       p->state = OA_HTTP_VALUE;
       p->hdr = OA_HTTP_H_REASON; /* (vlen, its count, is 0: nothing set it in this head) */
       return oa_http_value(p, s + 1, e);
     }
-    if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
-    if (pos < 9) continue; /* "HTTP/1.x " */
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     p->status = p->status * 10 + (int)(c - '0');
   }
@@ -2937,8 +2926,8 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 }
 
 /* The first byte of a line (a tchar): the name it may begin, picked by
- * its low three bits, which tell r, c and t apart (the loop checks the
- * letter itself); none in trailers, which never frame or steer. */
+ * its low three bits, which tell r, c and t apart (the loop checks the letter itself); none in
+ * trailers, which never frame or steer. */
 static unsigned oa_http_name_start(const oa_http *p, unsigned c)
 {
   static const unsigned char start[8] = { OA_HTTP_N_NONE, OA_HTTP_N_NONE, OA_HTTP_N_RETRY_AFTER,
@@ -2954,8 +2943,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   unsigned w = p->sub;
   if (!w) { /* the line's start: s < e */
     if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
-    if (oa_http_ows(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_OBS_FOLD);
-    if (!oa_http_tchar(*s)) return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER);
+    if (!oa_http_tchar(*s)) return oa_http_fail(p, s, oa_http_ows(*s) ? ODEUS_ERR_HTTP_OBS_FOLD : ODEUS_ERR_HTTP_HEADER);
     w = oa_http_name_start(p, *s);
   }
   for (; s < e; s++) {
@@ -2979,8 +2967,8 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 }
 
 /* The chunk-size line: hex digits, optional whitespace, an optional
- * extension, CR. Extensions mean nothing to us; they cannot hold CR or LF
- * (a quoted-string cannot either), so the line ends at the first CR. */
+ * extension, CR. Extensions mean nothing to us; they cannot hold CR or LF (a quoted-string cannot
+ * either), so the line ends at the first CR. */
 static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   for (; s < e; s++) {
@@ -4594,7 +4582,7 @@ static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
 }
 
 /* A count from send/recv that counts no bytes taken or given: negative,
- * zero (from recv: see oa_x_recv_step), or more than it was offered. */
+ * zero (from recv: see oa_x_recv_steps), or more than it was offered. */
 static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
 {
   if (n > 0) return oa_x_over(x, ODEUS_ERR_IO);
@@ -4627,28 +4615,29 @@ static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
   return ODEUS_OK;
 }
 
-/* One recv, fed to the parser (whose on_body feeds the answer reader). */
-static odeus_result oa_x_recv_step(odeus_exchange *x, const odeus_io *io)
+/* Recvs fed to the parser (whose on_body feeds the answer reader), until the answer ends or the io
+ * has no bytes for now. */
+static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
 {
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX);
   oa_http_ptr end, stop;
-  int n = io->recv(io->ctx, x->internal.window, cap);
-  /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive connection
-   * the server dropped, say: oa_x_io_failure); after, the parser decides: a body read until close
-   * is complete, anything else is truncated. */
-  if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
-  if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of the window, say */
-    if (n) x->internal.win_len = cap;
-    return oa_x_io_failure(x, n);
-  }
-  if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
-  x->received += (uint64_t)n;
-  end = x->internal.window + n;
-  stop = oa_http_run(&x->internal.http, x->internal.window, end); /* (it had not stopped: else the exchange is over) */
-  if (!x->internal.http.error) {
-    if (!x->internal.http.done) return ODEUS_OK;
-    x->leftover = (size_t)(end - stop);
-  }
+  int n;
+  do {
+    n = io->recv(io->ctx, x->internal.window, cap);
+    if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of the window, say */
+      /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive connection
+       * the server dropped, say: oa_x_io_failure); after, the parser decides: a body read until close
+       * is complete, anything else is truncated. */
+      if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
+      if (n) x->internal.win_len = cap;
+      return oa_x_io_failure(x, n);
+    }
+    if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
+    x->received += (uint64_t)n;
+    end = x->internal.window + n;
+    stop = oa_http_run(&x->internal.http, x->internal.window, end); /* (it had not stopped: else the exchange is over) */
+  } while (!x->internal.http.error && !x->internal.http.done);
+  if (!x->internal.http.error) x->leftover = (size_t)(end - stop);
   return oa_x_end(x, (odeus_result)x->internal.http.error);
 }
 
@@ -4678,7 +4667,7 @@ ODEUS_API odeus_result odeus_exchange_run(odeus_exchange *x, const odeus_io *io)
   if (x->internal.state == OA_X_IDLE) return ODEUS_ERR_STATE;
   if (x->internal.state != OA_X_OVER && (!io || !io->send || !io->recv)) return ODEUS_ERR_ARGUMENT;
   while (x->internal.state != OA_X_OVER) { /* a step that ends it returns the result */
-    r = x->internal.state == OA_X_SEND ? oa_x_send_step(x, io) : oa_x_recv_step(x, io);
+    r = x->internal.state == OA_X_SEND ? oa_x_send_step(x, io) : oa_x_recv_steps(x, io);
     if (r != ODEUS_OK) return r;
   }
   return x->result;
