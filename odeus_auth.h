@@ -571,11 +571,12 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  * Each part is documented where it is implemented. */
 typedef struct oa_mark {        /* where the request's walk is; where a window resumes */
   size_t field;                 /* the auth field it is in */
-  size_t offset;                /* output offset of the item (inside: of byte `in`) */
-  size_t in;                    /* inside: the string's input byte */
-  unsigned obj, i;              /* the object (OA_OBJ_*) and its item: the members from 0, then its close */
+  size_t offset;                /* output offset of the item (of byte `in` when not 0) */
+  size_t in;                    /* not 0: resume inside the member's string value, at this input byte */
+  const void *base;             /* the struct of the object it is in (the config, an auth field, the client) */
+  const struct oa_member *row;  /* the item: a member's row, or its object's rows' end for its close */
+  unsigned obj;                 /* the object (OA_OBJ_*) */
   unsigned set;                 /* OA_SET_MEMBER: the object the walk is in has a member written */
-  unsigned inside;              /* resume inside the member's string value */
 } oa_mark;
 
 typedef struct oa_stream {      /* the request through a window */
@@ -1566,21 +1567,20 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
 }
 
 /* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote input
- * [a, i) from output offset o, then escaped byte i unless the input ended there (b: the input after
- * the turn), filling the window. The next window resumes at input byte stop->in, output offset
- * stop->offset: copied bytes map one to one, so the window's end falls on a known input byte
- * (backed up to its character's start); an escape is redone unless it ended there. */
-static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t b, size_t o,
-                        oa_mark *stop)
+ * [a, i) from output offset o, then escaped byte i unless the input ended there, filling the
+ * window. The next window resumes at input byte stop->in, output offset stop->offset: copied bytes
+ * map one to one, so a window's end in the run falls on a known input byte (backed up to its
+ * character's start); past the run, the escape is redone (its bytes before the next window only
+ * count). */
+static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t o, oa_mark *stop)
 {
-  size_t end = s->skip + s->cap, in = b;
+  size_t end = s->skip + s->cap, in = i;
   if (!stop || s->len < end) return 0;
-  if (s->len > end && end - o < i - a) /* in the run, which starts with a whole character */
+  if (end - o < i - a) /* in the run, which starts with a whole character */
     for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
-  else if (s->len > end) in = i;
   stop->in = in;
-  stop->offset = s->len > end ? o + (in - a) : s->len;
-  stop->inside = 1;
+  stop->offset = o + (in - a); /* at 0 (a first character or escape cut): the walk goes on past the
+                                * window, and the next one redoes the item, as the same bytes */
   return 1;
 }
 
@@ -1595,7 +1595,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
   const unsigned char *u = (const unsigned char *)p;
   size_t i = stop ? *at : 0, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (s && stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
+  if (stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
@@ -1621,7 +1621,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     o = s->len;
     oa_put(s, p + run, i - run);
     if (i < n) oa_put_escape(s, (unsigned char)c); /* past a full window, it only counts */
-    if (oa_pass_full(s, u, run, i, i + (i < n), o, stop) || i == n) break;
+    if (oa_pass_full(s, u, run, i, o, stop) || i == n) break;
     run = ++i;
   }
   *units = n - less;
@@ -2148,14 +2148,16 @@ static inline void oa_put_head(oa_sink *s, const oa_stream *st)
  * root object, an auth field (the last one's close ends the array), the
  * OAuth client, past the end. */
 enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH, OA_OBJ_DONE };
-/* By object from the root: its members, their count, the key its problems are under, where its
- * struct is (the config, or the pointer at its byte `at`) and how far apart auth fields are. */
-static const struct { const oa_member *rows; unsigned char count, key, at, size; } oa_walk_objects[] = {
-  { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE, 0, 0 },
-  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS, offsetof(odeus_config, fields),
-    sizeof(odeus_auth_field) },
-  { oa_oauth_members, OA_COUNT(oa_oauth_members), ODEUS_KEY_OAUTH_CLIENT, offsetof(odeus_config, oauth_client), 0 }
+/* By object from the root: the end of its members' rows, where its close is. The key its problems
+ * are under is twice its number from the root (none, authFields, oauthClient), as is the row of
+ * the root's member after the one that holds it. */
+static const oa_member *const oa_walk_ends[] = {
+  oa_root_members + OA_COUNT(oa_root_members), oa_field_members + OA_COUNT(oa_field_members),
+  oa_oauth_members + OA_COUNT(oa_oauth_members)
 };
+OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_ROOT) &&
+                 ODEUS_KEY_OAUTH_CLIENT == 2 * (OA_OBJ_OAUTH - OA_OBJ_ROOT) &&
+                 ODEUS_KEY_AUTH_FIELDS == ODEUS_KEY_AUTH_TYPE + 1 && ODEUS_KEY_OAUTH_CLIENT == ODEUS_KEY_AUTH_TYPE + 3);
 /* oa_mark.set: the object the walk is in has a member written (the next
  * one takes a comma). Back in the root from a nested object, it has: the
  * member that holds that object. */
@@ -2172,11 +2174,20 @@ typedef struct oa_walk {
   int emit;                     /* OA_EMIT_*: write the strings (else only check them), secrets redacted */
 } oa_walk;
 
+/* Into object obj, whose struct is base, at item row: kept in the mark as the walk enters an
+ * object, rather than found again for each item. */
+static void oa_walk_into(oa_walk *w, unsigned obj, const void *base, const oa_member *row)
+{
+  w->at.obj = obj;
+  w->at.base = base;
+  w->at.row = row;
+}
+
 /* The path of member m where the walk is. */
 static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
 {
   oa_where at = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  at.key = (odeus_key)oa_walk_objects[w->at.obj - OA_OBJ_ROOT].key;
+  at.key = (odeus_key)(2 * (w->at.obj - OA_OBJ_ROOT));
   if (w->at.obj == OA_OBJ_FIELD) at.index = w->at.field;
   return oa_where_member(at, m);
 }
@@ -2206,18 +2217,18 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
-  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units, at = from, limit;
+  size_t n = v->len, units, at = w->at.in, limit;
   int rule;
   if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
   if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled the window: resume there */
-  w->at.inside = 0; /* resumed (if it was): the pass marks its stop in the walk afresh */
-  rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `from` */
+  w->at.in = 0; /* resumed (if it was): the pass marks its stop in the walk afresh */
+  rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `at` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
-  if (w->at.inside) {
+  if (w->at.in) {
     *w->mark = w->at;
     return 0;
   }
@@ -2231,36 +2242,32 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
 {
   const odeus_config *cfg = w->cfg;
   unsigned oauth = m->kind == OA_KIND_OAUTH;
-  if (!*OA_CAT(cfg, m, void *const)) return; /* fields or oauth_client, read as a pointer: NULL is unset */
+  const void *base = *OA_CAT(cfg, m, void *const); /* fields or oauth_client, read as a pointer */
+  if (!base) return; /* unset */
   if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m); /* then [{, [] or {, a byte at a time: no literal to choose and load */
   if (!oauth) oa_putc(w->s, '[');
   if (!oauth && !cfg->field_count) { oa_putc(w->s, ']'); return; } /* none: the walk stays in the root */
   oa_putc(w->s, '{');
-  w->at.obj = oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD;
-  w->at.i = 0;
   w->at.set = 0;
+  oa_walk_into(w, oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD, base, oauth ? oa_oauth_members : oa_field_members);
 }
 
 /* One member: required when missing, checked and written when set. 0 when
  * the window filled inside it. */
 static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
-  const void *obj = w->cfg;
-  unsigned o = w->at.obj - OA_OBJ_ROOT, at = oa_walk_objects[o].at;
+  const void *obj = w->at.base;
   size_t value;
-  if (at) /* read as a pointer, as oa_walk_enter reads it */
-    obj = (const char *)*(const void *const *)(const void *)((const char *)obj + at)
-          + w->at.field * oa_walk_objects[o].size;
   if (m->kind >= OA_KIND_FIELDS) {
-    w->at.i++;
+    w->at.row++;
     oa_walk_enter(w, m);
     return 1;
   }
   if (!oa_member_set(obj, m)) {
     if (m->flags & OA_REQUIRED) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0, 0, NULL);
   } else if (m->kind <= OA_KIND_URL) {
-    if (!w->at.inside) oa_walk_key(w, m);
+    if (!w->at.in) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
   } else {
     odeus_str t = oa_scalar_text(obj, m, &value);
@@ -2269,7 +2276,7 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     else oa_put(w->s, t.ptr, t.len); /* always valid once checked */
     if (m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
   }
-  w->at.i++;
+  w->at.row++;
   return 1;
 }
 
@@ -2286,16 +2293,16 @@ static void oa_walk_close(oa_walk *w)
   if (obj == OA_OBJ_FIELD && ++at->field < cfg->field_count) {
     oa_putc(w->s, ',');
     oa_putc(w->s, '{');
-    at->i = 0;
     at->set = 0;
+    at->base = (const odeus_auth_field *)at->base + 1;
+    at->row = oa_field_members;
   } else if (obj == OA_OBJ_ROOT) {
     at->obj = OA_OBJ_DONE;
   } else {
     if (obj == OA_OBJ_FIELD) oa_putc(w->s, ']');
     if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, w->check);
-    at->i = (unsigned)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
-    at->obj = OA_OBJ_ROOT;
     at->set = OA_SET_MEMBER;
+    oa_walk_into(w, OA_OBJ_ROOT, cfg, oa_root_members + 2 * (obj - OA_OBJ_ROOT)); /* after authFields or oauthClient */
   }
 }
 
@@ -2309,8 +2316,6 @@ static inline void oa_walk_request(oa_walk *w)
   oa_mark *at = &w->at;
   oa_sink *s = w->s;
   size_t end = s->skip + s->cap;
-  const oa_member *t;
-  unsigned n;
   while (at->obj != OA_OBJ_DONE) {
     if (w->mark) {
       if (s->len <= end) {
@@ -2322,13 +2327,11 @@ static inline void oa_walk_request(oa_walk *w)
     if (at->obj == OA_OBJ_HEAD) {
       if (w->head) oa_put_head(s, w->head);
       oa_putc(s, '{');
-      at->obj = OA_OBJ_ROOT;
+      oa_walk_into(w, OA_OBJ_ROOT, w->cfg, oa_root_members);
       continue;
     }
-    t = oa_walk_objects[at->obj - OA_OBJ_ROOT].rows;
-    n = oa_walk_objects[at->obj - OA_OBJ_ROOT].count;
-    if (at->i == n) oa_walk_close(w);
-    else if (!oa_walk_member(w, &t[at->i])) return;
+    if (at->row == oa_walk_ends[at->obj - OA_OBJ_ROOT]) oa_walk_close(w);
+    else if (!oa_walk_member(w, at->row)) return;
   }
 }
 
