@@ -1483,9 +1483,8 @@ static unsigned oa_utf8_tail(const unsigned char *p, unsigned n, unsigned lo, un
   return i;
 }
 
-/* The length of the strict UTF-8 sequence at s (1..4, avail bytes there),
- * 0 if there is none. A character of 4 bytes is above U+FFFF: two UTF-16
- * units. */
+/* The length of the strict UTF-8 sequence at s (1..4, avail bytes there), 0 if there is none.
+ * A character of 4 bytes is above U+FFFF: two UTF-16 units. */
 static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 {
   unsigned lo, hi, n;
@@ -1566,12 +1565,11 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote input
- * [a, i) from output offset o, then escaped byte i unless the input ended there, filling the
- * window. The next window resumes at input byte stop->in, output offset stop->offset: copied bytes
- * map one to one, so a window's end in the run falls on a known input byte (backed up to its
- * character's start); past the run, the escape is redone (its bytes before the next window only
- * count). */
+/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote
+ * input [a, i) from output offset o, then escaped byte i unless the input ended there, filling the
+ * window. The next window resumes at input byte stop->in, output offset stop->offset: copied
+ * bytes map one to one, so a window's end in the run falls on a known input byte (backed up to
+ * its character's start); past the run, the escape is redone (its bytes there only count). */
 static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t o, oa_mark *stop)
 {
   size_t end = s->skip + s->cap, in = i;
@@ -2210,9 +2208,8 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
   oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
-/* A string value, checked and written in one pass; through a window it may
- * stop inside, marking where the next window resumes. 0 when the window
- * filled. */
+/* A string value, checked and written in one pass; through a window it may stop inside, marking
+ * where the next window resumes. 0 when the window filled. */
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
@@ -2437,9 +2434,8 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   return n;
 }
 
-/* The request into buf (unspecified on an error), snprintf-like: mode 0,
- * or OA_WRITE_REDACTED (secrets as [REDACTED]), or OA_WRITE_HEAD (the head
- * alone). */
+/* The request into buf (unspecified on an error), snprintf-like: mode 0, or OA_WRITE_REDACTED
+ * (secrets as [REDACTED]), or OA_WRITE_HEAD (the head alone). */
 #define OA_WRITE_REDACTED 1
 #define OA_WRITE_HEAD 2
 static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int mode)
