@@ -1165,9 +1165,8 @@ static void oa_putc(oa_sink *s, char c)
   if (at < s->cap) s->buf[at] = c;
 }
 
-/* The `digits` last decimal digits of v, at out. Numbers are size_t, not
- * uint64_t: a 64-bit division would pull in a libgcc helper of about 700
- * bytes on 32-bit targets. */
+/* The `digits` last decimal digits of v, at out. Numbers are size_t, not uint64_t: a 64-bit
+ * division would pull in a libgcc helper of about 700 bytes on 32-bit targets. */
 static void oa_format_uint(char *out, size_t v, size_t digits)
 {
   for (; digits--; v /= 10) out[digits] = (char)('0' + (int)(v % 10));
@@ -1514,8 +1513,7 @@ static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digi
   while (digits--) oa_putc(s, oa_hex_digits[(v >> (4 * digits)) & 15u]);
 }
 
-/* The code point of the k-byte UTF-8 sequence at p when it can steer what a
- * terminal shows, else 0. */
+/* The code point of the k-byte UTF-8 sequence at p when it can steer what a terminal shows, else 0. */
 static unsigned oa_display_steering(const unsigned char *p, size_t k)
 {
   unsigned cp = k == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
@@ -1873,8 +1871,7 @@ static inline int oa_judge_string(const odeus_str *v, const oa_member *m, int ru
   return m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len) ? ODEUS_RULE_URL : 0;
 }
 
-/* A length or URL problem keeps the text, so that its line can say what is
- * wrong with it. */
+/* A length or URL problem keeps the text, so that its line can say what is wrong with it. */
 static void oa_report_string(odeus_problems *pr, oa_where w, const odeus_str *v, int rule, size_t limit, size_t at)
 {
   int quote = rule == ODEUS_RULE_TOO_LONG || rule == ODEUS_RULE_URL;
@@ -2142,9 +2139,8 @@ static inline void oa_put_head(oa_sink *s, const oa_stream *st)
   OA_PUT_LIT(s, "\r\n\r\n");
 }
 
-/* Where the walk is (oa_mark.obj): the head (and the root's brace), the
- * root object, an auth field (the last one's close ends the array), the
- * OAuth client, past the end. */
+/* Where the walk is (oa_mark.obj): the head (and the root's brace), the root object, an auth
+ * field (the last one's close ends the array), the OAuth client, past the end. */
 enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH, OA_OBJ_DONE };
 /* By object from the root: the end of its members' rows, where its close is. The key its problems
  * are under is twice its number from the root (none, authFields, oauthClient), as is the row of
@@ -2243,11 +2239,15 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   if (!base) return; /* unset */
   if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m); /* then [{, [] or {, a byte at a time: no literal to choose and load */
-  if (!oauth) oa_putc(w->s, '[');
-  if (!oauth && !cfg->field_count) { oa_putc(w->s, ']'); return; } /* none: the walk stays in the root */
+  if (oauth) {
+    oa_walk_into(w, OA_OBJ_OAUTH, base, oa_oauth_members);
+  } else {
+    oa_putc(w->s, '[');
+    if (!cfg->field_count) { oa_putc(w->s, ']'); return; } /* none: the walk stays in the root */
+    oa_walk_into(w, OA_OBJ_FIELD, base, oa_field_members);
+  }
   oa_putc(w->s, '{');
   w->at.set = 0;
-  oa_walk_into(w, oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD, base, oauth ? oa_oauth_members : oa_field_members);
 }
 
 /* One member: required when missing, checked and written when set. 0 when
@@ -2256,16 +2256,15 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
   const void *obj = w->at.base;
   size_t value;
-  if (m->kind >= OA_KIND_FIELDS) {
+  if (m->kind <= OA_KIND_URL && OA_CAT(obj, m, odeus_str)->ptr) { /* a string set, the likeliest */
+    if (!w->at.in) oa_walk_key(w, m);
+    if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
+  } else if (m->kind >= OA_KIND_FIELDS) {
     w->at.row++;
     oa_walk_enter(w, m);
     return 1;
-  }
-  if (!oa_member_set(obj, m)) {
+  } else if (!oa_member_set(obj, m)) {
     if (m->flags & OA_REQUIRED) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0, 0, NULL);
-  } else if (m->kind <= OA_KIND_URL) {
-    if (!w->at.in) oa_walk_key(w, m);
-    if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
   } else {
     odeus_str t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
@@ -2312,12 +2311,13 @@ static inline void oa_walk_request(oa_walk *w)
 {
   oa_mark *at = &w->at;
   oa_sink *s = w->s;
+  oa_mark *mark = w->mark;
   size_t end = s->skip + s->cap;
   while (at->obj != OA_OBJ_DONE) {
-    if (w->mark) {
+    if (mark) {
       if (s->len <= end) {
         at->offset = s->len;
-        *w->mark = *at;
+        *mark = *at;
       }
       if (s->len >= end) return;
     }
