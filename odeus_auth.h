@@ -1591,7 +1591,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
   const unsigned char *u = (const unsigned char *)p;
   size_t i = stop ? *at : 0, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
+  if (s && stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
@@ -2298,7 +2298,7 @@ static void oa_walk_close(oa_walk *w)
     if (obj == OA_OBJ_FIELD) oa_putc(w->s, ']');
     if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, w->check);
     at->set = OA_SET_MEMBER;
-    oa_walk_into(w, OA_OBJ_ROOT, cfg, oa_root_members + 2 * (obj - OA_OBJ_ROOT)); /* after authFields or oauthClient */
+    oa_walk_into(w, OA_OBJ_ROOT, cfg, oa_root_members + (size_t)2 * (obj - OA_OBJ_ROOT)); /* after its member */
   }
 }
 
