@@ -2332,14 +2332,12 @@ static inline void oa_walk_request(oa_walk *w)
   }
 }
 
-/* The body into a sink (one without a buffer counts), checked in the same
- * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. Given a
- * stream, its next window instead: the head too, from where the last one
- * ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
-static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
+/* The body into a sink (one without a buffer counts), checked in the same pass when check is
+ * given: each broken rule is added to it. Given a stream, its next window instead: the head too,
+ * from where the last one ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
+static void oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
 {
   oa_walk w;
-  size_t before = check ? check->count : 0;
   w.s = s;
   w.cfg = cfg;
   w.check = check;
@@ -2354,7 +2352,6 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
   }
   s->len = w.at.offset;
   oa_walk_request(&w);
-  return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
 static int oa_config_usable(const odeus_config *cfg)
@@ -2364,11 +2361,13 @@ static int oa_config_usable(const odeus_config *cfg)
 
 ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
 {
-  odeus_problems none = { NULL, 0, 0 };
+  odeus_problems none = { NULL, 0, 0 }, *pr = problems ? problems : &none;
+  size_t before = pr->count;
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0);
-  return oa_walk_body(cfg, &s, problems ? problems : &none, OA_EMIT_CHECK, NULL);
+  oa_walk_body(cfg, &s, pr, OA_EMIT_CHECK, NULL);
+  return pr->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
@@ -2378,7 +2377,8 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   oa_sink s;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap);
-  if (oa_walk_body(cfg, &s, &found, OA_EMIT, NULL) != ODEUS_OK) return ODEUS_ERR_CONFIG;
+  oa_walk_body(cfg, &s, &found, OA_EMIT, NULL);
+  if (found.count) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
@@ -2403,7 +2403,8 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0);
-  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, OA_EMIT, NULL);
+  if (r == ODEUS_OK) oa_walk_body(req->config, &s, &found, OA_EMIT, NULL);
+  if (found.count) r = ODEUS_ERR_CONFIG;
   if (r != ODEUS_OK) return r;
   st->req = req;
   st->content_length = s.len;
@@ -2429,7 +2430,7 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   s.buf = window; /* never NULL: no test of it; the walk sets s.len where it starts */
   s.cap = cap;
   s.skip = st->offset;
-  (void)oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
+  oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
   st->offset += n;
   return n;
 }
