@@ -1570,8 +1570,8 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
  * its character's start); past the run, the escape is redone (its bytes there only count). */
 static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t o, oa_mark *stop)
 {
-  size_t end = s->skip + s->cap, in = i;
-  if (!stop || s->len < end) return 0;
+  size_t end, in = i;
+  if (!stop || s->len < (end = s->skip + s->cap)) return 0;
   if (end - o < i - a) /* in the run, which starts with a whole character */
     for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
   stop->in = in;
