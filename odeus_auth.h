@@ -2313,6 +2313,11 @@ static inline void oa_walk_request(oa_walk *w)
   oa_sink *s = w->s;
   oa_mark *mark = w->mark;
   size_t end = s->skip + s->cap;
+  if (at->obj == OA_OBJ_HEAD) { /* the first item, at offset 0: where a window's mark already is */
+    if (w->head) oa_put_head(s, w->head);
+    oa_putc(s, '{');
+    oa_walk_into(w, OA_OBJ_ROOT, w->cfg, oa_root_members);
+  }
   while (at->obj != OA_OBJ_DONE) {
     if (mark) {
       if (s->len <= end) {
@@ -2320,12 +2325,6 @@ static inline void oa_walk_request(oa_walk *w)
         *mark = *at;
       }
       if (s->len >= end) return;
-    }
-    if (at->obj == OA_OBJ_HEAD) {
-      if (w->head) oa_put_head(s, w->head);
-      oa_putc(s, '{');
-      oa_walk_into(w, OA_OBJ_ROOT, w->cfg, oa_root_members);
-      continue;
     }
     if (at->row == oa_walk_ends[at->obj - OA_OBJ_ROOT]) oa_walk_close(w);
     else if (!oa_walk_member(w, at->row)) return;
