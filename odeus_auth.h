@@ -2140,8 +2140,8 @@ static inline void oa_put_head(oa_sink *s, const oa_stream *st)
 }
 
 /* Where the walk is (oa_mark.obj): the head (and the root's brace), the root object, an auth
- * field (the last one's close ends the array), the OAuth client, past the end. */
-enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH, OA_OBJ_DONE };
+ * field (the last one's close ends the array), the OAuth client. */
+enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH };
 /* By object from the root: the end of its members' rows, where its close is. The key its problems
  * are under is twice its number from the root (none, authFields, oauthClient), as is the row of
  * the root's member after the one that holds it. */
@@ -2276,11 +2276,10 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
   return 1;
 }
 
-/* An object's closing brace and where the walk goes on: into the next auth
- * field, or out of the last one and of the array, where the slugs are
- * compared; back in the root, at the member after the one holding the
- * object (its key; keys are numbered in table order), with a member written. */
-static void oa_walk_close(oa_walk *w)
+/* An object's closing brace and where the walk goes on: into the next auth field, or out of the
+ * last one and of the array, where the slugs are compared; back in the root, at the member after
+ * the one holding the object, with a member written. 0 once the root closed: the walk ends. */
+static int oa_walk_close(oa_walk *w)
 {
   oa_mark *at = &w->at;
   const odeus_config *cfg = w->cfg;
@@ -2293,13 +2292,14 @@ static void oa_walk_close(oa_walk *w)
     at->base = (const odeus_auth_field *)at->base + 1;
     at->row = oa_field_members;
   } else if (obj == OA_OBJ_ROOT) {
-    at->obj = OA_OBJ_DONE;
+    return 0; /* the end */
   } else {
     if (obj == OA_OBJ_FIELD) oa_putc(w->s, ']');
     if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, w->check);
     at->set = OA_SET_MEMBER;
     oa_walk_into(w, OA_OBJ_ROOT, cfg, oa_root_members + (size_t)2 * (obj - OA_OBJ_ROOT)); /* after its member */
   }
+  return 1;
 }
 
 /* The walk, one item at a time (the head, a member, a close) from where
@@ -2318,7 +2318,7 @@ static inline void oa_walk_request(oa_walk *w)
     oa_putc(s, '{');
     oa_walk_into(w, OA_OBJ_ROOT, w->cfg, oa_root_members);
   }
-  while (at->obj != OA_OBJ_DONE) {
+  for (;;) {
     if (mark) {
       if (s->len <= end) {
         at->offset = s->len;
@@ -2326,8 +2326,7 @@ static inline void oa_walk_request(oa_walk *w)
       }
       if (s->len >= end) return;
     }
-    if (at->row == oa_walk_ends[at->obj - OA_OBJ_ROOT]) oa_walk_close(w);
-    else if (!oa_walk_member(w, at->row)) return;
+    if (at->row == oa_walk_ends[at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row)) return;
   }
 }
 
