@@ -571,11 +571,12 @@ ODEUS_API odeus_result odeus_parse_config(const char *json, size_t len, odeus_co
  * Each part is documented where it is implemented. */
 typedef struct oa_mark {        /* where the request's walk is; where a window resumes */
   size_t field;                 /* the auth field it is in */
-  size_t offset;                /* output offset of the item (inside: of byte `in`) */
-  size_t in;                    /* inside: the string's input byte */
-  unsigned obj, i;              /* the object (OA_OBJ_*) and its item: the members from 0, then its close */
+  size_t offset;                /* output offset of the item (of byte `in` when not 0) */
+  size_t in;                    /* not 0: resume inside the member's string value, at this input byte */
+  const void *base;             /* the struct of the object it is in (the config, an auth field, the client) */
+  const struct oa_member *row;  /* the item: a member's row, or its object's rows' end for its close */
+  unsigned obj;                 /* the object (OA_OBJ_*) */
   unsigned set;                 /* OA_SET_MEMBER: the object the walk is in has a member written */
-  unsigned inside;              /* resume inside the member's string value */
 } oa_mark;
 
 typedef struct oa_stream {      /* the request through a window */
@@ -1163,9 +1164,8 @@ static void oa_putc(oa_sink *s, char c)
   if (at < s->cap) s->buf[at] = c;
 }
 
-/* The `digits` last decimal digits of v, at out. Numbers are size_t, not
- * uint64_t: a 64-bit division would pull in a libgcc helper of about 700
- * bytes on 32-bit targets. */
+/* The `digits` last decimal digits of v, at out. Numbers are size_t, not uint64_t: a 64-bit
+ * division would pull in a libgcc helper of about 700 bytes on 32-bit targets. */
 static void oa_format_uint(char *out, size_t v, size_t digits)
 {
   for (; digits--; v /= 10) out[digits] = (char)('0' + (int)(v % 10));
@@ -1481,9 +1481,8 @@ static unsigned oa_utf8_tail(const unsigned char *p, unsigned n, unsigned lo, un
   return i;
 }
 
-/* The length of the strict UTF-8 sequence at s (1..4, avail bytes there),
- * 0 if there is none. A character of 4 bytes is above U+FFFF: two UTF-16
- * units. */
+/* The length of the strict UTF-8 sequence at s (1..4, avail bytes there), 0 if there is none.
+ * A character of 4 bytes is above U+FFFF: two UTF-16 units. */
 static size_t oa_utf8_length(const unsigned char *s, size_t avail)
 {
   unsigned lo, hi, n;
@@ -1513,8 +1512,7 @@ static void oa_put_hex(oa_sink *s, const char *prefix, unsigned v, unsigned digi
   while (digits--) oa_putc(s, oa_hex_digits[(v >> (4 * digits)) & 15u]);
 }
 
-/* The code point of the k-byte UTF-8 sequence at p when it can steer what a
- * terminal shows, else 0. */
+/* The code point of the k-byte UTF-8 sequence at p when it can steer what a terminal shows, else 0. */
 static unsigned oa_display_steering(const unsigned char *p, size_t k)
 {
   unsigned cp = k == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
@@ -1564,22 +1562,20 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote input
- * [a, i) from output offset o, then escaped byte i unless the input ended there (b: the input after
- * the turn), filling the window. The next window resumes at input byte stop->in, output offset
- * stop->offset: copied bytes map one to one, so the window's end falls on a known input byte
- * (backed up to its character's start); an escape is redone unless it ended there. */
-static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t b, size_t o,
-                        oa_mark *stop)
+/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote
+ * input [a, i) from output offset o, then escaped byte i unless the input ended there, filling the
+ * window. The next window resumes at input byte stop->in, output offset stop->offset: copied
+ * bytes map one to one, so a window's end in the run falls on a known input byte (backed up to
+ * its character's start); past the run, the escape is redone (its bytes there only count). */
+static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t o, oa_mark *stop)
 {
-  size_t end = s->skip + s->cap, in = b;
-  if (!stop || s->len < end) return 0;
-  if (s->len > end && end - o < i - a) /* in the run, which starts with a whole character */
+  size_t end, in = i;
+  if (!stop || s->len < (end = s->skip + s->cap)) return 0;
+  if (end - o < i - a) /* in the run, which starts with a whole character */
     for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
-  else if (s->len > end) in = i;
   stop->in = in;
-  stop->offset = s->len > end ? o + (in - a) : s->len;
-  stop->inside = 1;
+  stop->offset = o + (in - a); /* at 0 (a first character or escape cut): the walk goes on past the
+                                * window, and the next one redoes the item, as the same bytes */
   return 1;
 }
 
@@ -1620,7 +1616,7 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
     o = s->len;
     oa_put(s, p + run, i - run);
     if (i < n) oa_put_escape(s, (unsigned char)c); /* past a full window, it only counts */
-    if (oa_pass_full(s, u, run, i, i + (i < n), o, stop) || i == n) break;
+    if (oa_pass_full(s, u, run, i, o, stop) || i == n) break;
     run = ++i;
   }
   *units = n - less;
@@ -1874,8 +1870,7 @@ static inline int oa_judge_string(const odeus_str *v, const oa_member *m, int ru
   return m->kind == OA_KIND_URL && !oa_url_valid(v->ptr, v->len) ? ODEUS_RULE_URL : 0;
 }
 
-/* A length or URL problem keeps the text, so that its line can say what is
- * wrong with it. */
+/* A length or URL problem keeps the text, so that its line can say what is wrong with it. */
 static void oa_report_string(odeus_problems *pr, oa_where w, const odeus_str *v, int rule, size_t limit, size_t at)
 {
   int quote = rule == ODEUS_RULE_TOO_LONG || rule == ODEUS_RULE_URL;
@@ -2143,18 +2138,19 @@ static inline void oa_put_head(oa_sink *s, const oa_stream *st)
   OA_PUT_LIT(s, "\r\n\r\n");
 }
 
-/* Where the walk is (oa_mark.obj): the head (and the root's brace), the
- * root object, an auth field (the last one's close ends the array), the
- * OAuth client, past the end. */
-enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH, OA_OBJ_DONE };
-/* By object from the root: its members, their count, the key its problems are under, where its
- * struct is (the config, or the pointer at its byte `at`) and how far apart auth fields are. */
-static const struct { const oa_member *rows; unsigned char count, key, at, size; } oa_walk_objects[] = {
-  { oa_root_members, OA_COUNT(oa_root_members), ODEUS_KEY_NONE, 0, 0 },
-  { oa_field_members, OA_COUNT(oa_field_members), ODEUS_KEY_AUTH_FIELDS, offsetof(odeus_config, fields),
-    sizeof(odeus_auth_field) },
-  { oa_oauth_members, OA_COUNT(oa_oauth_members), ODEUS_KEY_OAUTH_CLIENT, offsetof(odeus_config, oauth_client), 0 }
+/* Where the walk is (oa_mark.obj): the head (and the root's brace), the root object, an auth
+ * field (the last one's close ends the array), the OAuth client. */
+enum { OA_OBJ_HEAD, OA_OBJ_ROOT, OA_OBJ_FIELD, OA_OBJ_OAUTH };
+/* By object from the root: the end of its members' rows, where its close is. The key its problems
+ * are under is twice its number from the root (none, authFields, oauthClient), as is the row of
+ * the root's member after the one that holds it. */
+static const oa_member *const oa_walk_ends[] = {
+  oa_root_members + OA_COUNT(oa_root_members), oa_field_members + OA_COUNT(oa_field_members),
+  oa_oauth_members + OA_COUNT(oa_oauth_members)
 };
+OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_ROOT) &&
+                 ODEUS_KEY_OAUTH_CLIENT == 2 * (OA_OBJ_OAUTH - OA_OBJ_ROOT) &&
+                 ODEUS_KEY_AUTH_FIELDS == ODEUS_KEY_AUTH_TYPE + 1 && ODEUS_KEY_OAUTH_CLIENT == ODEUS_KEY_AUTH_TYPE + 3);
 /* oa_mark.set: the object the walk is in has a member written (the next
  * one takes a comma). Back in the root from a nested object, it has: the
  * member that holds that object. */
@@ -2171,11 +2167,20 @@ typedef struct oa_walk {
   int emit;                     /* OA_EMIT_*: write the strings (else only check them), secrets redacted */
 } oa_walk;
 
+/* Into object obj, whose struct is base, at item row: kept in the mark as the walk enters an
+ * object, rather than found again for each item. */
+static void oa_walk_into(oa_walk *w, unsigned obj, const void *base, const oa_member *row)
+{
+  w->at.obj = obj;
+  w->at.base = base;
+  w->at.row = row;
+}
+
 /* The path of member m where the walk is. */
 static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
 {
   oa_where at = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  at.key = (odeus_key)oa_walk_objects[w->at.obj - OA_OBJ_ROOT].key;
+  at.key = (odeus_key)(2 * (w->at.obj - OA_OBJ_ROOT));
   if (w->at.obj == OA_OBJ_FIELD) at.index = w->at.field;
   return oa_where_member(at, m);
 }
@@ -2198,25 +2203,24 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
   oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
-/* A string value, checked and written in one pass; through a window it may
- * stop inside, marking where the next window resumes. 0 when the window
- * filled. */
+/* A string value, checked and written in one pass; through a window it may stop inside, marking
+ * where the next window resumes. 0 when the window filled. */
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
-  size_t n = v->len, from = w->at.inside ? w->at.in : 0, units, at = from, limit;
+  size_t n = v->len, units, at = w->at.in, limit;
   int rule;
   if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
   if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled the window: resume there */
-  w->at.inside = 0; /* resumed (if it was): the pass marks its stop in the walk afresh */
-  rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `from` */
+  w->at.in = 0; /* resumed (if it was): the pass marks its stop in the walk afresh */
+  rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `at` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
-  if (w->at.inside) {
+  if (w->at.in) {
     *w->mark = w->at;
     return 0;
   }
@@ -2230,14 +2234,18 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
 {
   const odeus_config *cfg = w->cfg;
   unsigned oauth = m->kind == OA_KIND_OAUTH;
-  if (!*OA_CAT(cfg, m, void *const)) return; /* fields or oauth_client, read as a pointer: NULL is unset */
+  const void *base = *OA_CAT(cfg, m, void *const); /* fields or oauth_client, read as a pointer */
+  if (!base) return; /* unset */
   if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m); /* then [{, [] or {, a byte at a time: no literal to choose and load */
-  if (!oauth) oa_putc(w->s, '[');
-  if (!oauth && !cfg->field_count) { oa_putc(w->s, ']'); return; } /* none: the walk stays in the root */
+  if (oauth) {
+    oa_walk_into(w, OA_OBJ_OAUTH, base, oa_oauth_members);
+  } else {
+    oa_putc(w->s, '[');
+    if (!cfg->field_count) { oa_putc(w->s, ']'); return; } /* none: the walk stays in the root */
+    oa_walk_into(w, OA_OBJ_FIELD, base, oa_field_members);
+  }
   oa_putc(w->s, '{');
-  w->at.obj = oauth ? OA_OBJ_OAUTH : OA_OBJ_FIELD;
-  w->at.i = 0;
   w->at.set = 0;
 }
 
@@ -2245,22 +2253,17 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
  * the window filled inside it. */
 static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
-  const void *obj = w->cfg;
-  unsigned o = w->at.obj - OA_OBJ_ROOT, at = oa_walk_objects[o].at;
+  const void *obj = w->at.base;
   size_t value;
-  if (at) /* read as a pointer, as oa_walk_enter reads it */
-    obj = (const char *)*(const void *const *)(const void *)((const char *)obj + at)
-          + w->at.field * oa_walk_objects[o].size;
-  if (m->kind >= OA_KIND_FIELDS) {
-    w->at.i++;
+  if (m->kind <= OA_KIND_URL && OA_CAT(obj, m, odeus_str)->ptr) { /* a string set, the likeliest */
+    if (!w->at.in) oa_walk_key(w, m);
+    if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
+  } else if (m->kind >= OA_KIND_FIELDS) {
+    w->at.row++;
     oa_walk_enter(w, m);
     return 1;
-  }
-  if (!oa_member_set(obj, m)) {
+  } else if (!oa_member_set(obj, m)) {
     if (m->flags & OA_REQUIRED) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0, 0, NULL);
-  } else if (m->kind <= OA_KIND_URL) {
-    if (!w->at.inside) oa_walk_key(w, m);
-    if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
   } else {
     odeus_str t = oa_scalar_text(obj, m, &value);
     oa_walk_key(w, m);
@@ -2268,15 +2271,14 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     else oa_put(w->s, t.ptr, t.len); /* always valid once checked */
     if (m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
   }
-  w->at.i++;
+  w->at.row++;
   return 1;
 }
 
-/* An object's closing brace and where the walk goes on: into the next auth
- * field, or out of the last one and of the array, where the slugs are
- * compared; back in the root, at the member after the one holding the
- * object (its key; keys are numbered in table order), with a member written. */
-static void oa_walk_close(oa_walk *w)
+/* An object's closing brace and where the walk goes on: into the next auth field, or out of the
+ * last one and of the array, where the slugs are compared; back in the root, at the member after
+ * the one holding the object, with a member written. 0 once the root closed: the walk ends. */
+static int oa_walk_close(oa_walk *w)
 {
   oa_mark *at = &w->at;
   const odeus_config *cfg = w->cfg;
@@ -2285,17 +2287,18 @@ static void oa_walk_close(oa_walk *w)
   if (obj == OA_OBJ_FIELD && ++at->field < cfg->field_count) {
     oa_putc(w->s, ',');
     oa_putc(w->s, '{');
-    at->i = 0;
     at->set = 0;
+    at->base = (const odeus_auth_field *)at->base + 1;
+    at->row = oa_field_members;
   } else if (obj == OA_OBJ_ROOT) {
-    at->obj = OA_OBJ_DONE;
+    return 0; /* the end */
   } else {
     if (obj == OA_OBJ_FIELD) oa_putc(w->s, ']');
     if (obj == OA_OBJ_FIELD && w->check) oa_check_slugs(cfg->fields, cfg->field_count, w->check);
-    at->i = (unsigned)(oa_walk_objects[obj - OA_OBJ_ROOT].key - ODEUS_KEY_AUTH_TYPE + 1);
-    at->obj = OA_OBJ_ROOT;
     at->set = OA_SET_MEMBER;
+    oa_walk_into(w, OA_OBJ_ROOT, cfg, oa_root_members + (size_t)2 * (obj - OA_OBJ_ROOT)); /* after its member */
   }
+  return 1;
 }
 
 /* The walk, one item at a time (the head, a member, a close) from where
@@ -2307,38 +2310,31 @@ static inline void oa_walk_request(oa_walk *w)
 {
   oa_mark *at = &w->at;
   oa_sink *s = w->s;
+  oa_mark *mark = w->mark;
   size_t end = s->skip + s->cap;
-  const oa_member *t;
-  unsigned n;
-  while (at->obj != OA_OBJ_DONE) {
-    if (w->mark) {
+  if (at->obj == OA_OBJ_HEAD) { /* the first item, at offset 0: where a window's mark already is */
+    if (w->head) oa_put_head(s, w->head);
+    oa_putc(s, '{');
+    oa_walk_into(w, OA_OBJ_ROOT, w->cfg, oa_root_members);
+  }
+  for (;;) {
+    if (mark) {
       if (s->len <= end) {
         at->offset = s->len;
-        *w->mark = *at;
+        *mark = *at;
       }
       if (s->len >= end) return;
     }
-    if (at->obj == OA_OBJ_HEAD) {
-      if (w->head) oa_put_head(s, w->head);
-      oa_putc(s, '{');
-      at->obj = OA_OBJ_ROOT;
-      continue;
-    }
-    t = oa_walk_objects[at->obj - OA_OBJ_ROOT].rows;
-    n = oa_walk_objects[at->obj - OA_OBJ_ROOT].count;
-    if (at->i == n) oa_walk_close(w);
-    else if (!oa_walk_member(w, &t[at->i])) return;
+    if (at->row == oa_walk_ends[at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row)) return;
   }
 }
 
-/* The body into a sink (one without a buffer counts), checked in the same
- * pass when check is given: ODEUS_ERR_CONFIG if a rule is broken. Given a
- * stream, its next window instead: the head too, from where the last one
- * ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
-static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
+/* The body into a sink (one without a buffer counts), checked in the same pass when check is
+ * given: each broken rule is added to it. Given a stream, its next window instead: the head too,
+ * from where the last one ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
+static void oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
 {
   oa_walk w;
-  size_t before = check ? check->count : 0;
   w.s = s;
   w.cfg = cfg;
   w.check = check;
@@ -2353,7 +2349,6 @@ static odeus_result oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_prob
   }
   s->len = w.at.offset;
   oa_walk_request(&w);
-  return check && check->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
 static int oa_config_usable(const odeus_config *cfg)
@@ -2363,11 +2358,13 @@ static int oa_config_usable(const odeus_config *cfg)
 
 ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_problems *problems)
 {
-  odeus_problems none = { NULL, 0, 0 };
+  odeus_problems none = { NULL, 0, 0 }, *pr = problems ? problems : &none;
+  size_t before = pr->count;
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0);
-  return oa_walk_body(cfg, &s, problems ? problems : &none, OA_EMIT_CHECK, NULL);
+  oa_walk_body(cfg, &s, pr, OA_EMIT_CHECK, NULL);
+  return pr->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
 /* ---- writers ------------------------------------------------------------------------ */
@@ -2377,7 +2374,8 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   oa_sink s;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap);
-  if (oa_walk_body(cfg, &s, &found, OA_EMIT, NULL) != ODEUS_OK) return ODEUS_ERR_CONFIG;
+  oa_walk_body(cfg, &s, &found, OA_EMIT, NULL);
+  if (found.count) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
@@ -2402,7 +2400,8 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0);
-  if (r == ODEUS_OK) r = oa_walk_body(req->config, &s, &found, OA_EMIT, NULL);
+  if (r == ODEUS_OK) oa_walk_body(req->config, &s, &found, OA_EMIT, NULL);
+  if (found.count) r = ODEUS_ERR_CONFIG;
   if (r != ODEUS_OK) return r;
   st->req = req;
   st->content_length = s.len;
@@ -2428,14 +2427,13 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   s.buf = window; /* never NULL: no test of it; the walk sets s.len where it starts */
   s.cap = cap;
   s.skip = st->offset;
-  (void)oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
+  oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
   st->offset += n;
   return n;
 }
 
-/* The request into buf (unspecified on an error), snprintf-like: mode 0,
- * or OA_WRITE_REDACTED (secrets as [REDACTED]), or OA_WRITE_HEAD (the head
- * alone). */
+/* The request into buf (unspecified on an error), snprintf-like: mode 0, or OA_WRITE_REDACTED
+ * (secrets as [REDACTED]), or OA_WRITE_HEAD (the head alone). */
 #define OA_WRITE_REDACTED 1
 #define OA_WRITE_HEAD 2
 static odeus_result oa_write_request(const odeus_request *req, char *buf, size_t cap, size_t *needed, int mode)
