@@ -4064,26 +4064,31 @@ OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_fi
 
 /* A fragment of a string value: copied while the whole string (and its NUL) still fits the storage
  * left. At its end the string is kept where it fit (an empty one needs no storage) and counted
- * anyway. The copy comes last, so that nothing waits for it: no registers are saved for it. */
+ * anyway. Where it goes and its room are found at its first fragment and kept in the reader only
+ * for the fragments after it (a string whole in its piece keeps them in registers). The copy comes
+ * last, so that nothing waits for it: no registers are saved for it. */
 static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
-  odeus_str *t;
-  size_t n = ev->len, len = r->str_len, used = r->used;
-  if (ev->flags & OA_JSON_FIRST) {
-    r->target = r->record ? (odeus_str *)(void *)(r->record + b->row->answer_offset) : NULL;
-    r->str_room = r->target ? out->strings_capacity - used : 0;
-    len = 0;
+  odeus_str *t = r->target;
+  size_t n = ev->len, len = n, used = r->used, room = r->str_room;
+  unsigned flags = ev->flags;
+  if (flags & OA_JSON_FIRST) {
+    r->target = t = r->record ? (odeus_str *)(void *)(r->record + b->row->answer_offset) : NULL;
+    room = t ? out->strings_capacity - used : 0;
+  } else {
+    len = oa_ans_add(r->str_len, n); /* past SIZE_MAX it stays there: never below the room */
   }
-  r->str_len = len = oa_ans_add(len, n); /* past SIZE_MAX it stays there: never below the room */
-  if (ev->flags & OA_JSON_LAST) {
+  r->str_len = len;
+  r->str_room = room;
+  if (flags & OA_JSON_LAST) {
     if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
-    if ((t = r->target) != NULL) {
+    if (t) {
       t->len = len;
       if (!len) {
         t->ptr = oa_ans_empty;
-      } else if (len >= r->str_room) { /* a fragment did not fit */
+      } else if (len >= room) { /* a fragment did not fit */
         t->ptr = NULL;
         out->cut = 1;
       } else {
@@ -4093,7 +4098,7 @@ static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
       }
     }
   }
-  if (n && len < r->str_room) memcpy(out->strings + used + (len - n), ev->text, n);
+  if (len < room) memcpy(out->strings + used + (len - n), ev->text, n);
   return 0;
 }
 
@@ -4391,19 +4396,20 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   r->record = (char *)out;
   r->status = status;
   if (!out) {
-    r->error = ODEUS_ERR_ARGUMENT;
+    r->json.error = r->error = ODEUS_ERR_ARGUMENT; /* the JSON reader's: what a piece finds first */
     return;
   }
   oa_ans_clear(out);
   out->status = status;
   if ((!out->fields && out->field_capacity) || (!out->strings && out->strings_capacity))
-    r->error = ODEUS_ERR_ARGUMENT;
+    r->json.error = r->error = ODEUS_ERR_ARGUMENT;
 }
 
-/* The result of a 200 answer's JSON: its first problem (a JSON error is one), or ODEUS_OK. */
+/* The result of the JSON reader's: a 200 answer's first problem (a JSON error is one), or ODEUS_OK;
+ * for another status ODEUS_OK whatever the JSON (or begin's argument error). */
 static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
 {
-  if (code != ODEUS_OK && !r->error) {
+  if (code != ODEUS_OK && !r->error && oa_ans_mapped(r->status)) {
     r->bind.scope = OA_B_TOP; /* the path: the body */
     r->out->problem.cause = code;
     (void)oa_ans_fail(r, code, ODEUS_RULE_JSON, NULL, r->json.offset);
@@ -4411,13 +4417,18 @@ static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
   return (odeus_result)r->error;
 }
 
+/* A piece, once its arguments are known good: every problem stops the JSON reader, whose error
+ * sticks, so a piece after one goes no further than the reader's first test. */
+static odeus_result oa_ans_feed(odeus_answer_reader *r, const char *data, size_t len)
+{
+  odeus_result res = oa_json_feed(&r->json, data, len);
+  return res == ODEUS_OK ? ODEUS_OK : oa_ans_result(r, res);
+}
+
 ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *data, size_t len)
 {
-  odeus_result res;
   if (!r || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (r->error) return (odeus_result)r->error;
-  res = oa_json_feed(&r->json, data, len);
-  return oa_ans_mapped(r->status) ? oa_ans_result(r, res) : ODEUS_OK;
+  return oa_ans_feed(r, data, len);
 }
 
 ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *reason)
@@ -4564,7 +4575,7 @@ static int oa_x_on_body(void *ctx, const char *data, size_t len)
   odeus_exchange *x = (odeus_exchange *)ctx;
   if (!x->internal.reader.out) /* begun: out is the exchange's answer, never NULL here */
     odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
-  return (int)odeus_answer_feed(&x->internal.reader, data, len);
+  return (int)oa_ans_feed(&x->internal.reader, data, len);
 }
 
 /* The exchange ends with r: ODEUS_OK when the whole answer was read, and then the result is what it
