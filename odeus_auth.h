@@ -606,9 +606,8 @@ typedef enum oa_jev_type {
 #define OA_JSON_LAST 2u
 /* The fragment points into the fed data, unchanged (no escape decoded). */
 #define OA_JSON_RAW 4u
-/* A \u escape of a lone surrogate became U+FFFD in this token: set on the
- * fragment that holds the U+FFFD or on a later one. OR the flags of a
- * token's fragments to know. */
+/* A \u escape of a lone surrogate became U+FFFD in this token: set on the fragment that holds the
+ * U+FFFD or on a later one. OR the flags of a token's fragments to know. */
 #define OA_JSON_LONE 8u
 
 typedef struct oa_json_event {
@@ -620,27 +619,23 @@ typedef struct oa_json_event {
   size_t offset;                /* byte offset of the value's first byte in the stream */
 } oa_json_event;
 
-/* Return 0 to go on; a nonzero value stops the reader and is returned by
- * oa_json_feed or oa_json_finish (use an odeus_result); it sticks,
- * like an error. */
+/* Return 0 to go on; a nonzero value stops the reader and is returned by oa_json_feed or
+ * oa_json_finish (use an odeus_result); it sticks, like an error. */
 typedef int (*oa_json_fn)(void *ctx, const oa_json_event *ev);
 
 typedef struct oa_json {
   oa_json_fn fn; void *ctx;  /* set by init (a NULL fn: only check the text) */
-  size_t offset;                /* bytes read so far; after an error, the
-                                   offset of the byte where it was found;
-                                   after a callback stopped the reader, the
-                                   offset of the byte that completed the
-                                   event: a bracket, a closing quote, a
-                                   literal's last letter, the byte after a
+  size_t offset;                /* bytes read so far; after an error, the offset of the byte
+                                   where it was found; after a callback stopped the reader, the
+                                   offset of the byte that completed the event: a bracket, a
+                                   closing quote, a literal's last letter, the byte after a
                                    number */
   unsigned depth;               /* containers open now */
   int error;                    /* 0, or the result every later call returns */
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
                                    token's type, offset and depth (= depth) */
-  unsigned char stack[8];       /* bit i of these 64: container i+1 is an object
-                                   (0 above the open ones) */
+  unsigned char stack[8];       /* bit i: container i+1 is an object (0 above the open ones) */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
@@ -3167,11 +3162,10 @@ enum oa_json_expect {
   OA_JSON_WANT_COMMA = OA_JSON_WANT_END | 1u << OA_JSON_C_COMMA | OA_JSON_WANT_CLOSE
 };
 
-/* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
- * and, by step (row) and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E',
- * one that may follow a value (space , ] }), any other), the next one, four bits
- * a column: START (0) when the byte is not part of the number, END when it
- * may end the number there. */
+/* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? and, by step (row)
+ * and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E', one that may follow a value
+ * (space , ] }), any other), the next one, four bits a column: START (0) when the byte is not part
+ * of the number, END when it may end the number there. */
 enum { OA_JSON_N_START, OA_JSON_N_MINUS, OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_DOT,
        OA_JSON_N_FRAC, OA_JSON_N_EXP, OA_JSON_N_SIGN, OA_JSON_N_EXP_DIGITS, OA_JSON_N_END };
 #define OA_JSON_N(zero, digit, minus, plus, dot, e, follow) \
@@ -3465,10 +3459,9 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     p++;
     continue;
   deliver:
-    /* the run [run, p) of a string or number, LAST at the number's end; a
-     * string goes on with an escape or a character read byte by byte (one
-     * invalid, or cut by the end of the piece, so that its error has its
-     * offset) */
+    /* the run [run, p) of a string or number, LAST at the number's end; a string goes on with an
+     * escape or a character read byte by byte (one invalid, or cut by the end of the piece, so
+     * that its error has its offset) */
     if (oa_json_out(js, run, p, last)) goto done;
     if (p == end) goto done;
     if (state == OA_JSON_NUMBER) goto value_done;
@@ -4063,10 +4056,9 @@ OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_fi
                                                         offsetof(odeus_answer_field, type));
 
 /* A fragment of a string value: copied while the whole string (and its NUL) still fits the storage
- * left. At its end the string is kept where it fit (an empty one needs no storage) and counted
- * anyway. Where it goes and its room are found at its first fragment and kept in the reader only
- * for the fragments after it (a string whole in its piece keeps them in registers). The copy comes
- * last, so that nothing waits for it: no registers are saved for it. */
+ * left (its target and room found at its first fragment, read back only by the later ones). At its
+ * end the string is kept where it fit (an empty one needs no storage) and counted anyway. The copy
+ * comes last, so that nothing waits for it: no registers are saved for it. */
 static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
@@ -4405,8 +4397,7 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
     r->json.error = r->error = ODEUS_ERR_ARGUMENT;
 }
 
-/* The result of the JSON reader's: a 200 answer's first problem (a JSON error is one), or ODEUS_OK;
- * for another status ODEUS_OK whatever the JSON (or begin's argument error). */
+/* A 200 answer's first problem (a JSON error is one), else ODEUS_OK or begin's argument error. */
 static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
 {
   if (code != ODEUS_OK && !r->error && oa_ans_mapped(r->status)) {
@@ -4417,8 +4408,7 @@ static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
   return (odeus_result)r->error;
 }
 
-/* A piece, once its arguments are known good: every problem stops the JSON reader, whose error
- * sticks, so a piece after one goes no further than the reader's first test. */
+/* A piece of good arguments: a problem stops the JSON reader for good, and later pieces there. */
 static odeus_result oa_ans_feed(odeus_answer_reader *r, const char *data, size_t len)
 {
   odeus_result res = oa_json_feed(&r->json, data, len);
@@ -4427,8 +4417,7 @@ static odeus_result oa_ans_feed(odeus_answer_reader *r, const char *data, size_t
 
 ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *data, size_t len)
 {
-  if (!r || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  return oa_ans_feed(r, data, len);
+  return !r || (!data && len) ? ODEUS_ERR_ARGUMENT : oa_ans_feed(r, data, len);
 }
 
 ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *reason)
