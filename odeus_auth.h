@@ -4112,7 +4112,12 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
     }
     return 0;
   }
-  if (what == OA_B_BOOL) { /* "required", of a field */
+  if (what == OA_B_CLOSE) {
+    if ((m = oa_bind_lacking(b, NULL)) != NULL)
+      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, m, ev->offset);
+    oa_bind_leave(b);
+    r->record = (char *)out; /* what encloses a field or the OAuth client: the integration */
+  } else if (what == OA_B_BOOL) { /* "required", of a field */
     if (r->record) ((odeus_answer_field *)(void *)r->record)->required = ev->type == OA_JEV_TRUE;
   } else if (what == OA_B_OPEN) { /* a field is counted, and kept while there is room for it */
     if (b->scope == OA_B_FIELD) {
@@ -4124,11 +4129,6 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
       out->has_oauth_client = 1;
       r->record = (char *)&out->oauth_client;
     }
-  } else if (what == OA_B_CLOSE) {
-    if ((m = oa_bind_lacking(b, NULL)) != NULL)
-      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, m, ev->offset);
-    oa_bind_leave(b);
-    r->record = (char *)out; /* what encloses a field or the OAuth client: the integration */
   } else { /* a key not read is skipped with its value: the binder does not tell it */
     int twice = what == OA_B_DUPLICATE;
     return oa_ans_fail(r, twice ? ODEUS_ERR_ANSWER_DUPLICATE : ODEUS_ERR_ANSWER_TYPE,
