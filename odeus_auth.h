@@ -607,9 +607,8 @@ typedef enum oa_jev_type {
 #define OA_JSON_LAST 2u
 /* The fragment points into the fed data, unchanged (no escape decoded). */
 #define OA_JSON_RAW 4u
-/* A \u escape of a lone surrogate became U+FFFD in this token: set on the
- * fragment that holds the U+FFFD or on a later one. OR the flags of a
- * token's fragments to know. */
+/* A \u escape of a lone surrogate became U+FFFD in this token: set on the fragment that holds the
+ * U+FFFD or on a later one. OR the flags of a token's fragments to know. */
 #define OA_JSON_LONE 8u
 
 typedef struct oa_json_event {
@@ -621,27 +620,23 @@ typedef struct oa_json_event {
   size_t offset;                /* byte offset of the value's first byte in the stream */
 } oa_json_event;
 
-/* Return 0 to go on; a nonzero value stops the reader and is returned by
- * oa_json_feed or oa_json_finish (use an odeus_result); it sticks,
- * like an error. */
+/* Return 0 to go on; a nonzero value stops the reader and is returned by oa_json_feed or
+ * oa_json_finish (use an odeus_result); it sticks, like an error. */
 typedef int (*oa_json_fn)(void *ctx, const oa_json_event *ev);
 
 typedef struct oa_json {
   oa_json_fn fn; void *ctx;  /* set by init (a NULL fn: only check the text) */
-  size_t offset;                /* bytes read so far; after an error, the
-                                   offset of the byte where it was found;
-                                   after a callback stopped the reader, the
-                                   offset of the byte that completed the
-                                   event: a bracket, a closing quote, a
-                                   literal's last letter, the byte after a
+  size_t offset;                /* bytes read so far; after an error, the offset of the byte
+                                   where it was found; after a callback stopped the reader, the
+                                   offset of the byte that completed the event: a bracket, a
+                                   closing quote, a literal's last letter, the byte after a
                                    number */
   unsigned depth;               /* containers open now */
   int error;                    /* 0, or the result every later call returns */
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
                                    token's type, offset and depth (= depth) */
-  unsigned char stack[8];       /* bit i of these 64: container i+1 is an object
-                                   (0 above the open ones) */
+  unsigned char stack[8];       /* bit i: container i+1 is an object (0 above the open ones) */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
@@ -3165,11 +3160,10 @@ enum oa_json_expect {
   OA_JSON_WANT_COMMA = OA_JSON_WANT_END | 1u << OA_JSON_C_COMMA | OA_JSON_WANT_CLOSE
 };
 
-/* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?
- * and, by step (row) and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E',
- * one that may follow a value (space , ] }), any other), the next one, four bits
- * a column: START (0) when the byte is not part of the number, END when it
- * may end the number there. */
+/* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? and, by step (row)
+ * and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E', one that may follow a value
+ * (space , ] }), any other), the next one, four bits a column: START (0) when the byte is not part
+ * of the number, END when it may end the number there. */
 enum { OA_JSON_N_START, OA_JSON_N_MINUS, OA_JSON_N_ZERO, OA_JSON_N_INT, OA_JSON_N_DOT,
        OA_JSON_N_FRAC, OA_JSON_N_EXP, OA_JSON_N_SIGN, OA_JSON_N_EXP_DIGITS, OA_JSON_N_END };
 #define OA_JSON_N(zero, digit, minus, plus, dot, e, follow) \
@@ -3463,10 +3457,9 @@ static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
     p++;
     continue;
   deliver:
-    /* the run [run, p) of a string or number, LAST at the number's end; a
-     * string goes on with an escape or a character read byte by byte (one
-     * invalid, or cut by the end of the piece, so that its error has its
-     * offset) */
+    /* the run [run, p) of a string or number, LAST at the number's end; a string goes on with an
+     * escape or a character read byte by byte (one invalid, or cut by the end of the piece, so
+     * that its error has its offset) */
     if (oa_json_out(js, run, p, last)) goto done;
     if (p == end) goto done;
     if (state == OA_JSON_NUMBER) goto value_done;
@@ -4061,27 +4054,31 @@ OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_fi
                                                         offsetof(odeus_answer_field, type));
 
 /* A fragment of a string value: copied while the whole string (and its NUL) still fits the storage
- * left. At its end the string is kept where it fit (an empty one needs no storage) and counted
- * anyway. The copy comes last, so that nothing waits for it: no registers are saved for it. */
+ * left (its target and room found at its first fragment, read back only by the later ones). At its
+ * end the string is kept where it fit (an empty one needs no storage) and counted anyway. The copy
+ * comes last, so that nothing waits for it: no registers are saved for it. */
 static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
-  odeus_str *t;
-  size_t n = ev->len, len = r->str_len, used = r->used;
-  if (ev->flags & OA_JSON_FIRST) {
-    r->target = r->record ? (odeus_str *)(void *)(r->record + b->row->answer_offset) : NULL;
-    r->str_room = r->target ? out->strings_capacity - used : 0;
-    len = 0;
+  odeus_str *t = r->target;
+  size_t n = ev->len, len = n, used = r->used, room = r->str_room;
+  unsigned flags = ev->flags;
+  if (flags & OA_JSON_FIRST) {
+    r->target = t = r->record ? (odeus_str *)(void *)(r->record + b->row->answer_offset) : NULL;
+    room = t ? out->strings_capacity - used : 0;
+  } else {
+    len = oa_ans_add(r->str_len, n); /* past SIZE_MAX it stays there: never below the room */
   }
-  r->str_len = len = oa_ans_add(len, n); /* past SIZE_MAX it stays there: never below the room */
-  if (ev->flags & OA_JSON_LAST) {
+  r->str_len = len;
+  r->str_room = room;
+  if (flags & OA_JSON_LAST) {
     if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
-    if ((t = r->target) != NULL) {
+    if (t) {
       t->len = len;
       if (!len) {
         t->ptr = oa_ans_empty;
-      } else if (len >= r->str_room) { /* a fragment did not fit */
+      } else if (len >= room) { /* a fragment did not fit */
         t->ptr = NULL;
         out->cut = 1;
       } else {
@@ -4091,7 +4088,7 @@ static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
       }
     }
   }
-  if (n && len < r->str_room) memcpy(out->strings + used + (len - n), ev->text, n);
+  if (len < room) memcpy(out->strings + used + (len - n), ev->text, n);
   return 0;
 }
 
@@ -4113,7 +4110,12 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
     }
     return 0;
   }
-  if (what == OA_B_BOOL) { /* "required", of a field */
+  if (what == OA_B_CLOSE) {
+    if ((m = oa_bind_lacking(b, NULL)) != NULL)
+      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, m, ev->offset);
+    oa_bind_leave(b);
+    r->record = (char *)out; /* what encloses a field or the OAuth client: the integration */
+  } else if (what == OA_B_BOOL) { /* "required", of a field */
     if (r->record) ((odeus_answer_field *)(void *)r->record)->required = ev->type == OA_JEV_TRUE;
   } else if (what == OA_B_OPEN) { /* a field is counted, and kept while there is room for it */
     if (b->scope == OA_B_FIELD) {
@@ -4125,11 +4127,6 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
       out->has_oauth_client = 1;
       r->record = (char *)&out->oauth_client;
     }
-  } else if (what == OA_B_CLOSE) {
-    if ((m = oa_bind_lacking(b, NULL)) != NULL)
-      return oa_ans_fail(r, ODEUS_ERR_ANSWER_MISSING, ODEUS_RULE_REQUIRED, m, ev->offset);
-    oa_bind_leave(b);
-    r->record = (char *)out; /* what encloses a field or the OAuth client: the integration */
   } else { /* a key not read is skipped with its value: the binder does not tell it */
     int twice = what == OA_B_DUPLICATE;
     return oa_ans_fail(r, twice ? ODEUS_ERR_ANSWER_DUPLICATE : ODEUS_ERR_ANSWER_TYPE,
@@ -4389,19 +4386,19 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   r->record = (char *)out;
   r->status = status;
   if (!out) {
-    r->error = ODEUS_ERR_ARGUMENT;
+    r->json.error = r->error = ODEUS_ERR_ARGUMENT; /* the JSON reader's: what a piece finds first */
     return;
   }
   oa_ans_clear(out);
   out->status = status;
   if ((!out->fields && out->field_capacity) || (!out->strings && out->strings_capacity))
-    r->error = ODEUS_ERR_ARGUMENT;
+    r->json.error = r->error = ODEUS_ERR_ARGUMENT;
 }
 
-/* The result of a 200 answer's JSON: its first problem (a JSON error is one), or ODEUS_OK. */
+/* A 200 answer's first problem (a JSON error is one), else ODEUS_OK or begin's argument error. */
 static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
 {
-  if (code != ODEUS_OK && !r->error) {
+  if (code != ODEUS_OK && !r->error && oa_ans_mapped(r->status)) {
     r->bind.scope = OA_B_TOP; /* the path: the body */
     r->out->problem.cause = code;
     (void)oa_ans_fail(r, code, ODEUS_RULE_JSON, NULL, r->json.offset);
@@ -4409,13 +4406,16 @@ static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
   return (odeus_result)r->error;
 }
 
+/* A piece of good arguments: a problem stops the JSON reader for good, and later pieces there. */
+static odeus_result oa_ans_feed(odeus_answer_reader *r, const char *data, size_t len)
+{
+  odeus_result res = oa_json_feed(&r->json, data, len);
+  return res == ODEUS_OK ? ODEUS_OK : oa_ans_result(r, res);
+}
+
 ODEUS_API odeus_result odeus_answer_feed(odeus_answer_reader *r, const char *data, size_t len)
 {
-  odeus_result res;
-  if (!r || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (r->error) return (odeus_result)r->error;
-  res = oa_json_feed(&r->json, data, len);
-  return oa_ans_mapped(r->status) ? oa_ans_result(r, res) : ODEUS_OK;
+  return !r || (!data && len) ? ODEUS_ERR_ARGUMENT : oa_ans_feed(r, data, len);
 }
 
 ODEUS_API odeus_result odeus_answer_finish(odeus_answer_reader *r, const char *reason)
@@ -4562,7 +4562,7 @@ static int oa_x_on_body(void *ctx, const char *data, size_t len)
   odeus_exchange *x = (odeus_exchange *)ctx;
   if (!x->internal.reader.out) /* begun: out is the exchange's answer, never NULL here */
     odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
-  return (int)odeus_answer_feed(&x->internal.reader, data, len);
+  return (int)oa_ans_feed(&x->internal.reader, data, len);
 }
 
 /* The exchange ends with r: ODEUS_OK when the whole answer was read, and then the result is what it
