@@ -2117,11 +2117,13 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
  * at a time (the head, a bracket, a member), its position kept as data
  * (oa_mark), so a window starts at the item, or the byte inside a string,
  * where the last one ended and stops once full: it costs what its bytes cost. */
-/* The head, the first item; Content-Length is the body's real length, a dump's too.
- * `inline` (see oa_put): its literals' puts need no call in a speed build. */
-static inline void oa_put_head(oa_sink *s, const oa_stream *st)
+/* The head, the first item; Content-Length is the body's real length, a dump's too. `inline` (see
+ * oa_put): its literals' puts need no call in a speed build, and they go through a local copy of
+ * the sink, whose fields the bytes written cannot alias: they stay in registers. */
+static inline void oa_put_head(oa_sink *out, const oa_stream *st)
 {
   const odeus_request *req = st->req;
+  oa_sink t = *out, *s = &t;
   OA_PUT_LIT(s, "PATCH ");
   oa_put(s, st->url.prefix.ptr, st->url.prefix.len);
   OA_PUT_LIT(s, "/integrations/v1/");
@@ -2136,6 +2138,7 @@ static inline void oa_put_head(oa_sink *s, const oa_stream *st)
                 "User-Agent: odeus-auth-c/" ODEUS_AUTH_VERSION_STRING "\r\nContent-Length: ");
   oa_put_uint(s, st->content_length);
   OA_PUT_LIT(s, "\r\n\r\n");
+  out->len = t.len;
 }
 
 /* Where the walk is (oa_mark.obj): the head (and the root's brace), the root object, an auth
