@@ -1454,15 +1454,13 @@ static odeus_str oa_key_name(odeus_key k)
 }
 
 /* ---- strings: one pass checks, counts and escapes -----------------------------
- * Strict UTF-8 (RFC 3629): no overlong forms, surrogates, code points past
- * U+10FFFF or truncated sequences; U+0000 is refused too. Characters count
- * as in JavaScript: one UTF-16 unit below U+10000, two above. JSON escapes
- * (RFC 8259) '"', '\\' and bytes below 0x20; all else passes through. */
+ * Strict UTF-8 (RFC 3629): no overlong forms, surrogates, code points past U+10FFFF or truncated
+ * sequences; U+0000 is refused too. Characters count as in JavaScript: one UTF-16 unit below
+ * U+10000, two above. JSON escapes (RFC 8259) '"', '\\' and bytes below 0x20; all else passes. */
 
-/* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead,
- * or one that only starts overlong forms or code points past U+10FFFF), and
- * the range of the first of them, which rules out overlong forms (E0, F0),
- * encoded surrogates (ED) and code points past U+10FFFF (F4). */
+/* For a UTF-8 lead byte: how many continuation bytes follow (0: not a lead, or one that only
+ * starts overlong forms or code points past U+10FFFF), and the range of the first of them, which
+ * rules out overlong forms (E0, F0), encoded surrogates (ED) and code points past U+10FFFF (F4). */
 static unsigned oa_utf8_lead(unsigned c, unsigned *lo, unsigned *hi)
 {
   *lo = (c | 0x10u) == 0xF0 ? 0x180u - c : 0x80; /* E0: A0, F0: 90 */
@@ -2112,11 +2110,10 @@ ODEUS_API size_t odeus_problem_format(const odeus_problem *p, char *buf, size_t 
 }
 
 /* ---- the walk: one traversal that checks and writes ----------------------------------
- * The request comes from walking the member tables, checking every rule on
- * the way when asked to: keys and rules cannot drift apart. It goes one item
- * at a time (the head, a bracket, a member), its position kept as data
- * (oa_mark), so a window starts at the item, or the byte inside a string,
- * where the last one ended and stops once full: it costs what its bytes cost. */
+ * The request comes from walking the member tables, checking every rule on the way when asked
+ * to: keys and rules cannot drift apart. It goes one item at a time (the head, a bracket, a
+ * member), its position kept as data (oa_mark), so a window starts at the item, or the byte
+ * inside a string, where the last one ended and stops once full: it costs what its bytes cost. */
 /* The head, the first item; Content-Length is the body's real length, a dump's too. `inline` (see
  * oa_put): its literals' puts need no call in a speed build, and they go through a local copy of
  * the sink, whose fields the bytes written cannot alias: they stay in registers. */
