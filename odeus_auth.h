@@ -1629,11 +1629,13 @@ static int oa_is_hex(unsigned c)
 
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
-  size_t i;
+  size_t i = 0, end;
   if (!id || len != 36) return ODEUS_ERR_ID;
-  for (i = 0; i < 36; i++) /* 8-4-4-4-12: dashes at 8, 13, 18 and 23 (no bit 24 to 31, nor 0 to 3 for 32 to 35) */
-    if (0x842100u >> (i & 31u) & 1u ? id[i] != '-' : !oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
-  return ODEUS_OK;
+  for (end = 8;; end += end == 23 ? 13 : 5) { /* 8-4-4-4-12: groups of hex digits ending at 8, 13, 18, 23, 36 */
+    for (; i < end; i++) if (!oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+    if (i == 36) return ODEUS_OK;
+    if (id[i++] != '-') return ODEUS_ERR_ID; /* a dash after all but the last */
+  }
 }
 
 /* How many of the len bytes from key are visible ASCII (no space), as an API key's are. */
@@ -2151,9 +2153,8 @@ static const oa_member *const oa_walk_ends[] = {
 OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_ROOT) &&
                  ODEUS_KEY_OAUTH_CLIENT == 2 * (OA_OBJ_OAUTH - OA_OBJ_ROOT) &&
                  ODEUS_KEY_AUTH_FIELDS == ODEUS_KEY_AUTH_TYPE + 1 && ODEUS_KEY_OAUTH_CLIENT == ODEUS_KEY_AUTH_TYPE + 3);
-/* oa_mark.set: the object the walk is in has a member written (the next
- * one takes a comma). Back in the root from a nested object, it has: the
- * member that holds that object. */
+/* oa_mark.set: the object the walk is in has a member written (the next one takes a comma). Back
+ * in the root from a nested object, it has: the member that holds that object. */
 #define OA_SET_MEMBER 1
 
 enum { OA_EMIT_CHECK, OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes beside its brackets, in this order */
@@ -2301,11 +2302,10 @@ static int oa_walk_close(oa_walk *w)
   return 1;
 }
 
-/* The walk, one item at a time (the head, a member, a close) from where
- * it is: an item that starts within the window is where the next window
- * may resume, so a window costs what its bytes cost. `inline`: a speed
- * build then walks in oa_walk_body's frame, where the walk is its own
- * local (about 200 instructions an exchange); a size build did already. */
+/* The walk, one item at a time (the head, a member, a close) from where it is: an item that starts
+ * within the window is where the next window may resume, so a window costs what its bytes cost.
+ * `inline`: a speed build then walks in oa_walk_body's frame, where the walk is its own local
+ * (about 200 instructions an exchange); a size build did already. */
 static inline void oa_walk_request(oa_walk *w)
 {
   oa_mark *at = &w->at;
