@@ -805,7 +805,8 @@ typedef int (*oa_bind_fn)(oa_bind *b, unsigned what, const oa_json_event *ev);
 struct oa_bind {
   oa_bind_fn fn;                /* the consumer */
   int (*str)(oa_bind *b, const oa_json_event *ev); /* its reader of a string or URL's fragments */
-  const struct oa_member *row;  /* the member whose value comes next; NULL: none (always while skipping) */
+  const struct oa_member *row;  /* the member whose value comes next; NULL: none (and while a
+                                   value is skipped: its consumer clears it, or stops) */
   uint32_t seen;                /* members met, one bit per odeus_key */
   unsigned skip;                /* > 0: skipping a container opened at depth skip - 1 */
   size_t field;                 /* the authFields element (counted from -1 as they come) */
@@ -1626,8 +1627,9 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   size_t i = 0, end;
   if (!id || len != 36) return ODEUS_ERR_ID;
-  for (end = 8;; end += end == 23 ? 13 : 5) { /* 8-4-4-4-12: groups of hex digits ending at 8, 13, 18, 23, 36 */
-    for (; i < end; i++) if (!oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+  for (end = 8;; end += end == 23 ? 13 : 5) { /* 8-4-4-4-12: hex digits ending at 8, 13, 18, 23, 36 */
+    for (; i < end; i++)
+      if (!oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
     if (i == 36) return ODEUS_OK;
     if (id[i++] != '-') return ODEUS_ERR_ID; /* a dash after all but the last */
   }
@@ -2147,7 +2149,8 @@ static const oa_member *const oa_walk_ends[] = {
 };
 OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_ROOT) &&
                  ODEUS_KEY_OAUTH_CLIENT == 2 * (OA_OBJ_OAUTH - OA_OBJ_ROOT) &&
-                 ODEUS_KEY_AUTH_FIELDS == ODEUS_KEY_AUTH_TYPE + 1 && ODEUS_KEY_OAUTH_CLIENT == ODEUS_KEY_AUTH_TYPE + 3);
+                 ODEUS_KEY_AUTH_FIELDS == ODEUS_KEY_AUTH_TYPE + 1 &&
+                 ODEUS_KEY_OAUTH_CLIENT == ODEUS_KEY_AUTH_TYPE + 3);
 /* oa_mark.set: the object the walk is in has a member written (the next one takes a comma). Back
  * in the root from a nested object, it has: the member that holds that object. */
 #define OA_SET_MEMBER 1
@@ -2200,7 +2203,8 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 }
 
 /* A string value, checked and written in one pass; through a window it may stop inside, marking
- * where the next window resumes. 0 when the window filled. */
+ * where the next window resumes. 0 when the window filled inside it (not at its first character
+ * or escape: there the walk goes on, and the next window redoes the member, as the same bytes). */
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
@@ -2245,8 +2249,8 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   w->at.set = 0;
 }
 
-/* One member: required when missing, checked and written when set. 0 when
- * the window filled inside it. */
+/* One member: required when missing, checked and written when set. 0 when the window filled
+ * inside it (as oa_walk_string says). */
 static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
   const void *obj = w->at.base;
@@ -2320,7 +2324,8 @@ static inline void oa_walk_request(oa_walk *w)
       }
       if (s->len >= end) return;
     }
-    if (at->row == oa_walk_ends[at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row)) return;
+    if (at->row == oa_walk_ends[at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row))
+      return; /* the window filled, or the root closed */
   }
 }
 
@@ -2936,7 +2941,8 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   unsigned w = p->sub;
   if (!w) { /* the line's start: s < e */
     if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
-    if (!oa_http_tchar(*s)) return oa_http_fail(p, s, oa_http_ows(*s) ? ODEUS_ERR_HTTP_OBS_FOLD : ODEUS_ERR_HTTP_HEADER);
+    if (!oa_http_tchar(*s))
+      return oa_http_fail(p, s, oa_http_ows(*s) ? ODEUS_ERR_HTTP_OBS_FOLD : ODEUS_ERR_HTTP_HEADER);
     w = oa_http_name_start(p, *s);
   }
   for (; s < e; s++) {
@@ -3547,8 +3553,9 @@ OA_STATIC_ASSERT(bind_row_scopes, OA_KIND_OAUTH - OA_KIND_FIELDS == OA_B_OAUTH -
 enum {
   OA_B_NONE,                    /* nothing to do (skipped, a key met, an allowed null) */
   OA_B_UNKNOWN,                 /* a key no row names: its value is skipped */
-  OA_B_DUPLICATE,               /* a key met before in its object (row: its row) */
-  OA_B_TYPE,                    /* a value of another JSON type than its row's */
+  OA_B_DUPLICATE,               /* a key met before in its object (row: its row; the consumer */
+                                /* clears row or stops, as for TYPE: a skipped value has none) */
+  OA_B_TYPE,                    /* a value of another JSON type than its row's (the same) */
   OA_B_STRING,                  /* a fragment of an enum's value (a string or URL's: to str) */
   OA_B_BOOL,                    /* true or false */
   OA_B_OPEN,                    /* an object or array entered (scope: the new one) */
@@ -3599,16 +3606,23 @@ static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
   return ev->flags & OA_JSON_LAST ? b->word : NULL;
 }
 
-/* Whether the n bytes at a and b are equal (n >= 2: a row's name), four at a time as words in the
- * machine's order, the last four overlapping those before. */
+/* The four bytes at p as a word, in the machine's order: only ever compared for equality. */
+static inline uint32_t oa_bind_word4(const char *p)
+{
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* Whether the n bytes at a and b are equal (n >= 2: a row's name), four at a time, the last four
+ * overlapping those before. */
 static inline int oa_bind_same(const char *a, const char *b, size_t n)
 {
-  uint32_t x, y;
   size_t i;
   if (n < 4) return OA_SAME(a, b, n);
   for (i = 0; i + 4 < n; i += 4)
-    if ((memcpy(&x, a + i, 4), x) != (memcpy(&y, b + i, 4), y)) return 0;
-  return (memcpy(&x, a + n - 4, 4), x) == (memcpy(&y, b + n - 4, 4), y);
+    if (oa_bind_word4(a + i) != oa_bind_word4(b + i)) return 0;
+  return oa_bind_word4(a + n - 4) == oa_bind_word4(b + n - 4);
 }
 
 /* Whether row m is read in this mode (OA_IN_BODY or OA_IN_ANSWER) and named by the n bytes at s. */
@@ -3934,7 +3948,10 @@ static int oa_cfg_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
     oa_cfg_problem(p, p->b.row, ODEUS_RULE_DUPLICATE_KEY, 0, NULL, 0);
     p->b.row = NULL; /* its value is skipped */
     break;
-  case OA_B_TYPE: oa_cfg_wrong_type(p, ev); p->b.row = NULL; break; /* the value is not read */
+  case OA_B_TYPE:
+    oa_cfg_wrong_type(p, ev);
+    p->b.row = NULL; /* the value is not read */
+    break;
   case OA_B_STRING: /* of an enum: looked up by its name */
     if ((s = oa_bind_word(b, ev)) != NULL) oa_cfg_enum(p, ev, p->b.row, s, p->b.word_len);
     break;
@@ -4622,10 +4639,10 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
   int n;
   do {
     n = io->recv(io->ctx, x->internal.window, cap);
-    if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of the window, say */
-      /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive connection
-       * the server dropped, say: oa_x_io_failure); after, the parser decides: a body read until close
-       * is complete, anything else is truncated. */
+    if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of it, say */
+      /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive
+       * connection the server dropped, say: oa_x_io_failure); after, the parser decides: a body
+       * read until close is complete, anything else is truncated. */
       if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
       if (n) x->internal.win_len = cap;
       return oa_x_io_failure(x, n);
