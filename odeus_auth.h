@@ -1367,13 +1367,13 @@ static const oa_member oa_oauth_members[] = {
        refresh_token_code, 0, odeus_answer_oauth, refresh_token_code)
 };
 
-/* The two members of an answer that a request does not have. Their names are arrays of their
- * own: as literals they would lie among the request's names, in one section that a program that
- * only writes requests keeps whole. */
-static const char oa_ans_integration_name[] = ",\"integration\":\"", oa_ans_id_name[] = ",\"id\":\"";
+/* The two members of an answer that a request does not have. The name of "integration" is an
+ * array of its own: as a literal it would lie among the request's names, in one section that a
+ * program that only writes requests keeps whole. */
+static const char oa_ans_integration_name[] = ",\"integration\":\"";
 static const oa_member oa_ans_integration =
   OA_M_ANSWER(oa_ans_integration_name, ODEUS_KEY_INTEGRATION, OA_KIND_INTEGRATION, odeus_answer, id);
-static const oa_member oa_ans_id = OA_M_ANSWER(oa_ans_id_name, ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
+static const oa_member oa_ans_id = OA_M_ANSWER(",\"id\":\"", ODEUS_KEY_ID, OA_KIND_STRING, odeus_answer, id);
 
 /* The spellings of the enum kinds (auth type, field type, boolean), each
  * kind's names in value order from 1, each after its length (octal), a 0
@@ -3606,29 +3606,10 @@ static const char *oa_bind_word(oa_bind *b, const oa_json_event *ev)
   return ev->flags & OA_JSON_LAST ? b->word : NULL;
 }
 
-/* The four bytes at p as a word, in the machine's order: only ever compared for equality. */
-static inline uint32_t oa_bind_word4(const char *p)
-{
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-
-/* Whether the n bytes at a and b are equal (n >= 2: a row's name), four at a time, the last four
- * overlapping those before. */
-static inline int oa_bind_same(const char *a, const char *b, size_t n)
-{
-  size_t i;
-  if (n < 4) return OA_SAME(a, b, n);
-  for (i = 0; i + 4 < n; i += 4)
-    if (oa_bind_word4(a + i) != oa_bind_word4(b + i)) return 0;
-  return oa_bind_word4(a + n - 4) == oa_bind_word4(b + n - 4);
-}
-
 /* Whether row m is read in this mode (OA_IN_BODY or OA_IN_ANSWER) and named by the n bytes at s. */
 static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t n)
 {
-  return m->name_len == n && (m->in & in) && oa_bind_same(m->name, s, n);
+  return m->name_len == n && (m->in & in) && OA_SAME(m->name, s, n);
 }
 
 /* The row a key names among the scope's rows read in this mode, else NULL.
