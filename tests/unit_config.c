@@ -217,6 +217,15 @@ static void test_problems(void)
                         "{\"slug\":\"a\\\\b\\\"\\n\xe2\x80\xae\",\"label\":\"l\",\"type\":\"TEXT\"},"
                         "{\"slug\":\"a\\\\b\\\"\\n\xe2\x80\xae\",\"label\":\"l\",\"type\":\"TEXT\"}]}"),
             "authFields[1].slug: duplicate slug \"a\\\\b\\\"\\n\\u202e\"\n");
+  /* a value of the wrong type is skipped whole: strings inside it reach no member */
+  CHECK_STR(problems_of("{\"authType\":\"API_KEY\",\"authTestCode\":[\"x\",{\"k\":\"y\"}],\"authFields\":["
+                        "{\"slug\":{\"a\":\"b\"},\"label\":\"L\",\"type\":\"TEXT\"},"
+                        "{\"slug\":\"s\",\"label\":[\"M\"],\"type\":\"TEXT\"}]}"),
+            "authTestCode: expected a string\n"
+            "authFields[0].slug: expected a string\n"
+            "authFields[1].label: expected a string\n");
+  CHECK(cfg.auth_test_code.ptr == NULL && cfg.field_count == 2 && cfg.fields[0].slug.ptr == NULL &&
+        str_is(cfg.fields[0].label, "L") && str_is(cfg.fields[1].slug, "s") && cfg.fields[1].label.ptr == NULL);
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authFields\":{}}"), "authFields: expected an array\n");
   CHECK_STR(problems_of("{\"authType\":\"NONE\",\"authFields\":[1,null,[],{\"slug\":\"a\",\"label\":\"b\",\"type\":\"TEXT\",\"id\":\"x\"}]}"),
             "authFields[0]: expected an object\n"
