@@ -50,7 +50,10 @@
  * odeus_retry_decide between attempts), the bundled client (odeus_client_*,
  * under ODEUS_AUTH_MBEDTLS), the texts (odeus_result_text,
  * odeus_problem_format, odeus_display_text) and
- * odeus_write_answer, which writes the integration back as JSON.
+ * odeus_write_answer, which writes the integration back as JSON. The exchange
+ * checks every rule before it sends and, given the request's problems, says
+ * what is wrong as odeus_validate_config does: a device validates once.
+ * odeus_validate_config alone checks a config nothing is sent with yet.
  *
  *     static const odeus_auth_field fields[] = {
  *       { ODEUS_LIT("api_key"), ODEUS_LIT("API Key"), ODEUS_FIELD_PASSWORD,
@@ -60,19 +63,12 @@
  *         ODEUS_BOOL_FALSE }
  *     };
  *     odeus_config config = { ODEUS_AUTH_API_KEY, fields, 2, { NULL, 0 }, NULL };
+ *     odeus_problem items[16];
+ *     odeus_problems problems = { items, 16, 0 };  // what the check finds, if any
  *     odeus_request request = { NULL,               // https://api.odeus.ai
  *                               my_api_key,         // needs the INTEGRATION_API scope
- *                               "550e8400-e29b-41d4-a716-446655440000", &config };
- *
- *     odeus_problem items[16];
- *     odeus_problems problems = { items, 16, 0 };
- *     if (odeus_validate_config(&config, &problems) != ODEUS_OK) {
- *       char line[200];
- *       for (size_t i = 0; i < problems.count && i < 16; i++) {
- *         odeus_problem_format(&items[i], line, sizeof line);
- *         puts(line);
- *       }
- *     }
+ *                               "550e8400-e29b-41d4-a716-446655440000", &config,
+ *                               &problems };
  *
  *     // Over your own network, through a 256-byte window. io: your send and
  *     // recv callbacks with mbedTLS' BIO contract (see odeus_io): a count,
@@ -90,6 +86,13 @@
  *     unsigned char window[256];
  *     odeus_exchange x;
  *     odeus_result r = odeus_exchange_begin(&x, &request, &answer, window, sizeof window);
+ *     if (r == ODEUS_ERR_CONFIG) {            // checked before a byte is sent
+ *       char line[200];                       // "authFields[1].label: 101 characters, max 100"
+ *       for (size_t i = 0; i < problems.count && i < 16; i++) {
+ *         odeus_problem_format(&items[i], line, sizeof line);
+ *         puts(line);
+ *       }
+ *     }
  *     if (r == ODEUS_OK)
  *       do r = odeus_exchange_run(&x, &io);  // the io's WANT codes come back
  *       while ((r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE) && wait_for_socket());
@@ -513,6 +516,9 @@ typedef struct odeus_request {
   const char *api_key;          /* required; never written to any dump */
   const char *integration_id;   /* required: a UUID */
   const odeus_config *config;   /* required */
+  odeus_problems *problems;     /* optional (NULL: not kept): on ODEUS_ERR_CONFIG from the
+                                   writers, the exchange or the client, each of the config's
+                                   problems, added as odeus_validate_config adds them */
 } odeus_request;
 
 /* ---- writers ---------------------------------------------------------------
@@ -2384,11 +2390,14 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
  * walk, ready to stream. */
 static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, int redact, int body_only)
 {
-  odeus_problems found = { NULL, 0, 0 };
+  odeus_problems none = { NULL, 0, 0 }, *found;
+  size_t before;
   oa_sink s;
   odeus_result r = ODEUS_OK;
   memset(st, 0, sizeof *st); /* not ready (no req); at the request's start */
   if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
+  found = req->problems ? req->problems : &none;
+  before = found->count;
   if (!body_only) { /* what can be wrong besides the body, in the order a user fixes it */
     const char *base = req->base_url ? req->base_url : ODEUS_DEFAULT_BASE_URL;
     const char *key = req->api_key;
@@ -2400,8 +2409,8 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0);
-  if (r == ODEUS_OK) oa_walk_body(req->config, &s, &found, OA_EMIT, NULL);
-  if (found.count) r = ODEUS_ERR_CONFIG;
+  if (r == ODEUS_OK) oa_walk_body(req->config, &s, found, OA_EMIT, NULL);
+  if (found->count != before) r = ODEUS_ERR_CONFIG;
   if (r != ODEUS_OK) return r;
   st->req = req;
   st->content_length = s.len;
@@ -2462,7 +2471,7 @@ ODEUS_API odeus_result odeus_write_head(const odeus_request *req, char *buf, siz
 ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window, size_t cap,
                                            odeus_write_fn fn, void *ctx)
 {
-  odeus_request req = { NULL, NULL, NULL, cfg };
+  odeus_request req = { NULL, NULL, NULL, cfg, NULL };
   oa_stream st;
   odeus_result r;
   size_t n;

@@ -514,6 +514,7 @@ static int prepare(const options *o, odeus_request *rq, odeus_config *cfg, odeus
   rq->api_key = key_required ? api_key : "none"; /* request: shown as [REDACTED] */
   rq->integration_id = o->operands[0];
   rq->config = cfg;
+  rq->problems = NULL; /* the config's are printed by load_config's check */
   /* The config's problems and the id's are reported together; a config
    * that cannot be read at all is a usage error, whatever the id. */
   rc = load_config(o->operands[1], cfg);

@@ -139,6 +139,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: own_http http://HOST[:PORT][/PREFIX] (this client has no TLS)\n");
     return 2;
   }
+  memset(&request, 0, sizeof request);   /* zero first: a member left out is "not set" */
   request.base_url = argv[1];
   request.api_key = key;
   request.integration_id = id ? id : "550e8400-e29b-41d4-a716-446655440000";

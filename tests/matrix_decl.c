@@ -36,6 +36,7 @@ int main(void)
   cfg.auth_type = ODEUS_AUTH_API_KEY;
   cfg.fields = fields;
   cfg.field_count = 1;
+  memset(&req, 0, sizeof req);
   req.base_url = NULL;
   req.api_key = "ody-example-key";
   req.integration_id = id;

@@ -85,6 +85,7 @@ static void setup_configs(void)
 static odeus_request req_for(const char *base, const char *key, const char *id, const odeus_config *c)
 {
   odeus_request r;
+  memset(&r, 0, sizeof r);
   r.base_url = base;
   r.api_key = key;
   r.integration_id = id;

@@ -83,7 +83,7 @@ for part in request answer; do
 done
 PROBE_OK=1
 for v in full request answer; do "$OUT/x86/prog-$v.elf" || PROBE_OK=0; done
-PATHNAME="odeus_validate_config + odeus_exchange_begin/run/end"
+PATHNAME="odeus_exchange_begin/run/end, the begin's check listing the config's problems"
 
 # Section sums: $1 = size tool, $2 = file. Prints "text rodata data bss".
 sections() {
@@ -124,7 +124,7 @@ AE_FLASH=$((AE_T + AE_R + AE_D))
 echo
 echo "Cortex-M4 program growth by half (the same probe doing one half only):"
 AR_FLASH=$(($(flash_of "$OUT/arm/prog-request.elf") - AE_FLASH))
-printf '  %-54s %6d B\n' "validate + stream the request" "$AR_FLASH"
+printf '  %-54s %6d B\n' "check + stream the request" "$AR_FLASH"
 printf '  %-54s %6d B\n' "parse + map the answer (odeus_answer_*)" \
   $(($(flash_of "$OUT/arm/prog-answer.elf") - AE_FLASH))
 printf '  %-54s %6d B\n' "both, through odeus_exchange_*" "$AG_FLASH"

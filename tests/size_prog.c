@@ -1,10 +1,11 @@
 /* The size probe of `make size`: the smallest firmware-like program that does
- * the library's whole job. It validates the documentation's example config,
- * sends the request over a stub I/O, reads a canned "200 OK" answer and maps
- * it. Built as is and with SIZE_EMPTY, which keeps the same data and the same
+ * the library's whole job. It validates the documentation's example config
+ * (by the exchange's own check, which reports its problems into the
+ * request's), sends the request over a stub I/O, reads a canned "200 OK"
+ * answer and maps it. Built as is and with SIZE_EMPTY, which keeps the same data and the same
  * stub I/O but calls nothing of the library; the difference between the two
  * linked programs is what the library costs a firmware. Built also with
- * SIZE_PART_REQUEST (validate and stream the request only) and
+ * SIZE_PART_REQUEST (check and stream the request only) and
  * SIZE_PART_ANSWER (parse and map the answer only), for what each half costs
  * a firmware that does the other half its own way.
  * Exit status 0 means the job was done (checked on x86-64). */
@@ -16,7 +17,9 @@
 
 /* ---- the documentation's API-key example and the server's 200 answer ---- */
 #include "example.h"
-static const odeus_request example_request = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config };
+static odeus_problem problem_items[4];
+static odeus_problems problems = { problem_items, 4, 0 };
+static const odeus_request example_request = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config, &problems };
 #define canned_answer example_answer
 
 /* ---- the stub I/O: accepts every byte, serves the answer in 64-byte reads - */
@@ -75,19 +78,6 @@ int main(void)
 }
 
 #else
-#ifndef SIZE_PART_ANSWER
-/* The example config must be valid (a firmware checks before it sends). */
-static int example_valid(void)
-{
-  odeus_problem problem[4];
-  odeus_problems problems;
-  problems.items = problem;
-  problems.capacity = 4;
-  problems.count = 0;
-  return odeus_validate_config(example_request.config, &problems) == ODEUS_OK;
-}
-#endif
-
 #ifndef SIZE_PART_REQUEST
 /* An answer with room for the example's two fields and their strings. */
 static void answer_storage(odeus_answer *a, odeus_answer_field *fields, size_t field_capacity,
@@ -102,16 +92,15 @@ static void answer_storage(odeus_answer *a, odeus_answer_field *fields, size_t f
 #endif
 
 #if defined(SIZE_PART_REQUEST)
-/* Only the request: validated and streamed out (a firmware with its own
- * HTTP client). */
+/* Only the request: checked (its problems into the request's) and streamed
+ * out (a firmware with its own HTTP client). */
 int main(void)
 {
   stub_io s = { 0, 0 };
   oa_stream st;
   char window[256];
   size_t n;
-  if (!example_valid()) return 2;
-  if (oa_stream_begin(&st, &example_request) != ODEUS_OK) return 3;
+  if (oa_stream_begin(&st, &example_request) != ODEUS_OK || problems.count) return 3;
   while ((n = oa_stream_next(&st, window, sizeof window)) > 0)
     if (stub_send(&s, (const unsigned char *)window, n) != (int)n) return 4;
   return s.sent > 0 && answer_own_way(&s) ? 0 : 5;
@@ -145,7 +134,8 @@ int main(void)
 }
 
 #else
-/* The one-call exchange: what a firmware would write. */
+/* The one-call exchange: what a firmware would write. Its begin checks the
+ * config and would list the problems: the one validation. */
 int main(void)
 {
   stub_io s = { 0, 0 };
@@ -156,13 +146,12 @@ int main(void)
   char strings[512];
   unsigned char window[256];
   odeus_result r;
-  if (!example_valid()) return 2;
   answer_storage(&answer, fields, 4, strings, sizeof strings);
   io.send = stub_send;
   io.recv = stub_recv;
   io.ctx = &s;
   r = odeus_exchange_begin(&x, &example_request, &answer, window, sizeof window);
-  if (r != ODEUS_OK) return 3;
+  if (r != ODEUS_OK || problems.count) return 3;
   do {
     r = odeus_exchange_run(&x, &io);
   } while (r == ODEUS_WANT_READ || r == ODEUS_WANT_WRITE);

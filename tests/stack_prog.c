@@ -20,7 +20,7 @@
 #include "cortexm/cortexm.h"
 
 #include "example.h"
-static const odeus_request example_request = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config };
+static const odeus_request example_request = { NULL, EXAMPLE_KEY, EXAMPLE_ID, &example_config, NULL };
 
 typedef struct mem_io {
   char sent[1024];      /* the request, as it went out */

@@ -851,7 +851,7 @@ static int peer_recv(void *ctx, unsigned char *buf, size_t len)
 static odeus_result exchange_response(const char *response, size_t len, odeus_answer *a)
 {
   static const odeus_config none = { ODEUS_AUTH_NONE, NULL, 0, { NULL, 0 }, NULL };
-  odeus_request rq = { "http://127.0.0.1:1", "key", "550e8400-e29b-41d4-a716-446655440000", &none };
+  odeus_request rq = { "http://127.0.0.1:1", "key", "550e8400-e29b-41d4-a716-446655440000", &none, NULL };
   memory_peer m = { response, len, 0 };
   odeus_io io = { peer_send, peer_recv, NULL };
   unsigned char window[256];

@@ -37,7 +37,7 @@ static size_t expected_len;
 static void test_golden(void)
 {
   odeus_config c = example_config;
-  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL, NULL };
   char buf[1024];
   size_t need = 0;
   rq.config = &c;
@@ -71,7 +71,7 @@ static void test_redacted(void)
     "\"tokenUrl\":\"https://idp.example.com/token\",\"clientId\":\"cid\",\"clientSecret\":\"[REDACTED]\"}}";
   odeus_oauth_client oc;
   odeus_config c;
-  odeus_request rq = { NULL, "secret-api-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  odeus_request rq = { NULL, "secret-api-key", "550e8400-e29b-41d4-a716-446655440000", NULL, NULL };
   char buf[1024] = { 0 }; /* strstr reads it as a C string */
   size_t need = 0;
   memset(&oc, 0, sizeof oc);
@@ -96,7 +96,7 @@ static void test_redacted(void)
 static void test_capacities(void)
 {
   odeus_config c = example_config;
-  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL, NULL };
   char buf[1024];
   size_t cap, i;
   int bad = 0;
@@ -180,7 +180,7 @@ static void test_body_to_failures(void)
 static void test_streaming(void)
 {
   odeus_config c = example_config;
-  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL, NULL };
   char window[301 + 16];
   size_t w, i;
   int bad = 0;
@@ -668,7 +668,7 @@ static void test_request_variants(void)
   odeus_oauth_client oc;
   odeus_config c;
   odeus_request rq = { "https://odeus.example.com:8443/api/public/", "k",
-                       "550E8400-E29B-41D4-A716-446655440000", NULL };
+                       "550E8400-E29B-41D4-A716-446655440000", NULL, NULL };
   char buf[512];
   size_t need = 0;
   memset(&c, 0, sizeof c);
@@ -824,7 +824,7 @@ static void test_stream_matches_one_shot(void)
   odeus_auth_field f[4];
   odeus_oauth_client oc;
   odeus_config c;
-  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL };
+  odeus_request rq = { NULL, "ody-example-key", "550e8400-e29b-41d4-a716-446655440000", NULL, NULL };
   int round, bad = 0, valid = 0, invalid = 0, streamed = 0;
   unsigned long inside[2] = { 0, 0 };
   rq.config = &c;

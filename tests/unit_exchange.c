@@ -699,6 +699,69 @@ static void test_no_answer(void)
   odeus_exchange_end(&x);
 }
 
+/* The exchange's check is a device's one validation: given the request's problems, a config
+ * that breaks rules lists each, as odeus_validate_config does, and nothing is sent. Counted
+ * past the storage, added after what it held, left alone when something else fails first. */
+static void test_problems_listed(void)
+{
+  static const char *const want[] = {
+    "authFields[0].label: required", "oauthClient: only allowed when authType is OAUTH or OAUTH_DCR"
+  };
+  odeus_auth_field field;
+  odeus_config broken;
+  odeus_problem items[4], one[1];
+  odeus_problems problems = { items, 4, 1 }, few = { one, 1, 0 };
+  odeus_request rq = request;
+  char line[128];
+  size_t i;
+  fake f;
+  odeus_io io;
+  fake_init(&f, 0, 0);
+  io.send = fake_send;
+  io.recv = fake_recv;
+  io.ctx = &f;
+  memset(&field, 0, sizeof field);
+  field.slug = odeus_cstr("api_key");
+  field.type = ODEUS_FIELD_PASSWORD;
+  broken = config;
+  broken.auth_type = ODEUS_AUTH_API_KEY;
+  broken.fields = &field;
+  broken.field_count = 1;
+  rq.config = &broken;
+  rq.problems = &problems;
+  memset(items, 0, sizeof items);
+  CHECK_EQ_INT(odeus_exchange_begin(&x, &rq, &answer, window, 64), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(odeus_exchange_run(&x, &io), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(f.calls, 0);
+  odeus_exchange_end(&x);
+  CHECK_EQ_INT(problems.count, 1 + OA_COUNT(want)); /* after the one it held */
+  CHECK_EQ_INT(items[0].rule, 0);
+  for (i = 0; i < OA_COUNT(want); i++) {
+    odeus_problem_format(&items[1 + i], line, sizeof line);
+    CHECK_STR(line, want[i]);
+  }
+  rq.problems = &few; /* counted past the storage */
+  CHECK_EQ_INT(odeus_exchange_begin(&x, &rq, &answer, window, 64), ODEUS_ERR_CONFIG);
+  odeus_exchange_end(&x);
+  CHECK_EQ_INT(few.count, OA_COUNT(want));
+  odeus_problem_format(&one[0], line, sizeof line);
+  CHECK_STR(line, want[0]);
+  few.count = 0; /* the writers list them too */
+  CHECK_EQ_INT(odeus_write_head(&rq, line, sizeof line, NULL), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(few.count, OA_COUNT(want));
+  few.count = 0; /* a key that fails first: the config is not looked at */
+  rq.api_key = "two words";
+  CHECK_EQ_INT(odeus_exchange_begin(&x, &rq, &answer, window, 64), ODEUS_ERR_API_KEY);
+  odeus_exchange_end(&x);
+  CHECK_EQ_INT(few.count, 0);
+  problems.count = 0; /* a valid config adds none */
+  rq = request;
+  rq.problems = &problems;
+  CHECK_EQ_INT(odeus_exchange_begin(&x, &rq, &answer, window, 64), ODEUS_OK);
+  odeus_exchange_end(&x);
+  CHECK_EQ_INT(problems.count, 0);
+}
+
 static void test_arguments(void)
 {
   odeus_request bad = request;
@@ -944,6 +1007,7 @@ int main(void)
   test_keep_alive();
   test_hostile();
   test_no_answer();
+  test_problems_listed();
   test_arguments();
   test_retry_which();
   test_retry_backoff();

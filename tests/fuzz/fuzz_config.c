@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     FUZZ_CHECK(parse(&b, body, n) == ODEUS_OK);
     { /* the one-pass writer and the streaming walk give the same request */
       static char whole[(1 << 17) + 512], streamed[(1 << 17) + 512];
-      odeus_request rq = { NULL, "k", "550e8400-e29b-41d4-a716-446655440000", NULL };
+      odeus_request rq = { NULL, "k", "550e8400-e29b-41d4-a716-446655440000", NULL, NULL };
       oa_stream st;
       size_t m = 0, k, got = 0;
       rq.config = &a.cfg;

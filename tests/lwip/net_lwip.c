@@ -115,6 +115,7 @@ static const char *url(const char *scheme, const char *host, int port, const cha
 static odeus_result apply(const char *base, const char *id)
 {
   odeus_request r;
+  memset(&r, 0, sizeof r);
   r.base_url = base;
   r.api_key = KEY;
   r.integration_id = id;

@@ -33,6 +33,7 @@ int main(void)
   odeus_result r;
   memset(&cfg, 0, sizeof cfg);
   cfg.auth_type = ODEUS_AUTH_NONE;
+  memset(&req, 0, sizeof req);
   req.base_url = "https://192.0.2.10";
   req.api_key = "k";
   req.integration_id = "550e8400-e29b-41d4-a716-446655440000";

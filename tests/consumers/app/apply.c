@@ -5,6 +5,7 @@
 #include "odeus_auth.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int main(void)
 {
@@ -23,6 +24,7 @@ int main(void)
   size_t n = 0;
   odeus_result r;
 
+  memset(&request, 0, sizeof request);
   request.base_url = getenv("ODEUS_BASE_URL");
   request.api_key = getenv("ODEUS_API_KEY");
   request.integration_id = "550e8400-e29b-41d4-a716-446655440000";
