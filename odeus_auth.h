@@ -1311,9 +1311,9 @@ OA_STATIC_ASSERT(member_offsets, sizeof(odeus_config) <= 256 && sizeof(odeus_aut
                  offsetof(odeus_answer, auth_type_text) < 256 && offsetof(odeus_answer, fields) < 256 &&
                  offsetof(odeus_answer, auth_test_code) < 256 && offsetof(odeus_answer, oauth_client) < 256);
 
-/* A key inside the text the body writes before its value, ,"key":" (the
- * quote opens a string's value): the walk writes that in one put. */
-#define OA_NAME(name) (&(",\"" name "\":\"")[2])
+/* A key inside the text the body writes before its value, ","key":" (the first quote closes the
+ * value before, the last opens a string's value): the walk writes that in one put. */
+#define OA_NAME(name) (&("\",\"" name "\":\"")[3])
 /* A row: the request's columns, then the answer's: 0 or OA_ANS_NULL, the
  * record member (OA_W: not in an answer). OA_REQUIRED holds in both. */
 #define OA_M(name, key, kind, flags, max, type, field, answer, atype, afield) \
@@ -1574,8 +1574,7 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
   if (end - o < i - a) /* in the run, which starts with a whole character */
     for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
   stop->in = in;
-  stop->offset = o + (in - a); /* at 0 (a first character or escape cut): the walk goes on past the
-                                * window, and the next one redoes the item, as the same bytes */
+  stop->offset = o + (in - a); /* at 0 (a first character or escape cut): the next window redoes the item */
   return 1;
 }
 
@@ -2157,9 +2156,11 @@ OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_
                  ODEUS_KEY_OAUTH_CLIENT == 2 * (OA_OBJ_OAUTH - OA_OBJ_ROOT) &&
                  ODEUS_KEY_AUTH_FIELDS == ODEUS_KEY_AUTH_TYPE + 1 &&
                  ODEUS_KEY_OAUTH_CLIENT == ODEUS_KEY_AUTH_TYPE + 3);
-/* oa_mark.set: the object the walk is in has a member written (the next one takes a comma). Back
- * in the root from a nested object, it has: the member that holds that object. */
+/* oa_mark.set: the object the walk is in has a member written (the next one takes a comma; back in
+ * the root from a nested object, it has: the one holding it). OA_SET_QUOTE: a string or an enum,
+ * whose closing quote goes out with the next key or close (one put fewer a member). */
 #define OA_SET_MEMBER 1
+#define OA_SET_QUOTE 2
 
 enum { OA_EMIT_CHECK, OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes beside its brackets, in this order */
 typedef struct oa_walk {
@@ -2197,20 +2198,20 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, int rule, size_
   if (w->check) oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, actual);
 }
 
-/* ,"key": and, but for a boolean or a nested value, the quote opening the
- * value; no comma before the object's first member. */
+/* ,"key": and, but for a boolean or a nested value, the quote opening the value; no comma before
+ * the object's first member, the closing quote of the value before when it has one (OA_SET_*). */
 static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 {
-  unsigned first;
+  unsigned set;
   if (!w->emit) return; /* a walk that only checks counts no keys: the commas are all the set bit is for */
-  first = !w->at.set;
+  set = w->at.set;
   w->at.set = OA_SET_MEMBER;
-  oa_put(w->s, m->name - 2 + first, m->name_len + 4 - first + (m->kind <= OA_KIND_FIELD_TYPE));
+  oa_put(w->s, m->name - 1 - set, m->name_len + 3 + set + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
 /* A string value, checked and written in one pass; through a window it may stop inside, marking
- * where the next window resumes. 0 when the window filled inside it (not at its first character
- * or escape: there the walk goes on, and the next window redoes the member, as the same bytes). */
+ * where the next window resumes. 0 when the window filled inside it (at its key or first character
+ * or escape the mark stays at the member's start: the next window redoes it, as the same bytes). */
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
@@ -2226,11 +2227,11 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `at` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
-  if (w->at.in) {
-    *w->mark = w->at;
+  if (w->mark && w->s->len >= w->s->skip + w->s->cap) { /* full: marked inside, or redone whole */
+    if (w->at.in) *w->mark = w->at;
     return 0;
   }
-  oa_putc(w->s, '"');
+  w->at.set = OA_SET_QUOTE;
   return 1;
 }
 
@@ -2255,8 +2256,7 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   w->at.set = 0;
 }
 
-/* One member: required when missing, checked and written when set. 0 when the window filled
- * inside it (as oa_walk_string says). */
+/* One member: required when missing, checked and written when set; 0 when the window filled in it. */
 static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
   const void *obj = w->at.base;
@@ -2275,7 +2275,7 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     oa_walk_key(w, m);
     if (!t.ptr) oa_walk_report(w, m, ODEUS_RULE_ENUM, 0, value, NULL);
     else oa_put(w->s, t.ptr, t.len); /* always valid once checked */
-    if (m->kind != OA_KIND_BOOL) oa_putc(w->s, '"'); /* the key opened the enum's quote */
+    if (m->kind != OA_KIND_BOOL) w->at.set = OA_SET_QUOTE; /* the key opened the enum's quote */
   }
   w->at.row++;
   return 1;
@@ -2289,6 +2289,7 @@ static int oa_walk_close(oa_walk *w)
   oa_mark *at = &w->at;
   const odeus_config *cfg = w->cfg;
   unsigned obj = at->obj;
+  if (at->set == OA_SET_QUOTE) oa_putc(w->s, '"');
   oa_putc(w->s, '}'); /* then ,{ or ], a byte at a time (see oa_walk_enter) */
   if (obj == OA_OBJ_FIELD && ++at->field < cfg->field_count) {
     oa_putc(w->s, ',');
@@ -2386,8 +2387,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
 }
 
-/* The request as sent (redact: as dumped), checked and measured in one
- * walk, ready to stream. */
+/* The request as sent (redact: as dumped), checked and measured in one walk, ready to stream. */
 static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, int redact, int body_only)
 {
   odeus_problems none = { NULL, 0, 0 }, *found;
