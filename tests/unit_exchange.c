@@ -181,6 +181,16 @@ static int fake_recv(void *ctx, unsigned char *buf, size_t len)
   return (int)n;
 }
 
+/* An io over fake f. */
+static odeus_io fake_io(fake *f)
+{
+  odeus_io io;
+  io.send = fake_send;
+  io.recv = fake_recv;
+  io.ctx = f;
+  return io;
+}
+
 /* ---- running an exchange ---------------------------------------------------- */
 static unsigned char window[4096];
 static odeus_answer_field fields[4];
@@ -204,9 +214,7 @@ static odeus_result run(fake *f, size_t window_size)
 {
   odeus_io io;
   odeus_result r;
-  io.send = fake_send;
-  io.recv = fake_recv;
-  io.ctx = f;
+  io = fake_io(f);
   answer_init();
   wants = 0;
   r = odeus_exchange_begin(&x, &request, &answer, window, window_size);
@@ -248,9 +256,7 @@ static void test_whole(void)
   {
     odeus_io io;
     long calls = f.calls;
-    io.send = fake_send;
-    io.recv = fake_recv;
-    io.ctx = &f;
+    io = fake_io(&f);
     CHECK_EQ_INT(odeus_exchange_run(&x, &io), ODEUS_OK);
     CHECK_EQ_INT(f.calls, calls);
   }
@@ -312,9 +318,7 @@ static void test_end_mid_request(void)
   fake_init(&f, 0, 0);
   f.fail_at = 0;
   f.fail_value = ODEUS_IO_WANT_WRITE;
-  io.send = fake_send;
-  io.recv = fake_recv;
-  io.ctx = &f;
+  io = fake_io(&f);
   answer_init();
   CHECK_EQ_INT(odeus_exchange_begin(&x, &request, &answer, window, sizeof window), ODEUS_OK);
   CHECK_EQ_INT(odeus_exchange_run(&x, &io), ODEUS_WANT_WRITE);
@@ -684,9 +688,7 @@ static void test_no_answer(void)
 {
   fake f;
   odeus_io io;
-  io.send = fake_send;
-  io.recv = fake_recv;
-  io.ctx = &f;
+  io = fake_io(&f);
   fake_init(&f, 0, 0);
   make_raw("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nnot json!");
   CHECK_EQ_INT(odeus_exchange_begin(&x, &request, NULL, window, 64), ODEUS_OK);
@@ -717,9 +719,7 @@ static void test_problems_listed(void)
   fake f;
   odeus_io io;
   fake_init(&f, 0, 0);
-  io.send = fake_send;
-  io.recv = fake_recv;
-  io.ctx = &f;
+  io = fake_io(&f);
   memset(&field, 0, sizeof field);
   field.slug = odeus_cstr("api_key");
   field.type = ODEUS_FIELD_PASSWORD;
@@ -768,9 +768,7 @@ static void test_arguments(void)
   fake f;
   odeus_io io;
   fake_init(&f, 0, 0);
-  io.send = fake_send;
-  io.recv = fake_recv;
-  io.ctx = &f;
+  io = fake_io(&f);
   memset(window, 0xAA, 64);
   bad.api_key = "two words";
   CHECK_EQ_INT(odeus_exchange_begin(&x, &bad, &answer, window, 64), ODEUS_ERR_API_KEY);

@@ -37,6 +37,7 @@ UNIT_RUN=""
 for n in $UNIT_NAMES; do
   selected "$n" || continue
   UNIT_RUN="$UNIT_RUN $n"
+  rm -f "$B/$n-asan-O2" "$B/$n-m32" "$B/$n-valgrind" # as in tests/steps.d/10_unit.sh
   # shellcheck disable=SC2086
   [ "$UNIT_ASAN_OK" = 1 ] && job "$n-asan-O2" clang $STRICT -O2 -g $UNIT_ASAN -I. -o "$B/$n-asan-O2" "tests/$n.c"
   # shellcheck disable=SC2086

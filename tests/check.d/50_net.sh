@@ -21,6 +21,7 @@ net_probe_valgrind() {
 net_run_slow() {
   local ports main
   mock_server > /dev/null 2>&1
+  rm -f "$B/net_client-cxx" "$B/net_heap" "$B/net_client-vg" # no program of a run before to run
   # shellcheck disable=SC2086
   check "build-g++-net_client" g++ -x c++ -std=c++11 -Wall -Wextra -Werror -O1 -I. \
     -o "$B/net_client-cxx" tests/net_client.c $NET_LIBS

@@ -29,6 +29,7 @@ UNIT_RUN=""
 for n in $UNIT_NAMES; do
   selected "$n" || continue
   UNIT_RUN="$UNIT_RUN $n"
+  rm -f "$B/$n" "$B/$n-cxx" "$B/$n-asan" # a failed build leaves no program of a run before to count
   # shellcheck disable=SC2086
   job "$n" gcc $STRICT -O2 -I. -o "$B/$n" "tests/$n.c" tests/noheap.c
   # shellcheck disable=SC2086

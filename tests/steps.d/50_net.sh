@@ -38,6 +38,7 @@ net_stop_all() { # PREFIX
 net_run() {
   local ports
   mock_server > /dev/null 2>&1
+  rm -f "$B/net_client" # a failed build leaves no program of a run before to run
   # shellcheck disable=SC2086
   check "build-gcc-net_client" gcc $STRICT -O1 -g -I. -o "$B/net_client" tests/net_client.c $NET_LIBS
   ports=$(net_start_all net)

@@ -41,6 +41,7 @@ lwip_stop_all() {
 # lwip_build NAME [flags]: the test program, strict, against Debian's lwIP.
 lwip_build() {
   local name=$1; shift
+  rm -f "$B/$name" # a failed build leaves no program of a run before to run
   # shellcheck disable=SC2086
   check "build-gcc-$name" gcc $STRICT -D_DEFAULT_SOURCE "$@" -O1 -g $LWIP_INC -o "$B/$name" \
     tests/lwip/net_lwip.c examples/lwip/odeus_lwip.c $LWIP_LIBS
