@@ -3029,12 +3029,11 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 
 /* ---- the body ---------------------------------------------------------------- */
 
-/* Body bytes: num counts down a Content-Length, a chunk, or body_max for a
- * body read until close (a byte past it is BODY_TOO_LARGE). */
+/* Body bytes: num counts down a Content-Length, a chunk, or body_max for a body read until close (a
+ * byte past it is BODY_TOO_LARGE). The span's end; its caller delivers it. */
 static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t n = (size_t)(e - s);
-  int rc;
   if (p->num == 0) return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE); /* until close */
   if (p->num < n) n = (size_t)p->num;
   p->num -= n;
@@ -3045,7 +3044,6 @@ static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     p->head_len = 0;
   }
   p->body_read += n;
-  if (p->on_body && (rc = p->on_body(p->ctx, (const char *)s, n)) != 0) p->error = rc; /* (n > 0: never an empty span) */
   return s + n;
 }
 
@@ -3066,21 +3064,29 @@ static inline void oa_http_init(oa_http *p, oa_body_fn on_body, void *ctx) /* in
   oa_http_setup(p, on_body, ctx);
 }
 
-/* Bytes s..e (s < e) into a parser not stopped: where it stopped (e, done, failed). */
-static oa_http_ptr oa_http_run(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+/* Bytes s..e (s < e) into a parser not stopped: where it stopped (e, done, failed) with *body
+ * there, or the end of a span of body bytes from *body (never empty), which the caller delivers. */
+static oa_http_ptr oa_http_run(oa_http *p, oa_http_ptr s, oa_http_ptr e, oa_http_ptr *body)
 {
-  do s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
-  while (s < e && !p->error && !p->done);
-  return s;
+  while (p->state < OA_HTTP_BODY_CL) {
+    s = oa_http_text(p, s, e);
+    if (s == e || p->error || p->done) return *body = s;
+  }
+  *body = s;
+  return oa_http_data(p, s, e);
 }
 
 /* inline: not called (nor warned of) where only an exchange runs the parser. */
 static inline odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_t *used)
 {
-  oa_http_ptr s = (oa_http_ptr)data;
+  oa_http_ptr s = (oa_http_ptr)data, e, b;
+  int rc;
   if (used) *used = 0;
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (len && !p->error && !p->done) s = oa_http_run(p, s, s + len);
+  for (e = len ? s + len : s; s != e && !p->error && !p->done;) {
+    s = oa_http_run(p, s, e, &b);
+    if (s != b && p->on_body && (rc = p->on_body(p->ctx, (const char *)b, (size_t)(s - b))) != 0) p->error = rc;
+  }
   if (used) *used = (size_t)(s - (oa_http_ptr)data);
   return (odeus_result)p->error;
 }
@@ -4562,14 +4568,12 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
   return r;
 }
 
-/* Body bytes to the answer reader, begun at the first: it needs the
- * status, known only once the head is read. */
-static int oa_x_on_body(void *ctx, const char *data, size_t len)
+/* Begins the answer reader, at the body's first bytes (it needs the status, known once the head is
+ * read): whether there is an answer to read the body into. */
+static int oa_x_begin_answer(odeus_exchange *x)
 {
-  odeus_exchange *x = (odeus_exchange *)ctx;
-  if (!x->internal.reader.out) /* begun: out is the exchange's answer, never NULL here */
-    odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
-  return (int)oa_ans_feed(&x->internal.reader, data, len);
+  if (x->answer) odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
+  return x->answer != NULL;
 }
 
 /* The exchange ends with r: ODEUS_OK when the whole answer was read, and then the result is what it
@@ -4582,7 +4586,7 @@ static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
   if (r != ODEUS_OK && (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)))
     return oa_x_over(x, r);
   if (!x->answer) return oa_x_over(x, oa_status_result(x->internal.http.status));
-  (void)oa_x_on_body(x, NULL, 0); /* begins the reader of a body without bytes */
+  if (!x->internal.reader.out) (void)oa_x_begin_answer(x); /* a body without bytes */
   return oa_x_over(x, odeus_answer_finish(&x->internal.reader, x->internal.http.reason));
 }
 
@@ -4620,30 +4624,37 @@ static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
   return ODEUS_OK;
 }
 
-/* Recvs fed to the parser (whose on_body feeds the answer reader), until the answer ends or the io
- * has no bytes for now. */
+/* Recvs fed to the parser, and the body it finds to the answer reader (begun: out is the exchange's
+ * answer, never NULL), until the answer ends or the io has no bytes for now. */
 static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
 {
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX);
-  oa_http_ptr end, stop;
+  oa_http *h = &x->internal.http;
+  oa_http_ptr end = x->internal.window, stop = end, body;
   int n;
-  do {
-    n = io->recv(io->ctx, x->internal.window, cap);
-    if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of it, say */
-      /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive
-       * connection the server dropped, say: oa_x_io_failure); after, the parser decides: a body
-       * read until close is complete, anything else is truncated. */
-      if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
-      if (n) x->internal.win_len = cap;
-      return oa_x_io_failure(x, n);
+  do { /* (the parser had not stopped: else the exchange is over) */
+    if (stop == end) {
+      n = io->recv(io->ctx, x->internal.window, cap);
+      if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of it, say */
+        /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive
+         * connection the server dropped, say: oa_x_io_failure); after, the parser decides: a body
+         * read until close is complete, anything else is truncated. */
+        if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(h));
+        if (n) x->internal.win_len = cap;
+        return oa_x_io_failure(x, n);
+      }
+      if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
+      x->received += (uint64_t)n;
+      stop = x->internal.window;
+      end = stop + n;
     }
-    if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
-    x->received += (uint64_t)n;
-    end = x->internal.window + n;
-    stop = oa_http_run(&x->internal.http, x->internal.window, end); /* (it had not stopped: else the exchange is over) */
-  } while (!x->internal.http.error && !x->internal.http.done);
-  if (!x->internal.http.error) x->leftover = (size_t)(end - stop);
-  return oa_x_end(x, (odeus_result)x->internal.http.error);
+    stop = oa_http_run(h, stop, end, &body);
+    if (stop != body && (x->internal.reader.out || oa_x_begin_answer(x)) &&
+        (n = (int)oa_ans_feed(&x->internal.reader, (const char *)body, (size_t)(stop - body))) != 0)
+      h->error = n;
+  } while (!h->error && !h->done);
+  if (!h->error) x->leftover = (size_t)(end - stop);
+  return oa_x_end(x, (odeus_result)h->error);
 }
 
 ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
@@ -4658,7 +4669,7 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
   r = !window || !window_size ? ODEUS_ERR_ARGUMENT : oa_stream_begin(&x->internal.out, req);
   if (r != ODEUS_OK) return oa_x_over(x, r);
   x->answer = answer;
-  oa_http_setup(&x->internal.http, answer ? oa_x_on_body : NULL, x); /* zeroed with x */
+  oa_http_setup(&x->internal.http, NULL, NULL); /* zeroed with x; oa_x_recv_steps reads its body */
   x->internal.http.body_max = ODEUS_EXCHANGE_BODY_MAX;
   x->result = ODEUS_ERR_STATE;
   x->internal.state = OA_X_SEND;
