@@ -3320,13 +3320,13 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
  * opening quote (quote), with no flags due or tmp to look at; other runs go out at the
  * closing quote or at deliver. A value's end is one place (value_done), a key's too
  * (string_done), each going on between tokens at once. state lives in a local until the
- * end. On an error or a stop by the callback, p stays on the byte that caused it. */
-static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
+ * end. On an error or a stop by the callback, p stays on the byte that caused it. The answer
+ * reader calls it with its arguments checked; oa_json_feed checks them. */
+static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
   unsigned state, c = 0, n, last;
   size_t base;
-  if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (js->error || !len) return (odeus_result)js->error;
   end = start + len;
   state = js->state;
@@ -3536,6 +3536,11 @@ done:
   return (odeus_result)js->error;
 #undef OA_JSON_AT
 #undef OA_JSON_FAIL
+}
+
+static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
+{
+  return !js || (!data && len) ? ODEUS_ERR_ARGUMENT : oa_json_read(js, data, len);
 }
 
 /* The end of the text ends a top-level number as a space after it would (not counted; after an
@@ -4422,7 +4427,7 @@ static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
 /* A piece of good arguments: a problem stops the JSON reader for good, and later pieces there. */
 static odeus_result oa_ans_feed(odeus_answer_reader *r, const char *data, size_t len)
 {
-  odeus_result res = oa_json_feed(&r->json, data, len);
+  odeus_result res = oa_json_read(&r->json, data, len);
   return res == ODEUS_OK ? ODEUS_OK : oa_ans_result(r, res);
 }
 
