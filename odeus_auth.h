@@ -3034,8 +3034,8 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t n = (size_t)(e - s);
-  if (p->num == 0) return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE); /* until close */
-  if (p->num < n) n = (size_t)p->num;
+  if (p->num < n && (n = (size_t)p->num) == 0) /* none left: only a body read until close comes here */
+    return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
   p->num -= n;
   if (p->num == 0 && p->state == OA_HTTP_BODY_CL) p->done = 1;
   else if (p->num == 0 && p->state == OA_HTTP_CHUNK_DATA) { /* its CRLF and the next size: a new bound */
