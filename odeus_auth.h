@@ -4391,11 +4391,10 @@ OA_STATIC_ASSERT(answer_storage_first, offsetof(odeus_answer, strings_capacity) 
 OA_STATIC_ASSERT(answer_reader_json_last,
                  offsetof(odeus_answer_reader, json) + sizeof(oa_json) == sizeof(odeus_answer_reader));
 
-ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
+/* Sets up a reader zeroed up to its JSON reader (which clears itself); an exchange's is, from its
+ * begin. */
+static void oa_ans_setup(odeus_answer_reader *r, odeus_answer *out, int status)
 {
-  if (!r) return;
-  /* the rest of the reader starts at zero; the JSON reader clears itself */
-  memset(r, 0, offsetof(odeus_answer_reader, json));
   oa_json_init(&r->json, oa_ans_mapped(status) ? oa_bind_event : oa_msg_event, &r->bind);
   r->bind.in = OA_IN_ANSWER;
   r->bind.fn = oa_ans_bound;
@@ -4411,6 +4410,13 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   out->status = status;
   if ((!out->fields && out->field_capacity) || (!out->strings && out->strings_capacity))
     r->json.error = r->error = ODEUS_ERR_ARGUMENT;
+}
+
+ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
+{
+  if (!r) return;
+  memset(r, 0, offsetof(odeus_answer_reader, json));
+  oa_ans_setup(r, out, status);
 }
 
 /* A 200 answer's first problem (a JSON error is one), else ODEUS_OK or begin's argument error. */
@@ -4577,7 +4583,7 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
  * read): whether there is an answer to read the body into. */
 static int oa_x_begin_answer(odeus_exchange *x)
 {
-  if (x->answer) odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
+  if (x->answer) oa_ans_setup(&x->internal.reader, x->answer, x->internal.http.status);
   return x->answer != NULL;
 }
 
