@@ -3080,12 +3080,11 @@ static oa_http_ptr oa_http_run(oa_http *p, oa_http_ptr s, oa_http_ptr e, oa_http
 static inline odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_t *used)
 {
   oa_http_ptr s = (oa_http_ptr)data, e, b;
-  int rc;
   if (used) *used = 0;
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
   for (e = len ? s + len : s; s != e && !p->error && !p->done;) {
     s = oa_http_run(p, s, e, &b);
-    if (s != b && p->on_body && (rc = p->on_body(p->ctx, (const char *)b, (size_t)(s - b))) != 0) p->error = rc;
+    if (s != b && p->on_body) p->error = p->on_body(p->ctx, (const char *)b, (size_t)(s - b)); /* (no error yet) */
   }
   if (used) *used = (size_t)(s - (oa_http_ptr)data);
   return (odeus_result)p->error;
@@ -3094,9 +3093,8 @@ static inline odeus_result oa_http_feed(oa_http *p, const char *data, size_t len
 static odeus_result oa_http_finish(oa_http *p)
 {
   if (!p) return ODEUS_ERR_ARGUMENT;
-  if (p->error) return (odeus_result)p->error;
-  if (p->state == OA_HTTP_BODY_CLOSE) p->done = 1;
-  if (!p->done) p->error = ODEUS_ERR_HTTP_TRUNCATED;
+  if (!p->error && p->state == OA_HTTP_BODY_CLOSE) p->done = 1;
+  if (!p->error && !p->done) p->error = ODEUS_ERR_HTTP_TRUNCATED;
   return (odeus_result)p->error;
 }
 /* ---- push JSON reader --------------------------------------------------------
@@ -3320,8 +3318,7 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
  * opening quote (quote), with no flags due or tmp to look at; other runs go out at the
  * closing quote or at deliver. A value's end is one place (value_done), a key's too
  * (string_done), each going on between tokens at once. state lives in a local until the
- * end. On an error or a stop by the callback, p stays on the byte that caused it. The answer
- * reader calls it with its arguments checked; oa_json_feed checks them. */
+ * end. On an error or a stop by the callback, p stays on the byte that caused it. */
 static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
@@ -3538,6 +3535,7 @@ done:
 #undef OA_JSON_FAIL
 }
 
+/* The reader's arguments checked: the answer reader calls oa_json_read with its own checked. */
 static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
 {
   return !js || (!data && len) ? ODEUS_ERR_ARGUMENT : oa_json_read(js, data, len);
@@ -4071,10 +4069,9 @@ static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rul
 OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_field, type_text) -
                                                         offsetof(odeus_answer_field, type));
 
-/* A fragment of a string value: copied while the whole string (and its NUL) still fits the storage
- * left (its target and room found at its first fragment, read back only by the later ones). At its
- * end the string is kept where it fit (an empty one needs no storage) and counted anyway. The copy
- * comes last, so that nothing waits for it: no registers are saved for it. */
+/* A fragment of a string value, copied while the string and its NUL fit the storage left (target and
+ * room found at its first fragment, read back by the later ones); at its end kept where it fit (an
+ * empty one needs none) and counted anyway. The copy is last: nothing waits for it. */
 static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
@@ -4391,8 +4388,7 @@ OA_STATIC_ASSERT(answer_storage_first, offsetof(odeus_answer, strings_capacity) 
 OA_STATIC_ASSERT(answer_reader_json_last,
                  offsetof(odeus_answer_reader, json) + sizeof(oa_json) == sizeof(odeus_answer_reader));
 
-/* Sets up a reader zeroed up to its JSON reader (which clears itself); an exchange's is, from its
- * begin. */
+/* Sets up a reader zeroed up to its JSON reader (which clears itself), as an exchange's is. */
 static void oa_ans_setup(odeus_answer_reader *r, odeus_answer *out, int status)
 {
   oa_json_init(&r->json, oa_ans_mapped(status) ? oa_bind_event : oa_msg_event, &r->bind);
@@ -4402,14 +4398,12 @@ static void oa_ans_setup(odeus_answer_reader *r, odeus_answer *out, int status)
   r->out = out;
   r->record = (char *)out;
   r->status = status;
-  if (!out) {
-    r->json.error = r->error = ODEUS_ERR_ARGUMENT; /* the JSON reader's: what a piece finds first */
-    return;
+  if (out) {
+    oa_ans_clear(out);
+    out->status = status;
   }
-  oa_ans_clear(out);
-  out->status = status;
-  if ((!out->fields && out->field_capacity) || (!out->strings && out->strings_capacity))
-    r->json.error = r->error = ODEUS_ERR_ARGUMENT;
+  if (!out || (!out->fields && out->field_capacity) || (!out->strings && out->strings_capacity))
+    r->json.error = r->error = ODEUS_ERR_ARGUMENT; /* the JSON reader's: what a piece finds first */
 }
 
 ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
@@ -4555,21 +4549,15 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
  * ONE EXCHANGE over odeus_io, and the retry policy
  * ========================================================================= */
 
-/* The exchange's steps. */
-enum {
-  OA_X_IDLE = 0,        /* not begun, or ended */
-  OA_X_SEND,            /* the request goes out through the window */
-  OA_X_RECV,            /* the answer comes in through the window */
-  OA_X_OVER             /* result holds the outcome */
-};
+/* The exchange's steps: not begun, or ended; the request going out through the window; the answer
+ * coming in through it; over (result holds the outcome). */
+enum { OA_X_IDLE = 0, OA_X_SEND, OA_X_RECV, OA_X_OVER };
 
-/* The most one send or recv is offered, so that the int a BIO returns can
- * always count it. */
+/* The most one send or recv is offered, so that the int a BIO returns can always count it. */
 #define OA_X_IO_MAX ((size_t)0x40000000)
 
-/* Every way out of an exchange passes here, and wipes what of the window may hold request or answer
- * bytes: all of it while sending; once the request is out (the window was wiped then), what the
- * recvs filled, whose high-water mark win_len keeps while receiving. */
+/* Every way out of an exchange: it wipes what of the window may hold request or answer bytes, all of
+ * it while sending, then (wiped as the request ended) up to win_len, the recvs' high-water mark. */
 static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 {
   size_t n = x->internal.state == OA_X_RECV ? x->internal.win_len : x->internal.window_size;
@@ -4577,14 +4565,6 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
   x->internal.state = OA_X_OVER; /* (win_len and win_pos mean nothing now) */
   x->result = r;
   return r;
-}
-
-/* Begins the answer reader, at the body's first bytes (it needs the status, known once the head is
- * read): whether there is an answer to read the body into. */
-static int oa_x_begin_answer(odeus_exchange *x)
-{
-  if (x->answer) oa_ans_setup(&x->internal.reader, x->answer, x->internal.http.status);
-  return x->answer != NULL;
 }
 
 /* The exchange ends with r: ODEUS_OK when the whole answer was read, and then the result is what it
@@ -4597,12 +4577,12 @@ static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
   if (r != ODEUS_OK && (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)))
     return oa_x_over(x, r);
   if (!x->answer) return oa_x_over(x, oa_status_result(x->internal.http.status));
-  if (!x->internal.reader.out) (void)oa_x_begin_answer(x); /* a body without bytes */
+  if (!x->internal.reader.out) oa_ans_setup(&x->internal.reader, x->answer, x->internal.http.status);
   return oa_x_over(x, odeus_answer_finish(&x->internal.reader, x->internal.http.reason));
 }
 
-/* A count from send/recv that counts no bytes taken or given: negative,
- * zero (from recv: see oa_x_recv_steps), or more than it was offered. */
+/* A count from send/recv that counts no bytes taken or given: negative, zero (from recv: see
+ * oa_x_recv_steps), or more than it was offered. */
 static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
 {
   if (n > 0) return oa_x_over(x, ODEUS_ERR_IO);
@@ -4613,8 +4593,7 @@ static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
   return oa_x_end(x, ODEUS_ERR_IO);
 }
 
-/* One send: refills the window when it was all sent; a short write keeps
- * the rest for the next call. */
+/* One send, the window refilled once all of it was sent (a short write keeps the rest). */
 static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
 {
   size_t left;
@@ -4635,8 +4614,8 @@ static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
   return ODEUS_OK;
 }
 
-/* Recvs fed to the parser, and the body it finds to the answer reader (begun: out is the exchange's
- * answer, never NULL), until the answer ends or the io has no bytes for now. */
+/* Recvs fed to the parser, and the body it finds to the answer reader, if any (begun at its first
+ * bytes: it needs the status), until the answer ends or the io has no bytes for now. */
 static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
 {
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX);
@@ -4647,9 +4626,8 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
     if (stop == end) {
       n = io->recv(io->ctx, x->internal.window, cap);
       if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of it, say */
-        /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive
-         * connection the server dropped, say: oa_x_io_failure); after, the parser decides: a body
-         * read until close is complete, anything else is truncated. */
+        /* The peer closed: before any byte, ODEUS_ERR_CLOSED (a kept-alive connection the server
+         * dropped, say: oa_x_io_failure); after, the parser decides (a body read until close ends). */
         if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(h));
         if (n) x->internal.win_len = cap;
         return oa_x_io_failure(x, n);
@@ -4660,17 +4638,17 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
       end = stop + n;
     }
     stop = oa_http_run(h, stop, end, &body);
-    if (stop != body && (x->internal.reader.out || oa_x_begin_answer(x)) &&
-        (n = (int)oa_ans_feed(&x->internal.reader, (const char *)body, (size_t)(stop - body))) != 0)
-      h->error = n;
+    if (stop != body && (x->internal.reader.out || x->answer)) { /* begun: out is x->answer */
+      if (!x->internal.reader.out) oa_ans_setup(&x->internal.reader, x->answer, h->status);
+      if ((n = (int)oa_ans_feed(&x->internal.reader, (const char *)body, (size_t)(stop - body))) != 0) h->error = n;
+    }
   } while (!h->error && !h->done);
   if (!h->error) x->leftover = (size_t)(end - stop);
   return oa_x_end(x, (odeus_result)h->error);
 }
 
-ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
-                                            odeus_answer *answer, unsigned char *window,
-                                            size_t window_size)
+ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req, odeus_answer *answer,
+                                            unsigned char *window, size_t window_size)
 {
   odeus_result r;
   if (!x) return ODEUS_ERR_ARGUMENT;
@@ -4709,8 +4687,7 @@ ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
 ODEUS_API void odeus_exchange_end(odeus_exchange *x)
 {
   if (!x) return;
-  /* Over: it wiped already. Idle: never begun, or ended, and the window is
-   * the caller's again. */
+  /* Over: it wiped already. Idle: never begun, or ended, and the window is the caller's again. */
   if (x->internal.state == OA_X_SEND || x->internal.state == OA_X_RECV) oa_x_over(x, x->result);
   x->internal.state = OA_X_IDLE;
 }
