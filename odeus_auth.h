@@ -3084,7 +3084,7 @@ static inline odeus_result oa_http_feed(oa_http *p, const char *data, size_t len
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
   for (e = len ? s + len : s; s != e && !p->error && !p->done;) {
     s = oa_http_run(p, s, e, &b);
-    if (s != b && p->on_body) p->error = p->on_body(p->ctx, (const char *)b, (size_t)(s - b)); /* (no error yet) */
+    if (s != b && p->on_body) p->error = p->on_body(p->ctx, (const char *)b, (size_t)(s - b));
   }
   if (used) *used = (size_t)(s - (oa_http_ptr)data);
   return (odeus_result)p->error;
@@ -4640,7 +4640,8 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
     stop = oa_http_run(h, stop, end, &body);
     if (stop != body && (x->internal.reader.out || x->answer)) { /* begun: out is x->answer */
       if (!x->internal.reader.out) oa_ans_setup(&x->internal.reader, x->answer, h->status);
-      if ((n = (int)oa_ans_feed(&x->internal.reader, (const char *)body, (size_t)(stop - body))) != 0) h->error = n;
+      n = (int)oa_ans_feed(&x->internal.reader, (const char *)body, (size_t)(stop - body));
+      if (n) h->error = n;
     }
   } while (!h->error && !h->done);
   if (!h->error) x->leftover = (size_t)(end - stop);
