@@ -4076,18 +4076,19 @@ static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
-  odeus_str *t = r->target;
-  size_t n = ev->len, len = n, used = r->used, room = r->str_room;
-  unsigned flags = ev->flags;
-  if (flags & OA_JSON_FIRST) {
+  odeus_str *t;
+  size_t n = ev->len, len = n, used = r->used, room;
+  if (ev->flags & OA_JSON_FIRST) {
     r->target = t = r->record ? (odeus_str *)(void *)(r->record + b->row->answer_offset) : NULL;
     room = t ? out->strings_capacity - used : 0;
   } else {
+    t = r->target;
+    room = r->str_room;
     len = oa_ans_add(r->str_len, n); /* past SIZE_MAX it stays there: never below the room */
   }
   r->str_len = len;
   r->str_room = room;
-  if (flags & OA_JSON_LAST) {
+  if (ev->flags & OA_JSON_LAST) {
     if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
     if (t) {
       t->len = len;
@@ -4568,10 +4569,9 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 }
 
 /* The exchange ends with r: ODEUS_OK when the whole answer was read, and then the result is what it
- * means. So it is too for a failure once the head of an error answer was read (its body cut short,
- * too large, broken, or the connection failed under it): the status is what the server said, and
- * the message falls back to the reason phrase. An error body never makes the answer fail. A 200's
- * body is the integration: there r stands. */
+ * means; so too for a failure once an error answer's head was read (its body cut short, too large,
+ * broken, or the connection failed under it): the status is the server's, an error body never fails
+ * it, the message falls back to the reason phrase. A 200's body is the integration: r stands. */
 static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
 {
   if (r != ODEUS_OK && (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)))
