@@ -3029,14 +3029,13 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 
 /* ---- the body ---------------------------------------------------------------- */
 
-/* Body bytes: num counts down a Content-Length, a chunk, or body_max for a
- * body read until close (a byte past it is BODY_TOO_LARGE). */
+/* Body bytes: num counts down a Content-Length, a chunk, or body_max for a body read until close (a
+ * byte past it is BODY_TOO_LARGE). The span's end; its caller delivers it. */
 static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t n = (size_t)(e - s);
-  int rc;
-  if (p->num == 0) return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE); /* until close */
-  if (p->num < n) n = (size_t)p->num;
+  if (p->num < n && (n = (size_t)p->num) == 0) /* none left: only a body read until close comes here */
+    return oa_http_fail(p, s, ODEUS_ERR_HTTP_BODY_TOO_LARGE);
   p->num -= n;
   if (p->num == 0 && p->state == OA_HTTP_BODY_CL) p->done = 1;
   else if (p->num == 0 && p->state == OA_HTTP_CHUNK_DATA) { /* its CRLF and the next size: a new bound */
@@ -3045,7 +3044,6 @@ static oa_http_ptr oa_http_data(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     p->head_len = 0;
   }
   p->body_read += n;
-  if (p->on_body && (rc = p->on_body(p->ctx, (const char *)s, n)) != 0) p->error = rc; /* (n > 0: never an empty span) */
   return s + n;
 }
 
@@ -3066,21 +3064,28 @@ static inline void oa_http_init(oa_http *p, oa_body_fn on_body, void *ctx) /* in
   oa_http_setup(p, on_body, ctx);
 }
 
-/* Bytes s..e (s < e) into a parser not stopped: where it stopped (e, done, failed). */
-static oa_http_ptr oa_http_run(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+/* Bytes s..e (s < e) into a parser not stopped: where it stopped (e, done, failed) with *body
+ * there, or the end of a span of body bytes from *body (never empty), which the caller delivers. */
+static oa_http_ptr oa_http_run(oa_http *p, oa_http_ptr s, oa_http_ptr e, oa_http_ptr *body)
 {
-  do s = p->state < OA_HTTP_BODY_CL ? oa_http_text(p, s, e) : oa_http_data(p, s, e);
-  while (s < e && !p->error && !p->done);
-  return s;
+  while (p->state < OA_HTTP_BODY_CL) {
+    s = oa_http_text(p, s, e);
+    if (s == e || p->error || p->done) return *body = s;
+  }
+  *body = s;
+  return oa_http_data(p, s, e);
 }
 
 /* inline: not called (nor warned of) where only an exchange runs the parser. */
 static inline odeus_result oa_http_feed(oa_http *p, const char *data, size_t len, size_t *used)
 {
-  oa_http_ptr s = (oa_http_ptr)data;
+  oa_http_ptr s = (oa_http_ptr)data, e, b;
   if (used) *used = 0;
   if (!p || (!data && len)) return ODEUS_ERR_ARGUMENT;
-  if (len && !p->error && !p->done) s = oa_http_run(p, s, s + len);
+  for (e = len ? s + len : s; s != e && !p->error && !p->done;) {
+    s = oa_http_run(p, s, e, &b);
+    if (s != b && p->on_body) p->error = p->on_body(p->ctx, (const char *)b, (size_t)(s - b));
+  }
   if (used) *used = (size_t)(s - (oa_http_ptr)data);
   return (odeus_result)p->error;
 }
@@ -3088,9 +3093,8 @@ static inline odeus_result oa_http_feed(oa_http *p, const char *data, size_t len
 static odeus_result oa_http_finish(oa_http *p)
 {
   if (!p) return ODEUS_ERR_ARGUMENT;
-  if (p->error) return (odeus_result)p->error;
-  if (p->state == OA_HTTP_BODY_CLOSE) p->done = 1;
-  if (!p->done) p->error = ODEUS_ERR_HTTP_TRUNCATED;
+  if (!p->error && p->state == OA_HTTP_BODY_CLOSE) p->done = 1;
+  if (!p->error && !p->done) p->error = ODEUS_ERR_HTTP_TRUNCATED;
   return (odeus_result)p->error;
 }
 /* ---- push JSON reader --------------------------------------------------------
@@ -3315,12 +3319,11 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
  * closing quote or at deliver. A value's end is one place (value_done), a key's too
  * (string_done), each going on between tokens at once. state lives in a local until the
  * end. On an error or a stop by the callback, p stays on the byte that caused it. */
-static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
+static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
   unsigned state, c = 0, n, last;
   size_t base;
-  if (!js || (!data && len)) return ODEUS_ERR_ARGUMENT;
   if (js->error || !len) return (odeus_result)js->error;
   end = start + len;
   state = js->state;
@@ -3530,6 +3533,12 @@ done:
   return (odeus_result)js->error;
 #undef OA_JSON_AT
 #undef OA_JSON_FAIL
+}
+
+/* The reader's arguments checked: the answer reader calls oa_json_read with its own checked. */
+static odeus_result oa_json_feed(oa_json *js, const char *data, size_t len)
+{
+  return !js || (!data && len) ? ODEUS_ERR_ARGUMENT : oa_json_read(js, data, len);
 }
 
 /* The end of the text ends a top-level number as a space after it would (not counted; after an
@@ -4060,26 +4069,26 @@ static int oa_ans_fail(odeus_answer_reader *r, odeus_result code, odeus_rule rul
 OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_field, type_text) -
                                                         offsetof(odeus_answer_field, type));
 
-/* A fragment of a string value: copied while the whole string (and its NUL) still fits the storage
- * left (its target and room found at its first fragment, read back only by the later ones). At its
- * end the string is kept where it fit (an empty one needs no storage) and counted anyway. The copy
- * comes last, so that nothing waits for it: no registers are saved for it. */
+/* A fragment of a string value, copied while the string and its NUL fit the storage left (target and
+ * room found at its first fragment, read back by the later ones); at its end kept where it fit (an
+ * empty one needs none) and counted anyway. The copy is last: nothing waits for it. */
 static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
-  odeus_str *t = r->target;
-  size_t n = ev->len, len = n, used = r->used, room = r->str_room;
-  unsigned flags = ev->flags;
-  if (flags & OA_JSON_FIRST) {
+  odeus_str *t;
+  size_t n = ev->len, len = n, used = r->used, room;
+  if (ev->flags & OA_JSON_FIRST) {
     r->target = t = r->record ? (odeus_str *)(void *)(r->record + b->row->answer_offset) : NULL;
     room = t ? out->strings_capacity - used : 0;
   } else {
+    t = r->target;
+    room = r->str_room;
     len = oa_ans_add(r->str_len, n); /* past SIZE_MAX it stays there: never below the room */
   }
   r->str_len = len;
   r->str_room = room;
-  if (flags & OA_JSON_LAST) {
+  if (ev->flags & OA_JSON_LAST) {
     if (len) out->strings_needed = oa_ans_add(out->strings_needed, len + 1);
     if (t) {
       t->len = len;
@@ -4380,11 +4389,9 @@ OA_STATIC_ASSERT(answer_storage_first, offsetof(odeus_answer, strings_capacity) 
 OA_STATIC_ASSERT(answer_reader_json_last,
                  offsetof(odeus_answer_reader, json) + sizeof(oa_json) == sizeof(odeus_answer_reader));
 
-ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
+/* Sets up a reader zeroed up to its JSON reader (which clears itself), as an exchange's is. */
+static void oa_ans_setup(odeus_answer_reader *r, odeus_answer *out, int status)
 {
-  if (!r) return;
-  /* the rest of the reader starts at zero; the JSON reader clears itself */
-  memset(r, 0, offsetof(odeus_answer_reader, json));
   oa_json_init(&r->json, oa_ans_mapped(status) ? oa_bind_event : oa_msg_event, &r->bind);
   r->bind.in = OA_IN_ANSWER;
   r->bind.fn = oa_ans_bound;
@@ -4392,14 +4399,19 @@ ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int
   r->out = out;
   r->record = (char *)out;
   r->status = status;
-  if (!out) {
-    r->json.error = r->error = ODEUS_ERR_ARGUMENT; /* the JSON reader's: what a piece finds first */
-    return;
+  if (out) {
+    oa_ans_clear(out);
+    out->status = status;
   }
-  oa_ans_clear(out);
-  out->status = status;
-  if ((!out->fields && out->field_capacity) || (!out->strings && out->strings_capacity))
-    r->json.error = r->error = ODEUS_ERR_ARGUMENT;
+  if (!out || (!out->fields && out->field_capacity) || (!out->strings && out->strings_capacity))
+    r->json.error = r->error = ODEUS_ERR_ARGUMENT; /* the JSON reader's: what a piece finds first */
+}
+
+ODEUS_API void odeus_answer_begin(odeus_answer_reader *r, odeus_answer *out, int status)
+{
+  if (!r) return;
+  memset(r, 0, offsetof(odeus_answer_reader, json));
+  oa_ans_setup(r, out, status);
 }
 
 /* A 200 answer's first problem (a JSON error is one), else ODEUS_OK or begin's argument error. */
@@ -4416,7 +4428,7 @@ static odeus_result oa_ans_result(odeus_answer_reader *r, odeus_result code)
 /* A piece of good arguments: a problem stops the JSON reader for good, and later pieces there. */
 static odeus_result oa_ans_feed(odeus_answer_reader *r, const char *data, size_t len)
 {
-  odeus_result res = oa_json_feed(&r->json, data, len);
+  odeus_result res = oa_json_read(&r->json, data, len);
   return res == ODEUS_OK ? ODEUS_OK : oa_ans_result(r, res);
 }
 
@@ -4538,21 +4550,15 @@ ODEUS_API odeus_result odeus_write_answer(const odeus_answer *a, char *buf, size
  * ONE EXCHANGE over odeus_io, and the retry policy
  * ========================================================================= */
 
-/* The exchange's steps. */
-enum {
-  OA_X_IDLE = 0,        /* not begun, or ended */
-  OA_X_SEND,            /* the request goes out through the window */
-  OA_X_RECV,            /* the answer comes in through the window */
-  OA_X_OVER             /* result holds the outcome */
-};
+/* The exchange's steps: not begun, or ended; the request going out through the window; the answer
+ * coming in through it; over (result holds the outcome). */
+enum { OA_X_IDLE = 0, OA_X_SEND, OA_X_RECV, OA_X_OVER };
 
-/* The most one send or recv is offered, so that the int a BIO returns can
- * always count it. */
+/* The most one send or recv is offered, so that the int a BIO returns can always count it. */
 #define OA_X_IO_MAX ((size_t)0x40000000)
 
-/* Every way out of an exchange passes here, and wipes what of the window may hold request or answer
- * bytes: all of it while sending; once the request is out (the window was wiped then), what the
- * recvs filled, whose high-water mark win_len keeps while receiving. */
+/* Every way out of an exchange: it wipes what of the window may hold request or answer bytes, all of
+ * it while sending, then (wiped as the request ended) up to win_len, the recvs' high-water mark. */
 static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
 {
   size_t n = x->internal.state == OA_X_RECV ? x->internal.win_len : x->internal.window_size;
@@ -4562,32 +4568,21 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
   return r;
 }
 
-/* Body bytes to the answer reader, begun at the first: it needs the
- * status, known only once the head is read. */
-static int oa_x_on_body(void *ctx, const char *data, size_t len)
-{
-  odeus_exchange *x = (odeus_exchange *)ctx;
-  if (!x->internal.reader.out) /* begun: out is the exchange's answer, never NULL here */
-    odeus_answer_begin(&x->internal.reader, x->answer, x->internal.http.status);
-  return (int)oa_ans_feed(&x->internal.reader, data, len);
-}
-
 /* The exchange ends with r: ODEUS_OK when the whole answer was read, and then the result is what it
- * means. So it is too for a failure once the head of an error answer was read (its body cut short,
- * too large, broken, or the connection failed under it): the status is what the server said, and
- * the message falls back to the reason phrase. An error body never makes the answer fail. A 200's
- * body is the integration: there r stands. */
+ * means; so too for a failure once an error answer's head was read (its body cut short, too large,
+ * broken, or the connection failed under it): the status is the server's, an error body never fails
+ * it, the message falls back to the reason phrase. A 200's body is the integration: r stands. */
 static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
 {
   if (r != ODEUS_OK && (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)))
     return oa_x_over(x, r);
   if (!x->answer) return oa_x_over(x, oa_status_result(x->internal.http.status));
-  (void)oa_x_on_body(x, NULL, 0); /* begins the reader of a body without bytes */
+  if (!x->internal.reader.out) oa_ans_setup(&x->internal.reader, x->answer, x->internal.http.status);
   return oa_x_over(x, odeus_answer_finish(&x->internal.reader, x->internal.http.reason));
 }
 
-/* A count from send/recv that counts no bytes taken or given: negative,
- * zero (from recv: see oa_x_recv_steps), or more than it was offered. */
+/* A count from send/recv that counts no bytes taken or given: negative, zero (from recv: see
+ * oa_x_recv_steps), or more than it was offered. */
 static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
 {
   if (n > 0) return oa_x_over(x, ODEUS_ERR_IO);
@@ -4598,8 +4593,7 @@ static odeus_result oa_x_io_failure(odeus_exchange *x, int n)
   return oa_x_end(x, ODEUS_ERR_IO);
 }
 
-/* One send: refills the window when it was all sent; a short write keeps
- * the rest for the next call. */
+/* One send, the window refilled once all of it was sent (a short write keeps the rest). */
 static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
 {
   size_t left;
@@ -4620,35 +4614,42 @@ static odeus_result oa_x_send_step(odeus_exchange *x, const odeus_io *io)
   return ODEUS_OK;
 }
 
-/* Recvs fed to the parser (whose on_body feeds the answer reader), until the answer ends or the io
- * has no bytes for now. */
+/* Recvs fed to the parser, and the body it finds to the answer reader, if any (begun at its first
+ * bytes: it needs the status), until the answer ends or the io has no bytes for now. */
 static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
 {
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX);
-  oa_http_ptr end, stop;
+  oa_http *h = &x->internal.http;
+  oa_http_ptr end = x->internal.window, stop = end, body;
   int n;
-  do {
-    n = io->recv(io->ctx, x->internal.window, cap);
-    if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of it, say */
-      /* The peer closed. Before any byte of an answer that is ODEUS_ERR_CLOSED (a kept-alive
-       * connection the server dropped, say: oa_x_io_failure); after, the parser decides: a body
-       * read until close is complete, anything else is truncated. */
-      if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(&x->internal.http));
-      if (n) x->internal.win_len = cap;
-      return oa_x_io_failure(x, n);
+  do { /* (the parser had not stopped: else the exchange is over) */
+    if (stop == end) {
+      n = io->recv(io->ctx, x->internal.window, cap);
+      if ((size_t)n - 1 >= cap) { /* n <= 0 too. What it wrote is unknown (a want too): all of it, say */
+        /* The peer closed: before any byte, ODEUS_ERR_CLOSED (a kept-alive connection the server
+         * dropped, say: oa_x_io_failure); after, the parser decides (a body read until close ends). */
+        if (n == 0 && x->received) return oa_x_end(x, oa_http_finish(h));
+        if (n) x->internal.win_len = cap;
+        return oa_x_io_failure(x, n);
+      }
+      if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
+      x->received += (uint64_t)n;
+      stop = x->internal.window;
+      end = stop + n;
     }
-    if ((size_t)n > x->internal.win_len) x->internal.win_len = (size_t)n;
-    x->received += (uint64_t)n;
-    end = x->internal.window + n;
-    stop = oa_http_run(&x->internal.http, x->internal.window, end); /* (it had not stopped: else the exchange is over) */
-  } while (!x->internal.http.error && !x->internal.http.done);
-  if (!x->internal.http.error) x->leftover = (size_t)(end - stop);
-  return oa_x_end(x, (odeus_result)x->internal.http.error);
+    stop = oa_http_run(h, stop, end, &body);
+    if (stop != body && (x->internal.reader.out || x->answer)) { /* begun: out is x->answer */
+      if (!x->internal.reader.out) oa_ans_setup(&x->internal.reader, x->answer, h->status);
+      n = (int)oa_ans_feed(&x->internal.reader, (const char *)body, (size_t)(stop - body));
+      if (n) h->error = n;
+    }
+  } while (!h->error && !h->done);
+  if (!h->error) x->leftover = (size_t)(end - stop);
+  return oa_x_end(x, (odeus_result)h->error);
 }
 
-ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
-                                            odeus_answer *answer, unsigned char *window,
-                                            size_t window_size)
+ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req, odeus_answer *answer,
+                                            unsigned char *window, size_t window_size)
 {
   odeus_result r;
   if (!x) return ODEUS_ERR_ARGUMENT;
@@ -4658,7 +4659,7 @@ ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_reque
   r = !window || !window_size ? ODEUS_ERR_ARGUMENT : oa_stream_begin(&x->internal.out, req);
   if (r != ODEUS_OK) return oa_x_over(x, r);
   x->answer = answer;
-  oa_http_setup(&x->internal.http, answer ? oa_x_on_body : NULL, x); /* zeroed with x */
+  oa_http_setup(&x->internal.http, NULL, NULL); /* zeroed with x; oa_x_recv_steps reads its body */
   x->internal.http.body_max = ODEUS_EXCHANGE_BODY_MAX;
   x->result = ODEUS_ERR_STATE;
   x->internal.state = OA_X_SEND;
@@ -4687,8 +4688,7 @@ ODEUS_API int odeus_exchange_reusable(const odeus_exchange *x)
 ODEUS_API void odeus_exchange_end(odeus_exchange *x)
 {
   if (!x) return;
-  /* Over: it wiped already. Idle: never begun, or ended, and the window is
-   * the caller's again. */
+  /* Over: it wiped already. Idle: never begun, or ended, and the window is the caller's again. */
   if (x->internal.state == OA_X_SEND || x->internal.state == OA_X_RECV) oa_x_over(x, x->result);
   x->internal.state = OA_X_IDLE;
 }
