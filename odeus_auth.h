@@ -2891,7 +2891,7 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   odeus_result r = ODEUS_OK;
   if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
     while (s < e && oa_http_text_byte(*s)) s++;
-  for (; s < e && oa_http_text_byte(*s); s++) {
+  else for (; s < e && oa_http_text_byte(*s); s++) {
     unsigned w = p->sub;
     if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
       while (++w, ++s < e && oa_http_goes_on(w, *s) && *s != '\r') {} /* CR | 0x20 is '-' */
