@@ -2581,11 +2581,11 @@ static int oa_http_text_byte(unsigned c)
   return (unsigned char)(c - 0x20u) < 0x5fu || c >= 0x80u || c == '\t';
 }
 
-/* A token character (tchar): bit c - 0x20 of the set. */
+/* A token character (tchar): a letter (the likeliest, tested first), else bit c - 0x20 of the set. */
 static int oa_http_tchar(unsigned c)
 {
   static const unsigned char tchar[12] = { 0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57 };
-  return (int)oa_in_set96(tchar, c);
+  return (c | 0x20u) - 'a' < 26u || oa_in_set96(tchar, c);
 }
 
 static int oa_http_ows(unsigned c)
@@ -2664,8 +2664,8 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 #define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
 
 /* Whether c goes on the entry at w: it is oa_http_names[w] in either case. c | 0x20 is a letter for
- * that letter in either case, never an entry's end, and '-' for '-' but also for CR, which the loops
- * following a name or a word refuse themselves ("Content\rLength" is no name of ours). */
+ * that letter in either case, never an entry's end, and '-' for '-' but also for CR: a value holds no
+ * CR, and the name loop refuses it itself ("Content\rLength" is no name of ours). */
 static int oa_http_goes_on(unsigned w, unsigned c)
 {
   return (c | 0x20u) == (unsigned char)oa_http_names[w];
@@ -2682,6 +2682,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 {
   unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
+  if (oa_http_goes_on(w, c)) { p->sub = w + 1; return ODEUS_OK; } /* a word goes on (phase IN: else w is 0 or whole) */
   if (oa_http_ows(c)) {
     if (phase && !oa_http_whole(w)) { /* a word cut short is no word */
       if (te) return ODEUS_ERR_HTTP_TE;
@@ -2884,21 +2885,13 @@ static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
   return ODEUS_OK;
 }
 
-/* Value bytes up to the CR: those of a header we act on are read as they come, the letters that go
- * on a word (never none or whole: no byte goes on those) in a loop of their own. */
+/* Value bytes up to the CR: those of a header we act on are read as they come. */
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r = ODEUS_OK;
   if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
     while (s < e && oa_http_text_byte(*s)) s++;
   else for (; s < e && oa_http_text_byte(*s); s++) {
-    unsigned w = p->sub;
-    if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
-      while (++w, ++s < e && oa_http_goes_on(w, *s) && *s != '\r') {} /* CR | 0x20 is '-' */
-      p->sub = w;
-      s--; /* (the for's s++ comes back to the byte that stopped it) */
-      continue;
-    }
     if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
   }
   if (s < e && *s == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
@@ -2910,6 +2903,7 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   static const char shape[] = "HTTP/1.\0 \1\0\0 "; /* a byte below 10: a digit, that one to 9 */
   unsigned pos = p->sub, c, t;
+  for (; pos < 7 && s < e && *s == (unsigned char)shape[pos]; s++) pos++; /* "HTTP/1." in a loop of its own */
   for (; s < e; s++, pos++) {
     c = *s;
     t = (unsigned char)shape[pos];
@@ -2956,7 +2950,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   }
   for (; s < e; s++) {
     while (oa_http_goes_on(w, *s) && *s != '\r') { w++; if (++s == e) goto out; } /* ours; CR | 0x20 is '-' */
-    if (!oa_http_tchar(c = *s)) break;
+    if ((c = *s) == ':' || !oa_http_tchar(c)) break; /* (':' ends a name of ours: tested first) */
     else if (w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n') w = OA_HTTP_N_CONNECTION_CONN; /* "con" */
     else { /* no name of ours: the rest is only checked */
       w = OA_HTTP_N_NONE;
