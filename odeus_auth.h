@@ -2875,13 +2875,9 @@ static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigne
 /* A value byte of hdr (not OA_HTTP_H_OTHER); the reason is cut to fit. */
 static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
 {
-  if (p->hdr == OA_HTTP_H_REASON) {
-    if (p->vlen < sizeof p->reason - 1) { p->reason[p->vlen++] = (char)c; p->reason[p->vlen] = '\0'; }
-  } else if (p->hdr == OA_HTTP_H_RETRY_AFTER) {
-    oa_http_retry_byte(p, c);
-  } else {
-    return oa_http_item_byte(p, c);
-  }
+  if (p->hdr == OA_HTTP_H_RETRY_AFTER) oa_http_retry_byte(p, c);
+  else if (p->hdr < OA_HTTP_H_RETRY_AFTER) return oa_http_item_byte(p, c);
+  else if (p->vlen < sizeof p->reason - 1) { p->reason[p->vlen++] = (char)c; p->reason[p->vlen] = '\0'; }
   return ODEUS_OK;
 }
 
@@ -2910,10 +2906,8 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (t >= 10 ? c != t : c < '0' + t || c > '9')
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
-    if (pos < 9) { /* "HTTP/1.x " */
-      if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
-      continue;
-    }
+    if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
+    if (pos < 9) continue; /* "HTTP/1.x " */
     if (pos == 12) {
       p->state = OA_HTTP_VALUE;
       p->hdr = OA_HTTP_H_REASON; /* (vlen, its count, is 0: nothing set it in this head) */
