@@ -2664,8 +2664,8 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 #define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
 
 /* Whether c goes on the entry at w: it is oa_http_names[w] in either case. c | 0x20 is a letter for
- * that letter in either case, never an entry's end, and '-' for '-' but also for CR: a value holds no
- * CR, and the name loop refuses it itself ("Content\rLength" is no name of ours). */
+ * that letter in either case, never an entry's end, and '-' for '-' but also for CR, which the loops
+ * following a name or a word refuse themselves ("Content\rLength" is no name of ours). */
 static int oa_http_goes_on(unsigned w, unsigned c)
 {
   return (c | 0x20u) == (unsigned char)oa_http_names[w];
@@ -2682,7 +2682,6 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 {
   unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
-  if (oa_http_goes_on(w, c)) { p->sub = w + 1; return ODEUS_OK; } /* a word goes on (phase IN: else w is 0 or whole) */
   if (oa_http_ows(c)) {
     if (phase && !oa_http_whole(w)) { /* a word cut short is no word */
       if (te) return ODEUS_ERR_HTTP_TE;
@@ -2881,13 +2880,21 @@ static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
   return ODEUS_OK;
 }
 
-/* Value bytes up to the CR: those of a header we act on are read as they come. */
+/* Value bytes up to the CR: those of a header we act on are read as they come, the letters that go
+ * on a word (never none or whole: no byte goes on those) in a loop of their own. */
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r = ODEUS_OK;
   if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
     while (s < e && oa_http_text_byte(*s)) s++;
   else for (; s < e && oa_http_text_byte(*s); s++) {
+    unsigned w = p->sub;
+    if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
+      while (++w, ++s < e && oa_http_goes_on(w, *s) && *s != '\r') {} /* CR | 0x20 is '-' */
+      p->sub = w;
+      s--; /* (the for's s++ comes back to the byte that stopped it) */
+      continue;
+    }
     if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
   }
   if (s < e && *s == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
@@ -2899,7 +2906,6 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   static const char shape[] = "HTTP/1.\0 \1\0\0 "; /* a byte below 10: a digit, that one to 9 */
   unsigned pos = p->sub, c, t;
-  for (; pos < 7 && s < e && *s == (unsigned char)shape[pos]; s++) pos++; /* "HTTP/1." in a loop of its own */
   for (; s < e; s++, pos++) {
     c = *s;
     t = (unsigned char)shape[pos];
