@@ -2909,11 +2909,14 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   for (; s < e; s++, pos++) {
     c = *s;
     t = (unsigned char)shape[pos];
+    if (c == t && pos < 7) continue; /* "HTTP/1.": one test (no digit's place, whose t a control byte may be) */
     if (t >= 10 ? c != t : c < '0' + t || c > '9')
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
-    if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
-    if (pos < 9) continue; /* "HTTP/1.x " */
+    if (pos < 9) { /* "HTTP/1.x " */
+      if (pos == 7) p->flags |= c == '0' ? OA_HTTP_F_HTTP10 : 0u;
+      continue;
+    }
     if (pos == 12) {
       p->state = OA_HTTP_VALUE;
       p->hdr = OA_HTTP_H_REASON; /* (vlen, its count, is 0: nothing set it in this head) */
