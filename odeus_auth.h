@@ -2540,9 +2540,8 @@ enum {
 /* In OA_HTTP_CRLF: the line whose CR was read. */
 enum { OA_HTTP_AT_LINE = 0, OA_HTTP_AT_END, OA_HTTP_AT_CHUNK };
 
-/* In OA_HTTP_CHUNK_SIZE: before the hex digits, in them, whitespace after
- * them (only ';' may follow), an extension (skipped up to CR); before
- * them, the CR and the LF that end the chunk data before. */
+/* In OA_HTTP_CHUNK_SIZE: before the hex digits, in them, OWS after them (only ';' may follow), an
+ * extension (skipped up to CR); before them, the CR and the LF that end the chunk data before. */
 enum { OA_HTTP_Z_START = 0, OA_HTTP_Z_DIGITS, OA_HTTP_Z_WS, OA_HTTP_Z_EXT, OA_HTTP_Z_CR, OA_HTTP_Z_LF };
 
 /* The header fields the parser acts on (hdr); 0 is any other name. */
@@ -2582,11 +2581,11 @@ static int oa_http_text_byte(unsigned c)
   return (unsigned char)(c - 0x20u) < 0x5fu || c >= 0x80u || c == '\t';
 }
 
-/* A token character (tchar): bit c - 0x20 of the set. */
+/* A token character (tchar): a letter (the likeliest, tested first), else bit c - 0x20 of the set. */
 static int oa_http_tchar(unsigned c)
 {
   static const unsigned char tchar[12] = { 0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57 };
-  return (int)oa_in_set96(tchar, c);
+  return (c | 0x20u) - 'a' < 26u || oa_in_set96(tchar, c);
 }
 
 static int oa_http_ows(unsigned c)
@@ -2621,14 +2620,12 @@ static unsigned oa_http_dec(const char *v, unsigned n)
   return x;
 }
 
-/* An IMF-fixdate's shape ('a': a letter of a name, '0': a digit, else
- * that byte), and its length. */
+/* An IMF-fixdate's shape ('a': a letter of a name, '0': a digit, else that byte) and its length. */
 #define OA_HTTP_DATE_SHAPE "aaa, 00 aaa 0000 00:00:00 GMT"
 #define OA_HTTP_DATE_LEN   (sizeof OA_HTTP_DATE_SHAPE - 1)
 
-/* The bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970.
- * Exactly that shape, names in RFC 9110's case, each number in its range; the weekday must be the
- * date's. */
+/* The bytes "Sun, 06 Nov 1994 08:49:37 GMT" -> seconds since 1970. Exactly that shape, names in
+ * RFC 9110's case, each number in its range; the weekday must be the date's. */
 static int oa_http_imf_date(const char *v, uint64_t *out)
 {
   static const char shape[] = OA_HTTP_DATE_SHAPE;
@@ -2656,8 +2653,7 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 }
 
 /* ---- the header fields we act on --------------------------------------------
- * Each value is read as it arrives, sub holding the progress; OWS around it
- * is skipped. */
+ * Each value is read as it arrives, sub holding the progress; OWS around it is skipped. */
 
 /* Content-Length, Transfer-Encoding and each Connection token are one
  * item: vlen holds its phase (OA_HTTP_V_*) and sub where the word it may be (chosen by its first
@@ -2667,10 +2663,9 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 #define OA_HTTP_V_IN     1u
 #define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
 
-/* Whether c goes on the entry at w: it is oa_http_names[w] in either
- * case. c | 0x20 is a letter for that letter in either case, never an entry's end, and '-' for '-'
- * but also for CR: a value holds no CR, and the name loop refuses it itself ("Content\rLength" is
- * no header of ours; the test there costs less than one here, which every byte would pay). */
+/* Whether c goes on the entry at w: it is oa_http_names[w] in either case. c | 0x20 is a letter for
+ * that letter in either case, never an entry's end, and '-' for '-' but also for CR, which the loops
+ * following a name or a word refuse themselves ("Content\rLength" is no name of ours). */
 static int oa_http_goes_on(unsigned w, unsigned c)
 {
   return (c | 0x20u) == (unsigned char)oa_http_names[w];
@@ -2687,7 +2682,6 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 {
   unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
-  if (oa_http_goes_on(w, c)) { p->sub = w + 1; return ODEUS_OK; } /* a word goes on (phase IN: else w is 0 or whole) */
   if (oa_http_ows(c)) {
     if (phase && !oa_http_whole(w)) { /* a word cut short is no word */
       if (te) return ODEUS_ERR_HTTP_TE;
@@ -2818,8 +2812,7 @@ static void oa_http_new_section(oa_http *p, unsigned state, size_t rest)
   p->sub = 0;
 }
 
-/* The empty line after a head (decide how the body is framed) or after
- * the trailers. */
+/* The empty line after a head (decide how the body is framed) or after the trailers. */
 static odeus_result oa_http_head_end(oa_http *p, size_t rest)
 {
   unsigned f = p->flags;
@@ -2847,8 +2840,7 @@ static odeus_result oa_http_head_end(oa_http *p, size_t rest)
 }
 
 /* ---- the text states, one span at a time --------------------------------------
- * Each returns where it stopped; on an error p->error is set and the
- * position is that of the offending byte. */
+ * Each returns where it stopped: on an error, with p->error set, at the offending byte. */
 
 /* The byte after a line's CR: LF, else BARE_CR. */
 static oa_http_ptr oa_http_crlf(oa_http *p, oa_http_ptr s, oa_http_ptr e)
@@ -2879,28 +2871,32 @@ static oa_http_ptr oa_http_eol(oa_http *p, oa_http_ptr s, oa_http_ptr e, unsigne
   return ++s < e ? oa_http_crlf(p, s, e) : s;
 }
 
-/* A value byte of hdr (not OA_HTTP_H_OTHER). */
+/* A value byte of hdr (not OA_HTTP_H_OTHER); the reason is cut to fit. */
 static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
 {
-  if (p->hdr == OA_HTTP_H_REASON) {
-    if (p->vlen < sizeof p->reason - 1) p->reason[p->vlen++] = (char)c; /* cut to fit */
-    p->reason[p->vlen] = '\0';
-  } else if (p->hdr == OA_HTTP_H_RETRY_AFTER) {
-    oa_http_retry_byte(p, c);
-  } else {
-    return oa_http_item_byte(p, c);
-  }
+  if (p->hdr == OA_HTTP_H_RETRY_AFTER) oa_http_retry_byte(p, c);
+  else if (p->hdr < OA_HTTP_H_RETRY_AFTER) return oa_http_item_byte(p, c);
+  else if (p->vlen < sizeof p->reason - 1) { p->reason[p->vlen++] = (char)c; p->reason[p->vlen] = '\0'; }
   return ODEUS_OK;
 }
 
-/* Value bytes up to the CR: those of a header we act on are read as they come. */
+/* Value bytes up to the CR: those of a header we act on are read as they come, the letters that go
+ * on a word (never none or whole: no byte goes on those) in a loop of their own. */
 static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r = ODEUS_OK;
   if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
     while (s < e && oa_http_text_byte(*s)) s++;
-  for (; s < e && oa_http_text_byte(*s); s++)
+  else for (; s < e && oa_http_text_byte(*s); s++) {
+    unsigned w = p->sub;
+    if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
+      while (++w, ++s < e && oa_http_goes_on(w, *s) && *s != '\r') {} /* CR | 0x20 is '-' */
+      p->sub = w;
+      s--; /* (the for's s++ comes back to the byte that stopped it) */
+      continue;
+    }
     if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
+  }
   if (s < e && *s == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
   return oa_http_eol(p, s, e, OA_HTTP_AT_LINE);
 }
@@ -2913,6 +2909,7 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   for (; s < e; s++, pos++) {
     c = *s;
     t = (unsigned char)shape[pos];
+    if (c == t && pos < 7) continue; /* "HTTP/1.": one test (no digit's place, whose t a control byte may be) */
     if (t >= 10 ? c != t : c < '0' + t || c > '9')
       return c == '\r' && pos == 12 ? oa_http_eol(p, s, e, OA_HTTP_AT_LINE)
                                     : oa_http_fail(p, s, ODEUS_ERR_HTTP_STATUS_LINE);
@@ -2947,7 +2944,7 @@ static unsigned oa_http_name_start(const oa_http *p, unsigned c)
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
-  unsigned w = p->sub;
+  unsigned w = p->sub, c;
   if (!w) { /* the line's start: s < e */
     if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
     if (!oa_http_tchar(*s))
@@ -2955,9 +2952,8 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     w = oa_http_name_start(p, *s);
   }
   for (; s < e; s++) {
-    unsigned c = *s;
-    if (oa_http_goes_on(w, c) && c != '\r') w++; /* CR | 0x20 is '-' */
-    else if (!oa_http_tchar(c)) break;
+    while (oa_http_goes_on(w, *s) && *s != '\r') { w++; if (++s == e) goto out; } /* ours; CR | 0x20 is '-' */
+    if ((c = *s) == ':' || !oa_http_tchar(c)) break; /* (':' ends a name of ours: tested first) */
     else if (w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n') w = OA_HTTP_N_CONNECTION_CONN; /* "con" */
     else { /* no name of ours: the rest is only checked */
       w = OA_HTTP_N_NONE;
@@ -2965,6 +2961,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
       break;
     }
   }
+out:
   p->sub = w;
   if (s == e) return s;
   if (*s != ':') return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
