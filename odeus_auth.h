@@ -516,9 +516,13 @@ typedef struct odeus_request {
   const char *api_key;          /* required; never written to any dump */
   const char *integration_id;   /* required: a UUID */
   const odeus_config *config;   /* required */
-  odeus_problems *problems;     /* optional (NULL: not kept): on ODEUS_ERR_CONFIG from the
-                                   writers, the exchange or the client, each of the config's
-                                   problems, added as odeus_validate_config adds them */
+  odeus_problems *problems;     /* optional (NULL: not kept): on ODEUS_ERR_CONFIG from
+                                   odeus_exchange_begin, odeus_client_apply, odeus_write_head or
+                                   odeus_write_request_redacted, each of the config's problems,
+                                   added after count as odeus_validate_config adds them (zero
+                                   count before each call). Written through a const request: one
+                                   list per task. Untouched by any other result (base URL, key and
+                                   id are checked first) */
 } odeus_request;
 
 /* ---- writers ---------------------------------------------------------------
@@ -582,7 +586,7 @@ typedef struct oa_mark {        /* where the request's walk is; where a window r
   const void *base;             /* the struct of the object it is in (the config, an auth field, the client) */
   const struct oa_member *row;  /* the item: a member's row, or its object's rows' end for its close */
   unsigned obj;                 /* the object (OA_OBJ_*) */
-  unsigned set;                 /* OA_SET_MEMBER: the object the walk is in has a member written */
+  unsigned set;                 /* OA_SET_*: a member written in the object, its quote still due */
 } oa_mark;
 
 typedef struct oa_stream {      /* the request through a window */
@@ -958,8 +962,8 @@ typedef struct odeus_exchange {
  * byte; 256 is plenty) carries the request out and the answer in. answer
  * may be NULL: then only the status counts. Fails, and nothing is sent,
  * with what the writers return for a request (ODEUS_ERR_ARGUMENT,
- * _BASE_URL, _API_KEY, _ID, _CONFIG), or ODEUS_ERR_ARGUMENT for a NULL x
- * or window.
+ * _BASE_URL, _API_KEY, _ID, _CONFIG: each problem then in req->problems
+ * when given), or ODEUS_ERR_ARGUMENT for a NULL x or window.
  * The request, the answer's storage and the window must stay until the
  * exchange is over. */
 ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
@@ -2485,7 +2489,9 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
 /* ---- HTTP/1.1 response parser -----------------------------------------------
  * Any split of the bytes gives what one feed of them all gives: the whole memory is this struct, no
  * line is buffered, and every error is decided by the offending byte alone. Body bytes (de-chunked)
- * go to on_body in as few calls as the input allows.
+ * come back from oa_http_run in spans, as few as the input allows: the exchange hands them to the
+ * answer reader itself; oa_http_feed hands them to on_body (the parser fed whole pieces, as the
+ * tests and the fuzzer feed it).
  *
  * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase); header fields, names in
  * any case; Content-Length; chunked bodies with extensions (skipped) and trailers (checked, then
@@ -2531,7 +2537,7 @@ enum {
   OA_HTTP_VALUE,        /* field value of hdr, or the reason phrase: sub = hdr's progress */
   OA_HTTP_CHUNK_SIZE,   /* the chunk-size line up to CR: sub = OA_HTTP_Z_*, num = size */
   OA_HTTP_CRLF,         /* the end of a line: sub = OA_HTTP_AT_* */
-  /* Data states: body bytes, handed to on_body in spans; num = bytes left. */
+  /* Data states: body bytes, returned in spans; num = bytes left. */
   OA_HTTP_BODY_CL,
   OA_HTTP_BODY_CLOSE,   /* everything until the peer closes */
   OA_HTTP_CHUNK_DATA     /* (done says the message ended, in any state) */
@@ -3062,7 +3068,8 @@ static inline void oa_http_init(oa_http *p, oa_body_fn on_body, void *ctx) /* in
 }
 
 /* Bytes s..e (s < e) into a parser not stopped: where it stopped (e, done, failed) with *body
- * there, or the end of a span of body bytes from *body (never empty), which the caller delivers. */
+ * there, or the end of a span of body bytes from *body, which the caller delivers (none when a
+ * body read until close outgrew body_max: that fails at *body). */
 static oa_http_ptr oa_http_run(oa_http *p, oa_http_ptr s, oa_http_ptr e, oa_http_ptr *body)
 {
   while (p->state < OA_HTTP_BODY_CL) {
@@ -4959,7 +4966,8 @@ typedef struct odeus_client {
 ODEUS_API odeus_result odeus_client_init(odeus_client *c, const odeus_client_options *opt);
 /* Sends one request and reads its answer, retrying as the policy says.
  * ODEUS_OK with the integration in answer; an ODEUS_ERR_STATUS_* with
- * answer->message; a validation error (nothing was sent); an
+ * answer->message; a validation error (nothing was sent; a config's
+ * problems in req->problems when given); an
  * ODEUS_ERR_ANSWER_* or ODEUS_ERR_JSON_* code for a 200 whose body was
  * refused (answer->problem says why); ODEUS_ERR_DNS / CONNECT / TLS / CERT
  * / CA / TIMEOUT / CLOSED / IO or an ODEUS_ERR_HTTP_* code; or

@@ -852,6 +852,28 @@ static void test_stale(void)
   odeus_client_free(&cl);
 }
 
+/* A config that breaks rules: its problems listed in the request's, nothing sent, nor connected. */
+static void test_config_problems(void)
+{
+  odeus_client_options o = options();
+  odeus_request r = req_for(main_url(), KEY, ID, &cfg_none);
+  odeus_problem items[2];
+  odeus_problems problems = { items, 2, 0 };
+  odeus_config broken = cfg_none;
+  char line[128];
+  broken.auth_test_code = odeus_cstr("bad \xff byte");
+  r.config = &broken;
+  r.problems = &problems;
+  open_client(&o);
+  CHECK_EQ_INT(odeus_client_apply(&cl, &r, fresh_answer()), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(problems.count, 1);
+  odeus_problem_format(&items[0], line, sizeof line);
+  CHECK_STR(line, "authTestCode: invalid UTF-8 at byte 4");
+  CHECK_EQ_INT(cl.connections, 0);
+  CHECK_EQ_INT(cl.attempts, 0);
+  odeus_client_free(&cl);
+}
+
 /* ---- plain HTTP, connect and lookup failures ------------------------------------- */
 static void test_plain(void)
 {
@@ -960,6 +982,7 @@ int main(int argc, char **argv)
   test_ip_names();
   test_connections();
   test_stale();
+  test_config_problems();
   test_plain();
   test_connect_failures();
   return TEST_END();

@@ -746,12 +746,27 @@ static void test_problems_listed(void)
   CHECK_EQ_INT(few.count, OA_COUNT(want));
   odeus_problem_format(&one[0], line, sizeof line);
   CHECK_STR(line, want[0]);
-  few.count = 0; /* the writers list them too */
+  few.count = 0; /* the writers of a request list them too */
   CHECK_EQ_INT(odeus_write_head(&rq, line, sizeof line, NULL), ODEUS_ERR_CONFIG);
   CHECK_EQ_INT(few.count, OA_COUNT(want));
-  few.count = 0; /* a key that fails first: the config is not looked at */
+  CHECK_EQ_INT(odeus_write_request_redacted(&rq, line, sizeof line, NULL), ODEUS_ERR_CONFIG);
+  CHECK_EQ_INT(few.count, 2 * OA_COUNT(want)); /* a count already past the storage goes on */
+  odeus_problem_format(&one[0], line, sizeof line);
+  CHECK_STR(line, want[0]);
+  few.count = 0; /* what fails first leaves the list alone: the config is not looked at */
   rq.api_key = "two words";
   CHECK_EQ_INT(odeus_exchange_begin(&x, &rq, &answer, window, 64), ODEUS_ERR_API_KEY);
+  odeus_exchange_end(&x);
+  rq.api_key = request.api_key;
+  rq.integration_id = "not-a-uuid";
+  CHECK_EQ_INT(odeus_exchange_begin(&x, &rq, &answer, window, 64), ODEUS_ERR_ID);
+  odeus_exchange_end(&x);
+  rq.integration_id = request.integration_id;
+  rq.base_url = "ftp://odeus.example.com";
+  CHECK_EQ_INT(odeus_exchange_begin(&x, &rq, &answer, window, 64), ODEUS_ERR_BASE_URL);
+  odeus_exchange_end(&x);
+  rq.base_url = request.base_url;
+  CHECK_EQ_INT(odeus_exchange_begin(&x, &rq, &answer, NULL, 64), ODEUS_ERR_ARGUMENT);
   odeus_exchange_end(&x);
   CHECK_EQ_INT(few.count, 0);
   problems.count = 0; /* a valid config adds none */
