@@ -646,7 +646,7 @@ typedef struct oa_json {
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
-  unsigned comma_next;          /* what may come after a comma in the innermost container (0: none) */
+  unsigned comma_next;          /* what may follow a comma in the innermost container (0: none) */
   unsigned flags;               /* FIRST, LONE: due on the next fragment */
   unsigned sub;                 /* number step / literal letters / hex digits */
   unsigned need;                /* UTF-8 continuation bytes still expected */
@@ -3514,14 +3514,10 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
     }
     goto between;
   value_done:
-    state = js->comma_next; /* 0 at the top */
-    if (!state) {
-      state = OA_JSON_WANT_END;
-    } else if (p != end && *p == ',') { /* compact text's comma (and quote), as after a key */
-      if (++p != end && *p == '"') goto quote;
-    } else {
-      state = OA_JSON_WANT_COMMA;
-    }
+    state = js->comma_next; /* 0 at the top; a comma (and quote) of compact text taken as after a key */
+    if (!state) state = OA_JSON_WANT_END;
+    else if (p == end || *p != ',') state = OA_JSON_WANT_COMMA;
+    else if (++p != end && *p == '"') goto quote;
     goto between;
   }
   goto done;
