@@ -650,7 +650,7 @@ typedef struct oa_json {
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
-  unsigned comma_next;          /* what may come after a comma in the innermost container */
+  unsigned comma_next;          /* what may follow a comma in the innermost container (0: none) */
   unsigned flags;               /* FIRST, LONE: due on the next fragment */
   unsigned sub;                 /* number step / literal letters / hex digits */
   unsigned need;                /* UTF-8 continuation bytes still expected */
@@ -3359,7 +3359,7 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
         } else {
           if (object != oa_json_is_object(js, --d)) goto refuse;
           js->depth = js->ev.depth = d;
-          if (d) js->comma_next = oa_json_is_object(js, d - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+          js->comma_next = !d ? 0 : oa_json_is_object(js, d - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         }
         /* the bit of container d: set by its opening, cleared by its end */
         js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
@@ -3372,6 +3372,7 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
         js->depth = js->ev.depth = d + 1; /* a value's depth is set here, not per value */
         js->comma_next = object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         state = js->comma_next | OA_JSON_WANT_CLOSE;
+        if (p != end && *p == '"') goto quote; /* compact text's first key or string */
         continue;
       }
       /* a value begins (state let it): a literal (no flags due) or a number */
@@ -3518,13 +3519,10 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
     }
     goto between;
   value_done:
-    state = OA_JSON_WANT_END;
-    if (!js->depth) goto between;
-    state = OA_JSON_WANT_COMMA;
-    if (p != end && *p == ',') { /* compact text's comma (and quote), as after a key */
-      state = js->comma_next;
-      if (++p != end && *p == '"') goto quote;
-    }
+    state = js->comma_next; /* 0 at the top; a comma (and quote) of compact text taken as after a key */
+    if (!state) state = OA_JSON_WANT_END;
+    else if (p == end || *p != ',') state = OA_JSON_WANT_COMMA;
+    else if (++p != end && *p == '"') goto quote;
     goto between;
   }
   goto done;
