@@ -1666,9 +1666,11 @@ static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xf
 static inline size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, size_t len)
 {
   const unsigned char *u = (const unsigned char *)s;
-  while (i < len && oa_in_set96(set, u[i]) &&
-         (u[i] != '%' || (i + 2 < len && (oa_hex_value(u[i + 1]) | oa_hex_value(u[i + 2])) < 16)))
-    i++;
+  for (; i < len; i++) {
+    unsigned c = u[i];
+    if (!oa_in_set96(set, c)) break;
+    if (c == '%' && !(i + 2 < len && (oa_hex_value(u[i + 1]) | oa_hex_value(u[i + 2])) < 16)) break;
+  }
   return i;
 }
 
