@@ -1623,18 +1623,13 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
 }
 
 /* ---- ids, keys and URLs -------------------------------------------------------- */
-static int oa_is_hex(unsigned c)
-{
-  return oa_hex_value(c) < 16;
-}
-
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   size_t i = 0, end;
   if (!id || len != 36) return ODEUS_ERR_ID;
   for (end = 8;; end += end == 23 ? 13 : 5) { /* 8-4-4-4-12: hex digits ending at 8, 13, 18, 23, 36 */
     for (; i < end; i++)
-      if (!oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+      if (oa_hex_value((unsigned char)id[i]) > 15) return ODEUS_ERR_ID;
     if (i == 36) return ODEUS_OK;
     if (id[i++] != '-') return ODEUS_ERR_ID; /* a dash after all but the last */
   }
@@ -1661,7 +1656,8 @@ static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xf
                                                      0xfe, 0xff, 0xff, 0x47 };
 
 /* Where the run of bytes of set from s + i stops, len if it does not: a '%' (only the path's
- * set has it) must begin an escape of 2 hex digits (oa_hex_value gives 16 for a non-hex byte).
+ * set has it) must begin an escape of 2 hex digits (oa_hex_value gives 16 for a non-hex byte),
+ * the second read only after the first, so a NUL, in no set, stops a run before it is passed.
  * `inline` here and on oa_url_authority (see oa_put): a speed build copies them in. */
 static inline size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, size_t len)
 {
@@ -1669,7 +1665,7 @@ static inline size_t oa_url_run(const unsigned char set[12], const char *s, size
   for (; i < len; i++) {
     unsigned c = u[i];
     if (!oa_in_set96(set, c)) break;
-    if (c == '%' && !(i + 2 < len && (oa_hex_value(u[i + 1]) | oa_hex_value(u[i + 2])) < 16)) break;
+    if (c == '%' && !(i + 2 < len && oa_hex_value(u[i + 1]) < 16 && oa_hex_value(u[i + 2]) < 16)) break;
   }
   return i;
 }
@@ -1704,7 +1700,7 @@ static int oa_url_ipv6(const char *s, size_t n)
   size_t gap = 0, i, digits = 0, groups = 0;
   for (i = 0; i < n; i++) {
     unsigned c = (unsigned char)s[i];
-    if (oa_is_hex(c)) {
+    if (oa_hex_value(c) < 16) {
       groups += !digits; /* a group counts from its first digit */
       if (++digits > 4) return 0;
     } else if (c == '.') {
@@ -1726,7 +1722,7 @@ static size_t oa_url_host(const char *s, size_t len)
 {
   size_t i = 0;
   if (len && s[0] == '[') {
-    for (i = 1; i < len; i++)
+    for (i = 1; i < len && s[i]; i++)
       if (s[i] == ']') return oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
     return 0;
   }
@@ -1734,8 +1730,7 @@ static size_t oa_url_host(const char *s, size_t len)
   return i && s[0] != '.' && s[0] != '-' ? i : 0;
 }
 
-/* "http://" or "https://", the letters in either case: the length, or 0.
- * Whether a host follows is the caller's to say. */
+/* "http://" or "https://", the letters in either case: the length, or 0 (a host is the caller's). */
 static size_t oa_url_scheme(const char *s, size_t len)
 {
   static const char word[] = "https://"; /* the 's' (k 4) may be missing */
@@ -1760,8 +1755,7 @@ static size_t oa_url_port(const char *s, size_t i, size_t len, unsigned long *po
   return i;
 }
 
-/* scheme "://" host [":" port]: shared by the base URL and the OAuth URLs.
- * Returns the length of that prefix, 0 if invalid. */
+/* scheme "://" host [":" port], for the base URL and the OAuth URLs: its length, 0 if invalid. */
 static inline size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
   size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0;
@@ -1780,13 +1774,15 @@ static inline size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
   return i;
 }
 
-/* odeus_parse_base_url past its argument checks, as a stream's start runs it:
- * *u is unspecified on an error (the stream is then not ready). */
+/* odeus_parse_base_url past its argument checks, as a stream's start runs it: *u is unspecified
+ * on an error (the stream is then not ready). With len (size_t)-1 the URL ends at its NUL, which
+ * stops every part of the grammar (a bracket's scan too): the start measures it no other way. */
 static odeus_result oa_parse_base_url(const char *url, size_t len, odeus_url *u)
 {
-  size_t i = oa_url_authority(url, len, u); /* which sets every member but the prefix */
-  if (!i || (i < len && url[i] != '/') || oa_url_run(oa_url_path_bytes, url, i, len) < len)
+  size_t i = oa_url_authority(url, len, u), end = oa_url_run(oa_url_path_bytes, url, i, len);
+  if (!i || (end < len && (url[end] || len != (size_t)-1)) || (i < end && url[i] != '/'))
     return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
+  len = end;
   while (len > i && url[len - 1] == '/') len--; /* ".../api/public/" is ".../api/public" */
   u->prefix.ptr = url + i;
   u->prefix.len = len - i;
@@ -2405,7 +2401,7 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     const char *key = req->api_key;
     size_t key_len = st->key_len = key ? oa_key_run(key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
     odeus_result key_r = key_len && !key[key_len] ? ODEUS_OK : ODEUS_ERR_API_KEY;
-    r = oa_parse_base_url(base, oa_strlen(base), &st->url);
+    r = oa_parse_base_url(base, (size_t)-1, &st->url);
     if (r == ODEUS_OK) r = key_r;
     /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
