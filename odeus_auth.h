@@ -1730,20 +1730,16 @@ static size_t oa_url_host(const char *s, size_t len)
   return i && s[0] != '.' && s[0] != '-' ? i : 0;
 }
 
-/* "http://" or "https://", the letters in either case: the length, or 0 (a host is the caller's). */
+/* "http://" or "https://", the letters in either case: the length, or 0 (a host is the caller's).
+ * OR-ing 0x20 maps only 'H' and 'h' onto 'h', and so on. A byte is read once those before it
+ * matched, so a NUL ends the reading. */
 static size_t oa_url_scheme(const char *s, size_t len)
 {
-  static const char word[] = "https://"; /* the 's' (k 4) may be missing */
-  size_t i = 0, k;
-  for (k = 0; k < 8; k++) {
-    unsigned w = (unsigned char)word[k];
-    if (i == len) return 0;
-    /* the letters in any case: OR-ing 0x20 (bit 6 of a letter, not of ':' or '/', shifted)
-     * maps only 'H' and 'h' onto 'h', and so on */
-    if (((unsigned char)s[i] | (w >> 1 & 0x20u)) == w) i++;
-    else if (k != 4) return 0;
-  }
-  return i;
+  size_t i = 4; /* past "http" */
+  if (len < 7 || (s[0] | 0x20) != 'h' || (s[1] | 0x20) != 't' || (s[2] | 0x20) != 't' || (s[3] | 0x20) != 'p')
+    return 0;
+  i += (s[4] | 0x20) == 's';
+  return i + 3 <= len && s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/' ? i + 3 : 0;
 }
 
 /* The decimal number of at most 6 digits at s + i: *port, and the index after it. */
