@@ -1648,26 +1648,25 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
   return key && len && oa_key_run(key, len) == len ? ODEUS_OK : ODEUS_ERR_API_KEY;
 }
 
-/* URL bytes (RFC 3986) as sets of 0x20..0x7f: a registered name's (letter,
- * digit, '-', '.') and a path's (unreserved, sub-delims, ':', '@', '/', '%'). */
+/* URL bytes (RFC 3986) as sets of 0x20..0x7f: a registered name's (letter, digit, '-', '.') and a
+ * path's (unreserved, sub-delims, ':', '@', '/'; a '%' only as an escape, which oa_url_run reads). */
 static const unsigned char oa_url_host_bytes[12] = { 0x00, 0x60, 0xff, 0x03, 0xfe, 0xff, 0xff, 0x07,
                                                      0xfe, 0xff, 0xff, 0x07 };
-static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87,
+static const unsigned char oa_url_path_bytes[12] = { 0xd2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87,
                                                      0xfe, 0xff, 0xff, 0x47 };
 
-/* Where the run of bytes of set from s + i stops, len if it does not: a '%' (only the path's
- * set has it) must begin an escape of 2 hex digits (oa_hex_value gives 16 for a non-hex byte),
- * the second read only after the first, so a NUL, in no set, stops a run before it is passed.
- * `inline` here and on oa_url_authority (see oa_put): a speed build copies them in. */
-static inline size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, size_t len)
+/* Where the run of bytes of set from s + i stops, len if it does not; in a path (escapes), a '%'
+ * and 2 hex digits after it go on (oa_hex_value gives 16 for a non-hex byte), each read only after
+ * the one before it, so a NUL, in no set, stops a run before it is passed. A byte of the run is
+ * one test. `inline` on oa_url_authority (see oa_put): a speed build copies it in. */
+static size_t oa_url_run(const unsigned char set[12], int escapes, const char *s, size_t i, size_t len)
 {
   const unsigned char *u = (const unsigned char *)s;
-  for (; i < len; i++) {
-    unsigned c = u[i];
-    if (!oa_in_set96(set, c)) break;
-    if (c == '%' && !(i + 2 < len && oa_hex_value(u[i + 1]) < 16 && oa_hex_value(u[i + 2]) < 16)) break;
+  for (;; i += 3) { /* past an escape */
+    while (i < len && oa_in_set96(set, u[i])) i++;
+    if (!escapes || i + 2 >= len || u[i] != '%' || oa_hex_value(u[i + 1]) > 15 || oa_hex_value(u[i + 2]) > 15)
+      return i;
   }
-  return i;
 }
 
 /* An IPv4 address in dotted decimal, as RFC 3986 writes dec-octet: four
@@ -1726,7 +1725,7 @@ static size_t oa_url_host(const char *s, size_t len)
       if (s[i] == ']') return oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
     return 0;
   }
-  i = oa_url_run(oa_url_host_bytes, s, 0, len);
+  i = oa_url_run(oa_url_host_bytes, 0, s, 0, len);
   return i && s[0] != '.' && s[0] != '-' ? i : 0;
 }
 
@@ -1775,7 +1774,7 @@ static inline size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
  * stops every part of the grammar (a bracket's scan too): the start measures it no other way. */
 static odeus_result oa_parse_base_url(const char *url, size_t len, odeus_url *u)
 {
-  size_t i = oa_url_authority(url, len, u), end = oa_url_run(oa_url_path_bytes, url, i, len);
+  size_t i = oa_url_authority(url, len, u), end = oa_url_run(oa_url_path_bytes, 1, url, i, len);
   if (!i || (end < len && (url[end] || len != (size_t)-1)) || (i < end && url[i] != '/'))
     return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   len = end;
