@@ -2387,7 +2387,9 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
   size_t before;
   oa_sink s;
   odeus_result r = ODEUS_OK;
-  memset(st, 0, sizeof *st); /* not ready (no req); at the request's start */
+  /* Nothing to produce, at the request's start: its counts and its mark, which lie between
+   * content_length and key_len (the rest is set once it is ready). */
+  memset(&st->content_length, 0, offsetof(oa_stream, key_len) - offsetof(oa_stream, content_length));
   if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
   found = req->problems ? req->problems : &none;
   before = found->count;
