@@ -1199,9 +1199,10 @@ static const char oa_hex_digits[] = "0123456789abcdef";
 /* The value of a hexadecimal digit, either case; 16 for any other byte. */
 static unsigned oa_hex_value(unsigned c)
 {
-  if (oa_is_digit(c)) return c - '0';
-  c |= 0x20; /* lowercase a letter */
-  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 16;
+  c -= '0';
+  if (c < 10) return c;
+  c = (c | 0x20) - ('a' - '0'); /* a letter lowercased ('0' has bit 0x20 set) */
+  return c < 6 ? c + 10 : 16;
 }
 
 /* ---- plain bytes -------------------------------------------------------------
