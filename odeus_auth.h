@@ -1629,8 +1629,9 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
   size_t i = 0, end;
   if (!id || len != 36) return ODEUS_ERR_ID;
   for (end = 8;; end += end == 23 ? 13 : 5) { /* 8-4-4-4-12: hex digits ending at 8, 13, 18, 23, 36 */
-    for (; i < end; i++)
-      if (oa_hex_value((unsigned char)id[i]) > 15) return ODEUS_ERR_ID;
+    for (; i < end; i += 2) /* two a turn (each group's count is even), the second read after the first */
+      if (oa_hex_value((unsigned char)id[i]) > 15 || oa_hex_value((unsigned char)id[i + 1]) > 15)
+        return ODEUS_ERR_ID;
     if (i == 36) return ODEUS_OK;
     if (id[i++] != '-') return ODEUS_ERR_ID; /* a dash after all but the last */
   }
