@@ -1665,7 +1665,8 @@ static size_t oa_url_run(const unsigned char set[12], int escapes, const char *s
 {
   const unsigned char *u = (const unsigned char *)s;
   for (;; i += 3) { /* past an escape */
-    while (i < len && oa_in_set96(set, u[i])) i++;
+    for (; i < len; i++)
+      if (!oa_in_set96(set, u[i])) break;
     if (!escapes || i + 2 >= len || u[i] != '%' || oa_hex_value(u[i + 1]) > 15 || oa_hex_value(u[i + 2]) > 15)
       return i;
   }
