@@ -1778,7 +1778,9 @@ static inline size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 static odeus_result oa_parse_base_url(const char *url, size_t len, odeus_url *u)
 {
   size_t i = oa_url_authority(url, len, u), end = oa_url_run(oa_url_path_bytes, 1, url, i, len);
-  if (!i || (end < len && (url[end] || len != (size_t)-1)) || (i < end && url[i] != '/'))
+  /* The run ends the URL: at len, or at the NUL of one read to its NUL, so never at (size_t)-1,
+   * which is tested to show the analysers the bound. */
+  if (!i || (end < len ? url[end] || len != (size_t)-1 : end == (size_t)-1) || (i < end && url[i] != '/'))
     return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
   len = end;
   while (len > i && url[len - 1] == '/') len--; /* ".../api/public/" is ".../api/public" */
