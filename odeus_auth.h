@@ -1203,9 +1203,10 @@ static const char oa_hex_digits[] = "0123456789abcdef";
 /* The value of a hexadecimal digit, either case; 16 for any other byte. */
 static unsigned oa_hex_value(unsigned c)
 {
-  if (oa_is_digit(c)) return c - '0';
-  c |= 0x20; /* lowercase a letter */
-  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 16;
+  c -= '0';
+  if (c < 10) return c;
+  c = (c | 0x20) - ('a' - '0'); /* a letter lowercased ('0' has bit 0x20 set) */
+  return c < 6 ? c + 10 : 16;
 }
 
 /* ---- plain bytes -------------------------------------------------------------
@@ -1627,18 +1628,14 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
 }
 
 /* ---- ids, keys and URLs -------------------------------------------------------- */
-static int oa_is_hex(unsigned c)
-{
-  return oa_hex_value(c) < 16;
-}
-
 ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
 {
   size_t i = 0, end;
   if (!id || len != 36) return ODEUS_ERR_ID;
   for (end = 8;; end += end == 23 ? 13 : 5) { /* 8-4-4-4-12: hex digits ending at 8, 13, 18, 23, 36 */
-    for (; i < end; i++)
-      if (!oa_is_hex((unsigned char)id[i])) return ODEUS_ERR_ID;
+    for (; i < end; i += 2) /* two a turn (each group's count is even), the second read after the first */
+      if (oa_hex_value((unsigned char)id[i]) > 15 || oa_hex_value((unsigned char)id[i + 1]) > 15)
+        return ODEUS_ERR_ID;
     if (i == 36) return ODEUS_OK;
     if (id[i++] != '-') return ODEUS_ERR_ID; /* a dash after all but the last */
   }
@@ -1657,23 +1654,26 @@ ODEUS_API odeus_result odeus_validate_api_key(const char *key, size_t len)
   return key && len && oa_key_run(key, len) == len ? ODEUS_OK : ODEUS_ERR_API_KEY;
 }
 
-/* URL bytes (RFC 3986) as sets of 0x20..0x7f: a registered name's (letter,
- * digit, '-', '.') and a path's (unreserved, sub-delims, ':', '@', '/', '%'). */
+/* URL bytes (RFC 3986) as sets of 0x20..0x7f: a registered name's (letter, digit, '-', '.') and a
+ * path's (unreserved, sub-delims, ':', '@', '/'; a '%' only as an escape, which oa_url_run reads). */
 static const unsigned char oa_url_host_bytes[12] = { 0x00, 0x60, 0xff, 0x03, 0xfe, 0xff, 0xff, 0x07,
                                                      0xfe, 0xff, 0xff, 0x07 };
-static const unsigned char oa_url_path_bytes[12] = { 0xf2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87,
+static const unsigned char oa_url_path_bytes[12] = { 0xd2, 0xff, 0xff, 0x2f, 0xff, 0xff, 0xff, 0x87,
                                                      0xfe, 0xff, 0xff, 0x47 };
 
-/* Where the run of bytes of set from s + i stops, len if it does not: a '%' (only the path's
- * set has it) must begin an escape of 2 hex digits (oa_hex_value gives 16 for a non-hex byte).
- * `inline` here and on oa_url_authority (see oa_put): a speed build copies them in. */
-static inline size_t oa_url_run(const unsigned char set[12], const char *s, size_t i, size_t len)
+/* Where the run of bytes of set from s + i stops, len if it does not; in a path (escapes), a '%'
+ * and 2 hex digits after it go on (oa_hex_value gives 16 for a non-hex byte), each read only after
+ * the one before it, so a NUL, in no set, stops a run before it is passed. A byte of the run is
+ * one test. `inline` on oa_url_authority (see oa_put): a speed build copies it in. */
+static size_t oa_url_run(const unsigned char set[12], int escapes, const char *s, size_t i, size_t len)
 {
   const unsigned char *u = (const unsigned char *)s;
-  while (i < len && oa_in_set96(set, u[i]) &&
-         (u[i] != '%' || (i + 2 < len && (oa_hex_value(u[i + 1]) | oa_hex_value(u[i + 2])) < 16)))
-    i++;
-  return i;
+  for (;; i += 3) { /* past an escape */
+    for (; i < len; i++)
+      if (!oa_in_set96(set, u[i])) break;
+    if (!escapes || i + 2 >= len || u[i] != '%' || oa_hex_value(u[i + 1]) > 15 || oa_hex_value(u[i + 2]) > 15)
+      return i;
+  }
 }
 
 /* An IPv4 address in dotted decimal, as RFC 3986 writes dec-octet: four
@@ -1706,7 +1706,7 @@ static int oa_url_ipv6(const char *s, size_t n)
   size_t gap = 0, i, digits = 0, groups = 0;
   for (i = 0; i < n; i++) {
     unsigned c = (unsigned char)s[i];
-    if (oa_is_hex(c)) {
+    if (oa_hex_value(c) < 16) {
       groups += !digits; /* a group counts from its first digit */
       if (++digits > 4) return 0;
     } else if (c == '.') {
@@ -1728,29 +1728,24 @@ static size_t oa_url_host(const char *s, size_t len)
 {
   size_t i = 0;
   if (len && s[0] == '[') {
-    for (i = 1; i < len; i++)
+    for (i = 1; i < len && s[i]; i++)
       if (s[i] == ']') return oa_url_ipv6(s + 1, i - 1) ? i + 1 : 0;
     return 0;
   }
-  i = oa_url_run(oa_url_host_bytes, s, 0, len);
+  i = oa_url_run(oa_url_host_bytes, 0, s, 0, len);
   return i && s[0] != '.' && s[0] != '-' ? i : 0;
 }
 
-/* "http://" or "https://", the letters in either case: the length, or 0.
- * Whether a host follows is the caller's to say. */
+/* "http://" or "https://", the letters in either case: the length, or 0 (a host is the caller's).
+ * OR-ing 0x20 maps only 'H' and 'h' onto 'h', and so on. A byte is read once those before it
+ * matched, so a NUL ends the reading. */
 static size_t oa_url_scheme(const char *s, size_t len)
 {
-  static const char word[] = "https://"; /* the 's' (k 4) may be missing */
-  size_t i = 0, k;
-  for (k = 0; k < 8; k++) {
-    unsigned w = (unsigned char)word[k];
-    if (i == len) return 0;
-    /* the letters in any case: OR-ing 0x20 (bit 6 of a letter, not of ':' or '/', shifted)
-     * maps only 'H' and 'h' onto 'h', and so on */
-    if (((unsigned char)s[i] | (w >> 1 & 0x20u)) == w) i++;
-    else if (k != 4) return 0;
-  }
-  return i;
+  size_t i = 4; /* past "http" */
+  if (len < 7 || (s[0] | 0x20) != 'h' || (s[1] | 0x20) != 't' || (s[2] | 0x20) != 't' || (s[3] | 0x20) != 'p')
+    return 0;
+  i += (s[4] | 0x20) == 's';
+  return i + 3 <= len && s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/' ? i + 3 : 0;
 }
 
 /* The decimal number of at most 6 digits at s + i: *port, and the index after it. */
@@ -1762,8 +1757,7 @@ static size_t oa_url_port(const char *s, size_t i, size_t len, unsigned long *po
   return i;
 }
 
-/* scheme "://" host [":" port]: shared by the base URL and the OAuth URLs.
- * Returns the length of that prefix, 0 if invalid. */
+/* scheme "://" host [":" port], for the base URL and the OAuth URLs: its length, 0 if invalid. */
 static inline size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
 {
   size_t i = oa_url_scheme(s, len), h = i ? oa_url_host(s + i, len - i) : 0;
@@ -1782,13 +1776,17 @@ static inline size_t oa_url_authority(const char *s, size_t len, odeus_url *u)
   return i;
 }
 
-/* odeus_parse_base_url past its argument checks, as a stream's start runs it:
- * *u is unspecified on an error (the stream is then not ready). */
+/* odeus_parse_base_url past its argument checks, as a stream's start runs it: *u is unspecified
+ * on an error (the stream is then not ready). With len (size_t)-1 the URL ends at its NUL, which
+ * stops every part of the grammar (a bracket's scan too): the start measures it no other way. */
 static odeus_result oa_parse_base_url(const char *url, size_t len, odeus_url *u)
 {
-  size_t i = oa_url_authority(url, len, u); /* which sets every member but the prefix */
-  if (!i || (i < len && url[i] != '/') || oa_url_run(oa_url_path_bytes, url, i, len) < len)
+  size_t i = oa_url_authority(url, len, u), end = oa_url_run(oa_url_path_bytes, 1, url, i, len);
+  /* The run ends the URL: at len, or at the NUL of one read to its NUL, so never at (size_t)-1,
+   * which is tested to show the analysers the bound. */
+  if (!i || (end < len ? url[end] || len != (size_t)-1 : end == (size_t)-1) || (i < end && url[i] != '/'))
     return ODEUS_ERR_BASE_URL; /* userinfo, query, fragment, junk */
+  len = end;
   while (len > i && url[len - 1] == '/') len--; /* ".../api/public/" is ".../api/public" */
   u->prefix.ptr = url + i;
   u->prefix.len = len - i;
@@ -2392,13 +2390,19 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
 }
 
 /* The request as sent (redact: as dumped), checked and measured in one walk, ready to stream. */
+OA_STATIC_ASSERT(stream_counts, offsetof(oa_stream, content_length) < offsetof(oa_stream, total) &&
+                 offsetof(oa_stream, total) < offsetof(oa_stream, offset) &&
+                 offsetof(oa_stream, offset) < offsetof(oa_stream, mark) &&
+                 offsetof(oa_stream, mark) < offsetof(oa_stream, key_len));
 static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, int redact, int body_only)
 {
   odeus_problems none = { NULL, 0, 0 }, *found;
   size_t before;
   oa_sink s;
   odeus_result r = ODEUS_OK;
-  memset(st, 0, sizeof *st); /* not ready (no req); at the request's start */
+  /* Nothing to produce, at the request's start: its counts and its mark, which lie between
+   * content_length and key_len (the assertion below holds them there; the rest is set once ready). */
+  memset(&st->content_length, 0, offsetof(oa_stream, key_len) - offsetof(oa_stream, content_length));
   if (!req || !oa_config_usable(req->config) || (!body_only && !req->integration_id)) return ODEUS_ERR_ARGUMENT;
   found = req->problems ? req->problems : &none;
   before = found->count;
@@ -2407,7 +2411,7 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     const char *key = req->api_key;
     size_t key_len = st->key_len = key ? oa_key_run(key, (size_t)-1) : 0; /* a valid key's run ends at its NUL */
     odeus_result key_r = key_len && !key[key_len] ? ODEUS_OK : ODEUS_ERR_API_KEY;
-    r = oa_parse_base_url(base, oa_strlen(base), &st->url);
+    r = oa_parse_base_url(base, (size_t)-1, &st->url);
     if (r == ODEUS_OK) r = key_r;
     /* Its 36 bytes hold no NUL once they are a UUID: only then is the 37th read, and must end it. */
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
