@@ -3319,14 +3319,13 @@ static void oa_json_init(oa_json *js, oa_json_fn fn, void *ctx)
   js->state = OA_JSON_WANT_VALUE;
 }
 
-/* Each turn of the loop reads what its state takes: between tokens, bytes up to the start
- * of a token, then, in a string, its run of plain bytes (run is where it began in this
- * piece), without a dispatch between the two; in NUMBER and LITERAL, their bytes; in the
- * other states, one byte. A string plain and whole in the piece is one event from its
- * opening quote (quote), with no flags due or tmp to look at; other runs go out at the
- * closing quote or at deliver. A value's end is one place (value_done), a key's too
- * (string_done), each going on between tokens at once. state lives in a local until the
- * end. On an error or a stop by the callback, p stays on the byte that caused it. */
+/* Each turn of the loop reads what its state takes: between tokens, bytes up to the start of a
+ * token, then, in a string, its run of plain bytes (run is where it began in this piece), without a
+ * dispatch between the two; in NUMBER and LITERAL, their bytes; in the other states, one byte. A
+ * string plain and whole in the piece is one event from its opening quote (quote), with no flags
+ * due or tmp to look at; other runs go out at the closing quote or at deliver. A value's end is one
+ * place (value_done), a key's too (string_done), each going on between tokens at once. state lives
+ * in a local until the end. On an error or a stop by the callback, p stays on the byte at fault. */
 static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
 {
   const unsigned char *const start = (const unsigned char *)data, *end, *p = start, *run;
@@ -3587,14 +3586,16 @@ enum {
 };
 
 /* The rows of each scope's object; the integration's come after the answer's own "id" (id_first). A
- * scope that is no object has none (any table, count 0). */
+ * scope that is no object has none (any table, count 0). A closing object's scan for the members it
+ * lacks stops after its last required row (required: the rows up to it; the answer's "id" aside). */
 static const struct oa_bind_rows {
   const oa_member *table;
-  unsigned char count, id_first;
+  unsigned char count, id_first, required;
 } oa_bind_scopes[] = {
-  { oa_root_members, 0, 0 }, { &oa_ans_integration, 1, 0 }, { oa_field_members, OA_COUNT(oa_field_members), 0 },
-  { oa_root_members, 0, 0 }, { oa_oauth_members, OA_COUNT(oa_oauth_members), 0 },
-  { oa_root_members, OA_COUNT(oa_root_members), 1 }
+  { oa_root_members, 0, 0, 0 }, { &oa_ans_integration, 1, 0, 1 },
+  { oa_field_members, OA_COUNT(oa_field_members), 0, 3 }, /* slug, label, type */
+  { oa_root_members, 0, 0, 0 }, { oa_oauth_members, OA_COUNT(oa_oauth_members), 0, 0 },
+  { oa_root_members, OA_COUNT(oa_root_members), 1, 1 } /* authType */
 };
 
 /* Row i of the scope's object, NULL past the last. */
@@ -3742,12 +3743,11 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
 /* Whether the closing object must hold row m and lacks it. */
 #define OA_BIND_LACKS(b, m) (!((b)->seen & OA_BIND_BIT(m)) && ((m)->flags & OA_REQUIRED) && ((m)->in & (b)->in))
 
-/* The first member after row `after` (NULL: from the first row) that the
- * closing object must hold and lacks; NULL when none is missing. */
+/* The first row after `after` (NULL: from the first) the closing object must hold and lacks, or NULL. */
 static const oa_member *oa_bind_lacking(const oa_bind *b, const oa_member *after)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[b->scope];
-  const oa_member *m = after && after != &oa_ans_id ? after + 1 : d->table, *const end = d->table + d->count;
+  const oa_member *m = after && after != &oa_ans_id ? after + 1 : d->table, *const end = d->table + d->required;
   if (!after && d->id_first && OA_BIND_LACKS(b, &oa_ans_id)) return &oa_ans_id;
   for (; m != end; m++)
     if (OA_BIND_LACKS(b, m)) return m;
