@@ -3587,7 +3587,7 @@ enum {
 
 /* The rows of each scope's object; the integration's come after the answer's own "id" (id_first). A
  * scope that is no object has none (any table, count 0). A closing object's scan for the members it
- * lacks stops after its last required row (required: the rows up to it; the answer's "id" aside). */
+ * lacks stops after its last required row (required: the rows up to it; unit_answer holds it so). */
 static const struct oa_bind_rows {
   const oa_member *table;
   unsigned char count, id_first, required;

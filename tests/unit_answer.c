@@ -245,6 +245,19 @@ static void check_example_values(const odeus_answer *a)
   CHECK_STR(problem_of(a), "");
 }
 
+/* A closing object's scan for missing members stops at its scope's `required` rows: no row past
+ * them may be required, in either mode, or a missing one would pass unseen. */
+static void test_required_rows(void)
+{
+  size_t k, i;
+  for (k = 0; k < OA_COUNT(oa_bind_scopes); k++) {
+    const struct oa_bind_rows *d = &oa_bind_scopes[k];
+    CHECK(d->required <= d->count);
+    for (i = d->required; i < d->count; i++) CHECK(!(d->table[i].flags & OA_REQUIRED));
+    if (d->required) CHECK(d->table[d->required - 1].flags & OA_REQUIRED);
+  }
+}
+
 static void test_example(void)
 {
   odeus_answer a;
@@ -1277,6 +1290,7 @@ static void test_generated(void)
 
 int main(void)
 {
+  test_required_rows();
   test_example();
   test_storage_sizes();
   test_field_capacity();
