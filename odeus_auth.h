@@ -1567,18 +1567,18 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote
- * input [a, i) from output offset o, then escaped byte i unless the input ended there, filling the
- * window. The next window resumes at input byte stop->in, output offset stop->offset: copied
- * bytes map one to one, so a window's end in the run falls on a known input byte (backed up to its
- * character's start); past the run, the escape is redone (its bytes there only count); o past the
- * end (the key filled the window), the run too. */
+/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote input
+ * [a, i) from output offset o, then escaped byte i unless the input ended there, filling the window.
+ * The next window resumes at input byte stop->in, output offset stop->offset: copied bytes map one
+ * to one, so a window's end in the run falls on a known input byte (backed up to its character's
+ * start); past the run, the escape is redone (its bytes there only count); the key past it, both. */
 static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t o, oa_mark *stop)
 {
-  size_t end, in = i, room;
+  size_t end, in = i;
   if (!stop || s->len < (end = s->skip + s->cap)) return 0;
-  if ((room = o < end ? end - o : 0) < i - a) /* in the run, which starts with a whole character */
-    for (in = a + room; (u[in] & 0xC0u) == 0x80u; in--) {}
+  if (o > end) o = end; /* the key filled the window: the string's first byte (a is 0) is past it */
+  if (end - o < i - a) /* in the run, which starts with a whole character */
+    for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
   stop->in = in;
   stop->offset = o + (in - a); /* at 0 (a first character or escape cut): the next window redoes the item */
   return 1;
