@@ -1122,8 +1122,8 @@ ODEUS_API odeus_str odeus_cstr(const char *s)
 }
 
 /* ---- the sink: one output path under every writer -------------------------
- * Bytes at absolute offsets [skip, skip + cap) land in buf; len keeps counting
- * past the end, so measuring and writing are the same code. */
+ * Bytes at absolute offsets [skip, skip + cap) land in buf; len counts on past the end: measuring
+ * and writing are the same code. */
 typedef struct oa_sink {
   char *buf;
   size_t cap, skip, len;
@@ -1567,15 +1567,16 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote
- * input [a, i) from output offset o, then escaped byte i unless the input ended there, filling the
- * window. The next window resumes at input byte stop->in, output offset stop->offset: copied
- * bytes map one to one, so a window's end in the run falls on a known input byte (backed up to
- * its character's start); past the run, the escape is redone (its bytes there only count). */
+/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote input
+ * [a, i) from output offset o, then escaped byte i unless the input ended there, filling the window.
+ * The next window resumes at input byte stop->in, output offset stop->offset: copied bytes map one
+ * to one, so a window's end in the run falls on a known input byte (backed up to its character's
+ * start); past the run, the escape is redone (its bytes there only count); the key past it, both. */
 static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t o, oa_mark *stop)
 {
   size_t end, in = i;
   if (!stop || s->len < (end = s->skip + s->cap)) return 0;
+  if (o > end) o = end; /* the key filled the window: the string's first byte (a is 0) is past it */
   if (end - o < i - a) /* in the run, which starts with a whole character */
     for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
   stop->in = in;
@@ -1854,9 +1855,8 @@ static oa_where oa_where_member(oa_where at, const oa_member *m)
   return at;
 }
 
-/* What a string pass found (rule, at byte `at`) or, for valid text of
- * `units` characters, the member's rule it breaks (its limit in *limit);
- * 0 when none. The caller builds the problem's path only for a rule. */
+/* What a string pass found (rule, at byte `at`) or, for valid text of `units` characters, the
+ * member's rule it breaks (its limit in *limit); 0 when none (a caller builds a path only then). */
 static inline int oa_judge_string(const odeus_str *v, const oa_member *m, int rule, size_t units, size_t *limit,
                                   size_t *at)
 {
@@ -2197,7 +2197,7 @@ static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
 static void oa_walk_report(const oa_walk *w, const oa_member *m, int rule, size_t limit, size_t actual,
                            const odeus_str *v)
 {
-  if (w->check) oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, actual);
+  oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, actual); /* no check: it returns */
 }
 
 /* ,"key": and, but for a boolean or a nested value, the quote opening the value; no comma before
@@ -2212,8 +2212,8 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 }
 
 /* A string value, checked and written in one pass; through a window it may stop inside, marking
- * where the next window resumes. 0 when the window filled inside it (at its key or first character
- * or escape the mark stays at the member's start: the next window redoes it, as the same bytes). */
+ * where the next window resumes; 0 when the window filled in it (at its key, first character or
+ * escape, the mark stays at the member's start: the next window redoes it, the same bytes). */
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   oa_sink *text = w->emit ? w->s : NULL;
@@ -2224,12 +2224,11 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     p = "[REDACTED]";
     n = 10;
   }
-  if (w->mark && w->s->len >= w->s->skip + w->s->cap) return 0; /* the key filled the window: resume there */
-  w->at.in = 0; /* resumed (if it was): the pass marks its stop in the walk afresh */
+  w->at.offset = w->at.in = 0; /* resumed (if it was): the pass marks its stop, at an offset not 0 */
   rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `at` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
-  if (w->mark && w->s->len >= w->s->skip + w->s->cap) { /* full: marked inside, or redone whole */
+  if (w->at.offset) { /* the pass stopped, full: marked inside, or redone whole (at 0) */
     if (w->at.in) *w->mark = w->at;
     return 0;
   }
@@ -2311,9 +2310,10 @@ static int oa_walk_close(oa_walk *w)
 }
 
 /* The walk, one item at a time (the head, a member, a close) from where it is: an item that starts
- * within the window is where the next window may resume, so a window costs what its bytes cost.
- * `inline`: a speed build then walks in oa_walk_body's frame, where the walk is its own local
- * (about 200 instructions an exchange); a size build did already. */
+ * within the window is where the next window may resume, so a window costs what its bytes cost (the
+ * mark copied only within 64 bytes of its end: a key and an escape, an enum or a close is shorter, a
+ * string's pass marks where it stops). `inline`: a speed build then walks in oa_walk_body's frame,
+ * where the walk is its own local (about 200 instructions an exchange); a size build did already. */
 static inline void oa_walk_request(oa_walk *w)
 {
   oa_mark *at = &w->at;
@@ -2326,7 +2326,7 @@ static inline void oa_walk_request(oa_walk *w)
     oa_walk_into(w, OA_OBJ_ROOT, w->cfg, oa_root_members);
   }
   for (;;) {
-    if (mark) {
+    if (mark && s->len + 64 >= end) {
       if (s->len <= end) {
         at->offset = s->len;
         *mark = *at;
