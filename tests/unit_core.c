@@ -34,6 +34,30 @@ static const char example_request[] =
 static char expected[2048];
 static size_t expected_len;
 
+/* The walk copies a window's mark only for an item that starts within 64 bytes of the window's
+ * end: every item but a string's text must be shorter (a key with the quote before it and an
+ * escape, an enum's key and text, a close's "}]},{). */
+static void test_items_under_mark_reach(void)
+{
+  static const struct { const oa_member *rows; size_t n; } tables[] = {
+    { oa_root_members, OA_COUNT(oa_root_members) }, { oa_field_members, OA_COUNT(oa_field_members) },
+    { oa_oauth_members, OA_COUNT(oa_oauth_members) }
+  };
+  size_t t, i, v, longest = 0;
+  for (t = 0; t < OA_COUNT(tables); t++)
+    for (i = 0; i < tables[t].n; i++) {
+      const oa_member *m = &tables[t].rows[i];
+      size_t item = m->name_len + 6 + 6; /* ","name":" and a \u00XX escape */
+      int named = m->kind == OA_KIND_AUTH_TYPE || m->kind == OA_KIND_FIELD_TYPE || m->kind == OA_KIND_BOOL;
+      for (v = 1; named && oa_enum_name(m->kind, (unsigned)v).ptr; v++)
+        if (m->name_len + 6 + oa_enum_name(m->kind, (unsigned)v).len > item)
+          item = m->name_len + 6 + oa_enum_name(m->kind, (unsigned)v).len;
+      if (item > longest) longest = item;
+    }
+  CHECK(longest < 64);
+  CHECK_EQ_INT(longest, 29); /* ","authorizationCode":" with an escape; "authType" with its longest */
+}
+
 static void test_golden(void)
 {
   odeus_config c = example_config;
@@ -981,6 +1005,7 @@ static void test_plain_bytes(void)
 
 int main(void)
 {
+  test_items_under_mark_reach();
   test_golden();
   test_key_prefixes();
   test_plain_bytes();
