@@ -2311,9 +2311,10 @@ static int oa_walk_close(oa_walk *w)
 
 /* The walk, one item at a time (the head, a member, a close) from where it is: an item that starts
  * within the window is where the next window may resume, so a window costs what its bytes cost (the
- * mark copied only within 64 bytes of its end: a key and an escape, an enum or a close is shorter, a
- * string's pass marks where it stops). `inline`: a speed build then walks in oa_walk_body's frame,
- * where the walk is its own local (about 200 instructions an exchange); a size build did already. */
+ * mark copied only within OA_WALK_MARK_REACH of its end: a key and an escape, an enum or a close is
+ * shorter, as unit_core holds; a string's pass marks where it stops). `inline`: a speed build walks
+ * in oa_walk_body's frame, where the walk is a local (about 200 instructions); a size build did. */
+#define OA_WALK_MARK_REACH 64
 static inline void oa_walk_request(oa_walk *w)
 {
   oa_mark *at = &w->at;
@@ -2326,7 +2327,7 @@ static inline void oa_walk_request(oa_walk *w)
     oa_walk_into(w, OA_OBJ_ROOT, w->cfg, oa_root_members);
   }
   for (;;) {
-    if (mark && s->len + 64 >= end) {
+    if (mark && s->len + OA_WALK_MARK_REACH >= end) {
       if (s->len <= end) {
         at->offset = s->len;
         *mark = *at;

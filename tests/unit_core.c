@@ -34,8 +34,8 @@ static const char example_request[] =
 static char expected[2048];
 static size_t expected_len;
 
-/* The walk copies a window's mark only for an item that starts within 64 bytes of the window's
- * end: every item but a string's text must be shorter (a key with the quote before it and an
+/* The walk copies a window's mark only for an item that starts within OA_WALK_MARK_REACH bytes of
+ * the window's end: every item but a string's text must be shorter (a key with the quote before it and an
  * escape, an enum's key and text, a close's "}]},{). */
 static void test_items_under_mark_reach(void)
 {
@@ -54,7 +54,7 @@ static void test_items_under_mark_reach(void)
           item = m->name_len + 6 + oa_enum_name(m->kind, (unsigned)v).len;
       if (item > longest) longest = item;
     }
-  CHECK(longest < 64);
+  CHECK(longest < OA_WALK_MARK_REACH);
   CHECK_EQ_INT(longest, 29); /* ","authorizationCode":" with an escape; "authType" with its longest */
 }
 
