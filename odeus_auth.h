@@ -4575,6 +4575,13 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
   return r;
 }
 
+/* The answer reader, begun at the body's first bytes or at its end: it needs the status. */
+static odeus_answer_reader *oa_x_reader(odeus_exchange *x)
+{
+  if (!x->internal.reader.out) oa_ans_setup(&x->internal.reader, x->answer, x->internal.http.status);
+  return &x->internal.reader;
+}
+
 /* The exchange ends with r: ODEUS_OK when the whole answer was read, and then the result is what it
  * means; so too for a failure once an error answer's head was read (its body cut short, too large,
  * broken, or the connection failed under it): the status is the server's, an error body never fails
@@ -4584,8 +4591,7 @@ static odeus_result oa_x_end(odeus_exchange *x, odeus_result r)
   if (r != ODEUS_OK && (!x->internal.http.head_done || oa_ans_mapped(x->internal.http.status)))
     return oa_x_over(x, r);
   if (!x->answer) return oa_x_over(x, oa_status_result(x->internal.http.status));
-  if (!x->internal.reader.out) oa_ans_setup(&x->internal.reader, x->answer, x->internal.http.status);
-  return oa_x_over(x, odeus_answer_finish(&x->internal.reader, x->internal.http.reason));
+  return oa_x_over(x, odeus_answer_finish(oa_x_reader(x), x->internal.http.reason));
 }
 
 /* A count from send/recv that counts no bytes taken or given: negative, zero (from recv: see
@@ -4645,9 +4651,8 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
       end = stop + n;
     }
     stop = oa_http_run(h, stop, end, &body);
-    if (stop != body && (x->internal.reader.out || x->answer)) { /* begun: out is x->answer */
-      if (!x->internal.reader.out) oa_ans_setup(&x->internal.reader, x->answer, h->status);
-      n = (int)oa_ans_feed(&x->internal.reader, (const char *)body, (size_t)(stop - body));
+    if (stop != body && x->answer) {
+      n = (int)oa_ans_feed(oa_x_reader(x), (const char *)body, (size_t)(stop - body));
       if (n) h->error = n;
     }
   } while (!h->error && !h->done);
