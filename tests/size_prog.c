@@ -2,9 +2,10 @@
  * the library's whole job. It validates the documentation's example config
  * (by the exchange's own check, which reports its problems into the
  * request's), sends the request over a stub I/O, reads a canned "200 OK"
- * answer and maps it. Built as is and with SIZE_EMPTY, which keeps the same data and the same
- * stub I/O but calls nothing of the library; the difference between the two
- * linked programs is what the library costs a firmware. Built also with
+ * answer and maps it. Built as is and with SIZE_EMPTY, which keeps the same
+ * data and the same stub I/O but calls nothing of the library; the
+ * difference between the two linked programs is what the library costs a
+ * firmware. Built also with
  * SIZE_PART_REQUEST (check and stream the request only) and
  * SIZE_PART_ANSWER (parse and map the answer only), for what each half costs
  * a firmware that does the other half its own way.
