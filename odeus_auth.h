@@ -646,7 +646,7 @@ typedef struct oa_json {
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
                                    token's type, offset and depth (= depth) */
-  unsigned char stack[8];       /* bit i: container i+1 is an object (0 above the open ones) */
+  uint64_t stack;               /* bit i: the container i levels out from the innermost is an object */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
@@ -3301,12 +3301,6 @@ static int oa_json_put(oa_json *js, uint32_t cp)
   return oa_json_put_code(js, cp, 0);
 }
 
-/* Whether the container at depth d (0: the top-level one) is an object. */
-static unsigned oa_json_is_object(const oa_json *js, unsigned d)
-{
-  return (unsigned)js->stack[d >> 3] >> (d & 7) & 1u;
-}
-
 static const char oa_json_words[3][6] = { "true", "false", "null" };
 
 /* ---- the API ---- */
@@ -3360,13 +3354,13 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
         unsigned d = js->depth, object = c > 'z';
         if (n == OA_JSON_C_OPEN) {
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
+          js->stack = js->stack << 1 | object; /* pushed by its opening, popped by its end */
         } else {
-          if (object != oa_json_is_object(js, --d)) goto refuse;
-          js->depth = js->ev.depth = d;
-          js->comma_next = !d ? 0 : oa_json_is_object(js, d - 1) ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+          if (object != (js->stack & 1u)) goto refuse;
+          js->stack >>= 1;
+          js->depth = js->ev.depth = --d;
+          js->comma_next = !d ? 0 : js->stack & 1u ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         }
-        /* the bit of container d: set by its opening, cleared by its end */
-        js->stack[d >> 3] ^= (unsigned char)(object << (d & 7));
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
         js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (OA_JSON_C_OPEN - n));
         js->ev.flags = 0; /* none are due between tokens */
