@@ -3176,13 +3176,14 @@ enum oa_json_class {
 
 /* What may come next, between tokens: the set of the classes that may (bit n
  * for class n: one test a byte refuses any byte out of place), space in each.
- * A quote begins a key where an opening bracket may not come. */
+ * A set a quote may begin a string in holds that string's event type from bit
+ * 16: a key where an opening bracket may not come. */
 enum oa_json_expect {
   OA_JSON_WANT_END = 1u << OA_JSON_C_SPACE, /* the top-level value is complete */
   OA_JSON_WANT_VALUE = OA_JSON_WANT_END | 1u << OA_JSON_C_OPEN | 1u << OA_JSON_C_QUOTE
                        | 1u << OA_JSON_C_WORD | 1u << OA_JSON_C_ZERO | 1u << OA_JSON_C_DIGIT
-                       | 1u << OA_JSON_C_MINUS,
-  OA_JSON_WANT_KEY = OA_JSON_WANT_END | 1u << OA_JSON_C_QUOTE,
+                       | 1u << OA_JSON_C_MINUS | (unsigned)OA_JEV_STRING << 16,
+  OA_JSON_WANT_KEY = OA_JSON_WANT_END | 1u << OA_JSON_C_QUOTE | (unsigned)OA_JEV_KEY << 16,
   OA_JSON_WANT_CLOSE = 1u << OA_JSON_C_CLOSE, /* the innermost container's bracket */
   OA_JSON_WANT_COLON = OA_JSON_WANT_END | 1u << OA_JSON_C_COLON,
   OA_JSON_WANT_COMMA = OA_JSON_WANT_END | 1u << OA_JSON_C_COMMA | OA_JSON_WANT_CLOSE
@@ -3212,7 +3213,6 @@ static const uint32_t oa_json_number_next[9] = {
 #undef OA_JSON_N
 /* The classes of the bytes that may follow a number. */
 #define OA_JSON_N_FOLLOW (1u << OA_JSON_C_SPACE | 1u << OA_JSON_C_COMMA | 1u << OA_JSON_C_CLOSE)
-OA_STATIC_ASSERT(json_quote_type, OA_JEV_STRING == OA_JEV_KEY + 1); /* a quote's: KEY + "a bracket may open" */
 
 /* The callback of a reader that only checks the text. */
 static int oa_json_ignore(void *ctx, const oa_json_event *ev)
@@ -3494,7 +3494,7 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
     js->need = 0;
     continue;
   quote: /* a string or key (a key where no bracket may open); "" is not RAW */
-    js->ev.type = (oa_jev_type)(OA_JEV_KEY + (state >> OA_JSON_C_OPEN & 1u)); /* STRING: KEY + 1 */
+    js->ev.type = (oa_jev_type)(state >> 16); /* KEY or STRING, as the set says */
   typed_quote:
     js->ev.offset = OA_JSON_AT(p);
     state = OA_JSON_STRING;
