@@ -3188,6 +3188,7 @@ enum oa_json_expect {
   OA_JSON_WANT_COLON = OA_JSON_WANT_END | 1u << OA_JSON_C_COLON,
   OA_JSON_WANT_COMMA = OA_JSON_WANT_END | 1u << OA_JSON_C_COMMA | OA_JSON_WANT_CLOSE
 };
+OA_STATIC_ASSERT(json_type_bits, OA_JSON_C_E < 16); /* the classes' bits lie below the type */
 
 /* Steps of the number grammar -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? and, by step (row)
  * and byte (column: '0', '1'-'9', '-', '+', '.', 'e' or 'E', one that may follow a value
