@@ -602,7 +602,11 @@ typedef struct oa_stream {      /* the request through a window */
 
 /* the JSON reader */
 #if ODEUS_JSON_MAX_DEPTH < 1 || ODEUS_JSON_MAX_DEPTH > 64
-#error "ODEUS_JSON_MAX_DEPTH must be 1..64 (the container stack is 64 bits)"
+#error "ODEUS_JSON_MAX_DEPTH must be 1..64 (the container stack is 64 bits at most)"
+#elif ODEUS_JSON_MAX_DEPTH > 32
+typedef uint64_t oa_json_stack; /* a bit a container: 32 bits when they hold them all */
+#else
+typedef uint32_t oa_json_stack;
 #endif
 
 typedef enum oa_jev_type {
@@ -646,7 +650,7 @@ typedef struct oa_json {
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
                                    token's type, offset and depth (= depth) */
-  uint64_t stack;               /* bit i: the container i levels out from the innermost is an object */
+  oa_json_stack stack;          /* bit i: the container i levels out from the innermost is an object */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
