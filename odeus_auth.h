@@ -1584,18 +1584,18 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
   return 1;
 }
 
-/* Checks p[0..n) and, when s is given, writes it escaped (without quotes; invalid UTF-8 as
- * U+FFFD, U+0000 as \u0000: any text gives valid JSON). Returns 0 with the UTF-16 length in
- * *units, or the first problem, ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at.
- * With stop (and s), it starts at input byte *at (*units then counts the bytes before as
- * characters), reads no more than the window needs (an input byte gives an output byte; 3
- * more end a character) and stops once it is full. */
+/* Checks p[0..n) and writes it escaped into s, which counts when it has no buffer, as for a check
+ * alone (without quotes; invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
+ * Returns 0 with the UTF-16 length in *units, or the first problem, ODEUS_RULE_UTF8 or
+ * ODEUS_RULE_NUL, with its byte offset in *at. With stop, it starts at input byte *at (*units
+ * then counts the bytes before as characters), reads no more than the window needs (an input
+ * byte gives an output byte; 3 more end a character) and stops once it is full. */
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
   size_t i = stop ? *at : 0, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (s && stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
+  if (stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
@@ -1612,11 +1612,6 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
         rule = c ? ODEUS_RULE_UTF8 : ODEUS_RULE_NUL;
         *at = i;
       }
-    }
-    if (!s) { /* checking: nothing to write */
-      if (rule || i == n) break;
-      i++;
-      continue;
     }
     o = s->len;
     oa_put(s, p + run, i - run);
@@ -1884,7 +1879,10 @@ static void oa_report_string(odeus_problems *pr, oa_where w, const odeus_str *v,
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
 {
   size_t units = 0, at = 0, limit;
-  int rule = oa_string_pass(NULL, v->ptr, v->len, &units, &at, NULL);
+  oa_sink count;
+  int rule;
+  oa_sink_init(&count, NULL, 0);
+  rule = oa_string_pass(&count, v->ptr, v->len, &units, &at, NULL);
   rule = oa_judge_string(v, m, rule, units, &limit, &at);
   if (rule) oa_report_string(pr, w, v, rule, limit, at);
 }
@@ -2216,7 +2214,6 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
  * escape, the mark stays at the member's start: the next window redoes it, the same bytes). */
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
-  oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
   size_t n = v->len, units, at = w->at.in, limit;
   int rule;
@@ -2225,7 +2222,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     n = 10;
   }
   w->at.offset = w->at.in = 0; /* resumed (if it was): the pass marks its stop, at an offset not 0 */
-  rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `at` */
+  rule = oa_string_pass(w->s, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `at` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
   if (w->at.offset) { /* the pass stopped, full: marked inside, or redone whole (at 0) */
