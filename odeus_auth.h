@@ -1587,13 +1587,14 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
 /* Checks p[0..n) and writes it escaped into s, which counts when it has no buffer, as for a check
  * alone (without quotes; invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
  * Returns 0 with the UTF-16 length in *units, or the first problem, ODEUS_RULE_UTF8 or
- * ODEUS_RULE_NUL, with its byte offset in *at. With stop, it starts at input byte *at (*units
- * then counts the bytes before as characters), reads no more than the window needs (an input
- * byte gives an output byte; 3 more end a character) and stops once it is full. */
+ * ODEUS_RULE_NUL, with its byte offset in *at. It starts at input byte *at, 0 but in a window that
+ * resumes (*units then counts the bytes before as characters); with stop, it reads no more than
+ * the window needs (an input byte gives an output byte; 3 more end a character) and stops once it
+ * is full. */
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
-  size_t i = stop ? *at : 0, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
+  size_t i = *at, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
   if (stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
@@ -1944,7 +1945,7 @@ static odeus_str oa_scalar_text(const void *obj, const oa_member *m, size_t *val
 static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
 {
   if (!p) { oa_put(s, "null", 4); return; }
-  size_t units, at;
+  size_t units, at = 0;
   oa_putc(s, '"');
   (void)oa_string_pass(s, p, n, &units, &at, NULL);
   oa_putc(s, '"');
