@@ -2163,7 +2163,7 @@ OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_
 #define OA_SET_MEMBER 1
 #define OA_SET_QUOTE 2
 
-enum { OA_EMIT_CHECK, OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes beside its brackets, in this order */
+enum { OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes: the request, or with its secrets redacted */
 typedef struct oa_walk {
   oa_sink *s;
   const odeus_config *cfg;
@@ -2171,7 +2171,7 @@ typedef struct oa_walk {
   const oa_stream *head;        /* the stream whose head is the first item */
   oa_mark at;                   /* the item being walked */
   oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
-  int emit;                     /* OA_EMIT_*: write the strings (else only check them), secrets redacted */
+  int emit;                     /* OA_EMIT_*: secrets redacted or not (a walk that checks counts) */
 } oa_walk;
 
 /* Into object obj, whose struct is base, at item row: kept in the mark as the walk enters an
@@ -2203,9 +2203,7 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, int rule, size_
  * the object's first member, the closing quote of the value before when it has one (OA_SET_*). */
 static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 {
-  unsigned set;
-  if (!w->emit) return; /* a walk that only checks counts no keys: the commas are all the set bit is for */
-  set = w->at.set;
+  unsigned set = w->at.set;
   w->at.set = OA_SET_MEMBER;
   oa_put(w->s, m->name - 1 - set, m->name_len + 3 + set + (m->kind <= OA_KIND_FIELD_TYPE));
 }
@@ -2218,7 +2216,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   const char *p = v->ptr;
   size_t n = v->len, units, at = w->at.in, limit;
   int rule;
-  if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
+  if (w->emit && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
@@ -2371,7 +2369,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0);
-  oa_walk_body(cfg, &s, pr, OA_EMIT_CHECK, NULL);
+  oa_walk_body(cfg, &s, pr, OA_EMIT, NULL);
   return pr->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
@@ -2443,7 +2441,7 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   s.buf = window; /* never NULL: no test of it; the walk sets s.len where it starts */
   s.cap = cap;
   s.skip = st->offset;
-  oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
+  oa_walk_body(st->req->config, &s, NULL, st->redact, st); /* OA_EMIT or OA_EMIT_REDACTED */
   st->offset += n;
   return n;
 }
