@@ -2216,7 +2216,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   const char *p = v->ptr;
   size_t n = v->len, units, at = w->at.in, limit;
   int rule;
-  if (w->emit && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
+  if ((m->flags & OA_SECRET) && w->emit) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
