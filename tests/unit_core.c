@@ -367,6 +367,14 @@ static void test_utf8(void)
   at = 0;
   CHECK_EQ_INT(oa_string_pass(&count, "\xef\xbf\xbf\xf4\x8f\xbf\xbf\xc2\x80" "abcdefghijklmnop", 25, &units, &at, NULL), 0);
   CHECK_EQ_INT(units, 1 + 2 + 1 + 16);
+  /* Every pass starts at *at (its callers set 0 but for a window that resumes): the bytes before
+   * count as characters and are not written; a check alone counts what a write writes. */
+  oa_sink_init(&count, NULL, 0);
+  at = 2;
+  CHECK_EQ_INT(oa_string_pass(&count, "ab\xc3\xa9\n", 5, &units, &at, NULL), 0);
+  CHECK_EQ_INT(units, 4);
+  CHECK_EQ_INT(count.len, 4); /* \xc3\xa9 and \\n */
+  CHECK_EQ_INT(at, 2);
   {
     odeus_config c;
     memset(&c, 0, sizeof c);
