@@ -1858,7 +1858,7 @@ static inline int oa_judge_string(const odeus_str *v, const oa_member *m, int ru
 {
   *limit = 0;
   if (rule) return rule;
-  if ((m->flags & OA_NONEMPTY) && units == 0) {
+  if (units == 0 && (m->flags & OA_NONEMPTY)) {
     *limit = 1;
     return ODEUS_RULE_EMPTY;
   }
