@@ -1588,18 +1588,19 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
   return 1;
 }
 
-/* Checks p[0..n) and, when s is given, writes it escaped (without quotes; invalid UTF-8 as
- * U+FFFD, U+0000 as \u0000: any text gives valid JSON). Returns 0 with the UTF-16 length in
- * *units, or the first problem, ODEUS_RULE_UTF8 or ODEUS_RULE_NUL, with its byte offset in *at.
- * With stop (and s), it starts at input byte *at (*units then counts the bytes before as
- * characters), reads no more than the window needs (an input byte gives an output byte; 3
- * more end a character) and stops once it is full. */
+/* Checks p[0..n) and writes it escaped into s, which counts when it has no buffer, as for a check
+ * alone (without quotes; invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
+ * Returns 0 with the UTF-16 length in *units, or the first problem, ODEUS_RULE_UTF8 or
+ * ODEUS_RULE_NUL, with its byte offset in *at. It starts at input byte *at, 0 but in a window that
+ * resumes (*units then counts the bytes before as characters); with stop, it reads no more than
+ * the window needs (an input byte gives an output byte; 3 more end a character) and stops once it
+ * is full. */
 static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
 {
   const unsigned char *u = (const unsigned char *)p;
-  size_t i = stop ? *at : 0, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
+  size_t i = *at, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (s && stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
+  if (stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
@@ -1616,11 +1617,6 @@ static int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, si
         rule = c ? ODEUS_RULE_UTF8 : ODEUS_RULE_NUL;
         *at = i;
       }
-    }
-    if (!s) { /* checking: nothing to write */
-      if (rule || i == n) break;
-      i++;
-      continue;
     }
     o = s->len;
     oa_put(s, p + run, i - run);
@@ -1866,7 +1862,7 @@ static inline int oa_judge_string(const odeus_str *v, const oa_member *m, int ru
 {
   *limit = 0;
   if (rule) return rule;
-  if ((m->flags & OA_NONEMPTY) && units == 0) {
+  if (units == 0 && (m->flags & OA_NONEMPTY)) {
     *limit = 1;
     return ODEUS_RULE_EMPTY;
   }
@@ -1888,7 +1884,10 @@ static void oa_report_string(odeus_problems *pr, oa_where w, const odeus_str *v,
 static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, odeus_problems *pr)
 {
   size_t units = 0, at = 0, limit;
-  int rule = oa_string_pass(NULL, v->ptr, v->len, &units, &at, NULL);
+  oa_sink count;
+  int rule;
+  oa_sink_init(&count, NULL, 0);
+  rule = oa_string_pass(&count, v->ptr, v->len, &units, &at, NULL);
   rule = oa_judge_string(v, m, rule, units, &limit, &at);
   if (rule) oa_report_string(pr, w, v, rule, limit, at);
 }
@@ -1950,7 +1949,7 @@ static odeus_str oa_scalar_text(const void *obj, const oa_member *m, size_t *val
 static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
 {
   if (!p) { oa_put(s, "null", 4); return; }
-  size_t units, at;
+  size_t units, at = 0;
   oa_putc(s, '"');
   (void)oa_string_pass(s, p, n, &units, &at, NULL);
   oa_putc(s, '"');
@@ -2168,7 +2167,7 @@ OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_
 #define OA_SET_MEMBER 1
 #define OA_SET_QUOTE 2
 
-enum { OA_EMIT_CHECK, OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes beside its brackets, in this order */
+enum { OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes: the request, or with its secrets redacted */
 typedef struct oa_walk {
   oa_sink *s;
   const odeus_config *cfg;
@@ -2176,7 +2175,7 @@ typedef struct oa_walk {
   const oa_stream *head;        /* the stream whose head is the first item */
   oa_mark at;                   /* the item being walked */
   oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
-  int emit;                     /* OA_EMIT_*: write the strings (else only check them), secrets redacted */
+  int emit;                     /* OA_EMIT_*: secrets redacted or not (a walk that checks counts) */
 } oa_walk;
 
 /* Into object obj, whose struct is base, at item row: kept in the mark as the walk enters an
@@ -2208,9 +2207,7 @@ static void oa_walk_report(const oa_walk *w, const oa_member *m, int rule, size_
  * the object's first member, the closing quote of the value before when it has one (OA_SET_*). */
 static inline void oa_walk_key(oa_walk *w, const oa_member *m)
 {
-  unsigned set;
-  if (!w->emit) return; /* a walk that only checks counts no keys: the commas are all the set bit is for */
-  set = w->at.set;
+  unsigned set = w->at.set;
   w->at.set = OA_SET_MEMBER;
   oa_put(w->s, m->name - 1 - set, m->name_len + 3 + set + (m->kind <= OA_KIND_FIELD_TYPE));
 }
@@ -2220,16 +2217,15 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
  * escape, the mark stays at the member's start: the next window redoes it, the same bytes). */
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
-  oa_sink *text = w->emit ? w->s : NULL;
   const char *p = v->ptr;
   size_t n = v->len, units, at = w->at.in, limit;
   int rule;
-  if (w->emit == OA_EMIT_REDACTED && (m->flags & OA_SECRET)) { /* a dump's secret; a walk that checks never redacts */
+  if ((m->flags & OA_SECRET) && w->emit) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
   w->at.offset = w->at.in = 0; /* resumed (if it was): the pass marks its stop, at an offset not 0 */
-  rule = oa_string_pass(text, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `at` */
+  rule = oa_string_pass(w->s, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `at` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
     oa_walk_report(w, m, rule, limit, at, v);
   if (w->at.offset) { /* the pass stopped, full: marked inside, or redone whole (at 0) */
@@ -2377,7 +2373,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0);
-  oa_walk_body(cfg, &s, pr, OA_EMIT_CHECK, NULL);
+  oa_walk_body(cfg, &s, pr, OA_EMIT, NULL);
   return pr->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
@@ -2449,7 +2445,7 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   s.buf = window; /* never NULL: no test of it; the walk sets s.len where it starts */
   s.cap = cap;
   s.skip = st->offset;
-  oa_walk_body(st->req->config, &s, NULL, OA_EMIT + st->redact, st); /* redact: 0 or 1 */
+  oa_walk_body(st->req->config, &s, NULL, st->redact, st); /* OA_EMIT or OA_EMIT_REDACTED */
   st->offset += n;
   return n;
 }
