@@ -3739,8 +3739,9 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
 /* Whether the closing object must hold row m and lacks it. */
 #define OA_BIND_LACKS(b, m) (!((b)->seen & OA_BIND_BIT(m)) && ((m)->flags & OA_REQUIRED) && ((m)->in & (b)->in))
 
-/* The first row after `after` (NULL: from the first) the closing object must hold and lacks, or NULL. */
-static const oa_member *oa_bind_lacking(const oa_bind *b, const oa_member *after)
+/* The first row after `after` (NULL: from the first) the closing object must hold and lacks, or NULL.
+ * `inline` (see oa_put): the answer's consumer, which asks only for the first, holds a copy of its own. */
+static inline const oa_member *oa_bind_lacking(const oa_bind *b, const oa_member *after)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[b->scope];
   const oa_member *m = after && after != &oa_ans_id ? after + 1 : d->table, *const end = d->table + d->required;
@@ -4073,8 +4074,8 @@ OA_STATIC_ASSERT(ans_enum_before, OA_ANS_ENUM_BEFORE == offsetof(odeus_answer_fi
 
 /* A fragment of a string value, copied while the string and its NUL fit the storage left (target and
  * room found at its first fragment, read back by the later ones); at its end kept where it fit (an
- * empty one needs none) and counted anyway. The copy is last: nothing waits for it. */
-static int oa_ans_string(oa_bind *b, const oa_json_event *ev)
+ * empty one needs none) and counted anyway. The copy is last: nothing waits for it. `inline`: see oa_put. */
+static inline int oa_ans_string(oa_bind *b, const oa_json_event *ev)
 {
   odeus_answer_reader *r = oa_ans_reader(b);
   odeus_answer *out = r->out;
@@ -4117,12 +4118,11 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   odeus_answer *out = r->out;
   const oa_member *m = b->row;
   const char *s;
-  char *record;
   if (what == OA_B_STRING) { /* of an enum: its text as any string's, then its value, looked up by the text */
     (void)oa_ans_string(b, ev);
     if (r->target && (s = oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
       int v = oa_enum_lookup(m->kind, s, b->word_len);
-      record = (char *)r->target - OA_ANS_ENUM_BEFORE; /* where the value lies, in the integration as in a field */
+      char *record = (char *)r->target - OA_ANS_ENUM_BEFORE; /* where the value lies, in the integration as in a field */
       if (m->kind == OA_KIND_AUTH_TYPE) *(odeus_auth_type *)(void *)record = (odeus_auth_type)v;
       else *(odeus_field_type *)(void *)record = (odeus_field_type)v;
     }
