@@ -2596,7 +2596,7 @@ static int oa_http_text_byte(unsigned c)
 static int oa_http_tchar(unsigned c)
 {
   static const unsigned char tchar[12] = { 0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57 };
-  return (c | 0x20u) - 'a' < 26u || oa_in_set96(tchar, c);
+  return (unsigned char)((c | 0x20u) - 'a') < 26u || oa_in_set96(tchar, c);
 }
 
 static int oa_http_ows(unsigned c)
@@ -2677,7 +2677,7 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 /* Whether c goes on the entry at w: it is oa_http_names[w] in either case. c | 0x20 is a letter for
  * that letter in either case, never an entry's end, and '-' for '-' but also for CR, which the loops
  * following a name or a word refuse themselves ("Content\rLength" is no name of ours). */
-static int oa_http_goes_on(unsigned w, unsigned c)
+static int oa_http_goes_on(size_t w, unsigned c)
 {
   return (c | 0x20u) == (unsigned char)oa_http_names[w];
 }
@@ -2899,10 +2899,10 @@ static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
     while (s < e && oa_http_text_byte(*s)) s++;
   else for (; s < e && oa_http_text_byte(*s); s++) {
-    unsigned w = p->sub;
+    size_t w = p->sub;
     if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
       while (++w, ++s < e && oa_http_goes_on(w, *s) && *s != '\r') {} /* CR | 0x20 is '-' */
-      p->sub = w;
+      p->sub = (unsigned)w;
       s--; /* (the for's s++ comes back to the byte that stopped it) */
       continue;
     }
@@ -2955,7 +2955,7 @@ static unsigned oa_http_name_start(const oa_http *p, unsigned c)
 static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   odeus_result r;
-  unsigned w = p->sub, c;
+  size_t w = p->sub, c;
   if (!w) { /* the line's start: s < e */
     if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
     if (!oa_http_tchar(*s))
@@ -2973,7 +2973,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     }
   }
 out:
-  p->sub = w;
+  p->sub = (unsigned)w;
   if (s == e) return s;
   if (*s != ':') return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
   p->hdr = oa_http_whole(w);
