@@ -2683,7 +2683,7 @@ static int oa_http_goes_on(size_t w, unsigned c)
 }
 
 /* What the entry whole at w means (0: none is whole there). */
-static unsigned oa_http_whole(unsigned w)
+static unsigned oa_http_whole(size_t w)
 {
   unsigned m = (unsigned char)oa_http_names[w];
   return m < 0x20u ? m : 0u;
@@ -2964,7 +2964,7 @@ static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   }
   for (; s < e; s++) {
     while (oa_http_goes_on(w, *s) && *s != '\r') { w++; if (++s == e) goto out; } /* ours; CR | 0x20 is '-' */
-    if ((c = *s) == ':' || !oa_http_tchar(c)) break; /* (':' ends a name of ours: tested first) */
+    if ((c = *s) == ':' || !oa_http_tchar(*s)) break; /* (':' ends a name of ours: tested first) */
     else if (w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n') w = OA_HTTP_N_CONNECTION_CONN; /* "con" */
     else { /* no name of ours: the rest is only checked */
       w = OA_HTTP_N_NONE;
