@@ -2948,7 +2948,7 @@ static oa_http_ptr oa_http_lines(oa_http *p, oa_http_ptr s, oa_http_ptr e)
       }
       if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
     }
-    if (s < e && *s == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
+    if (s < e && *s == '\r' && p->hdr && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
     s = oa_http_eol(p, s, e, OA_HTTP_AT_LINE);
     if (s == e || p->state != OA_HTTP_NAME) return s;
     w = 0; /* the next line's start */
