@@ -4655,7 +4655,7 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
       n = (int)oa_ans_feed(oa_x_reader(x), (const char *)body, (size_t)(stop - body));
       if (n) h->error = n;
     }
-  } while (!h->error && !h->done);
+  } while (!(h->error | h->done)); /* (one test) */
   if (!h->error) x->leftover = (size_t)(end - stop);
   return oa_x_end(x, (odeus_result)h->error);
 }
