@@ -2596,7 +2596,7 @@ static int oa_http_text_byte(unsigned c)
 static int oa_http_tchar(unsigned c)
 {
   static const unsigned char tchar[12] = { 0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57 };
-  return (c | 0x20u) - 'a' < 26u || oa_in_set96(tchar, c);
+  return (unsigned char)((c | 0x20u) - 'a') < 26u || oa_in_set96(tchar, c);
 }
 
 static int oa_http_ows(unsigned c)
@@ -2677,13 +2677,13 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 /* Whether c goes on the entry at w: it is oa_http_names[w] in either case. c | 0x20 is a letter for
  * that letter in either case, never an entry's end, and '-' for '-' but also for CR, which the loops
  * following a name or a word refuse themselves ("Content\rLength" is no name of ours). */
-static int oa_http_goes_on(unsigned w, unsigned c)
+static int oa_http_goes_on(size_t w, unsigned c)
 {
   return (c | 0x20u) == (unsigned char)oa_http_names[w];
 }
 
 /* What the entry whole at w means (0: none is whole there). */
-static unsigned oa_http_whole(unsigned w)
+static unsigned oa_http_whole(size_t w)
 {
   unsigned m = (unsigned char)oa_http_names[w];
   return m < 0x20u ? m : 0u;
@@ -2891,25 +2891,68 @@ static odeus_result oa_http_value_byte(oa_http *p, unsigned c)
   return ODEUS_OK;
 }
 
-/* Value bytes up to the CR: those of a header we act on are read as they come, the letters that go
- * on a word (never none or whole: no byte goes on those) in a loop of their own. */
-static oa_http_ptr oa_http_value(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+/* The first byte of a line (a tchar): the name it may begin, picked by
+ * its low three bits, which tell r, c and t apart (the loop checks the letter itself); none in
+ * trailers, which never frame or steer. */
+static unsigned oa_http_name_start(const oa_http *p, unsigned c)
 {
-  odeus_result r = ODEUS_OK;
-  if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
-    while (s < e && oa_http_text_byte(*s)) s++;
-  else for (; s < e && oa_http_text_byte(*s); s++) {
-    unsigned w = p->sub;
-    if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
-      while (++w, ++s < e && oa_http_goes_on(w, *s) && *s != '\r') {} /* CR | 0x20 is '-' */
-      p->sub = w;
-      s--; /* (the for's s++ comes back to the byte that stopped it) */
-      continue;
+  static const unsigned char start[8] = { OA_HTTP_N_NONE, OA_HTTP_N_NONE, OA_HTTP_N_RETRY_AFTER,
+    OA_HTTP_N_CONTENT_LENGTH, OA_HTTP_N_TRANSFER_ENCODING, OA_HTTP_N_NONE, OA_HTTP_N_NONE, OA_HTTP_N_NONE };
+  return p->flags & OA_HTTP_F_TRAILER ? OA_HTTP_N_NONE : start[c & 7u];
+}
+
+/* Field lines while the span lasts, from a name (state NAME, sub its place) or a value (VALUE, of hdr):
+ * a token character starts a field name, a CR at a line's start ends the head, anything else there is
+ * an error. A value's bytes go up to the CR: those of a header we act on are read as they come, the
+ * letters that go on a word (never none or whole: no byte goes on those) in a loop of their own. */
+static oa_http_ptr oa_http_lines(oa_http *p, oa_http_ptr s, oa_http_ptr e)
+{
+  odeus_result r;
+  size_t w = p->sub, c;
+  if (p->state == OA_HTTP_VALUE) goto value;
+  for (;;) {
+    if (!w) { /* the line's start: s < e */
+      if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
+      if (!oa_http_tchar(*s))
+        return oa_http_fail(p, s, oa_http_ows(*s) ? ODEUS_ERR_HTTP_OBS_FOLD : ODEUS_ERR_HTTP_HEADER);
+      w = oa_http_name_start(p, *s);
     }
-    if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
+    for (; s < e; s++) {
+      while (oa_http_goes_on(w, *s) && *s != '\r') { w++; if (++s == e) goto out; } /* ours; CR | 0x20 is '-' */
+      if ((c = *s) == ':' || !oa_http_tchar(*s)) break; /* (':' ends a name of ours: tested first) */
+      else if (w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n') w = OA_HTTP_N_CONNECTION_CONN; /* "con" */
+      else { /* no name of ours: the rest is only checked */
+        w = OA_HTTP_N_NONE;
+        while (++s < e && oa_http_tchar(*s)) {}
+        break;
+      }
+    }
+  out:
+    p->sub = (unsigned)w;
+    if (s == e) return s;
+    if (*s != ':') return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
+    p->hdr = oa_http_whole(w);
+    if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
+    p->state = OA_HTTP_VALUE;
+    s++;
+  value:
+    if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
+      while (s < e && oa_http_text_byte(*s)) s++;
+    else for (; s < e && oa_http_text_byte(*s); s++) {
+      w = p->sub;
+      if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
+        while (++w, ++s < e && oa_http_goes_on(w, *s) && *s != '\r') {} /* CR | 0x20 is '-' */
+        p->sub = (unsigned)w;
+        s--; /* (the for's s++ comes back to the byte that stopped it) */
+        continue;
+      }
+      if ((r = oa_http_value_byte(p, *s)) != ODEUS_OK) return oa_http_fail(p, s, r);
+    }
+    if (s < e && *s == '\r' && p->hdr && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
+    s = oa_http_eol(p, s, e, OA_HTTP_AT_LINE);
+    if (s == e || p->state != OA_HTTP_NAME) return s;
+    w = 0; /* the next line's start */
   }
-  if (s < e && *s == '\r' && (r = oa_http_value_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
-  return oa_http_eol(p, s, e, OA_HTTP_AT_LINE);
 }
 
 /* "HTTP/1.x NNN" then SP and the reason, or CR for an empty reason. */
@@ -2931,55 +2974,13 @@ static oa_http_ptr oa_http_status(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (pos == 12) {
       p->state = OA_HTTP_VALUE;
       p->hdr = OA_HTTP_H_REASON; /* (vlen, its count, is 0: nothing set it in this head) */
-      return oa_http_value(p, s + 1, e);
+      return oa_http_lines(p, s + 1, e);
     }
     if (pos == 9) { p->status = 0; p->reason[0] = '\0'; }
     p->status = p->status * 10 + (int)(c - '0');
   }
   p->sub = pos;
   return s;
-}
-
-/* The first byte of a line (a tchar): the name it may begin, picked by
- * its low three bits, which tell r, c and t apart (the loop checks the letter itself); none in
- * trailers, which never frame or steer. */
-static unsigned oa_http_name_start(const oa_http *p, unsigned c)
-{
-  static const unsigned char start[8] = { OA_HTTP_N_NONE, OA_HTTP_N_NONE, OA_HTTP_N_RETRY_AFTER,
-    OA_HTTP_N_CONTENT_LENGTH, OA_HTTP_N_TRANSFER_ENCODING, OA_HTTP_N_NONE, OA_HTTP_N_NONE, OA_HTTP_N_NONE };
-  return p->flags & OA_HTTP_F_TRAILER ? OA_HTTP_N_NONE : start[c & 7u];
-}
-
-/* A line: a token character starts a field name, a CR at its start ends
- * the head; anything else there is an error. */
-static oa_http_ptr oa_http_name(oa_http *p, oa_http_ptr s, oa_http_ptr e)
-{
-  odeus_result r;
-  unsigned w = p->sub, c;
-  if (!w) { /* the line's start: s < e */
-    if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
-    if (!oa_http_tchar(*s))
-      return oa_http_fail(p, s, oa_http_ows(*s) ? ODEUS_ERR_HTTP_OBS_FOLD : ODEUS_ERR_HTTP_HEADER);
-    w = oa_http_name_start(p, *s);
-  }
-  for (; s < e; s++) {
-    while (oa_http_goes_on(w, *s) && *s != '\r') { w++; if (++s == e) goto out; } /* ours; CR | 0x20 is '-' */
-    if ((c = *s) == ':' || !oa_http_tchar(c)) break; /* (':' ends a name of ours: tested first) */
-    else if (w == OA_HTTP_N_CONTENT_LENGTH + 3 && (c | 0x20u) == 'n') w = OA_HTTP_N_CONNECTION_CONN; /* "con" */
-    else { /* no name of ours: the rest is only checked */
-      w = OA_HTTP_N_NONE;
-      while (++s < e && oa_http_tchar(*s)) {}
-      break;
-    }
-  }
-out:
-  p->sub = w;
-  if (s == e) return s;
-  if (*s != ':') return oa_http_fail(p, s, ODEUS_ERR_HTTP_HEADER); /* not a token, or no ':' */
-  p->hdr = oa_http_whole(w);
-  if ((r = oa_http_name_end(p)) != ODEUS_OK) return oa_http_fail(p, s, r);
-  p->state = OA_HTTP_VALUE;
-  return oa_http_value(p, s + 1, e);
 }
 
 /* The chunk-size line: hex digits, optional whitespace, an optional
@@ -3019,8 +3020,7 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   for (t = s;;) { /* line after line, while the text goes on */
     switch (p->state) {
     case OA_HTTP_STATUS: t = oa_http_status(p, t, e); break;
-    case OA_HTTP_NAME: t = oa_http_name(p, t, e); break;
-    case OA_HTTP_VALUE: t = oa_http_value(p, t, e); break;
+    case OA_HTTP_NAME: case OA_HTTP_VALUE: t = oa_http_lines(p, t, e); break;
     case OA_HTTP_CHUNK_SIZE: t = oa_http_chunk_size(p, t, e); break;
     default: t = oa_http_crlf(p, t, e); break;
     }
@@ -4650,7 +4650,7 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
       n = (int)oa_ans_feed(oa_x_reader(x), (const char *)body, (size_t)(stop - body));
       if (n) h->error = n;
     }
-  } while (!h->error && !h->done);
+  } while (!(h->error | h->done)); /* (one test) */
   if (!h->error) x->leftover = (size_t)(end - stop);
   return oa_x_end(x, (odeus_result)h->error);
 }

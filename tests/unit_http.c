@@ -988,6 +988,49 @@ static void test_typical_answer(void)
   CHECK_EQ_INT(r1.calls, 1);
 }
 
+/* Field lines are read one after another in one call, resumed where a piece ended: at a line's start,
+ * in a name, between a name and its value, in a value, between CR and LF. Three pieces cut at every
+ * pair of offsets must give what one feed gives, for a head holding every kind of line (the reason,
+ * each item, Retry-After, names that part from ours late, a chunked body's trailers). */
+static void test_lines_in_three(void)
+{
+  static const char *const heads[] = {
+    "HTTP/1.1 200 OK go\r\nServer: x\r\nContent-Type: a/b\r\nContent-Length: 12\r\nConnection: keep-alive, close\r\n"
+    "Retry-After: 120\r\nConnectio: 1\r\nretry-aftex: 2\r\n\r\nhello world!",
+    "HTTP/1.0 503 Busy\r\nRetry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\nTransfer-Encoding: chunked\r\n"
+    "Connection: keep-alive\r\n\r\n5\r\nhello\r\n0\r\nX-T: 1\r\nContent-Length: 9\r\n\r\n",
+    "HTTP/1.1 404 \r\ncontent-length:3\r\nCONNECTION:close\r\n\r\nabc",
+    "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
+  };
+  size_t k, i, j;
+  for (k = 0; k < sizeof heads / sizeof heads[0]; k++) {
+    const char *in = heads[k];
+    size_t len = strlen(in);
+    int bad = 0;
+    run_once(&ref, in, len);
+    for (i = 1; i < len; i++)
+      for (j = i + 1; j < len; j++) {
+        size_t cuts[3], pos = 0, n;
+        memset(&alt, 0, sizeof alt);
+        oa_http_init(&alt.h, collect, &alt);
+        alt.feed_rc = ODEUS_OK;
+        cuts[0] = i; cuts[1] = j; cuts[2] = len;
+        for (n = 0; n < 3 && alt.feed_rc == ODEUS_OK; n++) {
+          size_t u = 0;
+          alt.feed_rc = oa_http_feed(&alt.h, in + pos, cuts[n] - pos, &u);
+          alt.used += u;
+          if (u < cuts[n] - pos) break;
+          pos = cuts[n];
+        }
+        alt.finish_rc = oa_http_finish(&alt.h);
+        if (differ(&ref, &alt) != NULL && !bad++)
+          fprintf(stderr, "three pieces at %u and %u differ in %s: head %u\n", (unsigned)i, (unsigned)j,
+                  differ(&ref, &alt), (unsigned)k);
+      }
+    CHECK_EQ_INT(bad, 0);
+  }
+}
+
 int main(void)
 {
   rng_state = 0x2545f4914f6cdd1dull;
@@ -1004,6 +1047,7 @@ int main(void)
   test_callback_stop();
   test_arguments();
   test_typical_answer();
+  test_lines_in_three();
   test_generated();
   return TEST_END();
 }
