@@ -1240,10 +1240,9 @@ static const char oa_json_classes[] =
 #define OA_JSON_CLASS(c) ((unsigned)oa_json_classes[c] & 31u)
 #define OA_JSON_PLAIN(c) ((unsigned)oa_json_classes[c] & 32u)
 
-/* The JSON escapes of one letter, as pairs of the letter and the byte it
- * stands for: the reader maps a letter to its byte, the writer a byte to
- * its letter ('/' is plain, so the writer never escapes it). Each half is
- * unique, so the order is free: the likeliest in text come first. */
+/* The JSON escapes of one letter, as pairs of the letter and the byte it stands for: the reader maps
+ * a letter to its byte, the writer a byte to its letter ('/' is plain, so the writer never escapes
+ * it). Each half is unique, so the order is free: the likeliest in text come first. */
 static const char oa_json_escape_pairs[] = "n\n\"\"\\\\t\tr\r//b\bf\f";
 
 /* The other half of the escape pair whose half `side` (0: the letter, 1:
@@ -1264,18 +1263,24 @@ static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
   return c - 0x20u < 96u ? ((unsigned)set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
 }
 
-/* The first byte from p that is not plain, or end: four bytes a turn, so
- * that the bound is checked once for four. */
+/* The first byte from p that is not plain, or end: four bytes a turn, so that the bound is checked
+ * once for four, then the last 0 to 3 bytes as the length's low bits say, with no bound test. */
 static inline const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
 {
-  const unsigned char *const quads = p + ((size_t)(end - p) & ~(size_t)3);
+  const size_t n = (size_t)(end - p);
+  const unsigned char *const quads = p + (n & ~(size_t)3);
   for (; p != quads; p += 4) {
     if (!OA_JSON_PLAIN(p[0])) return p;
     if (!OA_JSON_PLAIN(p[1])) return p + 1;
     if (!OA_JSON_PLAIN(p[2])) return p + 2;
     if (!OA_JSON_PLAIN(p[3])) return p + 3;
   }
-  while (p != end && OA_JSON_PLAIN(*p)) p++;
+  if (n & 2) {
+    if (!OA_JSON_PLAIN(p[0])) return p;
+    if (!OA_JSON_PLAIN(p[1])) return p + 1;
+    p += 2;
+  }
+  if ((n & 1) && OA_JSON_PLAIN(*p)) p++;
   return p;
 }
 
@@ -3181,10 +3186,9 @@ enum oa_json_class {
   OA_JSON_C_MINUS, OA_JSON_C_PLUS, OA_JSON_C_DOT, OA_JSON_C_E
 };
 
-/* What may come next, between tokens: the set of the classes that may (bit n
- * for class n: one test a byte refuses any byte out of place), space in each.
- * A set a quote may begin a string in holds that string's event type from bit
- * 16: a key where an opening bracket may not come. */
+/* What may come next, between tokens: the set of the classes that may (bit n for class n: one test a
+ * byte refuses any byte out of place), space in each. A set a quote may begin a string in holds that
+ * string's event type from bit 16: a key where an opening bracket may not come. */
 enum oa_json_expect {
   OA_JSON_WANT_END = 1u << OA_JSON_C_SPACE, /* the top-level value is complete */
   OA_JSON_WANT_VALUE = OA_JSON_WANT_END | 1u << OA_JSON_C_OPEN | 1u << OA_JSON_C_QUOTE
@@ -3349,12 +3353,9 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
         n = OA_JSON_CLASS(c);
         if (n == OA_JSON_C_QUOTE && (state & 1u << n)) goto quote; /* the likeliest first */
         if (!(state & 1u << n)) goto refuse;
-        if (n == OA_JSON_C_COMMA)
-          state = js->comma_next;
-        else if (n == OA_JSON_C_COLON)
-          state = OA_JSON_WANT_VALUE;
-        else if (n != OA_JSON_C_SPACE)
-          break;
+        if (n == OA_JSON_C_COMMA) state = js->comma_next;
+        else if (n == OA_JSON_C_COLON) state = OA_JSON_WANT_VALUE;
+        else if (n != OA_JSON_C_SPACE) break;
       }
       js->ev.offset = OA_JSON_AT(p);
       if (n - OA_JSON_C_CLOSE <= 1) {
@@ -3555,8 +3556,7 @@ static odeus_result oa_json_finish(oa_json *js)
 {
   if (!js) return ODEUS_ERR_ARGUMENT;
   if (js->state == OA_JSON_NUMBER && !js->depth && !oa_json_feed(js, " ", 1)) js->offset--;
-  if (!js->error && js->state != OA_JSON_WANT_END)
-    js->error = ODEUS_ERR_JSON_TRUNCATED;
+  if (!js->error && js->state != OA_JSON_WANT_END) js->error = ODEUS_ERR_JSON_TRUNCATED;
   return (odeus_result)js->error;
 }
 
