@@ -990,6 +990,8 @@ static void test_plain_bytes(void)
 {
   static const char letters[] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
   char out[16], in[3];
+  unsigned char span[19];
+  size_t n, k;
   unsigned c;
   int bad = 0;
   for (c = 0; c < 256; c++) {
@@ -1014,6 +1016,19 @@ static void test_plain_bytes(void)
     (void)oa_string_pass(&write, in, 3, &units, &at, NULL);
     if (count.len != write.len) bad++;
   }
+  /* the scan at every length (each remainder of four, so each way its last bytes are read) and with
+   * each of its bytes in turn not plain: it stops there, and at end otherwise, even with a byte not
+   * plain just past end (the span starting at the buffer, its bytes beyond it untouched) or none
+   * (the span ending at the buffer's end, where a read past it is out of bounds) */
+  for (n = 0; n <= sizeof span; n++)
+    for (k = 0; k <= n; k++)
+      for (c = 0; c < 2; c++) {
+        unsigned char *u = span + (c ? sizeof span - n : 0);
+        memset(span, '"', sizeof span);
+        memset(u, 'a', n);
+        if (k < n) u[k] = (unsigned char)(k & 1 ? 0x80 : '\\');
+        if (oa_plain_span(u, u + n) != u + k) bad++;
+      }
   CHECK_EQ_INT(bad, 0);
 }
 
