@@ -1227,12 +1227,13 @@ static unsigned oa_hex_value(unsigned c)
 /* By byte, a letter: its class between tokens for the JSON reader is the
  * letter's number (@ 0, A 1 ... M 13, enum oa_json_class), and a lowercase
  * one (` for @) marks a plain byte. One lookup per byte serves the reader's
- * two loops and the writer's scan. */
+ * two loops, the writer's scan and the HTTP parser's: bit 6 clear (a byte
+ * below '@') marks a byte no HTTP field value holds, a control byte but HTAB. */
 static const char oa_json_classes[] =
-  "@@@@@@@@@EE@@E@@@@@@@@@@@@@@@@@@" /* 00 */
+  "\0\0\0\0\0\0\0\0\0E\5\0\0\5\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0" /* 00 */
   "e`F````````kajl`hiiiiiiiiib`````" /* 20 */
   "`````m`````````````````````d@c``" /* 40 */
-  "`````mg```````g`````g``````d`c``" /* 60 */
+  "`````mg```````g`````g``````d`c` " /* 60 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* 80 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* A0 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* C0 */
@@ -2593,10 +2594,21 @@ static const char oa_http_names[] =
 typedef const unsigned char *oa_http_ptr;
 
 /* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR,
- * obs-text. CR, LF and the other control bytes end a span. */
-static int oa_http_text_byte(unsigned c)
+ * obs-text (bit 6 of its class). CR, LF and the other control bytes end a span. */
+#define OA_HTTP_TEXT(c) ((unsigned)oa_json_classes[c] & 64u)
+
+/* The first byte from s that is not text, or e: four a turn, as oa_plain_span. */
+static oa_http_ptr oa_http_text_span(oa_http_ptr s, oa_http_ptr e)
 {
-  return (unsigned char)(c - 0x20u) < 0x5fu || c >= 0x80u || c == '\t';
+  const oa_http_ptr quads = s + ((size_t)(e - s) & ~(size_t)3);
+  for (; s != quads; s += 4) {
+    if (!OA_HTTP_TEXT(s[0])) return s;
+    if (!OA_HTTP_TEXT(s[1])) return s + 1;
+    if (!OA_HTTP_TEXT(s[2])) return s + 2;
+    if (!OA_HTTP_TEXT(s[3])) return s + 3;
+  }
+  while (s != e && OA_HTTP_TEXT(*s)) s++;
+  return s;
 }
 
 /* A token character (tchar): a letter (the likeliest, tested first), else bit c - 0x20 of the set. */
@@ -2944,8 +2956,8 @@ static oa_http_ptr oa_http_lines(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     s++;
   value:
     if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
-      while (s < e && oa_http_text_byte(*s)) s++;
-    else for (; s < e && oa_http_text_byte(*s); s++) {
+      s = oa_http_text_span(s, e);
+    else for (; s < e && OA_HTTP_TEXT(*s); s++) {
       w = p->sub;
       if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
         while (++w, ++s < e && oa_http_goes_on(w, *s) && *s != '\r') {} /* CR | 0x20 is '-' */
@@ -3004,7 +3016,7 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
       if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
       p->num = p->num << 4 | v;
       p->sub = OA_HTTP_Z_DIGITS;
-    } else if (at != OA_HTTP_Z_EXT || !oa_http_text_byte(c)) { /* an extension's bytes are skipped */
+    } else if (at != OA_HTTP_Z_EXT || !OA_HTTP_TEXT(c)) { /* an extension's bytes are skipped */
       if (at != OA_HTTP_Z_START && c == ';') p->sub = OA_HTTP_Z_EXT;
       else if ((at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_WS) && oa_http_ows(c)) p->sub = OA_HTTP_Z_WS;
       else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) return oa_http_eol(p, s, e, OA_HTTP_AT_CHUNK);
@@ -3036,7 +3048,7 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   /* A byte out of place in a status line or a field name is
    * ODEUS_ERR_HTTP_CONTROL when it is a control byte (CR aside). */
   if ((p->error == ODEUS_ERR_HTTP_STATUS_LINE || p->error == ODEUS_ERR_HTTP_HEADER) && *t != '\r' &&
-      !oa_http_text_byte(*t))
+      !OA_HTTP_TEXT(*t))
     p->error = ODEUS_ERR_HTTP_CONTROL;
   p->head_len -= (size_t)(e - t);
   return t;
