@@ -2601,12 +2601,7 @@ typedef const unsigned char *oa_http_ptr;
 static oa_http_ptr oa_http_text_span(oa_http_ptr s, oa_http_ptr e)
 {
   const oa_http_ptr quads = s + ((size_t)(e - s) & ~(size_t)3);
-  for (; s != quads; s += 4) {
-    if (!OA_HTTP_TEXT(s[0])) return s;
-    if (!OA_HTTP_TEXT(s[1])) return s + 1;
-    if (!OA_HTTP_TEXT(s[2])) return s + 2;
-    if (!OA_HTTP_TEXT(s[3])) return s + 3;
-  }
+  while (s != quads && OA_HTTP_TEXT(s[0]) & OA_HTTP_TEXT(s[1]) & OA_HTTP_TEXT(s[2]) & OA_HTTP_TEXT(s[3])) s += 4;
   while (s != e && OA_HTTP_TEXT(*s)) s++;
   return s;
 }
