@@ -1224,15 +1224,15 @@ static unsigned oa_hex_value(unsigned c)
  * too) but '"' and '\\'. The string writer and the JSON reader find the first
  * byte that is not plain through one table: a lookup a byte, the cheapest. */
 
-/* By byte, a letter: its class between tokens for the JSON reader is the
- * letter's number (@ 0, A 1 ... M 13, enum oa_json_class), and a lowercase
- * one (` for @) marks a plain byte. One lookup per byte serves the reader's
- * two loops and the writer's scan. */
+/* By byte, a letter: its class between tokens for the JSON reader is the letter's number (@ 0, A 1
+ * ... M 13, enum oa_json_class), and a lowercase one (` for @) marks a plain byte; bit 6 clear (a
+ * byte below '@') marks a control byte but HTAB, which no HTTP field value holds. One lookup per
+ * byte serves the reader's two loops, the writer's scan and the HTTP parser's value scan. */
 static const char oa_json_classes[] =
-  "@@@@@@@@@EE@@E@@@@@@@@@@@@@@@@@@" /* 00 */
+  "\0\0\0\0\0\0\0\0\0E\5\0\0\5\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0" /* 00 */
   "e`F````````kajl`hiiiiiiiiib`````" /* 20 */
   "`````m`````````````````````d@c``" /* 40 */
-  "`````mg```````g`````g``````d`c``" /* 60 */
+  "`````mg```````g`````g``````d`c` " /* 60 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* 80 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* A0 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* C0 */
@@ -2507,8 +2507,7 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
  * Any split of the bytes gives what one feed of them all gives: the whole memory is this struct, no
  * line is buffered, and every error is decided by the offending byte alone. Body bytes (de-chunked)
  * come back from oa_http_run in spans, as few as the input allows: the exchange hands them to the
- * answer reader itself; oa_http_feed hands them to on_body (the parser fed whole pieces, as the
- * tests and the fuzzer feed it).
+ * answer reader itself; oa_http_feed, to on_body (whole pieces, as the tests and the fuzzer feed it).
  *
  * Read: the status line (HTTP/1.x, a 3-digit status, the reason phrase); header fields, names in
  * any case; Content-Length; chunked bodies with extensions (skipped) and trailers (checked, then
@@ -2530,8 +2529,7 @@ ODEUS_API odeus_result odeus_write_body_to(const odeus_config *cfg, char *window
  * delivering exactly body_max bytes); the peer closing before the end (TRUNCATED).
  *
  * keep_alive: HTTP/1.1 keeps the connection unless "Connection: close"; HTTP/1.0 closes it unless
- * "Connection: keep-alive" (and always when it carries Transfer-Encoding); a body read until close
- * never keeps it.
+ * "Connection: keep-alive" (always with Transfer-Encoding); a body read until close never keeps it.
  *
  * Retry-After: delta-seconds (SECONDS, leading zeros allowed; past 2^32-1 TOO_LARGE with
  * UINT32_MAX) or an IMF-fixdate such as "Sun, 06 Nov 1994 08:49:37 GMT" (DATE, value = 784111777:
@@ -2597,11 +2595,21 @@ static const char oa_http_names[] =
 
 typedef const unsigned char *oa_http_ptr;
 
-/* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR,
- * obs-text. CR, LF and the other control bytes end a span. */
-static int oa_http_text_byte(unsigned c)
+/* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR, obs-text (bit 6 of its
+ * class); CR, LF and the other control bytes end a span. The span from s: its first byte that is not
+ * one, or e, found four bytes a turn, as oa_plain_span finds a string's run. */
+#define OA_HTTP_TEXT(c) ((unsigned)oa_json_classes[c] & 64u)
+static oa_http_ptr oa_http_text_span(oa_http_ptr s, oa_http_ptr e)
 {
-  return (unsigned char)(c - 0x20u) < 0x5fu || c >= 0x80u || c == '\t';
+  const oa_http_ptr quads = s + ((size_t)(e - s) & ~(size_t)3);
+  for (; s != quads; s += 4) {
+    if (!OA_HTTP_TEXT(s[0])) return s;
+    if (!OA_HTTP_TEXT(s[1])) return s + 1;
+    if (!OA_HTTP_TEXT(s[2])) return s + 2;
+    if (!OA_HTTP_TEXT(s[3])) return s + 3;
+  }
+  while (s != e && OA_HTTP_TEXT(*s)) s++;
+  return s;
 }
 
 /* A token character (tchar): a letter (the likeliest, tested first), else bit c - 0x20 of the set. */
@@ -2611,10 +2619,7 @@ static int oa_http_tchar(unsigned c)
   return (unsigned char)((c | 0x20u) - 'a') < 26u || oa_in_set96(tchar, c);
 }
 
-static int oa_http_ows(unsigned c)
-{
-  return c == ' ' || c == '\t';
-}
+#define OA_HTTP_OWS(c) ((c) == ' ' || (c) == '\t')
 
 /* Records the first error; s stays on the offending byte (not consumed). */
 static oa_http_ptr oa_http_fail(oa_http *p, oa_http_ptr s, odeus_result r)
@@ -2678,13 +2683,11 @@ static int oa_http_imf_date(const char *v, uint64_t *out)
 /* ---- the header fields we act on --------------------------------------------
  * Each value is read as it arrives, sub holding the progress; OWS around it is skipped. */
 
-/* Content-Length, Transfer-Encoding and each Connection token are one
- * item: vlen holds its phase (OA_HTTP_V_*) and sub where the word it may be (chosen by its first
- * byte) goes on in oa_http_names, 0 for none. Connection's "close" and "keep-alive" set their
- * flags, any other token means nothing to us. */
-#define OA_HTTP_V_BEFORE 0u  /* OWS before the item */
-#define OA_HTTP_V_IN     1u
-#define OA_HTTP_V_AFTER  2u  /* OWS after it: only CR, or ',' in Connection, may follow */
+/* Content-Length, Transfer-Encoding and each Connection token are one item: vlen holds its phase
+ * (OA_HTTP_V_*: OWS before it, in it, OWS after it, where only CR, or ',' in Connection, may follow)
+ * and sub where the word it may be (chosen by its first byte) goes on in oa_http_names, 0 for none.
+ * Connection's "close" and "keep-alive" set their flags, any other token means nothing to us. */
+enum { OA_HTTP_V_BEFORE = 0, OA_HTTP_V_IN, OA_HTTP_V_AFTER };
 
 /* Whether c goes on the entry at w: it is oa_http_names[w] in either case. c | 0x20 is a letter for
  * that letter in either case, never an entry's end, and '-' for '-' but also for CR, which the loops
@@ -2705,7 +2708,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 {
   unsigned hdr = p->hdr, phase = p->vlen, w = p->sub;
   int conn = hdr == OA_HTTP_H_CONNECTION, te = hdr == OA_HTTP_H_TRANSFER_ENCODING;
-  if (oa_http_ows(c)) {
+  if (OA_HTTP_OWS(c)) {
     if (phase && !oa_http_whole(w)) { /* a word cut short is no word */
       if (te) return ODEUS_ERR_HTTP_TE;
       w = 0;
@@ -2741,7 +2744,7 @@ static odeus_result oa_http_item_byte(oa_http *p, unsigned c)
 
 static void oa_http_retry_byte(oa_http *p, unsigned c)
 {
-  unsigned ows = (unsigned)oa_http_ows(c), sub = p->sub;
+  unsigned ows = (unsigned)OA_HTTP_OWS(c), sub = p->sub;
   if (!p->vlen && ows) return;
   if (!ows) {
     if (!oa_is_digit(c) || (sub & OA_HTTP_R_OWS)) sub |= OA_HTTP_R_NOTNUM;
@@ -2785,8 +2788,7 @@ static odeus_result oa_http_name_end(oa_http *p)
   int r = hdr < 2 ? twice[hdr][p->has_content_length | p->chunked << 1] : 0;
   if (r) return (odeus_result)r;
   if (p->hdr == OA_HTTP_H_RETRY_AFTER && p->retry_kind != OA_RETRY_ABSENT) {
-    p->retry_kind = OA_RETRY_INVALID; /* two answers: neither is trusted */
-    p->retry_value = 0;
+    p->retry_kind = OA_RETRY_INVALID; p->retry_value = 0; /* two answers: neither is trusted */
     p->hdr = OA_HTTP_H_OTHER;
   }
   p->sub = p->vlen = 0; /* (num: read by a head's first Retry-After only; head_end sets it anew) */
@@ -2855,8 +2857,7 @@ static odeus_result oa_http_head_end(oa_http *p, size_t rest)
     if (p->num > bound) return ODEUS_ERR_HTTP_BODY_TOO_LARGE;
     p->state = OA_HTTP_BODY_CL;
   } else { /* until close: never kept; num counts body_max down (no bound: 2^64 - 1) */
-    p->keep_alive = 0;
-    p->num = bound;
+    p->keep_alive = 0; p->num = bound;
     p->state = OA_HTTP_BODY_CLOSE;
   }
   return ODEUS_OK;
@@ -2926,7 +2927,7 @@ static oa_http_ptr oa_http_lines(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     if (!w) { /* the line's start: s < e */
       if (*s == '\r') return oa_http_eol(p, s, e, OA_HTTP_AT_END);
       if (!oa_http_tchar(*s))
-        return oa_http_fail(p, s, oa_http_ows(*s) ? ODEUS_ERR_HTTP_OBS_FOLD : ODEUS_ERR_HTTP_HEADER);
+        return oa_http_fail(p, s, OA_HTTP_OWS(*s) ? ODEUS_ERR_HTTP_OBS_FOLD : ODEUS_ERR_HTTP_HEADER);
       w = oa_http_name_start(p, *s);
     }
     for (; s < e; s++) {
@@ -2949,8 +2950,8 @@ static oa_http_ptr oa_http_lines(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     s++;
   value:
     if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
-      while (s < e && oa_http_text_byte(*s)) s++;
-    else for (; s < e && oa_http_text_byte(*s); s++) {
+      s = oa_http_text_span(s, e);
+    else for (; s < e && OA_HTTP_TEXT(*s); s++) {
       w = p->sub;
       if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
         while (++w, ++s < e && oa_http_goes_on(w, *s) && *s != '\r') {} /* CR | 0x20 is '-' */
@@ -3009,9 +3010,9 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
       if (p->num >> 60) return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_OVERFLOW);
       p->num = p->num << 4 | v;
       p->sub = OA_HTTP_Z_DIGITS;
-    } else if (at != OA_HTTP_Z_EXT || !oa_http_text_byte(c)) { /* an extension's bytes are skipped */
+    } else if (at != OA_HTTP_Z_EXT || !OA_HTTP_TEXT(c)) { /* an extension's bytes are skipped */
       if (at != OA_HTTP_Z_START && c == ';') p->sub = OA_HTTP_Z_EXT;
-      else if ((at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_WS) && oa_http_ows(c)) p->sub = OA_HTTP_Z_WS;
+      else if ((at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_WS) && OA_HTTP_OWS(c)) p->sub = OA_HTTP_Z_WS;
       else if (c == '\r' && (at == OA_HTTP_Z_DIGITS || at == OA_HTTP_Z_EXT)) return oa_http_eol(p, s, e, OA_HTTP_AT_CHUNK);
       else return oa_http_fail(p, s, ODEUS_ERR_HTTP_CHUNK_SIZE);
     }
@@ -3019,8 +3020,7 @@ static oa_http_ptr oa_http_chunk_size(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   return s;
 }
 
-/* One text state's span from s, within the section's head_max (past it,
- * HEAD_TOO_LONG). */
+/* One text state's span from s, within the section's head_max (past it, HEAD_TOO_LONG). */
 static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
 {
   size_t max = p->head_max ? p->head_max : (size_t)ODEUS_HTTP_HEAD_MAX;
@@ -3041,7 +3041,7 @@ static oa_http_ptr oa_http_text(oa_http *p, oa_http_ptr s, oa_http_ptr e)
   /* A byte out of place in a status line or a field name is
    * ODEUS_ERR_HTTP_CONTROL when it is a control byte (CR aside). */
   if ((p->error == ODEUS_ERR_HTTP_STATUS_LINE || p->error == ODEUS_ERR_HTTP_HEADER) && *t != '\r' &&
-      !oa_http_text_byte(*t))
+      !OA_HTTP_TEXT(*t))
     p->error = ODEUS_ERR_HTTP_CONTROL;
   p->head_len -= (size_t)(e - t);
   return t;

@@ -1031,6 +1031,44 @@ static void test_lines_in_three(void)
   }
 }
 
+/* Bit 6 of the byte classes is what a field value may hold (HTAB, SP, VCHAR, obs-text): the
+ * parser's runs read it alone. Every byte at every place of the four-byte turn, in a value nobody
+ * reads and in the reason phrase, fed whole and in every split. */
+static void test_value_bytes(void)
+{
+  static const char tail[] = "w\r\nContent-Length: 0\r\n\r\n";
+  static char buf[64];
+  static run r;
+  unsigned c, k;
+  for (c = 0; c < 256; c++) {
+    int text = (c >= 0x20 && c < 0x7f) || c >= 0x80 || c == '\t';
+    CHECK_EQ_INT(OA_HTTP_TEXT(c) != 0, text);
+    for (k = 0; k < 6; k++) {
+      size_t at, len;
+      int h;
+      for (h = 0; h < 2; h++) {
+        /* "HTTP/1.1 200 OK" then "\r\nX-Y: " + k bytes + c, or the reason: k bytes + c */
+        len = (size_t)sprintf(buf, h ? "HTTP/1.1 200 " : "HTTP/1.1 200 OK\r\nX-Y: ");
+        memset(buf + len, 'v', k);
+        at = len + k;
+        buf[at] = (char)c;
+        memcpy(buf + at + 1, tail, sizeof tail);
+        len = at + sizeof tail; /* (its NUL stands for c) */
+        run_once(&r, buf, len);
+        if (text) {
+          CHECK_EQ_INT(r.feed_rc, ODEUS_OK);
+          CHECK_EQ_INT(r.h.done, 1);
+          CHECK_EQ_INT(r.used, len);
+        } else {
+          CHECK_EQ_INT(r.feed_rc, c == '\r' ? ODEUS_ERR_HTTP_BARE_CR : ODEUS_ERR_HTTP_CONTROL);
+          CHECK_EQ_INT(r.used, c == '\r' ? at + 1 : at);
+        }
+        check_splits(buf, len, 0, 0, buf);
+      }
+    }
+  }
+}
+
 int main(void)
 {
   rng_state = 0x2545f4914f6cdd1dull;
@@ -1048,6 +1086,7 @@ int main(void)
   test_arguments();
   test_typical_answer();
   test_lines_in_three();
+  test_value_bytes();
   test_generated();
   return TEST_END();
 }
