@@ -1237,8 +1237,10 @@ static const char oa_json_classes[] =
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* A0 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@" /* C0 */
   "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"; /* E0 */
+#define OA_PLAIN 32u /* the class bit of a plain byte */
+#define OA_TEXT 64u  /* the class bit of a byte an HTTP field value may hold */
 #define OA_JSON_CLASS(c) ((unsigned)oa_json_classes[c] & 31u)
-#define OA_JSON_PLAIN(c) ((unsigned)oa_json_classes[c] & 32u)
+#define OA_JSON_PLAIN(c) ((unsigned)oa_json_classes[c] & OA_PLAIN)
 
 /* The JSON escapes of one letter, as pairs of the letter and the byte it stands for: the reader maps
  * a letter to its byte, the writer a byte to its letter ('/' is plain, so the writer never escapes
@@ -1263,24 +1265,25 @@ static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
   return c - 0x20u < 96u ? ((unsigned)set[(c - 0x20u) >> 3] >> (c & 7u)) & 1u : 0u;
 }
 
-/* The first byte from p that is not plain, or end: four bytes a turn, so that the bound is checked
- * once for four, then the last 0 to 3 bytes as the length's low bits say, with no bound test. */
-static inline const unsigned char *oa_plain_span(const unsigned char *p, const unsigned char *end)
+/* The first byte from p whose class lacks `bit` (OA_PLAIN, OA_TEXT), or end: four bytes a turn, so
+ * that the bound is checked once for four, then the last 0 to 3 as the length's low bits say. */
+#define OA_SPANS(c, bit) ((unsigned)oa_json_classes[c] & (bit))
+static inline const unsigned char *oa_span(const unsigned char *p, const unsigned char *end, unsigned bit)
 {
   const size_t n = (size_t)(end - p);
   const unsigned char *const quads = p + (n & ~(size_t)3);
   for (; p != quads; p += 4) {
-    if (!OA_JSON_PLAIN(p[0])) return p;
-    if (!OA_JSON_PLAIN(p[1])) return p + 1;
-    if (!OA_JSON_PLAIN(p[2])) return p + 2;
-    if (!OA_JSON_PLAIN(p[3])) return p + 3;
+    if (!OA_SPANS(p[0], bit)) return p;
+    if (!OA_SPANS(p[1], bit)) return p + 1;
+    if (!OA_SPANS(p[2], bit)) return p + 2;
+    if (!OA_SPANS(p[3], bit)) return p + 3;
   }
   if (n & 2) {
-    if (!OA_JSON_PLAIN(p[0])) return p;
-    if (!OA_JSON_PLAIN(p[1])) return p + 1;
+    if (!OA_SPANS(p[0], bit)) return p;
+    if (!OA_SPANS(p[1], bit)) return p + 1;
     p += 2;
   }
-  if ((n & 1) && OA_JSON_PLAIN(*p)) p++;
+  if ((n & 1) && OA_SPANS(*p, bit)) p++;
   return p;
 }
 
@@ -1616,7 +1619,7 @@ static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, s
     n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
-    i = (size_t)(oa_plain_span(u + i, u + n) - u);
+    i = (size_t)(oa_span(u + i, u + n, OA_PLAIN) - u);
     if (i < n) {
       c = u[i];
       k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
@@ -2595,22 +2598,9 @@ static const char oa_http_names[] =
 
 typedef const unsigned char *oa_http_ptr;
 
-/* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR, obs-text (bit 6 of its
- * class); CR, LF and the other control bytes end a span. The span from s: its first byte that is not
- * one, or e, found four bytes a turn, as oa_plain_span finds a string's run. */
-#define OA_HTTP_TEXT(c) ((unsigned)oa_json_classes[c] & 64u)
-static oa_http_ptr oa_http_text_span(oa_http_ptr s, oa_http_ptr e)
-{
-  const oa_http_ptr quads = s + ((size_t)(e - s) & ~(size_t)3);
-  for (; s != quads; s += 4) {
-    if (!OA_HTTP_TEXT(s[0])) return s;
-    if (!OA_HTTP_TEXT(s[1])) return s + 1;
-    if (!OA_HTTP_TEXT(s[2])) return s + 2;
-    if (!OA_HTTP_TEXT(s[3])) return s + 3;
-  }
-  while (s != e && OA_HTTP_TEXT(*s)) s++;
-  return s;
-}
+/* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR, obs-text (OA_TEXT, found by
+ * oa_span); CR, LF and the other control bytes end a span. */
+#define OA_HTTP_TEXT(c) ((unsigned)oa_json_classes[c] & OA_TEXT)
 
 /* A token character (tchar): a letter (the likeliest, tested first), else bit c - 0x20 of the set. */
 static int oa_http_tchar(unsigned c)
@@ -2950,7 +2940,7 @@ static oa_http_ptr oa_http_lines(oa_http *p, oa_http_ptr s, oa_http_ptr e)
     s++;
   value:
     if (p->hdr == OA_HTTP_H_OTHER) /* a value nobody reads: only its bytes are checked */
-      s = oa_http_text_span(s, e);
+      s = oa_span(s, e, OA_TEXT);
     else for (; s < e && OA_HTTP_TEXT(*s); s++) {
       w = p->sub;
       if (p->hdr < OA_HTTP_H_RETRY_AFTER && oa_http_goes_on(w, *s)) { /* a word's letters, one test each */
@@ -3402,7 +3392,7 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
       }
       run = p;
       for (;;) {
-        p = oa_plain_span(p, end);
+        p = oa_span(p, end, OA_PLAIN);
       spanned:
         if (p == end || *p < 0x80) break;
         /* a raw character, whole and valid, stays in the run */
@@ -3508,7 +3498,7 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
     js->ev.offset = OA_JSON_AT(p);
     state = OA_JSON_STRING;
     run = ++p;
-    p = oa_plain_span(p, end);
+    p = oa_span(p, end, OA_PLAIN);
     if (p == run || p == end || *p != '"') {
       js->flags = OA_JSON_FIRST;
       goto spanned; /* no high surrogate waits at a string's start */

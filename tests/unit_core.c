@@ -1000,7 +1000,7 @@ static void test_plain_bytes(void)
     size_t units, at;
     const unsigned char *u = (const unsigned char *)in + 1;
     in[1] = (char)c;
-    if ((OA_JSON_PLAIN(c) != 0) != plain || (oa_plain_span(u, u + 1) == u + 1) != plain) bad++;
+    if ((OA_JSON_PLAIN(c) != 0) != plain || (oa_span(u, u + 1, OA_PLAIN) == u + 1) != plain) bad++;
     /* a control byte's letter ('u': none, \u00XX), and the reader's way back */
     if (c < 0x20 && oa_escape_pair(c, 1) != (letters[c] == 'u' ? 0u : (unsigned char)letters[c])) bad++;
     if (c < 0x20 && letters[c] != 'u' && oa_escape_pair((unsigned char)letters[c], 0) != c) bad++;
@@ -1027,7 +1027,7 @@ static void test_plain_bytes(void)
         memset(span, '"', sizeof span);
         memset(u, 'a', n);
         if (k < n) u[k] = (unsigned char)(k & 1 ? 0x80 : '\\');
-        if (oa_plain_span(u, u + n) != u + k) bad++;
+        if (oa_span(u, u + n, OA_PLAIN) != u + k) bad++;
       }
   CHECK_EQ_INT(bad, 0);
 }
