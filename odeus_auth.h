@@ -1086,9 +1086,9 @@ static size_t oa_strlen(const char *s)
 
 static int oa_same(const void *a, const void *b, size_t n)
 {
-  const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-  size_t i;
-  for (i = 0; i < n; i++)
+  const unsigned char *x = (const unsigned char *)a + n, *y = (const unsigned char *)b + n;
+  ptrdiff_t i = -(ptrdiff_t)n;
+  for (; i; i++)
     if (x[i] != y[i]) return 0;
   return 1;
 }
