@@ -4127,8 +4127,10 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   const char *s;
   if (what == OA_B_STRING) { /* of an enum: its text as any string's, then its value, looked up by the text */
     (void)oa_ans_string(b, ev);
-    if (r->target && (s = oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
-      int v = oa_enum_lookup(m->kind, s, b->word_len);
+    size_t n = ev->len;
+    int whole = (ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST);
+    if (r->target && (s = whole ? ev->text : oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
+      int v = oa_enum_lookup(m->kind, s, whole ? n : b->word_len);
       char *record = (char *)r->target - OA_ANS_ENUM_BEFORE; /* where the value lies, in the integration as in a field */
       if (m->kind == OA_KIND_AUTH_TYPE) *(odeus_auth_type *)(void *)record = (odeus_auth_type)v;
       else *(odeus_field_type *)(void *)record = (odeus_field_type)v;
