@@ -1087,9 +1087,8 @@ static size_t oa_strlen(const char *s)
 static int oa_same(const void *a, const void *b, size_t n)
 {
   const unsigned char *x = (const unsigned char *)a + n, *y = (const unsigned char *)b + n;
-  ptrdiff_t i = -(ptrdiff_t)n;
-  for (; i; i++)
-    if (x[i] != y[i]) return 0;
+  ptrdiff_t i = -(ptrdiff_t)n; /* from -n up to 0, so that the step tells the end */
+  for (; i; i++) if (x[i] != y[i]) return 0;
   return 1;
 }
 #define OA_SAME(a, b, n) oa_same((a), (b), (n))
@@ -4127,10 +4126,9 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   const char *s;
   if (what == OA_B_STRING) { /* of an enum: its text as any string's, then its value, looked up by the text */
     (void)oa_ans_string(b, ev);
-    size_t n = ev->len;
     int whole = (ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST);
     if (r->target && (s = whole ? ev->text : oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
-      int v = oa_enum_lookup(m->kind, s, whole ? n : b->word_len);
+      int v = oa_enum_lookup(m->kind, s, whole ? ev->len : b->word_len);
       char *record = (char *)r->target - OA_ANS_ENUM_BEFORE; /* where the value lies, in the integration as in a field */
       if (m->kind == OA_KIND_AUTH_TYPE) *(odeus_auth_type *)(void *)record = (odeus_auth_type)v;
       else *(odeus_field_type *)(void *)record = (odeus_field_type)v;
