@@ -3591,13 +3591,13 @@ enum {
  * scope that is no object has none (any table, count 0). A closing object's scan for the members it
  * lacks stops after its last required row (required: the rows up to it; unit_answer holds it so). */
 static const struct oa_bind_rows {
-  const oa_member *table;
-  unsigned char count, id_first, required;
+  const oa_member *table, *end;
+  unsigned char id_first, required;
 } oa_bind_scopes[] = {
-  { oa_root_members, 0, 0, 0 }, { &oa_ans_integration, 1, 0, 1 },
-  { oa_field_members, OA_COUNT(oa_field_members), 0, 3 }, /* slug, label, type */
-  { oa_root_members, 0, 0, 0 }, { oa_oauth_members, OA_COUNT(oa_oauth_members), 0, 0 },
-  { oa_root_members, OA_COUNT(oa_root_members), 1, 1 } /* authType */
+  { oa_root_members, oa_root_members, 0, 0 }, { &oa_ans_integration, &oa_ans_integration + 1, 0, 1 },
+  { oa_field_members, oa_field_members + OA_COUNT(oa_field_members), 0, 3 }, /* slug, label, type */
+  { oa_root_members, oa_root_members, 0, 0 }, { oa_oauth_members, oa_oauth_members + OA_COUNT(oa_oauth_members), 0, 0 },
+  { oa_root_members, oa_root_members + OA_COUNT(oa_root_members), 1, 1 } /* authType */
 };
 
 /* Row i of the scope's object, NULL past the last. */
@@ -3605,7 +3605,7 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[scope];
   if (d->id_first && i-- == 0) return &oa_ans_id;
-  return i < d->count ? &d->table[i] : NULL;
+  return i < (unsigned)(d->end - d->table) ? &d->table[i] : NULL;
 }
 
 /* A member met: its key's bit. The keys of one object differ; those of the field and OAuth members
@@ -3644,7 +3644,7 @@ static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t 
 static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s, size_t n)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[scope];
-  const oa_member *m = d->table, *const end = m + d->count;
+  const oa_member *m = d->table, *const end = d->end;
   if (d->id_first && oa_bind_names(&oa_ans_id, in, s, n)) return &oa_ans_id;
   for (; m != end; m++)
     if (oa_bind_names(m, in, s, n)) return m;
