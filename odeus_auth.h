@@ -1087,7 +1087,7 @@ static size_t oa_strlen(const char *s)
 static int oa_same(const void *a, const void *b, size_t n)
 {
   const unsigned char *x = (const unsigned char *)a + n, *y = (const unsigned char *)b + n;
-  ptrdiff_t i = -(ptrdiff_t)n; /* from -n up to 0, so that the step tells the end */
+  ptrdiff_t i = -(ptrdiff_t)n; /* from -n up to 0: the step itself tells the end */
   for (; i; i++) if (x[i] != y[i]) return 0;
   return 1;
 }
@@ -3588,10 +3588,10 @@ enum {
 };
 
 /* The rows of each scope's object; the integration's come after the answer's own "id" (id_first). A
- * scope that is no object has none (any table, count 0). A closing object's scan for the members it
+ * scope that is no object has none (its end its table). A closing object's scan for the members it
  * lacks stops after its last required row (required: the rows up to it; unit_answer holds it so). */
 static const struct oa_bind_rows {
-  const oa_member *table, *end;
+  const oa_member *table, *end; /* the end as a pointer: the scan of a key's rows reads no count */
   unsigned char id_first, required;
 } oa_bind_scopes[] = {
   { oa_root_members, oa_root_members, 0, 0 }, { &oa_ans_integration, &oa_ans_integration + 1, 0, 1 },
@@ -4126,7 +4126,7 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   const char *s;
   if (what == OA_B_STRING) { /* of an enum: its text as any string's, then its value, looked up by the text */
     (void)oa_ans_string(b, ev);
-    int whole = (ev->flags & (OA_JSON_FIRST | OA_JSON_LAST)) == (OA_JSON_FIRST | OA_JSON_LAST);
+    int whole = (ev->flags & OA_JSON_FIRST) && (ev->flags & OA_JSON_LAST); /* looked up in place: every spelling fits the word */
     if (r->target && (s = whole ? ev->text : oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
       int v = oa_enum_lookup(m->kind, s, whole ? ev->len : b->word_len);
       char *record = (char *)r->target - OA_ANS_ENUM_BEFORE; /* where the value lies, in the integration as in a field */
