@@ -1086,10 +1086,9 @@ static size_t oa_strlen(const char *s)
 
 static int oa_same(const void *a, const void *b, size_t n)
 {
-  const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (x[i] != y[i]) return 0;
+  const unsigned char *x = (const unsigned char *)a + n, *y = (const unsigned char *)b + n;
+  ptrdiff_t i = -(ptrdiff_t)n; /* from -n up to 0: the step itself tells the end */
+  for (; i; i++) if (x[i] != y[i]) return 0;
   return 1;
 }
 #define OA_SAME(a, b, n) oa_same((a), (b), (n))
@@ -3579,16 +3578,16 @@ enum {
 };
 
 /* The rows of each scope's object; the integration's come after the answer's own "id" (id_first). A
- * scope that is no object has none (any table, count 0). A closing object's scan for the members it
+ * scope that is no object has none (its end its table). A closing object's scan for the members it
  * lacks stops after its last required row (required: the rows up to it; unit_answer holds it so). */
 static const struct oa_bind_rows {
-  const oa_member *table;
-  unsigned char count, id_first, required;
+  const oa_member *table, *end; /* the end as a pointer: the scan of a key's rows reads no count */
+  unsigned char id_first, required;
 } oa_bind_scopes[] = {
-  { oa_root_members, 0, 0, 0 }, { &oa_ans_integration, 1, 0, 1 },
-  { oa_field_members, OA_COUNT(oa_field_members), 0, 3 }, /* slug, label, type */
-  { oa_root_members, 0, 0, 0 }, { oa_oauth_members, OA_COUNT(oa_oauth_members), 0, 0 },
-  { oa_root_members, OA_COUNT(oa_root_members), 1, 1 } /* authType */
+  { oa_root_members, oa_root_members, 0, 0 }, { &oa_ans_integration, &oa_ans_integration + 1, 0, 1 },
+  { oa_field_members, oa_field_members + OA_COUNT(oa_field_members), 0, 3 }, /* slug, label, type */
+  { oa_root_members, oa_root_members, 0, 0 }, { oa_oauth_members, oa_oauth_members + OA_COUNT(oa_oauth_members), 0, 0 },
+  { oa_root_members, oa_root_members + OA_COUNT(oa_root_members), 1, 1 } /* authType */
 };
 
 /* Row i of the scope's object, NULL past the last. */
@@ -3596,7 +3595,7 @@ static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[scope];
   if (d->id_first && i-- == 0) return &oa_ans_id;
-  return i < d->count ? &d->table[i] : NULL;
+  return i < (unsigned)(d->end - d->table) ? &d->table[i] : NULL;
 }
 
 /* A member met: its key's bit. The keys of one object differ; those of the field and OAuth members
@@ -3635,7 +3634,7 @@ static int oa_bind_names(const oa_member *m, unsigned in, const char *s, size_t 
 static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s, size_t n)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[scope];
-  const oa_member *m = d->table, *const end = m + d->count;
+  const oa_member *m = d->table, *const end = d->end;
   if (d->id_first && oa_bind_names(&oa_ans_id, in, s, n)) return &oa_ans_id;
   for (; m != end; m++)
     if (oa_bind_names(m, in, s, n)) return m;
@@ -4117,8 +4116,9 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   const char *s;
   if (what == OA_B_STRING) { /* of an enum: its text as any string's, then its value, looked up by the text */
     (void)oa_ans_string(b, ev);
-    if (r->target && (s = oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
-      int v = oa_enum_lookup(m->kind, s, b->word_len);
+    int whole = (ev->flags & OA_JSON_FIRST) && (ev->flags & OA_JSON_LAST); /* looked up in place: every spelling fits the word */
+    if (r->target && (s = whole ? ev->text : oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
+      int v = oa_enum_lookup(m->kind, s, whole ? ev->len : b->word_len);
       char *record = (char *)r->target - OA_ANS_ENUM_BEFORE; /* where the value lies, in the integration as in a field */
       if (m->kind == OA_KIND_AUTH_TYPE) *(odeus_auth_type *)(void *)record = (odeus_auth_type)v;
       else *(odeus_field_type *)(void *)record = (odeus_field_type)v;

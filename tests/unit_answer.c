@@ -252,8 +252,9 @@ static void test_required_rows(void)
   size_t k, i;
   for (k = 0; k < OA_COUNT(oa_bind_scopes); k++) {
     const struct oa_bind_rows *d = &oa_bind_scopes[k];
-    CHECK(d->required <= d->count);
-    for (i = d->required; i < d->count; i++) CHECK(!(d->table[i].flags & OA_REQUIRED));
+    size_t count = (size_t)(d->end - d->table);
+    CHECK(d->required <= count);
+    for (i = d->required; i < count; i++) CHECK(!(d->table[i].flags & OA_REQUIRED));
     if (d->required) CHECK(d->table[d->required - 1].flags & OA_REQUIRED);
   }
 }
@@ -583,6 +584,32 @@ static void test_enums(void)
     }
     CHECK_EQ_INT(oa_enum_lookup(OA_KIND_AUTH_TYPE, "NONE_", 5), ODEUS_AUTH_UNKNOWN);
     CHECK_EQ_INT(oa_enum_lookup(OA_KIND_FIELD_TYPE, "", 0), ODEUS_FIELD_UNKNOWN);
+  }
+  /* A value the JSON reader gives whole is looked up with its own length, one in pieces with the
+   * length gathered in the binder's word, capped one past it: the two read alike because every
+   * spelling and every key is shorter than the word. Values around that length, whole and split. */
+  {
+    oa_bind bind;
+    unsigned k, scope, i;
+    const oa_member *m;
+    static const char long_body[] =
+      "{\"integration\":{\"id\":\"i\",\"authType\":\"SERVICE_ACCOUNT_ABCDE\",\"authFields\":["
+      "{\"slug\":\"a\",\"label\":\"A\",\"type\":\"EMBEDDING_MODEL_ABCD\"},"
+      "{\"slug\":\"b\",\"label\":\"B\",\"type\":\"EMBEDDING_MODEL_ABCDEF\"},"
+      "{\"slug\":\"c\",\"label\":\"C\",\"type\":\"MULTI_LINE_TEXT\"}]}}";
+    for (k = 0; k < 3; k++) {
+      const char *t = oa_enum_names(OA_KIND_AUTH_TYPE + k);
+      for (; *t; t += *t + 1) CHECK((size_t)*t < sizeof bind.word);
+    }
+    for (scope = OA_B_TOP; scope <= OA_B_INTEG; scope++)
+      for (i = 0; (m = oa_bind_row(scope, i)) != NULL; i++) CHECK(m->name_len < sizeof bind.word);
+    CHECK_EQ_INT(parse_body(&a, long_body), ODEUS_OK);
+    CHECK_EQ_INT(a.auth_type, ODEUS_AUTH_UNKNOWN);
+    CHECK(str_is(a.auth_type_text, "SERVICE_ACCOUNT_ABCDE"));
+    CHECK_EQ_INT(a.fields[0].type, ODEUS_FIELD_UNKNOWN);
+    CHECK_EQ_INT(a.fields[1].type, ODEUS_FIELD_UNKNOWN);
+    CHECK_EQ_INT(a.fields[2].type, ODEUS_FIELD_MULTI_LINE_TEXT);
+    check_splits(200, long_body, sizeof long_body - 1, 8, 4096);
   }
 }
 
