@@ -4116,9 +4116,8 @@ static int oa_ans_bound(oa_bind *b, unsigned what, const oa_json_event *ev)
   const char *s;
   if (what == OA_B_STRING) { /* of an enum: its text as any string's, then its value, looked up by the text */
     (void)oa_ans_string(b, ev);
-    int whole = (ev->flags & OA_JSON_FIRST) && (ev->flags & OA_JSON_LAST); /* looked up in place: every spelling fits the word */
-    if (r->target && (s = whole ? ev->text : oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
-      int v = oa_enum_lookup(m->kind, s, whole ? ev->len : b->word_len);
+    if (r->target && (s = oa_bind_word(b, ev)) != NULL) { /* unknown: the list's length, the type's UNKNOWN */
+      int v = oa_enum_lookup(m->kind, s, b->word_len);
       char *record = (char *)r->target - OA_ANS_ENUM_BEFORE; /* where the value lies, in the integration as in a field */
       if (m->kind == OA_KIND_AUTH_TYPE) *(odeus_auth_type *)(void *)record = (odeus_auth_type)v;
       else *(odeus_field_type *)(void *)record = (odeus_field_type)v;

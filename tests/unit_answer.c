@@ -585,9 +585,9 @@ static void test_enums(void)
     CHECK_EQ_INT(oa_enum_lookup(OA_KIND_AUTH_TYPE, "NONE_", 5), ODEUS_AUTH_UNKNOWN);
     CHECK_EQ_INT(oa_enum_lookup(OA_KIND_FIELD_TYPE, "", 0), ODEUS_FIELD_UNKNOWN);
   }
-  /* A value the JSON reader gives whole is looked up with its own length, one in pieces with the
-   * length gathered in the binder's word, capped one past it: the two read alike because every
-   * spelling and every key is shorter than the word. Values around that length, whole and split. */
+  /* A key or enum value in pieces is gathered in the binder's word, its length capped one past it:
+   * a capped one matches nothing, which holds while every spelling and every key is shorter than
+   * the word. Values around that length, whole and split. */
   {
     oa_bind bind;
     unsigned k, scope, i;
