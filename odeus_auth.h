@@ -3082,8 +3082,7 @@ static oa_http_ptr oa_http_run(oa_http *p, oa_http_ptr s, oa_http_ptr e, oa_http
     s = oa_http_text(p, s, e);
     if (s == e || p->error || p->done) return *body = s;
   }
-  *body = s;
-  return oa_http_data(p, s, e);
+  return oa_http_data(p, *body = s, e);
 }
 
 /* inline: not called (nor warned of) where only an exchange runs the parser. */
@@ -4566,11 +4565,12 @@ static odeus_result oa_x_over(odeus_exchange *x, odeus_result r)
   return r;
 }
 
-/* The answer reader, begun at the body's first bytes or at its end: it needs the status. */
+/* The answer reader, begun at the body's first bytes or at its end (it needs the status); NULL: no answer. */
 static odeus_answer_reader *oa_x_reader(odeus_exchange *x)
 {
-  if (!x->internal.reader.out) oa_ans_setup(&x->internal.reader, x->answer, x->internal.http.status);
-  return &x->internal.reader;
+  odeus_answer_reader *r = &x->internal.reader;
+  if (!r->out && x->answer) oa_ans_setup(r, x->answer, x->internal.http.status);
+  return r->out ? r : NULL;
 }
 
 /* The exchange ends with r: ODEUS_OK when the whole answer was read, and then the result is what it
@@ -4625,6 +4625,7 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
   size_t cap = OA_MIN(x->internal.window_size, OA_X_IO_MAX);
   oa_http *h = &x->internal.http;
   oa_http_ptr end = x->internal.window, stop = end, body;
+  odeus_answer_reader *r;
   int n;
   do { /* (the parser had not stopped: else the exchange is over) */
     if (stop == end) {
@@ -4642,10 +4643,9 @@ static odeus_result oa_x_recv_steps(odeus_exchange *x, const odeus_io *io)
       end = stop + n;
     }
     stop = oa_http_run(h, stop, end, &body);
-    if (stop != body && x->answer) {
-      n = (int)oa_ans_feed(oa_x_reader(x), (const char *)body, (size_t)(stop - body));
-      if (n) h->error = n;
-    }
+    if (stop != body && (r = oa_x_reader(x)) != NULL && /* (begun: one test a span) */
+        (n = (int)oa_ans_feed(r, (const char *)body, (size_t)(stop - body))) != 0)
+      h->error = n;
   } while (!(h->error | h->done)); /* (one test) */
   if (!h->error) x->leftover = (size_t)(end - stop);
   return oa_x_end(x, (odeus_result)h->error);

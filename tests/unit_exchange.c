@@ -701,6 +701,34 @@ static void test_no_answer(void)
   odeus_exchange_end(&x);
 }
 
+/* The exchange begins its answer reader once, at the body's first span, and then asks only whether it
+ * was begun: begun, it holds the answer even when it refuses the answer's storage (the argument error
+ * is what the first span finds); without an answer nothing begins it, and every span is skipped. */
+static void test_reader_begun_once(void)
+{
+  fake f;
+  odeus_io io;
+  size_t head;
+  io = fake_io(&f);
+  make_response("HTTP/1.1 200 OK\r\n", ok_body);
+  head = response_len - strlen(ok_body);
+  fake_init(&f, 0, 1); /* a byte a recv: the body in as many spans */
+  answer_init();
+  answer.strings = NULL;
+  CHECK_EQ_INT(odeus_exchange_begin(&x, &request, &answer, window, 64), ODEUS_OK);
+  CHECK_EQ_INT(odeus_exchange_run(&x, &io), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(x.received, head + 1);
+  CHECK_EQ_INT(answer.status, 200);
+  odeus_exchange_end(&x);
+  make_response("HTTP/1.1 200 OK\r\n", "not JSON, and never read");
+  fake_init(&f, 0, 1);
+  CHECK_EQ_INT(odeus_exchange_begin(&x, &request, NULL, window, 64), ODEUS_OK);
+  CHECK_EQ_INT(odeus_exchange_run(&x, &io), ODEUS_OK);
+  CHECK_EQ_INT(x.received, response_len);
+  CHECK(x.internal.reader.out == NULL);
+  odeus_exchange_end(&x);
+}
+
 /* The exchange's check is a device's one validation: given the request's problems, a config
  * that breaks rules lists each, as odeus_validate_config does, and nothing is sent. Counted
  * past the storage, added after what it held, left alone when something else fails first. */
@@ -1020,6 +1048,7 @@ int main(void)
   test_keep_alive();
   test_hostile();
   test_no_answer();
+  test_reader_begun_once();
   test_problems_listed();
   test_arguments();
   test_retry_which();
