@@ -361,17 +361,17 @@ static void test_utf8(void)
   for (i = 0; i < OA_COUNT(cases); i++) {
     units = 999;
     at = 0; /* where the pass starts (a window's resumes past 0) */
-    CHECK_EQ_INT(oa_string_pass(&count, cases[i].s, cases[i].len, &units, &at, NULL), cases[i].rule);
+    CHECK_EQ_INT(oa_string_pass(&count, cases[i].s, cases[i].len, &units, &at, NULL, 0), cases[i].rule);
     CHECK_EQ_INT(at, cases[i].at);
   }
   at = 0;
-  CHECK_EQ_INT(oa_string_pass(&count, "\xef\xbf\xbf\xf4\x8f\xbf\xbf\xc2\x80" "abcdefghijklmnop", 25, &units, &at, NULL), 0);
+  CHECK_EQ_INT(oa_string_pass(&count, "\xef\xbf\xbf\xf4\x8f\xbf\xbf\xc2\x80" "abcdefghijklmnop", 25, &units, &at, NULL, 0), 0);
   CHECK_EQ_INT(units, 1 + 2 + 1 + 16);
   /* Every pass starts at *at (its callers set 0 but for a window that resumes): the bytes before
    * count as characters and are not written; a check alone counts what a write writes. */
   oa_sink_init(&count, NULL, 0);
   at = 2;
-  CHECK_EQ_INT(oa_string_pass(&count, "ab\xc3\xa9\n", 5, &units, &at, NULL), 0);
+  CHECK_EQ_INT(oa_string_pass(&count, "ab\xc3\xa9\n", 5, &units, &at, NULL, 0), 0);
   CHECK_EQ_INT(units, 4);
   CHECK_EQ_INT(count.len, 4); /* \xc3\xa9 and \\n */
   CHECK_EQ_INT(at, 2);
@@ -1011,9 +1011,9 @@ static void test_plain_bytes(void)
     oa_sink_init(&count, NULL, 0);
     oa_sink_init(&write, out, sizeof out);
     at = 0;
-    (void)oa_string_pass(&count, in, 3, &units, &at, NULL);
+    (void)oa_string_pass(&count, in, 3, &units, &at, NULL, 0);
     at = 0;
-    (void)oa_string_pass(&write, in, 3, &units, &at, NULL);
+    (void)oa_string_pass(&write, in, 3, &units, &at, NULL, 0);
     if (count.len != write.len) bad++;
   }
   /* the scan at every length (each remainder of four, so each way its last bytes are read) and with
