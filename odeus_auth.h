@@ -1609,10 +1609,9 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
  * ODEUS_RULE_NUL, with its byte offset in *at. It starts at input byte *at, 0 but in a window that
  * resumes (*units then counts the bytes before as characters); with stops, it reads no more than
  * the window needs (an input byte gives an output byte; 3 more end a character) and stops once it
- * is full, marking where in *stop (a flag rather than a NULL stop: the walk's mark, always given, is
- * then no pointer chosen at run time, and the walk's locals stay out of memory). Forced inline: GCC
- * keeps the call, whose frame and arguments through memory cost about 20 instructions a member and
- * window; on the device, where the walk alone calls it, the copy is smaller. */
+ * is full, marking where in *stop (a flag: the walk's mark is then no pointer chosen at run time).
+ * Forced inline: GCC keeps the call, whose frame and arguments through memory cost about 20
+ * instructions a member and window; on the device, where the walk alone calls it, the copy is smaller. */
 static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at,
                                           oa_mark *stop, int stops)
 {
@@ -1955,15 +1954,6 @@ static inline odeus_str oa_enum_name(unsigned kind, unsigned v)
   return r;
 }
 
-/* The JSON text of a set boolean or enum member, ptr NULL when its value
- * (*value) is none of them: what the walk writes, and what breaks the rule. */
-static odeus_str oa_scalar_text(const void *obj, const oa_member *m, size_t *value)
-{
-  unsigned v = (unsigned)oa_enum_value(obj, m);
-  *value = v;
-  return oa_enum_name(m->kind, v);
-}
-
 /* A JSON string with quotes; NULL gives null. */
 static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
 {
@@ -2205,21 +2195,15 @@ static void oa_walk_into(oa_walk *w, unsigned obj, const void *base, const oa_me
   w->at.row = row;
 }
 
-/* The path of member m where the walk is. */
-static oa_where oa_walk_where(const oa_mark *w, const oa_member *m)
-{
-  oa_where at = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  at.key = (odeus_key)(2 * (w->obj - OA_OBJ_ROOT));
-  if (w->obj == OA_OBJ_FIELD) at.index = w->field;
-  return oa_where_member(at, m);
-}
-
-/* Member m breaks a rule where the walk is (see oa_report_string). It is given the mark, not the
- * walk: a walk whose address no call takes keeps its sink's fields in registers across puts. */
-static void oa_walk_report(odeus_problems *check, const oa_mark *w, const oa_member *m, int rule, size_t limit,
+/* Member m breaks a rule where the walk is, at (see oa_report_string); given the mark rather than
+ * the walk, whose address no call then takes (see oa_walk_body). */
+static void oa_walk_report(odeus_problems *check, const oa_mark *at, const oa_member *m, int rule, size_t limit,
                            size_t actual, const odeus_str *v)
 {
-  oa_report_string(check, oa_walk_where(w, m), v, rule, limit, actual); /* no check: it returns */
+  oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+  w.key = (odeus_key)(2 * (at->obj - OA_OBJ_ROOT));
+  if (at->obj == OA_OBJ_FIELD) w.index = at->field;
+  oa_report_string(check, oa_where_member(w, m), v, rule, limit, actual); /* no check: it returns */
 }
 
 /* ,"key": and, but for a boolean or a nested value, the quote opening the value; no comma before
@@ -2280,7 +2264,6 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
 static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
   const void *obj = w->at.base;
-  size_t value;
   if (m->kind <= OA_KIND_URL && OA_CAT(obj, m, odeus_str)->ptr) { /* a string set, the likeliest */
     if (!w->at.in) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
@@ -2291,7 +2274,8 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
   } else if (!oa_member_set(obj, m)) {
     if (m->flags & OA_REQUIRED) oa_walk_report(w->check, &w->at, m, ODEUS_RULE_REQUIRED, 0, 0, NULL);
   } else {
-    odeus_str t = oa_scalar_text(obj, m, &value);
+    unsigned value = (unsigned)oa_enum_value(obj, m);
+    odeus_str t = oa_enum_name(m->kind, value); /* ptr NULL for a value none of its names: broken */
     oa_walk_key(w, m);
     if (!t.ptr) oa_walk_report(w->check, &w->at, m, ODEUS_RULE_ENUM, 0, value, NULL);
     else oa_put(w->s, t.ptr, t.len); /* always valid once checked */
@@ -2356,9 +2340,8 @@ static inline void oa_walk_request(oa_walk *w)
 /* The body into a sink (one without a buffer counts), checked in the same pass when check is
  * given: each broken rule is added to it. Given a stream, its next window instead: the head too,
  * from where the last one ended, and where this one ends into st->mark. emit: OA_EMIT_*. Past the
- * head, which goes into the caller's sink, the walk puts into a copy whose address no call takes:
- * the bytes it writes cannot alias the copy's fields, which stay in registers across puts (about
- * 250 instructions an exchange, with the pass's stop flag, where the caller's are reloaded). */
+ * head, the walk puts into a copy of the sink whose address no call takes: the bytes it writes cannot
+ * alias the copy's fields, which stay in registers across puts where the caller's were reloaded. */
 static void oa_walk_body(const odeus_config *cfg, oa_sink *out, odeus_problems *check, int emit, oa_stream *st)
 {
   oa_walk w;
