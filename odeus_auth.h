@@ -2332,7 +2332,8 @@ static inline void oa_walk_request(oa_walk *w)
       }
       if (s->len >= end) return;
     }
-    if (at->row == oa_walk_ends[at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row))
+    /* The object widened before it is lessened: x86 then folds the 1 into the table's address. */
+    if (at->row == oa_walk_ends[(size_t)at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row))
       return; /* the window filled, or the root closed */
   }
 }
