@@ -375,6 +375,25 @@ static void test_utf8(void)
   CHECK_EQ_INT(units, 4);
   CHECK_EQ_INT(count.len, 4); /* \xc3\xa9 and \\n */
   CHECK_EQ_INT(at, 2);
+  /* The walk gives its mark to every pass and says by the flag whether the pass may stop there: a
+   * pass not asked to stop (a body written whole into a buffer too small) neither marks nor stops
+   * at a full window, and counts every byte; asked, it marks where the next window resumes. */
+  {
+    char win[4];
+    oa_mark stop;
+    oa_sink out;
+    int stops;
+    for (stops = 0; stops < 2; stops++) {
+      memset(&stop, 0, sizeof stop);
+      oa_sink_init(&out, win, sizeof win);
+      at = 0;
+      CHECK_EQ_INT(oa_string_pass(&out, "abcdefg\nhij", 11, &units, &at, &stop, stops), 0);
+      CHECK_EQ_INT(stop.in, stops ? 4u : 0u);
+      CHECK_EQ_INT(stop.offset, stops ? 4u : 0u);
+      CHECK_EQ_INT(out.len, stops ? 7u : 12u); /* asked to stop: the window's room and 3 bytes read */
+      CHECK(memcmp(win, "abcd", 4) == 0);
+    }
+  }
   {
     odeus_config c;
     memset(&c, 0, sizeof c);
