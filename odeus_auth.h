@@ -1584,15 +1584,16 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a pass asked to stop at the window's end (stop given) stops after a turn that wrote input
+/* Whether a pass asked to stop at the window's end (stops) stops after a turn that wrote input
  * [a, i) from output offset o, then escaped byte i unless the input ended there, filling the window.
  * The next window resumes at input byte stop->in, output offset stop->offset: copied bytes map one
  * to one, so a window's end in the run falls on a known input byte (backed up to its character's
  * start); past the run, the escape is redone (its bytes there only count); the key past it, both. */
-static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t o, oa_mark *stop)
+static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t o, oa_mark *stop,
+                        int stops)
 {
   size_t end, in = i;
-  if (!stop || s->len < (end = s->skip + s->cap)) return 0;
+  if (!stops || s->len < (end = s->skip + s->cap)) return 0;
   if (o > end) o = end; /* the key filled the window: the string's first byte (a is 0) is past it */
   if (end - o < i - a) /* in the run, which starts with a whole character */
     for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
@@ -1605,16 +1606,18 @@ static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size
  * alone (without quotes; invalid UTF-8 as U+FFFD, U+0000 as \u0000: any text gives valid JSON).
  * Returns 0 with the UTF-16 length in *units, or the first problem, ODEUS_RULE_UTF8 or
  * ODEUS_RULE_NUL, with its byte offset in *at. It starts at input byte *at, 0 but in a window that
- * resumes (*units then counts the bytes before as characters); with stop, it reads no more than
+ * resumes (*units then counts the bytes before as characters); with stops, it reads no more than
  * the window needs (an input byte gives an output byte; 3 more end a character) and stops once it
- * is full. Forced inline: GCC keeps the call, whose frame and arguments through memory cost about 20
+ * is full, marking where in *stop (a flag: the walk's mark is then no pointer chosen at run time).
+ * Forced inline: GCC keeps the call, whose frame and arguments through memory cost about 20
  * instructions a member and window; on the device, where the walk alone calls it, the copy is smaller. */
-static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at, oa_mark *stop)
+static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, size_t *units, size_t *at,
+                                          oa_mark *stop, int stops)
 {
   const unsigned char *u = (const unsigned char *)p;
   size_t i = *at, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
-  if (stop && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
+  if (stops && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
     unsigned c = 0;
@@ -1635,7 +1638,7 @@ static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, s
     o = s->len;
     oa_put(s, p + run, i - run);
     if (i < n) oa_put_escape(s, (unsigned char)c); /* past a full window, it only counts */
-    if (oa_pass_full(s, u, run, i, o, stop) || i == n) break;
+    if (oa_pass_full(s, u, run, i, o, stop, stops) || i == n) break;
     run = ++i;
   }
   *units = n - less;
@@ -1901,7 +1904,7 @@ static void oa_check_string(const odeus_str *v, const oa_member *m, oa_where w, 
   oa_sink count;
   int rule;
   oa_sink_init(&count, NULL, 0);
-  rule = oa_string_pass(&count, v->ptr, v->len, &units, &at, NULL);
+  rule = oa_string_pass(&count, v->ptr, v->len, &units, &at, NULL, 0);
   rule = oa_judge_string(v, m, rule, units, &limit, &at);
   if (rule) oa_report_string(pr, w, v, rule, limit, at);
 }
@@ -1950,22 +1953,13 @@ static inline odeus_str oa_enum_name(unsigned kind, unsigned v)
   return r;
 }
 
-/* The JSON text of a set boolean or enum member, ptr NULL when its value
- * (*value) is none of them: what the walk writes, and what breaks the rule. */
-static odeus_str oa_scalar_text(const void *obj, const oa_member *m, size_t *value)
-{
-  unsigned v = (unsigned)oa_enum_value(obj, m);
-  *value = v;
-  return oa_enum_name(m->kind, v);
-}
-
 /* A JSON string with quotes; NULL gives null. */
 static void oa_put_json_str(oa_sink *s, const char *p, size_t n)
 {
   if (!p) { oa_put(s, "null", 4); return; }
   size_t units, at = 0;
   oa_putc(s, '"');
-  (void)oa_string_pass(s, p, n, &units, &at, NULL);
+  (void)oa_string_pass(s, p, n, &units, &at, NULL, 0);
   oa_putc(s, '"');
 }
 
@@ -2186,7 +2180,6 @@ typedef struct oa_walk {
   oa_sink *s;
   const odeus_config *cfg;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
-  const oa_stream *head;        /* the stream whose head is the first item */
   oa_mark at;                   /* the item being walked */
   oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
   int emit;                     /* OA_EMIT_*: secrets redacted or not (a walk that checks counts) */
@@ -2201,20 +2194,15 @@ static void oa_walk_into(oa_walk *w, unsigned obj, const void *base, const oa_me
   w->at.row = row;
 }
 
-/* The path of member m where the walk is. */
-static oa_where oa_walk_where(const oa_walk *w, const oa_member *m)
+/* Member m breaks a rule where the walk is, at (see oa_report_string); given the mark rather than
+ * the walk, whose address no call then takes (see oa_walk_body). */
+static void oa_walk_report(odeus_problems *check, const oa_mark *at, const oa_member *m, int rule, size_t limit,
+                           size_t actual, const odeus_str *v)
 {
-  oa_where at = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
-  at.key = (odeus_key)(2 * (w->at.obj - OA_OBJ_ROOT));
-  if (w->at.obj == OA_OBJ_FIELD) at.index = w->at.field;
-  return oa_where_member(at, m);
-}
-
-/* Member m breaks a rule where the walk is (see oa_report_string). */
-static void oa_walk_report(const oa_walk *w, const oa_member *m, int rule, size_t limit, size_t actual,
-                           const odeus_str *v)
-{
-  oa_report_string(w->check, oa_walk_where(w, m), v, rule, limit, actual); /* no check: it returns */
+  oa_where w = { ODEUS_KEY_NONE, ODEUS_NO_INDEX, ODEUS_KEY_NONE };
+  w.key = (odeus_key)(2 * (at->obj - OA_OBJ_ROOT));
+  if (at->obj == OA_OBJ_FIELD) w.index = at->field;
+  oa_report_string(check, oa_where_member(w, m), v, rule, limit, actual); /* no check: it returns */
 }
 
 /* ,"key": and, but for a boolean or a nested value, the quote opening the value; no comma before
@@ -2239,9 +2227,9 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
     n = 10;
   }
   w->at.offset = w->at.in = 0; /* resumed (if it was): the pass marks its stop, at an offset not 0 */
-  rule = oa_string_pass(w->s, p, n, &units, &at, w->mark ? &w->at : NULL); /* through a window, from `at` */
+  rule = oa_string_pass(w->s, p, n, &units, &at, &w->at, w->mark != NULL); /* through a window, from `at` */
   if (w->check && (rule = oa_judge_string(v, m, rule, units, &limit, &at)) != 0)
-    oa_walk_report(w, m, rule, limit, at, v);
+    oa_walk_report(w->check, &w->at, m, rule, limit, at, v);
   if (w->at.offset) { /* the pass stopped, full: marked inside, or redone whole (at 0) */
     if (w->at.in) *w->mark = w->at;
     return 0;
@@ -2258,7 +2246,7 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
   unsigned oauth = m->kind == OA_KIND_OAUTH;
   const void *base = *OA_CAT(cfg, m, void *const); /* fields or oauth_client, read as a pointer */
   if (!base) return; /* unset */
-  if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
+  if (oauth && !oa_oauth_allowed(cfg)) oa_walk_report(w->check, &w->at, m, ODEUS_RULE_NOT_ALLOWED, 0, 0, NULL);
   oa_walk_key(w, m); /* then [{, [] or {, a byte at a time: no literal to choose and load */
   if (oauth) {
     oa_walk_into(w, OA_OBJ_OAUTH, base, oa_oauth_members);
@@ -2275,7 +2263,6 @@ static void oa_walk_enter(oa_walk *w, const oa_member *m)
 static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
   const void *obj = w->at.base;
-  size_t value;
   if (m->kind <= OA_KIND_URL && OA_CAT(obj, m, odeus_str)->ptr) { /* a string set, the likeliest */
     if (!w->at.in) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
@@ -2284,11 +2271,12 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
     oa_walk_enter(w, m);
     return 1;
   } else if (!oa_member_set(obj, m)) {
-    if (m->flags & OA_REQUIRED) oa_walk_report(w, m, ODEUS_RULE_REQUIRED, 0, 0, NULL);
+    if (m->flags & OA_REQUIRED) oa_walk_report(w->check, &w->at, m, ODEUS_RULE_REQUIRED, 0, 0, NULL);
   } else {
-    odeus_str t = oa_scalar_text(obj, m, &value);
+    unsigned value = (unsigned)oa_enum_value(obj, m);
+    odeus_str t = oa_enum_name(m->kind, value); /* ptr NULL for a value none of its names: broken */
     oa_walk_key(w, m);
-    if (!t.ptr) oa_walk_report(w, m, ODEUS_RULE_ENUM, 0, value, NULL);
+    if (!t.ptr) oa_walk_report(w->check, &w->at, m, ODEUS_RULE_ENUM, 0, value, NULL);
     else oa_put(w->s, t.ptr, t.len); /* always valid once checked */
     if (m->kind != OA_KIND_BOOL) w->at.set = OA_SET_QUOTE; /* the key opened the enum's quote */
   }
@@ -2323,7 +2311,7 @@ static int oa_walk_close(oa_walk *w)
   return 1;
 }
 
-/* The walk, one item at a time (the head, a member, a close) from where it is: an item that starts
+/* The walk, one item at a time (a member, a close; the head before) from where it is: an item that starts
  * within the window is where the next window may resume, so a window costs what its bytes cost (the
  * mark copied only within OA_WALK_MARK_REACH of its end: a key and an escape, an enum or a close is
  * shorter, as unit_core holds; a string's pass marks where it stops). `inline`: a speed build walks
@@ -2335,11 +2323,6 @@ static inline void oa_walk_request(oa_walk *w)
   oa_sink *s = w->s;
   oa_mark *mark = w->mark;
   size_t end = s->skip + s->cap;
-  if (at->obj == OA_OBJ_HEAD) { /* the first item, at offset 0: where a window's mark already is */
-    if (w->head) oa_put_head(s, w->head);
-    oa_putc(s, '{');
-    oa_walk_into(w, OA_OBJ_ROOT, w->cfg, oa_root_members);
-  }
   for (;;) {
     if (mark && s->len + OA_WALK_MARK_REACH >= end) {
       if (s->len <= end) {
@@ -2348,31 +2331,41 @@ static inline void oa_walk_request(oa_walk *w)
       }
       if (s->len >= end) return;
     }
-    if (at->row == oa_walk_ends[at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row))
+    /* The object widened before it is lessened: x86 then folds the 1 into the table's address. */
+    if (at->row == oa_walk_ends[(size_t)at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row))
       return; /* the window filled, or the root closed */
   }
 }
 
 /* The body into a sink (one without a buffer counts), checked in the same pass when check is
  * given: each broken rule is added to it. Given a stream, its next window instead: the head too,
- * from where the last one ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
-static void oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
+ * from where the last one ended, and where this one ends into st->mark. emit: OA_EMIT_*. Past the
+ * head, the walk puts into a copy of the sink whose address no call takes: the bytes it writes cannot
+ * alias the copy's fields, which stay in registers across puts where the caller's were reloaded. */
+static void oa_walk_body(const odeus_config *cfg, oa_sink *out, odeus_problems *check, int emit, oa_stream *st)
 {
   oa_walk w;
-  w.s = s;
+  oa_sink s;
+  w.s = out;
   w.cfg = cfg;
   w.check = check;
   w.emit = emit;
-  w.head = NULL;
   w.mark = NULL; /* no window */
   memset(&w.at, 0, sizeof w.at); /* at the head, unless a window resumes */
   if (st) {
-    w.head = st->body_only ? NULL : st;
     w.mark = &st->mark;
     w.at = st->mark;
   }
-  s->len = w.at.offset;
+  out->len = w.at.offset;
+  if (w.at.obj == OA_OBJ_HEAD) { /* the first item, at offset 0: where a window's mark already is */
+    if (st && !st->body_only) oa_put_head(out, st);
+    oa_putc(out, '{');
+    oa_walk_into(&w, OA_OBJ_ROOT, cfg, oa_root_members);
+  }
+  s = *out;
+  w.s = &s;
   oa_walk_request(&w);
+  out->len = s.len;
 }
 
 static int oa_config_usable(const odeus_config *cfg)

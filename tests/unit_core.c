@@ -361,20 +361,39 @@ static void test_utf8(void)
   for (i = 0; i < OA_COUNT(cases); i++) {
     units = 999;
     at = 0; /* where the pass starts (a window's resumes past 0) */
-    CHECK_EQ_INT(oa_string_pass(&count, cases[i].s, cases[i].len, &units, &at, NULL), cases[i].rule);
+    CHECK_EQ_INT(oa_string_pass(&count, cases[i].s, cases[i].len, &units, &at, NULL, 0), cases[i].rule);
     CHECK_EQ_INT(at, cases[i].at);
   }
   at = 0;
-  CHECK_EQ_INT(oa_string_pass(&count, "\xef\xbf\xbf\xf4\x8f\xbf\xbf\xc2\x80" "abcdefghijklmnop", 25, &units, &at, NULL), 0);
+  CHECK_EQ_INT(oa_string_pass(&count, "\xef\xbf\xbf\xf4\x8f\xbf\xbf\xc2\x80" "abcdefghijklmnop", 25, &units, &at, NULL, 0), 0);
   CHECK_EQ_INT(units, 1 + 2 + 1 + 16);
   /* Every pass starts at *at (its callers set 0 but for a window that resumes): the bytes before
    * count as characters and are not written; a check alone counts what a write writes. */
   oa_sink_init(&count, NULL, 0);
   at = 2;
-  CHECK_EQ_INT(oa_string_pass(&count, "ab\xc3\xa9\n", 5, &units, &at, NULL), 0);
+  CHECK_EQ_INT(oa_string_pass(&count, "ab\xc3\xa9\n", 5, &units, &at, NULL, 0), 0);
   CHECK_EQ_INT(units, 4);
   CHECK_EQ_INT(count.len, 4); /* \xc3\xa9 and \\n */
   CHECK_EQ_INT(at, 2);
+  /* The walk gives its mark to every pass and says by the flag whether the pass may stop there: a
+   * pass not asked to stop (a body written whole into a buffer too small) neither marks nor stops
+   * at a full window, and counts every byte; asked, it marks where the next window resumes. */
+  {
+    char win[4];
+    oa_mark stop;
+    oa_sink out;
+    int stops;
+    for (stops = 0; stops < 2; stops++) {
+      memset(&stop, 0, sizeof stop);
+      oa_sink_init(&out, win, sizeof win);
+      at = 0;
+      CHECK_EQ_INT(oa_string_pass(&out, "abcdefg\nhij", 11, &units, &at, &stop, stops), 0);
+      CHECK_EQ_INT(stop.in, stops ? 4u : 0u);
+      CHECK_EQ_INT(stop.offset, stops ? 4u : 0u);
+      CHECK_EQ_INT(out.len, stops ? 7u : 12u); /* asked to stop: the window's room and 3 bytes read */
+      CHECK(memcmp(win, "abcd", 4) == 0);
+    }
+  }
   {
     odeus_config c;
     memset(&c, 0, sizeof c);
@@ -1011,9 +1030,9 @@ static void test_plain_bytes(void)
     oa_sink_init(&count, NULL, 0);
     oa_sink_init(&write, out, sizeof out);
     at = 0;
-    (void)oa_string_pass(&count, in, 3, &units, &at, NULL);
+    (void)oa_string_pass(&count, in, 3, &units, &at, NULL, 0);
     at = 0;
-    (void)oa_string_pass(&write, in, 3, &units, &at, NULL);
+    (void)oa_string_pass(&write, in, 3, &units, &at, NULL, 0);
     if (count.len != write.len) bad++;
   }
   /* the scan at every length (each remainder of four, so each way its last bytes are read) and with
