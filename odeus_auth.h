@@ -606,7 +606,7 @@ typedef struct oa_stream {      /* the request through a window */
 #elif ODEUS_JSON_MAX_DEPTH > 32
 typedef uint64_t oa_json_stack; /* a bit a container: 32 bits when they hold them all */
 #else
-typedef uint32_t oa_json_stack;
+typedef uint32_t oa_json_stack; /* bit i: the container i levels out from the innermost is an object */
 #endif
 
 typedef enum oa_jev_type {
@@ -650,7 +650,7 @@ typedef struct oa_json {
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
                                    token's type, offset and depth (= depth) */
-  oa_json_stack stack;          /* bit i: the container i levels out from the innermost is an object */
+  union { oa_json_stack bits; uint64_t all; } stack; /* 8 B at any depth: no macro changes a layout */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
@@ -3351,12 +3351,12 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
         unsigned d = js->depth, object = c > 'z';
         if (n == OA_JSON_C_OPEN) {
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
-          js->stack = js->stack << 1 | object; /* pushed by its opening, popped by its end */
+          js->stack.bits = js->stack.bits << 1 | object; /* pushed by its opening, popped by its end */
         } else {
-          if (object != (js->stack & 1u)) goto refuse;
-          js->stack >>= 1;
+          if (object != (js->stack.bits & 1u)) goto refuse;
+          js->stack.bits >>= 1;
           js->depth = js->ev.depth = --d;
-          js->comma_next = !d ? 0 : js->stack & 1u ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+          js->comma_next = !d ? 0 : js->stack.bits & 1u ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         }
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
         js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (OA_JSON_C_OPEN - n));
