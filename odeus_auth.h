@@ -1223,10 +1223,10 @@ static unsigned oa_hex_value(unsigned c)
  * too) but '"' and '\\'. The string writer and the JSON reader find the first
  * byte that is not plain through one table: a lookup a byte, the cheapest. */
 
-/* By byte, a letter: its class between tokens for the JSON reader is the letter's number (@ 0, A 1
- * ... M 13, enum oa_json_class), and a lowercase one (` for @) marks a plain byte; bit 6 clear (a
- * byte below '@') marks a control byte but HTAB, which no HTTP field value holds. One lookup per
- * byte serves the reader's two loops, the writer's scan and the HTTP parser's value scan. */
+/* By byte: bits 0-4 its class between tokens for the JSON reader (enum oa_json_class: a letter's
+ * number, @ 0, A 1 ... M 13), bit 5 (OA_PLAIN: lowercase) a plain byte, bit 6 (OA_TEXT) a byte
+ * an HTTP field value may hold (all but the control bytes, HTAB aside, and DEL). Bit 7 is clear. One
+ * lookup per byte serves the reader's two loops, the writer's scan and the HTTP parser's value scan. */
 static const char oa_json_classes[] =
   "\0\0\0\0\0\0\0\0\0E\5\0\0\5\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0" /* 00 */
   "e`F````````kajl`hiiiiiiiiib`````" /* 20 */
@@ -1239,7 +1239,7 @@ static const char oa_json_classes[] =
 #define OA_PLAIN 32u /* the class bit of a plain byte */
 #define OA_TEXT 64u  /* the class bit of a byte an HTTP field value may hold */
 #define OA_JSON_CLASS(c) ((unsigned)oa_json_classes[c] & 31u)
-#define OA_JSON_PLAIN(c) ((unsigned)oa_json_classes[c] & OA_PLAIN)
+#define OA_SPANS(c, bit) ((unsigned)oa_json_classes[c] & (bit)) /* whether byte c's class has bit */
 
 /* The JSON escapes of one letter, as pairs of the letter and the byte it stands for: the reader maps
  * a letter to its byte, the writer a byte to its letter ('/' is plain, so the writer never escapes
@@ -1266,7 +1266,6 @@ static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
 
 /* The first byte from p whose class lacks `bit` (OA_PLAIN, OA_TEXT), or end: four bytes a turn, so
  * that the bound is checked once for four, then the last 0 to 3 as the length's low bits say. */
-#define OA_SPANS(c, bit) ((unsigned)oa_json_classes[c] & (bit))
 static inline const unsigned char *oa_span(const unsigned char *p, const unsigned char *end, unsigned bit)
 {
   const size_t n = (size_t)(end - p);
@@ -2599,7 +2598,7 @@ typedef const unsigned char *oa_http_ptr;
 
 /* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR, obs-text (OA_TEXT, found by
  * oa_span); CR, LF and the other control bytes end a span. */
-#define OA_HTTP_TEXT(c) ((unsigned)oa_json_classes[c] & OA_TEXT)
+#define OA_HTTP_TEXT(c) OA_SPANS(c, OA_TEXT)
 
 /* A token character (tchar): a letter (the likeliest, tested first), else bit c - 0x20 of the set. */
 static int oa_http_tchar(unsigned c)
