@@ -2180,7 +2180,6 @@ OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_
 #define OA_SET_MEMBER 1
 #define OA_SET_QUOTE 2
 
-enum { OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes: the request, or with its secrets redacted */
 typedef struct oa_walk {
   oa_sink *s;
   const odeus_config *cfg;
@@ -2188,7 +2187,7 @@ typedef struct oa_walk {
   const oa_stream *head;        /* the stream whose head is the first item */
   oa_mark at;                   /* the item being walked */
   oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
-  int emit;                     /* OA_EMIT_*: secrets redacted or not (a walk that checks counts) */
+  int redact;                   /* 1: secrets written as [REDACTED] (a dump; a walk that checks never) */
 } oa_walk;
 
 /* Into object obj, whose struct is base, at item row: kept in the mark as the walk enters an
@@ -2233,7 +2232,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   const char *p = v->ptr;
   size_t n = v->len, units, at = w->at.in, limit;
   int rule;
-  if ((m->flags & OA_SECRET) && w->emit) { /* a dump's secret; a walk that checks never redacts */
+  if ((m->flags & OA_SECRET) && w->redact) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
@@ -2354,14 +2353,14 @@ static inline void oa_walk_request(oa_walk *w)
 
 /* The body into a sink (one without a buffer counts), checked in the same pass when check is
  * given: each broken rule is added to it. Given a stream, its next window instead: the head too,
- * from where the last one ended, and where this one ends into st->mark. emit: OA_EMIT_*. */
-static void oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int emit, oa_stream *st)
+ * from where the last one ended, and where this one ends into st->mark. redact: 0 or 1. */
+static void oa_walk_body(const odeus_config *cfg, oa_sink *s, odeus_problems *check, int redact, oa_stream *st)
 {
   oa_walk w;
   w.s = s;
   w.cfg = cfg;
   w.check = check;
-  w.emit = emit;
+  w.redact = redact;
   w.head = NULL;
   w.mark = NULL; /* no window */
   memset(&w.at, 0, sizeof w.at); /* at the head, unless a window resumes */
@@ -2386,7 +2385,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0);
-  oa_walk_body(cfg, &s, pr, OA_EMIT, NULL);
+  oa_walk_body(cfg, &s, pr, 0, NULL);
   return pr->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
@@ -2397,7 +2396,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   oa_sink s;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap);
-  oa_walk_body(cfg, &s, &found, OA_EMIT, NULL);
+  oa_walk_body(cfg, &s, &found, 0, NULL);
   if (found.count) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
@@ -2431,14 +2430,14 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0);
-  if (r == ODEUS_OK) oa_walk_body(req->config, &s, found, OA_EMIT, NULL);
+  if (r == ODEUS_OK) oa_walk_body(req->config, &s, found, 0, NULL);
   if (found->count != before) r = ODEUS_ERR_CONFIG;
   if (r != ODEUS_OK) return r;
   st->req = req;
   st->content_length = s.len;
   st->body_only = body_only;
   st->redact = redact;
-  if (redact) oa_walk_body(req->config, &s, NULL, OA_EMIT_REDACTED, NULL); /* the dump's body is shorter */
+  if (redact) oa_walk_body(req->config, &s, NULL, 1, NULL); /* the dump's body is shorter */
   if (!body_only) oa_put_head(&s, st);                         /* counted on from the body's end */
   st->total = s.len;
   return ODEUS_OK;
@@ -2458,7 +2457,7 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   s.buf = window; /* never NULL: no test of it; the walk sets s.len where it starts */
   s.cap = cap;
   s.skip = st->offset;
-  oa_walk_body(st->req->config, &s, NULL, st->redact, st); /* OA_EMIT or OA_EMIT_REDACTED */
+  oa_walk_body(st->req->config, &s, NULL, st->redact, st);
   st->offset += n;
   return n;
 }

@@ -972,7 +972,6 @@ static void test_key_prefixes(void)
         oa_sink_init(&s, got, sizeof got);
         memset(&w, 0, sizeof w);
         w.s = &s;
-        w.emit = 1;
         w.at.obj = OA_OBJ_FIELD;
         w.at.set = first ? 0 : OA_SET_MEMBER;
         oa_walk_key(&w, m);
