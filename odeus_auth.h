@@ -606,7 +606,7 @@ typedef struct oa_stream {      /* the request through a window */
 #elif ODEUS_JSON_MAX_DEPTH > 32
 typedef uint64_t oa_json_stack; /* a bit a container: 32 bits when they hold them all */
 #else
-typedef uint32_t oa_json_stack;
+typedef uint32_t oa_json_stack; /* bit i: the container i levels out from the innermost is an object */
 #endif
 
 typedef enum oa_jev_type {
@@ -650,7 +650,7 @@ typedef struct oa_json {
   /* private */
   oa_json_event ev;             /* the event delivered; between fragments, the
                                    token's type, offset and depth (= depth) */
-  oa_json_stack stack;          /* bit i: the container i levels out from the innermost is an object */
+  union { oa_json_stack bits; uint64_t all; } stack; /* 8 B at any depth: no macro changes a layout */
   uint32_t code;                /* \u accumulator */
   uint32_t high;                /* pending high surrogate, 0 if none */
   unsigned state;               /* inside which token, or what may come next */
@@ -1223,10 +1223,10 @@ static unsigned oa_hex_value(unsigned c)
  * too) but '"' and '\\'. The string writer and the JSON reader find the first
  * byte that is not plain through one table: a lookup a byte, the cheapest. */
 
-/* By byte, a letter: its class between tokens for the JSON reader is the letter's number (@ 0, A 1
- * ... M 13, enum oa_json_class), and a lowercase one (` for @) marks a plain byte; bit 6 clear (a
- * byte below '@') marks a control byte but HTAB, which no HTTP field value holds. One lookup per
- * byte serves the reader's two loops, the writer's scan and the HTTP parser's value scan. */
+/* By byte: bits 0-4 its class between tokens for the JSON reader (enum oa_json_class: a letter's
+ * number, @ 0, A 1 ... M 13), bit 5 (OA_PLAIN: lowercase) a plain byte, bit 6 (OA_TEXT) a byte
+ * an HTTP field value may hold (all but the control bytes, HTAB aside, and DEL). Bit 7 is clear. One
+ * lookup per byte serves the reader's two loops, the writer's scan and the HTTP parser's value scan. */
 static const char oa_json_classes[] =
   "\0\0\0\0\0\0\0\0\0E\5\0\0\5\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0" /* 00 */
   "e`F````````kajl`hiiiiiiiiib`````" /* 20 */
@@ -1239,7 +1239,7 @@ static const char oa_json_classes[] =
 #define OA_PLAIN 32u /* the class bit of a plain byte */
 #define OA_TEXT 64u  /* the class bit of a byte an HTTP field value may hold */
 #define OA_JSON_CLASS(c) ((unsigned)oa_json_classes[c] & 31u)
-#define OA_JSON_PLAIN(c) ((unsigned)oa_json_classes[c] & OA_PLAIN)
+#define OA_SPANS(c, bit) ((unsigned)oa_json_classes[c] & (bit)) /* whether byte c's class has bit */
 
 /* The JSON escapes of one letter, as pairs of the letter and the byte it stands for: the reader maps
  * a letter to its byte, the writer a byte to its letter ('/' is plain, so the writer never escapes
@@ -1266,7 +1266,6 @@ static unsigned oa_in_set96(const unsigned char set[12], unsigned c)
 
 /* The first byte from p whose class lacks `bit` (OA_PLAIN, OA_TEXT), or end: four bytes a turn, so
  * that the bound is checked once for four, then the last 0 to 3 as the length's low bits say. */
-#define OA_SPANS(c, bit) ((unsigned)oa_json_classes[c] & (bit))
 static inline const unsigned char *oa_span(const unsigned char *p, const unsigned char *end, unsigned bit)
 {
   const size_t n = (size_t)(end - p);
@@ -2175,14 +2174,13 @@ OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_
 #define OA_SET_MEMBER 1
 #define OA_SET_QUOTE 2
 
-enum { OA_EMIT, OA_EMIT_REDACTED }; /* what a walk writes: the request, or with its secrets redacted */
 typedef struct oa_walk {
   oa_sink *s;
   const odeus_config *cfg;
   odeus_problems *check;        /* non-NULL: check every rule, report here */
   oa_mark at;                   /* the item being walked */
   oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
-  int emit;                     /* OA_EMIT_*: secrets redacted or not (a walk that checks counts) */
+  int redact;                   /* 1: secrets written as [REDACTED] (a dump; a walk that checks never) */
 } oa_walk;
 
 /* Into object obj, whose struct is base, at item row: kept in the mark as the walk enters an
@@ -2222,7 +2220,7 @@ static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
   const char *p = v->ptr;
   size_t n = v->len, units, at = w->at.in, limit;
   int rule;
-  if ((m->flags & OA_SECRET) && w->emit) { /* a dump's secret; a walk that checks never redacts */
+  if ((m->flags & OA_SECRET) && w->redact) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
   }
@@ -2339,17 +2337,17 @@ static inline void oa_walk_request(oa_walk *w)
 
 /* The body into a sink (one without a buffer counts), checked in the same pass when check is
  * given: each broken rule is added to it. Given a stream, its next window instead: the head too,
- * from where the last one ended, and where this one ends into st->mark. emit: OA_EMIT_*. Past the
+ * from where the last one ended, and where this one ends into st->mark. redact: 0 or 1. Past the
  * head, the walk puts into a copy of the sink whose address no call takes: the bytes it writes cannot
  * alias the copy's fields, which stay in registers across puts where the caller's were reloaded. */
-static void oa_walk_body(const odeus_config *cfg, oa_sink *out, odeus_problems *check, int emit, oa_stream *st)
+static void oa_walk_body(const odeus_config *cfg, oa_sink *out, odeus_problems *check, int redact, oa_stream *st)
 {
   oa_walk w;
   oa_sink s;
   w.s = out;
   w.cfg = cfg;
   w.check = check;
-  w.emit = emit;
+  w.redact = redact;
   w.mark = NULL; /* no window */
   memset(&w.at, 0, sizeof w.at); /* at the head, unless a window resumes */
   if (st) {
@@ -2380,7 +2378,7 @@ ODEUS_API odeus_result odeus_validate_config(const odeus_config *cfg, odeus_prob
   oa_sink s;
   if (!oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, NULL, 0);
-  oa_walk_body(cfg, &s, pr, OA_EMIT, NULL);
+  oa_walk_body(cfg, &s, pr, 0, NULL);
   return pr->count != before ? ODEUS_ERR_CONFIG : ODEUS_OK;
 }
 
@@ -2391,7 +2389,7 @@ ODEUS_API odeus_result odeus_write_body(const odeus_config *cfg, char *buf, size
   oa_sink s;
   if ((!buf && cap) || !oa_config_usable(cfg)) return ODEUS_ERR_ARGUMENT;
   oa_sink_init(&s, buf, cap);
-  oa_walk_body(cfg, &s, &found, OA_EMIT, NULL);
+  oa_walk_body(cfg, &s, &found, 0, NULL);
   if (found.count) return ODEUS_ERR_CONFIG;
   if (needed) *needed = s.len;
   return s.len <= cap ? ODEUS_OK : ODEUS_ERR_BUFFER_TOO_SMALL;
@@ -2425,14 +2423,14 @@ static odeus_result oa_stream_begin_as(oa_stream *st, const odeus_request *req, 
     if (r == ODEUS_OK && (odeus_validate_id(req->integration_id, 36) || req->integration_id[36])) r = ODEUS_ERR_ID;
   }
   oa_sink_init(&s, NULL, 0);
-  if (r == ODEUS_OK) oa_walk_body(req->config, &s, found, OA_EMIT, NULL);
+  if (r == ODEUS_OK) oa_walk_body(req->config, &s, found, 0, NULL);
   if (found->count != before) r = ODEUS_ERR_CONFIG;
   if (r != ODEUS_OK) return r;
   st->req = req;
   st->content_length = s.len;
   st->body_only = body_only;
   st->redact = redact;
-  if (redact) oa_walk_body(req->config, &s, NULL, OA_EMIT_REDACTED, NULL); /* the dump's body is shorter */
+  if (redact) oa_walk_body(req->config, &s, NULL, 1, NULL); /* the dump's body is shorter */
   if (!body_only) oa_put_head(&s, st);                         /* counted on from the body's end */
   st->total = s.len;
   return ODEUS_OK;
@@ -2452,7 +2450,7 @@ static size_t oa_stream_next(oa_stream *st, char *window, size_t cap)
   s.buf = window; /* never NULL: no test of it; the walk sets s.len where it starts */
   s.cap = cap;
   s.skip = st->offset;
-  oa_walk_body(st->req->config, &s, NULL, st->redact, st); /* OA_EMIT or OA_EMIT_REDACTED */
+  oa_walk_body(st->req->config, &s, NULL, st->redact, st);
   st->offset += n;
   return n;
 }
@@ -2592,7 +2590,7 @@ typedef const unsigned char *oa_http_ptr;
 
 /* A byte a field value or the reason phrase may hold: HTAB, SP, VCHAR, obs-text (OA_TEXT, found by
  * oa_span); CR, LF and the other control bytes end a span. */
-#define OA_HTTP_TEXT(c) ((unsigned)oa_json_classes[c] & OA_TEXT)
+#define OA_HTTP_TEXT(c) OA_SPANS(c, OA_TEXT)
 
 /* A token character (tchar): a letter (the likeliest, tested first), else bit c - 0x20 of the set. */
 static int oa_http_tchar(unsigned c)
@@ -3344,12 +3342,12 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
         unsigned d = js->depth, object = c > 'z';
         if (n == OA_JSON_C_OPEN) {
           if (d >= ODEUS_JSON_MAX_DEPTH) OA_JSON_FAIL(ODEUS_ERR_JSON_DEPTH);
-          js->stack = js->stack << 1 | object; /* pushed by its opening, popped by its end */
+          js->stack.bits = js->stack.bits << 1 | object; /* pushed by its opening, popped by its end */
         } else {
-          if (object != (js->stack & 1u)) goto refuse;
-          js->stack >>= 1;
+          if (object != (js->stack.bits & 1u)) goto refuse;
+          js->stack.bits >>= 1;
           js->depth = js->ev.depth = --d;
-          js->comma_next = !d ? 0 : js->stack & 1u ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
+          js->comma_next = !d ? 0 : js->stack.bits & 1u ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         }
         /* OBJECT_BEGIN 1, OBJECT_END 2, ARRAY_BEGIN 3, ARRAY_END 4 */
         js->ev.type = (oa_jev_type)(OA_JEV_ARRAY_BEGIN - 2 * object + (OA_JSON_C_OPEN - n));

@@ -991,7 +991,6 @@ static void test_key_prefixes(void)
         oa_sink_init(&s, got, sizeof got);
         memset(&w, 0, sizeof w);
         w.s = &s;
-        w.emit = 1;
         w.at.obj = OA_OBJ_FIELD;
         w.at.set = first ? 0 : OA_SET_MEMBER;
         oa_walk_key(&w, m);
@@ -1019,7 +1018,7 @@ static void test_plain_bytes(void)
     size_t units, at;
     const unsigned char *u = (const unsigned char *)in + 1;
     in[1] = (char)c;
-    if ((OA_JSON_PLAIN(c) != 0) != plain || (oa_span(u, u + 1, OA_PLAIN) == u + 1) != plain) bad++;
+    if ((OA_SPANS(c, OA_PLAIN) != 0) != plain || (oa_span(u, u + 1, OA_PLAIN) == u + 1) != plain) bad++;
     /* a control byte's letter ('u': none, \u00XX), and the reader's way back */
     if (c < 0x20 && oa_escape_pair(c, 1) != (letters[c] == 'u' ? 0u : (unsigned char)letters[c])) bad++;
     if (c < 0x20 && letters[c] != 'u' && oa_escape_pair((unsigned char)letters[c], 0) != c) bad++;
