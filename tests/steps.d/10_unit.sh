@@ -36,12 +36,18 @@ for n in $UNIT_NAMES; do
   job "$n-cxx" g++ $UNIT_CXX -O0 -g -I. -o "$B/$n-cxx" "tests/$n.c"
   # shellcheck disable=SC2086
   [ "$UNIT_HAS_ASAN" = 1 ] && job "$n-asan" clang $STRICT -O0 -g $UNIT_ASAN -I. -o "$B/$n-asan" "tests/$n.c"
+  # The JSON reader at its greatest depth too, where its container stack takes all 64 bits.
+  if [ "$n" = unit_json ]; then
+    rm -f "$B/$n-depth64"
+    # shellcheck disable=SC2086
+    job "$n-depth64" gcc $STRICT -O2 -DODEUS_JSON_MAX_DEPTH=64 -I. -o "$B/$n-depth64" "tests/$n.c" tests/noheap.c
+  fi
 done
 jobs_run
 [ "$UNIT_HAS_ASAN" = 1 ] ||
   skip "unit -asan" "clang cannot build and run an ASan+UBSan program (apt-get install clang)"
 for n in $UNIT_RUN; do
-  for v in "" -cxx -asan; do
+  for v in "" -cxx -asan -depth64; do
     [ -e "$JOB_DIR/$n$v.job" ] || continue
     check "build-$n$v" job_ok "$n$v"
     [ -x "$B/$n$v" ] && prog "$n$v" "$B/$n$v"

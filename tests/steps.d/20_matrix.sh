@@ -81,6 +81,12 @@ matrix_job "decl-cxx-app" g++ $MX_CXX -O2 -DMATRIX_NO_STATIC -I"$MX_INC" \
 matrix_job layout-plain gcc $STRICT -O0 -I"$MX_INC" -c "$MX/layout.c" -o "$MX/layout-plain.o"
 # shellcheck disable=SC2086
 matrix_job layout-short gcc $STRICT -O0 -fshort-enums -I"$MX_INC" -c "$MX/layout.c" -o "$MX/layout-short.o"
+# ... and at the JSON reader's least and greatest depth: no macro changes a public struct's layout.
+for mx_d in 1 64; do
+  # shellcheck disable=SC2086
+  matrix_job "layout-depth$mx_d" gcc $STRICT -O0 -DODEUS_JSON_MAX_DEPTH=$mx_d -I"$MX_INC" -c "$MX/layout.c" \
+    -o "$MX/layout-depth$mx_d.o"
+done
 
 # Cortex-M4 where arm-none-eabi-gcc compiles for it with newlib's headers.
 matrix_probe_arm() {
@@ -91,6 +97,12 @@ if matrix_probe_arm > /dev/null 2>&1; then
   # shellcheck disable=SC2086
   matrix_job arm-none-eabi arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb $STRICT -Os -I"$MX_INC" \
     -c tests/matrix_impl.c -o "$MX/arm-none-eabi.o"
+  # The depths' layouts on 32 bits too, where a 4-byte member would change the padding x86-64 hides.
+  for mx_d in 32 1 64; do
+    # shellcheck disable=SC2086
+    matrix_job "layout-arm$mx_d" arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb $STRICT -O0 -DODEUS_JSON_MAX_DEPTH=$mx_d \
+      -I"$MX_INC" -c "$MX/layout.c" -o "$MX/layout-arm$mx_d.o"
+  done
 else
   skip matrix-arm-none-eabi "arm-none-eabi-gcc cannot compile for Cortex-M4 (make check and make size install it)"
 fi
@@ -137,13 +149,18 @@ matrix_exports() {  # the static copy and the declarations define no public symb
   return $bad
 }
 check "matrix-static-and-decl-export-nothing" matrix_exports
-matrix_layout() {
-  matrix_result layout-plain && matrix_result layout-short || return 1
-  nm -S "$MX/layout-plain.o" | sort > "$MX/layout-plain.txt"
-  nm -S "$MX/layout-short.o" | sort > "$MX/layout-short.txt"
-  diff "$MX/layout-plain.txt" "$MX/layout-short.txt"
+matrix_layout() {  # $1 = the variant compared with $2 (plain), nm $3 (nm)
+  matrix_result "layout-${2:-plain}" && matrix_result "layout-$1" || return 1
+  "${3:-nm}" -S "$MX/layout-${2:-plain}.o" | sort > "$MX/layout-${2:-plain}.txt"
+  "${3:-nm}" -S "$MX/layout-$1.o" | sort > "$MX/layout-$1.txt"
+  diff "$MX/layout-${2:-plain}.txt" "$MX/layout-$1.txt"
 }
-check "matrix-short-enums-same-layout" matrix_layout
+check "matrix-short-enums-same-layout" matrix_layout short
+for mx_d in 1 64; do
+  check "matrix-json-depth-$mx_d-same-layout" matrix_layout "depth$mx_d"
+  [ -e "$JOB_DIR/layout-arm32.job" ] &&
+    check "matrix-json-depth-$mx_d-same-layout-cortex-m4" matrix_layout "arm$mx_d" arm32 arm-none-eabi-nm
+done
 
 # The core needs nothing but the C standard library: the header's own
 # includes (depth 2 under the one-line TU) are <stddef.h> <stdint.h> <string.h>.
