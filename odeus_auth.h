@@ -2592,7 +2592,8 @@ typedef const unsigned char *oa_http_ptr;
  * oa_span); CR, LF and the other control bytes end a span. */
 #define OA_HTTP_TEXT(c) OA_SPANS(c, OA_TEXT)
 
-/* A token character (tchar): a letter (the likeliest, tested first), else bit c - 0x20 of the set. */
+/* Whether byte c is a token character (tchar): a letter (the likeliest, tested first; the test is
+ * a byte wide, so c must be one), else bit c - 0x20 of the set. */
 static int oa_http_tchar(unsigned c)
 {
   static const unsigned char tchar[12] = { 0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57 };
