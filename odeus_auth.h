@@ -3209,17 +3209,18 @@ static const uint32_t oa_json_number_next[9] = {
 /* The callback of a reader that only checks the text. */
 static int oa_json_ignore(void *ctx, const oa_json_event *ev)
 {
-  (void)ctx;
-  (void)ev;
+  (void)ctx, (void)ev;
   return 0;
 }
 
 /* Delivers the event, ev.flags set; a nonzero answer is the error from then on. */
 static int oa_json_call(oa_json *js, const void *text, size_t len)
 {
+  int r;
   js->ev.text = (const char *)text;
   js->ev.len = len;
-  return js->error = js->fn(js->ctx, &js->ev);
+  if ((r = js->fn(js->ctx, &js->ev)) != 0) js->error = r; /* 0 while the reader reads */
+  return r;
 }
 
 /* Delivers the event of the token, with the flags due (FIRST, LONE). */
@@ -3258,7 +3259,7 @@ static int oa_json_room(oa_json *js, unsigned n)
 
 /* Appends the UTF-8 form of the code point cp to tmp; flag (LONE for the U+FFFD of a lone surrogate
  * escape) goes on the fragment holding it (set after the put: a flush it made went out before). */
-static int oa_json_put_code(oa_json *js, uint32_t cp, unsigned flag)
+static inline int oa_json_put_code(oa_json *js, uint32_t cp, unsigned flag)
 {
   unsigned n = 1u + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000), i;
   char *u;
@@ -3427,11 +3428,11 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
       }
       goto done;
     }
+    c = *p;
     switch (state) {
     case OA_JSON_ESCAPE:
       /* sub: 0 at the letter, then 1 + the hex digits of \uXXXX read
        * (code holds them: its low 16 bits, the last four) */
-      c = *p;
       if (js->sub) {
         n = oa_hex_value(c);
         if (n > 15) OA_JSON_FAIL(ODEUS_ERR_JSON_ESCAPE);
@@ -3448,7 +3449,6 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
       state = OA_JSON_STRING;
       break;
     default: /* OA_JSON_UTF8 */
-      c = *p;
       if (!js->need) {
         /* the lead byte: the whole character must fit in tmp */
         n = oa_utf8_lead(c, &js->lo, &js->hi);
