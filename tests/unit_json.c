@@ -796,12 +796,25 @@ static void test_stop_and_stick(void)
   rec_one.js = &js;
   rec_one.piece = doc;
   rec_one.piece_len = sizeof doc - 1;
-  CHECK_EQ_INT(oa_json_feed(&js, doc, sizeof doc - 1), 7777);
+  CHECK_EQ_INT(oa_json_feed(&js, doc, 3), ODEUS_OK);
+  CHECK_EQ_INT(js.error, 0);           /* the callback's 0s leave no error */
+  CHECK_EQ_INT(oa_json_feed(&js, doc + 3, sizeof doc - 4), 7777);
+  CHECK_EQ_INT(js.error, 7777);        /* only a stop is kept, and it is kept */
   CHECK_EQ_INT(rec_one.events, 3);     /* [ , 1, then the stopping one: 2 */
   CHECK_EQ_INT(js.offset, 4);          /* it stopped at the byte after "2" */
   CHECK_EQ_INT(oa_json_feed(&js, "]", 1), 7777);
   CHECK_EQ_INT(oa_json_finish(&js), 7777);
   CHECK_EQ_INT(rec_one.events, 3);
+
+  /* An error set before any byte (as the answer reader sets one) is returned with no event: the
+   * reader calls back only while its error is 0, so a callback's 0 never has one to clear. */
+  rec_reset(&rec_one);
+  oa_json_init(&js, rec_fn, &rec_one);
+  rec_one.js = &js;
+  js.error = ODEUS_ERR_ARGUMENT;
+  CHECK_EQ_INT(oa_json_feed(&js, "[1]", 3), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(oa_json_finish(&js), ODEUS_ERR_ARGUMENT);
+  CHECK_EQ_INT(rec_one.events, 0);
 
   /* An error sticks; init starts afresh. */
   oa_json_init(&js, NULL, NULL);
