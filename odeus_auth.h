@@ -3357,7 +3357,7 @@ static odeus_result oa_json_read(oa_json *js, const char *data, size_t len)
         if (oa_json_call(js, NULL, 0)) goto done;
         p++;
         if (n == OA_JSON_C_CLOSE) goto value_done;
-        js->depth = js->ev.depth = d + 1; /* a value's depth is set here, not per value */
+        js->ev.depth = ++js->depth; /* a value's depth is set here, not per value */
         js->comma_next = object ? OA_JSON_WANT_KEY : OA_JSON_WANT_VALUE;
         state = js->comma_next | OA_JSON_WANT_CLOSE;
         if (p != end && *p == '"') goto quote; /* compact text's first key or string */
