@@ -3259,7 +3259,7 @@ static int oa_json_room(oa_json *js, unsigned n)
 
 /* Appends the UTF-8 form of the code point cp to tmp; flag (LONE for the U+FFFD of a lone surrogate
  * escape) goes on the fragment holding it (set after the put: a flush it made went out before). */
-static inline int oa_json_put_code(oa_json *js, uint32_t cp, unsigned flag)
+static inline int oa_json_put_code(oa_json *js, uint32_t cp, unsigned flag) /* inline: no call an escape */
 {
   unsigned n = 1u + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000), i;
   char *u;
