@@ -1153,11 +1153,11 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap) /* from offset 0: a 
  * literals, whose copy then needs no call); a size build keeps one. */
 static inline void oa_put(oa_sink *s, const char *p, size_t n)
 {
-  size_t at = s->len - s->skip, end = s->skip + s->cap;
+  size_t end = s->skip + s->cap;
   if (!s->buf) {
     /* counting */
-  } else if (at < s->cap && n <= s->cap - at) {
-    memcpy(s->buf + at, p, n);
+  } else if (s->len >= s->skip && s->len + n <= end) {
+    memcpy(s->buf + (s->len - s->skip), p, n);
   } else if (s->len < end && s->len + n > s->skip) { /* straddling an edge */
     size_t from = s->len < s->skip ? s->skip - s->len : 0;
     memcpy(s->buf + (s->len + from - s->skip), p + from, OA_MIN(n, end - s->len) - from);
