@@ -2212,14 +2212,15 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
   oa_put(w->s, m->name - 1 - set, m->name_len + 3 + set + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
-/* A string value, checked and written in one pass; through a window it may stop inside, marking
- * where the next window resumes; 0 when the window filled in it (at its key, first character or
+/* A string value and its key, checked and written in one pass; through a window it may stop inside,
+ * marking where the next window resumes; 0 when the window filled in it (at its key, first character or
  * escape, the mark stays at the member's start: the next window redoes it, the same bytes). */
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   const char *p = v->ptr;
   size_t n = v->len, units, at = w->at.in, limit;
   int rule;
+  if (!at) oa_walk_key(w, m); /* unless resumed; once the value is read, so its copy forces no reload of it */
   if ((m->flags & OA_SECRET) && w->redact) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
@@ -2262,7 +2263,6 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
   const void *obj = w->at.base;
   if (m->kind <= OA_KIND_URL && OA_CAT(obj, m, odeus_str)->ptr) { /* a string set, the likeliest */
-    if (!w->at.in) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
   } else if (m->kind >= OA_KIND_FIELDS) {
     w->at.row++;
