@@ -1650,9 +1650,10 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
   size_t i = 0, end;
   if (!id || len != 36) return ODEUS_ERR_ID;
   for (end = 8;; end += end == 23 ? 13 : 5) { /* 8-4-4-4-12: hex digits ending at 8, 13, 18, 23, 36 */
-    for (; i < end; i += 2) /* two a turn (each group's count is even), the second read after the first */
+    do /* two a turn (each group's count is even, never 0), the second read after the first */
       if (oa_hex_value((unsigned char)id[i]) > 15 || oa_hex_value((unsigned char)id[i + 1]) > 15)
         return ODEUS_ERR_ID;
+    while ((i += 2) < end);
     if (i == 36) return ODEUS_OK;
     if (id[i++] != '-') return ODEUS_ERR_ID; /* a dash after all but the last */
   }
@@ -2348,12 +2349,9 @@ static void oa_walk_body(const odeus_config *cfg, oa_sink *out, odeus_problems *
   w.cfg = cfg;
   w.check = check;
   w.redact = redact;
-  w.mark = NULL; /* no window */
-  memset(&w.at, 0, sizeof w.at); /* at the head, unless a window resumes */
-  if (st) {
-    w.mark = &st->mark;
-    w.at = st->mark;
-  }
+  w.mark = NULL; /* no window: at the head */
+  if (!st) memset(&w.at, 0, sizeof w.at);
+  else w.at = *(w.mark = &st->mark); /* where the window resumes */
   out->len = w.at.offset;
   if (w.at.obj == OA_OBJ_HEAD) { /* the first item, at offset 0: where a window's mark already is */
     if (st && !st->body_only) oa_put_head(out, st);
