@@ -1636,7 +1636,7 @@ static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, s
     }
     o = s->len;
     oa_put(s, p + run, i - run);
-    if (i < n) oa_put_escape(s, (unsigned char)c); /* past a full window, it only counts */
+    if (i < n) oa_put_escape(s, u[i]); /* read again, not kept across the copy; past a full window it only counts */
     if (oa_pass_full(s, u, run, i, o, stop, stops) || i == n) break;
     run = ++i;
   }
