@@ -2181,16 +2181,18 @@ typedef struct oa_walk {
   odeus_problems *check;        /* non-NULL: check every rule, report here */
   oa_mark at;                   /* the item being walked */
   oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
+  const oa_member *end;         /* the end of the rows of the object it is in, where its close is */
   int redact;                   /* 1: secrets written as [REDACTED] (a dump; a walk that checks never) */
 } oa_walk;
 
-/* Into object obj, whose struct is base, at item row: kept in the mark as the walk enters an
- * object, rather than found again for each item. */
+/* Into object obj, whose struct is base, at item row: kept in the mark (its rows' end in the walk) as
+ * the walk enters an object, rather than found again for each item. */
 static void oa_walk_into(oa_walk *w, unsigned obj, const void *base, const oa_member *row)
 {
   w->at.obj = obj;
   w->at.base = base;
   w->at.row = row;
+  w->end = oa_walk_ends[(size_t)obj - OA_OBJ_ROOT];
 }
 
 /* Member m breaks a rule where the walk is, at (see oa_report_string); given the mark rather than
@@ -2318,9 +2320,8 @@ static int oa_walk_close(oa_walk *w)
 #define OA_WALK_MARK_REACH 64
 static inline void oa_walk_request(oa_walk *w)
 {
-  oa_mark *at = &w->at;
+  oa_mark *at = &w->at, *mark = w->mark;
   oa_sink *s = w->s;
-  oa_mark *mark = w->mark;
   size_t end = s->skip + s->cap;
   for (;;) {
     if (mark && s->len + OA_WALK_MARK_REACH >= end) {
@@ -2330,8 +2331,7 @@ static inline void oa_walk_request(oa_walk *w)
       }
       if (s->len >= end) return;
     }
-    /* The object widened before it is lessened: x86 then folds the 1 into the table's address. */
-    if (at->row == oa_walk_ends[(size_t)at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row))
+    if (at->row == w->end ? !oa_walk_close(w) : !oa_walk_member(w, at->row))
       return; /* the window filled, or the root closed */
   }
 }
@@ -2360,6 +2360,7 @@ static void oa_walk_body(const odeus_config *cfg, oa_sink *out, odeus_problems *
   }
   s = *out;
   w.s = &s;
+  w.end = oa_walk_ends[(size_t)w.at.obj - OA_OBJ_ROOT]; /* widened first: x86 folds the 1 into the address */
   oa_walk_request(&w);
   out->len = s.len;
 }
