@@ -1619,10 +1619,9 @@ static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, s
   if (stops && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
-    unsigned c = 0;
     i = (size_t)(oa_span(u + i, u + n, OA_PLAIN) - u);
     if (i < n) {
-      c = u[i];
+      unsigned c = u[i];
       k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
       if (k) { /* a character of 4 bytes is two UTF-16 units */
         less += k - 1 - (k >> 2);
