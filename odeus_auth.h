@@ -1147,8 +1147,8 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap) /* from offset 0: a 
 }
 
 /* A sink without a buffer only counts, and says so first: the walk that measures puts as often as
- * the one that writes. Else the common case, all of the bytes inside the window, is one comparison
- * (at wraps around before the window). `inline` here and on a few other small functions of the
+ * the one that writes. Else the common case, all of the bytes inside the window, is two comparisons
+ * of offsets the caller keeps (no offset into the window first). `inline` here and on a few others of the
  * per-member and per-event paths: a speed build copies them into their callers (most puts are
  * literals, whose copy then needs no call); a size build keeps one. */
 static inline void oa_put(oa_sink *s, const char *p, size_t n)
