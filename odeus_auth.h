@@ -1147,17 +1147,17 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap) /* from offset 0: a 
 }
 
 /* A sink without a buffer only counts, and says so first: the walk that measures puts as often as
- * the one that writes. Else the common case, all of the bytes inside the window, is one comparison
- * (at wraps around before the window). `inline` here and on a few other small functions of the
+ * the one that writes. Else the common case, all of the bytes inside the window, is two comparisons
+ * of offsets the caller keeps (no offset into the window first). `inline` here and on a few others of the
  * per-member and per-event paths: a speed build copies them into their callers (most puts are
  * literals, whose copy then needs no call); a size build keeps one. */
 static inline void oa_put(oa_sink *s, const char *p, size_t n)
 {
-  size_t at = s->len - s->skip, end = s->skip + s->cap;
+  size_t end = s->skip + s->cap;
   if (!s->buf) {
     /* counting */
-  } else if (at < s->cap && n <= s->cap - at) {
-    memcpy(s->buf + at, p, n);
+  } else if (s->len >= s->skip && s->len + n <= end) {
+    memcpy(s->buf + (s->len - s->skip), p, n);
   } else if (s->len < end && s->len + n > s->skip) { /* straddling an edge */
     size_t from = s->len < s->skip ? s->skip - s->len : 0;
     memcpy(s->buf + (s->len + from - s->skip), p + from, OA_MIN(n, end - s->len) - from);
@@ -1619,10 +1619,9 @@ static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, s
   if (stops && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
   for (;;) { /* each turn: a plain run, then the byte after it, if any */
-    unsigned c = 0;
     i = (size_t)(oa_span(u + i, u + n, OA_PLAIN) - u);
     if (i < n) {
-      c = u[i];
+      unsigned c = u[i];
       k = c >= 0x80 ? oa_utf8_length(u + i, n - i) : 0;
       if (k) { /* a character of 4 bytes is two UTF-16 units */
         less += k - 1 - (k >> 2);
@@ -1636,7 +1635,7 @@ static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, s
     }
     o = s->len;
     oa_put(s, p + run, i - run);
-    if (i < n) oa_put_escape(s, (unsigned char)c); /* past a full window, it only counts */
+    if (i < n) oa_put_escape(s, u[i]); /* read again, not kept across the copy; past a full window it only counts */
     if (oa_pass_full(s, u, run, i, o, stop, stops) || i == n) break;
     run = ++i;
   }
@@ -1650,9 +1649,10 @@ ODEUS_API odeus_result odeus_validate_id(const char *id, size_t len)
   size_t i = 0, end;
   if (!id || len != 36) return ODEUS_ERR_ID;
   for (end = 8;; end += end == 23 ? 13 : 5) { /* 8-4-4-4-12: hex digits ending at 8, 13, 18, 23, 36 */
-    for (; i < end; i += 2) /* two a turn (each group's count is even), the second read after the first */
+    do /* two a turn (each group's count is even, never 0), the second read after the first */
       if (oa_hex_value((unsigned char)id[i]) > 15 || oa_hex_value((unsigned char)id[i + 1]) > 15)
         return ODEUS_ERR_ID;
+    while ((i += 2) < end);
     if (i == 36) return ODEUS_OK;
     if (id[i++] != '-') return ODEUS_ERR_ID; /* a dash after all but the last */
   }
@@ -2180,16 +2180,18 @@ typedef struct oa_walk {
   odeus_problems *check;        /* non-NULL: check every rule, report here */
   oa_mark at;                   /* the item being walked */
   oa_mark *mark;                /* a window's (else NULL): where the next window resumes */
+  const oa_member *end;         /* the end of the rows of the object it is in, where its close is */
   int redact;                   /* 1: secrets written as [REDACTED] (a dump; a walk that checks never) */
 } oa_walk;
 
-/* Into object obj, whose struct is base, at item row: kept in the mark as the walk enters an
- * object, rather than found again for each item. */
+/* Into object obj, whose struct is base, at item row: kept in the mark (its rows' end in the walk) as
+ * the walk enters an object, rather than found again for each item. */
 static void oa_walk_into(oa_walk *w, unsigned obj, const void *base, const oa_member *row)
 {
   w->at.obj = obj;
   w->at.base = base;
   w->at.row = row;
+  w->end = oa_walk_ends[(size_t)obj - OA_OBJ_ROOT];
 }
 
 /* Member m breaks a rule where the walk is, at (see oa_report_string); given the mark rather than
@@ -2212,14 +2214,15 @@ static inline void oa_walk_key(oa_walk *w, const oa_member *m)
   oa_put(w->s, m->name - 1 - set, m->name_len + 3 + set + (m->kind <= OA_KIND_FIELD_TYPE));
 }
 
-/* A string value, checked and written in one pass; through a window it may stop inside, marking
- * where the next window resumes; 0 when the window filled in it (at its key, first character or
+/* A string value and its key, checked and written in one pass; through a window it may stop inside,
+ * marking where the next window resumes; 0 when the window filled in it (at its key, first character or
  * escape, the mark stays at the member's start: the next window redoes it, the same bytes). */
 static int oa_walk_string(oa_walk *w, const odeus_str *v, const oa_member *m)
 {
   const char *p = v->ptr;
   size_t n = v->len, units, at = w->at.in, limit;
   int rule;
+  if (!at) oa_walk_key(w, m); /* unless resumed; once the value is read, so its copy forces no reload of it */
   if ((m->flags & OA_SECRET) && w->redact) { /* a dump's secret; a walk that checks never redacts */
     p = "[REDACTED]";
     n = 10;
@@ -2262,7 +2265,6 @@ static int oa_walk_member(oa_walk *w, const oa_member *m)
 {
   const void *obj = w->at.base;
   if (m->kind <= OA_KIND_URL && OA_CAT(obj, m, odeus_str)->ptr) { /* a string set, the likeliest */
-    if (!w->at.in) oa_walk_key(w, m);
     if (!oa_walk_string(w, OA_CAT(obj, m, odeus_str), m)) return 0; /* resumed from the mark */
   } else if (m->kind >= OA_KIND_FIELDS) {
     w->at.row++;
@@ -2317,9 +2319,8 @@ static int oa_walk_close(oa_walk *w)
 #define OA_WALK_MARK_REACH 64
 static inline void oa_walk_request(oa_walk *w)
 {
-  oa_mark *at = &w->at;
+  oa_mark *at = &w->at, *mark = w->mark;
   oa_sink *s = w->s;
-  oa_mark *mark = w->mark;
   size_t end = s->skip + s->cap;
   for (;;) {
     if (mark && s->len + OA_WALK_MARK_REACH >= end) {
@@ -2329,8 +2330,7 @@ static inline void oa_walk_request(oa_walk *w)
       }
       if (s->len >= end) return;
     }
-    /* The object widened before it is lessened: x86 then folds the 1 into the table's address. */
-    if (at->row == oa_walk_ends[(size_t)at->obj - OA_OBJ_ROOT] ? !oa_walk_close(w) : !oa_walk_member(w, at->row))
+    if (at->row == w->end ? !oa_walk_close(w) : !oa_walk_member(w, at->row))
       return; /* the window filled, or the root closed */
   }
 }
@@ -2348,12 +2348,9 @@ static void oa_walk_body(const odeus_config *cfg, oa_sink *out, odeus_problems *
   w.cfg = cfg;
   w.check = check;
   w.redact = redact;
-  w.mark = NULL; /* no window */
-  memset(&w.at, 0, sizeof w.at); /* at the head, unless a window resumes */
-  if (st) {
-    w.mark = &st->mark;
-    w.at = st->mark;
-  }
+  w.mark = NULL; /* no window: at the head */
+  if (!st) memset(&w.at, 0, sizeof w.at);
+  else w.at = *(w.mark = &st->mark); /* where the window resumes */
   out->len = w.at.offset;
   if (w.at.obj == OA_OBJ_HEAD) { /* the first item, at offset 0: where a window's mark already is */
     if (st && !st->body_only) oa_put_head(out, st);
@@ -2362,6 +2359,7 @@ static void oa_walk_body(const odeus_config *cfg, oa_sink *out, odeus_problems *
   }
   s = *out;
   w.s = &s;
+  w.end = oa_walk_ends[(size_t)w.at.obj - OA_OBJ_ROOT]; /* widened first: x86 folds the 1 into the address */
   oa_walk_request(&w);
   out->len = s.len;
 }

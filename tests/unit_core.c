@@ -1004,6 +1004,33 @@ static void test_key_prefixes(void)
  * (0x20..0x7f) but '"' and '\\' is plain; every other byte is not, and each
  * byte below 0x80 that is not plain names its escape. A string measured by a sink that
  * only counts is as long as it is when written, for every byte. */
+/* The sink's one output path: a put lands what it holds of the window [skip, skip + cap), wherever it
+ * starts and however long it is (empty at either edge too), as puts of a byte at a time would: its
+ * test that a put lies within the window takes its start past skip and its end within skip + cap. */
+static void test_sink_edges(void)
+{
+  static const char text[] = "0123456789abcdef";
+  size_t skip, cap, from, n, k;
+  int bad = 0;
+  for (skip = 0; skip < 6; skip++)
+    for (cap = 1; cap < 6; cap++)
+      for (from = 0; from < 12; from++)
+        for (n = 0; from + n <= 16; n++) {
+          char a[8], b[8];
+          oa_sink s, t;
+          memset(a, '.', sizeof a);
+          memset(b, '.', sizeof b);
+          oa_sink_init(&s, a, cap);
+          oa_sink_init(&t, b, cap);
+          s.skip = t.skip = skip;
+          s.len = t.len = from;
+          oa_put(&s, text + from, n);
+          for (k = 0; k < n; k++) oa_putc(&t, text[from + k]);
+          if (memcmp(a, b, sizeof a) != 0 || s.len != from + n || t.len != s.len) bad++;
+        }
+  CHECK_EQ_INT(bad, 0);
+}
+
 static void test_plain_bytes(void)
 {
   static const char letters[] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
@@ -1056,6 +1083,7 @@ int main(void)
   test_golden();
   test_key_prefixes();
   test_plain_bytes();
+  test_sink_edges();
   test_redacted();
   test_capacities();
   test_streaming();
