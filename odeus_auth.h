@@ -969,7 +969,7 @@ typedef struct odeus_exchange {
  * _BASE_URL, _API_KEY, _ID, _CONFIG: each problem then in req->problems
  * when given), or ODEUS_ERR_ARGUMENT for a NULL x or window.
  * The request, the answer's storage and the window must stay until the
- * exchange is over. */
+ * exchange is over; the window, written over, overlaps neither. */
 ODEUS_API odeus_result odeus_exchange_begin(odeus_exchange *x, const odeus_request *req,
                                             odeus_answer *answer, unsigned char *window,
                                             size_t window_size);
