@@ -3566,24 +3566,25 @@ enum {
   OA_B_CLOSE                    /* the end of the object or array the binder is in */
 };
 
-/* The rows of each scope's object; the integration's come after the answer's own "id" (id_first). A
- * scope that is no object has none (its end its table). A closing object's scan for the members it
- * lacks stops after its last required row (required: the rows up to it; unit_answer holds it so). */
+/* The rows of each scope's object (none: its end its table) and the keys of its required ones, as bits:
+ * while each was met, a closing object lacks none and is not scanned. The integration's rows come after
+ * the answer's own "id", the one scope whose bits hold its key (unit_answer holds the bits to the rows). */
+#define OA_BIND_KEY(k) ((uint32_t)1 << ODEUS_KEY_##k)
 static const struct oa_bind_rows {
   const oa_member *table, *end; /* the end as a pointer: the scan of a key's rows reads no count */
-  unsigned char id_first, required;
+  uint32_t required;
 } oa_bind_scopes[] = {
-  { oa_root_members, oa_root_members, 0, 0 }, { &oa_ans_integration, &oa_ans_integration + 1, 0, 1 },
-  { oa_field_members, oa_field_members + OA_COUNT(oa_field_members), 0, 3 }, /* slug, label, type */
-  { oa_root_members, oa_root_members, 0, 0 }, { oa_oauth_members, oa_oauth_members + OA_COUNT(oa_oauth_members), 0, 0 },
-  { oa_root_members, oa_root_members + OA_COUNT(oa_root_members), 1, 1 } /* authType */
+  { oa_root_members, oa_root_members, 0 }, { &oa_ans_integration, &oa_ans_integration + 1, OA_BIND_KEY(INTEGRATION) },
+  { oa_field_members, oa_field_members + OA_COUNT(oa_field_members), OA_BIND_KEY(SLUG) | OA_BIND_KEY(LABEL) | OA_BIND_KEY(TYPE) },
+  { oa_root_members, oa_root_members, 0 }, { oa_oauth_members, oa_oauth_members + OA_COUNT(oa_oauth_members), 0 },
+  { oa_root_members, oa_root_members + OA_COUNT(oa_root_members), OA_BIND_KEY(AUTH_TYPE) | OA_BIND_KEY(ID) }
 };
 
 /* Row i of the scope's object, NULL past the last. */
 static const oa_member *oa_bind_row(unsigned scope, unsigned i)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[scope];
-  if (d->id_first && i-- == 0) return &oa_ans_id;
+  if ((d->required & OA_BIND_KEY(ID)) && i-- == 0) return &oa_ans_id;
   return i < (unsigned)(d->end - d->table) ? &d->table[i] : NULL;
 }
 
@@ -3624,7 +3625,7 @@ static const oa_member *oa_bind_find(unsigned scope, unsigned in, const char *s,
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[scope];
   const oa_member *m = d->table, *const end = d->end;
-  if (d->id_first && oa_bind_names(&oa_ans_id, in, s, n)) return &oa_ans_id;
+  if ((d->required & OA_BIND_KEY(ID)) && oa_bind_names(&oa_ans_id, in, s, n)) return &oa_ans_id;
   for (; m != end; m++)
     if (oa_bind_names(m, in, s, n)) return m;
   return NULL;
@@ -3650,9 +3651,8 @@ static unsigned oa_bind_key(oa_bind *b, const oa_json_event *ev)
 /* Enters the object or array a value opens (m: its row; NULL: the body, an authFields element). */
 static unsigned oa_bind_enter(oa_bind *b, const oa_member *m)
 {
-  unsigned to;
-  if (!m) to = b->scope == OA_B_FIELDS ? OA_B_FIELD : b->in == OA_IN_BODY ? OA_B_INTEG : OA_B_BODY;
-  else to = m->kind - OA_KIND_FIELDS + OA_B_FIELDS;
+  unsigned to = m ? (unsigned)(m->kind - OA_KIND_FIELDS + OA_B_FIELDS)
+                  : (unsigned)(b->scope == OA_B_FIELDS ? OA_B_FIELD : b->in == OA_IN_BODY ? OA_B_INTEG : OA_B_BODY);
   if (to == OA_B_FIELD || to == OA_B_OAUTH) b->seen &= ~OA_BIND_NESTED; /* a new object: its members are new */
   if (to == OA_B_FIELDS) b->field = (size_t)-1;
   b->scope = (unsigned char)to;
@@ -3724,13 +3724,13 @@ static int oa_bind_event(void *ctx, const oa_json_event *ev)
 /* Whether the closing object must hold row m and lacks it. */
 #define OA_BIND_LACKS(b, m) (!((b)->seen & OA_BIND_BIT(m)) && ((m)->flags & OA_REQUIRED) && ((m)->in & (b)->in))
 
-/* The first row after `after` (NULL: from the first) the closing object must hold and lacks, or NULL.
- * `inline` (see oa_put): the answer's consumer, which asks only for the first, holds a copy of its own. */
+/* The first row after `after` (NULL: from the first) the closing object must hold and lacks, or NULL (none while
+ * each required key was met). `inline` (see oa_put): the answer's consumer, asking only for the first, has its own. */
 static inline const oa_member *oa_bind_lacking(const oa_bind *b, const oa_member *after)
 {
   const struct oa_bind_rows *d = &oa_bind_scopes[b->scope];
-  const oa_member *m = after && after != &oa_ans_id ? after + 1 : d->table, *const end = d->table + d->required;
-  if (!after && d->id_first && OA_BIND_LACKS(b, &oa_ans_id)) return &oa_ans_id;
+  const oa_member *m = after && after != &oa_ans_id ? after + 1 : d->table, *const end = d->required & ~b->seen ? d->end : m;
+  if (!after && (d->required & OA_BIND_KEY(ID)) && OA_BIND_LACKS(b, &oa_ans_id)) return &oa_ans_id;
   for (; m != end; m++)
     if (OA_BIND_LACKS(b, m)) return m;
   return NULL;

@@ -245,18 +245,23 @@ static void check_example_values(const odeus_answer *a)
   CHECK_STR(problem_of(a), "");
 }
 
-/* A closing object's scan for missing members stops at its scope's `required` rows: no row past
- * them may be required, in either mode, or a missing one would pass unseen. */
+/* A closing object is not scanned for missing members while each key of its scope's `required` bits
+ * was met: those bits are the keys of its required rows, in either mode, and the "id" put before the
+ * integration's rows (the one scope that holds its bit), or a missing one would pass unseen. */
 static void test_required_rows(void)
 {
   size_t k, i;
   for (k = 0; k < OA_COUNT(oa_bind_scopes); k++) {
     const struct oa_bind_rows *d = &oa_bind_scopes[k];
     size_t count = (size_t)(d->end - d->table);
-    CHECK(d->required <= count);
-    for (i = d->required; i < count; i++) CHECK(!(d->table[i].flags & OA_REQUIRED));
-    if (d->required) CHECK(d->table[d->required - 1].flags & OA_REQUIRED);
+    uint32_t bits = k == OA_B_INTEG ? OA_BIND_BIT(&oa_ans_id) : 0;
+    for (i = 0; i < count; i++) {
+      if (d->table[i].flags & OA_REQUIRED) bits |= OA_BIND_BIT(&d->table[i]);
+      CHECK(d->table[i].key != ODEUS_KEY_ID);
+    }
+    CHECK_EQ_INT((long long)d->required, (long long)bits);
   }
+  CHECK(oa_ans_id.flags & OA_REQUIRED);
 }
 
 static void test_example(void)
