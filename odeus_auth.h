@@ -1154,10 +1154,11 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap) /* from offset 0: a 
 static inline void oa_put(oa_sink *s, const char *p, size_t n)
 {
   size_t end = s->skip + s->cap;
-  if (!s->buf) {
-    /* counting */
+  if (!s->buf) { /* counting */
   } else if (s->len >= s->skip && s->len + n <= end) {
-    memcpy(s->buf + (s->len - s->skip), p, n);
+    s->len += n; /* before the copy: no value lives across its call */
+    memcpy(s->buf + (s->len - n - s->skip), p, n);
+    return;
   } else if (s->len < end && s->len + n > s->skip) { /* straddling an edge */
     size_t from = s->len < s->skip ? s->skip - s->len : 0;
     memcpy(s->buf + (s->len + from - s->skip), p + from, OA_MIN(n, end - s->len) - from);
@@ -2171,8 +2172,7 @@ OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_
 /* oa_mark.set: the object the walk is in has a member written (the next one takes a comma; back in
  * the root from a nested object, it has: the one holding it). OA_SET_QUOTE: a string or an enum,
  * whose closing quote goes out with the next key or close (one put fewer a member). */
-#define OA_SET_MEMBER 1
-#define OA_SET_QUOTE 2
+enum { OA_SET_MEMBER = 1, OA_SET_QUOTE = 2 };
 
 typedef struct oa_walk {
   oa_sink *s;
