@@ -1154,10 +1154,11 @@ static void oa_sink_init(oa_sink *s, char *buf, size_t cap) /* from offset 0: a 
 static inline void oa_put(oa_sink *s, const char *p, size_t n)
 {
   size_t end = s->skip + s->cap;
-  if (!s->buf) {
-    /* counting */
+  if (!s->buf) { /* counting */
   } else if (s->len >= s->skip && s->len + n <= end) {
-    memcpy(s->buf + (s->len - s->skip), p, n);
+    s->len += n; /* before the copy: no value lives across its call */
+    memcpy(s->buf + (s->len - n - s->skip), p, n);
+    return;
   } else if (s->len < end && s->len + n > s->skip) { /* straddling an edge */
     size_t from = s->len < s->skip ? s->skip - s->len : 0;
     memcpy(s->buf + (s->len + from - s->skip), p + from, OA_MIN(n, end - s->len) - from);
@@ -1583,21 +1584,21 @@ ODEUS_API size_t odeus_display_text(const char *text, size_t len, char *buf, siz
   return oa_sink_cstr(&s);
 }
 
-/* Whether a pass asked to stop at the window's end (stops) stops after a turn that wrote input
- * [a, i) from output offset o, then escaped byte i unless the input ended there, filling the window.
- * The next window resumes at input byte stop->in, output offset stop->offset: copied bytes map one
- * to one, so a window's end in the run falls on a known input byte (backed up to its character's
- * start); past the run, the escape is redone (its bytes there only count); the key past it, both. */
-static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t a, size_t i, size_t o, oa_mark *stop,
-                        int stops)
+/* Whether a pass asked to stop at the window's end (stops) stops after a turn that wrote a run up to input
+ * byte i, each byte d past its input offset (d alone lives across the run's copy), then escaped byte i unless
+ * the input ended there, filling the window. The next window resumes at input byte stop->in, output offset
+ * stop->offset: in the run, where the window ends (backed up to a character's start); past it, the escape. */
+static int oa_pass_full(const oa_sink *s, const unsigned char *u, size_t i, size_t d, oa_mark *stop, int stops)
 {
   size_t end, in = i;
   if (!stops || s->len < (end = s->skip + s->cap)) return 0;
-  if (o > end) o = end; /* the key filled the window: the string's first byte (a is 0) is past it */
-  if (end - o < i - a) /* in the run, which starts with a whole character */
-    for (in = a + (end - o); (u[in] & 0xC0u) == 0x80u; in--) {}
+  if (d > end) { /* the key filled the window: the string's first byte (the run's, 0) is past it */
+    in = 0;
+    d = end;
+  } else if (i + d > end) /* in the run, which starts with a whole character */
+    for (in = end - d; (u[in] & 0xC0u) == 0x80u; in--) {}
   stop->in = in;
-  stop->offset = o + (in - a); /* at 0 (a first character or escape cut): the next window redoes the item */
+  stop->offset = in + d; /* at 0 (a first character or escape cut): the next window redoes the item */
   return 1;
 }
 
@@ -1614,7 +1615,7 @@ static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, s
                                           oa_mark *stop, int stops)
 {
   const unsigned char *u = (const unsigned char *)p;
-  size_t i = *at, run = i, less = 0, k, o; /* less: bytes beyond the UTF-16 units */
+  size_t i = *at, run = i, less = 0, k, d; /* less: bytes beyond the UTF-16 units */
   int rule = 0;
   if (stops && n - i > s->skip + s->cap - s->len + 3) /* the window has room: the walk stops before */
     n = i + s->skip + s->cap - s->len + 3;
@@ -1633,10 +1634,10 @@ static OA_FORCE_INLINE int oa_string_pass(oa_sink *s, const char *p, size_t n, s
         *at = i;
       }
     }
-    o = s->len;
+    d = s->len - run;
     oa_put(s, p + run, i - run);
     if (i < n) oa_put_escape(s, u[i]); /* read again, not kept across the copy; past a full window it only counts */
-    if (oa_pass_full(s, u, run, i, o, stop, stops) || i == n) break;
+    if (oa_pass_full(s, u, i, d, stop, stops) || i == n) break;
     run = ++i;
   }
   *units = n - less;
@@ -2171,8 +2172,7 @@ OA_STATIC_ASSERT(walk_keys, ODEUS_KEY_AUTH_FIELDS == 2 * (OA_OBJ_FIELD - OA_OBJ_
 /* oa_mark.set: the object the walk is in has a member written (the next one takes a comma; back in
  * the root from a nested object, it has: the one holding it). OA_SET_QUOTE: a string or an enum,
  * whose closing quote goes out with the next key or close (one put fewer a member). */
-#define OA_SET_MEMBER 1
-#define OA_SET_QUOTE 2
+enum { OA_SET_MEMBER = 1, OA_SET_QUOTE = 2 };
 
 typedef struct oa_walk {
   oa_sink *s;

@@ -200,6 +200,28 @@ static void test_body_to_failures(void)
   CHECK_EQ_INT(odeus_write_body_to(&c, window, sizeof window, collect, NULL), ODEUS_ERR_ARGUMENT);
 }
 
+/* A window that ends inside a key, before a string whose first character is 4 bytes: the string's
+ * pass starts with its output past the window's end only there (its run then starts at input byte
+ * 0), and the next window resumes at that byte; every window of 1 to 300 bytes gives the body. */
+static void test_stream_key_cut_before_wide_character(void)
+{
+  static const odeus_auth_field f[1] = { { ODEUS_LIT("\xF0\x9F\x98\x80s"), ODEUS_LIT("\xF0\x9F\x98\x80"),
+                                           ODEUS_FIELD_TEXT, ODEUS_LIT("\xF0\x9F\x98\x80\n\xF0\x9F\x98\x80"),
+                                           { NULL, 0 }, ODEUS_BOOL_UNSET } };
+  odeus_config c = { ODEUS_AUTH_API_KEY, f, 1, ODEUS_LIT("\xF0\x9F\x98\x80x"), NULL };
+  char want[256], window[300];
+  size_t w, len = 0;
+  int bad = 0;
+  CHECK_EQ_INT(odeus_write_body(&c, want, sizeof want, &len), ODEUS_OK);
+  for (w = 1; w <= sizeof window; w++) {
+    sent_len = 0;
+    if (odeus_write_body_to(&c, window, w, collect, NULL) != ODEUS_OK || sent_len != len ||
+        memcmp(sent, want, len) != 0)
+      bad++;
+  }
+  CHECK_EQ_INT(bad, 0);
+}
+
 /* Windows of 1 to 300 bytes give the one-shot bytes. */
 static void test_streaming(void)
 {
@@ -1087,6 +1109,7 @@ int main(void)
   test_redacted();
   test_capacities();
   test_streaming();
+  test_stream_key_cut_before_wide_character();
   test_body_to_failures();
   test_lengths();
   test_utf8();
