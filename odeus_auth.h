@@ -2359,7 +2359,7 @@ static void oa_walk_body(const odeus_config *cfg, oa_sink *out, odeus_problems *
   }
   s = *out;
   w.s = &s;
-  w.end = oa_walk_ends[(size_t)w.at.obj - OA_OBJ_ROOT]; /* widened first: x86 folds the 1 into the address */
+  w.end = oa_walk_ends[(size_t)w.at.obj - OA_OBJ_ROOT]; /* again after the head (an else: +30); widened first, x86 folds the 1 in */
   oa_walk_request(&w);
   out->len = s.len;
 }
